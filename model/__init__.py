@@ -1,0 +1,34 @@
+"""directed-growth: symbolic system-dynamics models of directed, mission-oriented growth.
+
+The public API:
+
+* declare: :func:`stock`, :func:`param`, :func:`aux`, :func:`lever`,
+  :func:`exogenous`, :class:`Var`, :class:`Block`, :func:`combine`, :class:`System`;
+* compile: :func:`compile` -> :class:`CompiledSystem`;
+* policies: :class:`Policy`, :func:`constant`, :func:`step`, :func:`ramp`,
+  :func:`logistic`, :func:`piecewise`, :class:`Rule`;
+* simulate: :func:`simulate` -> ``xarray.Dataset``, :func:`rerun`;
+* reference models: :mod:`model.library`;
+* errors: :class:`ModelError`, :class:`SolverError`, :class:`CalibrationError`.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .block import Block, block
+from .compile import CompiledSystem, compile
+from .errors import CalibrationError, ModelError, SolverError
+from .levers import Policy, Rule, Schedule, constant, logistic, piecewise, ramp, step
+from .results import rerun
+from .simulate import METHODS, STATUS, simulate
+from .sensitivity import sensitivities
+from .symbols import Var, aux, exogenous, lever, param, stock, t
+from .system import System, combine
+from . import library
+
+__all__ = [
+    "__version__", "Block", "block", "CompiledSystem", "compile", "CalibrationError", "ModelError", "SolverError",
+    "Policy", "Rule", "Schedule", "constant", "logistic", "piecewise", "ramp", "step", "rerun", "METHODS",
+    "STATUS", "simulate", "sensitivities", "Var", "aux", "exogenous", "lever", "param", "stock", "t", "System", "combine", "library",
+]

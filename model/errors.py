@@ -1,0 +1,38 @@
+"""Exceptions raised by the modelling core.
+
+Every message names the culprit (symbol, block, parameter, solver) and, where
+there is a finite set of valid choices, lists them.
+"""
+
+from __future__ import annotations
+
+
+class ModelError(ValueError):
+    """A model is ill-defined: undeclared, duplicated or cyclic symbols, bad units,
+    missing or invalid parameter values, unknown names."""
+
+
+class SolverError(RuntimeError):
+    """A numerical integration failed.
+
+    Attributes
+    ----------
+    t_reached : float
+        Last time [year] the solver reached with a valid state.
+    reason : str
+        Short machine-readable reason (``"bound"``, ``"nonfinite"``, ``"stalled"``,
+        ``"max_steps"``, ``"solver"``).
+    partial : xarray.Dataset or None
+        The trajectory up to ``t_reached`` (later times are NaN), when available.
+    """
+
+    def __init__(self, message: str, *, t_reached: float = float("nan"),
+                 reason: str = "solver", partial=None):
+        super().__init__(message)
+        self.t_reached = t_reached
+        self.reason = reason
+        self.partial = partial
+
+
+class CalibrationError(ValueError):
+    """Calibration input (data, targets, parameter files) is missing or invalid."""

@@ -63,35 +63,27 @@ class CompiledSystem:
             self._default_L = self.inputs_table()
         return self._default_L
 
-    def param_vector(self, values: Mapping[str, float] | None = None) -> np.ndarray:
-        """Parameter vector from defaults overridden by ``values`` (no bounds check)."""
+    def _vector(self, names: tuple[str, ...], what: str, values: Mapping[str, float] | None) -> np.ndarray:
         values = dict(values or {})
-        unknown = sorted(set(values) - set(self.parameters))
+        unknown = sorted(set(values) - set(names))
         if unknown:
-            raise ModelError(f"unknown parameter(s) {', '.join(unknown)} for model {self.system.name!r}; "
-                             f"valid: {', '.join(self.parameters)}")
+            raise ModelError(f"unknown {what}(s) {', '.join(unknown)} for model {self.system.name!r}; "
+                             f"valid: {', '.join(names)}")
         out = []
-        for n in self.parameters:
+        for n in names:
             v = values.get(n, self.system.variables[n].default)
             if v is None:
-                raise ModelError(f"parameter {n!r} of model {self.system.name!r} has no value and no default")
+                raise ModelError(f"{what} {n!r} of model {self.system.name!r} has no value and no default")
             out.append(float(v))
         return np.array(out)
 
+    def param_vector(self, values: Mapping[str, float] | None = None) -> np.ndarray:
+        """Parameter vector from defaults overridden by ``values`` (no bounds check)."""
+        return self._vector(self.parameters, "parameter", values)
+
     def state_vector(self, values: Mapping[str, float] | None = None) -> np.ndarray:
         """Initial-state vector from declared defaults overridden by ``values``."""
-        values = dict(values or {})
-        unknown = sorted(set(values) - set(self.states))
-        if unknown:
-            raise ModelError(f"unknown stock(s) {', '.join(unknown)} for model {self.system.name!r}; "
-                             f"valid: {', '.join(self.states)}")
-        out = []
-        for n in self.states:
-            v = values.get(n, self.system.variables[n].default)
-            if v is None:
-                raise ModelError(f"stock {n!r} of model {self.system.name!r} has no initial value and no default")
-            out.append(float(v))
-        return np.array(out)
+        return self._vector(self.states, "stock", values)
 
     def rhs(self, t: float, y, p=None, L=None) -> np.ndarray:
         """Right-hand side ``dy/dt`` [state units per year] at one point."""

@@ -226,3 +226,18 @@ def test_sensitivities_match_finite_differences(keen_sys):
             fd = (up[s] - dn[s]).values / (2 * h)
             an = sens[f"d_{s}"].sel(parameter=q).values
             np.testing.assert_allclose(an, fd, rtol=1e-4, atol=1e-6 * max(1, np.abs(fd).max()))
+
+
+def test_auto_switches_to_implicit_solver_on_stiff_problems():
+    """Two-stage decay with rates 1e4 and 1 per year: stiff; closed form known."""
+    a = stock("a", "tC", default=1.0)
+    b = stock("b", "tC", default=0.0)
+    k1 = param("k1", "1/year", default=1e4)
+    k2 = param("k2", "1/year", default=1.0)
+    s = combine(Block("decay", (a, b, k1, k2), derivatives={"a": -k1.sym * a.sym,
+                                                             "b": k1.sym * a.sym - k2.sym * b.sym}), name="stiff")
+    ds = simulate(s, t_span=(0, 10), rtol=1e-8, atol=1e-12)
+    assert ds.attrs["solver"].startswith("Radau with analytic Jacobian (auto: stiffness detected")
+    t = ds.time.values
+    exact_b = 1e4 / (1.0 - 1e4) * (np.exp(-1e4 * t) - np.exp(-t))
+    np.testing.assert_allclose(ds.b.values, exact_b, rtol=1e-6, atol=1e-10)

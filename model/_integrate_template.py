@@ -136,7 +136,7 @@ def _breakpoints(L, t0, t1):
     return out[:k]
 
 
-@jit
+@ijit
 def _f(mode, t, y, p, L, u, out, idx, J, Fp):
     """Right-hand side: mode 0 the model, mode 1 the model plus forward sensitivities
     for the parameters ``idx`` (state ``[y, vec(S)]`` with ``S`` of shape (N, len(idx)),

@@ -25,6 +25,10 @@ try:  # pragma: no cover - exercised through both paths in tests
         """Serial compiled function, cached on disk, IEEE semantics (1/0 -> inf)."""
         return numba.njit(cache=True, error_model="numpy")(func)
 
+    def ijit(func):
+        """Serial compiled function inlined into its callers at numba-IR level (removes call overhead)."""
+        return numba.njit(cache=True, error_model="numpy", inline="always")(func)
+
     def pjit(func):
         """Parallel compiled function (compiled separately from serial ones)."""
         return numba.njit(cache=True, parallel=True, error_model="numpy")(func)
@@ -36,7 +40,7 @@ except ImportError:  # pragma: no cover
     def jit(func):
         return func
 
-    pjit = jit
+    pjit = ijit = jit
 
 
 def safe(func):

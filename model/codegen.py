@@ -217,7 +217,7 @@ def generate_source(system) -> str:
         "",
         "import numpy as np",
         "",
-        "from model._jit import jit, pjit, prange, safe",
+        "from model._jit import ijit, jit, pjit, prange, safe",
         "",
         f"N = {len(states)}",
         f"NP = {len(params)}",

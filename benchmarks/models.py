@@ -8,7 +8,9 @@ Two kinds of code live here:
   independently;
 * :func:`bench14`, the 14-state, 25-auxiliary benchmark model declared with the
   ``model`` package's API (stock/param/aux/Block/combine), and
-  :func:`bench14_rhs`, the same equations written again by hand.
+  :func:`bench14_rhs`, the same equations written again by hand (algebraically
+  simplified where natural, e.g. ``C_lo`` folded into ``c4/tstep``);
+* :func:`keen_numba_solver`, a minimal numba Dormand-Prince for Keen (the floor).
 
 The parameter values are shared (``KEEN_PARAMS``, ``BENCH14_PARAMS``); the
 equations are written twice.
@@ -95,14 +97,16 @@ def classify(sol, finite_bound: float = 1e100) -> str:
 
 
 # ======================================================================== 14-state model
-# Keen's wage share, employment rate and private debt, with an investment lag
-# and autonomous (public) demand that sustains profits (Costa Lima, Grasselli,
-# Wang & Wu 2014), public debt, labour force and productivity, an emission
-# intensity declining exponentially, and the continuous DICE-2016R carbon cycle
-# and two-box temperature model (economics.md sections 2, 3 and 6.1).
+# A Keen core with GEMMES-style linear Phillips curve and investment function
+# (Bovari, Giraud & Mc Isaac 2018; economics.md section 7.1), an investment lag,
+# autonomous (public) demand that sustains profits and follows a fiscal rule
+# (Costa Lima, Grasselli, Wang & Wu 2014; the supermultiplier's autonomous demand,
+# economics.md section 3), public debt, a logistic labour force, productivity,
+# an emission intensity declining exponentially, and the continuous DICE-2016R
+# carbon cycle and two-box temperature model (economics.md section 6.1).
 
 ILLUS = "illustrative benchmark value"
-GCL = "Grasselli & Costa Lima (2012) base case"
+GEMMES = "GEMMES (Bovari, Giraud & Mc Isaac 2018), F90 port defaults (economics.md 7.1)"
 DICE = "DICE-2016R (economics.md 6.1)"
 
 BENCH14_STATES = ("omega", "lam", "d", "h", "Z", "B", "N_lab", "a_prod", "sigma",
@@ -110,23 +114,22 @@ BENCH14_STATES = ("omega", "lam", "d", "h", "Z", "B", "N_lab", "a_prod", "sigma"
 
 #: (units, default, bounds, long name, source)
 BENCH14_PARAM_SPEC = {
-    # Keen core
-    "alpha": ("1/year", 0.015, (0.0, 0.1), "labour productivity growth", ILLUS),
-    "phi0": ("1/year", 0.04 / (1 - 0.04 ** 2), (0.0, 1.0), "Phillips curve intercept", GCL),
-    "phi1": ("1/year", 0.04 ** 3 / (1 - 0.04 ** 2), (0.0, 1.0), "Phillips curve slope", GCL),
-    "kappa0": ("dimensionless", -0.0065, (-0.1, 0.1), "investment function intercept", GCL),
-    "kappa1": ("dimensionless", math.exp(-5.0), (0.0, 0.1), "investment function scale", GCL),
-    "kappa2": ("dimensionless", 20.0, (1.0, 50.0), "investment function curvature", GCL),
-    "nu": ("year", 3.0, (0.5, 10.0), "capital to output ratio", GCL),
-    "delta": ("1/year", 0.04, (0.0, 0.2), "depreciation rate", ILLUS),
-    "r": ("1/year", 0.03, (0.0, 0.2), "interest rate on private debt", GCL),
-    "tau_I": ("year", 0.25, (0.01, 5.0), "investment adjustment time", ILLUS),
+    # Keen/GEMMES core
+    "alpha": ("1/year", 0.02, (0.0, 0.1), "labour productivity growth", GEMMES),
+    "phi0": ("1/year", -0.2915, (-1.0, 1.0), "Phillips curve intercept", GEMMES),
+    "phi1": ("1/year", 0.4688, (0.0, 2.0), "Phillips curve slope", GEMMES),
+    "kappa0": ("dimensionless", 0.031774, (-0.1, 0.3), "investment function intercept", GEMMES),
+    "kappa1": ("dimensionless", 0.575318, (0.0, 2.0), "investment function slope", GEMMES),
+    "nu": ("year", 2.7, (0.5, 10.0), "capital to output ratio", GEMMES),
+    "delta": ("1/year", 0.04, (0.0, 0.2), "depreciation rate", GEMMES),
+    "r": ("1/year", 0.03, (0.0, 0.2), "interest rate on private debt", ILLUS),
+    "payout": ("dimensionless", 0.85, (0.0, 1.0), "dividend payout ratio", ILLUS + " (private debt near GEMMES's 1.5)"),
+    "tau_I": ("year", 1.0, (0.01, 5.0), "investment adjustment time", ILLUS),
     # labour
-    "beta": ("1/year", 0.012, (0.0, 0.1), "labour force growth at low population", ILLUS),
-    "N_max": ("Gworker", 7.0, (1.0, 20.0), "labour force ceiling", ILLUS),
+    "beta": ("1/year", 0.0305, (0.0, 0.1), "labour force growth at low population", GEMMES + ": q"),
+    "N_max": ("Gworker", 7.056, (1.0, 20.0), "labour force ceiling", GEMMES),
     # autonomous demand and public sector
     "theta": ("1/year", 0.5, (0.0, 5.0), "reaction of autonomous demand growth to unemployment", ILLUS),
-    "lam_n": ("dimensionless", 0.966, (0.5, 1.0), "employment target of the fiscal rule", ILLUS),
     "tau": ("dimensionless", 0.2, (0.0, 1.0), "tax share of output", ILLUS),
     "r_g": ("1/year", 0.02, (0.0, 0.2), "interest rate on public debt", ILLUS),
     # emissions and damages
@@ -153,19 +156,18 @@ BENCH14_PARAM_SPEC = {
 BENCH14_PARAMS = {n: spec[1] for n, spec in BENCH14_PARAM_SPEC.items()}
 BENCH14_PARAM_ORDER = tuple(BENCH14_PARAM_SPEC)
 
-_Y0_OUT = 105.5                   # TUSD/year, DICE's q0 (2015)
-_LAM0, _N0 = 0.95, 3.5
+_Y0_OUT, _LAM0, _N0 = 59.74, 0.675, 4.83      # GEMMES initial output [TUSD/year], employment, labour force
 #: (units, default, bounds, long name)
 BENCH14_STATE_SPEC = {
-    "omega": ("dimensionless", 0.80, (0.0, None), "wage share"),
+    "omega": ("dimensionless", 0.578, (0.0, None), "wage share"),
     "lam": ("dimensionless", _LAM0, (0.0, 1.0), "employment rate"),
-    "d": ("year", 0.7, (None, None), "private debt to output ratio"),
-    "h": ("dimensionless", 0.18, (0.0, 1.0), "investment share of output"),
+    "d": ("year", 1.53, (None, None), "private debt to output ratio"),
+    "h": ("dimensionless", 0.19, (0.0, 1.0), "investment share of output"),
     "Z": ("TUSD/year", 0.2 * _Y0_OUT, (0.0, None), "autonomous (public) demand"),
     "B": ("TUSD", 0.9 * _Y0_OUT, (None, None), "public debt"),
     "N_lab": ("Gworker", _N0, (0.0, None), "labour force"),
     "a_prod": ("TUSD/year/Gworker", _Y0_OUT / (_LAM0 * _N0), (0.0, None), "labour productivity"),
-    "sigma": ("GtCO2/TUSD", 35.85 / 105.5, (0.0, None), "emission intensity of output"),
+    "sigma": ("GtCO2/TUSD", 35.85 / _Y0_OUT, (0.0, None), "emission intensity of output"),
     "M_at": ("GtC", 851.0, (0.0, None), "atmospheric carbon"),
     "M_up": ("GtC", 460.0, (0.0, None), "upper ocean and biosphere carbon"),
     "M_lo": ("GtC", 1740.0, (0.0, None), "deep ocean carbon"),
@@ -175,19 +177,19 @@ BENCH14_STATE_SPEC = {
 BENCH14_Y0 = {n: spec[1] for n, spec in BENCH14_STATE_SPEC.items()}
 
 #: parameters drawn +-5% in the 10,000-member ensemble
-BENCH14_DRAWN = ("alpha", "kappa2", "S", "g_sigma")
+BENCH14_DRAWN = ("alpha", "kappa1", "S", "g_sigma")
 
 _AUX_SPEC = {
     "Y": ("TUSD/year", "output"),
-    "K": ("TUSD", "capital stock"),
-    "inv": ("TUSD/year", "investment"),
     "z": ("dimensionless", "autonomous demand share of output"),
     "b": ("year", "public debt to output ratio"),
     "damage": ("dimensionless", "climate damage share of output"),
-    "pi": ("dimensionless", "profit share net of interest, damages and taxes"),
+    "pi": ("dimensionless", "profit share net of interest, depreciation, damages and taxes"),
+    "div": ("dimensionless", "dividends share of output"),
     "kappa": ("dimensionless", "desired investment share"),
     "g": ("1/year", "output growth rate"),
     "phillips": ("1/year", "real wage growth (Phillips curve)"),
+    "lam_star": ("dimensionless", "employment rate where real wages grow with productivity"),
     "g_N": ("1/year", "labour force growth rate"),
     "g_Z": ("1/year", "autonomous demand growth (fiscal rule)"),
     "pdef": ("TUSD/year", "primary public deficit"),
@@ -211,18 +213,22 @@ def bench14():
 
     Notes
     -----
-    Output is :math:`Y = \lambda a N` and grows at :math:`g = h/\nu - \delta`
-    (capital :math:`K = \nu Y`). The investment share :math:`h` follows
-    Keen's desired share :math:`\kappa(\pi)` with lag :math:`\tau_I`.
-    Autonomous (public) demand :math:`Z` adds to profits,
-    :math:`\pi = 1 - D - \omega - rd + z - \tau` with :math:`z = Z/Y`, and
-    grows at :math:`g_Z = \alpha + g_N + \theta(\lambda_n - \lambda)` (a fiscal rule
-    leaning against unemployment). Public debt: :math:`\dot B = Z - \tau Y + r_g B`.
-    Emissions :math:`E = \sigma Y + E^{land}` feed the continuous DICE-2016R
-    carbon cycle and two-box temperature model; damages
-    :math:`D = a_2 T_{AT}^2` reduce profits. Emission intensity declines at
-    :math:`g_\sigma + \chi z` (public demand directs technical change).
-    Illustrative, for speed measurements only.
+    Output :math:`Y = \lambda a N` grows at :math:`g = h/\nu - \delta`. The
+    investment share :math:`h` follows the desired share
+    :math:`\kappa = \kappa_0 + \kappa_1\pi` with lag :math:`\tau_I`; the profit
+    share net of damages, interest, depreciation and taxes is
+    :math:`\pi = 1 - D - \omega - rd - \delta\nu + z - \tau`, where
+    :math:`z = Z/Y` is autonomous (public) demand; dividends are
+    :math:`p\pi`. Then :math:`\dot\omega = \omega(\phi_0 + \phi_1\lambda - \alpha)`,
+    :math:`\dot\lambda = \lambda(g - \alpha - g_N)`,
+    :math:`\dot d = h - \delta\nu - (1-p)\pi - dg`. Autonomous demand grows at
+    :math:`g_Z = \alpha + g_N + \theta(\lambda^* - \lambda)` (a fiscal rule
+    leaning against unemployment, :math:`\lambda^* = (\alpha-\phi_0)/\phi_1`);
+    public debt :math:`\dot B = Z - \tau Y + r_g B`. Emissions
+    :math:`\sigma Y + E^{land}` feed the continuous DICE-2016R carbon cycle and
+    two-box temperature model; damages :math:`D = a_2 T_{AT}^2` reduce profits;
+    emission intensity declines at :math:`g_\sigma + \chi z`. Illustrative,
+    for speed measurements only.
     """
     import sympy as sp
 
@@ -233,7 +239,7 @@ def bench14():
     for n, (u, dflt, bnds, ln, src) in BENCH14_PARAM_SPEC.items():
         V[n] = param(n, u, ln, default=dflt, bounds=bnds, source=src)
     for n, (u, dflt, bnds, ln) in BENCH14_STATE_SPEC.items():
-        V[n] = stock(n, u, ln, default=dflt, bounds=bnds, source=ILLUS)
+        V[n] = stock(n, u, ln, default=dflt, bounds=bnds, source=GEMMES if n in ("omega", "lam", "d") else ILLUS)
     for n, (u, ln) in _AUX_SPEC.items():
         V[n] = aux(n, u, ln)
     s = {n: v.sym for n, v in V.items()}
@@ -244,31 +250,31 @@ def bench14():
 
     keen = blk(
         "keen core",
-        ("omega", "lam", "d", "alpha", "phi0", "phi1", "kappa0", "kappa1", "kappa2", "nu", "delta", "r",
-         "Y", "K", "pi", "kappa", "g", "phillips"),
+        ("omega", "lam", "d", "alpha", "phi0", "phi1", "kappa0", "kappa1", "nu", "delta", "r", "payout",
+         "Y", "pi", "div", "kappa", "g", "phillips", "lam_star"),
         {
             "Y": s["lam"] * s["a_prod"] * s["N_lab"],
-            "K": s["nu"] * s["Y"],
-            "pi": 1 - s["damage"] - s["omega"] - s["r"] * s["d"] + s["z"] - s["tau"],
-            "kappa": s["kappa0"] + s["kappa1"] * sp.exp(s["kappa2"] * s["pi"]),
+            "pi": 1 - s["damage"] - s["omega"] - s["r"] * s["d"] - s["delta"] * s["nu"] + s["z"] - s["tau"],
+            "div": s["payout"] * s["pi"],
+            "kappa": s["kappa0"] + s["kappa1"] * s["pi"],
             "g": s["h"] / s["nu"] - s["delta"],
-            "phillips": s["phi1"] / (1 - s["lam"]) ** 2 - s["phi0"],
+            "phillips": s["phi0"] + s["phi1"] * s["lam"],
+            "lam_star": (s["alpha"] - s["phi0"]) / s["phi1"],
         },
         {
             "omega": s["omega"] * (s["phillips"] - s["alpha"]),
             "lam": s["lam"] * (s["g"] - s["alpha"] - s["g_N"]),
-            "d": s["h"] - s["pi"] - s["d"] * s["g"],
+            "d": s["h"] - s["delta"] * s["nu"] - s["pi"] + s["div"] - s["d"] * s["g"],
         },
-        "Keen (1995) wage share, employment and private debt; output grows with capital.",
+        "Keen (1995) wage share, employment and private debt with GEMMES's linear behavioural functions.",
     )
     demand = blk(
         "demand and public sector",
-        ("h", "Z", "B", "tau_I", "theta", "lam_n", "tau", "r_g", "inv", "z", "b", "g_Z", "pdef"),
+        ("h", "Z", "B", "tau_I", "theta", "tau", "r_g", "z", "b", "g_Z", "pdef"),
         {
-            "inv": s["h"] * s["Y"],
             "z": s["Z"] / s["Y"],
             "b": s["B"] / s["Y"],
-            "g_Z": s["alpha"] + s["g_N"] + s["theta"] * (s["lam_n"] - s["lam"]),
+            "g_Z": s["alpha"] + s["g_N"] + s["theta"] * (s["lam_star"] - s["lam"]),
             "pdef": s["Z"] - s["tau"] * s["Y"],
         },
         {
@@ -276,7 +282,7 @@ def bench14():
             "Z": s["g_Z"] * s["Z"],
             "B": s["pdef"] + s["r_g"] * s["B"],
         },
-        "Investment share adjusting to Keen's desired share; autonomous public demand with a fiscal rule.",
+        "Investment share adjusting to the desired share; autonomous public demand with a fiscal rule.",
     )
     labour = blk(
         "labour",
@@ -332,7 +338,8 @@ def bench14():
         "DICE-2016R two-box temperature model, continuous time.",
     )
     return combine(keen, demand, labour, emissions, carbon, temperature, name="bench14",
-                   description="14-state benchmark: Keen + autonomous demand + public debt + DICE-2016R climate",
+                   description="14-state benchmark: Keen/GEMMES core, autonomous demand, public debt, DICE-2016R "
+                               "climate",
                    origin={"factory": "benchmarks.models:bench14", "kwargs": {}})
 
 
@@ -345,45 +352,38 @@ def bench14_args(**overrides) -> tuple:
 _LOG2 = math.log(2.0)
 
 
-def bench14_rhs(t, y, alpha, phi0, phi1, kappa0, kappa1, kappa2, nu, delta, r, tau_I, beta, N_max, theta, lam_n,
-                tau, r_g, g_sigma, chi, a2, E_land0, d_land, tstep, b12, b23, M_at_eq, M_up_eq, M_lo_eq,
-                co2_per_c, F2x, S, c1, c3, c4, F_ex):
+def bench14_rhs(t, y, alpha, phi0, phi1, kappa0, kappa1, nu, delta, r, payout, tau_I, beta, N_max, theta, tau,
+                r_g, g_sigma, chi, a2, E_land0, d_land, tstep, b12, b23, M_at_eq, M_up_eq, M_lo_eq, co2_per_c, F2x,
+                S, c1, c3, c4, F_ex):
     """The equations of :func:`bench14`, written again by hand (state in ``BENCH14_STATES`` order)."""
     omega, lam, d, h, Z, B, N_lab, a_prod, sigma, M_at, M_up, M_lo, T_at, T_lo = y
     # economy
     Y = lam * a_prod * N_lab
     z = Z / Y
-    damage = a2 * T_at * T_at
-    pi = 1.0 - damage - omega - r * d + z - tau
-    kappa = kappa0 + kappa1 * math.exp(min(kappa2 * pi, 709.0))
+    pi = 1.0 - a2 * T_at * T_at - omega - r * d - delta * nu + z - tau
     g = h / nu - delta
-    phillips = phi1 / ((1.0 - lam) * (1.0 - lam)) - phi0
     g_N = beta * (1.0 - N_lab / N_max)
-    g_Z = alpha + g_N + theta * (lam_n - lam)
-    # emissions
-    g_sig = g_sigma + chi * z
+    g_Z = alpha + g_N + theta * ((alpha - phi0) / phi1 - lam)
+    # emissions, carbon cycle, forcing
     E_tot = sigma * Y + E_land0 * (1.0 - d_land) ** (t / tstep)
-    # carbon cycle
     b21 = b12 * M_at_eq / M_up_eq
     b32 = b23 * M_up_eq / M_lo_eq
     F = F2x * math.log(M_at / M_at_eq) / _LOG2 + F_ex
-    C_at = tstep / c1
-    C_lo = c3 * tstep / c4
     return np.array([
-        omega * (phillips - alpha),
+        omega * (phi0 + phi1 * lam - alpha),
         lam * (g - alpha - g_N),
-        h - pi - d * g,
-        (kappa - h) / tau_I,
+        h - delta * nu - (1.0 - payout) * pi - d * g,
+        (kappa0 + kappa1 * pi - h) / tau_I,
         g_Z * Z,
         Z - tau * Y + r_g * B,
         g_N * N_lab,
         alpha * a_prod,
-        -g_sig * sigma,
+        -(g_sigma + chi * z) * sigma,
         (-b12 * M_at + b21 * M_up) / tstep + E_tot / co2_per_c,
         (b12 * M_at - (b21 + b23) * M_up + b32 * M_lo) / tstep,
         (b23 * M_up - b32 * M_lo) / tstep,
-        (F - F2x / S * T_at - c3 * (T_at - T_lo)) / C_at,
-        c3 * (T_at - T_lo) / C_lo,
+        (F - F2x / S * T_at - c3 * (T_at - T_lo)) * c1 / tstep,
+        c4 * (T_at - T_lo) / tstep,
     ])
 
 
@@ -406,3 +406,147 @@ def bench14_guard(t, y, *args):
 
 bench14_guard.terminal = True
 bench14_guard.direction = -1
+
+
+# ======================================================================== numba floor (Keen)
+# A minimal hand-written Dormand-Prince 5(4) for the Keen model in numba: the same
+# tableau, error norm, step-size controller and dense output as the compiled
+# integrator of the model package, without its generic machinery (input schedules,
+# sensitivity mode, domain guards, stiffness test). It measures what a
+# compiled 300-year Keen run costs at the floor; see benchmarks/README.md.
+
+_DP_C = np.array([0.0, 0.2, 0.3, 0.8, 8.0 / 9.0, 1.0, 1.0])
+_DP_A = np.array([
+    [0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+    [0.2, 0.0, 0.0, 0.0, 0.0, 0.0],
+    [3.0 / 40.0, 9.0 / 40.0, 0.0, 0.0, 0.0, 0.0],
+    [44.0 / 45.0, -56.0 / 15.0, 32.0 / 9.0, 0.0, 0.0, 0.0],
+    [19372.0 / 6561.0, -25360.0 / 2187.0, 64448.0 / 6561.0, -212.0 / 729.0, 0.0, 0.0],
+    [9017.0 / 3168.0, -355.0 / 33.0, 46732.0 / 5247.0, 49.0 / 176.0, -5103.0 / 18656.0, 0.0],
+    [35.0 / 384.0, 0.0, 500.0 / 1113.0, 125.0 / 192.0, -2187.0 / 6784.0, 11.0 / 84.0],
+])
+_DP_E = np.array([71.0 / 57600.0, 0.0, -71.0 / 16695.0, 71.0 / 1920.0, -17253.0 / 339200.0, 22.0 / 525.0,
+                  -1.0 / 40.0])
+_DP_P = np.array([
+    [1.0, -8048581381.0 / 2820520608.0, 8663915743.0 / 2820520608.0, -12715105075.0 / 11282082432.0],
+    [0.0, 0.0, 0.0, 0.0],
+    [0.0, 131558114200.0 / 32700410799.0, -68118460800.0 / 10900136933.0, 87487479700.0 / 32700410799.0],
+    [0.0, -1754552775.0 / 470086768.0, 14199869525.0 / 1410260304.0, -10690763975.0 / 1880347072.0],
+    [0.0, 127303824393.0 / 49829197408.0, -318862633887.0 / 49829197408.0, 701980252875.0 / 199316789632.0],
+    [0.0, -282668133.0 / 205662961.0, 2019193451.0 / 616988883.0, -1453857185.0 / 822651844.0],
+    [0.0, 40617522.0 / 29380423.0, -110615467.0 / 29380423.0, 69997945.0 / 29380423.0],
+])
+
+
+def _keen_f(y, p, out):
+    omega = y[0]
+    lam = y[1]
+    d = y[2]
+    pi = 1.0 - omega - p[4] * d
+    kappa = p[7] + p[8] * math.exp(p[9] * pi)
+    g = kappa / p[3] - p[2]
+    phillips = p[6] / ((1.0 - lam) * (1.0 - lam)) - p[5]
+    out[0] = omega * (phillips - p[0])
+    out[1] = lam * (g - p[0] - p[1])
+    out[2] = kappa - pi - d * g
+
+
+def _keen_dopri5(y0, p, t_eval, rtol, atol, yout):
+    n = 3
+    K = np.empty((7, n))
+    ys = np.empty(n)
+    y = y0.copy()
+    t = t_eval[0]
+    t_end = t_eval[-1]
+    nt = t_eval.shape[0]
+    for j in range(n):
+        yout[0, j] = y[j]
+    k = 1
+    _keen_f_nb(y, p, K[0])
+    # initial step (Hairer, Norsett & Wanner, as in the compiled integrator)
+    d0 = 0.0
+    d1 = 0.0
+    for j in range(n):
+        sc = atol + rtol * abs(y[j])
+        d0 += (y[j] / sc) ** 2
+        d1 += (K[0, j] / sc) ** 2
+    d0 = math.sqrt(d0 / n)
+    d1 = math.sqrt(d1 / n)
+    h = 1e-6 if (d0 < 1e-5 or d1 < 1e-5) else 0.01 * d0 / d1
+    for j in range(n):
+        ys[j] = y[j] + h * K[0, j]
+    _keen_f_nb(ys, p, K[1])
+    d2 = 0.0
+    for j in range(n):
+        sc = atol + rtol * abs(y[j])
+        d2 += ((K[1, j] - K[0, j]) / sc) ** 2
+    d2 = math.sqrt(d2 / n) / h
+    h1 = max(1e-6, h * 1e-3) if max(d1, d2) <= 1e-15 else (0.01 / max(d1, d2)) ** 0.2
+    h = min(100.0 * h, h1, t_end - t)
+    fac_old = 1e-4
+    reject = False
+    nsteps = 0
+    while k < nt:
+        if t + h > t_end:
+            h = t_end - t
+        for s in range(1, 7):
+            for j in range(n):
+                acc = 0.0
+                for q in range(s):
+                    acc += _DP_A[s, q] * K[q, j]
+                ys[j] = y[j] + h * acc
+            _keen_f_nb(ys, p, K[s])
+        nsteps += 1
+        en = 0.0
+        for j in range(n):
+            acc = 0.0
+            for q in range(7):
+                acc += _DP_E[q] * K[q, j]
+            sc = atol + rtol * max(abs(y[j]), abs(ys[j]))
+            en += (h * acc / sc) ** 2
+        en = math.sqrt(en / n)
+        if not en <= 1.0:
+            h *= 0.2 if not math.isfinite(en) else max(0.2, 0.9 * en ** -0.2)
+            reject = True
+            continue
+        tn = t + h
+        while k < nt and t_eval[k] <= tn:
+            x = (t_eval[k] - t) / h
+            for j in range(n):
+                acc = 0.0
+                for q in range(7):
+                    acc += K[q, j] * x * (_DP_P[q, 0] + x * (_DP_P[q, 1] + x * (_DP_P[q, 2] + x * _DP_P[q, 3])))
+                yout[k, j] = y[j] + h * acc
+            k += 1
+        t = tn
+        for j in range(n):
+            y[j] = ys[j]
+            K[0, j] = K[6, j]
+        fac = min(5.0, max(0.1, en ** 0.17 / fac_old ** 0.04 / 0.9))
+        fac_old = max(en, 1e-4)
+        hnew = h / fac
+        if reject:
+            hnew = min(hnew, h)
+        reject = False
+        h = hnew
+    return nsteps
+
+
+_keen_f_nb = None
+_KEEN_NB = None
+
+
+def keen_numba_solver():
+    """The hand-written numba Dormand-Prince for Keen: ``f(y0, p, t_eval, rtol, atol, yout) -> n_steps``.
+
+    ``y0`` in ``KEEN_STATES`` order, ``p`` from :func:`keen_args`, ``yout`` of shape
+    (len(t_eval), 3); ``t_eval[0]`` is the start time. Compiled (and cached by numba
+    in ``benchmarks/__pycache__``) on first use.
+    """
+    global _keen_f_nb, _KEEN_NB
+    if _KEEN_NB is None:
+        import numba
+
+        _keen_f_nb = numba.njit(cache=True)(_keen_f)
+        _KEEN_NB = numba.njit(cache=True)(_keen_dopri5)
+    return _KEEN_NB

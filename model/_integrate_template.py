@@ -197,7 +197,11 @@ def _dopri5(mode, t0, y0, p, L, t_eval, rtol, atol, lo, hi, h0, max_steps, stiff
         for j in range(n):
             yout[k, j] = y[j]
         k += 1
-    _f(mode, t, y, p, L, u, K[0], idx, J, Fp)
+    if mode == 0:  # direct call: the generic dispatcher costs ~2x here
+        _inputs(t, L, u)
+        _rhs(t, y, p, u, K[0])
+    else:
+        _f(mode, t, y, p, L, u, K[0], idx, J, Fp)
     nrhs += 1
     for j in range(n):
         if not math.isfinite(K[0, j]):
@@ -218,7 +222,11 @@ def _dopri5(mode, t0, y0, p, L, t_eval, rtol, atol, lo, hi, h0, max_steps, stiff
         h = min(h, t_end - t0)
         for j in range(n):
             ys[j] = y[j] + h * K[0, j]
-        _f(mode, t + h, ys, p, L, u, K[1], idx, J, Fp)
+        if mode == 0:  # direct call: the generic dispatcher costs ~2x here
+            _inputs(t + h, L, u)
+            _rhs(t + h, ys, p, u, K[1])
+        else:
+            _f(mode, t + h, ys, p, L, u, K[1], idx, J, Fp)
         nrhs += 1
         d2 = 0.0
         for j in range(n):
@@ -263,7 +271,12 @@ def _dopri5(mode, t0, y0, p, L, t_eval, rtol, atol, lo, hi, h0, max_steps, stiff
             if s == 5:
                 for j in range(n):
                     y6[j] = ys[j]
-            _f(mode, tright if s >= 5 else t + _C[s] * h, ys, p, L, u, K[s], idx, J, Fp)
+            ts = tright if s >= 5 else t + _C[s] * h
+            if mode == 0:  # direct call: the generic dispatcher costs ~2x here
+                _inputs(ts, L, u)
+                _rhs(ts, ys, p, u, K[s])
+            else:
+                _f(mode, ts, ys, p, L, u, K[s], idx, J, Fp)
         # ys now holds the 5th-order solution, K[6] = f(t + h, ys)
         nrhs += 6
         nsteps += 1
@@ -328,7 +341,11 @@ def _dopri5(mode, t0, y0, p, L, t_eval, rtol, atol, lo, hi, h0, max_steps, stiff
         if at_stop:
             t = stops[istop]
             istop += 1
-            _f(mode, t, y, p, L, u, K[0], idx, J, Fp)
+            if mode == 0:  # direct call: the generic dispatcher costs ~2x here
+                _inputs(t, L, u)
+                _rhs(t, y, p, u, K[0])
+            else:
+                _f(mode, t, y, p, L, u, K[0], idx, J, Fp)
             nrhs += 1
         if status == 5:
             break

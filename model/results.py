@@ -167,7 +167,7 @@ def build_dataset(system, runs: list[dict], *, t_eval: np.ndarray, pvals: dict, 
                    for r in runs},
         "options": _jsonable({**options, "exogenous": {k: as_path(k, v).to_dict()
                                                         for k, v in (options.get("exogenous") or {}).items()}}),
-        "identity_max_abs_residual": residuals,
+        "identity_max_residual": residuals,
     }
     solvers = sorted({r["solver"] for r in runs})
     attrs = {

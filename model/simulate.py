@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import math
 import sys
+import warnings
 import time as _time
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
@@ -14,7 +16,7 @@ from .compile import CompiledSystem, compile
 from .errors import ModelError, SolverError
 from .levers import Policy, resolve_inputs, input_table
 
-__all__ = ["simulate", "METHODS", "STATUS"]
+__all__ = ["simulate", "METHODS", "STATUS", "IdentityWarning"]
 
 #: Solver choices. ``auto``: compiled Dormand-Prince with Hairer's stiffness
 #: test, switching to scipy's Radau with the analytic Jacobian when the problem
@@ -24,6 +26,10 @@ __all__ = ["simulate", "METHODS", "STATUS"]
 #: map (discrete systems) or forward Euler with step ``dt`` (continuous ones).
 METHODS = ("auto", "dopri5", "Radau", "BDF", "LSODA", "RK45", "DOP853", "discrete")
 _SCIPY = ("Radau", "BDF", "LSODA", "RK45", "DOP853")
+
+class IdentityWarning(UserWarning):
+    """A declared accounting identity does not hold along a simulated path."""
+
 
 #: Status codes of a run (``status`` variable of results).
 STATUS = {0: "success", 1: "left_bounds", 2: "nonfinite", 3: "stalled", 4: "max_steps", 5: "stiff", 6: "solver_error"}
@@ -305,7 +311,8 @@ def simulate(system, params: Mapping[str, Any] | None = None, policies: Policy |
              t_span: tuple[float, float], t_eval: Sequence[float] | None = None,
              initial: Mapping[str, Any] | None = None, exogenous: Mapping[str, Any] | None = None,
              method: str = "auto", rtol: float = 1e-8, atol: float | Sequence[float] = 1e-10,
-             dt: float | None = None, max_steps: int = 200_000, progress: bool = False):
+             dt: float | None = None, max_steps: int = 200_000, progress: bool = False,
+             identity_tol: float = 1e-8):
     """Simulate a model under one or more policies; return an ``xarray.Dataset``.
 
     Parameters
@@ -337,6 +344,11 @@ def simulate(system, params: Mapping[str, Any] | None = None, policies: Policy |
         Step limit per run; a run that reaches it is reported, never truncated silently.
     progress : bool
         Print a line per policy to standard error.
+    identity_tol : float
+        Largest acceptable residual of the declared accounting identities
+        (relative for identities declared as ``sympy.Eq(lhs, rhs)``, absolute
+        otherwise); larger residuals raise an :class:`IdentityWarning`. The
+        largest residual of each identity is saved in the provenance.
 
     Returns
     -------
@@ -402,6 +414,12 @@ def simulate(system, params: Mapping[str, Any] | None = None, policies: Policy |
     ds = build_dataset(system, runs, t_eval=t_eval, pvals=pvals, y0vals=y0vals, ensemble=m is not None,
                        options=dict(t_span=[t0, t1], method=method, rtol=rtol, atol=atol, dt=dt,
                                     max_steps=int(max_steps), exogenous=exogenous))
+    worst = json.loads(ds.attrs["provenance"])["identity_max_residual"]
+    bad = {k: v for k, v in worst.items() if v > identity_tol}
+    if bad:
+        warnings.warn(f"model {system.name!r}: accounting identities violated beyond {identity_tol:g}: "
+                      + ", ".join(f"{k} (largest residual {v:.3g})" for k, v in sorted(bad.items())),
+                      IdentityWarning, stacklevel=2)
     if m is None:
         for run in runs:
             info = run["info"][0]

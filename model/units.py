@@ -39,7 +39,9 @@ MtC = 1e6 * tC
 GtCO2 = 1e9 * tCO2
 MtCO2 = 1e6 * tCO2
 ppm_co2 = 2.124 * GtC
+TUSD = 1e12 * USD
 worker = [labour]
+Mworker = 1e6 * worker
 """
 
 

@@ -1,0 +1,69 @@
+"""Demand-led output: the Sraffian supermultiplier with public spending as autonomous demand."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from ..block import Block
+from ..symbols import aux, param, stock
+from ._common import ASSUMED, ref
+
+FS = "Freitas & Serrano (2015), Rev. Political Econ. 27(3); Serrano (1995), Contrib. Political Econ. 14"
+
+
+def demand() -> Block:
+    r"""Output, capacity and utilisation.
+
+    Notes
+    -----
+    Autonomous, non-capacity-creating demand :math:`Z` (autonomous consumption,
+    exports and government consumption) grows at :math:`g_Z` [Serrano 1995].
+    Public investment :math:`I_G` and public capability spending :math:`G_{cap}`
+    are autonomous too (set by policy as shares of capacity output). Consumption
+    leaks a share :math:`s` of income, larger out of profits than out of wages
+    (Bhaduri & Marglin 1990), and firms spend a share :math:`h` of output on
+    investment, so
+
+    .. math::
+
+        Y = \frac{Z + I_G + G_{cap}}{s - h}, \qquad s = s_w\omega + s_\pi(1-\omega),
+        \qquad Y_{cap} = K/v, \qquad u = Y/Y_{cap},
+
+    with the demand identity :math:`Y = C + I_p + I_G + G_{cap} + Z`,
+    :math:`C = (1-s)Y`, :math:`I_p = hY` (checked on every run).
+    """
+    Z = stock("Z", "TUSD/year", "autonomous demand", default=4.5, bounds=(0.0, None),
+              description="Autonomous consumption, exports and government consumption (2025 value set by the "
+                          "model factory from the supermultiplier)", source=FS)
+    g_Z = param("g_Z", "1/year", "growth of autonomous demand", default=0.02, bounds=(-0.02, 0.06),
+                source="economics.md sec. 10: US real GDP growth 2.40%/yr 1990-2019; 2.0%/yr chosen to equal "
+                       "productivity plus labour-force growth at the defaults", latex="g_Z")
+    s_w = param("s_w", "dimensionless", "leakage out of wage income", default=0.30, bounds=(0.0, 1.0),
+                source=ASSUMED + "; saving, taxes and imports out of wages below those out of profits "
+                                 "(Onaran & Galanis 2014: US demand wage-led)", latex=r"s_w")
+    s_pi = param("s_pi", "dimensionless", "leakage out of profit income", default=0.55, bounds=(0.0, 1.0),
+                 source=ASSUMED, latex=r"s_\pi")
+    v = param("v", "year", "capital to capacity ratio", default=1.9, bounds=(0.5, 6.0),
+              source="set so that a 17% investment share, 5% depreciation and 2% growth are a steady state "
+                     "at normal utilisation 0.8 (v = u_n h / (g + delta)); K/Y = 2.4", latex="v")
+    s = aux("s", "dimensionless", "leakage rate out of income")
+    Y = aux("Y", "TUSD/year", "output (GDP)")
+    C = aux("C", "TUSD/year", "consumption")
+    Y_cap = aux("Y_cap", "TUSD/year", "capacity output", latex=r"Y_{cap}")
+    u = aux("u", "dimensionless", "capacity utilisation")
+    omega, h, K_g, K_b, I_G, G_cap, I_p = ref("omega", "h", "K_g", "K_b", "I_G", "G_cap", "I_p")
+    return Block(
+        name="demand",
+        variables=(Z, g_Z, s_w, s_pi, v, s, Y, C, Y_cap, u),
+        derivatives={"Z": g_Z.sym * Z.sym},
+        auxiliaries={
+            "s": s_w.sym * omega + s_pi.sym * (1 - omega),
+            "Y": (Z.sym + I_G + G_cap) / (s.sym - h),
+            "C": (1 - s.sym) * Y.sym,
+            "Y_cap": (K_g + K_b) / v.sym,
+            "u": Y.sym / Y_cap.sym,
+        },
+        identities={"demand": sp.Eq(Y.sym, C.sym + I_p + I_G + G_cap + Z.sym)},
+        description="Demand-led output (Sraffian supermultiplier) with public investment and capability "
+                    "spending as autonomous demand.",
+    )

@@ -1,0 +1,119 @@
+"""Finance: profits, dividends and buybacks, conditions on supported firms, private debt."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from ..block import Block
+from ..symbols import aux, lever, param, stock
+from ._common import ASSUMED, ESSAY, ref
+
+KEEN = "Keen (1995); Grasselli & Costa Lima (2012); Bovari, Giraud & Mc Isaac (2018), Ecol. Econ. 147"
+
+
+def finance() -> Block:
+    r"""Firms' profits, payouts, the cost of productive credit and private debt.
+
+    Notes
+    -----
+    Pre-tax profits net of wages, carbon tax, abatement, interest and
+    depreciation, plus untargeted R&D subsidies (GEMMES accounting, Bovari et
+    al. 2018):
+
+    .. math::
+
+        \Pi^{pre} = Y - W - T_c - A_c + S_{R\&D} - r_f D - \delta_K K, \quad
+        \Pi = (1 - t_\pi)\Pi^{pre}, \quad Div = \theta\,\Pi, \quad \Pi_r = \Pi - Div
+
+    The payout ratio (dividends plus buybacks) is :math:`\theta_0` for
+    unsupported firms; a share :math:`s_{sup}` of firms receives public support
+    with conditions: payouts capped at :math:`c_p\theta_0` and a reinvestment
+    floor :math:`f_r` (at least :math:`f_r` of profits retained):
+    :math:`\theta = (1-s_{sup})\theta_0 + s_{sup}\min(c_p\theta_0, 1 - f_r)` (smoothly:
+    :math:`c_p\theta_0(1-f_r)`). Debt finances the gap between investment and
+    internal funds (Keen 1995): :math:`\dot D = I_p - \Pi_r - \delta_K K`.
+
+    The cost of productive credit rises with the public debt ratio (the
+    crowding-out channel; Laubach 2009, about 3-4 basis points per percentage
+    point of debt to GDP) and falls with the share of credit going to
+    productive uses :math:`f` (about 20% in the US and UK per the essay):
+    :math:`r_f = r_0 + \psi_B (b - \bar b) - \kappa_f (f - \bar f)`.
+
+    Climate damages destroy capital: :math:`\delta_K = \delta + f_K a_2 T^2 d_{sw}`
+    (DICE-2016R quadratic damages, a third on capital as in GEMMES).
+    """
+    D = stock("D", "TUSD", "private (firm) debt", default=18.0, bounds=(None, None),
+              source="economics.md sec. 10: US NFC debt about 75% of GDP (BIS)")
+    omega, Y, I_p, K, T_c, A_c, S_rd, b, T_at = ref("omega", "Y", "I_p", "K", "T_c", "A_c", "S_rd", "b", "T_at")
+    theta0 = param("theta0", "dimensionless", "payout ratio (dividends and buybacks)", default=0.6,
+                   bounds=(0.0, 1.0), source="Lazonick (2014): 91% for the S&P 500 (2003-12); lower for all "
+                                             "firms, " + ASSUMED, latex=r"\theta_0")
+    t_pi = param("t_pi", "dimensionless", "profit tax rate", default=0.21, bounds=(0.0, 0.6),
+                 source="US federal corporate rate since 2018", latex=r"t_\pi")
+    delta = param("delta", "1/year", "depreciation of private capital", default=0.05, bounds=(0.0, 0.2),
+                  source="BEA private fixed assets, about 5%/yr [R]", latex=r"\delta")
+    r0 = param("r0", "1/year", "base real interest rate on productive credit", default=0.02, bounds=(-0.05, 0.2),
+               source=ASSUMED, latex=r"r_0")
+    psi_B = param("psi_B", "1/year**2", "interest response to the public debt ratio", default=0.035,
+                  bounds=(0.0, 0.5), source="Laubach (2009), JEEA 7(4): 3-4 bp per pp of debt/GDP",
+                  latex=r"\psi_B")
+    b_ref = param("b_ref", "year", "reference public debt ratio", default=1.0, bounds=(0.0, 5.0),
+                  source="2025 value (set by the model factory)", latex=r"\bar b")
+    kappa_f = param("kappa_f", "1/year", "cost of credit response to its productive share", default=0.02,
+                    bounds=(0.0, 0.5), source=ESSAY + "; size " + ASSUMED, latex=r"\kappa_f")
+    f_ref = param("f_ref", "dimensionless", "reference productive share of credit", default=0.2, bounds=(0.0, 1.0),
+                  source=ESSAY + ": about 20% of finance goes to the productive economy", latex=r"\bar f")
+    f_K = param("f_K", "dimensionless", "share of damages falling on capital", default=1 / 3, bounds=(0.0, 1.0),
+                source="Bovari et al. (2018), GEMMES", latex=r"f_K")
+    a2 = param("a2", "1/delta_degC**2/year", "damage coefficient", default=0.00236, bounds=(0.0, 0.1),
+               source="DICE-2016R a2 (economics.md 6.1), read as an annual capital loss rate", latex=r"a_2")
+    d_sw = param("d_sw", "dimensionless", "climate damages switch", default=1.0, bounds=(0.0, 1.0),
+                 tunable=False, source="1 = damages on, 0 = off", latex=r"d_{sw}")
+    s_sup = lever("s_sup", "dimensionless", "share of firms receiving conditional public support", default=0.0,
+                  bounds=(0.0, 1.0), source=ESSAY + ": conditions on public support", latex=r"s_{sup}")
+    payout_cap = lever("payout_cap", "dimensionless", "payout cap on supported firms (1 = none)", default=1.0,
+                       bounds=(0.0, 1.0), source=ESSAY, latex=r"c_p")
+    reinvest_floor = lever("reinvest_floor", "dimensionless", "reinvestment floor on supported firms",
+                           default=0.0, bounds=(0.0, 1.0), source=ESSAY, latex=r"f_r")
+    f_prod = lever("f_prod", "dimensionless", "share of credit to productive uses", default=0.2, bounds=(0.01, 1.0),
+                   source=ESSAY, latex="f")
+    W = aux("W", "TUSD/year", "wages")
+    Pi_pre = aux("Pi_pre", "TUSD/year", "pre-tax profits", latex=r"\Pi^{pre}")
+    Pi = aux("Pi", "TUSD/year", "profits after tax", latex=r"\Pi")
+    theta = aux("theta", "dimensionless", "payout ratio", latex=r"\theta")
+    Div = aux("Div", "TUSD/year", "dividends and buybacks", latex="Div")
+    Pi_r = aux("Pi_r", "TUSD/year", "retained profits", latex=r"\Pi_r")
+    pi_r = aux("pi_r", "dimensionless", "retained profit share of output", latex=r"\pi_r")
+    r_f = aux("r_f", "1/year", "cost of productive credit", latex=r"r_f")
+    delta_K = aux("delta_K", "1/year", "depreciation including climate damages", latex=r"\delta_K")
+    D_dot = aux("D_dot", "TUSD/year", "firms' new borrowing (financing gap)", latex=r"\dot D")
+    T_pi = aux("T_pi", "TUSD/year", "profit tax", latex=r"T_\pi")
+    d = aux("d", "year", "private debt to output ratio")
+    return Block(
+        name="finance",
+        variables=(D, theta0, t_pi, delta, r0, psi_B, b_ref, kappa_f, f_ref, f_K, a2, d_sw, s_sup, payout_cap,
+                   reinvest_floor, f_prod, W, Pi_pre, Pi, theta, Div, Pi_r, pi_r, r_f, delta_K, D_dot, T_pi, d),
+        auxiliaries={
+            "W": omega * Y,
+            "r_f": r0.sym + psi_B.sym * (b - b_ref.sym) - kappa_f.sym * (f_prod.sym - f_ref.sym),
+            "delta_K": delta.sym + f_K.sym * a2.sym * T_at ** 2 * d_sw.sym,
+            "Pi_pre": Y - W.sym - T_c - A_c + S_rd - r_f.sym * D.sym - delta_K.sym * K,
+            "T_pi": t_pi.sym * Pi_pre.sym,
+            "Pi": Pi_pre.sym - T_pi.sym,
+            "theta": (1 - s_sup.sym) * theta0.sym
+            + s_sup.sym * payout_cap.sym * theta0.sym * (1 - reinvest_floor.sym),
+            "Div": theta.sym * Pi.sym,
+            "Pi_r": Pi.sym - Div.sym,
+            "pi_r": Pi_r.sym / Y,
+            "D_dot": I_p - Pi_r.sym - delta_K.sym * K,
+            "d": D.sym / Y,
+        },
+        derivatives={"D": D_dot.sym},
+        identities={
+            # firms' uses of funds equal their sources
+            "firm_cash_flow": sp.Eq(Y + S_rd + D_dot.sym,
+                                    W.sym + T_c + A_c + r_f.sym * D.sym + T_pi.sym + Div.sym + I_p),
+        },
+        description="Profits, payouts (dividends and buybacks), conditions on supported firms, the cost of "
+                    "productive credit and private debt.",
+    )

@@ -1,0 +1,94 @@
+"""The directed-growth model: demand-led growth, distribution and debt, directed technical
+change, public capability and finance, and the DICE-2016R climate."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import sympy as sp
+
+from ..block import Block
+from ..blocks import (climate, demand, emissions, finance, labour, private_investment, public_capability,
+                      public_finance, public_investment, technology)
+from ..system import System, combine
+
+#: start year of the model [year]
+T0 = 2025.0
+#: output in the start year [TUSD/year] (US real GDP about 24 trillion USD, 2025) [R]
+Y0 = 24.0
+#: green share of private investment in the start year (modelling assumption)
+XG0 = 0.15
+
+
+def _blocks() -> list[Block]:
+    return [demand(), public_investment(), public_capability(), private_investment(), finance(), labour(),
+            technology(), emissions(), public_finance(), climate()]
+
+
+def _with_defaults(block: Block, values: dict[str, float]) -> Block:
+    variables = tuple(dataclasses.replace(v, default=values[v.name]) if v.name in values else v
+                      for v in block.variables)
+    return dataclasses.replace(block, variables=variables)
+
+
+def _aux_values(blocks: list[Block], values: dict[str, float], names: list[str]) -> dict[str, float]:
+    system = combine(*blocks, name="directed_growth", check_units=False)
+    sub = system.substituted_auxiliaries()
+    num = {system.variables[n].sym: v for n, v in values.items() if n in system.variables}
+    num[sp.Symbol("t", real=True)] = T0
+    return {n: float(sub[system.variables[n].sym].xreplace(num)) for n in names}
+
+
+def derived_defaults(blocks: list[Block]) -> dict[str, float]:
+    """Start values and reference parameters that make 2025 consistent.
+
+    * autonomous demand ``Z`` such that the supermultiplier gives ``Y = Y0``:
+      :math:`Z = (s-h)Y_0 - I_G - G_{cap}`;
+    * ``z0`` such that a share ``XG0`` of private investment is green;
+    * reference values of the investment and productivity functions equal to
+      their 2025 values (``b_ref``, ``r_ref``, ``pi_r_ref``, ``k_Gm_ref``,
+      ``g_ref``, ``gA_ref``), so that business as usual starts at rest.
+    """
+    vals = {v.name: v.default for b in blocks for v in b.variables if v.default is not None}
+    s = vals["s_w"] * vals["omega"] + vals["s_pi"] * (1 - vals["omega"])
+    y_cap = (vals["K_g"] + vals["K_b"]) / vals["v"]
+    out = {"Z": (s - vals["h"]) * Y0 - (vals["i_G"] + vals["i_cap"]) * y_cap,
+           "z0": math.log(XG0 / (1 - XG0)) - vals["eta_A"] * math.log(vals["A_g"] / vals["A_b"]),
+           "b_ref": vals["B"] / Y0}
+    vals.update(out)
+    step1 = _aux_values([_with_defaults(b, vals) for b in blocks], vals, ["r_f", "k_Gm"])
+    out.update(r_ref=step1["r_f"], k_Gm_ref=step1["k_Gm"])
+    vals.update(out)
+    step2 = _aux_values([_with_defaults(b, vals) for b in blocks], vals, ["pi_r", "g_K", "g_A", "Y"])
+    out.update(pi_r_ref=step2["pi_r"], g_ref=step2["g_K"], gA_ref=step2["g_A"])
+    assert abs(step2["Y"] - Y0) < 1e-9 * Y0
+    return out
+
+
+def directed_growth() -> System:
+    r"""The directed-growth model (continuous time, years from 2025, US-scale defaults).
+
+    Blocks (``model.blocks``), each with its equations and sources in its
+    docstring: demand (supermultiplier), public investment (rate and mission
+    direction), public capability, private investment (accelerator, profits,
+    crowding in and out, green/brown direction), finance (payouts, conditions,
+    cost of credit, private debt), labour (Phillips curve, Kaldor-Verdoorn),
+    technology (directed technical change), emissions, public finance (debt,
+    equity fund) and the DICE-2016R climate.
+
+    Accounting identities checked on every run: the demand identity, firms'
+    cash flow and the government budget.
+
+    Defaults are literature-based or stated assumptions (each parameter's
+    ``source`` says which); 2025 start values and reference parameters are
+    made consistent by :func:`derived_defaults`. They are not yet calibrated.
+
+    Notes
+    -----
+    Money in trillions of (2025) US dollars (``TUSD``), time in years.
+    """
+    blocks = _blocks()
+    blocks = [_with_defaults(b, derived_defaults(blocks)) for b in blocks]
+    return combine(*blocks, name="directed_growth", description=directed_growth.__doc__.splitlines()[0],
+                   origin={"factory": "model.library.directed_growth:directed_growth", "kwargs": {}})

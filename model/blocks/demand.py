@@ -38,11 +38,12 @@ def demand() -> Block:
     g_Z = param("g_Z", "1/year", "growth of autonomous demand", default=0.02, bounds=(-0.02, 0.06),
                 source="economics.md sec. 10: US real GDP growth 2.40%/yr 1990-2019; 2.0%/yr chosen to equal "
                        "productivity plus labour-force growth at the defaults", latex="g_Z")
-    s_w = param("s_w", "dimensionless", "leakage out of wage income", default=0.30, bounds=(0.0, 1.0),
-                source=ASSUMED + "; saving, taxes and imports out of wages below those out of profits "
-                                 "(Onaran & Galanis 2014: US demand wage-led)", latex=r"s_w")
-    s_pi = param("s_pi", "dimensionless", "leakage out of profit income", default=0.55, bounds=(0.0, 1.0),
-                 source=ASSUMED, latex=r"s_\pi")
+    s_w = param("s_w", "dimensionless", "leakage out of wage income", default=0.4, bounds=(0.0, 1.0),
+                source=ASSUMED + "; equal to s_pi by default (distribution-neutral consumption). Onaran & "
+                                 "Galanis (2014) find US demand wage-led (s_w < s_pi); with the steep Phillips "
+                                 "curve and no monetary reaction that regime is explosive here", latex=r"s_w")
+    s_pi = param("s_pi", "dimensionless", "leakage out of profit income", default=0.4, bounds=(0.0, 1.0),
+                 source=ASSUMED + "; Z/Y = 0.19 in 2025 with h = 0.17", latex=r"s_\pi")
     v = param("v", "year", "capital to capacity ratio", default=1.9, bounds=(0.5, 6.0),
               source="set so that a 17% investment share, 5% depreciation and 2% growth are a steady state "
                      "at normal utilisation 0.8 (v = u_n h / (g + delta)); K/Y = 2.4", latex="v")

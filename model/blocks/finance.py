@@ -45,9 +45,9 @@ def finance() -> Block:
     D = stock("D", "TUSD", "private (firm) debt", default=18.0, bounds=(None, None),
               source="economics.md sec. 10: US NFC debt about 75% of GDP (BIS)")
     omega, Y, I_p, K, T_c, A_c, S_rd, b, T_at = ref("omega", "Y", "I_p", "K", "T_c", "A_c", "S_rd", "b", "T_at")
-    theta0 = param("theta0", "dimensionless", "payout ratio (dividends and buybacks)", default=0.6,
-                   bounds=(0.0, 1.0), source="Lazonick (2014): 91% for the S&P 500 (2003-12); lower for all "
-                                             "firms, " + ASSUMED, latex=r"\theta_0")
+    theta0 = param("theta0", "dimensionless", "payout ratio (dividends and buybacks)", default=0.8,
+                   bounds=(0.0, 1.0), source="Lazonick (2014): 91% for the S&P 500 (2003-12); 0.8 for all firms so "
+                                             "that the 2025 debt ratio is roughly stable, " + ASSUMED, latex=r"\theta_0")
     t_pi = param("t_pi", "dimensionless", "profit tax rate", default=0.21, bounds=(0.0, 0.6),
                  source="US federal corporate rate since 2018", latex=r"t_\pi")
     delta = param("delta", "1/year", "depreciation of private capital", default=0.05, bounds=(0.0, 0.2),

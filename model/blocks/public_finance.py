@@ -26,14 +26,16 @@ def public_finance() -> Block:
     Mazzucato 2025, "socialising rewards as well as risks"); the stake's
     dividends accumulate in a fund that earns interest and pays a share
     :math:`\phi_F` a year to the budget. Government consumption is a share
-    :math:`z_G` of autonomous demand. The interest rate on public debt follows
-    the base rate and the debt ratio as for private credit.
+    :math:`z_G` of autonomous demand. The state borrows at the base rate
+    :math:`r_G = r_0` (a monetarily sovereign issuer); the debt ratio raises
+    the cost of *private* credit instead (the crowding-out channel, finance block).
     """
     B = stock("B", "TUSD", "public debt", default=24.0, bounds=(None, None),
               source="economics.md sec. 10: US federal debt held by the public about 97% of GDP (2024)")
     F = stock("F_pub", "TUSD", "public equity fund", default=0.0, bounds=(None, None), source="none in 2025")
-    t_w = param("t_w", "dimensionless", "tax rate on wages", default=0.22, bounds=(0.0, 0.6),
-                source="US taxes on labour income and payroll about 22% [R]; " + ASSUMED, latex=r"t_w")
+    t_w = param("t_w", "dimensionless", "tax rate on wages", default=0.2, bounds=(0.0, 0.6),
+                source="set by the model factory so that the 2025 deficit keeps the public debt ratio constant "
+                       "(deficit = g_Z B)", latex=r"t_w")
     z_G = param("z_G", "dimensionless", "government consumption share of autonomous demand", default=0.6,
                 bounds=(0.0, 1.0), source=ASSUMED, latex=r"z_G")
     phi_F = param("phi_F", "1/year", "payout rate of the public fund to the budget", default=0.04,
@@ -47,14 +49,14 @@ def public_finance() -> Block:
     Div_G = aux("Div_G", "TUSD/year", "dividends received by the public fund", latex=r"Div_G")
     B_dot = aux("B_dot", "TUSD/year", "public deficit", latex=r"\dot B")
     b = aux("b", "year", "public debt to output ratio")
-    W, T_pi, T_c, I_G, G_cap, Z, S_rd, Y, Div, s_sup, r0, psi_B, b_ref = ref(
-        "W", "T_pi", "T_c", "I_G", "G_cap", "Z", "S_rd", "Y", "Div", "s_sup", "r0", "psi_B", "b_ref")
+    W, T_pi, T_c, I_G, G_cap, Z, S_rd, Y, Div, s_sup, r0 = ref(
+        "W", "T_pi", "T_c", "I_G", "G_cap", "Z", "S_rd", "Y", "Div", "s_sup", "r0")
     return Block(
         name="public finance",
         variables=(B, F, t_w, z_G, phi_F, equity_stake, revenue, spending, r_G, Div_G, B_dot, b),
         auxiliaries={
             "b": B.sym / Y,
-            "r_G": r0 + psi_B * (b.sym - b_ref),
+            "r_G": r0,
             "revenue": t_w.sym * W + T_pi + T_c + phi_F.sym * F.sym,
             "spending": I_G + G_cap + z_G.sym * Z + S_rd + r_G.sym * B.sym,
             "Div_G": equity_stake.sym * s_sup * Div,

@@ -45,6 +45,8 @@ def derived_defaults(blocks: list[Block]) -> dict[str, float]:
 
     * autonomous demand ``Z`` such that the supermultiplier gives ``Y = Y0``:
       :math:`Z = (s-h)Y_0 - I_G - G_{cap}`;
+    * the wage tax ``t_w`` such that the 2025 deficit keeps the public debt
+      ratio constant;
     * ``z0`` such that a share ``XG0`` of private investment is green;
     * reference values of the investment and productivity functions equal to
       their 2025 values (``b_ref``, ``r_ref``, ``pi_r_ref``, ``k_Gm_ref``,
@@ -60,8 +62,13 @@ def derived_defaults(blocks: list[Block]) -> dict[str, float]:
     step1 = _aux_values([_with_defaults(b, vals) for b in blocks], vals, ["r_f", "k_Gm"])
     out.update(r_ref=step1["r_f"], k_Gm_ref=step1["k_Gm"])
     vals.update(out)
-    step2 = _aux_values([_with_defaults(b, vals) for b in blocks], vals, ["pi_r", "g_K", "g_A", "Y"])
+    # the wage tax that makes the 2025 deficit equal g_Z B (a constant public debt ratio)
+    step = _aux_values([_with_defaults(b, vals) for b in blocks], vals, ["B_dot", "W"])
+    out["t_w"] = vals["t_w"] + (step["B_dot"] - vals["g_Z"] * vals["B"]) / step["W"]
+    vals.update(out)
+    step2 = _aux_values([_with_defaults(b, vals) for b in blocks], vals, ["pi_r", "g_K", "g_A", "Y", "B_dot"])
     out.update(pi_r_ref=step2["pi_r"], g_ref=step2["g_K"], gA_ref=step2["g_A"])
+    assert abs(step2["B_dot"] - vals["g_Z"] * vals["B"]) < 1e-9
     assert abs(step2["Y"] - Y0) < 1e-9 * Y0
     return out
 

@@ -229,6 +229,10 @@ def _run_scipy(cs, method, t0, y0, p, L, t_eval, rtol, atol, max_steps):
             info[0] = 4
             info[1] = a
             return Y, info, "too many right-hand-side evaluations"
+        except (ValueError, ArithmeticError, np.linalg.LinAlgError) as exc:  # e.g. NaN Jacobian in Radau's LU
+            info[0] = 2
+            info[1] = a
+            return Y, info, f"{type(exc).__name__}: {exc}"
         message = sol.message
         info[2] += sol.nfev
         info[3] += sol.nfev

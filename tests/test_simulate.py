@@ -241,3 +241,12 @@ def test_auto_switches_to_implicit_solver_on_stiff_problems():
     t = ds.time.values
     exact_b = 1e4 / (1.0 - 1e4) * (np.exp(-1e4 * t) - np.exp(-t))
     np.testing.assert_allclose(ds.b.values, exact_b, rtol=1e-6, atol=1e-10)
+
+
+def test_nan_jacobian_in_implicit_solver_is_a_solver_error():
+    """x' = sqrt(x) - 2 drives x below 0, where the Jacobian is NaN: reported, never a raw ValueError."""
+    x = stock("x", "dimensionless", default=1.0)
+    k = param("k", "1/year", default=1.0)
+    s = combine(Block("sq", (x, k), derivatives={"x": k.sym * (sp.sqrt(x.sym) - 2)}), name="sqrt_decay")
+    with pytest.raises(SolverError):
+        simulate(s, t_span=(0, 10), method="Radau")

@@ -23,7 +23,7 @@ def private_investment() -> Block:
     .. math::
 
         \frac{\dot h}{h} = \gamma_u (u - u_n) + \gamma_\pi(\pi_r - \bar\pi_r)
-            - \gamma_r (r_f - \bar r) + \chi\,Cap\,(k_{Gm} - \bar k_{Gm})/\bar k_{Gm}
+            - \gamma_r (r_f - \bar r) + \chi\,Cap\,(k_{Gm} - \bar k_{Gm})
 
     * accelerator: utilisation above normal raises investment;
     * retained profits finance investment (Stockhammer 2004: payouts lower accumulation);
@@ -41,7 +41,7 @@ def private_investment() -> Block:
     .. math::
 
         x_g = \mathrm{logistic}\big(z_0 + \eta_A\ln(A_g/A_b) + \eta_\tau\,cc
-              + \eta_P\,proc + \eta_S\,s_{sup}\,std + \eta_M\,Cap\,(k_{Gm}-\bar k_{Gm})/\bar k_{Gm}\big)
+              + \eta_P\,proc + \eta_S\,s_{sup}\,std + \eta_M\,Cap\,(k_{Gm}-\bar k_{Gm})\big)
 
     with :math:`cc` the carbon cost per unit of brown output. Capital:
     :math:`\dot K_g = x_g I_p - \delta_K K_g`, :math:`\dot K_b = (1-x_g)I_p - \delta_K K_b`.
@@ -54,16 +54,16 @@ def private_investment() -> Block:
     K_b = stock("K_b", "TUSD", "brown private capital", default=51.3, bounds=(0.0, None),
                 source="K = Y v / u_n = 57 TUSD with Y = 24 TUSD/yr (2025); brown share 90%, " + ASSUMED,
                 latex=r"K_b")
-    gamma_u = param("gamma_u", "1/year", "accelerator speed", default=0.05, bounds=(0.0, 0.2),
+    gamma_u = param("gamma_u", "1/year", "accelerator speed", default=0.1, bounds=(0.0, 0.2),
                     source=FS + " (test case of economics.md sec. 3; stable below (s-h)/v)", latex=r"\gamma_u")
     u_n = param("u_n", "dimensionless", "normal capacity utilisation", default=0.8, bounds=(0.5, 1.0),
                 source="economics.md sec. 3", latex=r"u_n")
-    gamma_pi = param("gamma_pi", "1/year", "investment response to retained profits", default=0.5,
+    gamma_pi = param("gamma_pi", "1/year", "investment response to retained profits", default=0.2,
                      bounds=(0.0, 5.0), source="Stockhammer (2004), CJE 28(5), sign; size " + ASSUMED,
                      latex=r"\gamma_\pi")
     gamma_r = param("gamma_r", "dimensionless", "investment response to the cost of credit", default=2.0,
                     bounds=(0.0, 20.0), source=ASSUMED, latex=r"\gamma_r")
-    chi = param("chi", "1/year", "crowding-in by mission public capital", default=0.05, bounds=(0.0, 0.5),
+    chi = param("chi", "1/year", "crowding-in by mission public capital", default=0.1, bounds=(0.0, 2.0),
                 source="Deleidi & Mazzucato (2021), Res. Policy 50(2): crowding-in (sign); Pallante, Russo & "
                        "Roventini (2023): private R&D elasticity 0.11-0.14; size " + ASSUMED, latex=r"\chi")
     pi_r_ref = param("pi_r_ref", "dimensionless", "reference retained profit share", default=0.07,
@@ -85,20 +85,20 @@ def private_investment() -> Block:
                                              "size " + ASSUMED, latex=r"\eta_P")
     eta_S = param("eta_S", "dimensionless", "green investment response to emissions conditions", default=4.0,
                   bounds=(0.0, 20.0), source=ASSUMED, latex=r"\eta_S")
-    eta_M = param("eta_M", "dimensionless", "mobilisation of green investment by mission capital", default=0.5,
-                  bounds=(0.0, 5.0), source="Deleidi, Mazzucato & Semieniuk (2020), Energy Policy: public direct "
+    eta_M = param("eta_M", "dimensionless", "mobilisation of green investment by mission capital", default=10.0,
+                  bounds=(0.0, 100.0), source="Deleidi, Mazzucato & Semieniuk (2020), Energy Policy: public direct "
                                             "investment mobilises private renewable investment (sign); size "
                                             + ASSUMED, latex=r"\eta_M")
     I_p = aux("I_p", "TUSD/year", "private investment", latex=r"I_p")
     x_g = aux("x_g", "dimensionless", "green share of private investment", latex=r"x_g")
     crowd_in = aux("crowd_in", "1/year", "crowding-in term of investment growth",
-                   description="chi Cap (k_Gm - k_Gm_ref)/k_Gm_ref")
+                   description="chi Cap (k_Gm - k_Gm_ref)")
     h_growth = aux("h_growth", "1/year", "growth rate of the investment share", latex=r"\dot h/h")
     K = aux("K", "TUSD", "private capital")
     Y, u, pi_r, r_f, Cap, k_Gm, A_g, A_b, cc, procurement, s_sup, emission_std, delta_K = ref(
         "Y", "u", "pi_r", "r_f", "Cap", "k_Gm", "A_g", "A_b", "carbon_cost", "procurement", "s_sup",
         "emission_std", "delta_K")
-    mission = Cap * (k_Gm - k_Gm_ref.sym) / k_Gm_ref.sym
+    mission = Cap * (k_Gm - k_Gm_ref.sym)
     return Block(
         name="private investment",
         variables=(h, K_g, K_b, gamma_u, u_n, gamma_pi, gamma_r, chi, pi_r_ref, r_ref, k_Gm_ref, z0, eta_A,

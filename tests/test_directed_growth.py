@@ -1,0 +1,54 @@
+"""The directed-growth model (work in progress, issue 3): structure, start state, identities."""
+
+import json
+
+import numpy as np
+import pytest
+
+import model
+from model import policies
+from model.blocks.climate import STATE_2025
+from model.library import dice2016_climate, dice2016_forcing_path
+from model.library.directed_growth import Y0, directed_growth
+
+
+@pytest.fixture(scope="module")
+def dg():
+    return directed_growth()
+
+
+def test_structure_and_units(dg):
+    assert 15 <= len(dg.stocks) <= 25
+    assert set(dg.identities) == {"demand", "firm_cash_flow", "budget"}
+    for v in dg.variables.values():
+        if v.kind == "parameter":
+            assert v.source, v.name
+    dg.check_units()  # every equation dimensionally consistent (raises otherwise)
+
+
+def test_start_state_is_consistent(dg):
+    cs = model.compile(dg)
+    obs = cs.observed(2025.0, cs.state_vector(), cs.param_vector(), cs.inputs_table())
+    assert obs["Y"] == pytest.approx(Y0, rel=1e-12)
+    assert obs["x_g"] == pytest.approx(0.15, rel=1e-12)
+    assert obs["h_growth"] == pytest.approx(0.0, abs=1e-12)       # BAU starts at rest
+    assert obs["B_dot"] == pytest.approx(dg["g_Z"].default * dg["B"].default, rel=1e-9)
+    assert obs["lam"] == pytest.approx(0.96, rel=1e-9)
+    for name in ("identity_demand", "identity_firm_cash_flow", "identity_budget"):
+        assert abs(obs[name]) < 1e-14
+
+
+def test_climate_start_state_reproduces_its_derivation():
+    ds = model.simulate(dice2016_climate(), None, model.Policy("hist", E=model.piecewise([2015, 2024], [35.9, 37.4])),
+                        t_span=(2015, 2025), exogenous={"F_ex": dice2016_forcing_path()})
+    for name, value in STATE_2025.items():
+        assert float(ds[name][-1]) == pytest.approx(value, abs=1e-4)
+
+
+def test_bau_runs_and_identities_hold(dg):
+    ds = model.simulate(dg, None, policies.bau(), t_span=(2025, 2100), exogenous=policies.default_exogenous())
+    residuals = json.loads(ds.attrs["provenance"])["identity_max_residual"]
+    assert set(residuals) == {"demand", "firm_cash_flow", "budget"}
+    assert max(residuals.values()) < 1e-8
+    assert int(ds.status) == 0
+    assert np.all(np.diff(ds.T_at.values) > 0)  # rest-of-world emissions keep warming going

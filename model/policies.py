@@ -40,14 +40,14 @@ def default_exogenous() -> dict:
     return {"F_ex": dice2016_forcing_path()}
 
 
-def fiscal_rule(i_max: float = 0.035, i_min: float = 0.01, target: float = 0.9, speed: float = 10.0) -> Rule:
+def fiscal_rule(i_max: float = 0.035, i_min: float = 0.01, target: float = 1.2, speed: float = 10.0) -> Rule:
     r"""A debt brake on public investment (feedback rule for the lever ``i_G``).
 
     .. math:: i_G = i_{min} + (i_{max} - i_{min})\,\mathrm{logistic}(-k\,(b_n - b^*)),
               \qquad b_n = B / (u_n Y_{cap})
 
     Public investment falls smoothly from ``i_max`` towards ``i_min`` as the
-    public debt ratio rises above ``target`` [years of output]; ``speed`` is
+    public debt ratio rises; it is half-way at ``target`` [years of output]; ``speed`` is
     ``k``. The ratio is measured at normal utilisation (debt over normal
     output), since debt over current output would make output depend on
     itself through the rule.
@@ -73,8 +73,8 @@ def market_fixing() -> Policy:
       textbook externality fix);
     * an untargeted R&D subsidy of 0.3% of output (the knowledge-spillover fix,
       not directed: AABH's research subsidy without direction);
-    * a fiscal rule: public investment cut smoothly as public debt exceeds 90%
-      of output (balanced-budget orientation);
+    * a fiscal rule: public investment cut smoothly as public debt rises
+      (half-way cut at 120% of normal output; a debt brake);
     * capability cuts: capability spending falls 30% by 2035 (outsourcing);
     * no conditions on support, no public stakes.
     """
@@ -82,7 +82,7 @@ def market_fixing() -> Policy:
         "market_fixing", market_fixing.__doc__.splitlines()[0],
         carbon_price=piecewise([2025, 2030, 2050, 2100], [0.0, 25.0, 100.0, 200.0]),
         rd_subsidy=ramp(2025, 2030, 0.0, 0.003),
-        i_G=fiscal_rule(i_max=0.035, i_min=0.01, target=0.9),
+        i_G=fiscal_rule(i_max=0.035, i_min=0.01, target=1.2),
         i_cap=ramp(2025, 2035, 0.01, 0.007),
     )
 

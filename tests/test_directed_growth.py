@@ -31,7 +31,7 @@ def test_start_state_is_consistent(dg):
     obs = cs.observed(2025.0, cs.state_vector(), cs.param_vector(), cs.inputs_table())
     assert obs["Y"] == pytest.approx(Y0, rel=1e-12)
     assert obs["x_g"] == pytest.approx(0.15, rel=1e-12)
-    assert obs["h_growth"] == pytest.approx(0.0, abs=1e-12)       # BAU starts at rest
+    assert obs["h_eff"] == pytest.approx(dg["h"].default, rel=1e-12)  # BAU starts at rest
     assert obs["B_dot"] == pytest.approx(dg["g_Z"].default * dg["B"].default, rel=1e-9)
     assert obs["lam"] == pytest.approx(0.96, rel=1e-9)
     for name in ("identity_demand", "identity_firm_cash_flow", "identity_budget"):

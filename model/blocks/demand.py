@@ -22,15 +22,15 @@ def demand() -> Block:
     are autonomous too (set by policy as shares of capacity output). Consumption
     leaks a share :math:`s` of income, larger out of profits than out of wages
     (Bhaduri & Marglin 1990), and firms spend a share :math:`h` of output on
-    investment, so
+    investment (``h_eff``, private investment block), so
 
     .. math::
 
-        Y = \frac{Z + I_G + G_{cap}}{s - h}, \qquad s = s_w\omega + s_\pi(1-\omega),
+        Y = \frac{Z + I_G + G_{cap}}{s - h_{eff}}, \qquad s = s_w\omega + s_\pi(1-\omega),
         \qquad Y_{cap} = K/v, \qquad u = Y/Y_{cap},
 
     with the demand identity :math:`Y = C + I_p + I_G + G_{cap} + Z`,
-    :math:`C = (1-s)Y`, :math:`I_p = hY` (checked on every run).
+    :math:`C = (1-s)Y`, :math:`I_p = h_{eff}Y` (checked on every run).
     """
     Z = stock("Z", "TUSD/year", "autonomous demand", default=4.5, bounds=(0.0, None),
               description="Autonomous consumption, exports and government consumption (2025 value set by the "
@@ -52,14 +52,14 @@ def demand() -> Block:
     C = aux("C", "TUSD/year", "consumption")
     Y_cap = aux("Y_cap", "TUSD/year", "capacity output", latex=r"Y_{cap}")
     u = aux("u", "dimensionless", "capacity utilisation")
-    omega, h, K_g, K_b, I_G, G_cap, I_p = ref("omega", "h", "K_g", "K_b", "I_G", "G_cap", "I_p")
+    omega, h_eff, K_g, K_b, I_G, G_cap, I_p = ref("omega", "h_eff", "K_g", "K_b", "I_G", "G_cap", "I_p")
     return Block(
         name="demand",
         variables=(Z, g_Z, s_w, s_pi, v, s, Y, C, Y_cap, u),
         derivatives={"Z": g_Z.sym * Z.sym},
         auxiliaries={
             "s": s_w.sym * omega + s_pi.sym * (1 - omega),
-            "Y": (Z.sym + I_G + G_cap) / (s.sym - h),
+            "Y": (Z.sym + I_G + G_cap) / (s.sym - h_eff),
             "C": (1 - s.sym) * Y.sym,
             "Y_cap": (K_g + K_b) / v.sym,
             "u": Y.sym / Y_cap.sym,

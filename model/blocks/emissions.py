@@ -64,21 +64,25 @@ def emissions() -> Block:
     carbon_cost = aux("carbon_cost", "dimensionless", "carbon cost per unit of brown output", latex="cc")
     T_c = aux("T_c", "TUSD/year", "carbon tax paid", latex=r"T_c")
     A_c = aux("A_c", "TUSD/year", "abatement cost", latex=r"A_c")
+    tc_share = aux("tc_share", "dimensionless", "carbon tax paid per unit of output", latex=r"t_c")
+    ac_share = aux("ac_share", "dimensionless", "abatement cost per unit of output", latex=r"a_c")
     E = aux("E", "GtCO2/year", "world industrial CO2 emissions")
     Y, K_g, K_b, s_sup = ref("Y", "K_g", "K_b", "s_sup")
     brown = K_b / (K_g + K_b)
     return Block(
         name="emissions",
         variables=(sigma_b, g_sigma, phi_g, tau_half, c_ab, conv, carbon_price, emission_std, procurement, E_row, mu,
-                   mu_eff, E_dom, e_int, carbon_cost, T_c, A_c, E),
+                   mu_eff, E_dom, e_int, carbon_cost, T_c, A_c, tc_share, ac_share, E),
         auxiliaries={
             "mu": carbon_price.sym / (carbon_price.sym + tau_half.sym),
             "mu_eff": 1 - (1 - mu.sym) * (1 - s_sup * emission_std.sym),
-            "E_dom": Y * (brown * sigma_b.sym * (1 - mu_eff.sym) + (1 - brown) * phi_g.sym * sigma_b.sym),
-            "e_int": E_dom.sym / Y,
+            "e_int": brown * sigma_b.sym * (1 - mu_eff.sym) + (1 - brown) * phi_g.sym * sigma_b.sym,
+            "E_dom": Y * e_int.sym,
             "carbon_cost": carbon_price.sym * sigma_b.sym * conv.sym,
-            "T_c": carbon_price.sym * E_dom.sym * conv.sym,
-            "A_c": c_ab.sym * mu_eff.sym ** 2.6 * Y * brown,
+            "tc_share": carbon_price.sym * e_int.sym * conv.sym,
+            "T_c": tc_share.sym * Y,
+            "ac_share": c_ab.sym * mu_eff.sym ** 2.6 * brown,
+            "A_c": ac_share.sym * Y,
             "E": E_dom.sym + E_row.sym,
         },
         derivatives={"sigma_b": -g_sigma.sym * sigma_b.sym},

@@ -37,14 +37,18 @@ def finance() -> Block:
     crowding-out channel; Laubach 2009, about 3-4 basis points per percentage
     point of debt to GDP) and falls with the share of credit going to
     productive uses :math:`f` (about 20% in the US and UK per the essay):
-    :math:`r_f = r_0 + \psi_B (b - \bar b) - \kappa_f (f - \bar f)`.
+    :math:`r_f = r_0 + \psi_B (b_n - \bar b) - \kappa_f (f - \bar f)`, with the debt
+    ratio measured at normal output, :math:`b_n = B/(u_n Y_{cap})`. The normal
+    retained profit rate :math:`\rho_n` (profits at normal utilisation, after
+    tax and payouts, per unit of capital) drives investment.
 
     Climate damages destroy capital: :math:`\delta_K = \delta + f_K a_2 T^2 d_{sw}`
     (DICE-2016R quadratic damages, a third on capital as in GEMMES).
     """
     D = stock("D", "TUSD", "private (firm) debt", default=18.0, bounds=(None, None),
               source="economics.md sec. 10: US NFC debt about 75% of GDP (BIS)")
-    omega, Y, I_p, K, T_c, A_c, S_rd, b, T_at = ref("omega", "Y", "I_p", "K", "T_c", "A_c", "S_rd", "b", "T_at")
+    omega, Y, I_p, K, T_c, A_c, S_rd, T_at = ref("omega", "Y", "I_p", "K", "T_c", "A_c", "S_rd", "T_at")
+    B, u_n, Y_cap, tc_share, ac_share, rd_subsidy = ref("B", "u_n", "Y_cap", "tc_share", "ac_share", "rd_subsidy")
     theta0 = param("theta0", "dimensionless", "payout ratio (dividends and buybacks)", default=0.8,
                    bounds=(0.0, 1.0), source="Lazonick (2014): 91% for the S&P 500 (2003-12); 0.8 for all firms so "
                                              "that the 2025 debt ratio is roughly stable, " + ASSUMED, latex=r"\theta_0")
@@ -57,7 +61,7 @@ def finance() -> Block:
     psi_B = param("psi_B", "1/year**2", "interest response to the public debt ratio", default=0.035,
                   bounds=(0.0, 0.5), source="Laubach (2009), JEEA 7(4): 3-4 bp per pp of debt/GDP",
                   latex=r"\psi_B")
-    b_ref = param("b_ref", "year", "reference public debt ratio", default=1.0, bounds=(0.0, 5.0),
+    b_ref = param("b_ref", "year", "reference public debt ratio (at normal output)", default=1.0, bounds=(0.0, 5.0),
                   source="2025 value (set by the model factory)", latex=r"\bar b")
     kappa_f = param("kappa_f", "1/year", "cost of credit response to its productive share", default=0.02,
                     bounds=(0.0, 0.5), source=ESSAY + "; size " + ASSUMED, latex=r"\kappa_f")
@@ -89,13 +93,18 @@ def finance() -> Block:
     D_dot = aux("D_dot", "TUSD/year", "firms' new borrowing (financing gap)", latex=r"\dot D")
     T_pi = aux("T_pi", "TUSD/year", "profit tax", latex=r"T_\pi")
     d = aux("d", "year", "private debt to output ratio")
+    b_n = aux("b_n", "year", "public debt to normal output", latex=r"b_n")
+    rho_n = aux("rho_n", "1/year", "retained profit rate at normal utilisation", latex=r"\rho_n")
     return Block(
         name="finance",
         variables=(D, theta0, t_pi, delta, r0, psi_B, b_ref, kappa_f, f_ref, f_K, a2, d_sw, s_sup, payout_cap,
-                   reinvest_floor, f_prod, W, Pi_pre, Pi, theta, Div, Pi_r, pi_r, r_f, delta_K, D_dot, T_pi, d),
+                   reinvest_floor, f_prod, W, Pi_pre, Pi, theta, Div, Pi_r, pi_r, r_f, delta_K, D_dot, T_pi, d, b_n, rho_n),
         auxiliaries={
             "W": omega * Y,
-            "r_f": r0.sym + psi_B.sym * (b - b_ref.sym) - kappa_f.sym * (f_prod.sym - f_ref.sym),
+            "b_n": B / (u_n * Y_cap),
+            "r_f": r0.sym + psi_B.sym * (b_n.sym - b_ref.sym) - kappa_f.sym * (f_prod.sym - f_ref.sym),
+            "rho_n": (1 - theta.sym) * (1 - t_pi.sym) * ((1 - omega - tc_share - ac_share + rd_subsidy) * u_n * Y_cap
+                                                         - r_f.sym * D.sym - delta_K.sym * K) / K,
             "delta_K": delta.sym + f_K.sym * a2.sym * T_at ** 2 * d_sw.sym,
             "Pi_pre": Y - W.sym - T_c - A_c + S_rd - r_f.sym * D.sym - delta_K.sym * K,
             "T_pi": t_pi.sym * Pi_pre.sym,

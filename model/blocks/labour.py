@@ -15,13 +15,12 @@ def labour() -> Block:
     .. math::
 
         \lambda = \frac{Y}{aN}, \quad
-        \dot\omega = \omega\,\Big[\frac{\phi_1}{(1-\lambda)^2} - \phi_0 + b_w - \alpha\Big], \quad
+        \dot\omega = \omega\,[\phi_0 + \phi_1\lambda + b_w - \alpha], \quad
         \alpha = \alpha_0 + \alpha_{KV}(g_K - \bar g) + \alpha_A (g_A - \bar g_A), \quad
         \dot a = \alpha a, \quad \dot N = nN
 
-    The real-wage Phillips curve of Grasselli & Costa Lima (2012), steep near
-    full employment (so that demand cannot push employment past the labour
-    force without squeezing profits), shifted by the wage floor :math:`b_w` attached to public support and
+    A linear real-wage Phillips curve (Goodwin 1967; GEMMES, Bovari et al.
+    2018) shifted by the wage floor :math:`b_w` attached to public support and
     procurement (a bargaining-power shift, economics.md sec. 9). Productivity
     growth follows capital accumulation (Kaldor-Verdoorn) and knowledge growth.
     """
@@ -31,11 +30,11 @@ def labour() -> Block:
               source="Y = 24 TUSD/yr, employment 0.96 x 170 M (US 2025) [R]")
     N = stock("N", "Mworker", "labour force", default=170.0, bounds=(0.0, None),
               source="US civilian labour force about 170 million (BLS, 2025) [R]")
-    phi1 = param("phi1", "1/year", "Phillips curve curvature", default=0.04 ** 3 / (1 - 0.04 ** 2),
-                 bounds=(0.0, 0.01), source="Grasselli & Costa Lima (2012) base case", latex=r"\phi_1")
-    phi0 = param("phi0", "1/year", "Phillips curve intercept", default=0.04 ** 3 / (1 - 0.04 ** 2) / 0.04 ** 2 - 0.015,
-                 bounds=(-1.0, 1.0), source="set so that the wage share is stationary at 96% employment with "
-                                            "1.5%/yr productivity growth: phi1/0.04^2 - 0.015", latex=r"\phi_0")
+    phi1 = param("phi1", "1/year", "Phillips curve slope", default=0.5, bounds=(0.0, 5.0),
+                 source="GEMMES (Bovari et al. 2018): 0.4688", latex=r"\phi_1")
+    phi0 = param("phi0", "1/year", "Phillips curve intercept", default=0.015 - 0.5 * 0.96, bounds=(-2.0, 1.0),
+                 source="set so that the wage share is stationary at 96% employment with 1.5%/yr productivity "
+                        "growth", latex=r"\phi_0")
     alpha0 = param("alpha0", "1/year", "trend labour productivity growth", default=0.015, bounds=(0.0, 0.05),
                    source="US labour productivity growth about 1.5%/yr since 2005 (BLS) [R]", latex=r"\alpha_0")
     alpha_KV = param("alpha_KV", "dimensionless", "Kaldor-Verdoorn coefficient", default=0.5, bounds=(0.0, 1.0),
@@ -63,7 +62,7 @@ def labour() -> Block:
                    alpha, g_K),
         auxiliaries={
             "lam": Y / (a.sym * N.sym),
-            "phillips": phi1.sym / (1 - lam.sym) ** 2 - phi0.sym + wage_floor.sym,
+            "phillips": phi0.sym + phi1.sym * lam.sym + wage_floor.sym,
             "g_K": I_p / K - delta_K,
             "alpha": alpha0.sym + alpha_KV.sym * (g_K.sym - g_ref.sym) + alpha_A.sym * (g_A - gA_ref.sym),
         },

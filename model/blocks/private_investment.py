@@ -16,17 +16,22 @@ def private_investment() -> Block:
 
     Notes
     -----
-    The investment share :math:`h = I_p/Y` adjusts as in the supermultiplier's
-    flexible accelerator (Freitas & Serrano 2015), extended with profits,
-    finance costs and public capital:
+    The trend investment share :math:`h` adjusts as in the supermultiplier's
+    flexible accelerator (Freitas & Serrano 2015), :math:`\dot h = h\gamma_u(u - u_n)`,
+    so that in the long run utilisation is normal and growth follows
+    autonomous demand. The actual share :math:`h_{eff} = I_p/Y` shifts with
+    profitability, finance costs and public capital (level effects):
 
     .. math::
 
-        \frac{\dot h}{h} = \gamma_u (u - u_n) + \gamma_\pi(\pi_r - \bar\pi_r)
-            - \gamma_r (r_f - \bar r) + \chi\,Cap\,(k_{Gm} - \bar k_{Gm})
+        h_{eff} = h\,\exp\big(\gamma_\pi(\rho_n - \bar\rho) - \gamma_r (r_f - \bar r)
+            + \chi\,Cap\,(k_{Gm} - \bar k_{Gm})\big)
 
     * accelerator: utilisation above normal raises investment;
-    * retained profits finance investment (Stockhammer 2004: payouts lower accumulation);
+    * retained profits finance investment (Stockhammer 2004: payouts lower
+      accumulation); :math:`\rho_n` is the retained profit rate on capital at
+      normal utilisation (finance block), so that investment does not depend
+      on current output through itself;
     * crowding out: the cost of productive credit :math:`r_f` (which rises with
       public debt, finance block) lowers it;
     * crowding in: mission public capital relative to private capital raises it,
@@ -58,15 +63,15 @@ def private_investment() -> Block:
                     source=FS + " (test case of economics.md sec. 3; stable below (s-h)/v)", latex=r"\gamma_u")
     u_n = param("u_n", "dimensionless", "normal capacity utilisation", default=0.8, bounds=(0.5, 1.0),
                 source="economics.md sec. 3", latex=r"u_n")
-    gamma_pi = param("gamma_pi", "1/year", "investment response to retained profits", default=0.2,
-                     bounds=(0.0, 5.0), source="Stockhammer (2004), CJE 28(5), sign; size " + ASSUMED,
+    gamma_pi = param("gamma_pi", "year", "investment response to the normal retained profit rate", default=5.0,
+                     bounds=(0.0, 50.0), source="Stockhammer (2004), CJE 28(5), sign; size " + ASSUMED,
                      latex=r"\gamma_\pi")
-    gamma_r = param("gamma_r", "dimensionless", "investment response to the cost of credit", default=2.0,
-                    bounds=(0.0, 20.0), source=ASSUMED, latex=r"\gamma_r")
-    chi = param("chi", "1/year", "crowding-in by mission public capital", default=0.1, bounds=(0.0, 2.0),
+    gamma_r = param("gamma_r", "year", "investment response to the cost of credit", default=5.0,
+                    bounds=(0.0, 50.0), source=ASSUMED, latex=r"\gamma_r")
+    chi = param("chi", "dimensionless", "crowding-in by mission public capital", default=3.0, bounds=(0.0, 50.0),
                 source="Deleidi & Mazzucato (2021), Res. Policy 50(2): crowding-in (sign); Pallante, Russo & "
                        "Roventini (2023): private R&D elasticity 0.11-0.14; size " + ASSUMED, latex=r"\chi")
-    pi_r_ref = param("pi_r_ref", "dimensionless", "reference retained profit share", default=0.07,
+    pi_r_ref = param("pi_r_ref", "1/year", "reference normal retained profit rate", default=0.02,
                      bounds=(-0.5, 0.5), source="2025 value (set by the model factory)", latex=r"\bar\pi_r")
     r_ref = param("r_ref", "1/year", "reference cost of productive credit", default=0.02, bounds=(-0.05, 0.2),
                   source="2025 value (set by the model factory)", latex=r"\bar r")
@@ -91,29 +96,29 @@ def private_investment() -> Block:
                                             + ASSUMED, latex=r"\eta_M")
     I_p = aux("I_p", "TUSD/year", "private investment", latex=r"I_p")
     x_g = aux("x_g", "dimensionless", "green share of private investment", latex=r"x_g")
-    crowd_in = aux("crowd_in", "1/year", "crowding-in term of investment growth",
+    crowd_in = aux("crowd_in", "dimensionless", "crowding-in term of the investment share",
                    description="chi Cap (k_Gm - k_Gm_ref)")
-    h_growth = aux("h_growth", "1/year", "growth rate of the investment share", latex=r"\dot h/h")
+    h_eff = aux("h_eff", "dimensionless", "private investment share of output", latex=r"h_{eff}")
     K = aux("K", "TUSD", "private capital")
-    Y, u, pi_r, r_f, Cap, k_Gm, A_g, A_b, cc, procurement, s_sup, emission_std, delta_K = ref(
-        "Y", "u", "pi_r", "r_f", "Cap", "k_Gm", "A_g", "A_b", "carbon_cost", "procurement", "s_sup",
+    Y, u, rho_n, r_f, Cap, k_Gm, A_g, A_b, cc, procurement, s_sup, emission_std, delta_K = ref(
+        "Y", "u", "rho_n", "r_f", "Cap", "k_Gm", "A_g", "A_b", "carbon_cost", "procurement", "s_sup",
         "emission_std", "delta_K")
     mission = Cap * (k_Gm - k_Gm_ref.sym)
     return Block(
         name="private investment",
         variables=(h, K_g, K_b, gamma_u, u_n, gamma_pi, gamma_r, chi, pi_r_ref, r_ref, k_Gm_ref, z0, eta_A,
-                   eta_tau, eta_P, eta_S, eta_M, I_p, x_g, crowd_in, h_growth, K),
+                   eta_tau, eta_P, eta_S, eta_M, I_p, x_g, crowd_in, h_eff, K),
         auxiliaries={
             "K": K_g.sym + K_b.sym,
-            "I_p": h.sym * Y,
             "crowd_in": chi.sym * mission,
-            "h_growth": gamma_u.sym * (u - u_n.sym) + gamma_pi.sym * (pi_r - pi_r_ref.sym)
-            - gamma_r.sym * (r_f - r_ref.sym) + crowd_in.sym,
+            "h_eff": h.sym * sp.exp(gamma_pi.sym * (rho_n - pi_r_ref.sym) - gamma_r.sym * (r_f - r_ref.sym)
+                                    + crowd_in.sym),
+            "I_p": h_eff.sym * Y,
             "x_g": logistic(z0.sym + eta_A.sym * sp.log(A_g / A_b) + eta_tau.sym * cc + eta_P.sym * procurement
                             + eta_S.sym * s_sup * emission_std + eta_M.sym * mission),
         },
         derivatives={
-            "h": h.sym * h_growth.sym,
+            "h": h.sym * gamma_u.sym * (u - u_n.sym),
             "K_g": x_g.sym * I_p.sym - delta_K * K_g.sym,
             "K_b": (1 - x_g.sym) * I_p.sym - delta_K * K_b.sym,
         },

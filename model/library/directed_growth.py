@@ -55,7 +55,7 @@ def derived_defaults(blocks: list[Block]) -> dict[str, float]:
       ratio constant;
     * ``z0`` such that a share ``XG0`` of private investment is green;
     * reference values of the investment and productivity functions equal to
-      their 2025 values (``b_ref``, ``r_ref``, ``pi_r_ref``, ``k_Gm_ref``,
+      their 2025 values (``b_ref``, ``r_ref``, ``pi_r_ref`` (the normal retained profit rate), ``k_Gm_ref``,
       ``g_ref``, ``gA_ref``), so that business as usual starts at rest.
     """
     vals = {v.name: v.default for b in blocks for v in b.variables if v.default is not None}
@@ -63,19 +63,22 @@ def derived_defaults(blocks: list[Block]) -> dict[str, float]:
     y_cap = (vals["K_g"] + vals["K_b"]) / vals["v"]
     out = {"Z": (s - vals["h"]) * Y0 - (vals["i_G"] + vals["i_cap"]) * y_cap,
            "z0": math.log(XG0 / (1 - XG0)) - vals["eta_A"] * math.log(vals["A_g"] / vals["A_b"]),
-           "b_ref": vals["B"] / Y0}
+           "b_ref": vals["B"] / (vals["u_n"] * y_cap)}
     vals.update(out)
     step1 = _aux_values([_with_defaults(b, vals) for b in blocks], vals, ["r_f", "k_Gm"])
     out.update(r_ref=step1["r_f"], k_Gm_ref=step1["k_Gm"])
     vals.update(out)
-    # the wage tax that makes the 2025 deficit equal g_Z B (a constant public debt ratio)
-    step = _aux_values([_with_defaults(b, vals) for b in blocks], vals, ["B_dot", "W"])
-    out["t_w"] = vals["t_w"] + (step["B_dot"] - vals["g_Z"] * vals["B"]) / step["W"]
+    step2 = _aux_values([_with_defaults(b, vals) for b in blocks], vals, ["rho_n"])
+    out["pi_r_ref"] = step2["rho_n"]
     vals.update(out)
-    step2 = _aux_values([_with_defaults(b, vals) for b in blocks], vals, ["pi_r", "g_K", "g_A", "Y", "B_dot"])
-    out.update(pi_r_ref=step2["pi_r"], g_ref=step2["g_K"], gA_ref=step2["g_A"])
-    assert abs(step2["B_dot"] - vals["g_Z"] * vals["B"]) < 1e-9
-    assert abs(step2["Y"] - Y0) < 1e-9 * Y0
+    # the wage tax that makes the 2025 deficit equal g_Z B (a constant public debt ratio)
+    step3 = _aux_values([_with_defaults(b, vals) for b in blocks], vals, ["B_dot", "W"])
+    out["t_w"] = vals["t_w"] + (step3["B_dot"] - vals["g_Z"] * vals["B"]) / step3["W"]
+    vals.update(out)
+    step4 = _aux_values([_with_defaults(b, vals) for b in blocks], vals, ["g_K", "g_A", "Y", "B_dot"])
+    out.update(g_ref=step4["g_K"], gA_ref=step4["g_A"])
+    if abs(step4["Y"] - Y0) > 1e-9 * Y0 or abs(step4["B_dot"] - vals["g_Z"] * vals["B"]) > 1e-9:
+        raise RuntimeError("directed_growth: inconsistent 2025 state (a block changed without derived_defaults)")
     return out
 
 
@@ -102,6 +105,7 @@ def directed_growth() -> System:
     Money in trillions of (2025) US dollars (``TUSD``), time in years.
     """
     blocks = _blocks()
-    blocks = [_with_defaults(b, derived_defaults(blocks)) for b in blocks]
+    derived = derived_defaults(blocks)
+    blocks = [_with_defaults(b, derived) for b in blocks]
     return combine(*blocks, name="directed_growth", description=directed_growth.__doc__.splitlines()[0],
                    origin={"factory": "model.library.directed_growth:directed_growth", "kwargs": {}})

@@ -96,7 +96,7 @@ def market_shaping() -> Policy:
     * outcome-oriented green procurement reaching 30% of public purchases by 2040;
     * conditional support for 30% of firms by 2040: payouts capped at half,
       at least 30% of profits reinvested, an emissions standard (half of brown
-      emissions abated) and a wage floor (+0.2 pp/yr real wage growth);
+      emissions abated) and a wage floor (+0.1 pp/yr real wage growth);
     * a 20% public equity stake in supported firms (socialised rewards);
     * credit policy raising the productive share of credit from 20% to 30%;
     * a moderate carbon price (50 USD/tCO2 by 2050, 100 by 2100).
@@ -111,7 +111,7 @@ def market_shaping() -> Policy:
         payout_cap=0.5,
         reinvest_floor=0.3,
         emission_std=0.5,
-        wage_floor=0.002,
+        wage_floor=0.001,
         equity_stake=0.2,
         f_prod=ramp(2025, 2035, 0.2, 0.3),
         carbon_price=piecewise([2025, 2030, 2050, 2100], [0.0, 15.0, 50.0, 100.0]),

@@ -109,7 +109,7 @@ def compare(ds, *, system=None, impulse: bool = True, baseline: str = "bau"):
     """
     import pandas as pd
 
-    needed = ("Y", "h", "omega", "lam", "E_dom", "e_int", "T_at", "b", "d", "F_pub")
+    needed = ("Y", "h_eff", "omega", "lam", "E_dom", "e_int", "T_at", "b", "d", "F_pub")
     missing = [n for n in needed if n not in ds]
     if missing:
         raise ModelError(f"compare() needs a directed-growth result; missing variables: {', '.join(missing)}")
@@ -122,7 +122,7 @@ def compare(ds, *, system=None, impulse: bool = True, baseline: str = "bau"):
         below = np.flatnonzero(E < 0.05 * E[0])
         rows[pol] = {
             "avg_growth": float(np.log(Y[-1] / Y[0]) / (t[-1] - t[0])),
-            "private_investment_rate": float(_sel(ds, "h", pol).mean()),
+            "private_investment_rate": float(_sel(ds, "h_eff", pol).mean()),
             "wage_share_mean": float(_sel(ds, "omega", pol).mean()),
             "wage_share_end": float(_sel(ds, "omega", pol)[-1]),
             "employment_mean": float(_sel(ds, "lam", pol).mean()),

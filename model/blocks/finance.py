@@ -37,7 +37,10 @@ def finance() -> Block:
     crowding-out channel; Laubach 2009, about 3-4 basis points per percentage
     point of debt to GDP) and falls with the share of credit going to
     productive uses :math:`f` (about 20% in the US and UK per the essay):
-    :math:`r_f = r_0 + \psi_B (b_n - \bar b) - \kappa_f (f - \bar f)`, with the debt
+    :math:`r_f = r_{cb} + \psi_B (b_n - \bar b) - \kappa_f (f - \bar f)`, where the
+    policy rate follows a smoothed Taylor rule on the employment gap,
+    :math:`\dot r_{cb} = \rho_{cb}(r_0 + \psi_L(\lambda - \bar\lambda) - r_{cb})`
+    (demand cannot push employment past the labour force unopposed), with the debt
     ratio measured at normal output, :math:`b_n = B/(u_n Y_{cap})`. The normal
     retained profit rate :math:`\rho_n` (profits at normal utilisation, after
     tax and payouts, per unit of capital) drives investment.
@@ -47,7 +50,18 @@ def finance() -> Block:
     """
     D = stock("D", "TUSD", "private (firm) debt", default=18.0, bounds=(None, None),
               source="economics.md sec. 10: US NFC debt about 75% of GDP (BIS)")
-    omega, Y, I_p, K, T_c, A_c, S_rd, T_at = ref("omega", "Y", "I_p", "K", "T_c", "A_c", "S_rd", "T_at")
+    r_cb = stock("r_cb", "1/year", "real policy interest rate", default=0.02, bounds=(None, None),
+                 source="equal to the base rate r0 in 2025", latex=r"r_{cb}")
+    psi_L = param("psi_L", "1/year", "policy-rate response to the employment gap", default=1.0, bounds=(0.0, 5.0),
+                  source="Taylor (1993): 0.5 on the output gap; an employment gap is about half the output gap "
+                         "(Okun's law), hence 1.0", latex=r"\psi_L")
+    rho_cb = param("rho_cb", "1/year", "speed of policy-rate adjustment", default=0.5, bounds=(0.01, 10.0),
+                   source="interest-rate smoothing in estimated Taylor rules (Clarida, Gali & Gertler 2000) [R]",
+                   latex=r"\rho_{cb}")
+    lam_ref = param("lam_ref", "dimensionless", "employment rate targeted by monetary policy", default=0.96,
+                    bounds=(0.5, 1.0), source="US employment rate 2025 (unemployment about 4%) [R]",
+                    latex=r"\bar\lambda")
+    omega, Y, I_p, K, T_c, A_c, S_rd, T_at, lam = ref("omega", "Y", "I_p", "K", "T_c", "A_c", "S_rd", "T_at", "lam")
     B, u_n, Y_cap, tc_share, ac_share, rd_subsidy = ref("B", "u_n", "Y_cap", "tc_share", "ac_share", "rd_subsidy")
     theta0 = param("theta0", "dimensionless", "payout ratio (dividends and buybacks)", default=0.8,
                    bounds=(0.0, 1.0), source="Lazonick (2014): 91% for the S&P 500 (2003-12); 0.8 for all firms so "
@@ -56,7 +70,7 @@ def finance() -> Block:
                  source="US federal corporate rate since 2018", latex=r"t_\pi")
     delta = param("delta", "1/year", "depreciation of private capital", default=0.05, bounds=(0.0, 0.2),
                   source="BEA private fixed assets, about 5%/yr [R]", latex=r"\delta")
-    r0 = param("r0", "1/year", "base real interest rate on productive credit", default=0.02, bounds=(-0.05, 0.2),
+    r0 = param("r0", "1/year", "neutral real policy rate", default=0.02, bounds=(-0.05, 0.2),
                source=ASSUMED, latex=r"r_0")
     psi_B = param("psi_B", "1/year**2", "interest response to the public debt ratio", default=0.035,
                   bounds=(0.0, 0.5), source="Laubach (2009), JEEA 7(4): 3-4 bp per pp of debt/GDP",
@@ -97,12 +111,12 @@ def finance() -> Block:
     rho_n = aux("rho_n", "1/year", "retained profit rate at normal utilisation", latex=r"\rho_n")
     return Block(
         name="finance",
-        variables=(D, theta0, t_pi, delta, r0, psi_B, b_ref, kappa_f, f_ref, f_K, a2, d_sw, s_sup, payout_cap,
+        variables=(D, r_cb, psi_L, rho_cb, lam_ref, theta0, t_pi, delta, r0, psi_B, b_ref, kappa_f, f_ref, f_K, a2, d_sw, s_sup, payout_cap,
                    reinvest_floor, f_prod, W, Pi_pre, Pi, theta, Div, Pi_r, pi_r, r_f, delta_K, D_dot, T_pi, d, b_n, rho_n),
         auxiliaries={
             "W": omega * Y,
             "b_n": B / (u_n * Y_cap),
-            "r_f": r0.sym + psi_B.sym * (b_n.sym - b_ref.sym) - kappa_f.sym * (f_prod.sym - f_ref.sym),
+            "r_f": r_cb.sym + psi_B.sym * (b_n.sym - b_ref.sym) - kappa_f.sym * (f_prod.sym - f_ref.sym),
             "rho_n": (1 - theta.sym) * (1 - t_pi.sym) * ((1 - omega - tc_share - ac_share + rd_subsidy) * u_n * Y_cap
                                                          - r_f.sym * D.sym - delta_K.sym * K) / K,
             "delta_K": delta.sym + f_K.sym * a2.sym * T_at ** 2 * d_sw.sym,
@@ -117,7 +131,8 @@ def finance() -> Block:
             "D_dot": I_p - Pi_r.sym - delta_K.sym * K,
             "d": D.sym / Y,
         },
-        derivatives={"D": D_dot.sym},
+        derivatives={"D": D_dot.sym,
+                     "r_cb": rho_cb.sym * (r0.sym + psi_L.sym * (lam - lam_ref.sym) - r_cb.sym)},
         identities={
             # firms' uses of funds equal their sources
             "firm_cash_flow": sp.Eq(Y + S_rd + D_dot.sym,

@@ -68,7 +68,7 @@ def private_investment() -> Block:
                      latex=r"\gamma_\pi")
     gamma_r = param("gamma_r", "year", "investment response to the cost of credit", default=5.0,
                     bounds=(0.0, 50.0), source=ASSUMED, latex=r"\gamma_r")
-    chi = param("chi", "dimensionless", "crowding-in by mission public capital", default=3.0, bounds=(0.0, 50.0),
+    chi = param("chi", "dimensionless", "crowding-in by mission public capital", default=0.5, bounds=(0.0, 50.0),
                 source="Deleidi & Mazzucato (2021), Res. Policy 50(2): crowding-in (sign); Pallante, Russo & "
                        "Roventini (2023): private R&D elasticity 0.11-0.14; size " + ASSUMED, latex=r"\chi")
     pi_r_ref = param("pi_r_ref", "1/year", "reference normal retained profit rate", default=0.02,

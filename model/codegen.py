@@ -36,7 +36,7 @@ from sympy.printing.pycode import PythonCodePrinter
 
 from .errors import ModelError
 
-CODEGEN_VERSION = "3"
+CODEGEN_VERSION = "4"
 _TEMPLATE = Path(__file__).with_name("_integrate_template.py")
 _MARKER = "# ---- template body: everything below is copied into generated modules ----"
 
@@ -72,10 +72,12 @@ _PRINTER = _Printer()
 
 
 def identity_residual(e) -> sp.Expr:
-    """Residual of a declared identity: ``lhs - rhs`` relative to ``|lhs| + |rhs|`` for
-    an ``Eq``; the expression itself (an absolute residual) otherwise."""
+    """Residual of a declared identity: for an ``Eq``, ``lhs - rhs`` relative to the sum of
+    the absolute values of the terms on both sides (so cancelling flows do not inflate it);
+    the expression itself (an absolute residual) otherwise."""
     if isinstance(e, sp.Equality):
-        return (e.lhs - e.rhs) / (sp.Abs(e.lhs) + sp.Abs(e.rhs) + sp.Float(1e-300))
+        terms = sp.Add.make_args(e.lhs) + sp.Add.make_args(e.rhs)
+        return (e.lhs - e.rhs) / (sp.Add(*[sp.Abs(a) for a in terms]) + sp.Float(1e-300))
     return e
 
 

@@ -69,3 +69,21 @@ def test_compare_table(dg):
     # cumulative emissions equal the integral of the saved path
     e = ds.E_dom.sel(policy="bau").values
     assert df.loc["bau", "cum_emissions_domestic"] == pytest.approx(np.trapezoid(e, ds.time.values))
+
+
+def test_identities_hold_for_200_random_parameter_draws(dg):
+    """Draws uniform within every tunable parameter's declared bounds; identities must hold
+    along every path (up to the failure time for members that leave their domain)."""
+    rng = np.random.default_rng(2025)
+    draws = {}
+    for name in dg.parameters:
+        var = dg[name]
+        lo, hi = var.bounds
+        if var.tunable and lo is not None and hi is not None:
+            draws[name] = rng.uniform(lo, hi, 200)
+    ds = model.simulate(dg, draws, policies.market_shaping(), t_span=(2025, 2100),
+                        exogenous=policies.default_exogenous(), identity_tol=np.inf)
+    assert ds.sizes["draw"] == 200
+    residuals = json.loads(ds.attrs["provenance"])["identity_max_residual"]
+    assert max(residuals.values()) < 1e-8
+    assert (ds.status == 0).sum() > 0  # some members succeed (others are flagged, not dropped)

@@ -19,6 +19,8 @@ from .errors import CalibrationError, ModelError, SolverError
 #: default time span [year] of each reference model (``--t-start`` and ``--t-end`` override)
 _SPANS = {"dice2016": (2015.0, 2100.0), "dice2016_discrete": (2015.0, 2100.0), "supermultiplier": (0.0, 400.0),
           "keen": (0.0, 300.0), "goodwin": (0.0, 100.0), "solow": (0.0, 100.0)}
+#: policy paths of ``dgm compare`` (functions of :mod:`model.policies`), in comparison order
+_POLICY_PATHS = ("bau", "market_fixing", "market_shaping")
 
 
 def _assignment(text: str) -> tuple[str, float]:
@@ -65,6 +67,21 @@ def _parser() -> argparse.ArgumentParser:
     eq.add_argument("--out", type=Path, default=None, metavar="FILE", help="write to FILE instead of stdout")
 
     sub.add_parser("models", help="list the reference models")
+
+    cmp_ = sub.add_parser("compare", help="compare the policy paths of the directed-growth model",
+                          description="Simulate the directed-growth model under business as usual, market "
+                                      "fixing and market shaping (model.policies) from 2025, and write "
+                                      "comparison.nc, outcomes.csv and the figures scenario_panel, lever_paths "
+                                      "and outcome_table (PDF and PNG) to DIR. Files in DIR are replaced.")
+    cmp_.add_argument("--params", type=Path, default=None, metavar="FILE",
+                      help="TOML file with a [parameters] table (name = value) overriding the defaults")
+    cmp_.add_argument("--out", type=Path, default=Path("results"), metavar="DIR",
+                      help="output directory (default: results)")
+    cmp_.add_argument("--t-end", type=float, default=2100.0, metavar="YEAR", help="end year (default 2100)")
+    cmp_.add_argument("--no-impulse", action="store_true",
+                      help="skip the public-investment multipliers (two extra short runs per policy)")
+    cmp_.add_argument("--policies", default=None, metavar="NAMES",
+                      help=f"comma-separated subset of {','.join(_POLICY_PATHS)} (default: all)")
     return p
 
 
@@ -115,6 +132,128 @@ def _equations(args) -> int:
     return 0
 
 
+def _read_params(path: Path, system) -> dict[str, float]:
+    """Parameter overrides from the ``[parameters]`` table of a TOML file (one-line errors)."""
+    import tomllib
+
+    if not path.is_file():
+        raise ModelError(f"--params: no such file: {path}")
+    try:
+        with path.open("rb") as fh:
+            doc = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ModelError(f"--params {path}: invalid TOML: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ModelError(f"--params {path}: cannot read: {exc}") from None
+    table = doc.get("parameters")
+    if not isinstance(table, dict):
+        raise ModelError(f"--params {path}: expected a [parameters] table of name = value")
+    unknown = sorted(k for k in table if k not in system.parameters)
+    if unknown:
+        raise ModelError(f"--params {path}: unknown parameter(s) {', '.join(map(repr, unknown))} for model "
+                         f"{system.name!r}")
+    bad = sorted(k for k, v in table.items() if isinstance(v, bool) or not isinstance(v, (int, float)))
+    if bad:
+        raise ModelError(f"--params {path}: value(s) of {', '.join(map(repr, bad))} must be numbers")
+    return {k: float(v) for k, v in table.items()}
+
+
+class _Steps:
+    """Progress lines ``[i/n] what ... 1.23 s`` on standard error; warnings raised in a step
+    are printed after its line (one line each)."""
+
+    def __init__(self, n: int):
+        self.n, self.i, self.started = n, 0, time.perf_counter()
+
+    def __call__(self, what: str):
+        import contextlib
+        import warnings
+
+        self.i += 1
+        steps = self
+
+        @contextlib.contextmanager
+        def step():
+            print(f"[{steps.i}/{steps.n}] {what} ...", end="", file=sys.stderr, flush=True)
+            t = time.perf_counter()
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                try:
+                    yield
+                except BaseException:
+                    print(" failed", file=sys.stderr, flush=True)
+                    raise
+            print(f" {time.perf_counter() - t:.1f} s", file=sys.stderr, flush=True)
+            seen = set()
+            for w in caught:
+                msg = " ".join(str(w.message).split())
+                if msg not in seen:
+                    seen.add(msg)
+                    print(f"dgm: warning: {msg}", file=sys.stderr)
+
+        return step()
+
+
+def _write_atomic(path: Path, write) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def _compare(args) -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from . import policies as pol
+    from .analysis import compare
+    from .library.directed_growth import T0, directed_growth
+    from .plots import lever_paths, outcome_table, scenario_panel
+    from .simulate import simulate
+
+    if not args.t_end > T0:
+        raise ModelError(f"--t-end must be after {T0:g}, got {args.t_end:g}")
+    if args.policies is None:
+        paths = pol.all_paths()
+    else:
+        names = [n.strip() for n in args.policies.split(",") if n.strip()]
+        unknown = [n for n in names if n not in _POLICY_PATHS]
+        if unknown or not names:
+            raise ModelError(f"--policies: unknown policy {', '.join(map(repr, unknown)) or '(none given)'}; "
+                             f"choose from {', '.join(_POLICY_PATHS)}")
+        paths = [getattr(pol, n)() for n in dict.fromkeys(names)]
+    out: Path = args.out
+    if out.exists() and not out.is_dir():
+        raise ModelError(f"--out {out} exists and is not a directory")
+    step = _Steps(5)
+    started = time.perf_counter()
+    with step("building model"):
+        system = directed_growth()
+        params = _read_params(args.params, system) if args.params is not None else {}
+    label = ", ".join(p.name for p in paths)
+    with step(f"simulating {label} from {T0:g} to {args.t_end:g}"):
+        ds = simulate(system, params, paths, t_span=(T0, args.t_end), exogenous=pol.default_exogenous())
+    out.mkdir(parents=True, exist_ok=True)
+    with step(f"writing {out / 'comparison.nc'}"):
+        _write_atomic(out / "comparison.nc", lambda tmp: ds.to_netcdf(tmp))
+    with step("computing outcomes" + ("" if args.no_impulse else " and public-investment multipliers")):
+        df = compare(ds, system=system, impulse=not args.no_impulse)
+        df.attrs["title"] = f"Policy comparison, {T0:g}–{args.t_end:g}: outcomes"
+        _write_atomic(out / "outcomes.csv", lambda tmp: df.to_csv(tmp))
+    with step("drawing figures"):
+        for name, draw, data in (("scenario_panel", scenario_panel, ds), ("lever_paths", lever_paths, ds),
+                                 ("outcome_table", outcome_table, df)):
+            plt.close(draw(data, path=out / name))
+    print(f"dgm: compare: {len(paths)} polic{'y' if len(paths) == 1 else 'ies'}, {ds.sizes['time']} years, "
+          f"{time.perf_counter() - started:.1f} s -> {out}/", file=sys.stderr)
+    return 0
+
+
 def _models(args) -> int:
     from .library import MODELS
 
@@ -128,7 +267,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``dgm``; returns the exit status."""
     args = _parser().parse_args(argv)
     try:
-        return {"run": _run, "equations": _equations, "models": _models}[args.command](args)
+        return {"run": _run, "equations": _equations, "models": _models, "compare": _compare}[args.command](args)
     except (ModelError, CalibrationError, OSError) as exc:
         if os.environ.get("DGM_DEBUG"):
             raise

@@ -8,7 +8,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from ..errors import ModelError
-from ..levers import Policy, Rule, constant
+from ..levers import Policy, Rule, constant, piecewise
 
 __all__ = ["OUTCOMES", "compare", "impulse_response"]
 
@@ -67,16 +67,10 @@ def impulse_response(system, params: Mapping[str, Any] | None = None, policy: Po
     y_s = float(base.Y.sel(time=t_shock))
     ratio = y_s / float(base.Y_cap.sel(time=t_shock))
     old = policy.levers.get("i_G", constant(system["i_G"].default))
-    years = np.array([t_span[0], t_shock - 1e-6, t_shock, max(t_eval)])
-    path = old(years)
-    path[2:] += size * ratio
-    from ..levers import piecewise
-    shocked = policy.with_levers(name=policy.name + "+shock", i_G=piecewise(years, path))
-    if not isinstance(old, type(constant(0.0))) or old.kind != "constant":
-        # keep the original schedule's shape: sample it finely and add the step
-        fine = np.union1d(np.linspace(t_span[0], max(t_eval), 201), [t_shock - 1e-6, t_shock])
-        vals = old(fine) + np.where(fine >= t_shock, size * ratio, 0.0)
-        shocked = policy.with_levers(name=policy.name + "+shock", i_G=piecewise(fine, vals))
+    # the policy's own i_G path, sampled finely, plus the step from t_shock on
+    fine = np.union1d(np.linspace(t_span[0], max(t_eval), 201), [t_shock - 1e-6, t_shock])
+    vals = old(fine) + np.where(fine >= t_shock, size * ratio, 0.0)
+    shocked = policy.with_levers(name=policy.name + "+shock", i_G=piecewise(fine, vals))
     shock = simulate(system, params, shocked, t_span=(t_span[0], max(t_eval)), t_eval=t_eval, exogenous=exogenous)
     out = {}
     for k in horizons:

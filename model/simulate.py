@@ -7,7 +7,6 @@ import math
 import sys
 import warnings
 import time as _time
-from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 import numpy as np
@@ -33,15 +32,6 @@ class IdentityWarning(UserWarning):
 
 #: Status codes of a run (``status`` variable of results).
 STATUS = {0: "success", 1: "left_bounds", 2: "nonfinite", 3: "stalled", 4: "max_steps", 5: "stiff", 6: "solver_error"}
-
-
-@dataclass
-class RunResult:
-    """Raw arrays of one policy's run(s): ``Y`` (m, nt, n), ``info`` (m, 5)."""
-
-    Y: np.ndarray
-    info: np.ndarray
-    solver: str
 
 
 # ---------------------------------------------------------------- inputs
@@ -393,7 +383,7 @@ def simulate(system, params: Mapping[str, Any] | None = None, policies: Policy |
     m = _n_draws(pvals, y0vals)
     t0, t1, t_eval, dt = _time_grid(system, t_span, t_eval, method, dt)
     runs = []
-    for ip, pol in enumerate(pol_list):
+    for pol in pol_list:
         started = _time.perf_counter()
         sysp = system.with_rules(pol.rules) if pol is not None else system
         cs = compile(sysp)

@@ -257,8 +257,11 @@ def combine(*blocks: Block | Iterable[Block], name: str = "model", dt: float | N
         if isinstance(b, Block):
             flat.append(b)
         elif isinstance(b, Iterable) and not isinstance(b, (str, bytes)):
-            flat.extend(combine_blocks_iter(b))
+            flat.extend(b)
         else:
+            raise ModelError(f"combine() takes Blocks, got {type(b).__name__}")
+    for b in flat:
+        if not isinstance(b, Block):
             raise ModelError(f"combine() takes Blocks, got {type(b).__name__}")
     if not flat:
         raise ModelError("combine() needs at least one Block")
@@ -334,12 +337,3 @@ def combine(*blocks: Block | Iterable[Block], name: str = "model", dt: float | N
     if check_units:
         sysm.check_units()
     return sysm
-
-
-def combine_blocks_iter(blocks: Iterable[Block]) -> list[Block]:
-    """Flatten an iterable of blocks (helper for :func:`combine`)."""
-    out = list(blocks)
-    for b in out:
-        if not isinstance(b, Block):
-            raise ModelError(f"combine() takes Blocks, got {type(b).__name__}")
-    return out

@@ -188,7 +188,7 @@ def check_system_units(system, *, use_cache: bool = True) -> None:
     if marker is not None and marker.exists():
         return
     year = parse_units("year")
-    for n, v in system.variables.items():
+    for v in system.variables.values():
         parse_units(v.units)
     groups = (("derivative of", system.derivatives, lambda n: parse_units(system.variables[n].units) / year),
               ("update of", system.updates, lambda n: parse_units(system.variables[n].units)),

@@ -130,7 +130,7 @@ def compare(ds, *, system=None, impulse: bool = True, baseline: str = "bau"):
             "public_fund_end": float((_sel(ds, "F_pub", pol) / _sel(ds, "Y", pol))[-1]),
         }
     base = rows.get(baseline)
-    for pol, row in rows.items():
+    for row in rows.values():
         row["private_investment_change_vs_bau"] = (
             100 * (row["private_investment_rate"] - base["private_investment_rate"]) if base else float("nan"))
     if impulse:

@@ -18,7 +18,7 @@ from .errors import CalibrationError, ModelError, SolverError
 
 #: default time span [year] of each reference model (``--t-start`` and ``--t-end`` override)
 _SPANS = {"dice2016": (2015.0, 2100.0), "dice2016_discrete": (2015.0, 2100.0), "supermultiplier": (0.0, 400.0),
-          "keen": (0.0, 300.0), "goodwin": (0.0, 100.0), "solow": (0.0, 100.0)}
+          "keen": (0.0, 300.0), "goodwin": (0.0, 100.0), "solow": (0.0, 100.0), "directed_growth": (2025.0, 2100.0)}
 #: policy paths of ``dgm compare`` (functions of :mod:`model.policies`), in comparison order
 _POLICY_PATHS = ("bau", "market_fixing", "market_shaping")
 
@@ -105,8 +105,11 @@ def _run(args) -> int:
             raise ModelError(f"--step must be positive, got {args.step}")
         t_eval = np.arange(t0, t1 + 1e-9 * max(1.0, abs(t1)), args.step)
     started = time.perf_counter()
+    from . import policies
+
+    exogenous = policies.default_exogenous() if args.model == "directed_growth" else None
     ds = simulate(system, dict(args.param), t_span=(t0, t1), t_eval=t_eval, initial=dict(args.init),
-                  method=args.method, rtol=args.rtol)
+                  method=args.method, rtol=args.rtol, exogenous=exogenous)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.out.with_name(f".{args.out.name}.tmp")
     ds.to_netcdf(tmp)

@@ -339,7 +339,7 @@ _TABLE = {
     "T_end": ("Warming (end)", 1.0, None),
     "net_zero_year": ("Year emissions < 5% of 2025", 1.0, "year"),
     "public_debt_end": ("Public debt (end)", 100.0, "% of output"),
-    "private_debt_end": ("Private debt (end)", 100.0, "% of output"),
+    "private_debt_end": ("Private net debt (end)", 100.0, "% of output"),
     "public_fund_end": ("Public equity fund (end)", 100.0, "% of output"),
 }
 

@@ -12,14 +12,15 @@ from __future__ import annotations
 import sympy as sp
 
 from .levers import Policy, Rule, piecewise, ramp
+from .symbols import t
 
 __all__ = ["LEVERS", "bau", "market_fixing", "market_shaping", "fiscal_rule", "default_exogenous", "all_paths"]
 
 #: lever name -> meaning [units]
 LEVERS = {
-    "i_G": "public investment rate [share of capacity output]",
+    "i_G": "public investment rate [share of trend output]",
     "mission_share": "mission direction: share of public investment directed at missions [0-1]",
-    "i_cap": "capability investment rate [share of capacity output]",
+    "i_cap": "capability investment rate [share of trend output]",
     "procurement": "green share of public procurement [0-1]",
     "carbon_price": "carbon price [USD/tCO2]",
     "rd_subsidy": "untargeted R&D subsidy [share of output]",
@@ -40,26 +41,38 @@ def default_exogenous() -> dict:
     return {"F_ex": dice2016_forcing_path()}
 
 
-def fiscal_rule(i_max: float = 0.035, i_min: float = 0.01, target: float = 1.2, speed: float = 10.0) -> Rule:
+def fiscal_rule(i_max: float = 0.035, i_min: float = 0.01, target: float = 1.2, speed: float = 10.0,
+                phase_in: float | None = 2030.0, phase_width: float = 1.5) -> Rule:
     r"""A debt brake on public investment (feedback rule for the lever ``i_G``).
 
-    .. math:: i_G = i_{min} + (i_{max} - i_{min})\,\mathrm{logistic}(-k\,(b_n - b^*)),
-              \qquad b_n = B / (u_n Y_{cap})
+    .. math:: i_G = i_{max} - w(t)\,(i_{max} - i_{min})\,\mathrm{logistic}(k\,(b_n - b^*)),
+              \qquad b_n = B / Y_T, \qquad w(t) = \mathrm{logistic}((t - t_{in})/\Delta)
 
     Public investment falls smoothly from ``i_max`` towards ``i_min`` as the
     public debt ratio rises; it is half-way at ``target`` [years of output]; ``speed`` is
-    ``k``. The ratio is measured at normal utilisation (debt over normal
-    output), since debt over current output would make output depend on
-    itself through the rule.
+    ``k``. The ratio is measured on trend output (demand block), since debt
+    over current output would make output depend on itself through the rule.
+    The brake is legislated, then phased in: ``w`` rises from 0 to 1 around
+    the year ``phase_in`` over about ``4 phase_width`` years (``phase_in=None``:
+    in force from the start), so that every path starts from the same 2025 state.
     """
-    B, u_n, Y_cap = sp.symbols("B u_n Y_cap", real=True)
-    return Rule(i_min + (i_max - i_min) / (1 + sp.exp(speed * (B / (u_n * Y_cap) - target))))
+    if not i_min <= i_max:
+        raise ValueError(f"fiscal_rule: i_min ({i_min}) must not exceed i_max ({i_max})")
+    if phase_width <= 0:
+        raise ValueError(f"fiscal_rule: phase_width must be positive, got {phase_width}")
+    B, Y_T = sp.symbols("B Y_T", real=True)
+    brake = (i_max - i_min) / (1 + sp.exp(-speed * (B / Y_T - target)))
+    if phase_in is not None:
+        # logistic((t - t_in)/width) written with tanh: exp(-(t - t_in)/width) would be split by the
+        # code generator into exp(t_in/width) exp(-t/width), which overflows for calendar years
+        brake = brake * (1 + sp.tanh((t - phase_in) / (2 * phase_width))) / 2
+    return Rule(i_max - brake)
 
 
 def bau() -> Policy:
     """Business as usual: every lever at its 2025 value (the declared defaults).
 
-    Public investment 3.5% of capacity output with 10% mission-directed,
+    Public investment 3.5% of trend output with 10% mission-directed,
     capability spending that keeps capability constant, no carbon price, no
     conditions on support, 20% of credit to productive uses.
     """
@@ -74,7 +87,7 @@ def market_fixing() -> Policy:
     * an untargeted R&D subsidy of 0.3% of output (the knowledge-spillover fix,
       not directed: AABH's research subsidy without direction);
     * a fiscal rule: public investment cut smoothly as public debt rises
-      (half-way cut at 120% of normal output; a debt brake);
+      (half-way cut at 120% of trend output; a debt brake phased in around 2030);
     * capability cuts: capability spending falls 30% by 2035 (outsourcing);
     * no conditions on support, no public stakes.
     """
@@ -90,7 +103,7 @@ def market_fixing() -> Policy:
 def market_shaping() -> Policy:
     """Market shaping: mission-oriented public investment with conditions and shared rewards.
 
-    * public investment rises from 3.5% to 5% of capacity output by 2035, half
+    * public investment rises from 3.5% to 5% of trend output by 2035, half
       of it mission-directed (from 10%);
     * capability investment rises 30% by 2035;
     * outcome-oriented green procurement reaching 30% of public purchases by 2040;

@@ -1,8 +1,10 @@
-"""The directed-growth model (work in progress, issue 3): structure, start state, identities."""
+"""The directed-growth model: structure, start state, identities, plausible paths, regression goldens."""
 
 import json
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import model
@@ -36,6 +38,15 @@ def test_start_state_is_consistent(dg):
     assert obs["lam"] == pytest.approx(0.96, rel=1e-9)
     for name in ("identity_demand", "identity_firm_cash_flow", "identity_budget"):
         assert abs(obs[name]) < 1e-14
+
+
+def test_business_as_usual_starts_at_rest(dg):
+    """Distribution, the investment share, the policy rate and capability are stationary in 2025."""
+    cs = model.compile(dg)
+    y = cs.state_vector()
+    dy = cs.rhs(2025.0, y, cs.param_vector(), cs.inputs_table())
+    for name in ("omega", "h", "r_cb", "Cap"):
+        assert dy[dg.stocks.index(name)] == pytest.approx(0.0, abs=1e-14), name
 
 
 def test_climate_start_state_reproduces_its_derivation():
@@ -81,9 +92,69 @@ def test_identities_hold_for_200_random_parameter_draws(dg):
         lo, hi = var.bounds
         if var.tunable and lo is not None and hi is not None:
             draws[name] = rng.uniform(lo, hi, 200)
-    ds = model.simulate(dg, draws, policies.market_shaping(), t_span=(2025, 2100),
+    ds = model.simulate(dg, draws, policies.all_paths(), t_span=(2025, 2100),
                         exogenous=policies.default_exogenous(), identity_tol=np.inf)
-    assert ds.sizes["draw"] == 200
+    assert ds.sizes["draw"] == 200 and ds.sizes["policy"] == 3
     residuals = json.loads(ds.attrs["provenance"])["identity_max_residual"]
     assert max(residuals.values()) < 1e-8
     assert (ds.status == 0).sum() > 0  # some members succeed (others are flagged, not dropped)
+
+
+PLAUSIBLE = {  # (low, high) over 2025-2100 on every reference path
+    "omega": (0.45, 0.70), "lam": (0.90, 1.0), "inflation": (-0.02, 0.06), "u": (0.6, 1.0),
+    "b": (-0.5, 2.0), "d": (-1.0, 2.0), "x_g": (0.0, 1.0), "r_cb": (-0.03, 0.12),
+}
+
+
+def test_reference_paths_stay_in_plausible_ranges(dg):
+    """Guards the closures (conflicting-claims wage share, labour supply, Taylor rule, fiscal
+    reaction) that keep a demand-led model's ratios bounded over 75 years."""
+    ds = model.simulate(dg, None, policies.all_paths(), t_span=(2025, 2100), exogenous=policies.default_exogenous())
+    for name, (lo, hi) in PLAUSIBLE.items():
+        values = ds[name].values
+        assert values.min() > lo and values.max() < hi, (name, values.min(), values.max())
+    growth = np.log(ds.Y.sel(time=2100) / ds.Y.sel(time=2025)) / 75
+    assert np.all((growth > 0.01) & (growth < 0.035))
+    assert float(ds.F_pub.min()) >= 0.0
+
+
+GOLDEN = Path(__file__).parent / "data" / "golden_outcomes.csv"
+
+
+def test_outcomes_match_the_regression_golden(dg):
+    """The outcome table of the three paths at the default parameters, to 1e-6 relative.
+    After an intended change of the model, regenerate with ``python tests/make_goldens.py``
+    and say why in the commit message."""
+    from make_goldens import outcome_table
+    expected = pd.read_csv(GOLDEN, index_col=0)
+    got = outcome_table(dg)
+    assert list(got.index) == list(expected.index) and list(got.columns) == list(expected.columns)
+    np.testing.assert_allclose(got.to_numpy(float), expected.to_numpy(float), rtol=1e-6, atol=1e-9,
+                               equal_nan=True)
+
+
+@pytest.mark.parametrize("year", [2025.0, 2060.0])
+def test_analytic_jacobian_and_parameter_derivatives_match_finite_differences(dg, year):
+    """The compiled chain-rule derivatives (used by the stiff solvers and by calibration's
+    forward sensitivities) against central differences, on a state off the 2025 rest point."""
+    cs = model.compile(dg)
+    ds = model.simulate(dg, None, policies.market_shaping(), t_span=(2025, year + 0.5), t_eval=[year],
+                        exogenous=policies.default_exogenous())
+    y = np.array([float(ds[s][0]) for s in cs.states])
+    p = cs.param_vector()
+    L = cs.inputs_table(policies.market_shaping(), exogenous=policies.default_exogenous())
+    J, Fp = cs.jac(year, y, p, L), cs.dfdp(year, y, p, L)
+    for j in range(y.size):
+        h = 1e-6 * max(1.0, abs(y[j]))
+        e = np.zeros_like(y)
+        e[j] = h
+        fd = (cs.rhs(year, y + e, p, L) - cs.rhs(year, y - e, p, L)) / (2 * h)
+        np.testing.assert_allclose(J[:, j], fd, rtol=1e-5, atol=1e-7 * max(1.0, np.abs(fd).max()),
+                                   err_msg=f"d/d{cs.states[j]}")
+    for j in range(p.size):
+        h = 1e-6 * max(1.0, abs(p[j]))
+        e = np.zeros_like(p)
+        e[j] = h
+        fd = (cs.rhs(year, y, p + e, L) - cs.rhs(year, y, p - e, L)) / (2 * h)
+        np.testing.assert_allclose(Fp[:, j], fd, rtol=1e-5, atol=1e-7 * max(1.0, np.abs(fd).max()),
+                                   err_msg=f"d/d{cs.parameters[j]}")

@@ -32,7 +32,8 @@ def idx(cs, name: str) -> int:
 # ---------------------------------------------------------------------------------------------
 
 def test_registry_names_and_factories():
-    assert set(library.MODELS) == {"solow", "goodwin", "keen", "supermultiplier", "dice2016", "dice2016_discrete"}
+    assert set(library.MODELS) == {"solow", "goodwin", "keen", "supermultiplier", "dice2016", "dice2016_discrete",
+                                   "directed_growth"}
     for name, factory in library.MODELS.items():
         system = factory()
         assert system.is_discrete == (name == "dice2016_discrete")

@@ -29,7 +29,7 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     "T_end": ("warming at the end", "delta_degC"),
     "net_zero_year": ("first year domestic emissions fall below 5% of their start value", "year"),
     "public_debt_end": ("public debt to output at the end", "year"),
-    "private_debt_end": ("private debt to output at the end", "year"),
+    "private_debt_end": ("private (firm) net debt to output at the end; negative: firms are net lenders", "year"),
     "public_fund_end": ("public equity fund to output at the end", "year"),
 }
 
@@ -49,7 +49,7 @@ def impulse_response(system, params: Mapping[str, Any] | None = None, policy: Po
     r"""Output response to a step of public investment of ``size`` x output.
 
     The public investment rate ``i_G`` is raised from ``t_shock`` on by
-    ``size`` x Y/Y_cap (so that public investment rises by ``size`` of output
+    ``size`` x Y/Y_T (so that public investment rises by ``size`` of output
     at the shock), everything else as in ``policy``. Returns, for each horizon
     *k* [years], :math:`100\,(Y_{shock}-Y_{base})/Y_{base}` at ``t_shock + k``
     divided by ``100 size`` (percent of output per percentage point of GDP,
@@ -65,7 +65,7 @@ def impulse_response(system, params: Mapping[str, Any] | None = None, policy: Po
     t_eval = np.array(sorted({t_span[0], t_shock, *(t_shock + k for k in horizons)}))
     base = simulate(system, params, policy, t_span=(t_span[0], max(t_eval)), t_eval=t_eval, exogenous=exogenous)
     y_s = float(base.Y.sel(time=t_shock))
-    ratio = y_s / float(base.Y_cap.sel(time=t_shock))
+    ratio = y_s / float(base.Y_T.sel(time=t_shock))
     old = policy.levers.get("i_G", constant(system["i_G"].default))
     # the policy's own i_G path, sampled finely, plus the step from t_shock on
     fine = np.union1d(np.linspace(t_span[0], max(t_eval), 201), [t_shock - 1e-6, t_shock])

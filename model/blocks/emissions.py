@@ -35,9 +35,10 @@ def emissions() -> Block:
     sigma_b = stock("sigma_b", "GtCO2/TUSD", "emission intensity of brown output", default=0.224,
                     bounds=(0.0, None), source="US CO2 4.9 Gt (2023, OWID/GCP) over Y = 24 TUSD/yr with 90% brown "
                                               "capital and green intensity 10% of brown", latex=r"\sigma_b")
-    g_sigma = param("g_sigma", "1/year", "efficiency gains within brown technology", default=0.01,
-                    bounds=(0.0, 0.05), source="economics.md 6.3: US CO2/GDP -2.3%/yr 1990-2019, of which about "
-                                               "1%/yr assumed within-technology", latex=r"g_\sigma")
+    g_sigma = param("g_sigma", "1/year", "efficiency gains within brown technology", default=0.02,
+                    bounds=(0.0, 0.05), source="economics.md sec. 10: US CO2/GDP -2.32%/yr 1970-2019, mostly "
+                                               "efficiency and structural change within fossil-based production; "
+                                               "2%/yr " + ASSUMED, latex=r"g_\sigma")
     phi_g = param("phi_g", "dimensionless", "green to brown emission intensity", default=0.1, bounds=(0.0, 1.0),
                   source=ASSUMED, latex=r"\phi_g")
     tau_half = param("tau_half", "USD/tCO2", "carbon price abating half of brown emissions", default=150.0,

@@ -59,8 +59,9 @@ def private_investment() -> Block:
     K_b = stock("K_b", "TUSD", "brown private capital", default=51.3, bounds=(0.0, None),
                 source="K = Y v / u_n = 57 TUSD with Y = 24 TUSD/yr (2025); brown share 90%, " + ASSUMED,
                 latex=r"K_b")
-    gamma_u = param("gamma_u", "1/year", "accelerator speed", default=0.1, bounds=(0.0, 0.2),
-                    source=FS + " (test case of economics.md sec. 3; stable below (s-h)/v)", latex=r"\gamma_u")
+    gamma_u = param("gamma_u", "1/year", "accelerator speed", default=0.05, bounds=(0.0, 0.2),
+                    source=FS + ": stable iff gamma_u v < s - h*, here gamma_u < 0.12; 0.05 as in the test case of "
+                                "economics.md sec. 3, leaving room for policy to raise h", latex=r"\gamma_u")
     u_n = param("u_n", "dimensionless", "normal capacity utilisation", default=0.8, bounds=(0.5, 1.0),
                 source="economics.md sec. 3", latex=r"u_n")
     gamma_pi = param("gamma_pi", "year", "investment response to the normal retained profit rate", default=5.0,

@@ -28,17 +28,17 @@ def public_capability() -> Block:
                 source="normalised to 1 in 2025", latex=r"\mathit{Cap}")
     i_cap = lever("i_cap", "dimensionless", "capability investment rate", default=0.01, bounds=(0.0, 0.1),
                   description="Spending on public-sector capacity (skills, agencies, in-house expertise) as a "
-                              "share of capacity output", source=ASSUMED, latex=r"i_{cap}")
+                              "share of trend output", source=ASSUMED, latex=r"i_{cap}")
     i_cap_ref = param("i_cap_ref", "dimensionless", "capability spending that sustains Cap = 1", default=0.01,
                       bounds=(0.001, 0.1), source=ASSUMED + "; equal to the 2025 lever value", latex=r"\bar i_{cap}")
     rho_cap = param("rho_cap", "1/year", "speed of capability build-up and erosion", default=0.1,
                     bounds=(0.01, 1.0), source=ESSAY + "; about a decade, " + ASSUMED, latex=r"\rho_{cap}")
     G_cap = aux("G_cap", "TUSD/year", "public capability spending", latex=r"G_{cap}")
-    Y_cap = ref("Y_cap")
+    Y_T = ref("Y_T")
     return Block(
         name="public capability",
         variables=(Cap, i_cap, i_cap_ref, rho_cap, G_cap),
-        auxiliaries={"G_cap": i_cap.sym * Y_cap},
+        auxiliaries={"G_cap": i_cap.sym * Y_T},
         derivatives={"Cap": rho_cap.sym * (i_cap.sym / i_cap_ref.sym - Cap.sym)},
         description="Public capability built by investment in the public sector, eroded by cuts.",
     )

@@ -12,13 +12,14 @@ from typing import Callable
 from ..errors import ModelError
 from ..system import System
 from .dice2016 import dice2016_climate, dice2016_forcing_path
+from .directed_growth import directed_growth
 from .goodwin import goodwin
 from .keen import keen
 from .solow import solow
 from .supermultiplier import supermultiplier
 
 __all__ = ["MODELS", "get", "keen", "solow", "goodwin", "supermultiplier", "dice2016_climate",
-           "dice2016_forcing_path"]
+           "dice2016_forcing_path", "directed_growth"]
 
 #: Command-line name -> zero-argument factory.
 MODELS: dict[str, Callable[[], System]] = {
@@ -28,6 +29,7 @@ MODELS: dict[str, Callable[[], System]] = {
     "supermultiplier": supermultiplier,
     "dice2016": dice2016_climate,
     "dice2016_discrete": lambda: dice2016_climate(discrete=True),
+    "directed_growth": directed_growth,
 }
 
 

@@ -1,10 +1,8 @@
 """The directed-growth model: demand-led growth, distribution and debt, directed technical
 change, public capability and finance, and the DICE-2016R climate.
 
-Status: under development (issue 3). The blocks, units, accounting identities and
-business-as-usual run are in place and tested; the dynamics under the market-fixing
-and market-shaping paths are not yet validated (see the issue's notes), so this
-model is not yet registered in :data:`model.library.MODELS` nor used by the CLI.
+Defaults are literature-based or stated modelling assumptions (each parameter's
+``source`` says which), not yet calibrated (issue 4).
 """
 
 from __future__ import annotations
@@ -50,7 +48,8 @@ def derived_defaults(blocks: list[Block]) -> dict[str, float]:
     """Start values and reference parameters that make 2025 consistent.
 
     * autonomous demand ``Z`` such that the supermultiplier gives ``Y = Y0``:
-      :math:`Z = (s-h)Y_0 - I_G - G_{cap}`;
+      :math:`Z = (s-h)Y_0 - I_G - G_{cap}`, and ``z_T = Z/Y_0`` so that trend output
+      starts at ``Y0``;
     * the wage tax ``t_w`` such that the 2025 deficit keeps the public debt
       ratio constant;
     * ``z0`` such that a share ``XG0`` of private investment is green;
@@ -60,10 +59,10 @@ def derived_defaults(blocks: list[Block]) -> dict[str, float]:
     """
     vals = {v.name: v.default for b in blocks for v in b.variables if v.default is not None}
     s = vals["s_w"] * vals["omega"] + vals["s_pi"] * (1 - vals["omega"])
-    y_cap = (vals["K_g"] + vals["K_b"]) / vals["v"]
-    out = {"Z": (s - vals["h"]) * Y0 - (vals["i_G"] + vals["i_cap"]) * y_cap,
+    z_share = s - vals["h"] - vals["i_G"] - vals["i_cap"]  # Y_T = Y0 in 2025
+    out = {"Z": z_share * Y0, "z_T": z_share,
            "z0": math.log(XG0 / (1 - XG0)) - vals["eta_A"] * math.log(vals["A_g"] / vals["A_b"]),
-           "b_ref": vals["B"] / (vals["u_n"] * y_cap)}
+           "b_ref": vals["B"] / Y0}
     vals.update(out)
     step1 = _aux_values([_with_defaults(b, vals) for b in blocks], vals, ["r_f", "k_Gm"])
     out.update(r_ref=step1["r_f"], k_Gm_ref=step1["k_Gm"])
@@ -77,6 +76,11 @@ def derived_defaults(blocks: list[Block]) -> dict[str, float]:
     vals.update(out)
     step4 = _aux_values([_with_defaults(b, vals) for b in blocks], vals, ["g_K", "g_A", "Y", "B_dot"])
     out.update(g_ref=step4["g_K"], gA_ref=step4["g_A"])
+    vals.update(out)
+    # the Phillips-curve intercept that makes the 2025 wage share stationary
+    step5 = _aux_values([_with_defaults(b, vals) for b in blocks], vals, ["lam", "alpha", "inflation"])
+    out["i_ref"] = step5["inflation"]
+    out["phi0"] = step5["alpha"] + (1 - vals["gamma_p"]) * step5["inflation"] - vals["phi1"] * step5["lam"]
     if abs(step4["Y"] - Y0) > 1e-9 * Y0 or abs(step4["B_dot"] - vals["g_Z"] * vals["B"]) > 1e-9:
         raise RuntimeError("directed_growth: inconsistent 2025 state (a block changed without derived_defaults)")
     return out

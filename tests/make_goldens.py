@@ -1,0 +1,33 @@
+"""Regenerate the regression goldens of the directed-growth model.
+
+Run ``python tests/make_goldens.py`` after an intended change of the model or its
+defaults; the diff of ``tests/data/golden_outcomes.csv`` shows what moved.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+import model
+from model import policies
+
+GOLDEN = Path(__file__).parent / "data" / "golden_outcomes.csv"
+
+
+def outcome_table(system) -> pd.DataFrame:
+    """Outcomes of the three reference paths, 2025-2100, at the default parameters."""
+    from model.analysis import compare
+
+    ds = model.simulate(system, None, policies.all_paths(), t_span=(2025, 2100),
+                        exogenous=policies.default_exogenous())
+    return compare(ds, system=system)
+
+
+if __name__ == "__main__":
+    from model.library.directed_growth import directed_growth
+
+    GOLDEN.parent.mkdir(exist_ok=True)
+    outcome_table(directed_growth()).to_csv(GOLDEN, float_format="%.12g")
+    print(f"wrote {GOLDEN}")

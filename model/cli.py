@@ -239,7 +239,10 @@ def _compare(args) -> int:
         system = directed_growth()
         params = _read_params(args.params, system) if args.params is not None else {}
     label = ", ".join(p.name for p in paths)
-    with step(f"simulating {label} from {T0:g} to {args.t_end:g}"):
+    from .compile import compile as compile_system
+
+    first = "" if compile_system(system).is_warm else " (first run: numba compiles the model, 1-2 minutes)"
+    with step(f"simulating {label} from {T0:g} to {args.t_end:g}{first}"):
         ds = simulate(system, params, paths, t_span=(T0, args.t_end), exogenous=pol.default_exogenous())
     out.mkdir(parents=True, exist_ok=True)
     with step(f"writing {out / 'comparison.nc'}"):

@@ -44,6 +44,14 @@ class CompiledSystem:
         self._default_L = None
 
     @property
+    def is_warm(self) -> bool:
+        """Whether numba's on-disk cache already holds the compiled integrator (a first
+        call then loads it in about a second instead of compiling for a minute)."""
+        from ._jit import HAVE_NUMBA
+
+        return not HAVE_NUMBA or any((self.path.parent / "__pycache__").glob(f"{self.path.stem}._dopri5-*.nbi"))
+
+    @property
     def source(self) -> str:
         """The generated Python/numba source."""
         return self.path.read_text()

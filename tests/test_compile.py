@@ -12,7 +12,7 @@ from hypothesis import given, settings, strategies as st
 
 import model
 from model import codegen
-from model.library import MODELS
+from model.library import MODELS, solow
 
 ROOT = Path(__file__).resolve().parent.parent
 # the reference models (the directed-growth model is checked against finite differences in its own tests:
@@ -192,3 +192,15 @@ def test_pure_python_fallback_agrees_with_numba(tmp_path):
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True)
     fast = model.simulate(model.library.keen(), t_span=(0, 40)).lam.values
     np.testing.assert_allclose(np.load(tmp_path / "py.npy"), fast, rtol=1e-12)
+
+
+def test_is_warm_reports_numbas_disk_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("DGM_CACHE_DIR", str(tmp_path))
+    from model._jit import HAVE_NUMBA
+    cs = model.compile(solow(), cache=False)
+    if not HAVE_NUMBA:
+        assert cs.is_warm
+        return
+    assert not cs.is_warm
+    model.simulate(solow(), t_span=(0, 1))
+    assert model.compile(solow()).is_warm

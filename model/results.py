@@ -153,9 +153,12 @@ def build_dataset(system, runs: list[dict], *, t_eval: np.ndarray, pvals: dict, 
                                               "long_name": f"initial {var.long_name}"})
     coords: dict[str, Any] = {"time": ("time", t_eval, {"long_name": "time", "units": "year"})}
     if multi:
-        coords["policy"] = ("policy", [r["policy"].name for r in runs], {"long_name": "policy"})
+        coords["policy"] = ("policy", [r["policy"].name for r in runs],
+                              {"long_name": "policy path", "units": "1",
+                               "description": "name of the Policy (lever paths in the provenance)"})
     if ensemble:
-        coords["draw"] = ("draw", np.arange(len(runs[0]["P"])), {"long_name": "parameter draw"})
+        coords["draw"] = ("draw", np.arange(len(runs[0]["P"])),
+                            {"long_name": "parameter draw", "units": "1"})
     prov = {
         "model": system.name,
         "origin": _jsonable(dict(system.origin)),

@@ -253,3 +253,19 @@ def test_compare_writes_results_and_figures(tmp_path, capsys, monkeypatch):
 
     df = pd.read_csv(out / "outcomes.csv", index_col=0)
     assert list(df.index) == ["bau"] and "avg_growth" in df.columns and "multiplier_1y" not in df.columns
+
+
+def test_compare_netcdf_schema_three_policies(tmp_path, capsys):
+    """The main job's file: dims policy and time, at least 15 stocks, units and long names
+    on every variable and coordinate."""
+    out = tmp_path / "res"
+    assert main(["compare", "--t-end", "2030", "--no-impulse", "--out", str(out)]) == 0
+    capsys.readouterr()
+    with xr.open_dataset(out / "comparison.nc") as ds:
+        assert list(ds.policy.values) == ["bau", "market_fixing", "market_shaping"]
+        assert set(ds.dims) == {"policy", "time"}
+        assert ds.Y.dims == ("policy", "time")
+        assert sum(ds[v].attrs.get("kind") == "stock" for v in ds.data_vars) >= 15
+        for name in ds.variables:
+            attrs = ds[name].attrs
+            assert attrs.get("long_name") and "units" in attrs, name

@@ -237,13 +237,19 @@ def _compare(args) -> int:
     started = time.perf_counter()
     with step("building model"):
         system = directed_growth()
-        params = _read_params(args.params, system) if args.params is not None else {}
+        if args.params is not None:
+            # rebuilt with the file's values as defaults, so the derived start quantities follow them
+            params = _read_params(args.params, system)
+            try:
+                system = directed_growth(overrides=params)
+            except ModelError as exc:
+                raise ModelError(f"--params {args.params}: {exc}") from None
     label = ", ".join(p.name for p in paths)
     from .compile import compile as compile_system
 
     first = "" if compile_system(system).is_warm else " (first run: numba compiles the model, 1-2 minutes)"
     with step(f"simulating {label} from {T0:g} to {args.t_end:g}{first}"):
-        ds = simulate(system, params, paths, t_span=(T0, args.t_end), exogenous=pol.default_exogenous())
+        ds = simulate(system, None, paths, t_span=(T0, args.t_end), exogenous=pol.default_exogenous())
     out.mkdir(parents=True, exist_ok=True)
     with step(f"writing {out / 'comparison.nc'}"):
         _write_atomic(out / "comparison.nc", lambda tmp: ds.to_netcdf(tmp))

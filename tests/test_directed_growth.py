@@ -158,3 +158,38 @@ def test_analytic_jacobian_and_parameter_derivatives_match_finite_differences(dg
         fd = (cs.rhs(year, y, p + e, L) - cs.rhs(year, y, p - e, L)) / (2 * h)
         np.testing.assert_allclose(Fp[:, j], fd, rtol=1e-5, atol=1e-7 * max(1.0, np.abs(fd).max()),
                                    err_msg=f"d/d{cs.parameters[j]}")
+
+
+def test_factory_with_another_start_year_output_and_overrides_starts_at_rest():
+    from model.library.directed_growth import directed_growth as factory
+    d = factory(t0=1990.0, y0=10.0, overrides={"phi1": 0.8, "omega": 0.62, "B": 5.0, "i_G": 0.045})
+    cs = model.compile(d)
+    y, p = cs.state_vector(), cs.param_vector()
+    obs = cs.observed(1990.0, y, p, cs.inputs_table())
+    assert obs["Y"] == pytest.approx(10.0, rel=1e-12)
+    assert obs["b"] == pytest.approx(0.5, rel=1e-12)
+    assert d["K_b"].default == pytest.approx(dg_default("K_b") * 10.0 / Y0)  # money stocks scale with y0
+    dy = cs.rhs(1990.0, y, p, cs.inputs_table())
+    for name in ("omega", "h", "r_cb", "Cap"):
+        assert dy[d.stocks.index(name)] == pytest.approx(0.0, abs=1e-14), name
+    # the origin rebuilds the same model (used by rerun)
+    rebuilt = factory(**d.origin["kwargs"])
+    assert rebuilt.equations_hash() == d.equations_hash()
+    assert {n: v.default for n, v in rebuilt.variables.items()} == {n: v.default for n, v in d.variables.items()}
+
+
+def dg_default(name):
+    return directed_growth()[name].default
+
+
+@pytest.mark.parametrize("kwargs, text", [
+    ({"overrides": {"Z": 1.0}}, "'Z' is derived"),
+    ({"overrides": {"phi_1": 1.0}}, "did you mean 'phi1'"),
+    ({"overrides": {"Y": 1.0}}, "unknown override 'Y'"),
+    ({"overrides": {"phi1": float("nan")}}, "must be finite"),
+    ({"y0": -1.0}, "y0 must be a positive output"),
+    ({"xg0": 1.0}, "xg0 must be a share"),
+])
+def test_factory_rejects_bad_overrides(kwargs, text):
+    with pytest.raises(model.ModelError, match=text):
+        directed_growth(**kwargs)

@@ -180,6 +180,7 @@ def test_format_number(value, text):
     ("[parameters]\nnot_a_parameter = 1.0\n", "unknown parameter(s) 'not_a_parameter'"),
     ("[parameters]\ng_Z = 'fast'\n", "must be numbers"),
     ("g_Z = 0.02\n", "expected a [parameters] table"),
+    ("[parameters]\nphi0 = -0.4\n", "'phi0' is derived from the start state"),
 ])
 def test_compare_bad_params_file_one_line_exit_2(tmp_path, content, text):
     params = tmp_path / "params.toml"
@@ -226,9 +227,10 @@ def test_compare_writes_results_and_figures(tmp_path, capsys, monkeypatch):
     from model.library.directed_growth import directed_growth
 
     monkeypatch.setattr(model.policies, "all_paths", lambda: [model.policies.bau()])
-    s_w = directed_growth()["s_w"].default
+    s_w = 0.45  # not the default: the start quantities derived from it must follow
+    assert directed_growth()["s_w"].default != s_w
     params = tmp_path / "params.toml"
-    params.write_text(f"# same value as the default: exercises the plumbing only\n[parameters]\ns_w = {s_w!r}\n")
+    params.write_text(f"[parameters]\ns_w = {s_w!r}\n")
     out = tmp_path / "res"
     (out).mkdir()
     (out / "outcomes.csv").write_text("stale\n")  # replaced, as documented
@@ -248,6 +250,9 @@ def test_compare_writes_results_and_figures(tmp_path, capsys, monkeypatch):
             assert name in ds, name
         assert float(ds.time[0]) == 2025.0 and float(ds.time[-1]) == 2030.0
         assert float(ds.s_w) == s_w
+        # rebuilt with s_w as a default: 2025 output and the wage share are still at their start values
+        assert float(ds.Y[0]) == pytest.approx(24.0, rel=1e-12)
+        assert float(ds.omega.sel(time=2026)) == pytest.approx(0.58, rel=1e-4)
         assert ds.attrs["policy"] == "bau" or list(ds.policy.values) == ["bau"]
     import pandas as pd
 

@@ -8,13 +8,16 @@ Defaults are literature-based or stated modelling assumptions (each parameter's
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import math
+from typing import Mapping
 
 import sympy as sp
 
 from ..block import Block
 from ..blocks import (climate, demand, emissions, finance, labour, private_investment, public_capability,
                       public_finance, public_investment, technology)
+from ..errors import ModelError
 from ..system import System, combine
 
 #: start year of the model [year]
@@ -36,58 +39,67 @@ def _with_defaults(block: Block, values: dict[str, float]) -> Block:
     return dataclasses.replace(block, variables=variables)
 
 
-def _aux_values(blocks: list[Block], values: dict[str, float], names: list[str]) -> dict[str, float]:
+#: stocks measured in money (or money per worker), scaled with the start output ``y0``
+_MONEY_STOCKS = ("K_g", "K_b", "K_Gm", "K_Go", "B", "D", "a")
+
+
+def _aux_values(blocks: list[Block], values: dict[str, float], names: list[str], t0: float) -> dict[str, float]:
     system = combine(*blocks, name="directed_growth", check_units=False)
     sub = system.substituted_auxiliaries()
     num = {system.variables[n].sym: v for n, v in values.items() if n in system.variables}
-    num[sp.Symbol("t", real=True)] = T0
+    num[sp.Symbol("t", real=True)] = t0
     return {n: float(sub[system.variables[n].sym].xreplace(num)) for n in names}
 
 
-def derived_defaults(blocks: list[Block]) -> dict[str, float]:
-    """Start values and reference parameters that make 2025 consistent.
+def derived_defaults(blocks: list[Block], *, t0: float = T0, y0: float = Y0, xg0: float = XG0) -> dict[str, float]:
+    """Start values and reference parameters that make the start year consistent.
 
-    * autonomous demand ``Z`` such that the supermultiplier gives ``Y = Y0``:
+    * autonomous demand ``Z`` such that the supermultiplier gives ``Y = y0``:
       :math:`Z = (s-h)Y_0 - I_G - G_{cap}`, and ``z_T = Z/Y_0`` so that trend output
-      starts at ``Y0``;
+      starts at ``y0``;
     * the wage tax ``t_w`` such that the 2025 deficit keeps the public debt
       ratio constant;
-    * ``z0`` such that a share ``XG0`` of private investment is green;
+    * ``z0`` such that a share ``xg0`` of private investment is green;
     * reference values of the investment and productivity functions equal to
       their 2025 values (``b_ref``, ``r_ref``, ``pi_r_ref`` (the normal retained profit rate), ``k_Gm_ref``,
       ``g_ref``, ``gA_ref``), so that business as usual starts at rest.
     """
     vals = {v.name: v.default for b in blocks for v in b.variables if v.default is not None}
     s = vals["s_w"] * vals["omega"] + vals["s_pi"] * (1 - vals["omega"])
-    z_share = s - vals["h"] - vals["i_G"] - vals["i_cap"]  # Y_T = Y0 in 2025
-    out = {"Z": z_share * Y0, "z_T": z_share,
-           "z0": math.log(XG0 / (1 - XG0)) - vals["eta_A"] * math.log(vals["A_g"] / vals["A_b"]),
-           "b_ref": vals["B"] / Y0}
+    z_share = s - vals["h"] - vals["i_G"] - vals["i_cap"]  # Y_T = y0 in 2025
+    out = {"Z": z_share * y0, "z_T": z_share,
+           "z0": math.log(xg0 / (1 - xg0)) - vals["eta_A"] * math.log(vals["A_g"] / vals["A_b"]),
+           "b_ref": vals["B"] / y0}
     vals.update(out)
-    step1 = _aux_values([_with_defaults(b, vals) for b in blocks], vals, ["r_f", "k_Gm"])
+    step1 = _aux_values([_with_defaults(b, vals) for b in blocks], vals, ["r_f", "k_Gm"], t0)
     out.update(r_ref=step1["r_f"], k_Gm_ref=step1["k_Gm"])
     vals.update(out)
-    step2 = _aux_values([_with_defaults(b, vals) for b in blocks], vals, ["rho_n"])
+    step2 = _aux_values([_with_defaults(b, vals) for b in blocks], vals, ["rho_n"], t0)
     out["pi_r_ref"] = step2["rho_n"]
     vals.update(out)
     # the wage tax that makes the 2025 deficit equal g_Z B (a constant public debt ratio)
-    step3 = _aux_values([_with_defaults(b, vals) for b in blocks], vals, ["B_dot", "W"])
+    step3 = _aux_values([_with_defaults(b, vals) for b in blocks], vals, ["B_dot", "W"], t0)
     out["t_w"] = vals["t_w"] + (step3["B_dot"] - vals["g_Z"] * vals["B"]) / step3["W"]
     vals.update(out)
-    step4 = _aux_values([_with_defaults(b, vals) for b in blocks], vals, ["g_K", "g_A", "Y", "B_dot"])
+    step4 = _aux_values([_with_defaults(b, vals) for b in blocks], vals, ["g_K", "g_A", "Y", "B_dot"], t0)
     out.update(g_ref=step4["g_K"], gA_ref=step4["g_A"])
     vals.update(out)
     # the Phillips-curve intercept that makes the 2025 wage share stationary
-    step5 = _aux_values([_with_defaults(b, vals) for b in blocks], vals, ["lam", "alpha", "inflation"])
+    step5 = _aux_values([_with_defaults(b, vals) for b in blocks], vals, ["lam", "alpha", "inflation"], t0)
     out["i_ref"] = step5["inflation"]
     out["phi0"] = step5["alpha"] + (1 - vals["gamma_p"]) * step5["inflation"] - vals["phi1"] * step5["lam"]
-    if abs(step4["Y"] - Y0) > 1e-9 * Y0 or abs(step4["B_dot"] - vals["g_Z"] * vals["B"]) > 1e-9:
+    if abs(step4["Y"] - y0) > 1e-9 * y0 or abs(step4["B_dot"] - vals["g_Z"] * vals["B"]) > 1e-9:
         raise RuntimeError("directed_growth: inconsistent 2025 state (a block changed without derived_defaults)")
     return out
 
 
-def directed_growth() -> System:
-    r"""The directed-growth model (continuous time, years from 2025, US-scale defaults).
+#: names set by :func:`derived_defaults` (not overridable: they follow from the others)
+DERIVED = ("Z", "z_T", "z0", "b_ref", "r_ref", "k_Gm_ref", "pi_r_ref", "t_w", "g_ref", "gA_ref", "i_ref", "phi0")
+
+
+def directed_growth(*, t0: float = T0, y0: float = Y0, xg0: float = XG0,
+                    overrides: Mapping[str, float] | None = None) -> System:
+    r"""The directed-growth model (continuous time, years from ``t0``, US-scale defaults).
 
     Blocks (``model.blocks``), each with its equations and sources in its
     docstring: demand (supermultiplier), public investment (rate and mission
@@ -100,16 +112,60 @@ def directed_growth() -> System:
     Accounting identities checked on every run: the demand identity, firms'
     cash flow and the government budget.
 
-    Defaults are literature-based or stated assumptions (each parameter's
-    ``source`` says which); 2025 start values and reference parameters are
-    made consistent by :func:`derived_defaults`. They are not yet calibrated.
+    Parameters
+    ----------
+    t0 : float
+        Start year [year] (2025).
+    y0 : float
+        Output in the start year [TUSD/year] (24, US 2025). Stocks measured in
+        money (private and public capital, public and private debt, labour
+        productivity) scale with it unless given in ``overrides``.
+    xg0 : float
+        Green share of private investment in the start year [dimensionless].
+    overrides : mapping, optional
+        New defaults (start values of stocks, parameters, lever values in the
+        start year) by name, e.g. calibrated parameters or a historical start
+        state. Quantities in :data:`DERIVED` are then recomputed from them by
+        :func:`derived_defaults`, so that the start is consistent (business as
+        usual at rest); they cannot be overridden themselves.
 
     Notes
     -----
-    Money in trillions of (2025) US dollars (``TUSD``), time in years.
+    Defaults are literature-based or stated assumptions (each parameter's
+    ``source`` says which). Money in trillions of US dollars (``TUSD``), time in years.
+    Passing parameters to :func:`model.simulate` instead of ``overrides`` changes
+    them without recomputing the derived start quantities.
+
+    Raises
+    ------
+    ModelError
+        Unknown or derived names in ``overrides``, non-finite values, or
+        ``y0``/``xg0`` out of range.
     """
+    if not (math.isfinite(y0) and y0 > 0):
+        raise ModelError(f"directed_growth: y0 must be a positive output [TUSD/year], got {y0!r}")
+    if not 0 < xg0 < 1:
+        raise ModelError(f"directed_growth: xg0 must be a share strictly between 0 and 1, got {xg0!r}")
+    overrides = dict(overrides or {})
     blocks = _blocks()
-    derived = derived_defaults(blocks)
+    known = {v.name: v for b in blocks for v in b.variables}
+    for name, value in overrides.items():
+        if name in DERIVED:
+            raise ModelError(f"directed_growth: {name!r} is derived from the start state (see derived_defaults) "
+                             "and cannot be overridden; override what it is derived from, or pass it to "
+                             "simulate() as a parameter")
+        if name not in known or known[name].kind == "auxiliary":
+            close = difflib.get_close_matches(name, [n for n, v in known.items() if v.kind != "auxiliary"], n=3)
+            raise ModelError(f"directed_growth: unknown override {name!r}"
+                             + (f"; did you mean {', '.join(map(repr, close))}?" if close else ""))
+        if not math.isfinite(float(value)):
+            raise ModelError(f"directed_growth: override {name!r} must be finite, got {value!r}")
+    scaled = {n: known[n].default * y0 / Y0 for n in _MONEY_STOCKS if n not in overrides}
+    blocks = [_with_defaults(b, {**scaled, **{k: float(v) for k, v in overrides.items()}}) for b in blocks]
+    derived = derived_defaults(blocks, t0=t0, y0=y0, xg0=xg0)
     blocks = [_with_defaults(b, derived) for b in blocks]
+    kwargs = {k: v for k, v in (("t0", t0), ("y0", y0), ("xg0", xg0)) if v != {"t0": T0, "y0": Y0, "xg0": XG0}[k]}
+    if overrides:
+        kwargs["overrides"] = {k: float(v) for k, v in overrides.items()}
     return combine(*blocks, name="directed_growth", description=directed_growth.__doc__.splitlines()[0],
-                   origin={"factory": "model.library.directed_growth:directed_growth", "kwargs": {}})
+                   origin={"factory": "model.library.directed_growth:directed_growth", "kwargs": kwargs})

@@ -1,0 +1,241 @@
+"""Whole-model least squares with the compiler's exact forward sensitivities as the Jacobian."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from model.compile import compile as compile_system
+from model.errors import CalibrationError, SolverError
+from model.levers import Policy, input_table, resolve_inputs
+from model.sensitivity import solve_arrays
+
+from .fit import Fit
+
+__all__ = ["Target", "Problem", "fit_least_squares"]
+
+
+@dataclass(frozen=True)
+class Target:
+    """An observed series the model must reproduce.
+
+    Parameters
+    ----------
+    name : str
+        A stock or auxiliary of the model (e.g. ``"lam"``, ``"omega"``, ``"Y"``).
+    years : array
+        Observation years [year].
+    values : array
+        Observations, in the model variable's units (NaN: missing, skipped).
+    sigma : float
+        Scale of the residuals (measurement and specification error), in the same
+        units: residuals are divided by it, so ``1/sigma`` is the weight.
+    log : bool
+        Compare logarithms (for levels such as output, so that growth is fitted).
+    source : str
+        Where the data come from.
+    """
+
+    name: str
+    years: np.ndarray
+    values: np.ndarray
+    sigma: float
+    log: bool = False
+    source: str = ""
+
+    def __post_init__(self):
+        years, values = np.asarray(self.years, float), np.asarray(self.values, float)
+        if years.shape != values.shape or years.ndim != 1:
+            raise CalibrationError(f"target {self.name!r}: years and values must be 1-d arrays of equal length")
+        if not (np.isfinite(self.sigma) and self.sigma > 0):
+            raise CalibrationError(f"target {self.name!r}: sigma must be positive, got {self.sigma!r}")
+        if self.log and np.any(values[np.isfinite(values)] <= 0):
+            raise CalibrationError(f"target {self.name!r}: log=True needs positive values")
+        object.__setattr__(self, "years", years)
+        object.__setattr__(self, "values", values)
+
+
+class Problem:
+    """Residuals and their exact Jacobian for fitting parameters ``wrt`` of ``system`` to ``targets``.
+
+    Parameters
+    ----------
+    system : System
+        The model (its defaults give the start state and the fixed parameters).
+    targets : sequence of Target
+    wrt : sequence of str
+        Parameters to estimate.
+    policy : Policy, optional
+        Lever paths over the fitted period (e.g. observed public investment).
+    exogenous : mapping, optional
+        Exogenous paths.
+    t0 : float, optional
+        Start year (default: the first target year).
+    params : mapping, optional
+        Fixed parameter values other than the defaults.
+    rtol, atol : float
+        Integration tolerances (sensitivities included).
+    """
+
+    def __init__(self, system, targets: Sequence[Target], wrt: Sequence[str], *, policy: Policy | None = None,
+                 exogenous: Mapping[str, Any] | None = None, t0: float | None = None,
+                 params: Mapping[str, float] | None = None, rtol: float = 1e-9, atol: float = 1e-11):
+        if not targets:
+            raise CalibrationError("no targets given")
+        known = set(system.stocks) | set(system.auxiliaries)
+        bad = [t.name for t in targets if t.name not in known]
+        if bad:
+            raise CalibrationError(f"target(s) {', '.join(map(repr, bad))} are neither stocks nor auxiliaries of "
+                                   f"model {system.name!r}")
+        sysp = system.with_rules(policy.rules) if policy is not None else system
+        self.cs = compile_system(sysp)
+        self.wrt = list(wrt)
+        self.idx = self.cs.param_index(self.wrt)
+        self.targets = list(targets)
+        self.p0 = self.cs.param_vector(dict(params or {}))
+        self.y0 = self.cs.state_vector()
+        self.L = input_table(resolve_inputs(sysp, policy, exogenous))
+        years = np.unique(np.concatenate([t.years[np.isfinite(t.values)] for t in targets]))
+        self.t0 = float(years[0] if t0 is None else t0)
+        if self.t0 > years[0]:
+            raise CalibrationError(f"t0={self.t0:g} is after the first observation ({years[0]:g})")
+        self.t_eval = years
+        self.rtol, self.atol = rtol, atol
+        self._rows = [(t, np.searchsorted(years, t.years[np.isfinite(t.values)]), t.values[np.isfinite(t.values)])
+                      for t in targets]
+        self.n_residuals = sum(r[1].size for r in self._rows)
+        self.evaluations = {"residuals": 0, "jacobian": 0, "integrations": 0}
+        bounds = [system.variables[q].bounds for q in self.wrt]
+        self.lower = np.array([-np.inf if b[0] is None else b[0] for b in bounds])
+        self.upper = np.array([np.inf if b[1] is None else b[1] for b in bounds])
+
+    def params(self, theta) -> np.ndarray:
+        p = self.p0.copy()
+        p[self.idx] = theta
+        return p
+
+    def _observe(self, Y: np.ndarray, p: np.ndarray) -> dict[str, np.ndarray]:
+        obs = self.cs.observed(self.t_eval, Y, p, self.L)
+        obs.update({s: Y[:, i] for i, s in enumerate(self.cs.states)})
+        return obs
+
+    def _stack(self, obs: Mapping[str, np.ndarray]) -> np.ndarray:
+        out = []
+        for t, rows, data in self._rows:
+            m = obs[t.name][rows]
+            out.append(((np.log(m) - np.log(data)) if t.log else (m - data)) / t.sigma)
+        return np.concatenate(out)
+
+    def residuals(self, theta) -> np.ndarray:
+        """Scaled residuals ``(model - data) / sigma`` of every target observation."""
+        self.evaluations["residuals"] += 1
+        self.evaluations["integrations"] += 1
+        p = self.params(theta)
+        Y, _ = solve_arrays(self.cs, p, self.y0, self.L, self.t0, self.t_eval, rtol=self.rtol, atol=self.atol)
+        return self._stack(self._observe(Y, p))
+
+    def jacobian(self, theta) -> np.ndarray:
+        """Exact Jacobian of :meth:`residuals`: stocks from the forward sensitivities,
+        auxiliaries by the chain rule ``da/dq = (da/dy) S_q + da/dq|_y``, evaluated as a
+        central difference of the algebraic map along ``(S_q, e_q)``."""
+        self.evaluations["jacobian"] += 1
+        self.evaluations["integrations"] += 1
+        p = self.params(theta)
+        Y, S = solve_arrays(self.cs, p, self.y0, self.L, self.t0, self.t_eval, wrt=self.idx, rtol=self.rtol,
+                            atol=self.atol, control_sensitivities=False)
+        base = self._observe(Y, p)
+        cols = []
+        for j, q in enumerate(self.idx):
+            h = 1e-6 * max(1.0, abs(p[q]))
+            e = np.zeros_like(p)
+            e[q] = h
+            up = self._observe(Y + h * S[:, :, j], p + e)
+            dn = self._observe(Y - h * S[:, :, j], p - e)
+            d = {}
+            for t, _, _ in self._rows:
+                dm = (up[t.name] - dn[t.name]) / (2 * h)
+                d[t.name] = dm / base[t.name] if t.log else dm
+            cols.append(np.concatenate([d[t.name][rows] / t.sigma for t, rows, _ in self._rows]))
+        return np.column_stack(cols)
+
+
+def _covariance(J: np.ndarray, r: np.ndarray) -> np.ndarray:
+    dof = max(J.shape[0] - J.shape[1], 1)
+    s2 = float(r @ r) / dof
+    return s2 * np.linalg.pinv(J.T @ J)
+
+
+def fit_least_squares(problem: Problem, theta0: Sequence[float] | None = None, *, starts: int = 1, seed: int = 0,
+                      jac: str = "exact", progress=None, **kwargs) -> tuple[Fit, dict]:
+    """Fit by trust-region least squares (scipy ``least_squares``, ``trf``) within the declared bounds.
+
+    Parameters
+    ----------
+    problem : Problem
+    theta0 : sequence of float, optional
+        First start (default: the current parameter values).
+    starts : int
+        Number of starts: the first at ``theta0``, the others Latin-hypercube draws
+        within the declared bounds (seeded); the best fit is returned.
+    jac : {"exact", "2-point", "3-point"}
+        Exact sensitivities, or scipy's finite differences (for comparison).
+    progress : callable, optional
+        Called with a one-line message after each start.
+    **kwargs
+        Passed to ``scipy.optimize.least_squares`` (e.g. ``xtol``, ``max_nfev``).
+
+    Returns
+    -------
+    fit : Fit
+        Estimates with Gauss-Newton standard errors ``s^2 (J^T J)^-1``.
+    report : dict
+        Every start's cost and status, evaluations and time.
+    """
+    from scipy.optimize import least_squares
+
+    if jac not in ("exact", "2-point", "3-point"):
+        raise CalibrationError(f"jac must be 'exact', '2-point' or '3-point', got {jac!r}")
+    k = len(problem.wrt)
+    first = problem.p0[problem.idx] if theta0 is None else np.asarray(theta0, float)
+    points = [first]
+    if starts > 1:
+        from scipy.stats import qmc
+
+        lo = np.where(np.isfinite(problem.lower), problem.lower, first - 1.0)
+        hi = np.where(np.isfinite(problem.upper), problem.upper, first + 1.0)
+        points += list(qmc.scale(qmc.LatinHypercube(d=k, seed=seed).random(starts - 1), lo, hi))
+    runs, best = [], None
+    started = time.perf_counter()
+    for i, x0 in enumerate(points):
+        t1 = time.perf_counter()
+        try:
+            res = least_squares(problem.residuals, x0, jac=problem.jacobian if jac == "exact" else jac,
+                                bounds=(problem.lower, problem.upper), x_scale="jac", method="trf", **kwargs)
+        except SolverError as exc:
+            runs.append({"start": x0.tolist(), "status": f"solver failed: {exc}"})
+            continue
+        runs.append({"start": x0.tolist(), "cost": float(res.cost), "nfev": int(res.nfev),
+                     "njev": int(res.njev or 0), "status": res.message, "seconds": time.perf_counter() - t1,
+                     "x": res.x.tolist()})
+        if progress is not None:
+            progress(f"start {i + 1}/{len(points)}: cost {res.cost:.6g} ({res.nfev} evaluations)")
+        if best is None or res.cost < best.cost:
+            best = res
+    if best is None:
+        raise CalibrationError("every start failed to integrate: " + "; ".join(r["status"] for r in runs))
+    J = problem.jacobian(best.x)
+    cov = _covariance(J, best.fun)
+    se = np.sqrt(np.diag(cov))
+    names = tuple(problem.wrt)
+    data_sq = sum(np.sum(((np.log(d) if t.log else d) - np.mean(np.log(d) if t.log else d)) ** 2) / t.sigma ** 2
+                  for t, _, d in problem._rows)
+    fit = Fit("whole model", dict(zip(names, best.x.tolist())), dict(zip(names, se.tolist())), cov, names,
+              problem.n_residuals, float(np.sqrt(np.mean(best.fun ** 2))),
+              float(1 - 2 * best.cost / data_sq) if data_sq > 0 else float("nan"), problem.t_eval,
+              best.fun, "scaled residuals (model - data)/sigma of: " + ", ".join(t.name for t in problem.targets))
+    report = {"starts": runs, "evaluations": dict(problem.evaluations), "seconds": time.perf_counter() - started,
+              "jac": jac, "condition_number": float(np.linalg.cond(J))}
+    return fit, report

@@ -112,6 +112,23 @@ class Problem:
         self.lower = np.array([-np.inf if b[0] is None else b[0] for b in bounds])
         self.upper = np.array([np.inf if b[1] is None else b[1] for b in bounds])
 
+    def with_fixed(self, name: str, value: float) -> "Problem":
+        """The same problem with parameter ``name`` fixed at ``value`` (for profiles)."""
+        import copy
+
+        if name not in self.wrt:
+            raise CalibrationError(f"{name!r} is not estimated here; estimated: {', '.join(self.wrt)}")
+        j = self.wrt.index(name)
+        sub = copy.copy(self)
+        sub.p0 = self.p0.copy()
+        sub.p0[self.idx[j]] = value
+        keep = [i for i in range(len(self.wrt)) if i != j]
+        sub.wrt = [self.wrt[i] for i in keep]
+        sub.idx = self.idx[keep]
+        sub.lower, sub.upper = self.lower[keep], self.upper[keep]
+        sub.evaluations = dict(self.evaluations)
+        return sub
+
     def params(self, theta) -> np.ndarray:
         p = self.p0.copy()
         p[self.idx] = theta

@@ -79,8 +79,10 @@ def test_gaps_stay_nan_and_are_counted(panel):
     for name, da in panel.data_vars.items():
         assert da.attrs["n_missing"] == int(da.isnull().sum()), name
         assert f"{name}={da.attrs['n_missing']}" in panel.attrs["missing_values"]
-    complete = [n for n in VARIABLES if n not in ("omega", "rd_federal", "rd_business")]
+    complete = [n for n in VARIABLES if n not in ("omega", "rd_federal", "rd_business", "g_N")]
     assert all(panel[n].notnull().all() for n in complete)
+    # labour force growth needs the employment rate of the year before the panel: first year missing only
+    assert panel["g_N"].isel(year=slice(1, None)).notnull().all() and panel["g_N"].isel(year=0).isnull().all()
     assert panel["rd_federal"].sel(country="GBR").isnull().all()
     assert panel["rd_business"].sel(country="USA").notnull().all()
 

@@ -39,6 +39,12 @@ _NOTES = {
     "b": "JST debtgdp: public debt / GDP, a stock over an annual flow (hence years of output)",
     "g_Y": "log difference; the first year uses the year before the panel",
     "alpha": "log difference of output per person engaged (the model's a is output per worker)",
+    "inflation": "consumer prices (JST cpi), log difference; the GDP deflator is not in the shared data",
+    "r": "nominal short rate minus realised CPI inflation of the same year (ex-post real rate)",
+    "g_N": "labour force = persons engaged (PWT emp) / employment rate; log difference (missing in the first "
+           "year: the employment rate of the year before is not read)",
+    "primary_surplus": "(revenue - expenditure) / GDP plus interest approximated as the long rate times last "
+                       "year's debt ratio (JST has no interest-payments series): Bohn's (1998) primary surplus",
 }
 
 
@@ -79,7 +85,9 @@ def load_panel(data_dir: str | os.PathLike[str] | None = None, countries: Sequen
     :data:`calibration.data.variables.VARIABLES`: ``Y`` [TUSD/year], ``g_Y`` and
     ``alpha`` [1/year], ``i_G``, ``h``, ``omega``, ``lam``, ``rd_federal``,
     ``rd_business`` [dimensionless], ``a`` [TUSD/year/Mworker], ``b``, ``d``,
-    ``d_broad`` [year], ``E_dom`` [GtCO2/year], ``e_int`` [GtCO2/TUSD].
+    ``d_broad`` [year], ``E_dom`` [GtCO2/year], ``e_int`` [GtCO2/TUSD]; and the
+    inputs of the block-wise estimators: ``inflation``, ``r`` (real short rate),
+    ``g_K``, ``g_N`` [1/year] and ``primary_surplus`` [dimensionless].
 
     Data problems handled: PWT's imputed (constant) ``labsh`` is NaN in ``omega``;
     GCB preliminary years (2020-2021) are NaN in ``E_dom`` and ``e_int`` unless
@@ -154,6 +162,15 @@ def load_panel(data_dir: str | os.PathLike[str] | None = None, countries: Sequen
     v["e_int"] = v["E_dom"] / v["Y"]
     v["rd_federal"] = col(rd, "federal")
     v["rd_business"] = col(rd, "business")
+    # inputs of the block-wise estimators
+    v["inflation"] = np.log(col(jst, "cpi")).diff("year")
+    v["r"] = col(jst, "stir") / 100.0 - v["inflation"]
+    v["g_K"] = np.log(col(pwt, "rnna")).diff("year")
+    emp = col(pwt, "emp")
+    v["g_N"] = np.log(emp).diff("year") - np.log(v["lam"]).diff("year")
+    debt_lag = col(jst, "debtgdp").shift(year=1)
+    v["primary_surplus"] = ((col(jst, "revenue") - col(jst, "expenditure")) / col(jst, "gdp")
+                            + col(jst, "ltrate") / 100.0 * debt_lag)
 
     ds = xr.Dataset(v).sel(year=slice(first, last))
     _check_derived(ds)

@@ -29,6 +29,12 @@ VARIABLES: dict[str, tuple[str, str, str]] = {
                    f"{_R}: R&D/GDP (%), by source of funding, Federal / 100 (USA only)"),
     "rd_business": ("business-funded R&D share of GDP", "dimensionless",
                     f"{_R}: R&D/GDP (%), by source of funding, Business / 100 (USA only)"),
+    "inflation": ("consumer price inflation", "1/year", f"{_J}: diff(log(cpi))"),
+    "r": ("real short-term interest rate (ex post)", "1/year", f"{_J}: stir / 100 - diff(log(cpi))"),
+    "g_K": ("private capital growth", "1/year", f"{_P}: diff(log(rnna))"),
+    "g_N": ("labour force growth", "1/year", f"{_P}: diff(log(emp)) - diff(log(lam))"),
+    "primary_surplus": ("primary surplus share of output", "dimensionless",
+                        f"{_J}: (revenue - expenditure) / gdp + ltrate / 100 * debtgdp(-1)"),
 }
 
 NAN_TREATMENT = ("gaps are kept as NaN, never filled or interpolated; each variable's n_missing counts them "

@@ -49,7 +49,7 @@ def labour() -> Block:
     phi1 = param("phi1", "1/year", "Phillips curve slope", default=0.5, bounds=(0.0, 5.0),
                  source="GEMMES (Bovari et al. 2018): 0.4688", latex=r"\phi_1")
     phi0 = param("phi0", "1/year", "Phillips curve intercept", default=-0.46, bounds=(-2.0, 1.0),
-                 source="set by the model factory so that the wage share is stationary in 2025",
+                 source="set by the model factory so that the start wage share is stationary at lam_ref",
                  latex=r"\phi_0")
     eta_p = param("eta_p", "1/year", "speed of price adjustment", default=0.192, bounds=(0.0, 2.0),
                   source=GEMMES + ": 0.192", latex=r"\eta_p")

@@ -84,10 +84,11 @@ def derived_defaults(blocks: list[Block], *, t0: float = T0, y0: float = Y0, xg0
     step4 = _aux_values([_with_defaults(b, vals) for b in blocks], vals, ["g_K", "g_A", "Y", "B_dot"], t0)
     out.update(g_ref=step4["g_K"], gA_ref=step4["g_A"])
     vals.update(out)
-    # the Phillips-curve intercept that makes the 2025 wage share stationary
-    step5 = _aux_values([_with_defaults(b, vals) for b in blocks], vals, ["lam", "alpha", "inflation"], t0)
+    # the Phillips-curve intercept that makes the start wage share stationary at the normal employment
+    # rate lam_ref (the start year's own rate in 2025; a historical start year may be off its normal rate)
+    step5 = _aux_values([_with_defaults(b, vals) for b in blocks], vals, ["alpha", "inflation"], t0)
     out["i_ref"] = step5["inflation"]
-    out["phi0"] = step5["alpha"] + (1 - vals["gamma_p"]) * step5["inflation"] - vals["phi1"] * step5["lam"]
+    out["phi0"] = step5["alpha"] + (1 - vals["gamma_p"]) * step5["inflation"] - vals["phi1"] * vals["lam_ref"]
     if abs(step4["Y"] - y0) > 1e-9 * y0 or abs(step4["B_dot"] - vals["g_Z"] * vals["B"]) > 1e-9:
         raise RuntimeError("directed_growth: inconsistent 2025 state (a block changed without derived_defaults)")
     return out

@@ -82,6 +82,9 @@ def _parser() -> argparse.ArgumentParser:
                       help="skip the public-investment multipliers (two extra short runs per policy)")
     cmp_.add_argument("--policies", default=None, metavar="NAMES",
                       help=f"comma-separated subset of {','.join(_POLICY_PATHS)} (default: all)")
+    from calibration.cli import add_parser as add_calibrate
+
+    add_calibrate(sub)
     return p
 
 
@@ -279,6 +282,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``dgm``; returns the exit status."""
     args = _parser().parse_args(argv)
     try:
+        if args.command == "calibrate":
+            from calibration.cli import run as calibrate
+
+            return calibrate(args)
         return {"run": _run, "equations": _equations, "models": _models, "compare": _compare}[args.command](args)
     except (ModelError, CalibrationError, OSError) as exc:
         if os.environ.get("DGM_DEBUG"):

@@ -1,0 +1,117 @@
+"""Parameter files: a calibration written as TOML with its provenance, and read back."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import subprocess
+from pathlib import Path
+
+import numpy as np
+
+from model.errors import CalibrationError
+from model.library.directed_growth import directed_growth
+
+from .tomlfile import read_toml
+
+__all__ = ["write_params", "read_params", "code_revision"]
+
+
+def code_revision() -> str:
+    """``git describe`` of the checkout this code runs from, or the package version."""
+    root = Path(__file__).resolve().parent.parent
+    try:
+        out = subprocess.run(["git", "-C", str(root), "describe", "--always", "--dirty", "--tags"],
+                             capture_output=True, text=True, timeout=10)
+        if out.returncode == 0 and out.stdout.strip():
+            return "git " + out.stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        pass
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return "directed-growth " + version("directed-growth")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _clean(x):
+    """TOML has no NaN in most readers' eyes: write NaN as the string "nan"."""
+    if isinstance(x, dict):
+        return {k: _clean(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_clean(v) for v in x]
+    if isinstance(x, (float, np.floating)):
+        return float(x) if np.isfinite(x) else "nan"
+    if isinstance(x, (np.integer,)):
+        return int(x)
+    if isinstance(x, (np.bool_,)):
+        return bool(x)
+    return x
+
+
+def write_params(cal, path: str | os.PathLike, command: str = "") -> Path:
+    """Write a :class:`~calibration.pipeline.Calibration` as a parameter file (atomically).
+
+    Tables: ``[meta]`` (country, data vintages, target file, code revision, model
+    equations hash, date, command), ``[parameters]`` (name = value: what
+    ``dgm compare --params`` reads), ``[uncertainty.NAME]`` (standard error,
+    credible interval when sampled, method, source), ``[kept_default]`` (why a
+    parameter was not estimated), ``[fit.SERIES]`` (RMSE, R2, n, targeted or
+    not), ``[moments.NAME]`` (model against published value), ``[blocks.NAME]``.
+    """
+    import tomli_w
+
+    path = Path(path)
+    post = cal.posterior.summary(0.9) if cal.posterior is not None else {}
+    unc = {}
+    for name, (value, se, method) in cal.used.items():
+        entry = {"value": value, "se": se, "method": method}
+        if name in post:
+            entry.update(credible_90=[post[name]["lower"], post[name]["upper"]], posterior_median=post[name]["median"])
+        unc[name] = entry
+    doc = {
+        "meta": {"country": cal.country, "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+                 "code_revision": code_revision(), "model_equations_hash": directed_growth().equations_hash(),
+                 "targets": str(cal.targets.path.name if cal.targets.path else ""), "data": cal.panel_title,
+                 "data_vintage": cal.vintages, "command": command, "seconds": cal.seconds,
+                 "notes": list(cal.notes)},
+        "parameters": {k: v[0] for k, v in cal.used.items()},
+        "uncertainty": unc,
+        "kept_default": dict(cal.rejected),
+        "fit": cal.series_fit,
+        "moments": cal.moments,
+        "blocks": {name: ({"error": str(f)} if isinstance(f, Exception) else
+                          {"equation": f.equation, "n_obs": f.n_obs, "rmse": f.rmse, "r2": f.r2,
+                           "estimates": {n: [f.values[n], f.se[n]] for n in f.names},
+                           "weakly_identified": f.weakly_identified()})
+                   for name, f in cal.blocks.items()},
+    }
+    if cal.whole is not None:
+        doc["whole_model"] = {"parameters": list(cal.whole.names), "rmse_scaled": cal.whole.rmse,
+                              "correlation": cal.whole.correlation().tolist(),
+                              "condition_number": cal.whole_report.get("condition_number"),
+                              "evaluations": cal.whole_report.get("evaluations", {}),
+                              "weakly_identified": cal.whole.weakly_identified()}
+    if cal.posterior is not None:
+        doc["posterior"] = {"draws": int(cal.posterior.samples.shape[0]), "acceptance": cal.posterior.acceptance,
+                            "autocorr_steps": (cal.posterior.autocorr.tolist() if cal.posterior.autocorr is not None
+                                               else "chain too short for a reliable estimate")}
+    text = tomli_w.dumps(_clean(doc))
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+    return path
+
+
+def read_params(path: str | os.PathLike) -> dict[str, float]:
+    """The ``[parameters]`` table of a parameter file, checked against the model's parameters."""
+    doc = read_toml(path, "parameter file")
+    table = doc.get("parameters")
+    if not isinstance(table, dict):
+        raise CalibrationError(f"{path}: no [parameters] table")
+    known = set(directed_growth().parameters)
+    bad = sorted(set(table) - known)
+    if bad:
+        raise CalibrationError(f"{path}: unknown parameter(s) {', '.join(bad)}")
+    return {k: float(v) for k, v in table.items()}

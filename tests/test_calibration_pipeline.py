@@ -1,0 +1,78 @@
+"""calibrate(), target sets, parameter files and dgm calibrate (real data from DGM_DATA_DIR; fail without)."""
+
+import tomllib
+
+import numpy as np
+import pytest
+
+from calibration.data import data_dir
+from calibration.paramfile import read_params, write_params
+from calibration.pipeline import MAX_REL_SE, calibrate
+from calibration.targets import load_targets
+from model.cli import main
+from model.errors import CalibrationError
+from model.library.directed_growth import directed_growth
+
+
+@pytest.fixture(scope="module")
+def gbr():
+    return calibrate("GBR", data_dir(), starts=1)
+
+
+def test_identification_rule_and_provenance(gbr):
+    dg = directed_growth()
+    for name, (value, se, method) in gbr.used.items():
+        lo, hi = dg[name].bounds
+        assert (lo is None or value >= lo) and (hi is None or value <= hi), name
+        if method.startswith("block-wise"):
+            assert se <= MAX_REL_SE * abs(value), name
+    for name, why in gbr.rejected.items():
+        assert name not in gbr.used and ("weakly identified" in why or "outside the declared bounds" in why
+                                         or "not estimated" in why)
+    assert set(gbr.targets.parameters) <= set(gbr.used)
+    assert gbr.series_fit["Y"]["targeted"] and not gbr.series_fit["omega"]["targeted"]
+    assert set(gbr.moments) == {"gdp_growth_1990_2019", "emission_intensity_trend_1990_2019"}
+
+
+def test_parameter_file_round_trip(gbr, tmp_path):
+    path = write_params(gbr, tmp_path / "gbr.toml", command="test")
+    doc = tomllib.loads(path.read_text())
+    assert doc["meta"]["country"] == "GBR" and doc["meta"]["model_equations_hash"]
+    assert doc["meta"]["data_vintage"]["vintage_pwt"].startswith("Penn World Table 10.01")
+    assert read_params(path) == pytest.approx(gbr.values)
+    for name in gbr.used:
+        assert doc["uncertainty"][name]["se"] == pytest.approx(gbr.used[name][1])
+    assert set(doc["fit"]) >= {"Y", "e_int", "omega", "lam"}
+    # the file drives dgm compare: the model rebuilt with it starts at rest in 2025
+    dg = directed_growth(overrides=read_params(path))
+    assert dg["g_sigma"].default == pytest.approx(gbr.values["g_sigma"])
+
+
+def test_target_sets_and_errors(tmp_path):
+    for country in ("USA", "GBR"):
+        ts = load_targets(country)
+        assert ts.country == country and ts.replay_start < ts.replay_end and ts.series
+        assert all(s.sigma > 0 and s.source for s in ts.series)
+    with pytest.raises(CalibrationError, match="no target set for country 'FRA'"):
+        load_targets("FRA")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[meta]\ncountry = 'USA'\n")
+    with pytest.raises(CalibrationError, match="missing or invalid field"):
+        load_targets(bad)
+    bad.write_text("[meta\n")
+    with pytest.raises(CalibrationError, match="invalid TOML"):
+        load_targets(bad)
+    with pytest.raises(CalibrationError, match="parameter file not found"):
+        read_params(tmp_path / "none.toml")
+
+
+def test_dgm_calibrate_writes_a_parameter_file(tmp_path, capsys):
+    out = tmp_path / "usa.toml"
+    assert main(["calibrate", "--country", "USA", "--data-dir", str(data_dir()), "--starts", "1",
+                 "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "block-wise:" in err and f"wrote {out}" in err
+    params = read_params(out)
+    assert np.isfinite(list(params.values())).all() and "g_Z" in params
+    assert main(["calibrate", "--out", str(tmp_path / "x.txt")]) == 2
+    assert "must end in .toml" in capsys.readouterr().err

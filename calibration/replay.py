@@ -23,6 +23,11 @@ START_FROM_DATA = {
     "a": "output per person engaged (PWT)",
     "N": "labour force = Y / (a lam)",
     "sigma_b": "emission intensity of brown output, such that the model's e_int equals the data (GCB / PWT)",
+    "theta0": "payout ratio at which the start-year business debt ratio is stationary (unless given)",
+    "lam_ref": "normal employment rate: the mean over the normal years",
+    "v": "capital-capacity ratio: start investment share, depreciation and mean growth a steady state",
+    "K_g": "green private capital: K = v Y / u_n (normal utilisation), 2025 green share",
+    "K_b": "brown private capital: the rest of K",
 }
 
 
@@ -33,13 +38,18 @@ def _value(panel: xr.Dataset, name: str, country: str, year: int) -> float:
     return v
 
 
-def country_model(panel: xr.Dataset, country: str, start: int, overrides: Mapping[str, float] | None = None):
+def country_model(panel: xr.Dataset, country: str, start: int, overrides: Mapping[str, float] | None = None,
+                  normal_years: tuple[int, int] | None = None):
     """The directed-growth model started from ``country``'s data in ``start``.
 
     Stocks and lever values set from the panel are listed in
     :data:`START_FROM_DATA`; everything else keeps its default or ``overrides``
     (for example block-wise estimates), and the factory derives the reference
-    quantities so that the start year is at rest. Climate damages are switched
+    quantities so that the start year is at rest. Over ``normal_years`` (default:
+    the start year to the panel's last year) the mean employment rate is the
+    normal rate ``lam_ref``, and the capital-capacity ratio ``v`` is set, as for
+    2025, so that the start-year investment share, depreciation and the mean
+    output growth are a steady state at normal utilisation, ``v = u_n h / (g + delta)``. Climate damages are switched
     off (``d_sw = 0``): the model's climate state is not replayed before 2025, and
     DICE damages at historical warming are below 0.3% of output.
 
@@ -66,14 +76,34 @@ def country_model(panel: xr.Dataset, country: str, start: int, overrides: Mappin
         "N": y0 / (a * lam),
         "d_sw": 0.0,
     }
+    first, last = normal_years or (start, int(panel["year"][-1]))
+    window = panel.sel(country=country, year=slice(first, last))
+    g_mean = float(window["g_Y"].mean())
+    defaults = directed_growth()
+    start_values["lam_ref"] = float(window["lam"].mean())
+    start_values["v"] = (defaults["u_n"].default * start_values["h"]
+                         / (g_mean + dict(overrides or {}).get("delta", defaults["delta"].default)))
+    # private capital consistent with normal utilisation at the start: K = v Y / u_n (green share as in 2025)
+    k_total = start_values["v"] * y0 / defaults["u_n"].default
+    green = defaults["K_g"].default / (defaults["K_g"].default + defaults["K_b"].default)
+    start_values.update(K_g=green * k_total, K_b=(1 - green) * k_total)
     values = {**start_values, **dict(overrides or {})}
     probe = directed_growth(t0=float(start), y0=y0, overrides=values)
     # e_int is proportional to sigma_b at the start (no carbon price): one rescaling matches the data
     from model.compile import compile as compile_system
 
     cs = compile_system(probe)
-    e_model = float(cs.observed(float(start), cs.state_vector(), cs.param_vector(), cs.inputs_table())["e_int"])
-    values["sigma_b"] = probe["sigma_b"].default * _value(panel, "e_int", country, start) / e_model
+    obs = cs.observed(float(start), cs.state_vector(), cs.param_vector(), cs.inputs_table())
+    values["sigma_b"] = probe["sigma_b"].default * _value(panel, "e_int", country, start) / float(obs["e_int"])
+    if "theta0" not in values:
+        # the payout ratio at which the start-year business debt ratio is stationary (D_dot = g_Z D);
+        # the financing gap is linear in the payout ratio and nothing else at the start depends on it
+        gap = float(obs["I_p"] - obs["delta_K"] * obs["K"]) - probe["g_Z"].default * values["D"]
+        theta = 1.0 - gap / float(obs["Pi"])
+        if not 0.0 < theta < 1.0:
+            raise CalibrationError(f"{country} {start}: no payout ratio in (0, 1) keeps the business debt ratio "
+                                   f"stationary (needed {theta:.3g}); give theta0 in overrides")
+        values["theta0"] = theta
     return directed_growth(t0=float(start), y0=y0, overrides=values)
 
 

@@ -17,13 +17,15 @@ TARGET_DIR = Path(__file__).parent
 
 @dataclass(frozen=True)
 class SeriesSpec:
-    """One target series: model variable ``name`` against panel variable ``data``."""
+    """One target series: model variable ``name`` against panel variable ``data``, over the
+    replay window or only in ``years`` (a moment such as growth between two years)."""
 
     name: str
     data: str
     sigma: float
     log: bool
     source: str
+    years: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,8 @@ def load_targets(country_or_path: str | Path) -> TargetSet:
     doc = read_toml(path, "target file")
     try:
         meta, whole = doc["meta"], doc["whole_model"]
-        series = tuple(SeriesSpec(s["name"], s["data"], float(s["sigma"]), bool(s.get("log", False)), s["source"])
+        series = tuple(SeriesSpec(s["name"], s["data"], float(s["sigma"]), bool(s.get("log", False)), s["source"],
+                                  tuple(int(y) for y in s["years"]) if "years" in s else None)
                        for s in doc["series"])
         out = TargetSet(meta["country"], int(meta["replay_start"]), int(meta["replay_end"]),
                         tuple(int(y) for y in meta["block_years"]), tuple(whole["parameters"]), series,

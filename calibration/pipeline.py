@@ -201,8 +201,11 @@ def calibrate(country: str = "USA", data_dir=None, *, targets: str | None = None
         if mcmc:
             say(f"MCMC: {steps} steps")
             prior = Prior(prob.lower, prob.upper)
+            # the residual scale is estimated (as for the least-squares covariance): the target sigmas are
+            # weights, not known noise levels
+            scale = float(np.sqrt(whole.residuals @ whole.residuals / max(whole.n_obs - len(whole.names), 1)))
             posterior = sample_posterior(prob.residuals, whole, prior, steps=steps, walkers=walkers, seed=seed,
-                                         progress=progress is not None)
+                                         sigma_scale=scale, progress=progress is not None)
         import model as _model
 
         replay = _model.simulate(m, whole.values, pol, t_span=(ts.replay_start, ts.replay_end), t_eval=years,

@@ -93,3 +93,24 @@ def test_dgm_calibrate_writes_a_parameter_file(tmp_path, capsys):
     assert np.isfinite(list(params.values())).all() and "g_Z" in params
     assert main(["calibrate", "--out", str(tmp_path / "x.txt")]) == 2
     assert "must end in .toml" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("country", ["USA", "GBR"])
+def test_committed_parameter_files_reproduce_from_the_data(country, usa, gbr):
+    """calibration/params/<country>.toml (written by `dgm calibrate --mcmc`) holds the values this code
+    computes from the real data; the posterior agrees with the least-squares standard error."""
+    from calibration.params import PARAM_DIR
+
+    path = PARAM_DIR / f"{country.lower()}.toml"
+    committed = read_params(path)
+    cal = {"USA": usa, "GBR": gbr}[country]  # fitted with one start; the committed file used four
+    assert set(committed) == set(cal.values)
+    for name, value in cal.values.items():
+        assert committed[name] == pytest.approx(value, rel=1e-6, abs=1e-10), name
+    doc = tomllib.loads(path.read_text())
+    assert doc["meta"]["country"] == country and doc["meta"]["code_revision"].startswith("git ")
+    for name in cal.whole.names:
+        lo, hi = doc["uncertainty"][name]["credible_90"]
+        # a 90% interval of a near-Gaussian posterior spans 3.29 standard deviations
+        assert (hi - lo) / 3.29 == pytest.approx(doc["uncertainty"][name]["se"], rel=0.25), name
+    assert all(m["met"] for m in doc["moments"].values())

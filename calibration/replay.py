@@ -25,9 +25,6 @@ START_FROM_DATA = {
     "sigma_b": "emission intensity of brown output, such that the model's e_int equals the data (GCB / PWT)",
     "theta0": "payout ratio at which the start-year business debt ratio is stationary (unless given)",
     "lam_ref": "normal employment rate: the mean over the normal years",
-    "v": "capital-capacity ratio: start investment share, depreciation and mean growth a steady state",
-    "K_g": "green private capital: K = v Y / u_n (normal utilisation), 2025 green share",
-    "K_b": "brown private capital: the rest of K",
 }
 
 
@@ -47,9 +44,10 @@ def country_model(panel: xr.Dataset, country: str, start: int, overrides: Mappin
     (for example block-wise estimates), and the factory derives the reference
     quantities so that the start year is at rest. Over ``normal_years`` (default:
     the start year to the panel's last year) the mean employment rate is the
-    normal rate ``lam_ref``, and the capital-capacity ratio ``v`` is set, as for
-    2025, so that the start-year investment share, depreciation and the mean
-    output growth are a steady state at normal utilisation, ``v = u_n h / (g + delta)``. Climate damages are switched
+    normal rate ``lam_ref``. The factory sets the capital-capacity ratio and
+    private capital so that the start-year investment share, depreciation and
+    ``g_Z`` are a steady state at normal utilisation (give ``g_Z``, e.g. the
+    natural growth rate, in ``overrides``). Climate damages are switched
     off (``d_sw = 0``): the model's climate state is not replayed before 2025, and
     DICE damages at historical warming are below 0.3% of output.
 
@@ -78,15 +76,7 @@ def country_model(panel: xr.Dataset, country: str, start: int, overrides: Mappin
     }
     first, last = normal_years or (start, int(panel["year"][-1]))
     window = panel.sel(country=country, year=slice(first, last))
-    g_mean = float(window["g_Y"].mean())
-    defaults = directed_growth()
     start_values["lam_ref"] = float(window["lam"].mean())
-    start_values["v"] = (defaults["u_n"].default * start_values["h"]
-                         / (g_mean + dict(overrides or {}).get("delta", defaults["delta"].default)))
-    # private capital consistent with normal utilisation at the start: K = v Y / u_n (green share as in 2025)
-    k_total = start_values["v"] * y0 / defaults["u_n"].default
-    green = defaults["K_g"].default / (defaults["K_g"].default + defaults["K_b"].default)
-    start_values.update(K_g=green * k_total, K_b=(1 - green) * k_total)
     values = {**start_values, **dict(overrides or {})}
     probe = directed_growth(t0=float(start), y0=y0, overrides=values)
     # e_int is proportional to sigma_b at the start (no carbon price): one rescaling matches the data

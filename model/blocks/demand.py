@@ -59,8 +59,9 @@ def demand() -> Block:
     s_pi = param("s_pi", "dimensionless", "leakage out of profit income", default=0.4, bounds=(0.0, 1.0),
                  source=ASSUMED + "; Z/Y = 0.19 in 2025 with h = 0.17", latex=r"s_\pi")
     v = param("v", "year", "capital to capacity ratio", default=1.9, bounds=(0.5, 6.0),
-              source="set so that a 17% investment share, 5% depreciation and 2% growth are a steady state "
-                     "at normal utilisation 0.8 (v = u_n h / (g + delta)); K/Y = 2.4", latex="v")
+              source="set by the model factory so that the start-year investment share, depreciation and "
+                     "autonomous-demand growth are a steady state at normal utilisation, v = u_n h / (g_Z + "
+                     "delta): 1.94 with h = 0.17, delta = 0.05, g_Z = 0.02, u_n = 0.8 (K/Y = 2.4)", latex="v")
     g_Z_eff = aux("g_Z_eff", "1/year", "growth of autonomous demand", latex=r"g_{Z}^{eff}")
     s = aux("s", "dimensionless", "leakage rate out of income")
     Y = aux("Y", "TUSD/year", "output (GDP)")

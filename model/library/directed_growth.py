@@ -57,6 +57,9 @@ def derived_defaults(blocks: list[Block], *, t0: float = T0, y0: float = Y0, xg0
     * autonomous demand ``Z`` such that the supermultiplier gives ``Y = y0``:
       :math:`Z = (s-h)Y_0 - I_G - G_{cap}`, and ``z_T = Z/Y_0`` so that trend output
       starts at ``y0``;
+    * the capital-capacity ratio ``v = u_n h / (g_Z + delta)`` and private capital
+      ``K = v y0 / u_n`` (green share kept), so that capital grows with autonomous
+      demand at normal utilisation (balanced growth);
     * the wage tax ``t_w`` such that the 2025 deficit keeps the public debt
       ratio constant;
     * ``z0`` such that a share ``xg0`` of private investment is green;
@@ -65,9 +68,14 @@ def derived_defaults(blocks: list[Block], *, t0: float = T0, y0: float = Y0, xg0
       ``g_ref``, ``gA_ref``), so that business as usual starts at rest.
     """
     vals = {v.name: v.default for b in blocks for v in b.variables if v.default is not None}
+    # balanced growth at normal utilisation: capital grows with autonomous demand
+    v_cap = vals["u_n"] * vals["h"] / (vals["g_Z"] + vals["delta"])
+    k_total = v_cap * y0 / vals["u_n"]
+    green = vals["K_g"] / (vals["K_g"] + vals["K_b"])
+    vals.update(v=v_cap, K_g=green * k_total, K_b=(1 - green) * k_total)
     s = vals["s_w"] * vals["omega"] + vals["s_pi"] * (1 - vals["omega"])
     z_share = s - vals["h"] - vals["i_G"] - vals["i_cap"]  # Y_T = y0 in 2025
-    out = {"Z": z_share * y0, "z_T": z_share,
+    out = {"v": v_cap, "K_g": vals["K_g"], "K_b": vals["K_b"], "Z": z_share * y0, "z_T": z_share,
            "z0": math.log(xg0 / (1 - xg0)) - vals["eta_A"] * math.log(vals["A_g"] / vals["A_b"]),
            "b_ref": vals["B"] / y0}
     vals.update(out)
@@ -95,7 +103,7 @@ def derived_defaults(blocks: list[Block], *, t0: float = T0, y0: float = Y0, xg0
 
 
 #: names set by :func:`derived_defaults` (not overridable: they follow from the others)
-DERIVED = ("Z", "z_T", "z0", "b_ref", "r_ref", "k_Gm_ref", "pi_r_ref", "t_w", "g_ref", "gA_ref", "i_ref", "phi0")
+DERIVED = ("v", "K_g", "K_b", "Z", "z_T", "z0", "b_ref", "r_ref", "k_Gm_ref", "pi_r_ref", "t_w", "g_ref", "gA_ref", "i_ref", "phi0")
 
 
 def directed_growth(*, t0: float = T0, y0: float = Y0, xg0: float = XG0,

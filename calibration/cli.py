@@ -28,6 +28,8 @@ def add_parser(sub) -> None:
     cal.add_argument("--starts", type=int, default=4, help="least-squares starts (default 4)")
     cal.add_argument("--seed", type=int, default=0, help="seed of the starts and the sampler (default 0)")
     cal.add_argument("--out", type=Path, required=True, metavar="FILE.toml", help="parameter file to write")
+    cal.add_argument("--figures", type=Path, default=None, metavar="DIR",
+                     help="also draw fitted-vs-observed, posterior and profile figures (PDF and PNG) into DIR")
 
 
 def run(args) -> int:
@@ -57,4 +59,23 @@ def run(args) -> int:
         say(f"{name}: model {m['model']:.4f}, target {m['target']:.4f} +- {m['tolerance']:.4f} "
             f"({'met' if m['met'] else 'NOT met'})")
     say(f"wrote {args.out}")
+    if args.figures is not None:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        from .plots import fitted_vs_observed, posterior_corner, profile_plot
+
+        args.figures.mkdir(parents=True, exist_ok=True)
+        c = cal.country.lower()
+        drawn = [(f"fit_{c}", fitted_vs_observed), (f"profile_{c}", profile_plot)]
+        if cal.posterior is not None:
+            drawn.append((f"posterior_{c}", posterior_corner))
+        for name, draw in drawn:
+            fig = draw(cal)
+            for ext in ("pdf", "png"):
+                fig.savefig(args.figures / f"{name}.{ext}", dpi=200)
+            plt.close(fig)
+        say(f"figures: {', '.join(n for n, _ in drawn)} in {args.figures}")
     return 0

@@ -46,6 +46,7 @@ class Calibration:
     observed: object = None                            # the panel rows of the country
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    problem: object = None                             # the whole-model Problem (for profiles)
 
     @property
     def values(self) -> dict[str, float]:
@@ -164,7 +165,7 @@ def calibrate(country: str = "USA", data_dir=None, *, targets: str | None = None
     used, rejected = _select(directed_growth(), fits)
     say(f"block-wise: {len(used)} parameters estimated, {len(rejected)} kept at their defaults")
 
-    whole, report, posterior, replay, series_fit = None, {}, None, None, {}
+    whole, report, posterior, replay, series_fit, prob = None, {}, None, None, {}, None
     overrides = {k: v[0] for k, v in used.items()}
     if "g_Z" not in ts.parameters:
         # autonomous demand grows at the natural rate n + alpha0, so the replay starts on a balanced path;
@@ -174,7 +175,8 @@ def calibrate(country: str = "USA", data_dir=None, *, targets: str | None = None
         g_Z = overrides.get("n", dg["n"].default) + overrides.get("alpha0", dg["alpha0"].default)
         n_se = used["n"][1] if "n" in used else float("nan")
         a_se = used["alpha0"][1] if "alpha0" in used else float("nan")
-        used["g_Z"] = (g_Z, float(np.hypot(n_se, a_se)), "natural growth rate n + alpha0 (block-wise estimates)")
+        how = "block-wise estimates" if "n" in used and "alpha0" in used else "defaults where not estimated"
+        used["g_Z"] = (g_Z, float(np.hypot(n_se, a_se)), f"natural growth rate n + alpha0 ({how})")
         overrides["g_Z"] = g_Z
     try:
         m = country_model(p.expand_dims(country=[country]), country, ts.replay_start, overrides=overrides,
@@ -217,7 +219,7 @@ def calibrate(country: str = "USA", data_dir=None, *, targets: str | None = None
             series_fit[var] = stats
     moments = _moments(ts, replay)
     return Calibration(country, ts, panel.attrs.get("title", ""), vintages, fits, used, rejected, whole, report,
-                       posterior, series_fit, moments, replay, p, time.perf_counter() - started, notes)
+                       posterior, series_fit, moments, replay, p, time.perf_counter() - started, notes, prob)
 
 
 def _moments(ts: TargetSet, replay) -> dict[str, dict]:

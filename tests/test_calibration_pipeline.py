@@ -85,8 +85,11 @@ def test_target_sets_and_errors(tmp_path):
 
 def test_dgm_calibrate_writes_a_parameter_file(tmp_path, capsys):
     out = tmp_path / "usa.toml"
-    assert main(["calibrate", "--country", "USA", "--data-dir", str(data_dir()), "--starts", "1",
-                 "--out", str(out)]) == 0
+    assert main(["calibrate", "--country", "USA", "--data-dir", str(data_dir()), "--starts", "1", "--mcmc",
+                 "--steps", "60", "--out", str(out), "--figures", str(tmp_path / "fig")]) == 0
+    for name in ("fit_usa", "profile_usa", "posterior_usa"):
+        for ext in ("pdf", "png"):
+            assert (tmp_path / "fig" / f"{name}.{ext}").stat().st_size > 0
     err = capsys.readouterr().err
     assert "block-wise:" in err and f"wrote {out}" in err
     params = read_params(out)
@@ -114,3 +117,14 @@ def test_committed_parameter_files_reproduce_from_the_data(country, usa, gbr):
         # a 90% interval of a near-Gaussian posterior spans 3.29 standard deviations
         assert (hi - lo) / 3.29 == pytest.approx(doc["uncertainty"][name]["se"], rel=0.25), name
     assert all(m["met"] for m in doc["moments"].values())
+
+
+def test_without_a_data_directory_the_fallback_panel_is_used(monkeypatch):
+    """A fresh machine can try the calibration: statsmodels' public-domain macro data (USA)."""
+    monkeypatch.delenv("DGM_DATA_DIR", raising=False)
+    cal = calibrate("USA", None)
+    assert any("fallback panel" in n for n in cal.notes)
+    assert "rho_cb" in cal.used and cal.used["rho_cb"][2].startswith("block-wise: finance: monetary rule")
+    assert cal.whole is None and any("no whole-model replay" in n for n in cal.notes)
+    with pytest.raises(Exception, match="not found|DGM_DATA_DIR|missing"):
+        calibrate("GBR", None)  # the fallback is US-only: a clear error, not a silent switch

@@ -17,6 +17,8 @@ AVAILABLE: dict[str, str] = {
     "g_Y": "diff(log(Y))",
     "h": "macrodata realinv / realgdp, annual means (gross private domestic investment, chained 2005 USD)",
     "lam": "1 - macrodata unemp / 100, annual mean of quarters",
+    "inflation": "macrodata infl / 100 (annualised quarterly CPI inflation), annual mean",
+    "r": "macrodata realint / 100 (ex-post real 3-month T-bill rate), annual mean",
 }
 
 
@@ -72,6 +74,8 @@ def load_fallback_panel(years: tuple[int, int] | None = None) -> xr.Dataset:
     v["g_Y"] = usa(growth)
     v["h"] = usa(annual["realinv"] / annual["realgdp"])
     v["lam"] = usa(1.0 - annual["unemp"] / 100.0)
+    v["inflation"] = usa(annual["infl"] / 100.0)
+    v["r"] = usa(annual["realint"] / 100.0)
     ds = xr.Dataset(v)
     sources = {name: f"not available in the fallback ({_SOURCE})" for name in VARIABLES}
     sources.update({name: f"{how}; {_SOURCE}" for name, how in AVAILABLE.items()})

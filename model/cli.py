@@ -74,7 +74,10 @@ def _parser() -> argparse.ArgumentParser:
                                       "comparison.nc, outcomes.csv and the figures scenario_panel, lever_paths "
                                       "and outcome_table (PDF and PNG) to DIR. Files in DIR are replaced.")
     cmp_.add_argument("--params", type=Path, default=None, metavar="FILE",
-                      help="TOML file with a [parameters] table (name = value) overriding the defaults")
+                      help="TOML file with a [parameters] table (name = value) overriding the defaults "
+                           "(default: the committed US calibration, calibration/params/usa.toml)")
+    cmp_.add_argument("--defaults", action="store_true",
+                      help="use the model's literature defaults instead of a calibration")
     cmp_.add_argument("--out", type=Path, default=Path("results"), metavar="DIR",
                       help="output directory (default: results)")
     cmp_.add_argument("--t-end", type=float, default=2100.0, metavar="YEAR", help="end year (default 2100)")
@@ -238,7 +241,13 @@ def _compare(args) -> int:
         raise ModelError(f"--out {out} exists and is not a directory")
     step = _Steps(5)
     started = time.perf_counter()
-    with step("building model"):
+    if args.params is not None and args.defaults:
+        raise ModelError("--params and --defaults exclude each other")
+    if args.params is None and not args.defaults:
+        from calibration.params import PARAM_DIR
+
+        args.params = PARAM_DIR / "usa.toml"
+    with step("building model" + (f" (parameters: {args.params})" if args.params else " (literature defaults)")):
         system = directed_growth()
         if args.params is not None:
             # rebuilt with the file's values as defaults, so the derived start quantities follow them

@@ -222,7 +222,7 @@ def test_compare_solver_failure_exit_1_one_line(tmp_path, capsys, monkeypatch):
 
 
 def test_compare_writes_results_and_figures(tmp_path, capsys, monkeypatch):
-    """Success path on the real model with BAU only (the other paths are being retuned)."""
+    """Success path on the real model with BAU only and a parameter file."""
     import model.policies
     from model.library.directed_growth import directed_growth
 
@@ -238,7 +238,7 @@ def test_compare_writes_results_and_figures(tmp_path, capsys, monkeypatch):
     err = capsys.readouterr().err
     for i in range(1, 6):
         assert f"[{i}/5]" in err
-    assert "[1/5] building model ..." in err and "Traceback" not in err
+    assert f"[1/5] building model (parameters: {params}) ..." in err and "Traceback" not in err
     names = ["comparison.nc", "outcomes.csv"] + [f"{f}.{ext}" for f in ("scenario_panel", "lever_paths",
                                                                         "outcome_table") for ext in ("pdf", "png")]
     for name in names:
@@ -274,3 +274,22 @@ def test_compare_netcdf_schema_three_policies(tmp_path, capsys):
         for name in ds.variables:
             attrs = ds[name].attrs
             assert attrs.get("long_name") and "units" in attrs, name
+        # by default the committed US calibration is used
+        from calibration.paramfile import read_params
+        from calibration.params import PARAM_DIR
+
+        for name, value in read_params(PARAM_DIR / "usa.toml").items():
+            assert float(ds[name]) == pytest.approx(value, rel=1e-12), name
+
+
+def test_compare_defaults_flag_uses_the_literature_defaults(tmp_path, capsys):
+    from model.library.directed_growth import directed_growth
+
+    out = tmp_path / "lit"
+    assert main(["compare", "--defaults", "--t-end", "2027", "--no-impulse", "--policies", "bau",
+                 "--out", str(out)]) == 0
+    assert "(literature defaults)" in capsys.readouterr().err
+    with xr.open_dataset(out / "comparison.nc") as ds:
+        assert float(ds.g_Z) == directed_growth()["g_Z"].default
+    assert main(["compare", "--defaults", "--params", "x.toml", "--out", str(out)]) == 2
+    assert "exclude each other" in capsys.readouterr().err

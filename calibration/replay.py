@@ -16,7 +16,8 @@ __all__ = ["START_FROM_DATA", "country_model", "observed_policy"]
 #: stocks and levers set from the panel in the start year: model name -> how
 START_FROM_DATA = {
     "omega": "wage share (PWT labsh)",
-    "h": "private investment share (JST iy - i_G)",
+    "h": "normal private investment share: the mean over the normal years (JST iy - i_G); a start year can "
+         "be a cyclical peak (UK 1990: 0.219 against a 1990-2019 mean of 0.155)",
     "i_G": "public investment rate (ICSD / PWT), the lever's value in the start year",
     "B": "public debt b x Y (JST debtgdp)",
     "D": "business debt d x Y (JST bank loans to business)",
@@ -44,7 +45,8 @@ def country_model(panel: xr.Dataset, country: str, start: int, overrides: Mappin
     (for example block-wise estimates), and the factory derives the reference
     quantities so that the start year is at rest. Over ``normal_years`` (default:
     the start year to the panel's last year) the mean employment rate is the
-    normal rate ``lam_ref``. The factory sets the capital-capacity ratio and
+    normal rate ``lam_ref`` and the mean private investment share the start's
+    (normal) investment share ``h``. The factory sets the capital-capacity ratio and
     private capital so that the start-year investment share, depreciation and
     ``g_Z`` are a steady state at normal utilisation (give ``g_Z``, e.g. the
     natural growth rate, in ``overrides``). Climate damages are switched
@@ -77,6 +79,7 @@ def country_model(panel: xr.Dataset, country: str, start: int, overrides: Mappin
     first, last = normal_years or (start, int(panel["year"][-1]))
     window = panel.sel(country=country, year=slice(first, last))
     start_values["lam_ref"] = float(window["lam"].mean())
+    start_values["h"] = float(window["h"].mean())
     values = {**start_values, **dict(overrides or {})}
     probe = directed_growth(t0=float(start), y0=y0, overrides=values)
     # e_int is proportional to sigma_b at the start (no carbon price): one rescaling matches the data

@@ -22,9 +22,13 @@ def test_replay_starts_from_the_data(panel, country, start):
     ds = model.simulate(m, None, pol, t_span=(start, start + 2), t_eval=[start, start + 1],
                         exogenous=policies.default_exogenous())
     row = panel.sel(country=country, year=start)
-    for name, data in (("Y", "Y"), ("omega", "omega"), ("h_eff", "h"), ("b", "b"), ("d", "d"), ("lam", "lam"),
+    for name, data in (("Y", "Y"), ("omega", "omega"), ("b", "b"), ("d", "d"), ("lam", "lam"),
                        ("e_int", "e_int"), ("i_G", "i_G")):
         assert float(ds[name].sel(time=start)) == pytest.approx(float(row[data]), rel=1e-9), name
+    # normal (mean) values for the cyclical investment share and employment rate
+    window = panel.sel(country=country, year=slice(start, 2019))
+    assert float(ds.h_eff.sel(time=start)) == pytest.approx(float(window.h.mean()), rel=1e-9)
+    assert m["lam_ref"].default == pytest.approx(float(window.lam.mean()), rel=1e-12)
     # the lever follows the observed public investment rate
     assert float(ds.i_G.sel(time=start + 1)) == pytest.approx(float(panel.i_G.sel(country=country,
                                                                                year=start + 1)), rel=1e-12)

@@ -18,13 +18,17 @@ __all__ = ["write_params", "read_params", "code_revision"]
 
 
 def code_revision() -> str:
-    """``git describe`` of the checkout this code runs from, or the package version."""
+    """The git commit of the checkout this code runs from (``-dirty`` if files other than the
+    parameter files themselves are modified), or the package version outside a checkout."""
     root = Path(__file__).resolve().parent.parent
     try:
-        out = subprocess.run(["git", "-C", str(root), "describe", "--always", "--dirty", "--tags"],
-                             capture_output=True, text=True, timeout=10)
-        if out.returncode == 0 and out.stdout.strip():
-            return "git " + out.stdout.strip()
+        head = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True, timeout=10)
+        if head.returncode == 0 and head.stdout.strip():
+            status = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no", "--",
+                                     ".", ":(exclude)calibration/params"], capture_output=True, text=True,
+                                    timeout=10)
+            return "git " + head.stdout.strip() + ("-dirty" if status.stdout.strip() else "")
     except (OSError, subprocess.SubprocessError):
         pass
     from importlib.metadata import PackageNotFoundError, version

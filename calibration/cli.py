@@ -53,7 +53,13 @@ def run(args) -> int:
     except DataError as exc:
         raise CalibrationError(str(exc)) from None
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    command = "dgm " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if sys.argv else "dgm calibrate"
+    # the command that reproduces the file (from the parsed options, whatever the entry point)
+    options = [f"--country {args.country}", "--mcmc" if args.mcmc else "", f"--steps {args.steps}" if args.mcmc else "",
+               f"--starts {args.starts}", f"--seed {args.seed}",
+               f"--targets {shlex.quote(str(args.targets))}" if args.targets else "",
+               f"--data-dir {shlex.quote(str(args.data_dir))}" if args.data_dir else "",
+               f"--out {shlex.quote(str(args.out))}"]
+    command = "dgm calibrate " + " ".join(o for o in options if o)
     write_params(cal, args.out, command=command)
     for name, m in cal.moments.items():
         say(f"{name}: model {m['model']:.4f}, target {m['target']:.4f} +- {m['tolerance']:.4f} "

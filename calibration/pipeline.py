@@ -10,7 +10,8 @@ import numpy as np
 
 from model import policies
 from model.errors import CalibrationError
-from model.library.directed_growth import directed_growth
+from model.library.directed_growth import DERIVED, directed_growth
+from model.simulate import simulate
 
 from . import blocks
 from .bayes import Posterior, Prior, sample_posterior
@@ -84,7 +85,7 @@ def _block_fits(p, years) -> dict[str, Fit]:
 def _select(system, fits: dict) -> tuple[dict, dict]:
     """Apply the identification rule to the block estimates."""
     used, rejected = {}, {}
-    skip = {"phi0"}  # derived by the model factory
+    skip = set(DERIVED)  # set by the model factory from the start state, not overridable
     for bname, f in fits.items():
         if isinstance(f, Exception):
             rejected[f"[{bname}]"] = f"block not estimated: {f}"
@@ -162,7 +163,8 @@ def calibrate(country: str = "USA", data_dir=None, *, targets: str | None = None
     say(f"data: {panel.attrs['title']} ({panel.attrs['years']})")
 
     fits = _block_fits(p, ts.block_years)
-    used, rejected = _select(directed_growth(), fits)
+    base = directed_growth()
+    used, rejected = _select(base, fits)
     say(f"block-wise: {len(used)} parameters estimated, {len(rejected)} kept at their defaults")
 
     whole, report, posterior, replay, series_fit, prob = None, {}, None, None, {}, None
@@ -171,8 +173,7 @@ def calibrate(country: str = "USA", data_dir=None, *, targets: str | None = None
         # autonomous demand grows at the natural rate n + alpha0, so the replay starts on a balanced path;
         # a different g_Z would only set the stance of monetary policy (the model's long-run growth is the
         # natural rate, with employment held by the Taylor rule)
-        dg = directed_growth()
-        g_Z = overrides.get("n", dg["n"].default) + overrides.get("alpha0", dg["alpha0"].default)
+        g_Z = overrides.get("n", base["n"].default) + overrides.get("alpha0", base["alpha0"].default)
         n_se = used["n"][1] if "n" in used else float("nan")
         a_se = used["alpha0"][1] if "alpha0" in used else float("nan")
         how = "block-wise estimates" if "n" in used and "alpha0" in used else "defaults where not estimated"
@@ -208,9 +209,7 @@ def calibrate(country: str = "USA", data_dir=None, *, targets: str | None = None
             scale = float(np.sqrt(whole.residuals @ whole.residuals / max(whole.n_obs - len(whole.names), 1)))
             posterior = sample_posterior(prob.residuals, whole, prior, steps=steps, walkers=walkers, seed=seed,
                                          sigma_scale=scale, progress=progress is not None)
-        import model as _model
-
-        replay = _model.simulate(m, whole.values, pol, t_span=(ts.replay_start, ts.replay_end), t_eval=years,
+        replay = simulate(m, whole.values, pol, t_span=(ts.replay_start, ts.replay_end), t_eval=years,
                                  exogenous=policies.default_exogenous())
         for var, data in (("Y", "Y"), ("e_int", "e_int"), ("lam", "lam"), ("omega", "omega"), ("h_eff", "h"),
                           ("b", "b"), ("d", "d")):

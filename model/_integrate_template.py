@@ -3,7 +3,7 @@
 This file is real Python (so it can be read, linted and tested) but it is not
 imported directly: :mod:`model.codegen` appends its source to the generated
 module of each model, where the names ``_rhs``, ``_jac``, ``_dfdp``,
-``_observe``, ``_update``, ``N``, ``NP``, ``jit``, ``pjit``, ``prange`` and
+``_tan``, ``_observe``, ``_update``, ``N``, ``NP``, ``jit``, ``pjit``, ``prange`` and
 ``safe`` exist. Keeping the integrator in the same module as the model's
 right-hand side lets numba inline the calls and cache everything on disk.
 
@@ -137,33 +137,31 @@ def _breakpoints(L, t0, t1):
 
 
 @ijit
-def _f(mode, t, y, p, L, u, out, idx, J, Fp):
+def _f(mode, t, y, p, L, u, out, idx, D):
     """Right-hand side: mode 0 the model, mode 1 the model plus forward sensitivities
     for the parameters ``idx`` (state ``[y, vec(S)]`` with ``S`` of shape (N, len(idx)),
-    ``dS/dt = J S + df/dp``)."""
+    ``dS/dt = J S + df/dp``, by the generated tangent sweep ``_tan``; ``D`` of shape
+    (NP, len(idx)) holds the unit parameter directions)."""
     _inputs(t, L, u)
     if mode == 0:
         _rhs(t, y, p, u, out)
         return
-    _rhs(t, y[:N], p, u, out[:N])
-    _jac(t, y[:N], p, u, J)
-    _dfdp(t, y[:N], p, u, Fp)
     k = idx.shape[0]
-    for i in range(N):
-        for j in range(k):
-            acc = Fp[i, idx[j]]
-            for m in range(N):
-                acc += J[i, m] * y[N + m * k + j]
-            out[N + i * k + j] = acc
+    _tan(t, y[:N], p, u, y[N:].reshape((N, k)), D, k, out[:N], out[N:].reshape((N, k)))
 
 
 @jit
 def _rms_norm(e, y0, y1, rtol, atol):
+    """Scaled RMS error over the controlled components (``atol < 1e300``; a larger
+    ``atol`` marks a component, e.g. a sensitivity, that follows the steps uncontrolled)."""
     acc = 0.0
+    m = 0
     for i in range(e.shape[0]):
-        sc = atol[i] + rtol * max(abs(y0[i]), abs(y1[i]))
-        acc += (e[i] / sc) ** 2
-    return math.sqrt(acc / e.shape[0])
+        if atol[i] < 1e300:
+            sc = atol[i] + rtol * max(abs(y0[i]), abs(y1[i]))
+            acc += (e[i] / sc) ** 2
+            m += 1
+    return math.sqrt(acc / max(m, 1))
 
 
 @jit
@@ -176,8 +174,9 @@ def _dopri5(mode, t0, y0, p, L, t_eval, rtol, atol, lo, hi, h0, max_steps, stiff
     n = y0.shape[0]
     nt = t_eval.shape[0]
     u = np.empty(max(L.shape[0], 1))
-    J = np.zeros((N, N))
-    Fp = np.zeros((N, max(NP, 1)))
+    D = np.zeros((max(NP, 1), max(idx.shape[0], 1)))
+    for j in range(idx.shape[0]):
+        D[idx[j], j] = 1.0
     K = np.empty((7, n))
     ys = np.empty(n)
     y6 = np.empty(n)
@@ -201,7 +200,7 @@ def _dopri5(mode, t0, y0, p, L, t_eval, rtol, atol, lo, hi, h0, max_steps, stiff
         _inputs(t, L, u)
         _rhs(t, y, p, u, K[0])
     else:
-        _f(mode, t, y, p, L, u, K[0], idx, J, Fp)
+        _f(mode, t, y, p, L, u, K[0], idx, D)
     nrhs += 1
     for j in range(n):
         if not math.isfinite(K[0, j]):
@@ -226,7 +225,7 @@ def _dopri5(mode, t0, y0, p, L, t_eval, rtol, atol, lo, hi, h0, max_steps, stiff
             _inputs(t + h, L, u)
             _rhs(t + h, ys, p, u, K[1])
         else:
-            _f(mode, t + h, ys, p, L, u, K[1], idx, J, Fp)
+            _f(mode, t + h, ys, p, L, u, K[1], idx, D)
         nrhs += 1
         d2 = 0.0
         for j in range(n):
@@ -276,7 +275,7 @@ def _dopri5(mode, t0, y0, p, L, t_eval, rtol, atol, lo, hi, h0, max_steps, stiff
                 _inputs(ts, L, u)
                 _rhs(ts, ys, p, u, K[s])
             else:
-                _f(mode, ts, ys, p, L, u, K[s], idx, J, Fp)
+                _f(mode, ts, ys, p, L, u, K[s], idx, D)
         # ys now holds the 5th-order solution, K[6] = f(t + h, ys)
         nrhs += 6
         nsteps += 1
@@ -345,7 +344,7 @@ def _dopri5(mode, t0, y0, p, L, t_eval, rtol, atol, lo, hi, h0, max_steps, stiff
                 _inputs(t, L, u)
                 _rhs(t, y, p, u, K[0])
             else:
-                _f(mode, t, y, p, L, u, K[0], idx, J, Fp)
+                _f(mode, t, y, p, L, u, K[0], idx, D)
             nrhs += 1
         if status == 5:
             break
@@ -411,6 +410,21 @@ def _discrete(euler, t0, y0, p, L, dt, nsteps, lo, hi, yout, info):
     info[2] = kdone
     info[3] = kdone
     info[4] = culprit
+
+
+@jit
+def _observe_tangent_path(ts, Y, S, p, L, idx, A, dA):
+    """Auxiliaries ``A[k]`` (shape (nt, NAUX)) and their exact derivatives ``dA[k]``
+    (shape (nt, NAUX, len(idx))) along a trajectory with sensitivities ``S`` (shape
+    (nt, N, len(idx))) to the parameters ``idx``: ``da/dq = (da/dy) S_q + da/dq``."""
+    u = np.empty(max(L.shape[0], 1))
+    k = idx.shape[0]
+    D = np.zeros((max(NP, 1), max(k, 1)))
+    for j in range(k):
+        D[idx[j], j] = 1.0
+    for i in range(ts.shape[0]):
+        _inputs(ts[i], L, u)
+        _obs_tan(ts[i], Y[i], p, u, S[i], D, k, A[i], dA[i])
 
 
 @jit

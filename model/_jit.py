@@ -49,10 +49,10 @@ def safe(func):
         return jit(func)
 
     @functools.wraps(func)
-    def wrapper(t, y, p, u, out):
+    def wrapper(*args):  # (t, y, p, u, ..., out)
         try:
-            func(t, y, p, u, out)
+            func(*args)
         except (OverflowError, ZeroDivisionError, ValueError):
-            out[...] = float("nan")
+            args[-1][...] = float("nan")
 
     return wrapper

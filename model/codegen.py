@@ -17,6 +17,13 @@ the output array; model symbols become local names, so only ``math``, ``np``,
     auxiliaries (never by substituting them).
 ``_dfdp``
     Nonzero entries of ``d rhs / d p`` for every parameter.
+``_tan``
+    Forward-mode tangents ``J S + (df/dp) D`` for ``k`` directions at once
+    (``S`` the state sensitivities, ``D`` the parameter directions): local
+    partial derivatives are evaluated once, then one linear sweep through the
+    auxiliaries per direction (the right-hand side of the forward sensitivities).
+``_obs_tan``
+    The auxiliaries and their tangents along ``k`` directions (as ``_tan``).
 ``_observe``
     Auxiliaries in order, then the residuals of the declared identities.
 
@@ -36,7 +43,7 @@ from sympy.printing.pycode import PythonCodePrinter
 
 from .errors import ModelError
 
-CODEGEN_VERSION = "4"
+CODEGEN_VERSION = "5"
 _TEMPLATE = Path(__file__).with_name("_integrate_template.py")
 _MARKER = "# ---- template body: everything below is copied into generated modules ----"
 
@@ -167,6 +174,51 @@ def emit(assign: Sequence[tuple[sp.Symbol, sp.Expr]], outputs: Sequence[tuple[st
     return lines
 
 
+def tangent(assign: Sequence[tuple[sp.Symbol, sp.Expr]], outputs: Sequence[sp.Expr],
+            states: Sequence[sp.Symbol], params: Sequence[sp.Symbol], indent: str = "    ") -> list[str]:
+    """Body of ``_tan``: ``_f[i] = f_i`` and ``_out[i, j] = sum_m J[i, m] _S[m, j] + sum_q (df_i/dp_q) _D[q, j]``.
+
+    The local partials of every assignment and output are computed once (shared
+    common subexpressions); the loop over the ``_k`` directions then only
+    multiplies and adds (forward-mode differentiation through the assignments,
+    never forming the dense Jacobian or every parameter column).
+    """
+    defined = {s for s, _ in assign}
+    seed = {s: f"_S[{m}, _j]" for m, s in enumerate(states)}
+    seed.update({q: f"_D[{i}, _j]" for i, q in enumerate(params)})
+    partials: list[tuple[str, sp.Expr]] = []
+    tan: dict[sp.Symbol, str] = dict(seed)
+
+    def linear(e: sp.Expr) -> str | None:
+        terms = []
+        for x in _sorted_syms(e.free_symbols & (defined | seed.keys())):
+            if x not in tan:
+                continue  # an auxiliary with zero tangent (depends on time and inputs only)
+            d = sp.diff(e, x)
+            if d == 0:
+                continue
+            if d.is_Number:
+                coef = pycode(d)
+            else:
+                coef = f"_q{len(partials)}"
+                partials.append((coef, d))
+            terms.append(f"{coef} * {tan[x]}")
+        return " + ".join(terms) if terms else None
+
+    loop: list[str] = []
+    for s, e in assign:
+        lin = linear(e)
+        if lin is not None:
+            tan[s] = f"_t_{s.name}"
+            loop.append(f"{indent}    _t_{s.name} = {lin}")
+    for i, f in enumerate(outputs):
+        loop.append(f"{indent}    _out[{i}, _j] = {linear(f) or '0.0'}")
+    # the right-hand side shares its subexpressions with the partials; an unsigned
+    # direction index lets numba drop the negative-index checks in the sweep
+    primal = emit(assign, partials + [(f"_f[{i}]", f) for i, f in enumerate(outputs)], indent)
+    return primal + [f"{indent}for _jj in range(_k):", f"{indent}    _j = np.uint64(_jj)"] + loop
+
+
 def _unpack(lines: list[str], names: dict[str, str], indent: str = "    ") -> list[str]:
     """Prepend ``name = y[i]`` etc. for the names the body uses."""
     body = "\n".join(lines)
@@ -215,6 +267,10 @@ def generate_source(system) -> str:
     extra, Fp = chain_rule(aux, f, params, "p")
     src += func("_dfdp", emit(aux + extra, [(f"_out[{i}, {j}]", Fp[i][j]) for i in range(len(f))
                                            for j in range(len(params)) if Fp[i][j] != 0]))
+    body = _unpack(tangent(aux, f, states, params), names)
+    src += ["@safe", "def _tan(t, _y, _p, _u, _S, _D, _k, _f, _out):"] + body + [""]
+    body = _unpack(tangent(aux, [s for s, _ in aux], states, params), names)
+    src += ["@safe", "def _obs_tan(t, _y, _p, _u, _S, _D, _k, _f, _out):"] + (body if aux else ["    pass"]) + [""]
     obs_out = [(f"_out[{i}]", s) for i, (s, _) in enumerate(aux)]
     obs_out += [(f"_out[{len(aux) + i}]", identity_residual(e)) for i, e in enumerate(system.identities.values())]
     src += func("_observe", emit(aux, obs_out))
@@ -232,6 +288,7 @@ def generate_source(system) -> str:
         f"N = {len(states)}",
         f"NP = {len(params)}",
         f"NA = {len(aux) + len(system.identities)}",
+        f"NAUX = {len(aux)}",
         f"STATES = {tuple(s.name for s in states)!r}",
         f"PARAMETERS = {tuple(s.name for s in params)!r}",
         f"INPUTS = {tuple(s.name for s in inputs)!r}",

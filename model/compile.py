@@ -136,12 +136,45 @@ class CompiledSystem:
         idx = self.param_index(params)
         z = np.asarray(z, float)
         out = np.empty_like(z)
-        n = self.n_states
         u = np.empty(max(len(self.inputs), 1))
-        J = np.zeros((n, n))
-        Fp = np.zeros((n, max(len(self.parameters), 1)))
-        self.module._f(1, float(t), z, self._p(p), self._L(L), u, out, idx, J, Fp)
+        D = np.zeros((max(len(self.parameters), 1), max(len(idx), 1)))
+        D[idx, np.arange(len(idx))] = 1.0
+        self.module._f(1, float(t), z, self._p(p), self._L(L), u, out, idx, D)
         return out
+
+    def observed_tangents(self, t, Y, S, p, params: Sequence[str], L=None) -> tuple[dict, dict]:
+        """Auxiliaries along a trajectory and their exact derivatives to ``params``.
+
+        Parameters
+        ----------
+        t : array of shape (nt,)
+        Y : array of shape (nt, n)
+            Stocks.
+        S : array of shape (nt, n, len(params))
+            Their sensitivities ``dY/dp`` (e.g. from :func:`model.sensitivity.solve_arrays`).
+        p : parameter vector or mapping
+        params : sequence of str
+            The parameters ``S`` is taken with respect to.
+
+        Returns
+        -------
+        values, derivatives : dict
+            ``values[a]`` of shape (nt,) and ``derivatives[a]`` of shape (nt, len(params))
+            per auxiliary ``a``, by the chain rule ``da/dq = (da/dy) S_q + da/dq``.
+        """
+        idx = self.param_index(params)
+        t = np.ascontiguousarray(np.atleast_1d(np.asarray(t, float)))
+        Y = np.ascontiguousarray(Y, dtype=float)
+        S = np.ascontiguousarray(S, dtype=float)
+        nt, naux = t.size, self.module.NAUX
+        if Y.shape != (nt, self.n_states) or S.shape != (nt, self.n_states, idx.size):
+            raise ModelError(f"expected Y of shape {(nt, self.n_states)} and S of shape "
+                             f"{(nt, self.n_states, idx.size)}, got {Y.shape} and {S.shape}")
+        A = np.empty((nt, max(naux, 1)))
+        dA = np.empty((nt, max(naux, 1), idx.size))
+        self.module._observe_tangent_path(t, Y, S, self._p(p), self._L(L), idx, A, dA)
+        names = self.observed_names[:naux]
+        return {a: A[:, i] for i, a in enumerate(names)}, {a: dA[:, i, :] for i, a in enumerate(names)}
 
     def param_index(self, params: Sequence[str]) -> np.ndarray:
         """Indices of ``params`` in the parameter vector (clear error for unknown names)."""

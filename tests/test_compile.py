@@ -12,6 +12,7 @@ from hypothesis import given, settings, strategies as st
 
 import model
 from model import codegen
+from model.errors import ModelError
 from model.library import MODELS, solow
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -125,6 +126,28 @@ def test_sensitivity_rhs_is_jacobian_times_S_plus_dfdp():
     Fp = cs.dfdp(0.0, y, p)[:, [cs.parameters.index("alpha"), cs.parameters.index("r")]]
     np.testing.assert_allclose(out[:3], cs.rhs(0.0, y, p), rtol=1e-14)
     np.testing.assert_allclose(out[3:].reshape(3, 2), J @ S + Fp, rtol=1e-12, atol=1e-14)
+
+
+def test_observed_tangents_are_the_chain_rule_through_the_auxiliaries():
+    cs = model.compile(LIB["keen"])
+    rng = np.random.default_rng(1)
+    wrt = ["alpha", "r", "nu"]
+    t = np.array([0.0, 1.0, 2.0])
+    Y = cs.state_vector() * (1 + 0.05 * rng.normal(size=(3, 3)))
+    S = rng.normal(size=(3, 3, 3))
+    p = cs.param_vector()
+    val, der = cs.observed_tangents(t, Y, S, p, wrt)
+    ref = cs.observed(t, Y, p)
+    for j, q in enumerate(wrt):
+        h = 1e-6
+        e = np.zeros_like(p)
+        e[cs.parameters.index(q)] = h
+        up, dn = cs.observed(t, Y + h * S[:, :, j], p + e), cs.observed(t, Y - h * S[:, :, j], p - e)
+        for a in val:
+            np.testing.assert_allclose(val[a], ref[a], rtol=1e-15)
+            np.testing.assert_allclose(der[a][:, j], (up[a] - dn[a]) / (2 * h), rtol=1e-6, atol=1e-9, err_msg=a)
+    with pytest.raises(ModelError, match="expected Y of shape"):
+        cs.observed_tangents(t, Y[:2], S, p, wrt)
 
 
 def test_tableau_constants_match_scipy():

@@ -8,6 +8,7 @@ The public API:
 * policies: :class:`Policy`, :func:`constant`, :func:`step`, :func:`ramp`,
   :func:`logistic`, :func:`piecewise`, :class:`Rule`;
 * simulate: :func:`simulate` -> ``xarray.Dataset``, :func:`rerun`;
+* uncertainty: :func:`ensemble` (draws x policies, local or Dask), :mod:`model.analysis`;
 * reference models: :mod:`model.library`;
 * errors: :class:`ModelError`, :class:`SolverError`, :class:`CalibrationError`.
 """
@@ -26,9 +27,11 @@ from .sensitivity import sensitivities
 from .symbols import Var, aux, exogenous, lever, param, stock, t
 from .system import System, combine
 from . import library
+from .analysis import ensemble
 
 __all__ = [
     "__version__", "Block", "block", "CompiledSystem", "compile", "CalibrationError", "ModelError", "SolverError",
     "Policy", "Rule", "Schedule", "constant", "logistic", "piecewise", "ramp", "step", "rerun", "METHODS",
     "STATUS", "simulate", "sensitivities", "Var", "aux", "exogenous", "lever", "param", "stock", "t", "System", "combine", "library",
+    "ensemble",
 ]

@@ -10,7 +10,7 @@ import numpy as np
 from ..errors import ModelError
 from ..levers import Policy, Rule, constant, piecewise
 
-__all__ = ["OUTCOMES", "compare", "impulse_response"]
+__all__ = ["OUTCOMES", "NEEDED", "compare", "impulse_response", "outcome_metrics"]
 
 #: outcome column -> (description, units)
 OUTCOMES: dict[str, tuple[str, str]] = {
@@ -32,6 +32,65 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     "private_debt_end": ("private (firm) net debt to output at the end; negative: firms are net lenders", "year"),
     "public_fund_end": ("public equity fund to output at the end", "year"),
 }
+
+
+#: variables the outcome metrics are computed from
+NEEDED = ("Y", "h_eff", "omega", "lam", "E_dom", "e_int", "T_at", "b", "d", "F_pub")
+
+
+def outcome_metrics(ds, *, baseline: str = "bau"):
+    """Outcome metrics of :data:`OUTCOMES` (all but the multipliers) as an ``xarray.Dataset``.
+
+    Vectorised over every dimension but ``time`` (``policy``, ``draw``): a member
+    whose path failed (NaN after the failure) gets NaN outcomes.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Directed-growth paths holding at least :data:`NEEDED`, over ``time`` [year].
+    baseline : str
+        Policy against which ``private_investment_change_vs_bau`` is computed
+        (NaN when ``ds`` has no such policy).
+
+    Returns
+    -------
+    xarray.Dataset
+        One variable per outcome with ``long_name``, ``units`` and ``kind = "outcome"``.
+    """
+    import xarray as xr
+
+    missing = [n for n in NEEDED if n not in ds]
+    if missing:
+        raise ModelError(f"outcome metrics need a directed-growth result; missing variables: {', '.join(missing)}")
+    t = ds.time.values
+    end, start = {"time": -1}, {"time": 0}
+    E = ds["E_dom"]
+    below = E < 0.05 * E.isel(start)
+    first = below.argmax("time")
+    out = {
+        "avg_growth": np.log(ds["Y"].isel(end) / ds["Y"].isel(start)) / (t[-1] - t[0]),
+        "private_investment_rate": ds["h_eff"].mean("time", skipna=False),
+        "wage_share_mean": ds["omega"].mean("time", skipna=False),
+        "wage_share_end": ds["omega"].isel(end),
+        "employment_mean": ds["lam"].mean("time", skipna=False),
+        "cum_emissions_domestic": xr.apply_ufunc(np.trapezoid, E, input_core_dims=[["time"]], kwargs={"x": t}),
+        "emission_intensity_end": ds["e_int"].isel(end),
+        "T_2050": ds["T_at"].sel(time=2050) if t[0] <= 2050 <= t[-1] else xr.full_like(ds["T_at"].isel(end), np.nan),
+        "T_end": ds["T_at"].isel(end),
+        "net_zero_year": xr.where(below.any("time"), xr.DataArray(t, dims="time").isel(time=first), np.nan),
+        "public_debt_end": ds["b"].isel(end),
+        "private_debt_end": ds["d"].isel(end),
+        "public_fund_end": (ds["F_pub"] / ds["Y"]).isel(end),
+    }
+    pir = out["private_investment_rate"]
+    if "policy" in pir.dims and baseline in pir.policy.values:
+        out["private_investment_change_vs_bau"] = 100 * (pir - pir.sel(policy=baseline, drop=True))
+    else:
+        out["private_investment_change_vs_bau"] = xr.full_like(pir, np.nan)
+    res = xr.Dataset({k: out[k].drop_vars("time", errors="ignore") for k in OUTCOMES if k in out})
+    for k in res.data_vars:
+        res[k].attrs = {"long_name": OUTCOMES[k][0], "units": OUTCOMES[k][1], "kind": "outcome"}
+    return res
 
 
 def _policies(ds) -> list[str]:
@@ -103,36 +162,14 @@ def compare(ds, *, system=None, impulse: bool = True, baseline: str = "bau"):
     """
     import pandas as pd
 
-    needed = ("Y", "h_eff", "omega", "lam", "E_dom", "e_int", "T_at", "b", "d", "F_pub")
-    missing = [n for n in needed if n not in ds]
-    if missing:
-        raise ModelError(f"compare() needs a directed-growth result; missing variables: {', '.join(missing)}")
+    if "draw" in ds.dims:
+        raise ModelError("compare() tabulates single runs; for an ensemble use model.analysis.ensemble "
+                         "(outcomes per draw) or outcome_metrics(ds)")
+    metrics = outcome_metrics(ds, baseline=baseline)
+    if "policy" not in metrics.dims:
+        metrics = metrics.expand_dims(policy=_policies(ds))
     t = ds.time.values
-    rows = {}
-    for pol in _policies(ds):
-        Y = _sel(ds, "Y", pol).values
-        E = _sel(ds, "E_dom", pol).values
-        T = _sel(ds, "T_at", pol)
-        below = np.flatnonzero(E < 0.05 * E[0])
-        rows[pol] = {
-            "avg_growth": float(np.log(Y[-1] / Y[0]) / (t[-1] - t[0])),
-            "private_investment_rate": float(_sel(ds, "h_eff", pol).mean()),
-            "wage_share_mean": float(_sel(ds, "omega", pol).mean()),
-            "wage_share_end": float(_sel(ds, "omega", pol)[-1]),
-            "employment_mean": float(_sel(ds, "lam", pol).mean()),
-            "cum_emissions_domestic": float(np.trapezoid(E, t)),
-            "emission_intensity_end": float(_sel(ds, "e_int", pol)[-1]),
-            "T_2050": float(T.sel(time=2050)) if t[0] <= 2050 <= t[-1] else float("nan"),
-            "T_end": float(T[-1]),
-            "net_zero_year": float(t[below[0]]) if below.size else float("nan"),
-            "public_debt_end": float(_sel(ds, "b", pol)[-1]),
-            "private_debt_end": float(_sel(ds, "d", pol)[-1]),
-            "public_fund_end": float((_sel(ds, "F_pub", pol) / _sel(ds, "Y", pol))[-1]),
-        }
-    base = rows.get(baseline)
-    for row in rows.values():
-        row["private_investment_change_vs_bau"] = (
-            100 * (row["private_investment_rate"] - base["private_investment_rate"]) if base else float("nan"))
+    rows = {pol: {k: float(metrics[k].sel(policy=pol)) for k in metrics.data_vars} for pol in _policies(ds)}
     if impulse:
         prov = json.loads(ds.attrs["provenance"])
         if system is None:

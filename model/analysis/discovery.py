@@ -1,0 +1,223 @@
+"""Scenario discovery: how likely one policy path beats another, and where the ranking flips.
+
+For each outcome, the probability across draws that path ``a`` beats path
+``b`` (with the direction in which the outcome is better), and a shallow
+decision tree (scikit-learn) on the drawn parameters that separates the draws
+where ``a`` wins from those where it loses, reported as plain sentences.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from ..errors import ModelError
+
+__all__ = ["BETTER", "beats", "deciding_parameters", "flip_regions", "report"]
+
+#: outcome -> "higher" or "lower": the direction in which the outcome is better
+BETTER = {
+    "avg_growth": "higher",
+    "private_investment_rate": "higher",
+    "private_investment_change_vs_bau": "higher",
+    "wage_share_mean": "higher",
+    "wage_share_end": "higher",
+    "employment_mean": "higher",
+    "cum_emissions_domestic": "lower",
+    "emission_intensity_end": "lower",
+    "T_2050": "lower",
+    "T_end": "lower",
+    "net_zero_year": "lower",
+    "public_debt_end": "lower",
+    "private_debt_end": "lower",
+}
+
+
+def _check(ens, a: str, b: str, outcome: str | None = None) -> None:
+    if "draw" not in ens.dims or "policy" not in ens.dims:
+        raise ModelError("scenario discovery needs an ensemble with 'policy' and 'draw' dimensions")
+    pols = [str(p) for p in ens.policy.values]
+    for p in (a, b):
+        if p not in pols:
+            raise ModelError(f"policy {p!r} is not in the ensemble; policies: {', '.join(pols)}")
+    if outcome is not None and (outcome not in ens or outcome not in BETTER):
+        raise ModelError(f"unknown outcome {outcome!r}; valid: {', '.join(o for o in BETTER if o in ens)}")
+
+
+def _wins(ens, outcome: str, a: str, b: str) -> tuple[np.ndarray, np.ndarray]:
+    """Difference ``a - b`` and a boolean 'a beats b' per draw (NaN where either member failed)."""
+    d = (ens[outcome].sel(policy=a) - ens[outcome].sel(policy=b)).values.astype(float)
+    sign = 1.0 if BETTER[outcome] == "higher" else -1.0
+    return d, sign * d > 0
+
+
+def beats(ens, a: str = "market_shaping", b: str = "market_fixing", outcomes: Sequence[str] | None = None):
+    """Probability that path ``a`` beats path ``b`` on each outcome, with the distribution of the difference.
+
+    A draw counts where both members succeeded; a tie (equal outcomes) is not a win.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index outcome; columns ``better`` (direction), ``p_beats``, ``n`` (valid
+        draws), ``diff_median``, ``diff_q05``, ``diff_q95`` (``a - b``, outcome units).
+    """
+    import pandas as pd
+
+    _check(ens, a, b)
+    outcomes = [o for o in (outcomes or BETTER) if o in ens]
+    rows = {}
+    for o in outcomes:
+        _check(ens, a, b, o)
+        d, win = _wins(ens, o, a, b)
+        ok = np.isfinite(d)
+        rows[o] = {"better": BETTER[o], "p_beats": float(win[ok].mean()) if ok.any() else np.nan, "n": int(ok.sum()),
+                   "diff_median": float(np.median(d[ok])) if ok.any() else np.nan,
+                   "diff_q05": float(np.quantile(d[ok], 0.05)) if ok.any() else np.nan,
+                   "diff_q95": float(np.quantile(d[ok], 0.95)) if ok.any() else np.nan}
+    df = pd.DataFrame.from_dict(rows, orient="index")
+    df.index.name = "outcome"
+    df.attrs.update(a=a, b=b)
+    return df
+
+
+def _drawn(ens) -> list[str]:
+    names = [n for n in ens.data_vars if ens[n].dims == ("draw",) and ens[n].attrs.get("drawn") == 1]
+    if not names:
+        raise ModelError("the ensemble records no drawn parameters (variables over 'draw' with attribute drawn=1)")
+    return names
+
+
+def deciding_parameters(ens, outcome: str, a: str = "market_shaping", b: str = "market_fixing"):
+    """Spearman rank correlation of each drawn parameter with the difference ``a - b`` of ``outcome``.
+
+    Returns
+    -------
+    pandas.Series
+        Sorted by absolute correlation, largest first.
+    """
+    import pandas as pd
+    from scipy.stats import spearmanr
+
+    _check(ens, a, b, outcome)
+    d, _ = _wins(ens, outcome, a, b)
+    ok = np.isfinite(d)
+    out = {}
+    for p in _drawn(ens):
+        x = ens[p].values[ok]
+        out[p] = float(spearmanr(x, d[ok]).statistic) if np.ptp(x) > 0 and np.ptp(d[ok]) > 0 else 0.0
+    s = pd.Series(out, name=f"spearman({outcome}: {a} - {b})")
+    return s.reindex(s.abs().sort_values(ascending=False).index)
+
+
+def flip_regions(ens, outcome: str, a: str = "market_shaping", b: str = "market_fixing", *, max_depth: int = 2,
+                 min_leaf: float = 0.05, params: Sequence[str] | None = None) -> dict:
+    """Parameter regions where the ranking of ``a`` and ``b`` on ``outcome`` flips (a decision tree).
+
+    Parameters
+    ----------
+    ens : xarray.Dataset
+        An ensemble (:func:`model.analysis.ensemble`) with both policies.
+    outcome : str
+        Outcome name (direction from :data:`BETTER`).
+    max_depth : int
+        Depth of the tree (2 gives boxes of at most two conditions: readable).
+    min_leaf : float
+        Smallest share of the draws in a region.
+    params : sequence of str, optional
+        Drawn parameters to split on (default all drawn).
+
+    Returns
+    -------
+    dict
+        ``p_beats``, ``n``, ``regions`` (list of dicts: ``conditions`` (list of
+        (name, "<=" or ">", threshold)), ``share`` of draws, ``p_beats`` in the
+        region), ``importance`` (the tree's impurity importance per parameter) and
+        ``text`` (plain words).
+    """
+    from sklearn.tree import DecisionTreeClassifier
+
+    _check(ens, a, b, outcome)
+    d, win = _wins(ens, outcome, a, b)
+    ok = np.isfinite(d)
+    names = list(params or _drawn(ens))
+    X = np.column_stack([ens[p].values[ok] for p in names])
+    y = win[ok]
+    n = int(ok.sum())
+    p_all = float(y.mean()) if n else np.nan
+    result = {"outcome": outcome, "a": a, "b": b, "p_beats": p_all, "n": n, "regions": [], "importance": {}}
+    if n == 0:
+        result["text"] = f"No draw where both {a} and {b} succeeded: nothing to compare on {outcome}."
+        return result
+    if y.all() or not y.any():
+        result["text"] = (f"{a} {'beats' if y.all() else 'never beats'} {b} on {outcome} ({BETTER[outcome]} is "
+                          f"better) in every one of {n} draws: the ranking does not flip anywhere in the drawn "
+                          "parameter space.")
+        return result
+    tree = DecisionTreeClassifier(max_depth=max_depth, min_samples_leaf=max(1, int(min_leaf * n)), random_state=0)
+    tree.fit(X, y)
+    t = tree.tree_
+    regions = []
+
+    def walk(node: int, conds: list) -> None:
+        if t.children_left[node] == -1:
+            leaf = tree.apply(X) == node
+            regions.append({"conditions": conds, "share": float(leaf.mean()), "p_beats": float(y[leaf].mean())})
+            return
+        name, thr = names[t.feature[node]], float(t.threshold[node])
+        walk(t.children_left[node], conds + [(name, "<=", thr)])
+        walk(t.children_right[node], conds + [(name, ">", thr)])
+
+    walk(0, [])
+    regions.sort(key=lambda r: r["p_beats"])
+    result["regions"] = regions
+    result["importance"] = dict(sorted(zip(names, map(float, tree.feature_importances_)), key=lambda kv: -kv[1]))
+    result["text"] = _words(result)
+    return result
+
+
+def _fmt(conds) -> str:
+    merged: dict[tuple[str, str], float] = {}
+    for name, op, thr in conds:  # keep the tightest bound per name and side
+        key = (name, op)
+        merged[key] = min(thr, merged.get(key, np.inf)) if op == "<=" else max(thr, merged.get(key, -np.inf))
+    return " and ".join(f"{name} {op} {thr:.4g}" for (name, op), thr in merged.items()) or "everywhere"
+
+
+def _words(res: dict) -> str:
+    a, b, o = res["a"], res["b"], res["outcome"]
+    head = (f"{a} beats {b} on {o} ({BETTER[o]} is better) in {100 * res['p_beats']:.0f}% of {res['n']} draws.")
+    lose = [r for r in res["regions"] if r["p_beats"] < 0.5]
+    win = [r for r in res["regions"] if r["p_beats"] >= 0.5]
+    parts = [head]
+    if lose:
+        parts.append("It loses mainly where " + "; or where ".join(
+            f"{_fmt(r['conditions'])} ({100 * r['share']:.0f}% of draws, wins there {100 * r['p_beats']:.0f}%)"
+            for r in lose) + ".")
+    else:
+        worst = res["regions"][0]
+        parts.append(f"No region of the drawn parameters reverses the ranking; it is weakest where "
+                     f"{_fmt(worst['conditions'])} ({100 * worst['share']:.0f}% of draws, wins there "
+                     f"{100 * worst['p_beats']:.0f}%).")
+    if win and lose:
+        best = win[-1]
+        parts.append(f"It wins most clearly where {_fmt(best['conditions'])} ({100 * best['share']:.0f}% of draws, "
+                     f"{100 * best['p_beats']:.0f}%).")
+    top = [k for k, v in res["importance"].items() if v > 0]
+    if top:
+        parts.append("Deciding parameters: " + ", ".join(top) + ".")
+    return " ".join(parts)
+
+
+def report(ens, a: str = "market_shaping", b: str = "market_fixing", outcomes: Sequence[str] | None = None,
+           max_depth: int = 2) -> str:
+    """Plain-words report: for each outcome, how often ``a`` beats ``b`` and where that flips."""
+    table = beats(ens, a, b, outcomes)
+    lines = [f"Scenario discovery: {a} against {b} across {ens.sizes['draw']} draws "
+             f"(drawn: {', '.join(_drawn(ens))})."]
+    for o in table.index:
+        lines.append("- " + flip_regions(ens, o, a, b, max_depth=max_depth)["text"]
+                     + f" Median difference {table.loc[o, 'diff_median']:.4g} (90% of draws between "
+                     f"{table.loc[o, 'diff_q05']:.4g} and {table.loc[o, 'diff_q95']:.4g}).")
+    return "\n".join(lines)

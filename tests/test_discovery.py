@@ -1,0 +1,52 @@
+"""Scenario discovery on constructed ensembles whose flip region is known."""
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from model.analysis.discovery import beats, deciding_parameters, flip_regions, report
+from model.errors import ModelError
+
+
+def fake_ensemble(n=4000, seed=0):
+    rng = np.random.default_rng(seed)
+    x, z = rng.uniform(0, 1, n), rng.uniform(0, 1, n)
+    growth_b = 0.02 + 0.001 * z
+    growth_a = growth_b + 0.01 * (x - 0.3)  # a wins on growth exactly where x > 0.3
+    temp_b = 2.5 + 0 * z
+    temp_a = temp_b - 0.2  # a always cooler
+    ds = xr.Dataset({"avg_growth": (("policy", "draw"), np.stack([growth_a, growth_b])),
+                     "T_end": (("policy", "draw"), np.stack([temp_a, temp_b])),
+                     "x": ("draw", x, {"drawn": 1}), "z": ("draw", z, {"drawn": 1})},
+                    coords={"policy": ["market_shaping", "market_fixing"], "draw": np.arange(n)})
+    ds["avg_growth"][0, 5] = np.nan  # a failed member is left out, not counted as a loss
+    return ds, x
+
+
+def test_probability_and_flip_region_are_found():
+    ens, x = fake_ensemble()
+    tab = beats(ens)
+    ok = np.arange(x.size) != 5
+    assert tab.loc["avg_growth", "p_beats"] == pytest.approx(np.mean(x[ok] > 0.3), abs=1e-12)
+    assert tab.loc["avg_growth", "n"] == x.size - 1
+    assert tab.loc["T_end", "p_beats"] == 1.0 and tab.loc["T_end", "better"] == "lower"
+    res = flip_regions(ens, "avg_growth", max_depth=1)
+    (lose,) = [r for r in res["regions"] if r["p_beats"] < 0.5]
+    (name, op, thr), = lose["conditions"]
+    assert (name, op) == ("x", "<=") and thr == pytest.approx(0.3, abs=0.01)
+    assert lose["p_beats"] == 0.0 and lose["share"] == pytest.approx(0.3, abs=0.03)
+    assert "loses mainly where x <= 0.3" in res["text"]
+    assert deciding_parameters(ens, "avg_growth").index[0] == "x"
+    assert "does not flip" in flip_regions(ens, "T_end")["text"]
+    text = report(ens, outcomes=["avg_growth", "T_end"])
+    assert "market_shaping beats market_fixing on avg_growth" in text and "T_end" in text
+
+
+def test_discovery_errors_are_clear():
+    ens, _ = fake_ensemble(100)
+    with pytest.raises(ModelError, match="not in the ensemble"):
+        beats(ens, "bau", "market_fixing")
+    with pytest.raises(ModelError, match="unknown outcome"):
+        flip_regions(ens, "nope")
+    with pytest.raises(ModelError, match="needs an ensemble"):
+        beats(ens.isel(draw=0))

@@ -87,7 +87,10 @@ def _parser() -> argparse.ArgumentParser:
                       help=f"comma-separated subset of {','.join(_POLICY_PATHS)} (default: all)")
     from calibration.cli import add_parser as add_calibrate
 
+    from .cli_uncertainty import add_parsers as add_uncertainty
+
     add_calibrate(sub)
+    add_uncertainty(sub)
     return p
 
 
@@ -295,6 +298,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from calibration.cli import run as calibrate
 
             return calibrate(args)
+        if args.command in ("ensemble", "sensitivity", "figures"):
+            from . import cli_uncertainty as unc
+
+            return getattr(unc, f"{args.command}_cmd")(args)
         return {"run": _run, "equations": _equations, "models": _models, "compare": _compare}[args.command](args)
     except (ModelError, CalibrationError, OSError) as exc:
         if os.environ.get("DGM_DEBUG"):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from model.analysis.discovery import beats, deciding_parameters, flip_regions, report
+from model.analysis.discovery import beats, deciding_parameters, failure_regions, flip_regions, report
 from model.errors import ModelError
 
 
@@ -20,6 +20,10 @@ def fake_ensemble(n=4000, seed=0):
                      "x": ("draw", x, {"drawn": 1}), "z": ("draw", z, {"drawn": 1})},
                     coords={"policy": ["market_shaping", "market_fixing"], "draw": np.arange(n)})
     ds["avg_growth"][0, 5] = np.nan  # a failed member is left out, not counted as a loss
+    fail = np.stack([z > 0.8, np.zeros(n, bool)])  # a fails exactly where z > 0.8
+    ds["status"] = (("policy", "draw"), np.where(fail, 3, 0).astype(np.int8))
+    ds["t_reached"] = (("policy", "draw"), np.where(fail, 2070.0, 2100.0))
+    ds["failure"] = (("policy", "draw"), np.where(fail, "model 'm': the step size underflowed at t=2070", ""))
     return ds, x
 
 
@@ -40,6 +44,18 @@ def test_probability_and_flip_region_are_found():
     assert "does not flip" in flip_regions(ens, "T_end")["text"]
     text = report(ens, outcomes=["avg_growth", "T_end"])
     assert "market_shaping beats market_fixing on avg_growth" in text and "T_end" in text
+
+
+def test_failure_regions_find_where_members_fail():
+    ens, _ = fake_ensemble()
+    z = ens.z.values
+    res = failure_regions(ens, "market_shaping", max_depth=1)
+    assert res["p_fail"] == pytest.approx(np.mean(z > 0.8))
+    worst = res["regions"][-1]
+    (name, op, thr), = worst["conditions"]
+    assert (name, op) == ("z", ">") and thr == pytest.approx(0.8, abs=0.01) and worst["p_fail"] == 1.0
+    assert "step size underflowed" in res["text"] and "first failure at 2070" in res["text"]
+    assert "every one" in failure_regions(ens, "market_fixing")["text"]
 
 
 def test_discovery_errors_are_clear():

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..errors import ModelError
 
-__all__ = ["BETTER", "beats", "deciding_parameters", "flip_regions", "report"]
+__all__ = ["BETTER", "beats", "deciding_parameters", "failure_regions", "flip_regions", "report"]
 
 #: outcome -> "higher" or "lower": the direction in which the outcome is better
 BETTER = {
@@ -136,8 +136,6 @@ def flip_regions(ens, outcome: str, a: str = "market_shaping", b: str = "market_
         region), ``importance`` (the tree's impurity importance per parameter) and
         ``text`` (plain words).
     """
-    from sklearn.tree import DecisionTreeClassifier
-
     _check(ens, a, b, outcome)
     d, win = _wins(ens, outcome, a, b)
     ok = np.isfinite(d)
@@ -155,14 +153,25 @@ def flip_regions(ens, outcome: str, a: str = "market_shaping", b: str = "market_
                           f"better) in every one of {n} draws: the ranking does not flip anywhere in the drawn "
                           "parameter space.")
         return result
-    tree = DecisionTreeClassifier(max_depth=max_depth, min_samples_leaf=max(1, int(min_leaf * n)), random_state=0)
+    result["regions"], result["importance"] = _tree(X, y, names, max_depth, min_leaf)
+    result["text"] = _words(result)
+    return result
+
+
+def _tree(X: np.ndarray, y: np.ndarray, names: list[str], max_depth: int, min_leaf: float):
+    """Leaves of a shallow decision tree as boxes (sorted by the share of ``y``), and its importances."""
+    from sklearn.tree import DecisionTreeClassifier
+
+    tree = DecisionTreeClassifier(max_depth=max_depth, min_samples_leaf=max(1, int(min_leaf * len(y))),
+                                  random_state=0)
     tree.fit(X, y)
     t = tree.tree_
+    leaves = tree.apply(X)
     regions = []
 
     def walk(node: int, conds: list) -> None:
         if t.children_left[node] == -1:
-            leaf = tree.apply(X) == node
+            leaf = leaves == node
             regions.append({"conditions": conds, "share": float(leaf.mean()), "p_beats": float(y[leaf].mean())})
             return
         name, thr = names[t.feature[node]], float(t.threshold[node])
@@ -171,10 +180,45 @@ def flip_regions(ens, outcome: str, a: str = "market_shaping", b: str = "market_
 
     walk(0, [])
     regions.sort(key=lambda r: r["p_beats"])
-    result["regions"] = regions
-    result["importance"] = dict(sorted(zip(names, map(float, tree.feature_importances_)), key=lambda kv: -kv[1]))
-    result["text"] = _words(result)
-    return result
+    importance = dict(sorted(zip(names, map(float, tree.feature_importances_)), key=lambda kv: -kv[1]))
+    return regions, importance
+
+
+def failure_regions(ens, policy: str, *, max_depth: int = 2, min_leaf: float = 0.05) -> dict:
+    """Where members fail to integrate to the end under ``policy`` (e.g. explosive paths): share and regions.
+
+    Returns
+    -------
+    dict
+        ``p_fail``, ``n``, ``regions`` (as :func:`flip_regions`, with ``p_fail`` per region),
+        ``importance`` and ``text``.
+    """
+    pols = [str(p) for p in ens.policy.values]
+    if policy not in pols:
+        raise ModelError(f"policy {policy!r} is not in the ensemble; policies: {', '.join(pols)}")
+    failed = ens.status.sel(policy=policy).values != 0
+    names = _drawn(ens)
+    res = {"policy": policy, "p_fail": float(failed.mean()), "n": int(failed.size), "regions": [], "importance": {}}
+    if not failed.any():
+        res["text"] = f"Under {policy} every one of {failed.size} members integrates to the end."
+        return res
+    X = np.column_stack([ens[p].values for p in names])
+    regions, res["importance"] = _tree(X, failed, names, max_depth, min_leaf)
+    for r in regions:
+        r["p_fail"] = r.pop("p_beats")
+    res["regions"] = regions
+    reasons = {}
+    for r in ens.failure.sel(policy=policy).values[failed]:
+        key = str(r).split(": ", 1)[-1].split(" after t=")[0].split(" at t=")[0]
+        reasons[key] = reasons.get(key, 0) + 1
+    worst = regions[-1]
+    top = [k for k, v in res["importance"].items() if v > 0]
+    t_first = float(ens.t_reached.sel(policy=policy).values[failed].min())
+    res["text"] = (f"Under {policy}, {100 * res['p_fail']:.0f}% of {failed.size} members do not integrate to the end "
+                   f"(first failure at {t_first:.0f}; " + "; ".join(f"{v} {k}" for k, v in reasons.items())
+                   + f"); they fail most where {_fmt(worst['conditions'])} ({100 * worst['share']:.0f}% of draws, "
+                   f"{100 * worst['p_fail']:.0f}% fail there). Deciding parameters: {', '.join(top)}.")
+    return res
 
 
 def _fmt(conds) -> str:
@@ -220,4 +264,7 @@ def report(ens, a: str = "market_shaping", b: str = "market_fixing", outcomes: S
         lines.append("- " + flip_regions(ens, o, a, b, max_depth=max_depth)["text"]
                      + f" Median difference {table.loc[o, 'diff_median']:.4g} (90% of draws between "
                      f"{table.loc[o, 'diff_q05']:.4g} and {table.loc[o, 'diff_q95']:.4g}).")
+    if "status" in ens:
+        for p in ens.policy.values:
+            lines.append("- " + failure_regions(ens, str(p), max_depth=max_depth)["text"])
     return "\n".join(lines)

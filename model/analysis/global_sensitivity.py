@@ -195,4 +195,6 @@ def model_sensitivity(system, bounds: Mapping[str, tuple[float, float]], *, meth
         ds = morris_screening(func, bounds, n, seed=seed)
     ds.attrs["target"] = f"{contrast[0]} minus {contrast[1]}" if contrast else (policy or names_pol[0])
     ds.attrs["model"] = system.name
+    span = ensemble_options.get("t_span", (2025.0, 2100.0))
+    ds.attrs["horizon"] = f"{span[0]:g}-{span[1]:g}"
     return ds

@@ -1,0 +1,132 @@
+"""Parameter draws from a calibrated parameter file, for ensembles.
+
+Estimated parameters are drawn from their calibrated uncertainty: the MCMC
+credible interval where the file has one, otherwise a normal at the estimate
+with its standard error, truncated to the declared bounds (independent draws:
+the block regressions are separate, and the file keeps no cross-block
+covariance). ``g_Z`` follows the pipeline's rule ``g_Z = n + alpha0`` draw by
+draw. Parameters the data did not identify (``[kept_default]``) and the
+structural mechanisms no data set here pins down are drawn from stated prior
+ranges (:data:`STRUCTURAL_PRIORS`), so that their uncertainty is carried too.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Mapping
+
+import numpy as np
+
+from model.errors import CalibrationError
+
+__all__ = ["STRUCTURAL_PRIORS", "posterior_draws"]
+
+#: uniform prior ranges of mechanisms the calibration does not estimate: name -> (low, high, rationale)
+STRUCTURAL_PRIORS: dict[str, tuple[float, float, str]] = {
+    "chi": (0.0, 1.0, "crowding-in by mission public capital: economics.md sec. 4 suggests chi in [0, 1] "
+                      "(0: no crowding-in)"),
+    "psi_B": (0.0, 0.07, "interest response to public debt (crowding-out through rates): 0 to twice the default"),
+    "gamma_r": (2.5, 7.5, "investment response to the cost of credit: default +-50%"),
+    "eta_M": (5.0, 15.0, "mobilisation of green investment by mission capital: default +-50%"),
+    "eta_tau": (4.0, 12.0, "green investment response to the carbon cost (the market-fixing channel): default +-50%"),
+    "tau_half": (75.0, 225.0, "carbon price abating half of brown emissions [USD/tCO2]: default +-50%"),
+    "S": (2.5, 4.0, "equilibrium climate sensitivity [degC]: IPCC AR6 WG1 likely range"),
+    "rho_cap": (0.05, 0.15, "speed of public capability build-up and erosion: default +-50%"),
+}
+
+
+def _truncnorm(rng, mean: float, sd: float, lo: float | None, hi: float | None, n: int) -> np.ndarray:
+    from scipy.stats import truncnorm
+
+    a = -np.inf if lo is None else (lo - mean) / sd
+    b = np.inf if hi is None else (hi - mean) / sd
+    return truncnorm.rvs(a, b, loc=mean, scale=sd, size=n, random_state=rng)
+
+
+def posterior_draws(path: str | os.PathLike, n: int, *, seed: int = 0, system=None,
+                    structural: Mapping[str, tuple[float, float]] | bool = True, kept_defaults: bool = True):
+    """Draws of the calibrated parameters (and stated priors) for :func:`model.ensemble`.
+
+    Parameters
+    ----------
+    path : path-like
+        A parameter file written by ``dgm calibrate`` (``calibration/params/usa.toml``).
+    n : int
+        Number of draws.
+    seed : int
+        Seed (same seed, same draws).
+    system : System, optional
+        The model (for declared bounds); default ``directed_growth()``.
+    structural : bool or mapping
+        ``True``: also draw :data:`STRUCTURAL_PRIORS` uniformly; a mapping
+        ``name -> (low, high)`` replaces them; ``False``: calibrated parameters only.
+    kept_defaults : bool
+        Draw the parameters the data did not identify uniformly over their declared
+        bounds' central range (default +-50%, within the bounds).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per draw; ``df.attrs["sources"]`` says how each column was drawn.
+    """
+    import tomllib
+
+    import pandas as pd
+
+    from model.library.directed_growth import directed_growth
+
+    path = os.fspath(path)
+    try:
+        with open(path, "rb") as fh:
+            doc = tomllib.load(fh)
+    except FileNotFoundError:
+        raise CalibrationError(f"parameter file {path} does not exist") from None
+    if "parameters" not in doc or "uncertainty" not in doc:
+        raise CalibrationError(f"{path} is not a calibrated parameter file (no [parameters]/[uncertainty])")
+    n = int(n)
+    if n < 1:
+        raise CalibrationError(f"the number of draws must be positive, got {n}")
+    system = system or directed_growth(overrides=doc["parameters"])
+    rng = np.random.default_rng(seed)
+    cols: dict[str, np.ndarray] = {}
+    sources: dict[str, str] = {}
+    for name in sorted(doc["uncertainty"]):
+        if name == "g_Z":
+            continue  # follows n + alpha0 below
+        u = doc["uncertainty"][name]
+        lo, hi = system[name].bounds
+        if "credible_90" in u:  # MCMC: a normal matching the 90% interval
+            q05, q95 = u["credible_90"]
+            mean, sd = u.get("posterior_median", u["value"]), (q95 - q05) / (2 * 1.6448536269514722)
+            how = "MCMC 90% credible interval (normal approximation)"
+        else:
+            mean, sd = u["value"], u["se"]
+            how = f"normal(estimate, SE) truncated to bounds; {u.get('method', '')}"
+        if not (np.isfinite(sd) and sd > 0):
+            raise CalibrationError(f"{path}: {name} has no usable standard error ({sd})")
+        cols[name] = _truncnorm(rng, mean, sd, lo, hi, n)
+        sources[name] = how
+    if "g_Z" in doc["uncertainty"] and {"n", "alpha0"} <= set(cols):
+        cols["g_Z"] = cols["n"] + cols["alpha0"]
+        sources["g_Z"] = "n + alpha0 (natural growth rate, per draw)"
+    if kept_defaults:
+        for name in sorted(doc.get("kept_default", {})):
+            d = system[name].default
+            lo, hi = system[name].bounds
+            a, b = (0.5 * d, 1.5 * d) if d > 0 else (1.5 * d, 0.5 * d) if d < 0 else (lo, hi)
+            a, b = max(a, lo if lo is not None else a), min(b, hi if hi is not None else b)
+            cols[name] = rng.uniform(a, b, n)
+            sources[name] = f"not identified by the data: uniform [{a:.4g}, {b:.4g}] around the literature default"
+    if structural:
+        pri = ({k: v[:2] for k, v in STRUCTURAL_PRIORS.items()} if structural is True else dict(structural))
+        for name in sorted(pri):
+            if name in cols:
+                continue
+            a, b = map(float, pri[name])
+            cols[name] = rng.uniform(a, b, n)
+            sources[name] = STRUCTURAL_PRIORS[name][2] if name in STRUCTURAL_PRIORS else f"uniform [{a}, {b}]"
+    df = pd.DataFrame(cols)
+    df.index.name = "draw"
+    df.attrs["method"] = f"posterior draws from {os.path.basename(path)}, seed {seed}"
+    df.attrs["sources"] = sources
+    return df

@@ -11,9 +11,10 @@ from .fit import Fit
 from .least_squares import Problem, Target, fit_least_squares
 from .paramfile import read_params, write_params
 from .pipeline import Calibration, calibrate
+from .posterior import STRUCTURAL_PRIORS, posterior_draws
 from .replay import country_model, observed_policy
 from .targets import load_targets
 
 __all__ = ["calibrate", "Calibration", "Fit", "Problem", "Target", "fit_least_squares", "Prior", "Posterior",
            "sample_posterior", "profile_likelihood", "country_model", "observed_policy", "load_targets",
-           "read_params", "write_params"]
+           "read_params", "write_params", "posterior_draws", "STRUCTURAL_PRIORS"]

@@ -134,8 +134,8 @@ def tornado(ens, outcome: str, a: str = "market_shaping", b: str = "market_fixin
         ax.set_yticks(range(len(rows)), [r[0] for r in rows])
         ax.set_xlabel(f"{policy_name(a)} minus {policy_name(b)}: {label} [{units}]")
         ax.set_title(f"What decides the difference in {label.lower()}", fontweight="bold")
-        ax.legend(frameon=False, loc="lower right", title="median where the parameter is in its",
-                  title_fontsize=7)
+        fig.legend(*ax.get_legend_handles_labels(), frameon=False, loc="outside lower center", ncols=2,
+                   title="median of the difference where the parameter is in its", title_fontsize=8)
         if path is not None:
             _save(fig, path)
     return fig

@@ -146,7 +146,8 @@ def flip_regions(ens, outcome: str, a: str = "market_shaping", b: str = "market_
     p_all = float(y.mean()) if n else np.nan
     result = {"outcome": outcome, "a": a, "b": b, "p_beats": p_all, "n": n, "regions": [], "importance": {}}
     if n == 0:
-        result["text"] = f"No draw where both {a} and {b} succeeded: nothing to compare on {outcome}."
+        result["text"] = (f"{outcome} is not defined for both {a} and {b} in any draw (failed members, or an "
+                          "outcome never reached, such as a net-zero year): nothing to compare.")
         return result
     if y.all() or not y.any():
         result["text"] = (f"{a} {'beats' if y.all() else 'never beats'} {b} on {outcome} ({BETTER[outcome]} is "
@@ -261,7 +262,11 @@ def report(ens, a: str = "market_shaping", b: str = "market_fixing", outcomes: S
     lines = [f"Scenario discovery: {a} against {b} across {ens.sizes['draw']} draws "
              f"(drawn: {', '.join(_drawn(ens))})."]
     for o in table.index:
-        lines.append("- " + flip_regions(ens, o, a, b, max_depth=max_depth)["text"]
+        res = flip_regions(ens, o, a, b, max_depth=max_depth)
+        if res["n"] == 0:
+            lines.append("- " + res["text"])
+            continue
+        lines.append("- " + res["text"]
                      + f" Median difference {table.loc[o, 'diff_median']:.4g} (90% of draws between "
                      f"{table.loc[o, 'diff_q05']:.4g} and {table.loc[o, 'diff_q95']:.4g}).")
     if "status" in ens:

@@ -73,11 +73,13 @@ def _compiled(system, policy):
     """Compiled system for a policy's rules (cached per process)."""
     from ..compile import compile as compile_system
 
-    sysp = system.with_rules(policy.rules) if policy is not None else system
-    key = (id(system), sysp.equations_hash())
-    if key not in _COMPILED:
-        _COMPILED[key] = (sysp, compile_system(sysp))
-    return _COMPILED[key]
+    key = (id(system), policy.to_json() if policy is not None else "")
+    hit = _COMPILED.get(key)
+    if hit is None or hit[0] is not system:
+        sysp = system.with_rules(policy.rules) if policy is not None else system
+        # the entry keeps ``system`` alive, so its id cannot be reused by another model
+        hit = _COMPILED[key] = (system, sysp, compile_system(sysp))
+    return hit[1], hit[2]
 
 
 def _run_chunk(spec: _Spec, start: int, table: dict[str, np.ndarray]):

@@ -215,11 +215,17 @@ def failure_regions(ens, policy: str, *, max_depth: int = 2, min_leaf: float = 0
     worst = regions[-1]
     top = [k for k, v in res["importance"].items() if v > 0]
     t_first = float(ens.t_reached.sel(policy=policy).values[failed].min())
-    res["text"] = (f"Under {policy}, {100 * res['p_fail']:.0f}% of {failed.size} members do not integrate to the end "
+    res["text"] = (f"Under {policy}, {_pct(res['p_fail'])} of {failed.size} members do not integrate to the end "
                    f"(first failure at {t_first:.0f}; " + "; ".join(f"{v} {k}" for k, v in reasons.items())
                    + f"); they fail most where {_fmt(worst['conditions'])} ({100 * worst['share']:.0f}% of draws, "
                    f"{100 * worst['p_fail']:.0f}% fail there). Deciding parameters: {', '.join(top)}.")
     return res
+
+
+def _pct(x: float) -> str:
+    """A share in percent: one decimal near 0 and 100 %, so 99.7 % is never shown as 100 %."""
+    v = 100 * x
+    return f"{v:.1f}%" if (0 < v < 1 or 99 < v < 100) else f"{v:.0f}%"
 
 
 def _fmt(conds) -> str:
@@ -232,23 +238,23 @@ def _fmt(conds) -> str:
 
 def _words(res: dict) -> str:
     a, b, o = res["a"], res["b"], res["outcome"]
-    head = (f"{a} beats {b} on {o} ({BETTER[o]} is better) in {100 * res['p_beats']:.0f}% of {res['n']} draws.")
+    head = (f"{a} beats {b} on {o} ({BETTER[o]} is better) in {_pct(res['p_beats'])} of {res['n']} draws.")
     lose = [r for r in res["regions"] if r["p_beats"] < 0.5]
     win = [r for r in res["regions"] if r["p_beats"] >= 0.5]
     parts = [head]
     if lose:
         parts.append("It loses mainly where " + "; or where ".join(
-            f"{_fmt(r['conditions'])} ({100 * r['share']:.0f}% of draws, wins there {100 * r['p_beats']:.0f}%)"
+            f"{_fmt(r['conditions'])} ({_pct(r['share'])} of draws, wins there {_pct(r['p_beats'])})"
             for r in lose) + ".")
     else:
         worst = res["regions"][0]
         parts.append(f"No region of the drawn parameters reverses the ranking; it is weakest where "
-                     f"{_fmt(worst['conditions'])} ({100 * worst['share']:.0f}% of draws, wins there "
-                     f"{100 * worst['p_beats']:.0f}%).")
+                     f"{_fmt(worst['conditions'])} ({_pct(worst['share'])} of draws, wins there "
+                     f"{_pct(worst['p_beats'])}).")
     if win and lose:
         best = win[-1]
-        parts.append(f"It wins most clearly where {_fmt(best['conditions'])} ({100 * best['share']:.0f}% of draws, "
-                     f"{100 * best['p_beats']:.0f}%).")
+        parts.append(f"It wins most clearly where {_fmt(best['conditions'])} ({_pct(best['share'])} of draws, "
+                     f"{_pct(best['p_beats'])}).")
     top = [k for k, v in res["importance"].items() if v > 0]
     if top:
         parts.append("Deciding parameters: " + ", ".join(top) + ".")

@@ -134,6 +134,20 @@ def test_an_interrupted_run_resumes_with_every_member_once(dg, tmp_path):
     np.testing.assert_array_equal(out.T_end.isel(draw=slice(2900, None)).values, ref.T_end.values)
 
 
+def test_other_models_get_their_stocks_and_no_outcomes_by_default():
+    from model.library import keen
+
+    k = keen()
+    draws = from_bounds(k, ["kappa2"], 50, ranges={"kappa2": (18.0, 22.0)})
+    ens = ensemble(k, draws, None, t_span=(0, 300), progress=False)
+    assert set(k.stocks) <= set(ens.data_vars) and "T_end" not in ens
+    failed = ens.status.values[0] != 0
+    assert failed.any() and not failed.all()  # some members leave the (0, 1) employment domain (design.md sec. 9)
+    assert all("left its declared bounds" in r for r in ens.failure.values[0][failed])
+    with pytest.raises(ModelError, match="pass outcomes=False"):
+        ensemble(k, draws, None, t_span=(0, 300), outcomes=True, progress=False)
+
+
 def test_a_store_refuses_a_different_run(dg, tmp_path):
     ensemble(dg, _draws(dg, 5), POLS, exogenous=EXO, store=tmp_path, progress=False)
     with pytest.raises(ModelError, match="holds a different ensemble"):

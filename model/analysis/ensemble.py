@@ -216,7 +216,7 @@ def open_store(store: str | Path):
 
 def ensemble(system, draws, policies: Policy | Sequence[Policy] | None = None, *,
              t_span: tuple[float, float] = (2025.0, 2100.0), t_eval: Sequence[float] | None = None,
-             exogenous=None, variables: Sequence[str] = DEFAULT_VARIABLES, outcomes: bool = True,
+             exogenous=None, variables: Sequence[str] | None = None, outcomes: bool | None = None,
              consistent: bool = True, baseline: str = "bau", chunk_size: int = 2500,
              store: str | Path | None = None, client=None, progress: bool = True,
              rtol: float = 1e-6, atol: float = 1e-9, max_steps: int = 20_000):
@@ -237,12 +237,13 @@ def ensemble(system, draws, policies: Policy | Sequence[Policy] | None = None, *
         Output times [year]; default every year.
     exogenous : mapping, optional
         Exogenous input paths (as for :func:`model.simulate`).
-    variables : sequence of str
-        Paths kept per member (stocks, auxiliaries, inputs); the outcome metrics
-        are always kept. Fewer variables, less memory and disk.
-    outcomes : bool
+    variables : sequence of str, optional
+        Paths kept per member (stocks, auxiliaries, inputs). Default
+        :data:`DEFAULT_VARIABLES` for the directed-growth model, every stock for
+        other models. Fewer variables, less memory and disk.
+    outcomes : bool, optional
         Compute :func:`model.analysis.outcome_metrics` per member (needs a
-        directed-growth model).
+        directed-growth model); default: when the model has what they need.
     consistent : bool
         Re-derive start quantities per draw when the model's factory provides
         ``consistent_draws`` (directed growth: each draw starts at rest, as the
@@ -289,6 +290,14 @@ def ensemble(system, draws, policies: Policy | Sequence[Policy] | None = None, *
     names = [p.name if p else "default" for p in pols]
     if len(set(names)) != len(names):
         raise ModelError(f"policy names must be unique, got {names}")
+    has_needed = all(n in system.variables for n in NEEDED)
+    if outcomes is None:
+        outcomes = has_needed
+    elif outcomes and not has_needed:
+        raise ModelError(f"outcome metrics need a directed-growth model; model {system.name!r} lacks "
+                         f"{', '.join(n for n in NEEDED if n not in system.variables)}: pass outcomes=False")
+    if variables is None:
+        variables = DEFAULT_VARIABLES if has_needed else tuple(system.stocks)
     bad = [n for n in variables if n not in system.variables]
     if bad:
         raise ModelError(f"unknown variable(s) {', '.join(map(repr, bad))} for model {system.name!r}")

@@ -34,6 +34,11 @@ def test_probability_and_flip_region_are_found():
     assert tab.loc["avg_growth", "p_beats"] == pytest.approx(np.mean(x[ok] > 0.3), abs=1e-12)
     assert tab.loc["avg_growth", "n"] == x.size - 1
     assert tab.loc["T_end", "p_beats"] == 1.0 and tab.loc["T_end", "better"] == "lower"
+    # a fails (and b does not) exactly where z > 0.8: those draws count as losses of a
+    a_only = int(np.sum(ens.z.values > 0.8))
+    assert tab.loc["T_end", "a_fails_only"] == a_only and tab.loc["T_end", "b_fails_only"] == 0
+    both = np.sum(ens.z.values <= 0.8)  # draws where both integrate (a always cooler there)
+    assert tab.loc["T_end", "p_beats_failures_count"] == pytest.approx(both / (both + a_only))
     res = flip_regions(ens, "avg_growth", max_depth=1)
     (lose,) = [r for r in res["regions"] if r["p_beats"] < 0.5]
     (name, op, thr), = lose["conditions"]

@@ -55,27 +55,43 @@ def _wins(ens, outcome: str, a: str, b: str) -> tuple[np.ndarray, np.ndarray]:
 def beats(ens, a: str = "market_shaping", b: str = "market_fixing", outcomes: Sequence[str] | None = None):
     """Probability that path ``a`` beats path ``b`` on each outcome, with the distribution of the difference.
 
-    A draw counts where both members succeeded; a tie (equal outcomes) is not a win.
+    A draw counts where the outcome is defined for both paths; a tie is not a win.
+    ``p_beats_failures_count`` also counts the draws where exactly one path's member
+    failed to integrate (e.g. exploded) as a loss for that path, so that a path is not
+    flattered by dropping its failures.
 
     Returns
     -------
     pandas.DataFrame
         Index outcome; columns ``better`` (direction), ``p_beats``, ``n`` (valid
-        draws), ``diff_median``, ``diff_q05``, ``diff_q95`` (``a - b``, outcome units).
+        draws), ``p_beats_failures_count``, ``a_fails_only``, ``b_fails_only`` (draws),
+        ``diff_median``, ``diff_q05``, ``diff_q95`` (``a - b``, outcome units).
     """
     import pandas as pd
 
     _check(ens, a, b)
     outcomes = [o for o in (outcomes or BETTER) if o in ens]
+    if "status" in ens:
+        fa, fb = (ens.status.sel(policy=a).values != 0), (ens.status.sel(policy=b).values != 0)
+    else:
+        fa = fb = np.zeros(ens.sizes["draw"], bool)
+    a_only, b_only = int(np.sum(fa & ~fb)), int(np.sum(fb & ~fa))
     rows = {}
     for o in outcomes:
         _check(ens, a, b, o)
         d, win = _wins(ens, o, a, b)
         ok = np.isfinite(d)
-        rows[o] = {"better": BETTER[o], "p_beats": float(win[ok].mean()) if ok.any() else np.nan, "n": int(ok.sum()),
-                   "diff_median": float(np.median(d[ok])) if ok.any() else np.nan,
-                   "diff_q05": float(np.quantile(d[ok], 0.05)) if ok.any() else np.nan,
-                   "diff_q95": float(np.quantile(d[ok], 0.95)) if ok.any() else np.nan}
+        n = int(ok.sum())
+        wins = int(win[ok].sum())
+        both = ok & ~fa & ~fb  # both members integrated to the end
+        n_both, wins_both = int(both.sum()), int(win[both].sum())
+        total = n_both + a_only + b_only
+        rows[o] = {"better": BETTER[o], "p_beats": wins / n if n else np.nan, "n": n,
+                   "p_beats_failures_count": (wins_both + b_only) / total if n and total else np.nan,
+                   "a_fails_only": a_only, "b_fails_only": b_only,
+                   "diff_median": float(np.median(d[ok])) if n else np.nan,
+                   "diff_q05": float(np.quantile(d[ok], 0.05)) if n else np.nan,
+                   "diff_q95": float(np.quantile(d[ok], 0.95)) if n else np.nan}
     df = pd.DataFrame.from_dict(rows, orient="index")
     df.index.name = "outcome"
     df.attrs.update(a=a, b=b)
@@ -272,7 +288,11 @@ def report(ens, a: str = "market_shaping", b: str = "market_fixing", outcomes: S
         if res["n"] == 0:
             lines.append("- " + res["text"])
             continue
-        lines.append("- " + res["text"]
+        counted = table.loc[o, "p_beats_failures_count"]
+        also = (f" Counting a draw where only one path fails to integrate as a loss for it "
+                f"({table.loc[o, 'a_fails_only']} draws {a} only, {table.loc[o, 'b_fails_only']} {b} only): "
+                f"{_pct(counted)}." if table.loc[o, "a_fails_only"] + table.loc[o, "b_fails_only"] else "")
+        lines.append("- " + res["text"] + also
                      + f" Median difference {table.loc[o, 'diff_median']:.4g} (90% of draws between "
                      f"{table.loc[o, 'diff_q05']:.4g} and {table.loc[o, 'diff_q95']:.4g}).")
     if "status" in ens:

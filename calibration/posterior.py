@@ -19,6 +19,8 @@ import numpy as np
 
 from model.errors import CalibrationError
 
+from .tomlfile import read_toml
+
 __all__ = ["STRUCTURAL_PRIORS", "posterior_draws"]
 
 #: uniform prior ranges of mechanisms the calibration does not estimate: name -> (low, high, rationale)
@@ -69,18 +71,12 @@ def posterior_draws(path: str | os.PathLike, n: int, *, seed: int = 0, system=No
     pandas.DataFrame
         One row per draw; ``df.attrs["sources"]`` says how each column was drawn.
     """
-    import tomllib
-
     import pandas as pd
 
     from model.library.directed_growth import directed_growth
 
     path = os.fspath(path)
-    try:
-        with open(path, "rb") as fh:
-            doc = tomllib.load(fh)
-    except FileNotFoundError:
-        raise CalibrationError(f"parameter file {path} does not exist") from None
+    doc = read_toml(path, "parameter file")
     if "parameters" not in doc or "uncertainty" not in doc:
         raise CalibrationError(f"{path} is not a calibrated parameter file (no [parameters]/[uncertainty])")
     n = int(n)

@@ -136,6 +136,15 @@ def _breakpoints(L, t0, t1):
     return out[:k]
 
 
+@jit
+def _directions(idx):
+    """Unit parameter directions ``D`` of shape (NP, len(idx)): ``D[idx[j], j] = 1``."""
+    D = np.zeros((max(NP, 1), max(idx.shape[0], 1)))
+    for j in range(idx.shape[0]):
+        D[idx[j], j] = 1.0
+    return D
+
+
 @ijit
 def _f(mode, t, y, p, L, u, out, idx, D):
     """Right-hand side: mode 0 the model, mode 1 the model plus forward sensitivities
@@ -174,9 +183,7 @@ def _dopri5(mode, t0, y0, p, L, t_eval, rtol, atol, lo, hi, h0, max_steps, stiff
     n = y0.shape[0]
     nt = t_eval.shape[0]
     u = np.empty(max(L.shape[0], 1))
-    D = np.zeros((max(NP, 1), max(idx.shape[0], 1)))
-    for j in range(idx.shape[0]):
-        D[idx[j], j] = 1.0
+    D = _directions(idx)
     K = np.empty((7, n))
     ys = np.empty(n)
     y6 = np.empty(n)
@@ -209,14 +216,9 @@ def _dopri5(mode, t0, y0, p, L, t_eval, rtol, atol, lo, hi, h0, max_steps, stiff
     # initial step (Hairer, Norsett & Wanner, vol. I, II.4)
     h = h0
     if h <= 0.0 and status == 0:
-        d0 = 0.0
-        d1 = 0.0
-        for j in range(n):
-            sc = atol[j] + rtol * abs(y[j])
-            d0 += (y[j] / sc) ** 2
-            d1 += (K[0, j] / sc) ** 2
-        d0 = math.sqrt(d0 / n)
-        d1 = math.sqrt(d1 / n)
+        # norms over the controlled components, as in the step-size control
+        d0 = _rms_norm(y, y, y, rtol, atol)
+        d1 = _rms_norm(K[0], y, y, rtol, atol)
         h = 1e-6 if (d0 < 1e-5 or d1 < 1e-5) else 0.01 * d0 / d1
         h = min(h, t_end - t0)
         for j in range(n):
@@ -227,11 +229,9 @@ def _dopri5(mode, t0, y0, p, L, t_eval, rtol, atol, lo, hi, h0, max_steps, stiff
         else:
             _f(mode, t + h, ys, p, L, u, K[1], idx, D)
         nrhs += 1
-        d2 = 0.0
         for j in range(n):
-            sc = atol[j] + rtol * abs(y[j])
-            d2 += ((K[1, j] - K[0, j]) / sc) ** 2
-        d2 = math.sqrt(d2 / n) / h
+            err[j] = K[1, j] - K[0, j]
+        d2 = _rms_norm(err, y, y, rtol, atol) / h
         if max(d1, d2) <= 1e-15:
             h1 = max(1e-6, h * 1e-3)
         else:
@@ -419,9 +419,7 @@ def _observe_tangent_path(ts, Y, S, p, L, idx, A, dA):
     (nt, N, len(idx))) to the parameters ``idx``: ``da/dq = (da/dy) S_q + da/dq``."""
     u = np.empty(max(L.shape[0], 1))
     k = idx.shape[0]
-    D = np.zeros((max(NP, 1), max(k, 1)))
-    for j in range(k):
-        D[idx[j], j] = 1.0
+    D = _directions(idx)
     for i in range(ts.shape[0]):
         _inputs(ts[i], L, u)
         _obs_tan(ts[i], Y[i], p, u, S[i], D, k, A[i], dA[i])

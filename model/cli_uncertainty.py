@@ -10,9 +10,6 @@ from .errors import ModelError
 
 __all__ = ["add_parsers", "ensemble_cmd", "figures_cmd", "sensitivity_cmd"]
 
-_POLICY_PATHS = ("bau", "market_fixing", "market_shaping")
-
-
 def _common(p, *, draws_default: int, t_end: float = 2100.0) -> None:
     p.add_argument("--params", type=Path, default=None, metavar="FILE",
                    help="calibrated parameter file (default: calibration/params/usa.toml)")
@@ -87,7 +84,7 @@ def _model_and_draws(args, *, n: int, sobol_ranges: bool = False):
     from calibration.params import PARAM_DIR
     from calibration.posterior import STRUCTURAL_PRIORS, posterior_draws
 
-    from .analysis.draws import from_bounds, from_table
+    from .analysis.draws import draw_ranges, from_bounds, from_table
     from .cli import _read_params
     from .library.directed_growth import directed_growth
 
@@ -114,27 +111,15 @@ def _model_and_draws(args, *, n: int, sobol_ranges: bool = False):
         return system, draws, path
     names = names or list(STRUCTURAL_PRIORS)
     ranges = {k: STRUCTURAL_PRIORS[k][:2] for k in names if k in STRUCTURAL_PRIORS}
-    if sobol_ranges:
-        missing = [k for k in names if k not in ranges]
-        for k in missing:
-            lo, hi = system[k].bounds
-            if lo is None or hi is None:
-                raise ModelError(f"--names: {k!r} has no finite declared bounds to vary over")
-            ranges[k] = (lo, hi)
-        return system, ranges, path
+    if sobol_ranges:  # the stated priors, else the declared bounds
+        return system, dict(zip(names, map(tuple, draw_ranges(system, names, ranges)))), path
     return system, from_bounds(system, names, n, method=getattr(args, "method", "lhs"), seed=args.seed,
                                ranges=ranges), path
 
 
-def _policies():
-    from . import policies as pol
-
-    return [getattr(pol, n)() for n in _POLICY_PATHS]
-
-
 def _run_ensemble(args, started, *, variables=None):
     from . import policies as pol
-    from .analysis.ensemble import DEFAULT_VARIABLES, ensemble
+    from .analysis.ensemble import ensemble
     from .library.directed_growth import T0
 
     if not args.t_end > T0:
@@ -142,9 +127,7 @@ def _run_ensemble(args, started, *, variables=None):
     system, draws, path = _model_and_draws(args, n=args.draws)
     _say(f"{len(draws)} draws of {', '.join(draws.columns)} "
          f"({'parameters ' + str(path) if path else 'literature defaults'})", started)
-    if variables is None:
-        variables = DEFAULT_VARIABLES
-    return ensemble(system, draws, _policies(), t_span=(T0, args.t_end), exogenous=pol.default_exogenous(),
+    return ensemble(system, draws, pol.all_paths(), t_span=(T0, args.t_end), exogenous=pol.default_exogenous(),
                     variables=variables, chunk_size=getattr(args, "chunk_size", 2500),
                     store=getattr(args, "store", None), client=args.scheduler, progress=True)
 
@@ -182,7 +165,7 @@ def _run_sensitivity(args, started, *, method: str, n: int, outcomes, contrast, 
 
     system, ranges, path = _model_and_draws(args, n=max(n, 1), sobol_ranges=True)
     _say(f"{method} over {len(ranges)} parameters: {', '.join(ranges)}", started)
-    return model_sensitivity(system, ranges, method=method, n=n, policies=_policies(), policy=policy,
+    return model_sensitivity(system, ranges, method=method, n=n, policies=pol.all_paths(), policy=policy,
                              contrast=contrast, outcomes=outcomes, seed=args.seed,
                              t_span=(T0, args.t_end if t_end is None else t_end),
                              exogenous=pol.default_exogenous(), client=args.scheduler)

@@ -137,9 +137,7 @@ class CompiledSystem:
         z = np.asarray(z, float)
         out = np.empty_like(z)
         u = np.empty(max(len(self.inputs), 1))
-        D = np.zeros((max(len(self.parameters), 1), max(len(idx), 1)))
-        D[idx, np.arange(len(idx))] = 1.0
-        self.module._f(1, float(t), z, self._p(p), self._L(L), u, out, idx, D)
+        self.module._f(1, float(t), z, self._p(p), self._L(L), u, out, idx, self.module._directions(idx))
         return out
 
     def observed_tangents(self, t, Y, S, p, params: Sequence[str], L=None) -> tuple[dict, dict]:

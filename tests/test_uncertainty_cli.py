@@ -34,7 +34,7 @@ def test_posterior_draws_follow_the_parameter_file():
         assert name in a and name in a.attrs["sources"]
     assert list(posterior_draws(path, 5, structural=False, kept_defaults=False).columns) == \
         sorted(k for k in doc["uncertainty"] if k != "g_Z") + ["g_Z"]
-    with pytest.raises(CalibrationError, match="does not exist"):
+    with pytest.raises(CalibrationError, match="parameter file not found"):
         posterior_draws(path.with_name("nope.toml"), 5)
 
 

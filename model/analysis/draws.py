@@ -9,33 +9,47 @@ import numpy as np
 
 from ..errors import ModelError
 
-__all__ = ["METHODS", "check_draws", "from_bounds", "from_table"]
+__all__ = ["METHODS", "check_draws", "check_range", "draw_ranges", "from_bounds", "from_table"]
 
 #: sampling designs of :func:`from_bounds`
 METHODS = ("lhs", "sobol", "random")
 
 
-def _ranges(system, names: Sequence[str], ranges: Mapping[str, tuple[float, float]] | None) -> np.ndarray:
+def _drawable(system, name: str, what: str):
+    """The variable ``name`` if it can be drawn (a parameter or a start stock), else a clear error."""
+    v = system.variables.get(name)
+    if v is None or v.kind not in ("parameter", "stock"):
+        valid = [n for n, x in system.variables.items() if x.kind in ("parameter", "stock")]
+        raise ModelError(f"{what} {name!r} is not a parameter or stock of model {system.name!r}; "
+                         f"valid: {', '.join(sorted(valid))}")
+    return v
+
+
+def check_range(name: str, lo: float, hi: float) -> tuple[float, float]:
+    """``(lo, hi)`` as floats if finite with ``lo < hi``, else a clear error."""
+    lo, hi = float(lo), float(hi)
+    if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+        raise ModelError(f"range of {name!r} must be finite with low < high, got ({lo}, {hi})")
+    return lo, hi
+
+
+def draw_ranges(system, names: Sequence[str], ranges: Mapping[str, tuple[float, float]] | None = None) -> np.ndarray:
+    """``(low, high)`` per name, shape (len(names), 2): from ``ranges``, else the declared bounds."""
     ranges = dict(ranges or {})
     extra = sorted(set(ranges) - set(names))
     if extra:
         raise ModelError(f"ranges given for names not drawn: {', '.join(extra)}")
     out = []
     for name in names:
-        if name not in system.variables or system.variables[name].kind not in ("parameter", "stock"):
-            valid = [n for n, v in system.variables.items() if v.kind in ("parameter", "stock")]
-            raise ModelError(f"cannot draw {name!r}: not a parameter or stock of model {system.name!r}; "
-                             f"valid: {', '.join(sorted(valid))}")
+        v = _drawable(system, name, "cannot draw")
         if name in ranges:
-            lo, hi = map(float, ranges[name])
+            lo, hi = ranges[name]
         else:
-            lo, hi = system.variables[name].bounds
+            lo, hi = v.bounds
             if lo is None or hi is None:
                 raise ModelError(f"{name!r} has no finite declared bounds ({lo}, {hi}); give ranges={{{name!r}: "
                                  "(low, high)}")
-        if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
-            raise ModelError(f"range of {name!r} must be finite with low < high, got ({lo}, {hi})")
-        out.append((lo, hi))
+        out.append(check_range(name, lo, hi))
     return np.array(out, dtype=float)
 
 
@@ -74,7 +88,7 @@ def from_bounds(system, names: Sequence[str], n: int, *, method: str = "lhs", se
     names = list(names)
     if not names:
         raise ModelError("name at least one parameter to draw")
-    box = _ranges(system, names, ranges)
+    box = draw_ranges(system, names, ranges)
     d = len(names)
     if method == "lhs":
         u = qmc.LatinHypercube(d=d, seed=seed).random(n)
@@ -111,11 +125,7 @@ def check_draws(system, draws: Any):
     if df.shape[0] == 0 or df.shape[1] == 0:
         raise ModelError("the draw table is empty")
     for name in df.columns:
-        v = system.variables.get(name)
-        if v is None or v.kind not in ("parameter", "stock"):
-            valid = [n for n, x in system.variables.items() if x.kind in ("parameter", "stock")]
-            raise ModelError(f"draw column {name!r} is not a parameter or stock of model {system.name!r}; "
-                             f"valid: {', '.join(sorted(valid))}")
+        v = _drawable(system, name, "draw column")
         col = pd.to_numeric(df[name], errors="coerce").to_numpy(float)
         if not np.all(np.isfinite(col)):
             bad = int(np.flatnonzero(~np.isfinite(col))[0])

@@ -66,26 +66,11 @@ def _consistent_fn(system) -> Callable | None:
         return None
 
 
-_COMPILED: dict = {}
-
-
-def _compiled(system, policy):
-    """Compiled system for a policy's rules (cached per process)."""
-    from ..compile import compile as compile_system
-
-    key = (id(system), policy.to_json() if policy is not None else "")
-    hit = _COMPILED.get(key)
-    if hit is None or hit[0] is not system:
-        sysp = system.with_rules(policy.rules) if policy is not None else system
-        # the entry keeps ``system`` alive, so its id cannot be reused by another model
-        hit = _COMPILED[key] = (system, sysp, compile_system(sysp))
-    return hit[1], hit[2]
-
-
 def _run_chunk(spec: _Spec, start: int, table: dict[str, np.ndarray]):
     """Integrate draws ``start .. start + m`` under every policy; an ``xarray.Dataset`` over ``draw``."""
     import xarray as xr
 
+    from ..compile import compile as compile_system
     from ..simulate import STATUS, _describe_failure, _solve_many
 
     system = spec.system
@@ -102,7 +87,8 @@ def _run_chunk(spec: _Spec, start: int, table: dict[str, np.ndarray]):
     n_steps = np.empty((len(spec.policies), m), dtype=np.int32)
     reason = np.full((len(spec.policies), m), "", dtype=object)
     for k, pol in enumerate(spec.policies):
-        sysp, cs = _compiled(system, pol)
+        sysp = system.with_rules(pol.rules) if pol is not None else system
+        cs = compile_system(sysp)  # memoised per process by the equations hash
         L = input_table(resolve_inputs(sysp, pol, spec.exogenous))
         P = np.tile(cs.param_vector(), (m, 1))
         Y0 = np.tile(cs.state_vector(), (m, 1))
@@ -133,7 +119,8 @@ def _run_chunk(spec: _Spec, start: int, table: dict[str, np.ndarray]):
                 fields[n][k] = U[None, :, cs.inputs.index(n)]
             else:
                 raise ModelError(f"{n!r} is not a stock, auxiliary or input of model {system.name!r}")
-        # a failed member's path is NaN from the failure on: never a silently truncated path
+        # a failed member's path is NaN from the failure on (the integrator leaves its states NaN;
+        # this masks the lever paths too): never a silently truncated path
         for i in np.flatnonzero(INFO[:, 0] != 0):
             late = spec.t_eval > INFO[i, 1]
             for n in keep:
@@ -335,7 +322,7 @@ def ensemble(system, draws, policies: Policy | Sequence[Policy] | None = None, *
         done = {i for i in range(len(starts)) if _chunk_path(store, i).is_file()}
     pending = [i for i in range(len(starts)) if i not in done]
     results: dict[int, Any] = {}
-    bar = _progress(n, sum(len(table(i)[df.columns[0]]) for i in done), progress)
+    bar = _progress(n, sum(min(chunk_size, n - starts[i]) for i in done), progress)
 
     def finished(i: int, ds) -> None:
         if store is not None:
@@ -383,16 +370,7 @@ def _run_on_dask(client, spec: _Spec, pending: list[int], starts: list[int], tab
             client.close()
 
 
-class _NoBar:
-    def update(self, k: int) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
 def _progress(total: int, initial: int, enabled: bool):
-    if not enabled:
-        return _NoBar()
     from tqdm.auto import tqdm
-    return tqdm(total=total, initial=initial, unit="member", desc="ensemble", file=sys.stderr)
+
+    return tqdm(total=total, initial=initial, unit="member", desc="ensemble", file=sys.stderr, disable=not enabled)

@@ -12,6 +12,7 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 
 from ..errors import ModelError
+from .draws import check_range
 
 __all__ = ["DEFAULT_OUTCOMES", "model_sensitivity", "morris_screening", "sobol_indices"]
 
@@ -23,13 +24,7 @@ def _problem(bounds: Mapping[str, tuple[float, float]]) -> dict:
     if not bounds:
         raise ModelError("give at least one parameter range")
     names = list(bounds)
-    b = []
-    for k in names:
-        lo, hi = map(float, bounds[k])
-        if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
-            raise ModelError(f"range of {k!r} must be finite with low < high, got ({lo}, {hi})")
-        b.append([lo, hi])
-    return {"num_vars": len(names), "names": names, "bounds": b}
+    return {"num_vars": len(names), "names": names, "bounds": [list(check_range(k, *bounds[k])) for k in names]}
 
 
 def _evaluate(func: Callable, X: np.ndarray, names: list[str]) -> dict[str, np.ndarray]:

@@ -97,11 +97,6 @@ def _policies(ds) -> list[str]:
     return [str(p) for p in ds.policy.values] if "policy" in ds.dims else [ds.attrs.get("policy", "default")]
 
 
-def _sel(ds, name: str, pol: str):
-    da = ds[name]
-    return da.sel(policy=pol) if "policy" in da.dims else da
-
-
 def impulse_response(system, params: Mapping[str, Any] | None = None, policy: Policy | None = None, *,
                      t_span: tuple[float, float] = (2025.0, 2035.0), t_shock: float | None = None,
                      size: float = 0.01, horizons: tuple[int, ...] = (1, 4), exogenous=None) -> dict[int, float]:

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from calibration.data import data_dir
+from calibration.data import files as files_module
 from calibration.paramfile import read_params, write_params
 from calibration.pipeline import MAX_REL_SE, calibrate
 from calibration.targets import load_targets
@@ -121,9 +122,10 @@ def test_committed_parameter_files_reproduce_from_the_data(country, usa, gbr):
     assert all(m["met"] for m in doc["moments"].values())
 
 
-def test_without_a_data_directory_the_fallback_panel_is_used(monkeypatch):
+def test_without_a_data_directory_the_fallback_panel_is_used(monkeypatch, tmp_path):
     """A fresh machine can try the calibration: statsmodels' public-domain macro data (USA)."""
     monkeypatch.delenv("DGM_DATA_DIR", raising=False)
+    monkeypatch.setattr(files_module, "SHARED_DATA", tmp_path / "no_shared_data")
     cal = calibrate("USA", None)
     assert any("fallback panel" in n for n in cal.notes)
     assert "rho_cb" in cal.used and cal.used["rho_cb"][2].startswith("block-wise: finance: monetary rule")

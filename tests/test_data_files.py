@@ -18,6 +18,7 @@ import pytest
 from calibration.data import (FILES, DataError, data_dir, load_fred, load_fred_quarterly, load_fred_tcodes,
                               load_gcb, load_icsd, load_jst, load_ncses_rd, load_owid_co2, load_owid_energy,
                               load_pwt, rd_gdp_shares, verify)
+from calibration.data import files as files_module
 from calibration.data.checks import check_fraction, check_percent, check_range
 from calibration.data.fred import FRED_STOCKS, annualise
 from calibration.data.rd import parse_year, strip_footnote
@@ -62,8 +63,27 @@ def test_data_dir_prefers_argument_over_environment(tmp_path, monkeypatch):
     assert data_dir() == tmp_path / "env"
 
 
-def test_data_dir_unset_names_both_ways(monkeypatch):
+def test_data_dir_unset_finds_shared_data_beside_the_checkout(monkeypatch):
+    """README and CI: with DGM_DATA_DIR unset, ../shared/data beside the repository is used."""
     monkeypatch.delenv("DGM_DATA_DIR", raising=False)
+    expected = (Path(__file__).resolve().parents[1].parent / "shared" / "data")
+    assert expected.is_dir(), "the workplace and CI have ../shared/data beside the checkout"
+    assert data_dir() == expected
+    assert files_module.SHARED_DATA == expected
+
+
+def test_data_dir_relative_argument_is_made_absolute(tmp_path, monkeypatch):
+    """A relative --data-dir must work from links made in another directory (was a broken symlink)."""
+    (tmp_path / "d").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert data_dir("d") == tmp_path.resolve() / "d"
+    monkeypatch.setenv("DGM_DATA_DIR", "d")
+    assert data_dir().is_absolute()
+
+
+def test_data_dir_unset_names_both_ways(monkeypatch, tmp_path):
+    monkeypatch.delenv("DGM_DATA_DIR", raising=False)
+    monkeypatch.setattr(files_module, "SHARED_DATA", tmp_path / "no_shared_data")
     with pytest.raises(DataError, match="DGM_DATA_DIR") as err:
         data_dir()
     assert "--data-dir" in str(err.value) and "data_dir=" in str(err.value)

@@ -2,7 +2,9 @@
 
 The data files are **not** part of this repository: their licences differ
 (JST is CC BY-NC-SA 4.0, the IMF ICSD has its own terms). They are read from a
-data directory given explicitly or by the environment variable ``DGM_DATA_DIR``.
+data directory given explicitly, by the environment variable ``DGM_DATA_DIR``, or,
+when neither is set, found as ``shared/data`` beside the repository checkout
+(:data:`SHARED_DATA`, the layout of the project's workplace and CI).
 Every loader checks the sha256 of the file it reads against :data:`FILES`, so a
 different vintage or an edited copy is never used silently.
 """
@@ -19,6 +21,10 @@ from types import MappingProxyType
 from .errors import DataError
 
 ENV_VAR = "DGM_DATA_DIR"
+
+#: Where the data directory is looked for when neither an argument nor ``DGM_DATA_DIR`` gives one:
+#: ``../shared/data`` relative to the repository root (this file is ``calibration/data/files.py``).
+SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
 
 @dataclass(frozen=True)
@@ -127,7 +133,7 @@ FILES: Mapping[str, DataFile] = MappingProxyType({
 
 
 def data_dir(path: str | os.PathLike[str] | None = None) -> Path:
-    """Resolve the data directory: explicit argument, else ``DGM_DATA_DIR``.
+    """Resolve the data directory: explicit argument, else ``DGM_DATA_DIR``, else :data:`SHARED_DATA`.
 
     Parameters
     ----------
@@ -137,21 +143,24 @@ def data_dir(path: str | os.PathLike[str] | None = None) -> Path:
     Returns
     -------
     pathlib.Path
-        The existing directory.
+        The existing directory, as an absolute path (so that links made from it
+        work from any working directory).
 
     Raises
     ------
     DataError
-        If neither is given, or the directory does not exist.
+        If none of the three gives a directory, or the one given does not exist.
     """
     if path is None:
         path = os.environ.get(ENV_VAR) or None
         if path is None:
+            if SHARED_DATA.is_dir():
+                return SHARED_DATA
             raise DataError(
                 "no data directory given: pass it explicitly (data_dir=..., or --data-dir on the command line) "
                 f"or set the environment variable {ENV_VAR} to the directory holding the data files "
-                "(e.g. DGM_DATA_DIR=../shared/data)")
-    resolved = Path(path).expanduser()
+                f"(e.g. DGM_DATA_DIR=../shared/data); {SHARED_DATA} does not exist either")
+    resolved = Path(path).expanduser().resolve()
     if not resolved.is_dir():
         raise DataError(f"data directory {resolved} does not exist; set --data-dir or {ENV_VAR}")
     return resolved

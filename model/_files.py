@@ -33,7 +33,7 @@ from typing import Callable, Collection
 
 from .errors import ModelError
 
-__all__ = ["DirSwap", "check_output", "check_input", "recover_dir", "write_atomic"]
+__all__ = ["DirSwap", "FileSet", "check_output", "check_input", "recover_dir", "write_atomic"]
 
 
 def _first_existing(path: Path) -> Path:
@@ -309,3 +309,16 @@ class DirSwap:
             os.rename(old, dest)
             raise
         _remove(old)
+
+
+class FileSet(DirSwap):
+    """Like :class:`DirSwap`, but the files written are moved into ``dest`` one by one
+    (:func:`os.replace` each; other files in ``dest`` are kept). Nothing reaches ``dest``
+    unless every file was written; on any error the temporary folder is removed.
+    """
+
+    def _swap(self, tmp: Path) -> None:
+        self.dest.mkdir(parents=True, exist_ok=True)
+        for p in sorted(tmp.iterdir()):
+            os.replace(p, self.dest / p.name)
+        _remove(tmp)

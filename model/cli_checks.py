@@ -149,6 +149,10 @@ def load_nc(path: Path, option: str, kind: str, check: Callable[[object], str | 
     check_input(path, option, f"netCDF file ({kind})")
     if path.stat().st_size == 0:
         raise ModelError(f"{option} {path} is empty; expected {kind}")
+    with path.open("rb") as fh:
+        magic = fh.read(8)
+    if not (magic[:3] == b"CDF" or magic == b"\x89HDF\r\n\x1a\n"):
+        raise ModelError(f"{option} {path} is not a netCDF file (no netCDF or HDF5 signature); expected {kind}")
     try:
         ds = xr.load_dataset(path)
     except (ValueError, OSError, RuntimeError, KeyError, TypeError, UnicodeDecodeError) as exc:

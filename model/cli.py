@@ -259,6 +259,10 @@ def _read_params(path: Path, system) -> dict[str, float]:
                  if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v))
     if bad:
         raise ModelError(f"--params {path}: value(s) of {', '.join(map(repr, bad))} must be finite numbers")
+    for k, v in table.items():
+        lo, hi = system[k].bounds
+        if (lo is not None and v < lo) or (hi is not None and v > hi):
+            raise ModelError(f"--params {path}: {k!r} = {v:g} is outside its declared bounds [{lo}, {hi}]")
     return {k: float(v) for k, v in table.items()}
 
 

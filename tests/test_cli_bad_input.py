@@ -290,10 +290,17 @@ def test_force_overwrites(workspace, capsys):
 
 
 def test_run_reports_the_real_end_of_a_discrete_grid(workspace, capsys):
-    assert main(["run", "dice2016_discrete", "--t-end", "2101.3", "--out", "d.nc"]) == 0
-    last = float(xr.load_dataset("d.nc").time[-1])
-    assert last <= 2101.3
-    assert f"to {last:g}," in capsys.readouterr().err
+    """dice2016_discrete steps 5 years from 2015: --t-end 2101.3 is not on its grid. The run either
+    ends inside the span and says where, or is refused in one line; never "to 2101.3"."""
+    code = main(["run", "dice2016_discrete", "--t-end", "2101.3", "--out", "d.nc"])
+    err = capsys.readouterr().err
+    if code == 0:
+        last = float(xr.load_dataset("d.nc").time[-1])
+        assert 2100.0 <= last <= 2101.3
+        assert f"from 2015 to {last:g}," in err
+    else:
+        assert code == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert "to 2101.3," not in err
 
 
 def test_disk_full_while_writing_a_run_is_one_line_and_leaves_nothing(workspace, capsys, monkeypatch):

@@ -7,7 +7,9 @@
   the same directory and :func:`os.replace` (atomic on POSIX): a reader sees the old
   file or the new one, never a part. The temporary file is removed on every error
   path, including ``KeyboardInterrupt``; a full disk becomes a one-line
-  :class:`~model.errors.ModelError` naming the file.
+  :class:`~model.errors.ModelError` naming the file. A temporary file left by a
+  writer killed outright (``kill -9``: no error path runs) is removed by the next
+  write of the same file, once its process id is no longer alive.
 * :class:`DirSwap` writes a set of files (``dgm compare``'s netCDF, CSV and figures)
   into a temporary folder beside the destination and swaps it in as a unit.
 
@@ -179,6 +181,7 @@ def write_atomic(path: Path, write: Callable[[Path], object]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise _write_failed(path, exc) from None
+    _remove_stale(path, "tmp")
     tmp = _unique(path, "tmp")
     try:
         write(tmp)
@@ -217,6 +220,19 @@ def _alive(pid: int) -> bool:
     except OSError:
         return True
     return True
+
+
+def _remove_stale(path: Path, tag: str) -> None:
+    """Remove ``.<name>.<pid>.<id>.<tag>`` beside ``path`` left by killed processes (dead pids only)."""
+    pattern = re.compile(rf"^\.{re.escape(path.name)}\.(\d+)\.[0-9a-f]{{8}}\.{tag}$")
+    try:
+        entries = list(path.parent.iterdir())
+    except OSError:
+        return
+    for p in entries:
+        m = pattern.match(p.name)
+        if m and not _alive(int(m.group(1))):
+            _remove(p)
 
 
 def recover_dir(dest: Path) -> None:

@@ -331,6 +331,9 @@ def _check_compare_dir(out: Path) -> None:
     from ._files import check_output
 
     check_output(out, "--out", force=True, directory=True)
+    parent = out.absolute().parent
+    if parent.is_dir() and not os.access(parent, os.W_OK | os.X_OK):
+        raise ModelError(f"--out {out}: permission denied (the set is written beside it, in {parent})")
     if out.is_dir():
         ours = re.compile(r"^\.(?:" + "|".join(map(re.escape, COMPARE_SET)) + r")\.\d+(?:\.[0-9a-f]{8})?\.tmp$")
         other = sorted(p.name for p in out.iterdir() if p.name not in COMPARE_SET and not ours.match(p.name))

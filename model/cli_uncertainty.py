@@ -169,12 +169,12 @@ def _check_store(store: Path | None) -> None:
         except (ValueError, UnicodeDecodeError, OSError) as exc:
             raise ModelError(f"--store {store}: {manifest} is corrupt ({' '.join(str(exc).split())}); it is not "
                              "an ensemble store written by dgm ensemble: delete the directory or use another") from None
-        if not isinstance(doc, dict) or "signature" not in doc:
-            raise ModelError(f"--store {store}: {manifest} is not the manifest of an ensemble store (no "
-                             "signature); delete the directory or use another")
-    elif store.is_dir() and any(store.iterdir()):
-        raise ModelError(f"--store {store} is a non-empty directory without manifest.json; not an ensemble "
-                         "store: choose a new or empty directory")
+        if not isinstance(doc, dict):
+            raise ModelError(f"--store {store}: {manifest} is not the manifest of an ensemble store (not a JSON "
+                             "object); delete the directory or use another")
+    elif store.is_dir() and any(store.iterdir()) and not (store / "chunks").is_dir():
+        raise ModelError(f"--store {store} is a non-empty directory and not an ensemble store (no manifest.json "
+                         "or chunks/): choose a new or empty directory")
 
 
 def _check_grid(args, *, members: int, series: int, what: str) -> None:

@@ -429,3 +429,12 @@ def test_internal_errors_show_a_traceback_and_ask_for_a_report(workspace, capsys
     err = capsys.readouterr().err
     assert "Traceback" in err and "ZeroDivisionError: boom" in err
     assert "this is a bug in dgm" in err and "please report it" in err
+
+
+def test_write_atomic_removes_the_temporary_file_of_a_killed_writer(tmp_path):
+    target = tmp_path / "a.nc"
+    dead = 4_194_304 + 4321  # above Linux's largest pid: no such process
+    (tmp_path / f".a.nc.{dead}.0123abcd.tmp").write_bytes(b"half a file")
+    (tmp_path / f".a.nc.{os.getpid()}.0123abcd.tmp").write_bytes(b"being written by a live process")
+    _files.write_atomic(target, lambda tmp: tmp.write_text("new"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([f".a.nc.{os.getpid()}.0123abcd.tmp", "a.nc"])

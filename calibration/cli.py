@@ -30,18 +30,47 @@ def add_parser(sub) -> None:
     cal.add_argument("--out", type=Path, required=True, metavar="FILE.toml", help="parameter file to write")
     cal.add_argument("--figures", type=Path, default=None, metavar="DIR",
                      help="also draw fitted-vs-observed, posterior and profile figures (PDF and PNG) into DIR")
+    cal.add_argument("--force", action="store_true", help="overwrite an existing --out file and figures")
+
+
+def _figure_names(country: str, mcmc: bool) -> list[str]:
+    c = country.lower()
+    return [f"fit_{c}", f"profile_{c}"] + ([f"posterior_{c}"] if mcmc else [])
+
+
+def _check(args) -> None:
+    """Every option checked before the (long) calibration starts."""
+    from model._files import check_input, check_output
+    from model.cli_checks import at_least
+
+    check_output(args.out, "--out", force=args.force, suffixes=(".toml",))
+    if args.targets is not None:
+        check_input(args.targets, "--targets", "target-set TOML file")
+    if args.data_dir is not None and not args.data_dir.is_dir():
+        raise CalibrationError(f"--data-dir {args.data_dir}: "
+                               f"{'not a directory' if args.data_dir.exists() else 'no such directory'}")
+    if args.figures is not None:
+        check_output(args.figures, "--figures", force=True, directory=True)
+        exist = [f"{n}.{e}" for n in _figure_names(args.country, args.mcmc) for e in ("pdf", "png")
+                 if (args.figures / f"{n}.{e}").exists()]
+        if exist and not args.force:
+            raise CalibrationError(f"--figures {args.figures} already holds {', '.join(exist[:3])}"
+                                   f"{', ...' if len(exist) > 3 else ''}; pass --force to overwrite them")
+    if args.steps < 10:
+        raise CalibrationError(f"--steps must be at least 10, got {args.steps}")
+    at_least("--starts", args.starts, 1)
+    at_least("--seed", args.seed, 0)
 
 
 def run(args) -> int:
     from calibration.data import DataError
 
+    from model._files import FileSet, write_atomic
+
     from .paramfile import write_params
     from .pipeline import calibrate
 
-    if args.out.suffix != ".toml":
-        raise CalibrationError(f"--out must end in .toml, got {str(args.out)!r}")
-    if args.steps < 10:
-        raise CalibrationError(f"--steps must be at least 10, got {args.steps}")
+    _check(args)
     started = time.perf_counter()
 
     def say(msg: str) -> None:
@@ -52,7 +81,6 @@ def run(args) -> int:
                         mcmc=args.mcmc, steps=args.steps, starts=args.starts, seed=args.seed, progress=say)
     except DataError as exc:
         raise CalibrationError(str(exc)) from None
-    args.out.parent.mkdir(parents=True, exist_ok=True)
     # the command that reproduces the file (from the parsed options, whatever the entry point)
     options = [f"--country {args.country}", "--mcmc" if args.mcmc else "", f"--steps {args.steps}" if args.mcmc else "",
                f"--starts {args.starts}", f"--seed {args.seed}",
@@ -60,7 +88,7 @@ def run(args) -> int:
                f"--data-dir {shlex.quote(str(args.data_dir))}" if args.data_dir else "",
                f"--out {shlex.quote(str(args.out))}"]
     command = "dgm calibrate " + " ".join(o for o in options if o)
-    write_params(cal, args.out, command=command)
+    write_atomic(args.out, lambda tmp: write_params(cal, tmp, command=command))
     for name, m in cal.moments.items():
         say(f"{name}: model {m['model']:.4f}, target {m['target']:.4f} +- {m['tolerance']:.4f} "
             f"({'met' if m['met'] else 'NOT met'})")
@@ -73,15 +101,17 @@ def run(args) -> int:
 
         from .plots import fitted_vs_observed, posterior_corner, profile_plot
 
-        args.figures.mkdir(parents=True, exist_ok=True)
         c = cal.country.lower()
         drawn = [(f"fit_{c}", fitted_vs_observed), (f"profile_{c}", profile_plot)]
         if cal.posterior is not None:
             drawn.append((f"posterior_{c}", posterior_corner))
-        for name, draw in drawn:
-            fig = draw(cal)
-            for ext in ("pdf", "png"):
-                fig.savefig(args.figures / f"{name}.{ext}", dpi=200)
-            plt.close(fig)
+        with FileSet(args.figures) as files:  # all figures or none reach DIR
+            for name, draw in drawn:
+                fig = draw(cal)
+                try:
+                    for ext in ("pdf", "png"):
+                        files.write(f"{name}.{ext}", lambda p: fig.savefig(p, format=ext, dpi=200))
+                finally:
+                    plt.close(fig)
         say(f"figures: {', '.join(n for n, _ in drawn)} in {args.figures}")
     return 0

@@ -45,6 +45,56 @@ def _truncnorm(rng, mean: float, sd: float, lo: float | None, hi: float | None, 
     return truncnorm.rvs(a, b, loc=mean, scale=sd, size=n, random_state=rng)
 
 
+def _number(path: str, name: str, field: str, value) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value):
+        raise CalibrationError(f"{path}: [uncertainty.{name}] {field} must be a finite number, got {value!r}")
+    return float(value)
+
+
+def _spread(path: str, name: str, u, bounds: tuple[float | None, float | None]) -> tuple[float, float, str]:
+    """Centre and standard deviation of the draws of ``name`` from its ``[uncertainty]`` entry (validated).
+
+    An SE that is not finite and positive, or wider than the declared bounds (the
+    truncated normal would then be flat over the bounds, the estimate saying nothing),
+    is refused: such a parameter belongs under ``[kept_default]``. Without two finite
+    bounds the SE may be at most 1e6 times the estimate's magnitude (at least 1).
+    """
+    where = f"{path}: [uncertainty.{name}]"
+    if not isinstance(u, dict):
+        raise CalibrationError(f"{where} must be a table with value and se (or credible_90), got {u!r}")
+    if "value" not in u:
+        raise CalibrationError(f"{where} has no value")
+    value = _number(path, name, "value", u["value"])
+    if "credible_90" in u:  # MCMC: a normal matching the 90% interval
+        q = u["credible_90"]
+        if not isinstance(q, list) or len(q) != 2:
+            raise CalibrationError(f"{where} credible_90 must be [q05, q95], got {q!r}")
+        q05, q95 = (_number(path, name, "credible_90", x) for x in q)
+        if not q05 < q95:
+            raise CalibrationError(f"{where} credible_90 must have q05 < q95, got {q!r}")
+        mean = _number(path, name, "posterior_median", u.get("posterior_median", value))
+        sd, field = (q95 - q05) / (2 * 1.6448536269514722), "credible_90"
+        how = "MCMC 90% credible interval (normal approximation)"
+    else:
+        if "se" not in u:
+            raise CalibrationError(f"{where} has no se (standard error) and no credible_90; add one, or list "
+                                   f"{name} under [kept_default]")
+        mean, sd, field = value, _number(path, name, "se", u["se"]), "se"
+        how = f"normal(estimate, SE) truncated to bounds; {u.get('method', '')}"
+    lo, hi = bounds
+    if not sd > 0:
+        raise CalibrationError(f"{where} {field} gives no usable standard error ({sd:g}): it must be positive")
+    if lo is not None and hi is not None and np.isfinite(lo) and np.isfinite(hi):
+        if sd > hi - lo:
+            raise CalibrationError(f"{where} {field} gives a standard error {sd:g} wider than the declared bounds "
+                                   f"[{lo:g}, {hi:g}]: the draws would be uniform over the bounds; list {name} "
+                                   "under [kept_default] instead")
+    elif sd > 1e6 * max(1.0, abs(mean)):
+        raise CalibrationError(f"{where} {field} gives a standard error {sd:g}, over a million times the estimate "
+                               f"{mean:g}: not usable")
+    return mean, sd, how
+
+
 def posterior_draws(path: str | os.PathLike, n: int, *, seed: int = 0, system=None,
                     structural: Mapping[str, tuple[float, float]] | bool = True, kept_defaults: bool = True):
     """Draws of the calibrated parameters (and stated priors) for :func:`model.ensemble`.
@@ -70,6 +120,13 @@ def posterior_draws(path: str | os.PathLike, n: int, *, seed: int = 0, system=No
     -------
     pandas.DataFrame
         One row per draw; ``df.attrs["sources"]`` says how each column was drawn.
+
+    Raises
+    ------
+    CalibrationError
+        Missing or invalid file; an ``[uncertainty]`` entry without ``value`` or
+        ``se``/``credible_90``, with non-numeric fields, or with an SE that is not
+        usable (not positive, or wider than the declared bounds); unknown names.
     """
     import pandas as pd
 
@@ -86,20 +143,20 @@ def posterior_draws(path: str | os.PathLike, n: int, *, seed: int = 0, system=No
     rng = np.random.default_rng(seed)
     cols: dict[str, np.ndarray] = {}
     sources: dict[str, str] = {}
+    if not isinstance(doc["uncertainty"], dict):
+        raise CalibrationError(f"{path}: [uncertainty] must be a table of parameter tables")
+    unknown = sorted(k for k in doc["uncertainty"] if k not in system.parameters)
+    if unknown:
+        raise CalibrationError(f"{path}: [uncertainty] names unknown parameter(s) {', '.join(unknown)} of model "
+                               f"{system.name!r}")
+    kept = doc.get("kept_default", {})
+    if not isinstance(kept, dict) or any(k not in system.parameters for k in kept):
+        raise CalibrationError(f"{path}: [kept_default] must be a table of the model's parameter names")
     for name in sorted(doc["uncertainty"]):
         if name == "g_Z":
             continue  # follows n + alpha0 below
-        u = doc["uncertainty"][name]
         lo, hi = system[name].bounds
-        if "credible_90" in u:  # MCMC: a normal matching the 90% interval
-            q05, q95 = u["credible_90"]
-            mean, sd = u.get("posterior_median", u["value"]), (q95 - q05) / (2 * 1.6448536269514722)
-            how = "MCMC 90% credible interval (normal approximation)"
-        else:
-            mean, sd = u["value"], u["se"]
-            how = f"normal(estimate, SE) truncated to bounds; {u.get('method', '')}"
-        if not (np.isfinite(sd) and sd > 0):
-            raise CalibrationError(f"{path}: {name} has no usable standard error ({sd})")
+        mean, sd, how = _spread(path, name, doc["uncertainty"][name], (lo, hi))
         cols[name] = _truncnorm(rng, mean, sd, lo, hi, n)
         sources[name] = how
     if "g_Z" in doc["uncertainty"] and {"n", "alpha0"} <= set(cols):

@@ -1,8 +1,12 @@
 """Command-line interface ``dgm``.
 
-Errors in user input end with a one-line message on standard error and a
-non-zero exit status (2 for bad input, 1 for a failed integration), never a
-traceback. Set ``DGM_DEBUG=1`` to see tracebacks.
+Errors in user input end with a one-line message on standard error naming the
+option or file (and the valid choices), exit status 2; a failed integration is
+one line and status 1. Inputs are checked before any work starts, and no
+command overwrites an existing file without ``--force`` or leaves a temporary
+file behind (:mod:`model._files`). Anything else is a bug: its traceback is
+shown with a request to report it, exit status 3. Set ``DGM_DEBUG=1`` to see
+tracebacks of input errors too.
 """
 
 from __future__ import annotations
@@ -23,21 +27,44 @@ _SPANS = {"dice2016": (2015.0, 2100.0), "dice2016_discrete": (2015.0, 2100.0), "
 _POLICY_PATHS = ("bau", "market_fixing", "market_shaping")
 
 
+#: output files of ``dgm compare`` (the set replaced as a unit)
+COMPARE_SET = ("comparison.nc", "outcomes.csv") + tuple(f"{n}.{e}" for n in ("scenario_panel", "lever_paths",
+                                                                              "outcome_table") for e in ("pdf", "png"))
+#: formats of ``dgm run --plot``
+_PLOT_FORMATS = (".png", ".pdf", ".svg")
+
+
+class _UsageError(Exception):
+    """A command-line syntax error (argparse), reported as one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors: ``dgm run: error: ... (see dgm run --help)``."""
+
+    def error(self, message: str):  # noqa: D102 (argparse API)
+        raise _UsageError(f"{self.prog}: error: {' '.join(message.split())} (see {self.prog} --help)")
+
+
 def _assignment(text: str) -> tuple[str, float]:
+    import math
+
     name, sep, value = text.partition("=")
     if not sep or not name.strip():
         raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
     try:
-        return name.strip(), float(value)
+        number = float(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"value of {name.strip()!r} is not a number: {value!r}") from None
+    if not math.isfinite(number):
+        raise argparse.ArgumentTypeError(f"value of {name.strip()!r} must be finite, got {value!r}")
+    return name.strip(), number
 
 
 def _parser() -> argparse.ArgumentParser:
     from .library import MODELS
     from .simulate import METHODS
 
-    p = argparse.ArgumentParser(prog="dgm", description="directed-growth: run, inspect and export models.")
+    p = _Parser(prog="dgm", description="directed-growth: run, inspect and export models.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = sub.add_parser("run", help="simulate a model and write a netCDF file",
@@ -58,13 +85,14 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", required=True, type=Path, metavar="FILE.nc", help="output netCDF file")
     run.add_argument("--plot", type=Path, default=None, metavar="FIG.png",
                      help="also draw the stocks over time (png, pdf or svg)")
-    run.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    run.add_argument("--force", action="store_true", help="overwrite existing output files (--out, --plot)")
 
     eq = sub.add_parser("equations", help="print a model's equations and nomenclature",
                         description="Print the equations and the parameter table as LaTeX or Markdown.")
     eq.add_argument("model", choices=sorted(MODELS), metavar="MODEL", help=f"model name: {', '.join(sorted(MODELS))}")
     eq.add_argument("--format", choices=("latex", "markdown"), default="latex", help="output format")
     eq.add_argument("--out", type=Path, default=None, metavar="FILE", help="write to FILE instead of stdout")
+    eq.add_argument("--force", action="store_true", help="overwrite an existing --out file")
 
     sub.add_parser("models", help="list the reference models")
 
@@ -72,7 +100,9 @@ def _parser() -> argparse.ArgumentParser:
                           description="Simulate the directed-growth model under business as usual, market "
                                       "fixing and market shaping (model.policies) from 2025, and write "
                                       "comparison.nc, outcomes.csv and the figures scenario_panel, lever_paths "
-                                      "and outcome_table (PDF and PNG) to DIR. Files in DIR are replaced.")
+                                      "and outcome_table (PDF and PNG) to DIR. The set in DIR is replaced as "
+                                      "a unit (written to a temporary folder, then swapped in); a DIR holding "
+                                      "other files is refused.")
     cmp_.add_argument("--params", type=Path, default=None, metavar="FILE",
                       help="TOML file with a [parameters] table (name = value) overriding the defaults "
                            "(default: the committed US calibration, calibration/params/usa.toml)")
@@ -94,62 +124,123 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _run(args) -> int:
-    import numpy as np
+def _time_points(system, args, t0: float, t1: float) -> tuple[int, float | None]:
+    """Number of output times and ``dt`` (forward Euler) of ``dgm run`` (checked: --step within the span)."""
+    import math
 
+    span = t1 - t0
+    if system.is_discrete:
+        if args.step is not None and not math.isclose(args.step, system.dt):
+            raise ModelError(f"--step: model {system.name!r} is a discrete map with a fixed step of {system.dt:g} "
+                             f"years; omit --step (got {args.step:g})")
+        if span < system.dt * (1 - 1e-9):
+            raise ModelError(f"--t-end: the span {t0:g} to {t1:g} is shorter than one step ({system.dt:g} years) "
+                             f"of the discrete map {system.name!r}")
+        return int(math.floor(span / system.dt + 1e-9)) + 1, None
+    if args.step is not None and args.step > span * (1 + 1e-12):
+        raise ModelError(f"--step {args.step:g} is longer than the span {t0:g} to {t1:g}; give a step of at most "
+                         f"{span:g} years")
+    if args.method == "discrete":
+        if args.step is None:
+            raise ModelError("--method discrete (forward Euler) needs --step YEARS, its step size")
+        return int(math.floor(span / args.step + 1e-9)) + 1, args.step
+    if args.step is None:
+        n = int(math.floor(span + 1e-9))
+        return (n + 1 if n >= 2 else 101), None
+    return int(math.floor(span / args.step + 1e-9)) + 1, None
+
+
+def _run(args) -> int:
+    from ._files import check_output, write_atomic
+    from .cli_checks import check_rtol, check_size, finite, no_duplicates, positive
     from .library import get
     from .simulate import simulate
 
-    if args.out.suffix not in (".nc", ".nc4", ".netcdf"):
-        raise ModelError(f"--out must be a netCDF file name ending in .nc, got {str(args.out)!r}")
-    if args.out.exists() and not args.force:
-        raise ModelError(f"{args.out} exists; pass --force to overwrite it")
+    check_output(args.out, "--out", force=args.force, suffixes=(".nc", ".nc4", ".netcdf"))
+    if args.plot is not None:
+        check_output(args.plot, "--plot", force=args.force, suffixes=_PLOT_FORMATS)
+        if args.plot.absolute() == args.out.absolute():
+            raise ModelError(f"--plot and --out name the same file {args.out}")
+    params = no_duplicates("--param", args.param)
+    initial = no_duplicates("--init", args.init)
+    finite("--t-start", args.t_start)
+    finite("--t-end", args.t_end)
+    positive("--step", args.step)
+    check_rtol(args.rtol)
     system = get(args.model)
+    for option, given, kind in (("--param", params, "parameter"), ("--init", initial, "stock")):
+        valid = system.parameters if kind == "parameter" else system.stocks
+        unknown = sorted(set(given) - set(valid))
+        if unknown:
+            raise ModelError(f"{option}: unknown {kind}(s) {', '.join(map(repr, unknown))} for model "
+                             f"{system.name!r}; valid: {', '.join(sorted(valid))}")
     t0, t1 = _SPANS.get(args.model, (0.0, 100.0))
     t0 = t0 if args.t_start is None else args.t_start
     t1 = t1 if args.t_end is None else args.t_end
+    if not t1 > t0:
+        raise ModelError(f"--t-end {t1:g} must be after the start {t0:g}")
+    n_times, dt = _time_points(system, args, t0, t1)
+    n_series = sum(v.kind != "parameter" for v in system.variables.values())
+    check_size(f"{args.model} from {t0:g} to {t1:g}" + (f" every {args.step:g} years" if args.step else "") +
+               f": {n_times:,} times x {n_series} series", float(n_times) * n_series,
+               "use a larger --step or a shorter span")
     t_eval = None
-    if args.step is not None and not system.is_discrete:
-        if args.step <= 0:
-            raise ModelError(f"--step must be positive, got {args.step}")
+    if args.step is not None and dt is None and not system.is_discrete:
+        import numpy as np
+
         t_eval = np.arange(t0, t1 + 1e-9 * max(1.0, abs(t1)), args.step)
+    if system.is_discrete and args.method not in ("auto", "discrete"):
+        raise ModelError(f"--method: model {system.name!r} is a discrete map; use --method discrete (or auto)")
     started = time.perf_counter()
     from . import policies
 
     exogenous = policies.default_exogenous() if args.model == "directed_growth" else None
-    ds = simulate(system, dict(args.param), t_span=(t0, t1), t_eval=t_eval, initial=dict(args.init),
-                  method=args.method, rtol=args.rtol, exogenous=exogenous)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = args.out.with_name(f".{args.out.name}.tmp")
-    ds.to_netcdf(tmp)
-    os.replace(tmp, args.out)
+    ds = simulate(system, params, t_span=(t0, t1), t_eval=t_eval, initial=initial,
+                  method=args.method, rtol=args.rtol, exogenous=exogenous, dt=dt)
+    write_atomic(args.out, lambda tmp: ds.to_netcdf(tmp))
     if args.plot is not None:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
         from .plots import plot_stocks
-        plot_stocks(ds, path=args.plot)
-    print(f"dgm: {args.model}: {ds.sizes['time']} times from {t0:g} to {t1:g}, solver {ds.attrs['solver']}, "
-          f"{time.perf_counter() - started:.2f} s -> {args.out}", file=sys.stderr)
+
+        fig = plot_stocks(ds)
+        try:
+            write_atomic(args.plot, lambda tmp: fig.savefig(tmp, format=args.plot.suffix[1:].lower(), dpi=150))
+        finally:
+            plt.close(fig)
+    times = ds.time.values
+    print(f"dgm: {args.model}: {ds.sizes['time']} times from {times[0]:g} to {times[-1]:g}, "
+          f"solver {ds.attrs['solver']}, {time.perf_counter() - started:.2f} s -> {args.out}", file=sys.stderr)
     return 0
 
 
 def _equations(args) -> int:
+    from ._files import check_output, write_atomic
     from .library import get
 
+    if args.out is not None:
+        check_output(args.out, "--out", force=args.force)
     system = get(args.model)
     text = system.to_latex() if args.format == "latex" else system.to_markdown()
+    text = text if text.endswith("\n") else text + "\n"
     if args.out is None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        sys.stdout.write(text)
     else:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text)
+        write_atomic(args.out, lambda tmp: tmp.write_text(text))
     return 0
 
 
 def _read_params(path: Path, system) -> dict[str, float]:
-    """Parameter overrides from the ``[parameters]`` table of a TOML file (one-line errors)."""
+    """Parameter overrides from the ``[parameters]`` table of a TOML file (one-line errors naming --params)."""
+    import math
     import tomllib
 
-    if not path.is_file():
-        raise ModelError(f"--params: no such file: {path}")
+    from ._files import check_input
+
+    check_input(path, "--params", "TOML parameter file")
     try:
         with path.open("rb") as fh:
             doc = tomllib.load(fh)
@@ -164,10 +255,30 @@ def _read_params(path: Path, system) -> dict[str, float]:
     if unknown:
         raise ModelError(f"--params {path}: unknown parameter(s) {', '.join(map(repr, unknown))} for model "
                          f"{system.name!r}")
-    bad = sorted(k for k, v in table.items() if isinstance(v, bool) or not isinstance(v, (int, float)))
+    bad = sorted(k for k, v in table.items()
+                 if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v))
     if bad:
-        raise ModelError(f"--params {path}: value(s) of {', '.join(map(repr, bad))} must be numbers")
+        raise ModelError(f"--params {path}: value(s) of {', '.join(map(repr, bad))} must be finite numbers")
+    for k, v in table.items():
+        lo, hi = system[k].bounds
+        if (lo is not None and v < lo) or (hi is not None and v > hi):
+            raise ModelError(f"--params {path}: {k!r} = {v:g} is outside its declared bounds [{lo}, {hi}]")
     return {k: float(v) for k, v in table.items()}
+
+
+def _calibrated_model(path: Path | None):
+    """``directed_growth()`` rebuilt with the file's values as defaults (so the derived start
+    quantities follow them), or the literature defaults when ``path`` is None."""
+    from .library.directed_growth import directed_growth
+
+    system = directed_growth()
+    if path is None:
+        return system
+    params = _read_params(path, system)
+    try:
+        return directed_growth(overrides=params)
+    except ModelError as exc:
+        raise ModelError(f"--params {path}: {exc}") from None
 
 
 class _Steps:
@@ -207,75 +318,98 @@ class _Steps:
 
 
 def _write_atomic(path: Path, write) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    """Write ``path`` atomically (see :func:`model._files.write_atomic`)."""
+    from ._files import write_atomic
+
+    write_atomic(path, write)
+
+
+def _check_compare_dir(out: Path) -> None:
+    """``--out`` of ``dgm compare``: a new directory, or one holding only a previous set (replaced whole)."""
+    import re
+
+    from ._files import check_output
+
+    check_output(out, "--out", force=True, directory=True)
+    parent = out.absolute().parent
+    if parent.is_dir() and not os.access(parent, os.W_OK | os.X_OK):
+        raise ModelError(f"--out {out}: permission denied (the set is written beside it, in {parent})")
+    if out.is_dir():
+        ours = re.compile(r"^\.(?:" + "|".join(map(re.escape, COMPARE_SET)) + r")\.\d+(?:\.[0-9a-f]{8})?\.tmp$")
+        other = sorted(p.name for p in out.iterdir() if p.name not in COMPARE_SET and not ours.match(p.name))
+        if other:
+            shown = ", ".join(other[:5]) + (", ..." if len(other) > 5 else "")
+            raise ModelError(f"--out {out} holds files dgm compare did not write ({shown}); the set is replaced "
+                             f"as a whole, so choose a new or empty directory, or move them")
 
 
 def _compare(args) -> int:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     from . import policies as pol
-    from .analysis import compare
-    from .library.directed_growth import T0, directed_growth
-    from .plots import lever_paths, outcome_table, scenario_panel
-    from .simulate import simulate
+    from .cli_checks import check_size, finite
+    from .library.directed_growth import T0
 
+    finite("--t-end", args.t_end)
     if not args.t_end > T0:
         raise ModelError(f"--t-end must be after {T0:g}, got {args.t_end:g}")
     if args.policies is None:
-        paths = pol.all_paths()
+        names = list(_POLICY_PATHS)
     else:
         names = [n.strip() for n in args.policies.split(",") if n.strip()]
         unknown = [n for n in names if n not in _POLICY_PATHS]
         if unknown or not names:
             raise ModelError(f"--policies: unknown policy {', '.join(map(repr, unknown)) or '(none given)'}; "
                              f"choose from {', '.join(_POLICY_PATHS)}")
-        paths = [getattr(pol, n)() for n in dict.fromkeys(names)]
     out: Path = args.out
-    if out.exists() and not out.is_dir():
-        raise ModelError(f"--out {out} exists and is not a directory")
-    step = _Steps(5)
-    started = time.perf_counter()
+    _check_compare_dir(out)
     if args.params is not None and args.defaults:
         raise ModelError("--params and --defaults exclude each other")
     if args.params is None and not args.defaults:
         from calibration.params import PARAM_DIR
 
         args.params = PARAM_DIR / "usa.toml"
-    with step("building model" + (f" (parameters: {args.params})" if args.params else " (literature defaults)")):
-        system = directed_growth()
-        if args.params is not None:
-            # rebuilt with the file's values as defaults, so the derived start quantities follow them
-            params = _read_params(args.params, system)
-            try:
-                system = directed_growth(overrides=params)
-            except ModelError as exc:
-                raise ModelError(f"--params {args.params}: {exc}") from None
-    label = ", ".join(p.name for p in paths)
-    from .compile import compile as compile_system
+    system = _calibrated_model(args.params)
+    n_series = sum(v.kind != "parameter" for v in system.variables.values())
+    years = int(args.t_end - T0) + 1
+    check_size(f"--t-end {args.t_end:g}: {years:,} years x {n_series} series x {len(names)} policies",
+               float(years) * n_series * len(names), "choose an earlier --t-end")
+    paths = [getattr(pol, n)() for n in dict.fromkeys(names)] if args.policies else pol.all_paths()
+    return _compare_run(args, system, paths)
 
-    first = "" if compile_system(system).is_warm else " (first run: numba compiles the model, 1-2 minutes)"
+
+def _compare_run(args, system, paths) -> int:
+    """The work of ``dgm compare`` once its input is checked: simulate, then write the set as a unit."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from . import policies as pol
+    from ._files import DirSwap, recover_dir
+    from .analysis import compare
+    from .compile import compile as compile_system
+    from .library.directed_growth import T0
+    from .plots import lever_paths, outcome_table, scenario_panel
+    from .simulate import simulate
+
+    out: Path = args.out
+    step = _Steps(4)
+    started = time.perf_counter()
+    label = ", ".join(p.name for p in paths)
+    with step("building model" + (f" (parameters: {args.params})" if args.params else " (literature defaults)")):
+        first = "" if compile_system(system).is_warm else " (first run: numba compiles the model, 1-2 minutes)"
     with step(f"simulating {label} from {T0:g} to {args.t_end:g}{first}"):
         ds = simulate(system, None, paths, t_span=(T0, args.t_end), exogenous=pol.default_exogenous())
-    out.mkdir(parents=True, exist_ok=True)
-    with step(f"writing {out / 'comparison.nc'}"):
-        _write_atomic(out / "comparison.nc", lambda tmp: ds.to_netcdf(tmp))
     with step("computing outcomes" + ("" if args.no_impulse else " and public-investment multipliers")):
         df = compare(ds, system=system, impulse=not args.no_impulse)
         df.attrs["title"] = f"Policy comparison, {T0:g}–{args.t_end:g}: outcomes"
-        _write_atomic(out / "outcomes.csv", lambda tmp: df.to_csv(tmp))
-    with step("drawing figures"):
-        for name, draw, data in (("scenario_panel", scenario_panel, ds), ("lever_paths", lever_paths, ds),
-                                 ("outcome_table", outcome_table, df)):
-            plt.close(draw(data, path=out / name))
+    with step(f"writing comparison.nc, outcomes.csv and figures to {out}/ (swapped in as a unit)"):
+        recover_dir(out)
+        with DirSwap(out) as d:
+            d.write("comparison.nc", ds.to_netcdf)
+            d.write("outcomes.csv", df.to_csv)
+            for name, draw, data in (("scenario_panel", scenario_panel, ds), ("lever_paths", lever_paths, ds),
+                                     ("outcome_table", outcome_table, df)):
+                d.write(name, lambda path, draw=draw, data=data: plt.close(draw(data, path=path)))
     print(f"dgm: compare: {len(paths)} polic{'y' if len(paths) == 1 else 'ies'}, {ds.sizes['time']} years, "
           f"{time.perf_counter() - started:.1f} s -> {out}/", file=sys.stderr)
     return 0
@@ -290,9 +424,33 @@ def _models(args) -> int:
     return 0
 
 
+def _one_line(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.filename and exc.strerror:
+        return f"{exc.filename}: {exc.strerror}"
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``dgm``; returns the exit status."""
-    args = _parser().parse_args(argv)
+    """Entry point of ``dgm``; returns the exit status.
+
+    Returns
+    -------
+    int
+        0 success; 2 bad input (one line on standard error naming the option or
+        file); 1 a failed integration or out of memory (one line); 130 interrupted;
+        3 an unexpected internal error (a bug: its traceback is printed with a
+        request to report it).
+    """
+    from calibration.data.errors import DataError
+
+    try:
+        args = _parser().parse_args(argv)
+    except _UsageError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except SystemExit as exc:  # --help
+        return exc.code if isinstance(exc.code, int) else 0
+    debug = bool(os.environ.get("DGM_DEBUG"))
     try:
         if args.command == "calibrate":
             from calibration.cli import run as calibrate
@@ -303,20 +461,32 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return getattr(unc, f"{args.command}_cmd")(args)
         return {"run": _run, "equations": _equations, "models": _models, "compare": _compare}[args.command](args)
-    except (ModelError, CalibrationError, OSError) as exc:
-        if os.environ.get("DGM_DEBUG"):
+    except (ModelError, CalibrationError, DataError, OSError) as exc:
+        if debug:
             raise
-        print(f"dgm: error: {exc}", file=sys.stderr)
+        print(f"dgm: error: {_one_line(exc)}", file=sys.stderr)
         return 2
     except SolverError as exc:
-        if os.environ.get("DGM_DEBUG"):
+        if debug:
             raise
-        print(f"dgm: solver failed: {str(exc).replace('; the partial path is in err.partial', '')}",
+        print(f"dgm: solver failed: {_one_line(exc).replace('; the partial path is in err.partial', '')}",
               file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("dgm: interrupted", file=sys.stderr)
         return 130
+    except MemoryError:
+        if debug:
+            raise
+        print("dgm: error: out of memory; ask for fewer draws, a larger --step or a shorter span", file=sys.stderr)
+        return 1
+    except Exception:
+        import traceback
+
+        traceback.print_exc()
+        print("dgm: internal error: this is a bug in dgm, not a problem with your input; please report it on the "
+              "project's issue tracker with the command and the traceback above", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -98,7 +98,10 @@ def test_dgm_calibrate_writes_a_parameter_file(tmp_path, capsys):
     command = tomllib.loads(out.read_text())["meta"]["command"]
     assert command.startswith("dgm calibrate --country USA --mcmc --steps 60 --starts 1") and str(out) in command
     assert main(["calibrate", "--out", str(tmp_path / "x.txt")]) == 2
-    assert "must end in .toml" in capsys.readouterr().err
+    assert "unsupported format '.txt'; valid: .toml" in capsys.readouterr().err
+    # the file just written is not overwritten without --force
+    assert main(["calibrate", "--out", str(out)]) == 2
+    assert f"--out {out} exists; pass --force" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("country", ["USA", "GBR"])

@@ -72,7 +72,7 @@ def test_dgm_sensitivity_and_figures_render_the_paper_set(tmp_path):
 @pytest.mark.parametrize("argv, message", [
     (["ensemble", "--draws", "0", "--out", "x.nc"], "--draws must be positive"),
     (["ensemble", "--defaults", "--params", "x.toml", "--out", "x.nc"], "exclude each other"),
-    (["ensemble", "--out", "x.csv"], "must end in .nc"),
+    (["ensemble", "--out", "x.csv"], "--out x.csv: unsupported format"),
     (["sensitivity", "--contrast", "a", "--out", "x.nc"], "two policy names"),
     (["figures", "--ensemble", "missing.nc", "--out", "figs"], "no such file"),
 ])

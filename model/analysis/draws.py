@@ -147,14 +147,44 @@ def from_table(table: Any, system=None):
     table : str, Path or pandas.DataFrame
     system : System, optional
         When given, the names and values are checked (see :func:`check_draws`).
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Raises
+    ------
+    ModelError
+        The file is missing, a directory, empty, not text (binary), not a CSV
+        with a header row and equally long rows; or (with ``system``) see :func:`check_draws`.
     """
     import pandas as pd
 
     if isinstance(table, (str, Path)):
         path = Path(table)
+        if path.is_dir():
+            raise ModelError(f"draw table {path} is a directory; expected a CSV file (one column per parameter)")
         if not path.is_file():
             raise ModelError(f"draw table {path} does not exist")
-        table = pd.read_csv(path)
+        expected = "expected a CSV file with a header row of parameter names and one row per draw"
+        try:
+            with path.open("rb") as fh:
+                head = fh.read(8192)
+            if b"\0" in head:
+                raise ModelError(f"draw table {path} is a binary file, not CSV; {expected}")
+            table = pd.read_csv(path, encoding="utf-8", on_bad_lines="error")
+        except pd.errors.EmptyDataError:
+            raise ModelError(f"draw table {path} is empty; {expected}") from None
+        except pd.errors.ParserError as exc:
+            raise ModelError(f"draw table {path} is not a regular CSV ({' '.join(str(exc).split())}); "
+                             f"{expected}") from None
+        except UnicodeDecodeError:
+            raise ModelError(f"draw table {path} is not UTF-8 text; {expected}") from None
+        except OSError as exc:
+            raise ModelError(f"draw table {path}: cannot read ({exc.strerror or exc})") from None
         if "draw" in table.columns:
             table = table.drop(columns="draw")
+        unnamed = [str(c) for c in table.columns if str(c).startswith("Unnamed:")]
+        if unnamed:
+            raise ModelError(f"draw table {path} has column(s) without a name in its header; {expected}")
     return check_draws(system, table) if system is not None else table

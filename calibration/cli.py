@@ -19,8 +19,8 @@ def add_parser(sub) -> None:
                                      "provenance and fit statistics.")
     cal.add_argument("--country", choices=("USA", "GBR"), default="USA", help="country (default USA)")
     cal.add_argument("--data-dir", type=Path, default=None, metavar="DIR",
-                     help="data directory (default: $DGM_DATA_DIR; without either, the statsmodels fallback "
-                          "panel, USA only)")
+                     help="data directory (default: $DGM_DATA_DIR, else ../shared/data beside the checkout; "
+                          "without any, the statsmodels fallback panel, USA only)")
     cal.add_argument("--targets", type=Path, default=None, metavar="FILE",
                      help="target-set TOML (default: calibration/targets/<country>.toml)")
     cal.add_argument("--mcmc", action="store_true", help="also sample the posterior (emcee)")

@@ -133,7 +133,8 @@ def calibrate(country: str = "USA", data_dir=None, *, targets: str | None = None
     ----------
     country : {"USA", "GBR"}
     data_dir : path, optional
-        Data directory (default ``DGM_DATA_DIR``, else ``../shared/data`` beside the checkout; if neither exists, the fallback panel).
+        Data directory (default ``DGM_DATA_DIR``, else ``../shared/data`` beside the checkout;
+        if neither exists, the fallback panel).
     targets : str, optional
         A target-set TOML (default: the shipped one for ``country``).
     mcmc : bool

@@ -126,10 +126,11 @@ def test_an_interrupted_run_resumes_with_every_member_once(dg, tmp_path):
     out = ensemble(dg, draws, pols, exogenous=EXO, chunk_size=100, store=store, progress=False)
     assert out.sizes["draw"] == 3000
     np.testing.assert_array_equal(out.draw.values, np.arange(3000))
-    log = [int(x) for x in (store / "computed.log").read_text().split()]
-    assert sorted(log) == list(range(30))  # every chunk computed exactly once
+    log = sorted(tuple(map(int, line.split()[:2])) for line in (store / "computed.log").read_text().splitlines())
+    assert log == [(100 * i, 100 * i + 100) for i in range(30)]  # every chunk computed exactly once
     assert {p.name: p.stat().st_mtime_ns for p in chunks.glob("chunk_*.nc") if p.name in stamps} == stamps
-    assert not list(chunks.glob(".*tmp"))  # a chunk being written when killed never counts as finished
+    assert not list(chunks.glob(".*tmp"))  # a chunk being written when killed never counts; its .tmp is removed
+    assert not list((store / "claims").iterdir())  # the killed run's claim was recovered
     ref = ensemble(dg, draws.iloc[2900:], pols, exogenous=EXO, progress=False)
     np.testing.assert_array_equal(out.T_end.isel(draw=slice(2900, None)).values, ref.T_end.values)
 

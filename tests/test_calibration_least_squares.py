@@ -147,3 +147,25 @@ def test_identified_standard_errors_equal_the_closed_form():
     cov = float(r @ r) / (years.size - 2) * np.linalg.inv(J.T @ J)
     np.testing.assert_allclose([fit.se["s"], fit.se["delta"]], np.sqrt(np.diag(cov)), rtol=1e-5)
     np.testing.assert_allclose(fit.cov, cov, rtol=1e-5)
+
+
+def test_identification_of_a_constructed_jacobian():
+    """J = [a, b, 1000 a, 0]: only theta0 + 1000 theta2 and theta1 move the residuals; theta3 moves nothing.
+    theta1 is identified with the variance of the regression on [a, b]; the others are not."""
+    from calibration.least_squares import identification
+
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=(2, 30))
+    r = rng.normal(size=30)
+    ident = identification(np.column_stack([a, b, 1000 * a, np.zeros(30)]), r, ["t0", "t1", "t2", "t3"])
+    assert ident.rank == 2 and ident.not_identified == ("t0", "t2", "t3")
+    B = np.column_stack([a, b])
+    var = float(r @ r) / (30 - 2) * np.linalg.inv(B.T @ B)[1, 1]
+    assert ident.se[1] == pytest.approx(np.sqrt(var), rel=1e-10)
+    assert np.isinf(ident.se[[0, 2, 3]]).all() and np.isnan(ident.cov[0, 1])
+    # the flat directions: theta3 alone, and theta0 - theta2 / 1000 (in parameter units)
+    null = ident.null_space
+    assert null.shape == (4, 2) and np.allclose(null[1], 0, atol=1e-12)
+    P = null @ np.linalg.pinv(null)  # projector onto the null space
+    for v in (np.array([0, 0, 0, 1.0]), np.array([1000.0, 0, -1, 0]) / np.hypot(1000, 1)):
+        np.testing.assert_allclose(P @ v, v, atol=1e-9)

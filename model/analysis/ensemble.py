@@ -182,7 +182,6 @@ def _signature(spec: _Spec, draws) -> str:
     return h.hexdigest()[:24]
 
 
-
 # ------------------------------------------------------------------ entry point
 
 def ensemble(system, draws, policies: Policy | Sequence[Policy] | None = None, *,

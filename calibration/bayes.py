@@ -88,7 +88,10 @@ def sample_posterior(residuals: Callable[[np.ndarray], np.ndarray], start: Fit, 
         Scaled residuals ``(model - data)/sigma`` (e.g. :meth:`Problem.residuals`);
         integration failures count as zero likelihood.
     start : Fit
-        The least-squares fit: walkers start in a small ball drawn from its covariance.
+        The least-squares fit: walkers start in a small ball drawn from its covariance;
+        along directions the data do not identify (infinite standard errors, see
+        :func:`calibration.least_squares.identification`) the ball's size comes from
+        the prior bounds instead (1% of their width).
     prior : Prior
     walkers : int, optional
         Default ``max(4 k, 16)``.
@@ -109,10 +112,7 @@ def sample_posterior(residuals: Callable[[np.ndarray], np.ndarray], start: Fit, 
     if not 0 <= burn < steps:
         raise CalibrationError(f"burn ({burn}) must be between 0 and steps ({steps})")
     rng = np.random.default_rng(seed)
-    centre = np.array([start.values[n] for n in start.names])
-    cov = np.asarray(start.cov) + np.diag(np.full(k, 1e-16))
-    p0 = rng.multivariate_normal(centre, 1e-2 * cov, size=walkers)
-    p0 = np.clip(p0, prior.lower + 1e-12 * (1 + np.abs(prior.lower)), prior.upper - 1e-12 * (1 + np.abs(prior.upper)))
+    p0 = _start_ball(rng, start, prior, walkers)
 
     def log_prob(theta):
         lp = prior.logpdf(theta)
@@ -138,6 +138,41 @@ def sample_posterior(residuals: Callable[[np.ndarray], np.ndarray], start: Fit, 
                      float(np.mean(sampler.acceptance_fraction)), tau)
 
 
+def _start_ball(rng: np.random.Generator, start: Fit, prior: Prior, walkers: int) -> np.ndarray:
+    """Walkers' start points around the fit: from its covariance on the identified parameters, and
+    along the unidentified directions a spread of 1% of the bounds' width (an infinite bound: of the
+    value's magnitude, at least 1), never from a singular covariance."""
+    k = len(start.names)
+    centre = np.array([start.values[n] for n in start.names], float)
+    cov = np.asarray(start.cov, float)
+    free = ~np.isfinite(np.diag(cov))
+    if not free.any():
+        p0 = rng.multivariate_normal(centre, 1e-2 * (cov + np.diag(np.full(k, 1e-16))), size=walkers)
+    else:
+        ok = ~free
+        p0 = np.tile(centre, (walkers, 1))
+        if ok.any():
+            c = cov[np.ix_(ok, ok)] + np.diag(np.full(int(ok.sum()), 1e-16))
+            p0[:, ok] = rng.multivariate_normal(centre[ok], 1e-2 * c, size=walkers)
+        finite = np.isfinite(prior.lower) & np.isfinite(prior.upper)
+        width = np.where(finite, prior.upper - prior.lower, np.maximum(np.abs(centre), 1.0))
+        dirs = start.null_space if start.null_space is not None and np.size(start.null_space) else None
+        if dirs is None:  # no directions recorded: each unidentified parameter on its own
+            dirs = np.eye(k)[:, free]
+        for d in np.asarray(dirs, float).T:
+            moved = np.abs(d) > 1e-6
+            if moved.any():
+                step = 1e-2 * float(np.min(width[moved] / np.abs(d[moved])))
+                p0 += np.outer(rng.normal(size=walkers), step * d)
+        # a tiny independent jitter keeps the walkers linearly independent (emcee needs it) across the flat
+        # directions, whose data-determined width the covariance does not give
+        p0[:, free] += 1e-6 * width[free] * rng.normal(size=(walkers, int(free.sum())))
+    with np.errstate(invalid="ignore"):  # an infinite bound stays infinite
+        lo = np.where(np.isfinite(prior.lower), prior.lower + 1e-12 * (1 + np.abs(prior.lower)), prior.lower)
+        hi = np.where(np.isfinite(prior.upper), prior.upper - 1e-12 * (1 + np.abs(prior.upper)), prior.upper)
+    return np.clip(p0, lo, hi)
+
+
 def profile_likelihood(problem, fit: Fit, name: str, *, points: int = 9, width: float = 3.0,
                        values: Sequence[float] | None = None, **kwargs) -> Mapping[str, np.ndarray]:
     r"""Profile of the cost :math:`\tfrac12\lVert r\rVert^2` in one parameter, the others re-fitted.
@@ -150,7 +185,9 @@ def profile_likelihood(problem, fit: Fit, name: str, *, points: int = 9, width: 
     name : str
         The profiled parameter.
     points, width : int, float
-        Grid of ``points`` values over ``fit +- width * se`` (clipped to the bounds).
+        Grid of ``points`` values over ``fit +- width * se`` (clipped to the bounds); for
+        a parameter not identified (infinite ``se``), over its bounds (an infinite bound:
+        ``width`` times the value's magnitude, at least 1, from the value).
     values : sequence of float, optional
         An explicit grid instead.
     **kwargs
@@ -171,7 +208,14 @@ def profile_likelihood(problem, fit: Fit, name: str, *, points: int = 9, width: 
     j = list(fit.names).index(name)
     if values is None:
         lo, hi = problem.lower[j], problem.upper[j]
-        grid = np.linspace(fit.values[name] - width * fit.se[name], fit.values[name] + width * fit.se[name], points)
+        v, se = fit.values[name], fit.se[name]
+        if not np.isfinite(se):  # not identified: the profile over the bounds (or +-width times the value)
+            half = width * max(abs(v), 1.0)
+            a = lo if np.isfinite(lo) else v - half
+            b = hi if np.isfinite(hi) else v + half
+            grid = np.linspace(a, b, points)
+        else:
+            grid = np.linspace(v - width * se, v + width * se, points)
         grid = np.clip(grid, lo + 1e-9 * (1 + abs(lo)), hi - 1e-9 * (1 + abs(hi)))
     else:
         grid = np.asarray(values, float)

@@ -41,6 +41,10 @@ class Fit:
         The estimated equation, in words and symbols.
     notes : tuple of str
         Caveats (weak identification, parameters held fixed, data choices).
+    null_space : numpy.ndarray, shape (k, d)
+        Directions of the parameters (in the order of ``names``, their units) that
+        the data do not pin down (``d = 0``: all identified); see
+        :func:`calibration.least_squares.identification`.
     """
 
     block: str
@@ -55,6 +59,7 @@ class Fit:
     residuals: np.ndarray = field(default_factory=lambda: np.array([]))
     equation: str = ""
     notes: tuple[str, ...] = ()
+    null_space: np.ndarray | None = None
 
     def correlation(self) -> np.ndarray:
         """Correlation matrix of the estimates."""
@@ -67,6 +72,12 @@ class Fit:
         (or is not finite): the data do not pin them down."""
         return [n for n in self.names if not np.isfinite(self.se[n])
                 or self.se[n] > max_rel_se * abs(self.values[n])]
+
+    def not_identified(self) -> list[str]:
+        """Parameters the data do not identify at all (infinite or undefined standard
+        error: a direction of the parameters that moves no residual); a subset of
+        :meth:`weakly_identified`."""
+        return [n for n in self.names if not np.isfinite(self.se[n])]
 
 
 def ols(y: np.ndarray, X: np.ndarray, years: np.ndarray | None = None, *, hac_lags: int = 2,

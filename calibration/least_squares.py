@@ -15,7 +15,7 @@ from model.sensitivity import solve_arrays
 
 from .fit import Fit
 
-__all__ = ["Target", "Problem", "fit_least_squares"]
+__all__ = ["Identification", "Target", "Problem", "fit_least_squares", "identification"]
 
 
 @dataclass(frozen=True)
@@ -176,14 +176,98 @@ class Problem:
         return np.concatenate(cols, axis=0)
 
 
-def _covariance(J: np.ndarray, r: np.ndarray) -> np.ndarray:
-    dof = max(J.shape[0] - J.shape[1], 1)
-    s2 = float(r @ r) / dof
-    return s2 * np.linalg.pinv(J.T @ J)
+#: a parameter is not identified when its unit vector has a component above this in the null space of the
+#: column-scaled Jacobian (an identified parameter's component there is rounding, about eps / gap)
+NULL_COMPONENT = 1e-6
+
+
+@dataclass(frozen=True)
+class Identification:
+    """What the data pin down, from the SVD of the column-scaled Jacobian at the optimum.
+
+    Attributes
+    ----------
+    cov : numpy.ndarray
+        Gauss-Newton covariance ``s^2 (J^T J)^+`` (pseudo-inverse on the identified
+        subspace); ``inf`` on the diagonal and NaN off it for parameters not identified.
+    se : numpy.ndarray
+        Standard errors (``inf`` for parameters not identified).
+    rank : int
+        Number of directions the data pin down.
+    singular_values : numpy.ndarray
+        Of the Jacobian with unit-norm columns (parameter units do not matter), descending.
+    tol : float
+        Singular values at or below it count as zero (relative: the largest is at least 1).
+    null_space : numpy.ndarray, shape (k, k - rank)
+        Directions of the parameters (their units, unit-norm) that leave the residuals unchanged.
+    not_identified : tuple of str
+        Parameters with a component in those directions.
+    """
+
+    cov: np.ndarray
+    se: np.ndarray
+    rank: int
+    singular_values: np.ndarray
+    tol: float
+    null_space: np.ndarray
+    not_identified: tuple
+
+
+def identification(J: np.ndarray, r: np.ndarray, names: Sequence[str], rcond: float | None = None) -> Identification:
+    """Covariance and identified directions of a least-squares fit, by a rank-revealing SVD.
+
+    The Jacobian's columns are scaled to unit norm (so the decision does not depend on
+    the parameters' units), then decomposed ``J D = U S V^T``. A singular value at or
+    below ``rcond * S[0]`` is zero: its direction ``D v`` of the parameters moves no
+    residual, so every parameter with a component in it gets an infinite standard
+    error and is listed as not identified. The covariance is
+    ``s^2 D V_r S_r^-2 V_r^T D`` over the ``rank`` kept directions, with
+    ``s^2 = |r|^2 / (m - rank)``.
+
+    Parameters
+    ----------
+    J : numpy.ndarray, shape (m, k)
+        Jacobian of the (scaled) residuals at the optimum.
+    r : numpy.ndarray, shape (m,)
+        Residuals at the optimum.
+    names : sequence of str
+        Parameter names (columns of ``J``).
+    rcond : float, optional
+        Relative singular-value tolerance; default ``max(m, k) * eps`` (machine precision).
+
+    Returns
+    -------
+    Identification
+    """
+    J = np.asarray(J, float)
+    m, k = J.shape
+    norms = np.linalg.norm(J, axis=0)
+    scale = 1.0 / np.where(norms > 0, norms, 1.0)  # a column of zeros stays zero: its parameter moves nothing
+    _, S, Vt = np.linalg.svd(J * scale, full_matrices=m < k)
+    S = np.concatenate([S, np.zeros(k - S.size)])  # fewer residuals than parameters: the rest are zero
+    V = Vt.T
+    rc = max(m, k) * np.finfo(float).eps if rcond is None else float(rcond)
+    tol = rc * S[0] if S[0] > 0 else np.inf
+    keep = S > tol
+    rank = int(keep.sum())
+    s2 = float(r @ r) / max(m - rank, 1)
+    Vr = V[:, keep] / S[keep]
+    cov = s2 * (scale[:, None] * (Vr @ Vr.T) * scale[None, :])
+    null = V[:, ~keep]
+    free = np.linalg.norm(null, axis=1) > NULL_COMPONENT
+    cov[free, :] = np.nan
+    cov[:, free] = np.nan
+    cov[free, free] = np.inf
+    directions = null * scale[:, None]
+    directions = directions / np.where(np.linalg.norm(directions, axis=0) > 0, np.linalg.norm(directions, axis=0),
+                                       1.0)
+    se = np.sqrt(np.diag(cov))
+    return Identification(cov, se, rank, S, float(tol), directions,
+                          tuple(n for n, f in zip(names, free) if f))
 
 
 def fit_least_squares(problem: Problem, theta0: Sequence[float] | None = None, *, starts: int = 1, seed: int = 0,
-                      jac: str = "exact", progress=None, **kwargs) -> tuple[Fit, dict]:
+                      jac: str = "exact", progress=None, rcond: float | None = None, **kwargs) -> tuple[Fit, dict]:
     """Fit by trust-region least squares (scipy ``least_squares``, ``trf``) within the declared bounds.
 
     Parameters
@@ -198,15 +282,30 @@ def fit_least_squares(problem: Problem, theta0: Sequence[float] | None = None, *
         Exact sensitivities, or scipy's finite differences (for comparison).
     progress : callable, optional
         Called with a one-line message after each start.
+    rcond : float, optional
+        Relative singular-value tolerance of the identification (see
+        :func:`identification`); default ``max(m, k) * eps``.
     **kwargs
         Passed to ``scipy.optimize.least_squares`` (e.g. ``xtol``, ``max_nfev``).
 
     Returns
     -------
     fit : Fit
-        Estimates with Gauss-Newton standard errors ``s^2 (J^T J)^-1``.
+        Estimates with Gauss-Newton standard errors ``s^2 (J^T J)^+`` from a
+        rank-revealing SVD (:func:`identification`): parameters the data do not
+        pin down (a flat direction of the residuals, e.g. ``s`` and ``A`` of Solow's
+        ``k``, of which only the product matters) get infinite standard errors,
+        are listed by ``fit.not_identified()`` and in ``fit.notes``, and their
+        directions are ``fit.null_space``.
     report : dict
-        Every start's cost and status, evaluations and time.
+        Every start's cost and status, evaluations and time; the Jacobian's
+        ``condition_number``, ``rank``, ``singular_values_scaled``,
+        ``rank_tolerance`` and ``not_identified``.
+
+    Raises
+    ------
+    CalibrationError
+        An unknown ``jac``, or every start failing to integrate.
     """
     from scipy.optimize import least_squares
 
@@ -241,15 +340,24 @@ def fit_least_squares(problem: Problem, theta0: Sequence[float] | None = None, *
     if best is None:
         raise CalibrationError("every start failed to integrate: " + "; ".join(r["status"] for r in runs))
     J = problem.jacobian(best.x)
-    cov = _covariance(J, best.fun)
-    se = np.sqrt(np.diag(cov))
     names = tuple(problem.wrt)
+    ident = identification(J, best.fun, names, rcond)
     data_sq = sum(np.sum(((np.log(d) if t.log else d) - np.mean(np.log(d) if t.log else d)) ** 2) / t.sigma ** 2
                   for t, _, d in problem._rows)
-    fit = Fit("whole model", dict(zip(names, best.x.tolist())), dict(zip(names, se.tolist())), cov, names,
-              problem.n_residuals, float(np.sqrt(np.mean(best.fun ** 2))),
+    notes = ()
+    if ident.not_identified:
+        notes = (f"not identified by the data: {', '.join(ident.not_identified)} (the Jacobian has rank "
+                 f"{ident.rank} of {len(names)}; moving them along "
+                 + "; ".join("(" + ", ".join(f"{v:+.3g} {n}" for n, v in zip(names, d) if abs(v) > NULL_COMPONENT)
+                             + ")" for d in ident.null_space.T)
+                 + " leaves every residual unchanged): their standard errors are infinite",)
+    fit = Fit("whole model", dict(zip(names, best.x.tolist())), dict(zip(names, ident.se.tolist())), ident.cov,
+              names, problem.n_residuals, float(np.sqrt(np.mean(best.fun ** 2))),
               float(1 - 2 * best.cost / data_sq) if data_sq > 0 else float("nan"), problem.t_eval,
-              best.fun, "scaled residuals (model - data)/sigma of: " + ", ".join(t.name for t in problem.targets))
+              best.fun, "scaled residuals (model - data)/sigma of: " + ", ".join(t.name for t in problem.targets),
+              notes, ident.null_space)
     report = {"starts": runs, "evaluations": dict(problem.evaluations), "seconds": time.perf_counter() - started,
-              "jac": jac, "condition_number": float(np.linalg.cond(J))}
+              "jac": jac, "condition_number": float(np.linalg.cond(J)), "rank": ident.rank,
+              "singular_values_scaled": ident.singular_values.tolist(), "rank_tolerance": ident.tol,
+              "not_identified": list(ident.not_identified)}
     return fit, report

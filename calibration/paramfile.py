@@ -96,7 +96,8 @@ def write_params(cal, path: str | os.PathLike, command: str = "") -> Path:
                               "correlation": cal.whole.correlation().tolist(),
                               "condition_number": cal.whole_report.get("condition_number"),
                               "evaluations": cal.whole_report.get("evaluations", {}),
-                              "weakly_identified": cal.whole.weakly_identified()}
+                              "weakly_identified": cal.whole.weakly_identified(),
+                              "not_identified": cal.whole.not_identified()}
     if cal.posterior is not None:
         doc["posterior"] = {"draws": int(cal.posterior.samples.shape[0]), "acceptance": cal.posterior.acceptance,
                             "autocorr_steps": (cal.posterior.autocorr.tolist() if cal.posterior.autocorr is not None

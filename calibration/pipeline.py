@@ -199,6 +199,9 @@ def calibrate(country: str = "USA", data_dir=None, *, targets: str | None = None
             tg.append(Target(s.name, years, values, s.sigma, log=s.log, source=s.source))
         prob = Problem(m, tg, list(ts.parameters), policy=pol, exogenous=policies.default_exogenous())
         whole, report = fit_least_squares(prob, starts=starts, seed=seed, progress=say)
+        if whole.not_identified():  # a flat direction: the values are one point of it, their SE infinite
+            notes.append("whole model: " + whole.notes[-1])
+            say(notes[-1])
         for name in whole.names:
             used[name] = (whole.values[name], whole.se[name],
                           f"whole model: replay {ts.replay_start}-{ts.replay_end}, least squares")

@@ -82,3 +82,90 @@ def test_bad_targets_are_rejected(dg):
         Target("b", YEARS, -np.ones_like(YEARS), 1.0, log=True)
     with pytest.raises(model.ModelError, match="unknown parameter"):
         Problem(dg, [Target("Y", YEARS, YEARS, 1.0)], ["not_a_parameter"])
+
+
+# ---------------------------------------------------------------- identification (Solow: only s*A matters)
+
+def solow_target(params=None, sigma=0.01, log=True, seed=0):
+    """Solow's k over 0-50 (from the defaults or ``params``) with multiplicative (or additive) noise."""
+    from model.library.solow import solow
+
+    m = solow()
+    years = np.arange(0, 51, 1.0)
+    ds = model.simulate(m, params, None, t_span=(0, 50), t_eval=years, rtol=1e-11, atol=1e-13)
+    noise = np.random.default_rng(seed).normal(0, sigma, years.size)
+    k = ds.k.values * np.exp(noise) if log else ds.k.values + noise
+    return m, years, Target("k", years, k, sigma, log=log, source="simulated")
+
+
+def test_solow_saving_rate_and_productivity_are_not_identified_apart():
+    from calibration.bayes import Prior, profile_likelihood, sample_posterior
+
+    m, _, target = solow_target()
+    prob = Problem(m, [target], ["s", "A"])
+    fit, report = fit_least_squares(prob)
+    assert report["condition_number"] > 1e15  # 2.2e16: J's columns are proportional
+    assert report["rank"] == 1 and report["not_identified"] == ["s", "A"]
+    assert fit.se == {"s": np.inf, "A": np.inf}
+    assert fit.not_identified() == ["s", "A"] and fit.weakly_identified() == ["s", "A"]
+    assert np.isinf(np.diag(fit.cov)).all() and "not identified by the data: s, A" in fit.notes[0]
+    # the flat direction: ds/s = -dA/A (the product s A is what k pins down)
+    d = fit.null_space[:, 0]
+    assert d[0] / d[1] == pytest.approx(-fit.values["s"] / fit.values["A"], rel=1e-6)
+    # the profile of s is flat from 0.05 to 0.8 (A re-fitted), and its default grid spans the bounds
+    prof = profile_likelihood(prob, fit, "s", values=[0.05, 0.2, 0.8])
+    assert np.abs(prof["delta_chi2"]).max() < 1e-3
+    grid = profile_likelihood(prob, fit, "s", points=3)["values"]
+    assert grid[0] == pytest.approx(0.0, abs=1e-8) and grid[-1] == pytest.approx(1.0, abs=1e-8)
+    # the MCMC starts along the flat direction (1% of the bounds), not from a singular covariance
+    post = sample_posterior(prob.residuals, fit, Prior(prob.lower, prob.upper), walkers=8, steps=30, burn=0, seed=0)
+    s, A = post.samples[:, 0], post.samples[:, 1]
+    assert np.isfinite(post.samples).all() and s.std() > 1e-4
+    np.testing.assert_allclose(s * A, fit.values["s"] * fit.values["A"], rtol=1e-2)
+    # the product alone is identified
+    one, rep1 = fit_least_squares(Problem(m, [target], ["A"]))
+    assert rep1["rank"] == 1 and one.not_identified() == [] and 0 < one.se["A"] < 0.01
+    assert 0.2 * one.values["A"] == pytest.approx(fit.values["s"] * fit.values["A"], rel=1e-6)
+
+
+def test_identified_standard_errors_equal_the_closed_form():
+    """Solow with a = 0 is linear: k = c + (k0 - c) e^(-mt), c = sA/m, m = n + g + delta; the Gauss-Newton
+    standard errors of (s, delta) are sqrt(diag(s2 (J^T J)^-1)) with the analytic J."""
+    params = {"a": 0.0}
+    m, years, target = solow_target(params, sigma=0.02, log=False, seed=3)
+    prob = Problem(m, [target], ["s", "delta"], params=params, rtol=1e-11, atol=1e-13)
+    fit, report = fit_least_squares(prob, xtol=1e-14, ftol=1e-14, gtol=1e-14)
+    assert report["rank"] == 2 and fit.not_identified() == []
+    s, delta = fit.values["s"], fit.values["delta"]
+    A, n, g, k0 = 1.0, 0.01, 0.02, 1.0
+    mm = n + g + delta
+    c = s * A / mm
+    e = np.exp(-mm * years)
+    k = c + (k0 - c) * e
+    J = np.column_stack([A / mm * (1 - e), -(s * A / mm ** 2) * (1 - e) - years * (k0 - c) * e]) / target.sigma
+    r = (k - target.values) / target.sigma
+    cov = float(r @ r) / (years.size - 2) * np.linalg.inv(J.T @ J)
+    np.testing.assert_allclose([fit.se["s"], fit.se["delta"]], np.sqrt(np.diag(cov)), rtol=1e-5)
+    np.testing.assert_allclose(fit.cov, cov, rtol=1e-5)
+
+
+def test_identification_of_a_constructed_jacobian():
+    """J = [a, b, 1000 a, 0]: only theta0 + 1000 theta2 and theta1 move the residuals; theta3 moves nothing.
+    theta1 is identified with the variance of the regression on [a, b]; the others are not."""
+    from calibration.least_squares import identification
+
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=(2, 30))
+    r = rng.normal(size=30)
+    ident = identification(np.column_stack([a, b, 1000 * a, np.zeros(30)]), r, ["t0", "t1", "t2", "t3"])
+    assert ident.rank == 2 and ident.not_identified == ("t0", "t2", "t3")
+    B = np.column_stack([a, b])
+    var = float(r @ r) / (30 - 2) * np.linalg.inv(B.T @ B)[1, 1]
+    assert ident.se[1] == pytest.approx(np.sqrt(var), rel=1e-10)
+    assert np.isinf(ident.se[[0, 2, 3]]).all() and np.isnan(ident.cov[0, 1])
+    # the flat directions: theta3 alone, and theta0 - theta2 / 1000 (in parameter units)
+    null = ident.null_space
+    assert null.shape == (4, 2) and np.allclose(null[1], 0, atol=1e-12)
+    P = null @ np.linalg.pinv(null)  # projector onto the null space
+    for v in (np.array([0, 0, 0, 1.0]), np.array([1000.0, 0, -1, 0]) / np.hypot(1000, 1)):
+        np.testing.assert_allclose(P @ v, v, atol=1e-9)

@@ -68,6 +68,19 @@ def test_failed_members_are_flagged_with_the_reason_and_the_others_kept(dg):
     assert np.isfinite(cut.Y.values[0, i, before]).all() and np.isnan(cut.Y.values[0, i, ~before]).all()
 
 
+def test_re_derived_start_stocks_of_directed_growth_can_be_kept_as_paths(dg):
+    draws = _draws(dg, 2)
+    ens = ensemble(dg, draws, POLS[:1], exogenous=EXO, variables=("K_g", "K_b", "Z"), t_span=(2025, 2030),
+                   outcomes=False, progress=False)
+    for s in ("K_g", "K_b", "Z"):
+        assert ens[s].dims == ("policy", "draw", "time") and ens[s].sizes["time"] == 6
+        np.testing.assert_array_equal(ens[s].isel(policy=0, time=0).values, ens[f"{s}_start"].values)
+        assert ens[f"{s}_start"].attrs["drawn"] == 0 and ens[f"{s}_start"].attrs["stock"] == s
+    for i in range(2):
+        over = {k: float(draws[k][i]) for k in NAMES}
+        assert float(ens["K_g_start"][i]) == pytest.approx(directed_growth(overrides=over)["K_g"].default, rel=1e-12)
+
+
 def test_chunking_does_not_change_results_and_draws_are_reproducible(dg):
     a = ensemble(dg, _draws(dg, 30, seed=4), POLS, exogenous=EXO, chunk_size=7, progress=False)
     b = ensemble(dg, _draws(dg, 30, seed=4), POLS, exogenous=EXO, chunk_size=30, progress=False)
@@ -126,10 +139,11 @@ def test_an_interrupted_run_resumes_with_every_member_once(dg, tmp_path):
     out = ensemble(dg, draws, pols, exogenous=EXO, chunk_size=100, store=store, progress=False)
     assert out.sizes["draw"] == 3000
     np.testing.assert_array_equal(out.draw.values, np.arange(3000))
-    log = [int(x) for x in (store / "computed.log").read_text().split()]
-    assert sorted(log) == list(range(30))  # every chunk computed exactly once
+    log = sorted(tuple(map(int, line.split()[:2])) for line in (store / "computed.log").read_text().splitlines())
+    assert log == [(100 * i, 100 * i + 100) for i in range(30)]  # every chunk computed exactly once
     assert {p.name: p.stat().st_mtime_ns for p in chunks.glob("chunk_*.nc") if p.name in stamps} == stamps
-    assert not list(chunks.glob(".*tmp"))  # a chunk being written when killed never counts as finished
+    assert not list(chunks.glob(".*tmp"))  # a chunk being written when killed never counts; its .tmp is removed
+    assert not list((store / "claims").iterdir())  # the killed run's claim was recovered
     ref = ensemble(dg, draws.iloc[2900:], pols, exogenous=EXO, progress=False)
     np.testing.assert_array_equal(out.T_end.isel(draw=slice(2900, None)).values, ref.T_end.values)
 

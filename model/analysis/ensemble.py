@@ -4,9 +4,11 @@ One chunk of draws is integrated per policy by the compiled Dormand-Prince
 ensemble (numba ``prange`` over members, all local cores). Chunks run in this
 process by default, or on Dask (``dask.distributed``) when a client or
 scheduler address is given; with a ``store`` directory every finished chunk is
-written to disk as it arrives (netCDF, atomically) and a rerun with the same
-inputs resumes, computing only the missing chunks. A member's result does not
-depend on the chunking, so local, Dask and resumed runs agree bit for bit.
+written to disk as it arrives (netCDF, atomically, named by the draws it holds:
+:mod:`model.analysis.store`) and a rerun with the same inputs, whatever its
+chunk size, computes only the draws no chunk holds; processes running on one
+store at once share the work. A member's result does not depend on the
+chunking, so local, Dask and resumed runs agree bit for bit.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ import dataclasses
 import hashlib
 import importlib
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -27,6 +28,7 @@ from ..errors import ModelError
 from ..levers import Policy, input_table, resolve_inputs
 from .draws import check_draws
 from .outcomes import NEEDED, outcome_metrics
+from .store import Store, open_store
 
 __all__ = ["DEFAULT_VARIABLES", "ensemble", "open_store"]
 
@@ -64,6 +66,18 @@ def _consistent_fn(system) -> Callable | None:
         return getattr(importlib.import_module(mod), "consistent_draws", None)
     except ImportError:
         return None
+
+
+def start_name(system, name: str) -> str:
+    """Name of a drawn (or re-derived) value in the ensemble: a parameter keeps its name, a stock's
+    start value is ``<stock>_start`` (its path keeps the stock's name); ``_`` is prepended while that
+    clashes with a model variable."""
+    if system.variables[name].kind != "stock":
+        return name
+    out = f"{name}_start"
+    while out in system.variables:
+        out = "_" + out
+    return out
 
 
 def _run_chunk(spec: _Spec, start: int, table: dict[str, np.ndarray]):
@@ -140,9 +154,10 @@ def _run_chunk(spec: _Spec, start: int, table: dict[str, np.ndarray]):
     data["failure"] = (("policy", "draw"), reason.astype(str), {"long_name": "solver's reason for a failed member"})
     for name, v in values.items():
         var = system.variables[name]
-        data[name] = (("draw",), np.broadcast_to(v, (m,)).astype(float),
-                      {"long_name": var.long_name, "units": var.units, "kind": var.kind,
-                       "drawn": int(name in table)})
+        attrs = {"long_name": var.long_name, "units": var.units, "kind": var.kind, "drawn": int(name in table)}
+        if var.kind == "stock":  # its path keeps the name; the start value goes beside it
+            attrs.update(long_name=f"start value of {name} ({var.long_name})", stock=name)
+        data[start_name(system, name)] = (("draw",), np.broadcast_to(v, (m,)).astype(float), attrs)
     ds = xr.Dataset(data, coords=coords)
     if spec.outcomes:
         ds = ds.merge(outcome_metrics(ds[list(NEEDED)], baseline=spec.baseline))
@@ -165,38 +180,6 @@ def _signature(spec: _Spec, draws) -> str:
     h.update(json.dumps(list(draws.columns)).encode())
     h.update(np.ascontiguousarray(draws.to_numpy(float)).tobytes())
     return h.hexdigest()[:24]
-
-
-def _chunk_path(store: Path, i: int) -> Path:
-    return store / "chunks" / f"chunk_{i:06d}.nc"
-
-
-def _write_chunk(store: Path, i: int, ds) -> None:
-    path = _chunk_path(store, i)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    ds.to_netcdf(tmp)
-    os.replace(tmp, path)  # atomic: a chunk file is complete or absent
-    with open(store / "computed.log", "a") as log:
-        log.write(f"{i}\n")
-        log.flush()
-        os.fsync(log.fileno())
-
-
-def open_store(store: str | Path):
-    """Open a finished (or partial) ensemble store lazily (dask arrays), chunks in draw order."""
-    import xarray as xr
-
-    store = Path(store)
-    files = sorted((store / "chunks").glob("chunk_*.nc"))
-    if not files:
-        raise ModelError(f"no finished chunks in {store}")
-    ds = xr.open_mfdataset(files, combine="nested", concat_dim="draw", data_vars="minimal", coords="minimal",
-                           compat="override", join="override", parallel=False)
-    manifest = store / "manifest.json"
-    if manifest.is_file():
-        ds.attrs.update({k: (v if isinstance(v, (str, int, float)) else json.dumps(v))
-                         for k, v in json.loads(manifest.read_text()).items()})
-    return ds
 
 
 # ------------------------------------------------------------------ entry point
@@ -240,8 +223,10 @@ def ensemble(system, draws, policies: Policy | Sequence[Policy] | None = None, *
     chunk_size : int
         Members per chunk (the unit of parallel work, progress and storage).
     store : str or Path, optional
-        Directory for finished chunks (netCDF); the result is then opened lazily
-        from it, and a rerun with the same inputs resumes where it stopped.
+        Directory for finished chunks (netCDF, named by draw range); the result is
+        then opened lazily from it. A rerun with the same inputs (any
+        ``chunk_size``) computes only the draws not yet stored, and several
+        processes on one store share the chunks (see :mod:`model.analysis.store`).
     client : distributed.Client or str, optional
         Run the chunks on Dask (a client, or a scheduler address ``tcp://...``);
         default: this process, all local cores.
@@ -257,7 +242,9 @@ def ensemble(system, draws, policies: Policy | Sequence[Policy] | None = None, *
         Dims ``policy``, ``draw``, ``time``: the kept paths, one variable per
         outcome over (``policy``, ``draw``), ``status`` (0 success; see its
         ``flag_meanings``), ``t_reached``, ``n_steps`` and ``failure`` (the solver's reason),
-        and every drawn or re-derived parameter over ``draw``.
+        and every drawn or re-derived parameter over ``draw``. A drawn (or re-derived)
+        start stock keeps its path under its own name and its start value as
+        ``<stock>_start`` over ``draw`` (attribute ``stock``; see :func:`start_name`).
 
     Raises
     ------
@@ -294,62 +281,87 @@ def ensemble(system, draws, policies: Policy | Sequence[Policy] | None = None, *
                  rtol=float(rtol), atol=float(atol), max_steps=int(max_steps))
     n = len(df)
     chunk_size = int(chunk_size)
-    starts = list(range(0, n, chunk_size))
     cols = {c: df[c].to_numpy(float) for c in df.columns}
 
-    def table(i: int) -> dict[str, np.ndarray]:
-        s = starts[i]
-        return {c: v[s:s + chunk_size] for c, v in cols.items()}
+    def table(a: int, b: int) -> dict[str, np.ndarray]:
+        return {c: v[a:b] for c, v in cols.items()}
 
     sig = _signature(spec, df)
     meta = {"model": system.name, "equations_hash": system.equations_hash(), "signature": sig, "n_draws": n,
-            "chunk_size": chunk_size, "n_chunks": len(starts), "policies": names,
+            "chunk_size": chunk_size, "policies": names,
             "drawn": list(df.columns), "draw_method": str(df.attrs.get("method", "user table")),
             "solver": "dopri5 (compiled Dormand-Prince 5(4), parallel ensemble)", "rtol": rtol, "atol": atol}
-    done: set[int] = set()
-    if store is not None:
-        store = Path(store)
-        (store / "chunks").mkdir(parents=True, exist_ok=True)
-        manifest = store / "manifest.json"
-        if manifest.is_file():
-            old = json.loads(manifest.read_text())
-            if old.get("signature") != sig:
-                raise ModelError(f"store {store} holds a different ensemble (signature {old.get('signature')}, "
-                                 f"this run {sig}: other draws, policies or options); use another directory "
-                                 "or delete it")
-        else:
-            manifest.write_text(json.dumps(meta, indent=1))
-        done = {i for i in range(len(starts)) if _chunk_path(store, i).is_file()}
-    pending = [i for i in range(len(starts)) if i not in done]
-    results: dict[int, Any] = {}
-    bar = _progress(n, sum(min(chunk_size, n - starts[i]) for i in done), progress)
-
-    def finished(i: int, ds) -> None:
-        if store is not None:
-            _write_chunk(store, i, ds)
-        else:
-            results[i] = ds
-        bar.update(ds.sizes["draw"])
-
     started = time.perf_counter()
-    if client is None:
-        for i in pending:
-            finished(i, _run_chunk(spec, starts[i], table(i)))
-    else:
-        _run_on_dask(client, spec, pending, starts, table, finished)
-    bar.close()
-    if store is not None:
-        out = open_store(store)
-    else:
+    if store is None:
+        results: dict[int, Any] = {}
+        bar = _progress(n, 0, progress)
+
+        def keep(a: int, b: int, ds) -> None:
+            results[a] = ds
+            bar.update(ds.sizes["draw"])
+
+        _compute(spec, [(a, min(a + chunk_size, n)) for a in range(0, n, chunk_size)], table, keep, client)
+        bar.close()
         out = xr.concat([results[i] for i in sorted(results)], dim="draw", data_vars="minimal", coords="minimal",
                         compat="override", join="override") if len(results) > 1 else results[0]
         out.attrs.update({k: (v if isinstance(v, (str, int, float)) else json.dumps(v)) for k, v in meta.items()})
+    else:
+        _fill_store(Store(store), spec, meta, n, chunk_size, table, client, progress)
+        out = open_store(store)
     out.attrs["seconds"] = time.perf_counter() - started
     return out
 
 
-def _run_on_dask(client, spec: _Spec, pending: list[int], starts: list[int], table, finished) -> None:
-    """Submit the pending chunks to Dask; hand each result to ``finished`` as it completes."""
+def _compute(spec: _Spec, ranges: list[tuple[int, int]], table, finished, client) -> None:
+    """Integrate the chunks ``ranges`` (here, or on Dask); hand each to ``finished(start, stop, ds)``."""
+    if client is None:
+        for a, b in ranges:
+            finished(a, b, _run_chunk(spec, a, table(a, b)))
+    else:
+        _run_on_dask(client, spec, ranges, table, finished)
+
+
+def _fill_store(st: Store, spec: _Spec, meta: dict, n: int, chunk_size: int, table, client, progress: bool) -> None:
+    """Compute every draw the store does not hold yet, sharing the work with other processes on it.
+
+    Draws are claimed in ranges of at most ``chunk_size`` (one at a time here, all
+    that are free on Dask); a range claimed by another live process is left to it,
+    and this call returns once every draw is in a finished chunk.
+    """
+    with st.lock():
+        st.check_manifest(meta)
+        st.clean()
+    bar = _progress(n, int(st.covered(n).sum()), progress)
+
+    def finished(a: int, b: int, ds) -> None:
+        st.write(a, b, ds)
+        st.release(a, b)
+        bar.update(b - a)
+
+    while True:
+        mine: list[tuple[int, int]] = []
+        while (r := st.claim(n, chunk_size)) is not None:
+            mine.append(r)
+            if client is None:
+                break
+        if mine:
+            try:
+                _compute(spec, mine, table, finished, client)
+            finally:
+                for a, b in mine:
+                    st.release(a, b)
+            continue
+        done = int(st.covered(n).sum())
+        bar.update(done - bar.n)
+        if done == n:
+            break
+        if st.others_working():
+            time.sleep(0.05)  # another process computes the rest; a dead one's claims are freed by claim()
+    bar.close()
+
+
+def _run_on_dask(client, spec: _Spec, ranges: list[tuple[int, int]], table, finished) -> None:
+    """Submit the chunks ``ranges`` to Dask; hand each result to ``finished(start, stop, ds)`` as it completes."""
     try:
         from distributed import Client, as_completed
     except ImportError as exc:  # pragma: no cover - a declared dependency
@@ -359,11 +371,12 @@ def _run_on_dask(client, spec: _Spec, pending: list[int], starts: list[int], tab
         client = Client(client)
     try:
         spec_f = client.scatter(spec, broadcast=True)
-        futures = {client.submit(_run_chunk, spec_f, starts[i], table(i), pure=False): i for i in pending}
+        futures = {client.submit(_run_chunk, spec_f, a, table(a, b), pure=False): (a, b) for a, b in ranges}
         for fut in as_completed(futures):
             if fut.status == "error":
-                raise ModelError(f"chunk {futures[fut]} failed on Dask: {fut.exception()!r}")
-            finished(futures[fut], fut.result())
+                raise ModelError(f"chunk of draws {futures[fut][0]}-{futures[fut][1] - 1} failed on Dask: "
+                                 f"{fut.exception()!r}")
+            finished(*futures[fut], fut.result())
             fut.release()
     finally:
         if own:

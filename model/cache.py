@@ -33,7 +33,14 @@ __all__ = ["CacheError", "CacheWarning", "atomic_write", "cache_dir", "cache_sou
 
 
 class CacheError(OSError):
-    """A cache entry could not be written (disk full, read-only or vanished directory)."""
+    """A cache entry could not be written (disk full, read-only or vanished directory).
+
+    ``str(err)`` is the one-line message; ``err.errno`` the operating system's error number.
+    """
+
+    def __init__(self, message: str, errno: int | None = None):
+        super().__init__(message)
+        self.errno = errno
 
 
 class CacheWarning(UserWarning):
@@ -93,7 +100,7 @@ def private_dir(path: Path) -> Path:
     try:
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:
-        raise CacheError(exc.errno, f"cannot create cache directory {path}: {exc.strerror}") from None
+        raise CacheError(f"cannot create cache directory {path}: {exc.strerror}", exc.errno) from None
     problem = _insecure(path)
     if problem:
         raise CacheError(f"cache directory {path} {problem}; refusing to use it")
@@ -119,9 +126,8 @@ def atomic_write(path: Path, text: str | bytes) -> None:
             tmp.unlink()
         except OSError:
             pass
-        raise CacheError(exc.errno, f"cannot write {path.name} in the cache directory {path.parent}: "
-                                    f"{exc.strerror}; free space there, or set DGM_CACHE_DIR to another "
-                                    "directory") from None
+        raise CacheError(f"cannot write {path.name} in the cache directory {path.parent}: {exc.strerror}; "
+                         "free space there, or set DGM_CACHE_DIR to another directory", exc.errno) from None
 
 
 def _insecure(path: Path) -> str | None:
@@ -177,8 +183,8 @@ def _layout() -> _Layout:
                 return layout
         tmp = _temporary_cache()
         warnings.warn(f"model cache: refusing {problem}, since cached files run as code; using a private "
-                      f"temporary cache {tmp} for this process (set DGM_CACHE_DIR to a directory only you "
-                      "can write)", CacheWarning, stacklevel=3)
+                      f"temporary cache {tmp} for this process (take write access from others, e.g. chmod go-w, or set "
+                      "DGM_CACHE_DIR to a directory only you can write)", CacheWarning, stacklevel=3)
         layout = _FALLBACKS[str(root)] = _Layout(tmp)
         return layout
 

@@ -292,8 +292,8 @@ def _copy_from_readonly(stem: str, key: str, path: Path) -> str | None:
             try:
                 shutil.copyfile(f, path.parent / "__pycache__" / f.name)
             except OSError as exc:
-                raise CacheError(exc.errno, f"cannot copy {f.name} into the cache directory {path.parent}: "
-                                            f"{exc.strerror}") from None
+                raise CacheError(f"cannot copy {f.name} into the cache directory {path.parent}: {exc.strerror}",
+                                 exc.errno) from None
         return source
     return None
 

@@ -160,34 +160,35 @@ def _layout() -> _Layout:
             return known
         try:
             root.mkdir(mode=0o700, parents=True, exist_ok=True)
-            created = None
         except OSError as exc:
-            created = exc
+            tmp = _temporary_cache()
+            warnings.warn(f"model cache: cannot create {root} ({exc.strerror}); using a private temporary cache "
+                          f"{tmp} for this process (set DGM_CACHE_DIR to a writable directory)",
+                          CacheWarning, stacklevel=3)
+            layout = _FALLBACKS[str(root)] = _Layout(tmp)
+            return layout
         folders = [root, root / "models", root / "models" / "__pycache__"]
-        problem = next((f"{d} {p}" for d in folders if d.exists() and (p := _insecure(d))), None)
-        if created is not None:
-            problem = f"{root} cannot be created ({created.strerror})"
-        if problem is None:
-            try:
-                for d in folders:
-                    if d.exists():
-                        _probe_write(d)
-                return _Layout(root)
-            except OSError as exc:  # read-only: read from it, write elsewhere
-                tmp = _temporary_cache()
-                for marker in root.glob("units-*.ok"):
-                    shutil.copyfile(marker, tmp / marker.name)
-                layout = _Layout(tmp, (root,))
-                _FALLBACKS[str(root)] = layout
-                _READONLY_REASON[str(root)] = exc.strerror or str(exc)
-                return layout
-        tmp = _temporary_cache()
-        warnings.warn(f"model cache: refusing {problem}, since cached files run as code; using a private "
-                      f"temporary cache {tmp} for this process (take write access from others, e.g. chmod go-w, or set "
-                      "DGM_CACHE_DIR to a directory only you can write)", CacheWarning, stacklevel=3)
-        layout = _FALLBACKS[str(root)] = _Layout(tmp)
-        return layout
-
+        problem = next((f"{d}, which {p}" for d in folders if d.exists() and (p := _insecure(d))), None)
+        if problem is not None:
+            tmp = _temporary_cache()
+            warnings.warn(f"model cache: refusing {problem}, since cached files run as code; using a private "
+                          f"temporary cache {tmp} for this process (take write access from others, e.g. "
+                          "chmod go-w, or set DGM_CACHE_DIR to a directory only you can write)",
+                          CacheWarning, stacklevel=3)
+            layout = _FALLBACKS[str(root)] = _Layout(tmp)
+            return layout
+        try:
+            for d in folders:
+                if d.exists():
+                    _probe_write(d)
+        except OSError as exc:  # read-only: read from it, write to a private temporary cache
+            tmp = _temporary_cache()
+            for marker in root.glob("units-*.ok"):
+                shutil.copyfile(marker, tmp / marker.name)
+            _READONLY_REASON[str(root)] = exc.strerror or str(exc)
+            layout = _FALLBACKS[str(root)] = _Layout(tmp, (root,))
+            return layout
+        return _Layout(root)
 
 
 def readonly_reason(root: Path) -> str:
@@ -196,6 +197,11 @@ def readonly_reason(root: Path) -> str:
 
 
 def _temporary_cache() -> Path:
-    tmp = Path(tempfile.mkdtemp(prefix="dgm-cache-"))  # mode 0700, owned by the user
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix="dgm-cache-"))  # mode 0700, owned by the user
+    except OSError as exc:
+        raise CacheError(f"the model cache {configured_cache_dir()} cannot be used and no temporary cache can be "
+                         f"created in {tempfile.gettempdir()} ({exc.strerror}); set DGM_CACHE_DIR to a private, "
+                         "writable directory", exc.errno) from None
     atexit.register(shutil.rmtree, tmp, ignore_errors=True)
     return tmp

@@ -7,11 +7,15 @@ and other awkward names, including one that tried to end the generated docstring
 """
 
 import errno
+import json
 import math
 import os
 import re
+import shutil
+import subprocess
 import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,6 +25,7 @@ from model import Block, combine, param, stock
 from model.cache import CacheError, CacheWarning
 from model.library.keen import keen
 
+ROOT = Path(__file__).resolve().parent.parent
 compile_mod = sys.modules["model.compile"]  # the module (model.compile is the function)
 cache_mod = sys.modules["model.cache"]
 
@@ -134,7 +139,7 @@ def test_cache_others_can_write_is_refused(fresh, where, mode, why):
     os.chmod(fresh / where, mode)
     before = snapshot(fresh)
     cs, msgs = cache_warnings(lambda: model.compile(decay()))
-    assert len(msgs) == 1 and f"refusing {fresh / where} is {why}" in msgs[0]
+    assert len(msgs) == 1 and f"refusing {fresh / where}, which is {why}" in msgs[0]
     assert "temporary cache" in msgs[0]
     assert fresh not in cs.path.parents and (cs.path.parent.parent.stat().st_mode & 0o777) == 0o700
     assert cs.rhs(0.0, [2.0]) == pytest.approx([-K * 2.0])
@@ -146,7 +151,7 @@ def test_cache_owned_by_someone_else_is_refused(fresh):
     fresh.mkdir(mode=0o700)
     os.chown(fresh, 65534, 65534)
     cs, msgs = cache_warnings(lambda: model.compile(decay()))
-    assert len(msgs) == 1 and f"{fresh} is owned by uid 65534, not by you" in msgs[0]
+    assert len(msgs) == 1 and f"refusing {fresh}, which is owned by uid 65534, not by you" in msgs[0]
     assert fresh not in cs.path.parents and not (fresh / "models").exists()
 
 
@@ -183,6 +188,53 @@ def test_read_only_cache_holding_the_model_is_used_as_it_is(fresh, monkeypatch):
     ours = {p.name: p.read_bytes() for p in (cs.path.parent / "__pycache__").iterdir()}
     theirs = {p.name: p.read_bytes() for p in (fresh / "models" / "__pycache__").iterdir()}
     assert ours == theirs  # numba loaded the compiled code: it wrote no index of its own
+
+
+_RO_CHILD = """
+import json, sys, warnings
+warnings.simplefilter("always")
+import model
+from model import Block, combine, param, stock
+from model.cache import CacheWarning
+x = stock("x", "tC", default=%r)
+k = param("k", "1/year", default=%r)
+s = combine(Block("decay", (x, k), derivatives={"x": -k.sym * x.sym}), name="decay")
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    ds = model.simulate(s, t_span=(0, 1))
+cs = model.compile(s)
+ours = {p.name: p.read_bytes().hex() for p in (cs.path.parent / "__pycache__").iterdir()}
+json.dump({"x1": float(ds.x[-1]), "path": str(cs.path), "ours": ours,
+           "warnings": [str(w.message) for w in caught if issubclass(w.category, CacheWarning)]}, sys.stdout)
+"""
+
+
+def _ro_mount_available(d):
+    if shutil.which("unshare") is None:
+        return False
+    probe = f"mount --bind {d} {d} && mount -o remount,bind,ro {d} && ! touch {d}/.probe 2>/dev/null"
+    return subprocess.run(["unshare", "-m", "sh", "-c", probe], capture_output=True).returncode == 0
+
+
+def test_read_only_mount_holding_the_model_is_used_as_it_is(fresh, tmp_path):
+    """The same on a real read-only bind mount (needs mount namespaces: skipped where not permitted)."""
+    fresh.mkdir(mode=0o700)
+    if not _ro_mount_available(fresh):
+        pytest.skip("read-only bind mounts (unshare -m) not permitted here")
+    model.simulate(decay(), t_span=(0, 1))
+    before = snapshot(fresh)
+    script = tmp_path / "child.py"
+    script.write_text(_RO_CHILD % (X0, K))
+    cmd = f"mount --bind {fresh} {fresh} && mount -o remount,bind,ro {fresh} && exec {sys.executable} {script}"
+    env = {**os.environ, "DGM_CACHE_DIR": str(fresh), "PYTHONPATH": str(ROOT)}
+    out = subprocess.run(["unshare", "-m", "sh", "-c", cmd], env=env, capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    got = json.loads(out.stdout)
+    assert got["warnings"] == [] and got["x1"] == pytest.approx(X0 * math.exp(-K), rel=1e-6)
+    assert not got["path"].startswith(str(fresh))
+    theirs = {p.name: p.read_bytes().hex() for p in (fresh / "models" / "__pycache__").iterdir()}
+    assert got["ours"] == theirs  # numba's compiled code was loaded, nothing recompiled
+    assert snapshot(fresh) == before
 
 
 def test_read_only_cache_without_the_model_falls_back_with_a_warning(fresh, monkeypatch):

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import builtins
+import hashlib
 import importlib.util
+import io
+import os
+import pickletools
+import re
+import shutil
 import sys
 import threading
+import unicodedata
+import warnings
 from pathlib import Path
 from typing import Mapping, Sequence
 
 import numpy as np
 
-from .cache import atomic_write, cache_dir
+from .cache import CacheError, CacheWarning, atomic_write, cache_dir, cache_sources, private_dir, readonly_reason
 from .codegen import generate_source, source_key
 from .errors import ModelError
 from .levers import Policy, input_table, resolve_inputs
@@ -53,8 +62,8 @@ class CompiledSystem:
 
     @property
     def source(self) -> str:
-        """The generated Python/numba source."""
-        return self.path.read_text()
+        """The generated Python/numba source (as checked against its sha256 and loaded)."""
+        return self.module.__dgm_source__
 
     @property
     def n_states(self) -> int:
@@ -186,11 +195,118 @@ class CompiledSystem:
         return f"<CompiledSystem {self.system.name!r} key {self.key} at {self.path}>"
 
 
-def _load(path: Path, modname: str):
+_HEADER = re.compile(rb"# dgm-module key=([0-9a-f]{1,64}) sha256=([0-9a-f]{64})\n")
+
+
+def module_stem(name: str, key: str) -> str:
+    """File stem of the generated module: ``dgm_<slug>_<key>``.
+
+    The slug keeps only lower-case ASCII letters, digits and ``_`` of the model
+    name (at most 32 characters, ``model`` if none remain), so any name is safe
+    in a file name; the key (equations hash) identifies the content.
+    """
+    ascii_name = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode().lower()
+    slug = re.sub(r"[^a-z0-9]+", "_", ascii_name).strip("_")[:32].strip("_")
+    return f"dgm_{slug or 'model'}_{key}"
+
+
+def _module_bytes(source: str, key: str) -> bytes:
+    """File content: one header line with the key and the sha256 of the source, then the source."""
+    body = source.encode()
+    return f"# dgm-module key={key} sha256={hashlib.sha256(body).hexdigest()}\n".encode() + body
+
+
+def _verified_source(path: Path, key: str) -> tuple[str | None, str]:
+    """``(source, "")`` if ``path`` holds the intact module for ``key``, else ``(None, why)``."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None, "is missing"
+    except OSError as exc:
+        return None, f"cannot be read ({exc.strerror})"
+    if not data:
+        return None, "is empty"
+    m = _HEADER.match(data)
+    if m is None:
+        return None, "has no valid integrity header (edited, truncated, or written by an older version)"
+    if m[1].decode() != key:
+        return None, f"was written for key {m[1].decode()}, not {key}"
+    body = data[m.end():]
+    if hashlib.sha256(body).hexdigest() != m[2].decode():
+        return None, "does not match its sha256 (edited or truncated)"
+    try:
+        return body.decode(), ""
+    except UnicodeDecodeError:  # pragma: no cover - a matching sha256 of non-UTF-8 bytes
+        return None, "is not UTF-8 text"
+
+
+def _pickles_ok(data: bytes, count: int) -> bool:
+    """Whether ``data`` is exactly ``count`` complete pickles (opcodes are parsed, nothing is loaded)."""
+    f = io.BytesIO(data)
+    try:
+        for _ in range(count):
+            for _op in pickletools.genops(f):
+                pass
+    except Exception:  # noqa: BLE001 - any parse failure means a damaged file
+        return False
+    return f.tell() == len(data)
+
+
+def _numba_files(folder: Path, stem: str) -> list[Path]:
+    """numba's index (``.nbi``: two pickles) and data (``.nbc``: one pickle) files of one module."""
+    return sorted(f for f in (folder / "__pycache__").glob(f"{stem}.*") if f.suffix in (".nbi", ".nbc"))
+
+
+def _drop_damaged_numba_files(folder: Path, stem: str) -> None:
+    """Delete truncated or garbled numba cache files of the module (numba then recompiles)
+    instead of failing with an UnpicklingError on every run."""
+    for f in _numba_files(folder, stem):
+        try:
+            ok = _pickles_ok(f.read_bytes(), 2 if f.suffix == ".nbi" else 1)
+        except OSError:
+            ok = False
+        if not ok:
+            warnings.warn(f"model cache: numba cache file {f} is damaged; deleting it (numba recompiles)",
+                          CacheWarning, stacklevel=4)
+            f.unlink(missing_ok=True)
+
+
+def _copy_from_readonly(stem: str, key: str, path: Path) -> str | None:
+    """Copy a verified module and its numba files from a read-only cache into the writable one.
+
+    The module keeps its modification time, so numba's compiled code (keyed by the
+    source file's time and size) is reused rather than recompiled.
+    """
+    for src_root in cache_sources():
+        src = src_root / "models" / f"{stem}.py"
+        source, why = _verified_source(src, key)
+        if source is None:
+            if src.exists():
+                warnings.warn(f"model cache: {src} in the read-only cache {src_root} {why}; not using it",
+                              CacheWarning, stacklevel=4)
+            continue
+        atomic_write(path, _module_bytes(source, key))
+        st = src.stat()
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+        for f in _numba_files(src.parent, stem):
+            try:
+                shutil.copyfile(f, path.parent / "__pycache__" / f.name)
+            except OSError as exc:
+                raise CacheError(f"cannot copy {f.name} into the cache directory {path.parent}: {exc.strerror}",
+                                 exc.errno) from None
+        return source
+    return None
+
+
+def _load(path: Path, modname: str, source: str):
+    """Execute the checked ``source`` as module ``modname`` with ``path`` as its file (never re-read
+    from disk, so the file cannot change between the check and the execution)."""
     spec = importlib.util.spec_from_file_location(modname, path)
     module = importlib.util.module_from_spec(spec)
+    code = builtins.compile("\n" + source, str(path), "exec")  # line numbers as in the file (after the header)
+    module.__dgm_source__ = source
     sys.modules[modname] = module
-    spec.loader.exec_module(module)
+    exec(code, module.__dict__)  # noqa: S102 - our own generated source, verified against its sha256
     return module
 
 
@@ -200,7 +316,7 @@ def compile(system, *, cache: bool = True) -> CompiledSystem:  # noqa: A001 - th
     Parameters
     ----------
     system : System
-        The model.
+        The model. Its name only labels the cached file (any name works).
     cache : bool
         Reuse the generated module (and numba's compiled machine code) from the
         on-disk cache when the equations hash matches; a second process start
@@ -209,6 +325,19 @@ def compile(system, *, cache: bool = True) -> CompiledSystem:  # noqa: A001 - th
     Returns
     -------
     CompiledSystem
+
+    Raises
+    ------
+    model.cache.CacheError
+        If the cache cannot be written (disk full): names the cache directory.
+
+    Notes
+    -----
+    A cached module is executed only if its content matches the sha256 in its
+    header and its key; an edited, truncated or empty file is regenerated
+    (with a :class:`~model.cache.CacheWarning`), together with numba's files of
+    that module. Damaged numba files are deleted so numba recompiles. See
+    :mod:`model.cache` for which cache directories are trusted.
     """
     key = source_key(system)
     with _LOCK:
@@ -217,16 +346,35 @@ def compile(system, *, cache: bool = True) -> CompiledSystem:  # noqa: A001 - th
             if cs.system is not system:
                 cs = CompiledSystem(system, cs.module, cs.path, key)
             return cs
-        folder = cache_dir() / "models"
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"dgm_{system.name.replace('-', '_')}_{key}.py"
-        if not (cache and path.exists()):
-            src = generate_source(system)
-            if path.exists() and path.read_text() == src:
-                pass  # identical: keep the file (and numba's cache) untouched
-            else:
-                atomic_write(path, src)
-        module = _load(path, f"dgm_generated_{key}")
+        root = cache_dir()
+        folder = private_dir(root / "models")
+        private_dir(folder / "__pycache__")  # numba's pickles: never group-writable, whatever the umask
+        stem = module_stem(system.name, key)
+        path = folder / f"{stem}.py"
+        source = None
+        if cache:
+            source, why = _verified_source(path, key)
+            if source is None and path.exists():
+                warnings.warn(f"model cache: {path} {why}; regenerating it", CacheWarning, stacklevel=3)
+                for f in _numba_files(folder, stem):
+                    f.unlink(missing_ok=True)
+            if source is None and not path.exists():
+                source = _copy_from_readonly(stem, key, path)
+                for src_root in cache_sources() if source is None else ():
+                    warnings.warn(f"model cache: {src_root} is read-only ({readonly_reason(src_root)}) and does "
+                                  f"not hold model {system.name!r}; compiling it into the temporary cache {root}",
+                                  CacheWarning, stacklevel=3)
+        if source is None:
+            source = generate_source(system)
+            text = _module_bytes(source, key)
+            try:
+                same = path.read_bytes() == text
+            except OSError:
+                same = False
+            if not same:  # identical: keep the file (and numba's cache) untouched
+                atomic_write(path, text)
+        _drop_damaged_numba_files(folder, stem)
+        module = _load(path, f"dgm_generated_{key}", source)
         cs = CompiledSystem(system, module, path, key)
         _MEMO[key] = cs
         return cs

@@ -15,6 +15,7 @@ import argparse
 import os
 import sys
 import time
+import warnings
 from pathlib import Path
 from typing import Sequence
 
@@ -430,6 +431,11 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Warnings during a command as one ``dgm: warning:`` line (no source line, no file name)."""
+    print(f"dgm: warning: {' '.join(str(message).split())}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``dgm``; returns the exit status.
 
@@ -441,8 +447,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         3 an unexpected internal error (a bug: its traceback is printed with a
         request to report it).
     """
-    from calibration.data.errors import DataError
-
     try:
         args = _parser().parse_args(argv)
     except _UsageError as exc:
@@ -451,6 +455,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help
         return exc.code if isinstance(exc.code, int) else 0
     debug = bool(os.environ.get("DGM_DEBUG"))
+    with warnings.catch_warnings():
+        warnings.showwarning = _show_warning
+        return _dispatch(args, debug)
+
+
+def _dispatch(args: argparse.Namespace, debug: bool) -> int:
+    """Run the command; map each kind of error to its exit status (see :func:`main`)."""
+    from calibration.data.errors import DataError
+
     try:
         if args.command == "calibrate":
             from calibration.cli import run as calibrate

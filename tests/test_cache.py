@@ -303,3 +303,15 @@ def test_same_equations_under_another_name_compiled_first(fresh, monkeypatch):
     alone = model.compile(decay("US/UK decay"))
     assert alone.path.name.startswith("dgm_us_uk_decay_")
     assert alone.rhs(0.0, [2.0]) == pytest.approx([-K * 2.0])
+
+
+def test_cli_shows_a_refused_cache_as_one_warning_line(fresh, capsys):
+    """`dgm` prints a cache warning as one `dgm: warning:` line, not Python's two-line format."""
+    from model.cli import main
+
+    fresh.mkdir()
+    os.chmod(fresh, 0o777)
+    assert main(["equations", "keen", "--format", "markdown"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith("dgm: warning: model cache: refusing ")
+    assert "group- or world-writable (mode 777)" in err[0]

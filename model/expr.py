@@ -56,7 +56,7 @@ FUNCTIONS: dict[str, Callable[..., sp.Basic]] = {
     "Max": sp.Max, "Min": sp.Min, "Abs": sp.Abs, "sign": sp.sign, "Heaviside": sp.Heaviside,
     "Piecewise": sp.Piecewise,
     "Eq": sp.Eq, "Ne": sp.Ne, "Lt": sp.Lt, "Le": sp.Le, "Gt": sp.Gt, "Ge": sp.Ge,
-    "And": sp.And, "Or": sp.Or, "Not": sp.Not,
+    "And": sp.And, "Or": sp.Or, "Not": sp.Not, "ITE": sp.ITE,
 }
 _NUMBERS = ("Rational", "Float", "Symbol")
 _CONSTANTS: dict[str, sp.Basic] = {"pi": sp.pi, "oo": sp.oo, "nan": sp.nan}
@@ -66,7 +66,8 @@ _WRITE = {sp.exp: "exp", sp.log: "log", sp.sin: "sin", sp.cos: "cos", sp.tan: "t
           sp.sinh: "sinh", sp.cosh: "cosh", sp.atan: "atan", sp.erf: "erf", sp.Max: "Max", sp.Min: "Min",
           sp.Abs: "Abs", sp.sign: "sign", sp.Heaviside: "Heaviside",
           sp.Equality: "Eq", sp.Unequality: "Ne", sp.StrictLessThan: "Lt", sp.LessThan: "Le",
-          sp.StrictGreaterThan: "Gt", sp.GreaterThan: "Ge", sp.And: "And", sp.Or: "Or", sp.Not: "Not"}
+          sp.StrictGreaterThan: "Gt", sp.GreaterThan: "Ge", sp.And: "And", sp.Or: "Or", sp.Not: "Not",
+          sp.ITE: "ITE"}
 _COMPARE = {ast.Lt: sp.Lt, ast.LtE: sp.Le, ast.Gt: sp.Gt, ast.GtE: sp.Ge, ast.Eq: sp.Eq, ast.NotEq: sp.Ne}
 _BINOP = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
           ast.Div: lambda a, b: a / b}
@@ -82,8 +83,9 @@ _NODE_NAMES = {ast.Attribute: "attribute access", ast.Subscript: "subscripts", a
 # ---- writing ---------------------------------------------------------------------------------
 
 def _float_text(x: sp.Float) -> str:
-    if x._prec == 53:
-        return repr(float(x))
+    f = float(x)
+    if x._prec == 53 and math.isfinite(f) and sp.Float(f) == x:  # a double: its shortest exact repr
+        return repr(f)
     m = re.fullmatch(r"Float\('([^']+)', precision=(\d+)\)", sp.srepr(x))
     if m is None:  # pragma: no cover - sympy's srepr of a Float always has this form
         raise ModelError(f"cannot write the number {x!r} as text")
@@ -326,7 +328,7 @@ _SREPR_CALLS: dict[str, Callable[..., sp.Basic]] = {
     "Abs": sp.Abs, "sign": sp.sign, "Heaviside": sp.Heaviside, "Piecewise": sp.Piecewise,
     "ExprCondPair": ExprCondPair, "Equality": sp.Equality, "Unequality": sp.Unequality,
     "StrictLessThan": sp.StrictLessThan, "LessThan": sp.LessThan, "StrictGreaterThan": sp.StrictGreaterThan,
-    "GreaterThan": sp.GreaterThan, "And": sp.And, "Or": sp.Or, "Not": sp.Not,
+    "GreaterThan": sp.GreaterThan, "And": sp.And, "Or": sp.Or, "Not": sp.Not, "ITE": sp.ITE,
 }
 _SREPR_CONSTANTS: dict[str, sp.Basic] = {"pi": sp.pi, "E": sp.E, "oo": sp.oo, "zoo": sp.zoo, "nan": sp.nan,
                                          "true": sp.true, "false": sp.false}

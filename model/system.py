@@ -71,7 +71,9 @@ class System:
         Step [year] of a discrete-time map, ``None`` for continuous time.
     origin : Mapping
         How to rebuild the system (``factory`` as ``"module:function"`` and
-        ``kwargs``), saved with results so they can be re-run.
+        ``kwargs``), saved with results so they can be re-run. Only factories of
+        :data:`model.library.registry.FACTORIES` are rebuilt from a file; other
+        models are re-run by passing the System.
     """
 
     name: str
@@ -252,7 +254,8 @@ def combine(*blocks: Block | Iterable[Block], name: str = "model", dt: float | N
     description : str
         Text for documentation and result metadata.
     origin : mapping, optional
-        ``{"factory": "module:function", "kwargs": {...}}`` to rebuild it.
+        ``{"factory": "module:function", "kwargs": {...}}`` to rebuild it (from a
+        saved result only if the factory is in :data:`model.library.registry.FACTORIES`).
     check_units : bool
         Check dimensional consistency (cached on disk by equations hash).
 

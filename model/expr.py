@@ -462,8 +462,10 @@ def as_expr(value: Any, names: Collection[str] | None = None, *, what: str = "")
     if isinstance(value, str):
         return from_text(value, names, what=what)
     try:
-        return sp.sympify(value, strict=True)
+        out = sp.sympify(value, strict=True)
     except (sp.SympifyError, TypeError, ValueError):
+        out = None
+    if not isinstance(out, (sp.Expr, sp.logic.boolalg.Boolean)):
         where = f"{what}: " if what else ""
-        raise ModelError(f"{where}expected a sympy expression, a number or text, got {type(value).__name__}") \
-            from None
+        raise ModelError(f"{where}expected a sympy expression, a number or text, got {type(value).__name__}")
+    return out

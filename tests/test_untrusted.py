@@ -293,6 +293,13 @@ def test_rule_text_refusals_name_what_was_found(text, says):
     assert "\n" not in str(err.value)
 
 
+@pytest.mark.parametrize("value", [b"x + 1", {"a": 1}, (1, 2), object()])
+def test_rule_of_something_else_is_refused(value):
+    with pytest.raises(ModelError, match=f"^feedback rule: expected a sympy expression, a number or text, "
+                                         f"got {type(value).__name__}$"):
+        Rule(value)
+
+
 def test_with_rules_text_is_checked_against_the_model_names():
     with pytest.raises(ModelError, match="unknown name 'T_atm'; valid names: .*T_at"):
         dice2016_climate().with_rules({"E": "35 - 5*T_atm"})
@@ -412,3 +419,14 @@ def test_random_safe_expressions_round_trip(e):
     text = to_text(e)
     assert from_text(text) == e
     assert from_srepr(sp.srepr(e)) == e
+
+
+def test_origin_rules_in_legacy_srepr_rebuild_the_same_model(marker):
+    from model.library.registry import rebuild
+
+    sysr = dice2016_climate().with_rules({"E": "35.85 - 4*T_at"})
+    legacy = {**sysr.origin, "rules": {"E": sp.srepr(sysr.auxiliaries["E"])}}
+    assert rebuild(legacy).equations_hash() == sysr.equations_hash()
+    evil = {**sysr.origin, "rules": {"E": _payloads(marker)["sympify"]}}
+    with pytest.raises(ModelError, match="feedback rule for 'E': refused .*function 'sympify' is not allowed"):
+        rebuild(evil)

@@ -9,6 +9,7 @@ from typing import Iterable, Mapping
 import sympy as sp
 
 from .errors import ModelError
+from .expr import as_expr
 from .symbols import Var
 
 
@@ -16,10 +17,7 @@ def _freeze(name: str, what: str, eqs: Mapping | None) -> Mapping[str, sp.Expr]:
     out: dict[str, sp.Expr] = {}
     for key, expr in (eqs or {}).items():
         key = key.name if isinstance(key, (Var, sp.Symbol)) else str(key)
-        try:
-            out[key] = sp.sympify(expr)
-        except (sp.SympifyError, TypeError) as exc:
-            raise ModelError(f"block {name!r}: {what} for {key!r} is not a sympy expression: {exc}") from exc
+        out[key] = as_expr(expr, what=f"block {name!r}: {what} for {key!r}")
     return MappingProxyType(out)
 
 

@@ -20,6 +20,7 @@ import numpy as np
 import sympy as sp
 
 from .errors import ModelError
+from .expr import as_expr, from_srepr, from_text, to_text
 
 __all__ = ["Schedule", "constant", "step", "ramp", "logistic", "piecewise", "Rule", "Policy"]
 
@@ -137,9 +138,47 @@ def piecewise(years: Sequence[float], values: Sequence[float]) -> Schedule:
     return Schedule("piecewise", (), ys, vs)
 
 
-def schedule_from_dict(d: Mapping[str, Any]) -> Schedule:
-    """Inverse of :meth:`Schedule.to_dict`."""
-    return Schedule(d["kind"], tuple(d.get("args", ())), tuple(d.get("years", ())), tuple(d.get("values", ())))
+def _numbers(d: Mapping[str, Any], key: str, what: str) -> tuple[float, ...]:
+    v = d.get(key, ())
+    if not isinstance(v, (list, tuple)) or not all(isinstance(x, (int, float)) and not isinstance(x, bool)
+                                                   for x in v):
+        raise ModelError(f"{what}: {key!r} must be a list of numbers, got {v!r:.80}")
+    return tuple(_finite(key, x) for x in v)
+
+
+def schedule_from_dict(d: Mapping[str, Any], *, what: str = "schedule") -> Schedule:
+    """Inverse of :meth:`Schedule.to_dict` (numbers only; raises :class:`ModelError` on anything else)."""
+    if not isinstance(d, Mapping) or d.get("kind") not in _KINDS:
+        kind = d.get("kind") if isinstance(d, Mapping) else d
+        raise ModelError(f"{what}: unknown schedule kind {kind!r:.80}; valid: {', '.join(_KINDS)}, rule")
+    years, values = _numbers(d, "years", what), _numbers(d, "values", what)
+    if len(years) != len(values):
+        raise ModelError(f"{what}: 'years' and 'values' must have the same length")
+    args = _numbers(d, "args", what)
+    if len(args) > 4:
+        raise ModelError(f"{what}: at most 4 'args', got {len(args)}")
+    return Schedule(d["kind"], args, years, values)
+
+
+def path_from_dict(d: Mapping[str, Any], *, what: str = "lever path") -> "LeverPath":
+    """Inverse of ``Schedule.to_dict`` and ``Rule.to_dict``: a lever path from a JSON-ready dict.
+
+    A rule's expression is read by :func:`model.expr.from_text` (or, in files
+    written before that format, the legacy ``srepr`` field by the strict
+    :func:`model.expr.from_srepr`); nothing is evaluated.
+
+    Raises
+    ------
+    ModelError
+        For a dict that is not a schedule or a rule, or an expression that is not allowed.
+    """
+    if isinstance(d, Mapping) and d.get("kind") == "rule":
+        if isinstance(d.get("expr"), str):
+            return Rule(from_text(d["expr"], what=what))
+        if isinstance(d.get("srepr"), str):
+            return Rule(from_srepr(d["srepr"], what=what))
+        raise ModelError(f"{what}: a rule needs its expression as text under 'expr'")
+    return schedule_from_dict(d, what=what)
 
 
 @dataclass(frozen=True)
@@ -149,16 +188,24 @@ class Rule:
     Examples
     --------
     A debt brake cutting public investment as public debt rises above 60%
-    of output: ``Rule(0.03 - 0.05 * (b - 0.6))``.
+    of output: ``Rule(0.03 - 0.05 * (b - 0.6))``, or as text
+    ``Rule("0.03 - 0.05*(b - 0.6)")``. Text is read by :func:`model.expr.from_text`
+    (names, numbers, ``+ - * / **`` and a fixed list of functions), never evaluated.
+
+    Raises
+    ------
+    ModelError
+        For text that is not an allowed expression, or a value that is not an expression.
     """
 
     expr: sp.Expr
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "expr", sp.sympify(self.expr))
+        object.__setattr__(self, "expr", as_expr(self.expr, what="feedback rule"))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": "rule", "srepr": sp.srepr(self.expr), "text": str(self.expr)}
+        """JSON-ready description; ``expr`` is read back by :func:`model.expr.from_text`."""
+        return {"kind": "rule", "expr": to_text(self.expr), "text": str(self.expr)}
 
 
 LeverPath = Schedule | Rule
@@ -224,20 +271,30 @@ class Policy:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "Policy":
+        """Inverse of :meth:`to_dict`, for data from a file: rules are parsed, never evaluated.
+
+        Raises
+        ------
+        ModelError
+            For a malformed policy, a schedule that is not numbers, or a rule that is not
+            an allowed expression (see :mod:`model.expr`).
+        """
+        if not isinstance(d, Mapping) or not isinstance(d.get("name"), str):
+            raise ModelError("a policy must be a mapping with a 'name' (text) and 'levers'")
+        description = d.get("description", "")
+        raw = d.get("levers", {})
+        if not isinstance(description, str) or not isinstance(raw, Mapping):
+            raise ModelError(f"policy {d['name']!r}: 'description' must be text and 'levers' a mapping")
         levers: dict[str, LeverPath] = {}
-        for k, v in d.get("levers", {}).items():
-            levers[k] = Rule(eval_srepr(v["srepr"])) if v["kind"] == "rule" else schedule_from_dict(v)
-        return cls(d["name"], d.get("description", ""), **levers)
+        for k, v in raw.items():
+            if not (isinstance(k, str) and k.isidentifier() and not k.startswith("_")):
+                raise ModelError(f"policy {d['name']!r}: {k!r:.80} is not a lever name")
+            levers[k] = path_from_dict(v, what=f"policy {d['name']!r}, lever {k!r}")
+        return cls(d["name"], description, **levers)
 
     def __repr__(self) -> str:
         inner = ", ".join(f"{k}={v!r}" for k, v in self.levers.items())
         return f"Policy({self.name!r}{', ' if inner else ''}{inner})"
-
-
-def eval_srepr(text: str) -> sp.Expr:
-    """Rebuild a sympy expression from ``sympy.srepr`` text (restricted namespace)."""
-    ns = {k: getattr(sp, k) for k in dir(sp) if not k.startswith("_")}
-    return eval(text, {"__builtins__": {}}, ns)  # noqa: S307 - srepr text written by this package
 
 
 def resolve_inputs(system, policy: Policy | None, exogenous: Mapping[str, Any] | None = None) -> dict[str, Schedule]:

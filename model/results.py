@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
-import importlib
 import json
 import subprocess
 from pathlib import Path
@@ -29,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from .errors import ModelError
-from .levers import Policy, Schedule, as_path, eval_srepr
+from .levers import Policy, Schedule, as_path, path_from_dict
 
 __all__ = ["build_dataset", "rerun", "git_revision"]
 
@@ -190,16 +189,53 @@ def build_dataset(system, runs: list[dict], *, t_eval: np.ndarray, pvals: dict, 
     return xr.Dataset({k: xr.Variable(*v) for k, v in data.items()}, coords=coords, attrs=attrs)
 
 
-def _factory(origin: dict):
-    spec = origin.get("factory")
-    if not spec:
-        raise ModelError("this result does not say how to rebuild its model (no 'factory' in its provenance); "
-                         "pass the System to rerun(ds, system=...)")
-    mod, _, func = spec.partition(":")
+def read_provenance(ds) -> dict:
+    """The provenance of a result as a dict (raises :class:`ModelError` if missing or not JSON)."""
     try:
-        return getattr(importlib.import_module(mod), func)
-    except (ImportError, AttributeError) as exc:
-        raise ModelError(f"cannot import model factory {spec!r}: {exc}") from None
+        prov = json.loads(ds.attrs["provenance"])
+    except KeyError:
+        raise ModelError("this dataset has no 'provenance' attribute: it is not a result of model.simulate") \
+            from None
+    except (TypeError, ValueError) as exc:
+        raise ModelError(f"the result's 'provenance' attribute is not valid JSON: {exc}") from None
+    if not isinstance(prov, dict):
+        raise ModelError("the result's 'provenance' attribute is not a JSON object")
+    return prov
+
+
+def rebuild_system(prov: dict):
+    """The model named by a result's provenance, from the package's own factories only.
+
+    Raises
+    ------
+    ModelError
+        If the provenance names anything else (see :func:`model.library.registry.rebuild`).
+    """
+    from .library.registry import rebuild
+
+    return rebuild(prov.get("origin"))
+
+
+def saved_exogenous(prov: dict) -> dict[str, Schedule]:
+    """Exogenous paths saved in a result's provenance (schedules only; rules are refused)."""
+    exo = (prov.get("options") or {}).get("exogenous") or {}
+    if not isinstance(exo, dict):
+        raise ModelError("the result's saved exogenous paths are not a mapping")
+    out = {}
+    for k, v in exo.items():
+        path = path_from_dict(v, what=f"saved exogenous path {k!r}")
+        if not isinstance(path, Schedule):
+            raise ModelError(f"saved exogenous path {k!r}: exogenous inputs take a schedule, not a feedback rule")
+        out[k] = path
+    return out
+
+
+def saved_policies(prov: dict) -> list[Policy | None]:
+    """Policies saved in a result's provenance (rules parsed, never evaluated)."""
+    pols = prov.get("policies")
+    if not isinstance(pols, list):
+        raise ModelError("the result's provenance has no list of policies")
+    return [None if p is None else Policy.from_dict(p) for p in pols]
 
 
 def rerun(ds, system=None, **overrides):
@@ -210,29 +246,32 @@ def rerun(ds, system=None, **overrides):
     ds : xarray.Dataset
         A result of :func:`model.simulate` (possibly reloaded from netCDF).
     system : System, optional
-        The model; by default rebuilt from the provenance (factory and kwargs).
+        The model; by default rebuilt from the provenance, which may only name one
+        of the package's own factories (:data:`model.library.registry.FACTORIES`)
+        with plain keyword arguments. Pass it for any other model.
     **overrides
         Keyword arguments passed on to :func:`model.simulate` instead of the saved ones.
 
     Raises
     ------
     ModelError
-        If the rebuilt model's equations hash differs from the saved one.
+        If the provenance names a factory outside the package's registry or arguments it
+        does not accept, holds a rule or path that is not an allowed expression (nothing
+        in the file is evaluated), or if the model's equations hash differs from the saved one.
     """
     from .simulate import simulate
 
-    prov = json.loads(ds.attrs["provenance"])
+    prov = read_provenance(ds)
+    policies = saved_policies(prov)
+    exo = saved_exogenous(prov)
     if system is None:
-        origin = prov["origin"]
-        system = _factory(origin)(**origin.get("kwargs", {}))
+        system = rebuild_system(prov)
     if system.equations_hash() != prov["equations_hash"]:
         raise ModelError(f"model {system.name!r} has changed since this result was made: equations hash "
                          f"{system.equations_hash()} != saved {prov['equations_hash']}")
     params = {n: (ds[n].values if v == "draw" else v) for n, v in prov["parameters"].items()}
     initial = {n: (ds[f"{n}__initial"].values if v == "draw" else v) for n, v in prov["initial"].items()}
-    policies = [None if p is None else Policy.from_dict(p) for p in prov["policies"]]
     opts = prov["options"]
-    exo = {k: as_path(k, _schedule(v)) for k, v in (opts.get("exogenous") or {}).items()}
     kwargs = dict(params=params, initial=initial,
                   policies=None if policies == [None] else (policies if len(policies) > 1 else policies[0]),
                   t_span=tuple(opts["t_span"]), t_eval=ds["time"].values, exogenous=exo or None,
@@ -241,7 +280,3 @@ def rerun(ds, system=None, **overrides):
     kwargs.update(overrides)
     return simulate(system, **kwargs)
 
-
-def _schedule(d):
-    from .levers import Rule, schedule_from_dict
-    return Rule(eval_srepr(d["srepr"])) if d.get("kind") == "rule" else schedule_from_dict(d)

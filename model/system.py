@@ -12,6 +12,7 @@ import sympy as sp
 
 from .block import Block
 from .errors import ModelError
+from .expr import as_expr, to_text
 from .symbols import Var, t
 
 __all__ = ["System", "combine"]
@@ -70,7 +71,9 @@ class System:
         Step [year] of a discrete-time map, ``None`` for continuous time.
     origin : Mapping
         How to rebuild the system (``factory`` as ``"module:function"`` and
-        ``kwargs``), saved with results so they can be re-run.
+        ``kwargs``), saved with results so they can be re-run. Only factories of
+        :data:`model.library.registry.FACTORIES` are rebuilt from a file; other
+        models are re-run by passing the System.
     """
 
     name: str
@@ -174,9 +177,18 @@ class System:
         Parameters
         ----------
         rules : mapping
-            ``lever name -> sympy expression`` of stocks, auxiliaries,
-            parameters, other inputs and ``t``.
+            ``lever name -> sympy expression`` (or :class:`~model.levers.Rule`, or text read by
+            :func:`model.expr.from_text` with this model's names; never evaluated) of stocks,
+            auxiliaries, parameters, other inputs and ``t``.
+
+        Raises
+        ------
+        ModelError
+            A rule for a symbol that is not a lever, text that is not an allowed expression
+            or that names an undeclared symbol.
         """
+        from .levers import Rule
+
         if not rules:
             return self
         new_vars = dict(self.variables)
@@ -189,7 +201,8 @@ class System:
             new_vars[lev] = Var(**{**{k: getattr(v, k) for k in ("name", "units", "long_name", "description",
                                                                  "default", "bounds", "source", "latex")},
                                    "kind": "auxiliary", "tunable": False})
-            aux[lev] = sp.sympify(rule)
+            aux[lev] = as_expr(rule.expr if isinstance(rule, Rule) else rule, tuple(self.variables),
+                               what=f"feedback rule for {lev!r}")
         rule_block = Block(name="feedback rules", variables=(), auxiliaries={k: aux[k] for k in rules})
         blocks = tuple(b if not any(v.name in rules for v in b.variables) else
                        Block(name=b.name, variables=tuple(new_vars[v.name] for v in b.variables),
@@ -197,7 +210,7 @@ class System:
                              identities=b.identities, description=b.description)
                        for b in self.blocks) + (rule_block,)
         return combine(*blocks, name=name or self.name, dt=self.dt, description=self.description,
-                       origin={**self.origin, "rules": {k: sp.srepr(sp.sympify(e)) for k, e in rules.items()}})
+                       origin={**self.origin, "rules": {k: to_text(aux[k]) for k in rules}})
 
     # ---- output ----------------------------------------------------------------------
     def nomenclature(self):
@@ -241,7 +254,8 @@ def combine(*blocks: Block | Iterable[Block], name: str = "model", dt: float | N
     description : str
         Text for documentation and result metadata.
     origin : mapping, optional
-        ``{"factory": "module:function", "kwargs": {...}}`` to rebuild it.
+        ``{"factory": "module:function", "kwargs": {...}}`` to rebuild it (from a
+        saved result only if the factory is in :data:`model.library.registry.FACTORIES`).
     check_units : bool
         Check dimensional consistency (cached on disk by equations hash).
 

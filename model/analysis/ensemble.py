@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import importlib
 import json
 import sys
 import time
@@ -57,15 +56,14 @@ class _Spec:
 
 
 def _consistent_fn(system) -> Callable | None:
-    """The model factory's ``consistent_draws`` (re-derives start quantities per draw), if any."""
-    spec = (system.origin or {}).get("factory", "")
-    mod = spec.partition(":")[0]
-    if not mod:
-        return None
-    try:
-        return getattr(importlib.import_module(mod), "consistent_draws", None)
-    except ImportError:
-        return None
+    """The model factory's registered ``consistent_draws`` (re-derives start quantities per draw), if any.
+
+    Looked up in :data:`model.library.registry.CONSISTENT_DRAWS`: no module named by a
+    model's origin is ever imported.
+    """
+    from ..library.registry import consistent_draws_for
+
+    return consistent_draws_for(system)
 
 
 def start_name(system, name: str) -> str:

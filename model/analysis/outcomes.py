@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, Mapping
 
 import numpy as np
@@ -144,7 +143,8 @@ def compare(ds, *, system=None, impulse: bool = True, baseline: str = "bau"):
         (several policies, or one).
     system : System, optional
         The model, for the public-investment impulse response; rebuilt from the
-        result's provenance when omitted.
+        result's provenance when omitted (only from the package's own factories,
+        see :func:`model.library.registry.rebuild`; pass it for any other model).
     impulse : bool
         Compute the public-investment multipliers (two extra short runs per policy).
     baseline : str
@@ -154,6 +154,13 @@ def compare(ds, *, system=None, impulse: bool = True, baseline: str = "bau"):
     -------
     pandas.DataFrame
         Columns as in :data:`OUTCOMES`; units in ``df.attrs["units"]``.
+
+    Raises
+    ------
+    ModelError
+        For an ensemble result, or (with ``impulse``) provenance naming a model outside the
+        package's registry, or a saved policy or path that is not an allowed expression
+        (nothing read from the file is evaluated).
     """
     import pandas as pd
 
@@ -166,17 +173,18 @@ def compare(ds, *, system=None, impulse: bool = True, baseline: str = "bau"):
     t = ds.time.values
     rows = {pol: {k: float(metrics[k].sel(policy=pol)) for k in metrics.data_vars} for pol in _policies(ds)}
     if impulse:
-        prov = json.loads(ds.attrs["provenance"])
+        from ..results import read_provenance, rebuild_system, saved_exogenous, saved_policies
+
+        prov = read_provenance(ds)
+        saved = saved_policies(prov)  # parsed, never evaluated; refused before any model is built
+        exo = saved_exogenous(prov) or None
         if system is None:
-            from ..results import _factory
-            system = _factory(prov["origin"])(**prov["origin"].get("kwargs", {}))
+            system = rebuild_system(prov)
         params = {k: v for k, v in prov["parameters"].items() if v != "draw"}
-        exo = prov["options"].get("exogenous") or {}
-        from ..results import _schedule
-        exo = {k: _schedule(v) for k, v in exo.items()} or None
+        if len(saved) != len(_policies(ds)):
+            raise ModelError(f"the result has {len(_policies(ds))} policies but its provenance {len(saved)}")
         for i, pol in enumerate(_policies(ds)):
-            pdict = prov["policies"][i]
-            policy = Policy.from_dict(pdict) if pdict else None
+            policy = saved[i]
             if policy is not None and isinstance(policy.levers.get("i_G"), Rule):
                 policy = policy.with_levers(i_G=system["i_G"].default)  # the rule is not a schedule: hold it
             irf = impulse_response(system, params, policy, t_span=(float(t[0]), float(t[0]) + 6.0), exogenous=exo)

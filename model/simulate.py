@@ -298,6 +298,20 @@ def _run_scipy(cs, method, t0, y0, p, L, t_eval, rtol, atol, max_steps):
     edges = [t0, *cs.module._breakpoints(L, t0, t_eval[-1]), t_eval[-1]]
     y = np.asarray(y0, float)
     message = ""
+    def keep_passed(a, y):
+        """After an aborted segment: integrate it again up to its last output time before the
+        time reached, so that the partial path holds every output the solver passed."""
+        pts = t_eval[(t_eval > a) & (t_eval < reached[0]) & np.isnan(Y[:, 0])]
+        if pts.size == 0:
+            return
+        counter[0] = 0
+        try:
+            again = solve_ivp(fun, (a, pts[-1]), y, method=method, t_eval=pts, rtol=rtol, atol=_atol_vec(atol, n),
+                              **kw)
+        except (_Abort, ValueError, ArithmeticError, np.linalg.LinAlgError):
+            return
+        Y[np.searchsorted(t_eval, again.t)] = again.y.T
+
     for a, b in zip(edges[:-1], edges[1:]):
         want = (t_eval >= a) & (t_eval <= b) & np.isnan(Y[:, 0])
         seg_t = np.union1d(t_eval[want], [b])
@@ -307,10 +321,12 @@ def _run_scipy(cs, method, t0, y0, p, L, t_eval, rtol, atol, max_steps):
         except _Abort:
             info[0] = 4
             info[1] = reached[0]
+            keep_passed(a, y)
             return Y, info, "too many right-hand-side evaluations"
         except (ValueError, ArithmeticError, np.linalg.LinAlgError) as exc:  # e.g. NaN Jacobian in Radau's LU
             info[0] = 2
             info[1] = reached[0]
+            keep_passed(a, y)
             return Y, info, f"{type(exc).__name__}: {exc}"
         message = sol.message
         info[2] += sol.nfev
@@ -365,7 +381,7 @@ def _describe_failure(cs, info, policy_name, message="") -> tuple[str, str]:
         var = cs.system.variables[name]
         how = (f"its declared limit {var.limit:g}" if var.limit is not None else
                f"{DIVERGENCE_FACTOR:g} times its start (or default) magnitude")
-        text = f"stock {name!r} diverged: |{name}| reached {how} [{var.units}] at t={t_r:g}"
+        text = f"stock {name!r} diverged: |{name}| reached {how} [{var.units}] after t={t_r:g}"
     elif code == 3:
         text = f"the step size underflowed at t={t_r:g} (the run stalled)"
     elif code == 4:

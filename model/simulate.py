@@ -457,6 +457,10 @@ def simulate(system, params: Mapping[str, Any] | None = None, policies: Policy |
         Relative and absolute tolerances (continuous methods).
     dt : float, optional
         Step [year] for ``method="discrete"`` on a continuous model (forward Euler).
+        Fixed-step runs (maps and Euler) must cover ``t_span`` in a whole number of
+        steps (else ``ModelError``); their times are ``t0 + k dt`` (integer ``k``), and a
+        grid time within :func:`~model.levers.switch_tolerance` of an input's switch
+        time (step date, ramp end, piecewise knot) is that switch time.
     max_steps : int
         Step limit per run; a run that reaches it is reported, never truncated silently.
     progress : bool

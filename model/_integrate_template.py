@@ -16,9 +16,11 @@ Methods
 * Explicit discrete maps and forward Euler.
 
 Status codes (``info[0]``): 0 success, 1 a stock left its bounds, 2 a
-non-finite or diverged state (magnitude above 1e100), 3 step size underflow (stalled), 4 maximum number of steps,
-5 stiffness detected (only when asked to stop on stiffness).
-``info`` = [status, t_reached, n_steps, n_rhs, culprit stock index or -1].
+non-finite state (NaN, inf or above 1e100), 3 step size underflow (stalled), 4 maximum number of steps,
+5 stiffness detected (only when asked to stop on stiffness), 7 a stock diverged
+(``|y_j| >= lim[j]``, its divergence limit; see ``model.simulate.divergence_limits``).
+``info`` = [status, t_reached, n_steps, n_rhs, culprit stock index or -1]; ``t_reached``
+is the time of the last accepted step (grid point for maps), never a later output time.
 """
 # flake8: noqa: F821  (names are defined by the generated module)
 import math  # noqa: F401
@@ -27,7 +29,7 @@ import numpy as np  # noqa: F401
 
 # ---- template body: everything below is copied into generated modules ----
 
-#: a state beyond this magnitude has diverged (reported as status 2, "nonfinite")
+#: a state beyond this magnitude counts as non-finite (status 2) whatever its divergence limit
 _OVERFLOW = 1e100
 
 # Dormand & Prince (1980) tableau; row 6 of _A is the 5th-order solution (FSAL)
@@ -174,10 +176,11 @@ def _rms_norm(e, y0, y1, rtol, atol):
 
 
 @jit
-def _dopri5(mode, t0, y0, p, L, t_eval, rtol, atol, lo, hi, h0, max_steps, stiff_stop, idx, yout, info):
+def _dopri5(mode, t0, y0, p, L, t_eval, rtol, atol, lo, hi, lim, h0, max_steps, stiff_stop, idx, yout, info):
     """Integrate from ``t0`` with Dormand-Prince 5(4), writing ``yout[k] = y(t_eval[k])``.
 
-    ``lo``/``hi`` bound the first N states (open interval; +-inf for none).
+    ``lo``/``hi`` bound the first N states (open interval; +-inf for none); ``lim``
+    holds their divergence limits (magnitudes; status 7 when reached).
     Returns nothing; see the module docstring for ``info``.
     """
     n = y0.shape[0]
@@ -316,6 +319,11 @@ def _dopri5(mode, t0, y0, p, L, t_eval, rtol, atol, lo, hi, h0, max_steps, stiff
                 culprit = j
                 bad = True
                 break
+            if abs(ys[j]) >= lim[j]:
+                status = 7
+                culprit = j
+                bad = True
+                break
             if ys[j] <= lo[j] or ys[j] >= hi[j]:
                 status = 1
                 culprit = j
@@ -366,9 +374,11 @@ def _dopri5(mode, t0, y0, p, L, t_eval, rtol, atol, lo, hi, h0, max_steps, stiff
 
 
 @jit
-def _discrete(euler, t0, y0, p, L, dt, nsteps, lo, hi, yout, info):
-    """Iterate ``nsteps`` steps of the map (``euler``: x + dt f(x)); ``yout[k] = x(t0 + k dt)``."""
+def _discrete(euler, tgrid, y0, p, L, dt, lo, hi, lim, yout, info):
+    """Iterate the map (``euler``: x + dt f(t_k, x)) over the grid ``tgrid`` (``t0 + k dt``, with
+    grid times within rounding of a switch time already set to it); ``yout[k] = x(tgrid[k])``."""
     n = y0.shape[0]
+    nsteps = tgrid.shape[0] - 1
     u = np.empty(max(L.shape[0], 1))
     y = y0.copy()
     ynew = np.empty(n)
@@ -379,10 +389,9 @@ def _discrete(euler, t0, y0, p, L, dt, nsteps, lo, hi, yout, info):
         yout[0, j] = y[j]
     status = 0
     culprit = -1
-    t = t0
     kdone = 0
     for k in range(nsteps):
-        t = t0 + k * dt
+        t = tgrid[k]
         _inputs(t, L, u)
         if euler:
             _rhs(t, y, p, u, ynew)
@@ -393,6 +402,10 @@ def _discrete(euler, t0, y0, p, L, dt, nsteps, lo, hi, yout, info):
         for j in range(n):
             if not (abs(ynew[j]) < _OVERFLOW):
                 status = 2
+                culprit = j
+                break
+            if abs(ynew[j]) >= lim[j]:
+                status = 7
                 culprit = j
                 break
             if ynew[j] <= lo[j] or ynew[j] >= hi[j]:
@@ -406,7 +419,7 @@ def _discrete(euler, t0, y0, p, L, dt, nsteps, lo, hi, yout, info):
             yout[k + 1, j] = y[j]
         kdone = k + 1
     info[0] = status
-    info[1] = t0 + kdone * dt
+    info[1] = tgrid[kdone]
     info[2] = kdone
     info[3] = kdone
     info[4] = culprit
@@ -490,18 +503,20 @@ def _observe_at(t, y, p, L):
 
 
 @pjit
-def _ensemble(t0, Y0, P, L, t_eval, rtol, atol, lo, hi, max_steps, Yout, INFO):
-    """Members in parallel: ``Yout[m] = solve(Y0[m], P[m])`` (Dormand-Prince)."""
+def _ensemble(t0, Y0, P, L, t_eval, rtol, atol, lo, hi, LIM, max_steps, Yout, INFO):
+    """Members in parallel: ``Yout[m] = solve(Y0[m], P[m])`` (Dormand-Prince); ``LIM[m]``
+    the divergence limits of member ``m``."""
     idx = np.zeros(0, dtype=np.int64)
     for m in prange(Y0.shape[0]):
-        _dopri5(0, t0, Y0[m], P[m], L, t_eval, rtol, atol, lo, hi, -1.0, max_steps, False, idx, Yout[m], INFO[m])
+        _dopri5(0, t0, Y0[m], P[m], L, t_eval, rtol, atol, lo, hi, LIM[m], -1.0, max_steps, False, idx, Yout[m],
+                INFO[m])
 
 
 @pjit
-def _ensemble_discrete(euler, t0, Y0, P, L, dt, nsteps, lo, hi, Yout, INFO):
+def _ensemble_discrete(euler, tgrid, Y0, P, L, dt, lo, hi, LIM, Yout, INFO):
     """Members of a discrete map in parallel."""
     for m in prange(Y0.shape[0]):
-        _discrete(euler, t0, Y0[m], P[m], L, dt, nsteps, lo, hi, Yout[m], INFO[m])
+        _discrete(euler, tgrid, Y0[m], P[m], L, dt, lo, hi, LIM[m], Yout[m], INFO[m])
 
 
 @pjit

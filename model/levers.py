@@ -68,9 +68,35 @@ class Schedule:
             r[6 + k:6 + k + self.n_points] = self.values
         return r
 
-    def __call__(self, t) -> np.ndarray:
-        """Value(s) of the path at time(s) ``t`` [year] (numpy, same rules as compiled code)."""
+    def switch_times(self) -> tuple[float, ...]:
+        """Times [year] where the path jumps or kinks: a step's date, a ramp's two ends, a
+        piecewise path's knots; none for constant and logistic paths (smooth)."""
+        if self.kind == "step":
+            return (self.args[0],)
+        if self.kind == "ramp":
+            return self.args[:2]
+        return self.years if self.kind == "piecewise" else ()
+
+    def __call__(self, t, dt: float | None = None) -> np.ndarray:
+        """Value(s) of the path at time(s) ``t`` [year] (numpy, same rules as compiled code).
+
+        Parameters
+        ----------
+        t : float or array
+            Times [year].
+        dt : float, optional
+            Step [year] of the grid ``t`` lies on: times within :func:`switch_tolerance`
+            of a switch time (a step's date, a ramp's end, a knot) count as that
+            switch time, as in fixed-step runs (so ``3 * 0.3`` is at a switch at 0.9).
+
+        Raises
+        ------
+        ModelError
+            ``dt`` not positive and finite.
+        """
         t = np.asarray(t, dtype=float)
+        if dt is not None:
+            t = snap_to_switches(t, self.switch_times(), switch_tolerance(dt, t))
         a = self.args + (0.0,) * (4 - len(self.args))
         if self.kind == "constant":
             return np.full_like(t, a[0])
@@ -97,6 +123,33 @@ class Schedule:
         if self.kind == "piecewise":
             return f"piecewise(years={list(self.years)}, values={list(self.values)})"
         return f"{self.kind}{self.args}"
+
+
+def switch_tolerance(dt: float, *times) -> float:
+    """Distance [year] within which a grid time of step ``dt`` [year] counts as a switch time.
+
+    ``1e-9 dt`` plus 8 ulps of the largest time involved: grid times ``t0 + k dt``
+    carry a rounding error of a few ulps (``3 * 0.3 = 0.8999999999999999``), while
+    two grid points are ``dt`` apart, so no two of them ever snap to the same switch.
+
+    Raises
+    ------
+    ModelError
+        ``dt`` not positive and finite.
+    """
+    dt = float(dt)
+    if not (math.isfinite(dt) and dt > 0):
+        raise ModelError(f"dt must be a positive finite step [year], got {dt!r}")
+    scale = max([1.0] + [float(np.max(np.abs(x))) for x in times if np.size(x)])
+    return min(1e-9 * dt + 8 * np.finfo(float).eps * scale, 0.25 * dt)
+
+
+def snap_to_switches(t, switches: Sequence[float], tol: float) -> np.ndarray:
+    """Times ``t`` [year] with every value within ``tol`` [year] of a switch time replaced by it."""
+    t = np.array(t, dtype=float)
+    for c in switches:
+        t[np.abs(t - c) <= tol] = c
+    return t
 
 
 def constant(value: float) -> Schedule:

@@ -9,7 +9,7 @@ import numpy as np
 from .compile import compile
 from .errors import ModelError, SolverError
 from .levers import Policy, input_table, resolve_inputs
-from .simulate import _atol_vec, _bounds, _describe_failure, _resolve_values, _time_grid
+from .simulate import _atol_vec, _bounds, _describe_failure, _resolve_values, _time_grid, divergence_limits
 
 __all__ = ["sensitivities", "solve_arrays"]
 
@@ -68,7 +68,7 @@ def solve_arrays(cs, p: np.ndarray, y0: np.ndarray, L: np.ndarray, t0: float, t_
     if not control_sensitivities:
         atol_vec[n:] = 1e300  # marks the sensitivities as uncontrolled (see _rms_norm)
     cs.module._dopri5(1 if k else 0, float(t0), z0, np.ascontiguousarray(p, dtype=float), L, t_eval, rtol,
-                      atol_vec, lo, hi, -1.0, max_steps, False,
+                      atol_vec, lo, hi, divergence_limits(cs, z0[:n]), -1.0, max_steps, False,
                       np.asarray(wrt, dtype=np.int64), Z, info)
     if int(info[0]) != 0:
         text, reason = _describe_failure(cs, info, None)

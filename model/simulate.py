@@ -15,7 +15,7 @@ from .compile import CompiledSystem, compile
 from .errors import ModelError, SolverError
 from .levers import Policy, resolve_inputs, input_table
 
-__all__ = ["simulate", "METHODS", "STATUS", "IdentityWarning"]
+__all__ = ["simulate", "METHODS", "STATUS", "IdentityWarning", "DIVERGENCE_FACTOR", "divergence_limits"]
 
 #: Solver choices. ``auto``: compiled Dormand-Prince with Hairer's stiffness
 #: test, switching to scipy's Radau with the analytic Jacobian when the problem
@@ -30,8 +30,49 @@ class IdentityWarning(UserWarning):
     """A declared accounting identity does not hold along a simulated path."""
 
 
-#: Status codes of a run (``status`` variable of results).
-STATUS = {0: "success", 1: "left_bounds", 2: "nonfinite", 3: "stalled", 4: "max_steps", 5: "stiff", 6: "solver_error"}
+#: Status codes of a run (``status`` variable of results). ``diverged``: a stock reached
+#: its divergence limit (:func:`divergence_limits`); ``nonfinite``: NaN, inf or above 1e100.
+STATUS = {0: "success", 1: "left_bounds", 2: "nonfinite", 3: "stalled", 4: "max_steps", 5: "stiff", 6: "solver_error",
+          7: "diverged"}
+
+#: A stock without a declared ``limit`` has diverged once its magnitude is this many times
+#: its start magnitude: twelve orders of magnitude take 920 years of 3 %/year growth (276
+#: years at 10 %/year), far past any horizon the reference models describe, while the
+#: blow-ups of unstable parameter sets (e.g. Keen's wage share at its Phillips-curve
+#: singularity) cross it within years. See :func:`divergence_limits`.
+DIVERGENCE_FACTOR = 1e12
+_OVERFLOW = 1e100  # the compiled integrators' non-finite threshold (status 2)
+
+
+def divergence_limits(cs: CompiledSystem, Y0: np.ndarray) -> np.ndarray:
+    """Magnitude [stock units] at which each stock of each run counts as diverged.
+
+    The smallest of: the stock's declared ``limit`` (:class:`model.symbols.Var`, the
+    model's statement of where its equations stop describing anything real);
+    :data:`DIVERGENCE_FACTOR` times its scale, the larger of its start magnitude and
+    its declared default's magnitude (no such limit for a stock whose start and
+    default are both 0); and 1e100. A run whose ``|stock|`` reaches its limit stops
+    with status 7 (``"diverged"``), naming the stock and the time.
+
+    Parameters
+    ----------
+    cs : CompiledSystem
+        The compiled model.
+    Y0 : numpy.ndarray, shape (n_states,) or (m, n_states)
+        Start states (``cs.states`` order) of one run or of ``m`` members.
+
+    Returns
+    -------
+    numpy.ndarray
+        Limits of the same shape as ``Y0``.
+    """
+    Y0 = np.asarray(Y0, dtype=float)
+    declared = np.array([cs.system.variables[n].limit or np.inf for n in cs.states])
+    default = np.array([abs(cs.system.variables[n].default or 0.0) for n in cs.states])
+    scale = np.maximum(np.abs(Y0[..., :cs.n_states]), default)
+    with np.errstate(over="ignore"):
+        derived = np.where(scale > 0, DIVERGENCE_FACTOR * scale, np.inf)
+    return np.ascontiguousarray(np.minimum(np.minimum(declared, derived), _OVERFLOW))
 
 
 # ---------------------------------------------------------------- inputs
@@ -115,18 +156,22 @@ def _time_grid(system, t_span, t_eval, method, dt) -> tuple[float, float, np.nda
             if dt is not None and not math.isclose(float(dt), system.dt):
                 raise ModelError(f"model {system.name!r} is a discrete map with dt={system.dt}; got dt={dt}")
             dt = system.dt
-        elif dt is None or not float(dt) > 0:
+        elif dt is None or not (math.isfinite(float(dt)) and float(dt) > 0):
             raise ModelError("method='discrete' on a continuous model is forward Euler: pass dt > 0 [year]")
         dt = float(dt)
-        nsteps = int(round((t1 - t0) / dt))
-        grid = t0 + dt * np.arange(nsteps + 1)
+        grid = _fixed_grid(t0, t1, dt, system.name)
         if t_eval is None:
             return t0, t1, grid, dt
-        t_eval = np.asarray(t_eval, float)
+        t_eval = np.asarray(t_eval, float).ravel()
+        if t_eval.size == 0 or not np.all(np.isfinite(t_eval)):
+            raise ModelError("t_eval must be a non-empty array of finite times [year]")
         k = np.round((t_eval - t0) / dt)
-        if np.any(np.abs(t0 + k * dt - t_eval) > 1e-9 * max(1.0, abs(t0))) or np.any(k < 0) or np.any(k > nsteps):
-            raise ModelError(f"t_eval must lie on the discrete grid {t0} + k*{dt} within t_span")
-        return t0, t1, t_eval, dt
+        tol = 1e-9 * dt + 8 * np.finfo(float).eps * max(1.0, abs(t0), abs(t1))
+        if np.any(np.abs(t0 + k * dt - t_eval) > tol) or np.any(k < 0) or np.any(k > grid.size - 1):
+            raise ModelError(f"t_eval must lie on the grid {t0:g} + k*{dt:g} [year] within t_span {t_span!r}")
+        if np.any(np.diff(k) <= 0):
+            raise ModelError("t_eval must be strictly increasing")
+        return t0, t1, grid[k.astype(int)], dt
     if t_eval is None:
         n = int(math.floor(t1 - t0 + 1e-9))
         t_eval = t0 + np.arange(n + 1.0) if n >= 2 else np.linspace(t0, t1, 101)
@@ -137,9 +182,47 @@ def _time_grid(system, t_span, t_eval, method, dt) -> tuple[float, float, np.nda
         raise ModelError("t_eval must be a non-empty array of finite times [year]")
     if np.any(np.diff(t_eval) <= 0):
         raise ModelError("t_eval must be strictly increasing")
-    if t_eval[0] < t0 - 1e-12 or t_eval[-1] > t1 + 1e-9 * max(1.0, abs(t1)):
+    tol = 1e-9 * max(1.0, abs(t0), abs(t1))
+    if t_eval[0] < t0 - tol or t_eval[-1] > t1 + tol:
         raise ModelError(f"t_eval must lie within t_span {t_span!r}")
+    # output times never leave t_span: ends within rounding of it are the ends
+    t_eval = np.clip(t_eval, t0, t1)
+    if np.any(np.diff(t_eval) <= 0):
+        raise ModelError(f"t_eval must be strictly increasing within t_span {t_span!r}")
     return t0, t1, t_eval, None
+
+
+def _fixed_grid(t0: float, t1: float, dt: float, name: str) -> np.ndarray:
+    """The grid ``t0 + k dt`` [year], ``k = 0..n``, of a fixed-step run over ``(t0, t1)``.
+
+    A step that does not divide the span is refused (a map's step cannot be cut short,
+    and a forward-Euler run keeps one step size), so a run never returns times past
+    ``t_span``. Times are ``t0 + k dt`` with integer ``k``, never accumulated sums; the
+    last is ``t1`` itself.
+    """
+    n_float = (t1 - t0) / dt
+    n = int(round(n_float))
+    tol = 1e-9 + 8 * np.finfo(float).eps * max(1.0, abs(t0), abs(t1)) / dt
+    if n < 1 or abs(n_float - n) > tol:
+        lo_end = t0 + math.floor(n_float + tol) * dt
+        hint = (f"end at {lo_end:g} or {lo_end + dt:g}" if lo_end > t0 else f"end at {t0 + dt:g} or later")
+        raise ModelError(f"t_span ({t0:g}, {t1:g}) is not a whole number of steps dt={dt:g} [year] of model "
+                         f"{name!r} ({n_float:.4g} steps): {hint}, or choose a step that divides the span")
+    grid = t0 + dt * np.arange(n + 1)
+    grid[-1] = t1
+    return grid
+
+
+def _snap_grid(grid: np.ndarray, dt: float, paths: Sequence[Mapping[str, Any]]) -> np.ndarray:
+    """A fixed-step grid with every time within :func:`~model.levers.switch_tolerance` of a
+    switch time of an input path (step date, ramp end, knot) set to that switch time, so
+    that a switch at 0.9 acts at ``3 * 0.3 = 0.8999999999999999``, not one step late."""
+    from .levers import snap_to_switches, switch_tolerance
+
+    switches = sorted({c for ps in paths for s in ps.values() for c in s.switch_times()})
+    out = snap_to_switches(grid, switches, switch_tolerance(dt, grid[0], grid[-1]))
+    out[0], out[-1] = grid[0], grid[-1]
+    return out
 
 
 # ---------------------------------------------------------------- solvers
@@ -164,8 +247,8 @@ def _run_dopri(cs, t0, y0, p, L, t_eval, rtol, atol, max_steps, stiff_stop):
     lo, hi = _bounds(cs)
     Y = np.empty((t_eval.size, n))
     info = np.zeros(5)
-    cs.module._dopri5(0, t0, y0, p, L, t_eval, rtol, _atol_vec(atol, n), lo, hi, -1.0, max_steps,
-                      stiff_stop, np.zeros(0, dtype=np.int64), Y, info)
+    cs.module._dopri5(0, t0, y0, p, L, t_eval, rtol, _atol_vec(atol, n), lo, hi, divergence_limits(cs, y0), -1.0,
+                      max_steps, stiff_stop, np.zeros(0, dtype=np.int64), Y, info)
     return Y, info
 
 
@@ -177,6 +260,7 @@ def _run_scipy(cs, method, t0, y0, p, L, t_eval, rtol, atol, max_steps):
     from scipy.integrate import solve_ivp
 
     lo, hi = _bounds(cs)
+    lim = divergence_limits(cs, np.asarray(y0, float))
     n = cs.n_states
     counter = [0]
     limit = 20 * max_steps
@@ -192,12 +276,17 @@ def _run_scipy(cs, method, t0, y0, p, L, t_eval, rtol, atol, max_steps):
         return jac_at(t, y, p, L)
 
     bounded = np.isfinite(lo) | np.isfinite(hi)
+    # solve_ivp evaluates the guard at the end of every accepted step (and, when it
+    # fires, at earlier times while locating the root), so the largest time it has
+    # seen is the time the solver reached: t_eval points say nothing about a failure
+    reached = [float(t0)]
 
     def guard(t, y):
+        reached[0] = max(reached[0], float(t))
         if not np.all(np.isfinite(y)):
             return -1.0
         margin = np.minimum(y - lo, hi - y)[bounded] if bounded.any() else np.array([1.0])
-        return float(min(margin.min(), 1e100 - np.abs(y).max()))
+        return float(min(margin.min(), np.min(lim - np.abs(y))))
 
     guard.terminal = True
     guard.direction = -1
@@ -209,6 +298,20 @@ def _run_scipy(cs, method, t0, y0, p, L, t_eval, rtol, atol, max_steps):
     edges = [t0, *cs.module._breakpoints(L, t0, t_eval[-1]), t_eval[-1]]
     y = np.asarray(y0, float)
     message = ""
+    def keep_passed(a, y):
+        """After an aborted segment: integrate it again up to its last output time before the
+        time reached, so that the partial path holds every output the solver passed."""
+        pts = t_eval[(t_eval > a) & (t_eval < reached[0]) & np.isnan(Y[:, 0])]
+        if pts.size == 0:
+            return
+        counter[0] = 0
+        try:
+            again = solve_ivp(fun, (a, pts[-1]), y, method=method, t_eval=pts, rtol=rtol, atol=_atol_vec(atol, n),
+                              **kw)
+        except (_Abort, ValueError, ArithmeticError, np.linalg.LinAlgError):
+            return
+        Y[np.searchsorted(t_eval, again.t)] = again.y.T
+
     for a, b in zip(edges[:-1], edges[1:]):
         want = (t_eval >= a) & (t_eval <= b) & np.isnan(Y[:, 0])
         seg_t = np.union1d(t_eval[want], [b])
@@ -217,11 +320,13 @@ def _run_scipy(cs, method, t0, y0, p, L, t_eval, rtol, atol, max_steps):
                             events=guard, **kw)
         except _Abort:
             info[0] = 4
-            info[1] = a
+            info[1] = reached[0]
+            keep_passed(a, y)
             return Y, info, "too many right-hand-side evaluations"
         except (ValueError, ArithmeticError, np.linalg.LinAlgError) as exc:  # e.g. NaN Jacobian in Radau's LU
             info[0] = 2
-            info[1] = a
+            info[1] = reached[0]
+            keep_passed(a, y)
             return Y, info, f"{type(exc).__name__}: {exc}"
         message = sol.message
         info[2] += sol.nfev
@@ -230,20 +335,25 @@ def _run_scipy(cs, method, t0, y0, p, L, t_eval, rtol, atol, max_steps):
         idx = np.searchsorted(t_eval, sol.t[:got])
         hit = (idx < t_eval.size) & (t_eval[np.minimum(idx, t_eval.size - 1)] == sol.t[:got])
         Y[idx[hit]] = sol.y.T[hit]
-        info[1] = sol.t[-1] if got else a
+        info[1] = reached[0]
         if sol.status == 1:  # guard fired
             ye = sol.y_events[0][0]
             info[1] = sol.t_events[0][0]
             Y[t_eval > info[1]] = np.nan
-            if not np.all(np.abs(ye) < 1e100):
+            with np.errstate(invalid="ignore"):
+                margin = np.where(bounded, np.minimum(ye - lo, hi - ye), np.inf)
+                to_limit = lim - np.abs(ye)
+            if not np.all(np.isfinite(ye)) or np.any(np.abs(ye) >= _OVERFLOW):
                 info[0] = 2
+                info[4] = int(np.argmax(~np.isfinite(ye) | (np.abs(ye) >= _OVERFLOW)))
+            elif to_limit.min() <= margin.min():  # the guard's root: the nearer of a limit and a bound
+                info[0] = 7
+                info[4] = int(np.argmin(to_limit))
             else:
                 info[0] = 1
-                with np.errstate(invalid="ignore"):
-                    margin = np.where(bounded, np.minimum(ye - lo, hi - ye), np.inf)
                 info[4] = int(np.argmin(margin))
             return Y, info, message
-        if sol.status < 0 or got == 0 or sol.t[-1] < b:
+        if sol.status < 0 or got == 0 or reached[0] < b:
             info[0] = 6
             return Y, info, message
         y = sol.y[:, -1]
@@ -264,8 +374,14 @@ def _describe_failure(cs, info, policy_name, message="") -> tuple[str, str]:
         lo, hi = cs.system.variables[name].bounds
         text = f"stock {name!r} left its declared bounds ({lo}, {hi}) after t={t_r:g}"
     elif code == 2:
-        text = f"the state diverged (magnitude above 1e100, overflow or NaN) after t={t_r:g}" + (
+        text = f"the state became non-finite (NaN, overflow or magnitude above 1e100) after t={t_r:g}" + (
             f" in stock {cs.states[culprit]!r}" if culprit >= 0 else "")
+    elif code == 7 and culprit >= 0:
+        name = cs.states[culprit]
+        var = cs.system.variables[name]
+        how = (f"its declared limit {var.limit:g}" if var.limit is not None else
+               f"{DIVERGENCE_FACTOR:g} times its start (or default) magnitude")
+        text = f"stock {name!r} diverged: |{name}| reached {how} [{var.units}] after t={t_r:g}"
     elif code == 3:
         text = f"the step size underflowed at t={t_r:g} (the run stalled)"
     elif code == 4:
@@ -277,15 +393,22 @@ def _describe_failure(cs, info, policy_name, message="") -> tuple[str, str]:
     return f"{where}: {text}", reason
 
 
-def _solve_one(cs, method, t0, y0, p, L, t_eval, rtol, atol, dt, max_steps):
+def _grid_for(t0, t_eval, dt, tgrid):
+    """The fixed-step grid (``tgrid`` if given) and the indices of ``t_eval`` on it."""
+    if tgrid is None:
+        tgrid = t0 + dt * np.arange(int(round((t_eval[-1] - t0) / dt)) + 1)
+    return np.ascontiguousarray(tgrid, dtype=float), np.round((t_eval - t0) / dt).astype(int)
+
+
+def _solve_one(cs, method, t0, y0, p, L, t_eval, rtol, atol, dt, max_steps, tgrid=None):
     """One member. Returns (Y, info, solver description, solver message)."""
     if method == "discrete":
-        nsteps = int(round((t_eval[-1] - t0) / dt))
-        grid = np.empty((nsteps + 1, cs.n_states))
+        tgrid, k = _grid_for(t0, t_eval, dt, tgrid)
+        grid = np.empty((tgrid.size, cs.n_states))
         info = np.zeros(5)
         lo, hi = _bounds(cs)
-        cs.module._discrete(not cs.system.is_discrete, t0, y0, p, L, dt, nsteps, lo, hi, grid, info)
-        k = np.round((t_eval - t0) / dt).astype(int)
+        cs.module._discrete(not cs.system.is_discrete, tgrid, y0, p, L, dt, lo, hi, divergence_limits(cs, y0),
+                            grid, info)
         solver = "discrete map" if cs.system.is_discrete else f"forward Euler, dt={dt}"
         return grid[k], info, solver, ""
     if method in ("auto", "dopri5"):
@@ -334,6 +457,10 @@ def simulate(system, params: Mapping[str, Any] | None = None, policies: Policy |
         Relative and absolute tolerances (continuous methods).
     dt : float, optional
         Step [year] for ``method="discrete"`` on a continuous model (forward Euler).
+        Fixed-step runs (maps and Euler) must cover ``t_span`` in a whole number of
+        steps (else ``ModelError``); their times are ``t0 + k dt`` (integer ``k``), and a
+        grid time within :func:`~model.levers.switch_tolerance` of an input's switch
+        time (step date, ramp end, piecewise knot) is that switch time.
     max_steps : int
         Step limit per run; a run that reaches it is reported, never truncated silently.
     progress : bool
@@ -359,7 +486,9 @@ def simulate(system, params: Mapping[str, Any] | None = None, policies: Policy |
         bounds, bad times or method.
     SolverError
         A single run (no ``draw`` dimension) that failed: left its bounds,
-        overflowed, stalled or reached ``max_steps``. ``err.partial`` holds the
+        diverged (a stock reached its divergence limit, see :func:`divergence_limits`;
+        the message names the stock and the time), became non-finite, stalled or
+        reached ``max_steps``; ``err.t_reached`` is the time the solver reached. ``err.partial`` holds the
         path up to the failure. Ensemble members are flagged in ``status`` instead.
     """
     from .results import build_dataset
@@ -382,12 +511,18 @@ def simulate(system, params: Mapping[str, Any] | None = None, policies: Policy |
     y0vals = _resolve_values(system, initial, "stock")
     m = _n_draws(pvals, y0vals)
     t0, t1, t_eval, dt = _time_grid(system, t_span, t_eval, method, dt)
-    runs = []
+    setups = []
     for pol in pol_list:
-        started = _time.perf_counter()
         sysp = system.with_rules(pol.rules) if pol is not None else system
+        setups.append((pol, sysp, resolve_inputs(sysp, pol, exogenous)))
+    tgrid = None
+    if method == "discrete":  # one grid for every policy, on every policy's switch times
+        tgrid = _snap_grid(_fixed_grid(t0, t1, dt, system.name), dt, [paths for _, _, paths in setups])
+        t_eval = tgrid[np.round((t_eval - t0) / dt).astype(int)]
+    runs = []
+    for pol, sysp, paths in setups:
+        started = _time.perf_counter()
         cs = compile(sysp)
-        paths = resolve_inputs(sysp, pol, exogenous)
         L = input_table(paths)
         P = np.column_stack([np.broadcast_to(pvals[n], (m or 1,)) for n in cs.parameters]) \
             if cs.parameters else np.zeros((m or 1, 0))
@@ -395,10 +530,12 @@ def simulate(system, params: Mapping[str, Any] | None = None, policies: Policy |
         P = np.ascontiguousarray(P, dtype=float)
         Y0 = np.ascontiguousarray(Y0, dtype=float)
         if m is None:
-            Y, info, solver, msg = _solve_one(cs, method, t0, Y0[0], P[0], L, t_eval, rtol, atol, dt, max_steps)
+            Y, info, solver, msg = _solve_one(cs, method, t0, Y0[0], P[0], L, t_eval, rtol, atol, dt, max_steps,
+                                              tgrid)
             Yall, INFO, messages = Y[None], info[None], [msg]
         else:
-            Yall, INFO, solver, messages = _solve_many(cs, method, t0, Y0, P, L, t_eval, rtol, atol, dt, max_steps)
+            Yall, INFO, solver, messages = _solve_many(cs, method, t0, Y0, P, L, t_eval, rtol, atol, dt, max_steps,
+                                                       tgrid)
         runs.append(dict(policy=pol, cs=cs, paths=paths, L=L, P=P, Y=Yall, info=INFO, solver=solver,
                          messages=messages))
         if progress:
@@ -425,19 +562,19 @@ def simulate(system, params: Mapping[str, Any] | None = None, policies: Policy |
     return ds
 
 
-def _solve_many(cs, method, t0, Y0, P, L, t_eval, rtol, atol, dt, max_steps):
+def _solve_many(cs, method, t0, Y0, P, L, t_eval, rtol, atol, dt, max_steps, tgrid=None):
     m, n = Y0.shape
     lo, hi = _bounds(cs)
+    LIM = divergence_limits(cs, Y0)
     INFO = np.zeros((m, 5))
     if method == "discrete":
-        nsteps = int(round((t_eval[-1] - t0) / dt))
-        grid = np.empty((m, nsteps + 1, n))
-        cs.module._ensemble_discrete(not cs.system.is_discrete, t0, Y0, P, L, dt, nsteps, lo, hi, grid, INFO)
-        k = np.round((t_eval - t0) / dt).astype(int)
+        tgrid, k = _grid_for(t0, t_eval, dt, tgrid)
+        grid = np.empty((m, tgrid.size, n))
+        cs.module._ensemble_discrete(not cs.system.is_discrete, tgrid, Y0, P, L, dt, lo, hi, LIM, grid, INFO)
         return grid[:, k], INFO, "discrete map" if cs.system.is_discrete else f"forward Euler, dt={dt}", [""] * m
     if method in ("auto", "dopri5"):
         Yall = np.empty((m, t_eval.size, n))
-        cs.module._ensemble(t0, Y0, P, L, t_eval, rtol, _atol_vec(atol, n), lo, hi, max_steps, Yall, INFO)
+        cs.module._ensemble(t0, Y0, P, L, t_eval, rtol, _atol_vec(atol, n), lo, hi, LIM, max_steps, Yall, INFO)
         return Yall, INFO, "dopri5 (compiled Dormand-Prince 5(4), parallel ensemble)", [""] * m
     Yall = np.empty((m, t_eval.size, n))
     messages = []

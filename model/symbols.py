@@ -62,6 +62,13 @@ class Var:
         Whether calibration may estimate it (parameters only).
     latex : str or None
         LaTeX form for tables; defaults to a rendering of the name.
+    limit : float or None
+        Stocks only: magnitude [units of the stock] beyond which the stock has
+        diverged, i.e. the model's equations no longer describe anything real
+        there. A run whose ``|stock|`` reaches it stops with status
+        ``"diverged"`` naming the stock and the time. Without a declared limit a
+        stock diverges at ``model.simulate.DIVERGENCE_FACTOR`` (1e12) times its
+        start magnitude (see :func:`model.simulate.divergence_limits`).
     """
 
     name: str
@@ -74,6 +81,7 @@ class Var:
     source: str = ""
     tunable: bool = True
     latex: str | None = None
+    limit: float | None = None
     sym: sp.Symbol = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -88,6 +96,13 @@ class Var:
         if lo is not None and hi is not None and not lo < hi:
             raise ModelError(f"symbol {self.name!r}: lower bound {lo} is not below upper bound {hi}")
         object.__setattr__(self, "bounds", (None if lo is None else float(lo), None if hi is None else float(hi)))
+        if self.limit is not None:
+            lim = float(self.limit)
+            if self.kind != "stock":
+                raise ModelError(f"symbol {self.name!r}: only stocks take a divergence limit (it is a {self.kind})")
+            if not (math.isfinite(lim) and lim > 0):
+                raise ModelError(f"symbol {self.name!r}: limit must be a positive finite magnitude, got {self.limit!r}")
+            object.__setattr__(self, "limit", lim)
         object.__setattr__(self, "sym", sp.Symbol(self.name, real=True))
         if not self.long_name:
             object.__setattr__(self, "long_name", self.name.replace("_", " "))
@@ -99,16 +114,18 @@ class Var:
 
     def signature(self) -> str:
         """Canonical text of everything that affects compiled code or checks."""
-        return f"{self.kind}:{self.name}:{self.units}:{self.bounds}"
+        return f"{self.kind}:{self.name}:{self.units}:{self.bounds}" + (
+            f":limit={self.limit!r}" if self.limit is not None else "")
 
 
 def _make(kind: Kind):
     def make(name: str, units: str = "dimensionless", long_name: str = "", *, description: str = "",
              default: float | None = None, bounds: tuple[float | None, float | None] = (None, None),
-             source: str = "", tunable: bool | None = None, latex: str | None = None) -> Var:
+             source: str = "", tunable: bool | None = None, latex: str | None = None,
+             limit: float | None = None) -> Var:
         return Var(name=name, kind=kind, units=units, long_name=long_name, description=description,
                    default=default, bounds=bounds, source=source,
-                   tunable=(kind == "parameter") if tunable is None else tunable, latex=latex)
+                   tunable=(kind == "parameter") if tunable is None else tunable, latex=latex, limit=limit)
 
     make.__name__ = kind if kind != "auxiliary" else "aux"
     make.__doc__ = f"Declare a {kind}; see :class:`Var` for the arguments."

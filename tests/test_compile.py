@@ -245,8 +245,8 @@ def test_uncontrolled_sensitivities_follow_the_steps_of_the_plain_solve():
         Z, info = np.empty((t_eval.size, z0.size)), np.zeros(5)
         atol = _atol_vec(1e-10, z0.size)
         atol[3:] = 1e300
-        cs.module._dopri5(1 if k else 0, 0.0, z0, p, L, t_eval, 1e-8, atol, lo, hi, -1.0, 100_000, False,
-                          idx[:k], Z, info)
+        cs.module._dopri5(1 if k else 0, 0.0, z0, p, L, t_eval, 1e-8, atol, lo, hi, np.full(3, np.inf), -1.0,
+                          100_000, False, idx[:k], Z, info)
         runs.append((Z[:, :3], info))
     assert runs[0][1][2] == runs[1][1][2] > 10  # accepted steps
     np.testing.assert_allclose(runs[0][0], runs[1][0], rtol=1e-12)  # same steps; rhs rounding only

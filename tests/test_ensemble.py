@@ -157,7 +157,8 @@ def test_other_models_get_their_stocks_and_no_outcomes_by_default():
     assert set(k.stocks) <= set(ens.data_vars) and "T_end" not in ens
     failed = ens.status.values[0] != 0
     assert failed.any() and not failed.all()  # some members leave the (0, 1) employment domain (design.md sec. 9)
-    assert all("left its declared bounds" in r for r in ens.failure.values[0][failed])
+    # the wage share diverges as employment nears the Phillips curve's singularity at 1
+    assert all("left its declared bounds" in r or "diverged" in r for r in ens.failure.values[0][failed])
     with pytest.raises(ModelError, match="pass outcomes=False"):
         ensemble(k, draws, None, t_span=(0, 300), outcomes=True, progress=False)
 

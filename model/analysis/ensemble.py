@@ -34,7 +34,7 @@ __all__ = ["DEFAULT_VARIABLES", "ensemble", "open_store"]
 #: paths kept per member by default (outcomes are always kept)
 DEFAULT_VARIABLES = ("Y", "T_at", "E_dom", "omega", "lam", "b", "h_eff")
 
-_STATUS_MEANINGS = "success left_bounds nonfinite stalled max_steps stiff solver_error"
+_STATUS_MEANINGS = "success left_bounds nonfinite stalled max_steps stiff solver_error diverged"
 
 
 @dataclasses.dataclass

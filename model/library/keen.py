@@ -10,6 +10,17 @@ from ..system import System, combine
 
 GCL = "Grasselli & Costa Lima (2012), Math. Financ. Econ. 6(3):191-210, base case"
 
+#: Divergence limits (``Var.limit``). The wage share overshoots to 77 on the way to the
+#: bad equilibrium (start (0.75, 0.70, 0.1), default parameters); it grows beyond that only
+#: as the employment rate nears the Phillips curve's singularity at 1 (Phi -> infinity), where
+#: a wage bill of a thousand times output describes no economy.
+OMEGA_LIMIT = 1e3
+#: On the debt-crisis path to G&CL's bad equilibrium the debt ratio grows exponentially at
+#: about r + delta - kappa0/nu (4.2 %/year at the defaults; 5.2e6 years of output at t = 300);
+#: at 1e8 years of output the interest bill r d is millions of times output and the profit
+#: share pi = 1 - omega - r d is r d to every printed digit: the path has left the model.
+D_LIMIT = 1e8
+
 
 def keen() -> System:
     r"""The Keen model in intensive form (wage share, employment rate, debt ratio).
@@ -39,12 +50,12 @@ def keen() -> System:
     Keen, S. (1995) J. Post Keynesian Economics 17(4).
     Grasselli, M. R. & Costa Lima, B. (2012) Math. Financ. Econ. 6(3):191-210.
     """
-    omega = stock("omega", "dimensionless", "wage share", default=0.75, bounds=(0.0, None),
+    omega = stock("omega", "dimensionless", "wage share", default=0.75, bounds=(0.0, None), limit=OMEGA_LIMIT,
                   description="Wages over output", source="initial condition of G&CL (2012) figures")
     lam = stock("lam", "dimensionless", "employment rate", default=0.75, bounds=(0.0, 1.0),
                 description="Employment over labour force; the Phillips curve is singular at 1",
                 source="initial condition of G&CL (2012) figures", latex=r"\lambda")
-    d = stock("d", "year", "private debt to output ratio", default=0.1, bounds=(None, None),
+    d = stock("d", "year", "private debt to output ratio", default=0.1, bounds=(None, None), limit=D_LIMIT,
               description="Firm debt over output [years of output]", source="initial condition of G&CL (2012)")
     alpha = param("alpha", "1/year", "labour productivity growth", default=0.025, bounds=(0.0, 0.1), source=GCL,
                   latex=r"\alpha")

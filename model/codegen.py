@@ -15,6 +15,11 @@ the output array; model symbols become local names, so only ``math``, ``np``,
 ``_jac``
     Nonzero entries of ``d rhs / d y``, by the chain rule through the
     auxiliaries (never by substituting them).
+
+Every derivative below (``_jac``, ``_dfdp``, ``_tan``, ``_obs_tan``) is taken by
+:func:`model.functions.derivative`: at kinks and ties of ``Max``, ``Min``, ``Abs``,
+``Heaviside``, ``sign`` and ``Piecewise`` it is the derivative of the one piece
+selected there (ties to the first argument), never sympy's blend or a Dirac delta.
 ``_dfdp``
     Nonzero entries of ``d rhs / d p`` for every parameter.
 ``_tan``
@@ -42,8 +47,9 @@ import sympy as sp
 from sympy.printing.pycode import PythonCodePrinter
 
 from .errors import ModelError
+from .functions import derivative
 
-CODEGEN_VERSION = "5"
+CODEGEN_VERSION = "6"
 _TEMPLATE = Path(__file__).with_name("_integrate_template.py")
 _MARKER = "# ---- template body: everything below is copied into generated modules ----"
 
@@ -114,11 +120,11 @@ def chain_rule(assign: Sequence[tuple[sp.Symbol, sp.Expr]], outputs: Sequence[sp
 
     def total(e: sp.Expr, j: int) -> sp.Expr:
         w = wrt[j]
-        acc = sp.diff(e, w) if w in e.free_symbols else sp.S.Zero
+        acc = derivative(e, w)
         for a in _sorted_syms(e.free_symbols & defined):
             da = D.get((a, j))
             if da is not None:
-                acc += sp.diff(e, a) * da
+                acc += derivative(e, a) * da
         return acc
 
     for s, e in assign:
@@ -194,7 +200,7 @@ def tangent(assign: Sequence[tuple[sp.Symbol, sp.Expr]], outputs: Sequence[sp.Ex
         for x in _sorted_syms(e.free_symbols & (defined | seed.keys())):
             if x not in tan:
                 continue  # an auxiliary with zero tangent (depends on time and inputs only)
-            d = sp.diff(e, x)
+            d = derivative(e, x)
             if d == 0:
                 continue
             if d.is_Number:

@@ -349,7 +349,7 @@ def check_system_units(system, *, use_cache: bool = True) -> None:
                 if expected is not None:
                     chk.agree(expected(n), q, e, "the left-hand side", "the right-hand side")
             except pint.errors.PintError as exc:  # anything the walk itself did not attribute
-                raise ModelError(f"{ctx}, equation {e}: units library error {type(exc).__name__}: {exc} "
-                                 f"({chk.symbols_with_units(e)})") from None
+                raise ModelError(f"{ctx}: the units library cannot check {n} = {e} "
+                                 f"({chk.symbols_with_units(e)}): {type(exc).__name__}: {exc}") from None
     if marker is not None:
         atomic_write(marker, "ok\n")

@@ -9,8 +9,9 @@ so whatever validates also compiles):
   ``tanh``, ``atan``, ``erf``;
 * non-smooth functions: ``Max``, ``Min``, ``Abs``, ``sign``, ``Heaviside``,
   ``Piecewise`` (with an otherwise branch, condition ``True``);
-* relations (``<``, ``<=``, ``>``, ``>=``, ``Eq``, ``Ne``) and ``And``, ``Or``,
-  ``Not`` inside ``Piecewise`` conditions only (and ``Eq`` as a whole identity).
+* relations (``<``, ``<=``, ``>``, ``>=``, ``Eq``, ``Ne``) and boolean functions
+  (``And``, ``Or``, ``Not``, and what sympy makes of them: ``ITE``, ``Xor``...)
+  inside ``Piecewise`` conditions only (and ``Eq`` as a whole identity).
 
 ``floor``, ``ceiling``, ``Mod``, undefined functions and the like are refused
 with the list above.
@@ -54,7 +55,7 @@ __all__ = ["SMOOTH", "NONSMOOTH", "check_functions", "derivative", "kink_form"]
 SMOOTH = (sp.exp, sp.log, sp.sin, sp.cos, sp.tan, sp.sinh, sp.cosh, sp.tanh, sp.atan, sp.erf)
 #: non-smooth functions, differentiated by the convention of this module
 NONSMOOTH = (sp.Max, sp.Min, sp.Abs, sp.sign, sp.Heaviside, sp.Piecewise)
-_BOOL = (sp.core.relational.Relational, sp.And, sp.Or, sp.Not,
+_BOOL = (sp.core.relational.Relational, sp.logic.boolalg.BooleanFunction,  # And, Or, Not, ITE, Xor...
          sp.logic.boolalg.BooleanTrue, sp.logic.boolalg.BooleanFalse)
 _NAMES = ("+, -, *, /, **, sqrt, exp, log, sin, cos, tan, sinh, cosh, tanh, atan, erf, "
           "Max, Min, Abs, sign, Heaviside, Piecewise (with a True branch); relations, And, Or, Not "
@@ -102,7 +103,7 @@ def _walk(e, where: str, condition: bool) -> None:
         if not condition:
             raise ModelError(f"{where}: condition {e} outside a Piecewise condition; supported: {_NAMES}")
         for a in e.args:
-            _walk(a, where, condition=isinstance(e, (sp.And, sp.Or, sp.Not)))
+            _walk(a, where, condition=isinstance(e, sp.logic.boolalg.BooleanFunction))
         return
     if isinstance(e, sp.Piecewise):
         if e.args[-1].cond != sp.true:

@@ -281,7 +281,7 @@ class _Checker:
             return self.one
         if isinstance(e, (sp.logic.boolalg.BooleanTrue, sp.logic.boolalg.BooleanFalse)):
             return self.one
-        if isinstance(e, (sp.And, sp.Or, sp.Not)):
+        if isinstance(e, sp.logic.boolalg.BooleanFunction):  # And, Or, Not, ITE, Xor...
             for a in e.args:
                 self(a)
             return self.one

@@ -15,11 +15,6 @@ the output array; model symbols become local names, so only ``math``, ``np``,
 ``_jac``
     Nonzero entries of ``d rhs / d y``, by the chain rule through the
     auxiliaries (never by substituting them).
-
-Every derivative below (``_jac``, ``_dfdp``, ``_tan``, ``_obs_tan``) is taken by
-:func:`model.functions.derivative`: at kinks and ties of ``Max``, ``Min``, ``Abs``,
-``Heaviside``, ``sign`` and ``Piecewise`` it is the derivative of the one piece
-selected there (ties to the first argument), never sympy's blend or a Dirac delta.
 ``_dfdp``
     Nonzero entries of ``d rhs / d p`` for every parameter.
 ``_tan``
@@ -31,6 +26,11 @@ selected there (ties to the first argument), never sympy's blend or a Dirac delt
     The auxiliaries and their tangents along ``k`` directions (as ``_tan``).
 ``_observe``
     Auxiliaries in order, then the residuals of the declared identities.
+
+The derivatives (``_jac``, ``_dfdp``, ``_tan``, ``_obs_tan``) are all taken by
+:func:`model.functions.derivative`: at kinks and ties of ``Max``, ``Min``, ``Abs``,
+``Heaviside``, ``sign`` and ``Piecewise`` they are the derivative of the one piece
+selected there (ties to the first argument), never sympy's blend or a Dirac delta.
 
 Generation is deterministic: every set is sorted before it is iterated, so
 two processes produce identical source and the on-disk cache hits.

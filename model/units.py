@@ -13,7 +13,9 @@ as separate dimensions, people). Every equation is checked:
   symbolic exponents, must be dimensionless.
 
 Dimensionless and per-year are different: ``alpha + omega`` with ``alpha`` in
-``1/year`` is an error.
+``1/year`` is an error. Bare numbers are dimensionless, except in feedback
+rules (:class:`model.levers.Rule`), where a number or a term with a numeric
+coefficient takes whatever units make the rule consistent.
 
 Temperatures on an offset scale (``degC``, ``degF`` and their spellings
 ``degree_Celsius``, ``celsius``, ``°C``...) are points, not amounts: the
@@ -29,9 +31,7 @@ what the derivative of a stock in ``degC`` must be. Points on different scales
 combines with a ``degC`` point only as a difference (``T_degC + dT_K``).
 
 Every error of the units library (pint) met while checking becomes a
-:class:`~model.errors.ModelError` naming the equation and the symbols involved. Bare numbers are dimensionless, except in feedback
-rules (:class:`model.levers.Rule`), where a number or a term with a numeric
-coefficient takes whatever units make the rule consistent.
+:class:`~model.errors.ModelError` naming the equation and the symbols involved.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ import sympy as sp
 
 from .cache import atomic_write, cache_dir
 from .errors import ModelError
+from .functions import SMOOTH
 
 _EXTRA = """
 USD = [currency]
@@ -90,7 +91,7 @@ def parse_units(text: str):
     return q
 
 
-_TRANSCENDENTAL = (sp.exp, sp.log, sp.sin, sp.cos, sp.tan, sp.tanh, sp.sinh, sp.cosh, sp.atan, sp.erf)
+_TRANSCENDENTAL = SMOOTH  # the smooth functions the compiler supports
 
 
 def offset_delta(q):

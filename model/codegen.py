@@ -27,6 +27,11 @@ the output array; model symbols become local names, so only ``math``, ``np``,
 ``_observe``
     Auxiliaries in order, then the residuals of the declared identities.
 
+The derivatives (``_jac``, ``_dfdp``, ``_tan``, ``_obs_tan``) are all taken by
+:func:`model.functions.derivative`: at kinks and ties of ``Max``, ``Min``, ``Abs``,
+``Heaviside``, ``sign`` and ``Piecewise`` they are the derivative of the one piece
+selected there (ties to the first argument), never sympy's blend or a Dirac delta.
+
 Generation is deterministic: every set is sorted before it is iterated, so
 two processes produce identical source and the on-disk cache hits.
 """
@@ -43,8 +48,9 @@ import sympy as sp
 from sympy.printing.pycode import PythonCodePrinter
 
 from .errors import ModelError
+from .functions import derivative
 
-CODEGEN_VERSION = "5"
+CODEGEN_VERSION = "6"
 _TEMPLATE = Path(__file__).with_name("_integrate_template.py")
 _MARKER = "# ---- template body: everything below is copied into generated modules ----"
 
@@ -115,11 +121,11 @@ def chain_rule(assign: Sequence[tuple[sp.Symbol, sp.Expr]], outputs: Sequence[sp
 
     def total(e: sp.Expr, j: int) -> sp.Expr:
         w = wrt[j]
-        acc = sp.diff(e, w) if w in e.free_symbols else sp.S.Zero
+        acc = derivative(e, w)
         for a in _sorted_syms(e.free_symbols & defined):
             da = D.get((a, j))
             if da is not None:
-                acc += sp.diff(e, a) * da
+                acc += derivative(e, a) * da
         return acc
 
     for s, e in assign:
@@ -195,7 +201,7 @@ def tangent(assign: Sequence[tuple[sp.Symbol, sp.Expr]], outputs: Sequence[sp.Ex
         for x in _sorted_syms(e.free_symbols & (defined | seed.keys())):
             if x not in tan:
                 continue  # an auxiliary with zero tangent (depends on time and inputs only)
-            d = sp.diff(e, x)
+            d = derivative(e, x)
             if d == 0:
                 continue
             if d.is_Number:

@@ -13,6 +13,7 @@ import sympy as sp
 from .block import Block
 from .errors import ModelError
 from .expr import as_expr, to_text
+from .functions import check_functions
 from .symbols import Var, t
 
 __all__ = ["System", "combine"]
@@ -264,7 +265,8 @@ def combine(*blocks: Block | Iterable[Block], name: str = "model", dt: float | N
     ModelError
         Naming the symbol and block: a symbol declared twice, an equation for an
         undeclared symbol or using one, a stock without an equation, a symbol
-        defined twice, cyclic auxiliaries, inconsistent units.
+        defined twice, cyclic auxiliaries, a function the compiler does not support
+        (:mod:`model.functions`), inconsistent units.
     """
     flat: list[Block] = []
     for b in blocks:
@@ -319,6 +321,9 @@ def combine(*blocks: Block | Iterable[Block], name: str = "model", dt: float | N
                 for s in e.free_symbols:
                     if s.name in declared and s != declared[s.name].sym:
                         e = e.xreplace({s: declared[s.name].sym})
+                # whatever validates must compile: only functions the code generator supports
+                check_functions(e, f"block {b.name!r}: {labels.get(what, 'identity')} for {n!r}",
+                                identity=what == "identities")
                 eqs[what][n] = e
     if dt is not None:
         dt = float(dt)

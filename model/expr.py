@@ -39,6 +39,7 @@ import sympy as sp
 from sympy.functions.elementary.piecewise import ExprCondPair
 
 from .errors import ModelError
+from .functions import NONSMOOTH, SMOOTH
 
 __all__ = ["FUNCTIONS", "to_text", "from_text", "from_srepr", "as_expr"]
 
@@ -49,22 +50,21 @@ MAX_DEPTH = 200
 #: Largest exact number built while reading [bits] (``2 ** 10 ** 9`` would exhaust memory).
 MAX_EXACT_BITS = 100_000
 
-#: Functions a text expression may call, by name.
-FUNCTIONS: dict[str, Callable[..., sp.Basic]] = {
-    "exp": sp.exp, "log": sp.log, "sqrt": sp.sqrt, "sin": sp.sin, "cos": sp.cos, "tan": sp.tan,
-    "tanh": sp.tanh, "sinh": sp.sinh, "cosh": sp.cosh, "atan": sp.atan, "erf": sp.erf,
-    "Max": sp.Max, "Min": sp.Min, "Abs": sp.Abs, "sign": sp.sign, "Heaviside": sp.Heaviside,
-    "Piecewise": sp.Piecewise,
+_LOGIC: dict[str, Callable[..., sp.Basic]] = {
     "Eq": sp.Eq, "Ne": sp.Ne, "Lt": sp.Lt, "Le": sp.Le, "Gt": sp.Gt, "Ge": sp.Ge,
     "And": sp.And, "Or": sp.Or, "Not": sp.Not, "ITE": sp.ITE,
+}
+#: Functions a text expression may call, by name: exactly those the compiler accepts
+#: (:data:`model.functions.SMOOTH` and :data:`~model.functions.NONSMOOTH`), ``sqrt``, and
+#: the relations and logic of Piecewise conditions.
+FUNCTIONS: dict[str, Callable[..., sp.Basic]] = {
+    **{f.__name__: f for f in SMOOTH + NONSMOOTH}, "sqrt": sp.sqrt, **_LOGIC,
 }
 _NUMBERS = ("Rational", "Float", "Symbol")
 _CONSTANTS: dict[str, sp.Basic] = {"pi": sp.pi, "oo": sp.oo, "nan": sp.nan}
 _RESERVED = set(FUNCTIONS) | set(_CONSTANTS) | set(_NUMBERS) | {"True", "False", "None"}
 #: sympy class -> name written by :func:`to_text`
-_WRITE = {sp.exp: "exp", sp.log: "log", sp.sin: "sin", sp.cos: "cos", sp.tan: "tan", sp.tanh: "tanh",
-          sp.sinh: "sinh", sp.cosh: "cosh", sp.atan: "atan", sp.erf: "erf", sp.Max: "Max", sp.Min: "Min",
-          sp.Abs: "Abs", sp.sign: "sign", sp.Heaviside: "Heaviside",
+_WRITE = {**{f: f.__name__ for f in SMOOTH + NONSMOOTH if f is not sp.Piecewise},
           sp.Equality: "Eq", sp.Unequality: "Ne", sp.StrictLessThan: "Lt", sp.LessThan: "Le",
           sp.StrictGreaterThan: "Gt", sp.GreaterThan: "Ge", sp.And: "And", sp.Or: "Or", sp.Not: "Not",
           sp.ITE: "ITE"}

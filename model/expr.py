@@ -213,6 +213,14 @@ def _int_const(node: ast.AST) -> int:
     return -node.value if neg else node.value
 
 
+def _rational(args: list[ast.expr]) -> sp.Rational:
+    """``Rational(p, q)`` of two integer constants, refusing a zero denominator."""
+    p, q = _int_const(args[0]), _int_const(args[1])
+    if q == 0:
+        raise _Refused("Rational with a zero denominator")
+    return sp.Rational(p, q)
+
+
 def _float_const(args: list[ast.AST], prec: ast.AST | None) -> sp.Float:
     if not (args and isinstance(args[0], ast.Constant) and isinstance(args[0].value, str)
             and _DECIMAL.fullmatch(args[0].value)):
@@ -302,10 +310,7 @@ class _TextReader:
         if fname == "Rational":
             if len(node.args) != 2:
                 raise _Refused("Rational takes two integers, e.g. Rational(1, 3)")
-            p, q = _int_const(node.args[0]), _int_const(node.args[1])
-            if q == 0:
-                raise _Refused("Rational with a zero denominator")
-            return sp.Rational(p, q)
+            return _rational(node.args)
         if fname == "Float":
             if len(node.args) not in (1, 2):
                 raise _Refused("Float takes a decimal number as text and a precision, e.g. Float('0.1', 53)")
@@ -369,10 +374,7 @@ class _SreprReader:
         if name == "Rational":
             if len(node.args) != 2 or node.keywords:
                 raise _Refused("Rational takes two integers")
-            p, q = _int_const(node.args[0]), _int_const(node.args[1])
-            if q == 0:
-                raise _Refused("Rational with a zero denominator")
-            return sp.Rational(p, q)
+            return _rational(node.args)
         if name == "Float":
             if len(node.args) != 1 or [k.arg for k in node.keywords] not in ([], ["precision"]):
                 raise _Refused("Float takes a decimal number as text and precision=bits")

@@ -178,7 +178,7 @@ def test_format_number(value, text):
     (None, "no such file"),
     ("[parameters\nalpha = 1", "invalid TOML"),
     ("[parameters]\nnot_a_parameter = 1.0\n", "unknown parameter(s) 'not_a_parameter'"),
-    ("[parameters]\ng_Z = 'fast'\n", "must be numbers"),
+    ("[parameters]\ng_Z = 'fast'\n", "'g_Z' must be finite numbers"),
     ("g_Z = 0.02\n", "expected a [parameters] table"),
     ("[parameters]\nphi0 = -0.4\n", "'phi0' is derived from the start state"),
 ])
@@ -236,9 +236,9 @@ def test_compare_writes_results_and_figures(tmp_path, capsys, monkeypatch):
     (out / "outcomes.csv").write_text("stale\n")  # replaced, as documented
     assert main(["compare", "--params", str(params), "--t-end", "2030", "--no-impulse", "--out", str(out)]) == 0
     err = capsys.readouterr().err
-    for i in range(1, 6):
-        assert f"[{i}/5]" in err
-    assert f"[1/5] building model (parameters: {params}) ..." in err and "Traceback" not in err
+    for i in range(1, 5):  # build, simulate, outcomes, write the set (one unit)
+        assert f"[{i}/4]" in err
+    assert f"[1/4] building model (parameters: {params}) ..." in err and "Traceback" not in err
     names = ["comparison.nc", "outcomes.csv"] + [f"{f}.{ext}" for f in ("scenario_panel", "lever_paths",
                                                                         "outcome_table") for ext in ("pdf", "png")]
     for name in names:

@@ -40,13 +40,16 @@ def code_revision() -> str:
 
 
 def _clean(x):
-    """TOML has no NaN in most readers' eyes: write NaN as the string "nan"."""
+    """TOML has no NaN or infinity in most readers' eyes: write them as the strings "nan", "inf", "-inf".
+
+    An infinite standard error is that of a parameter the data do not identify
+    (:meth:`calibration.fit.Fit.not_identified`)."""
     if isinstance(x, dict):
         return {k: _clean(v) for k, v in x.items()}
     if isinstance(x, (list, tuple)):
         return [_clean(v) for v in x]
     if isinstance(x, (float, np.floating)):
-        return float(x) if np.isfinite(x) else "nan"
+        return float(x) if np.isfinite(x) else "nan" if np.isnan(x) else "inf" if x > 0 else "-inf"
     if isinstance(x, (np.integer,)):
         return int(x)
     if isinstance(x, (np.bool_,)):

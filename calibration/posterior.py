@@ -79,6 +79,10 @@ def _spread(path: str, name: str, u, bounds: tuple[float | None, float | None]) 
         if "se" not in u:
             raise CalibrationError(f"{where} has no se (standard error) and no credible_90; add one, or list "
                                    f"{name} under [kept_default]")
+        if u["se"] == "inf" or (isinstance(u["se"], float) and u["se"] == np.inf):
+            raise CalibrationError(f"{where} is not identified by the data (se = inf, see [whole_model] "
+                                   f"not_identified): draws would follow only its prior; list {name} under "
+                                   "[kept_default] or give it a prior with structural=")
         mean, sd, field = value, _number(path, name, "se", u["se"]), "se"
         how = f"normal(estimate, SE) truncated to bounds; {u.get('method', '')}"
     lo, hi = bounds

@@ -169,3 +169,15 @@ def test_identification_of_a_constructed_jacobian():
     P = null @ np.linalg.pinv(null)  # projector onto the null space
     for v in (np.array([0, 0, 0, 1.0]), np.array([1000.0, 0, -1, 0]) / np.hypot(1000, 1)):
         np.testing.assert_allclose(P @ v, v, atol=1e-9)
+
+
+def test_a_non_identified_standard_error_is_written_as_inf_and_read_back():
+    """write_params records the infinite SE of a non-identified parameter as "inf" (TOML-safe), not "nan"."""
+    import tomllib
+
+    import tomli_w
+
+    from calibration.paramfile import _clean
+
+    doc = tomllib.loads(tomli_w.dumps(_clean({"se": [np.inf, -np.inf, np.nan, 0.5]})))
+    assert doc["se"] == ["inf", "-inf", "nan", 0.5]

@@ -53,6 +53,7 @@ FILES = {
     "se_missing.toml": _posterior("").encode(),
     "se_huge.toml": _posterior("se = 1e300").encode(),
     "se_zero.toml": _posterior("se = 0.0").encode(),
+    "se_inf.toml": _posterior('se = "inf"').encode(),   # how write_params records a non-identified parameter
     "no_value.toml": b"[parameters]\nalpha0 = 0.0156\n[uncertainty.alpha0]\nse = 0.001\n",
     "store_bad": None,
     "store_bad/manifest.json": b"{not json",
@@ -195,6 +196,7 @@ CASES = [
     (["ensemble", "--params", "se_missing.toml", *E], "[uncertainty.alpha0] has no se"),
     (["ensemble", "--params", "se_huge.toml", *E], "standard error 1e+300 wider than the declared bounds"),
     (["ensemble", "--params", "se_zero.toml", *E], "it must be positive"),
+    (["ensemble", "--params", "se_inf.toml", *E], "[uncertainty.alpha0] is not identified by the data (se = inf"),
     (["ensemble", "--params", "no_value.toml", *E], "[uncertainty.alpha0] has no value"),
     # ---------------------------------------------------------------- sensitivity
     (["sensitivity", "--draws", "0", "--out", "s.nc"], "--draws must be positive"),

@@ -103,7 +103,8 @@ def _parser() -> argparse.ArgumentParser:
                                       "comparison.nc, outcomes.csv and the figures scenario_panel, lever_paths "
                                       "and outcome_table (PDF and PNG) to DIR. The set in DIR is replaced as "
                                       "a unit (written to a temporary folder, then swapped in); a DIR holding "
-                                      "other files is refused.")
+                                      "a previous set is replaced only with --force, one holding other files "
+                                      "is refused.")
     cmp_.add_argument("--params", type=Path, default=None, metavar="FILE",
                       help="TOML file with a [parameters] table (name = value) overriding the defaults "
                            "(default: the committed US calibration, calibration/params/usa.toml)")
@@ -112,6 +113,7 @@ def _parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--out", type=Path, default=Path("results"), metavar="DIR",
                       help="output directory (default: results)")
     cmp_.add_argument("--t-end", type=float, default=2100.0, metavar="YEAR", help="end year (default 2100)")
+    cmp_.add_argument("--force", action="store_true", help="replace a previous comparison set in DIR")
     cmp_.add_argument("--no-impulse", action="store_true",
                       help="skip the public-investment multipliers (two extra short runs per policy)")
     cmp_.add_argument("--policies", default=None, metavar="NAMES",
@@ -325,8 +327,9 @@ def _write_atomic(path: Path, write) -> None:
     write_atomic(path, write)
 
 
-def _check_compare_dir(out: Path) -> None:
-    """``--out`` of ``dgm compare``: a new directory, or one holding only a previous set (replaced whole)."""
+def _check_compare_dir(out: Path, force: bool = False) -> None:
+    """``--out`` of ``dgm compare``: a new or empty directory, or (with ``--force``) one holding only a
+    previous set, which is then replaced whole."""
     import re
 
     from ._files import check_output
@@ -342,6 +345,11 @@ def _check_compare_dir(out: Path) -> None:
             shown = ", ".join(other[:5]) + (", ..." if len(other) > 5 else "")
             raise ModelError(f"--out {out} holds files dgm compare did not write ({shown}); the set is replaced "
                              f"as a whole, so choose a new or empty directory, or move them")
+        previous = sorted(p.name for p in out.iterdir() if p.name in COMPARE_SET)
+        if previous and not force:
+            shown = ", ".join(previous[:3]) + (", ..." if len(previous) > 3 else "")
+            raise ModelError(f"--out {out} holds a previous comparison ({shown}); pass --force to replace the "
+                             "set, or choose a new directory")
 
 
 def _compare(args) -> int:
@@ -360,10 +368,10 @@ def _compare(args) -> int:
         if unknown or not names:
             raise ModelError(f"--policies: unknown policy {', '.join(map(repr, unknown)) or '(none given)'}; "
                              f"choose from {', '.join(_POLICY_PATHS)}")
-    out: Path = args.out
-    _check_compare_dir(out)
     if args.params is not None and args.defaults:
         raise ModelError("--params and --defaults exclude each other")
+    out: Path = args.out
+    _check_compare_dir(out, args.force)
     if args.params is None and not args.defaults:
         from calibration.params import PARAM_DIR
 

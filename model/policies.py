@@ -25,7 +25,7 @@ LEVERS = {
     "carbon_price": "carbon price [USD/tCO2]",
     "rd_subsidy": "untargeted R&D subsidy [share of output]",
     "s_sup": "share of firms receiving conditional public support [0-1]",
-    "payout_cap": "payout cap on supported firms [1 = none]",
+    "payout_cap": "payout cap on supported firms [1 = 100% = none]",
     "reinvest_floor": "reinvestment floor on supported firms [0-1]",
     "wage_floor": "wage-floor shift of real wage growth [1/year]",
     "emission_std": "emissions standard on supported firms [0-1]",

@@ -393,6 +393,13 @@ def test_dgm_compare_swaps_its_set_in_as_a_unit(tmp_path, monkeypatch, capsys):
     assert main([*argv, "--t-end", "2027"]) == 0
     assert sorted(p.name for p in (tmp_path / "cmp").iterdir()) == sorted(COMPARE_SET)
     before = snapshot(tmp_path)
+    capsys.readouterr()
+    assert main([*argv, "--t-end", "2030"]) == 2  # a previous set is replaced only with --force
+    assert capsys.readouterr().err.splitlines() == [
+        "dgm: error: --out cmp holds a previous comparison (comparison.nc, lever_paths.pdf, lever_paths.png, ...); "
+        "pass --force to replace the set, or choose a new directory"]
+    assert snapshot(tmp_path) == before
+    argv.append("--force")
     real = model.plots.lever_paths
 
     def full(*a, **k):

@@ -233,8 +233,12 @@ def test_compare_writes_results_and_figures(tmp_path, capsys, monkeypatch):
     params.write_text(f"[parameters]\ns_w = {s_w!r}\n")
     out = tmp_path / "res"
     (out).mkdir()
-    (out / "outcomes.csv").write_text("stale\n")  # replaced, as documented
-    assert main(["compare", "--params", str(params), "--t-end", "2030", "--no-impulse", "--out", str(out)]) == 0
+    (out / "outcomes.csv").write_text("stale\n")  # a previous set: replaced with --force, as documented
+    assert main(["compare", "--params", str(params), "--t-end", "2030", "--no-impulse", "--out", str(out)]) == 2
+    assert "pass --force to replace the set" in capsys.readouterr().err
+    assert (out / "outcomes.csv").read_text() == "stale\n"
+    assert main(["compare", "--params", str(params), "--t-end", "2030", "--no-impulse", "--out", str(out),
+                 "--force"]) == 0
     err = capsys.readouterr().err
     for i in range(1, 5):  # build, simulate, outcomes, write the set (one unit)
         assert f"[{i}/4]" in err

@@ -100,8 +100,8 @@ def finance() -> Block:
                  tunable=False, source="1 = damages on, 0 = off", latex=r"d_{sw}")
     s_sup = lever("s_sup", "dimensionless", "share of firms receiving conditional public support", default=0.0,
                   bounds=(0.0, 1.0), source=ESSAY + ": conditions on public support", latex=r"s_{sup}")
-    payout_cap = lever("payout_cap", "dimensionless", "payout cap on supported firms (1 = none)", default=1.0,
-                       bounds=(0.0, 1.0), source=ESSAY, latex=r"c_p")
+    payout_cap = lever("payout_cap", "dimensionless", "payout cap on supported firms (1, shown as 100%, = none)",
+                       default=1.0, bounds=(0.0, 1.0), source=ESSAY, latex=r"c_p")
     reinvest_floor = lever("reinvest_floor", "dimensionless", "reinvestment floor on supported firms",
                            default=0.0, bounds=(0.0, 1.0), source=ESSAY, latex=r"f_r")
     f_prod = lever("f_prod", "dimensionless", "share of credit to productive uses", default=0.2, bounds=(0.01, 1.0),

@@ -414,8 +414,8 @@ _exprs = st.recursive(_leaves, _extend, max_leaves=8)
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_exprs)
 def test_random_safe_expressions_round_trip(e):
-    if e.has(sp.zoo, sp.nan, sp.I):
-        return  # complex results, undefined values (log(0), Max(zoo)): not model expressions
+    if e.has(sp.zoo, sp.nan, sp.I, sp.AccumBounds):
+        return  # complex results, undefined values (log(0), Max(zoo), atan(zoo)): not model expressions
     text = to_text(e)
     assert from_text(text) == e
     assert from_srepr(sp.srepr(e)) == e

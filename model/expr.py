@@ -88,6 +88,10 @@ _NODE_NAMES = {ast.Attribute: "attribute access", ast.Subscript: "subscripts", a
 # ---- writing ---------------------------------------------------------------------------------
 
 def _float_text(x: sp.Float) -> str:
+    try:
+        _exact(x)
+    except _Refused as exc:
+        raise ModelError(f"cannot write the number {x}: {exc}") from None
     f = float(x)
     if x._prec == 53 and math.isfinite(f) and sp.Float(f) == x:  # a double: its shortest exact repr
         return repr(f)
@@ -125,7 +129,10 @@ def _write(e: sp.Basic) -> str:
     if isinstance(e, sp.Add):
         return "(" + " + ".join(_write(a) for a in e.args) + ")"
     if isinstance(e, sp.Mul):
-        return "(" + " * ".join(_write(a) for a in e.args) + ")"
+        args = list(e.args)
+        if args[0].is_Number and any(isinstance(a, sp.Add) for a in args[1:]):
+            args.append(args.pop(0))  # 2 * (a + b) * c would distribute the 2 when read: write (a + b) * c * 2
+        return "(" + " * ".join(_write(a) for a in args) + ")"
     if isinstance(e, sp.Pow):
         return f"({_write(e.base)} ** {_write(e.exp)})"
     if isinstance(e, sp.Piecewise):

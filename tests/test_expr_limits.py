@@ -53,3 +53,14 @@ def test_long_sum_and_product_written_by_to_text_read_back():
     xs = sp.symbols("x0:250", real=True)  # 250 terms: more than the nesting limit of 200
     for e in (sp.Add(*xs), sp.Mul(*xs), sp.Add(*xs[:-1]) - 2 * xs[-1] / xs[0]):
         assert from_text(to_text(e)) == e
+
+
+def test_writer_refuses_what_the_reader_refuses():
+    with pytest.raises(ModelError, match=r"cannot write the number .*beyond 2\*\*16384"):
+        to_text(sp.Float("1.9161564934259427e+4932") * sp.Symbol("x"))
+
+
+def test_product_of_a_number_a_sum_and_a_factor_reads_back_unchanged():
+    x = sp.Symbol("x", real=True)
+    for e in (-(x + sp.pi) * sp.exp(-1), sp.Mul(2, x + 1, sp.exp(x))):
+        assert from_text(to_text(e)) == e

@@ -91,7 +91,7 @@ def _float_text(x: sp.Float) -> str:
     try:
         _exact(x)
     except _Refused as exc:
-        raise ModelError(f"cannot write the number {x}: {exc}") from None
+        raise ModelError(f"cannot write the number: {exc}") from None  # printing it could take hours
     f = float(x)
     if x._prec == 53 and math.isfinite(f) and sp.Float(f) == x:  # a double: its shortest exact repr
         return repr(f)

@@ -49,6 +49,11 @@ MAX_CHARS = 100_000
 MAX_DEPTH = 200
 #: Largest exact number built while reading [bits] (``2 ** 10 ** 9`` would exhaust memory).
 MAX_EXACT_BITS = 100_000
+#: Largest binary exponent of a float read or computed while reading (about 1e4932, beyond any
+#: double): ``sin(Float('1e100000000'))`` or ``exp(exp(1e10))`` would run for hours.
+MAX_FLOAT_EXPONENT = 2 ** 14
+#: Most arguments of one ``Max``/``Min`` (sympy compares every pair: 300 arguments take minutes).
+MAX_MINMAX_ARGS = 32
 
 _LOGIC: dict[str, Callable[..., sp.Basic]] = {
     "Eq": sp.Eq, "Ne": sp.Ne, "Lt": sp.Lt, "Le": sp.Le, "Gt": sp.Gt, "Ge": sp.Ge,
@@ -83,6 +88,10 @@ _NODE_NAMES = {ast.Attribute: "attribute access", ast.Subscript: "subscripts", a
 # ---- writing ---------------------------------------------------------------------------------
 
 def _float_text(x: sp.Float) -> str:
+    try:
+        _exact(x)
+    except _Refused as exc:
+        raise ModelError(f"cannot write the number: {exc}") from None  # printing it could take hours
     f = float(x)
     if x._prec == 53 and math.isfinite(f) and sp.Float(f) == x:  # a double: its shortest exact repr
         return repr(f)
@@ -120,7 +129,10 @@ def _write(e: sp.Basic) -> str:
     if isinstance(e, sp.Add):
         return "(" + " + ".join(_write(a) for a in e.args) + ")"
     if isinstance(e, sp.Mul):
-        return "(" + " * ".join(_write(a) for a in e.args) + ")"
+        args = list(e.args)
+        if args[0].is_Number and any(isinstance(a, sp.Add) for a in args[1:]):
+            args.append(args.pop(0))  # 2 * (a + b) * c would distribute the 2 when read: write (a + b) * c * 2
+        return "(" + " * ".join(_write(a) for a in args) + ")"
     if isinstance(e, sp.Pow):
         return f"({_write(e.base)} ** {_write(e.exp)})"
     if isinstance(e, sp.Piecewise):
@@ -182,10 +194,23 @@ def _bits(x: sp.Basic) -> int:
 
 
 def _exact(x: Any) -> Any:
-    """``x``, refused if it is an exact number too large to build or keep."""
+    """``x``, refused if it is an exact number too large to build or keep, or a float of
+    a magnitude (large or small) no computation with it can afford."""
     if _bits(x) > MAX_EXACT_BITS:
         raise _Refused(f"an exact number in the expression exceeds {MAX_EXACT_BITS} bits (write it as a float)")
+    if isinstance(x, sp.Float) and x._mpf_[1] and abs(x._mpf_[2] + x._mpf_[3]) > MAX_FLOAT_EXPONENT:
+        raise _Refused(f"a number in the expression is beyond 2**{MAX_FLOAT_EXPONENT} or below "
+                       f"2**-{MAX_FLOAT_EXPONENT} in magnitude")
     return x
+
+
+def _minmax(f: Callable[..., sp.Basic], args: list[Any]) -> sp.Basic:
+    """``Max``/``Min`` of ``args``, refused above :data:`MAX_MINMAX_ARGS` arguments (nested
+    calls of the same function count as one flat list, as sympy merges them)."""
+    n = sum(len(a.args) if isinstance(a, f) else 1 for a in args)
+    if n > MAX_MINMAX_ARGS:
+        raise _Refused(f"{f.__name__} of {n} arguments; at most {MAX_MINMAX_ARGS} are allowed")
+    return f(*args)
 
 
 def _pow(base: sp.Basic, ex: sp.Basic) -> sp.Basic:
@@ -228,7 +253,7 @@ def _float_const(args: list[ast.AST], prec: ast.AST | None) -> sp.Float:
     bits = _int_const(prec) if prec is not None else 53
     if not 1 <= bits <= 10_000:
         raise _Refused(f"Float precision must be 1 to 10000 bits, got {bits}")
-    return sp.Float(args[0].value, precision=bits)
+    return _exact(sp.Float(args[0].value, precision=bits))
 
 
 class _TextReader:
@@ -264,18 +289,25 @@ class _TextReader:
             if n in FUNCTIONS or n in _NUMBERS:
                 raise _Refused(f"{n!r} is a function: call it, e.g. {n}(x)")
             return self.symbol(_identifier(n))
+        if isinstance(node, ast.BinOp) and type(node.op) in _BINOP:
+            # a + b + c ... is one flat sum (as to_text writes it), not a nesting: walk the chain
+            spine = []
+            while isinstance(node, ast.BinOp) and type(node.op) in _BINOP:
+                spine.append(node)
+                node = node.left
+            out = self.visit(node, d)
+            for link in reversed(spine):
+                out = _exact(_BINOP[type(link.op)](out, self.visit(link.right, d)))
+            return out
         if isinstance(node, ast.BinOp):
             a, b = self.visit(node.left, d), self.visit(node.right, d)
             if isinstance(node.op, ast.Pow):
                 return _pow(a, b)
-            op = _BINOP.get(type(node.op))
-            if op is None:
-                raise _Refused(f"the operator {type(node.op).__name__} is not allowed; use + - * / **")
-            return _exact(op(a, b))
+            raise _Refused(f"the operator {type(node.op).__name__} is not allowed; use + - * / **")
         if isinstance(node, ast.UnaryOp):
             a = self.visit(node.operand, d)
             if isinstance(node.op, ast.USub):
-                return -a
+                return _exact(-a)
             if isinstance(node.op, ast.UAdd):
                 return a
             if isinstance(node.op, ast.Not):
@@ -322,7 +354,10 @@ class _TextReader:
                     raise _Refused("Piecewise takes (value, condition) pairs")
                 pairs.append((self.visit(a.elts[0], d), self.visit(a.elts[1], d)))
             return sp.Piecewise(*pairs)
-        return FUNCTIONS[fname](*[self.visit(a, d) for a in node.args])
+        args = [self.visit(a, d) for a in node.args]
+        if fname in ("Max", "Min"):
+            return _exact(_minmax(FUNCTIONS[fname], args))
+        return _exact(FUNCTIONS[fname](*args))
 
 
 #: legacy srepr: sympy class names that may be called, and constant names
@@ -389,6 +424,8 @@ class _SreprReader:
             if len(args) != 2:
                 raise _Refused("Pow takes two arguments")
             return _pow(*args)
+        if name in ("Max", "Min"):
+            return _exact(_minmax(_SREPR_CALLS[name], args))
         return _exact(_SREPR_CALLS[name](*args))
 
 
@@ -407,8 +444,10 @@ def _read(text: Any, reader: Any, what: str) -> sp.Basic:
         out = reader.visit(tree.body)
     except _Refused as exc:
         raise ModelError(f"{where}refused {text[:80]!r}: {exc}") from None
-    except (TypeError, ValueError, AttributeError, ArithmeticError, RecursionError, sp.SympifyError) as exc:
-        raise ModelError(f"{where}cannot build an expression from {text[:80]!r}: {exc}") from None
+    except (TypeError, ValueError, AttributeError, ArithmeticError, RecursionError, MemoryError,
+            sp.SympifyError) as exc:
+        raise ModelError(f"{where}cannot build an expression from {text[:80]!r}: {exc or type(exc).__name__}") \
+            from None
     if not isinstance(out, sp.Basic):
         raise ModelError(f"{where}{text[:80]!r} is not an expression")
     return out

@@ -262,7 +262,25 @@ def rerun(ds, system=None, **overrides):
     from .simulate import simulate
 
     prov = read_provenance(ds)
+    for key, kind in (("equations_hash", str), ("parameters", dict), ("initial", dict), ("options", dict)):
+        if not isinstance(prov.get(key), kind):
+            raise ModelError(f"the result's provenance has no valid {key!r} ({'text' if kind is str else 'a mapping'} "
+                             "expected): it cannot be re-run")
+    opts = prov["options"]
+    for key in ("t_span", "method", "rtol", "atol", "dt", "max_steps"):
+        if key not in opts:
+            raise ModelError(f"the result's provenance has no solver option {key!r}: it cannot be re-run")
+    for key in ("rtol", "max_steps"):
+        if isinstance(opts[key], bool) or not isinstance(opts[key], (int, float)):
+            raise ModelError(f"the result's saved solver option {key!r} is not a number: {opts[key]!r:.40}")
+    if not (isinstance(opts["t_span"], list) and len(opts["t_span"]) == 2):
+        raise ModelError("the result's saved t_span is not a pair [start, end]")
+    for key, value in (*prov["parameters"].items(), *prov["initial"].items()):
+        if value == "draw" and key not in ds and f"{key}__initial" not in ds:
+            raise ModelError(f"the result's provenance says {key!r} was drawn, but the dataset holds no such variable")
     policies = saved_policies(prov)
+    if not policies:
+        raise ModelError("the result's provenance has an empty list of policies")
     exo = saved_exogenous(prov)
     if system is None:
         system = rebuild_system(prov)
@@ -271,7 +289,6 @@ def rerun(ds, system=None, **overrides):
                          f"{system.equations_hash()} != saved {prov['equations_hash']}")
     params = {n: (ds[n].values if v == "draw" else v) for n, v in prov["parameters"].items()}
     initial = {n: (ds[f"{n}__initial"].values if v == "draw" else v) for n, v in prov["initial"].items()}
-    opts = prov["options"]
     kwargs = dict(params=params, initial=initial,
                   policies=None if policies == [None] else (policies if len(policies) > 1 else policies[0]),
                   t_span=tuple(opts["t_span"]), t_eval=ds["time"].values, exogenous=exo or None,

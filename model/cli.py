@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import time
 import warnings
@@ -46,6 +47,10 @@ class _Parser(argparse.ArgumentParser):
         raise _UsageError(f"{self.prog}: error: {' '.join(message.split())} (see {self.prog} --help)")
 
 
+#: a decimal number in ASCII (with inf and nan, refused later as not finite)
+_DECIMAL = re.compile(r"[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity|nan)", re.IGNORECASE | re.ASCII)
+
+
 def _assignment(text: str) -> tuple[str, float]:
     import math
 
@@ -53,9 +58,12 @@ def _assignment(text: str) -> tuple[str, float]:
     if not sep or not name.strip():
         raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
     try:
+        if not _DECIMAL.fullmatch(value.strip()):  # float() also takes "1_0" and non-ASCII digits
+            raise ValueError(value)
         number = float(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"value of {name.strip()!r} is not a number: {value!r}") from None
+        raise argparse.ArgumentTypeError(f"value of {name.strip()!r} is not a number: {value!r} (a decimal "
+                                         "number such as 0.5, 1e-3 or -2)") from None
     if not math.isfinite(number):
         raise argparse.ArgumentTypeError(f"value of {name.strip()!r} must be finite, got {value!r}")
     return name.strip(), number
@@ -330,8 +338,6 @@ def _write_atomic(path: Path, write) -> None:
 def _check_compare_dir(out: Path, force: bool = False) -> None:
     """``--out`` of ``dgm compare``: a new or empty directory, or (with ``--force``) one holding only a
     previous set, which is then replaced whole."""
-    import re
-
     from ._files import check_output
 
     check_output(out, "--out", force=True, directory=True)

@@ -385,7 +385,8 @@ def _describe_failure(cs, info, policy_name, message="") -> tuple[str, str]:
     elif code == 3:
         text = f"the step size underflowed at t={t_r:g} (the run stalled)"
     elif code == 4:
-        text = f"the maximum number of steps was reached at t={t_r:g}"
+        text = (f"the maximum number of steps was reached at t={t_r:g}: a long span or a stiff stretch; "
+                "pass max_steps=... or try method='Radau' (dgm run --method Radau)")
     else:
         text = f"the solver failed at t={t_r:g}"
     if message:

@@ -449,3 +449,19 @@ def test_write_atomic_removes_the_temporary_file_of_a_killed_writer(tmp_path):
     (tmp_path / f".a.nc.{os.getpid()}.0123abcd.tmp").write_bytes(b"being written by a live process")
     _files.write_atomic(target, lambda tmp: tmp.write_text("new"))
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([f".a.nc.{os.getpid()}.0123abcd.tmp", "a.nc"])
+
+
+def test_memory_estimate_counts_the_measured_peak_copies(workspace, capsys, monkeypatch):
+    """Review R3: `dgm run solow --t-end 3e7` peaked at 2.7 GB while its values are 0.45 GiB; the
+    estimate is PEAK_COPIES (6) times the values, so under a 1 GiB limit it is refused, before work."""
+    from model import cli_checks
+
+    monkeypatch.setenv("DGM_MAX_OUTPUT_GIB", "1")
+    before = snapshot(workspace)
+    assert main(["run", "solow", "--t-end", "3e7", "--out", "r.nc"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and "30,000,001 times x 2 series needs about 2.68 GiB of memory; the limit is 1 GiB" in err[0]
+    assert snapshot(workspace) == before
+    with pytest.raises(ModelError):
+        cli_checks.check_size("x", 2**30 / (8 * cli_checks.PEAK_COPIES) + 1, "")
+    cli_checks.check_size("x", 2**30 / (8 * cli_checks.PEAK_COPIES) - 1, "")

@@ -65,7 +65,7 @@ def _check(args) -> None:
 def run(args) -> int:
     from calibration.data import DataError
 
-    from model._files import FileSet, write_atomic
+    from model._files import FileSet
 
     from .paramfile import write_params
     from .pipeline import calibrate
@@ -88,7 +88,7 @@ def run(args) -> int:
                f"--data-dir {shlex.quote(str(args.data_dir))}" if args.data_dir else "",
                f"--out {shlex.quote(str(args.out))}"]
     command = "dgm calibrate " + " ".join(o for o in options if o)
-    write_atomic(args.out, lambda tmp: write_params(cal, tmp, command=command))
+    write_params(cal, args.out, command=command)  # atomic: a temporary file, removed on every error
     for name, m in cal.moments.items():
         say(f"{name}: model {m['model']:.4f}, target {m['target']:.4f} +- {m['tolerance']:.4f} "
             f"({'met' if m['met'] else 'NOT met'})")

@@ -105,10 +105,10 @@ def write_params(cal, path: str | os.PathLike, command: str = "") -> Path:
         doc["posterior"] = {"draws": int(cal.posterior.samples.shape[0]), "acceptance": cal.posterior.acceptance,
                             "autocorr_steps": (cal.posterior.autocorr.tolist() if cal.posterior.autocorr is not None
                                                else "chain too short for a reliable estimate")}
+    from model._files import write_atomic
+
     text = tomli_w.dumps(_clean(doc))
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text)
-    os.replace(tmp, path)
+    write_atomic(path, lambda tmp: tmp.write_text(text))
     return path
 
 

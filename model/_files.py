@@ -212,7 +212,8 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(b))
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` may still be running on this machine (one owned by someone else: yes)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -231,7 +232,7 @@ def _remove_stale(path: Path, tag: str) -> None:
         return
     for p in entries:
         m = pattern.match(p.name)
-        if m and not _alive(int(m.group(1))):
+        if m and not pid_alive(int(m.group(1))):
             _remove(p)
 
 
@@ -250,7 +251,7 @@ def recover_dir(dest: Path) -> None:
     stale = []
     for p in parent.iterdir():
         m = pattern.match(p.name)
-        if m and p.is_dir() and not _alive(int(m.group(1))):
+        if m and p.is_dir() and not pid_alive(int(m.group(1))):
             stale.append((m.group(2), p))
     olds = sorted((p for kind, p in stale if kind == "old"), key=lambda p: p.stat().st_mtime)
     if not dest.exists() and olds:

@@ -53,7 +53,8 @@ class _Layout:
     sources: tuple[Path, ...] = ()  # read-only caches to copy entries from
 
 
-_FALLBACKS: dict[str, _Layout] = {}
+#: configured root -> the layout in use, decided once per process (checks and write probes are not repeated)
+_LAYOUTS: dict[str, _Layout] = {}
 _READONLY_REASON: dict[str, str] = {}
 _LOCK = threading.Lock()
 
@@ -155,7 +156,7 @@ def _probe_write(directory: Path) -> None:
 def _layout() -> _Layout:
     root = configured_cache_dir()
     with _LOCK:
-        known = _FALLBACKS.get(str(root))
+        known = _LAYOUTS.get(str(root))
         if known is not None:
             return known
         try:
@@ -165,7 +166,7 @@ def _layout() -> _Layout:
             warnings.warn(f"model cache: cannot create {root} ({exc.strerror}); using a private temporary cache "
                           f"{tmp} for this process (set DGM_CACHE_DIR to a writable directory)",
                           CacheWarning, stacklevel=3)
-            layout = _FALLBACKS[str(root)] = _Layout(tmp)
+            layout = _LAYOUTS[str(root)] = _Layout(tmp)
             return layout
         folders = [root, root / "models", root / "models" / "__pycache__"]
         problem = next((f"{d}, which {p}" for d in folders if d.exists() and (p := _insecure(d))), None)
@@ -175,7 +176,7 @@ def _layout() -> _Layout:
                           f"temporary cache {tmp} for this process (take write access from others, e.g. "
                           "chmod go-w, or set DGM_CACHE_DIR to a directory only you can write)",
                           CacheWarning, stacklevel=3)
-            layout = _FALLBACKS[str(root)] = _Layout(tmp)
+            layout = _LAYOUTS[str(root)] = _Layout(tmp)
             return layout
         try:
             for d in folders:
@@ -186,9 +187,10 @@ def _layout() -> _Layout:
             for marker in root.glob("units-*.ok"):
                 shutil.copyfile(marker, tmp / marker.name)
             _READONLY_REASON[str(root)] = exc.strerror or str(exc)
-            layout = _FALLBACKS[str(root)] = _Layout(tmp, (root,))
+            layout = _LAYOUTS[str(root)] = _Layout(tmp, (root,))
             return layout
-        return _Layout(root)
+        layout = _LAYOUTS[str(root)] = _Layout(root)
+        return layout
 
 
 def readonly_reason(root: Path) -> str:

@@ -301,7 +301,6 @@ class _Steps:
 
     def __call__(self, what: str):
         import contextlib
-        import warnings
 
         self.i += 1
         steps = self
@@ -326,13 +325,6 @@ class _Steps:
                     print(f"dgm: warning: {msg}", file=sys.stderr)
 
         return step()
-
-
-def _write_atomic(path: Path, write) -> None:
-    """Write ``path`` atomically (see :func:`model._files.write_atomic`)."""
-    from ._files import write_atomic
-
-    write_atomic(path, write)
 
 
 def _check_compare_dir(out: Path, force: bool = False) -> None:

@@ -108,24 +108,19 @@ def _check_common(args, *, n: int, option: str = "--draws") -> None:
 
 
 def _model_and_draws(args, *, n: int, sobol_ranges: bool = False):
-    """The (calibrated) model and the draw table or ranges the options ask for."""
+    """The (calibrated) model and the draw table or ranges the options ask for (options checked
+    by :func:`_check_common` and, for ``--table``, by :func:`ensemble_cmd`)."""
     from calibration.params import PARAM_DIR
     from calibration.posterior import STRUCTURAL_PRIORS, posterior_draws
 
-    from ._files import check_input
     from .analysis.draws import draw_ranges, from_bounds, from_table
     from .cli import _calibrated_model
 
-    if args.params is not None and args.defaults:
-        raise ModelError("--params and --defaults exclude each other")
-    if n < 1:
-        raise ModelError(f"--draws must be positive, got {n}")
     path = None if args.defaults else (args.params or PARAM_DIR / "usa.toml")
     system = _calibrated_model(path)
     names = _split(args.names) or None
     table = getattr(args, "table", None)
     if table is not None:
-        check_input(table, "--table", "draw table (CSV, one column per parameter)")
         try:
             return system, from_table(table, system), path
         except ModelError as exc:
@@ -193,8 +188,6 @@ def _run_ensemble(args, started, *, variables=None):
     from .analysis.ensemble import ensemble
     from .library.directed_growth import T0
 
-    if not args.t_end > T0:
-        raise ModelError(f"--t-end must be after {T0:g}, got {args.t_end:g}")
     system, draws, path = _model_and_draws(args, n=args.draws)
     _say(f"{len(draws)} draws of {', '.join(draws.columns)} "
          f"({'parameters ' + str(path) if path else 'literature defaults'})", started)
@@ -211,7 +204,7 @@ def _write_nc(ds, path: Path) -> None:
 
 def ensemble_cmd(args) -> int:
     """``dgm ensemble``: check every input, integrate the draws, write the ensemble and the report."""
-    from ._files import check_output, write_atomic
+    from ._files import check_input, check_output, write_atomic
     from .analysis.discovery import report
     from .analysis.ensemble import DEFAULT_VARIABLES
     from .cli_checks import at_least
@@ -228,8 +221,6 @@ def ensemble_cmd(args) -> int:
     variables = None if args.variables is None else tuple(dict.fromkeys(_split(args.variables)))
     n = args.draws
     if args.table is not None:
-        from ._files import check_input
-
         check_input(args.table, "--table", "draw table (CSV, one column per parameter)")
     members = min(n, args.chunk_size) if args.store is not None else n
     _check_grid(args, members=members, series=len(DEFAULT_VARIABLES if variables is None else variables),

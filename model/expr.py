@@ -163,7 +163,7 @@ def to_text(expr: sp.Basic) -> str:
     ModelError
         If ``expr`` holds anything else (the message names it).
     """
-    text = _write(sp.sympify(expr, strict=True))
+    text = _write(as_expr(expr))
     return text[1:-1] if text.startswith("(") and text.endswith(")") and _balanced(text[1:-1]) else text
 
 
@@ -363,12 +363,8 @@ class _TextReader:
 #: legacy srepr: sympy class names that may be called, and constant names
 _SREPR_CALLS: dict[str, Callable[..., sp.Basic]] = {
     "Add": sp.Add, "Mul": sp.Mul, "Pow": None,  # Pow goes through the size guard
-    "exp": sp.exp, "log": sp.log, "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "tanh": sp.tanh,
-    "sinh": sp.sinh, "cosh": sp.cosh, "atan": sp.atan, "erf": sp.erf, "Max": sp.Max, "Min": sp.Min,
-    "Abs": sp.Abs, "sign": sp.sign, "Heaviside": sp.Heaviside, "Piecewise": sp.Piecewise,
-    "ExprCondPair": ExprCondPair, "Equality": sp.Equality, "Unequality": sp.Unequality,
-    "StrictLessThan": sp.StrictLessThan, "LessThan": sp.LessThan, "StrictGreaterThan": sp.StrictGreaterThan,
-    "GreaterThan": sp.GreaterThan, "And": sp.And, "Or": sp.Or, "Not": sp.Not, "ITE": sp.ITE,
+    "Piecewise": sp.Piecewise, "ExprCondPair": ExprCondPair,
+    **{cls.__name__: cls for cls in _WRITE},  # srepr names classes: exp, Max, ..., StrictLessThan, And, ...
 }
 _SREPR_CONSTANTS: dict[str, sp.Basic] = {"pi": sp.pi, "E": sp.E, "oo": sp.oo, "zoo": sp.zoo, "nan": sp.nan,
                                          "true": sp.true, "false": sp.false}

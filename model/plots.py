@@ -160,20 +160,14 @@ def _save(fig, path) -> list[Path]:
     Each file is written atomically (a temporary file in the same directory,
     then :func:`os.replace`), so a reader never sees a half-written figure.
     """
-    import os
+    from ._files import write_atomic
 
     path = Path(path)
     targets = [path] if path.suffix else [path.with_name(path.name + ".pdf"), path.with_name(path.name + ".png")]
-    path.parent.mkdir(parents=True, exist_ok=True)
     for target in targets:
         fmt = target.suffix.lstrip(".").lower()
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        try:
-            fig.savefig(tmp, format=fmt, dpi=300 if fmt in ("png", "jpg", "jpeg", "tif", "tiff") else None)
-            os.replace(tmp, target)
-        finally:
-            if tmp.exists():
-                tmp.unlink()
+        dpi = 300 if fmt in ("png", "jpg", "jpeg", "tif", "tiff") else None
+        write_atomic(target, lambda tmp, fmt=fmt, dpi=dpi: fig.savefig(tmp, format=fmt, dpi=dpi))
     return targets
 
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from .compile import CompiledSystem, compile
 from .errors import ModelError, SolverError
-from .levers import Policy, resolve_inputs, input_table
+from .levers import Policy, input_table, resolve_inputs, snap_to_switches, switch_tolerance
 
 __all__ = ["simulate", "METHODS", "STATUS", "IdentityWarning", "DIVERGENCE_FACTOR", "divergence_limits"]
 
@@ -166,8 +166,7 @@ def _time_grid(system, t_span, t_eval, method, dt) -> tuple[float, float, np.nda
         if t_eval.size == 0 or not np.all(np.isfinite(t_eval)):
             raise ModelError("t_eval must be a non-empty array of finite times [year]")
         k = np.round((t_eval - t0) / dt)
-        tol = 1e-9 * dt + 8 * np.finfo(float).eps * max(1.0, abs(t0), abs(t1))
-        if np.any(np.abs(t0 + k * dt - t_eval) > tol) or np.any(k < 0) or np.any(k > grid.size - 1):
+        if np.any(np.abs(t0 + k * dt - t_eval) > switch_tolerance(dt, t0, t1)) or np.any(k < 0) or np.any(k > grid.size - 1):
             raise ModelError(f"t_eval must lie on the grid {t0:g} + k*{dt:g} [year] within t_span {t_span!r}")
         if np.any(np.diff(k) <= 0):
             raise ModelError("t_eval must be strictly increasing")
@@ -202,7 +201,7 @@ def _fixed_grid(t0: float, t1: float, dt: float, name: str) -> np.ndarray:
     """
     n_float = (t1 - t0) / dt
     n = int(round(n_float))
-    tol = 1e-9 + 8 * np.finfo(float).eps * max(1.0, abs(t0), abs(t1)) / dt
+    tol = switch_tolerance(dt, t0, t1) / dt  # in steps: rounding of t0 + k dt, not a real difference
     if n < 1 or abs(n_float - n) > tol:
         lo_end = t0 + math.floor(n_float + tol) * dt
         hint = (f"end at {lo_end:g} or {lo_end + dt:g}" if lo_end > t0 else f"end at {t0 + dt:g} or later")
@@ -217,8 +216,6 @@ def _snap_grid(grid: np.ndarray, dt: float, paths: Sequence[Mapping[str, Any]]) 
     """A fixed-step grid with every time within :func:`~model.levers.switch_tolerance` of a
     switch time of an input path (step date, ramp end, knot) set to that switch time, so
     that a switch at 0.9 acts at ``3 * 0.3 = 0.8999999999999999``, not one step late."""
-    from .levers import snap_to_switches, switch_tolerance
-
     switches = sorted({c for ps in paths for s in ps.values() for c in s.switch_times()})
     out = snap_to_switches(grid, switches, switch_tolerance(dt, grid[0], grid[-1]))
     out[0], out[-1] = grid[0], grid[-1]

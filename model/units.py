@@ -91,9 +91,6 @@ def parse_units(text: str):
     return q
 
 
-_TRANSCENDENTAL = SMOOTH  # the smooth functions the compiler supports
-
-
 def offset_delta(q):
     """The temperature-difference units (magnitude 1) of an offset-scale unit, ``None`` otherwise.
 
@@ -263,7 +260,7 @@ class _Checker:
             if qb is not None:
                 self.dimensionless(qb, f"base {base} of a symbolic power")
             return self.one
-        if isinstance(e, _TRANSCENDENTAL):
+        if isinstance(e, SMOOTH):  # the smooth functions the compiler supports
             for a in e.args:
                 q = self.plain(self(a), e, f"takes {e.func.__name__} of a temperature")
                 if q is not None:

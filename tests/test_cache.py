@@ -44,14 +44,14 @@ def fresh(tmp_path, monkeypatch):
     root = tmp_path / "cache"
     monkeypatch.setenv("DGM_CACHE_DIR", str(root))
     monkeypatch.setattr(compile_mod, "_MEMO", {})
-    monkeypatch.setattr(cache_mod, "_FALLBACKS", {})
+    monkeypatch.setattr(cache_mod, "_LAYOUTS", {})
     return root
 
 
 def forget(monkeypatch):
     """A new process: nothing compiled in memory (the disk cache stays)."""
     monkeypatch.setattr(compile_mod, "_MEMO", {})
-    monkeypatch.setattr(cache_mod, "_FALLBACKS", {})
+    monkeypatch.setattr(cache_mod, "_LAYOUTS", {})
 
 
 def cache_warnings(fn):

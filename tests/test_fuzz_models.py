@@ -14,7 +14,6 @@ read at import, so that module is loaded a second time with it set); a few fixed
 """
 
 import importlib.util
-import os
 import sys
 from pathlib import Path
 

@@ -426,3 +426,16 @@ def test_origin_rules_in_legacy_srepr_rebuild_the_same_model(marker):
     evil = {**sysr.origin, "rules": {"E": _payloads(marker)["sympify"]}}
     with pytest.raises(ModelError, match="feedback rule for 'E': refused .*function 'sympify' is not allowed"):
         rebuild(evil)
+
+
+@pytest.mark.parametrize("kind", ["sympify", "subclasses", "import"])
+def test_to_text_and_as_expr_never_hand_text_to_sympify(marker, kind):
+    """The writer and as_expr take text only through the safe reader (sympify sees no string)."""
+    from model.expr import as_expr, to_text
+
+    payload = _payloads(marker)[kind]
+    for call in (to_text, as_expr):
+        with pytest.raises(ModelError, match="refused|cannot parse"):
+            call(payload)
+    with pytest.raises(ModelError, match="expected a sympy expression, a number or text, got bytes"):
+        as_expr(payload.encode())

@@ -34,8 +34,6 @@ __all__ = ["DEFAULT_VARIABLES", "ensemble", "open_store"]
 #: paths kept per member by default (outcomes are always kept)
 DEFAULT_VARIABLES = ("Y", "T_at", "E_dom", "omega", "lam", "b", "h_eff")
 
-_STATUS_MEANINGS = "success left_bounds nonfinite stalled max_steps stiff solver_error diverged"
-
 
 @dataclasses.dataclass
 class _Spec:
@@ -145,8 +143,8 @@ def _run_chunk(spec: _Spec, start: int, table: dict[str, np.ndarray]):
         attrs = {"long_name": var.long_name, "units": var.units, "kind": var.kind} if var else {}
         data[n] = (("policy", "draw", "time"), fields[n], attrs)
     data["status"] = (("policy", "draw"), status,
-                      {"long_name": "solver status per member", "flag_values": list(STATUS),
-                       "flag_meanings": _STATUS_MEANINGS})
+                      {"long_name": "solver status per member", "flag_values": sorted(STATUS),
+                       "flag_meanings": " ".join(STATUS[k] for k in sorted(STATUS))})
     data["t_reached"] = (("policy", "draw"), t_reached, {"long_name": "time reached by the solver", "units": "year"})
     data["n_steps"] = (("policy", "draw"), n_steps, {"long_name": "accepted solver steps per member"})
     data["failure"] = (("policy", "draw"), reason.astype(str), {"long_name": "solver's reason for a failed member"})

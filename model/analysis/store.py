@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 from typing import Iterator
 
+from .._files import pid_alive, write_atomic
 from ..errors import ModelError
 
 __all__ = ["Store", "open_store"]
@@ -35,24 +36,14 @@ __all__ = ["Store", "open_store"]
 _CHUNK = re.compile(r"^chunk_(\d{9})_(\d{9})\.nc$")
 _LEGACY = re.compile(r"^chunk_(\d{6})\.nc$")  # chunks named by position (stores before draw-range naming)
 _CLAIM = re.compile(r"^draws_(\d{9})_(\d{9})\.claim$")
-_TMP = re.compile(r"^\..+\.(\d+)\.tmp$")
+_TMP = re.compile(r"^\..+\.(\d+)(?:\.[0-9a-f]{8})?\.tmp$")  # .<name>.<pid>[.<id>].tmp (model._files)
 #: seconds to wait for the store lock before giving up
 LOCK_TIMEOUT = 120.0
 
 
 def _alive(pid: int, host: str) -> bool:
     """Whether process ``pid`` on ``host`` may still be running (another host: assumed so)."""
-    if host != socket.gethostname():
-        return True
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # exists, owned by someone else
-        return True
-    return True
+    return host != socket.gethostname() or pid == os.getpid() or pid_alive(pid)
 
 
 def _owner(path: Path) -> tuple[int, str] | None:
@@ -160,13 +151,7 @@ class Store:
                                  f"this run {meta['signature']}: other draws, policies or options); use another "
                                  "directory or delete it")
             return
-        tmp = manifest.with_name(f".manifest.json.{os.getpid()}.tmp")
-        try:
-            tmp.write_text(json.dumps(meta, indent=1))
-            os.replace(tmp, manifest)
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                tmp.unlink()
+        write_atomic(manifest, lambda tmp: tmp.write_text(json.dumps(meta, indent=1)))
 
     # -------------------------------------------------------------- recovery
 
@@ -270,14 +255,7 @@ class Store:
 
     def write(self, start: int, stop: int, ds) -> None:
         """Write a finished chunk atomically (complete or absent) and log it."""
-        path = self.chunks / chunk_name(start, stop)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        try:
-            ds.to_netcdf(tmp)
-            os.replace(tmp, path)
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                tmp.unlink()
+        write_atomic(self.chunks / chunk_name(start, stop), ds.to_netcdf)
         with open(self.path / "computed.log", "a") as log:
             log.write(f"{start} {stop} {os.getpid()}\n")
             log.flush()

@@ -129,8 +129,6 @@ def _rule_expr(lever: str, text: str, system: System):
     try:
         return from_text(text, tuple(system.variables), what=f"feedback rule for {lever!r}")
     except ModelError as first:
-        if not text.lstrip().startswith(("Add(", "Mul(", "Pow(", "Symbol(", "Float(", "Integer(")):
-            raise
         try:  # written before the text format: legacy srepr, read by its strict walk
             return from_srepr(text, what=f"feedback rule for {lever!r}")
         except ModelError:

@@ -40,8 +40,8 @@ def _figure_names(country: str, mcmc: bool) -> list[str]:
 
 def _check(args) -> None:
     """Every option checked before the (long) calibration starts."""
-    from model.files import check_input, check_output
     from model.cli.checks import at_least
+    from model.files import check_input, check_output
 
     check_output(args.out, "--out", force=args.force, suffixes=(".toml",))
     if args.targets is not None:
@@ -64,7 +64,6 @@ def _check(args) -> None:
 
 def run(args) -> int:
     from calibration.data import DataError
-
     from model.files import FileSet
 
     from .paramfile import write_params
@@ -110,7 +109,7 @@ def run(args) -> int:
                 fig = draw(cal)
                 try:
                     for ext in ("pdf", "png"):
-                        files.write(f"{name}.{ext}", lambda p: fig.savefig(p, format=ext, dpi=200))
+                        files.write(f"{name}.{ext}", lambda p, fig=fig, ext=ext: fig.savefig(p, format=ext, dpi=200))
                 finally:
                     plt.close(fig)
         say(f"figures: {', '.join(n for n, _ in drawn)} in {args.figures}")

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import os
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
-from model.directed_growth import policies
 from model.analysis.outcomes import impulse_response
-from model.errors import CalibrationError, SolverError
+from model.directed_growth import policies
 from model.directed_growth.factory import directed_growth
+from model.errors import CalibrationError, SolverError
 
 from .tomlfile import read_toml
 

@@ -17,21 +17,21 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .core.blocks import Block, block
+from . import library
 from .compiler.compiled import CompiledSystem, compile
-from .errors import CalibrationError, ModelError, SolverError
+from .core.blocks import Block, block
 from .core.levers import Policy, Rule, Schedule, constant, logistic, piecewise, ramp, step
-from .solve.results import rerun
-from .solve.simulation import METHODS, STATUS, simulate
-from .solve.sensitivity import sensitivities
 from .core.symbols import Var, aux, exogenous, lever, param, stock, t
 from .core.system import System, combine
-from . import library
+from .errors import CalibrationError, ModelError, SolverError
 from .solve.ensembles import ensemble
+from .solve.results import rerun
+from .solve.sensitivity import sensitivities
+from .solve.simulation import METHODS, STATUS, simulate
 
 __all__ = [
     "__version__", "Block", "block", "CompiledSystem", "compile", "CalibrationError", "ModelError", "SolverError",
     "Policy", "Rule", "Schedule", "constant", "logistic", "piecewise", "ramp", "step", "rerun", "METHODS",
-    "STATUS", "simulate", "sensitivities", "Var", "aux", "exogenous", "lever", "param", "stock", "t", "System", "combine", "library",
-    "ensemble",
+    "STATUS", "simulate", "sensitivities", "Var", "aux", "exogenous", "lever", "param", "stock", "t", "System",
+    "combine", "library", "ensemble",
 ]

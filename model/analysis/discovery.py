@@ -8,7 +8,7 @@ where ``a`` wins from those where it loses, reported as plain sentences.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 

@@ -7,7 +7,8 @@ the directed-growth model (one policy, or the contrast between two).
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
-from ..errors import ModelError
 from ..core.levers import Policy, Rule, constant, piecewise
+from ..errors import ModelError
 
 __all__ = ["OUTCOMES", "NEEDED", "compare", "impulse_response", "outcome_metrics"]
 

@@ -41,14 +41,14 @@ from __future__ import annotations
 import hashlib
 import json
 import keyword
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import sympy as sp
 from sympy.printing.pycode import PythonCodePrinter
 
-from ..errors import ModelError
 from ..core.functions import derivative
+from ..errors import ModelError
 
 CODEGEN_VERSION = "6"
 _TEMPLATE = Path(__file__).with_name("integrators.py")

@@ -14,19 +14,19 @@ import sys
 import threading
 import unicodedata
 import warnings
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Mapping, Sequence
 
 import numpy as np
 
+from ..core.levers import Policy, input_table, resolve_inputs
+from ..errors import ModelError
 from .cache import CacheError, CacheWarning, atomic_write, cache_dir, cache_sources, private_dir, readonly_reason
 from .codegen import generate_source, source_key
-from ..errors import ModelError
-from ..core.levers import Policy, input_table, resolve_inputs
 
 __all__ = ["CompiledSystem", "compile"]
 
-_MEMO: dict[str, "CompiledSystem"] = {}
+_MEMO: dict[str, CompiledSystem] = {}
 _LOCK = threading.Lock()
 
 
@@ -247,7 +247,7 @@ def _pickles_ok(data: bytes, count: int) -> bool:
         for _ in range(count):
             for _op in pickletools.genops(f):
                 pass
-    except Exception:  # noqa: BLE001 - any parse failure means a damaged file
+    except Exception:
         return False
     return f.tell() == len(data)
 
@@ -310,7 +310,7 @@ def _load(path: Path, modname: str, source: str):
     return module
 
 
-def compile(system, *, cache: bool = True) -> CompiledSystem:  # noqa: A001 - the natural name
+def compile(system, *, cache: bool = True) -> CompiledSystem:
     """Generate and load the numerical code of ``system``.
 
     Parameters

@@ -22,10 +22,10 @@ non-finite state (NaN, inf or above 1e100), 3 step size underflow (stalled), 4 m
 ``info`` = [status, t_reached, n_steps, n_rhs, culprit stock index or -1]; ``t_reached``
 is the time of the last accepted step (grid point for maps), never a later output time.
 """
-# flake8: noqa: F821  (names are defined by the generated module)
-import math  # noqa: F401
+# ruff: noqa: F821  (names are defined by the generated module)
+import math
 
-import numpy as np  # noqa: F401
+import numpy as np
 
 # ---- template body: everything below is copied into generated modules ----
 

@@ -33,7 +33,8 @@ from __future__ import annotations
 import ast
 import math
 import re
-from typing import Any, Callable, Collection
+from collections.abc import Callable, Collection
+from typing import Any
 
 import sympy as sp
 from sympy.functions.elementary.piecewise import ExprCondPair

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import sympy as sp
@@ -213,7 +214,7 @@ def schedule_from_dict(d: Mapping[str, Any], *, what: str = "schedule") -> Sched
     return Schedule(d["kind"], args, years, values)
 
 
-def path_from_dict(d: Mapping[str, Any], *, what: str = "lever path") -> "LeverPath":
+def path_from_dict(d: Mapping[str, Any], *, what: str = "lever path") -> LeverPath:
     """Inverse of ``Schedule.to_dict`` and ``Rule.to_dict``: a lever path from a JSON-ready dict.
 
     A rule's expression is read by :func:`model.core.expr.from_text` (or, in files
@@ -301,7 +302,7 @@ class Policy:
         object.__setattr__(self, "description", description)
         object.__setattr__(self, "levers", MappingProxyType({k: as_path(k, v) for k, v in sorted(levers.items())}))
 
-    def with_levers(self, name: str | None = None, **levers: Any) -> "Policy":
+    def with_levers(self, name: str | None = None, **levers: Any) -> Policy:
         """A new policy with some levers changed or added."""
         return Policy(name or self.name, self.description, **{**self.levers, **levers})
 
@@ -323,7 +324,7 @@ class Policy:
         return json.dumps(self.to_dict(), sort_keys=True)
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> "Policy":
+    def from_dict(cls, d: Mapping[str, Any]) -> Policy:
         """Inverse of :meth:`to_dict`, for data from a file: rules are parsed, never evaluated.
 
         Raises

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import sympy as sp
 
-from .blocks import Block
 from ..errors import ModelError
+from .blocks import Block
 from .expr import as_expr, to_text
 from .functions import check_functions
 from .symbols import Var, t
@@ -172,7 +173,7 @@ class System:
         return out
 
     # ---- derived systems -----------------------------------------------------------
-    def with_rules(self, rules: Mapping[str, sp.Expr], *, name: str | None = None) -> "System":
+    def with_rules(self, rules: Mapping[str, sp.Expr], *, name: str | None = None) -> System:
         """A new System in which levers follow feedback rules.
 
         Parameters

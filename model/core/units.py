@@ -74,7 +74,7 @@ def registry():
     return reg
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def parse_units(text: str):
     """Parse a units string into a pint Quantity of magnitude 1.
 

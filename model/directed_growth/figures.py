@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 import textwrap
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 __all__ = ["plot_stocks", "label", "scenario_panel", "lever_paths", "outcome_table", "growth_rate",
            "varying_levers", "format_number", "policy_name", "OKABE_ITO"]
@@ -271,7 +271,8 @@ def varying_levers(ds) -> list[str]:
 def lever_paths(ds, path: str | Path | None = None, *, ncols: int = 3):
     """Small multiples of the lever paths that differ across policies or over time.
 
-    Levers held at one constant value by every policy are left out. Same style as :func:`scenario_panel`; ``path`` as there.
+    Levers held at one constant value by every policy are left out. Same style as :func:`scenario_panel`;
+    ``path`` as there.
 
     Returns
     -------

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
 from ..errors import ModelError
-from .figures import (_FONT, _PANEL, _TABLE, OKABE_ITO, _display, _pretty_units, _pyplot, _save, _time_axis,
-                      growth_rate, policy_name)
+from .figures import (
+    _FONT,
+    _PANEL,
+    _TABLE,
+    OKABE_ITO,
+    _display,
+    _pretty_units,
+    _pyplot,
+    _save,
+    _time_axis,
+    growth_rate,
+    policy_name,
+)
 
 __all__ = ["fan_chart", "outcome_interval_table", "sobol_bars", "tornado"]
 
@@ -125,7 +136,7 @@ def tornado(ens, outcome: str, a: str = "market_shaping", b: str = "market_fixin
     plt = _pyplot(path)
     with plt.rc_context(_FONT):
         fig, ax = plt.subplots(figsize=(5.0, 0.3 * len(rows) + 1.3), layout="constrained")
-        for i, (p, low, high) in enumerate(rows):
+        for i, (_, low, high) in enumerate(rows):
             ax.barh(i, low - mid, left=mid, color=OKABE_ITO[1], height=0.6, label="lowest fifth" if i == 0 else None)
             ax.barh(i, high - mid, left=mid, color=OKABE_ITO[2], height=0.6,
                     label="highest fifth" if i == 0 else None)

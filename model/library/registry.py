@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import inspect
 import math
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
-from ..errors import ModelError
 from ..core.system import System
-from .dice2016 import dice2016_climate
 from ..directed_growth.factory import consistent_draws, directed_growth
+from ..errors import ModelError
+from .dice2016 import dice2016_climate
 from .goodwin import goodwin
 from .keen import keen
 from .solow import solow

@@ -25,11 +25,11 @@ import os
 import re
 import socket
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
-from ..files import pid_alive, write_atomic
 from ..errors import ModelError
+from ..files import pid_alive, write_atomic
 
 __all__ = ["Store", "open_store"]
 
@@ -310,7 +310,7 @@ def open_store(store: str | Path):
     ranges = chunk_ranges(chunks)
     if not ranges:
         raise ModelError(f"no finished chunks in {store}")
-    for (a0, b0, p0), (a1, b1, p1) in zip(ranges, ranges[1:]):
+    for (_, b0, p0), (a1, _, p1) in zip(ranges, ranges[1:]):
         if a1 < b0:
             raise ModelError(f"store {store}: chunks {p0.name} and {p1.name} overlap; delete one of them")
     ds = xr.open_mfdataset([p for _, _, p in ranges], combine="nested", concat_dim="draw", data_vars="minimal",

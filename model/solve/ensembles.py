@@ -18,15 +18,16 @@ import hashlib
 import json
 import sys
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 
-from ..errors import ModelError
-from ..core.levers import Policy, input_table, resolve_inputs
 from ..analysis.draws import check_draws
 from ..analysis.outcomes import NEEDED, outcome_metrics
+from ..core.levers import Policy, input_table, resolve_inputs
+from ..errors import ModelError
 from .ensemble_store import Store, open_store
 
 __all__ = ["DEFAULT_VARIABLES", "ensemble", "open_store"]

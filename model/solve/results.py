@@ -27,8 +27,8 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ModelError
 from ..core.levers import Policy, Schedule, as_path, path_from_dict
+from ..errors import ModelError
 
 __all__ = ["build_dataset", "rerun", "git_revision"]
 
@@ -181,7 +181,7 @@ def build_dataset(system, runs: list[dict], *, t_eval: np.ndarray, pvals: dict, 
         "solver": "; ".join(solvers),
         "rtol": float(options["rtol"]),
         "atol": json.dumps(_jsonable(options["atol"])),
-        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         "provenance": json.dumps(prov, sort_keys=True),
     }
     if not multi and runs[0]["policy"] is not None:

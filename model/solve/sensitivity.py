@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
 from ..compiler.compiled import compile
-from ..errors import ModelError, SolverError
 from ..core.levers import Policy, input_table, resolve_inputs
+from ..errors import ModelError, SolverError
 from .simulation import _atol_vec, _bounds, _describe_failure, _resolve_values, _time_grid, divergence_limits
 
 __all__ = ["sensitivities", "solve_arrays"]

@@ -5,15 +5,16 @@ from __future__ import annotations
 import json
 import math
 import sys
-import warnings
 import time as _time
-from typing import Any, Mapping, Sequence
+import warnings
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
 from ..compiler.compiled import CompiledSystem, compile
-from ..errors import ModelError, SolverError
 from ..core.levers import Policy, input_table, resolve_inputs, snap_to_switches, switch_tolerance
+from ..errors import ModelError, SolverError
 
 __all__ = ["simulate", "METHODS", "STATUS", "IdentityWarning", "DIVERGENCE_FACTOR", "divergence_limits"]
 
@@ -166,7 +167,8 @@ def _time_grid(system, t_span, t_eval, method, dt) -> tuple[float, float, np.nda
         if t_eval.size == 0 or not np.all(np.isfinite(t_eval)):
             raise ModelError("t_eval must be a non-empty array of finite times [year]")
         k = np.round((t_eval - t0) / dt)
-        if np.any(np.abs(t0 + k * dt - t_eval) > switch_tolerance(dt, t0, t1)) or np.any(k < 0) or np.any(k > grid.size - 1):
+        off_grid = np.abs(t0 + k * dt - t_eval) > switch_tolerance(dt, t0, t1)
+        if np.any(off_grid) or np.any(k < 0) or np.any(k > grid.size - 1):
             raise ModelError(f"t_eval must lie on the grid {t0:g} + k*{dt:g} [year] within t_span {t_span!r}")
         if np.any(np.diff(k) <= 0):
             raise ModelError("t_eval must be strictly increasing")
@@ -489,9 +491,8 @@ def simulate(system, params: Mapping[str, Any] | None = None, policies: Policy |
         reached ``max_steps``; ``err.t_reached`` is the time the solver reached. ``err.partial`` holds the
         path up to the failure. Ensemble members are flagged in ``status`` instead.
     """
-    from .results import build_dataset
-
     from ..core.system import System
+    from .results import build_dataset
     if not isinstance(system, System):
         raise ModelError(f"simulate() needs a System (e.g. model.library.keen()), got {type(system).__name__}")
     if method not in METHODS:

@@ -49,8 +49,9 @@ def test_prior_bounds_and_normal_factor():
 
 def test_profile_likelihood_agrees_with_the_standard_error():
     """For a nearly linear problem the profile's 2-SE points have delta chi2 close to 4."""
-    from .test_calibration_least_squares import problem, synthetic_targets
     from model.directed_growth.factory import directed_growth
+
+    from .test_calibration_least_squares import problem, synthetic_targets
 
     dg = directed_growth()
     prob = problem(dg, synthetic_targets(dg, 1))

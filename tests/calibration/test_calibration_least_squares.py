@@ -5,10 +5,10 @@ import pytest
 
 import model
 from calibration.least_squares import Problem, Target, fit_least_squares
-from model.directed_growth import policies
 from model import Policy, step
-from model.errors import CalibrationError
+from model.directed_growth import policies
 from model.directed_growth.factory import directed_growth
+from model.errors import CalibrationError
 
 TRUTH = {"g_Z": 0.022, "phi1": 0.6, "gamma_p": 0.4, "psi_Z": 0.7, "beta_B": 0.08}
 SIGMA = {"lam": 0.003, "omega": 0.003, "Y": 0.005, "b": 0.01}

@@ -5,14 +5,13 @@ import tomllib
 import numpy as np
 import pytest
 
-from calibration.data import data_dir
-from calibration.data import files as files_module
+from calibration.data import data_dir, files as files_module
 from calibration.paramfile import read_params, write_params
 from calibration.pipeline import MAX_REL_SE, calibrate
 from calibration.targets import load_targets
 from model.cli.commands import main
-from model.errors import CalibrationError
 from model.directed_growth.factory import directed_growth
+from model.errors import CalibrationError
 
 
 @pytest.fixture(scope="module")
@@ -140,8 +139,8 @@ def test_without_a_data_directory_the_fallback_panel_is_used(monkeypatch, tmp_pa
 def test_multiplier_of_the_calibrated_us_model_with_an_interval():
     from calibration.multiplier import multiplier_interval
     from calibration.params import PARAM_DIR
-    from model.directed_growth import policies
     from model.analysis.outcomes import impulse_response
+    from model.directed_growth import policies
 
     path = PARAM_DIR / "usa.toml"
     out = multiplier_interval(path, draws=6, seed=1)

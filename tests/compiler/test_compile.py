@@ -159,7 +159,8 @@ def test_tableau_constants_match_scipy():
     src = (ROOT / "model" / "compiler" / "integrators.py").read_text()
     header = src.split("# ---- template body")[0]
     body = src.split("# ---- template body: everything below is copied into generated modules ----")[1]
-    exec(compile(header + "\nfrom model.compiler.jit import jit, pjit, prange\n" + body.split("@jit")[0], "tmpl", "exec"), ns)
+    head = header + "\nfrom model.compiler.jit import jit, pjit, prange\n" + body.split("@jit")[0]
+    exec(compile(head, "tmpl", "exec"), ns)  # noqa: S102 - the repository's own template, not data
     np.testing.assert_allclose(ns["_C"][:6], RK45.C, rtol=1e-15)
     np.testing.assert_allclose(ns["_A"][:6, :5], RK45.A, rtol=1e-15)
     np.testing.assert_allclose(ns["_A"][6, :6], RK45.B, rtol=1e-15)

@@ -9,9 +9,9 @@ import pytest
 
 import model
 from model.directed_growth import policies
+from model.directed_growth.factory import Y0, directed_growth
 from model.directed_growth.mechanisms.climate import STATE_2025
 from model.library import dice2016_climate, dice2016_forcing_path
-from model.directed_growth.factory import Y0, directed_growth
 
 
 @pytest.fixture(scope="module")

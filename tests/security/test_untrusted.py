@@ -18,9 +18,9 @@ import model
 from model import ModelError, Policy, Rule, simulate
 from model.core.expr import MAX_FLOAT_EXPONENT, from_srepr, from_text, to_text
 from model.core.levers import path_from_dict
+from model.directed_growth.policies import all_paths, fiscal_rule, market_fixing
 from model.library.dice2016 import dice2016_climate, dice2016_forcing_path
 from model.library.keen import keen
-from model.directed_growth.policies import all_paths, fiscal_rule, market_fixing
 
 
 def _payloads(marker):

@@ -7,8 +7,23 @@ import xarray as xr
 from hypothesis import given, settings, strategies as st
 
 import model
-from model import (Block, ModelError, Policy, Rule, SolverError, combine, constant, lever, logistic, param,
-                   piecewise, ramp, simulate, step, stock)
+from model import (
+    Block,
+    ModelError,
+    Policy,
+    Rule,
+    SolverError,
+    combine,
+    constant,
+    lever,
+    logistic,
+    param,
+    piecewise,
+    ramp,
+    simulate,
+    step,
+    stock,
+)
 from model.library.keen import keen
 
 EQ1 = (0.8360528669, 0.9686117590, 0.0701911249)

@@ -298,6 +298,7 @@ class DirSwap:
 
     def __exit__(self, kind, exc, tb) -> None:
         tmp, self.tmp = self.tmp, None
+        assert tmp is not None, "DirSwap.__exit__ without __enter__"
         if kind is not None:
             _remove(tmp)
             return

@@ -9,10 +9,15 @@ where ``a`` wins from those where it loses, reported as plain sentences.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..errors import ModelError
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import xarray as xr
 
 __all__ = ["BETTER", "beats", "deciding_parameters", "failure_regions", "flip_regions", "report"]
 
@@ -52,7 +57,8 @@ def _wins(ens, outcome: str, a: str, b: str) -> tuple[np.ndarray, np.ndarray]:
     return d, sign * d > 0
 
 
-def beats(ens, a: str = "market_shaping", b: str = "market_fixing", outcomes: Sequence[str] | None = None):
+def beats(ens: xr.Dataset, a: str = "market_shaping", b: str = "market_fixing",
+          outcomes: Sequence[str] | None = None) -> pd.DataFrame:
     """Probability that path ``a`` beats path ``b`` on each outcome, with the distribution of the difference.
 
     A draw counts where the outcome is defined for both paths; a tie is not a win.
@@ -105,7 +111,8 @@ def _drawn(ens) -> list[str]:
     return names
 
 
-def deciding_parameters(ens, outcome: str, a: str = "market_shaping", b: str = "market_fixing"):
+def deciding_parameters(ens: xr.Dataset, outcome: str, a: str = "market_shaping",
+                        b: str = "market_fixing") -> pd.Series:
     """Spearman rank correlation of each drawn parameter with the difference ``a - b`` of ``outcome``.
 
     Returns
@@ -127,8 +134,8 @@ def deciding_parameters(ens, outcome: str, a: str = "market_shaping", b: str = "
     return s.reindex(s.abs().sort_values(ascending=False).index)
 
 
-def flip_regions(ens, outcome: str, a: str = "market_shaping", b: str = "market_fixing", *, max_depth: int = 2,
-                 min_leaf: float = 0.05, params: Sequence[str] | None = None) -> dict:
+def flip_regions(ens: xr.Dataset, outcome: str, a: str = "market_shaping", b: str = "market_fixing", *,
+                 max_depth: int = 2, min_leaf: float = 0.05, params: Sequence[str] | None = None) -> dict:
     """Parameter regions where the ranking of ``a`` and ``b`` on ``outcome`` flips (a decision tree).
 
     Parameters
@@ -184,7 +191,7 @@ def _tree(X: np.ndarray, y: np.ndarray, names: list[str], max_depth: int, min_le
     tree.fit(X, y)
     t = tree.tree_
     leaves = tree.apply(X)
-    regions = []
+    regions: list[dict[str, Any]] = []
 
     def walk(node: int, conds: list) -> None:
         if t.children_left[node] == -1:
@@ -201,7 +208,7 @@ def _tree(X: np.ndarray, y: np.ndarray, names: list[str], max_depth: int, min_le
     return regions, importance
 
 
-def failure_regions(ens, policy: str, *, max_depth: int = 2, min_leaf: float = 0.05) -> dict:
+def failure_regions(ens: xr.Dataset, policy: str, *, max_depth: int = 2, min_leaf: float = 0.05) -> dict:
     """Where members fail to integrate to the end under ``policy`` (e.g. explosive paths): share and regions.
 
     Returns
@@ -215,7 +222,8 @@ def failure_regions(ens, policy: str, *, max_depth: int = 2, min_leaf: float = 0
         raise ModelError(f"policy {policy!r} is not in the ensemble; policies: {', '.join(pols)}")
     failed = ens.status.sel(policy=policy).values != 0
     names = _drawn(ens)
-    res = {"policy": policy, "p_fail": float(failed.mean()), "n": int(failed.size), "regions": [], "importance": {}}
+    res: dict[str, Any] = {"policy": policy, "p_fail": float(failed.mean()), "n": int(failed.size), "regions": [],
+                           "importance": {}}
     if not failed.any():
         res["text"] = f"Under {policy} every one of {failed.size} members integrates to the end."
         return res
@@ -224,7 +232,7 @@ def failure_regions(ens, policy: str, *, max_depth: int = 2, min_leaf: float = 0
     for r in regions:
         r["p_fail"] = r.pop("p_beats")
     res["regions"] = regions
-    reasons = {}
+    reasons: dict[str, int] = {}
     for r in ens.failure.sel(policy=policy).values[failed]:
         key = str(r).split(": ", 1)[-1].split(" after t=")[0].split(" at t=")[0]
         reasons[key] = reasons.get(key, 0) + 1
@@ -277,7 +285,7 @@ def _words(res: dict) -> str:
     return " ".join(parts)
 
 
-def report(ens, a: str = "market_shaping", b: str = "market_fixing", outcomes: Sequence[str] | None = None,
+def report(ens: xr.Dataset, a: str = "market_shaping", b: str = "market_fixing", outcomes: Sequence[str] | None = None,
            max_depth: int = 2) -> str:
     """Plain-words report: for each outcome, how often ``a`` beats ``b`` and where that flips."""
     table = beats(ens, a, b, outcomes)

@@ -8,12 +8,17 @@ the directed-growth model (one policy, or the contrast between two).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..errors import ModelError
 from .draws import check_range
+
+if TYPE_CHECKING:
+    import xarray as xr
+
+    from ..core.system import System
 
 __all__ = ["DEFAULT_OUTCOMES", "model_sensitivity", "morris_screening", "sobol_indices"]
 
@@ -50,7 +55,7 @@ def _evaluate(func: Callable, X: np.ndarray, names: list[str]) -> dict[str, np.n
 
 
 def sobol_indices(func: Callable, bounds: Mapping[str, tuple[float, float]], n: int, *, seed: int = 0,
-                  conf_level: float = 0.95, num_resamples: int = 200):
+                  conf_level: float = 0.95, num_resamples: int = 200) -> xr.Dataset:
     """Sobol first-order (S1) and total-order (ST) indices with bootstrap confidence intervals.
 
     Saltelli's scheme with a scrambled Sobol sequence (SALib): ``n (d + 2)``
@@ -100,7 +105,8 @@ def sobol_indices(func: Callable, bounds: Mapping[str, tuple[float, float]], n: 
 
 
 def morris_screening(func: Callable, bounds: Mapping[str, tuple[float, float]], trajectories: int, *,
-                     levels: int = 4, seed: int = 0, conf_level: float = 0.95, num_resamples: int = 200):
+                     levels: int = 4, seed: int = 0, conf_level: float = 0.95, num_resamples: int = 200
+                     ) -> xr.Dataset:
     """Morris elementary-effects screening: ``mu_star`` (importance), ``sigma`` (interactions or nonlinearity).
 
     ``trajectories (d + 1)`` evaluations. Elementary effects are changes of the
@@ -131,10 +137,10 @@ def morris_screening(func: Callable, bounds: Mapping[str, tuple[float, float]], 
     return ds
 
 
-def model_sensitivity(system, bounds: Mapping[str, tuple[float, float]], *, method: str = "sobol",
+def model_sensitivity(system: System, bounds: Mapping[str, tuple[float, float]], *, method: str = "sobol",
                       n: int = 256, policies: Sequence[Any] | None = None, policy: str | None = None,
                       contrast: tuple[str, str] | None = None, outcomes: Sequence[str] = DEFAULT_OUTCOMES,
-                      seed: int = 0, **ensemble_options: Any):
+                      seed: int = 0, **ensemble_options: Any) -> xr.Dataset:
     """Sobol indices or Morris screening of ensemble outcomes.
 
     Parameters

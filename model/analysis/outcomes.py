@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..core.levers import Policy, Rule, constant, piecewise
+from ..core.levers import Policy, Rule, Schedule, constant, piecewise
 from ..errors import ModelError
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import xarray as xr
+
+    from ..core.system import System
 
 __all__ = ["OUTCOMES", "NEEDED", "compare", "impulse_response", "outcome_metrics"]
 
@@ -38,7 +44,7 @@ OUTCOMES: dict[str, tuple[str, str]] = {
 NEEDED = ("Y", "h_eff", "omega", "lam", "E_dom", "e_int", "T_at", "b", "d", "F_pub")
 
 
-def outcome_metrics(ds, *, baseline: str = "bau"):
+def outcome_metrics(ds: xr.Dataset, *, baseline: str = "bau") -> xr.Dataset:
     """Outcome metrics of :data:`OUTCOMES` (all but the multipliers) as an ``xarray.Dataset``.
 
     Vectorised over every dimension but ``time`` (``policy``, ``draw``): a member
@@ -89,7 +95,7 @@ def outcome_metrics(ds, *, baseline: str = "bau"):
         out["private_investment_change_vs_bau"] = xr.full_like(pir, np.nan)
     res = xr.Dataset({k: out[k].drop_vars("time", errors="ignore") for k in OUTCOMES if k in out})
     for k in res.data_vars:
-        res[k].attrs = {"long_name": OUTCOMES[k][0], "units": OUTCOMES[k][1], "kind": "outcome"}
+        res[k].attrs = {"long_name": OUTCOMES[str(k)][0], "units": OUTCOMES[str(k)][1], "kind": "outcome"}
     return res
 
 
@@ -97,9 +103,10 @@ def _policies(ds) -> list[str]:
     return [str(p) for p in ds.policy.values] if "policy" in ds.dims else [ds.attrs.get("policy", "default")]
 
 
-def impulse_response(system, params: Mapping[str, Any] | None = None, policy: Policy | None = None, *,
+def impulse_response(system: System, params: Mapping[str, Any] | None = None, policy: Policy | None = None, *,
                      t_span: tuple[float, float] = (2025.0, 2035.0), t_shock: float | None = None,
-                     size: float = 0.01, horizons: tuple[int, ...] = (1, 4), exogenous=None) -> dict[int, float]:
+                     size: float = 0.01, horizons: tuple[int, ...] = (1, 4),
+                     exogenous: Mapping[str, Any] | None = None) -> dict[int, float]:
     r"""Output response to a step of public investment of ``size`` x output.
 
     The public investment rate ``i_G`` is raised from ``t_shock`` on by
@@ -120,7 +127,12 @@ def impulse_response(system, params: Mapping[str, Any] | None = None, policy: Po
     base = simulate(system, params, policy, t_span=(t_span[0], max(t_eval)), t_eval=t_eval, exogenous=exogenous)
     y_s = float(base.Y.sel(time=t_shock))
     ratio = y_s / float(base.Y_T.sel(time=t_shock))
-    old = policy.levers.get("i_G", constant(system["i_G"].default))
+    old = policy.levers.get("i_G")
+    if old is None:  # the declared default, which simulate() above has found
+        default = system["i_G"].default
+        assert default is not None
+        old = constant(default)
+    assert isinstance(old, Schedule)  # a Rule was refused above
     # the policy's own i_G path, sampled finely, plus the step from t_shock on
     fine = np.union1d(np.linspace(t_span[0], max(t_eval), 201), [t_shock - 1e-6, t_shock])
     vals = old(fine) + np.where(fine >= t_shock, size * ratio, 0.0)
@@ -134,7 +146,8 @@ def impulse_response(system, params: Mapping[str, Any] | None = None, policy: Po
     return out
 
 
-def compare(ds, *, system=None, impulse: bool = True, baseline: str = "bau"):
+def compare(ds: xr.Dataset, *, system: System | None = None, impulse: bool = True,
+            baseline: str = "bau") -> pd.DataFrame:
     """Outcome table per policy (a ``pandas.DataFrame`` indexed by policy).
 
     Parameters

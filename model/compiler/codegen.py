@@ -43,12 +43,16 @@ import json
 import keyword
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sympy as sp
 from sympy.printing.pycode import PythonCodePrinter
 
 from ..core.functions import derivative
 from ..errors import ModelError
+
+if TYPE_CHECKING:
+    from ..core.system import System
 
 CODEGEN_VERSION = "6"
 _TEMPLATE = Path(__file__).with_name("integrators.py")
@@ -85,7 +89,7 @@ class _Printer(PythonCodePrinter):
 _PRINTER = _Printer()
 
 
-def identity_residual(e) -> sp.Expr:
+def identity_residual(e: sp.Expr) -> sp.Expr:
     """Residual of a declared identity: for an ``Eq``, ``lhs - rhs`` relative to the sum of
     the absolute values of the terms on both sides (so cancelling flows do not inflate it);
     the expression itself (an absolute residual) otherwise."""
@@ -238,7 +242,7 @@ def _uses(body: str, name: str) -> bool:
     return re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", body) is not None
 
 
-def generate_source(system) -> str:
+def generate_source(system: System) -> str:
     """Full source of the generated module for ``system`` (deterministic)."""
     reserved = {"math", "np", "numpy", "max", "min", "abs", "float", "int"}
     for n in system.variables:
@@ -309,7 +313,7 @@ def generate_source(system) -> str:
     return "\n".join(header + src) + "\n# ---- integrators (model/compiler/integrators.py) ----" + tmpl_body
 
 
-def source_key(system) -> str:
+def source_key(system: System) -> str:
     """Cache key: equations hash + code generator and template versions."""
     template = _TEMPLATE.read_bytes()
     h = hashlib.sha256()

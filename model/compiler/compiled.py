@@ -16,6 +16,8 @@ import unicodedata
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -23,6 +25,14 @@ from ..core.levers import Policy, input_table, resolve_inputs
 from ..errors import ModelError
 from .cache import CacheError, CacheWarning, atomic_write, cache_dir, cache_sources, private_dir, readonly_reason
 from .codegen import generate_source, source_key
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+
+    from ..core.system import System
+
+    #: a parameter vector, or values by parameter name (the others take their defaults)
+    Params = ArrayLike | Mapping[str, float] | None
 
 __all__ = ["CompiledSystem", "compile"]
 
@@ -41,7 +51,7 @@ class CompiledSystem:
     with ``L=None`` inputs take their declared defaults.
     """
 
-    def __init__(self, system, module, path: Path, key: str):
+    def __init__(self, system: System, module: ModuleType, path: Path, key: str):
         self.system = system
         self.module = module
         self.path = path
@@ -50,7 +60,7 @@ class CompiledSystem:
         self.parameters: tuple[str, ...] = module.PARAMETERS
         self.inputs: tuple[str, ...] = module.INPUTS
         self.observed_names: tuple[str, ...] = module.OBSERVED
-        self._default_L = None
+        self._default_L: np.ndarray | None = None
 
     @property
     def is_warm(self) -> bool:
@@ -102,19 +112,20 @@ class CompiledSystem:
         """Initial-state vector from declared defaults overridden by ``values``."""
         return self._vector(self.states, "stock", values)
 
-    def rhs(self, t: float, y, p=None, L=None) -> np.ndarray:
+    def rhs(self, t: float, y: ArrayLike, p: Params = None, L: ArrayLike | None = None) -> np.ndarray:
         """Right-hand side ``dy/dt`` [state units per year] at one point."""
         return self.module._rhs_at(float(t), np.asarray(y, float), self._p(p), self._L(L))
 
-    def jac(self, t: float, y, p=None, L=None) -> np.ndarray:
+    def jac(self, t: float, y: ArrayLike, p: Params = None, L: ArrayLike | None = None) -> np.ndarray:
         """Analytic Jacobian ``d rhs / d y`` (chain rule through the auxiliaries)."""
         return self.module._jac_at(float(t), np.asarray(y, float), self._p(p), self._L(L))
 
-    def dfdp(self, t: float, y, p=None, L=None) -> np.ndarray:
+    def dfdp(self, t: float, y: ArrayLike, p: Params = None, L: ArrayLike | None = None) -> np.ndarray:
         """Analytic ``d rhs / d p`` for every parameter (columns in ``self.parameters`` order)."""
         return self.module._dfdp_at(float(t), np.asarray(y, float), self._p(p), self._L(L))[:, :len(self.parameters)]
 
-    def observed(self, t, y, p=None, L=None) -> dict[str, np.ndarray]:
+    def observed(self, t: ArrayLike, y: ArrayLike, p: Params = None, L: ArrayLike | None = None
+                 ) -> dict[str, np.ndarray]:
         """Auxiliaries (and identity residuals) at one time or along a saved trajectory.
 
         Parameters
@@ -136,7 +147,8 @@ class CompiledSystem:
             return self.param_vector(p)
         return np.ascontiguousarray(p, dtype=float)
 
-    def sensitivity_rhs(self, t: float, z, p, params: Sequence[str], L=None) -> np.ndarray:
+    def sensitivity_rhs(self, t: float, z: ArrayLike, p: Params, params: Sequence[str],
+                        L: ArrayLike | None = None) -> np.ndarray:
         """Right-hand side of the state plus forward sensitivities ``S = dy/dp`` for ``params``.
 
         ``z = [y, vec(S)]`` with ``S`` of shape (n, len(params)) in row-major order;
@@ -149,7 +161,8 @@ class CompiledSystem:
         self.module._f(1, float(t), z, self._p(p), self._L(L), u, out, idx, self.module._directions(idx))
         return out
 
-    def observed_tangents(self, t, Y, S, p, params: Sequence[str], L=None) -> tuple[dict, dict]:
+    def observed_tangents(self, t: ArrayLike, Y: ArrayLike, S: ArrayLike, p: Params, params: Sequence[str],
+                          L: ArrayLike | None = None) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
         """Auxiliaries along a trajectory and their exact derivatives to ``params``.
 
         Parameters
@@ -298,19 +311,20 @@ def _copy_from_readonly(stem: str, key: str, path: Path) -> str | None:
     return None
 
 
-def _load(path: Path, modname: str, source: str):
+def _load(path: Path, modname: str, source: str) -> ModuleType:
     """Execute the checked ``source`` as module ``modname`` with ``path`` as its file (never re-read
     from disk, so the file cannot change between the check and the execution)."""
     spec = importlib.util.spec_from_file_location(modname, path)
+    assert spec is not None  # a path ending in .py always has a loader
     module = importlib.util.module_from_spec(spec)
     code = builtins.compile("\n" + source, str(path), "exec")  # line numbers as in the file (after the header)
-    module.__dgm_source__ = source
+    module.__dict__["__dgm_source__"] = source
     sys.modules[modname] = module
     exec(code, module.__dict__)  # noqa: S102 - our own generated source, verified against its sha256
     return module
 
 
-def compile(system, *, cache: bool = True) -> CompiledSystem:
+def compile(system: System, *, cache: bool = True) -> CompiledSystem:
     """Generate and load the numerical code of ``system``.
 
     Parameters

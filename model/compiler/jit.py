@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Callable
+from typing import Any
 
 try:  # pragma: no cover - exercised through both paths in tests
     if os.environ.get("DGM_DISABLE_NUMBA"):
@@ -21,15 +23,15 @@ try:  # pragma: no cover - exercised through both paths in tests
     HAVE_NUMBA = True
     prange = numba.prange
 
-    def jit(func):
+    def jit(func: Callable[..., Any]) -> Callable[..., Any]:
         """Serial compiled function, cached on disk, IEEE semantics (1/0 -> inf)."""
         return numba.njit(cache=True, error_model="numpy")(func)
 
-    def ijit(func):
+    def ijit(func: Callable[..., Any]) -> Callable[..., Any]:
         """Serial compiled function inlined into its callers at numba-IR level (removes call overhead)."""
         return numba.njit(cache=True, error_model="numpy", inline="always")(func)
 
-    def pjit(func):
+    def pjit(func: Callable[..., Any]) -> Callable[..., Any]:
         """Parallel compiled function (compiled separately from serial ones)."""
         return numba.njit(cache=True, parallel=True, error_model="numpy")(func)
 
@@ -37,19 +39,19 @@ except ImportError:  # pragma: no cover
     HAVE_NUMBA = False
     prange = range
 
-    def jit(func):
+    def jit(func: Callable[..., Any]) -> Callable[..., Any]:
         return func
 
     pjit = ijit = jit
 
 
-def safe(func):
+def safe(func: Callable[..., Any]) -> Callable[..., Any]:
     """Under the Python fallback, turn math errors in generated code into NaN outputs."""
     if HAVE_NUMBA:
         return jit(func)
 
     @functools.wraps(func)
-    def wrapper(*args):  # (t, y, p, u, ..., out)
+    def wrapper(*args: Any) -> None:  # (t, y, p, u, ..., out)
         try:
             func(*args)
         except (OverflowError, ZeroDivisionError, ValueError):

@@ -142,7 +142,7 @@ def _fmt_number(x: float | None) -> str:
 def _latex_number(x: float | None) -> str:
     """Math-mode LaTeX of a number (``--`` for None): ``$-0.0065$``, ``$1.5 \\times 10^{-7}$``."""
     text = _fmt_number(x)
-    if not text:
+    if x is None or not text:
         return "--"
     if math.isinf(x):
         return "$-\\infty$" if x < 0 else "$\\infty$"

@@ -7,7 +7,7 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
@@ -16,6 +16,9 @@ from .blocks import Block
 from .expr import as_expr, to_text
 from .functions import check_functions
 from .symbols import Var, t
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["System", "combine"]
 
@@ -215,7 +218,7 @@ class System:
                        origin={**self.origin, "rules": {k: to_text(aux[k]) for k in rules}})
 
     # ---- output ----------------------------------------------------------------------
-    def nomenclature(self):
+    def nomenclature(self) -> pd.DataFrame:
         """Table of symbols: name, kind, units, long name, default, bounds, source (pandas.DataFrame)."""
         from .documentation import nomenclature
         return nomenclature(self)

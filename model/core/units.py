@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import functools
 import math
+from typing import TYPE_CHECKING
 
 import pint
 import sympy as sp
@@ -45,6 +46,9 @@ import sympy as sp
 from ..compiler.cache import atomic_write, cache_dir
 from ..errors import ModelError
 from .functions import SMOOTH
+
+if TYPE_CHECKING:
+    from .system import System
 
 _EXTRA = """
 USD = [currency]
@@ -64,18 +68,18 @@ Mworker = 1e6 * worker
 
 
 @functools.lru_cache(maxsize=1)
-def registry():
+def registry() -> pint.UnitRegistry:
     """The shared pint ``UnitRegistry`` (created on first use)."""
     import pint
 
-    reg = pint.UnitRegistry(autoconvert_offset_to_baseunit=False)
+    reg: pint.UnitRegistry = pint.UnitRegistry(autoconvert_offset_to_baseunit=False)
     for line in _EXTRA.strip().splitlines():
         reg.define(line)
     return reg
 
 
 @functools.cache
-def parse_units(text: str):
+def parse_units(text: str) -> pint.Quantity:
     """Parse a units string into a pint Quantity of magnitude 1.
 
     Raises
@@ -91,7 +95,7 @@ def parse_units(text: str):
     return q
 
 
-def offset_delta(q):
+def offset_delta(q: pint.Quantity) -> pint.Quantity | None:
     """The temperature-difference units (magnitude 1) of an offset-scale unit, ``None`` otherwise.
 
     Parameters
@@ -290,7 +294,7 @@ class _Checker:
                   "trigonometric, Max, Min, Abs, Piecewise, sign, Heaviside")
 
 
-def declared_units(text: str):
+def declared_units(text: str) -> pint.Quantity | _Point:
     """Units of a declared symbol for the checker: a Quantity, or an offset-scale temperature point.
 
     Raises
@@ -303,7 +307,7 @@ def declared_units(text: str):
     return q if d is None else _Point(d, 1.0, text.strip())
 
 
-def check_system_units(system, *, use_cache: bool = True) -> None:
+def check_system_units(system: System, *, use_cache: bool = True) -> None:
     """Check every equation of ``system``; raise :class:`ModelError` naming the equation.
 
     The outcome is cached on disk by the equations hash (which includes the units).

@@ -27,9 +27,14 @@ import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import ModelError
 from ..files import pid_alive, write_atomic
+
+if TYPE_CHECKING:
+    import numpy as np
+    import xarray as xr
 
 __all__ = ["Store", "open_store"]
 
@@ -210,7 +215,7 @@ class Store:
             out.append((int(m.group(1)), int(m.group(2))))
         return out
 
-    def covered(self, n: int):
+    def covered(self, n: int) -> np.ndarray:
         """Boolean mask over the ``n`` draws: held by a finished chunk."""
         import numpy as np
 
@@ -253,7 +258,7 @@ class Store:
 
     # -------------------------------------------------------------- chunks
 
-    def write(self, start: int, stop: int, ds) -> None:
+    def write(self, start: int, stop: int, ds: xr.Dataset) -> None:
         """Write a finished chunk atomically (complete or absent) and log it."""
         write_atomic(self.chunks / chunk_name(start, stop), ds.to_netcdf)
         with open(self.path / "computed.log", "a") as log:
@@ -281,7 +286,7 @@ def read_manifest(path: Path) -> dict:
     return doc
 
 
-def open_store(store: str | Path):
+def open_store(store: str | Path) -> xr.Dataset:
     """Open a finished (or partial) ensemble store lazily (dask arrays), chunks in draw order.
 
     Parameters

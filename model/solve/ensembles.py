@@ -18,9 +18,9 @@ import hashlib
 import json
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -29,6 +29,14 @@ from ..analysis.outcomes import NEEDED, outcome_metrics
 from ..core.levers import Policy, input_table, resolve_inputs
 from ..errors import ModelError
 from .ensemble_store import Store, open_store
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import xarray as xr
+    from distributed import Client
+    from numpy.typing import ArrayLike
+
+    from ..core.system import System
 
 __all__ = ["DEFAULT_VARIABLES", "ensemble", "open_store"]
 
@@ -65,7 +73,7 @@ def _consistent_fn(system) -> Callable | None:
     return consistent_draws_for(system)
 
 
-def start_name(system, name: str) -> str:
+def start_name(system: System, name: str) -> str:
     """Name of a drawn (or re-derived) value in the ensemble: a parameter keeps its name, a stock's
     start value is ``<stock>_start`` (its path keeps the stock's name); ``_`` is prepended while that
     clashes with a model variable."""
@@ -138,7 +146,7 @@ def _run_chunk(spec: _Spec, start: int, table: dict[str, np.ndarray]):
                 fields[n][k, i, late] = np.nan
     coords = {"policy": [p.name if p else "default" for p in spec.policies],
               "draw": np.arange(start, start + m), "time": spec.t_eval}
-    data = {}
+    data: dict[str, Any] = {}
     for n in keep:
         var = system.variables.get(n)
         attrs = {"long_name": var.long_name, "units": var.units, "kind": var.kind} if var else {}
@@ -181,12 +189,13 @@ def _signature(spec: _Spec, draws) -> str:
 
 # ------------------------------------------------------------------ entry point
 
-def ensemble(system, draws, policies: Policy | Sequence[Policy] | None = None, *,
-             t_span: tuple[float, float] = (2025.0, 2100.0), t_eval: Sequence[float] | None = None,
-             exogenous=None, variables: Sequence[str] | None = None, outcomes: bool | None = None,
-             consistent: bool = True, baseline: str = "bau", chunk_size: int = 2500,
-             store: str | Path | None = None, client=None, progress: bool = True,
-             rtol: float = 1e-6, atol: float = 1e-9, max_steps: int = 20_000):
+def ensemble(system: System, draws: pd.DataFrame | Mapping[str, ArrayLike],
+             policies: Policy | Sequence[Policy] | None = None, *,
+             t_span: tuple[float, float] = (2025.0, 2100.0), t_eval: ArrayLike | None = None,
+             exogenous: Mapping[str, Any] | None = None, variables: Sequence[str] | None = None,
+             outcomes: bool | None = None, consistent: bool = True, baseline: str = "bau", chunk_size: int = 2500,
+             store: str | Path | None = None, client: Client | str | None = None, progress: bool = True,
+             rtol: float = 1e-6, atol: float = 1e-9, max_steps: int = 20_000) -> xr.Dataset:
     """Integrate every parameter draw under every policy; an ``xarray.Dataset`` over ``draw``.
 
     Parameters

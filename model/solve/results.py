@@ -23,12 +23,17 @@ import functools
 import json
 import subprocess
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..core.levers import Policy, Schedule, as_path, path_from_dict
 from ..errors import ModelError
+
+if TYPE_CHECKING:
+    import xarray as xr
+
+    from ..core.system import System
 
 __all__ = ["build_dataset", "rerun", "git_revision"]
 
@@ -76,8 +81,8 @@ def _jsonable(v: Any) -> Any:
     return v
 
 
-def build_dataset(system, runs: list[dict], *, t_eval: np.ndarray, pvals: dict, y0vals: dict,
-                  ensemble: bool, options: dict):
+def build_dataset(system: System, runs: list[dict], *, t_eval: np.ndarray, pvals: dict, y0vals: dict,
+                  ensemble: bool, options: dict) -> xr.Dataset:
     """Assemble the Dataset from raw runs (one entry per policy); see the module docstring."""
     import xarray as xr
 
@@ -189,7 +194,7 @@ def build_dataset(system, runs: list[dict], *, t_eval: np.ndarray, pvals: dict, 
     return xr.Dataset({k: xr.Variable(*v) for k, v in data.items()}, coords=coords, attrs=attrs)
 
 
-def read_provenance(ds) -> dict:
+def read_provenance(ds: xr.Dataset) -> dict:
     """The provenance of a result as a dict (raises :class:`ModelError` if missing or not JSON)."""
     try:
         prov = json.loads(ds.attrs["provenance"])
@@ -203,7 +208,7 @@ def read_provenance(ds) -> dict:
     return prov
 
 
-def rebuild_system(prov: dict):
+def rebuild_system(prov: dict) -> System:
     """The model named by a result's provenance, from the package's own factories only.
 
     Raises
@@ -238,7 +243,7 @@ def saved_policies(prov: dict) -> list[Policy | None]:
     return [None if p is None else Policy.from_dict(p) for p in pols]
 
 
-def rerun(ds, system=None, **overrides):
+def rerun(ds: xr.Dataset, system: System | None = None, **overrides: Any) -> xr.Dataset:
     """Re-run a saved result with the same model, values, policies and solver options.
 
     Parameters

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -12,12 +12,19 @@ from ..core.levers import Policy, input_table, resolve_inputs
 from ..errors import ModelError, SolverError
 from .simulation import _atol_vec, _bounds, _describe_failure, _resolve_values, _time_grid, divergence_limits
 
+if TYPE_CHECKING:
+    import xarray as xr
+    from numpy.typing import ArrayLike
+
+    from ..compiler.compiled import CompiledSystem
+    from ..core.system import System
+
 __all__ = ["sensitivities", "solve_arrays"]
 
 
-def solve_arrays(cs, p: np.ndarray, y0: np.ndarray, L: np.ndarray, t0: float, t_eval: np.ndarray, *,
-                 wrt: Sequence[int] = (), S0: np.ndarray | None = None, rtol: float = 1e-8, atol: float = 1e-10,
-                 max_steps: int = 200_000, control_sensitivities: bool = True
+def solve_arrays(cs: CompiledSystem, p: np.ndarray, y0: np.ndarray, L: np.ndarray, t0: float,
+                 t_eval: np.ndarray, *, wrt: Sequence[int] | np.ndarray = (), S0: np.ndarray | None = None,
+                 rtol: float = 1e-8, atol: float = 1e-10, max_steps: int = 200_000, control_sensitivities: bool = True
                  ) -> tuple[np.ndarray, np.ndarray | None]:
     """Trajectory (and forward sensitivities) as plain arrays: the fast path for fitting loops.
 
@@ -77,11 +84,11 @@ def solve_arrays(cs, p: np.ndarray, y0: np.ndarray, L: np.ndarray, t0: float, t_
     return Z[:, :n], (Z[:, n:].reshape(t_eval.size, n, k) if k else None)
 
 
-def sensitivities(system, wrt: Sequence[str], params: Mapping[str, Any] | None = None,
+def sensitivities(system: System, wrt: Sequence[str], params: Mapping[str, Any] | None = None,
                   policy: Policy | None = None, *, t_span: tuple[float, float],
-                  t_eval: Sequence[float] | None = None, initial: Mapping[str, Any] | None = None,
+                  t_eval: ArrayLike | None = None, initial: Mapping[str, Any] | None = None,
                   exogenous: Mapping[str, Any] | None = None, rtol: float = 1e-8, atol: float = 1e-10,
-                  max_steps: int = 200_000):
+                  max_steps: int = 200_000) -> xr.Dataset:
     """Trajectory and forward sensitivities of every stock to the parameters ``wrt``.
 
     Solves ``dy/dt = f(y, p)`` together with ``dS/dt = J S + df/dp`` (``S = dy/dp``,
@@ -136,7 +143,8 @@ def sensitivities(system, wrt: Sequence[str], params: Mapping[str, Any] | None =
         if policy is None:
             raise
         raise SolverError(f"{exc} (policy {policy.name!r})", t_reached=exc.t_reached, reason=exc.reason) from None
-    data = {}
+    assert S is not None  # wrt is not empty
+    data: dict[str, Any] = {}
     for i, s in enumerate(cs.states):
         var = system.variables[s]
         data[s] = ("time", Y[:, i], {"long_name": var.long_name, "units": var.units, "kind": "stock"})

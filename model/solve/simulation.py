@@ -8,13 +8,19 @@ import sys
 import time as _time
 import warnings
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..compiler.compiled import CompiledSystem, compile
 from ..core.levers import Policy, input_table, resolve_inputs, snap_to_switches, switch_tolerance
 from ..errors import ModelError, SolverError
+
+if TYPE_CHECKING:
+    import xarray as xr
+    from numpy.typing import ArrayLike
+
+    from ..core.system import System
 
 __all__ = ["simulate", "METHODS", "STATUS", "IdentityWarning", "DIVERGENCE_FACTOR", "divergence_limits"]
 
@@ -287,8 +293,8 @@ def _run_scipy(cs, method, t0, y0, p, L, t_eval, rtol, atol, max_steps):
         margin = np.minimum(y - lo, hi - y)[bounded] if bounded.any() else np.array([1.0])
         return float(min(margin.min(), np.min(lim - np.abs(y))))
 
-    guard.terminal = True
-    guard.direction = -1
+    guard.terminal = True  # type: ignore[attr-defined]  # solve_ivp reads an event's settings from
+    guard.direction = -1  # type: ignore[attr-defined]  # attributes of the function
     info = np.zeros(5)
     info[4] = -1
     Y = np.full((t_eval.size, n), np.nan)
@@ -424,12 +430,13 @@ def _solve_one(cs, method, t0, y0, p, L, t_eval, rtol, atol, dt, max_steps, tgri
 
 # ---------------------------------------------------------------- entry point
 
-def simulate(system, params: Mapping[str, Any] | None = None, policies: Policy | Sequence[Policy] | None = None, *,
-             t_span: tuple[float, float], t_eval: Sequence[float] | None = None,
+def simulate(system: System, params: Mapping[str, Any] | None = None,
+             policies: Policy | Sequence[Policy] | None = None, *,
+             t_span: tuple[float, float], t_eval: ArrayLike | None = None,
              initial: Mapping[str, Any] | None = None, exogenous: Mapping[str, Any] | None = None,
              method: str = "auto", rtol: float = 1e-8, atol: float | Sequence[float] = 1e-10,
              dt: float | None = None, max_steps: int = 200_000, progress: bool = False,
-             identity_tol: float = 1e-8):
+             identity_tol: float = 1e-8) -> xr.Dataset:
     """Simulate a model under one or more policies; return an ``xarray.Dataset``.
 
     Parameters
@@ -516,6 +523,7 @@ def simulate(system, params: Mapping[str, Any] | None = None, policies: Policy |
         setups.append((pol, sysp, resolve_inputs(sysp, pol, exogenous)))
     tgrid = None
     if method == "discrete":  # one grid for every policy, on every policy's switch times
+        assert dt is not None  # _time_grid gives discrete maps their step
         tgrid = _snap_grid(_fixed_grid(t0, t1, dt, system.name), dt, [paths for _, _, paths in setups])
         t_eval = tgrid[np.round((t_eval - t0) / dt).astype(int)]
     runs = []

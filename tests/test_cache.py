@@ -216,6 +216,7 @@ def _ro_mount_available(d):
     return subprocess.run(["unshare", "-m", "sh", "-c", probe], capture_output=True).returncode == 0
 
 
+@pytest.mark.subprocess
 def test_read_only_mount_holding_the_model_is_used_as_it_is(fresh, tmp_path):
     """The same on a real read-only bind mount (needs mount namespaces: skipped where not permitted)."""
     fresh.mkdir(mode=0o700)

@@ -84,6 +84,7 @@ def test_target_sets_and_errors(tmp_path):
         read_params(tmp_path / "none.toml")
 
 
+@pytest.mark.data
 def test_dgm_calibrate_writes_a_parameter_file(tmp_path, capsys):
     out = tmp_path / "usa.toml"
     assert main(["calibrate", "--country", "USA", "--data-dir", str(data_dir()), "--starts", "1", "--mcmc",

@@ -176,6 +176,7 @@ def _source_in_subprocess(seed: str, cache: Path) -> str:
                           check=True).stdout
 
 
+@pytest.mark.subprocess
 def test_code_generation_is_deterministic_across_processes(tmp_path):
     a = _source_in_subprocess("1", tmp_path / "a")
     b = _source_in_subprocess("987654", tmp_path / "b")
@@ -208,6 +209,7 @@ def test_equations_hash_ignores_metadata_but_not_equations():
     assert codegen.source_key(a) == codegen.source_key(b)
 
 
+@pytest.mark.subprocess
 def test_pure_python_fallback_agrees_with_numba(tmp_path):
     code = ("import numpy as np, model; from model.library import keen; "
             "ds = model.simulate(keen(), t_span=(0, 40)); np.save(r'%s', ds.lam.values)" % (tmp_path / "py.npy"))

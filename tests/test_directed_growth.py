@@ -14,11 +14,6 @@ from model.library import dice2016_climate, dice2016_forcing_path
 from model.library.directed_growth import Y0, directed_growth
 
 
-@pytest.fixture(scope="module")
-def dg():
-    return directed_growth()
-
-
 def test_structure_and_units(dg):
     assert 15 <= len(dg.stocks) <= 25
     assert set(dg.identities) == {"demand", "firm_cash_flow", "budget"}

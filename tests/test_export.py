@@ -22,11 +22,6 @@ NASTY_SOURCE = "R&D survey 5% of GDP_ppp, table #3 {a} ~ ^2 $x"
 
 
 @pytest.fixture(scope="module")
-def keen_system():
-    return keen()
-
-
-@pytest.fixture(scope="module")
 def special_system():
     """Tiny continuous system whose texts hold LaTeX/Markdown special characters."""
     k = stock("capital_stock", "USD", "capital stock", default=1.0, bounds=(0.0, None),
@@ -189,6 +184,7 @@ def test_latex_section_option(keen_system):
         to_latex(keen_system, section="bogus")
 
 
+@pytest.mark.subprocess
 def test_output_deterministic_across_processes(keen_system, special_system):
     code = ("from model.library.keen import keen; from model.export import to_latex, to_markdown; "
             "import sys; s = keen(); sys.stdout.write(to_latex(s) + '\\n=====\\n' + to_markdown(s))")
@@ -200,6 +196,7 @@ def test_output_deterministic_across_processes(keen_system, special_system):
     assert to_markdown(special_system) == to_markdown(special_system)
 
 
+@pytest.mark.subprocess
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex not installed")
 @pytest.mark.parametrize("which", ["keen", "special", "discrete"])
 def test_latex_compiles(which, keen_system, special_system, discrete_system, tmp_path):

@@ -1,6 +1,5 @@
 """Comparison figures (model.plots) and the ``dgm compare`` command."""
 
-import subprocess
 import sys
 from pathlib import Path
 
@@ -17,7 +16,6 @@ from model import plots  # noqa: E402
 from model.analysis import OUTCOMES, compare  # noqa: E402
 from model.cli import main  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
 POLICIES = ["bau", "market_fixing", "market_shaping"]
 #: expected display units of the scenario panel (from the attrs below)
 PANEL_UNITS = ["%/yr", "%", "%", "GtCO₂/yr", "°C", "%"]
@@ -182,18 +180,17 @@ def test_format_number(value, text):
     ("g_Z = 0.02\n", "expected a [parameters] table"),
     ("[parameters]\nphi0 = -0.4\n", "'phi0' is derived from the start state"),
 ])
-def test_compare_bad_params_file_one_line_exit_2(tmp_path, content, text):
+def test_compare_bad_params_file_one_line_exit_2(tmp_path, capsys, content, text):
     params = tmp_path / "params.toml"
     if content is not None:
         params.write_text(content)
-    proc = subprocess.run([sys.executable, "-m", "model.cli", "compare", "--params", str(params), "--out",
-                           str(tmp_path / "out"), "--t-end", "2030", "--no-impulse"],
-                          cwd=ROOT, capture_output=True, text=True)
-    assert proc.returncode == 2, proc.stderr
-    errors = [line for line in proc.stderr.splitlines() if line.startswith("dgm:")]
+    assert main(["compare", "--params", str(params), "--out", str(tmp_path / "out"), "--t-end", "2030",
+                 "--no-impulse"]) == 2
+    err = capsys.readouterr().err
+    errors = [line for line in err.splitlines() if line.startswith("dgm:")]
     assert len(errors) == 1 and errors[0].startswith("dgm: error: --params")
     assert text in errors[0]
-    assert "Traceback" not in proc.stderr
+    assert "Traceback" not in err
     assert not (tmp_path / "out" / "comparison.nc").exists()
 
 

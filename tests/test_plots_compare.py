@@ -1,7 +1,6 @@
 """Comparison figures (model.plots) and the ``dgm compare`` command."""
 
 import sys
-from pathlib import Path
 
 import matplotlib
 

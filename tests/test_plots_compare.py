@@ -14,6 +14,7 @@ import xarray as xr  # noqa: E402
 from model import plots  # noqa: E402
 from model.analysis import OUTCOMES, compare  # noqa: E402
 from model.cli import main  # noqa: E402
+from model.errors import ModelError  # noqa: E402
 
 POLICIES = ["bau", "market_fixing", "market_shaping"]
 #: expected display units of the scenario panel (from the attrs below)
@@ -121,7 +122,7 @@ def test_figures_are_written_as_pdf_and_png_or_the_given_format(synthetic, tmp_p
     assert (tmp_path / "sub" / "levers.svg").stat().st_size > 0
     assert not (tmp_path / "sub" / "levers.svg.pdf").exists()
     assert not list(tmp_path.rglob(".*tmp"))  # no temporary files left behind
-    with pytest.raises(Exception, match="missing variables: T_at"):
+    with pytest.raises(ModelError, match=r"needs a directed-growth result; missing variables: T_at$"):
         plots.scenario_panel(synthetic.drop_vars("T_at"))
 
 

@@ -2,7 +2,8 @@
 
 Markers (registered in ``pyproject.toml``; all of them run by default):
 
-* ``slow``: a test that takes more than about 10 s on the 2-core reference machine;
+* ``slow``: a test that took more than 30 s in a full run with ``-n 2`` on the shared 2-core machine
+  (load about 8), mostly compiling models with a fresh cache (about 10 s unloaded);
 * ``data``: needs the shared data directory (``DGM_DATA_DIR``, else ``../shared/data``
   beside the checkout). Such tests fail, never skip, when the data are missing;
 * ``subprocess``: starts another process (the entry point, exit codes of a real

@@ -47,6 +47,7 @@ def test_prior_bounds_and_normal_factor():
         sample_posterior(residuals, start, Prior(np.array([-9.0, -9.0]), np.array([9.0, 9.0])), steps=10, burn=10)
 
 
+@pytest.mark.slow
 def test_profile_likelihood_agrees_with_the_standard_error(simulated_targets):
     """For a nearly linear problem the profile's 2-SE points have delta chi2 close to 4."""
     prob = simulated_targets.problem(1)

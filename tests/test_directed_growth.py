@@ -101,6 +101,7 @@ def test_outcomes_of_a_constructed_path():
         np.testing.assert_allclose(out.private_investment_change_vs_bau, [0.0, 2.0], atol=1e-12)
 
 
+@pytest.mark.slow
 def test_identities_hold_for_200_random_parameter_draws(dg):
     """Draws uniform within every tunable parameter's declared bounds; identities must hold
     along every path (up to the failure time for members that leave their domain)."""
@@ -152,6 +153,7 @@ def test_outcomes_match_the_regression_golden(dg):
                                equal_nan=True)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("year", [2025.0, 2060.0])
 def test_analytic_jacobian_and_parameter_derivatives_match_finite_differences(dg, year):
     """The compiled chain-rule derivatives (used by the stiff solvers and by calibration's

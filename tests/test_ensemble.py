@@ -113,6 +113,7 @@ _SCRIPT = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 @pytest.mark.subprocess
 def test_an_interrupted_run_resumes_with_every_member_once(dg, tmp_path):
     store = tmp_path / "store"

@@ -88,11 +88,11 @@ _WORKER = textwrap.dedent("""
     from model.analysis.ensemble import ensemble
     k = keen()
     draws = pandas.DataFrame({"kappa2": np.linspace(18.0, 22.0, 200)})
-    ensemble(keen_system, draws.iloc[:2], None, t_span=(0, 50), progress=False)  # load the compiled model first
+    ensemble(k, draws.iloc[:2], None, t_span=(0, 50), progress=False)  # load the compiled model first
     pathlib.Path(sys.argv[3]).touch()
     while not pathlib.Path(sys.argv[2]).exists():
         time.sleep(0.002)
-    out = ensemble(keen_system, draws, None, t_span=(0, 50), chunk_size=2, store=sys.argv[1], progress=False)
+    out = ensemble(k, draws, None, t_span=(0, 50), chunk_size=2, store=sys.argv[1], progress=False)
     print(out.sizes["draw"], float(out.lam.sum()))
 """)
 

@@ -261,6 +261,7 @@ def test_compare_writes_results_and_figures(tmp_path, capsys, monkeypatch):
     assert list(df.index) == ["bau"] and "avg_growth" in df.columns and "multiplier_1y" not in df.columns
 
 
+@pytest.mark.slow
 def test_compare_netcdf_schema_three_policies(tmp_path, capsys):
     """The main job's file: dims policy and time, at least 15 stocks, units and long names
     on every variable and coordinate."""

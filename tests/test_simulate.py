@@ -149,6 +149,7 @@ def _lever_model():
     return combine(Block("grow", (x, g), derivatives={"x": g.sym * x.sym}), name="grow")
 
 
+@pytest.mark.slow
 def test_policy_dimension_and_lever_paths():
     s = _lever_model()
     pols = [Policy("flat"), Policy("ramp", g=ramp(2030, 2040, 0.0, 0.02)), Policy("step", g=step(2030, 0.0, 0.01))]
@@ -221,6 +222,7 @@ def test_netcdf_round_trip_and_rerun(tmp_path, keen_system):
     assert again.attrs["equations_hash"] == ds.attrs["equations_hash"]
 
 
+@pytest.mark.slow
 def test_rerun_policies_rules_and_draws(tmp_path):
     s = _lever_model()
     x = sp.Symbol("x", real=True)
@@ -261,6 +263,7 @@ def test_sensitivities_match_finite_differences(keen_system):
             np.testing.assert_allclose(an, fd, rtol=1e-4, atol=1e-6 * max(1, np.abs(fd).max()))
 
 
+@pytest.mark.slow
 def test_auto_switches_to_implicit_solver_on_stiff_problems():
     """Two-stage decay with rates 1e4 and 1 per year: stiff; closed form known."""
     a = stock("a", "tC", default=1.0)

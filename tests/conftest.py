@@ -45,7 +45,7 @@ def keen_system():
 @pytest.fixture(scope="session")
 def dg():
     """The directed-growth model with its declared defaults."""
-    from model.library.directed_growth import directed_growth
+    from model.directed_growth.factory import directed_growth
 
     return directed_growth()
 
@@ -74,7 +74,8 @@ def simulated_targets(dg):
     """
     import model
     from calibration.least_squares import Problem, Target
-    from model import Policy, policies, step
+    from model import Policy, step
+    from model.directed_growth import policies
 
     truth = {"g_Z": 0.022, "phi1": 0.6, "gamma_p": 0.4, "psi_Z": 0.7, "beta_B": 0.08}
     sigma = {"lam": 0.003, "omega": 0.003, "Y": 0.005, "b": 0.01}

@@ -6,7 +6,7 @@
 * no module imports another module's underscore names;
 * no package re-exports a function under the name of one of its modules;
 * only ``model/cli/`` imports ``calibration``;
-* the engine (``model/declare``, ``compiler``, ``solve``, ``analysis``, ``files.py``,
+* the engine (``model/core``, ``compiler``, ``solve``, ``analysis``, ``files.py``,
   ``errors.py``) names nothing of the directed-growth application.
 
 Imports under ``if TYPE_CHECKING:`` are annotations only and do not count. Named exceptions:
@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TOP = ("model", "calibration")
 
 #: engine sources: they may not name anything of the directed-growth application
-ENGINE = ("model/declare", "model/compiler", "model/solve", "model/analysis", "model/files.py", "model/errors.py")
+ENGINE = ("model/core", "model/compiler", "model/solve", "model/analysis", "model/files.py", "model/errors.py")
 
 #: the permanent alias kept for saved files (model.library.directed_growth:directed_growth): the one
 #: module of model/library that imports the application, and the door through which the library's
@@ -209,7 +209,7 @@ def test_no_import_cycle_with_function_level_imports():
 
 
 def test_no_cycle_among_subpackages():
-    """model.declare, compiler, solve, analysis, library, directed_growth, cli, files, errors and
+    """model.core, compiler, solve, analysis, library, directed_growth, cli, files, errors and
     calibration import each other in one direction only (every import counted; the API module
     ``model/__init__`` and the alias module left out)."""
     graph = defaultdict(set)

@@ -24,7 +24,7 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 
 from ..errors import ModelError
-from ..declare.levers import Policy, input_table, resolve_inputs
+from ..core.levers import Policy, input_table, resolve_inputs
 from .ensemble_store import Store, open_store
 
 __all__ = ["DEFAULT_VARIABLES", "check_draws", "drawable", "ensemble", "open_store", "start_name"]

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelError
-from ..declare.levers import Policy, Schedule, as_path, path_from_dict
+from ..core.levers import Policy, Schedule, as_path, path_from_dict
 
 __all__ = ["build_dataset", "git_revision", "read_provenance", "rebuild_system", "saved_exogenous", "saved_policies"]
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..compiler.compiled import compile
 from ..errors import ModelError, SolverError
-from ..declare.levers import Policy, input_table, resolve_inputs
+from ..core.levers import Policy, input_table, resolve_inputs
 from .simulation import atol_vector, state_bounds, describe_failure, resolve_values, time_grid, divergence_limits
 
 __all__ = ["sensitivities", "solve_arrays"]

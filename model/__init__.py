@@ -27,6 +27,7 @@ from .sensitivity import sensitivities
 from .symbols import Var, aux, exogenous, lever, param, stock, t
 from .system import System, combine
 from . import library
+from . import shutdown as _shutdown  # noqa: F401 (registers the exit handler; see model.shutdown)
 from .analysis import ensemble
 
 __all__ = [

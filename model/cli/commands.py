@@ -466,10 +466,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _dispatch(args, debug)
 
 
+def _input_errors() -> tuple[type[BaseException], ...]:
+    """The errors reported as bad input: the toolkit's, the system's, and the calibration data's
+    :class:`~calibration.data.errors.DataError` once that module is loaded (an unloaded module
+    raised nothing; importing it would load the calibration data loaders and pandas)."""
+    data = sys.modules.get("calibration.data.errors")
+    return (ModelError, CalibrationError, OSError) + ((data.DataError,) if data is not None else ())
+
+
 def _dispatch(args: argparse.Namespace, debug: bool) -> int:
     """Run the command; map each kind of error to its exit status (see :func:`main`)."""
-    from calibration.data.errors import DataError
-
     try:
         if args.command == "calibrate":
             from calibration.cli import run as calibrate
@@ -480,7 +486,7 @@ def _dispatch(args: argparse.Namespace, debug: bool) -> int:
 
             return getattr(unc, f"{args.command}_cmd")(args)
         return {"run": _run, "equations": _equations, "models": _models, "compare": _compare}[args.command](args)
-    except (ModelError, CalibrationError, DataError, OSError) as exc:
+    except _input_errors() as exc:
         if debug:
             raise
         print(f"dgm: error: {_one_line(exc)}", file=sys.stderr)

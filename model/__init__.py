@@ -27,7 +27,6 @@ from .solve.sensitivity import sensitivities
 from .declare.symbols import Var, aux, exogenous, lever, param, stock, t
 from .declare.system import System, combine
 from . import library
-from . import shutdown as _shutdown  # noqa: F401 (registers the exit handler; see model.shutdown)
 from .solve.ensembles import ensemble
 
 __all__ = [

@@ -79,8 +79,6 @@ def _jsonable(v: Any) -> Any:
 def build_dataset(system, runs: list[dict], *, t_eval: np.ndarray, pvals: dict, y0vals: dict,
                   ensemble: bool, options: dict):
     """Assemble the Dataset from raw runs (one entry per policy); see the module docstring."""
-    import xarray as xr
-
     from .. import __version__
     from .simulation import STATUS
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from model.compiler.compiled import compile as compile_system
 from model.errors import CalibrationError, SolverError
-from model.declare.levers import Policy, input_table, resolve_inputs
+from model.core.levers import Policy, input_table, resolve_inputs
 from model.solve.sensitivity import solve_arrays
 
 from .fit import Fit

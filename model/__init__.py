@@ -17,15 +17,15 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .declare.blocks import Block, block
+from .core.blocks import Block, block
 from .compiler.compiled import CompiledSystem, compile
 from .errors import CalibrationError, ModelError, SolverError
-from .declare.levers import Policy, Rule, Schedule, constant, logistic, piecewise, ramp, step
+from .core.levers import Policy, Rule, Schedule, constant, logistic, piecewise, ramp, step
 from .solve.results import rerun
 from .solve.simulation import METHODS, STATUS, simulate
 from .solve.sensitivity import sensitivities
-from .declare.symbols import Var, aux, exogenous, lever, param, stock, t
-from .declare.system import System, combine
+from .core.symbols import Var, aux, exogenous, lever, param, stock, t
+from .core.system import System, combine
 from . import library
 from .solve.ensembles import ensemble
 

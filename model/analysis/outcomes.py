@@ -7,7 +7,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from ..errors import ModelError
-from ..declare.levers import Policy, Rule, constant, piecewise
+from ..core.levers import Policy, Rule, constant, piecewise
 
 __all__ = ["OUTCOMES", "NEEDED", "compare", "impulse_response", "outcome_metrics"]
 

@@ -28,7 +28,7 @@ the output array; model symbols become local names, so only ``math``, ``np``,
     Auxiliaries in order, then the residuals of the declared identities.
 
 The derivatives (``_jac``, ``_dfdp``, ``_tan``, ``_obs_tan``) are all taken by
-:func:`model.declare.functions.derivative`: at kinks and ties of ``Max``, ``Min``, ``Abs``,
+:func:`model.core.functions.derivative`: at kinks and ties of ``Max``, ``Min``, ``Abs``,
 ``Heaviside``, ``sign`` and ``Piecewise`` they are the derivative of the one piece
 selected there (ties to the first argument), never sympy's blend or a Dirac delta.
 
@@ -48,7 +48,7 @@ import sympy as sp
 from sympy.printing.pycode import PythonCodePrinter
 
 from ..errors import ModelError
-from ..declare.functions import derivative
+from ..core.functions import derivative
 
 CODEGEN_VERSION = "6"
 _TEMPLATE = Path(__file__).with_name("integrators.py")

@@ -22,7 +22,7 @@ import numpy as np
 from .cache import CacheError, CacheWarning, atomic_write, cache_dir, cache_sources, private_dir, readonly_reason
 from .codegen import generate_source, source_key
 from ..errors import ModelError
-from ..declare.levers import Policy, input_table, resolve_inputs
+from ..core.levers import Policy, input_table, resolve_inputs
 
 __all__ = ["CompiledSystem", "compile"]
 
@@ -31,7 +31,7 @@ _LOCK = threading.Lock()
 
 
 class CompiledSystem:
-    """Numerical form of a :class:`~model.declare.system.System`.
+    """Numerical form of a :class:`~model.core.system.System`.
 
     The generated module (``self.source``, saved at ``self.path``) holds
     straight-line functions of ``(t, y, p, u)`` where ``y`` is the state in

@@ -16,11 +16,11 @@ from typing import Mapping
 import numpy as np
 import sympy as sp
 
-from ..declare.blocks import Block
+from ..core.blocks import Block
 from .mechanisms import (climate, demand, emissions, finance, labour, private_investment, public_capability,
                          public_finance, public_investment, technology)
 from ..errors import ModelError
-from ..declare.system import System, combine
+from ..core.system import System, combine
 
 #: start year of the model [year]
 T0 = 2025.0

@@ -1,9 +1,9 @@
 """Policy paths of the directed-growth model: business as usual, market fixing, market shaping.
 
-Each path is a :class:`~model.declare.levers.Policy` value (lever schedules over
+Each path is a :class:`~model.core.levers.Policy` value (lever schedules over
 2025-2100). The comparison's verdict comes from the model's mechanisms and
 parameters, not from these definitions: each path only sets instruments.
-Compose your own with :class:`~model.declare.levers.Policy` and the lever names in
+Compose your own with :class:`~model.core.levers.Policy` and the lever names in
 :data:`LEVERS`, or start from one of these with ``Policy.with_levers``.
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..declare.levers import Policy, Rule, piecewise, ramp
-from ..declare.symbols import t
+from ..core.levers import Policy, Rule, piecewise, ramp
+from ..core.symbols import t
 
 __all__ = ["LEVERS", "bau", "market_fixing", "market_shaping", "fiscal_rule", "default_exogenous", "all_paths"]
 

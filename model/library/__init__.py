@@ -1,6 +1,6 @@
 """Reference models: test fixtures and tutorial material.
 
-Each factory returns a validated :class:`~model.declare.system.System`. ``MODELS`` maps
+Each factory returns a validated :class:`~model.core.system.System`. ``MODELS`` maps
 the command-line names to zero-argument factories; :func:`get` builds one by
 name.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Callable
 
 from ..errors import ModelError
-from ..declare.system import System
+from ..core.system import System
 from .dice2016 import dice2016_climate, dice2016_forcing_path
 from .goodwin import goodwin
 from .keen import keen

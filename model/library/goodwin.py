@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..declare.blocks import Block
+from ..core.blocks import Block
 from ..errors import ModelError
-from ..declare.symbols import aux, param, stock
-from ..declare.system import System, combine
+from ..core.symbols import aux, param, stock
+from ..core.system import System, combine
 
 PHILLIPS_CHOICES = ("linear", "gcl")
 

@@ -15,7 +15,7 @@ import math
 from typing import Any, Callable, Mapping
 
 from ..errors import ModelError
-from ..declare.system import System
+from ..core.system import System
 from .dice2016 import dice2016_climate
 from ..directed_growth.factory import consistent_draws, directed_growth
 from .goodwin import goodwin
@@ -124,7 +124,7 @@ def rebuild(origin: Any) -> System:
 
 
 def _rule_expr(lever: str, text: str, system: System):
-    from ..declare.expr import from_srepr, from_text
+    from ..core.expr import from_srepr, from_text
 
     try:
         return from_text(text, tuple(system.variables), what=f"feedback rule for {lever!r}")

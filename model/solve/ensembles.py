@@ -24,7 +24,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from ..errors import ModelError
-from ..declare.levers import Policy, input_table, resolve_inputs
+from ..core.levers import Policy, input_table, resolve_inputs
 from ..analysis.draws import check_draws
 from ..analysis.outcomes import NEEDED, outcome_metrics
 from .ensemble_store import Store, open_store

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelError
-from ..declare.levers import Policy, Schedule, as_path, path_from_dict
+from ..core.levers import Policy, Schedule, as_path, path_from_dict
 
 __all__ = ["build_dataset", "numpy_dataset", "rerun", "git_revision"]
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..compiler.compiled import compile
 from ..errors import ModelError, SolverError
-from ..declare.levers import Policy, input_table, resolve_inputs
+from ..core.levers import Policy, input_table, resolve_inputs
 from .simulation import _atol_vec, _bounds, _describe_failure, _resolve_values, _time_grid, divergence_limits
 
 __all__ = ["sensitivities", "solve_arrays"]

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..compiler.compiled import CompiledSystem, compile
 from ..errors import ModelError, SolverError
-from ..declare.levers import Policy, input_table, resolve_inputs, snap_to_switches, switch_tolerance
+from ..core.levers import Policy, input_table, resolve_inputs, snap_to_switches, switch_tolerance
 
 __all__ = ["simulate", "METHODS", "STATUS", "IdentityWarning", "DIVERGENCE_FACTOR", "divergence_limits"]
 
@@ -47,7 +47,7 @@ _OVERFLOW = 1e100  # the compiled integrators' non-finite threshold (status 2)
 def divergence_limits(cs: CompiledSystem, Y0: np.ndarray) -> np.ndarray:
     """Magnitude [stock units] at which each stock of each run counts as diverged.
 
-    The smallest of: the stock's declared ``limit`` (:class:`model.declare.symbols.Var`, the
+    The smallest of: the stock's declared ``limit`` (:class:`model.core.symbols.Var`, the
     model's statement of where its equations stop describing anything real);
     :data:`DIVERGENCE_FACTOR` times its scale, the larger of its start magnitude and
     its declared default's magnitude (no such limit for a stock whose start and
@@ -213,7 +213,7 @@ def _fixed_grid(t0: float, t1: float, dt: float, name: str) -> np.ndarray:
 
 
 def _snap_grid(grid: np.ndarray, dt: float, paths: Sequence[Mapping[str, Any]]) -> np.ndarray:
-    """A fixed-step grid with every time within :func:`~model.declare.levers.switch_tolerance` of a
+    """A fixed-step grid with every time within :func:`~model.core.levers.switch_tolerance` of a
     switch time of an input path (step date, ramp end, knot) set to that switch time, so
     that a switch at 0.9 acts at ``3 * 0.3 = 0.8999999999999999``, not one step late."""
     switches = sorted({c for ps in paths for s in ps.values() for c in s.switch_times()})
@@ -457,7 +457,7 @@ def simulate(system, params: Mapping[str, Any] | None = None, policies: Policy |
         Step [year] for ``method="discrete"`` on a continuous model (forward Euler).
         Fixed-step runs (maps and Euler) must cover ``t_span`` in a whole number of
         steps (else ``ModelError``); their times are ``t0 + k dt`` (integer ``k``), and a
-        grid time within :func:`~model.declare.levers.switch_tolerance` of an input's switch
+        grid time within :func:`~model.core.levers.switch_tolerance` of an input's switch
         time (step date, ramp end, piecewise knot) is that switch time.
     max_steps : int
         Step limit per run; a run that reaches it is reported, never truncated silently.
@@ -491,7 +491,7 @@ def simulate(system, params: Mapping[str, Any] | None = None, policies: Policy |
     """
     from .results import build_dataset
 
-    from ..declare.system import System
+    from ..core.system import System
     if not isinstance(system, System):
         raise ModelError(f"simulate() needs a System (e.g. model.library.keen()), got {type(system).__name__}")
     if method not in METHODS:

@@ -18,7 +18,7 @@ import xarray as xr
 from calibration.data import (FILES, VARIABLES, DataError, data_dir, load_fallback_panel, load_fred, load_jst,
                               load_panel, load_pwt)
 from calibration.data.fallback import AVAILABLE
-from model.declare.units import parse_units
+from model.core.units import parse_units
 
 MODEL_UNITS = {"1/year", "dimensionless", "year", "GtCO2/year", "GtCO2/TUSD", "TUSD/year", "TUSD/year/Mworker"}
 

@@ -27,7 +27,7 @@ import model.compiler.jit
 from model.compiler import codegen
 from model import Block, aux, combine, param, stock
 from model.compiler.compiled import CompiledSystem
-from model.declare.units import check_system_units
+from model.core.units import check_system_units
 
 X, Y = stock("x", default=0.5), stock("y", default=-0.3)
 P, Q = param("p", default=0.7), param("q", default=1.3)

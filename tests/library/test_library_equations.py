@@ -14,8 +14,8 @@ from scipy.integrate import solve_ivp
 from model import library
 from model.compiler.compiled import compile as compile_system
 from model.errors import ModelError
-from model.declare.levers import Policy
-from model.declare.units import check_system_units
+from model.core.levers import Policy
+from model.core.units import check_system_units
 
 
 @functools.lru_cache(maxsize=None)
@@ -71,8 +71,8 @@ def test_units_and_metadata(factory, kwargs):
 
 def test_dice_units_catch_missing_co2_conversion():
     # the emission term only balances through the declared GtCO2/GtC conversion
-    from model.declare.blocks import Block
-    from model.declare.system import combine
+    from model.core.blocks import Block
+    from model.core.system import combine
     system = library.dice2016_climate()
     blk = system.blocks[0]
     bad = dict(blk.derivatives)

@@ -1,4 +1,4 @@
-"""Resource limits of the expression reader (model.declare.expr): text from a file that would run for
+"""Resource limits of the expression reader (model.core.expr): text from a file that would run for
 hours or exhaust memory while being *read* is refused with a ModelError, and everything
 :func:`to_text` writes reads back (long sums are flat, not nested)."""
 
@@ -6,7 +6,7 @@ import pytest
 import sympy as sp
 
 from model.errors import ModelError
-from model.declare.expr import MAX_MINMAX_ARGS, from_srepr, from_text, to_text
+from model.core.expr import MAX_MINMAX_ARGS, from_srepr, from_text, to_text
 
 
 @pytest.mark.parametrize("text", [

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 import model
 from model import ModelError, Policy, Rule, simulate
-from model.declare.expr import MAX_FLOAT_EXPONENT, from_srepr, from_text, to_text
-from model.declare.levers import path_from_dict
+from model.core.expr import MAX_FLOAT_EXPONENT, from_srepr, from_text, to_text
+from model.core.levers import path_from_dict
 from model.library.dice2016 import dice2016_climate, dice2016_forcing_path
 from model.library.keen import keen
 from model.directed_growth.policies import all_paths, fiscal_rule, market_fixing
@@ -431,7 +431,7 @@ def test_origin_rules_in_legacy_srepr_rebuild_the_same_model(marker):
 @pytest.mark.parametrize("kind", ["sympify", "subclasses", "import"])
 def test_to_text_and_as_expr_never_hand_text_to_sympify(marker, kind):
     """The writer and as_expr take text only through the safe reader (sympify sees no string)."""
-    from model.declare.expr import as_expr, to_text
+    from model.core.expr import as_expr, to_text
 
     payload = _payloads(marker)[kind]
     for call in (to_text, as_expr):

@@ -1,6 +1,6 @@
 """Blocks of the directed-growth model, one mechanism per module.
 
-Each module has a function returning a :class:`~model.declare.blocks.Block`; symbols
+Each module has a function returning a :class:`~model.core.blocks.Block`; symbols
 declared in other blocks are referenced by name with :func:`ref`. The
 assembled model is :func:`model.directed_growth`.
 """

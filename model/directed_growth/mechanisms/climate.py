@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from ...declare.blocks import Block
+from ...core.blocks import Block
 
 #: 2025 state of the DICE-2016R ODE run from its 2015 state with industrial
 #: emissions rising linearly from 35.9 (2015) to 37.4 GtCO2/year (2024, GCP) and

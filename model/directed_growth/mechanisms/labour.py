@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ...declare.blocks import Block
-from ...declare.symbols import aux, lever, param, stock
+from ...core.blocks import Block
+from ...core.symbols import aux, lever, param, stock
 from ._common import ASSUMED
 from ._common import ESSAY
 from ._common import ref

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ...declare.blocks import Block
-from ...declare.symbols import aux, param, stock
+from ...core.blocks import Block
+from ...core.symbols import aux, param, stock
 from ._common import ASSUMED
 from ._common import logistic
 from ._common import ref

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ...declare.blocks import Block
-from ...declare.symbols import aux, lever, param, stock
+from ...core.blocks import Block
+from ...core.symbols import aux, lever, param, stock
 from ._common import ASSUMED
 from ._common import ESSAY
 from ._common import ref

@@ -216,9 +216,9 @@ def schedule_from_dict(d: Mapping[str, Any], *, what: str = "schedule") -> Sched
 def path_from_dict(d: Mapping[str, Any], *, what: str = "lever path") -> "LeverPath":
     """Inverse of ``Schedule.to_dict`` and ``Rule.to_dict``: a lever path from a JSON-ready dict.
 
-    A rule's expression is read by :func:`model.declare.expr.from_text` (or, in files
+    A rule's expression is read by :func:`model.core.expr.from_text` (or, in files
     written before that format, the legacy ``srepr`` field by the strict
-    :func:`model.declare.expr.from_srepr`); nothing is evaluated.
+    :func:`model.core.expr.from_srepr`); nothing is evaluated.
 
     Raises
     ------
@@ -242,7 +242,7 @@ class Rule:
     --------
     A debt brake cutting public investment as public debt rises above 60%
     of output: ``Rule(0.03 - 0.05 * (b - 0.6))``, or as text
-    ``Rule("0.03 - 0.05*(b - 0.6)")``. Text is read by :func:`model.declare.expr.from_text`
+    ``Rule("0.03 - 0.05*(b - 0.6)")``. Text is read by :func:`model.core.expr.from_text`
     (names, numbers, ``+ - * / **`` and a fixed list of functions), never evaluated.
 
     Raises
@@ -257,7 +257,7 @@ class Rule:
         object.__setattr__(self, "expr", as_expr(self.expr, what="feedback rule"))
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready description; ``expr`` is read back by :func:`model.declare.expr.from_text`."""
+        """JSON-ready description; ``expr`` is read back by :func:`model.core.expr.from_text`."""
         return {"kind": "rule", "expr": to_text(self.expr), "text": str(self.expr)}
 
 
@@ -330,7 +330,7 @@ class Policy:
         ------
         ModelError
             For a malformed policy, a schedule that is not numbers, or a rule that is not
-            an allowed expression (see :mod:`model.declare.expr`).
+            an allowed expression (see :mod:`model.core.expr`).
         """
         if not isinstance(d, Mapping) or not isinstance(d.get("name"), str):
             raise ModelError("a policy must be a mapping with a 'name' (text) and 'levers'")

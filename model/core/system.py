@@ -178,8 +178,8 @@ class System:
         Parameters
         ----------
         rules : mapping
-            ``lever name -> sympy expression`` (or :class:`~model.declare.levers.Rule`, or text read by
-            :func:`model.declare.expr.from_text` with this model's names; never evaluated) of stocks,
+            ``lever name -> sympy expression`` (or :class:`~model.core.levers.Rule`, or text read by
+            :func:`model.core.expr.from_text` with this model's names; never evaluated) of stocks,
             auxiliaries, parameters, other inputs and ``t``.
 
         Raises
@@ -266,7 +266,7 @@ def combine(*blocks: Block | Iterable[Block], name: str = "model", dt: float | N
         Naming the symbol and block: a symbol declared twice, an equation for an
         undeclared symbol or using one, a stock without an equation, a symbol
         defined twice, cyclic auxiliaries, a function the compiler does not support
-        (:mod:`model.declare.functions`), inconsistent units.
+        (:mod:`model.core.functions`), inconsistent units.
     """
     flat: list[Block] = []
     for b in blocks:
@@ -316,7 +316,7 @@ def combine(*blocks: Block | Iterable[Block], name: str = "model", dt: float | N
                 bad = sorted(s.name for s in e.free_symbols if s.name not in allowed)
                 if bad:
                     raise ModelError(f"block {b.name!r}: equation for {n!r} uses undeclared symbol(s) "
-                                     f"{', '.join(map(repr, bad))}; declare them with model.declare.symbols")
+                                     f"{', '.join(map(repr, bad))}; declare them with model.core.symbols")
                 # symbols with the same name but other assumptions would compile wrongly
                 for s in e.free_symbols:
                     if s.name in declared and s != declared[s.name].sym:

@@ -14,7 +14,7 @@ as separate dimensions, people). Every equation is checked:
 
 Dimensionless and per-year are different: ``alpha + omega`` with ``alpha`` in
 ``1/year`` is an error. Bare numbers are dimensionless, except in feedback
-rules (:class:`model.declare.levers.Rule`), where a number or a term with a numeric
+rules (:class:`model.core.levers.Rule`), where a number or a term with a numeric
 coefficient takes whatever units make the rule consistent.
 
 Temperatures on an offset scale (``degC``, ``degF`` and their spellings

@@ -1,6 +1,6 @@
 """Non-smooth functions: whatever validation accepts compiles, and derivatives are right at ties.
 
-Convention (model/declare/functions.py): Max/Min/Abs/Heaviside/sign/Piecewise are differentiated as the
+Convention (model/core/functions.py): Max/Min/Abs/Heaviside/sign/Piecewise are differentiated as the
 one smooth piece selected at the point (ties to the first argument); jumps contribute 0. The
 Jacobian, d rhs/dp and the forward-sensitivity tangents all use it.
 """
@@ -13,7 +13,7 @@ import sympy as sp
 
 import model
 from model import Block, ModelError, aux, combine, param, stock
-from model.declare.functions import derivative, kink_form
+from model.core.functions import derivative, kink_form
 from model.solve.sensitivity import solve_arrays
 
 EXP4 = math.exp(4.0)

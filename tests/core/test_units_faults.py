@@ -12,7 +12,7 @@ import sympy as sp
 
 import model
 from model import Block, ModelError, aux, combine, param, stock
-from model.declare.units import check_system_units
+from model.core.units import check_system_units
 
 
 def _relax(T_units="degC", Teq_units="degC", rhs=None, **extra):
@@ -128,7 +128,7 @@ def test_any_units_library_error_becomes_a_model_error(monkeypatch, exc, where):
     symbols with their units, never a raw pint exception."""
     import pint.errors as pe
 
-    from model.declare import units
+    from model.core import units
 
     name, arg = exc.split("(", 1)
     args = [a.strip(" ')") for a in arg.split(",")]

@@ -1,4 +1,4 @@
-"""Tests for model.declare.documentation: nomenclature, LaTeX appendix and Markdown output."""
+"""Tests for model.core.documentation: nomenclature, LaTeX appendix and Markdown output."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from model.declare.blocks import Block
-from model.declare.documentation import latex_escape, nomenclature, to_latex, to_markdown
+from model.core.blocks import Block
+from model.core.documentation import latex_escape, nomenclature, to_latex, to_markdown
 from model.library.keen import keen
-from model.declare.symbols import aux, param, stock
-from model.declare.system import combine
+from model.core.symbols import aux, param, stock
+from model.core.system import combine
 
 ROOT = Path(__file__).resolve().parents[2]
 NASTY_SOURCE = "R&D survey 5% of GDP_ppp, table #3 {a} ~ ^2 $x"
@@ -190,7 +190,7 @@ def test_latex_section_option(keen_system):
 
 
 def test_output_deterministic_across_processes(keen_system, special_system):
-    code = ("from model.library.keen import keen; from model.declare.documentation import to_latex, to_markdown; "
+    code = ("from model.library.keen import keen; from model.core.documentation import to_latex, to_markdown; "
             "import sys; s = keen(); sys.stdout.write(to_latex(s) + '\\n=====\\n' + to_markdown(s))")
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,

@@ -60,7 +60,7 @@ _LOGIC: dict[str, Callable[..., sp.Basic]] = {
     "And": sp.And, "Or": sp.Or, "Not": sp.Not, "ITE": sp.ITE,
 }
 #: Functions a text expression may call, by name: exactly those the compiler accepts
-#: (:data:`model.declare.functions.SMOOTH` and :data:`~model.declare.functions.NONSMOOTH`), ``sqrt``, and
+#: (:data:`model.core.functions.SMOOTH` and :data:`~model.core.functions.NONSMOOTH`), ``sqrt``, and
 #: the relations and logic of Piecewise conditions.
 FUNCTIONS: dict[str, Callable[..., sp.Basic]] = {
     **{f.__name__: f for f in SMOOTH + NONSMOOTH}, "sqrt": sp.sqrt, **_LOGIC,
@@ -465,7 +465,7 @@ def from_text(text: str, names: Collection[str] | None = None, *, what: str = ""
     Returns
     -------
     sympy.Basic
-        The expression; every symbol is ``Symbol(name, real=True)`` as declared by :mod:`model.declare.symbols`.
+        The expression; every symbol is ``Symbol(name, real=True)`` as declared by :mod:`model.core.symbols`.
 
     Raises
     ------

@@ -94,7 +94,7 @@ def test_bad_names():
     with pytest.raises(ModelError, match="invalid symbol name"):
         stock("1x")
     with pytest.raises(ModelError, match="unknown kind"):
-        from model.declare.symbols import Var
+        from model.core.symbols import Var
         Var("x", "flow")
 
 

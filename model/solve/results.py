@@ -23,12 +23,15 @@ import functools
 import json
 import subprocess
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..errors import ModelError
 from ..core.levers import Policy, Schedule, as_path, path_from_dict
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 __all__ = ["build_dataset", "numpy_dataset", "rerun", "git_revision"]
 
@@ -187,7 +190,7 @@ def build_dataset(system, runs: list[dict], *, t_eval: np.ndarray, pvals: dict, 
     return numpy_dataset(data, coords, attrs)
 
 
-def numpy_dataset(data: dict[str, tuple], coords: dict[str, tuple], attrs: dict[str, Any]):
+def numpy_dataset(data: dict[str, tuple], coords: dict[str, tuple], attrs: dict[str, Any]) -> xr.Dataset:
     """An ``xarray.Dataset`` of NumPy arrays, built without asking for dask's and pint's array types.
 
     xarray's general constructors check every array against the array types of dask and pint, which
@@ -204,6 +207,10 @@ def numpy_dataset(data: dict[str, tuple], coords: dict[str, tuple], attrs: dict[
         ``name -> (dim, 1-D values, attrs)``, one per dimension, in display order.
     attrs : dict
         Dataset attributes.
+
+    Returns
+    -------
+    xarray.Dataset
     """
     import pandas as pd
     import xarray as xr

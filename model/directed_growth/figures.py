@@ -1,4 +1,8 @@
-"""Figures from results (matplotlib), labelled from the variables' metadata."""
+"""Figures from results (matplotlib), labelled from the variables' metadata.
+
+Lines are drawn from NumPy arrays (``.values``): a DataArray handed to matplotlib goes through
+xarray's array conversion, which imports pint and dask to test for their array types.
+"""
 
 from __future__ import annotations
 
@@ -50,11 +54,11 @@ def plot_stocks(ds, variables: Sequence[str] | None = None, path: str | Path | N
         da = ds[name]
         if "policy" in da.dims:
             for pol in da.policy.values:
-                ax.plot(ds.time, da.sel(policy=pol), label=str(pol))
+                ax.plot(ds.time.values, da.sel(policy=pol).values, label=str(pol))
         elif "draw" in da.dims:
-            ax.plot(ds.time, da.transpose("time", "draw"), color="0.3", alpha=0.2, lw=0.6)
+            ax.plot(ds.time.values, da.transpose("time", "draw").values, color="0.3", alpha=0.2, lw=0.6)
         else:
-            ax.plot(ds.time, da, color="C0")
+            ax.plot(ds.time.values, da.values, color="C0")
         ax.set_title(label(da), fontsize=9)
         ax.set_xlabel("year" if ds.time.attrs.get("units") == "year" else "time")
         ax.grid(alpha=0.3)
@@ -161,15 +165,24 @@ def save_figure(fig, path) -> list[Path]:
 
     Each file is written atomically (a temporary file in the same directory,
     then :func:`os.replace`), so a reader never sees a half-written figure.
+    The figure is laid out once: the PNG is written first, and the PDF keeps its layout
+    (the layout engine is paused for the second file and restored afterwards).
     """
     from ..files import write_atomic
 
     path = Path(path)
     targets = [path] if path.suffix else [path.with_name(path.name + ".pdf"), path.with_name(path.name + ".png")]
-    for target in targets:
-        fmt = target.suffix.lstrip(".").lower()
-        dpi = 300 if fmt in ("png", "jpg", "jpeg", "tif", "tiff") else None
-        write_atomic(target, lambda tmp, fmt=fmt, dpi=dpi: fig.savefig(tmp, format=fmt, dpi=dpi))
+    engine = fig.get_layout_engine()
+    try:
+        for i, target in enumerate(sorted(targets, key=lambda p: p.suffix != ".png")):
+            if i == 1 and engine is not None:
+                fig.set_layout_engine("none")  # keep the layout computed for the first file
+            fmt = target.suffix.lstrip(".").lower()
+            dpi = 300 if fmt in ("png", "jpg", "jpeg", "tif", "tiff") else None
+            write_atomic(target, lambda tmp, fmt=fmt, dpi=dpi: fig.savefig(tmp, format=fmt, dpi=dpi))
+    finally:
+        if engine is not None and fig.get_layout_engine() is not engine:
+            fig.set_layout_engine(engine)
     return targets
 
 
@@ -240,7 +253,7 @@ def scenario_panel(ds, path: str | Path | None = None):
             da = for_display(da, scale, units)
             for i, pol in enumerate(_policies(ds)):
                 y = _series(da, pol)
-                ax.plot(y["time"], y, label=policy_name(pol), **_style(i))
+                ax.plot(y["time"].values, y.values, label=policy_name(pol), **_style(i))
             ax.set_title(f"{chr(ord('a') + k)}  {title}", fontweight="bold")
             # the short title names the quantity; the axis carries its units (from the attrs)
             ax.set_ylabel(da.attrs.get("units") or "")
@@ -302,7 +315,7 @@ def lever_paths(ds, path: str | Path | None = None, *, ncols: int = 3):
                 for i, pol in enumerate(_policies(ds)):
                     y = _series(da, pol)
                     y = y.broadcast_like(ds["time"]) if "time" not in y.dims else y
-                    ax.plot(ds["time"], y, label=policy_name(pol), **_style(i))
+                    ax.plot(ds["time"].values, y.values, label=policy_name(pol), **_style(i))
                 long = da.attrs.get("long_name", name)
                 long = textwrap.fill(long[0].upper() + long[1:], 27)
                 ax.set_title(f"{chr(ord('a') + k)}  {long}", fontweight="bold", fontsize=8)

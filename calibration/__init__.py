@@ -6,15 +6,34 @@ sensitivities (:mod:`calibration.least_squares`), posterior sampling and profile
 (:mod:`calibration.bayes`), and the end-to-end :func:`calibrate`.
 """
 
-from .bayes import Posterior, Prior, profile_likelihood, sample_posterior
-from .fit import Fit
-from .least_squares import Problem, Target, fit_least_squares
-from .paramfile import read_params, write_params
-from .pipeline import Calibration, calibrate
-from .posterior import STRUCTURAL_PRIORS, posterior_draws
-from .replay import country_model, observed_policy
-from .targets import load_targets
+import importlib
 
-__all__ = ["calibrate", "Calibration", "Fit", "Problem", "Target", "fit_least_squares", "Prior", "Posterior",
-           "sample_posterior", "profile_likelihood", "country_model", "observed_policy", "load_targets",
-           "read_params", "write_params", "posterior_draws", "STRUCTURAL_PRIORS"]
+#: public name -> the submodule defining it; imported on first access (PEP 562), so that
+#: ``import calibration`` (the CLI's parser, its error types) does not load xarray, scipy or emcee
+_EXPORTS = {
+    "Posterior": "bayes", "Prior": "bayes", "profile_likelihood": "bayes", "sample_posterior": "bayes",
+    "Fit": "fit",
+    "Problem": "least_squares", "Target": "least_squares", "fit_least_squares": "least_squares",
+    "read_params": "paramfile", "write_params": "paramfile",
+    "Calibration": "pipeline", "calibrate": "pipeline",
+    "STRUCTURAL_PRIORS": "posterior", "posterior_draws": "posterior",
+    "country_model": "replay", "observed_policy": "replay",
+    "load_targets": "targets",
+}
+
+
+def __getattr__(name: str):
+    try:
+        module = _EXPORTS[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})
+
+
+__all__ = list(_EXPORTS)

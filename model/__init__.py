@@ -15,8 +15,6 @@ The public API:
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from . import library
 from .compiler.compiled import CompiledSystem, compile
 from .core.blocks import Block, block
@@ -25,9 +23,11 @@ from .core.symbols import Var, aux, exogenous, lever, param, stock, t
 from .core.system import System, combine
 from .errors import CalibrationError, ModelError, SolverError
 from .solve.ensembles import ensemble
-from .solve.results import rerun
+from .solve.rerun import rerun
 from .solve.sensitivity import sensitivities
-from .solve.simulation import METHODS, STATUS, simulate
+from .solve.simulation import METHODS, simulate
+from .solve.status import STATUS
+from .version import __version__
 
 __all__ = [
     "__version__", "Block", "block", "CompiledSystem", "compile", "CalibrationError", "ModelError", "SolverError",

@@ -2,6 +2,6 @@
 (:mod:`.uncertainty`) and the input checks run before any work (:mod:`.checks`).
 The only code importing :mod:`calibration`."""
 
-from .commands import main
+from .commands import entry, main
 
-__all__ = ["main"]
+__all__ = ["entry", "main"]

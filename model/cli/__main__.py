@@ -1,7 +1,5 @@
 """``python -m model.cli``: the ``dgm`` command."""
 
-import sys
+from .commands import entry
 
-from .commands import main
-
-sys.exit(main())
+entry()

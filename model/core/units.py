@@ -37,17 +37,19 @@ Every error of the units library (pint) met while checking becomes a
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
 from typing import TYPE_CHECKING
 
-import pint
 import sympy as sp
 
-from ..compiler.cache import atomic_write, cache_dir
+from ..cache import atomic_write, cache_dir
 from ..errors import ModelError
 from .functions import SMOOTH
 
 if TYPE_CHECKING:
+    import pint
+
     from .system import System
 
 _EXTRA = """
@@ -126,6 +128,9 @@ class _Point:
 
 class _Checker:
     def __init__(self, system, context: str, lenient_numbers: bool = False):
+        from pint.errors import PintError
+
+        self.pint_error = PintError
         self.declared = {n: v.units for n, v in system.variables.items()}
         self.units = {n: declared_units(v.units) for n, v in system.variables.items()}
         self.units["t"] = parse_units("year")
@@ -187,7 +192,7 @@ class _Checker:
         """Units (Quantity of magnitude 1, or a :class:`_Point`) of ``e``; ``None`` for zero (fits anything)."""
         try:
             return self._visit(e)
-        except pint.errors.PintError as exc:
+        except self.pint_error as exc:
             self.fail(f"the units library cannot combine the units in {e} ({self.symbols_with_units(e)}): "
                       f"{type(exc).__name__}: {exc}")
 
@@ -307,10 +312,22 @@ def declared_units(text: str) -> pint.Quantity | _Point:
     return q if d is None else _Point(d, 1.0, text.strip())
 
 
+_CHECK_VERSION = "2"  # raise when the rules of the check change: older markers no longer count
+
+
+def _check_key(system) -> str:
+    """What the outcome of the check depends on: the equations hash (declarations with their units and
+    equations), the equations checked with lenient numbers (feedback rules) and the rules' version."""
+    lenient = sorted(n for n, b in system.block_of.items() if b == "feedback rules")
+    text = "\n".join([system.equations_hash(), _CHECK_VERSION, *lenient])
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def check_system_units(system: System, *, use_cache: bool = True) -> None:
     """Check every equation of ``system``; raise :class:`ModelError` naming the equation.
 
-    The outcome is cached on disk by the equations hash (which includes the units).
+    A pass is remembered on disk (a marker keyed by :func:`_check_key`), so a model checked
+    before is not walked again and pint is not imported.
 
     Raises
     ------
@@ -319,9 +336,11 @@ def check_system_units(system: System, *, use_cache: bool = True) -> None:
         their units (inconsistent dimension or scale, misuse of an offset temperature scale,
         any other error of the units library).
     """
-    marker = cache_dir() / f"units-{system.equations_hash()}.ok" if use_cache else None
+    marker = cache_dir() / f"units-{_check_key(system)}.ok" if use_cache else None
     if marker is not None and marker.exists():
-        return
+        return  # passed before: pint is not even imported
+    from pint.errors import PintError
+
     year = parse_units("year")
 
     def where(n: str) -> str:
@@ -350,7 +369,7 @@ def check_system_units(system: System, *, use_cache: bool = True) -> None:
                 q = chk(e)
                 if expected is not None:
                     chk.agree(expected(n), q, e, "the left-hand side", "the right-hand side")
-            except pint.errors.PintError as exc:  # anything the walk itself did not attribute
+            except PintError as exc:  # anything the walk itself did not attribute
                 raise ModelError(f"{ctx}: the units library cannot check {n} = {e} "
                                  f"({chk.symbols_with_units(e)}): {type(exc).__name__}: {exc}") from None
     if marker is not None:

@@ -16,9 +16,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..core.system import System
-from ..directed_growth.factory import consistent_draws, directed_growth
 from ..errors import ModelError
 from .dice2016 import dice2016_climate
+from .directed_growth import consistent_draws, directed_growth  # the saved name's alias of model.directed_growth
 from .goodwin import goodwin
 from .keen import keen
 from .solow import solow

@@ -13,7 +13,7 @@ Schema (design.md section 5)
   ``provenance`` (JSON: model origin, parameter values and sources, initial
   values, policies, exogenous paths, solver options, identity residuals).
 
-:func:`rerun` rebuilds the model from the saved origin and reproduces the run.
+:func:`model.solve.rerun.rerun` rebuilds the model from the saved origin and reproduces the run.
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ if TYPE_CHECKING:
 
     from ..core.system import System
 
-__all__ = ["build_dataset", "rerun", "git_revision"]
+__all__ = ["build_dataset", "git_revision", "numpy_dataset", "read_provenance", "rebuild_system", "saved_exogenous",
+           "saved_policies"]
 
 
 @functools.lru_cache(maxsize=1)
@@ -84,10 +85,8 @@ def _jsonable(v: Any) -> Any:
 def build_dataset(system: System, runs: list[dict], *, t_eval: np.ndarray, pvals: dict, y0vals: dict,
                   ensemble: bool, options: dict) -> xr.Dataset:
     """Assemble the Dataset from raw runs (one entry per policy); see the module docstring."""
-    import xarray as xr
-
-    from .. import __version__
-    from .simulation import STATUS
+    from ..version import __version__
+    from .status import STATUS
 
     multi = len(runs) > 1
     pdim = ("policy",) if multi else ()
@@ -191,7 +190,45 @@ def build_dataset(system: System, runs: list[dict], *, t_eval: np.ndarray, pvals
     }
     if not multi and runs[0]["policy"] is not None:
         attrs["policy"] = runs[0]["policy"].name
-    return xr.Dataset({k: xr.Variable(*v) for k, v in data.items()}, coords=coords, attrs=attrs)
+    return numpy_dataset(data, coords, attrs)
+
+
+def numpy_dataset(data: dict[str, tuple], coords: dict[str, tuple], attrs: dict[str, Any]) -> xr.Dataset:
+    """An ``xarray.Dataset`` of NumPy arrays, built without asking for dask's and pint's array types.
+
+    xarray's general constructors check every array against the array types of dask and pint, which
+    imports both where they are installed (0.3-0.6 s and 20,000 objects more for the interpreter to
+    collect at exit). Here the arrays are made NumPy arrays first and handed to xarray's fast path,
+    and each coordinate is indexed by a ``pandas.Index``; the result is identical
+    (``Dataset.identical``) to ``xr.Dataset({k: xr.Variable(*v) ...}, coords=coords, attrs=attrs)``.
+
+    Parameters
+    ----------
+    data : dict
+        ``name -> (dims, values, attrs)``.
+    coords : dict
+        ``name -> (dim, 1-D values, attrs)``, one per dimension, in display order.
+    attrs : dict
+        Dataset attributes.
+
+    Returns
+    -------
+    xarray.Dataset
+    """
+    import pandas as pd
+    import xarray as xr
+    from xarray.indexes import PandasIndex
+
+    variables, indexes = {}, {}
+    for name, (dim, values, cattrs) in coords.items():
+        arr = np.asarray(values)
+        index = PandasIndex(pd.Index(arr), dim, coord_dtype=arr.dtype)
+        var = index.create_variables()[dim]
+        var.attrs.update(cattrs)
+        variables[name], indexes[name] = var, index
+    return xr.Dataset({k: xr.Variable(dims, np.asarray(values), vattrs, fastpath=True)
+                       for k, (dims, values, vattrs) in data.items()},
+                      coords=xr.Coordinates(variables, indexes), attrs=attrs)
 
 
 def read_provenance(ds: xr.Dataset) -> dict:
@@ -241,64 +278,3 @@ def saved_policies(prov: dict) -> list[Policy | None]:
     if not isinstance(pols, list):
         raise ModelError("the result's provenance has no list of policies")
     return [None if p is None else Policy.from_dict(p) for p in pols]
-
-
-def rerun(ds: xr.Dataset, system: System | None = None, **overrides: Any) -> xr.Dataset:
-    """Re-run a saved result with the same model, values, policies and solver options.
-
-    Parameters
-    ----------
-    ds : xarray.Dataset
-        A result of :func:`model.simulate` (possibly reloaded from netCDF).
-    system : System, optional
-        The model; by default rebuilt from the provenance, which may only name one
-        of the package's own factories (:data:`model.library.registry.FACTORIES`)
-        with plain keyword arguments. Pass it for any other model.
-    **overrides
-        Keyword arguments passed on to :func:`model.simulate` instead of the saved ones.
-
-    Raises
-    ------
-    ModelError
-        If the provenance names a factory outside the package's registry or arguments it
-        does not accept, holds a rule or path that is not an allowed expression (nothing
-        in the file is evaluated), or if the model's equations hash differs from the saved one.
-    """
-    from .simulation import simulate
-
-    prov = read_provenance(ds)
-    for key, kind in (("equations_hash", str), ("parameters", dict), ("initial", dict), ("options", dict)):
-        if not isinstance(prov.get(key), kind):
-            raise ModelError(f"the result's provenance has no valid {key!r} ({'text' if kind is str else 'a mapping'} "
-                             "expected): it cannot be re-run")
-    opts = prov["options"]
-    for key in ("t_span", "method", "rtol", "atol", "dt", "max_steps"):
-        if key not in opts:
-            raise ModelError(f"the result's provenance has no solver option {key!r}: it cannot be re-run")
-    for key in ("rtol", "max_steps"):
-        if isinstance(opts[key], bool) or not isinstance(opts[key], (int, float)):
-            raise ModelError(f"the result's saved solver option {key!r} is not a number: {opts[key]!r:.40}")
-    if not (isinstance(opts["t_span"], list) and len(opts["t_span"]) == 2):
-        raise ModelError("the result's saved t_span is not a pair [start, end]")
-    for key, value in (*prov["parameters"].items(), *prov["initial"].items()):
-        if value == "draw" and key not in ds and f"{key}__initial" not in ds:
-            raise ModelError(f"the result's provenance says {key!r} was drawn, but the dataset holds no such variable")
-    policies = saved_policies(prov)
-    if not policies:
-        raise ModelError("the result's provenance has an empty list of policies")
-    exo = saved_exogenous(prov)
-    if system is None:
-        system = rebuild_system(prov)
-    if system.equations_hash() != prov["equations_hash"]:
-        raise ModelError(f"model {system.name!r} has changed since this result was made: equations hash "
-                         f"{system.equations_hash()} != saved {prov['equations_hash']}")
-    params = {n: (ds[n].values if v == "draw" else v) for n, v in prov["parameters"].items()}
-    initial = {n: (ds[f"{n}__initial"].values if v == "draw" else v) for n, v in prov["initial"].items()}
-    kwargs = dict(params=params, initial=initial,
-                  policies=None if policies == [None] else (policies if len(policies) > 1 else policies[0]),
-                  t_span=tuple(opts["t_span"]), t_eval=ds["time"].values, exogenous=exo or None,
-                  method=opts["method"], rtol=opts["rtol"], atol=opts["atol"], dt=opts["dt"],
-                  max_steps=opts["max_steps"])
-    kwargs.update(overrides)
-    return simulate(system, **kwargs)
-

@@ -54,9 +54,6 @@ from ..errors import ModelError
 if TYPE_CHECKING:
     from ..core.system import System
 
-if TYPE_CHECKING:
-    from ..core.system import System
-
 CODEGEN_VERSION = "6"
 _TEMPLATE = Path(__file__).with_name("integrators.py")
 _MARKER = "# ---- template body: everything below is copied into generated modules ----"

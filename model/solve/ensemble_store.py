@@ -36,10 +36,6 @@ if TYPE_CHECKING:
     import numpy as np
     import xarray as xr
 
-if TYPE_CHECKING:
-    import numpy as np
-    import xarray as xr
-
 __all__ = ["Store", "open_store"]
 
 _CHUNK = re.compile(r"^chunk_(\d{9})_(\d{9})\.nc$")

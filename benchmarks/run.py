@@ -519,7 +519,7 @@ def section_bench14(report: Report, quick: bool) -> None:
     P = np.column_stack([np.broadcast_to(draws[n] if n in draws else bm.BENCH14_PARAMS[n], (M,))
                          for n in cs.parameters]).astype(float)
     Y0 = np.ascontiguousarray(np.broadcast_to(y0, (M, y0.size)))
-    lo, hi = sim_mod._bounds(cs)
+    lo, hi = sim_mod.state_bounds(cs)
     Yall = np.empty((M, te.size, y0.size))
     INFO = np.zeros((M, 5))
     atol_v = np.full(y0.size, ATOL)

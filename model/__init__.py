@@ -15,14 +15,14 @@ The public API:
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
+from .version import __version__
 from .core.blocks import Block, block
 from .compiler.compiled import CompiledSystem, compile
 from .errors import CalibrationError, ModelError, SolverError
 from .core.levers import Policy, Rule, Schedule, constant, logistic, piecewise, ramp, step
-from .solve.results import rerun
-from .solve.simulation import METHODS, STATUS, simulate
+from .solve.rerun import rerun
+from .solve.simulation import METHODS, simulate
+from .solve.status import STATUS
 from .solve.sensitivity import sensitivities
 from .core.symbols import Var, aux, exogenous, lever, param, stock, t
 from .core.system import System, combine

@@ -14,7 +14,8 @@ import numpy as np
 
 from ..errors import ModelError
 
-__all__ = ["BETTER", "beats", "deciding_parameters", "failure_regions", "flip_regions", "report"]
+__all__ = ["BETTER", "beats", "check_ensemble", "deciding_parameters", "drawn_parameters", "failure_regions", "flip_regions",
+           "report"]
 
 #: outcome -> "higher" or "lower": the direction in which the outcome is better
 BETTER = {
@@ -34,7 +35,10 @@ BETTER = {
 }
 
 
-def _check(ens, a: str, b: str, outcome: str | None = None) -> None:
+def check_ensemble(ens, a: str, b: str, outcome: str | None = None) -> None:
+    """Check that ``ens`` is an ensemble over ``policy`` and ``draw`` holding policies ``a`` and ``b``
+    (and ``outcome``, one of :data:`BETTER`, when given); raise :class:`ModelError` naming what is missing
+    and the valid choices."""
     if "draw" not in ens.dims or "policy" not in ens.dims:
         raise ModelError("scenario discovery needs an ensemble with 'policy' and 'draw' dimensions")
     pols = [str(p) for p in ens.policy.values]
@@ -69,7 +73,7 @@ def beats(ens, a: str = "market_shaping", b: str = "market_fixing", outcomes: Se
     """
     import pandas as pd
 
-    _check(ens, a, b)
+    check_ensemble(ens, a, b)
     outcomes = [o for o in (outcomes or BETTER) if o in ens]
     if "status" in ens:
         fa, fb = (ens.status.sel(policy=a).values != 0), (ens.status.sel(policy=b).values != 0)
@@ -78,7 +82,7 @@ def beats(ens, a: str = "market_shaping", b: str = "market_fixing", outcomes: Se
     a_only, b_only = int(np.sum(fa & ~fb)), int(np.sum(fb & ~fa))
     rows = {}
     for o in outcomes:
-        _check(ens, a, b, o)
+        check_ensemble(ens, a, b, o)
         d, win = _wins(ens, o, a, b)
         ok = np.isfinite(d)
         n = int(ok.sum())
@@ -98,7 +102,9 @@ def beats(ens, a: str = "market_shaping", b: str = "market_fixing", outcomes: Se
     return df
 
 
-def _drawn(ens) -> list[str]:
+def drawn_parameters(ens) -> list[str]:
+    """Names of the parameters drawn in ``ens`` (variables over ``draw`` with attribute ``drawn=1``);
+    raises :class:`ModelError` if there are none."""
     names = [n for n in ens.data_vars if ens[n].dims == ("draw",) and ens[n].attrs.get("drawn") == 1]
     if not names:
         raise ModelError("the ensemble records no drawn parameters (variables over 'draw' with attribute drawn=1)")
@@ -116,11 +122,11 @@ def deciding_parameters(ens, outcome: str, a: str = "market_shaping", b: str = "
     import pandas as pd
     from scipy.stats import spearmanr
 
-    _check(ens, a, b, outcome)
+    check_ensemble(ens, a, b, outcome)
     d, _ = _wins(ens, outcome, a, b)
     ok = np.isfinite(d)
     out = {}
-    for p in _drawn(ens):
+    for p in drawn_parameters(ens):
         x = ens[p].values[ok]
         out[p] = float(spearmanr(x, d[ok]).statistic) if np.ptp(x) > 0 and np.ptp(d[ok]) > 0 else 0.0
     s = pd.Series(out, name=f"spearman({outcome}: {a} - {b})")
@@ -152,10 +158,10 @@ def flip_regions(ens, outcome: str, a: str = "market_shaping", b: str = "market_
         region), ``importance`` (the tree's impurity importance per parameter) and
         ``text`` (plain words).
     """
-    _check(ens, a, b, outcome)
+    check_ensemble(ens, a, b, outcome)
     d, win = _wins(ens, outcome, a, b)
     ok = np.isfinite(d)
-    names = list(params or _drawn(ens))
+    names = list(params or drawn_parameters(ens))
     X = np.column_stack([ens[p].values[ok] for p in names])
     y = win[ok]
     n = int(ok.sum())
@@ -214,7 +220,7 @@ def failure_regions(ens, policy: str, *, max_depth: int = 2, min_leaf: float = 0
     if policy not in pols:
         raise ModelError(f"policy {policy!r} is not in the ensemble; policies: {', '.join(pols)}")
     failed = ens.status.sel(policy=policy).values != 0
-    names = _drawn(ens)
+    names = drawn_parameters(ens)
     res = {"policy": policy, "p_fail": float(failed.mean()), "n": int(failed.size), "regions": [], "importance": {}}
     if not failed.any():
         res["text"] = f"Under {policy} every one of {failed.size} members integrates to the end."
@@ -282,7 +288,7 @@ def report(ens, a: str = "market_shaping", b: str = "market_fixing", outcomes: S
     """Plain-words report: for each outcome, how often ``a`` beats ``b`` and where that flips."""
     table = beats(ens, a, b, outcomes)
     lines = [f"Scenario discovery: {a} against {b} across {ens.sizes['draw']} draws "
-             f"(drawn: {', '.join(_drawn(ens))})."]
+             f"(drawn: {', '.join(drawn_parameters(ens))})."]
     for o in table.index:
         res = flip_regions(ens, o, a, b, max_depth=max_depth)
         if res["n"] == 0:

@@ -9,20 +9,10 @@ import numpy as np
 
 from ..errors import ModelError
 
-__all__ = ["METHODS", "check_draws", "check_range", "draw_ranges", "from_bounds", "from_table"]
+__all__ = ["METHODS", "check_range", "draw_ranges", "from_bounds", "from_table"]
 
 #: sampling designs of :func:`from_bounds`
 METHODS = ("lhs", "sobol", "random")
-
-
-def _drawable(system, name: str, what: str):
-    """The variable ``name`` if it can be drawn (a parameter or a start stock), else a clear error."""
-    v = system.variables.get(name)
-    if v is None or v.kind not in ("parameter", "stock"):
-        valid = [n for n, x in system.variables.items() if x.kind in ("parameter", "stock")]
-        raise ModelError(f"{what} {name!r} is not a parameter or stock of model {system.name!r}; "
-                         f"valid: {', '.join(sorted(valid))}")
-    return v
 
 
 def check_range(name: str, lo: float, hi: float) -> tuple[float, float]:
@@ -35,13 +25,15 @@ def check_range(name: str, lo: float, hi: float) -> tuple[float, float]:
 
 def draw_ranges(system, names: Sequence[str], ranges: Mapping[str, tuple[float, float]] | None = None) -> np.ndarray:
     """``(low, high)`` per name, shape (len(names), 2): from ``ranges``, else the declared bounds."""
+    from ..solve.ensembles import drawable
+
     ranges = dict(ranges or {})
     extra = sorted(set(ranges) - set(names))
     if extra:
         raise ModelError(f"ranges given for names not drawn: {', '.join(extra)}")
     out = []
     for name in names:
-        v = _drawable(system, name, "cannot draw")
+        v = drawable(system, name, "cannot draw")
         if name in ranges:
             lo, hi = ranges[name]
         else:
@@ -102,43 +94,6 @@ def from_bounds(system, names: Sequence[str], n: int, *, method: str = "lhs", se
     return df
 
 
-def check_draws(system, draws: Any):
-    """Validate a draw table (DataFrame, mapping of arrays) and return it as a DataFrame.
-
-    Raises
-    ------
-    ModelError
-        Unknown or non-drawable names, non-numeric or non-finite values, unequal lengths,
-        values outside declared bounds.
-    """
-    import pandas as pd
-
-    if isinstance(draws, pd.DataFrame):
-        df = draws.reset_index(drop=True)
-    elif isinstance(draws, Mapping):
-        lens = {k: np.size(v) for k, v in draws.items()}
-        if len(set(lens.values())) > 1:
-            raise ModelError(f"draws of unequal length: {lens}")
-        df = pd.DataFrame({k: np.atleast_1d(np.asarray(v, float)) for k, v in draws.items()})
-    else:
-        raise ModelError(f"draws must be a pandas.DataFrame or a mapping name -> array, got {type(draws).__name__}")
-    if df.shape[0] == 0 or df.shape[1] == 0:
-        raise ModelError("the draw table is empty")
-    for name in df.columns:
-        v = _drawable(system, name, "draw column")
-        col = pd.to_numeric(df[name], errors="coerce").to_numpy(float)
-        if not np.all(np.isfinite(col)):
-            bad = int(np.flatnonzero(~np.isfinite(col))[0])
-            raise ModelError(f"draw column {name!r} has a missing or non-numeric value at row {bad}")
-        lo, hi = v.bounds
-        if (lo is not None and np.any(col < lo)) or (hi is not None and np.any(col > hi)):
-            raise ModelError(f"draws of {name!r} span [{col.min():.6g}, {col.max():.6g}], outside its declared "
-                             f"bounds ({lo}, {hi})")
-        df[name] = col
-    df.index = pd.RangeIndex(len(df), name="draw")
-    return df
-
-
 def from_table(table: Any, system=None):
     """Draws from a user table: a CSV file (one column per parameter) or a DataFrame.
 
@@ -146,7 +101,7 @@ def from_table(table: Any, system=None):
     ----------
     table : str, Path or pandas.DataFrame
     system : System, optional
-        When given, the names and values are checked (see :func:`check_draws`).
+        When given, the names and values are checked (see :func:`model.solve.ensembles.check_draws`).
 
     Returns
     -------
@@ -156,7 +111,7 @@ def from_table(table: Any, system=None):
     ------
     ModelError
         The file is missing, a directory, empty, not text (binary), not a CSV
-        with a header row and equally long rows; or (with ``system``) see :func:`check_draws`.
+        with a header row and equally long rows; or (with ``system``) see :func:`model.solve.ensembles.check_draws`.
     """
     import pandas as pd
 
@@ -187,4 +142,6 @@ def from_table(table: Any, system=None):
         unnamed = [str(c) for c in table.columns if str(c).startswith("Unnamed:")]
         if unnamed:
             raise ModelError(f"draw table {path} has column(s) without a name in its header; {expected}")
+    from ..solve.ensembles import check_draws
+
     return check_draws(system, table) if system is not None else table

@@ -21,12 +21,11 @@ from pathlib import Path
 from typing import Sequence
 
 from ..errors import CalibrationError, ModelError, SolverError
+from .common import POLICY_PATHS, calibrated_model
 
 #: default time span [year] of each reference model (``--t-start`` and ``--t-end`` override)
 _SPANS = {"dice2016": (2015.0, 2100.0), "dice2016_discrete": (2015.0, 2100.0), "supermultiplier": (0.0, 400.0),
           "keen": (0.0, 300.0), "goodwin": (0.0, 100.0), "solow": (0.0, 100.0), "directed_growth": (2025.0, 2100.0)}
-#: policy paths of ``dgm compare`` (functions of :mod:`model.directed_growth.policies`), in comparison order
-_POLICY_PATHS = ("bau", "market_fixing", "market_shaping")
 
 
 #: output files of ``dgm compare`` (the set replaced as a unit)
@@ -125,9 +124,8 @@ def _parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--no-impulse", action="store_true",
                       help="skip the public-investment multipliers (two extra short runs per policy)")
     cmp_.add_argument("--policies", default=None, metavar="NAMES",
-                      help=f"comma-separated subset of {','.join(_POLICY_PATHS)} (default: all)")
-    from calibration.cli import add_parser as add_calibrate
-
+                      help=f"comma-separated subset of {','.join(POLICY_PATHS)} (default: all)")
+    from .calibrate import add_parser as add_calibrate
     from .uncertainty import add_parsers as add_uncertainty
 
     add_calibrate(sub)
@@ -244,54 +242,6 @@ def _equations(args) -> int:
     return 0
 
 
-def _read_params(path: Path, system) -> dict[str, float]:
-    """Parameter overrides from the ``[parameters]`` table of a TOML file (one-line errors naming --params)."""
-    import math
-    import tomllib
-
-    from ..files import check_input
-
-    check_input(path, "--params", "TOML parameter file")
-    try:
-        with path.open("rb") as fh:
-            doc = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise ModelError(f"--params {path}: invalid TOML: {exc}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ModelError(f"--params {path}: cannot read: {exc}") from None
-    table = doc.get("parameters")
-    if not isinstance(table, dict):
-        raise ModelError(f"--params {path}: expected a [parameters] table of name = value")
-    unknown = sorted(k for k in table if k not in system.parameters)
-    if unknown:
-        raise ModelError(f"--params {path}: unknown parameter(s) {', '.join(map(repr, unknown))} for model "
-                         f"{system.name!r}")
-    bad = sorted(k for k, v in table.items()
-                 if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v))
-    if bad:
-        raise ModelError(f"--params {path}: value(s) of {', '.join(map(repr, bad))} must be finite numbers")
-    for k, v in table.items():
-        lo, hi = system[k].bounds
-        if (lo is not None and v < lo) or (hi is not None and v > hi):
-            raise ModelError(f"--params {path}: {k!r} = {v:g} is outside its declared bounds [{lo}, {hi}]")
-    return {k: float(v) for k, v in table.items()}
-
-
-def _calibrated_model(path: Path | None):
-    """``directed_growth()`` rebuilt with the file's values as defaults (so the derived start
-    quantities follow them), or the literature defaults when ``path`` is None."""
-    from ..directed_growth.factory import directed_growth
-
-    system = directed_growth()
-    if path is None:
-        return system
-    params = _read_params(path, system)
-    try:
-        return directed_growth(overrides=params)
-    except ModelError as exc:
-        raise ModelError(f"--params {path}: {exc}") from None
-
-
 class _Steps:
     """Progress lines ``[i/n] what ... 1.23 s`` on standard error; warnings raised in a step
     are printed after its line (one line each)."""
@@ -359,13 +309,13 @@ def _compare(args) -> int:
     if not args.t_end > T0:
         raise ModelError(f"--t-end must be after {T0:g}, got {args.t_end:g}")
     if args.policies is None:
-        names = list(_POLICY_PATHS)
+        names = list(POLICY_PATHS)
     else:
         names = [n.strip() for n in args.policies.split(",") if n.strip()]
-        unknown = [n for n in names if n not in _POLICY_PATHS]
+        unknown = [n for n in names if n not in POLICY_PATHS]
         if unknown or not names:
             raise ModelError(f"--policies: unknown policy {', '.join(map(repr, unknown)) or '(none given)'}; "
-                             f"choose from {', '.join(_POLICY_PATHS)}")
+                             f"choose from {', '.join(POLICY_PATHS)}")
     if args.params is not None and args.defaults:
         raise ModelError("--params and --defaults exclude each other")
     out: Path = args.out
@@ -374,7 +324,7 @@ def _compare(args) -> int:
         from calibration.params import PARAM_DIR
 
         args.params = PARAM_DIR / "usa.toml"
-    system = _calibrated_model(args.params)
+    system = calibrated_model(args.params)
     n_series = sum(v.kind != "parameter" for v in system.variables.values())
     years = int(args.t_end - T0) + 1
     check_size(f"--t-end {args.t_end:g}: {years:,} years x {n_series} series x {len(names)} policies",
@@ -472,7 +422,7 @@ def _dispatch(args: argparse.Namespace, debug: bool) -> int:
 
     try:
         if args.command == "calibrate":
-            from calibration.cli import run as calibrate
+            from .calibrate import run as calibrate
 
             return calibrate(args)
         if args.command in ("ensemble", "sensitivity", "figures"):

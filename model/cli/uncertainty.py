@@ -114,10 +114,10 @@ def _model_and_draws(args, *, n: int, sobol_ranges: bool = False):
     from calibration.posterior import STRUCTURAL_PRIORS, posterior_draws
 
     from ..analysis.draws import draw_ranges, from_bounds, from_table
-    from .commands import _calibrated_model
+    from .common import calibrated_model
 
     path = None if args.defaults else (args.params or PARAM_DIR / "usa.toml")
-    system = _calibrated_model(path)
+    system = calibrated_model(path)
     names = _split(args.names) or None
     table = getattr(args, "table", None)
     if table is not None:
@@ -265,7 +265,7 @@ def _split(text: str | None) -> list[str]:
 
 def _check_policies(args) -> tuple[tuple[str, str] | None, str | None]:
     """``--contrast`` and ``--policy`` of ``dgm sensitivity``: valid policy names, one target."""
-    from .commands import _POLICY_PATHS
+    from .common import POLICY_PATHS
 
     contrast = _split(args.contrast)
     if contrast and len(contrast) != 2:
@@ -273,11 +273,11 @@ def _check_policies(args) -> tuple[tuple[str, str] | None, str | None]:
     if contrast and args.policy:
         raise ModelError("--policy analyses one path: pass --contrast '' with it")
     if not contrast and not args.policy:
-        raise ModelError(f"--contrast '' analyses one path: name it with --policy ({', '.join(_POLICY_PATHS)})")
+        raise ModelError(f"--contrast '' analyses one path: name it with --policy ({', '.join(POLICY_PATHS)})")
     for option, names in (("--contrast", contrast), ("--policy", [args.policy] if args.policy else [])):
-        bad = [x for x in names if x not in _POLICY_PATHS]
+        bad = [x for x in names if x not in POLICY_PATHS]
         if bad:
-            raise ModelError(f"{option}: unknown policy {', '.join(map(repr, bad))}; valid: {', '.join(_POLICY_PATHS)}")
+            raise ModelError(f"{option}: unknown policy {', '.join(map(repr, bad))}; valid: {', '.join(POLICY_PATHS)}")
     if contrast and contrast[0] == contrast[1]:
         raise ModelError(f"--contrast compares two different policies, got {args.contrast!r}")
     return (tuple(contrast) if contrast else None), args.policy

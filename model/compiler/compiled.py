@@ -19,7 +19,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from .cache import CacheError, CacheWarning, atomic_write, cache_dir, cache_sources, private_dir, readonly_reason
+from ..cache import CacheError, CacheWarning, atomic_write, cache_dir, cache_sources, private_dir, readonly_reason
 from .codegen import generate_source, source_key
 from ..errors import ModelError
 from ..core.levers import Policy, input_table, resolve_inputs
@@ -328,16 +328,16 @@ def compile(system, *, cache: bool = True) -> CompiledSystem:  # noqa: A001 - th
 
     Raises
     ------
-    model.compiler.cache.CacheError
+    model.cache.CacheError
         If the cache cannot be written (disk full): names the cache directory.
 
     Notes
     -----
     A cached module is executed only if its content matches the sha256 in its
     header and its key; an edited, truncated or empty file is regenerated
-    (with a :class:`~model.compiler.cache.CacheWarning`), together with numba's files of
+    (with a :class:`~model.cache.CacheWarning`), together with numba's files of
     that module. Damaged numba files are deleted so numba recompiles. See
-    :mod:`model.compiler.cache` for which cache directories are trusted.
+    :mod:`model.cache` for which cache directories are trusted.
     """
     key = source_key(system)
     with _LOCK:

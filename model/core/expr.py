@@ -460,7 +460,7 @@ def from_text(text: str, names: Collection[str] | None = None, *, what: str = ""
         Valid symbol names (``t`` is always valid); any other name is refused.
         Without it, every identifier not starting with ``_`` is a real symbol.
     what : str
-        Context for error messages (e.g. ``"policy 'p', lever 'i_G'"``).
+        Context for error messages (e.g. ``"policy 'p', lever 'tax'"``).
 
     Returns
     -------

@@ -42,7 +42,7 @@ import math
 import pint
 import sympy as sp
 
-from ..compiler.cache import atomic_write, cache_dir
+from ..cache import atomic_write, cache_dir
 from ..errors import ModelError
 from .functions import SMOOTH
 

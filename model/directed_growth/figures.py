@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Sequence
 
 __all__ = ["plot_stocks", "label", "scenario_panel", "lever_paths", "outcome_table", "growth_rate",
-           "varying_levers", "format_number", "policy_name", "OKABE_ITO"]
+           "varying_levers", "format_number", "policy_name", "OKABE_ITO", "FONT", "PANEL", "TABLE", "for_display",
+           "pretty_units", "pyplot", "save_figure", "format_time_axis"]
 
 
 def label(da) -> str:
@@ -80,13 +81,14 @@ _POLICY_NAMES = {"bau": "Business as usual", "market_fixing": "Market fixing", "
 _UNIT_TEXT = {"delta_degC": "°C", "degC": "°C", "year": "yr", "1/year": "1/yr", "GtCO2/year": "GtCO₂/yr",
               "GtCO2": "GtCO₂", "TUSD/year": "TUSD/yr", "USD/tCO2": "USD/tCO₂", "GtCO2/TUSD": "GtCO₂/TUSD",
               "delta_degC/year": "°C/yr"}
-_FONT = {"font.size": 8, "axes.titlesize": 8.5, "axes.labelsize": 8, "xtick.labelsize": 8, "ytick.labelsize": 8,
+#: matplotlib settings of every figure (8 pt text, no top or right spines, fonts embedded)
+FONT = {"font.size": 8, "axes.titlesize": 8.5, "axes.labelsize": 8, "xtick.labelsize": 8, "ytick.labelsize": 8,
          "legend.fontsize": 8, "axes.spines.top": False, "axes.spines.right": False, "axes.linewidth": 0.6,
          "xtick.major.width": 0.6, "ytick.major.width": 0.6, "lines.linewidth": 1.4, "pdf.fonttype": 42,
          "svg.fonttype": "none", "axes.titlelocation": "left"}
 
 #: (variable, short title, scale, display units); units None: from attrs
-_PANEL = (("growth", "Output growth", 100.0, "%/yr"),
+PANEL = (("growth", "Output growth", 100.0, "%/yr"),
           ("h", "Private investment share", 100.0, "% of output"),
           ("omega", "Wage share", 100.0, "% of output"),
           ("E_dom", "Domestic emissions", 1.0, None),
@@ -94,7 +96,7 @@ _PANEL = (("growth", "Output growth", 100.0, "%/yr"),
           ("b", "Public debt ratio", 100.0, "% of output"))
 
 
-def _pretty_units(units: str) -> str:
+def pretty_units(units: str) -> str:
     """Compact display of a pint unit string: ``GtCO2/year`` -> ``GtCO₂/yr``, ``delta_degC`` -> ``°C``."""
     import re
 
@@ -123,7 +125,7 @@ def _style(i: int) -> dict:
     return {"color": OKABE_ITO[i % len(OKABE_ITO)], "linestyle": _LINESTYLES[i % len(_LINESTYLES)]}
 
 
-def _display(da, scale: float = 1.0, units: str | None = None):
+def for_display(da, scale: float = 1.0, units: str | None = None):
     """A copy of ``da`` scaled for display, with units (display form) in its attrs."""
     out = da * scale
     out.attrs = dict(da.attrs)
@@ -132,7 +134,7 @@ def _display(da, scale: float = 1.0, units: str | None = None):
         if raw in ("", "1", "dimensionless") and scale == 100.0:
             units = "%"
         else:
-            units = _pretty_units(raw)
+            units = pretty_units(raw)
     out.attrs["units"] = units
     out.name = da.name
     return out
@@ -154,8 +156,8 @@ def growth_rate(Y, time=None):
     return g
 
 
-def _save(fig, path) -> list[Path]:
-    """Save ``fig``: ``path`` without suffix -> ``.pdf`` and ``.png``; otherwise the given format.
+def save_figure(fig, path) -> list[Path]:
+    """Save ``fig`` and return the files written: ``path`` without suffix -> ``.pdf`` and ``.png``; otherwise the given format.
 
     Each file is written atomically (a temporary file in the same directory,
     then :func:`os.replace`), so a reader never sees a half-written figure.
@@ -171,7 +173,8 @@ def _save(fig, path) -> list[Path]:
     return targets
 
 
-def _pyplot(path):
+def pyplot(path):
+    """``matplotlib.pyplot``, with the non-interactive Agg backend when the figure goes to a file (``path``)."""
     import matplotlib
 
     if path is not None:
@@ -189,7 +192,8 @@ def _shared_legend(fig, ds, handles=None):
                frameon=False, handlelength=2.6)
 
 
-def _time_axis(ax, ds):
+def format_time_axis(ax, ds):
+    """The time axis of a panel: the run's span [year], a light grid, ticks every 10 or 25 years on long spans."""
     t = ds["time"]
     ax.set_xlim(float(t[0]), float(t[-1]))
     ax.grid(alpha=0.25, lw=0.5)
@@ -228,12 +232,12 @@ def scenario_panel(ds, path: str | Path | None = None):
     missing = [n for n in ("Y", inv, "omega", "E_dom", "T_at", "b") if n not in ds]
     if missing:
         raise ModelError(f"scenario_panel() needs a directed-growth result; missing variables: {', '.join(missing)}")
-    plt = _pyplot(path)
-    with plt.rc_context(_FONT):
+    plt = pyplot(path)
+    with plt.rc_context(FONT):
         fig, axes = plt.subplots(2, 3, figsize=(7.0, 4.5), layout="constrained", sharex=True)
-        for k, (ax, (name, title, scale, units)) in enumerate(zip(axes.flat, _PANEL)):
+        for k, (ax, (name, title, scale, units)) in enumerate(zip(axes.flat, PANEL)):
             da = growth_rate(ds["Y"]) if name == "growth" else ds[inv if name == "h" else name]
-            da = _display(da, scale, units)
+            da = for_display(da, scale, units)
             for i, pol in enumerate(_policies(ds)):
                 y = _series(da, pol)
                 ax.plot(y["time"], y, label=policy_name(pol), **_style(i))
@@ -241,12 +245,12 @@ def scenario_panel(ds, path: str | Path | None = None):
             # the short title names the quantity; the axis carries its units (from the attrs)
             ax.set_ylabel(da.attrs.get("units") or "")
             ax.set_gid(label(da))  # full label (long name [units]) kept on the axes for reference
-            _time_axis(ax, ds)
+            format_time_axis(ax, ds)
             if k >= 3:
                 ax.set_xlabel("year")
         _shared_legend(fig, ds)
         if path is not None:
-            _save(fig, path)
+            save_figure(fig, path)
     return fig
 
 
@@ -279,9 +283,9 @@ def lever_paths(ds, path: str | Path | None = None, *, ncols: int = 3):
     """
     import math as _math
 
-    plt = _pyplot(path)
+    plt = pyplot(path)
     names = varying_levers(ds)
-    with plt.rc_context(_FONT):
+    with plt.rc_context(FONT):
         if not names:
             fig = plt.figure(figsize=(7.0, 1.5), layout="constrained")
             fig.text(0.5, 0.5, "No lever differs across policies or over time.", ha="center", va="center")
@@ -294,7 +298,7 @@ def lever_paths(ds, path: str | Path | None = None, *, ncols: int = 3):
                 da = ds[name]
                 raw = da.attrs.get("units", "")
                 scale = 100.0 if raw in ("", "1", "dimensionless", "1/year") else 1.0
-                da = _display(da, scale, "%/yr" if raw == "1/year" else None)
+                da = for_display(da, scale, "%/yr" if raw == "1/year" else None)
                 for i, pol in enumerate(_policies(ds)):
                     y = _series(da, pol)
                     y = y.broadcast_like(ds["time"]) if "time" not in y.dims else y
@@ -303,7 +307,7 @@ def lever_paths(ds, path: str | Path | None = None, *, ncols: int = 3):
                 long = textwrap.fill(long[0].upper() + long[1:], 27)
                 ax.set_title(f"{chr(ord('a') + k)}  {long}", fontweight="bold", fontsize=8)
                 ax.set_ylabel(f"{name} [{da.attrs['units']}]" if da.attrs.get("units") else name)
-                _time_axis(ax, ds)
+                format_time_axis(ax, ds)
             for j, ax in enumerate(axes.flat):
                 if j >= len(names):
                     ax.set_visible(False)
@@ -313,12 +317,12 @@ def lever_paths(ds, path: str | Path | None = None, *, ncols: int = 3):
             _shared_legend(fig, ds)
         fig._dgm_levers = names  # drawn levers, in panel order (for tests and captions)
         if path is not None:
-            _save(fig, path)
+            save_figure(fig, path)
     return fig
 
 
 #: outcome key -> (short label, scale, display units) for the table; others use OUTCOMES
-_TABLE = {
+TABLE = {
     "avg_growth": ("Average output growth", 100.0, "%/yr"),
     "private_investment_rate": ("Private investment share (mean)", 100.0, "% of output"),
     "private_investment_change_vs_bau": ("Private investment share vs BAU", 1.0, "pp"),
@@ -382,22 +386,22 @@ def outcome_table(df, path: str | Path | None = None):
     """
     from ..analysis import OUTCOMES
 
-    plt = _pyplot(path)
+    plt = pyplot(path)
     units = dict(df.attrs.get("units", {}))
     pols = [str(p) for p in df.index]
     rows = []
     for col in df.columns:
-        short, scale, disp = _TABLE.get(col, (OUTCOMES.get(col, (col,))[0], 1.0, None))
+        short, scale, disp = TABLE.get(col, (OUTCOMES.get(col, (col,))[0], 1.0, None))
         raw = units.get(col, OUTCOMES.get(col, ("", ""))[1])
-        if col not in _TABLE and raw in ("1", "dimensionless"):
+        if col not in TABLE and raw in ("1", "dimensionless"):
             scale, disp = 100.0, "%"
-        u = disp if disp is not None else _pretty_units(raw)
+        u = disp if disp is not None else pretty_units(raw)
         u = "" if u in ("1", "dimensionless") else u
         rows.append((short[0].upper() + short[1:], u, [format_number(scale * df.at[p, col]) for p in df.index]))
     n = len(rows)
     row_h = 0.24
     height = min(10.5, 1.25 + row_h * (n + 1))
-    with plt.rc_context(_FONT):
+    with plt.rc_context(FONT):
         fig = plt.figure(figsize=(7.0, height))
         ax = fig.add_axes((0, 0, 1, 1))
         ax.set_axis_off()
@@ -432,5 +436,5 @@ def outcome_table(df, path: str | Path | None = None):
         ax.text(x_label, y_end + 0.12, textwrap.fill(foot, 110), fontsize=8, color="0.3", va="top")
         fig._dgm_rows = [r[0] for r in rows]
         if path is not None:
-            _save(fig, path)
+            save_figure(fig, path)
     return fig

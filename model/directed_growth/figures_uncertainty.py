@@ -8,8 +8,8 @@ from typing import Sequence
 import numpy as np
 
 from ..errors import ModelError
-from .figures import (_FONT, _PANEL, _TABLE, OKABE_ITO, _display, _pretty_units, _pyplot, _save, _time_axis,
-                      growth_rate, policy_name)
+from .figures import (FONT, OKABE_ITO, PANEL, TABLE, for_display, format_time_axis, growth_rate, policy_name,
+                      pretty_units, pyplot, save_figure)
 
 __all__ = ["fan_chart", "outcome_interval_table", "sobol_bars", "tornado"]
 
@@ -20,8 +20,8 @@ _ROWS = ("avg_growth", "private_investment_rate", "wage_share_mean", "employment
 
 def _label(ens, outcome: str) -> tuple[str, float, str]:
     """(label, scale, display units) of an outcome, as in the deterministic outcome table."""
-    name, scale, units = _TABLE.get(outcome, (ens[outcome].attrs.get("long_name", outcome), 1.0, None))
-    return name, scale, units if units is not None else _pretty_units(ens[outcome].attrs.get("units", ""))
+    name, scale, units = TABLE.get(outcome, (ens[outcome].attrs.get("long_name", outcome), 1.0, None))
+    return name, scale, units if units is not None else pretty_units(ens[outcome].attrs.get("units", ""))
 
 
 def _latex(text: str) -> str:
@@ -53,7 +53,7 @@ def fan_chart(ens, variables: Sequence[str] | None = None, path: str | Path | No
     matplotlib.figure.Figure
     """
     _ok(ens)
-    panel = [p for p in _PANEL if (p[0] == "growth" and "Y" in ens) or (p[0] == "h" and "h_eff" in ens)
+    panel = [p for p in PANEL if (p[0] == "growth" and "Y" in ens) or (p[0] == "h" and "h_eff" in ens)
              or p[0] in ens] if variables is None else [(v, ens[v].attrs.get("long_name", v), 1.0, None)
                                                         for v in variables]
     if not panel:
@@ -61,17 +61,17 @@ def fan_chart(ens, variables: Sequence[str] | None = None, path: str | Path | No
     for v, *_ in panel:
         if v not in ("growth", "h") and v not in ens:
             raise ModelError(f"{v!r} is not among the ensemble's kept paths: {', '.join(map(str, ens.data_vars))}")
-    plt = _pyplot(path)
+    plt = pyplot(path)
     pols = [str(p) for p in ens.policy.values]
     n = len(panel)
     ncols = min(3, n)
     nrows = -(-n // ncols)
-    with plt.rc_context(_FONT):
+    with plt.rc_context(FONT):
         fig, axes = plt.subplots(nrows, ncols, figsize=(7.0, 2.3 * nrows), layout="constrained", sharex=True,
                                  squeeze=False)
         for k, (ax, (name, title, scale, units)) in enumerate(zip(axes.flat, panel)):
             da = growth_rate(ens["Y"]) if name == "growth" else ens["h_eff" if name == "h" else name]
-            da = _display(da, scale, units)
+            da = for_display(da, scale, units)
             q = da.quantile([0.05, 0.25, 0.5, 0.75, 0.95], dim="draw", skipna=True)
             for i, pol in enumerate(pols):
                 c = OKABE_ITO[i % len(OKABE_ITO)]
@@ -82,7 +82,7 @@ def fan_chart(ens, variables: Sequence[str] | None = None, path: str | Path | No
                 ax.plot(t, qq.sel(quantile=0.5), color=c, label=policy_name(pol))
             ax.set_title(f"{chr(ord('a') + k)}  {title}", fontweight="bold")
             ax.set_ylabel(da.attrs.get("units") or "")
-            _time_axis(ax, ens)
+            format_time_axis(ax, ens)
             if k >= n - ncols:
                 ax.set_xlabel("year")
         for ax in list(axes.flat)[n:]:
@@ -91,7 +91,7 @@ def fan_chart(ens, variables: Sequence[str] | None = None, path: str | Path | No
         fig.legend(handles, [policy_name(p) for p in pols], loc="outside lower center", ncols=len(pols),
                    frameon=False, title=f"median, 50% and 90% of {ens.sizes['draw']} draws", title_fontsize=8)
         if path is not None:
-            _save(fig, path)
+            save_figure(fig, path)
     return fig
 
 
@@ -106,24 +106,24 @@ def tornado(ens, outcome: str, a: str = "market_shaping", b: str = "market_fixin
     -------
     matplotlib.figure.Figure
     """
-    from ..analysis.discovery import _check, _drawn
+    from ..analysis.discovery import check_ensemble, drawn_parameters
 
     _ok(ens)
-    _check(ens, a, b, outcome)
+    check_ensemble(ens, a, b, outcome)
     label, scale, units = _label(ens, outcome)
     d = ((ens[outcome].sel(policy=a) - ens[outcome].sel(policy=b)) * scale).values
     ok = np.isfinite(d)
     mid = float(np.median(d[ok]))
     rows = []
-    for p in _drawn(ens):
+    for p in drawn_parameters(ens):
         x = ens[p].values[ok]
         lo_q, hi_q = np.quantile(x, [0.2, 0.8])
         low, high = float(np.median(d[ok][x <= lo_q])), float(np.median(d[ok][x >= hi_q]))
         rows.append((p, low, high))
     rows.sort(key=lambda r: abs(r[2] - r[1]), reverse=True)
     rows = rows[:top][::-1]
-    plt = _pyplot(path)
-    with plt.rc_context(_FONT):
+    plt = pyplot(path)
+    with plt.rc_context(FONT):
         fig, ax = plt.subplots(figsize=(5.0, 0.3 * len(rows) + 1.3), layout="constrained")
         for i, (p, low, high) in enumerate(rows):
             ax.barh(i, low - mid, left=mid, color=OKABE_ITO[1], height=0.6, label="lowest fifth" if i == 0 else None)
@@ -137,7 +137,7 @@ def tornado(ens, outcome: str, a: str = "market_shaping", b: str = "market_fixin
         fig.legend(*ax.get_legend_handles_labels(), frameon=False, loc="outside lower center", ncols=2,
                    title="median of the difference where the parameter is in its", title_fontsize=8)
         if path is not None:
-            _save(fig, path)
+            save_figure(fig, path)
     return fig
 
 
@@ -154,8 +154,8 @@ def sobol_bars(si, outcome: str | None = None, path: str | Path | None = None):
     if not {"S1", "ST"} <= set(si.data_vars):
         raise ModelError("sobol_bars() needs Sobol indices (S1, ST); Morris results have mu_star instead")
     outs = [outcome] if outcome else [str(o) for o in si.outcome.values]
-    plt = _pyplot(path)
-    with plt.rc_context(_FONT):
+    plt = pyplot(path)
+    with plt.rc_context(FONT):
         ncols = min(3, len(outs))
         nrows = -(-len(outs) // ncols)
         fig, axes = plt.subplots(nrows, ncols, figsize=(7.0, 0.25 * si.sizes["parameter"] * nrows + 1.2 * nrows),
@@ -171,7 +171,7 @@ def sobol_bars(si, outcome: str | None = None, path: str | Path | None = None):
                     label="first order", error_kw={"lw": 0.6})
             ax.set_yticks(y, names)
             ax.set_xlim(left=min(0.0, float(np.nanmin(s.S1.values - s.S1_conf.values))))
-            ax.set_title(f"{chr(ord('a') + k)}  {_TABLE.get(o, (o,))[0]}", fontweight="bold")
+            ax.set_title(f"{chr(ord('a') + k)}  {TABLE.get(o, (o,))[0]}", fontweight="bold")
             ax.set_xlabel("Sobol index")
         for ax in list(axes.flat)[len(outs):]:
             ax.set_visible(False)
@@ -182,7 +182,7 @@ def sobol_bars(si, outcome: str | None = None, path: str | Path | None = None):
             fig.suptitle(f"Sobol indices: {target.replace('_', ' ')}{horizon} ({si.attrs.get('n_evaluations', '?')} "
                          f"runs, {int(100 * si.attrs.get('conf_level', 0.95))}% intervals)", fontsize=8.5)
         if path is not None:
-            _save(fig, path)
+            save_figure(fig, path)
     return fig
 
 

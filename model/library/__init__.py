@@ -22,8 +22,10 @@ __all__ = ["MODELS", "get", "keen", "solow", "goodwin", "supermultiplier", "dice
 
 
 def _directed_growth(**kwargs) -> System:
-    """The directed-growth application's model, imported when first built (it uses this package)."""
-    from ..directed_growth import directed_growth
+    """The directed-growth application's model (:mod:`model.directed_growth`), imported when first
+    built through the permanent alias :mod:`model.library.directed_growth` (the application uses
+    this package's DICE-2016R climate, so the library reaches it only through the alias)."""
+    from .directed_growth import directed_growth
 
     return directed_growth(**kwargs)
 

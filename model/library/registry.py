@@ -17,7 +17,7 @@ from typing import Any, Callable, Mapping
 from ..errors import ModelError
 from ..core.system import System
 from .dice2016 import dice2016_climate
-from ..directed_growth.factory import consistent_draws, directed_growth
+from .directed_growth import consistent_draws, directed_growth  # the saved name's alias of model.directed_growth
 from .goodwin import goodwin
 from .keen import keen
 from .solow import solow

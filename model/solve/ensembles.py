@@ -19,17 +19,15 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
 from ..errors import ModelError
 from ..core.levers import Policy, input_table, resolve_inputs
-from ..analysis.draws import check_draws
-from ..analysis.outcomes import NEEDED, outcome_metrics
 from .ensemble_store import Store, open_store
 
-__all__ = ["DEFAULT_VARIABLES", "ensemble", "open_store"]
+__all__ = ["DEFAULT_VARIABLES", "check_draws", "drawable", "ensemble", "open_store", "start_name"]
 
 #: paths kept per member by default (outcomes are always kept)
 DEFAULT_VARIABLES = ("Y", "T_at", "E_dom", "omega", "lam", "b", "h_eff")
@@ -64,6 +62,59 @@ def _consistent_fn(system) -> Callable | None:
     return consistent_draws_for(system)
 
 
+def drawable(system, name: str, what: str):
+    """The variable ``name`` if it can be drawn (a parameter or a start stock).
+
+    Raises
+    ------
+    ModelError
+        Naming ``what`` and the valid names otherwise.
+    """
+    v = system.variables.get(name)
+    if v is None or v.kind not in ("parameter", "stock"):
+        valid = [n for n, x in system.variables.items() if x.kind in ("parameter", "stock")]
+        raise ModelError(f"{what} {name!r} is not a parameter or stock of model {system.name!r}; "
+                         f"valid: {', '.join(sorted(valid))}")
+    return v
+
+
+def check_draws(system, draws: Any):
+    """Validate a draw table (DataFrame, mapping of arrays) and return it as a DataFrame.
+
+    Raises
+    ------
+    ModelError
+        Unknown or non-drawable names, non-numeric or non-finite values, unequal lengths,
+        values outside declared bounds.
+    """
+    import pandas as pd
+
+    if isinstance(draws, pd.DataFrame):
+        df = draws.reset_index(drop=True)
+    elif isinstance(draws, Mapping):
+        lens = {k: np.size(v) for k, v in draws.items()}
+        if len(set(lens.values())) > 1:
+            raise ModelError(f"draws of unequal length: {lens}")
+        df = pd.DataFrame({k: np.atleast_1d(np.asarray(v, float)) for k, v in draws.items()})
+    else:
+        raise ModelError(f"draws must be a pandas.DataFrame or a mapping name -> array, got {type(draws).__name__}")
+    if df.shape[0] == 0 or df.shape[1] == 0:
+        raise ModelError("the draw table is empty")
+    for name in df.columns:
+        v = drawable(system, name, "draw column")
+        col = pd.to_numeric(df[name], errors="coerce").to_numpy(float)
+        if not np.all(np.isfinite(col)):
+            bad = int(np.flatnonzero(~np.isfinite(col))[0])
+            raise ModelError(f"draw column {name!r} has a missing or non-numeric value at row {bad}")
+        lo, hi = v.bounds
+        if (lo is not None and np.any(col < lo)) or (hi is not None and np.any(col > hi)):
+            raise ModelError(f"draws of {name!r} span [{col.min():.6g}, {col.max():.6g}], outside its declared "
+                             f"bounds ({lo}, {hi})")
+        df[name] = col
+    df.index = pd.RangeIndex(len(df), name="draw")
+    return df
+
+
 def start_name(system, name: str) -> str:
     """Name of a drawn (or re-derived) value in the ensemble: a parameter keeps its name, a stock's
     start value is ``<stock>_start`` (its path keeps the stock's name); ``_`` is prepended while that
@@ -80,8 +131,10 @@ def _run_chunk(spec: _Spec, start: int, table: dict[str, np.ndarray]):
     """Integrate draws ``start .. start + m`` under every policy; an ``xarray.Dataset`` over ``draw``."""
     import xarray as xr
 
+    from ..analysis.outcomes import NEEDED, outcome_metrics
     from ..compiler.compiled import compile as compile_system
-    from .simulation import STATUS, _describe_failure, _solve_many
+    from .simulation import describe_failure, solve_many
+    from .status import STATUS
 
     system = spec.system
     m = len(next(iter(table.values())))
@@ -107,13 +160,13 @@ def _run_chunk(spec: _Spec, start: int, table: dict[str, np.ndarray]):
                 P[:, cs.parameters.index(name)] = v
             elif name in cs.states:
                 Y0[:, cs.states.index(name)] = v
-        Y, INFO, _, _ = _solve_many(cs, "auto", spec.t0, Y0, P, L, spec.t_eval, spec.rtol, spec.atol, None,
+        Y, INFO, _, _ = solve_many(cs, "auto", spec.t0, Y0, P, L, spec.t_eval, spec.rtol, spec.atol, None,
                                     spec.max_steps)
         status[k] = INFO[:, 0].astype(np.int8)
         t_reached[k] = INFO[:, 1]
         n_steps[k] = INFO[:, 2]
         for i in np.flatnonzero(INFO[:, 0] != 0):
-            reason[k, i] = _describe_failure(cs, INFO[i], pol.name if pol else None)[0]
+            reason[k, i] = describe_failure(cs, INFO[i], pol.name if pol else None)[0]
         aux = [n for n in keep if n in cs.observed_names]
         if aux:
             A = np.empty((m, nt, len(cs.observed_names)))
@@ -249,10 +302,11 @@ def ensemble(system, draws, policies: Policy | Sequence[Policy] | None = None, *
     """
     import xarray as xr
 
-    from .simulation import _policies, _time_grid
+    from ..analysis.outcomes import NEEDED
+    from .simulation import as_policies, time_grid
 
     df = check_draws(system, draws)
-    pols = _policies(policies)
+    pols = as_policies(policies)
     if int(chunk_size) < 1:
         raise ModelError(f"chunk_size must be positive, got {chunk_size}")
     if not (0 < rtol < 1):
@@ -271,7 +325,7 @@ def ensemble(system, draws, policies: Policy | Sequence[Policy] | None = None, *
     bad = [n for n in variables if n not in system.variables]
     if bad:
         raise ModelError(f"unknown variable(s) {', '.join(map(repr, bad))} for model {system.name!r}")
-    t0, _, t_eval_arr, _ = _time_grid(system, t_span, t_eval, "auto", None)
+    t0, _, t_eval_arr, _ = time_grid(system, t_span, t_eval, "auto", None)
     spec = _Spec(system=system, policies=pols, exogenous=exogenous, t0=t0, t_eval=t_eval_arr,
                  variables=tuple(variables), outcomes=outcomes, consistent=consistent, baseline=baseline,
                  rtol=float(rtol), atol=float(atol), max_steps=int(max_steps))

@@ -9,7 +9,7 @@ import numpy as np
 from ..compiler.compiled import compile
 from ..errors import ModelError, SolverError
 from ..core.levers import Policy, input_table, resolve_inputs
-from .simulation import _atol_vec, _bounds, _describe_failure, _resolve_values, _time_grid, divergence_limits
+from .simulation import atol_vector, state_bounds, describe_failure, resolve_values, time_grid, divergence_limits
 
 __all__ = ["sensitivities", "solve_arrays"]
 
@@ -56,7 +56,7 @@ def solve_arrays(cs, p: np.ndarray, y0: np.ndarray, L: np.ndarray, t0: float, t_
         A failed integration (reason and time reached in the message).
     """
     n, k = cs.n_states, len(wrt)
-    lo, hi = _bounds(cs)
+    lo, hi = state_bounds(cs)
     t_eval = np.asarray(t_eval, float)
     z0 = np.asarray(y0, float)
     if k:
@@ -64,14 +64,14 @@ def solve_arrays(cs, p: np.ndarray, y0: np.ndarray, L: np.ndarray, t0: float, t_
         z0 = np.concatenate([z0, S0.ravel()])
     Z = np.empty((t_eval.size, n + n * k))
     info = np.zeros(5)
-    atol_vec = _atol_vec(atol, n + n * k)
+    atol_vec = atol_vector(atol, n + n * k)
     if not control_sensitivities:
         atol_vec[n:] = 1e300  # marks the sensitivities as uncontrolled (see _rms_norm)
     cs.module._dopri5(1 if k else 0, float(t0), z0, np.ascontiguousarray(p, dtype=float), L, t_eval, rtol,
                       atol_vec, lo, hi, divergence_limits(cs, z0[:n]), -1.0, max_steps, False,
                       np.asarray(wrt, dtype=np.int64), Z, info)
     if int(info[0]) != 0:
-        text, reason = _describe_failure(cs, info, None)
+        text, reason = describe_failure(cs, info, None)
         raise SolverError(text, t_reached=float(info[1]), reason=reason)
     return Z[:, :n], (Z[:, n:].reshape(t_eval.size, n, k) if k else None)
 
@@ -121,11 +121,11 @@ def sensitivities(system, wrt: Sequence[str], params: Mapping[str, Any] | None =
     sysp = system.with_rules(policy.rules) if policy is not None else system
     cs = compile(sysp)
     idx = cs.param_index(wrt)
-    pvals = _resolve_values(system, params, "parameter")
-    y0vals = _resolve_values(system, initial, "stock")
+    pvals = resolve_values(system, params, "parameter")
+    y0vals = resolve_values(system, initial, "stock")
     if any(v.ndim for v in (*pvals.values(), *y0vals.values())):
         raise ModelError("sensitivities() takes scalar parameter and initial values (no draws)")
-    t0, _, t_eval, _ = _time_grid(system, t_span, t_eval, "auto", None)
+    t0, _, t_eval, _ = time_grid(system, t_span, t_eval, "auto", None)
     p = np.array([float(pvals[n]) for n in cs.parameters])
     y0 = np.array([float(y0vals[n]) for n in cs.states])
     L = input_table(resolve_inputs(sysp, policy, exogenous))

@@ -14,8 +14,10 @@ import numpy as np
 from ..compiler.compiled import CompiledSystem, compile
 from ..errors import ModelError, SolverError
 from ..core.levers import Policy, input_table, resolve_inputs, snap_to_switches, switch_tolerance
+from .status import STATUS
 
-__all__ = ["simulate", "METHODS", "STATUS", "IdentityWarning", "DIVERGENCE_FACTOR", "divergence_limits"]
+__all__ = ["simulate", "METHODS", "STATUS", "IdentityWarning", "DIVERGENCE_FACTOR", "divergence_limits", "as_policies",
+           "atol_vector", "describe_failure", "resolve_values", "solve_many", "state_bounds", "time_grid"]
 
 #: Solver choices. ``auto``: compiled Dormand-Prince with Hairer's stiffness
 #: test, switching to scipy's Radau with the analytic Jacobian when the problem
@@ -29,11 +31,6 @@ _SCIPY = ("Radau", "BDF", "LSODA", "RK45", "DOP853")
 class IdentityWarning(UserWarning):
     """A declared accounting identity does not hold along a simulated path."""
 
-
-#: Status codes of a run (``status`` variable of results). ``diverged``: a stock reached
-#: its divergence limit (:func:`divergence_limits`); ``nonfinite``: NaN, inf or above 1e100.
-STATUS = {0: "success", 1: "left_bounds", 2: "nonfinite", 3: "stalled", 4: "max_steps", 5: "stiff", 6: "solver_error",
-          7: "diverged"}
 
 #: A stock without a declared ``limit`` has diverged once its magnitude is this many times
 #: its start magnitude: twelve orders of magnitude take 920 years of 3 %/year growth (276
@@ -77,7 +74,28 @@ def divergence_limits(cs: CompiledSystem, Y0: np.ndarray) -> np.ndarray:
 
 # ---------------------------------------------------------------- inputs
 
-def _resolve_values(system, values: Mapping[str, Any] | None, kind: str) -> dict[str, np.ndarray]:
+def resolve_values(system, values: Mapping[str, Any] | None, kind: str) -> dict[str, np.ndarray]:
+    """Values of every parameter (``kind="parameter"``) or every stock's start value (``kind="stock"``).
+
+    Parameters
+    ----------
+    system : System
+    values : mapping, optional
+        Name -> a number or a 1-D array of draws; names not given take their declared default.
+    kind : {"parameter", "stock"}
+
+    Returns
+    -------
+    dict
+        Name -> float array (0-D, or 1-D for draws), in the model's declaration order.
+
+    Raises
+    ------
+    ModelError
+        Unknown names (listing the valid ones), a missing value without default, values that
+        are not finite numbers, arrays of more than one dimension, or values outside the
+        declared bounds (closed for parameters, open for stocks).
+    """
     names = system.parameters if kind == "parameter" else system.stocks
     values = dict(values or {})
     unknown = sorted(set(values) - set(names))
@@ -126,7 +144,14 @@ def _n_draws(*groups: Mapping[str, np.ndarray]) -> int | None:
     return distinct.pop()
 
 
-def _policies(policies) -> list[Policy | None]:
+def as_policies(policies) -> list[Policy | None]:
+    """``policies`` as a list: ``None`` -> ``[None]`` (no policy), one Policy -> ``[policy]``.
+
+    Raises
+    ------
+    ModelError
+        Items that are not :class:`~model.core.levers.Policy` values, repeated names, or an empty list.
+    """
     if policies is None:
         return [None]
     if isinstance(policies, Policy):
@@ -144,7 +169,33 @@ def _policies(policies) -> list[Policy | None]:
     return out
 
 
-def _time_grid(system, t_span, t_eval, method, dt) -> tuple[float, float, np.ndarray, float | None]:
+def time_grid(system, t_span, t_eval, method, dt) -> tuple[float, float, np.ndarray, float | None]:
+    """Check the time arguments of a run and return ``(t0, t1, t_eval, dt)``.
+
+    Parameters
+    ----------
+    system : System
+    t_span : (float, float)
+        Start and end [year], finite, end after start.
+    t_eval : array_like or None
+        Output times [year] within ``t_span``, strictly increasing; default: every whole
+        year from the start (101 points for spans under two years), ending at ``t1``.
+    method : str
+        One of ``METHODS``; ``"discrete"`` (or a discrete model) runs on a fixed grid.
+    dt : float or None
+        Step [year] of a fixed-step run (the model's own step for a discrete map).
+
+    Returns
+    -------
+    tuple
+        ``t0``, ``t1`` [year], the output times [year] and the fixed step [year] (``None``
+        for an adaptive run).
+
+    Raises
+    ------
+    ModelError
+        Naming the argument that is invalid and why.
+    """
     try:
         t0, t1 = (float(x) for x in t_span)
     except (TypeError, ValueError):
@@ -224,7 +275,8 @@ def _snap_grid(grid: np.ndarray, dt: float, paths: Sequence[Mapping[str, Any]]) 
 
 # ---------------------------------------------------------------- solvers
 
-def _bounds(cs: CompiledSystem) -> tuple[np.ndarray, np.ndarray]:
+def state_bounds(cs: CompiledSystem) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper declared bounds of the stocks, in state order (``-inf``/``inf`` where none)."""
     lo = np.array([cs.system.variables[n].bounds[0] if cs.system.variables[n].bounds[0] is not None else -np.inf
                    for n in cs.states])
     hi = np.array([cs.system.variables[n].bounds[1] if cs.system.variables[n].bounds[1] is not None else np.inf
@@ -232,7 +284,9 @@ def _bounds(cs: CompiledSystem) -> tuple[np.ndarray, np.ndarray]:
     return lo, hi
 
 
-def _atol_vec(atol, n: int) -> np.ndarray:
+def atol_vector(atol, n: int) -> np.ndarray:
+    """The absolute tolerance per state: ``atol`` (a number or one value per state) as ``n``
+    floats; raises :class:`ModelError` unless every value is positive."""
     a = np.broadcast_to(np.asarray(atol, float), (n,)).copy()
     if np.any(a <= 0):
         raise ModelError(f"atol must be positive, got {atol!r}")
@@ -241,10 +295,10 @@ def _atol_vec(atol, n: int) -> np.ndarray:
 
 def _run_dopri(cs, t0, y0, p, L, t_eval, rtol, atol, max_steps, stiff_stop):
     n = cs.n_states
-    lo, hi = _bounds(cs)
+    lo, hi = state_bounds(cs)
     Y = np.empty((t_eval.size, n))
     info = np.zeros(5)
-    cs.module._dopri5(0, t0, y0, p, L, t_eval, rtol, _atol_vec(atol, n), lo, hi, divergence_limits(cs, y0), -1.0,
+    cs.module._dopri5(0, t0, y0, p, L, t_eval, rtol, atol_vector(atol, n), lo, hi, divergence_limits(cs, y0), -1.0,
                       max_steps, stiff_stop, np.zeros(0, dtype=np.int64), Y, info)
     return Y, info
 
@@ -256,7 +310,7 @@ class _Abort(Exception):
 def _run_scipy(cs, method, t0, y0, p, L, t_eval, rtol, atol, max_steps):
     from scipy.integrate import solve_ivp
 
-    lo, hi = _bounds(cs)
+    lo, hi = state_bounds(cs)
     lim = divergence_limits(cs, np.asarray(y0, float))
     n = cs.n_states
     counter = [0]
@@ -303,7 +357,7 @@ def _run_scipy(cs, method, t0, y0, p, L, t_eval, rtol, atol, max_steps):
             return
         counter[0] = 0
         try:
-            again = solve_ivp(fun, (a, pts[-1]), y, method=method, t_eval=pts, rtol=rtol, atol=_atol_vec(atol, n),
+            again = solve_ivp(fun, (a, pts[-1]), y, method=method, t_eval=pts, rtol=rtol, atol=atol_vector(atol, n),
                               **kw)
         except (_Abort, ValueError, ArithmeticError, np.linalg.LinAlgError):
             return
@@ -313,7 +367,7 @@ def _run_scipy(cs, method, t0, y0, p, L, t_eval, rtol, atol, max_steps):
         want = (t_eval >= a) & (t_eval <= b) & np.isnan(Y[:, 0])
         seg_t = np.union1d(t_eval[want], [b])
         try:
-            sol = solve_ivp(fun, (a, b), y, method=method, t_eval=seg_t, rtol=rtol, atol=_atol_vec(atol, n),
+            sol = solve_ivp(fun, (a, b), y, method=method, t_eval=seg_t, rtol=rtol, atol=atol_vector(atol, n),
                             events=guard, **kw)
         except _Abort:
             info[0] = 4
@@ -360,7 +414,24 @@ def _run_scipy(cs, method, t0, y0, p, L, t_eval, rtol, atol, max_steps):
     return Y, info, message
 
 
-def _describe_failure(cs, info, policy_name, message="") -> tuple[str, str]:
+def describe_failure(cs, info, policy_name, message="") -> tuple[str, str]:
+    """The one-line message and the ``STATUS`` name of a failed run.
+
+    Parameters
+    ----------
+    cs : CompiledSystem
+    info : array_like
+        The integrator's status row: code, time of failure [year], ..., index of the culprit state.
+    policy_name : str or None
+        Named in the message when given.
+    message : str
+        A solver's own message, appended in parentheses.
+
+    Returns
+    -------
+    (str, str)
+        The message (model, policy, what failed and when) and the status name.
+    """
     code = int(info[0])
     reason = STATUS.get(code, "solver_error")
     culprit = int(info[4])
@@ -404,7 +475,7 @@ def _solve_one(cs, method, t0, y0, p, L, t_eval, rtol, atol, dt, max_steps, tgri
         tgrid, k = _grid_for(t0, t_eval, dt, tgrid)
         grid = np.empty((tgrid.size, cs.n_states))
         info = np.zeros(5)
-        lo, hi = _bounds(cs)
+        lo, hi = state_bounds(cs)
         cs.module._discrete(not cs.system.is_discrete, tgrid, y0, p, L, dt, lo, hi, divergence_limits(cs, y0),
                             grid, info)
         solver = "discrete map" if cs.system.is_discrete else f"forward Euler, dt={dt}"
@@ -504,11 +575,11 @@ def simulate(system, params: Mapping[str, Any] | None = None, policies: Policy |
         raise ModelError(f"rtol must be in (0, 1), got {rtol}")
     if int(max_steps) < 1:
         raise ModelError(f"max_steps must be positive, got {max_steps}")
-    pol_list = _policies(policies)
-    pvals = _resolve_values(system, params, "parameter")
-    y0vals = _resolve_values(system, initial, "stock")
+    pol_list = as_policies(policies)
+    pvals = resolve_values(system, params, "parameter")
+    y0vals = resolve_values(system, initial, "stock")
     m = _n_draws(pvals, y0vals)
-    t0, t1, t_eval, dt = _time_grid(system, t_span, t_eval, method, dt)
+    t0, t1, t_eval, dt = time_grid(system, t_span, t_eval, method, dt)
     setups = []
     for pol in pol_list:
         sysp = system.with_rules(pol.rules) if pol is not None else system
@@ -532,7 +603,7 @@ def simulate(system, params: Mapping[str, Any] | None = None, policies: Policy |
                                               tgrid)
             Yall, INFO, messages = Y[None], info[None], [msg]
         else:
-            Yall, INFO, solver, messages = _solve_many(cs, method, t0, Y0, P, L, t_eval, rtol, atol, dt, max_steps,
+            Yall, INFO, solver, messages = solve_many(cs, method, t0, Y0, P, L, t_eval, rtol, atol, dt, max_steps,
                                                        tgrid)
         runs.append(dict(policy=pol, cs=cs, paths=paths, L=L, P=P, Y=Yall, info=INFO, solver=solver,
                          messages=messages))
@@ -554,15 +625,44 @@ def simulate(system, params: Mapping[str, Any] | None = None, policies: Policy |
             info = run["info"][0]
             if int(info[0]) != 0:
                 name = run["policy"].name if run["policy"] is not None else None
-                text, reason = _describe_failure(run["cs"], info, name, run["messages"][0])
+                text, reason = describe_failure(run["cs"], info, name, run["messages"][0])
                 raise SolverError(text + "; the partial path is in err.partial", t_reached=float(info[1]),
                                   reason=reason, partial=ds)
     return ds
 
 
-def _solve_many(cs, method, t0, Y0, P, L, t_eval, rtol, atol, dt, max_steps, tgrid=None):
+def solve_many(cs, method, t0, Y0, P, L, t_eval, rtol, atol, dt, max_steps, tgrid=None):
+    """Integrate ``m`` members at once (the compiled parallel ensemble, or scipy member by member).
+
+    Parameters
+    ----------
+    cs : CompiledSystem
+    method : str
+        One of ``METHODS`` (``"auto"`` is the compiled Dormand-Prince integrator).
+    t0 : float
+        Start [year].
+    Y0, P : numpy.ndarray
+        Start states ``(m, n_states)`` and parameters ``(m, n_params)`` per member.
+    L : numpy.ndarray
+        The compiled input table of the policy.
+    t_eval : numpy.ndarray
+        Output times [year].
+    rtol, atol : float
+        Tolerances (``atol`` a number or one per state).
+    dt : float or None
+        Step [year] of a fixed-step run.
+    max_steps : int
+    tgrid : numpy.ndarray, optional
+        The fixed-step grid (snapped to the inputs' switch times), if already built.
+
+    Returns
+    -------
+    tuple
+        States ``(m, len(t_eval), n_states)``, status rows ``(m, 5)``, the solver's description
+        and one solver message per member.
+    """
     m, n = Y0.shape
-    lo, hi = _bounds(cs)
+    lo, hi = state_bounds(cs)
     LIM = divergence_limits(cs, Y0)
     INFO = np.zeros((m, 5))
     if method == "discrete":
@@ -572,7 +672,7 @@ def _solve_many(cs, method, t0, Y0, P, L, t_eval, rtol, atol, dt, max_steps, tgr
         return grid[:, k], INFO, "discrete map" if cs.system.is_discrete else f"forward Euler, dt={dt}", [""] * m
     if method in ("auto", "dopri5"):
         Yall = np.empty((m, t_eval.size, n))
-        cs.module._ensemble(t0, Y0, P, L, t_eval, rtol, _atol_vec(atol, n), lo, hi, LIM, max_steps, Yall, INFO)
+        cs.module._ensemble(t0, Y0, P, L, t_eval, rtol, atol_vector(atol, n), lo, hi, LIM, max_steps, Yall, INFO)
         return Yall, INFO, "dopri5 (compiled Dormand-Prince 5(4), parallel ensemble)", [""] * m
     Yall = np.empty((m, t_eval.size, n))
     messages = []

@@ -232,18 +232,18 @@ def test_is_warm_reports_numbas_disk_cache(tmp_path, monkeypatch):
 def test_uncontrolled_sensitivities_follow_the_steps_of_the_plain_solve():
     """control_sensitivities=False: the error norm covers the states only (CVODES errconS=False),
     so a sensitivity solve takes exactly the steps of the plain solve and its states are identical."""
-    from model.solve.simulation import _atol_vec, _bounds
+    from model.solve.simulation import atol_vector, state_bounds
 
     cs = model.compile(LIB["keen"])
     p, y0, L = cs.param_vector(), cs.state_vector(), cs.inputs_table()
-    lo, hi = _bounds(cs)
+    lo, hi = state_bounds(cs)
     t_eval = np.linspace(0.0, 50.0, 11)
     idx = cs.param_index(["alpha", "r", "nu"])
     runs = []
     for k in (0, idx.size):
         z0 = np.concatenate([y0, np.zeros(3 * k)])
         Z, info = np.empty((t_eval.size, z0.size)), np.zeros(5)
-        atol = _atol_vec(1e-10, z0.size)
+        atol = atol_vector(1e-10, z0.size)
         atol[3:] = 1e300
         cs.module._dopri5(1 if k else 0, 0.0, z0, p, L, t_eval, 1e-8, atol, lo, hi, np.full(3, np.inf), -1.0,
                           100_000, False, idx[:k], Z, info)

@@ -13,7 +13,8 @@ import pytest
 
 import model
 from model.directed_growth import policies
-from model.analysis.draws import check_draws, from_bounds, from_table
+from model.analysis.draws import from_bounds, from_table
+from model.solve.ensembles import check_draws
 from model.solve.ensembles import ensemble
 from model.errors import ModelError
 from model.directed_growth.factory import directed_growth

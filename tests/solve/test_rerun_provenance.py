@@ -7,7 +7,7 @@ import pytest
 
 from model import ModelError, simulate
 from model.library import keen
-from model.solve.results import rerun
+from model.solve.rerun import rerun
 
 
 @pytest.fixture(scope="module")

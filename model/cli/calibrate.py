@@ -1,4 +1,4 @@
-"""``dgm calibrate``: reproduce a country's parameter file (the subcommand is registered in model.cli)."""
+"""``dgm calibrate``: reproduce a country's parameter file with :mod:`calibration`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from model.errors import CalibrationError
+from ..errors import CalibrationError
 
 __all__ = ["add_parser", "run"]
 
@@ -40,8 +40,8 @@ def _figure_names(country: str, mcmc: bool) -> list[str]:
 
 def _check(args) -> None:
     """Every option checked before the (long) calibration starts."""
-    from model.files import check_input, check_output
-    from model.cli.checks import at_least
+    from ..files import check_input, check_output
+    from .checks import at_least
 
     check_output(args.out, "--out", force=args.force, suffixes=(".toml",))
     if args.targets is not None:
@@ -65,10 +65,10 @@ def _check(args) -> None:
 def run(args) -> int:
     from calibration.data import DataError
 
-    from model.files import FileSet
+    from ..files import FileSet
 
-    from .paramfile import write_params
-    from .pipeline import calibrate
+    from calibration.paramfile import write_params
+    from calibration.pipeline import calibrate
 
     _check(args)
     started = time.perf_counter()
@@ -99,7 +99,7 @@ def run(args) -> int:
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
 
-        from .plots import fitted_vs_observed, posterior_corner, profile_plot
+        from calibration.plots import fitted_vs_observed, posterior_corner, profile_plot
 
         c = cal.country.lower()
         drawn = [(f"fit_{c}", fitted_vs_observed), (f"profile_{c}", profile_plot)]

@@ -22,12 +22,12 @@ import pytest
 
 import model
 from model import Block, combine, param, stock
-from model.compiler.cache import CacheError, CacheWarning
+from model.cache import CacheError, CacheWarning
 from model.library.keen import keen
 
 ROOT = Path(__file__).resolve().parents[2]
 compile_mod = sys.modules["model.compiler.compiled"]  # the module (model.compile is the function)
-cache_mod = sys.modules["model.compiler.cache"]
+cache_mod = sys.modules["model.cache"]
 
 K, X0 = 0.1, 1.0  # dx/dt = -k x: x(t) = x0 exp(-k t)
 
@@ -195,7 +195,7 @@ import json, sys, warnings
 warnings.simplefilter("always")
 import model
 from model import Block, combine, param, stock
-from model.compiler.cache import CacheWarning
+from model.cache import CacheWarning
 x = stock("x", "tC", default=%r)
 k = param("k", "1/year", default=%r)
 s = combine(Block("decay", (x, k), derivatives={"x": -k.sym * x.sym}), name="decay")

@@ -5,7 +5,6 @@ import pytest
 
 import model
 from calibration.least_squares import Problem, Target, fit_least_squares
-from model.directed_growth import policies
 from model import Policy, step
 from model.errors import CalibrationError
 from model.directed_growth.factory import directed_growth
@@ -23,7 +22,7 @@ def dg():
 
 
 def synthetic_targets(dg, seed):
-    ds = model.simulate(dg, TRUTH, POLICY, t_span=(2025, 2060), t_eval=YEARS, exogenous=policies.default_exogenous())
+    ds = model.simulate(dg, TRUTH, POLICY, t_span=(2025, 2060), t_eval=YEARS)
     rng = np.random.default_rng(seed)
     out = []
     for name, s in SIGMA.items():
@@ -34,7 +33,7 @@ def synthetic_targets(dg, seed):
 
 
 def problem(dg, targets):
-    return Problem(dg, targets, list(TRUTH), policy=POLICY, exogenous=policies.default_exogenous())
+    return Problem(dg, targets, list(TRUTH), policy=POLICY)
 
 
 def test_exact_jacobian_matches_central_differences(dg):

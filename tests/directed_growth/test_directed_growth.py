@@ -57,7 +57,7 @@ def test_climate_start_state_reproduces_its_derivation():
 
 
 def test_three_paths_run_and_identities_hold(dg):
-    ds = model.simulate(dg, None, policies.all_paths(), t_span=(2025, 2100), exogenous=policies.default_exogenous())
+    ds = model.simulate(dg, None, policies.all_paths(), t_span=(2025, 2100))
     residuals = json.loads(ds.attrs["provenance"])["identity_max_residual"]
     assert set(residuals) == {"demand", "firm_cash_flow", "budget"}
     assert max(residuals.values()) < 1e-8
@@ -70,8 +70,8 @@ def test_three_paths_run_and_identities_hold(dg):
 
 
 def test_compare_table(dg):
-    from model.analysis import OUTCOMES, compare
-    ds = model.simulate(dg, None, policies.all_paths(), t_span=(2025, 2100), exogenous=policies.default_exogenous())
+    from model.directed_growth.outcomes import OUTCOMES, compare
+    ds = model.simulate(dg, None, policies.all_paths(), t_span=(2025, 2100))
     df = compare(ds, system=dg)
     assert list(df.index) == ["bau", "market_fixing", "market_shaping"]
     assert set(df.columns) == set(OUTCOMES)
@@ -92,8 +92,7 @@ def test_identities_hold_for_200_random_parameter_draws(dg):
         lo, hi = var.bounds
         if var.tunable and lo is not None and hi is not None:
             draws[name] = rng.uniform(lo, hi, 200)
-    ds = model.simulate(dg, draws, policies.all_paths(), t_span=(2025, 2100),
-                        exogenous=policies.default_exogenous(), identity_tol=np.inf)
+    ds = model.simulate(dg, draws, policies.all_paths(), t_span=(2025, 2100), identity_tol=np.inf)
     assert ds.sizes["draw"] == 200 and ds.sizes["policy"] == 3
     residuals = json.loads(ds.attrs["provenance"])["identity_max_residual"]
     assert max(residuals.values()) < 1e-8
@@ -109,7 +108,7 @@ PLAUSIBLE = {  # (low, high) over 2025-2100 on every reference path
 def test_reference_paths_stay_in_plausible_ranges(dg):
     """Guards the closures (conflicting-claims wage share, labour supply, Taylor rule, fiscal
     reaction) that keep a demand-led model's ratios bounded over 75 years."""
-    ds = model.simulate(dg, None, policies.all_paths(), t_span=(2025, 2100), exogenous=policies.default_exogenous())
+    ds = model.simulate(dg, None, policies.all_paths(), t_span=(2025, 2100))
     for name, (lo, hi) in PLAUSIBLE.items():
         values = ds[name].values
         assert values.min() > lo and values.max() < hi, (name, values.min(), values.max())
@@ -138,11 +137,10 @@ def test_analytic_jacobian_and_parameter_derivatives_match_finite_differences(dg
     """The compiled chain-rule derivatives (used by the stiff solvers and by calibration's
     forward sensitivities) against central differences, on a state off the 2025 rest point."""
     cs = model.compile(dg)
-    ds = model.simulate(dg, None, policies.market_shaping(), t_span=(2025, year + 0.5), t_eval=[year],
-                        exogenous=policies.default_exogenous())
+    ds = model.simulate(dg, None, policies.market_shaping(), t_span=(2025, year + 0.5), t_eval=[year])
     y = np.array([float(ds[s][0]) for s in cs.states])
     p = cs.param_vector()
-    L = cs.inputs_table(policies.market_shaping(), exogenous=policies.default_exogenous())
+    L = cs.inputs_table(policies.market_shaping())
     J, Fp = cs.jac(year, y, p, L), cs.dfdp(year, y, p, L)
     for j in range(y.size):
         h = 1e-6 * max(1.0, abs(y[j]))

@@ -9,7 +9,6 @@ import pytest
 
 import model
 from model import Policy, ramp
-from model.directed_growth import policies
 from model.directed_growth.factory import directed_growth
 
 SPAN = (2025, 2040)
@@ -21,7 +20,7 @@ def dg():
 
 
 def run(dg, policy, params=None):
-    return model.simulate(dg, params, policy, t_span=SPAN, exogenous=policies.default_exogenous())
+    return model.simulate(dg, params, policy, t_span=SPAN)
 
 
 MORE_PUBLIC = dict(i_G=ramp(2025, 2030, 0.035, 0.05), mission_share=0.5)

@@ -14,7 +14,7 @@ import pytest  # noqa: E402
 import xarray as xr  # noqa: E402
 
 from model.directed_growth import figures as plots  # noqa: E402
-from model.analysis import OUTCOMES, compare  # noqa: E402
+from model.directed_growth.outcomes import OUTCOMES, compare  # noqa: E402
 from model.cli.commands import main  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]

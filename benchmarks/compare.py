@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import model  # noqa: E402
 from model.directed_growth import policies  # noqa: E402
-from model.analysis import compare  # noqa: E402
+from model.directed_growth.outcomes import compare  # noqa: E402
 from model.directed_growth.factory import directed_growth  # noqa: E402
 
 

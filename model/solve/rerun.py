@@ -49,11 +49,12 @@ def rerun(ds, system=None, **overrides):
     if not (isinstance(opts["t_span"], list) and len(opts["t_span"]) == 2):
         raise ModelError("the result's saved t_span is not a pair [start, end]")
     def held(key: str) -> str | None:
-        """The variable holding the drawn value of ``key`` (``<stock>_start``, or before it ``<stock>__initial``)."""
-        for name in (key, f"{key}_start", f"{key}__initial"):
-            if name in ds and "draw" in ds[name].dims:
-                return name
-        return None
+        """The variable holding the drawn value of ``key``: a parameter's own name, a stock's
+        ``<stock>_start`` (:func:`start_name`; ``<stock>__initial`` in results saved before)."""
+        stock = key in prov["initial"]
+        names = ([start_name(system, key)] if system is not None and key in system.variables else [f"{key}_start"]) \
+            + [f"{key}__initial"] if stock else [key]
+        return next((n for n in names if n in ds and ds[n].dims == ("draw",)), None)
 
     for key, value in (*prov["parameters"].items(), *prov["initial"].items()):
         if value == "draw" and held(key) is None:
@@ -76,7 +77,7 @@ def rerun(ds, system=None, **overrides):
     params = {n: (ds[held(n)].values if v == "draw" else v) for n, v in prov["parameters"].items()}
     initial = {n: (ds[held(n)].values if v == "draw" else v) for n, v in prov["initial"].items()}
     kwargs = dict(params=params, initial=initial,
-                  policies=pols if pols is None or len(pols) > 1 or "policy" in ds.dims else pols[0],
+                  policies=pols if pols is None or len(pols) > 1 else pols[0],
                   t_span=tuple(opts["t_span"]), t_eval=ds["time"].values, exogenous=exo or None,
                   method=opts["method"], rtol=opts["rtol"], atol=opts["atol"], dt=opts["dt"],
                   max_steps=opts["max_steps"])

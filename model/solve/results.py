@@ -3,8 +3,10 @@ and :func:`model.ensemble` alike.
 
 Schema
 ------
-* dims ``time`` [year]; ``draw`` when values are drawn (always in an ensemble); ``policy`` when
-  there are several policies or draws (so an ensemble always has it);
+* dims ``time`` [year]; ``draw`` when values are drawn; ``policy`` when there are several
+  policies. An ensemble always has both (``policy``, ``draw``, ``time``): its chunks are stacked
+  and stored along ``draw``, and discovery compares policies, so a single policy keeps its
+  dimension there; ``simulate`` with several policies and draws gives the same dims;
 * one variable per stock, auxiliary and input (lever or exogenous) kept, with
   attrs ``long_name``, ``units``, ``kind`` (and ``description``);
 * parameters as variables: scalars, or over ``draw`` when drawn (attribute ``drawn``: 1 for a
@@ -146,7 +148,7 @@ def diagnostics(dims: tuple[str, ...], info: np.ndarray, failures: np.ndarray) -
         "n_steps": (dims, info[..., 2].astype(np.int32), {"long_name": "accepted solver steps", "units": "1",
                                                           "kind": "diagnostic"}),
         "failure": (dims, np.asarray(failures, dtype=str), {"long_name": "solver's reason for a failed run",
-                                                            "kind": "diagnostic"}),
+                                                            "units": "1", "kind": "diagnostic"}),
     }
 
 
@@ -210,7 +212,7 @@ def build_dataset(system, runs: list[dict], *, t_eval: np.ndarray, pvals: dict, 
     module docstring."""
     import xarray as xr
 
-    multi = len(runs) > 1 or ensemble
+    multi = len(runs) > 1
     pdim = ("policy",) if multi else ()
     ddim = ("draw",) if ensemble else ()
     data: dict[str, Any] = {}

@@ -382,10 +382,12 @@ def _run_scipy(cs, method, t0, y0, p, L, t_eval, rtol, atol, max_steps):
         message = sol.message
         info[2] += sol.nfev
         info[3] += sol.nfev
-        got = sol.t.size
-        idx = np.searchsorted(t_eval, sol.t[:got])
-        hit = (idx < t_eval.size) & (t_eval[np.minimum(idx, t_eval.size - 1)] == sol.t[:got])
-        Y[idx[hit]] = sol.y.T[hit]
+        t_sol = np.asarray(sol.t, dtype=float).ravel()  # a list when the solver failed at its first step
+        got = t_sol.size
+        idx = np.searchsorted(t_eval, t_sol)
+        hit = (idx < t_eval.size) & (t_eval[np.minimum(idx, t_eval.size - 1)] == t_sol)
+        if got:
+            Y[idx[hit]] = np.asarray(sol.y).T[hit]
         info[1] = reached[0]
         if sol.status == 1:  # guard fired
             ye = sol.y_events[0][0]
@@ -550,8 +552,7 @@ def simulate(system, params: Mapping[str, Any] | None = None, policies: Policy |
     -------
     xarray.Dataset
         The schema shared with :func:`model.ensemble` (:mod:`model.solve.results`): dims ``time``,
-        plus ``draw`` when values are drawn and ``policy`` when there are several policies or
-        draws; every stock, auxiliary and input as a variable with ``long_name``, ``units`` and
+        plus ``draw`` when values are drawn and ``policy`` when there are several policies; every stock, auxiliary and input as a variable with ``long_name``, ``units`` and
         ``kind``; parameters as variables (over ``draw`` when drawn, attribute ``drawn``); a drawn
         start stock's value as ``<stock>_start``; ``status``, ``t_reached``, ``n_steps`` and
         ``failure`` per run; provenance in the attributes.

@@ -47,13 +47,10 @@ def test_prior_bounds_and_normal_factor():
         sample_posterior(residuals, start, Prior(np.array([-9.0, -9.0]), np.array([9.0, 9.0])), steps=10, burn=10)
 
 
-def test_profile_likelihood_agrees_with_the_standard_error():
+@pytest.mark.slow
+def test_profile_likelihood_agrees_with_the_standard_error(simulated_targets):
     """For a nearly linear problem the profile's 2-SE points have delta chi2 close to 4."""
-    from .test_calibration_least_squares import problem, synthetic_targets
-    from model.directed_growth.factory import directed_growth
-
-    dg = directed_growth()
-    prob = problem(dg, synthetic_targets(dg, 1))
+    prob = simulated_targets.problem(1)
     fit, _ = fit_least_squares(prob)
     prof = profile_likelihood(prob, fit, "phi1", points=3, width=2.0)
     d = prof["delta_chi2"]

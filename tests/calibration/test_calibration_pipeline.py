@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from calibration.data import data_dir
+from calibration.data.errors import DataError
 from calibration.data import files as files_module
 from calibration.paramfile import read_params, write_params
 from calibration.pipeline import MAX_REL_SE, calibrate
@@ -84,6 +85,7 @@ def test_target_sets_and_errors(tmp_path):
         read_params(tmp_path / "none.toml")
 
 
+@pytest.mark.data
 def test_dgm_calibrate_writes_a_parameter_file(tmp_path, capsys):
     out = tmp_path / "usa.toml"
     assert main(["calibrate", "--country", "USA", "--data-dir", str(data_dir()), "--starts", "1", "--mcmc",
@@ -133,7 +135,7 @@ def test_without_a_data_directory_the_fallback_panel_is_used(monkeypatch, tmp_pa
     assert any("fallback panel" in n for n in cal.notes)
     assert "rho_cb" in cal.used and cal.used["rho_cb"][2].startswith("block-wise: finance: monetary rule")
     assert cal.whole is None and any("no whole-model replay" in n for n in cal.notes)
-    with pytest.raises(Exception, match="not found|DGM_DATA_DIR|missing"):
+    with pytest.raises(DataError, match=r"^no data directory given: .* DGM_DATA_DIR"):
         calibrate("GBR", None)  # the fallback is US-only: a clear error, not a silent switch
 
 

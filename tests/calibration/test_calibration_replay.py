@@ -4,14 +4,8 @@ import numpy as np
 import pytest
 
 import model
-from calibration.data import data_dir, load_panel
 from calibration.replay import country_model, observed_policy
 from model.errors import CalibrationError
-
-
-@pytest.fixture(scope="module")
-def panel():
-    return load_panel(data_dir())
 
 
 @pytest.mark.parametrize("country, start", [("USA", 1960), ("GBR", 1990)])

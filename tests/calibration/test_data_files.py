@@ -40,6 +40,7 @@ def _doctored(tmp_path: Path, name: str, edit) -> Path:
 
 # --- registry, checksums, data directory ----------------------------------------------------------
 
+@pytest.mark.data
 def test_every_registered_file_has_its_checksum():
     paths = verify(_data_root())
     assert set(paths) == set(FILES)
@@ -47,6 +48,7 @@ def test_every_registered_file_has_its_checksum():
         assert hashlib.sha256(path.read_bytes()).hexdigest() == FILES[name].sha256
 
 
+@pytest.mark.data
 def test_registry_lists_every_data_file_with_provenance():
     on_disk = {p.relative_to(_data_root()).as_posix() for p in _data_root().rglob("*.csv")}
     assert on_disk == {f.path for f in FILES.values()}
@@ -63,6 +65,7 @@ def test_data_dir_prefers_argument_over_environment(tmp_path, monkeypatch):
     assert data_dir() == tmp_path / "env"
 
 
+@pytest.mark.data
 def test_data_dir_unset_finds_shared_data_beside_the_checkout(monkeypatch):
     """README and CI: with DGM_DATA_DIR unset, ../shared/data beside the repository is used."""
     monkeypatch.delenv("DGM_DATA_DIR", raising=False)
@@ -107,6 +110,7 @@ def test_missing_file_says_where_and_what_to_do(tmp_path):
         load_pwt(tmp_path, verify=False)
 
 
+@pytest.mark.data
 def test_altered_file_reports_both_checksums(tmp_path):
     rel = FILES["fred_qd_tcodes"].path
     (tmp_path / rel).parent.mkdir(parents=True)
@@ -123,6 +127,7 @@ def test_altered_file_reports_both_checksums(tmp_path):
     assert load_fred_tcodes(tmp_path, verify=False)["EXTRA"] == 1  # the check is bypassable
 
 
+@pytest.mark.data
 def test_unknown_file_name():
     with pytest.raises(DataError, match="unknown data file"):
         verify(_data_root(), ["maddison"])
@@ -169,6 +174,7 @@ def test_unemployment_as_fraction_is_refused(tmp_path):
 
 # --- per-source loaders and known data problems ---------------------------------------------------
 
+@pytest.mark.data
 def test_pwt_imputed_gbr_labour_share_is_masked():
     pwt = load_pwt(_data_root(), countries=["USA", "GBR"]).set_index(["iso", "year"])
     gbr = pwt.loc["GBR"]
@@ -181,6 +187,7 @@ def test_pwt_imputed_gbr_labour_share_is_masked():
     assert raw.nunique() == 1   # what the mask stands for
 
 
+@pytest.mark.data
 def test_jst_uk_is_gbr():
     jst = load_jst(_data_root(), countries=["GBR"])
     assert set(jst["iso"]) == {"GBR"} and set(jst["country"]) == {"UK"}
@@ -189,12 +196,14 @@ def test_jst_uk_is_gbr():
         load_jst(_data_root(), countries=["UK"])
 
 
+@pytest.mark.data
 def test_icsd_public_investment_units():
     icsd = load_icsd(_data_root(), countries=["USA", "GBR"])
     assert set(icsd.groupby("iso")["year"].agg(["min", "max"]).itertuples(index=False)) == {(1960, 2019)}
     assert icsd.attrs["units"]["igov_rppp"] == "billion 2017 int-$/year"
 
 
+@pytest.mark.data
 def test_gcb_preliminary_years_flagged_or_dropped():
     gcb = load_gcb(_data_root(), countries=["USA", "GBR", "WLD"])
     assert sorted(gcb.loc[gcb["preliminary"], "year"].unique()) == [2020, 2021]
@@ -204,6 +213,7 @@ def test_gcb_preliminary_years_flagged_or_dropped():
     assert everything["iso"].notna().all() and "Kuwaiti Oil Fires" not in set(everything["country"])
 
 
+@pytest.mark.data
 def test_owid_sources_agree_with_gcb():
     owid = load_owid_co2(_data_root()).set_index(["iso", "year"])
     gcb = load_gcb(_data_root(), countries=["USA", "GBR"]).set_index(["iso", "year"])
@@ -221,6 +231,7 @@ def test_owid_sources_agree_with_gcb():
     np.testing.assert_allclose(kg_per_kwh, owid.loc[both, "co2_per_unit_energy"], rtol=0.02)
 
 
+@pytest.mark.data
 def test_fred_dates_are_quarter_ends():
     q = load_fred_quarterly(_data_root())
     first = q[q["year"] == 1959]
@@ -235,6 +246,7 @@ def test_fred_quarter_start_dates_are_refused(tmp_path):
         load_fred_quarterly(_doctored(tmp_path, "fred_qd", to_quarter_starts), verify=False)
 
 
+@pytest.mark.data
 def test_fred_annual_flows_averaged_stocks_q4_complete_years_only():
     q = load_fred_quarterly(_data_root())
     annual = load_fred(_data_root())
@@ -256,6 +268,7 @@ def test_annualise_on_a_small_example():
     assert np.isnan(a.loc[2001, "GDPC1"]) and np.isnan(a.loc[2001, "TLBSNNCBx"])
 
 
+@pytest.mark.data
 def test_ncses_footnote_tags_are_stripped():
     rd = load_ncses_rd(_data_root())
     assert rd["year"].tolist() == sorted(rd["year"]) and set(rd["year"]) == set(range(1953, 2023))
@@ -272,6 +285,7 @@ def test_ncses_footnote_tags_are_stripped():
         parse_year("FY2022")
 
 
+@pytest.mark.data
 def test_rd_shares_match_economics_md():
     shares = rd_gdp_shares(load_ncses_rd(_data_root()))
     funded = shares["federal"] / shares[["federal", "business", "other"]].sum(axis=1)

@@ -28,11 +28,6 @@ def _data_root() -> Path:
     return data_dir()
 
 
-@pytest.fixture(scope="module")
-def panel() -> xr.Dataset:
-    return load_panel(_data_root())
-
-
 def _trend(series: xr.DataArray, first: int, last: int) -> float:
     """Average log growth rate [1/year] between two years."""
     return float(np.log(series.sel(year=last) / series.sel(year=first))) / (last - first)
@@ -96,6 +91,7 @@ def test_imputed_uk_wage_share_is_nan(panel):
     assert "GBR 1950-1987" in panel["omega"].attrs["imputed_set_to_nan"]
 
 
+@pytest.mark.data
 def test_preliminary_emissions_are_excluded_unless_asked():
     recent = load_panel(_data_root(), years=(2017, 2021))
     e_us = recent["E_dom"].sel(country="USA")
@@ -134,6 +130,7 @@ def test_business_debt_is_bank_credit_not_broad_bdebt(panel):
     assert "bdebt" in panel["d"].attrs["note"]
 
 
+@pytest.mark.data
 def test_countries_must_be_iso_codes():
     with pytest.raises(DataError, match="GBR"):
         load_panel(_data_root(), countries=["UK"])
@@ -142,6 +139,7 @@ def test_countries_must_be_iso_codes():
     assert "vintage_fred_qd" not in fra.attrs and "cross_check" not in fra["lam"].attrs
 
 
+@pytest.mark.data
 def test_unit_error_across_files_is_caught(tmp_path):
     """Public investment in millions instead of billions makes i_G a thousand times too large."""
     root = _data_root()

@@ -49,6 +49,7 @@ def test_dgm_ensemble_writes_the_ensemble_and_a_plain_words_report(tmp_path, cap
     assert text.strip() in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_dgm_sensitivity_and_figures_render_the_paper_set(tmp_path):
     ens, si = tmp_path / "e.nc", tmp_path / "s.nc"
     assert main(["ensemble", "--defaults", "--names", "chi,eta_M", "--draws", "30", "--t-end", "2050",

@@ -176,6 +176,7 @@ def _source_in_subprocess(seed: str, cache: Path) -> str:
                           check=True).stdout
 
 
+@pytest.mark.subprocess
 def test_code_generation_is_deterministic_across_processes(tmp_path):
     a = _source_in_subprocess("1", tmp_path / "a")
     b = _source_in_subprocess("987654", tmp_path / "b")
@@ -201,13 +202,31 @@ def test_cache_hit_skips_code_generation(tmp_path, monkeypatch):
 
 
 def test_equations_hash_ignores_metadata_but_not_equations():
+    """Defaults, long names, descriptions, sources and LaTeX do not enter the generated code, so they leave
+    the hash (and the cache key) unchanged; an equation, a unit, a bound or a divergence limit changes it."""
+    from dataclasses import replace
+
     from model.library.keen import keen
-    a, b = keen(), keen()
-    assert a.equations_hash() == b.equations_hash()
+    a = keen()
+    relabelled = replace(a, description="another text", variables={
+        n: replace(v, default=None if v.default is None else 2 * v.default + 1, long_name=v.long_name + " (x)",
+                   description="changed", source="elsewhere", latex=r"\xi") for n, v in a.variables.items()})
+    assert relabelled.equations_hash() == a.equations_hash()
+    assert codegen.source_key(relabelled) == codegen.source_key(a)
+    lam = a.variables["lam"]
+    changed = {
+        "equation": replace(a, derivatives={**a.derivatives, "d": 1.001 * a.derivatives["d"]}),
+        "units": replace(a, variables={**a.variables, "lam": replace(lam, units="1/year")}),
+        "bounds": replace(a, variables={**a.variables, "lam": replace(lam, bounds=(0.0, 0.999))}),
+        "limit": replace(a, variables={**a.variables, "lam": replace(lam, limit=10.0)}),
+    }
+    hashes = {what: s.equations_hash() for what, s in changed.items()}
+    assert a.equations_hash() not in hashes.values() and len(set(hashes.values())) == len(hashes), hashes
+    assert codegen.source_key(changed["equation"]) != codegen.source_key(a)
     assert a.equations_hash() != model.library.goodwin().equations_hash()
-    assert codegen.source_key(a) == codegen.source_key(b)
 
 
+@pytest.mark.subprocess
 def test_pure_python_fallback_agrees_with_numba(tmp_path):
     code = ("import numpy as np, model; from model.library import keen; "
             "ds = model.simulate(keen(), t_span=(0, 40)); np.save(r'%s', ds.lam.values)" % (tmp_path / "py.npy"))

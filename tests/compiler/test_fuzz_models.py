@@ -188,6 +188,7 @@ def test_random_models_validate_compile_and_differentiate(system, point):
     _check_model(system, point, compile_python(system))
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(g=STATE_EXPR, kind=st.sampled_from(["Max", "Min", "Piecewise", "Abs"]), point=POINT)
 def test_persistent_ties_have_exact_slopes(g, kind, point):
@@ -219,6 +220,7 @@ def test_persistent_ties_have_exact_slopes(g, kind, point):
 
 @settings(max_examples=2, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@pytest.mark.slow
 @given(system=random_models(), point=POINT)
 def test_numba_compiled_random_models_agree_with_the_python_path(system, point):
     """A few fixed random models through numba (cached on disk: the same ones every run)."""

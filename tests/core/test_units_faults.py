@@ -32,6 +32,7 @@ def test_relaxation_of_an_offset_temperature_validates(spelling):
     check_system_units(_relax(spelling, spelling), use_cache=False)
 
 
+@pytest.mark.slow
 def test_relaxation_in_degC_runs_exactly():
     s = combine(*_relax().blocks, name="relax")  # with the units check
     ds = model.simulate(s, t_span=(0, 10), t_eval=[0.0, 10.0])

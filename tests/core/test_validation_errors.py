@@ -98,6 +98,7 @@ def test_bad_names():
         Var("x", "flow")
 
 
+@pytest.mark.slow
 def test_missing_parameter_value():
     x = stock("x", "USD", default=1.0)
     g = param("g", "1/year")  # no default

@@ -5,18 +5,11 @@ the direction of the response; where a sign depends on parameters (crowding in v
 crowding out) both regimes are shown.
 """
 
-import pytest
 
 import model
 from model import Policy, ramp
-from model.directed_growth.factory import directed_growth
 
 SPAN = (2025, 2040)
-
-
-@pytest.fixture(scope="module")
-def dg():
-    return directed_growth()
 
 
 def run(dg, policy, params=None):

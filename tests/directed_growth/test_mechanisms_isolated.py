@@ -10,12 +10,7 @@ equations and parameters (the full-model responses are in ``test_mechanisms.py``
 import pytest
 import sympy as sp
 
-from model.directed_growth.factory import T0, directed_growth
-
-
-@pytest.fixture(scope="module")
-def dg():
-    return directed_growth()
+from model.directed_growth.factory import T0
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,6 @@
 """Comparison figures (model.directed_growth.figures) and the ``dgm compare`` command."""
 
-import subprocess
 import sys
-from pathlib import Path
 
 import matplotlib
 
@@ -16,8 +14,8 @@ import xarray as xr  # noqa: E402
 from model.directed_growth import figures as plots  # noqa: E402
 from model.directed_growth.outcomes import OUTCOMES, compare  # noqa: E402
 from model.cli.commands import main  # noqa: E402
+from model.errors import ModelError  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[2]
 POLICIES = ["bau", "market_fixing", "market_shaping"]
 #: expected display units of the scenario panel (from the attrs below)
 PANEL_UNITS = ["%/yr", "%", "%", "GtCO₂/yr", "°C", "%"]
@@ -124,7 +122,7 @@ def test_figures_are_written_as_pdf_and_png_or_the_given_format(synthetic, tmp_p
     assert (tmp_path / "sub" / "levers.svg").stat().st_size > 0
     assert not (tmp_path / "sub" / "levers.svg.pdf").exists()
     assert not list(tmp_path.rglob(".*tmp"))  # no temporary files left behind
-    with pytest.raises(Exception, match="missing variables: T_at"):
+    with pytest.raises(ModelError, match=r"needs a directed-growth result; missing variables: T_at$"):
         plots.scenario_panel(synthetic.drop_vars("T_at"))
 
 
@@ -182,18 +180,17 @@ def test_format_number(value, text):
     ("g_Z = 0.02\n", "expected a [parameters] table"),
     ("[parameters]\nphi0 = -0.4\n", "'phi0' is derived from the start state"),
 ])
-def test_compare_bad_params_file_one_line_exit_2(tmp_path, content, text):
+def test_compare_bad_params_file_one_line_exit_2(tmp_path, capsys, content, text):
     params = tmp_path / "params.toml"
     if content is not None:
         params.write_text(content)
-    proc = subprocess.run([sys.executable, "-m", "model.cli", "compare", "--params", str(params), "--out",
-                           str(tmp_path / "out"), "--t-end", "2030", "--no-impulse"],
-                          cwd=ROOT, capture_output=True, text=True)
-    assert proc.returncode == 2, proc.stderr
-    errors = [line for line in proc.stderr.splitlines() if line.startswith("dgm:")]
+    assert main(["compare", "--params", str(params), "--out", str(tmp_path / "out"), "--t-end", "2030",
+                 "--no-impulse"]) == 2
+    err = capsys.readouterr().err
+    errors = [line for line in err.splitlines() if line.startswith("dgm:")]
     assert len(errors) == 1 and errors[0].startswith("dgm: error: --params")
     assert text in errors[0]
-    assert "Traceback" not in proc.stderr
+    assert "Traceback" not in err
     assert not (tmp_path / "out" / "comparison.nc").exists()
 
 
@@ -264,6 +261,7 @@ def test_compare_writes_results_and_figures(tmp_path, capsys, monkeypatch):
     assert list(df.index) == ["bau"] and "avg_growth" in df.columns and "multiplier_1y" not in df.columns
 
 
+@pytest.mark.slow
 def test_compare_netcdf_schema_three_policies(tmp_path, capsys):
     """The main job's file: dims policy and time, at least 15 stocks, units and long names
     on every variable and coordinate."""

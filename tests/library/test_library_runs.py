@@ -20,6 +20,7 @@ def test_solow_path_matches_closed_form():
     assert float(np.max(np.abs(ds.k.values / exact - 1))) < 1e-8
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("phillips", ["linear", "gcl"])
 def test_goodwin_first_integral_conserved_over_100_years(phillips):
     s = goodwin(phillips=phillips)

@@ -113,6 +113,7 @@ def test_cached_module_for_another_key_is_not_run(fresh, monkeypatch, tmp_path):
     assert len(msgs) == 1 and "was written for key" in msgs[0]
 
 
+@pytest.mark.slow
 def test_damaged_numba_index_is_deleted_and_recompiled(fresh, monkeypatch):
     """A truncated numba index (a pickle) gave an UnpicklingError on every later run."""
     model.simulate(decay(), t_span=(0, 1))
@@ -216,6 +217,7 @@ def _ro_mount_available(d):
     return subprocess.run(["unshare", "-m", "sh", "-c", probe], capture_output=True).returncode == 0
 
 
+@pytest.mark.subprocess
 def test_read_only_mount_holding_the_model_is_used_as_it_is(fresh, tmp_path):
     """The same on a real read-only bind mount (needs mount namespaces: skipped where not permitted)."""
     fresh.mkdir(mode=0o700)
@@ -270,6 +272,7 @@ def test_disk_full_names_the_cache_and_leaves_no_temporary_file(fresh, monkeypat
     assert [p for p in fresh.rglob("*") if not p.is_dir()] == []  # no partial or temporary file left
 
 
+@pytest.mark.slow
 def test_combine_name_with_a_slash_simulates(fresh):
     """combine(..., name="US/UK decay") then simulate raised FileNotFoundError (module file name
     built from the name) unless the same equations had been compiled before in the process."""

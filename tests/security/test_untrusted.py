@@ -312,6 +312,7 @@ def test_block_equation_text_is_parsed_not_evaluated(marker):
 
 # ---- legitimate round trips --------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_rule_policy_and_exogenous_path_round_trip_through_netcdf(tmp_path):
     dice = dice2016_climate()
     pol = Policy("brake", E=Rule("Max(35.85 - 4*T_at, 0)"))
@@ -328,6 +329,7 @@ def test_rule_policy_and_exogenous_path_round_trip_through_netcdf(tmp_path):
     np.testing.assert_allclose(ds.E.values, np.maximum(35.85 - 4 * ds.T_at.values, 0), rtol=1e-12)
 
 
+@pytest.mark.slow
 def test_system_with_text_rules_reruns_from_its_origin(tmp_path):
     sysr = dice2016_climate().with_rules({"E": "35.85 - 4*T_at"})
     assert sysr.origin["rules"] == {"E": "35.85 + (-4 * T_at)"}

@@ -24,11 +24,6 @@ POLS = [policies.bau(), policies.market_shaping()]
 NAMES = ["phi1", "g_Z"]
 
 
-@pytest.fixture(scope="module")
-def dg():
-    return directed_growth()
-
-
 def _draws(dg, n, seed=0):
     return from_bounds(dg, NAMES, n, seed=seed, ranges={k: (0.8 * dg[k].default, 1.2 * dg[k].default) for k in NAMES})
 
@@ -118,6 +113,8 @@ _SCRIPT = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
+@pytest.mark.subprocess
 def test_an_interrupted_run_resumes_with_every_member_once(dg, tmp_path):
     store = tmp_path / "store"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

@@ -72,6 +72,7 @@ def test_keen_ensemble_member_with_kappa2_50_is_flagged(method):
     assert 0 <= float(ds.t_reached[1]) < 0.01 and float(ds.t_reached[0]) == 300.0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("method", METHODS)
 def test_undeclared_stock_diverges_at_1e12_times_its_start(expo, method):
     t_div = 12 * math.log(10)  # z = e^t reaches 1e12 at t = 27.631021
@@ -110,6 +111,7 @@ def test_declared_limit_is_checked():
     assert a.signature() != b.signature() and b.signature() == "stock:w:dimensionless:(None, None)"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("method", METHODS)
 def test_declared_limit_stops_a_run_at_its_value(method):
     w = stock("w", "dimensionless", default=1.0, limit=100.0)
@@ -222,6 +224,7 @@ def test_switch_between_two_policies_shares_one_grid(lever_model):
 
 # ---------------------------------------------------------------- where a run stopped
 
+@pytest.mark.slow
 @pytest.mark.parametrize("method", CONTINUOUS)
 def test_failed_run_reports_the_time_the_solver_reached(singular, method):
     # was: Radau and BDF reported t_reached = 0.5, the last output time before the failure

@@ -49,6 +49,7 @@ class _Spec:
     outcomes: bool
     consistent: bool
     baseline: str
+    method: str
     rtol: float
     atol: float
     max_steps: int
@@ -126,7 +127,7 @@ def _run_chunk(spec: _Spec, start: int, table: dict[str, np.ndarray]):
                 P[:, cs.parameters.index(name)] = v
             elif name in cs.states:
                 Y0[:, cs.states.index(name)] = v
-        Y, INFO, solver, messages = solve_many(cs, "auto", spec.t0, Y0, P, L, spec.t_eval, spec.rtol, spec.atol,
+        Y, INFO, solver, messages = solve_many(cs, spec.method, spec.t0, Y0, P, L, spec.t_eval, spec.rtol, spec.atol,
                                                None, spec.max_steps)
         solvers.append(solver)
         info[k] = INFO
@@ -184,7 +185,7 @@ def _signature(spec: _Spec, draws) -> str:
     h.update(spec.system.equations_hash().encode())
     h.update(json.dumps([p.to_dict() if p else None for p in spec.policies], sort_keys=True, default=str).encode())
     h.update(json.dumps({k: getattr(spec, k) for k in ("t0", "variables", "outcomes", "consistent", "baseline",
-                                                       "rtol", "atol", "max_steps")}, default=str).encode())
+                                                       "method", "rtol", "atol", "max_steps")}, default=str).encode())
     h.update(np.asarray(spec.t_eval).tobytes())
     h.update(repr(spec.exogenous).encode())
     defaults = {n: v.default for n, v in sorted(spec.system.variables.items()) if v.default is not None}
@@ -200,7 +201,7 @@ def ensemble(system, draws, policies: Policy | Sequence[Policy] | None = None, *
              t_span: tuple[float, float] | None = None, t_eval: Sequence[float] | None = None,
              exogenous=None, variables: Sequence[str] | None = None, outcomes: bool | None = None,
              consistent: bool = True, baseline: str | None = None, chunk_size: int = 2500,
-             store: str | Path | None = None, client=None, progress: bool = True,
+             store: str | Path | None = None, client=None, progress: bool = True, method: str = "auto",
              rtol: float = 1e-6, atol: float = 1e-9, max_steps: int = 20_000):
     """Integrate every parameter draw under every policy; an ``xarray.Dataset`` over ``draw``.
 
@@ -243,6 +244,10 @@ def ensemble(system, draws, policies: Policy | Sequence[Policy] | None = None, *
         default: this process, all local cores.
     progress : bool
         A progress bar (tqdm) over members.
+    method : {"auto", "dopri5"}
+        ``"auto"`` (as :func:`model.simulate`): compiled Dormand-Prince, a member that Hairer's test
+        finds stiff integrated again with scipy's Radau from its start (slower: seconds per such member of
+        a large model); ``"dopri5"``: compiled Dormand-Prince for every member.
     rtol, atol, max_steps
         Error control and step limit per member (a member that hits the limit is
         flagged, not truncated). Looser than :func:`model.simulate`'s defaults (1e-8, 1e-10,
@@ -258,8 +263,6 @@ def ensemble(system, draws, policies: Policy | Sequence[Policy] | None = None, *
         ``n_steps`` and ``failure``; every parameter (over ``draw`` when drawn or re-derived,
         attribute ``drawn``), a drawn start stock's value as ``<stock>_start`` (see
         :func:`start_name`); provenance in the attributes, so :func:`model.rerun` repeats it.
-        The solver is that of ``method="auto"``: compiled Dormand-Prince, a member found stiff
-        continuing with Radau.
 
     Raises
     ------
@@ -277,6 +280,8 @@ def ensemble(system, draws, policies: Policy | Sequence[Policy] | None = None, *
         raise ModelError(f"chunk_size must be positive, got {chunk_size}")
     if not (0 < rtol < 1):
         raise ModelError(f"rtol must be in (0, 1), got {rtol}")
+    if method not in ("auto", "dopri5"):
+        raise ModelError(f"ensemble method must be 'auto' or 'dopri5', got {method!r}")
     names = [p.name if p else "default" for p in pols]
     if len(set(names)) != len(names):
         raise ModelError(f"policy names must be unique, got {names}")
@@ -301,7 +306,7 @@ def ensemble(system, draws, policies: Policy | Sequence[Policy] | None = None, *
     t0, t1, t_eval_arr, _ = time_grid(system, t_span, t_eval, "auto", None)
     spec = _Spec(system=system, policies=pols, exogenous=exogenous, t0=t0, t_eval=t_eval_arr,
                  variables=tuple(variables), outcomes=outcomes, consistent=consistent, baseline=baseline,
-                 rtol=float(rtol), atol=float(atol), max_steps=int(max_steps))
+                 method=method, rtol=float(rtol), atol=float(atol), max_steps=int(max_steps))
     n = len(df)
     chunk_size = int(chunk_size)
     cols = {c: df[c].to_numpy(float) for c in df.columns}
@@ -311,7 +316,7 @@ def ensemble(system, draws, policies: Policy | Sequence[Policy] | None = None, *
 
     held = set(df.columns) | (set(meta.derive_start(system, table(0, 1))) if consistent and meta.derive_start
                               else set())
-    options = dict(t_span=[t0, t1], method="auto", rtol=float(rtol), atol=float(atol), dt=None,
+    options = dict(t_span=[t0, t1], method=method, rtol=float(rtol), atol=float(atol), dt=None,
                    max_steps=int(max_steps), exogenous=exogenous)
     prov = provenance(
         system, parameters={p: ("draw" if p in held else float(system.variables[p].default))

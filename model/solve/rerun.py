@@ -104,7 +104,8 @@ def _rerun_ensemble(ds, system, prov: dict, policies, exo: dict, opts: dict, ove
     kwargs = dict(policies=policies, t_span=tuple(opts["t_span"]), t_eval=ds["time"].values, exogenous=exo or None,
                   variables=tuple(spec.get("variables") or ()), outcomes=bool(spec.get("outcomes")),
                   consistent=bool(spec.get("consistent", True)), baseline=spec.get("baseline"),
-                  rtol=opts["rtol"], atol=opts["atol"], max_steps=opts["max_steps"], progress=False)
+                  method=opts["method"], rtol=opts["rtol"], atol=opts["atol"], max_steps=opts["max_steps"],
+                  progress=False)
     kwargs.update(overrides)
     return ensemble(system, draws, **kwargs)
 

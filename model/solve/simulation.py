@@ -647,6 +647,18 @@ def simulate(system, params: Mapping[str, Any] | None = None, policies: Policy |
     return ds
 
 
+def _one_blas_thread():
+    """A context in which BLAS/LAPACK use one thread (threadpoolctl, if installed): scipy's Radau then
+    rounds alike in this process and in single-threaded Dask workers."""
+    import contextlib
+
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - installed with scikit-learn
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1)
+
+
 def solve_many(cs, method, t0, Y0, P, L, t_eval, rtol, atol, dt, max_steps, tgrid=None):
     """Integrate ``m`` members at once (the compiled parallel ensemble, or scipy member by member).
 
@@ -693,10 +705,12 @@ def solve_many(cs, method, t0, Y0, P, L, t_eval, rtol, atol, dt, max_steps, tgri
                             method == "auto", Yall, INFO)
         solver, messages = "dopri5 (compiled Dormand-Prince 5(4), parallel ensemble)", [""] * m
         stiff = np.flatnonzero(INFO[:, 0] == Status.STIFF)
-        for i in stiff:  # as a single run of method="auto": Radau from the start for a stiff member
-            Yall[i], INFO[i], messages[i] = _run_scipy(cs, "Radau", t0, Y0[i], P[i], L, t_eval, rtol, atol, max_steps)
-        if stiff.size:
-            solver += f"; Radau with analytic Jacobian for {stiff.size} stiff member(s) (auto)"
+        if stiff.size:  # as a single run of method="auto": Radau from the start for a stiff member
+            with _one_blas_thread():  # the same rounding in every process (Dask workers run one thread)
+                for i in stiff:
+                    Yall[i], INFO[i], messages[i] = _run_scipy(cs, "Radau", t0, Y0[i], P[i], L, t_eval, rtol, atol,
+                                                               max_steps)
+            solver += "; Radau with analytic Jacobian for the members found stiff (auto)"
         return Yall, INFO, solver, messages
     Yall = np.empty((m, t_eval.size, n))
     messages = []

@@ -79,7 +79,7 @@ def test_ensemble_switches_stiff_members_to_radau_as_simulate_does():
                                                              "b": k1.sym * a.sym - k2.sym * b.sym}), name="stiff2")
     draws = {"k1": [2.0, 1e4]}
     ens = model.ensemble(s, draws, t_span=(0, 10), progress=False, rtol=1e-8, atol=1e-12, max_steps=200_000)
-    assert "Radau with analytic Jacobian for 1 stiff member(s)" in ens.attrs["solver"]
+    assert "Radau with analytic Jacobian for the members found stiff (auto)" in ens.attrs["solver"]
     assert list(ens.status.values[0]) == [0, 0]
     for i, k in enumerate(draws["k1"]):
         single = model.simulate(s, {"k1": k}, t_span=(0, 10), rtol=1e-8, atol=1e-12)
@@ -88,6 +88,11 @@ def test_ensemble_switches_stiff_members_to_radau_as_simulate_does():
         t = ens.time.values
         exact_b = k / (1.0 - k) * (np.exp(-k * t) - np.exp(-t))
         np.testing.assert_allclose(ens.b.values[0, i], exact_b, rtol=1e-6, atol=1e-10)
+    # method="dopri5": no switch (the stiff member takes Dormand-Prince's many small steps)
+    fixed = model.ensemble(s, draws, t_span=(0, 10), progress=False, rtol=1e-8, atol=1e-12, max_steps=200_000,
+                           method="dopri5")
+    assert "Radau" not in fixed.attrs["solver"] and np.array_equal(fixed.b.values[0, 0], ens.b.values[0, 0])
+    assert fixed.n_steps.values[0, 1] > 10 * ens.n_steps.values[0, 0]
 
 
 def test_directed_growth_ensemble_matches_simulate_and_reruns(tmp_path):

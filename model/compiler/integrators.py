@@ -15,10 +15,9 @@ Methods
   *Solving ODEs I*, sec. II.4 and IV.2 of vol. II).
 * Explicit discrete maps and forward Euler.
 
-Status codes (``info[0]``): 0 success, 1 a stock left its bounds, 2 a
-non-finite state (NaN, inf or above 1e100), 3 step size underflow (stalled), 4 maximum number of steps,
-5 stiffness detected (only when asked to stop on stiffness), 7 a stock diverged
-(``|y_j| >= lim[j]``, its divergence limit; see ``model.solve.simulation.divergence_limits``).
+Status codes (``info[0]``): the values of :class:`model.solve.status.Status`, the one table of
+codes and their meanings (a stock diverges when ``|y_j| >= lim[j]``, its divergence limit; stiffness
+is reported only when ``stiff_stop`` asks to stop on it).
 ``info`` = [status, t_reached, n_steps, n_rhs, culprit stock index or -1]; ``t_reached``
 is the time of the last accepted step (grid point for maps), never a later output time.
 """
@@ -503,13 +502,14 @@ def _observe_at(t, y, p, L):
 
 
 @pjit
-def _ensemble(t0, Y0, P, L, t_eval, rtol, atol, lo, hi, LIM, max_steps, Yout, INFO):
+def _ensemble(t0, Y0, P, L, t_eval, rtol, atol, lo, hi, LIM, max_steps, stiff_stop, Yout, INFO):
     """Members in parallel: ``Yout[m] = solve(Y0[m], P[m])`` (Dormand-Prince); ``LIM[m]``
-    the divergence limits of member ``m``."""
+    the divergence limits of member ``m``; ``stiff_stop``: a member stops with status 5 where
+    Hairer's test finds the problem stiff (as a single run of ``method="auto"`` does)."""
     idx = np.zeros(0, dtype=np.int64)
     for m in prange(Y0.shape[0]):
-        _dopri5(0, t0, Y0[m], P[m], L, t_eval, rtol, atol, lo, hi, LIM[m], -1.0, max_steps, False, idx, Yout[m],
-                INFO[m])
+        _dopri5(0, t0, Y0[m], P[m], L, t_eval, rtol, atol, lo, hi, LIM[m], -1.0, max_steps, stiff_stop, idx,
+                Yout[m], INFO[m])
 
 
 @pjit

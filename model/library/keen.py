@@ -6,6 +6,7 @@ import sympy as sp
 
 from ..core.blocks import Block
 from ..core.symbols import param, stock, aux
+from ..core.metadata import ModelMeta
 from ..core.system import System, combine
 
 GCL = "Grasselli & Costa Lima (2012), Math. Financ. Econ. 6(3):191-210, base case"
@@ -95,4 +96,5 @@ def keen() -> System:
         description="Goodwin growth cycle with debt-financed investment (Keen 1995).",
     )
     return combine(b, name="keen", description=keen.__doc__.splitlines()[0],
-                   origin={"factory": "model.library.keen:keen", "kwargs": {}})
+                   origin={"factory": "model.library.keen:keen", "kwargs": {}},
+                   meta=ModelMeta(t_span=(0.0, 300.0)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..core.blocks import Block
 from ..core.symbols import aux, param, stock
+from ..core.metadata import ModelMeta
 from ..core.system import System, combine
 
 SOLOW = "Solow, R. M. (1956) Q. J. Econ. 70(1):65-94; textbook form (illustrative value)"
@@ -68,4 +69,5 @@ def solow() -> System:
         description="Capital accumulation per effective worker (Solow 1956).",
     )
     return combine(b, name="solow", description=solow.__doc__.splitlines()[0],
-                   origin={"factory": "model.library.solow:solow", "kwargs": {}})
+                   origin={"factory": "model.library.solow:solow", "kwargs": {}},
+                   meta=ModelMeta(t_span=(0.0, 100.0)))

@@ -14,8 +14,9 @@ b. ``ftype``    one model-independent integrator taking the rhs as a numba
                with pointer arguments), ``cache=True``;
 c. ``address``  the same integrator taking the ``cfunc``'s address as ``int64`` and
                calling through a small numba intrinsic (``inttoptr`` + ``call``);
-d. ``llvmlite`` the rhs compiled from sympy by ``sympy.printing.llvmjitcode``
-               (cubature signature), called by address as in (c);
+d. ``llvmlite`` directly: not measured. sympy 1.14's ``llvmjitcode`` calls
+               ``llvmlite.binding.initialize()`` and the legacy pass manager, both removed in
+               llvmlite 0.50 (installed here); numba's cfunc of (c) is itself llvmlite underneath;
 e. ``cc``       the rhs printed as C (``sympy.ccode``), built with the system C
                compiler into a shared library, called by address as in (c).
 
@@ -43,7 +44,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
 from pathlib import Path
 
@@ -133,25 +133,6 @@ def call_rhs(typingctx, addr, t, y, p, u, out):
 
 
 @intrinsic
-def call_cubature(typingctx, addr, x, out):
-    """Call sympy's cubature callback ``int f(int nx, double *x, void *data, int nf, double *out)``."""
-    sig = types.void(addr, x, out)
-
-    def codegen(context, builder, signature, args):
-        i32 = ir.IntType(32)
-        dp = ir.DoubleType().as_pointer()
-        fnty = ir.FunctionType(i32, [i32, dp, ir.IntType(8).as_pointer(), i32, dp])
-        fn = builder.inttoptr(args[0], fnty.as_pointer())
-        xa = context.make_array(signature.args[1])(context, builder, args[1])
-        oa = context.make_array(signature.args[2])(context, builder, args[2])
-        nx = builder.trunc(xa.nitems, i32)
-        nf = builder.trunc(oa.nitems, i32)
-        builder.call(fn, [nx, xa.data, ir.Constant(ir.IntType(8).as_pointer(), None), nf, oa.data])
-        return context.get_dummy_value()
-    return sig, codegen
-
-
-@intrinsic
 def ptr(typingctx, arr):
     """Data pointer of a contiguous array."""
     sig = types.CPointer(arr.dtype)(arr)
@@ -168,18 +149,11 @@ RHS_SIG = ("numba.types.void(numba.types.float64, numba.types.CPointer(numba.typ
 
 def _engine_source(strategy: str) -> str:
     """Source of the model-independent integrator module for ``strategy`` (b-e)."""
-    head = "import math\n\nimport numba\nimport numpy as np\n\nfrom callptr import call_cubature, call_rhs, ptr\n"
+    head = "import math\n\nimport numba\nimport numpy as np\n\nfrom callptr import call_rhs, ptr\n"
     if strategy == "ftype":
         body = KERNEL.replace("FNARG ", "f, ").replace("CALL(t + C[s] * h, ys, K[s])",
                                                         "f(t + C[s] * h, ptr(ys), ptr(p), ptr(u), ptr(K[s]))")
         body = body.replace("CALL(t, y, K[0])", "f(t, ptr(y), ptr(p), ptr(u), ptr(K[0]))")
-    elif strategy == "llvmlite":  # x = [t, y..., p...]
-        body = KERNEL.replace("FNARG ", "addr, ").replace("u = np.zeros(1)", "x = np.empty(1 + n + p.shape[0])\n"
-                                                                          "    x[1 + n:] = p")
-        body = re.sub(r"CALL\(([^,]+), (\w+), (K\[\w+\])\)",
-                      r"x[0] = \1\n            x[1:1 + n] = \2\n            call_cubature(addr, x, \3)", body)
-        body = body.replace("x[0] = t\n            x[1:1 + n] = y\n            call_cubature(addr, x, K[0])",
-                            "x[0] = t\n    x[1:1 + n] = y\n    call_cubature(addr, x, K[0])")
     else:  # address, cc
         body = KERNEL.replace("FNARG ", "addr, ")
         body = re.sub(r"CALL\(([^,]+), (\w+), (K\[\w+\])\)", r"call_rhs(addr, \1, \2, p, u, \3)", body)
@@ -194,36 +168,40 @@ def _inline_source(rhs_src: str) -> str:
 
 
 # ------------------------------------------------------------------ the models
-def _models(names):
-    """name -> (rhs source, sympy data for llvmlite/C, y0, p, t1)."""
-    sys.path.insert(0, str(HERE))
-    sys.path.insert(0, str(ROOT))
-    import numpy as np
-    import sympy as sp
-
-    from model.compiler.codegen import function_source
+def _system(name: str):
+    sys.path[:0] = [str(ROOT), str(HERE)]
     from model.library import keen
     from models import bench14
 
+    return keen() if name == "keen" else bench14()
+
+
+def _sympy_rhs(system):
+    """Right-hand sides of ``system`` with the auxiliaries substituted (for the C printer)."""
+    var = system.variables
+    subs = {}
+    for s, e in system.auxiliaries.items():  # auxiliaries in dependency order
+        subs[var[s].sym] = e.xreplace(subs)
+    return [system.derivatives[n].xreplace(subs) for n in system.stocks]
+
+
+def _models(names):
+    """name -> rhs source, C code, start state, parameters, end time."""
+    import sympy as sp
+
+    from model.codegen import function_source
+
     out = {}
     for name in names:
-        system = keen() if name == "keen" else bench14()
-        src = function_source(system, "rhs")
-        var = system.variables
-        states = [var[n].sym for n in system.stocks]
-        params = [var[n].sym for n in system.parameters]
-        subs = {}
-        for s, e in system.auxiliaries.items():  # auxiliaries in dependency order
-            subs[var[s].sym] = e.xreplace(subs)
-        exprs = [sp.sympify(system.derivatives[s.name]).xreplace(subs) for s in states]
-        y0 = [float(var[n].default) for n in system.stocks]
-        p = [float(var[n].default) for n in system.parameters]
-        out[name] = dict(rhs=src, t=str(sp.Symbol("t")), states=[str(s) for s in states],
-                         params=[str(s) for s in params], exprs=[sp.srepr(e) for e in exprs],
-                         ccode=[sp.ccode(e) for e in exprs], y0=y0, p=p, t1=300.0 if name == "keen" else 200.0,
-                         n_inputs=len(system.inputs))
+        system = _system(name)
         assert not system.inputs, "benchmark models have no inputs"
-    del np
+        var = system.variables
+        exprs = _sympy_rhs(system)
+        out[name] = dict(name=name, rhs=function_source(system, "rhs"), states=list(system.stocks),
+                         params=list(system.parameters), ccode=[sp.ccode(e) for e in exprs],
+                         y0=[float(var[n].default) for n in system.stocks],
+                         p=[float(var[n].default) for n in system.parameters],
+                         t1=300.0 if name == "keen" else 200.0)
     return out
 
 
@@ -246,14 +224,6 @@ else:
     if strategy in ("address", "ftype"):
         import model_cfunc
         fn = model_cfunc.rhs if strategy == "ftype" else model_cfunc.rhs.address
-    elif strategy == "llvmlite":
-        import sympy as sp
-        from sympy.printing.llvmjitcode import llvm_callable
-        syms = [sp.Symbol(m["t"])] + [sp.Symbol(s) for s in m["states"]] + [sp.Symbol(s) for s in m["params"]]
-        exprs = [sp.parse_expr(e) if False else eval(e, sp.__dict__) for e in m["exprs"]]  # our own srepr text
-        cb = llvm_callable(syms, exprs, callback_type="cubature")
-        fn = spec["keep"] = cb  # keep the ctypes object alive
-        fn = __import__("ctypes").cast(cb, __import__("ctypes").c_void_p).value
     else:  # cc
         import ctypes
         lib = ctypes.CDLL(spec["so"])
@@ -342,7 +312,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--models", default="keen,bench14")
-    ap.add_argument("--strategies", default="inline,ftype,address,llvmlite,cc")
+    ap.add_argument("--strategies", default="inline,ftype,address,cc")
     ap.add_argument("--json", help="write the figures to this file")
     a = ap.parse_args(argv)
     models = _models(a.models.split(","))

@@ -77,8 +77,12 @@ class CompiledSystem:
         if not HAVE_NUMBA:
             return True
         folder = _engine_folder()
-        engine_ready = any((folder / "__pycache__").glob(f"dgm_engine_{engine_key()}._dopri5-*.nbi"))
+        engine_ready = bool(_ENGINE) or any((folder / "__pycache__").glob(f"dgm_engine_{engine_key()}._dopri5-*.nbi"))
         return engine_ready and any((self.path.parent / "__pycache__").glob(f"{self.path.stem}._rhs-*.nbi"))
+
+    def _engine(self):
+        """The engine module these methods call (:func:`engine`)."""
+        return engine()
 
     def functions(self, *names: str) -> np.ndarray | list:
         """The model's functions ``names`` (``"_rhs"``, ``"_tan"``, ... see :data:`model.codegen.FUNCTIONS`)
@@ -141,7 +145,7 @@ class CompiledSystem:
         return self._vector(self.states, "stock", values)
 
     def _at(self, name: str, out: np.ndarray, t: float, y, p, L) -> np.ndarray:
-        engine()._point(self.functions(name), list(FUNCTIONS).index(name), float(t),
+        self._engine()._point(self.functions(name), list(FUNCTIONS).index(name), float(t),
                         np.ascontiguousarray(y, dtype=float), self._p(p), self._L(L), out)
         return out
 
@@ -166,7 +170,7 @@ class CompiledSystem:
         """Compiled Dormand-Prince 5(4) into ``yout`` and ``info`` (mode 1: with forward sensitivities
         to the parameters ``idx``); see ``model._integrate_template._dopri5``."""
         F = self.functions("_tan" if mode else "_rhs")
-        engine()._dopri5(F, self.n_states, len(self.parameters), mode, float(t0), _c(y0), _c(p), _c(L), _c(t_eval),
+        self._engine()._dopri5(F, self.n_states, len(self.parameters), mode, float(t0), _c(y0), _c(p), _c(L), _c(t_eval),
                          float(rtol), _c(atol), _c(lo), _c(hi), _c(lim), float(h0), int(max_steps), bool(stiff_stop),
                          np.ascontiguousarray(idx, dtype=np.int64), yout, info)
 
@@ -174,14 +178,14 @@ class CompiledSystem:
                  lo: np.ndarray, hi: np.ndarray, lim: np.ndarray, yout: np.ndarray, info: np.ndarray) -> None:
         """Iterate the map (``euler``: forward Euler on the right-hand side) over ``tgrid`` into ``yout``."""
         F = self.functions("_rhs" if euler else "_update")
-        engine()._discrete(F, self.n_states, bool(euler), _c(tgrid), _c(y0), _c(p), _c(L), float(dt), _c(lo), _c(hi),
+        self._engine()._discrete(F, self.n_states, bool(euler), _c(tgrid), _c(y0), _c(p), _c(L), float(dt), _c(lo), _c(hi),
                            _c(lim), yout, info)
 
     def ensemble_dopri5(self, t0: float, Y0: np.ndarray, P: np.ndarray, L: np.ndarray, t_eval: np.ndarray,
                         rtol: float, atol: np.ndarray, lo: np.ndarray, hi: np.ndarray, LIM: np.ndarray,
                         max_steps: int, Yout: np.ndarray, INFO: np.ndarray) -> None:
         """Members ``Y0[m], P[m]`` integrated in parallel (compiled Dormand-Prince) into ``Yout[m]``."""
-        engine()._ensemble(self.functions("_rhs"), self.n_states, len(self.parameters), float(t0), _c(Y0), _c(P),
+        self._engine()._ensemble(self.functions("_rhs"), self.n_states, len(self.parameters), float(t0), _c(Y0), _c(P),
                            _c(L), _c(t_eval), float(rtol), _c(atol), _c(lo), _c(hi), _c(LIM), int(max_steps), Yout,
                            INFO)
 
@@ -190,24 +194,24 @@ class CompiledSystem:
                           INFO: np.ndarray) -> None:
         """Members of a discrete map (or forward Euler) in parallel into ``Yout[m]``."""
         F = self.functions("_rhs" if euler else "_update")
-        engine()._ensemble_discrete(F, self.n_states, bool(euler), _c(tgrid), _c(Y0), _c(P), _c(L), float(dt),
+        self._engine()._ensemble_discrete(F, self.n_states, bool(euler), _c(tgrid), _c(Y0), _c(P), _c(L), float(dt),
                                     _c(lo), _c(hi), _c(LIM), Yout, INFO)
 
     def observe_path(self, ts: np.ndarray, Y: np.ndarray, p: np.ndarray, L: np.ndarray, A: np.ndarray) -> None:
         """Auxiliaries and identity residuals ``A[k]`` along a trajectory ``Y[k]`` at times ``ts[k]``."""
-        engine()._observe_path(self.functions("_observe"), _c(ts), _c(Y), _c(p), _c(L), A)
+        self._engine()._observe_path(self.functions("_observe"), _c(ts), _c(Y), _c(p), _c(L), A)
 
     def ensemble_observe(self, ts: np.ndarray, Y: np.ndarray, P: np.ndarray, L: np.ndarray, A: np.ndarray) -> None:
         """:meth:`observe_path` for every member ``Y[m], P[m]`` in parallel into ``A[m]``."""
-        engine()._ensemble_observe(self.functions("_observe"), _c(ts), _c(Y), _c(P), _c(L), A)
+        self._engine()._ensemble_observe(self.functions("_observe"), _c(ts), _c(Y), _c(P), _c(L), A)
 
     def inputs_path(self, ts: np.ndarray, L: np.ndarray, U: np.ndarray) -> None:
         """Input values ``U[k]`` at times ``ts[k]`` from the input table ``L``."""
-        engine()._inputs_path(_c(ts), _c(L), U)
+        self._engine()._inputs_path(_c(ts), _c(L), U)
 
     def breakpoints(self, L: np.ndarray, t0: float, t1: float) -> np.ndarray:
         """Sorted times in ``(t0, t1)`` where an input path has a kink or a jump [year]."""
-        return engine()._breakpoints(_c(L), float(t0), float(t1))
+        return self._engine()._breakpoints(_c(L), float(t0), float(t1))
 
     def observed(self, t, y, p=None, L=None) -> dict[str, np.ndarray]:
         """Auxiliaries (and identity residuals) at one time or along a saved trajectory.
@@ -240,7 +244,7 @@ class CompiledSystem:
         idx = self.param_index(params)
         z = np.ascontiguousarray(z, dtype=float)
         out = np.empty_like(z)
-        engine()._sensitivity_rhs(self.functions("_tan"), self.n_states, len(self.parameters), float(t), z,
+        self._engine()._sensitivity_rhs(self.functions("_tan"), self.n_states, len(self.parameters), float(t), z,
                                   self._p(p), self._L(L), idx, out)
         return out
 
@@ -274,7 +278,7 @@ class CompiledSystem:
                              f"{(nt, self.n_states, idx.size)}, got {Y.shape} and {S.shape}")
         A = np.empty((nt, max(naux, 1)))
         dA = np.empty((nt, max(naux, 1), idx.size))
-        engine()._observe_tangent_path(self.functions("_obs_tan"), len(self.parameters), t, Y, S, self._p(p),
+        self._engine()._observe_tangent_path(self.functions("_obs_tan"), len(self.parameters), t, Y, S, self._p(p),
                                        self._L(L), idx, A, dA)
         names = self.observed_names[:naux]
         return {a: A[:, i] for i, a in enumerate(names)}, {a: dA[:, i, :] for i, a in enumerate(names)}

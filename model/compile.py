@@ -30,7 +30,6 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from ._jit import HAVE_NUMBA, cfunc
 from .cache import (CacheError, CacheWarning, atomic_write, cache_dir, cache_sources, code_digest, private_dir,
                     readonly_reason)
 from .codegen import FUNCTIONS, generate_source, source_key
@@ -74,6 +73,8 @@ class CompiledSystem:
     def is_warm(self) -> bool:
         """Whether numba's on-disk cache already holds the compiled integrator and the model's
         right-hand side (a first call then loads them in about a second instead of compiling)."""
+        from ._jit import HAVE_NUMBA  # numba is imported when code is first compiled, not with the package
+
         if not HAVE_NUMBA:
             return True
         folder = _engine_folder()
@@ -89,6 +90,8 @@ class CompiledSystem:
         as the engine takes them: an int64 array of their compiled addresses in ``FUNCTIONS`` order, 0
         for the others (each function is compiled, or loaded from numba's cache, on first use); under
         ``DGM_DISABLE_NUMBA`` the list of the Python functions."""
+        from ._jit import HAVE_NUMBA, cfunc
+
         if not HAVE_NUMBA:
             return [getattr(self.module, n) for n in FUNCTIONS]
         compiled = self.module.__dgm_compiled__
@@ -517,6 +520,8 @@ def engine():
     """
     if _ENGINE:
         return _ENGINE[0]
+    from ._jit import HAVE_NUMBA
+
     with _LOCK:
         if not _ENGINE:
             if not HAVE_NUMBA:

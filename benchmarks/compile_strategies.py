@@ -51,20 +51,10 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 
 # ------------------------------------------------------------------ the integrator kernel (text)
-# CALL(t, y, out) is replaced per strategy; FNARG is the extra first argument (or nothing).
+# CALL(t, y, out) is replaced per strategy; FNARG is the extra first argument (or nothing);
+# TABLEAU by the package's Dormand-Prince coefficients (see _kernel).
 KERNEL = '''
-C = np.array([0.0, 0.2, 0.3, 0.8, 8.0 / 9.0, 1.0, 1.0])
-A = np.array([
-    [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
-    [0.2, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
-    [3.0 / 40.0, 9.0 / 40.0, 0.0, 0.0, 0.0, 0.0, 0.0],
-    [44.0 / 45.0, -56.0 / 15.0, 32.0 / 9.0, 0.0, 0.0, 0.0, 0.0],
-    [19372.0 / 6561.0, -25360.0 / 2187.0, 64448.0 / 6561.0, -212.0 / 729.0, 0.0, 0.0, 0.0],
-    [9017.0 / 3168.0, -355.0 / 33.0, 46732.0 / 5247.0, 49.0 / 176.0, -5103.0 / 18656.0, 0.0, 0.0],
-    [35.0 / 384.0, 0.0, 500.0 / 1113.0, 125.0 / 192.0, -2187.0 / 6784.0, 11.0 / 84.0, 0.0],
-])
-E = np.array([71.0 / 57600.0, 0.0, -71.0 / 16695.0, 71.0 / 1920.0, -17253.0 / 339200.0, 22.0 / 525.0,
-              -1.0 / 40.0])
+TABLEAU
 
 
 @numba.njit(cache=True, error_model="numpy")
@@ -147,21 +137,29 @@ RHS_SIG = ("numba.types.void(numba.types.float64, numba.types.CPointer(numba.typ
            "numba.types.CPointer(numba.types.float64))")
 
 
+def _kernel() -> str:
+    """The kernel with the package's tableau written in (exact float reprs; children do not import ``model``)."""
+    from model._integrate_template import DP_A, DP_C, DP_E
+
+    return KERNEL.replace("TABLEAU", f"A = np.array({DP_A.tolist()!r})\nC = np.array({DP_C.tolist()!r})\n"
+                                     f"E = np.array({DP_E.tolist()!r})")
+
+
 def _engine_source(strategy: str) -> str:
     """Source of the model-independent integrator module for ``strategy`` (b-e)."""
     head = "import math\n\nimport numba\nimport numpy as np\n\nfrom callptr import call_rhs, ptr\n"
     if strategy == "ftype":
-        body = KERNEL.replace("FNARG ", "f, ").replace("CALL(t + C[s] * h, ys, K[s])",
+        body = _kernel().replace("FNARG ", "f, ").replace("CALL(t + C[s] * h, ys, K[s])",
                                                         "f(t + C[s] * h, ptr(ys), ptr(p), ptr(u), ptr(K[s]))")
         body = body.replace("CALL(t, y, K[0])", "f(t, ptr(y), ptr(p), ptr(u), ptr(K[0]))")
     else:  # address, cc
-        body = KERNEL.replace("FNARG ", "addr, ")
+        body = _kernel().replace("FNARG ", "addr, ")
         body = re.sub(r"CALL\(([^,]+), (\w+), (K\[\w+\])\)", r"call_rhs(addr, \1, \2, p, u, \3)", body)
     return head + body
 
 
 def _inline_source(rhs_src: str) -> str:
-    body = KERNEL.replace("FNARG ", "")
+    body = _kernel().replace("FNARG ", "")
     body = re.sub(r"CALL\(([^,]+), (\w+), (K\[\w+\])\)", r"_rhs(\1, \2, p, u, \3)", body)
     return ("import math\n\nimport numba\nimport numpy as np\n\n\n@numba.njit(cache=True, error_model='numpy')\n"
             + rhs_src + "\n" + body)
@@ -273,8 +271,8 @@ def _child(strategy, m, mdir, edir, runs=0) -> dict:
         subprocess.run(["cc", "-O2", "-shared", "-fPIC", "-o", so, str(mdir / "rhs.c"), "-lm"], check=True)
     t_cc = time.perf_counter() - t0
     spec = dict(strategy=strategy, mdir=str(mdir), edir=str(edir), model=m, runs=runs, so=so)
-    env = {**os.environ, "NUMBA_CACHE_DIR": ""}
-    env.pop("NUMBA_CACHE_DIR")
+    env = dict(os.environ)
+    env.pop("NUMBA_CACHE_DIR", None)
     r = subprocess.run([sys.executable, "-c", CHILD, json.dumps(spec)], capture_output=True, text=True, env=env,
                        timeout=900)
     if r.returncode:

@@ -35,9 +35,9 @@ RHS, UPDATE, JAC, DFDP, TAN, OBS_TAN, OBSERVE = range(7)
 #: a state beyond this magnitude counts as non-finite (status 2) whatever its divergence limit
 _OVERFLOW = 1e100
 
-# Dormand & Prince (1980) tableau; row 6 of _A is the 5th-order solution (FSAL)
-_C = np.array([0.0, 0.2, 0.3, 0.8, 8.0 / 9.0, 1.0, 1.0])
-_A = np.array([
+# Dormand & Prince (1980) tableau (public: benchmarks reuse it); row 6 of DP_A is the 5th-order solution
+DP_C = np.array([0.0, 0.2, 0.3, 0.8, 8.0 / 9.0, 1.0, 1.0])
+DP_A = np.array([
     [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
     [0.2, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
     [3.0 / 40.0, 9.0 / 40.0, 0.0, 0.0, 0.0, 0.0, 0.0],
@@ -47,10 +47,10 @@ _A = np.array([
     [35.0 / 384.0, 0.0, 500.0 / 1113.0, 125.0 / 192.0, -2187.0 / 6784.0, 11.0 / 84.0, 0.0],
 ])
 # error estimate: 5th minus embedded 4th-order weights
-_E = np.array([71.0 / 57600.0, 0.0, -71.0 / 16695.0, 71.0 / 1920.0, -17253.0 / 339200.0, 22.0 / 525.0,
+DP_E = np.array([71.0 / 57600.0, 0.0, -71.0 / 16695.0, 71.0 / 1920.0, -17253.0 / 339200.0, 22.0 / 525.0,
                -1.0 / 40.0])
 # dense output: y(t_old + x h) = y_old + h * sum_k K_k * (P[k,0] x + P[k,1] x^2 + P[k,2] x^3 + P[k,3] x^4)
-_P = np.array([
+DP_P = np.array([
     [1.0, -8048581381.0 / 2820520608.0, 8663915743.0 / 2820520608.0, -12715105075.0 / 11282082432.0],
     [0.0, 0.0, 0.0, 0.0],
     [0.0, 131558114200.0 / 32700410799.0, -68118460800.0 / 10900136933.0, 87487479700.0 / 32700410799.0],
@@ -227,12 +227,12 @@ def _stages(F, N, mode, t, h, tright, y, p, L, u, idx, D, K, ys, y6):
         for j in range(y.shape[0]):
             acc = 0.0
             for q in range(s):
-                acc += _A[s, q] * K[q, j]
+                acc += DP_A[s, q] * K[q, j]
             ys[j] = y[j] + h * acc
         if s == 5:
             for j in range(y.shape[0]):
                 y6[j] = ys[j]
-        ts = tright if s >= 5 else t + _C[s] * h
+        ts = tright if s >= 5 else t + DP_C[s] * h
         _eval(F, N, mode, ts, ys, p, L, u, K[s], idx, D)
 
 
@@ -242,7 +242,7 @@ def _error_norm(h, K, y, ys, err, rtol, atol):
     for j in range(y.shape[0]):
         acc = 0.0
         for q in range(7):
-            acc += _E[q] * K[q, j]
+            acc += DP_E[q] * K[q, j]
         err[j] = h * acc
     return _rms_norm(err, y, ys, rtol, atol)
 
@@ -267,7 +267,7 @@ def _dense_output(t, h, y, K, t_eval, k, yout):
         for j in range(y.shape[0]):
             acc = 0.0
             for q in range(7):
-                acc += K[q, j] * x * (_P[q, 0] + x * (_P[q, 1] + x * (_P[q, 2] + x * _P[q, 3])))
+                acc += K[q, j] * x * (DP_P[q, 0] + x * (DP_P[q, 1] + x * (DP_P[q, 2] + x * DP_P[q, 3])))
             yout[k, j] = y[j] + h * acc
         k += 1
     return k

@@ -149,7 +149,7 @@ class CompiledSystem:
 
     def _at(self, name: str, out: np.ndarray, t: float, y, p, L) -> np.ndarray:
         self._engine()._point(self.functions(name), list(FUNCTIONS).index(name), float(t),
-                        np.ascontiguousarray(y, dtype=float), self._p(p), self._L(L), out)
+                               np.ascontiguousarray(y, dtype=float), self._p(p), self._L(L), out)
         return out
 
     def rhs(self, t: float, y, p=None, L=None) -> np.ndarray:
@@ -173,24 +173,25 @@ class CompiledSystem:
         """Compiled Dormand-Prince 5(4) into ``yout`` and ``info`` (mode 1: with forward sensitivities
         to the parameters ``idx``); see ``model._integrate_template._dopri5``."""
         F = self.functions("_tan" if mode else "_rhs")
-        self._engine()._dopri5(F, self.n_states, len(self.parameters), mode, float(t0), _c(y0), _c(p), _c(L), _c(t_eval),
-                         float(rtol), _c(atol), _c(lo), _c(hi), _c(lim), float(h0), int(max_steps), bool(stiff_stop),
-                         np.ascontiguousarray(idx, dtype=np.int64), yout, info)
+        self._engine()._dopri5(F, self.n_states, len(self.parameters), mode, float(t0), _c(y0), _c(p), _c(L),
+                               _c(t_eval), float(rtol), _c(atol), _c(lo), _c(hi), _c(lim), float(h0),
+                               int(max_steps), bool(stiff_stop), np.ascontiguousarray(idx, dtype=np.int64), yout,
+                               info)
 
     def discrete(self, euler: bool, tgrid: np.ndarray, y0: np.ndarray, p: np.ndarray, L: np.ndarray, dt: float,
                  lo: np.ndarray, hi: np.ndarray, lim: np.ndarray, yout: np.ndarray, info: np.ndarray) -> None:
         """Iterate the map (``euler``: forward Euler on the right-hand side) over ``tgrid`` into ``yout``."""
         F = self.functions("_rhs" if euler else "_update")
-        self._engine()._discrete(F, self.n_states, bool(euler), _c(tgrid), _c(y0), _c(p), _c(L), float(dt), _c(lo), _c(hi),
-                           _c(lim), yout, info)
+        self._engine()._discrete(F, self.n_states, bool(euler), _c(tgrid), _c(y0), _c(p), _c(L), float(dt),
+                                 _c(lo), _c(hi), _c(lim), yout, info)
 
     def ensemble_dopri5(self, t0: float, Y0: np.ndarray, P: np.ndarray, L: np.ndarray, t_eval: np.ndarray,
                         rtol: float, atol: np.ndarray, lo: np.ndarray, hi: np.ndarray, LIM: np.ndarray,
                         max_steps: int, Yout: np.ndarray, INFO: np.ndarray) -> None:
         """Members ``Y0[m], P[m]`` integrated in parallel (compiled Dormand-Prince) into ``Yout[m]``."""
-        self._engine()._ensemble(self.functions("_rhs"), self.n_states, len(self.parameters), float(t0), _c(Y0), _c(P),
-                           _c(L), _c(t_eval), float(rtol), _c(atol), _c(lo), _c(hi), _c(LIM), int(max_steps), Yout,
-                           INFO)
+        self._engine()._ensemble(self.functions("_rhs"), self.n_states, len(self.parameters), float(t0), _c(Y0),
+                                 _c(P), _c(L), _c(t_eval), float(rtol), _c(atol), _c(lo), _c(hi), _c(LIM),
+                                 int(max_steps), Yout, INFO)
 
     def ensemble_discrete(self, euler: bool, tgrid: np.ndarray, Y0: np.ndarray, P: np.ndarray, L: np.ndarray,
                           dt: float, lo: np.ndarray, hi: np.ndarray, LIM: np.ndarray, Yout: np.ndarray,
@@ -198,7 +199,7 @@ class CompiledSystem:
         """Members of a discrete map (or forward Euler) in parallel into ``Yout[m]``."""
         F = self.functions("_rhs" if euler else "_update")
         self._engine()._ensemble_discrete(F, self.n_states, bool(euler), _c(tgrid), _c(Y0), _c(P), _c(L), float(dt),
-                                    _c(lo), _c(hi), _c(LIM), Yout, INFO)
+                                           _c(lo), _c(hi), _c(LIM), Yout, INFO)
 
     def observe_path(self, ts: np.ndarray, Y: np.ndarray, p: np.ndarray, L: np.ndarray, A: np.ndarray) -> None:
         """Auxiliaries and identity residuals ``A[k]`` along a trajectory ``Y[k]`` at times ``ts[k]``."""
@@ -248,7 +249,7 @@ class CompiledSystem:
         z = np.ascontiguousarray(z, dtype=float)
         out = np.empty_like(z)
         self._engine()._sensitivity_rhs(self.functions("_tan"), self.n_states, len(self.parameters), float(t), z,
-                                  self._p(p), self._L(L), idx, out)
+                                         self._p(p), self._L(L), idx, out)
         return out
 
     def observed_tangents(self, t, Y, S, p, params: Sequence[str], L=None) -> tuple[dict, dict]:
@@ -282,7 +283,7 @@ class CompiledSystem:
         A = np.empty((nt, max(naux, 1)))
         dA = np.empty((nt, max(naux, 1), idx.size))
         self._engine()._observe_tangent_path(self.functions("_obs_tan"), len(self.parameters), t, Y, S, self._p(p),
-                                       self._L(L), idx, A, dA)
+                                              self._L(L), idx, A, dA)
         names = self.observed_names[:naux]
         return {a: A[:, i] for i, a in enumerate(names)}, {a: dA[:, i, :] for i, a in enumerate(names)}
 

@@ -156,12 +156,12 @@ def test_tableau_constants_match_scipy():
 
     from model import _integrate_template as ns
 
-    np.testing.assert_allclose(ns._C[:6], RK45.C, rtol=1e-15)
-    np.testing.assert_allclose(ns._A[:6, :5], RK45.A, rtol=1e-15)
-    np.testing.assert_allclose(ns._A[6, :6], RK45.B, rtol=1e-15)
+    np.testing.assert_allclose(ns.DP_C[:6], RK45.C, rtol=1e-15)
+    np.testing.assert_allclose(ns.DP_A[:6, :5], RK45.A, rtol=1e-15)
+    np.testing.assert_allclose(ns.DP_A[6, :6], RK45.B, rtol=1e-15)
     # scipy stores the embedded-minus-main weights; only the norm of the estimate matters
-    np.testing.assert_allclose(ns._E, -RK45.E, rtol=1e-14, atol=1e-17)
-    np.testing.assert_allclose(ns._P, RK45.P, rtol=1e-14)
+    np.testing.assert_allclose(ns.DP_E, -RK45.E, rtol=1e-14, atol=1e-17)
+    np.testing.assert_allclose(ns.DP_P, RK45.P, rtol=1e-14)
 
 
 def _source_in_subprocess(seed: str, cache: Path) -> str:

@@ -18,12 +18,12 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "calibration"))
 
 import numpy as np  # noqa: E402
 
 from calibration.least_squares import fit_least_squares  # noqa: E402
-from model.library.directed_growth import directed_growth  # noqa: E402
+from model.directed_growth.factory import directed_growth  # noqa: E402
 from test_calibration_least_squares import TRUTH, problem, synthetic_targets  # noqa: E402
 
 

@@ -18,9 +18,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import model  # noqa: E402
-from model import policies  # noqa: E402
+from model.directed_growth import policies  # noqa: E402
 from model.analysis import compare  # noqa: E402
-from model.library.directed_growth import directed_growth  # noqa: E402
+from model.directed_growth.factory import directed_growth  # noqa: E402
 
 
 def main() -> None:

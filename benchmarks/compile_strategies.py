@@ -139,7 +139,7 @@ RHS_SIG = ("numba.types.void(numba.types.float64, numba.types.CPointer(numba.typ
 
 def _kernel() -> str:
     """The kernel with the package's tableau written in (exact float reprs; children do not import ``model``)."""
-    from model._integrate_template import DP_A, DP_C, DP_E
+    from model.compiler.integrators import DP_A, DP_C, DP_E
 
     return KERNEL.replace("TABLEAU", f"A = np.array({DP_A.tolist()!r})\nC = np.array({DP_C.tolist()!r})\n"
                                      f"E = np.array({DP_E.tolist()!r})")
@@ -187,7 +187,7 @@ def _models(names):
     """name -> rhs source, C code, start state, parameters, end time."""
     import sympy as sp
 
-    from model.codegen import function_source
+    from model.compiler.codegen import function_source
 
     out = {}
     for name in names:

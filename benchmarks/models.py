@@ -233,7 +233,7 @@ def bench14():
     import sympy as sp
 
     from model import Block, aux, combine, param, stock
-    from model.symbols import t
+    from model.declare.symbols import t
 
     V = {}
     for n, (u, dflt, bnds, ln, src) in BENCH14_PARAM_SPEC.items():

@@ -1,6 +1,6 @@
 """Calibration of the directed-growth model on real US and UK data.
 
-Data (:mod:`calibration.data`), block-wise regressions (:mod:`calibration.blocks`), the
+Data (:mod:`calibration.data`), block-wise regressions (:mod:`calibration.block_estimates`), the
 historical replay (:mod:`calibration.replay`), whole-model least squares with exact
 sensitivities (:mod:`calibration.least_squares`), posterior sampling and profiles
 (:mod:`calibration.bayes`), and the end-to-end :func:`calibrate`.

@@ -40,8 +40,8 @@ def _figure_names(country: str, mcmc: bool) -> list[str]:
 
 def _check(args) -> None:
     """Every option checked before the (long) calibration starts."""
-    from model._files import check_input, check_output
-    from model.cli_checks import at_least
+    from model.files import check_input, check_output
+    from model.cli.checks import at_least
 
     check_output(args.out, "--out", force=args.force, suffixes=(".toml",))
     if args.targets is not None:
@@ -65,7 +65,7 @@ def _check(args) -> None:
 def run(args) -> int:
     from calibration.data import DataError
 
-    from model._files import FileSet
+    from model.files import FileSet
 
     from .paramfile import write_params
     from .pipeline import calibrate

@@ -8,10 +8,10 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from model.compile import compile as compile_system
+from model.compiler.compiled import compile as compile_system
 from model.errors import CalibrationError, SolverError
-from model.levers import Policy, input_table, resolve_inputs
-from model.sensitivity import solve_arrays
+from model.declare.levers import Policy, input_table, resolve_inputs
+from model.solve.sensitivity import solve_arrays
 
 from .fit import Fit
 

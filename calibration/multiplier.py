@@ -7,10 +7,10 @@ from typing import Callable
 
 import numpy as np
 
-from model import policies
+from model.directed_growth import policies
 from model.analysis.outcomes import impulse_response
 from model.errors import CalibrationError, SolverError
-from model.library.directed_growth import directed_growth
+from model.directed_growth.factory import directed_growth
 
 from .tomlfile import read_toml
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from model.errors import CalibrationError
-from model.library.directed_growth import directed_growth
+from model.directed_growth.factory import directed_growth
 
 from .tomlfile import read_toml
 
@@ -105,7 +105,7 @@ def write_params(cal, path: str | os.PathLike, command: str = "") -> Path:
         doc["posterior"] = {"draws": int(cal.posterior.samples.shape[0]), "acceptance": cal.posterior.acceptance,
                             "autocorr_steps": (cal.posterior.autocorr.tolist() if cal.posterior.autocorr is not None
                                                else "chain too short for a reliable estimate")}
-    from model._files import write_atomic
+    from model.files import write_atomic
 
     text = tomli_w.dumps(_clean(doc))
     write_atomic(path, lambda tmp: tmp.write_text(text))

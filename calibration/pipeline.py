@@ -8,12 +8,12 @@ from typing import Callable
 
 import numpy as np
 
-from model import policies
+from model.directed_growth import policies
 from model.errors import CalibrationError
-from model.library.directed_growth import DERIVED, directed_growth
-from model.simulate import simulate
+from model.directed_growth.factory import DERIVED, directed_growth
+from model.solve.simulation import simulate
 
-from . import blocks
+from . import block_estimates as blocks
 from .bayes import Posterior, Prior, sample_posterior
 from .fit import Fit
 from .least_squares import Problem, Target, fit_least_squares

@@ -18,7 +18,7 @@ def fitted_vs_observed(cal, path=None):
     whether the series was a target. Returns the matplotlib Figure (saved to ``path`` if given)."""
     import matplotlib.pyplot as plt
 
-    from model.plots import OKABE_ITO
+    from model.directed_growth.figures import OKABE_ITO
 
     if cal.replay is None:
         raise ValueError(f"{cal.country}: no whole-model replay to plot ({'; '.join(cal.notes)})")

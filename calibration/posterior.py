@@ -134,7 +134,7 @@ def posterior_draws(path: str | os.PathLike, n: int, *, seed: int = 0, system=No
     """
     import pandas as pd
 
-    from model.library.directed_growth import directed_growth
+    from model.directed_growth.factory import directed_growth
 
     path = os.fspath(path)
     doc = read_toml(path, "parameter file")

@@ -9,7 +9,7 @@ import xarray as xr
 
 from model import Policy, piecewise
 from model.errors import CalibrationError
-from model.library.directed_growth import directed_growth
+from model.directed_growth.factory import directed_growth
 
 __all__ = ["START_FROM_DATA", "country_model", "observed_policy"]
 
@@ -83,7 +83,7 @@ def country_model(panel: xr.Dataset, country: str, start: int, overrides: Mappin
     values = {**start_values, **dict(overrides or {})}
     probe = directed_growth(t0=float(start), y0=y0, overrides=values)
     # e_int is proportional to sigma_b at the start (no carbon price): one rescaling matches the data
-    from model.compile import compile as compile_system
+    from model.compiler.compiled import compile as compile_system
 
     cs = compile_system(probe)
     obs = cs.observed(float(start), cs.state_vector(), cs.param_vector(), cs.inputs_table())

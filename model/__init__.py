@@ -17,17 +17,17 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .block import Block, block
-from .compile import CompiledSystem, compile
+from .declare.blocks import Block, block
+from .compiler.compiled import CompiledSystem, compile
 from .errors import CalibrationError, ModelError, SolverError
-from .levers import Policy, Rule, Schedule, constant, logistic, piecewise, ramp, step
-from .results import rerun
-from .simulate import METHODS, STATUS, simulate
-from .sensitivity import sensitivities
-from .symbols import Var, aux, exogenous, lever, param, stock, t
-from .system import System, combine
+from .declare.levers import Policy, Rule, Schedule, constant, logistic, piecewise, ramp, step
+from .solve.results import rerun
+from .solve.simulation import METHODS, STATUS, simulate
+from .solve.sensitivity import sensitivities
+from .declare.symbols import Var, aux, exogenous, lever, param, stock, t
+from .declare.system import System, combine
 from . import library
-from .analysis import ensemble
+from .solve.ensembles import ensemble
 
 __all__ = [
     "__version__", "Block", "block", "CompiledSystem", "compile", "CalibrationError", "ModelError", "SolverError",

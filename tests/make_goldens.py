@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 import model
-from model import policies
+from model.directed_growth import policies
 
 GOLDEN = Path(__file__).parent / "data" / "golden_outcomes.csv"
 
@@ -26,7 +26,7 @@ def outcome_table(system) -> pd.DataFrame:
 
 
 if __name__ == "__main__":
-    from model.library.directed_growth import directed_growth
+    from model.directed_growth.factory import directed_growth
 
     GOLDEN.parent.mkdir(exist_ok=True)
     outcome_table(directed_growth()).to_csv(GOLDEN, float_format="%.12g")

@@ -134,7 +134,7 @@ def flip_regions(ens, outcome: str, a: str = "market_shaping", b: str = "market_
     Parameters
     ----------
     ens : xarray.Dataset
-        An ensemble (:func:`model.analysis.ensemble`) with both policies.
+        An ensemble (:func:`model.ensemble`) with both policies.
     outcome : str
         Outcome name (direction from :data:`BETTER`).
     max_depth : int

@@ -156,14 +156,14 @@ def model_sensitivity(system, bounds: Mapping[str, tuple[float, float]], *, meth
         Outcome names.
     seed : int
     **ensemble_options
-        Passed to :func:`model.analysis.ensemble` (``t_span``, ``exogenous``, ``client``, ...).
+        Passed to :func:`model.ensemble` (``t_span``, ``exogenous``, ``client``, ...).
 
     Returns
     -------
     xarray.Dataset
         As :func:`sobol_indices` or :func:`morris_screening`, with the policy or contrast in the attributes.
     """
-    from .ensemble import ensemble
+    from ..solve.ensembles import ensemble
     from .outcomes import OUTCOMES
 
     if method not in ("sobol", "morris"):

@@ -7,7 +7,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from ..errors import ModelError
-from ..levers import Policy, Rule, constant, piecewise
+from ..declare.levers import Policy, Rule, constant, piecewise
 
 __all__ = ["OUTCOMES", "NEEDED", "compare", "impulse_response", "outcome_metrics"]
 
@@ -109,7 +109,7 @@ def impulse_response(system, params: Mapping[str, Any] | None = None, policy: Po
     the IMF 2014 convention: about 0.4 after one year and 1.5 after four in
     advanced economies).
     """
-    from ..simulate import simulate
+    from ..solve.simulation import simulate
 
     t_shock = t_span[0] + 1.0 if t_shock is None else float(t_shock)
     policy = policy or Policy("base")
@@ -165,7 +165,7 @@ def compare(ds, *, system=None, impulse: bool = True, baseline: str = "bau"):
     import pandas as pd
 
     if "draw" in ds.dims:
-        raise ModelError("compare() tabulates single runs; for an ensemble use model.analysis.ensemble "
+        raise ModelError("compare() tabulates single runs; for an ensemble use model.solve.ensembles "
                          "(outcomes per draw) or outcome_metrics(ds)")
     metrics = outcome_metrics(ds, baseline=baseline)
     if "policy" not in metrics.dims:
@@ -173,7 +173,7 @@ def compare(ds, *, system=None, impulse: bool = True, baseline: str = "bau"):
     t = ds.time.values
     rows = {pol: {k: float(metrics[k].sel(policy=pol)) for k in metrics.data_vars} for pol in _policies(ds)}
     if impulse:
-        from ..results import read_provenance, rebuild_system, saved_exogenous, saved_policies
+        from ..solve.results import read_provenance, rebuild_system, saved_exogenous, saved_policies
 
         prov = read_provenance(ds)
         saved = saved_policies(prov)  # parsed, never evaluated; refused before any model is built

@@ -1,6 +1,6 @@
 """Reference models: test fixtures and tutorial material.
 
-Each factory returns a validated :class:`~model.system.System`. ``MODELS`` maps
+Each factory returns a validated :class:`~model.declare.system.System`. ``MODELS`` maps
 the command-line names to zero-argument factories; :func:`get` builds one by
 name.
 """
@@ -10,16 +10,23 @@ from __future__ import annotations
 from typing import Callable
 
 from ..errors import ModelError
-from ..system import System
+from ..declare.system import System
 from .dice2016 import dice2016_climate, dice2016_forcing_path
-from .directed_growth import directed_growth
 from .goodwin import goodwin
 from .keen import keen
 from .solow import solow
 from .supermultiplier import supermultiplier
 
 __all__ = ["MODELS", "get", "keen", "solow", "goodwin", "supermultiplier", "dice2016_climate",
-           "dice2016_forcing_path", "directed_growth"]
+           "dice2016_forcing_path"]
+
+
+def _directed_growth(**kwargs) -> System:
+    """The directed-growth application's model, imported when first built (it uses this package)."""
+    from ..directed_growth import directed_growth
+
+    return directed_growth(**kwargs)
+
 
 #: Command-line name -> zero-argument factory.
 MODELS: dict[str, Callable[[], System]] = {
@@ -29,7 +36,7 @@ MODELS: dict[str, Callable[[], System]] = {
     "supermultiplier": supermultiplier,
     "dice2016": dice2016_climate,
     "dice2016_discrete": lambda: dice2016_climate(discrete=True),
-    "directed_growth": directed_growth,
+    "directed_growth": _directed_growth,
 }
 
 

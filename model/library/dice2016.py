@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..block import Block
-from ..levers import Schedule, piecewise
-from ..symbols import aux, exogenous, lever, param, stock, t
-from ..system import System, combine
+from ..declare.blocks import Block
+from ..declare.levers import Schedule, piecewise
+from ..declare.symbols import aux, exogenous, lever, param, stock, t
+from ..declare.system import System, combine
 
 GAMS = "DICE2016R3-112018-v8.gms (Nordhaus 2018; public copy in chrisroadmap/loaded-dice)"
 PNAS = "Nordhaus (2017) PNAS 114(7):1518-1523"

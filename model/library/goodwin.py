@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..block import Block
+from ..declare.blocks import Block
 from ..errors import ModelError
-from ..symbols import aux, param, stock
-from ..system import System, combine
+from ..declare.symbols import aux, param, stock
+from ..declare.system import System, combine
 
 PHILLIPS_CHOICES = ("linear", "gcl")
 

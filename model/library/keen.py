@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..block import Block
-from ..symbols import param, stock, aux
-from ..system import System, combine
+from ..declare.blocks import Block
+from ..declare.symbols import param, stock, aux
+from ..declare.system import System, combine
 
 GCL = "Grasselli & Costa Lima (2012), Math. Financ. Econ. 6(3):191-210, base case"
 

@@ -15,9 +15,9 @@ import math
 from typing import Any, Callable, Mapping
 
 from ..errors import ModelError
-from ..system import System
+from ..declare.system import System
 from .dice2016 import dice2016_climate
-from .directed_growth import consistent_draws, directed_growth
+from ..directed_growth.factory import consistent_draws, directed_growth
 from .goodwin import goodwin
 from .keen import keen
 from .solow import solow
@@ -124,7 +124,7 @@ def rebuild(origin: Any) -> System:
 
 
 def _rule_expr(lever: str, text: str, system: System):
-    from ..expr import from_srepr, from_text
+    from ..declare.expr import from_srepr, from_text
 
     try:
         return from_text(text, tuple(system.variables), what=f"feedback rule for {lever!r}")

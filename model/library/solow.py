@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..block import Block
-from ..symbols import aux, param, stock
-from ..system import System, combine
+from ..declare.blocks import Block
+from ..declare.symbols import aux, param, stock
+from ..declare.system import System, combine
 
 SOLOW = "Solow, R. M. (1956) Q. J. Econ. 70(1):65-94; textbook form (illustrative value)"
 

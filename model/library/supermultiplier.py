@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..block import Block
-from ..symbols import aux, param, stock
-from ..system import System, combine
+from ..declare.blocks import Block
+from ..declare.symbols import aux, param, stock
+from ..declare.system import System, combine
 
 TEST_CASE = "economics.md section 3, test case (illustrative, not a calibration)"
 STEADY = "near the steady state of the default parameters (h* = 0.175, K = v Y / u_n); Z normalised to 1"

@@ -1,0 +1,512 @@
+"""Command-line interface ``dgm``.
+
+Errors in user input end with a one-line message on standard error naming the
+option or file (and the valid choices), exit status 2; a failed integration is
+one line and status 1. Inputs are checked before any work starts, and no
+command overwrites an existing file without ``--force`` or leaves a temporary
+file behind (:mod:`model.files`). Anything else is a bug: its traceback is
+shown with a request to report it, exit status 3. Set ``DGM_DEBUG=1`` to see
+tracebacks of input errors too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import time
+import warnings
+from pathlib import Path
+from typing import Sequence
+
+from ..errors import CalibrationError, ModelError, SolverError
+
+#: default time span [year] of each reference model (``--t-start`` and ``--t-end`` override)
+_SPANS = {"dice2016": (2015.0, 2100.0), "dice2016_discrete": (2015.0, 2100.0), "supermultiplier": (0.0, 400.0),
+          "keen": (0.0, 300.0), "goodwin": (0.0, 100.0), "solow": (0.0, 100.0), "directed_growth": (2025.0, 2100.0)}
+#: policy paths of ``dgm compare`` (functions of :mod:`model.directed_growth.policies`), in comparison order
+_POLICY_PATHS = ("bau", "market_fixing", "market_shaping")
+
+
+#: output files of ``dgm compare`` (the set replaced as a unit)
+COMPARE_SET = ("comparison.nc", "outcomes.csv") + tuple(f"{n}.{e}" for n in ("scenario_panel", "lever_paths",
+                                                                              "outcome_table") for e in ("pdf", "png"))
+#: formats of ``dgm run --plot``
+_PLOT_FORMATS = (".png", ".pdf", ".svg")
+
+
+class _UsageError(Exception):
+    """A command-line syntax error (argparse), reported as one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors: ``dgm run: error: ... (see dgm run --help)``."""
+
+    def error(self, message: str):  # noqa: D102 (argparse API)
+        raise _UsageError(f"{self.prog}: error: {' '.join(message.split())} (see {self.prog} --help)")
+
+
+#: a decimal number in ASCII (with inf and nan, refused later as not finite)
+_DECIMAL = re.compile(r"[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity|nan)", re.IGNORECASE | re.ASCII)
+
+
+def _assignment(text: str) -> tuple[str, float]:
+    import math
+
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    try:
+        if not _DECIMAL.fullmatch(value.strip()):  # float() also takes "1_0" and non-ASCII digits
+            raise ValueError(value)
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"value of {name.strip()!r} is not a number: {value!r} (a decimal "
+                                         "number such as 0.5, 1e-3 or -2)") from None
+    if not math.isfinite(number):
+        raise argparse.ArgumentTypeError(f"value of {name.strip()!r} must be finite, got {value!r}")
+    return name.strip(), number
+
+
+def _parser() -> argparse.ArgumentParser:
+    from ..library import MODELS
+    from ..solve.simulation import METHODS
+
+    p = _Parser(prog="dgm", description="directed-growth: run, inspect and export models.")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="simulate a model and write a netCDF file",
+                         description="Simulate a reference model with its default parameters (overridable) "
+                                     "and write the result (xarray Dataset) to netCDF.")
+    run.add_argument("model", choices=sorted(MODELS), metavar="MODEL",
+                     help=f"model name: {', '.join(sorted(MODELS))}")
+    run.add_argument("--param", action="append", type=_assignment, default=[], metavar="NAME=VALUE",
+                     help="override a parameter (repeatable)")
+    run.add_argument("--init", action="append", type=_assignment, default=[], metavar="NAME=VALUE",
+                     help="override an initial stock value (repeatable)")
+    run.add_argument("--t-start", type=float, default=None, metavar="YEAR", help="start time [year]")
+    run.add_argument("--t-end", type=float, default=None, metavar="YEAR", help="end time [year]")
+    run.add_argument("--step", type=float, default=None, metavar="YEARS",
+                     help="output interval [year] (default 1; discrete maps: their step)")
+    run.add_argument("--method", choices=METHODS, default="auto", help="solver (default auto)")
+    run.add_argument("--rtol", type=float, default=1e-8, help="relative tolerance (default 1e-8)")
+    run.add_argument("--out", required=True, type=Path, metavar="FILE.nc", help="output netCDF file")
+    run.add_argument("--plot", type=Path, default=None, metavar="FIG.png",
+                     help="also draw the stocks over time (png, pdf or svg)")
+    run.add_argument("--force", action="store_true", help="overwrite existing output files (--out, --plot)")
+
+    eq = sub.add_parser("equations", help="print a model's equations and nomenclature",
+                        description="Print the equations and the parameter table as LaTeX or Markdown.")
+    eq.add_argument("model", choices=sorted(MODELS), metavar="MODEL", help=f"model name: {', '.join(sorted(MODELS))}")
+    eq.add_argument("--format", choices=("latex", "markdown"), default="latex", help="output format")
+    eq.add_argument("--out", type=Path, default=None, metavar="FILE", help="write to FILE instead of stdout")
+    eq.add_argument("--force", action="store_true", help="overwrite an existing --out file")
+
+    sub.add_parser("models", help="list the reference models")
+
+    cmp_ = sub.add_parser("compare", help="compare the policy paths of the directed-growth model",
+                          description="Simulate the directed-growth model under business as usual, market "
+                                      "fixing and market shaping (model.directed_growth.policies) from 2025, and write "
+                                      "comparison.nc, outcomes.csv and the figures scenario_panel, lever_paths "
+                                      "and outcome_table (PDF and PNG) to DIR. The set in DIR is replaced as "
+                                      "a unit (written to a temporary folder, then swapped in); a DIR holding "
+                                      "a previous set is replaced only with --force, one holding other files "
+                                      "is refused.")
+    cmp_.add_argument("--params", type=Path, default=None, metavar="FILE",
+                      help="TOML file with a [parameters] table (name = value) overriding the defaults "
+                           "(default: the committed US calibration, calibration/params/usa.toml)")
+    cmp_.add_argument("--defaults", action="store_true",
+                      help="use the model's literature defaults instead of a calibration")
+    cmp_.add_argument("--out", type=Path, default=Path("results"), metavar="DIR",
+                      help="output directory (default: results)")
+    cmp_.add_argument("--t-end", type=float, default=2100.0, metavar="YEAR", help="end year (default 2100)")
+    cmp_.add_argument("--force", action="store_true", help="replace a previous comparison set in DIR")
+    cmp_.add_argument("--no-impulse", action="store_true",
+                      help="skip the public-investment multipliers (two extra short runs per policy)")
+    cmp_.add_argument("--policies", default=None, metavar="NAMES",
+                      help=f"comma-separated subset of {','.join(_POLICY_PATHS)} (default: all)")
+    from calibration.cli import add_parser as add_calibrate
+
+    from .uncertainty import add_parsers as add_uncertainty
+
+    add_calibrate(sub)
+    add_uncertainty(sub)
+    return p
+
+
+def _time_points(system, args, t0: float, t1: float) -> tuple[int, float | None]:
+    """Number of output times and ``dt`` (forward Euler) of ``dgm run`` (checked: --step within the span)."""
+    import math
+
+    span = t1 - t0
+    if system.is_discrete:
+        if args.step is not None and not math.isclose(args.step, system.dt):
+            raise ModelError(f"--step: model {system.name!r} is a discrete map with a fixed step of {system.dt:g} "
+                             f"years; omit --step (got {args.step:g})")
+        if span < system.dt * (1 - 1e-9):
+            raise ModelError(f"--t-end: the span {t0:g} to {t1:g} is shorter than one step ({system.dt:g} years) "
+                             f"of the discrete map {system.name!r}")
+        return int(math.floor(span / system.dt + 1e-9)) + 1, None
+    if args.step is not None and args.step > span * (1 + 1e-12):
+        raise ModelError(f"--step {args.step:g} is longer than the span {t0:g} to {t1:g}; give a step of at most "
+                         f"{span:g} years")
+    if args.method == "discrete":
+        if args.step is None:
+            raise ModelError("--method discrete (forward Euler) needs --step YEARS, its step size")
+        return int(math.floor(span / args.step + 1e-9)) + 1, args.step
+    if args.step is None:
+        n = int(math.floor(span + 1e-9))
+        return (n + 1 if n >= 2 else 101), None
+    return int(math.floor(span / args.step + 1e-9)) + 1, None
+
+
+def _run(args) -> int:
+    from ..files import check_output, write_atomic
+    from .checks import check_rtol, check_size, finite, no_duplicates, positive
+    from ..library import get
+    from ..solve.simulation import simulate
+
+    check_output(args.out, "--out", force=args.force, suffixes=(".nc", ".nc4", ".netcdf"))
+    if args.plot is not None:
+        check_output(args.plot, "--plot", force=args.force, suffixes=_PLOT_FORMATS)
+        if args.plot.absolute() == args.out.absolute():
+            raise ModelError(f"--plot and --out name the same file {args.out}")
+    params = no_duplicates("--param", args.param)
+    initial = no_duplicates("--init", args.init)
+    finite("--t-start", args.t_start)
+    finite("--t-end", args.t_end)
+    positive("--step", args.step)
+    check_rtol(args.rtol)
+    system = get(args.model)
+    for option, given, kind in (("--param", params, "parameter"), ("--init", initial, "stock")):
+        valid = system.parameters if kind == "parameter" else system.stocks
+        unknown = sorted(set(given) - set(valid))
+        if unknown:
+            raise ModelError(f"{option}: unknown {kind}(s) {', '.join(map(repr, unknown))} for model "
+                             f"{system.name!r}; valid: {', '.join(sorted(valid))}")
+    t0, t1 = _SPANS.get(args.model, (0.0, 100.0))
+    t0 = t0 if args.t_start is None else args.t_start
+    t1 = t1 if args.t_end is None else args.t_end
+    if not t1 > t0:
+        raise ModelError(f"--t-end {t1:g} must be after the start {t0:g}")
+    n_times, dt = _time_points(system, args, t0, t1)
+    n_series = sum(v.kind != "parameter" for v in system.variables.values())
+    check_size(f"{args.model} from {t0:g} to {t1:g}" + (f" every {args.step:g} years" if args.step else "") +
+               f": {n_times:,} times x {n_series} series", float(n_times) * n_series,
+               "use a larger --step or a shorter span")
+    t_eval = None
+    if args.step is not None and dt is None and not system.is_discrete:
+        import numpy as np
+
+        t_eval = np.arange(t0, t1 + 1e-9 * max(1.0, abs(t1)), args.step)
+    if system.is_discrete and args.method not in ("auto", "discrete"):
+        raise ModelError(f"--method: model {system.name!r} is a discrete map; use --method discrete (or auto)")
+    started = time.perf_counter()
+    from ..directed_growth import policies
+
+    exogenous = policies.default_exogenous() if args.model == "directed_growth" else None
+    ds = simulate(system, params, t_span=(t0, t1), t_eval=t_eval, initial=initial,
+                  method=args.method, rtol=args.rtol, exogenous=exogenous, dt=dt)
+    write_atomic(args.out, lambda tmp: ds.to_netcdf(tmp))
+    if args.plot is not None:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        from ..directed_growth.figures import plot_stocks
+
+        fig = plot_stocks(ds)
+        try:
+            write_atomic(args.plot, lambda tmp: fig.savefig(tmp, format=args.plot.suffix[1:].lower(), dpi=150))
+        finally:
+            plt.close(fig)
+    times = ds.time.values
+    print(f"dgm: {args.model}: {ds.sizes['time']} times from {times[0]:g} to {times[-1]:g}, "
+          f"solver {ds.attrs['solver']}, {time.perf_counter() - started:.2f} s -> {args.out}", file=sys.stderr)
+    return 0
+
+
+def _equations(args) -> int:
+    from ..files import check_output, write_atomic
+    from ..library import get
+
+    if args.out is not None:
+        check_output(args.out, "--out", force=args.force)
+    system = get(args.model)
+    text = system.to_latex() if args.format == "latex" else system.to_markdown()
+    text = text if text.endswith("\n") else text + "\n"
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(args.out, lambda tmp: tmp.write_text(text))
+    return 0
+
+
+def _read_params(path: Path, system) -> dict[str, float]:
+    """Parameter overrides from the ``[parameters]`` table of a TOML file (one-line errors naming --params)."""
+    import math
+    import tomllib
+
+    from ..files import check_input
+
+    check_input(path, "--params", "TOML parameter file")
+    try:
+        with path.open("rb") as fh:
+            doc = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ModelError(f"--params {path}: invalid TOML: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ModelError(f"--params {path}: cannot read: {exc}") from None
+    table = doc.get("parameters")
+    if not isinstance(table, dict):
+        raise ModelError(f"--params {path}: expected a [parameters] table of name = value")
+    unknown = sorted(k for k in table if k not in system.parameters)
+    if unknown:
+        raise ModelError(f"--params {path}: unknown parameter(s) {', '.join(map(repr, unknown))} for model "
+                         f"{system.name!r}")
+    bad = sorted(k for k, v in table.items()
+                 if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v))
+    if bad:
+        raise ModelError(f"--params {path}: value(s) of {', '.join(map(repr, bad))} must be finite numbers")
+    for k, v in table.items():
+        lo, hi = system[k].bounds
+        if (lo is not None and v < lo) or (hi is not None and v > hi):
+            raise ModelError(f"--params {path}: {k!r} = {v:g} is outside its declared bounds [{lo}, {hi}]")
+    return {k: float(v) for k, v in table.items()}
+
+
+def _calibrated_model(path: Path | None):
+    """``directed_growth()`` rebuilt with the file's values as defaults (so the derived start
+    quantities follow them), or the literature defaults when ``path`` is None."""
+    from ..directed_growth.factory import directed_growth
+
+    system = directed_growth()
+    if path is None:
+        return system
+    params = _read_params(path, system)
+    try:
+        return directed_growth(overrides=params)
+    except ModelError as exc:
+        raise ModelError(f"--params {path}: {exc}") from None
+
+
+class _Steps:
+    """Progress lines ``[i/n] what ... 1.23 s`` on standard error; warnings raised in a step
+    are printed after its line (one line each)."""
+
+    def __init__(self, n: int):
+        self.n, self.i, self.started = n, 0, time.perf_counter()
+
+    def __call__(self, what: str):
+        import contextlib
+
+        self.i += 1
+        steps = self
+
+        @contextlib.contextmanager
+        def step():
+            print(f"[{steps.i}/{steps.n}] {what} ...", end="", file=sys.stderr, flush=True)
+            t = time.perf_counter()
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                try:
+                    yield
+                except BaseException:
+                    print(" failed", file=sys.stderr, flush=True)
+                    raise
+            print(f" {time.perf_counter() - t:.1f} s", file=sys.stderr, flush=True)
+            seen = set()
+            for w in caught:
+                msg = " ".join(str(w.message).split())
+                if msg not in seen:
+                    seen.add(msg)
+                    print(f"dgm: warning: {msg}", file=sys.stderr)
+
+        return step()
+
+
+def _check_compare_dir(out: Path, force: bool = False) -> None:
+    """``--out`` of ``dgm compare``: a new or empty directory, or (with ``--force``) one holding only a
+    previous set, which is then replaced whole."""
+    from ..files import check_output
+
+    check_output(out, "--out", force=True, directory=True)
+    parent = out.absolute().parent
+    if parent.is_dir() and not os.access(parent, os.W_OK | os.X_OK):
+        raise ModelError(f"--out {out}: permission denied (the set is written beside it, in {parent})")
+    if out.is_dir():
+        ours = re.compile(r"^\.(?:" + "|".join(map(re.escape, COMPARE_SET)) + r")\.\d+(?:\.[0-9a-f]{8})?\.tmp$")
+        other = sorted(p.name for p in out.iterdir() if p.name not in COMPARE_SET and not ours.match(p.name))
+        if other:
+            shown = ", ".join(other[:5]) + (", ..." if len(other) > 5 else "")
+            raise ModelError(f"--out {out} holds files dgm compare did not write ({shown}); the set is replaced "
+                             f"as a whole, so choose a new or empty directory, or move them")
+        previous = sorted(p.name for p in out.iterdir() if p.name in COMPARE_SET)
+        if previous and not force:
+            shown = ", ".join(previous[:3]) + (", ..." if len(previous) > 3 else "")
+            raise ModelError(f"--out {out} holds a previous comparison ({shown}); pass --force to replace the "
+                             "set, or choose a new directory")
+
+
+def _compare(args) -> int:
+    from ..directed_growth import policies as pol
+    from .checks import check_size, finite
+    from ..directed_growth.factory import T0
+
+    finite("--t-end", args.t_end)
+    if not args.t_end > T0:
+        raise ModelError(f"--t-end must be after {T0:g}, got {args.t_end:g}")
+    if args.policies is None:
+        names = list(_POLICY_PATHS)
+    else:
+        names = [n.strip() for n in args.policies.split(",") if n.strip()]
+        unknown = [n for n in names if n not in _POLICY_PATHS]
+        if unknown or not names:
+            raise ModelError(f"--policies: unknown policy {', '.join(map(repr, unknown)) or '(none given)'}; "
+                             f"choose from {', '.join(_POLICY_PATHS)}")
+    if args.params is not None and args.defaults:
+        raise ModelError("--params and --defaults exclude each other")
+    out: Path = args.out
+    _check_compare_dir(out, args.force)
+    if args.params is None and not args.defaults:
+        from calibration.params import PARAM_DIR
+
+        args.params = PARAM_DIR / "usa.toml"
+    system = _calibrated_model(args.params)
+    n_series = sum(v.kind != "parameter" for v in system.variables.values())
+    years = int(args.t_end - T0) + 1
+    check_size(f"--t-end {args.t_end:g}: {years:,} years x {n_series} series x {len(names)} policies",
+               float(years) * n_series * len(names), "choose an earlier --t-end")
+    paths = [getattr(pol, n)() for n in dict.fromkeys(names)] if args.policies else pol.all_paths()
+    return _compare_run(args, system, paths)
+
+
+def _compare_run(args, system, paths) -> int:
+    """The work of ``dgm compare`` once its input is checked: simulate, then write the set as a unit."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from ..directed_growth import policies as pol
+    from ..files import DirSwap, recover_dir
+    from ..analysis import compare
+    from ..compiler.compiled import compile as compile_system
+    from ..directed_growth.factory import T0
+    from ..directed_growth.figures import lever_paths, outcome_table, scenario_panel
+    from ..solve.simulation import simulate
+
+    out: Path = args.out
+    step = _Steps(4)
+    started = time.perf_counter()
+    label = ", ".join(p.name for p in paths)
+    with step("building model" + (f" (parameters: {args.params})" if args.params else " (literature defaults)")):
+        first = "" if compile_system(system).is_warm else " (first run: numba compiles the model, 1-2 minutes)"
+    with step(f"simulating {label} from {T0:g} to {args.t_end:g}{first}"):
+        ds = simulate(system, None, paths, t_span=(T0, args.t_end), exogenous=pol.default_exogenous())
+    with step("computing outcomes" + ("" if args.no_impulse else " and public-investment multipliers")):
+        df = compare(ds, system=system, impulse=not args.no_impulse)
+        df.attrs["title"] = f"Policy comparison, {T0:g}–{args.t_end:g}: outcomes"
+    with step(f"writing comparison.nc, outcomes.csv and figures to {out}/ (swapped in as a unit)"):
+        recover_dir(out)
+        with DirSwap(out) as d:
+            d.write("comparison.nc", ds.to_netcdf)
+            d.write("outcomes.csv", df.to_csv)
+            for name, draw, data in (("scenario_panel", scenario_panel, ds), ("lever_paths", lever_paths, ds),
+                                     ("outcome_table", outcome_table, df)):
+                d.write(name, lambda path, draw=draw, data=data: plt.close(draw(data, path=path)))
+    print(f"dgm: compare: {len(paths)} polic{'y' if len(paths) == 1 else 'ies'}, {ds.sizes['time']} years, "
+          f"{time.perf_counter() - started:.1f} s -> {out}/", file=sys.stderr)
+    return 0
+
+
+def _models(args) -> int:
+    from ..library import MODELS
+
+    for name, factory in MODELS.items():
+        s = factory()
+        print(f"{name:20s} {len(s.stocks):2d} stocks  {s.description}")
+    return 0
+
+
+def _one_line(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.filename and exc.strerror:
+        return f"{exc.filename}: {exc.strerror}"
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Warnings during a command as one ``dgm: warning:`` line (no source line, no file name)."""
+    print(f"dgm: warning: {' '.join(str(message).split())}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``dgm``; returns the exit status.
+
+    Returns
+    -------
+    int
+        0 success; 2 bad input (one line on standard error naming the option or
+        file); 1 a failed integration or out of memory (one line); 130 interrupted;
+        3 an unexpected internal error (a bug: its traceback is printed with a
+        request to report it).
+    """
+    try:
+        args = _parser().parse_args(argv)
+    except _UsageError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except SystemExit as exc:  # --help
+        return exc.code if isinstance(exc.code, int) else 0
+    debug = bool(os.environ.get("DGM_DEBUG"))
+    with warnings.catch_warnings():
+        warnings.showwarning = _show_warning
+        return _dispatch(args, debug)
+
+
+def _dispatch(args: argparse.Namespace, debug: bool) -> int:
+    """Run the command; map each kind of error to its exit status (see :func:`main`)."""
+    from calibration.data.errors import DataError
+
+    try:
+        if args.command == "calibrate":
+            from calibration.cli import run as calibrate
+
+            return calibrate(args)
+        if args.command in ("ensemble", "sensitivity", "figures"):
+            from . import uncertainty as unc
+
+            return getattr(unc, f"{args.command}_cmd")(args)
+        return {"run": _run, "equations": _equations, "models": _models, "compare": _compare}[args.command](args)
+    except (ModelError, CalibrationError, DataError, OSError) as exc:
+        if debug:
+            raise
+        print(f"dgm: error: {_one_line(exc)}", file=sys.stderr)
+        return 2
+    except SolverError as exc:
+        if debug:
+            raise
+        print(f"dgm: solver failed: {_one_line(exc).replace('; the partial path is in err.partial', '')}",
+              file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("dgm: interrupted", file=sys.stderr)
+        return 130
+    except MemoryError:
+        if debug:
+            raise
+        print("dgm: error: out of memory; ask for fewer draws, a larger --step or a shorter span", file=sys.stderr)
+        return 1
+    except Exception:
+        import traceback
+
+        traceback.print_exc()
+        print("dgm: internal error: this is a bug in dgm, not a problem with your input; please report it on the "
+              "project's issue tracker with the command and the traceback above", file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,401 @@
+"""``dgm ensemble``, ``dgm sensitivity`` and ``dgm figures``: uncertainty at scale from the shell.
+
+Every option and input file is checked before the model is integrated (one-line
+errors naming the option, exit status 2); outputs are never overwritten without
+``--force`` and are written atomically (:mod:`model.files`).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from ..errors import ModelError
+
+__all__ = ["add_parsers", "ensemble_cmd", "figures_cmd", "sensitivity_cmd"]
+
+def _common(p, *, draws_default: int, t_end: float = 2100.0) -> None:
+    p.add_argument("--params", type=Path, default=None, metavar="FILE",
+                   help="calibrated parameter file (default: calibration/params/usa.toml)")
+    p.add_argument("--defaults", action="store_true",
+                   help="the literature defaults instead of a calibration (draws then come from --names' ranges)")
+    p.add_argument("--draws", type=int, default=draws_default, metavar="N", help=f"draws (default {draws_default})")
+    p.add_argument("--names", default=None, metavar="A,B,...",
+                   help="parameters to draw (default: the calibrated posterior plus the structural priors; "
+                        "with --defaults: the structural priors)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the draws (default 0)")
+    p.add_argument("--t-end", type=float, default=t_end, metavar="YEAR", help=f"end year (default {t_end:g})")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="run on a Dask scheduler (tcp://host:8786); default: this machine's cores")
+    p.add_argument("--force", action="store_true", help="overwrite existing output files")
+
+
+def add_parsers(sub) -> None:
+    """Register the three subcommands on ``dgm``'s subparsers."""
+    ens = sub.add_parser("ensemble", help="integrate many parameter draws under the three policy paths",
+                         description="Draw parameters (calibrated posterior and stated priors, or ranges), "
+                                     "integrate each draw under business as usual, market fixing and market "
+                                     "shaping, write the ensemble (netCDF) and print how often market shaping "
+                                     "beats market fixing on each outcome, and where that flips.")
+    _common(ens, draws_default=2000)
+    ens.add_argument("--method", choices=("lhs", "sobol", "random"), default="lhs",
+                     help="design for --defaults or --names draws (default lhs)")
+    ens.add_argument("--table", type=Path, default=None, metavar="FILE.csv",
+                     help="draws from a table (one column per parameter) instead")
+    ens.add_argument("--chunk-size", type=int, default=2500, metavar="N", help="members per chunk (default 2500)")
+    ens.add_argument("--store", type=Path, default=None, metavar="DIR",
+                     help="write finished chunks to DIR as they come; rerunning resumes")
+    ens.add_argument("--variables", default=None, metavar="A,B,...",
+                     help="paths kept per member (default Y,T_at,E_dom,omega,lam,b,h_eff; '' keeps outcomes only)")
+    ens.add_argument("--out", type=Path, required=True, metavar="FILE.nc", help="ensemble netCDF to write")
+    ens.add_argument("--report", type=Path, default=None, metavar="FILE.txt",
+                     help="also write the scenario-discovery report to FILE")
+
+    sen = sub.add_parser("sensitivity", help="Sobol indices or Morris screening of policy outcomes",
+                         description="Global sensitivity of outcomes (or of the difference between two policy "
+                                     "paths) to the drawn parameters; writes the indices as netCDF and prints "
+                                     "them.")
+    # variance decompositions need every member: some posterior draws explode after about 2060
+    # under market shaping (see dgm ensemble's report), so the default horizon is mid-century
+    _common(sen, draws_default=256, t_end=2050.0)
+    sen.add_argument("--method", choices=("sobol", "morris"), default="sobol", help="default sobol")
+    sen.add_argument("--outcome", default="avg_growth,wage_share_mean,T_end", metavar="A,B,...",
+                     help="outcomes (default avg_growth,wage_share_mean,T_end)")
+    sen.add_argument("--contrast", default="market_shaping,market_fixing", metavar="A,B",
+                     help="analyse outcome[A] - outcome[B] (default market_shaping,market_fixing); "
+                          "'' to analyse --policy alone")
+    sen.add_argument("--policy", default=None, help="a single policy path (with --contrast '')")
+    sen.add_argument("--out", type=Path, required=True, metavar="FILE.nc", help="indices netCDF to write")
+
+    fig = sub.add_parser("figures", help="draw every figure of the paper set",
+                         description="Fan charts, tornado charts, Sobol bars (PDF and PNG) and a LaTeX table "
+                                     "of outcome intervals, from an ensemble and a Sobol analysis (computed, or "
+                                     "read with --ensemble/--sensitivity).")
+    _common(fig, draws_default=2000)
+    fig.add_argument("--sobol-n", type=int, default=128, metavar="N", help="Sobol base sample (default 128)")
+    fig.add_argument("--sobol-t-end", type=float, default=2050.0, metavar="YEAR",
+                     help="horizon of the Sobol analysis (default 2050: every member must integrate to it)")
+    fig.add_argument("--ensemble", type=Path, default=None, metavar="FILE.nc", help="use this ensemble")
+    fig.add_argument("--sensitivity", type=Path, default=None, metavar="FILE.nc", help="use these Sobol indices")
+    fig.add_argument("--out", type=Path, required=True, metavar="DIR", help="output directory")
+
+
+def _say(msg: str, started: float) -> None:
+    print(f"[{time.perf_counter() - started:6.1f} s] {msg}", file=sys.stderr, flush=True)
+
+
+def _check_common(args, *, n: int, option: str = "--draws") -> None:
+    """Checks shared by the three commands, before any model is built."""
+    from ..files import check_input
+    from .checks import at_least, check_scheduler, finite
+    from ..directed_growth.factory import T0
+
+    if args.params is not None and args.defaults:
+        raise ModelError("--params and --defaults exclude each other")
+    at_least(option, n, 1)
+    at_least("--seed", args.seed, 0)
+    finite("--t-end", args.t_end)
+    if not args.t_end > T0:
+        raise ModelError(f"--t-end must be after {T0:g}, got {args.t_end:g}")
+    check_scheduler(args.scheduler)
+    names = _split(args.names)
+    dup = sorted({x for x in names if names.count(x) > 1})
+    if dup:
+        raise ModelError(f"--names: {', '.join(dup)} given twice; give each name once")
+    if args.params is not None:
+        check_input(args.params, "--params", "TOML parameter file")
+
+
+def _model_and_draws(args, *, n: int, sobol_ranges: bool = False):
+    """The (calibrated) model and the draw table or ranges the options ask for (options checked
+    by :func:`_check_common` and, for ``--table``, by :func:`ensemble_cmd`)."""
+    from calibration.params import PARAM_DIR
+    from calibration.posterior import STRUCTURAL_PRIORS, posterior_draws
+
+    from ..analysis.draws import draw_ranges, from_bounds, from_table
+    from .commands import _calibrated_model
+
+    path = None if args.defaults else (args.params or PARAM_DIR / "usa.toml")
+    system = _calibrated_model(path)
+    names = _split(args.names) or None
+    table = getattr(args, "table", None)
+    if table is not None:
+        try:
+            return system, from_table(table, system), path
+        except ModelError as exc:
+            if str(exc).startswith("draw table"):
+                raise ModelError(f"--table: {exc}") from None
+            raise ModelError(f"--table {table}: {exc}") from None
+    if names:  # checked here, before any draw: a clear error for a name that is not drawable
+        try:
+            draw_ranges(system, names, {k: STRUCTURAL_PRIORS[k][:2] for k in names if k in STRUCTURAL_PRIORS})
+        except ModelError as exc:
+            raise ModelError(f"--names: {exc}") from None
+    if path is not None and not names:
+        draws = posterior_draws(path, n, seed=args.seed, system=system)
+        if sobol_ranges:  # independent uniform ranges: the central 95% of each marginal
+            draws = draws.drop(columns=["g_Z"], errors="ignore")
+            return system, {c: tuple(draws[c].quantile([0.025, 0.975])) for c in draws.columns}, path
+        return system, draws, path
+    names = names or list(STRUCTURAL_PRIORS)
+    ranges = {k: STRUCTURAL_PRIORS[k][:2] for k in names if k in STRUCTURAL_PRIORS}
+    if sobol_ranges:  # the stated priors, else the declared bounds
+        return system, dict(zip(names, map(tuple, draw_ranges(system, names, ranges)))), path
+    return system, from_bounds(system, names, n, method=getattr(args, "method", "lhs"), seed=args.seed,
+                               ranges=ranges), path
+
+
+def _check_store(store: Path | None) -> None:
+    """``--store``: a new directory, or a store whose manifest is readable JSON."""
+    import json
+
+    from ..files import check_output
+
+    if store is None:
+        return
+    check_output(store, "--store", force=True, directory=True)
+    manifest = store / "manifest.json"
+    if manifest.is_dir():
+        raise ModelError(f"--store {store}: {manifest} is a directory; this is not an ensemble store")
+    if manifest.exists():
+        try:
+            doc = json.loads(manifest.read_text())
+        except (ValueError, UnicodeDecodeError, OSError) as exc:
+            raise ModelError(f"--store {store}: {manifest} is corrupt ({' '.join(str(exc).split())}); it is not "
+                             "an ensemble store written by dgm ensemble: delete the directory or use another") from None
+        if not isinstance(doc, dict):
+            raise ModelError(f"--store {store}: {manifest} is not the manifest of an ensemble store (not a JSON "
+                             "object); delete the directory or use another")
+    elif store.is_dir() and any(store.iterdir()) and not (store / "chunks").is_dir():
+        raise ModelError(f"--store {store} is a non-empty directory and not an ensemble store (no manifest.json "
+                         "or chunks/): choose a new or empty directory")
+
+
+def _check_grid(args, *, members: int, series: int, what: str) -> None:
+    """Refuse an ensemble whose kept paths would not fit in memory (estimate vs the limit)."""
+    from .checks import check_size
+    from ..directed_growth.factory import T0
+
+    years = int(args.t_end - T0) + 1
+    check_size(f"{what}: {members:,} members x 3 policies x {series} series x {years:,} years",
+               float(members) * 3 * series * years, "use fewer draws, fewer --variables, an earlier --t-end "
+               "or --store (memory bounded by --chunk-size)")
+
+
+def _run_ensemble(args, started, *, variables=None):
+    from ..directed_growth import policies as pol
+    from ..solve.ensembles import ensemble
+    from ..directed_growth.factory import T0
+
+    system, draws, path = _model_and_draws(args, n=args.draws)
+    _say(f"{len(draws)} draws of {', '.join(draws.columns)} "
+         f"({'parameters ' + str(path) if path else 'literature defaults'})", started)
+    return ensemble(system, draws, pol.all_paths(), t_span=(T0, args.t_end), exogenous=pol.default_exogenous(),
+                    variables=variables, chunk_size=getattr(args, "chunk_size", 2500),
+                    store=getattr(args, "store", None), client=args.scheduler, progress=True)
+
+
+def _write_nc(ds, path: Path) -> None:
+    from ..files import write_atomic
+
+    write_atomic(path, lambda tmp: ds.to_netcdf(tmp))
+
+
+def ensemble_cmd(args) -> int:
+    """``dgm ensemble``: check every input, integrate the draws, write the ensemble and the report."""
+    from ..files import check_input, check_output, write_atomic
+    from ..analysis.discovery import report
+    from ..solve.ensembles import DEFAULT_VARIABLES
+    from .checks import at_least
+
+    started = time.perf_counter()
+    check_output(args.out, "--out", force=args.force, suffixes=(".nc",))
+    if args.report is not None:
+        check_output(args.report, "--report", force=args.force)
+        if args.report.absolute() == args.out.absolute():
+            raise ModelError(f"--report and --out name the same file {args.out}")
+    _check_common(args, n=args.draws)
+    at_least("--chunk-size", args.chunk_size, 1)
+    _check_store(args.store)
+    variables = None if args.variables is None else tuple(dict.fromkeys(_split(args.variables)))
+    n = args.draws
+    if args.table is not None:
+        check_input(args.table, "--table", "draw table (CSV, one column per parameter)")
+    members = min(n, args.chunk_size) if args.store is not None else n
+    _check_grid(args, members=members, series=len(DEFAULT_VARIABLES if variables is None else variables),
+                what=f"--draws {n} to --t-end {args.t_end:g}")
+    if variables:
+        from ..directed_growth.factory import directed_growth
+
+        system = directed_growth()
+        bad = [v for v in variables if v not in system.variables or system.variables[v].kind == "parameter"]
+        if bad:
+            valid = sorted(k for k, v in system.variables.items() if v.kind != "parameter")
+            raise ModelError(f"--variables: {', '.join(map(repr, bad))} not a path of the model; valid: "
+                             f"{', '.join(valid)}")
+    ens = _run_ensemble(args, started, variables=variables)
+    _say(f"integrated in {ens.attrs['seconds']:.1f} s; writing {args.out}", started)
+    _write_nc(ens, args.out)
+    failed = {str(p): int((ens.status.sel(policy=p) != 0).sum()) for p in ens.policy.values}
+    text = report(ens) + "\nMembers that did not integrate to the end (flagged, left out above): " + \
+        ", ".join(f"{k} {v}" for k, v in failed.items()) + "."
+    print(text)
+    if args.report:
+        write_atomic(args.report, lambda tmp: tmp.write_text(text + "\n"))
+    return 0
+
+
+def _run_sensitivity(args, started, *, method: str, n: int, outcomes, contrast, policy, t_end=None):
+    from ..directed_growth import policies as pol
+    from ..analysis.global_sensitivity import model_sensitivity
+    from ..directed_growth.factory import T0
+
+    system, ranges, path = _model_and_draws(args, n=max(n, 1), sobol_ranges=True)
+    _say(f"{method} over {len(ranges)} parameters: {', '.join(ranges)}", started)
+    return model_sensitivity(system, ranges, method=method, n=n, policies=pol.all_paths(), policy=policy,
+                             contrast=contrast, outcomes=outcomes, seed=args.seed,
+                             t_span=(T0, args.t_end if t_end is None else t_end),
+                             exogenous=pol.default_exogenous(), client=args.scheduler)
+
+
+def _split(text: str | None) -> list[str]:
+    return [x.strip() for x in (text or "").split(",") if x.strip()]
+
+
+def _check_policies(args) -> tuple[tuple[str, str] | None, str | None]:
+    """``--contrast`` and ``--policy`` of ``dgm sensitivity``: valid policy names, one target."""
+    from .commands import _POLICY_PATHS
+
+    contrast = _split(args.contrast)
+    if contrast and len(contrast) != 2:
+        raise ModelError(f"--contrast takes two policy names A,B, got {args.contrast!r}")
+    if contrast and args.policy:
+        raise ModelError("--policy analyses one path: pass --contrast '' with it")
+    if not contrast and not args.policy:
+        raise ModelError(f"--contrast '' analyses one path: name it with --policy ({', '.join(_POLICY_PATHS)})")
+    for option, names in (("--contrast", contrast), ("--policy", [args.policy] if args.policy else [])):
+        bad = [x for x in names if x not in _POLICY_PATHS]
+        if bad:
+            raise ModelError(f"{option}: unknown policy {', '.join(map(repr, bad))}; valid: {', '.join(_POLICY_PATHS)}")
+    if contrast and contrast[0] == contrast[1]:
+        raise ModelError(f"--contrast compares two different policies, got {args.contrast!r}")
+    return (tuple(contrast) if contrast else None), args.policy
+
+
+def _check_outcomes(text: str) -> list[str]:
+    from ..analysis.outcomes import OUTCOMES
+
+    names = list(dict.fromkeys(_split(text)))
+    bad = [o for o in names if o not in OUTCOMES]
+    if bad or not names:
+        raise ModelError(f"--outcome: unknown outcome(s) {', '.join(map(repr, bad)) or '(none given)'}; "
+                         f"valid: {', '.join(OUTCOMES)}")
+    return names
+
+
+def sensitivity_cmd(args) -> int:
+    """``dgm sensitivity``: check every input, compute the indices, write them."""
+    from ..files import check_output
+
+    started = time.perf_counter()
+    check_output(args.out, "--out", force=args.force, suffixes=(".nc",))
+    contrast, policy = _check_policies(args)
+    outcomes = _check_outcomes(args.outcome)
+    _check_common(args, n=args.draws)
+    _check_grid(args, members=2500, series=22, what=f"--t-end {args.t_end:g}")
+    si = _run_sensitivity(args, started, method=args.method, n=args.draws, outcomes=outcomes,
+                          contrast=contrast, policy=policy)
+    _write_nc(si, args.out)
+    cols = ("S1", "S1_conf", "ST", "ST_conf") if args.method == "sobol" else ("mu_star", "mu_star_conf", "sigma")
+    print(si[list(cols)].to_dataframe().round(4).to_string())
+    _say(f"{si.attrs['n_evaluations']} draws x 3 policies -> {args.out}", started)
+    return 0
+
+
+#: outcomes drawn as tornado charts by ``dgm figures``
+_TORNADO = ("avg_growth", "wage_share_mean", "T_end", "public_debt_end")
+#: the files ``dgm figures`` writes into --out
+FIGURE_FILES = tuple(f"{n}.{e}" for n in ("fan_chart", *(f"tornado_{o}" for o in _TORNADO), "sobol_indices")
+                     for e in ("pdf", "png")) + ("outcome_intervals.tex",)
+
+
+def _ensemble_problem(ds) -> str | None:
+    if "draw" not in ds.dims or "policy" not in ds.dims:
+        return f"it has no 'draw' and 'policy' dimensions (dimensions: {', '.join(map(str, ds.dims)) or 'none'})"
+    missing = [o for o in _TORNADO if o not in ds.data_vars]
+    if missing:
+        return f"outcome(s) {', '.join(missing)} missing"
+    pols = [str(p) for p in ds.policy.values]
+    if not {"market_shaping", "market_fixing"} <= set(pols):
+        return f"policies market_shaping and market_fixing needed, it has {', '.join(pols)}"
+    if not any("time" in v.dims for v in ds.data_vars.values()):
+        return "it kept no paths over time (run dgm ensemble without --variables '')"
+    return None
+
+
+def _sensitivity_problem(ds) -> str | None:
+    if "mu_star" in ds.data_vars:
+        return "it holds Morris screening (mu_star); the figures need Sobol indices (dgm sensitivity --method sobol)"
+    if not {"S1", "ST"} <= set(ds.data_vars):
+        return "no Sobol indices S1, ST in it"
+    return None
+
+
+def figures_cmd(args) -> int:
+    """``dgm figures``: check every input and output first, then draw the set into --out."""
+    from ..files import check_output
+    from .checks import at_least, finite, load_nc
+    from ..directed_growth.factory import T0
+
+    started = time.perf_counter()
+    out: Path = args.out
+    check_output(out, "--out", force=True, directory=True)
+    if not args.force and out.is_dir():
+        exist = [f for f in FIGURE_FILES if (out / f).exists()]
+        if exist:
+            raise ModelError(f"--out {out} already holds {', '.join(exist[:3])}{', ...' if len(exist) > 3 else ''}; "
+                             "pass --force to overwrite them")
+    ens = si = None
+    if args.ensemble is not None:
+        ens = load_nc(args.ensemble, "--ensemble", "an ensemble written by dgm ensemble", _ensemble_problem)
+    if args.sensitivity is not None:
+        si = load_nc(args.sensitivity, "--sensitivity", "a sensitivity file written by dgm sensitivity",
+                     _sensitivity_problem)
+    if ens is None:
+        _check_common(args, n=args.draws)
+        _check_grid(args, members=args.draws, series=7, what=f"--draws {args.draws} to --t-end {args.t_end:g}")
+    if si is None:
+        at_least("--sobol-n", args.sobol_n, 1)
+        finite("--sobol-t-end", args.sobol_t_end)
+        if not args.sobol_t_end > T0:
+            raise ModelError(f"--sobol-t-end must be after {T0:g}, got {args.sobol_t_end:g}")
+        if ens is not None:
+            _check_common(args, n=args.draws)
+    if ens is None:
+        ens = _run_ensemble(args, started)
+    if si is None:
+        si = _run_sensitivity(args, started, method="sobol", n=args.sobol_n,
+                              outcomes=["avg_growth", "wage_share_mean", "T_end"],
+                              contrast=("market_shaping", "market_fixing"), policy=None, t_end=args.sobol_t_end)
+    _draw_figures(ens, si, out)
+    _say(f"wrote {', '.join(FIGURE_FILES)} to {out}/", started)
+    return 0
+
+
+def _draw_figures(ens, si, out: Path) -> None:
+    """Every figure and the table into a temporary folder, then moved into ``out`` (all or nothing)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from ..files import FileSet
+    from ..directed_growth.figures_uncertainty import fan_chart, outcome_interval_table, sobol_bars, tornado
+
+    with FileSet(out) as d:
+        d.write("fan_chart", lambda p: plt.close(fan_chart(ens, path=p)))
+        for o in _TORNADO:
+            d.write(f"tornado_{o}", lambda p, o=o: plt.close(tornado(ens, o, path=p)))
+        d.write("sobol_indices", lambda p: plt.close(sobol_bars(si, path=p)))
+        d.write("outcome_intervals.tex", lambda p: p.write_text(outcome_interval_table(ens)))

@@ -1,0 +1,498 @@
+"""Compiled integrators, path observers and ensemble drivers: model-independent engine code.
+
+Every function takes the model as ``F``, the addresses of its compiled functions
+(indexed by :data:`RHS`, :data:`UPDATE`, :data:`JAC`, :data:`DFDP`, :data:`TAN`,
+:data:`OBS_TAN`, :data:`OBSERVE`; see :mod:`model.compiler.compiled`), and calls them through
+:func:`model.compiler.jit.call_model` and :func:`model.compiler.jit.call_tangent`; nothing here
+depends on a model, so the engine is compiled once and cached (keyed by its code,
+not its comments; see :func:`model.compiler.compiled.engine`). ``N`` is the number of stocks,
+``NP`` of parameters.
+
+Methods
+-------
+* Dormand-Prince 5(4) with Shampine's 4th-order dense output (the tableau of
+  Dormand & Prince 1980; the dense-output matrix as in scipy's ``RK45``),
+  Hairer's step-size control and stiffness test (Hairer, Norsett & Wanner,
+  *Solving ODEs I*, sec. II.4 and IV.2 of vol. II).
+* Explicit discrete maps and forward Euler.
+
+Status codes (``info[0]``): 0 success, 1 a stock left its bounds, 2 a
+non-finite state (NaN, inf or above 1e100), 3 step size underflow (stalled), 4 maximum number of steps,
+5 stiffness detected (only when asked to stop on stiffness), 7 a stock diverged
+(``|y_j| >= lim[j]``, its divergence limit; see ``model.solve.simulation.divergence_limits``).
+``info`` = [status, t_reached, n_steps, n_rhs, culprit stock index or -1]; ``t_reached``
+is the time of the last accepted step (grid point for maps), never a later output time.
+"""
+import math
+
+import numpy as np
+
+from model.compiler.jit import call_model, call_tangent, ijit, jit, pjit, prange
+
+#: positions of the model's functions in ``F``
+RHS, UPDATE, JAC, DFDP, TAN, OBS_TAN, OBSERVE = range(7)
+
+#: a state beyond this magnitude counts as non-finite (status 2) whatever its divergence limit
+_OVERFLOW = 1e100
+
+# Dormand & Prince (1980) tableau (public: benchmarks reuse it); row 6 of DP_A is the 5th-order solution
+DP_C = np.array([0.0, 0.2, 0.3, 0.8, 8.0 / 9.0, 1.0, 1.0])
+DP_A = np.array([
+    [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+    [0.2, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+    [3.0 / 40.0, 9.0 / 40.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+    [44.0 / 45.0, -56.0 / 15.0, 32.0 / 9.0, 0.0, 0.0, 0.0, 0.0],
+    [19372.0 / 6561.0, -25360.0 / 2187.0, 64448.0 / 6561.0, -212.0 / 729.0, 0.0, 0.0, 0.0],
+    [9017.0 / 3168.0, -355.0 / 33.0, 46732.0 / 5247.0, 49.0 / 176.0, -5103.0 / 18656.0, 0.0, 0.0],
+    [35.0 / 384.0, 0.0, 500.0 / 1113.0, 125.0 / 192.0, -2187.0 / 6784.0, 11.0 / 84.0, 0.0],
+])
+# error estimate: 5th minus embedded 4th-order weights
+DP_E = np.array([71.0 / 57600.0, 0.0, -71.0 / 16695.0, 71.0 / 1920.0, -17253.0 / 339200.0, 22.0 / 525.0,
+               -1.0 / 40.0])
+# dense output: y(t_old + x h) = y_old + h * sum_k K_k * (P[k,0] x + P[k,1] x^2 + P[k,2] x^3 + P[k,3] x^4)
+DP_P = np.array([
+    [1.0, -8048581381.0 / 2820520608.0, 8663915743.0 / 2820520608.0, -12715105075.0 / 11282082432.0],
+    [0.0, 0.0, 0.0, 0.0],
+    [0.0, 131558114200.0 / 32700410799.0, -68118460800.0 / 10900136933.0, 87487479700.0 / 32700410799.0],
+    [0.0, -1754552775.0 / 470086768.0, 14199869525.0 / 1410260304.0, -10690763975.0 / 1880347072.0],
+    [0.0, 127303824393.0 / 49829197408.0, -318862633887.0 / 49829197408.0, 701980252875.0 / 199316789632.0],
+    [0.0, -282668133.0 / 205662961.0, 2019193451.0 / 616988883.0, -1453857185.0 / 822651844.0],
+    [0.0, 40617522.0 / 29380423.0, -110615467.0 / 29380423.0, 69997945.0 / 29380423.0],
+])
+
+
+@jit
+def _inputs(t, L, u):
+    """Values of the time-varying inputs at ``t`` from the schedule table ``L``.
+
+    Row layout: [kind, n_points, a, b, c, d, x_1..x_K, v_1..v_K]; kinds
+    0 constant(a), 1 step(at a: b -> c), 2 ramp(a..b: c -> d),
+    3 logistic(midpoint a, rate b: c -> d), 4 piecewise-linear (x, v), flat outside.
+    """
+    K = (L.shape[1] - 6) // 2
+    for i in range(L.shape[0]):
+        kind = int(L[i, 0])
+        a = L[i, 2]
+        b = L[i, 3]
+        c = L[i, 4]
+        d = L[i, 5]
+        if kind == 0:
+            u[i] = a
+        elif kind == 1:
+            u[i] = b if t < a else c
+        elif kind == 2:
+            if t <= a:
+                u[i] = c
+            elif t >= b:
+                u[i] = d
+            else:
+                u[i] = c + (d - c) * (t - a) / (b - a)
+        elif kind == 3:
+            z = -b * (t - a)
+            if z > 700.0:
+                u[i] = c
+            else:
+                u[i] = c + (d - c) / (1.0 + math.exp(z))
+        else:
+            n = int(L[i, 1])
+            if t <= L[i, 6]:
+                u[i] = L[i, 6 + K]
+            elif t >= L[i, 6 + n - 1]:
+                u[i] = L[i, 6 + K + n - 1]
+            else:
+                j = 1
+                while L[i, 6 + j] < t:
+                    j += 1
+                x0 = L[i, 6 + j - 1]
+                x1 = L[i, 6 + j]
+                v0 = L[i, 6 + K + j - 1]
+                v1 = L[i, 6 + K + j]
+                u[i] = v0 + (v1 - v0) * (t - x0) / (x1 - x0)
+
+
+@jit
+def _breakpoints(L, t0, t1):
+    """Sorted unique times in (t0, t1) where an input path has a kink or a jump
+    (step dates, ramp ends, piecewise-linear knots). Integrators never step across them."""
+    K = (L.shape[1] - 6) // 2
+    buf = np.empty(L.shape[0] * max(K, 2) + 1)
+    n = 0
+    for i in range(L.shape[0]):
+        kind = int(L[i, 0])
+        m = 1 if kind == 1 else (2 if kind == 2 else (int(L[i, 1]) if kind == 4 else 0))
+        for j in range(m):
+            c = L[i, 2 + j] if kind in (1, 2) else L[i, 6 + j]
+            if t0 < c < t1:
+                buf[n] = c
+                n += 1
+    for j in range(1, n):  # insertion sort: few elements, and cheap to compile (np.sort is not)
+        v = buf[j]
+        q = j - 1
+        while q >= 0 and buf[q] > v:
+            buf[q + 1] = buf[q]
+            q -= 1
+        buf[q + 1] = v
+    out = np.empty(n)
+    k = 0
+    for j in range(n):
+        if k == 0 or buf[j] > out[k - 1]:
+            out[k] = buf[j]
+            k += 1
+    return out[:k]
+
+
+@jit
+def _directions(NP, idx):
+    """Unit parameter directions ``D`` of shape (NP, len(idx)): ``D[idx[j], j] = 1``."""
+    D = np.zeros((max(NP, 1), max(idx.shape[0], 1)))
+    for j in range(idx.shape[0]):
+        D[idx[j], j] = 1.0
+    return D
+
+
+@ijit
+def _eval(F, N, mode, t, y, p, L, u, out, idx, D):
+    """Right-hand side at ``(t, y)``: mode 0 the model, mode 1 the model plus forward sensitivities
+    for the parameters ``idx`` (state ``[y, vec(S)]`` with ``S`` of shape (N, len(idx)),
+    ``dS/dt = J S + df/dp``, by the generated tangent sweep; ``D`` of shape
+    (NP, len(idx)) holds the unit parameter directions)."""
+    _inputs(t, L, u)
+    if mode == 0:
+        call_model(F[RHS], t, y, p, u, out)
+    else:
+        call_tangent(F[TAN], t, y[:N], p, u, y[N:], D, idx.shape[0], out[:N], out[N:])
+
+
+@jit
+def _sensitivity_rhs(F, N, NP, t, z, p, L, idx, out):
+    """``out = d[y, vec(S)]/dt`` at one point (mode 1 of :func:`_eval`)."""
+    u = np.empty(max(L.shape[0], 1))
+    _eval(F, N, 1, t, z, p, L, u, out, idx, _directions(NP, idx))
+
+
+@jit
+def _rms_norm(e, y0, y1, rtol, atol):
+    """Scaled RMS error over the controlled components (``atol < 1e300``; a larger
+    ``atol`` marks a component, e.g. a sensitivity, that follows the steps uncontrolled)."""
+    acc = 0.0
+    m = 0
+    for i in range(e.shape[0]):
+        if atol[i] < 1e300:
+            sc = atol[i] + rtol * max(abs(y0[i]), abs(y1[i]))
+            acc += (e[i] / sc) ** 2
+            m += 1
+    return math.sqrt(acc / max(m, 1))
+
+
+@jit
+def _check_state(y, N, lo, hi, lim):
+    """``(status, culprit)`` of the first of the ``N`` stocks that is non-finite (2), diverged (7) or
+    out of bounds (1); ``(0, -1)`` if all are fine."""
+    for j in range(N):
+        if not (abs(y[j]) < _OVERFLOW):
+            return 2, j
+        if abs(y[j]) >= lim[j]:
+            return 7, j
+        if y[j] <= lo[j] or y[j] >= hi[j]:
+            return 1, j
+    return 0, -1
+
+
+@jit
+def _initial_step(F, N, mode, t0, t_end, y, p, L, u, idx, D, rtol, atol, K, ys, err):
+    """Starting step size (Hairer, Norsett & Wanner, vol. I, II.4) from ``K[0] = f(t0, y)``; uses ``K[1]``."""
+    # norms over the controlled components, as in the step-size control
+    d0 = _rms_norm(y, y, y, rtol, atol)
+    d1 = _rms_norm(K[0], y, y, rtol, atol)
+    h = 1e-6 if (d0 < 1e-5 or d1 < 1e-5) else 0.01 * d0 / d1
+    h = min(h, t_end - t0)
+    for j in range(y.shape[0]):
+        ys[j] = y[j] + h * K[0, j]
+    _eval(F, N, mode, t0 + h, ys, p, L, u, K[1], idx, D)
+    for j in range(y.shape[0]):
+        err[j] = K[1, j] - K[0, j]
+    d2 = _rms_norm(err, y, y, rtol, atol) / h
+    if max(d1, d2) <= 1e-15:
+        h1 = max(1e-6, h * 1e-3)
+    else:
+        h1 = (0.01 / max(d1, d2)) ** 0.2
+    return min(100.0 * h, h1)
+
+
+@jit
+def _stages(F, N, mode, t, h, tright, y, p, L, u, idx, D, K, ys, y6):
+    """Stages 2-7 of one step from ``K[0]``: ``ys`` the 5th-order solution, ``K[6] = f(t + h, ys)``
+    (FSAL), ``y6`` the 6th stage's state; stages at the step's end are taken at ``tright``."""
+    for s in range(1, 7):
+        for j in range(y.shape[0]):
+            acc = 0.0
+            for q in range(s):
+                acc += DP_A[s, q] * K[q, j]
+            ys[j] = y[j] + h * acc
+        if s == 5:
+            for j in range(y.shape[0]):
+                y6[j] = ys[j]
+        ts = tright if s >= 5 else t + DP_C[s] * h
+        _eval(F, N, mode, ts, ys, p, L, u, K[s], idx, D)
+
+
+@jit
+def _error_norm(h, K, y, ys, err, rtol, atol):
+    """Scaled norm of the embedded error estimate of a step of size ``h``."""
+    for j in range(y.shape[0]):
+        acc = 0.0
+        for q in range(7):
+            acc += DP_E[q] * K[q, j]
+        err[j] = h * acc
+    return _rms_norm(err, y, ys, rtol, atol)
+
+
+@jit
+def _looks_stiff(h, K, ys, y6):
+    """Hairer's stiffness test of an accepted step: ``h |K7 - K6| / |y_new - y_stage6| > 3.25``."""
+    stnum = 0.0
+    stden = 0.0
+    for j in range(ys.shape[0]):
+        stnum += (K[6, j] - K[5, j]) ** 2
+        stden += (ys[j] - y6[j]) ** 2
+    return stden > 0.0 and h * math.sqrt(stnum / stden) > 3.25
+
+
+@jit
+def _dense_output(t, h, y, K, t_eval, k, yout):
+    """Write ``yout[k] = y(t_eval[k])`` for the ``t_eval`` in ``(t, t + h]``; return the next ``k``."""
+    tn = t + h
+    while k < t_eval.shape[0] and t_eval[k] <= tn:
+        x = (t_eval[k] - t) / h
+        for j in range(y.shape[0]):
+            acc = 0.0
+            for q in range(7):
+                acc += K[q, j] * x * (DP_P[q, 0] + x * (DP_P[q, 1] + x * (DP_P[q, 2] + x * DP_P[q, 3])))
+            yout[k, j] = y[j] + h * acc
+        k += 1
+    return k
+
+
+@jit
+def _next_step(h, en, fac_old, reject):
+    """Step-size control (Lund stabilisation as in Hairer's DOPRI5): ``(h_new, fac_old_new)``."""
+    fac11 = en ** 0.17
+    fac = fac11 / fac_old ** 0.04 / 0.9
+    fac = min(5.0, max(0.1, fac))
+    hnew = h / fac
+    if reject:
+        hnew = min(hnew, h)
+    return hnew, max(en, 1e-4)
+
+
+@jit
+def _dopri5(F, N, NP, mode, t0, y0, p, L, t_eval, rtol, atol, lo, hi, lim, h0, max_steps, stiff_stop, idx, yout,
+            info):
+    """Integrate from ``t0`` with Dormand-Prince 5(4), writing ``yout[k] = y(t_eval[k])``.
+
+    ``mode`` 0 integrates the model, 1 the model with forward sensitivities to the parameters
+    ``idx`` (see :func:`_eval`). ``lo``/``hi`` bound the first N states (open interval; +-inf
+    for none); ``lim`` holds their divergence limits (magnitudes; status 7 when reached).
+    Returns nothing; see the module docstring for ``info``.
+    """
+    n = y0.shape[0]
+    nt = t_eval.shape[0]
+    u = np.empty(max(L.shape[0], 1))
+    D = _directions(NP, idx)
+    K = np.empty((7, n))
+    ys = np.empty(n)
+    y6 = np.empty(n)
+    y = y0.copy()
+    err = np.empty(n)
+    t_end = t_eval[nt - 1]
+    t = t0
+    nsteps = 0
+    status = 0
+    culprit = -1
+    yout[:, :] = np.nan
+    k = 0
+    while k < nt and t_eval[k] <= t0:
+        yout[k, :] = y
+        k += 1
+    _eval(F, N, mode, t, y, p, L, u, K[0], idx, D)
+    nrhs = 1
+    for j in range(n):
+        if not math.isfinite(K[0, j]):
+            status = 2
+            culprit = j
+    h = h0
+    if h <= 0.0 and status == 0:
+        h = _initial_step(F, N, mode, t0, t_end, y, p, L, u, idx, D, rtol, atol, K, ys, err)
+        nrhs += 1
+    h = min(h, t_end - t0) if t_end > t0 else 0.0
+    iasti = 0
+    nonsti = 0
+    fac_old = 1e-4
+    reject = False
+    stops = _breakpoints(L, t0, t_end)
+    istop = 0
+    while k < nt and status == 0:
+        if nsteps >= max_steps:
+            status = 4
+            break
+        if h < 1e-12 * max(1.0, abs(t)):
+            status = 3
+            break
+        if t + h > t_end:
+            h = t_end - t
+        # never step across a kink or jump of an input path; stages at the step's
+        # end see the left limit, and the next step restarts from the right limit
+        at_stop = False
+        tright = t + h
+        if istop < stops.shape[0] and t + h >= stops[istop] - 1e-12 * max(1.0, abs(stops[istop])):
+            h = stops[istop] - t
+            at_stop = True
+            tright = stops[istop] - 1e-12 * max(1.0, abs(stops[istop]))
+        _stages(F, N, mode, t, h, tright, y, p, L, u, idx, D, K, ys, y6)
+        nrhs += 6
+        nsteps += 1
+        en = _error_norm(h, K, y, ys, err, rtol, atol)
+        if not math.isfinite(en):
+            h *= 0.2
+            reject = True
+            continue
+        if en > 1.0:
+            h *= max(0.2, 0.9 * en ** -0.2)
+            reject = True
+            continue
+        if stiff_stop:
+            if _looks_stiff(h, K, ys, y6):
+                nonsti = 0
+                iasti += 1
+                if iasti == 15:
+                    status = 5
+            else:
+                nonsti += 1
+                if nonsti == 6:
+                    iasti = 0
+        bad, j = _check_state(ys, N, lo, hi, lim)
+        if bad != 0:
+            status = bad
+            culprit = j
+            break
+        k = _dense_output(t, h, y, K, t_eval, k, yout)
+        t = t + h
+        y[:] = ys
+        K[0, :] = K[6, :]
+        if at_stop:
+            t = stops[istop]
+            istop += 1
+            _eval(F, N, mode, t, y, p, L, u, K[0], idx, D)
+            nrhs += 1
+        if status == 5:
+            break
+        h, fac_old = _next_step(h, en, fac_old, reject)
+        reject = False
+    info[0] = status
+    info[1] = t
+    info[2] = nsteps
+    info[3] = nrhs
+    info[4] = culprit
+
+
+@jit
+def _discrete(F, N, euler, tgrid, y0, p, L, dt, lo, hi, lim, yout, info):
+    """Iterate the map (``euler``: x + dt f(t_k, x)) over the grid ``tgrid`` (``t0 + k dt``, with
+    grid times within rounding of a switch time already set to it); ``yout[k] = x(tgrid[k])``."""
+    n = y0.shape[0]
+    nsteps = tgrid.shape[0] - 1
+    u = np.empty(max(L.shape[0], 1))
+    y = y0.copy()
+    ynew = np.empty(n)
+    yout[:, :] = np.nan
+    yout[0, :] = y
+    status = 0
+    culprit = -1
+    kdone = 0
+    for k in range(nsteps):
+        t = tgrid[k]
+        _inputs(t, L, u)
+        if euler:
+            call_model(F[RHS], t, y, p, u, ynew)
+            for j in range(n):
+                ynew[j] = y[j] + dt * ynew[j]
+        else:
+            call_model(F[UPDATE], t, y, p, u, ynew)
+        status, culprit = _check_state(ynew, N, lo, hi, lim)
+        if status != 0:
+            break
+        y[:] = ynew
+        yout[k + 1, :] = y
+        kdone = k + 1
+    info[0] = status
+    info[1] = tgrid[kdone]
+    info[2] = kdone
+    info[3] = kdone
+    info[4] = culprit
+
+
+@jit
+def _observe_tangent_path(F, NP, ts, Y, S, p, L, idx, A, dA):
+    """Auxiliaries ``A[k]`` (shape (nt, NAUX)) and their exact derivatives ``dA[k]``
+    (shape (nt, NAUX, len(idx))) along a trajectory with sensitivities ``S`` (shape
+    (nt, N, len(idx))) to the parameters ``idx``: ``da/dq = (da/dy) S_q + da/dq``."""
+    u = np.empty(max(L.shape[0], 1))
+    D = _directions(NP, idx)
+    for i in range(ts.shape[0]):
+        _inputs(ts[i], L, u)
+        call_tangent(F[OBS_TAN], ts[i], Y[i], p, u, S[i], D, idx.shape[0], A[i], dA[i])
+
+
+@jit
+def _observe_path(F, ts, Y, p, L, A):
+    """Auxiliaries (and identity residuals) ``A[k] = observe(ts[k], Y[k])``; rows with NaN state stay NaN."""
+    u = np.empty(max(L.shape[0], 1))
+    for k in range(ts.shape[0]):
+        ok = True
+        for j in range(Y.shape[1]):
+            if not math.isfinite(Y[k, j]):
+                ok = False
+        if ok:
+            _inputs(ts[k], L, u)
+            call_model(F[OBSERVE], ts[k], Y[k], p, u, A[k])
+        else:
+            A[k, :] = np.nan
+
+
+@jit
+def _inputs_path(ts, L, U):
+    """Input values ``U[k] = inputs(ts[k])``."""
+    for k in range(ts.shape[0]):
+        _inputs(ts[k], L, U[k])
+
+
+@jit
+def _point(F, which, t, y, p, L, out):
+    """One model function (``F[which]``: right-hand side, Jacobian, ...) at one point, into ``out``."""
+    u = np.empty(max(L.shape[0], 1))
+    _inputs(t, L, u)
+    call_model(F[which], t, y, p, u, out)
+
+
+@pjit
+def _ensemble(F, N, NP, t0, Y0, P, L, t_eval, rtol, atol, lo, hi, LIM, max_steps, Yout, INFO):
+    """Members in parallel: ``Yout[m] = solve(Y0[m], P[m])`` (Dormand-Prince); ``LIM[m]``
+    the divergence limits of member ``m``."""
+    idx = np.zeros(0, dtype=np.int64)
+    for m in prange(Y0.shape[0]):
+        _dopri5(F, N, NP, 0, t0, Y0[m], P[m], L, t_eval, rtol, atol, lo, hi, LIM[m], -1.0, max_steps, False, idx,
+                Yout[m], INFO[m])
+
+
+@pjit
+def _ensemble_discrete(F, N, euler, tgrid, Y0, P, L, dt, lo, hi, LIM, Yout, INFO):
+    """Members of a discrete map in parallel."""
+    for m in prange(Y0.shape[0]):
+        _discrete(F, N, euler, tgrid, Y0[m], P[m], L, dt, lo, hi, LIM[m], Yout[m], INFO[m])
+
+
+@pjit
+def _ensemble_observe(F, ts, Y, P, L, A):
+    """Auxiliaries for every member in parallel."""
+    for m in prange(Y.shape[0]):
+        _observe_path(F, ts, Y[m], P[m], L, A[m])

@@ -1,0 +1,2 @@
+"""Declare and validate models: symbols, blocks, systems, levers and policies, units,
+expressions as text, and documentation (nomenclature, LaTeX, Markdown)."""

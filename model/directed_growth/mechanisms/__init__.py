@@ -1,0 +1,20 @@
+"""Blocks of the directed-growth model, one mechanism per module.
+
+Each module has a function returning a :class:`~model.declare.blocks.Block`; symbols
+declared in other blocks are referenced by name with :func:`ref`. The
+assembled model is :func:`model.directed_growth`.
+"""
+
+from .climate import climate
+from .demand import demand
+from .emissions import emissions
+from .finance import finance
+from .labour import labour
+from .private_investment import private_investment
+from .public_capability import public_capability
+from .public_finance import public_finance
+from .public_investment import public_investment
+from .technology import technology
+
+__all__ = ["climate", "demand", "emissions", "finance", "labour", "private_investment", "public_capability",
+           "public_finance", "public_investment", "technology"]

@@ -1,0 +1,136 @@
+"""Policy paths of the directed-growth model: business as usual, market fixing, market shaping.
+
+Each path is a :class:`~model.declare.levers.Policy` value (lever schedules over
+2025-2100). The comparison's verdict comes from the model's mechanisms and
+parameters, not from these definitions: each path only sets instruments.
+Compose your own with :class:`~model.declare.levers.Policy` and the lever names in
+:data:`LEVERS`, or start from one of these with ``Policy.with_levers``.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from ..declare.levers import Policy, Rule, piecewise, ramp
+from ..declare.symbols import t
+
+__all__ = ["LEVERS", "bau", "market_fixing", "market_shaping", "fiscal_rule", "default_exogenous", "all_paths"]
+
+#: lever name -> meaning [units]
+LEVERS = {
+    "i_G": "public investment rate [share of trend output]",
+    "mission_share": "mission direction: share of public investment directed at missions [0-1]",
+    "i_cap": "capability investment rate [share of trend output]",
+    "procurement": "green share of public procurement [0-1]",
+    "carbon_price": "carbon price [USD/tCO2]",
+    "rd_subsidy": "untargeted R&D subsidy [share of output]",
+    "s_sup": "share of firms receiving conditional public support [0-1]",
+    "payout_cap": "payout cap on supported firms [1 = 100% = none]",
+    "reinvest_floor": "reinvestment floor on supported firms [0-1]",
+    "wage_floor": "wage-floor shift of real wage growth [1/year]",
+    "emission_std": "emissions standard on supported firms [0-1]",
+    "equity_stake": "public equity stake in supported firms [0-1]",
+    "f_prod": "share of credit to productive uses [0-1]",
+}
+
+
+def default_exogenous() -> dict:
+    """Exogenous paths used by the comparison: DICE-2016R's non-CO2 forcing path."""
+    from ..library.dice2016 import dice2016_forcing_path
+
+    return {"F_ex": dice2016_forcing_path()}
+
+
+def fiscal_rule(i_max: float = 0.035, i_min: float = 0.01, target: float = 1.2, speed: float = 10.0,
+                phase_in: float | None = 2030.0, phase_width: float = 1.5) -> Rule:
+    r"""A debt brake on public investment (feedback rule for the lever ``i_G``).
+
+    .. math:: i_G = i_{max} - w(t)\,(i_{max} - i_{min})\,\mathrm{logistic}(k\,(b_n - b^*)),
+              \qquad b_n = B / Y_T, \qquad w(t) = \mathrm{logistic}((t - t_{in})/\Delta)
+
+    Public investment falls smoothly from ``i_max`` towards ``i_min`` as the
+    public debt ratio rises; it is half-way at ``target`` [years of output]; ``speed`` is
+    ``k``. The ratio is measured on trend output (demand block), since debt
+    over current output would make output depend on itself through the rule.
+    The brake is legislated, then phased in: ``w`` rises from 0 to 1 around
+    the year ``phase_in`` over about ``4 phase_width`` years (``phase_in=None``:
+    in force from the start), so that every path starts from the same 2025 state.
+    """
+    if not i_min <= i_max:
+        raise ValueError(f"fiscal_rule: i_min ({i_min}) must not exceed i_max ({i_max})")
+    if phase_width <= 0:
+        raise ValueError(f"fiscal_rule: phase_width must be positive, got {phase_width}")
+    B, Y_T = sp.symbols("B Y_T", real=True)
+    brake = (i_max - i_min) / (1 + sp.exp(-speed * (B / Y_T - target)))
+    if phase_in is not None:
+        # logistic((t - t_in)/width) written with tanh: exp(-(t - t_in)/width) would be split by the
+        # code generator into exp(t_in/width) exp(-t/width), which overflows for calendar years
+        brake = brake * (1 + sp.tanh((t - phase_in) / (2 * phase_width))) / 2
+    return Rule(i_max - brake)
+
+
+def bau() -> Policy:
+    """Business as usual: every lever at its 2025 value (the declared defaults).
+
+    Public investment 3.5% of trend output with 10% mission-directed,
+    capability spending that keeps capability constant, no carbon price, no
+    conditions on support, 20% of credit to productive uses.
+    """
+    return Policy("bau", bau.__doc__.splitlines()[0])
+
+
+def market_fixing() -> Policy:
+    """Market fixing: correct market failures, leave direction to markets.
+
+    * a carbon price rising to 100 USD/tCO2 by 2050 and 200 by 2100 (the
+      textbook externality fix);
+    * an untargeted R&D subsidy of 0.3% of output (the knowledge-spillover fix,
+      not directed: AABH's research subsidy without direction);
+    * a fiscal rule: public investment cut smoothly as public debt rises
+      (half-way cut at 120% of trend output; a debt brake phased in around 2030);
+    * capability cuts: capability spending falls 30% by 2035 (outsourcing);
+    * no conditions on support, no public stakes.
+    """
+    return Policy(
+        "market_fixing", market_fixing.__doc__.splitlines()[0],
+        carbon_price=piecewise([2025, 2030, 2050, 2100], [0.0, 25.0, 100.0, 200.0]),
+        rd_subsidy=ramp(2025, 2030, 0.0, 0.003),
+        i_G=fiscal_rule(i_max=0.035, i_min=0.01, target=1.2),
+        i_cap=ramp(2025, 2035, 0.01, 0.007),
+    )
+
+
+def market_shaping() -> Policy:
+    """Market shaping: mission-oriented public investment with conditions and shared rewards.
+
+    * public investment rises from 3.5% to 5% of trend output by 2035, half
+      of it mission-directed (from 10%);
+    * capability investment rises 30% by 2035;
+    * outcome-oriented green procurement reaching 30% of public purchases by 2040;
+    * conditional support for 30% of firms by 2040: payouts capped at half,
+      at least 30% of profits reinvested, an emissions standard (half of brown
+      emissions abated) and a wage floor (+0.1 pp/yr real wage growth);
+    * a 20% public equity stake in supported firms (socialised rewards);
+    * credit policy raising the productive share of credit from 20% to 30%;
+    * a moderate carbon price (50 USD/tCO2 by 2050, 100 by 2100).
+    """
+    return Policy(
+        "market_shaping", market_shaping.__doc__.splitlines()[0],
+        i_G=ramp(2025, 2035, 0.035, 0.05),
+        mission_share=ramp(2025, 2035, 0.10, 0.5),
+        i_cap=ramp(2025, 2035, 0.01, 0.013),
+        procurement=ramp(2025, 2040, 0.0, 0.3),
+        s_sup=ramp(2025, 2040, 0.0, 0.3),
+        payout_cap=0.5,
+        reinvest_floor=0.3,
+        emission_std=0.5,
+        wage_floor=0.001,
+        equity_stake=0.2,
+        f_prod=ramp(2025, 2035, 0.2, 0.3),
+        carbon_price=piecewise([2025, 2030, 2050, 2100], [0.0, 15.0, 50.0, 100.0]),
+    )
+
+
+def all_paths() -> list[Policy]:
+    """The three reference paths, in comparison order."""
+    return [bau(), market_fixing(), market_shaping()]

@@ -1,0 +1,45 @@
+"""The historical replay: the model started from a country's data (needs DGM_DATA_DIR; fails without)."""
+
+import numpy as np
+import pytest
+
+import model
+from calibration.data import data_dir, load_panel
+from calibration.replay import country_model, observed_policy
+from model.directed_growth import policies
+from model.errors import CalibrationError
+
+
+@pytest.fixture(scope="module")
+def panel():
+    return load_panel(data_dir())
+
+
+@pytest.mark.parametrize("country, start", [("USA", 1960), ("GBR", 1990)])
+def test_replay_starts_from_the_data(panel, country, start):
+    m = country_model(panel, country, start)
+    pol = observed_policy(panel, country, start, 2019)
+    ds = model.simulate(m, None, pol, t_span=(start, start + 2), t_eval=[start, start + 1],
+                        exogenous=policies.default_exogenous())
+    row = panel.sel(country=country, year=start)
+    for name, data in (("Y", "Y"), ("omega", "omega"), ("b", "b"), ("d", "d"), ("lam", "lam"),
+                       ("e_int", "e_int"), ("i_G", "i_G")):
+        assert float(ds[name].sel(time=start)) == pytest.approx(float(row[data]), rel=1e-9), name
+    # normal (mean) values for the cyclical investment share and employment rate
+    window = panel.sel(country=country, year=slice(start, 2019))
+    assert float(ds.h_eff.sel(time=start)) == pytest.approx(float(window.h.mean()), rel=1e-9)
+    assert m["lam_ref"].default == pytest.approx(float(window.lam.mean()), rel=1e-12)
+    # the lever follows the observed public investment rate
+    assert float(ds.i_G.sel(time=start + 1)) == pytest.approx(float(panel.i_G.sel(country=country,
+                                                                               year=start + 1)), rel=1e-12)
+    assert m["d_sw"].default == 0.0  # no climate damages in the replay
+
+
+def test_replay_errors_name_the_problem(panel):
+    with pytest.raises(CalibrationError, match="country 'FRA' is not in the panel"):
+        country_model(panel, "FRA", 1990)
+    with pytest.raises(CalibrationError, match="outside the panel's years"):
+        country_model(panel, "USA", 1950)
+    with pytest.raises(CalibrationError, match="omega for GBR 1960 is missing"):
+        country_model(panel, "GBR", 1960)  # PWT's imputed UK labour share is NaN before 1988
+    assert np.isfinite(panel.i_G.sel(country="USA")).all()

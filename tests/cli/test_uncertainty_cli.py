@@ -1,0 +1,83 @@
+"""dgm ensemble / sensitivity / figures, posterior draws and the uncertainty figures."""
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from calibration.params import PARAM_DIR
+from calibration.posterior import STRUCTURAL_PRIORS, posterior_draws
+from model.cli.commands import main
+from model.errors import CalibrationError
+from model.directed_growth.factory import directed_growth
+
+
+def test_posterior_draws_follow_the_parameter_file():
+    path = PARAM_DIR / "usa.toml"
+    a = posterior_draws(path, 4000, seed=3)
+    b = posterior_draws(path, 4000, seed=3)
+    assert a.equals(b)
+    np.testing.assert_allclose(a["g_Z"], a["n"] + a["alpha0"], rtol=1e-15)  # the pipeline's rule, per draw
+    import tomllib
+    doc = tomllib.loads(path.read_text())
+    dg = directed_growth()
+    for name, u in doc["uncertainty"].items():
+        if name == "g_Z":
+            continue
+        lo, hi = dg[name].bounds
+        assert a[name].min() >= lo and a[name].max() <= hi
+        centre = u.get("posterior_median", u["value"])
+        # untruncated or mildly truncated normals: the median sits at the estimate
+        assert abs(a[name].median() - centre) < 0.1 * u["se"] + 0.05 * abs(centre), name
+    for name, (lo, hi, _) in STRUCTURAL_PRIORS.items():
+        assert lo <= a[name].min() and a[name].max() <= hi
+    for name in doc["kept_default"]:
+        assert name in a and name in a.attrs["sources"]
+    assert list(posterior_draws(path, 5, structural=False, kept_defaults=False).columns) == \
+        sorted(k for k in doc["uncertainty"] if k != "g_Z") + ["g_Z"]
+    with pytest.raises(CalibrationError, match="parameter file not found"):
+        posterior_draws(path.with_name("nope.toml"), 5)
+
+
+def test_dgm_ensemble_writes_the_ensemble_and_a_plain_words_report(tmp_path, capsys):
+    out, rep = tmp_path / "e.nc", tmp_path / "r.txt"
+    assert main(["ensemble", "--draws", "24", "--t-end", "2060", "--out", str(out), "--report", str(rep)]) == 0
+    ens = xr.load_dataset(out)
+    assert ens.sizes["draw"] == 24 and list(ens.policy.values) == ["bau", "market_fixing", "market_shaping"]
+    assert {"T_end", "avg_growth", "status", "failure", "chi", "alpha_KV"} <= set(ens.data_vars)
+    text = rep.read_text()
+    assert "market_shaping beats market_fixing on avg_growth" in text and "integrate to the end" in text
+    assert text.strip() in capsys.readouterr().out
+
+
+def test_dgm_sensitivity_and_figures_render_the_paper_set(tmp_path):
+    ens, si = tmp_path / "e.nc", tmp_path / "s.nc"
+    assert main(["ensemble", "--defaults", "--names", "chi,eta_M", "--draws", "30", "--t-end", "2050",
+                 "--out", str(ens)]) == 0
+    assert main(["sensitivity", "--defaults", "--names", "chi,eta_M", "--draws", "8", "--outcome", "T_end,avg_growth",
+                 "--out", str(si)]) == 0
+    s = xr.load_dataset(si)
+    assert set(s.data_vars) >= {"S1", "ST", "S1_conf", "ST_conf"} and s.attrs["horizon"] == "2025-2050"
+    assert main(["sensitivity", "--defaults", "--names", "chi,eta_M", "--draws", "3", "--method", "morris",
+                 "--contrast", "", "--policy", "bau", "--outcome", "T_end", "--out", str(tmp_path / "m.nc")]) == 0
+    figs = tmp_path / "figs"
+    assert main(["figures", "--ensemble", str(ens), "--sensitivity", str(si), "--out", str(figs)]) == 0
+    names = {p.name for p in figs.iterdir()}
+    for stem in ("fan_chart", "sobol_indices", "tornado_avg_growth", "tornado_T_end"):
+        assert {stem + ".pdf", stem + ".png"} <= names
+        assert (figs / (stem + ".png")).stat().st_size > 10_000
+    tex = (figs / "outcome_intervals.tex").read_text()
+    assert r"\begin{tabular}{lccc}" in tex and "Market shaping" in tex and tex.count(r"\\") >= 8
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["ensemble", "--draws", "0", "--out", "x.nc"], "--draws must be positive"),
+    (["ensemble", "--defaults", "--params", "x.toml", "--out", "x.nc"], "exclude each other"),
+    (["ensemble", "--out", "x.csv"], "--out x.csv: unsupported format"),
+    (["sensitivity", "--contrast", "a", "--out", "x.nc"], "two policy names"),
+    (["figures", "--ensemble", "missing.nc", "--out", "figs"], "no such file"),
+])
+def test_uncertainty_commands_reject_bad_input_with_one_line(argv, message, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err

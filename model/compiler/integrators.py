@@ -184,7 +184,7 @@ def _rms_norm(e, y0, y1, rtol, atol):
     return math.sqrt(acc / max(m, 1))
 
 
-@jit
+@ijit
 def _check_state(y, N, lo, hi, lim):
     """``(status, culprit)`` of the first of the ``N`` stocks that is non-finite (2), diverged (7) or
     out of bounds (1); ``(0, -1)`` if all are fine."""
@@ -220,72 +220,6 @@ def _initial_step(F, N, mode, t0, t_end, y, p, L, u, idx, D, rtol, atol, K, ys, 
 
 
 @jit
-def _stages(F, N, mode, t, h, tright, y, p, L, u, idx, D, K, ys, y6):
-    """Stages 2-7 of one step from ``K[0]``: ``ys`` the 5th-order solution, ``K[6] = f(t + h, ys)``
-    (FSAL), ``y6`` the 6th stage's state; stages at the step's end are taken at ``tright``."""
-    for s in range(1, 7):
-        for j in range(y.shape[0]):
-            acc = 0.0
-            for q in range(s):
-                acc += DP_A[s, q] * K[q, j]
-            ys[j] = y[j] + h * acc
-        if s == 5:
-            for j in range(y.shape[0]):
-                y6[j] = ys[j]
-        ts = tright if s >= 5 else t + DP_C[s] * h
-        _eval(F, N, mode, ts, ys, p, L, u, K[s], idx, D)
-
-
-@jit
-def _error_norm(h, K, y, ys, err, rtol, atol):
-    """Scaled norm of the embedded error estimate of a step of size ``h``."""
-    for j in range(y.shape[0]):
-        acc = 0.0
-        for q in range(7):
-            acc += DP_E[q] * K[q, j]
-        err[j] = h * acc
-    return _rms_norm(err, y, ys, rtol, atol)
-
-
-@jit
-def _looks_stiff(h, K, ys, y6):
-    """Hairer's stiffness test of an accepted step: ``h |K7 - K6| / |y_new - y_stage6| > 3.25``."""
-    stnum = 0.0
-    stden = 0.0
-    for j in range(ys.shape[0]):
-        stnum += (K[6, j] - K[5, j]) ** 2
-        stden += (ys[j] - y6[j]) ** 2
-    return stden > 0.0 and h * math.sqrt(stnum / stden) > 3.25
-
-
-@jit
-def _dense_output(t, h, y, K, t_eval, k, yout):
-    """Write ``yout[k] = y(t_eval[k])`` for the ``t_eval`` in ``(t, t + h]``; return the next ``k``."""
-    tn = t + h
-    while k < t_eval.shape[0] and t_eval[k] <= tn:
-        x = (t_eval[k] - t) / h
-        for j in range(y.shape[0]):
-            acc = 0.0
-            for q in range(7):
-                acc += K[q, j] * x * (DP_P[q, 0] + x * (DP_P[q, 1] + x * (DP_P[q, 2] + x * DP_P[q, 3])))
-            yout[k, j] = y[j] + h * acc
-        k += 1
-    return k
-
-
-@jit
-def _next_step(h, en, fac_old, reject):
-    """Step-size control (Lund stabilisation as in Hairer's DOPRI5): ``(h_new, fac_old_new)``."""
-    fac11 = en ** 0.17
-    fac = fac11 / fac_old ** 0.04 / 0.9
-    fac = min(5.0, max(0.1, fac))
-    hnew = h / fac
-    if reject:
-        hnew = min(hnew, h)
-    return hnew, max(en, 1e-4)
-
-
-@jit
 def _dopri5(F, N, NP, mode, t0, y0, p, L, t_eval, rtol, atol, lo, hi, lim, h0, max_steps, stiff_stop, idx, yout,
             info):
     """Integrate from ``t0`` with Dormand-Prince 5(4), writing ``yout[k] = y(t_eval[k])``.
@@ -294,6 +228,10 @@ def _dopri5(F, N, NP, mode, t0, y0, p, L, t_eval, rtol, atol, lo, hi, lim, h0, m
     ``idx`` (see :func:`_eval`). ``lo``/``hi`` bound the first N states (open interval; +-inf
     for none); ``lim`` holds their divergence limits (magnitudes; status 7 when reached).
     Returns nothing; see the module docstring for ``info``.
+
+    The stage loop stays in this one function, and calls the model directly in mode 0:
+    split into helpers, or through :func:`_eval` there, a 300-year Keen run took 2.1-2.2 ms
+    instead of 0.75 ms (measured for issue 11).
     """
     n = y0.shape[0]
     nt = t_eval.shape[0]
@@ -306,16 +244,20 @@ def _dopri5(F, N, NP, mode, t0, y0, p, L, t_eval, rtol, atol, lo, hi, lim, h0, m
     err = np.empty(n)
     t_end = t_eval[nt - 1]
     t = t0
+    nrhs = 0
     nsteps = 0
     status = 0
     culprit = -1
-    yout[:, :] = np.nan
+    for i in range(nt):
+        for j in range(n):
+            yout[i, j] = np.nan
     k = 0
     while k < nt and t_eval[k] <= t0:
-        yout[k, :] = y
+        for j in range(n):
+            yout[k, j] = y[j]
         k += 1
     _eval(F, N, mode, t, y, p, L, u, K[0], idx, D)
-    nrhs = 1
+    nrhs += 1
     for j in range(n):
         if not math.isfinite(K[0, j]):
             status = 2
@@ -348,10 +290,30 @@ def _dopri5(F, N, NP, mode, t0, y0, p, L, t_eval, rtol, atol, lo, hi, lim, h0, m
             h = stops[istop] - t
             at_stop = True
             tright = stops[istop] - 1e-12 * max(1.0, abs(stops[istop]))
-        _stages(F, N, mode, t, h, tright, y, p, L, u, idx, D, K, ys, y6)
+        for s in range(1, 7):
+            for j in range(n):
+                acc = 0.0
+                for q in range(s):
+                    acc += DP_A[s, q] * K[q, j]
+                ys[j] = y[j] + h * acc
+            if s == 5:
+                for j in range(n):
+                    y6[j] = ys[j]
+            ts = tright if s >= 5 else t + DP_C[s] * h
+            if mode == 0:
+                _inputs(ts, L, u)
+                call_model(F[RHS], ts, ys, p, u, K[s])
+            else:
+                _eval(F, N, mode, ts, ys, p, L, u, K[s], idx, D)
+        # ys now holds the 5th-order solution, K[6] = f(t + h, ys)
         nrhs += 6
         nsteps += 1
-        en = _error_norm(h, K, y, ys, err, rtol, atol)
+        for j in range(n):
+            acc = 0.0
+            for q in range(7):
+                acc += DP_E[q] * K[q, j]
+            err[j] = h * acc
+        en = _rms_norm(err, y, ys, rtol, atol)
         if not math.isfinite(en):
             h *= 0.2
             reject = True
@@ -360,8 +322,14 @@ def _dopri5(F, N, NP, mode, t0, y0, p, L, t_eval, rtol, atol, lo, hi, lim, h0, m
             h *= max(0.2, 0.9 * en ** -0.2)
             reject = True
             continue
+        # accepted: stiffness test on (K7 - K6) / (y_new - y_stage6)
         if stiff_stop:
-            if _looks_stiff(h, K, ys, y6):
+            stnum = 0.0
+            stden = 0.0
+            for j in range(n):
+                stnum += (K[6, j] - K[5, j]) ** 2
+                stden += (ys[j] - y6[j]) ** 2
+            if stden > 0.0 and h * math.sqrt(stnum / stden) > 3.25:
                 nonsti = 0
                 iasti += 1
                 if iasti == 15:
@@ -375,10 +343,20 @@ def _dopri5(F, N, NP, mode, t0, y0, p, L, t_eval, rtol, atol, lo, hi, lim, h0, m
             status = bad
             culprit = j
             break
-        k = _dense_output(t, h, y, K, t_eval, k, yout)
-        t = t + h
-        y[:] = ys
-        K[0, :] = K[6, :]
+        # dense output for t_eval in (t, t + h]
+        tn = t + h
+        while k < nt and t_eval[k] <= tn:
+            x = (t_eval[k] - t) / h
+            for j in range(n):
+                acc = 0.0
+                for q in range(7):
+                    acc += K[q, j] * x * (DP_P[q, 0] + x * (DP_P[q, 1] + x * (DP_P[q, 2] + x * DP_P[q, 3])))
+                yout[k, j] = y[j] + h * acc
+            k += 1
+        t = tn
+        for j in range(n):
+            y[j] = ys[j]
+            K[0, j] = K[6, j]
         if at_stop:
             t = stops[istop]
             istop += 1
@@ -386,8 +364,16 @@ def _dopri5(F, N, NP, mode, t0, y0, p, L, t_eval, rtol, atol, lo, hi, lim, h0, m
             nrhs += 1
         if status == 5:
             break
-        h, fac_old = _next_step(h, en, fac_old, reject)
+        # step-size control (Lund stabilisation as in Hairer's DOPRI5)
+        fac11 = en ** 0.17
+        fac = fac11 / fac_old ** 0.04 / 0.9
+        fac = min(5.0, max(0.1, fac))
+        hnew = h / fac
+        fac_old = max(en, 1e-4)
+        if reject:
+            hnew = min(hnew, h)
         reject = False
+        h = hnew
     info[0] = status
     info[1] = t
     info[2] = nsteps

@@ -136,9 +136,9 @@ def _run_chunk(spec: _Spec, start: int, table: dict[str, np.ndarray]):
         aux = [n for n in keep if n in cs.observed_names]
         if aux:
             A = np.empty((m, nt, len(cs.observed_names)))
-            cs.module._ensemble_observe(spec.t_eval, Y, P, L, A)
+            cs.ensemble_observe(spec.t_eval, Y, P, L, A)
         U = np.empty((nt, max(len(cs.inputs), 1)))
-        cs.module._inputs_path(spec.t_eval, L, U)
+        cs.inputs_path(spec.t_eval, L, U)
         for n in keep:
             if n in cs.states:
                 fields[n][k] = Y[:, :, cs.states.index(n)]

@@ -229,9 +229,9 @@ def build_dataset(system, runs: list[dict], *, t_eval: np.ndarray, pvals: dict, 
         fields: dict[str, np.ndarray] = {n: Y[:, :, i] for i, n in enumerate(cs.states)}
         A = np.empty((m, t_eval.size, max(len(cs.observed_names), 1)))
         if m > 1:
-            cs.module._ensemble_observe(t_eval, np.ascontiguousarray(Y), run["P"], run["L"], A)
+            cs.ensemble_observe(t_eval, np.ascontiguousarray(Y), run["P"], run["L"], A)
         else:
-            cs.module._observe_path(t_eval, np.ascontiguousarray(Y[0]), run["P"][0], run["L"], A[0])
+            cs.observe_path(t_eval, np.ascontiguousarray(Y[0]), run["P"][0], run["L"], A[0])
         for i, n in enumerate(cs.observed_names):
             if n.startswith("identity_"):
                 with np.errstate(invalid="ignore"):
@@ -240,7 +240,7 @@ def build_dataset(system, runs: list[dict], *, t_eval: np.ndarray, pvals: dict, 
             else:
                 fields[n] = A[:, :, i]
         U = np.empty((t_eval.size, max(len(cs.inputs), 1)))
-        cs.module._inputs_path(t_eval, run["L"], U)
+        cs.inputs_path(t_eval, run["L"], U)
         for i, n in enumerate(cs.inputs):
             fields[n] = np.broadcast_to(U[:, i], (m, t_eval.size))
         per_policy.append(fields)

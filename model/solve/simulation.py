@@ -298,8 +298,8 @@ def _run_dopri(cs, t0, y0, p, L, t_eval, rtol, atol, max_steps, stiff_stop):
     lo, hi = state_bounds(cs)
     Y = np.empty((t_eval.size, n))
     info = np.zeros(5)
-    cs.module._dopri5(0, t0, y0, p, L, t_eval, rtol, atol_vector(atol, n), lo, hi, divergence_limits(cs, y0), -1.0,
-                      max_steps, stiff_stop, np.zeros(0, dtype=np.int64), Y, info)
+    cs.dopri5(0, t0, y0, p, L, t_eval, rtol, atol_vector(atol, n), lo, hi, divergence_limits(cs, y0), -1.0,
+              max_steps, stiff_stop, np.zeros(0, dtype=np.int64), Y, info)
     return Y, info
 
 
@@ -315,16 +315,15 @@ def _run_scipy(cs, method, t0, y0, p, L, t_eval, rtol, atol, max_steps):
     n = cs.n_states
     counter = [0]
     limit = 20 * max_steps
-    rhs_at, jac_at = cs.module._rhs_at, cs.module._jac_at
 
     def fun(t, y):
         counter[0] += 1
         if counter[0] > limit:
             raise _Abort()
-        return rhs_at(t, y, p, L)
+        return cs.rhs(t, y, p, L)
 
     def jac(t, y):
-        return jac_at(t, y, p, L)
+        return cs.jac(t, y, p, L)
 
     bounded = np.isfinite(lo) | np.isfinite(hi)
     # solve_ivp evaluates the guard at the end of every accepted step (and, when it
@@ -346,7 +345,7 @@ def _run_scipy(cs, method, t0, y0, p, L, t_eval, rtol, atol, max_steps):
     Y = np.full((t_eval.size, n), np.nan)
     kw = {} if method in ("RK45", "DOP853") else {"jac": jac}
     # integrate between the kinks and jumps of the input paths, restarting at each
-    edges = [t0, *cs.module._breakpoints(L, t0, t_eval[-1]), t_eval[-1]]
+    edges = [t0, *cs.breakpoints(L, t0, t_eval[-1]), t_eval[-1]]
     y = np.asarray(y0, float)
     message = ""
     def keep_passed(a, y):
@@ -479,8 +478,7 @@ def _solve_one(cs, method, t0, y0, p, L, t_eval, rtol, atol, dt, max_steps, tgri
         grid = np.empty((tgrid.size, cs.n_states))
         info = np.zeros(5)
         lo, hi = state_bounds(cs)
-        cs.module._discrete(not cs.system.is_discrete, tgrid, y0, p, L, dt, lo, hi, divergence_limits(cs, y0),
-                            grid, info)
+        cs.discrete(not cs.system.is_discrete, tgrid, y0, p, L, dt, lo, hi, divergence_limits(cs, y0), grid, info)
         solver = "discrete map" if cs.system.is_discrete else f"forward Euler, dt={dt}"
         return grid[k], info, solver, ""
     if method in ("auto", "dopri5"):
@@ -697,12 +695,12 @@ def solve_many(cs, method, t0, Y0, P, L, t_eval, rtol, atol, dt, max_steps, tgri
     if method == "discrete":
         tgrid, k = _grid_for(t0, t_eval, dt, tgrid)
         grid = np.empty((m, tgrid.size, n))
-        cs.module._ensemble_discrete(not cs.system.is_discrete, tgrid, Y0, P, L, dt, lo, hi, LIM, grid, INFO)
+        cs.ensemble_discrete(not cs.system.is_discrete, tgrid, Y0, P, L, dt, lo, hi, LIM, grid, INFO)
         return grid[:, k], INFO, "discrete map" if cs.system.is_discrete else f"forward Euler, dt={dt}", [""] * m
     if method in ("auto", "dopri5"):
         Yall = np.empty((m, t_eval.size, n))
-        cs.module._ensemble(t0, Y0, P, L, t_eval, rtol, atol_vector(atol, n), lo, hi, LIM, max_steps,
-                            method == "auto", Yall, INFO)
+        cs.ensemble_dopri5(t0, Y0, P, L, t_eval, rtol, atol_vector(atol, n), lo, hi, LIM, max_steps,
+                           method == "auto", Yall, INFO)
         solver, messages = "dopri5 (compiled Dormand-Prince 5(4), parallel ensemble)", [""] * m
         stiff = np.flatnonzero(INFO[:, 0] == Status.STIFF)
         if stiff.size:  # as a single run of method="auto": Radau from the start for a stiff member

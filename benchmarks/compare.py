@@ -18,9 +18,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import model
-from model.analysis import compare
 from model.directed_growth import policies
 from model.directed_growth.factory import directed_growth
+from model.directed_growth.outcomes import compare
 
 
 def main() -> None:
@@ -30,7 +30,7 @@ def main() -> None:
     t0 = time.perf_counter()
     system = directed_growth()
     t_build = time.perf_counter() - t0
-    kw = dict(t_span=(2025, 2100), exogenous=policies.default_exogenous())
+    kw = dict(t_span=(2025, 2100))
     t0 = time.perf_counter()
     ds = model.simulate(system, None, policies.all_paths(), **kw)
     t_first = time.perf_counter() - t0

@@ -79,13 +79,13 @@ class PeakMemory:
         self.peak = max(self.peak, self._rss())
 
 
-def local(dg, pols, exo, n: int, repeat: int) -> None:
+def local(dg, pols, n: int, repeat: int) -> None:
     draws = draws_for(dg, n)
-    model.ensemble(dg, draws.iloc[:100], pols, exogenous=exo, progress=False)  # warm-up: compiled code loaded
+    model.ensemble(dg, draws.iloc[:100], pols, progress=False)  # warm-up: compiled code loaded
     times = []
     for _ in range(repeat):
         t = time.perf_counter()
-        ens = model.ensemble(dg, draws, pols, exogenous=exo, progress=False)
+        ens = model.ensemble(dg, draws, pols, progress=False)
         times.append(time.perf_counter() - t)
     med = statistics.median(times)
     ok = int((ens.status == 0).sum())
@@ -96,7 +96,7 @@ def local(dg, pols, exo, n: int, repeat: int) -> None:
         for i in range(20):
             row = {k: float(draws[k][i]) for k in NAMES}
             t = time.perf_counter()
-            model.simulate(directed_growth(overrides=row), None, pol, t_span=(2025, 2100), exogenous=exo)
+            model.simulate(directed_growth(overrides=row), None, pol, t_span=(2025, 2100))
             single.append(time.perf_counter() - t)
     per_single = statistics.median(single)
     loop = per_single * n * len(pols)
@@ -108,7 +108,7 @@ def local(dg, pols, exo, n: int, repeat: int) -> None:
           f"{loop:.0f} s for all; ratio {loop / med:.0f}x")
 
 
-def dask(dg, pols, exo, n: int, store: Path) -> None:
+def dask(dg, pols, n: int, store: Path) -> None:
     from distributed import Client, LocalCluster
 
     draws = draws_for(dg, n, seed=1)
@@ -118,7 +118,7 @@ def dask(dg, pols, exo, n: int, store: Path) -> None:
         t = time.perf_counter()
         with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
                 Client(cluster) as client:
-            ens = model.ensemble(dg, draws, pols, exogenous=exo, client=client, store=store, chunk_size=2500,
+            ens = model.ensemble(dg, draws, pols, client=client, store=store, chunk_size=2500,
                                  progress=True)
             wall = time.perf_counter() - t
             n_ok = int((ens.status == 0).sum().compute() if hasattr(ens.status.data, "compute") else
@@ -139,12 +139,11 @@ def main() -> None:
     args = ap.parse_args()
     dg = directed_growth()
     pols = [policies.bau(), policies.market_fixing(), policies.market_shaping()]
-    exo = policies.default_exogenous()
     if args.draws:
-        local(dg, pols, exo, args.draws, args.repeat)
+        local(dg, pols, args.draws, args.repeat)
     if args.dask_draws:
         store = args.store or Path(tempfile.mkdtemp(prefix="dgm-ensemble-")) / "store"
-        dask(dg, pols, exo, args.dask_draws, store)
+        dask(dg, pols, args.dask_draws, store)
 
 
 if __name__ == "__main__":

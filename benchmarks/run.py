@@ -525,8 +525,8 @@ def section_bench14(report: Report, quick: bool) -> None:
     atol_v = np.full(y0.size, ATOL)
 
     def raw_ens():
-        cs.module._ensemble(0.0, Y0, P, L, te, RTOL, atol_v, lo, hi, sim_mod.divergence_limits(cs, Y0), 200000,
-                            Yall, INFO)
+        cs.ensemble_dopri5(0.0, Y0, P, L, te, RTOL, atol_v, lo, hi, sim_mod.divergence_limits(cs, Y0), 200000,
+                           True, Yall, INFO)
 
     t_raw_ens = median_row(report, sec, "ensemble: raw parallel _ensemble only (no auxiliaries/Dataset)",
                            repeat(raw_ens, n_rep), note=f"{int(INFO[:, 2].sum())} steps in total")

@@ -7,9 +7,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from model.analysis.outcomes import impulse_response
-from model.directed_growth import policies
 from model.directed_growth.factory import directed_growth
+from model.directed_growth.outcomes import impulse_response
 from model.errors import CalibrationError, SolverError
 
 from .tomlfile import read_toml
@@ -28,7 +27,7 @@ def multiplier_interval(path: str | os.PathLike, *, draws: int = 50, seed: int =
     and spread where the file has a posterior, else the estimate and its standard
     error (truncated to the declared bounds; correlations between blocks ignored),
     rebuilds the model (the 2025 start quantities re-derived) and recomputes the
-    impulse response of :func:`model.analysis.outcomes.impulse_response`.
+    impulse response of :func:`model.directed_growth.outcomes.impulse_response`.
 
     Returns
     -------
@@ -39,8 +38,7 @@ def multiplier_interval(path: str | os.PathLike, *, draws: int = 50, seed: int =
     params = {k: float(v) for k, v in doc.get("parameters", {}).items()}
     unc = doc.get("uncertainty", {})
     base = directed_growth()
-    exo = policies.default_exogenous()
-    point = impulse_response(directed_growth(overrides=params), None, None, exogenous=exo, horizons=horizons)
+    point = impulse_response(directed_growth(overrides=params), None, None, horizons=horizons)
     rng = np.random.default_rng(seed)
     spread = {}
     for name, u in unc.items():
@@ -64,7 +62,7 @@ def multiplier_interval(path: str | os.PathLike, *, draws: int = 50, seed: int =
         if "n" in spread or "alpha0" in spread:  # keep g_Z at the natural rate, as the calibration does
             draw["g_Z"] = draw.get("n", base["n"].default) + draw.get("alpha0", base["alpha0"].default)
         try:
-            m = impulse_response(directed_growth(overrides=draw), None, None, exogenous=exo, horizons=horizons)
+            m = impulse_response(directed_growth(overrides=draw), None, None, horizons=horizons)
         except SolverError:
             continue
         for h in horizons:

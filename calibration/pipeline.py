@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from model.directed_growth import policies
 from model.directed_growth.factory import DERIVED, directed_growth
 from model.errors import CalibrationError
 from model.solve.simulation import simulate
@@ -197,7 +196,7 @@ def calibrate(country: str = "USA", data_dir=None, *, targets: str | None = None
             if s.years is not None:  # a moment: only these years
                 values[~np.isin(years, s.years)] = np.nan
             tg.append(Target(s.name, years, values, s.sigma, log=s.log, source=s.source))
-        prob = Problem(m, tg, list(ts.parameters), policy=pol, exogenous=policies.default_exogenous())
+        prob = Problem(m, tg, list(ts.parameters), policy=pol)
         whole, report = fit_least_squares(prob, starts=starts, seed=seed, progress=say)
         if whole.not_identified():  # a flat direction: the values are one point of it, their SE infinite
             notes.append("whole model: " + whole.notes[-1])
@@ -213,8 +212,7 @@ def calibrate(country: str = "USA", data_dir=None, *, targets: str | None = None
             scale = float(np.sqrt(whole.residuals @ whole.residuals / max(whole.n_obs - len(whole.names), 1)))
             posterior = sample_posterior(prob.residuals, whole, prior, steps=steps, walkers=walkers, seed=seed,
                                          sigma_scale=scale, progress=progress is not None)
-        replay = simulate(m, whole.values, pol, t_span=(ts.replay_start, ts.replay_end), t_eval=years,
-                                 exogenous=policies.default_exogenous())
+        replay = simulate(m, whole.values, pol, t_span=(ts.replay_start, ts.replay_end), t_eval=years)
         for var, data in (("Y", "Y"), ("e_int", "e_int"), ("lam", "lam"), ("omega", "omega"), ("h_eff", "h"),
                           ("b", "b"), ("d", "d")):
             stats = _series_stats(replay[var].values, rows[data].values)

@@ -3,7 +3,9 @@
 The public API:
 
 * declare: :func:`stock`, :func:`param`, :func:`aux`, :func:`lever`,
-  :func:`exogenous`, :class:`Var`, :class:`Block`, :func:`combine`, :class:`System`;
+  :func:`exogenous`, :class:`Var`, :class:`Block`, :func:`combine`, :class:`System`, and what a
+  model says about its use, :class:`ModelMeta` (span, default inputs, :class:`Outcome`,
+  :class:`PolicyPath`);
 * compile: :func:`compile` -> :class:`CompiledSystem`;
 * policies: :class:`Policy`, :func:`constant`, :func:`step`, :func:`ramp`,
   :func:`logistic`, :func:`piecewise`, :class:`Rule`;
@@ -19,6 +21,7 @@ from . import library
 from .compiler.compiled import CompiledSystem, compile
 from .core.blocks import Block, block
 from .core.levers import Policy, Rule, Schedule, constant, logistic, piecewise, ramp, step
+from .core.metadata import ModelMeta, Outcome, PolicyPath
 from .core.symbols import Var, aux, exogenous, lever, param, stock, t
 from .core.system import System, combine
 from .errors import CalibrationError, ModelError, SolverError
@@ -26,12 +29,12 @@ from .solve.ensembles import ensemble
 from .solve.rerun import rerun
 from .solve.sensitivity import sensitivities
 from .solve.simulation import METHODS, simulate
-from .solve.status import STATUS
+from .solve.status import STATUS, Status
 from .version import __version__
 
 __all__ = [
     "__version__", "Block", "block", "CompiledSystem", "compile", "CalibrationError", "ModelError", "SolverError",
     "Policy", "Rule", "Schedule", "constant", "logistic", "piecewise", "ramp", "step", "rerun", "METHODS",
-    "STATUS", "simulate", "sensitivities", "Var", "aux", "exogenous", "lever", "param", "stock", "t", "System",
-    "combine", "library", "ensemble",
+    "STATUS", "Status", "ModelMeta", "Outcome", "PolicyPath", "simulate", "sensitivities", "Var", "aux", "exogenous",
+    "lever", "param", "stock", "t", "System", "combine", "library", "ensemble",
 ]

@@ -4,7 +4,7 @@ The cache holds code that runs (generated modules and numba's pickled index and
 data files), so it is only used when nobody else can write to it:
 
 * it is created private to the user (mode 0700);
-* a cache directory (or its ``models`` or ``models/__pycache__`` folder) that is
+* a cache directory (or its ``models``, ``engine`` or their ``__pycache__`` folders) that is
   owned by someone else or is group- or world-writable is refused, with a
   warning, and a private temporary cache is used for the process instead;
 * a read-only cache is read but never written: its entries are copied into a
@@ -12,13 +12,15 @@ data files), so it is only used when nobody else can write to it:
 * a write that fails (disk full, read-only file system) leaves no temporary file
   and raises :class:`CacheError` naming the cache directory.
 
-Each generated module carries the sha256 of its source, checked before it is
-loaded (:mod:`model.compiler.compiled`).
+Each generated module, and the copy of the model-independent integrators (``engine``),
+carries the sha256 of its source, checked before it is loaded (:mod:`model.compiler.compiled`).
 """
 
 from __future__ import annotations
 
+import ast
 import atexit
+import hashlib
 import os
 import shutil
 import stat
@@ -28,8 +30,8 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["CacheError", "CacheWarning", "atomic_write", "cache_dir", "cache_sources", "configured_cache_dir",
-           "private_dir"]
+__all__ = ["CacheError", "CacheWarning", "atomic_write", "cache_dir", "cache_sources", "code_digest",
+           "configured_cache_dir", "private_dir"]
 
 
 class CacheError(OSError):
@@ -131,6 +133,19 @@ def atomic_write(path: Path, text: str | bytes) -> None:
                          "free space there, or set DGM_CACHE_DIR to another directory", exc.errno) from None
 
 
+def code_digest(source: str) -> str:
+    """sha256 of the code of a Python source: its syntax tree without docstrings, so comments,
+    docstrings and formatting do not change it (a cache keyed by it survives such edits)."""
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if (isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and body
+                and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
+                and isinstance(body[0].value.value, str)):
+            node.body = body[1:] or [ast.Pass()]
+    return hashlib.sha256(ast.dump(tree).encode()).hexdigest()
+
+
 def _insecure(path: Path) -> str | None:
     """Why ``path`` must not be trusted (owner, mode), or None."""
     if not hasattr(os, "getuid"):  # pragma: no cover - Windows: ACLs, not modes
@@ -168,7 +183,7 @@ def _layout() -> _Layout:
                           CacheWarning, stacklevel=3)
             layout = _LAYOUTS[str(root)] = _Layout(tmp)
             return layout
-        folders = [root, root / "models", root / "models" / "__pycache__"]
+        folders = [root, *(root / d / sub for d in ("models", "engine") for sub in ("", "__pycache__"))]
         problem = next((f"{d}, which {p}" for d in folders if d.exists() and (p := _insecure(d))), None)
         if problem is not None:
             tmp = _temporary_cache()

@@ -75,15 +75,13 @@ def simulated_targets(dg):
     import model
     from calibration.least_squares import Problem, Target
     from model import Policy, step
-    from model.directed_growth import policies
 
     truth = {"g_Z": 0.022, "phi1": 0.6, "gamma_p": 0.4, "psi_Z": 0.7, "beta_B": 0.08}
     sigma = {"lam": 0.003, "omega": 0.003, "Y": 0.005, "b": 0.01}
     years = np.arange(2025, 2061, 1.0)
     #: a public-investment step in 2030 moves employment, distribution and debt
     policy = Policy("shock", i_G=step(2030, 0.035, 0.045))
-    exo = policies.default_exogenous()
-    ds = model.simulate(dg, truth, policy, t_span=(2025, 2060), t_eval=years, exogenous=exo)
+    ds = model.simulate(dg, truth, policy, t_span=(2025, 2060), t_eval=years)
 
     def targets(seed: int) -> list:
         rng = np.random.default_rng(seed)
@@ -95,6 +93,6 @@ def simulated_targets(dg):
         return out
 
     def problem(seed: int, targets_=None) -> Problem:
-        return Problem(dg, targets(seed) if targets_ is None else targets_, list(truth), policy=policy, exogenous=exo)
+        return Problem(dg, targets(seed) if targets_ is None else targets_, list(truth), policy=policy)
 
     return SimpleNamespace(truth=truth, sigma=sigma, years=years, policy=policy, targets=targets, problem=problem)

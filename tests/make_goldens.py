@@ -18,10 +18,9 @@ GOLDEN = Path(__file__).parent / "data" / "golden_outcomes.csv"
 
 def outcome_table(system) -> pd.DataFrame:
     """Outcomes of the three reference paths, 2025-2100, at the default parameters."""
-    from model.analysis import compare
+    from model.directed_growth.outcomes import compare
 
-    ds = model.simulate(system, None, policies.all_paths(), t_span=(2025, 2100),
-                        exogenous=policies.default_exogenous())
+    ds = model.simulate(system, None, policies.all_paths(), t_span=(2025, 2100))
     return compare(ds, system=system)
 
 

@@ -3,7 +3,9 @@
 The engine is ``model.core``, ``model.compiler``, ``model.solve``, ``model.analysis``, ``model.files`` and
 ``model.errors``; "public" means a name without a leading underscore (plus ``__init__`` and ``__call__``)
 defined at module level or in a public class of a module whose name has no leading underscore. The
-integrator template is not a module (its functions are copied into generated code; see its header).
+integrator template is not a module (its functions are copied into generated code; see its header), and
+numba ``@intrinsic`` functions are left out: numba calls them while typing compiled code, with numba
+types (``typingctx``, ``types.Array``), never from Python.
 """
 
 import ast
@@ -13,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ENGINE = ("model/core", "model/compiler", "model/solve", "model/analysis", "model/files.py", "model/errors.py")
 NOT_MODULES = {"model/compiler/integrators.py"}
 PUBLIC_DUNDERS = {"__init__", "__call__"}
+NOT_PYTHON_API = {"intrinsic"}  # decorators of functions numba calls at typing time
 
 
 def engine_files() -> list[Path]:
@@ -49,6 +52,8 @@ def missing_annotations(tree: ast.Module, where: str) -> list[str]:
 
     def check(fn: ast.FunctionDef | ast.AsyncFunctionDef, owner: str, method: bool) -> None:
         decorators = {d.id for d in fn.decorator_list if isinstance(d, ast.Name)}
+        if decorators & NOT_PYTHON_API:
+            return
         a = fn.args
         params = [*a.posonlyargs, *a.args]
         if method and "staticmethod" not in decorators:
@@ -86,7 +91,9 @@ def test_checker_reports_what_is_missing():
                      "    import numba\n"
                      "    def jit(func): return func\n"
                      "except ImportError:\n"
-                     "    def jit(func) -> None: pass\n")
+                     "    def jit(func) -> None: pass\n"
+                     "@intrinsic\n"
+                     "def call(typingctx, addr): pass\n")
     assert missing_annotations(tree, "x.py") == [
         "x.py:1 f: a, d, c, e, return", "x.py:5 A.__init__: n", "x.py:7 A.s: y", "x.py:14 jit: func, return",
         "x.py:16 jit: func"]

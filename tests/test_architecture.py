@@ -22,8 +22,6 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 TOP = ("model", "calibration")
 
@@ -109,24 +107,16 @@ def _ancestors(name: str) -> list[str]:
     return [".".join(parts[:i]) for i in range(1, len(parts))]
 
 
-#: imports still to remove, each with what removes it (checked by the strict xfail below)
-LEFT_EDGES = {
-    ("model.solve.ensembles", "model.analysis.outcomes"):
-        "ensemble() computes the directed-growth outcomes per member (NEEDED, outcome_metrics): "
-        "they move to the model's own outcome registry",
-}
-
-
 def _graph(with_functions: bool) -> dict[str, set[str]]:
     """module -> modules its import runs: the target, the package ``__init__`` files on the way
     that the importer is not itself inside, and submodules imported by ``from package import module``.
-    Left out: the imports of the alias module :data:`ALIAS` and those listed in :data:`LEFT_EDGES`."""
+    Left out: the imports of the alias module :data:`ALIAS`."""
     graph = defaultdict(set)
     for name, imports in IMPORTS.items():
         if name == ALIAS:
             continue
         for module, names, _, in_function in imports:
-            if (in_function and not with_functions) or (name, module) in LEFT_EDGES:
+            if in_function and not with_functions:
                 continue
             targets = [module] + [f"{module}.{n}" for n in names if f"{module}.{n}" in MODULES]
             for target in targets:
@@ -217,8 +207,6 @@ def test_no_cycle_among_subpackages():
         if name in ("model", ALIAS):
             continue
         for module, _names, _, _ in imports:
-            if (name, module) in LEFT_EDGES:
-                continue
             a, b = _unit(name), _unit(module)
             if a != b and b != "model":
                 graph[a].add(b)
@@ -228,13 +216,6 @@ def test_no_cycle_among_subpackages():
     assert not cycles, f"cycles among sub-packages: {_show(cycles)}"
     uses_api = sorted(a for a, bs in graph.items() if "model (API)" in bs and a.startswith("model"))
     assert not uses_api, f"sub-packages importing the API module model/__init__: {uses_api}"
-
-
-@pytest.mark.xfail(strict=True, reason="imports left to remove: " + "; ".join(
-    f"{a} -> {b} ({why})" for (a, b), why in LEFT_EDGES.items()))
-def test_no_import_left_to_remove():
-    left = [f"{a} -> {b}" for (a, b) in LEFT_EDGES if any(m == b for m, *_ in IMPORTS.get(a, ()))]
-    assert not left, f"imports left to remove: {left}"
 
 
 def test_no_import_of_underscore_names_across_modules():
@@ -304,27 +285,8 @@ def _engine_names() -> dict[str, list[str]]:
     return found
 
 
-#: what the engine still names of the application, to move into the model's own metadata (a model
-#: carries its span, default exogenous inputs, kept variables and outcome registry; issue 11 item 3):
-#: ensemble's default variables, span, baseline and outcome check; discovery's and global
-#: sensitivity's policy names and span; the outcome table and its impulse response
-LEFT = {
-    "model/analysis/discovery.py": ["market_fixing", "market_shaping"],
-    "model/analysis/global_sensitivity.py": ["2025.0", "2100.0", "market_fixing", "market_shaping"],
-    "model/analysis/outcomes.py": ["2025.0", "E_dom", "T_at", "bau", "h_eff", "i_G"],
-    "model/solve/ensembles.py": ["2025.0", "2100.0", "E_dom", "T_at", "bau", "directed_growth", "h_eff"],
-}
-
-
-def test_engine_names_no_more_of_the_application_than_left():
-    found = _engine_names()
-    new = {f: [n for n in names if n not in LEFT.get(f, [])] for f, names in found.items()}
-    new = {f: names for f, names in new.items() if names}
-    assert not new, f"the engine names the directed-growth application: {new}"
-
-
-@pytest.mark.xfail(strict=True, reason="left to move into the model's metadata: " + "; ".join(
-    f"{f}: {', '.join(n)}" for f, n in LEFT.items()))
 def test_engine_has_no_application_names():
+    """The application's defaults live in the model's own metadata (:class:`model.core.metadata.ModelMeta`:
+    span, default exogenous inputs, kept variables, start hook, outcome registry, policy paths)."""
     found = _engine_names()
     assert not found, f"the engine names the directed-growth application: {found}"

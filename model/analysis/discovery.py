@@ -19,50 +19,46 @@ if TYPE_CHECKING:
     import pandas as pd
     import xarray as xr
 
-__all__ = ["BETTER", "beats", "check_ensemble", "deciding_parameters", "drawn_parameters", "failure_regions",
-           "flip_regions", "report"]
+__all__ = ["beats", "better", "rankable", "check_ensemble", "deciding_parameters", "drawn_parameters",
+           "failure_regions", "flip_regions", "report"]
 
-#: outcome -> "higher" or "lower": the direction in which the outcome is better
-BETTER = {
-    "avg_growth": "higher",
-    "private_investment_rate": "higher",
-    "private_investment_change_vs_bau": "higher",
-    "wage_share_mean": "higher",
-    "wage_share_end": "higher",
-    "employment_mean": "higher",
-    "cum_emissions_domestic": "lower",
-    "emission_intensity_end": "lower",
-    "T_2050": "lower",
-    "T_end": "lower",
-    "net_zero_year": "lower",
-    "public_debt_end": "lower",
-    "private_debt_end": "lower",
-}
+def better(ens: xr.Dataset, outcome: str) -> str:
+    """The direction in which ``outcome`` is better, ``"higher"`` or ``"lower"``: the attribute
+    ``better`` of the ensemble's outcome variable (from the model's outcome registry)."""
+    way = ens[outcome].attrs.get("better") if outcome in ens else None
+    if way not in ("higher", "lower"):
+        raise ModelError(f"outcome {outcome!r} has no 'better' attribute ('higher' or 'lower'); rankable outcomes: "
+                         f"{', '.join(rankable(ens)) or '(none)'}")
+    return way
+
+
+def rankable(ens: xr.Dataset) -> list[str]:
+    """Outcome variables of ``ens`` with a direction (attribute ``better``), in order."""
+    return [str(n) for n, v in ens.data_vars.items() if v.attrs.get("better") in ("higher", "lower")]
 
 
 def check_ensemble(ens: xr.Dataset, a: str, b: str, outcome: str | None = None) -> None:
     """Check that ``ens`` is an ensemble over ``policy`` and ``draw`` holding policies ``a`` and ``b``
-    (and ``outcome``, one of :data:`BETTER`, when given); raise :class:`ModelError` naming what is missing
-    and the valid choices."""
+    (and ``outcome``, one with a direction (:func:`better`), when given); raise :class:`ModelError` naming
+    what is missing and the valid choices."""
     if "draw" not in ens.dims or "policy" not in ens.dims:
         raise ModelError("scenario discovery needs an ensemble with 'policy' and 'draw' dimensions")
     pols = [str(p) for p in ens.policy.values]
     for p in (a, b):
         if p not in pols:
             raise ModelError(f"policy {p!r} is not in the ensemble; policies: {', '.join(pols)}")
-    if outcome is not None and (outcome not in ens or outcome not in BETTER):
-        raise ModelError(f"unknown outcome {outcome!r}; valid: {', '.join(o for o in BETTER if o in ens)}")
+    if outcome is not None and outcome not in rankable(ens):
+        raise ModelError(f"unknown outcome {outcome!r}; valid: {', '.join(rankable(ens))}")
 
 
 def _wins(ens, outcome: str, a: str, b: str) -> tuple[np.ndarray, np.ndarray]:
     """Difference ``a - b`` and a boolean 'a beats b' per draw (NaN where either member failed)."""
     d = (ens[outcome].sel(policy=a) - ens[outcome].sel(policy=b)).values.astype(float)
-    sign = 1.0 if BETTER[outcome] == "higher" else -1.0
+    sign = 1.0 if better(ens, outcome) == "higher" else -1.0
     return d, sign * d > 0
 
 
-def beats(ens: xr.Dataset, a: str = "market_shaping", b: str = "market_fixing",
-          outcomes: Sequence[str] | None = None) -> pd.DataFrame:
+def beats(ens: xr.Dataset, a: str, b: str, outcomes: Sequence[str] | None = None) -> pd.DataFrame:
     """Probability that path ``a`` beats path ``b`` on each outcome, with the distribution of the difference.
 
     A draw counts where the outcome is defined for both paths; a tie is not a win.
@@ -80,7 +76,7 @@ def beats(ens: xr.Dataset, a: str = "market_shaping", b: str = "market_fixing",
     import pandas as pd
 
     check_ensemble(ens, a, b)
-    outcomes = [o for o in (outcomes or BETTER) if o in ens]
+    outcomes = [o for o in (outcomes or rankable(ens)) if o in ens]
     if "status" in ens:
         fa, fb = (ens.status.sel(policy=a).values != 0), (ens.status.sel(policy=b).values != 0)
     else:
@@ -96,7 +92,7 @@ def beats(ens: xr.Dataset, a: str = "market_shaping", b: str = "market_fixing",
         both = ok & ~fa & ~fb  # both members integrated to the end
         n_both, wins_both = int(both.sum()), int(win[both].sum())
         total = n_both + a_only + b_only
-        rows[o] = {"better": BETTER[o], "p_beats": wins / n if n else np.nan, "n": n,
+        rows[o] = {"better": better(ens, o), "p_beats": wins / n if n else np.nan, "n": n,
                    "p_beats_failures_count": (wins_both + b_only) / total if n and total else np.nan,
                    "a_fails_only": a_only, "b_fails_only": b_only,
                    "diff_median": float(np.median(d[ok])) if n else np.nan,
@@ -117,8 +113,7 @@ def drawn_parameters(ens: xr.Dataset) -> list[str]:
     return names
 
 
-def deciding_parameters(ens: xr.Dataset, outcome: str, a: str = "market_shaping",
-                        b: str = "market_fixing") -> pd.Series:
+def deciding_parameters(ens: xr.Dataset, outcome: str, a: str, b: str) -> pd.Series:
     """Spearman rank correlation of each drawn parameter with the difference ``a - b`` of ``outcome``.
 
     Returns
@@ -140,8 +135,8 @@ def deciding_parameters(ens: xr.Dataset, outcome: str, a: str = "market_shaping"
     return s.reindex(s.abs().sort_values(ascending=False).index)
 
 
-def flip_regions(ens: xr.Dataset, outcome: str, a: str = "market_shaping", b: str = "market_fixing", *,
-                 max_depth: int = 2, min_leaf: float = 0.05, params: Sequence[str] | None = None) -> dict:
+def flip_regions(ens: xr.Dataset, outcome: str, a: str, b: str, *, max_depth: int = 2,
+                 min_leaf: float = 0.05, params: Sequence[str] | None = None) -> dict:
     """Parameter regions where the ranking of ``a`` and ``b`` on ``outcome`` flips (a decision tree).
 
     Parameters
@@ -149,7 +144,9 @@ def flip_regions(ens: xr.Dataset, outcome: str, a: str = "market_shaping", b: st
     ens : xarray.Dataset
         An ensemble (:func:`model.ensemble`) with both policies.
     outcome : str
-        Outcome name (direction from :data:`BETTER`).
+        Outcome name (direction from :func:`better`).
+    a, b : str
+        The two policy paths compared.
     max_depth : int
         Depth of the tree (2 gives boxes of at most two conditions: readable).
     min_leaf : float
@@ -179,12 +176,12 @@ def flip_regions(ens: xr.Dataset, outcome: str, a: str = "market_shaping", b: st
                           "outcome never reached, such as a net-zero year): nothing to compare.")
         return result
     if y.all() or not y.any():
-        result["text"] = (f"{a} {'beats' if y.all() else 'never beats'} {b} on {outcome} ({BETTER[outcome]} is "
+        result["text"] = (f"{a} {'beats' if y.all() else 'never beats'} {b} on {outcome} ({better(ens, outcome)} is "
                           f"better) in every one of {n} draws: the ranking does not flip anywhere in the drawn "
                           "parameter space.")
         return result
     result["regions"], result["importance"] = _tree(X, y, names, max_depth, min_leaf)
-    result["text"] = _words(result)
+    result["text"] = _words(result, better(ens, outcome))
     return result
 
 
@@ -266,9 +263,9 @@ def _fmt(conds) -> str:
     return " and ".join(f"{name} {op} {thr:.4g}" for (name, op), thr in merged.items()) or "everywhere"
 
 
-def _words(res: dict) -> str:
+def _words(res: dict, way: str) -> str:
     a, b, o = res["a"], res["b"], res["outcome"]
-    head = (f"{a} beats {b} on {o} ({BETTER[o]} is better) in {_pct(res['p_beats'])} of {res['n']} draws.")
+    head = (f"{a} beats {b} on {o} ({way} is better) in {_pct(res['p_beats'])} of {res['n']} draws.")
     lose = [r for r in res["regions"] if r["p_beats"] < 0.5]
     win = [r for r in res["regions"] if r["p_beats"] >= 0.5]
     parts = [head]
@@ -291,7 +288,7 @@ def _words(res: dict) -> str:
     return " ".join(parts)
 
 
-def report(ens: xr.Dataset, a: str = "market_shaping", b: str = "market_fixing", outcomes: Sequence[str] | None = None,
+def report(ens: xr.Dataset, a: str, b: str, outcomes: Sequence[str] | None = None,
            max_depth: int = 2) -> str:
     """Plain-words report: for each outcome, how often ``a`` beats ``b`` and where that flips."""
     table = beats(ens, a, b, outcomes)

@@ -2,7 +2,7 @@
 
 The generic functions take any vectorised function of a table of parameter
 values; :func:`model_sensitivity` applies them to the outcomes of an ensemble of
-the directed-growth model (one policy, or the contrast between two).
+a model with an outcome registry (one policy, or the contrast between two).
 """
 
 from __future__ import annotations
@@ -20,10 +20,7 @@ if TYPE_CHECKING:
 
     from ..core.system import System
 
-__all__ = ["DEFAULT_OUTCOMES", "model_sensitivity", "morris_screening", "sobol_indices"]
-
-#: outcomes analysed by default (names of :data:`model.analysis.OUTCOMES`)
-DEFAULT_OUTCOMES = ("avg_growth", "wage_share_mean", "private_investment_rate", "T_end", "public_debt_end")
+__all__ = ["model_sensitivity", "morris_screening", "sobol_indices"]
 
 
 def _problem(bounds: Mapping[str, tuple[float, float]]) -> dict:
@@ -139,7 +136,7 @@ def morris_screening(func: Callable, bounds: Mapping[str, tuple[float, float]], 
 
 def model_sensitivity(system: System, bounds: Mapping[str, tuple[float, float]], *, method: str = "sobol",
                       n: int = 256, policies: Sequence[Any] | None = None, policy: str | None = None,
-                      contrast: tuple[str, str] | None = None, outcomes: Sequence[str] = DEFAULT_OUTCOMES,
+                      contrast: tuple[str, str] | None = None, outcomes: Sequence[str] | None = None,
                       seed: int = 0, **ensemble_options: Any) -> xr.Dataset:
     """Sobol indices or Morris screening of ensemble outcomes.
 
@@ -157,13 +154,14 @@ def model_sensitivity(system: System, bounds: Mapping[str, tuple[float, float]],
     policy : str, optional
         Analyse the outcomes under this policy (default the first).
     contrast : (str, str), optional
-        Analyse ``outcome[a] - outcome[b]`` instead (e.g. ``("market_shaping",
-        "market_fixing")``): which parameters decide the difference between paths.
-    outcomes : sequence of str
-        Outcome names.
+        Analyse ``outcome[a] - outcome[b]`` instead (two policy names): which parameters
+        decide the difference between paths.
+    outcomes : sequence of str, optional
+        Outcome names (``system.meta.outcomes``); default the model's summary outcomes.
     seed : int
     **ensemble_options
-        Passed to :func:`model.ensemble` (``t_span``, ``exogenous``, ``client``, ...).
+        Passed to :func:`model.ensemble` (``t_span``, ``exogenous``, ``client``, ...; the span
+        defaults to the model's).
 
     Returns
     -------
@@ -171,13 +169,16 @@ def model_sensitivity(system: System, bounds: Mapping[str, tuple[float, float]],
         As :func:`sobol_indices` or :func:`morris_screening`, with the policy or contrast in the attributes.
     """
     from ..solve.ensembles import ensemble
-    from .outcomes import OUTCOMES
 
     if method not in ("sobol", "morris"):
         raise ModelError(f"unknown sensitivity method {method!r}; valid: sobol, morris")
-    bad = [o for o in outcomes if o not in OUTCOMES]
-    if bad:
-        raise ModelError(f"unknown outcome(s) {', '.join(bad)}; valid: {', '.join(OUTCOMES)}")
+    valid = [o.name for o in system.meta.outcomes if not o.experiment]
+    if outcomes is None:
+        outcomes = [o.name for o in system.meta.outcomes if o.summary and not o.experiment]
+    bad = [o for o in outcomes if o not in valid]
+    if bad or not outcomes:
+        raise ModelError(f"unknown outcome(s) {', '.join(bad) or '(none given)'}; "
+                         f"valid: {', '.join(valid) or '(none)'}")
     names_pol = [p.name for p in (policies or [])]
     for name in ([policy] if policy else []) + list(contrast or []):
         if name not in names_pol:
@@ -197,6 +198,7 @@ def model_sensitivity(system: System, bounds: Mapping[str, tuple[float, float]],
         ds = morris_screening(func, bounds, n, seed=seed)
     ds.attrs["target"] = f"{contrast[0]} minus {contrast[1]}" if contrast else (policy or names_pol[0])
     ds.attrs["model"] = system.name
-    span = ensemble_options.get("t_span", (2025.0, 2100.0))
+    span = ensemble_options.get("t_span") or system.meta.t_span
+    assert span is not None  # ensemble() has refused a model without a span
     ds.attrs["horizon"] = f"{span[0]:g}-{span[1]:g}"
     return ds

@@ -24,11 +24,6 @@ from typing import NoReturn
 from ..errors import CalibrationError, ModelError, SolverError
 from .common import POLICY_PATHS, calibrated_model
 
-#: default time span [year] of each reference model (``--t-start`` and ``--t-end`` override)
-_SPANS = {"dice2016": (2015.0, 2100.0), "dice2016_discrete": (2015.0, 2100.0), "supermultiplier": (0.0, 400.0),
-          "keen": (0.0, 300.0), "goodwin": (0.0, 100.0), "solow": (0.0, 100.0), "directed_growth": (2025.0, 2100.0)}
-
-
 #: output files of ``dgm compare`` (the set replaced as a unit)
 COMPARE_SET = ("comparison.nc", "outcomes.csv") + tuple(f"{n}.{e}" for n in ("scenario_panel", "lever_paths",
                                                                               "outcome_table") for e in ("pdf", "png"))
@@ -85,8 +80,10 @@ def _parser() -> argparse.ArgumentParser:
                      help="override a parameter (repeatable)")
     run.add_argument("--init", action="append", type=_assignment, default=[], metavar="NAME=VALUE",
                      help="override an initial stock value (repeatable)")
-    run.add_argument("--t-start", type=float, default=None, metavar="YEAR", help="start time [year]")
-    run.add_argument("--t-end", type=float, default=None, metavar="YEAR", help="end time [year]")
+    run.add_argument("--t-start", type=float, default=None, metavar="YEAR",
+                     help="start time [year] (default: the model's own span)")
+    run.add_argument("--t-end", type=float, default=None, metavar="YEAR",
+                     help="end time [year] (default: the model's own span)")
     run.add_argument("--step", type=float, default=None, metavar="YEARS",
                      help="output interval [year] (default 1; discrete maps: their step)")
     run.add_argument("--method", choices=METHODS, default="auto", help="solver (default auto)")
@@ -107,7 +104,8 @@ def _parser() -> argparse.ArgumentParser:
 
     cmp_ = sub.add_parser("compare", help="compare the policy paths of the directed-growth model",
                           description="Simulate the directed-growth model under business as usual, market "
-                                      "fixing and market shaping (model.directed_growth.policies) from 2025, and write "
+                                      "fixing and market shaping (model.directed_growth.policies.PATHS) from 2025, and "
+                                      "write "
                                       "comparison.nc, outcomes.csv and the figures scenario_panel, lever_paths "
                                       "and outcome_table (PDF and PNG) to DIR. The set in DIR is replaced as "
                                       "a unit (written to a temporary folder, then swapped in); a DIR holding "
@@ -184,7 +182,7 @@ def _run(args) -> int:
         if unknown:
             raise ModelError(f"{option}: unknown {kind}(s) {', '.join(map(repr, unknown))} for model "
                              f"{system.name!r}; valid: {', '.join(sorted(valid))}")
-    t0, t1 = _SPANS.get(args.model, (0.0, 100.0))
+    t0, t1 = system.meta.t_span or (0.0, 100.0)
     t0 = t0 if args.t_start is None else args.t_start
     t1 = t1 if args.t_end is None else args.t_end
     if not t1 > t0:
@@ -202,11 +200,8 @@ def _run(args) -> int:
     if system.is_discrete and args.method not in ("auto", "discrete"):
         raise ModelError(f"--method: model {system.name!r} is a discrete map; use --method discrete (or auto)")
     started = time.perf_counter()
-    from ..directed_growth import policies
-
-    exogenous = policies.default_exogenous() if args.model == "directed_growth" else None
     ds = simulate(system, params, t_span=(t0, t1), t_eval=t_eval, initial=initial,
-                  method=args.method, rtol=args.rtol, exogenous=exogenous, dt=dt)
+                  method=args.method, rtol=args.rtol, dt=dt)
     write_atomic(args.out, lambda tmp: ds.to_netcdf(tmp))
     if args.plot is not None:
         import matplotlib
@@ -302,7 +297,6 @@ def _check_compare_dir(out: Path, force: bool = False) -> None:
 
 
 def _compare(args) -> int:
-    from ..directed_growth import policies as pol
     from ..directed_growth.factory import T0
     from .checks import check_size, finite
 
@@ -330,7 +324,7 @@ def _compare(args) -> int:
     years = int(args.t_end - T0) + 1
     check_size(f"--t-end {args.t_end:g}: {years:,} years x {n_series} series x {len(names)} policies",
                float(years) * n_series * len(names), "choose an earlier --t-end")
-    paths = [getattr(pol, n)() for n in dict.fromkeys(names)] if args.policies else pol.all_paths()
+    paths = [system.meta.policy_path(n).factory() for n in dict.fromkeys(names)]
     return _compare_run(args, system, paths)
 
 
@@ -341,11 +335,10 @@ def _compare_run(args, system, paths) -> int:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from ..analysis import compare
     from ..compiler.compiled import compile as compile_system
-    from ..directed_growth import policies as pol
     from ..directed_growth.factory import T0
     from ..directed_growth.figures import lever_paths, outcome_table, scenario_panel
+    from ..directed_growth.outcomes import compare
     from ..files import DirSwap, recover_dir
     from ..solve.simulation import simulate
 
@@ -356,7 +349,7 @@ def _compare_run(args, system, paths) -> int:
     with step("building model" + (f" (parameters: {args.params})" if args.params else " (literature defaults)")):
         first = "" if compile_system(system).is_warm else " (first run: numba compiles the model, 1-2 minutes)"
     with step(f"simulating {label} from {T0:g} to {args.t_end:g}{first}"):
-        ds = simulate(system, None, paths, t_span=(T0, args.t_end), exogenous=pol.default_exogenous())
+        ds = simulate(system, None, paths, t_span=(T0, args.t_end))
     with step("computing outcomes" + ("" if args.no_impulse else " and public-investment multipliers")):
         df = compare(ds, system=system, impulse=not args.no_impulse)
         df.attrs["title"] = f"Policy comparison, {T0:g}–{args.t_end:g}: outcomes"

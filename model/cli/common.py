@@ -8,8 +8,14 @@ from ..errors import ModelError
 
 __all__ = ["POLICY_PATHS", "calibrated_model", "read_params"]
 
-#: policy paths of ``dgm compare`` (functions of :mod:`model.directed_growth.policies`), in comparison order
-POLICY_PATHS = ("bau", "market_fixing", "market_shaping")
+def _policy_paths() -> tuple[str, ...]:
+    from ..directed_growth.policies import PATHS
+
+    return tuple(p.name for p in PATHS)
+
+
+#: policy paths of ``dgm compare`` (:data:`model.directed_growth.policies.PATHS`), in comparison order
+POLICY_PATHS = _policy_paths()
 
 
 def read_params(path: Path, system) -> dict[str, float]:

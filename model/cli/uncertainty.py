@@ -184,14 +184,13 @@ def _check_grid(args, *, members: int, series: int, what: str) -> None:
 
 
 def _run_ensemble(args, started, *, variables=None):
-    from ..directed_growth import policies as pol
     from ..directed_growth.factory import T0
     from ..solve.ensembles import ensemble
 
     system, draws, path = _model_and_draws(args, n=args.draws)
     _say(f"{len(draws)} draws of {', '.join(draws.columns)} "
          f"({'parameters ' + str(path) if path else 'literature defaults'})", started)
-    return ensemble(system, draws, pol.all_paths(), t_span=(T0, args.t_end), exogenous=pol.default_exogenous(),
+    return ensemble(system, draws, [p.factory() for p in system.meta.policies], t_span=(T0, args.t_end),
                     variables=variables, chunk_size=getattr(args, "chunk_size", 2500),
                     store=getattr(args, "store", None), client=args.scheduler, progress=True)
 
@@ -205,8 +204,8 @@ def _write_nc(ds, path: Path) -> None:
 def ensemble_cmd(args) -> int:
     """``dgm ensemble``: check every input, integrate the draws, write the ensemble and the report."""
     from ..analysis.discovery import report
+    from ..directed_growth.factory import KEEP
     from ..files import check_input, check_output, write_atomic
-    from ..solve.ensembles import DEFAULT_VARIABLES
     from .checks import at_least
 
     started = time.perf_counter()
@@ -223,7 +222,7 @@ def ensemble_cmd(args) -> int:
     if args.table is not None:
         check_input(args.table, "--table", "draw table (CSV, one column per parameter)")
     members = min(n, args.chunk_size) if args.store is not None else n
-    _check_grid(args, members=members, series=len(DEFAULT_VARIABLES if variables is None else variables),
+    _check_grid(args, members=members, series=len(KEEP if variables is None else variables),
                 what=f"--draws {n} to --t-end {args.t_end:g}")
     if variables:
         from ..directed_growth.factory import directed_growth
@@ -238,7 +237,7 @@ def ensemble_cmd(args) -> int:
     _say(f"integrated in {ens.attrs['seconds']:.1f} s; writing {args.out}", started)
     _write_nc(ens, args.out)
     failed = {str(p): int((ens.status.sel(policy=p) != 0).sum()) for p in ens.policy.values}
-    text = report(ens) + "\nMembers that did not integrate to the end (flagged, left out above): " + \
+    text = report(ens, *_CONTRAST) + "\nMembers that did not integrate to the end (flagged, left out above): " + \
         ", ".join(f"{k} {v}" for k, v in failed.items()) + "."
     print(text)
     if args.report:
@@ -248,15 +247,13 @@ def ensemble_cmd(args) -> int:
 
 def _run_sensitivity(args, started, *, method: str, n: int, outcomes, contrast, policy, t_end=None):
     from ..analysis.global_sensitivity import model_sensitivity
-    from ..directed_growth import policies as pol
     from ..directed_growth.factory import T0
 
     system, ranges, path = _model_and_draws(args, n=max(n, 1), sobol_ranges=True)
     _say(f"{method} over {len(ranges)} parameters: {', '.join(ranges)}", started)
-    return model_sensitivity(system, ranges, method=method, n=n, policies=pol.all_paths(), policy=policy,
-                             contrast=contrast, outcomes=outcomes, seed=args.seed,
-                             t_span=(T0, args.t_end if t_end is None else t_end),
-                             exogenous=pol.default_exogenous(), client=args.scheduler)
+    return model_sensitivity(system, ranges, method=method, n=n, policies=[p.factory() for p in system.meta.policies],
+                             policy=policy, contrast=contrast, outcomes=outcomes, seed=args.seed,
+                             t_span=(T0, args.t_end if t_end is None else t_end), client=args.scheduler)
 
 
 def _split(text: str | None) -> list[str]:
@@ -284,13 +281,14 @@ def _check_policies(args) -> tuple[tuple[str, str] | None, str | None]:
 
 
 def _check_outcomes(text: str) -> list[str]:
-    from ..analysis.outcomes import OUTCOMES
+    from ..directed_growth.outcomes import OUTCOMES
 
+    valid = [o.name for o in OUTCOMES.values() if not o.experiment]
     names = list(dict.fromkeys(_split(text)))
-    bad = [o for o in names if o not in OUTCOMES]
+    bad = [o for o in names if o not in valid]
     if bad or not names:
         raise ModelError(f"--outcome: unknown outcome(s) {', '.join(map(repr, bad)) or '(none given)'}; "
-                         f"valid: {', '.join(OUTCOMES)}")
+                         f"valid: {', '.join(valid)}")
     return names
 
 
@@ -313,6 +311,8 @@ def sensitivity_cmd(args) -> int:
     return 0
 
 
+#: the two policy paths whose difference the reports, tornado charts and Sobol analysis explain
+_CONTRAST = ("market_shaping", "market_fixing")
 #: outcomes drawn as tornado charts by ``dgm figures``
 _TORNADO = ("avg_growth", "wage_share_mean", "T_end", "public_debt_end")
 #: the files ``dgm figures`` writes into --out
@@ -327,8 +327,8 @@ def _ensemble_problem(ds) -> str | None:
     if missing:
         return f"outcome(s) {', '.join(missing)} missing"
     pols = [str(p) for p in ds.policy.values]
-    if not {"market_shaping", "market_fixing"} <= set(pols):
-        return f"policies market_shaping and market_fixing needed, it has {', '.join(pols)}"
+    if not set(_CONTRAST) <= set(pols):
+        return f"policies {' and '.join(_CONTRAST)} needed, it has {', '.join(pols)}"
     if not any("time" in v.dims for v in ds.data_vars.values()):
         return "it kept no paths over time (run dgm ensemble without --variables '')"
     return None
@@ -358,7 +358,10 @@ def figures_cmd(args) -> int:
                              "pass --force to overwrite them")
     ens = si = None
     if args.ensemble is not None:
-        ens = load_nc(args.ensemble, "--ensemble", "an ensemble written by dgm ensemble", _ensemble_problem)
+        from ..directed_growth.outcomes import label_outcomes
+
+        ens = label_outcomes(load_nc(args.ensemble, "--ensemble", "an ensemble written by dgm ensemble",
+                                     _ensemble_problem))
     if args.sensitivity is not None:
         si = load_nc(args.sensitivity, "--sensitivity", "a sensitivity file written by dgm sensitivity",
                      _sensitivity_problem)
@@ -377,7 +380,7 @@ def figures_cmd(args) -> int:
     if si is None:
         si = _run_sensitivity(args, started, method="sobol", n=args.sobol_n,
                               outcomes=["avg_growth", "wage_share_mean", "T_end"],
-                              contrast=("market_shaping", "market_fixing"), policy=None, t_end=args.sobol_t_end)
+                              contrast=_CONTRAST, policy=None, t_end=args.sobol_t_end)
     _draw_figures(ens, si, out)
     _say(f"wrote {', '.join(FIGURE_FILES)} to {out}/", started)
     return 0

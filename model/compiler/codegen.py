@@ -1,11 +1,13 @@
 """From sympy equations to the source of a Python/numba module.
 
-The generated module holds straight-line scalar functions (one assignment per
-auxiliary or common subexpression, in dependency order) and the compiled
-integrators of :mod:`model.compiler.integrators`:
+The generated module holds only straight-line scalar functions (one assignment per
+auxiliary or common subexpression, in dependency order); :mod:`model.compiler.compiled` compiles
+each one, when first used, as a C callback that the model-independent integrators of
+:mod:`model.compiler.integrators` call by address.
 
 Arguments are ``(t, _y, _p, _u, _out)``: time, state, parameters, inputs and
-the output array; model symbols become local names, so only ``math``, ``np``,
+the output, all flat (pointers in compiled code: a matrix output is indexed
+``_out[i * ncols + j]``); model symbols become local names, so only ``math``, ``np``,
 ``max``, ``min``, ``abs``, ``float``, ``int`` and Python keywords are reserved.
 
 ``_rhs``
@@ -13,13 +15,14 @@ the output array; model symbols become local names, so only ``math``, ``np``,
 ``_update``
     ``out = x_next`` for discrete maps (copy of ``y`` for continuous systems).
 ``_jac``
-    Nonzero entries of ``d rhs / d y``, by the chain rule through the
-    auxiliaries (never by substituting them).
+    Nonzero entries of ``d rhs / d y`` (row-major, N columns), by the chain rule
+    through the auxiliaries (never by substituting them).
 ``_dfdp``
-    Nonzero entries of ``d rhs / d p`` for every parameter.
+    Nonzero entries of ``d rhs / d p`` for every parameter (row-major, max(NP, 1) columns).
 ``_tan``
     Forward-mode tangents ``J S + (df/dp) D`` for ``k`` directions at once
-    (``S`` the state sensitivities, ``D`` the parameter directions): local
+    (``S`` the state sensitivities, ``D`` the parameter directions, ``out``; all
+    row-major with ``_k`` columns): local
     partial derivatives are evaluated once, then one linear sweep through the
     auxiliaries per direction (the right-hand side of the forward sensitivities).
 ``_obs_tan``
@@ -41,22 +44,22 @@ from __future__ import annotations
 import hashlib
 import json
 import keyword
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import sympy as sp
 from sympy.printing.pycode import PythonCodePrinter
 
+from ..cache import code_digest
 from ..core.functions import derivative
 from ..errors import ModelError
 
 if TYPE_CHECKING:
     from ..core.system import System
 
-CODEGEN_VERSION = "6"
-_TEMPLATE = Path(__file__).with_name("integrators.py")
-_MARKER = "# ---- template body: everything below is copied into generated modules ----"
+CODEGEN_VERSION = "7"
 
 
 class _Printer(PythonCodePrinter):
@@ -195,8 +198,8 @@ def tangent(assign: Sequence[tuple[sp.Symbol, sp.Expr]], outputs: Sequence[sp.Ex
     never forming the dense Jacobian or every parameter column).
     """
     defined = {s for s, _ in assign}
-    seed = {s: f"_S[{m}, _j]" for m, s in enumerate(states)}
-    seed.update({q: f"_D[{i}, _j]" for i, q in enumerate(params)})
+    seed = {s: f"_S[{m} * _k + _j]" for m, s in enumerate(states)}
+    seed.update({q: f"_D[{i} * _k + _j]" for i, q in enumerate(params)})
     partials: list[tuple[str, sp.Expr]] = []
     tan: dict[sp.Symbol, str] = dict(seed)
 
@@ -223,11 +226,10 @@ def tangent(assign: Sequence[tuple[sp.Symbol, sp.Expr]], outputs: Sequence[sp.Ex
             tan[s] = f"_t_{s.name}"
             loop.append(f"{indent}    _t_{s.name} = {lin}")
     for i, f in enumerate(outputs):
-        loop.append(f"{indent}    _out[{i}, _j] = {linear(f) or '0.0'}")
-    # the right-hand side shares its subexpressions with the partials; an unsigned
-    # direction index lets numba drop the negative-index checks in the sweep
+        loop.append(f"{indent}    _out[{i} * _k + _j] = {linear(f) or '0.0'}")
+    # the right-hand side shares its subexpressions with the partials
     primal = emit(assign, partials + [(f"_f[{i}]", f) for i, f in enumerate(outputs)], indent)
-    return primal + [f"{indent}for _jj in range(_k):", f"{indent}    _j = np.uint64(_jj)"] + loop
+    return primal + [f"{indent}for _j in range(_k):"] + loop
 
 
 def _unpack(lines: list[str], names: dict[str, str], indent: str = "    ") -> list[str]:
@@ -238,53 +240,101 @@ def _unpack(lines: list[str], names: dict[str, str], indent: str = "    ") -> li
 
 
 def _uses(body: str, name: str) -> bool:
-    import re
     return re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", body) is not None
+
+
+#: the generated functions, in module order, and whether each has the tangent signature
+FUNCTIONS = {"_rhs": False, "_update": False, "_jac": False, "_dfdp": False, "_tan": True, "_obs_tan": True,
+             "_observe": False}
+
+
+class _Parts:
+    """Source lines of each generated function of one system (built on demand)."""
+
+    def __init__(self, system):
+        reserved = {"math", "np", "numpy", "max", "min", "abs", "float", "int"}
+        for n in system.variables:
+            if n in reserved or keyword.iskeyword(n):
+                raise ModelError(f"symbol name {n!r} is reserved in generated code; rename it "
+                                 f"(reserved: {', '.join(sorted(reserved))} and Python keywords)")
+        self.system = system
+        var = system.variables
+        self.states = [var[n].sym for n in system.stocks]
+        self.params = [var[n].sym for n in system.parameters]
+        self.inputs = [var[n].sym for n in system.inputs]
+        self.aux = [(var[n].sym, e) for n, e in system.auxiliaries.items()]
+        names = {s.name: f"_y[{i}]" for i, s in enumerate(self.states)}
+        names.update({s.name: f"_p[{i}]" for i, s in enumerate(self.params)})
+        names.update({s.name: f"_u[{i}]" for i, s in enumerate(self.inputs)})
+        self.names = names
+        if system.is_discrete:
+            self.upd = [system.updates[s.name] for s in self.states]
+            dt = sp.Float(system.dt)
+            self.f = [(e - s) / dt for e, s in zip(self.upd, self.states)]
+        else:
+            self.upd = list(self.states)
+            self.f = [system.derivatives[s.name] for s in self.states]
+
+    def _func(self, name: str, body: list[str]) -> list[str]:
+        body = _unpack(body, self.names)
+        return ["@safe", f"def {name}(t, _y, _p, _u, _out):"] + (body or ["    pass"]) + [""]
+
+    def _tan_func(self, name: str, body: list[str]) -> list[str]:
+        return ["@safe", f"def {name}(t, _y, _p, _u, _S, _D, _k, _f, _out):"] + (body or ["    pass"]) + [""]
+
+    def _rhs(self) -> list[str]:
+        return self._func("_rhs", emit(self.aux, [(f"_out[{i}]", e) for i, e in enumerate(self.f)]))
+
+    def _update(self) -> list[str]:
+        return self._func("_update", emit(self.aux, [(f"_out[{i}]", e) for i, e in enumerate(self.upd)]))
+
+    def _jac(self) -> list[str]:
+        n = len(self.states)
+        extra, J = chain_rule(self.aux, self.f, self.states, "y")
+        return self._func("_jac", emit(self.aux + extra, [(f"_out[{i * n + j}]", J[i][j]) for i in range(n)
+                                                          for j in range(n) if J[i][j] != 0]))
+
+    def _dfdp(self) -> list[str]:
+        ncol = max(len(self.params), 1)
+        extra, Fp = chain_rule(self.aux, self.f, self.params, "p")
+        return self._func("_dfdp", emit(self.aux + extra, [(f"_out[{i * ncol + j}]", Fp[i][j])
+                                                           for i in range(len(self.f))
+                                                           for j in range(len(self.params)) if Fp[i][j] != 0]))
+
+    def _tan(self) -> list[str]:
+        return self._tan_func("_tan", _unpack(tangent(self.aux, self.f, self.states, self.params), self.names))
+
+    def _obs_tan(self) -> list[str]:
+        if not self.aux:
+            return self._tan_func("_obs_tan", [])
+        body = tangent(self.aux, [s for s, _ in self.aux], self.states, self.params)
+        return self._tan_func("_obs_tan", _unpack(body, self.names))
+
+    def _observe(self) -> list[str]:
+        out = [(f"_out[{i}]", s) for i, (s, _) in enumerate(self.aux)]
+        out += [(f"_out[{len(self.aux) + i}]", identity_residual(e))
+                for i, e in enumerate(self.system.identities.values())]
+        return self._func("_observe", emit(self.aux, out))
+
+    def source(self, name: str) -> list[str]:
+        build: Callable[[], list[str]] = getattr(self, name)
+        return build()
+
+
+def function_source(system: System, name: str) -> str:
+    """Source of one generated function (``"rhs"``, ``"jac"``, ... or ``"_rhs"``, ...; see the module
+    docstring), with its ``@safe`` decorator line removed."""
+    name = name if name.startswith("_") else f"_{name}"
+    if name not in FUNCTIONS:
+        raise ModelError(f"unknown generated function {name!r}; valid: {', '.join(FUNCTIONS)}")
+    return "\n".join(_Parts(system).source(name)[1:])
 
 
 def generate_source(system: System) -> str:
     """Full source of the generated module for ``system`` (deterministic)."""
-    reserved = {"math", "np", "numpy", "max", "min", "abs", "float", "int"}
-    for n in system.variables:
-        if n in reserved or keyword.iskeyword(n):
-            raise ModelError(f"symbol name {n!r} is reserved in generated code; rename it "
-                             f"(reserved: {', '.join(sorted(reserved))} and Python keywords)")
-    var = system.variables
-    states = [var[n].sym for n in system.stocks]
-    params = [var[n].sym for n in system.parameters]
-    inputs = [var[n].sym for n in system.inputs]
-    aux = [(var[n].sym, e) for n, e in system.auxiliaries.items()]
-    names = {s.name: f"_y[{i}]" for i, s in enumerate(states)}
-    names.update({s.name: f"_p[{i}]" for i, s in enumerate(params)})
-    names.update({s.name: f"_u[{i}]" for i, s in enumerate(inputs)})
-    if system.is_discrete:
-        upd = [system.updates[s.name] for s in states]
-        dt = sp.Float(system.dt)
-        f = [(e - s) / dt for e, s in zip(upd, states)]
-    else:
-        upd = list(states)
-        f = [system.derivatives[s.name] for s in states]
-
-    def func(name: str, body: list[str], decorator: str = "@safe") -> list[str]:
-        body = _unpack(body, names)
-        return [decorator, f"def {name}(t, _y, _p, _u, _out):"] + (body or ["    pass"]) + [""]
-
-    src: list[str] = []
-    src += func("_rhs", emit(aux, [(f"_out[{i}]", e) for i, e in enumerate(f)]))
-    src += func("_update", emit(aux, [(f"_out[{i}]", e) for i, e in enumerate(upd)]))
-    extra, J = chain_rule(aux, f, states, "y")
-    src += func("_jac", emit(aux + extra, [(f"_out[{i}, {j}]", J[i][j]) for i in range(len(f))
-                                          for j in range(len(states)) if J[i][j] != 0]))
-    extra, Fp = chain_rule(aux, f, params, "p")
-    src += func("_dfdp", emit(aux + extra, [(f"_out[{i}, {j}]", Fp[i][j]) for i in range(len(f))
-                                           for j in range(len(params)) if Fp[i][j] != 0]))
-    body = _unpack(tangent(aux, f, states, params), names)
-    src += ["@safe", "def _tan(t, _y, _p, _u, _S, _D, _k, _f, _out):"] + body + [""]
-    body = _unpack(tangent(aux, [s for s, _ in aux], states, params), names)
-    src += ["@safe", "def _obs_tan(t, _y, _p, _u, _S, _D, _k, _f, _out):"] + (body if aux else ["    pass"]) + [""]
-    obs_out = [(f"_out[{i}]", s) for i, (s, _) in enumerate(aux)]
-    obs_out += [(f"_out[{len(aux) + i}]", identity_residual(e)) for i, e in enumerate(system.identities.values())]
-    src += func("_observe", emit(aux, obs_out))
+    parts = _Parts(system)
+    states, params, inputs, aux = parts.states, parts.params, parts.inputs, parts.aux
+    src = [line for name in FUNCTIONS for line in parts.source(name)]
     header = [
         # the name is a label: JSON-escaped (quotes, backslashes, control and non-ASCII characters) so that
         # no name can end this docstring and become code
@@ -297,7 +347,7 @@ def generate_source(system: System) -> str:
         "",
         "import numpy as np",
         "",
-        "from model.compiler.jit import ijit, jit, pjit, prange, safe",
+        "from model.compiler.jit import safe",
         "",
         f"N = {len(states)}",
         f"NP = {len(params)}",
@@ -309,16 +359,15 @@ def generate_source(system: System) -> str:
         f"OBSERVED = {tuple([s.name for s, _ in aux] + ['identity_' + k for k in system.identities])!r}",
         "",
     ]
-    tmpl_body = _TEMPLATE.read_text().split(_MARKER, 1)[1]
-    return "\n".join(header + src) + "\n# ---- integrators (model/compiler/integrators.py) ----" + tmpl_body
+    return "\n".join(header + src)
 
 
 def source_key(system: System) -> str:
-    """Cache key: equations hash + code generator and template versions."""
-    template = _TEMPLATE.read_bytes()
+    """Cache key of the generated module: the equations hash and the code (not the comments or
+    docstrings) of this code generator. The integrators are not part of it: they are compiled
+    once, apart from the models (:func:`model.compiler.compiled.engine`)."""
     h = hashlib.sha256()
     h.update(system.equations_hash().encode())
     h.update(CODEGEN_VERSION.encode())
-    h.update(template)
-    h.update(Path(__file__).read_bytes())
+    h.update(code_digest(Path(__file__).read_text()).encode())
     return h.hexdigest()[:20]

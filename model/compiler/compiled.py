@@ -1,4 +1,15 @@
-"""Compile a System into fast numerical functions, cached on disk."""
+"""Compile a System into fast numerical functions, cached on disk.
+
+Two kinds of compiled code, cached apart:
+
+* the *engine* (:mod:`model.compiler.integrators`: integrators, path observers,
+  ensemble drivers) is model-independent; a verified copy of its source is kept in
+  the cache's ``engine`` folder under a key of its code (not its comments or
+  docstrings), and numba compiles it there once (:func:`engine`);
+* each model's generated module (:mod:`model.compiler.codegen`) holds straight-line
+  functions only; each is compiled as a C callback when first used
+  (:meth:`CompiledSystem.functions`) and reaches the engine by address.
+"""
 
 from __future__ import annotations
 
@@ -21,10 +32,19 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..cache import CacheError, CacheWarning, atomic_write, cache_dir, cache_sources, private_dir, readonly_reason
+from ..cache import (
+    CacheError,
+    CacheWarning,
+    atomic_write,
+    cache_dir,
+    cache_sources,
+    code_digest,
+    private_dir,
+    readonly_reason,
+)
 from ..core.levers import Policy, input_table, resolve_inputs
 from ..errors import ModelError
-from .codegen import generate_source, source_key
+from .codegen import FUNCTIONS, generate_source, source_key
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
@@ -34,10 +54,13 @@ if TYPE_CHECKING:
     #: a parameter vector, or values by parameter name (the others take their defaults)
     Params = ArrayLike | Mapping[str, float] | None
 
-__all__ = ["CompiledSystem", "compile"]
+__all__ = ["CompiledSystem", "compile", "engine", "engine_key"]
 
 _MEMO: dict[str, CompiledSystem] = {}
-_LOCK = threading.Lock()
+_LOCK = threading.RLock()
+#: the engine's source and the module holding its calls into compiled models: the engine's cache key
+_ENGINE_FILES = (Path(__file__).with_name("integrators.py"), Path(__file__).with_name("jit.py"))
+_ENGINE: list = []
 
 
 class CompiledSystem:
@@ -52,6 +75,8 @@ class CompiledSystem:
     """
 
     def __init__(self, system: System, module: ModuleType, path: Path, key: str):
+        # name -> compiled C callback, shared by every CompiledSystem of the module
+        module.__dict__.setdefault("__dgm_compiled__", {})
         self.system = system
         self.module = module
         self.path = path
@@ -64,11 +89,39 @@ class CompiledSystem:
 
     @property
     def is_warm(self) -> bool:
-        """Whether numba's on-disk cache already holds the compiled integrator (a first
-        call then loads it in about a second instead of compiling for a minute)."""
-        from .jit import HAVE_NUMBA
+        """Whether numba's on-disk cache already holds the compiled integrator and the model's
+        right-hand side (a first call then loads them in about a second instead of compiling)."""
+        from .jit import HAVE_NUMBA  # numba is imported when code is first compiled, not with the package
 
-        return not HAVE_NUMBA or any((self.path.parent / "__pycache__").glob(f"{self.path.stem}._dopri5-*.nbi"))
+        if not HAVE_NUMBA:
+            return True
+        folder = _engine_folder()
+        engine_ready = bool(_ENGINE) or any((folder / "__pycache__").glob(f"dgm_engine_{engine_key()}._dopri5-*.nbi"))
+        return engine_ready and any((self.path.parent / "__pycache__").glob(f"{self.path.stem}._rhs-*.nbi"))
+
+    def _engine(self):
+        """The engine module these methods call (:func:`engine`)."""
+        return engine()
+
+    def functions(self, *names: str) -> np.ndarray | list:
+        """The model's functions ``names`` (``"_rhs"``, ``"_tan"``, ... see :data:`model.compiler.codegen.FUNCTIONS`)
+        as the engine takes them: an int64 array of their compiled addresses in ``FUNCTIONS`` order, 0
+        for the others (each function is compiled, or loaded from numba's cache, on first use); under
+        ``DGM_DISABLE_NUMBA`` the list of the Python functions."""
+        from .jit import HAVE_NUMBA, cfunc
+
+        if not HAVE_NUMBA:
+            return [getattr(self.module, n) for n in FUNCTIONS]
+        compiled = self.module.__dgm_compiled__
+        F = np.zeros(len(FUNCTIONS), dtype=np.int64)
+        for i, n in enumerate(FUNCTIONS):
+            if n in names:
+                if n not in compiled:
+                    with _LOCK:
+                        if n not in compiled:
+                            compiled[n] = cfunc(getattr(self.module, n), tangent=FUNCTIONS[n])
+                F[i] = compiled[n].address
+        return F
 
     @property
     def source(self) -> str:
@@ -112,17 +165,76 @@ class CompiledSystem:
         """Initial-state vector from declared defaults overridden by ``values``."""
         return self._vector(self.states, "stock", values)
 
+    def _at(self, name: str, out: np.ndarray, t: float, y, p, L) -> np.ndarray:
+        self._engine()._point(self.functions(name), list(FUNCTIONS).index(name), float(t),
+                               np.ascontiguousarray(y, dtype=float), self._p(p), self._L(L), out)
+        return out
+
     def rhs(self, t: float, y: ArrayLike, p: Params = None, L: ArrayLike | None = None) -> np.ndarray:
         """Right-hand side ``dy/dt`` [state units per year] at one point."""
-        return self.module._rhs_at(float(t), np.asarray(y, float), self._p(p), self._L(L))
+        return self._at("_rhs", np.empty(self.n_states), t, y, p, L)
 
     def jac(self, t: float, y: ArrayLike, p: Params = None, L: ArrayLike | None = None) -> np.ndarray:
         """Analytic Jacobian ``d rhs / d y`` (chain rule through the auxiliaries)."""
-        return self.module._jac_at(float(t), np.asarray(y, float), self._p(p), self._L(L))
+        return self._at("_jac", np.zeros((self.n_states, self.n_states)), t, y, p, L)
 
     def dfdp(self, t: float, y: ArrayLike, p: Params = None, L: ArrayLike | None = None) -> np.ndarray:
         """Analytic ``d rhs / d p`` for every parameter (columns in ``self.parameters`` order)."""
-        return self.module._dfdp_at(float(t), np.asarray(y, float), self._p(p), self._L(L))[:, :len(self.parameters)]
+        out = np.zeros((self.n_states, max(len(self.parameters), 1)))
+        return self._at("_dfdp", out, t, y, p, L)[:, :len(self.parameters)]
+
+    # ---- the engine's array interface (arrays C-contiguous float64; see model.compiler.integrators)
+
+    def dopri5(self, mode: int, t0: float, y0: np.ndarray, p: np.ndarray, L: np.ndarray, t_eval: np.ndarray,
+               rtol: float, atol: np.ndarray, lo: np.ndarray, hi: np.ndarray, lim: np.ndarray, h0: float,
+               max_steps: int, stiff_stop: bool, idx: np.ndarray, yout: np.ndarray, info: np.ndarray) -> None:
+        """Compiled Dormand-Prince 5(4) into ``yout`` and ``info`` (mode 1: with forward sensitivities
+        to the parameters ``idx``); see ``model.compiler.integrators._dopri5``."""
+        F = self.functions("_tan" if mode else "_rhs")
+        self._engine()._dopri5(F, self.n_states, len(self.parameters), mode, float(t0), _c(y0), _c(p), _c(L),
+                               _c(t_eval), float(rtol), _c(atol), _c(lo), _c(hi), _c(lim), float(h0),
+                               int(max_steps), bool(stiff_stop), np.ascontiguousarray(idx, dtype=np.int64), yout,
+                               info)
+
+    def discrete(self, euler: bool, tgrid: np.ndarray, y0: np.ndarray, p: np.ndarray, L: np.ndarray, dt: float,
+                 lo: np.ndarray, hi: np.ndarray, lim: np.ndarray, yout: np.ndarray, info: np.ndarray) -> None:
+        """Iterate the map (``euler``: forward Euler on the right-hand side) over ``tgrid`` into ``yout``."""
+        F = self.functions("_rhs" if euler else "_update")
+        self._engine()._discrete(F, self.n_states, bool(euler), _c(tgrid), _c(y0), _c(p), _c(L), float(dt),
+                                 _c(lo), _c(hi), _c(lim), yout, info)
+
+    def ensemble_dopri5(self, t0: float, Y0: np.ndarray, P: np.ndarray, L: np.ndarray, t_eval: np.ndarray,
+                        rtol: float, atol: np.ndarray, lo: np.ndarray, hi: np.ndarray, LIM: np.ndarray,
+                        max_steps: int, stiff_stop: bool, Yout: np.ndarray, INFO: np.ndarray) -> None:
+        """Members ``Y0[m], P[m]`` integrated in parallel (compiled Dormand-Prince) into ``Yout[m]``; with
+        ``stiff_stop`` a member found stiff stops with status 5 (the caller then switches it to Radau)."""
+        self._engine()._ensemble(self.functions("_rhs"), self.n_states, len(self.parameters), float(t0), _c(Y0),
+                                 _c(P), _c(L), _c(t_eval), float(rtol), _c(atol), _c(lo), _c(hi), _c(LIM),
+                                 int(max_steps), bool(stiff_stop), Yout, INFO)
+
+    def ensemble_discrete(self, euler: bool, tgrid: np.ndarray, Y0: np.ndarray, P: np.ndarray, L: np.ndarray,
+                          dt: float, lo: np.ndarray, hi: np.ndarray, LIM: np.ndarray, Yout: np.ndarray,
+                          INFO: np.ndarray) -> None:
+        """Members of a discrete map (or forward Euler) in parallel into ``Yout[m]``."""
+        F = self.functions("_rhs" if euler else "_update")
+        self._engine()._ensemble_discrete(F, self.n_states, bool(euler), _c(tgrid), _c(Y0), _c(P), _c(L), float(dt),
+                                           _c(lo), _c(hi), _c(LIM), Yout, INFO)
+
+    def observe_path(self, ts: np.ndarray, Y: np.ndarray, p: np.ndarray, L: np.ndarray, A: np.ndarray) -> None:
+        """Auxiliaries and identity residuals ``A[k]`` along a trajectory ``Y[k]`` at times ``ts[k]``."""
+        self._engine()._observe_path(self.functions("_observe"), _c(ts), _c(Y), _c(p), _c(L), A)
+
+    def ensemble_observe(self, ts: np.ndarray, Y: np.ndarray, P: np.ndarray, L: np.ndarray, A: np.ndarray) -> None:
+        """:meth:`observe_path` for every member ``Y[m], P[m]`` in parallel into ``A[m]``."""
+        self._engine()._ensemble_observe(self.functions("_observe"), _c(ts), _c(Y), _c(P), _c(L), A)
+
+    def inputs_path(self, ts: np.ndarray, L: np.ndarray, U: np.ndarray) -> None:
+        """Input values ``U[k]`` at times ``ts[k]`` from the input table ``L``."""
+        self._engine()._inputs_path(_c(ts), _c(L), U)
+
+    def breakpoints(self, L: np.ndarray, t0: float, t1: float) -> np.ndarray:
+        """Sorted times in ``(t0, t1)`` where an input path has a kink or a jump [year]."""
+        return self._engine()._breakpoints(_c(L), float(t0), float(t1))
 
     def observed(self, t: ArrayLike, y: ArrayLike, p: Params = None, L: ArrayLike | None = None
                  ) -> dict[str, np.ndarray]:
@@ -136,7 +248,7 @@ class CompiledSystem:
         t = np.atleast_1d(np.asarray(t, float))
         y2 = np.atleast_2d(np.asarray(y, float))
         A = np.empty((t.size, max(len(self.observed_names), 1)))
-        self.module._observe_path(t, np.ascontiguousarray(y2), self._p(p), self._L(L), A)
+        self.observe_path(t, y2, self._p(p), self._L(L), A)
         scalar = np.ndim(y) == 1
         return {n: (A[0, i] if scalar else A[:, i]) for i, n in enumerate(self.observed_names)}
 
@@ -155,10 +267,10 @@ class CompiledSystem:
         ``dS/dt = J S + df/dp``.
         """
         idx = self.param_index(params)
-        z = np.asarray(z, float)
+        z = np.ascontiguousarray(z, dtype=float)
         out = np.empty_like(z)
-        u = np.empty(max(len(self.inputs), 1))
-        self.module._f(1, float(t), z, self._p(p), self._L(L), u, out, idx, self.module._directions(idx))
+        self._engine()._sensitivity_rhs(self.functions("_tan"), self.n_states, len(self.parameters), float(t), z,
+                                         self._p(p), self._L(L), idx, out)
         return out
 
     def observed_tangents(self, t: ArrayLike, Y: ArrayLike, S: ArrayLike, p: Params, params: Sequence[str],
@@ -192,7 +304,8 @@ class CompiledSystem:
                              f"{(nt, self.n_states, idx.size)}, got {Y.shape} and {S.shape}")
         A = np.empty((nt, max(naux, 1)))
         dA = np.empty((nt, max(naux, 1), idx.size))
-        self.module._observe_tangent_path(t, Y, S, self._p(p), self._L(L), idx, A, dA)
+        self._engine()._observe_tangent_path(self.functions("_obs_tan"), len(self.parameters), t, Y, S, self._p(p),
+                                              self._L(L), idx, A, dA)
         names = self.observed_names[:naux]
         return {a: A[:, i] for i, a in enumerate(names)}, {a: dA[:, i, :] for i, a in enumerate(names)}
 
@@ -206,6 +319,11 @@ class CompiledSystem:
 
     def __repr__(self) -> str:
         return f"<CompiledSystem {self.system.name!r} key {self.key} at {self.path}>"
+
+
+def _c(a) -> np.ndarray:
+    """``a`` as a C-contiguous float64 array (the engine reads raw data pointers)."""
+    return np.ascontiguousarray(a, dtype=float)
 
 
 _HEADER = re.compile(rb"# dgm-module key=([0-9a-f]{1,64}) sha256=([0-9a-f]{64})\n")
@@ -284,14 +402,14 @@ def _drop_damaged_numba_files(folder: Path, stem: str) -> None:
             f.unlink(missing_ok=True)
 
 
-def _copy_from_readonly(stem: str, key: str, path: Path) -> str | None:
+def _copy_from_readonly(stem: str, key: str, path: Path, sub: str = "models") -> str | None:
     """Copy a verified module and its numba files from a read-only cache into the writable one.
 
     The module keeps its modification time, so numba's compiled code (keyed by the
     source file's time and size) is reused rather than recompiled.
     """
     for src_root in cache_sources():
-        src = src_root / "models" / f"{stem}.py"
+        src = src_root / sub / f"{stem}.py"
         source, why = _verified_source(src, key)
         if source is None:
             if src.exists():
@@ -360,35 +478,83 @@ def compile(system: System, *, cache: bool = True) -> CompiledSystem:
             if cs.system is not system:
                 cs = CompiledSystem(system, cs.module, cs.path, key)
             return cs
-        root = cache_dir()
-        folder = private_dir(root / "models")
-        private_dir(folder / "__pycache__")  # numba's pickles: never group-writable, whatever the umask
         stem = module_stem(system.name, key)
-        path = folder / f"{stem}.py"
-        source = None
-        if cache:
-            source, why = _verified_source(path, key)
-            if source is None and path.exists():
-                warnings.warn(f"model cache: {path} {why}; regenerating it", CacheWarning, stacklevel=3)
-                for f in _numba_files(folder, stem):
-                    f.unlink(missing_ok=True)
-            if source is None and not path.exists():
-                source = _copy_from_readonly(stem, key, path)
-                for src_root in cache_sources() if source is None else ():
-                    warnings.warn(f"model cache: {src_root} is read-only ({readonly_reason(src_root)}) and does "
-                                  f"not hold model {system.name!r}; compiling it into the temporary cache {root}",
-                                  CacheWarning, stacklevel=3)
-        if source is None:
-            source = generate_source(system)
-            text = _module_bytes(source, key)
-            try:
-                same = path.read_bytes() == text
-            except OSError:
-                same = False
-            if not same:  # identical: keep the file (and numba's cache) untouched
-                atomic_write(path, text)
-        _drop_damaged_numba_files(folder, stem)
+        path, source = _cached_file("models", stem, key, lambda: generate_source(system), cache,
+                                    f"model {system.name!r}")
         module = _load(path, f"dgm_generated_{key}", source)
         cs = CompiledSystem(system, module, path, key)
         _MEMO[key] = cs
         return cs
+
+
+def _cached_file(sub: str, stem: str, key: str, generate, cache: bool, what: str) -> tuple[Path, str]:
+    """Path and verified source of ``<cache>/<sub>/<stem>.py`` for ``key``: the cached file if
+    intact, else a copy from a read-only cache, else ``generate()`` written there. Damaged numba
+    files of the module are deleted."""
+    root = cache_dir()
+    folder = private_dir(root / sub)
+    private_dir(folder / "__pycache__")  # numba's pickles: never group-writable, whatever the umask
+    path = folder / f"{stem}.py"
+    source = None
+    if cache:
+        source, why = _verified_source(path, key)
+        if source is None and path.exists():
+            warnings.warn(f"model cache: {path} {why}; regenerating it", CacheWarning, stacklevel=4)
+            for f in _numba_files(folder, stem):
+                f.unlink(missing_ok=True)
+        if source is None and not path.exists():
+            source = _copy_from_readonly(stem, key, path, sub)
+            for src_root in cache_sources() if source is None else ():
+                warnings.warn(f"model cache: {src_root} is read-only ({readonly_reason(src_root)}) and does "
+                              f"not hold {what}; compiling it into the temporary cache {root}",
+                              CacheWarning, stacklevel=4)
+    if source is None:
+        source = generate()
+        text = _module_bytes(source, key)
+        try:
+            same = path.read_bytes() == text
+        except OSError:
+            same = False
+        if not same:  # identical: keep the file (and numba's cache) untouched
+            atomic_write(path, text)
+    _drop_damaged_numba_files(folder, stem)
+    return path, source
+
+
+def engine_key() -> str:
+    """Cache key of the engine: the code (not comments or docstrings) of the integrators and of
+    the calls into compiled models (``model/compiler/integrators.py``, ``model/compiler/jit.py``)."""
+    h = hashlib.sha256()
+    for f in _ENGINE_FILES:
+        h.update(code_digest(f.read_text()).encode())
+    return h.hexdigest()[:20]
+
+
+def _engine_folder() -> Path:
+    return cache_dir() / "engine"
+
+
+def engine() -> ModuleType:
+    """The model-independent integrators, path observers and ensemble drivers (a module).
+
+    Compiled by numba once per cache (not per model) from a verified copy of
+    ``model/compiler/integrators.py`` kept in the cache's ``engine`` folder, like a
+    generated model (sha256 header, private folder, damaged numba files deleted);
+    the key is :func:`engine_key`. Under ``DGM_DISABLE_NUMBA`` the package module itself.
+    """
+    if _ENGINE:
+        return _ENGINE[0]
+    from .jit import HAVE_NUMBA
+
+    with _LOCK:
+        if not _ENGINE:
+            if not HAVE_NUMBA:
+                from . import integrators as module
+            else:
+                key = engine_key()
+                stem = f"dgm_engine_{key}"
+                path, source = _cached_file("engine", stem, key, _ENGINE_FILES[0].read_text, True,
+                                            "the compiled integrators")
+                module = _load(path, stem, source)
+            _ENGINE.append(module)
+    return _ENGINE[0]

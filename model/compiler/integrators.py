@@ -1,11 +1,12 @@
-"""Compiled integrators, appended to every generated model module.
+"""Compiled integrators, path observers and ensemble drivers: model-independent engine code.
 
-This file is real Python (so it can be read, linted and tested) but it is not
-imported directly: :mod:`model.compiler.codegen` appends its source to the generated
-module of each model, where the names ``_rhs``, ``_jac``, ``_dfdp``,
-``_tan``, ``_observe``, ``_update``, ``N``, ``NP``, ``jit``, ``pjit``, ``prange`` and
-``safe`` exist. Keeping the integrator in the same module as the model's
-right-hand side lets numba inline the calls and cache everything on disk.
+Every function takes the model as ``F``, the addresses of its compiled functions
+(indexed by :data:`RHS`, :data:`UPDATE`, :data:`JAC`, :data:`DFDP`, :data:`TAN`,
+:data:`OBS_TAN`, :data:`OBSERVE`; see :mod:`model.compiler.compiled`), and calls them through
+:func:`model.compiler.jit.call_model` and :func:`model.compiler.jit.call_tangent`; nothing here
+depends on a model, so the engine is compiled once and cached (keyed by its code,
+not its comments; see :func:`model.compiler.compiled.engine`). ``N`` is the number of stocks,
+``NP`` of parameters.
 
 Methods
 -------
@@ -15,26 +16,27 @@ Methods
   *Solving ODEs I*, sec. II.4 and IV.2 of vol. II).
 * Explicit discrete maps and forward Euler.
 
-Status codes (``info[0]``): 0 success, 1 a stock left its bounds, 2 a
-non-finite state (NaN, inf or above 1e100), 3 step size underflow (stalled), 4 maximum number of steps,
-5 stiffness detected (only when asked to stop on stiffness), 7 a stock diverged
-(``|y_j| >= lim[j]``, its divergence limit; see ``model.solve.simulation.divergence_limits``).
+Status codes (``info[0]``): the values of :class:`model.solve.status.Status`, the one table of
+codes and their meanings (a stock diverges when ``|y_j| >= lim[j]``, its divergence limit; stiffness
+is reported only when ``stiff_stop`` asks to stop on it).
 ``info`` = [status, t_reached, n_steps, n_rhs, culprit stock index or -1]; ``t_reached``
 is the time of the last accepted step (grid point for maps), never a later output time.
 """
-# ruff: noqa: F821  (names are defined by the generated module)
 import math
 
 import numpy as np
 
-# ---- template body: everything below is copied into generated modules ----
+from model.compiler.jit import call_model, call_tangent, ijit, jit, pjit, prange
+
+#: positions of the model's functions in ``F``
+RHS, UPDATE, JAC, DFDP, TAN, OBS_TAN, OBSERVE = range(7)
 
 #: a state beyond this magnitude counts as non-finite (status 2) whatever its divergence limit
 _OVERFLOW = 1e100
 
-# Dormand & Prince (1980) tableau; row 6 of _A is the 5th-order solution (FSAL)
-_C = np.array([0.0, 0.2, 0.3, 0.8, 8.0 / 9.0, 1.0, 1.0])
-_A = np.array([
+# Dormand & Prince (1980) tableau (public: benchmarks reuse it); row 6 of DP_A is the 5th-order solution
+DP_C = np.array([0.0, 0.2, 0.3, 0.8, 8.0 / 9.0, 1.0, 1.0])
+DP_A = np.array([
     [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
     [0.2, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
     [3.0 / 40.0, 9.0 / 40.0, 0.0, 0.0, 0.0, 0.0, 0.0],
@@ -44,10 +46,10 @@ _A = np.array([
     [35.0 / 384.0, 0.0, 500.0 / 1113.0, 125.0 / 192.0, -2187.0 / 6784.0, 11.0 / 84.0, 0.0],
 ])
 # error estimate: 5th minus embedded 4th-order weights
-_E = np.array([71.0 / 57600.0, 0.0, -71.0 / 16695.0, 71.0 / 1920.0, -17253.0 / 339200.0, 22.0 / 525.0,
+DP_E = np.array([71.0 / 57600.0, 0.0, -71.0 / 16695.0, 71.0 / 1920.0, -17253.0 / 339200.0, 22.0 / 525.0,
                -1.0 / 40.0])
 # dense output: y(t_old + x h) = y_old + h * sum_k K_k * (P[k,0] x + P[k,1] x^2 + P[k,2] x^3 + P[k,3] x^4)
-_P = np.array([
+DP_P = np.array([
     [1.0, -8048581381.0 / 2820520608.0, 8663915743.0 / 2820520608.0, -12715105075.0 / 11282082432.0],
     [0.0, 0.0, 0.0, 0.0],
     [0.0, 131558114200.0 / 32700410799.0, -68118460800.0 / 10900136933.0, 87487479700.0 / 32700410799.0],
@@ -139,7 +141,7 @@ def _breakpoints(L, t0, t1):
 
 
 @jit
-def _directions(idx):
+def _directions(NP, idx):
     """Unit parameter directions ``D`` of shape (NP, len(idx)): ``D[idx[j], j] = 1``."""
     D = np.zeros((max(NP, 1), max(idx.shape[0], 1)))
     for j in range(idx.shape[0]):
@@ -148,17 +150,23 @@ def _directions(idx):
 
 
 @ijit
-def _f(mode, t, y, p, L, u, out, idx, D):
-    """Right-hand side: mode 0 the model, mode 1 the model plus forward sensitivities
+def _eval(F, N, mode, t, y, p, L, u, out, idx, D):
+    """Right-hand side at ``(t, y)``: mode 0 the model, mode 1 the model plus forward sensitivities
     for the parameters ``idx`` (state ``[y, vec(S)]`` with ``S`` of shape (N, len(idx)),
-    ``dS/dt = J S + df/dp``, by the generated tangent sweep ``_tan``; ``D`` of shape
+    ``dS/dt = J S + df/dp``, by the generated tangent sweep; ``D`` of shape
     (NP, len(idx)) holds the unit parameter directions)."""
     _inputs(t, L, u)
     if mode == 0:
-        _rhs(t, y, p, u, out)
-        return
-    k = idx.shape[0]
-    _tan(t, y[:N], p, u, y[N:].reshape((N, k)), D, k, out[:N], out[N:].reshape((N, k)))
+        call_model(F[RHS], t, y, p, u, out)
+    else:
+        call_tangent(F[TAN], t, y[:N], p, u, y[N:], D, idx.shape[0], out[:N], out[N:])
+
+
+@jit
+def _sensitivity_rhs(F, N, NP, t, z, p, L, idx, out):
+    """``out = d[y, vec(S)]/dt`` at one point (mode 1 of :func:`_eval`)."""
+    u = np.empty(max(L.shape[0], 1))
+    _eval(F, N, 1, t, z, p, L, u, out, idx, _directions(NP, idx))
 
 
 @jit
@@ -175,18 +183,59 @@ def _rms_norm(e, y0, y1, rtol, atol):
     return math.sqrt(acc / max(m, 1))
 
 
+@ijit
+def _check_state(y, N, lo, hi, lim):
+    """``(status, culprit)`` of the first of the ``N`` stocks that is non-finite (2), diverged (7) or
+    out of bounds (1); ``(0, -1)`` if all are fine."""
+    for j in range(N):
+        if not (abs(y[j]) < _OVERFLOW):
+            return 2, j
+        if abs(y[j]) >= lim[j]:
+            return 7, j
+        if y[j] <= lo[j] or y[j] >= hi[j]:
+            return 1, j
+    return 0, -1
+
+
 @jit
-def _dopri5(mode, t0, y0, p, L, t_eval, rtol, atol, lo, hi, lim, h0, max_steps, stiff_stop, idx, yout, info):
+def _initial_step(F, N, mode, t0, t_end, y, p, L, u, idx, D, rtol, atol, K, ys, err):
+    """Starting step size (Hairer, Norsett & Wanner, vol. I, II.4) from ``K[0] = f(t0, y)``; uses ``K[1]``."""
+    # norms over the controlled components, as in the step-size control
+    d0 = _rms_norm(y, y, y, rtol, atol)
+    d1 = _rms_norm(K[0], y, y, rtol, atol)
+    h = 1e-6 if (d0 < 1e-5 or d1 < 1e-5) else 0.01 * d0 / d1
+    h = min(h, t_end - t0)
+    for j in range(y.shape[0]):
+        ys[j] = y[j] + h * K[0, j]
+    _eval(F, N, mode, t0 + h, ys, p, L, u, K[1], idx, D)
+    for j in range(y.shape[0]):
+        err[j] = K[1, j] - K[0, j]
+    d2 = _rms_norm(err, y, y, rtol, atol) / h
+    if max(d1, d2) <= 1e-15:
+        h1 = max(1e-6, h * 1e-3)
+    else:
+        h1 = (0.01 / max(d1, d2)) ** 0.2
+    return min(100.0 * h, h1)
+
+
+@jit
+def _dopri5(F, N, NP, mode, t0, y0, p, L, t_eval, rtol, atol, lo, hi, lim, h0, max_steps, stiff_stop, idx, yout,
+            info):
     """Integrate from ``t0`` with Dormand-Prince 5(4), writing ``yout[k] = y(t_eval[k])``.
 
-    ``lo``/``hi`` bound the first N states (open interval; +-inf for none); ``lim``
-    holds their divergence limits (magnitudes; status 7 when reached).
+    ``mode`` 0 integrates the model, 1 the model with forward sensitivities to the parameters
+    ``idx`` (see :func:`_eval`). ``lo``/``hi`` bound the first N states (open interval; +-inf
+    for none); ``lim`` holds their divergence limits (magnitudes; status 7 when reached).
     Returns nothing; see the module docstring for ``info``.
+
+    The stage loop stays in this one function, and calls the model directly in mode 0:
+    split into helpers, or through :func:`_eval` there, a 300-year Keen run took 2.1-2.2 ms
+    instead of 0.75 ms (measured for issue 11).
     """
     n = y0.shape[0]
     nt = t_eval.shape[0]
     u = np.empty(max(L.shape[0], 1))
-    D = _directions(idx)
+    D = _directions(NP, idx)
     K = np.empty((7, n))
     ys = np.empty(n)
     y6 = np.empty(n)
@@ -206,40 +255,16 @@ def _dopri5(mode, t0, y0, p, L, t_eval, rtol, atol, lo, hi, lim, h0, max_steps, 
         for j in range(n):
             yout[k, j] = y[j]
         k += 1
-    if mode == 0:  # direct call: the generic dispatcher costs ~2x here
-        _inputs(t, L, u)
-        _rhs(t, y, p, u, K[0])
-    else:
-        _f(mode, t, y, p, L, u, K[0], idx, D)
+    _eval(F, N, mode, t, y, p, L, u, K[0], idx, D)
     nrhs += 1
     for j in range(n):
         if not math.isfinite(K[0, j]):
             status = 2
             culprit = j
-    # initial step (Hairer, Norsett & Wanner, vol. I, II.4)
     h = h0
     if h <= 0.0 and status == 0:
-        # norms over the controlled components, as in the step-size control
-        d0 = _rms_norm(y, y, y, rtol, atol)
-        d1 = _rms_norm(K[0], y, y, rtol, atol)
-        h = 1e-6 if (d0 < 1e-5 or d1 < 1e-5) else 0.01 * d0 / d1
-        h = min(h, t_end - t0)
-        for j in range(n):
-            ys[j] = y[j] + h * K[0, j]
-        if mode == 0:  # direct call: the generic dispatcher costs ~2x here
-            _inputs(t + h, L, u)
-            _rhs(t + h, ys, p, u, K[1])
-        else:
-            _f(mode, t + h, ys, p, L, u, K[1], idx, D)
+        h = _initial_step(F, N, mode, t0, t_end, y, p, L, u, idx, D, rtol, atol, K, ys, err)
         nrhs += 1
-        for j in range(n):
-            err[j] = K[1, j] - K[0, j]
-        d2 = _rms_norm(err, y, y, rtol, atol) / h
-        if max(d1, d2) <= 1e-15:
-            h1 = max(1e-6, h * 1e-3)
-        else:
-            h1 = (0.01 / max(d1, d2)) ** 0.2
-        h = min(100.0 * h, h1)
     h = min(h, t_end - t0) if t_end > t0 else 0.0
     iasti = 0
     nonsti = 0
@@ -268,24 +293,24 @@ def _dopri5(mode, t0, y0, p, L, t_eval, rtol, atol, lo, hi, lim, h0, max_steps, 
             for j in range(n):
                 acc = 0.0
                 for q in range(s):
-                    acc += _A[s, q] * K[q, j]
+                    acc += DP_A[s, q] * K[q, j]
                 ys[j] = y[j] + h * acc
             if s == 5:
                 for j in range(n):
                     y6[j] = ys[j]
-            ts = tright if s >= 5 else t + _C[s] * h
-            if mode == 0:  # direct call: the generic dispatcher costs ~2x here
+            ts = tright if s >= 5 else t + DP_C[s] * h
+            if mode == 0:
                 _inputs(ts, L, u)
-                _rhs(ts, ys, p, u, K[s])
+                call_model(F[RHS], ts, ys, p, u, K[s])
             else:
-                _f(mode, ts, ys, p, L, u, K[s], idx, D)
+                _eval(F, N, mode, ts, ys, p, L, u, K[s], idx, D)
         # ys now holds the 5th-order solution, K[6] = f(t + h, ys)
         nrhs += 6
         nsteps += 1
         for j in range(n):
             acc = 0.0
             for q in range(7):
-                acc += _E[q] * K[q, j]
+                acc += DP_E[q] * K[q, j]
             err[j] = h * acc
         en = _rms_norm(err, y, ys, rtol, atol)
         if not math.isfinite(en):
@@ -312,24 +337,10 @@ def _dopri5(mode, t0, y0, p, L, t_eval, rtol, atol, lo, hi, lim, h0, max_steps, 
                 nonsti += 1
                 if nonsti == 6:
                     iasti = 0
-        bad = False
-        for j in range(N):
-            if not (abs(ys[j]) < _OVERFLOW):
-                status = 2
-                culprit = j
-                bad = True
-                break
-            if abs(ys[j]) >= lim[j]:
-                status = 7
-                culprit = j
-                bad = True
-                break
-            if ys[j] <= lo[j] or ys[j] >= hi[j]:
-                status = 1
-                culprit = j
-                bad = True
-                break
-        if bad:
+        bad, j = _check_state(ys, N, lo, hi, lim)
+        if bad != 0:
+            status = bad
+            culprit = j
             break
         # dense output for t_eval in (t, t + h]
         tn = t + h
@@ -338,7 +349,7 @@ def _dopri5(mode, t0, y0, p, L, t_eval, rtol, atol, lo, hi, lim, h0, max_steps, 
             for j in range(n):
                 acc = 0.0
                 for q in range(7):
-                    acc += K[q, j] * x * (_P[q, 0] + x * (_P[q, 1] + x * (_P[q, 2] + x * _P[q, 3])))
+                    acc += K[q, j] * x * (DP_P[q, 0] + x * (DP_P[q, 1] + x * (DP_P[q, 2] + x * DP_P[q, 3])))
                 yout[k, j] = y[j] + h * acc
             k += 1
         t = tn
@@ -348,11 +359,7 @@ def _dopri5(mode, t0, y0, p, L, t_eval, rtol, atol, lo, hi, lim, h0, max_steps, 
         if at_stop:
             t = stops[istop]
             istop += 1
-            if mode == 0:  # direct call: the generic dispatcher costs ~2x here
-                _inputs(t, L, u)
-                _rhs(t, y, p, u, K[0])
-            else:
-                _f(mode, t, y, p, L, u, K[0], idx, D)
+            _eval(F, N, mode, t, y, p, L, u, K[0], idx, D)
             nrhs += 1
         if status == 5:
             break
@@ -374,7 +381,7 @@ def _dopri5(mode, t0, y0, p, L, t_eval, rtol, atol, lo, hi, lim, h0, max_steps, 
 
 
 @jit
-def _discrete(euler, tgrid, y0, p, L, dt, lo, hi, lim, yout, info):
+def _discrete(F, N, euler, tgrid, y0, p, L, dt, lo, hi, lim, yout, info):
     """Iterate the map (``euler``: x + dt f(t_k, x)) over the grid ``tgrid`` (``t0 + k dt``, with
     grid times within rounding of a switch time already set to it); ``yout[k] = x(tgrid[k])``."""
     n = y0.shape[0]
@@ -382,11 +389,8 @@ def _discrete(euler, tgrid, y0, p, L, dt, lo, hi, lim, yout, info):
     u = np.empty(max(L.shape[0], 1))
     y = y0.copy()
     ynew = np.empty(n)
-    for i in range(yout.shape[0]):
-        for j in range(n):
-            yout[i, j] = np.nan
-    for j in range(n):
-        yout[0, j] = y[j]
+    yout[:, :] = np.nan
+    yout[0, :] = y
     status = 0
     culprit = -1
     kdone = 0
@@ -394,29 +398,16 @@ def _discrete(euler, tgrid, y0, p, L, dt, lo, hi, lim, yout, info):
         t = tgrid[k]
         _inputs(t, L, u)
         if euler:
-            _rhs(t, y, p, u, ynew)
+            call_model(F[RHS], t, y, p, u, ynew)
             for j in range(n):
                 ynew[j] = y[j] + dt * ynew[j]
         else:
-            _update(t, y, p, u, ynew)
-        for j in range(n):
-            if not (abs(ynew[j]) < _OVERFLOW):
-                status = 2
-                culprit = j
-                break
-            if abs(ynew[j]) >= lim[j]:
-                status = 7
-                culprit = j
-                break
-            if ynew[j] <= lo[j] or ynew[j] >= hi[j]:
-                status = 1
-                culprit = j
-                break
+            call_model(F[UPDATE], t, y, p, u, ynew)
+        status, culprit = _check_state(ynew, N, lo, hi, lim)
         if status != 0:
             break
-        for j in range(n):
-            y[j] = ynew[j]
-            yout[k + 1, j] = y[j]
+        y[:] = ynew
+        yout[k + 1, :] = y
         kdone = k + 1
     info[0] = status
     info[1] = tgrid[kdone]
@@ -426,20 +417,19 @@ def _discrete(euler, tgrid, y0, p, L, dt, lo, hi, lim, yout, info):
 
 
 @jit
-def _observe_tangent_path(ts, Y, S, p, L, idx, A, dA):
+def _observe_tangent_path(F, NP, ts, Y, S, p, L, idx, A, dA):
     """Auxiliaries ``A[k]`` (shape (nt, NAUX)) and their exact derivatives ``dA[k]``
     (shape (nt, NAUX, len(idx))) along a trajectory with sensitivities ``S`` (shape
     (nt, N, len(idx))) to the parameters ``idx``: ``da/dq = (da/dy) S_q + da/dq``."""
     u = np.empty(max(L.shape[0], 1))
-    k = idx.shape[0]
-    D = _directions(idx)
+    D = _directions(NP, idx)
     for i in range(ts.shape[0]):
         _inputs(ts[i], L, u)
-        _obs_tan(ts[i], Y[i], p, u, S[i], D, k, A[i], dA[i])
+        call_tangent(F[OBS_TAN], ts[i], Y[i], p, u, S[i], D, idx.shape[0], A[i], dA[i])
 
 
 @jit
-def _observe_path(ts, Y, p, L, A):
+def _observe_path(F, ts, Y, p, L, A):
     """Auxiliaries (and identity residuals) ``A[k] = observe(ts[k], Y[k])``; rows with NaN state stay NaN."""
     u = np.empty(max(L.shape[0], 1))
     for k in range(ts.shape[0]):
@@ -449,10 +439,9 @@ def _observe_path(ts, Y, p, L, A):
                 ok = False
         if ok:
             _inputs(ts[k], L, u)
-            _observe(ts[k], Y[k], p, u, A[k])
+            call_model(F[OBSERVE], ts[k], Y[k], p, u, A[k])
         else:
-            for j in range(A.shape[1]):
-                A[k, j] = np.nan
+            A[k, :] = np.nan
 
 
 @jit
@@ -463,64 +452,33 @@ def _inputs_path(ts, L, U):
 
 
 @jit
-def _rhs_at(t, y, p, L):
-    """Right-hand side at one point (for Python callers such as scipy's solvers)."""
+def _point(F, which, t, y, p, L, out):
+    """One model function (``F[which]``: right-hand side, Jacobian, ...) at one point, into ``out``."""
     u = np.empty(max(L.shape[0], 1))
-    out = np.empty(N)
     _inputs(t, L, u)
-    _rhs(t, y, p, u, out)
-    return out
-
-
-@jit
-def _jac_at(t, y, p, L):
-    """Jacobian d(rhs)/dy at one point."""
-    u = np.empty(max(L.shape[0], 1))
-    out = np.zeros((N, N))
-    _inputs(t, L, u)
-    _jac(t, y, p, u, out)
-    return out
-
-
-@jit
-def _dfdp_at(t, y, p, L):
-    """Parameter derivatives d(rhs)/dp at one point."""
-    u = np.empty(max(L.shape[0], 1))
-    out = np.zeros((N, max(NP, 1)))
-    _inputs(t, L, u)
-    _dfdp(t, y, p, u, out)
-    return out
-
-
-@jit
-def _observe_at(t, y, p, L):
-    """Auxiliaries and identity residuals at one point."""
-    u = np.empty(max(L.shape[0], 1))
-    out = np.empty(max(NA, 1))
-    _inputs(t, L, u)
-    _observe(t, y, p, u, out)
-    return out
+    call_model(F[which], t, y, p, u, out)
 
 
 @pjit
-def _ensemble(t0, Y0, P, L, t_eval, rtol, atol, lo, hi, LIM, max_steps, Yout, INFO):
+def _ensemble(F, N, NP, t0, Y0, P, L, t_eval, rtol, atol, lo, hi, LIM, max_steps, stiff_stop, Yout, INFO):
     """Members in parallel: ``Yout[m] = solve(Y0[m], P[m])`` (Dormand-Prince); ``LIM[m]``
-    the divergence limits of member ``m``."""
+    the divergence limits of member ``m``; ``stiff_stop``: a member stops with status 5 where
+    Hairer's test finds the problem stiff (as a single run of ``method="auto"`` does)."""
     idx = np.zeros(0, dtype=np.int64)
     for m in prange(Y0.shape[0]):
-        _dopri5(0, t0, Y0[m], P[m], L, t_eval, rtol, atol, lo, hi, LIM[m], -1.0, max_steps, False, idx, Yout[m],
-                INFO[m])
+        _dopri5(F, N, NP, 0, t0, Y0[m], P[m], L, t_eval, rtol, atol, lo, hi, LIM[m], -1.0, max_steps, stiff_stop, idx,
+                Yout[m], INFO[m])
 
 
 @pjit
-def _ensemble_discrete(euler, tgrid, Y0, P, L, dt, lo, hi, LIM, Yout, INFO):
+def _ensemble_discrete(F, N, euler, tgrid, Y0, P, L, dt, lo, hi, LIM, Yout, INFO):
     """Members of a discrete map in parallel."""
     for m in prange(Y0.shape[0]):
-        _discrete(euler, tgrid, Y0[m], P[m], L, dt, lo, hi, LIM[m], Yout[m], INFO[m])
+        _discrete(F, N, euler, tgrid, Y0[m], P[m], L, dt, lo, hi, LIM[m], Yout[m], INFO[m])
 
 
 @pjit
-def _ensemble_observe(ts, Y, P, L, A):
+def _ensemble_observe(F, ts, Y, P, L, A):
     """Auxiliaries for every member in parallel."""
     for m in prange(Y.shape[0]):
-        _observe_path(ts, Y[m], P[m], L, A[m])
+        _observe_path(F, ts, Y[m], P[m], L, A[m])

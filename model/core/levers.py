@@ -365,7 +365,8 @@ def resolve_inputs(system: System, policy: Policy | None,
                    exogenous: Mapping[str, Any] | None = None) -> dict[str, Schedule]:
     """Path of every input of ``system`` (levers, then exogenous) under ``policy``.
 
-    Levers and exogenous inputs not set take their declared default (constant).
+    Levers not set take their declared default (constant); exogenous inputs not set take the
+    model's default path (``system.meta.exogenous``), else their declared default (constant).
     Levers the policy sets by feedback rule must already have been turned into
     auxiliaries (:meth:`System.with_rules`).
     """
@@ -384,7 +385,7 @@ def resolve_inputs(system: System, policy: Policy | None,
                              f"levers: {', '.join(system.levers) or '(none)'}")
     paths: dict[str, Schedule] = {}
     for k in system.inputs:
-        src = policy_levers.get(k) or exo.get(k)
+        src = policy_levers.get(k) or exo.get(k) or system.meta.exogenous.get(k)
         if src is None:
             default = system.variables[k].default
             if default is None:

@@ -15,6 +15,7 @@ from ..errors import ModelError
 from .blocks import Block
 from .expr import as_expr, to_text
 from .functions import check_functions
+from .metadata import ModelMeta
 from .symbols import Var, t
 
 if TYPE_CHECKING:
@@ -79,6 +80,9 @@ class System:
         ``kwargs``), saved with results so they can be re-run. Only factories of
         :data:`model.library.registry.FACTORIES` are rebuilt from a file; other
         models are re-run by passing the System.
+    meta : ModelMeta
+        The model's own defaults and registries (span, default exogenous paths, kept
+        paths, start-state hook, outcomes, policy paths); not part of :meth:`equations_hash`.
     """
 
     name: str
@@ -92,6 +96,7 @@ class System:
     description: str = ""
     origin: Mapping[str, Any] = field(default_factory=dict)
     block_of: Mapping[str, str] = field(default_factory=dict)
+    meta: ModelMeta = field(default_factory=ModelMeta)
 
     # ---- views -----------------------------------------------------------------
     def _names(self, kind: str) -> tuple[str, ...]:
@@ -215,7 +220,18 @@ class System:
                              identities=b.identities, description=b.description)
                        for b in self.blocks) + (rule_block,)
         return combine(*blocks, name=name or self.name, dt=self.dt, description=self.description,
-                       origin={**self.origin, "rules": {k: to_text(aux[k]) for k in rules}})
+                       origin={**self.origin, "rules": {k: to_text(aux[k]) for k in rules}}, meta=self.meta)
+
+    def with_meta(self, **changes: Any) -> System:
+        """The same model with fields of its :class:`~model.core.metadata.ModelMeta` replaced
+        (e.g. ``system.with_meta(t_span=(0, 50))``); the equations hash is unchanged."""
+        import dataclasses
+
+        try:
+            meta = dataclasses.replace(self.meta, **changes)
+        except TypeError as exc:
+            raise ModelError(f"with_meta: {exc}") from None
+        return dataclasses.replace(self, meta=_check_meta(meta, self.variables, self.name))
 
     # ---- output ----------------------------------------------------------------------
     def nomenclature(self) -> pd.DataFrame:
@@ -244,8 +260,28 @@ class System:
                 f"{len(self.parameters)} parameters, {len(self.inputs)} inputs; hash {self.equations_hash()}>")
 
 
+def _check_meta(meta: ModelMeta, declared: Mapping[str, Var], name: str) -> ModelMeta:
+    """``meta`` if its names are the model's: exogenous paths of exogenous inputs, kept paths and
+    outcome needs of declared non-parameter symbols, a span with end after start."""
+    if not isinstance(meta, ModelMeta):
+        raise ModelError(f"meta must be a ModelMeta, got {type(meta).__name__}")
+    bad = [k for k in meta.exogenous if k not in declared or declared[k].kind != "exogenous"]
+    if bad:
+        raise ModelError(f"model {name!r}: default exogenous path(s) for {', '.join(map(repr, bad))}, which are not "
+                         "exogenous inputs")
+    paths = [*(meta.keep or ()), *(n for o in meta.outcomes for n in o.needs)]
+    bad = sorted({k for k in paths if k not in declared or declared[k].kind == "parameter"})
+    if bad:
+        raise ModelError(f"model {name!r}: kept paths or outcome needs {', '.join(map(repr, bad))} are not "
+                         "stocks, auxiliaries or inputs")
+    if meta.t_span is not None and not float(meta.t_span[1]) > float(meta.t_span[0]):
+        raise ModelError(f"model {name!r}: default t_span {meta.t_span!r} must end after it starts")
+    return meta
+
+
 def combine(*blocks: Block | Iterable[Block], name: str = "model", dt: float | None = None,
-            description: str = "", origin: Mapping[str, Any] | None = None, check_units: bool = True) -> System:
+            description: str = "", origin: Mapping[str, Any] | None = None, check_units: bool = True,
+            meta: ModelMeta | None = None) -> System:
     """Validate blocks and join them into an immutable :class:`System`.
 
     Parameters
@@ -263,6 +299,9 @@ def combine(*blocks: Block | Iterable[Block], name: str = "model", dt: float | N
         saved result only if the factory is in :data:`model.library.registry.FACTORIES`).
     check_units : bool
         Check dimensional consistency (cached on disk by equations hash).
+    meta : ModelMeta, optional
+        The model's default span, exogenous paths, kept paths, start-state hook, outcomes and
+        policy paths (:mod:`model.core.metadata`); exogenous paths must name exogenous inputs.
 
     Raises
     ------
@@ -355,7 +394,7 @@ def combine(*blocks: Block | Iterable[Block], name: str = "model", dt: float | N
         auxiliaries=MappingProxyType({k: eqs["auxiliaries"][k] for k in order}),
         identities=MappingProxyType({k: eqs["identities"][k] for k in sorted(eqs["identities"])}),
         dt=dt, description=description, origin=MappingProxyType(dict(origin or {})),
-        block_of=MappingProxyType({**decl_in, **where}),
+        block_of=MappingProxyType({**decl_in, **where}), meta=_check_meta(meta or ModelMeta(), declared, name),
     )
     if check_units:
         sysm.check_units()

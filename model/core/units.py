@@ -48,6 +48,9 @@ from ..errors import ModelError
 from .functions import SMOOTH
 
 if TYPE_CHECKING:
+    from .system import System
+
+if TYPE_CHECKING:
     import pint
 
     from .system import System

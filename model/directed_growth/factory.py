@@ -17,6 +17,7 @@ import numpy as np
 import sympy as sp
 
 from ..core.blocks import Block
+from ..core.metadata import ModelMeta
 from ..core.system import System, combine
 from ..errors import ModelError
 from .mechanisms import (
@@ -34,6 +35,10 @@ from .mechanisms import (
 
 #: start year of the model [year]
 T0 = 2025.0
+#: end year of the model's default span [year]
+T_END = 2100.0
+#: paths kept per ensemble member by default (the outcomes' paths are kept while they are computed)
+KEEP = ("Y", "T_at", "E_dom", "omega", "lam", "b", "h_eff")
 #: output in the start year [TUSD/year] (US real GDP about 24 trillion USD, 2025) [R]
 Y0 = 24.0
 #: green share of private investment in the start year (modelling assumption)
@@ -220,7 +225,21 @@ def directed_growth(*, t0: float = T0, y0: float = Y0, xg0: float = XG0,
     if overrides:
         kwargs["overrides"] = {k: float(v) for k, v in overrides.items()}
     return combine(*blocks, name="directed_growth", description=directed_growth.__doc__.splitlines()[0],
-                   origin={"factory": "model.library.directed_growth:directed_growth", "kwargs": kwargs})
+                   origin={"factory": "model.library.directed_growth:directed_growth", "kwargs": kwargs},
+                   meta=model_meta(t0))
+
+
+def model_meta(t0: float = T0) -> ModelMeta:
+    """What the model says about its use: the span ``t0``-2100 [year], DICE-2016R's non-CO2 forcing
+    as the default ``F_ex`` path, the paths kept in ensembles, :func:`consistent_draws` as the start
+    hook, the outcome registry (:data:`model.directed_growth.outcomes.OUTCOMES`) and the policy paths
+    (:data:`model.directed_growth.policies.PATHS`, baseline ``bau``)."""
+    from .outcomes import OUTCOMES
+    from .policies import PATHS, default_exogenous
+
+    return ModelMeta(t_span=(float(t0), T_END), exogenous=default_exogenous(), keep=KEEP,
+                     derive_start=consistent_draws, outcomes=tuple(OUTCOMES.values()), policies=PATHS,
+                     baseline="bau")
 
 
 def consistent_draws(system: System, values: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:

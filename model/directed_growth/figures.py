@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 __all__ = ["plot_stocks", "label", "scenario_panel", "lever_paths", "outcome_table", "growth_rate",
-           "varying_levers", "format_number", "policy_name", "OKABE_ITO", "FONT", "PANEL", "TABLE", "for_display",
+           "varying_levers", "format_number", "policy_name", "OKABE_ITO", "FONT", "PANEL", "for_display",
            "pretty_units", "pyplot", "save_figure", "format_time_axis"]
 
 
@@ -80,7 +80,6 @@ def plot_stocks(ds, variables: Sequence[str] | None = None, path: str | Path | N
 #: Okabe & Ito (2008) colour-blind-safe palette, in the order used for policies
 OKABE_ITO = ("#000000", "#E69F00", "#0072B2", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442")
 _LINESTYLES = ("-", (0, (5, 1.5)), (0, (5, 1.5, 1, 1.5)), (0, (1, 1.2)))
-_POLICY_NAMES = {"bau": "Business as usual", "market_fixing": "Market fixing", "market_shaping": "Market shaping"}
 #: pint unit strings -> compact display
 _UNIT_TEXT = {"delta_degC": "°C", "degC": "°C", "year": "yr", "1/year": "1/yr", "GtCO2/year": "GtCO₂/yr",
               "GtCO2": "GtCO₂", "TUSD/year": "TUSD/yr", "USD/tCO2": "USD/tCO₂", "GtCO2/TUSD": "GtCO₂/TUSD",
@@ -112,9 +111,12 @@ def pretty_units(units: str) -> str:
 
 
 def policy_name(pol) -> str:
-    """Display name of a policy (``market_shaping`` -> ``Market shaping``)."""
+    """Display name of a policy: its entry in :data:`model.directed_growth.policies.PATHS`, else the name
+    in words (``my_path`` -> ``My path``)."""
+    from .policies import PATHS
+
     pol = str(pol)
-    return _POLICY_NAMES.get(pol, pol.replace("_", " ").capitalize())
+    return next((p.display for p in PATHS if p.name == pol), pol.replace("_", " ").capitalize())
 
 
 def _policies(ds) -> list:
@@ -336,27 +338,6 @@ def lever_paths(ds, path: str | Path | None = None, *, ncols: int = 3):
     return fig
 
 
-#: outcome key -> (short label, scale, display units) for the table; others use OUTCOMES
-TABLE = {
-    "avg_growth": ("Average output growth", 100.0, "%/yr"),
-    "private_investment_rate": ("Private investment share (mean)", 100.0, "% of output"),
-    "private_investment_change_vs_bau": ("Private investment share vs BAU", 1.0, "pp"),
-    "multiplier_1y": ("Public investment multiplier, 1 yr", 1.0, "% per pp"),
-    "multiplier_4y": ("Public investment multiplier, 4 yr", 1.0, "% per pp"),
-    "wage_share_mean": ("Wage share (mean)", 100.0, "% of output"),
-    "wage_share_end": ("Wage share (end)", 100.0, "% of output"),
-    "employment_mean": ("Employment rate (mean)", 100.0, "%"),
-    "cum_emissions_domestic": ("Cumulative domestic emissions", 1.0, None),
-    "emission_intensity_end": ("Emission intensity (end)", 1.0, None),
-    "T_2050": ("Warming in 2050", 1.0, None),
-    "T_end": ("Warming (end)", 1.0, None),
-    "net_zero_year": ("Year emissions < 5% of 2025", 1.0, "year"),
-    "public_debt_end": ("Public debt (end)", 100.0, "% of output"),
-    "private_debt_end": ("Private net debt (end)", 100.0, "% of output"),
-    "public_fund_end": ("Public equity fund (end)", 100.0, "% of output"),
-}
-
-
 def format_number(v, digits: int = 3) -> str:
     """``v`` to ``digits`` significant digits for display: no exponent for 1e-3 <= |v| < 1e6
     (whole numbers from ``10**(digits-1)`` up, so years stay years), ``1.23×10⁻⁵`` otherwise;
@@ -399,17 +380,15 @@ def outcome_table(df, path: str | Path | None = None):
     -------
     matplotlib.figure.Figure
     """
-    from ..analysis import OUTCOMES
+    from .outcomes import OUTCOMES, display
 
     plt = pyplot(path)
     units = dict(df.attrs.get("units", {}))
     pols = [str(p) for p in df.index]
     rows = []
     for col in df.columns:
-        short, scale, disp = TABLE.get(col, (OUTCOMES.get(col, (col,))[0], 1.0, None))
-        raw = units.get(col, OUTCOMES.get(col, ("", ""))[1])
-        if col not in TABLE and raw in ("1", "dimensionless"):
-            scale, disp = 100.0, "%"
+        raw = units.get(col, OUTCOMES[col].units if col in OUTCOMES else "")
+        short, scale, disp = display(col, raw)
         u = disp if disp is not None else pretty_units(raw)
         u = "" if u in ("1", "dimensionless") else u
         rows.append((short[0].upper() + short[1:], u, [format_number(scale * df.at[p, col]) for p in df.index]))

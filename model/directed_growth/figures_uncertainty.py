@@ -12,7 +12,6 @@ from .figures import (
     FONT,
     OKABE_ITO,
     PANEL,
-    TABLE,
     for_display,
     format_time_axis,
     growth_rate,
@@ -21,17 +20,16 @@ from .figures import (
     pyplot,
     save_figure,
 )
+from .outcomes import OUTCOMES, display
 
 __all__ = ["fan_chart", "outcome_interval_table", "sobol_bars", "tornado"]
 
-#: outcomes of the interval table by default
-_ROWS = ("avg_growth", "private_investment_rate", "wage_share_mean", "employment_mean", "cum_emissions_domestic",
-         "T_2050", "T_end", "public_debt_end", "private_debt_end")
-
-
 def _label(ens, outcome: str) -> tuple[str, float, str]:
     """(label, scale, display units) of an outcome, as in the deterministic outcome table."""
-    name, scale, units = TABLE.get(outcome, (ens[outcome].attrs.get("long_name", outcome), 1.0, None))
+    if outcome in OUTCOMES:
+        name, scale, units = display(outcome)
+    else:
+        name, scale, units = ens[outcome].attrs.get("long_name", outcome), 1.0, None
     return name, scale, units if units is not None else pretty_units(ens[outcome].attrs.get("units", ""))
 
 
@@ -182,7 +180,7 @@ def sobol_bars(si, outcome: str | None = None, path: str | Path | None = None):
                     label="first order", error_kw={"lw": 0.6})
             ax.set_yticks(y, names)
             ax.set_xlim(left=min(0.0, float(np.nanmin(s.S1.values - s.S1_conf.values))))
-            ax.set_title(f"{chr(ord('a') + k)}  {TABLE.get(o, (o,))[0]}", fontweight="bold")
+            ax.set_title(f"{chr(ord('a') + k)}  {display(o)[0]}", fontweight="bold")
             ax.set_xlabel("Sobol index")
         for ax in list(axes.flat)[len(outs):]:
             ax.set_visible(False)
@@ -204,7 +202,7 @@ def outcome_interval_table(ens, outcomes: Sequence[str] | None = None, *, captio
     Failed members are left out; the number of valid draws per policy is in the caption.
     """
     _ok(ens)
-    outcomes = [o for o in (outcomes or _ROWS) if o in ens]
+    outcomes = [o for o in (outcomes or [o.name for o in OUTCOMES.values() if o.summary]) if o in ens]
     if not outcomes:
         raise ModelError("the ensemble has no outcome variables (run it with outcomes=True)")
     pols = [str(p) for p in ens.policy.values]

@@ -12,9 +12,11 @@ from __future__ import annotations
 import sympy as sp
 
 from ..core.levers import Policy, Rule, piecewise, ramp
+from ..core.metadata import PolicyPath
 from ..core.symbols import t
 
-__all__ = ["LEVERS", "bau", "market_fixing", "market_shaping", "fiscal_rule", "default_exogenous", "all_paths"]
+__all__ = ["LEVERS", "PATHS", "bau", "market_fixing", "market_shaping", "fiscal_rule", "default_exogenous",
+           "all_paths"]
 
 #: lever name -> meaning [units]
 LEVERS = {
@@ -35,7 +37,11 @@ LEVERS = {
 
 
 def default_exogenous() -> dict:
-    """Exogenous paths used by the comparison: DICE-2016R's non-CO2 forcing path."""
+    """The model's default exogenous paths: DICE-2016R's non-CO2 forcing path (``F_ex``).
+
+    The model carries them (``directed_growth().meta.exogenous``), so runs use them without
+    being told; pass ``exogenous=`` only to change them.
+    """
     from ..library.dice2016 import dice2016_forcing_path
 
     return {"F_ex": dice2016_forcing_path()}
@@ -131,6 +137,14 @@ def market_shaping() -> Policy:
     )
 
 
+#: the named policy paths, in comparison order: a new path is one function above and one entry here
+PATHS = (
+    PolicyPath("bau", "Business as usual", bau),
+    PolicyPath("market_fixing", "Market fixing", market_fixing),
+    PolicyPath("market_shaping", "Market shaping", market_shaping),
+)
+
+
 def all_paths() -> list[Policy]:
-    """The three reference paths, in comparison order."""
-    return [bau(), market_fixing(), market_shaping()]
+    """The reference paths of :data:`PATHS`, in comparison order."""
+    return [p.factory() for p in PATHS]

@@ -6,6 +6,7 @@ import sympy as sp
 
 from ..core.blocks import Block
 from ..core.levers import Schedule, piecewise
+from ..core.metadata import ModelMeta
 from ..core.symbols import aux, exogenous, lever, param, stock, t
 from ..core.system import System, combine
 
@@ -228,7 +229,8 @@ def dice2016_climate(discrete: bool = False) -> System:
             description="DICE-2016R carbon cycle and temperature, 5-year map (GAMS timing: T uses F_{t+1}).",
         )
         return combine(blk, name="dice2016_discrete", dt=5.0, description=dice2016_climate.__doc__.splitlines()[0],
-                       origin={"factory": "model.library.dice2016:dice2016_climate", "kwargs": {"discrete": True}})
+                       origin={"factory": "model.library.dice2016:dice2016_climate", "kwargs": {"discrete": True}},
+                   meta=ModelMeta(t_span=(2015.0, 2100.0)))
     C_at = aux("C_at", "W*year/m^2/delta_degC", "heat capacity of atmosphere and upper ocean", latex="C")
     C_lo = aux("C_lo", "W*year/m^2/delta_degC", "heat capacity of the deep ocean", latex=r"C_0")
     blk = Block(
@@ -245,4 +247,5 @@ def dice2016_climate(discrete: bool = False) -> System:
         description="Continuous-time equivalent of the DICE-2016R carbon cycle and two-box temperature model.",
     )
     return combine(blk, name="dice2016", description=dice2016_climate.__doc__.splitlines()[0],
-                   origin={"factory": "model.library.dice2016:dice2016_climate", "kwargs": {"discrete": False}})
+                   origin={"factory": "model.library.dice2016:dice2016_climate", "kwargs": {"discrete": False}},
+                   meta=ModelMeta(t_span=(2015.0, 2100.0)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ..core.blocks import Block
+from ..core.metadata import ModelMeta
 from ..core.symbols import aux, param, stock
 from ..core.system import System, combine
 from ..errors import ModelError
@@ -126,4 +127,5 @@ def goodwin(phillips: str = "linear") -> System:
         description=f"Goodwin (1967) growth cycle, {phillips} Phillips curve.",
     )
     return combine(b, name="goodwin" if not gcl else "goodwin_gcl", description=goodwin.__doc__.splitlines()[0],
-                   origin={"factory": "model.library.goodwin:goodwin", "kwargs": {"phillips": phillips}})
+                   origin={"factory": "model.library.goodwin:goodwin", "kwargs": {"phillips": phillips}},
+                   meta=ModelMeta(t_span=(0.0, 100.0)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ..core.blocks import Block
+from ..core.metadata import ModelMeta
 from ..core.symbols import aux, param, stock
 from ..core.system import System, combine
 
@@ -96,4 +97,5 @@ def keen() -> System:
         description="Goodwin growth cycle with debt-financed investment (Keen 1995).",
     )
     return combine(b, name="keen", description=keen.__doc__.splitlines()[0],
-                   origin={"factory": "model.library.keen:keen", "kwargs": {}})
+                   origin={"factory": "model.library.keen:keen", "kwargs": {}},
+                   meta=ModelMeta(t_span=(0.0, 300.0)))

@@ -18,13 +18,13 @@ from typing import Any
 from ..core.system import System
 from ..errors import ModelError
 from .dice2016 import dice2016_climate
-from .directed_growth import consistent_draws, directed_growth  # the saved name's alias of model.directed_growth
+from .directed_growth import directed_growth  # the saved name's alias of model.directed_growth
 from .goodwin import goodwin
 from .keen import keen
 from .solow import solow
 from .supermultiplier import supermultiplier
 
-__all__ = ["FACTORIES", "CONSISTENT_DRAWS", "rebuild", "consistent_draws_for"]
+__all__ = ["FACTORIES", "rebuild"]
 
 #: ``origin["factory"]`` -> the factory it names.
 FACTORIES: dict[str, Callable[..., System]] = {
@@ -34,11 +34,6 @@ FACTORIES: dict[str, Callable[..., System]] = {
     "model.library.supermultiplier:supermultiplier": supermultiplier,
     "model.library.dice2016:dice2016_climate": dice2016_climate,
     "model.library.directed_growth:directed_growth": directed_growth,
-}
-
-#: ``origin["factory"]`` -> the function re-deriving start quantities per ensemble draw.
-CONSISTENT_DRAWS: dict[str, Callable] = {
-    "model.library.directed_growth:directed_growth": consistent_draws,
 }
 
 _MAX_TEXT = 1000
@@ -134,9 +129,3 @@ def _rule_expr(lever: str, text: str, system: System):
             return from_srepr(text, what=f"feedback rule for {lever!r}")
         except ModelError:
             raise first from None
-
-
-def consistent_draws_for(system: System) -> Callable | None:
-    """The registered ``consistent_draws`` of ``system``'s factory (``None`` if it has none)."""
-    spec = (system.origin or {}).get("factory")
-    return CONSISTENT_DRAWS.get(spec) if isinstance(spec, str) else None

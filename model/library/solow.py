@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..core.blocks import Block
+from ..core.metadata import ModelMeta
 from ..core.symbols import aux, param, stock
 from ..core.system import System, combine
 
@@ -68,4 +69,5 @@ def solow() -> System:
         description="Capital accumulation per effective worker (Solow 1956).",
     )
     return combine(b, name="solow", description=solow.__doc__.splitlines()[0],
-                   origin={"factory": "model.library.solow:solow", "kwargs": {}})
+                   origin={"factory": "model.library.solow:solow", "kwargs": {}},
+                   meta=ModelMeta(t_span=(0.0, 100.0)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..core.blocks import Block
+from ..core.metadata import ModelMeta
 from ..core.symbols import aux, param, stock
 from ..core.system import System, combine
 
@@ -99,4 +100,5 @@ def supermultiplier() -> System:
         description="Autonomous demand, flexible accelerator and capacity (Sraffian supermultiplier).",
     )
     return combine(b, name="supermultiplier", description=supermultiplier.__doc__.splitlines()[0],
-                   origin={"factory": "model.library.supermultiplier:supermultiplier", "kwargs": {}})
+                   origin={"factory": "model.library.supermultiplier:supermultiplier", "kwargs": {}},
+                   meta=ModelMeta(t_span=(0.0, 400.0)))

@@ -18,7 +18,7 @@ import hashlib
 import json
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +27,7 @@ import numpy as np
 from ..core.levers import Policy, input_table, resolve_inputs
 from ..errors import ModelError
 from .ensemble_store import Store, open_store
+from .results import drawable, start_name
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,13 +35,14 @@ if TYPE_CHECKING:
     from distributed import Client
     from numpy.typing import ArrayLike
 
-    from ..core.symbols import Var
     from ..core.system import System
 
-__all__ = ["DEFAULT_VARIABLES", "check_draws", "drawable", "ensemble", "open_store", "start_name"]
+__all__ = ["check_draws", "drawable", "ensemble", "open_store", "start_name"]
 
-#: paths kept per member by default (outcomes are always kept)
-DEFAULT_VARIABLES = ("Y", "T_at", "E_dom", "omega", "lam", "b", "h_eff")
+#: the version of the chunk layout, part of a store's signature: a store written with another
+#: layout is refused rather than resumed with chunks of two layouts (2: the schema of model.simulate,
+#: with provenance)
+_LAYOUT = 2
 
 
 @dataclasses.dataclass
@@ -55,37 +57,19 @@ class _Spec:
     variables: tuple
     outcomes: bool
     consistent: bool
-    baseline: str
+    baseline: str | None
+    method: str
     rtol: float
     atol: float
     max_steps: int
 
 
-def _consistent_fn(system) -> Callable | None:
-    """The model factory's registered ``consistent_draws`` (re-derives start quantities per draw), if any.
-
-    Looked up in :data:`model.library.registry.CONSISTENT_DRAWS`: no module named by a
-    model's origin is ever imported.
-    """
-    from ..library.registry import consistent_draws_for
-
-    return consistent_draws_for(system)
-
-
-def drawable(system: System, name: str, what: str) -> Var:
-    """The variable ``name`` if it can be drawn (a parameter or a start stock).
-
-    Raises
-    ------
-    ModelError
-        Naming ``what`` and the valid names otherwise.
-    """
-    v = system.variables.get(name)
-    if v is None or v.kind not in ("parameter", "stock"):
-        valid = [n for n, x in system.variables.items() if x.kind in ("parameter", "stock")]
-        raise ModelError(f"{what} {name!r} is not a parameter or stock of model {system.name!r}; "
-                         f"valid: {', '.join(sorted(valid))}")
-    return v
+def _default(system: System, name: str) -> float:
+    """The declared default of an undrawn parameter or start stock (a one-line error without one)."""
+    value = system.variables[name].default
+    if value is None:
+        raise ModelError(f"{name!r} of model {system.name!r} has no default and is not drawn: draw it")
+    return float(value)
 
 
 def check_draws(system: System, draws: Any) -> pd.DataFrame:
@@ -125,40 +109,30 @@ def check_draws(system: System, draws: Any) -> pd.DataFrame:
     return df
 
 
-def start_name(system: System, name: str) -> str:
-    """Name of a drawn (or re-derived) value in the ensemble: a parameter keeps its name, a stock's
-    start value is ``<stock>_start`` (its path keeps the stock's name); ``_`` is prepended while that
-    clashes with a model variable."""
-    if system.variables[name].kind != "stock":
-        return name
-    out = f"{name}_start"
-    while out in system.variables:
-        out = "_" + out
-    return out
-
-
 def _run_chunk(spec: _Spec, start: int, table: dict[str, np.ndarray]):
-    """Integrate draws ``start .. start + m`` under every policy; an ``xarray.Dataset`` over ``draw``."""
+    """Integrate draws ``start .. start + m`` under every policy; an ``xarray.Dataset`` over ``draw``
+    in the schema of :func:`model.simulate` (:mod:`model.solve.results`)."""
     import xarray as xr
 
-    from ..analysis.outcomes import NEEDED, outcome_metrics
     from ..compiler.compiled import compile as compile_system
+    from ..core.metadata import OutcomeContext, outcome_metrics
+    from .results import diagnostics, value_attrs
     from .simulation import describe_failure, solve_many
-    from .status import STATUS
 
     system = spec.system
     m = len(next(iter(table.values())))
     values = {k: np.asarray(v, float) for k, v in table.items()}
-    derive = _consistent_fn(system) if spec.consistent else None
+    derive = system.meta.derive_start if spec.consistent else None
     if derive is not None:
         values.update(derive(system, values))
-    keep = list(dict.fromkeys([*spec.variables, *(NEEDED if spec.outcomes else ())]))
+    needed = system.meta.needed() if spec.outcomes else ()
+    keep = list(dict.fromkeys([*spec.variables, *needed]))
     nt = spec.t_eval.size
-    fields = {n: np.empty((len(spec.policies), m, nt)) for n in keep}
-    status = np.empty((len(spec.policies), m), dtype=np.int8)
-    t_reached = np.empty((len(spec.policies), m))
-    n_steps = np.empty((len(spec.policies), m), dtype=np.int32)
-    reason = np.full((len(spec.policies), m), "", dtype=object)
+    npol = len(spec.policies)
+    fields = {n: np.empty((npol, m, nt)) for n in keep}
+    info = np.empty((npol, m, 5))
+    failures = np.full((npol, m), "", dtype=object)
+    solvers = []
     for k, pol in enumerate(spec.policies):
         sysp = system.with_rules(pol.rules) if pol is not None else system
         cs = compile_system(sysp)  # memoised per process by the equations hash
@@ -170,19 +144,18 @@ def _run_chunk(spec: _Spec, start: int, table: dict[str, np.ndarray]):
                 P[:, cs.parameters.index(name)] = v
             elif name in cs.states:
                 Y0[:, cs.states.index(name)] = v
-        Y, INFO, _, _ = solve_many(cs, "auto", spec.t0, Y0, P, L, spec.t_eval, spec.rtol, spec.atol, None,
-                                    spec.max_steps)
-        status[k] = INFO[:, 0].astype(np.int8)
-        t_reached[k] = INFO[:, 1]
-        n_steps[k] = INFO[:, 2]
+        Y, INFO, solver, messages = solve_many(cs, spec.method, spec.t0, Y0, P, L, spec.t_eval, spec.rtol, spec.atol,
+                                               None, spec.max_steps)
+        solvers.append(solver)
+        info[k] = INFO
         for i in np.flatnonzero(INFO[:, 0] != 0):
-            reason[k, i] = describe_failure(cs, INFO[i], pol.name if pol else None)[0]
+            failures[k, i] = describe_failure(cs, INFO[i], pol.name if pol else None, messages[i])[0]
         aux = [n for n in keep if n in cs.observed_names]
         if aux:
             A = np.empty((m, nt, len(cs.observed_names)))
-            cs.module._ensemble_observe(spec.t_eval, Y, P, L, A)
+            cs.ensemble_observe(spec.t_eval, Y, P, L, A)
         U = np.empty((nt, max(len(cs.inputs), 1)))
-        cs.module._inputs_path(spec.t_eval, L, U)
+        cs.inputs_path(spec.t_eval, L, U)
         for n in keep:
             if n in cs.states:
                 fields[n][k] = Y[:, :, cs.states.index(n)]
@@ -202,25 +175,22 @@ def _run_chunk(spec: _Spec, start: int, table: dict[str, np.ndarray]):
               "draw": np.arange(start, start + m), "time": spec.t_eval}
     data: dict[str, Any] = {}
     for n in keep:
-        var = system.variables.get(n)
-        attrs = {"long_name": var.long_name, "units": var.units, "kind": var.kind} if var else {}
+        var = system.variables[n]
+        attrs = {"long_name": var.long_name, "units": var.units, "kind": var.kind}
         data[n] = (("policy", "draw", "time"), fields[n], attrs)
-    data["status"] = (("policy", "draw"), status,
-                      {"long_name": "solver status per member", "flag_values": sorted(STATUS),
-                       "flag_meanings": " ".join(STATUS[k] for k in sorted(STATUS))})
-    data["t_reached"] = (("policy", "draw"), t_reached, {"long_name": "time reached by the solver", "units": "year"})
-    data["n_steps"] = (("policy", "draw"), n_steps, {"long_name": "accepted solver steps per member"})
-    data["failure"] = (("policy", "draw"), reason.astype(str), {"long_name": "solver's reason for a failed member"})
+    data.update(diagnostics(("policy", "draw"), info, failures))
+    for name in system.parameters:
+        if name not in values:
+            data[name] = ((), float(system.variables[name].default), value_attrs(system, name, None))
     for name, v in values.items():
-        var = system.variables[name]
-        attrs = {"long_name": var.long_name, "units": var.units, "kind": var.kind, "drawn": int(name in table)}
-        if var.kind == "stock":  # its path keeps the name; the start value goes beside it
-            attrs.update(long_name=f"start value of {name} ({var.long_name})", stock=name)
-        data[start_name(system, name)] = (("draw",), np.broadcast_to(v, (m,)).astype(float), attrs)
+        data[start_name(system, name)] = (("draw",), np.broadcast_to(v, (m,)).astype(float),
+                                          value_attrs(system, name, name in table))
     ds = xr.Dataset(data, coords=coords)
+    ds.attrs["solver"] = "; ".join(sorted(set(solvers)))
     if spec.outcomes:
-        ds = ds.merge(outcome_metrics(ds[list(NEEDED)], baseline=spec.baseline))
-        ds = ds.drop_vars([n for n in NEEDED if n not in spec.variables])
+        ctx = OutcomeContext(baseline=spec.baseline)
+        ds = ds.merge(outcome_metrics(ds[list(needed)], system.meta.outcomes, ctx))
+        ds = ds.drop_vars([n for n in needed if n not in spec.variables])
     return ds
 
 
@@ -228,10 +198,11 @@ def _run_chunk(spec: _Spec, start: int, table: dict[str, np.ndarray]):
 
 def _signature(spec: _Spec, draws) -> str:
     h = hashlib.sha256()
+    h.update(f"layout {_LAYOUT}".encode())
     h.update(spec.system.equations_hash().encode())
     h.update(json.dumps([p.to_dict() if p else None for p in spec.policies], sort_keys=True, default=str).encode())
     h.update(json.dumps({k: getattr(spec, k) for k in ("t0", "variables", "outcomes", "consistent", "baseline",
-                                                       "rtol", "atol", "max_steps")}, default=str).encode())
+                                                       "method", "rtol", "atol", "max_steps")}, default=str).encode())
     h.update(np.asarray(spec.t_eval).tobytes())
     h.update(repr(spec.exogenous).encode())
     defaults = {n: v.default for n, v in sorted(spec.system.variables.items()) if v.default is not None}
@@ -245,41 +216,40 @@ def _signature(spec: _Spec, draws) -> str:
 
 def ensemble(system: System, draws: pd.DataFrame | Mapping[str, ArrayLike],
              policies: Policy | Sequence[Policy] | None = None, *,
-             t_span: tuple[float, float] = (2025.0, 2100.0), t_eval: ArrayLike | None = None,
+             t_span: tuple[float, float] | None = None, t_eval: ArrayLike | None = None,
              exogenous: Mapping[str, Any] | None = None, variables: Sequence[str] | None = None,
-             outcomes: bool | None = None, consistent: bool = True, baseline: str = "bau", chunk_size: int = 2500,
+             outcomes: bool | None = None, consistent: bool = True, baseline: str | None = None, chunk_size: int = 2500,
              store: str | Path | None = None, client: Client | str | None = None, progress: bool = True,
-             rtol: float = 1e-6, atol: float = 1e-9, max_steps: int = 20_000) -> xr.Dataset:
+             method: str = "auto", rtol: float = 1e-6, atol: float = 1e-9, max_steps: int = 20_000) -> xr.Dataset:
     """Integrate every parameter draw under every policy; an ``xarray.Dataset`` over ``draw``.
 
     Parameters
     ----------
     system : System
-        The model (e.g. ``directed_growth()`` or a calibrated rebuild).
+        The model (one of :mod:`model.library`, an application's, or a calibrated rebuild).
     draws : pandas.DataFrame or mapping
         One row per member, one column per parameter or start stock
         (:mod:`model.analysis.draws`, or :func:`calibration.posterior_draws`).
     policies : Policy or list of Policy
         Lever paths; default the model's defaults.
-    t_span : (float, float)
-        Start and end [year].
+    t_span : (float, float), optional
+        Start and end [year]; default the model's span (``system.meta.t_span``).
     t_eval : sequence of float, optional
         Output times [year]; default every year.
     exogenous : mapping, optional
-        Exogenous input paths (as for :func:`model.simulate`).
+        Exogenous input paths, each replacing the model's default path (as for :func:`model.simulate`).
     variables : sequence of str, optional
-        Paths kept per member (stocks, auxiliaries, inputs). Default
-        :data:`DEFAULT_VARIABLES` for the directed-growth model, every stock for
-        other models. Fewer variables, less memory and disk.
+        Paths kept per member (stocks, auxiliaries, inputs). Default the model's
+        ``meta.keep``, else every stock. Fewer variables, less memory and disk.
     outcomes : bool, optional
-        Compute :func:`model.analysis.outcome_metrics` per member (needs a
-        directed-growth model); default: when the model has what they need.
+        Compute the model's outcomes (``system.meta.outcomes``) per member; default: when the
+        model has an outcome registry.
     consistent : bool
-        Re-derive start quantities per draw when the model's factory provides
-        ``consistent_draws`` (directed growth: each draw starts at rest, as the
-        defaults do); ``False`` keeps the base model's start.
-    baseline : str
-        Policy for the crowding-in outcome.
+        Re-derive start quantities per draw with the model's start hook (``system.meta.derive_start``;
+        directed growth: each draw starts at rest, as the defaults do); ``False`` keeps the base
+        model's start.
+    baseline : str, optional
+        Policy of the relative outcomes; default the model's (``system.meta.baseline``).
     chunk_size : int
         Members per chunk (the unit of parallel work, progress and storage).
     store : str or Path, optional
@@ -292,19 +262,25 @@ def ensemble(system: System, draws: pd.DataFrame | Mapping[str, ArrayLike],
         default: this process, all local cores.
     progress : bool
         A progress bar (tqdm) over members.
+    method : {"auto", "dopri5"}
+        ``"auto"`` (as :func:`model.simulate`): compiled Dormand-Prince, a member that Hairer's test
+        finds stiff integrated again with scipy's Radau from its start (slower: seconds per such member of
+        a large model); ``"dopri5"``: compiled Dormand-Prince for every member.
     rtol, atol, max_steps
         Error control and step limit per member (a member that hits the limit is
-        flagged, not truncated).
+        flagged, not truncated). Looser than :func:`model.simulate`'s defaults (1e-8, 1e-10,
+        200 000): a member's error of 1e-6 is far below the spread across draws, and thousands of
+        members cost half as much; pass the same values to both for identical paths.
 
     Returns
     -------
     xarray.Dataset
-        Dims ``policy``, ``draw``, ``time``: the kept paths, one variable per
-        outcome over (``policy``, ``draw``), ``status`` (0 success; see its
-        ``flag_meanings``), ``t_reached``, ``n_steps`` and ``failure`` (the solver's reason),
-        and every drawn or re-derived parameter over ``draw``. A drawn (or re-derived)
-        start stock keeps its path under its own name and its start value as
-        ``<stock>_start`` over ``draw`` (attribute ``stock``; see :func:`start_name`).
+        The schema of :func:`model.simulate` with draws (:mod:`model.solve.results`): dims
+        ``policy``, ``draw``, ``time``; the kept paths, one variable per outcome over
+        (``policy``, ``draw``), ``status`` (0 success; see its ``flag_meanings``), ``t_reached``,
+        ``n_steps`` and ``failure``; every parameter (over ``draw`` when drawn or re-derived,
+        attribute ``drawn``), a drawn start stock's value as ``<stock>_start`` (see
+        :func:`start_name`); provenance in the attributes, so :func:`model.rerun` repeats it.
 
     Raises
     ------
@@ -313,7 +289,7 @@ def ensemble(system: System, draws: pd.DataFrame | Mapping[str, ArrayLike],
     """
     import xarray as xr
 
-    from ..analysis.outcomes import NEEDED
+    from .results import dataset_attrs, provenance
     from .simulation import as_policies, time_grid
 
     df = check_draws(system, draws)
@@ -322,24 +298,33 @@ def ensemble(system: System, draws: pd.DataFrame | Mapping[str, ArrayLike],
         raise ModelError(f"chunk_size must be positive, got {chunk_size}")
     if not (0 < rtol < 1):
         raise ModelError(f"rtol must be in (0, 1), got {rtol}")
+    if method not in ("auto", "dopri5"):
+        raise ModelError(f"ensemble method must be 'auto' or 'dopri5', got {method!r}")
     names = [p.name if p else "default" for p in pols]
     if len(set(names)) != len(names):
         raise ModelError(f"policy names must be unique, got {names}")
-    has_needed = all(n in system.variables for n in NEEDED)
+    meta = system.meta
     if outcomes is None:
-        outcomes = has_needed
-    elif outcomes and not has_needed:
-        raise ModelError(f"outcome metrics need a directed-growth model; model {system.name!r} lacks "
-                         f"{', '.join(n for n in NEEDED if n not in system.variables)}: pass outcomes=False")
+        outcomes = bool(meta.outcomes)
+    elif outcomes and not meta.outcomes:
+        raise ModelError(f"model {system.name!r} has no outcome registry (system.meta.outcomes): pass outcomes=False")
     if variables is None:
-        variables = DEFAULT_VARIABLES if has_needed else tuple(system.stocks)
-    bad = [n for n in variables if n not in system.variables]
+        variables = meta.keep if meta.keep is not None else tuple(system.stocks)
+    bad = [n for n in variables if n not in system.variables or system.variables[n].kind == "parameter"]
     if bad:
-        raise ModelError(f"unknown variable(s) {', '.join(map(repr, bad))} for model {system.name!r}")
-    t0, _, t_eval_arr, _ = time_grid(system, t_span, t_eval, "auto", None)
+        raise ModelError(f"unknown variable(s) {', '.join(map(repr, bad))} for model {system.name!r}: kept paths "
+                         "are stocks, auxiliaries or inputs")
+    if t_span is None:
+        t_span = meta.t_span
+        if t_span is None:
+            raise ModelError(f"model {system.name!r} has no default span: pass t_span=(start, end) [year]")
+    if baseline is None:
+        baseline = meta.baseline
+    exogenous = {**meta.exogenous, **(exogenous or {})}
+    t0, t1, t_eval_arr, _ = time_grid(system, t_span, t_eval, "auto", None)
     spec = _Spec(system=system, policies=pols, exogenous=exogenous, t0=t0, t_eval=t_eval_arr,
                  variables=tuple(variables), outcomes=outcomes, consistent=consistent, baseline=baseline,
-                 rtol=float(rtol), atol=float(atol), max_steps=int(max_steps))
+                 method=method, rtol=float(rtol), atol=float(atol), max_steps=int(max_steps))
     n = len(df)
     chunk_size = int(chunk_size)
     cols = {c: df[c].to_numpy(float) for c in df.columns}
@@ -347,11 +332,26 @@ def ensemble(system: System, draws: pd.DataFrame | Mapping[str, ArrayLike],
     def table(a: int, b: int) -> dict[str, np.ndarray]:
         return {c: v[a:b] for c, v in cols.items()}
 
+    held = set(df.columns) | (set(meta.derive_start(system, table(0, 1))) if consistent and meta.derive_start
+                              else set())
+    options = dict(t_span=[t0, t1], method=method, rtol=float(rtol), atol=float(atol), dt=None,
+                   max_steps=int(max_steps), exogenous=exogenous)
+    prov = provenance(
+        system, parameters={p: ("draw" if p in held else _default(system, p)) for p in system.parameters},
+        initial={s_: ("draw" if s_ in held else _default(system, s_)) for s_ in system.stocks},
+        policies=pols, inputs={nm: resolve_inputs(system.with_rules(p.rules) if p else system, p, exogenous)
+                               for nm, p in zip(names, pols)},
+        options=options,
+        ensemble=dict(drawn=list(df.columns), variables=list(variables), outcomes=bool(outcomes),
+                      consistent=bool(consistent), baseline=baseline))
     sig = _signature(spec, df)
-    meta = {"model": system.name, "equations_hash": system.equations_hash(), "signature": sig, "n_draws": n,
+    info = {"model": system.name, "equations_hash": system.equations_hash(), "signature": sig, "n_draws": n,
             "chunk_size": chunk_size, "policies": names,
             "drawn": list(df.columns), "draw_method": str(df.attrs.get("method", "user table")),
-            "solver": "dopri5 (compiled Dormand-Prince 5(4), parallel ensemble)", "rtol": rtol, "atol": atol}
+            **dataset_attrs(system, title=f"{system.name} ensemble", solvers=["dopri5 (compiled Dormand-Prince 5(4), "
+                                                                              "parallel ensemble)"],
+                            options=options, prov=prov)}
+    info["rtol"], info["atol"] = rtol, atol
     started = time.perf_counter()
     if store is None:
         results: dict[int, Any] = {}
@@ -363,11 +363,13 @@ def ensemble(system: System, draws: pd.DataFrame | Mapping[str, ArrayLike],
 
         _compute(spec, [(a, min(a + chunk_size, n)) for a in range(0, n, chunk_size)], table, keep, client)
         bar.close()
+        solvers = {part for ds in results.values() for part in ds.attrs.get("solver", "").split("; ") if part}
         out = xr.concat([results[i] for i in sorted(results)], dim="draw", data_vars="minimal", coords="minimal",
                         compat="override", join="override") if len(results) > 1 else results[0]
-        out.attrs.update({k: (v if isinstance(v, (str, int, float)) else json.dumps(v)) for k, v in meta.items()})
+        out.attrs = {k: (v if isinstance(v, (str, int, float)) else json.dumps(v)) for k, v in info.items()}
+        out.attrs["solver"] = "; ".join(sorted(solvers))
     else:
-        _fill_store(Store(store), spec, meta, n, chunk_size, table, client, progress)
+        _fill_store(Store(store), spec, info, n, chunk_size, table, client, progress)
         out = open_store(store)
     out.attrs["seconds"] = time.perf_counter() - started
     return out

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from ..errors import ModelError
-from .results import read_provenance, rebuild_system, saved_exogenous, saved_policies
+from .results import read_provenance, rebuild_system, saved_exogenous, saved_inputs, saved_policies, start_name
 from .simulation import simulate
 
 if TYPE_CHECKING:
@@ -22,13 +24,15 @@ def rerun(ds: xr.Dataset, system: System | None = None, **overrides: Any) -> xr.
     Parameters
     ----------
     ds : xarray.Dataset
-        A result of :func:`model.simulate` (possibly reloaded from netCDF).
+        A result of :func:`model.simulate` or :func:`model.ensemble` (possibly reloaded from netCDF);
+        an ensemble is repeated with :func:`model.ensemble` from its drawn values.
     system : System, optional
         The model; by default rebuilt from the provenance, which may only name one
         of the package's own factories (:data:`model.library.registry.FACTORIES`)
         with plain keyword arguments. Pass it for any other model.
     **overrides
-        Keyword arguments passed on to :func:`model.simulate` instead of the saved ones.
+        Keyword arguments passed on to :func:`model.simulate` (:func:`model.ensemble`) instead of the
+        saved ones.
 
     Raises
     ------
@@ -51,8 +55,16 @@ def rerun(ds: xr.Dataset, system: System | None = None, **overrides: Any) -> xr.
             raise ModelError(f"the result's saved solver option {key!r} is not a number: {opts[key]!r:.40}")
     if not (isinstance(opts["t_span"], list) and len(opts["t_span"]) == 2):
         raise ModelError("the result's saved t_span is not a pair [start, end]")
+    def held(key: str) -> str | None:
+        """The variable holding the drawn value of ``key``: a parameter's own name, a stock's
+        ``<stock>_start`` (:func:`start_name`; ``<stock>__initial`` in results saved before)."""
+        stock = key in prov["initial"]
+        names = ([start_name(system, key)] if system is not None and key in system.variables else [f"{key}_start"]) \
+            + [f"{key}__initial"] if stock else [key]
+        return next((n for n in names if n in ds and ds[n].dims == ("draw",)), None)
+
     for key, value in (*prov["parameters"].items(), *prov["initial"].items()):
-        if value == "draw" and key not in ds and f"{key}__initial" not in ds:
+        if value == "draw" and held(key) is None:
             raise ModelError(f"the result's provenance says {key!r} was drawn, but the dataset holds no such variable")
     policies = saved_policies(prov)
     if not policies:
@@ -63,13 +75,44 @@ def rerun(ds: xr.Dataset, system: System | None = None, **overrides: Any) -> xr.
     if system.equations_hash() != prov["equations_hash"]:
         raise ModelError(f"model {system.name!r} has changed since this result was made: equations hash "
                          f"{system.equations_hash()} != saved {prov['equations_hash']}")
-    params = {n: (ds[n].values if v == "draw" else v) for n, v in prov["parameters"].items()}
-    initial = {n: (ds[f"{n}__initial"].values if v == "draw" else v) for n, v in prov["initial"].items()}
+    # every exogenous input as it was: results saved before a model carried its default paths name
+    # only the paths that were passed; the others then took the constant recorded under 'inputs'
+    exo = {**saved_inputs(prov, [k for k in system.exogenous if k not in exo]), **exo}
+    pols = None if policies == [None] else policies
+    if isinstance(prov.get("ensemble"), dict):
+        return _rerun_ensemble(ds, system, prov, pols, exo, opts, overrides)
+    params = {n: (ds[held(n)].values if v == "draw" else v) for n, v in prov["parameters"].items()}
+    initial = {n: (ds[held(n)].values if v == "draw" else v) for n, v in prov["initial"].items()}
     kwargs = dict(params=params, initial=initial,
-                  policies=None if policies == [None] else (policies if len(policies) > 1 else policies[0]),
+                  policies=pols if pols is None or len(pols) > 1 else pols[0],
                   t_span=tuple(opts["t_span"]), t_eval=ds["time"].values, exogenous=exo or None,
                   method=opts["method"], rtol=opts["rtol"], atol=opts["atol"], dt=opts["dt"],
                   max_steps=opts["max_steps"])
     kwargs.update(overrides)
     return simulate(system, **kwargs)
+
+
+def _rerun_ensemble(ds, system, prov: dict, policies, exo: dict, opts: dict, overrides: dict):
+    """Repeat an ensemble: the same draws (the variables ``drawn=1``), policies, span, kept paths,
+    outcomes, start hook and solver options."""
+    import pandas as pd
+
+    from .ensembles import ensemble
+
+    spec = prov["ensemble"]
+    drawn = spec.get("drawn")
+    if not isinstance(drawn, list) or not drawn or not all(isinstance(n, str) for n in drawn):
+        raise ModelError("the ensemble's provenance has no list of drawn names: it cannot be re-run")
+    missing = [n for n in drawn if n not in system.variables or start_name(system, n) not in ds]
+    if missing:
+        raise ModelError(f"the ensemble's provenance says {missing[0]!r} was drawn, but the dataset holds no such "
+                         "variable")
+    draws = pd.DataFrame({n: np.asarray(ds[start_name(system, n)].values, float) for n in drawn})
+    kwargs = dict(policies=policies, t_span=tuple(opts["t_span"]), t_eval=ds["time"].values, exogenous=exo or None,
+                  variables=tuple(spec.get("variables") or ()), outcomes=bool(spec.get("outcomes")),
+                  consistent=bool(spec.get("consistent", True)), baseline=spec.get("baseline"),
+                  method=opts["method"], rtol=opts["rtol"], atol=opts["atol"], max_steps=opts["max_steps"],
+                  progress=False)
+    kwargs.update(overrides)
+    return ensemble(system, draws, **kwargs)
 

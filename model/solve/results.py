@@ -1,17 +1,24 @@
-"""Results as ``xarray.Dataset`` with a fixed schema and full provenance.
+"""Results as ``xarray.Dataset`` with one schema and full provenance, for :func:`model.simulate`
+and :func:`model.ensemble` alike.
 
-Schema (design.md section 5)
-----------------------------
-* dims ``time`` [year]; ``policy`` when several policies were run; ``draw``
-  for parameter/initial-value ensembles;
-* one variable per stock, auxiliary and input (lever or exogenous), with
+Schema
+------
+* dims ``time`` [year]; ``draw`` when values are drawn; ``policy`` when there are several
+  policies. An ensemble always has both (``policy``, ``draw``, ``time``): its chunks are stacked
+  and stored along ``draw``, and discovery compares policies, so a single policy keeps its
+  dimension there; ``simulate`` with several policies and draws gives the same dims;
+* one variable per stock, auxiliary and input (lever or exogenous) kept, with
   attrs ``long_name``, ``units``, ``kind`` (and ``description``);
-* one variable per parameter (scalar, or over ``draw``), ``kind="parameter"``;
-* ``status`` (int, see ``flag_meanings``) and ``t_reached`` per run;
+* parameters as variables: scalars, or over ``draw`` when drawn (attribute ``drawn``: 1 for a
+  value of the draw table, 0 for one re-derived from it by the model's start hook); a drawn start
+  value of a stock over ``draw`` as ``<stock>_start`` (:func:`start_name`; attribute ``stock``);
+* ``status`` (int8, CF ``flag_values``/``flag_meanings`` from :class:`~model.solve.status.Status`),
+  ``t_reached`` [year], ``n_steps`` and ``failure`` (the one-line reason, empty on success) per run;
+* an ensemble's outcomes (from the model's registry) over (``policy``, ``draw``);
 * dataset attrs: ``model``, ``model_version``, ``equations_hash``,
   ``git_revision``, ``solver``, ``rtol``, ``atol``, ``created`` and
   ``provenance`` (JSON: model origin, parameter values and sources, initial
-  values, policies, exogenous paths, solver options, identity residuals).
+  values, policies, the input paths used, solver options, identity residuals).
 
 :func:`model.solve.rerun.rerun` rebuilds the model from the saved origin and reproduces the run.
 """
@@ -22,6 +29,7 @@ import datetime as _dt
 import functools
 import json
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,10 +41,12 @@ from ..errors import ModelError
 if TYPE_CHECKING:
     import xarray as xr
 
+    from ..core.symbols import Var
     from ..core.system import System
 
-__all__ = ["build_dataset", "git_revision", "numpy_dataset", "read_provenance", "rebuild_system", "saved_exogenous",
-           "saved_policies"]
+__all__ = ["build_dataset", "dataset_attrs", "diagnostics", "drawable", "git_revision", "numpy_dataset", "provenance",
+           "read_provenance", "rebuild_system", "saved_exogenous", "saved_inputs", "saved_policies", "start_name",
+           "value_attrs"]
 
 
 @functools.lru_cache(maxsize=1)
@@ -82,11 +92,132 @@ def _jsonable(v: Any) -> Any:
     return v
 
 
+def drawable(system: System, name: str, what: str) -> Var:
+    """The variable ``name`` if it can be drawn (a parameter or a start stock).
+
+    Raises
+    ------
+    ModelError
+        Naming ``what`` and the valid names otherwise.
+    """
+    v = system.variables.get(name)
+    if v is None or v.kind not in ("parameter", "stock"):
+        valid = [n for n, x in system.variables.items() if x.kind in ("parameter", "stock")]
+        raise ModelError(f"{what} {name!r} is not a parameter or stock of model {system.name!r}; "
+                         f"valid: {', '.join(sorted(valid))}")
+    return v
+
+
+def start_name(system: System, name: str) -> str:
+    """Name of a drawn (or re-derived) value in a result: a parameter keeps its name, a stock's
+    start value is ``<stock>_start`` (its path keeps the stock's name); ``_`` is prepended while that
+    clashes with a model variable."""
+    if system.variables[name].kind != "stock":
+        return name
+    out = f"{name}_start"
+    while out in system.variables:
+        out = "_" + out
+    return out
+
+
+def value_attrs(system: System, name: str, drawn: bool | None) -> dict[str, Any]:
+    """Attributes of a parameter or start-value variable: metadata, ``source``, and (over ``draw``)
+    ``drawn`` (1 drawn, 0 re-derived) and, for a stock's start value, ``stock``."""
+    var = system.variables[name]
+    attrs: dict[str, Any] = _var_attrs(var)
+    if var.source:
+        attrs["source"] = var.source
+    if drawn is not None:
+        attrs["drawn"] = int(drawn)
+    if var.kind == "stock":  # its path keeps the name; the start value goes beside it
+        attrs.update(long_name=f"start value of {name} ({var.long_name})", stock=name)
+    return attrs
+
+
+def diagnostics(dims: tuple[str, ...], info: np.ndarray, failures: np.ndarray) -> dict[str, tuple]:
+    """The per-run variables ``status``, ``t_reached``, ``n_steps`` and ``failure`` over ``dims``.
+
+    Parameters
+    ----------
+    dims : tuple of str
+        Dimensions of one run's entry (``()``, ``("draw",)``, ``("policy", "draw")``, ...).
+    info : numpy.ndarray, shape dims + (5,)
+        The integrators' status rows (code, time reached [year], steps, evaluations, culprit).
+    failures : numpy.ndarray of str, shape dims
+        The one-line reason of each failed run, ``""`` for a success.
+    """
+    from .status import Status
+
+    return {
+        "status": (dims, info[..., 0].astype(np.int8), {"long_name": "run status", "units": "1", "kind": "diagnostic",
+                                                       **Status.flag_attrs()}),
+        "t_reached": (dims, info[..., 1].astype(float), {"long_name": "last time reached by the solver",
+                                                         "units": "year", "kind": "diagnostic"}),
+        "n_steps": (dims, info[..., 2].astype(np.int32), {"long_name": "accepted solver steps", "units": "1",
+                                                          "kind": "diagnostic"}),
+        "failure": (dims, np.asarray(failures, dtype=str), {"long_name": "solver's reason for a failed run",
+                                                            "units": "1", "kind": "diagnostic"}),
+    }
+
+
+def provenance(system: System, *, parameters: dict, initial: dict, policies: list, inputs: dict, options: dict,
+               residuals: dict | None = None, **extra: Any) -> dict:
+    """The provenance record of a result (saved as JSON in ``attrs["provenance"]``).
+
+    Parameters
+    ----------
+    system : System
+    parameters, initial : dict
+        Name -> value, or ``"draw"`` for a value held over ``draw`` in the result.
+    policies : list
+        The Policy (or ``None``) of each ``policy`` entry.
+    inputs : dict
+        Policy name -> input name -> the path used (Schedule).
+    options : dict
+        Solver options (``t_span``, ``method``, ``rtol``, ``atol``, ``dt``, ``max_steps``, ``exogenous``).
+    residuals : dict, optional
+        Largest residual of each accounting identity.
+    **extra
+        Further entries (e.g. an ensemble's ``ensemble`` options).
+    """
+    return {
+        "model": system.name,
+        "origin": _jsonable(dict(system.origin)),
+        "equations_hash": system.equations_hash(),
+        "parameters": parameters,
+        "initial": initial,
+        "policies": [p.to_dict() if p is not None else None for p in policies],
+        "inputs": {name: {k: s.to_dict() for k, s in paths.items()} for name, paths in inputs.items()},
+        "options": _jsonable({**options, "exogenous": {k: as_path(k, v).to_dict()
+                                                        for k, v in (options.get("exogenous") or {}).items()}}),
+        "identity_max_residual": residuals or {},
+        **_jsonable(extra),
+    }
+
+
+def dataset_attrs(system: System, *, title: str, solvers: list[str], options: dict, prov: dict) -> dict[str, Any]:
+    """The dataset attributes of a result (model, version, hash, revision, solver, tolerances, provenance)."""
+    from ..version import __version__
+
+    return {
+        "title": title,
+        "model": system.name,
+        "model_version": __version__,
+        "equations_hash": system.equations_hash(),
+        "git_revision": git_revision(),
+        "solver": "; ".join(sorted(set(solvers))),
+        "rtol": float(options["rtol"]),
+        "atol": json.dumps(_jsonable(options["atol"])),
+        "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        "provenance": json.dumps(prov, sort_keys=True),
+    }
+
+
 def build_dataset(system: System, runs: list[dict], *, t_eval: np.ndarray, pvals: dict, y0vals: dict,
                   ensemble: bool, options: dict) -> xr.Dataset:
-    """Assemble the Dataset from raw runs (one entry per policy); see the module docstring."""
-    from ..version import __version__
-    from .status import STATUS
+    """Assemble the Dataset of :func:`model.simulate` from raw runs (one entry per policy, each with
+    ``policy``, ``cs``, ``paths``, ``L``, ``P``, ``Y``, ``info``, ``solver`` and ``failures``); see the
+    module docstring."""
 
     multi = len(runs) > 1
     pdim = ("policy",) if multi else ()
@@ -102,9 +233,9 @@ def build_dataset(system: System, runs: list[dict], *, t_eval: np.ndarray, pvals
         fields: dict[str, np.ndarray] = {n: Y[:, :, i] for i, n in enumerate(cs.states)}
         A = np.empty((m, t_eval.size, max(len(cs.observed_names), 1)))
         if m > 1:
-            cs.module._ensemble_observe(t_eval, np.ascontiguousarray(Y), run["P"], run["L"], A)
+            cs.ensemble_observe(t_eval, np.ascontiguousarray(Y), run["P"], run["L"], A)
         else:
-            cs.module._observe_path(t_eval, np.ascontiguousarray(Y[0]), run["P"][0], run["L"], A[0])
+            cs.observe_path(t_eval, np.ascontiguousarray(Y[0]), run["P"][0], run["L"], A[0])
         for i, n in enumerate(cs.observed_names):
             if n.startswith("identity_"):
                 with np.errstate(invalid="ignore"):
@@ -113,20 +244,18 @@ def build_dataset(system: System, runs: list[dict], *, t_eval: np.ndarray, pvals
             else:
                 fields[n] = A[:, :, i]
         U = np.empty((t_eval.size, max(len(cs.inputs), 1)))
-        cs.module._inputs_path(t_eval, run["L"], U)
+        cs.inputs_path(t_eval, run["L"], U)
         for i, n in enumerate(cs.inputs):
             fields[n] = np.broadcast_to(U[:, i], (m, t_eval.size))
-        fields["status"] = run["info"][:, 0].astype(np.int8)
-        fields["t_reached"] = run["info"][:, 1].copy()
         per_policy.append(fields)
 
-    def squeeze(a: np.ndarray) -> np.ndarray:
-        return a if ensemble else a[0]
+    def stacked(arrs: list[np.ndarray]) -> np.ndarray:
+        arrs = [a if ensemble else a[0] for a in arrs]
+        return np.stack(arrs) if multi else arrs[0]
 
     names = [n for n in system.variables if system.variables[n].kind != "parameter"]
     for n in names:
-        arrs = [squeeze(f[n]) for f in per_policy]
-        arr = np.stack(arrs) if multi else arrs[0]
+        arr = stacked([f[n] for f in per_policy])
         var = system.variables[n]
         attrs = _var_attrs(var)
         rules = {r["policy"].name: str(r["policy"].rules[n]) for r in runs
@@ -134,60 +263,28 @@ def build_dataset(system: System, runs: list[dict], *, t_eval: np.ndarray, pvals
         if rules:
             attrs["feedback_rules"] = json.dumps(rules, sort_keys=True)
         data[n] = (pdim + ddim + ("time",), arr, attrs)
-    for n in ("status", "t_reached"):
-        arrs = [squeeze(f[n]) for f in per_policy]
-        arr = np.stack(arrs) if multi else arrs[0]
-        attrs = ({"long_name": "run status", "units": "1", "kind": "diagnostic",
-                  "flag_values": np.array(sorted(STATUS), dtype=np.int8),
-                  "flag_meanings": " ".join(STATUS[k] for k in sorted(STATUS))}
-                 if n == "status" else
-                 {"long_name": "last time reached by the solver", "units": "year", "kind": "diagnostic"})
-        data[n] = (pdim + ddim, arr, attrs)
+    info = stacked([r["info"] for r in runs])
+    failures = stacked([np.asarray(r["failures"], dtype=object) for r in runs])
+    data.update(diagnostics(pdim + ddim, info, failures))
     for n, v in pvals.items():
-        var = system.variables[n]
-        attrs = _var_attrs(var)
-        if var.source:
-            attrs["source"] = var.source
-        data[n] = (ddim if v.ndim else (), v if v.ndim else float(v), attrs)
+        data[n] = (ddim if v.ndim else (), v if v.ndim else float(v), value_attrs(system, n, True if v.ndim else None))
     for n, v in y0vals.items():
         if v.ndim:
-            var = system.variables[n]
-            data[f"{n}__initial"] = (ddim, v, {**_var_attrs(var, "initial"),
-                                              "long_name": f"initial {var.long_name}"})
+            data[start_name(system, n)] = (ddim, v, value_attrs(system, n, True))
     coords: dict[str, Any] = {"time": ("time", t_eval, {"long_name": "time", "units": "year"})}
     if multi:
-        coords["policy"] = ("policy", [r["policy"].name for r in runs],
-                              {"long_name": "policy path", "units": "1",
-                               "description": "name of the Policy (lever paths in the provenance)"})
+        coords["policy"] = ("policy", [r["policy"].name if r["policy"] else "default" for r in runs],
+                            {"long_name": "policy path", "units": "1",
+                             "description": "name of the Policy (lever paths in the provenance)"})
     if ensemble:
-        coords["draw"] = ("draw", np.arange(len(runs[0]["P"])),
-                            {"long_name": "parameter draw", "units": "1"})
-    prov = {
-        "model": system.name,
-        "origin": _jsonable(dict(system.origin)),
-        "equations_hash": system.equations_hash(),
-        "parameters": {n: ("draw" if v.ndim else float(v)) for n, v in pvals.items()},
-        "initial": {n: ("draw" if v.ndim else float(v)) for n, v in y0vals.items()},
-        "policies": [r["policy"].to_dict() if r["policy"] is not None else None for r in runs],
-        "inputs": {(r["policy"].name if r["policy"] else "default"): {k: s.to_dict() for k, s in r["paths"].items()}
-                   for r in runs},
-        "options": _jsonable({**options, "exogenous": {k: as_path(k, v).to_dict()
-                                                        for k, v in (options.get("exogenous") or {}).items()}}),
-        "identity_max_residual": residuals,
-    }
-    solvers = sorted({r["solver"] for r in runs})
-    attrs = {
-        "title": f"{system.name} simulation",
-        "model": system.name,
-        "model_version": __version__,
-        "equations_hash": system.equations_hash(),
-        "git_revision": git_revision(),
-        "solver": "; ".join(solvers),
-        "rtol": float(options["rtol"]),
-        "atol": json.dumps(_jsonable(options["atol"])),
-        "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-        "provenance": json.dumps(prov, sort_keys=True),
-    }
+        coords["draw"] = ("draw", np.arange(len(runs[0]["P"])), {"long_name": "parameter draw", "units": "1"})
+    prov = provenance(system, parameters={n: ("draw" if v.ndim else float(v)) for n, v in pvals.items()},
+                      initial={n: ("draw" if v.ndim else float(v)) for n, v in y0vals.items()},
+                      policies=[r["policy"] for r in runs],
+                      inputs={(r["policy"].name if r["policy"] else "default"): r["paths"] for r in runs},
+                      options=options, residuals=residuals)
+    attrs = dataset_attrs(system, title=f"{system.name} simulation", solvers=[r["solver"] for r in runs],
+                          options=options, prov=prov)
     if not multi and runs[0]["policy"] is not None:
         attrs["policy"] = runs[0]["policy"].name
     return numpy_dataset(data, coords, attrs)
@@ -269,6 +366,26 @@ def saved_exogenous(prov: dict) -> dict[str, Schedule]:
         if not isinstance(path, Schedule):
             raise ModelError(f"saved exogenous path {k!r}: exogenous inputs take a schedule, not a feedback rule")
         out[k] = path
+    return out
+
+
+def saved_inputs(prov: dict, names: Sequence[str]) -> dict[str, Schedule]:
+    """The paths of the inputs ``names`` that a result used, from its provenance's ``inputs`` (the
+    first policy's; exogenous inputs are the same under every policy). Results saved before models
+    carried default exogenous paths record here the constant an input then took."""
+    inputs = prov.get("inputs") or {}
+    if not isinstance(inputs, dict):
+        raise ModelError("the result's saved input paths are not a mapping")
+    first: Any = next(iter(inputs.values()), {}) if inputs else {}
+    if not isinstance(first, dict):
+        raise ModelError("the result's saved input paths are not a mapping")
+    out = {}
+    for k in names:
+        if k in first:
+            path = path_from_dict(first[k], what=f"saved input path {k!r}")
+            if not isinstance(path, Schedule):
+                raise ModelError(f"saved input path {k!r}: an exogenous input takes a schedule, not a feedback rule")
+            out[k] = path
     return out
 
 

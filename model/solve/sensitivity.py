@@ -75,9 +75,8 @@ def solve_arrays(cs: CompiledSystem, p: np.ndarray, y0: np.ndarray, L: np.ndarra
     atol_vec = atol_vector(atol, n + n * k)
     if not control_sensitivities:
         atol_vec[n:] = 1e300  # marks the sensitivities as uncontrolled (see _rms_norm)
-    cs.module._dopri5(1 if k else 0, float(t0), z0, np.ascontiguousarray(p, dtype=float), L, t_eval, rtol,
-                      atol_vec, lo, hi, divergence_limits(cs, z0[:n]), -1.0, max_steps, False,
-                      np.asarray(wrt, dtype=np.int64), Z, info)
+    cs.dopri5(1 if k else 0, float(t0), z0, p, L, t_eval, rtol, atol_vec, lo, hi, divergence_limits(cs, z0[:n]), -1.0,
+              max_steps, False, np.asarray(wrt, dtype=np.int64), Z, info)
     if int(info[0]) != 0:
         text, reason = describe_failure(cs, info, None)
         raise SolverError(text, t_reached=float(info[1]), reason=reason)

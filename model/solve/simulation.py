@@ -15,7 +15,7 @@ import numpy as np
 from ..compiler.compiled import CompiledSystem, compile
 from ..core.levers import Policy, input_table, resolve_inputs, snap_to_switches, switch_tolerance
 from ..errors import ModelError, SolverError
-from .status import STATUS
+from .status import STATUS, Status
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -307,8 +307,8 @@ def _run_dopri(cs, t0, y0, p, L, t_eval, rtol, atol, max_steps, stiff_stop):
     lo, hi = state_bounds(cs)
     Y = np.empty((t_eval.size, n))
     info = np.zeros(5)
-    cs.module._dopri5(0, t0, y0, p, L, t_eval, rtol, atol_vector(atol, n), lo, hi, divergence_limits(cs, y0), -1.0,
-                      max_steps, stiff_stop, np.zeros(0, dtype=np.int64), Y, info)
+    cs.dopri5(0, t0, y0, p, L, t_eval, rtol, atol_vector(atol, n), lo, hi, divergence_limits(cs, y0), -1.0,
+              max_steps, stiff_stop, np.zeros(0, dtype=np.int64), Y, info)
     return Y, info
 
 
@@ -324,16 +324,15 @@ def _run_scipy(cs, method, t0, y0, p, L, t_eval, rtol, atol, max_steps):
     n = cs.n_states
     counter = [0]
     limit = 20 * max_steps
-    rhs_at, jac_at = cs.module._rhs_at, cs.module._jac_at
 
     def fun(t, y):
         counter[0] += 1
         if counter[0] > limit:
             raise _Abort()
-        return rhs_at(t, y, p, L)
+        return cs.rhs(t, y, p, L)
 
     def jac(t, y):
-        return jac_at(t, y, p, L)
+        return cs.jac(t, y, p, L)
 
     bounded = np.isfinite(lo) | np.isfinite(hi)
     # solve_ivp evaluates the guard at the end of every accepted step (and, when it
@@ -355,7 +354,7 @@ def _run_scipy(cs, method, t0, y0, p, L, t_eval, rtol, atol, max_steps):
     Y = np.full((t_eval.size, n), np.nan)
     kw = {} if method in ("RK45", "DOP853") else {"jac": jac}
     # integrate between the kinks and jumps of the input paths, restarting at each
-    edges = [t0, *cs.module._breakpoints(L, t0, t_eval[-1]), t_eval[-1]]
+    edges = [t0, *cs.breakpoints(L, t0, t_eval[-1]), t_eval[-1]]
     y = np.asarray(y0, float)
     message = ""
     def keep_passed(a, y):
@@ -391,10 +390,12 @@ def _run_scipy(cs, method, t0, y0, p, L, t_eval, rtol, atol, max_steps):
         message = sol.message
         info[2] += sol.nfev
         info[3] += sol.nfev
-        got = sol.t.size
-        idx = np.searchsorted(t_eval, sol.t[:got])
-        hit = (idx < t_eval.size) & (t_eval[np.minimum(idx, t_eval.size - 1)] == sol.t[:got])
-        Y[idx[hit]] = sol.y.T[hit]
+        t_sol = np.asarray(sol.t, dtype=float).ravel()  # a list when the solver failed at its first step
+        got = t_sol.size
+        idx = np.searchsorted(t_eval, t_sol)
+        hit = (idx < t_eval.size) & (t_eval[np.minimum(idx, t_eval.size - 1)] == t_sol)
+        if got:
+            Y[idx[hit]] = np.asarray(sol.y).T[hit]
         info[1] = reached[0]
         if sol.status == 1:  # guard fired
             ye = sol.y_events[0][0]
@@ -425,7 +426,7 @@ def _run_scipy(cs, method, t0, y0, p, L, t_eval, rtol, atol, max_steps):
 
 def describe_failure(cs: CompiledSystem, info: np.ndarray, policy_name: str | None,
                      message: str = "") -> tuple[str, str]:
-    """The one-line message and the ``STATUS`` name of a failed run.
+    """The one-line message and the :class:`~model.solve.status.Status` name of a failed run.
 
     Parameters
     ----------
@@ -443,30 +444,31 @@ def describe_failure(cs: CompiledSystem, info: np.ndarray, policy_name: str | No
         The message (model, policy, what failed and when) and the status name.
     """
     code = int(info[0])
-    reason = STATUS.get(code, "solver_error")
+    status = Status(code) if code in STATUS else Status.SOLVER_ERROR
+    reason = status.meaning
     culprit = int(info[4])
     t_r = info[1]
     where = f"model {cs.system.name!r}" + (f", policy {policy_name!r}" if policy_name else "")
-    if code == 1 and culprit >= 0:
+    if status == Status.LEFT_BOUNDS and culprit >= 0:
         name = cs.states[culprit]
         lo, hi = cs.system.variables[name].bounds
         text = f"stock {name!r} left its declared bounds ({lo}, {hi}) after t={t_r:g}"
-    elif code == 2:
-        text = f"the state became non-finite (NaN, overflow or magnitude above 1e100) after t={t_r:g}" + (
+    elif status == Status.NONFINITE:
+        text = f"{status.message} after t={t_r:g}" + (
             f" in stock {cs.states[culprit]!r}" if culprit >= 0 else "")
-    elif code == 7 and culprit >= 0:
+    elif status == Status.DIVERGED and culprit >= 0:
         name = cs.states[culprit]
         var = cs.system.variables[name]
         how = (f"its declared limit {var.limit:g}" if var.limit is not None else
                f"{DIVERGENCE_FACTOR:g} times its start (or default) magnitude")
         text = f"stock {name!r} diverged: |{name}| reached {how} [{var.units}] after t={t_r:g}"
-    elif code == 3:
+    elif status == Status.STALLED:
         text = f"the step size underflowed at t={t_r:g} (the run stalled)"
-    elif code == 4:
-        text = (f"the maximum number of steps was reached at t={t_r:g}: a long span or a stiff stretch; "
+    elif status == Status.MAX_STEPS:
+        text = (f"{status.message} at t={t_r:g}: a long span or a stiff stretch; "
                 "pass max_steps=... or try method='Radau' (dgm run --method Radau)")
     else:
-        text = f"the solver failed at t={t_r:g}"
+        text = f"{Status.SOLVER_ERROR.message} at t={t_r:g}"
     if message:
         text += f" ({message})"
     return f"{where}: {text}", reason
@@ -486,13 +488,12 @@ def _solve_one(cs, method, t0, y0, p, L, t_eval, rtol, atol, dt, max_steps, tgri
         grid = np.empty((tgrid.size, cs.n_states))
         info = np.zeros(5)
         lo, hi = state_bounds(cs)
-        cs.module._discrete(not cs.system.is_discrete, tgrid, y0, p, L, dt, lo, hi, divergence_limits(cs, y0),
-                            grid, info)
+        cs.discrete(not cs.system.is_discrete, tgrid, y0, p, L, dt, lo, hi, divergence_limits(cs, y0), grid, info)
         solver = "discrete map" if cs.system.is_discrete else f"forward Euler, dt={dt}"
         return grid[k], info, solver, ""
     if method in ("auto", "dopri5"):
         Y, info = _run_dopri(cs, t0, y0, p, L, t_eval, rtol, atol, max_steps, method == "auto")
-        if int(info[0]) != 5:
+        if int(info[0]) != Status.STIFF:
             return Y, info, "dopri5 (compiled Dormand-Prince 5(4))", ""
         t_stiff = info[1]
         Y, info, msg = _run_scipy(cs, "Radau", t0, y0, p, L, t_eval, rtol, atol, max_steps)
@@ -505,7 +506,7 @@ def _solve_one(cs, method, t0, y0, p, L, t_eval, rtol, atol, dt, max_steps, tgri
 
 def simulate(system: System, params: Mapping[str, Any] | None = None,
              policies: Policy | Sequence[Policy] | None = None, *,
-             t_span: tuple[float, float], t_eval: ArrayLike | None = None,
+             t_span: tuple[float, float] | None = None, t_eval: ArrayLike | None = None,
              initial: Mapping[str, Any] | None = None, exogenous: Mapping[str, Any] | None = None,
              method: str = "auto", rtol: float = 1e-8, atol: float | Sequence[float] = 1e-10,
              dt: float | None = None, max_steps: int = 200_000, progress: bool = False,
@@ -523,18 +524,23 @@ def simulate(system: System, params: Mapping[str, Any] | None = None,
     policies : Policy or list of Policy, optional
         Lever paths. Several policies add a ``policy`` dimension. Levers not
         set take their declared defaults.
-    t_span : (float, float)
-        Start and end [year].
+    t_span : (float, float), optional
+        Start and end [year]; default the model's own span (``system.meta.t_span``).
     t_eval : array, optional
         Output times [year]; default every year from start to end (the whole path).
     initial : mapping, optional
         Initial stock values overriding the declared defaults (scalars or draws).
     exogenous : mapping, optional
-        Paths of exogenous inputs (number or Schedule).
+        Paths of exogenous inputs (number or Schedule), each replacing the model's default path
+        (``system.meta.exogenous``, e.g. DICE-2016R's forcing for the directed-growth model) or,
+        where it has none, the input's declared constant default.
     method : str
         One of :data:`METHODS`; default ``"auto"``.
     rtol, atol : float
-        Relative and absolute tolerances (continuous methods).
+        Relative and absolute tolerances (continuous methods). The defaults are tighter than
+        :func:`model.ensemble`'s (1e-6, 1e-9): a single run is a reference path, compared with
+        published figures and golden files, while an ensemble member's error of 1e-6 is far below
+        the spread across draws and the looser tolerance halves the cost of thousands of members.
     dt : float, optional
         Step [year] for ``method="discrete"`` on a continuous model (forward Euler).
         Fixed-step runs (maps and Euler) must cover ``t_span`` in a whole number of
@@ -554,10 +560,12 @@ def simulate(system: System, params: Mapping[str, Any] | None = None,
     Returns
     -------
     xarray.Dataset
-        Dims ``time`` (plus ``policy`` for several policies and ``draw`` for
-        ensembles); every stock, auxiliary and input as a variable with
-        ``long_name``, ``units`` and ``kind``; parameters as variables;
-        ``status`` and ``t_reached`` per run; provenance in the attributes.
+        The schema shared with :func:`model.ensemble` (:mod:`model.solve.results`): dims ``time``,
+        plus ``draw`` when values are drawn and ``policy`` when there are several policies; every stock,
+        auxiliary and input as a variable with ``long_name``, ``units`` and
+        ``kind``; parameters as variables (over ``draw`` when drawn, attribute ``drawn``); a drawn
+        start stock's value as ``<stock>_start``; ``status``, ``t_reached``, ``n_steps`` and
+        ``failure`` per run; provenance in the attributes.
 
     Raises
     ------
@@ -585,6 +593,11 @@ def simulate(system: System, params: Mapping[str, Any] | None = None,
         raise ModelError(f"rtol must be in (0, 1), got {rtol}")
     if int(max_steps) < 1:
         raise ModelError(f"max_steps must be positive, got {max_steps}")
+    if t_span is None:
+        t_span = system.meta.t_span
+        if t_span is None:
+            raise ModelError(f"model {system.name!r} has no default span: pass t_span=(start, end) [year]")
+    exogenous = {**system.meta.exogenous, **(exogenous or {})}
     pol_list = as_policies(policies)
     pvals = resolve_values(system, params, "parameter")
     y0vals = resolve_values(system, initial, "stock")
@@ -596,6 +609,7 @@ def simulate(system: System, params: Mapping[str, Any] | None = None,
         setups.append((pol, sysp, resolve_inputs(sysp, pol, exogenous)))
     tgrid = None
     if method == "discrete":  # one grid for every policy, on every policy's switch times
+        assert dt is not None  # time_grid gives discrete maps their step
         assert dt is not None  # _time_grid gives discrete maps their step
         tgrid = _snap_grid(_fixed_grid(t0, t1, dt, system.name), dt, [paths for _, _, paths in setups])
         t_eval = tgrid[np.round((t_eval - t0) / dt).astype(int)]
@@ -616,8 +630,10 @@ def simulate(system: System, params: Mapping[str, Any] | None = None,
         else:
             Yall, INFO, solver, messages = solve_many(cs, method, t0, Y0, P, L, t_eval, rtol, atol, dt, max_steps,
                                                        tgrid)
+        failures = [describe_failure(cs, INFO[i], pol.name if pol else None, messages[i])[0]
+                    if int(INFO[i, 0]) != Status.SUCCESS else "" for i in range(len(INFO))]
         runs.append(dict(policy=pol, cs=cs, paths=paths, L=L, P=P, Y=Yall, info=INFO, solver=solver,
-                         messages=messages))
+                         messages=messages, failures=failures))
         if progress:
             ok = int(np.sum(INFO[:, 0] == 0))
             print(f"[dgm] policy {pol.name if pol else 'default'!r}: {ok}/{len(INFO)} runs succeeded "
@@ -636,10 +652,22 @@ def simulate(system: System, params: Mapping[str, Any] | None = None,
             info = run["info"][0]
             if int(info[0]) != 0:
                 name = run["policy"].name if run["policy"] is not None else None
-                text, reason = describe_failure(run["cs"], info, name, run["messages"][0])
-                raise SolverError(text + "; the partial path is in err.partial", t_reached=float(info[1]),
+                reason = describe_failure(run["cs"], info, name, run["messages"][0])[1]
+                raise SolverError(run["failures"][0] + "; the partial path is in err.partial", t_reached=float(info[1]),
                                   reason=reason, partial=ds)
     return ds
+
+
+def _one_blas_thread():
+    """A context in which BLAS/LAPACK use one thread (threadpoolctl, if installed): scipy's Radau then
+    rounds alike in this process and in single-threaded Dask workers."""
+    import contextlib
+
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - installed with scikit-learn
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1)
 
 
 def solve_many(cs: CompiledSystem, method: str, t0: float, Y0: np.ndarray, P: np.ndarray, L: np.ndarray,
@@ -651,7 +679,8 @@ def solve_many(cs: CompiledSystem, method: str, t0: float, Y0: np.ndarray, P: np
     ----------
     cs : CompiledSystem
     method : str
-        One of ``METHODS`` (``"auto"`` is the compiled Dormand-Prince integrator).
+        One of ``METHODS``: ``"auto"`` is the compiled Dormand-Prince integrator, a member found stiff
+        continuing with scipy's Radau from its start, as a single run does.
     t0 : float
         Start [year].
     Y0, P : numpy.ndarray
@@ -679,14 +708,24 @@ def solve_many(cs: CompiledSystem, method: str, t0: float, Y0: np.ndarray, P: np
     LIM = divergence_limits(cs, Y0)
     INFO = np.zeros((m, 5))
     if method == "discrete":
+        assert dt is not None  # time_grid gives discrete runs their step
         tgrid, k = _grid_for(t0, t_eval, dt, tgrid)
         grid = np.empty((m, tgrid.size, n))
-        cs.module._ensemble_discrete(not cs.system.is_discrete, tgrid, Y0, P, L, dt, lo, hi, LIM, grid, INFO)
+        cs.ensemble_discrete(not cs.system.is_discrete, tgrid, Y0, P, L, dt, lo, hi, LIM, grid, INFO)
         return grid[:, k], INFO, "discrete map" if cs.system.is_discrete else f"forward Euler, dt={dt}", [""] * m
     if method in ("auto", "dopri5"):
         Yall = np.empty((m, t_eval.size, n))
-        cs.module._ensemble(t0, Y0, P, L, t_eval, rtol, atol_vector(atol, n), lo, hi, LIM, max_steps, Yall, INFO)
-        return Yall, INFO, "dopri5 (compiled Dormand-Prince 5(4), parallel ensemble)", [""] * m
+        cs.ensemble_dopri5(t0, Y0, P, L, t_eval, rtol, atol_vector(atol, n), lo, hi, LIM, max_steps,
+                           method == "auto", Yall, INFO)
+        solver, messages = "dopri5 (compiled Dormand-Prince 5(4), parallel ensemble)", [""] * m
+        stiff = np.flatnonzero(INFO[:, 0] == Status.STIFF)
+        if stiff.size:  # as a single run of method="auto": Radau from the start for a stiff member
+            with _one_blas_thread():  # the same rounding in every process (Dask workers run one thread)
+                for i in stiff:
+                    Yall[i], INFO[i], messages[i] = _run_scipy(cs, "Radau", t0, Y0[i], P[i], L, t_eval, rtol, atol,
+                                                               max_steps)
+            solver += "; Radau with analytic Jacobian for the members found stiff (auto)"
+        return Yall, INFO, solver, messages
     Yall = np.empty((m, t_eval.size, n))
     messages = []
     for i in range(m):

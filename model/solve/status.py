@@ -1,9 +1,58 @@
-"""The status codes of a run: the ``status`` variable of results and ensembles."""
+"""The status codes of a run: the ``status`` variable of results and ensembles, in one table."""
 
-__all__ = ["STATUS"]
+from __future__ import annotations
 
-#: Status codes of a run (``status`` variable of results). ``diverged``: a stock reached
-#: its divergence limit (:func:`model.solve.simulation.divergence_limits`); ``nonfinite``:
-#: NaN, inf or above 1e100.
-STATUS = {0: "success", 1: "left_bounds", 2: "nonfinite", 3: "stalled", 4: "max_steps", 5: "stiff", 6: "solver_error",
-          7: "diverged"}
+from enum import IntEnum
+
+__all__ = ["STATUS", "Status"]
+
+
+class Status(IntEnum):
+    """Outcome of one run, as the compiled integrators and the scipy wrappers report it.
+
+    The value is the code stored in ``status`` (``int8``); the lower-case member name is the
+    ``flag_meanings`` word; :attr:`message` says what it means.
+    """
+
+    SUCCESS = 0
+    LEFT_BOUNDS = 1
+    NONFINITE = 2
+    STALLED = 3
+    MAX_STEPS = 4
+    STIFF = 5
+    SOLVER_ERROR = 6
+    DIVERGED = 7
+
+    @property
+    def meaning(self) -> str:
+        """The ``flag_meanings`` word (``"left_bounds"``)."""
+        return self.name.lower()
+
+    @property
+    def message(self) -> str:
+        """One line on what the code means."""
+        return _MESSAGES[self]
+
+    @classmethod
+    def flag_attrs(cls) -> dict:
+        """CF flag attributes of a ``status`` variable: ``flag_values`` and ``flag_meanings``."""
+        import numpy as np
+
+        return {"flag_values": np.array([int(s) for s in cls], dtype=np.int8),
+                "flag_meanings": " ".join(s.meaning for s in cls)}
+
+
+_MESSAGES = {
+    Status.SUCCESS: "the run reached the end of its span",
+    Status.LEFT_BOUNDS: "a stock left its declared bounds",
+    Status.NONFINITE: "the state became non-finite (NaN, overflow or magnitude above 1e100)",
+    Status.STALLED: "the step size underflowed (the run stalled)",
+    Status.MAX_STEPS: "the maximum number of steps was reached",
+    Status.STIFF: "stiffness detected (reported only when the integrator is asked to stop on it; "
+                  "method='auto' then continues with Radau)",
+    Status.SOLVER_ERROR: "the solver failed",
+    Status.DIVERGED: "a stock reached its divergence limit (model.solve.simulation.divergence_limits)",
+}
+
+#: code -> ``flag_meanings`` word, derived from :class:`Status` (kept for compatibility)
+STATUS = {int(s): s.meaning for s in Status}

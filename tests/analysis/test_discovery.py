@@ -15,8 +15,9 @@ def fake_ensemble(n=4000, seed=0):
     growth_a = growth_b + 0.01 * (x - 0.3)  # a wins on growth exactly where x > 0.3
     temp_b = 2.5 + 0 * z
     temp_a = temp_b - 0.2  # a always cooler
-    ds = xr.Dataset({"avg_growth": (("policy", "draw"), np.stack([growth_a, growth_b])),
-                     "T_end": (("policy", "draw"), np.stack([temp_a, temp_b])),
+    # the direction of each outcome comes from its attribute 'better' (the model's outcome registry)
+    ds = xr.Dataset({"avg_growth": (("policy", "draw"), np.stack([growth_a, growth_b]), {"better": "higher"}),
+                     "T_end": (("policy", "draw"), np.stack([temp_a, temp_b]), {"better": "lower"}),
                      "x": ("draw", x, {"drawn": 1}), "z": ("draw", z, {"drawn": 1})},
                     coords={"policy": ["market_shaping", "market_fixing"], "draw": np.arange(n)})
     ds["avg_growth"][0, 5] = np.nan  # a failed member is left out, not counted as a loss
@@ -27,9 +28,12 @@ def fake_ensemble(n=4000, seed=0):
     return ds, x
 
 
+AB = ("market_shaping", "market_fixing")
+
+
 def test_probability_and_flip_region_are_found():
     ens, x = fake_ensemble()
-    tab = beats(ens)
+    tab = beats(ens, *AB)
     ok = np.arange(x.size) != 5
     assert tab.loc["avg_growth", "p_beats"] == pytest.approx(np.mean(x[ok] > 0.3), abs=1e-12)
     assert tab.loc["avg_growth", "n"] == x.size - 1
@@ -39,15 +43,15 @@ def test_probability_and_flip_region_are_found():
     assert tab.loc["T_end", "a_fails_only"] == a_only and tab.loc["T_end", "b_fails_only"] == 0
     both = np.sum(ens.z.values <= 0.8)  # draws where both integrate (a always cooler there)
     assert tab.loc["T_end", "p_beats_failures_count"] == pytest.approx(both / (both + a_only))
-    res = flip_regions(ens, "avg_growth", max_depth=1)
+    res = flip_regions(ens, "avg_growth", *AB, max_depth=1)
     (lose,) = [r for r in res["regions"] if r["p_beats"] < 0.5]
     (name, op, thr), = lose["conditions"]
     assert (name, op) == ("x", "<=") and thr == pytest.approx(0.3, abs=0.01)
     assert lose["p_beats"] == 0.0 and lose["share"] == pytest.approx(0.3, abs=0.03)
     assert "loses mainly where x <= 0.3" in res["text"]
-    assert deciding_parameters(ens, "avg_growth").index[0] == "x"
-    assert "does not flip" in flip_regions(ens, "T_end")["text"]
-    text = report(ens, outcomes=["avg_growth", "T_end"])
+    assert deciding_parameters(ens, "avg_growth", *AB).index[0] == "x"
+    assert "does not flip" in flip_regions(ens, "T_end", *AB)["text"]
+    text = report(ens, *AB, outcomes=["avg_growth", "T_end"])
     assert "market_shaping beats market_fixing on avg_growth" in text and "T_end" in text
 
 
@@ -68,6 +72,6 @@ def test_discovery_errors_are_clear():
     with pytest.raises(ModelError, match="not in the ensemble"):
         beats(ens, "bau", "market_fixing")
     with pytest.raises(ModelError, match="unknown outcome"):
-        flip_regions(ens, "nope")
+        flip_regions(ens, "nope", *AB)
     with pytest.raises(ModelError, match="needs an ensemble"):
-        beats(ens.isel(draw=0))
+        beats(ens.isel(draw=0), *AB)

@@ -61,11 +61,11 @@ def test_model_morris_ranks_the_emission_intensity_trend_first_for_warming_under
     dg = directed_growth()
     bounds = {"g_sigma": (0.015, 0.025), "phi1": (0.4, 0.6), "n_lam": (0.05, 0.15)}
     ds = model_sensitivity(dg, bounds, method="morris", n=6, policies=[policies.bau(), policies.market_shaping()],
-                           outcomes=("T_end", "avg_growth"), exogenous=policies.default_exogenous())
+                           outcomes=("T_end", "avg_growth"))
     mu = ds.mu_star.sel(outcome="T_end")
     # the decline of emission intensity drives warming; the Phillips-curve slope barely does
     assert str(mu.idxmax("parameter").values) == "g_sigma"
     assert float(ds.mu.sel(outcome="T_end", parameter="g_sigma")) < 0  # a faster decline, less warming
     again = model_sensitivity(dg, bounds, method="morris", n=6, policies=[policies.bau(), policies.market_shaping()],
-                              outcomes=("T_end", "avg_growth"), exogenous=policies.default_exogenous())
+                              outcomes=("T_end", "avg_growth"))
     np.testing.assert_array_equal(ds.mu_star.values, again.mu_star.values)

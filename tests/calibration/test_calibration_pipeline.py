@@ -141,12 +141,11 @@ def test_without_a_data_directory_the_fallback_panel_is_used(monkeypatch, tmp_pa
 def test_multiplier_of_the_calibrated_us_model_with_an_interval():
     from calibration.multiplier import multiplier_interval
     from calibration.params import PARAM_DIR
-    from model.analysis.outcomes import impulse_response
-    from model.directed_growth import policies
+    from model.directed_growth.outcomes import impulse_response
 
     path = PARAM_DIR / "usa.toml"
     out = multiplier_interval(path, draws=6, seed=1)
-    direct = impulse_response(directed_growth(overrides=read_params(path)), exogenous=policies.default_exogenous())
+    direct = impulse_response(directed_growth(overrides=read_params(path)))
     for h in (1, 4):
         assert out[h]["point"] == pytest.approx(direct[h], rel=1e-12)
         assert out[h]["lower"] <= out[h]["median"] <= out[h]["upper"] and out[h]["draws"] == 6

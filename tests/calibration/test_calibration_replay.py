@@ -5,7 +5,6 @@ import pytest
 
 import model
 from calibration.replay import country_model, observed_policy
-from model.directed_growth import policies
 from model.errors import CalibrationError
 
 
@@ -13,8 +12,7 @@ from model.errors import CalibrationError
 def test_replay_starts_from_the_data(panel, country, start):
     m = country_model(panel, country, start)
     pol = observed_policy(panel, country, start, 2019)
-    ds = model.simulate(m, None, pol, t_span=(start, start + 2), t_eval=[start, start + 1],
-                        exogenous=policies.default_exogenous())
+    ds = model.simulate(m, None, pol, t_span=(start, start + 2), t_eval=[start, start + 1])
     row = panel.sel(country=country, year=start)
     for name, data in (("Y", "Y"), ("omega", "omega"), ("b", "b"), ("d", "d"), ("lam", "lam"),
                        ("e_int", "e_int"), ("i_G", "i_G")):

@@ -154,19 +154,14 @@ def test_tableau_constants_match_scipy():
     """The compiled Dormand-Prince tableau equals scipy's RK45 (an independent transcription)."""
     from scipy.integrate._ivp.rk import RK45
 
-    from model.compiler import jit as _jit  # noqa: F401  (template needs jit names when executed)
-    ns = {}
-    src = (ROOT / "model" / "compiler" / "integrators.py").read_text()
-    header = src.split("# ---- template body")[0]
-    body = src.split("# ---- template body: everything below is copied into generated modules ----")[1]
-    head = header + "\nfrom model.compiler.jit import jit, pjit, prange\n" + body.split("@jit")[0]
-    exec(compile(head, "tmpl", "exec"), ns)  # noqa: S102 - the repository's own template, not data
-    np.testing.assert_allclose(ns["_C"][:6], RK45.C, rtol=1e-15)
-    np.testing.assert_allclose(ns["_A"][:6, :5], RK45.A, rtol=1e-15)
-    np.testing.assert_allclose(ns["_A"][6, :6], RK45.B, rtol=1e-15)
+    from model.compiler import integrators as ns
+
+    np.testing.assert_allclose(ns.DP_C[:6], RK45.C, rtol=1e-15)
+    np.testing.assert_allclose(ns.DP_A[:6, :5], RK45.A, rtol=1e-15)
+    np.testing.assert_allclose(ns.DP_A[6, :6], RK45.B, rtol=1e-15)
     # scipy stores the embedded-minus-main weights; only the norm of the estimate matters
-    np.testing.assert_allclose(ns["_E"], -RK45.E, rtol=1e-14, atol=1e-17)
-    np.testing.assert_allclose(ns["_P"], RK45.P, rtol=1e-14)
+    np.testing.assert_allclose(ns.DP_E, -RK45.E, rtol=1e-14, atol=1e-17)
+    np.testing.assert_allclose(ns.DP_P, RK45.P, rtol=1e-14)
 
 
 def _source_in_subprocess(seed: str, cache: Path) -> str:
@@ -265,8 +260,8 @@ def test_uncontrolled_sensitivities_follow_the_steps_of_the_plain_solve():
         Z, info = np.empty((t_eval.size, z0.size)), np.zeros(5)
         atol = atol_vector(1e-10, z0.size)
         atol[3:] = 1e300
-        cs.module._dopri5(1 if k else 0, 0.0, z0, p, L, t_eval, 1e-8, atol, lo, hi, np.full(3, np.inf), -1.0,
-                          100_000, False, idx[:k], Z, info)
+        cs.dopri5(1 if k else 0, 0.0, z0, p, L, t_eval, 1e-8, atol, lo, hi, np.full(3, np.inf), -1.0,
+                  100_000, False, idx[:k], Z, info)
         runs.append((Z[:, :3], info))
     assert runs[0][1][2] == runs[1][1][2] > 10  # accepted steps
     np.testing.assert_allclose(runs[0][0], runs[1][0], rtol=1e-12)  # same steps; rhs rounding only

@@ -8,8 +8,8 @@ finite differences away from kinks; the forward-sensitivity right-hand side is e
 ``p = q``) the Jacobian is the exact slope.
 
 Speed: numba compilation per random model would take tens of seconds, so most examples load the
-generated source with the pure-Python decorators of ``model/compiler/jit.py`` (``DGM_DISABLE_NUMBA``,
-read at import, so that module is loaded a second time with it set); a few fixed
+generated source and the integrators with the pure-Python versions of ``model/compiler/jit.py``
+(``DGM_DISABLE_NUMBA``, read at import, so that module is loaded a second time with it set); a few fixed
 (derandomized) examples go through numba with ``model.compile`` and are compared with it.
 """
 
@@ -54,6 +54,32 @@ _PYJIT = _python_jit()
 _FOLDER = None
 
 
+def _load_with_python_jit(name: str, path: Path):
+    """Module ``path`` executed with ``model.compiler.jit`` replaced by its pure-Python version."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    saved = sys.modules["model.compiler.jit"]
+    sys.modules["model.compiler.jit"] = _PYJIT
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.modules["model.compiler.jit"] = saved
+    return module
+
+
+_PYENGINE = _load_with_python_jit("_dgm_engine_python", Path(model.compiler.jit.__file__).with_name("integrators.py"))
+
+
+class PythonCompiled(CompiledSystem):
+    """A compiled system whose generated functions and integrators run as plain Python."""
+
+    def _engine(self):
+        return _PYENGINE
+
+    def functions(self, *names):
+        return [getattr(self.module, n) for n in codegen.FUNCTIONS]
+
+
 def compile_python(system) -> CompiledSystem:
     """The generated module of ``system``, loaded with plain-Python decorators (no JIT)."""
     global _FOLDER
@@ -63,15 +89,7 @@ def compile_python(system) -> CompiledSystem:
     key = codegen.source_key(system)
     path = _FOLDER / f"fuzz_{key}.py"
     path.write_text(codegen.generate_source(system))
-    spec = importlib.util.spec_from_file_location(f"dgm_fuzz_{key}", path)
-    module = importlib.util.module_from_spec(spec)
-    saved = sys.modules["model.compiler.jit"]
-    sys.modules["model.compiler.jit"] = _PYJIT
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        sys.modules["model.compiler.jit"] = saved
-    return CompiledSystem(system, module, path, key)
+    return PythonCompiled(system, _load_with_python_jit(f"dgm_fuzz_{key}", path), path, key)
 
 
 def _nodes(leaves):

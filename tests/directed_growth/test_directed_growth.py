@@ -52,8 +52,25 @@ def test_climate_start_state_reproduces_its_derivation():
         assert float(ds[name][-1]) == pytest.approx(value, abs=1e-4)
 
 
+def test_runs_use_the_models_forcing_path_without_being_told(dg):
+    """The model carries DICE-2016R's non-CO2 forcing as its default F_ex path (labelled values: 2100
+    warming under BAU 3.43 C with it; 3.20 C with the declared constant 0.5 W/m^2, which a caller who
+    forgot exogenous= used to get silently)."""
+    assert dg.meta.t_span == (2025.0, 2100.0) and set(dg.meta.exogenous) == {"F_ex"}
+    ds = model.simulate(dg, None, policies.bau())
+    assert ds.time.values[[0, -1]].tolist() == [2025.0, 2100.0]
+    assert round(float(ds.T_at.sel(time=2100)), 2) == 3.43
+    told = model.simulate(dg, None, policies.bau(), exogenous={"F_ex": dice2016_forcing_path()})
+    assert np.array_equal(told.T_at.values, ds.T_at.values)
+    constant = model.simulate(dg, None, policies.bau(), exogenous={"F_ex": model.constant(dg["F_ex"].default)})
+    assert dg["F_ex"].default == 0.5 and round(float(constant.T_at.sel(time=2100)), 2) == 3.20
+    # the path actually used is in the provenance, so the result re-runs identically
+    assert json.loads(ds.attrs["provenance"])["options"]["exogenous"]["F_ex"] == dice2016_forcing_path().to_dict()
+    assert np.array_equal(model.rerun(constant).T_at.values, constant.T_at.values)
+
+
 def test_three_paths_run_and_identities_hold(dg):
-    ds = model.simulate(dg, None, policies.all_paths(), t_span=(2025, 2100), exogenous=policies.default_exogenous())
+    ds = model.simulate(dg, None, policies.all_paths(), t_span=(2025, 2100))
     residuals = json.loads(ds.attrs["provenance"])["identity_max_residual"]
     assert set(residuals) == {"demand", "firm_cash_flow", "budget"}
     assert max(residuals.values()) < 1e-8
@@ -66,8 +83,8 @@ def test_three_paths_run_and_identities_hold(dg):
 
 
 def test_compare_table(dg):
-    from model.analysis import OUTCOMES, compare
-    ds = model.simulate(dg, None, policies.all_paths(), t_span=(2025, 2100), exogenous=policies.default_exogenous())
+    from model.directed_growth.outcomes import OUTCOMES, compare
+    ds = model.simulate(dg, None, policies.all_paths(), t_span=(2025, 2100))
     df = compare(ds, system=dg)
     assert list(df.index) == ["bau", "market_fixing", "market_shaping"]
     assert set(df.columns) == set(OUTCOMES)
@@ -83,7 +100,7 @@ def test_outcomes_of_a_constructed_path():
     a linear emission path is integrated exactly by the trapezoid rule, 10 t - 0.05 t^2 over 75 years = 468.75;
     an exponential one, exp(-0.02 t) on a yearly grid, gives (1 - e^-1.5) / 0.02 = 38.843 (trapezoid error 1e-4
     relative). Investment shares 0.15 (bau) and 0.17 differ by 2 percentage points."""
-    from model.analysis import outcome_metrics
+    from model.directed_growth.outcomes import outcome_metrics
 
     t = np.array([2025.0, 2026.0, 2028.0, 2031.0, 2035.0, 2050.0, 2070.0, 2100.0])
     yearly = np.arange(2025.0, 2101.0)
@@ -112,8 +129,7 @@ def test_identities_hold_for_200_random_parameter_draws(dg):
         lo, hi = var.bounds
         if var.tunable and lo is not None and hi is not None:
             draws[name] = rng.uniform(lo, hi, 200)
-    ds = model.simulate(dg, draws, policies.all_paths(), t_span=(2025, 2100),
-                        exogenous=policies.default_exogenous(), identity_tol=np.inf)
+    ds = model.simulate(dg, draws, policies.all_paths(), t_span=(2025, 2100), identity_tol=np.inf)
     assert ds.sizes["draw"] == 200 and ds.sizes["policy"] == 3
     residuals = json.loads(ds.attrs["provenance"])["identity_max_residual"]
     assert max(residuals.values()) < 1e-8
@@ -129,7 +145,7 @@ PLAUSIBLE = {  # (low, high) over 2025-2100 on every reference path
 def test_reference_paths_stay_in_plausible_ranges(dg):
     """Guards the closures (conflicting-claims wage share, labour supply, Taylor rule, fiscal
     reaction) that keep a demand-led model's ratios bounded over 75 years."""
-    ds = model.simulate(dg, None, policies.all_paths(), t_span=(2025, 2100), exogenous=policies.default_exogenous())
+    ds = model.simulate(dg, None, policies.all_paths(), t_span=(2025, 2100))
     for name, (lo, hi) in PLAUSIBLE.items():
         values = ds[name].values
         assert values.min() > lo and values.max() < hi, (name, values.min(), values.max())
@@ -159,11 +175,10 @@ def test_analytic_jacobian_and_parameter_derivatives_match_finite_differences(dg
     """The compiled chain-rule derivatives (used by the stiff solvers and by calibration's
     forward sensitivities) against central differences, on a state off the 2025 rest point."""
     cs = model.compile(dg)
-    ds = model.simulate(dg, None, policies.market_shaping(), t_span=(2025, year + 0.5), t_eval=[year],
-                        exogenous=policies.default_exogenous())
+    ds = model.simulate(dg, None, policies.market_shaping(), t_span=(2025, year + 0.5), t_eval=[year])
     y = np.array([float(ds[s][0]) for s in cs.states])
     p = cs.param_vector()
-    L = cs.inputs_table(policies.market_shaping(), exogenous=policies.default_exogenous())
+    L = cs.inputs_table(policies.market_shaping())
     J, Fp = cs.jac(year, y, p, L), cs.dfdp(year, y, p, L)
     for j in range(y.size):
         h = 1e-6 * max(1.0, abs(y[j]))

@@ -8,13 +8,12 @@ crowding out) both regimes are shown.
 
 import model
 from model import Policy, ramp
-from model.directed_growth import policies
 
 SPAN = (2025, 2040)
 
 
 def run(dg, policy, params=None):
-    return model.simulate(dg, params, policy, t_span=SPAN, exogenous=policies.default_exogenous())
+    return model.simulate(dg, params, policy, t_span=SPAN)
 
 
 MORE_PUBLIC = dict(i_G=ramp(2025, 2030, 0.035, 0.05), mission_share=0.5)

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from model.analysis import OUTCOMES, compare
 from model.cli.commands import main
 from model.directed_growth import figures as plots
+from model.directed_growth.outcomes import OUTCOMES, compare
 from model.errors import ModelError
 
 POLICIES = ["bau", "market_fixing", "market_shaping"]
@@ -224,7 +224,6 @@ def test_compare_writes_results_and_figures(tmp_path, capsys, monkeypatch):
     import model.directed_growth.policies
     from model.directed_growth.factory import directed_growth
 
-    monkeypatch.setattr(model.directed_growth.policies, "all_paths", lambda: [model.directed_growth.policies.bau()])
     s_w = 0.45  # not the default: the start quantities derived from it must follow
     assert directed_growth()["s_w"].default != s_w
     params = tmp_path / "params.toml"
@@ -232,11 +231,12 @@ def test_compare_writes_results_and_figures(tmp_path, capsys, monkeypatch):
     out = tmp_path / "res"
     (out).mkdir()
     (out / "outcomes.csv").write_text("stale\n")  # a previous set: replaced with --force, as documented
-    assert main(["compare", "--params", str(params), "--t-end", "2030", "--no-impulse", "--out", str(out)]) == 2
+    assert main(["compare", "--params", str(params), "--t-end", "2030", "--no-impulse", "--policies", "bau",
+                 "--out", str(out)]) == 2
     assert "pass --force to replace the set" in capsys.readouterr().err
     assert (out / "outcomes.csv").read_text() == "stale\n"
-    assert main(["compare", "--params", str(params), "--t-end", "2030", "--no-impulse", "--out", str(out),
-                 "--force"]) == 0
+    assert main(["compare", "--params", str(params), "--t-end", "2030", "--no-impulse", "--policies", "bau",
+                 "--out", str(out), "--force"]) == 0
     err = capsys.readouterr().err
     for i in range(1, 5):  # build, simulate, outcomes, write the set (one unit)
         assert f"[{i}/4]" in err

@@ -376,8 +376,8 @@ def test_dice_discrete_pulse_response():
     L = cs.inputs_table(NO_EMISSIONS, {"F_ex": 0.0})
     n = cs.n_states
     yout, info = np.empty((101, n)), np.zeros(5)
-    cs.module._discrete(False, 2015.0 + 5.0 * np.arange(101), y, p, L, 5.0, np.full(n, -np.inf), np.full(n, np.inf),
-                        np.full(n, np.inf), yout, info)
+    cs.discrete(False, 2015.0 + 5.0 * np.arange(101), y, p, L, 5.0, np.full(n, -np.inf), np.full(n, np.inf),
+                np.full(n, np.inf), yout, info)
     assert info[0] == 0
     np.testing.assert_allclose(yout, path, rtol=1e-13)
 
@@ -416,16 +416,16 @@ def test_dice_discrete_first_step_follows_gams_timing():
                 "T_at": tat1, "T_lo": tlo + 0.025 * (tat - tlo)}
     yout, info = np.empty((2, cs.n_states)), np.zeros(5)
     n = cs.n_states
-    cs.module._discrete(False, np.array([2015.0, 2020.0]), y, p, L, 5.0, np.full(n, -np.inf), np.full(n, np.inf),
-                        np.full(n, np.inf), yout, info)
+    cs.discrete(False, np.array([2015.0, 2020.0]), y, p, L, 5.0, np.full(n, -np.inf), np.full(n, np.inf),
+                np.full(n, np.inf), yout, info)
     for name, value in expected.items():
         assert yout[1, idx(cs, name)] == pytest.approx(value, rel=1e-13), name
     assert cs.observed(2015.0, y, p, L)["F_next"] == pytest.approx(forc2, rel=1e-13)
     # without the lead, F_ex of the current period enters (differs by 0.5/17 W/m^2 before 2100)
     yout0 = np.empty((2, n))
-    cs.module._discrete(False, np.array([2015.0, 2020.0]), y, p,
-                        cs.inputs_table(None, {"F_ex": library.dice2016_forcing_path()}),
-                        5.0, np.full(n, -np.inf), np.full(n, np.inf), np.full(n, np.inf), yout0, info)
+    cs.discrete(False, np.array([2015.0, 2020.0]), y, p,
+                cs.inputs_table(None, {"F_ex": library.dice2016_forcing_path()}),
+                5.0, np.full(n, -np.inf), np.full(n, np.inf), np.full(n, np.inf), yout0, info)
     assert yout[1, idx(cs, "T_at")] - yout0[1, idx(cs, "T_at")] == pytest.approx(0.1005 * 0.5 / 17, rel=1e-9)
 
 

@@ -118,7 +118,7 @@ def test_damaged_numba_index_is_deleted_and_recompiled(fresh, monkeypatch):
     """A truncated numba index (a pickle) gave an UnpicklingError on every later run."""
     model.simulate(decay(), t_span=(0, 1))
     pycache = model.compile(decay()).path.parent / "__pycache__"
-    index = sorted(pycache.glob("*._dopri5-*.nbi"))
+    index = sorted(pycache.glob("*._rhs-*.nbi"))  # the model's compiled right-hand side
     assert index
     data = index[0].read_bytes()
     index[0].write_bytes(data[:len(data) // 2])
@@ -134,6 +134,7 @@ def test_damaged_numba_index_is_deleted_and_recompiled(fresh, monkeypatch):
     ("", 0o777, "group- or world-writable (mode 777)"),
     ("models", 0o775, "group- or world-writable (mode 775)"),
     ("models/__pycache__", 0o757, "group- or world-writable (mode 757)"),
+    ("engine/__pycache__", 0o775, "group- or world-writable (mode 775)"),
 ])
 def test_cache_others_can_write_is_refused(fresh, where, mode, why):
     (fresh / where).mkdir(parents=True, exist_ok=True)
@@ -210,6 +211,18 @@ json.dump({"x1": float(ds.x[-1]), "path": str(cs.path), "ours": ours,
 """
 
 
+def _seed_engine(root):
+    """Copy the compiled integrators loaded in this process (their verified source and numba's files,
+    time stamps kept) into the cache ``root``, as a process that compiled them there would leave them."""
+    src = Path(compile_mod.engine().__file__)
+    dst = root / "engine"
+    (dst / "__pycache__").mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(dst, 0o700)
+    shutil.copy2(src, dst / src.name)
+    for f in (src.parent / "__pycache__").glob(f"{src.stem}.*"):
+        shutil.copy2(f, dst / "__pycache__" / f.name)
+
+
 def _ro_mount_available(d):
     if shutil.which("unshare") is None:
         return False
@@ -224,6 +237,7 @@ def test_read_only_mount_holding_the_model_is_used_as_it_is(fresh, tmp_path):
     if not _ro_mount_available(fresh):
         pytest.skip("read-only bind mounts (unshare -m) not permitted here")
     model.simulate(decay(), t_span=(0, 1))
+    _seed_engine(fresh)
     before = snapshot(fresh)
     script = tmp_path / "child.py"
     script.write_text(_RO_CHILD % (X0, K))

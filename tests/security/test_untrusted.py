@@ -195,8 +195,8 @@ def _comparison_provenance():
 @pytest.mark.parametrize("field", ["srepr", "expr"])
 @pytest.mark.parametrize("payload", ["sympify", "subclasses"])
 def test_comparison_file_rule_payload_is_refused_by_compare(tmp_path, marker, field, payload):
-    from model.analysis import compare
     from model.directed_growth.factory import directed_growth
+    from model.directed_growth.outcomes import compare
 
     prov = _comparison_provenance()
     rule = prov["policies"][1]["levers"]["i_G"]
@@ -212,7 +212,7 @@ def test_comparison_file_rule_payload_is_refused_by_compare(tmp_path, marker, fi
 
 
 def test_comparison_file_with_foreign_factory_is_refused_by_compare(tmp_path, marker):
-    from model.analysis import compare
+    from model.directed_growth.outcomes import compare
 
     prov = _comparison_provenance()
     prov["origin"] = {"factory": "os:system", "kwargs": {"command": f"touch {marker}"}}

@@ -20,7 +20,6 @@ from model.solve.ensembles import check_draws, ensemble
 
 ROOT = Path(__file__).resolve().parents[2]
 POLS = [policies.bau(), policies.market_shaping()]
-EXO = policies.default_exogenous()
 NAMES = ["phi1", "g_Z"]
 
 
@@ -30,10 +29,10 @@ def _draws(dg, n, seed=0):
 
 def test_member_equals_a_single_run_of_the_model_rebuilt_at_its_draw(dg):
     draws = _draws(dg, 3)
-    ens = ensemble(dg, draws, POLS, exogenous=EXO, t_span=(2025, 2060), rtol=1e-9, atol=1e-11, progress=False)
+    ens = ensemble(dg, draws, POLS, t_span=(2025, 2060), rtol=1e-9, atol=1e-11, progress=False)
     for i in range(3):
         over = {k: float(draws[k][i]) for k in NAMES}
-        single = model.simulate(directed_growth(overrides=over), None, POLS, t_span=(2025, 2060), exogenous=EXO,
+        single = model.simulate(directed_growth(overrides=over), None, POLS, t_span=(2025, 2060),
                                 rtol=1e-9, atol=1e-11)
         for var in ("Y", "T_at", "omega"):
             np.testing.assert_allclose(ens[var].isel(draw=i).values, single[var].values, rtol=1e-6, err_msg=var)
@@ -45,9 +44,9 @@ def test_member_equals_a_single_run_of_the_model_rebuilt_at_its_draw(dg):
 
 def test_failed_members_are_flagged_with_the_reason_and_the_others_kept(dg):
     draws = _draws(dg, 40, seed=1)
-    full = ensemble(dg, draws, POLS[:1], exogenous=EXO, progress=False)
+    full = ensemble(dg, draws, POLS[:1], progress=False)
     limit = int(np.median(full.n_steps.values))
-    cut = ensemble(dg, draws, POLS[:1], exogenous=EXO, progress=False, max_steps=limit)
+    cut = ensemble(dg, draws, POLS[:1], progress=False, max_steps=limit)
     st = cut.status.values[0]
     assert (st == 0).any() and (st == 4).any(), (limit, st)
     np.testing.assert_array_equal(st == 0, full.n_steps.values[0] <= limit)
@@ -65,7 +64,7 @@ def test_failed_members_are_flagged_with_the_reason_and_the_others_kept(dg):
 
 def test_re_derived_start_stocks_of_directed_growth_can_be_kept_as_paths(dg):
     draws = _draws(dg, 2)
-    ens = ensemble(dg, draws, POLS[:1], exogenous=EXO, variables=("K_g", "K_b", "Z"), t_span=(2025, 2030),
+    ens = ensemble(dg, draws, POLS[:1], variables=("K_g", "K_b", "Z"), t_span=(2025, 2030),
                    outcomes=False, progress=False)
     for s in ("K_g", "K_b", "Z"):
         assert ens[s].dims == ("policy", "draw", "time") and ens[s].sizes["time"] == 6
@@ -77,8 +76,8 @@ def test_re_derived_start_stocks_of_directed_growth_can_be_kept_as_paths(dg):
 
 
 def test_chunking_does_not_change_results_and_draws_are_reproducible(dg):
-    a = ensemble(dg, _draws(dg, 30, seed=4), POLS, exogenous=EXO, chunk_size=7, progress=False)
-    b = ensemble(dg, _draws(dg, 30, seed=4), POLS, exogenous=EXO, chunk_size=30, progress=False)
+    a = ensemble(dg, _draws(dg, 30, seed=4), POLS, chunk_size=7, progress=False)
+    b = ensemble(dg, _draws(dg, 30, seed=4), POLS, chunk_size=30, progress=False)
     for v in ("Y", "T_end", "status", "phi0"):
         np.testing.assert_array_equal(a[v].values, b[v].values)
     assert not _draws(dg, 30, seed=5).equals(_draws(dg, 30, seed=4))
@@ -87,12 +86,12 @@ def test_chunking_does_not_change_results_and_draws_are_reproducible(dg):
 def test_dask_local_cluster_gives_results_identical_to_the_local_run(dg, tmp_path):
     distributed = pytest.importorskip("distributed")
     draws = _draws(dg, 60, seed=2)
-    local = ensemble(dg, draws, POLS, exogenous=EXO, chunk_size=20, progress=False)
+    local = ensemble(dg, draws, POLS, chunk_size=20, progress=False)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster, distributed.Client(cluster) as client:
-        remote = ensemble(dg, draws, POLS, exogenous=EXO, chunk_size=20, client=client, store=tmp_path / "s",
+        remote = ensemble(dg, draws, POLS, chunk_size=20, client=client, store=tmp_path / "s",
                           progress=False)
-        in_memory = ensemble(dg, draws, POLS, exogenous=EXO, chunk_size=20, client=client, progress=False)
+        in_memory = ensemble(dg, draws, POLS, chunk_size=20, client=client, progress=False)
     assert len(list((tmp_path / "s" / "chunks").glob("chunk_*.nc"))) == 3
     for v in local.data_vars:
         np.testing.assert_array_equal(remote[v].values, local[v].values, err_msg=v)
@@ -108,7 +107,7 @@ _SCRIPT = textwrap.dedent("""
     dg = directed_growth()
     names = ["phi1", "g_Z"]
     draws = from_bounds(dg, names, 3000, seed=7, ranges={k: (0.8 * dg[k].default, 1.2 * dg[k].default) for k in names})
-    ensemble(dg, draws, [policies.bau(), policies.market_shaping()], exogenous=policies.default_exogenous(),
+    ensemble(dg, draws, [policies.bau(), policies.market_shaping()],
              chunk_size=100, store=sys.argv[1], progress=False)
 """)
 
@@ -133,7 +132,7 @@ def test_an_interrupted_run_resumes_with_every_member_once(dg, tmp_path):
     names = ["phi1", "g_Z"]
     draws = from_bounds(dg, names, 3000, seed=7, ranges={k: (0.8 * dg[k].default, 1.2 * dg[k].default) for k in names})
     pols = [policies.bau(), policies.market_shaping()]
-    out = ensemble(dg, draws, pols, exogenous=EXO, chunk_size=100, store=store, progress=False)
+    out = ensemble(dg, draws, pols, chunk_size=100, store=store, progress=False)
     assert out.sizes["draw"] == 3000
     np.testing.assert_array_equal(out.draw.values, np.arange(3000))
     log = sorted(tuple(map(int, line.split()[:2])) for line in (store / "computed.log").read_text().splitlines())
@@ -141,7 +140,7 @@ def test_an_interrupted_run_resumes_with_every_member_once(dg, tmp_path):
     assert {p.name: p.stat().st_mtime_ns for p in chunks.glob("chunk_*.nc") if p.name in stamps} == stamps
     assert not list(chunks.glob(".*tmp"))  # a chunk being written when killed never counts; its .tmp is removed
     assert not list((store / "claims").iterdir())  # the killed run's claim was recovered
-    ref = ensemble(dg, draws.iloc[2900:], pols, exogenous=EXO, progress=False)
+    ref = ensemble(dg, draws.iloc[2900:], pols, progress=False)
     np.testing.assert_array_equal(out.T_end.isel(draw=slice(2900, None)).values, ref.T_end.values)
 
 
@@ -161,9 +160,9 @@ def test_other_models_get_their_stocks_and_no_outcomes_by_default():
 
 
 def test_a_store_refuses_a_different_run(dg, tmp_path):
-    ensemble(dg, _draws(dg, 5), POLS, exogenous=EXO, store=tmp_path, progress=False)
+    ensemble(dg, _draws(dg, 5), POLS, store=tmp_path, progress=False)
     with pytest.raises(ModelError, match="holds a different ensemble"):
-        ensemble(dg, _draws(dg, 5, seed=9), POLS, exogenous=EXO, store=tmp_path, progress=False)
+        ensemble(dg, _draws(dg, 5, seed=9), POLS, store=tmp_path, progress=False)
 
 
 def test_bad_draws_and_options_get_clear_errors(dg, tmp_path):

@@ -213,7 +213,7 @@ def test_compiled_schedules_match_numpy(schedule, times):
     L = cs.inputs_table(Policy("p", g=schedule))
     ts = np.array(sorted(times))
     U = np.empty((ts.size, 1))
-    cs.module._inputs_path(ts, L, U)
+    cs.inputs_path(ts, L, U)
     np.testing.assert_allclose(U[:, 0], schedule(ts), rtol=1e-12, atol=1e-12)
 
 

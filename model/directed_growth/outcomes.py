@@ -1,0 +1,252 @@
+"""The outcomes of the directed-growth model: one registry (:data:`OUTCOMES`) holding each
+outcome's description, units, better direction, display label and scale, needed paths and
+computation; the public-investment impulse response behind the multipliers.
+
+Adding an outcome is one :class:`~model.core.metadata.Outcome` entry here: ensembles compute it
+per member, :func:`compare` tabulates it, scenario discovery ranks it, and the outcome table and
+uncertainty figures label it from this entry.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from ..core.levers import Policy, Rule, constant, piecewise
+from ..core.metadata import Outcome, OutcomeContext
+from ..errors import ModelError
+
+__all__ = ["OUTCOMES", "NEEDED", "compare", "display", "impulse_response", "label_outcomes", "outcome_metrics"]
+
+_END, _START = {"time": -1}, {"time": 0}
+
+
+def _years(ds) -> float:
+    t = ds.time.values
+    return float(t[-1] - t[0])
+
+
+def _avg_growth(ds, ctx):
+    return np.log(ds["Y"].isel(_END) / ds["Y"].isel(_START)) / _years(ds)
+
+
+def _private_investment_rate(ds, ctx):
+    return ds["h_eff"].mean("time", skipna=False)
+
+
+def _private_investment_change(ds, ctx):
+    import xarray as xr
+
+    pir = _private_investment_rate(ds, ctx)
+    if "policy" in pir.dims and ctx.baseline in pir.policy.values:
+        return 100 * (pir - pir.sel(policy=ctx.baseline, drop=True))
+    return xr.full_like(pir, np.nan)
+
+
+def _wage_share_mean(ds, ctx):
+    return ds["omega"].mean("time", skipna=False)
+
+
+def _wage_share_end(ds, ctx):
+    return ds["omega"].isel(_END)
+
+
+def _employment_mean(ds, ctx):
+    return ds["lam"].mean("time", skipna=False)
+
+
+def _cum_emissions(ds, ctx):
+    import xarray as xr
+
+    return xr.apply_ufunc(np.trapezoid, ds["E_dom"], input_core_dims=[["time"]], kwargs={"x": ds.time.values})
+
+
+def _emission_intensity_end(ds, ctx):
+    return ds["e_int"].isel(_END)
+
+
+def _T_2050(ds, ctx):
+    import xarray as xr
+
+    t = ds.time.values
+    return ds["T_at"].sel(time=2050) if t[0] <= 2050 <= t[-1] else xr.full_like(ds["T_at"].isel(_END), np.nan)
+
+
+def _T_end(ds, ctx):
+    return ds["T_at"].isel(_END)
+
+
+def _net_zero_year(ds, ctx):
+    import xarray as xr
+
+    E = ds["E_dom"]
+    below = E < 0.05 * E.isel(_START)
+    first = below.argmax("time")
+    return xr.where(below.any("time"), xr.DataArray(ds.time.values, dims="time").isel(time=first), np.nan)
+
+
+def _public_debt_end(ds, ctx):
+    return ds["b"].isel(_END)
+
+
+def _private_debt_end(ds, ctx):
+    return ds["d"].isel(_END)
+
+
+def _public_fund_end(ds, ctx):
+    return (ds["F_pub"] / ds["Y"]).isel(_END)
+
+
+def _multiplier(horizon: int, ds, ctx: OutcomeContext):
+    """The impulse response at ``horizon`` years per policy of ``ds`` (one response per policy,
+    shared by the horizons through ``ctx.cache``)."""
+    import xarray as xr
+
+    pols = _policy_names(ds)
+    t0 = float(ds.time.values[0])
+    values = []
+    for name, policy in zip(pols, ctx.policies or [None] * len(pols)):
+        if policy is not None and isinstance(policy.levers.get("i_G"), Rule):
+            policy = policy.with_levers(i_G=ctx.system["i_G"].default)  # the rule is not a schedule: hold it
+        key = ("impulse_response", name)
+        if key not in ctx.cache:
+            ctx.cache[key] = impulse_response(ctx.system, ctx.params, policy, t_span=(t0, t0 + 6.0),
+                                              exogenous=ctx.exogenous)
+        values.append(ctx.cache[key][horizon])
+    return xr.DataArray(values, dims="policy", coords={"policy": pols})
+
+
+#: the outcome registry, in table order
+OUTCOMES: dict[str, Outcome] = {o.name: o for o in (
+    Outcome("avg_growth", "average output growth over the period", "1/year", "higher", "Average output growth",
+            100.0, ("Y",), _avg_growth, display_units="%/yr", summary=True),
+    Outcome("private_investment_rate", "average private investment share of output", "1", "higher",
+            "Private investment share (mean)", 100.0, ("h_eff",), _private_investment_rate,
+            display_units="% of output", summary=True),
+    Outcome("private_investment_change_vs_bau", "change of the average private investment share versus BAU "
+            "(crowding in > 0)", "percentage points", "higher", "Private investment share vs BAU", 1.0, ("h_eff",),
+            _private_investment_change, display_units="pp"),
+    Outcome("multiplier_1y", "output effect of a +1 pp of GDP public investment step, after 1 year",
+            "% of output per pp", None, "Public investment multiplier, 1 yr", 1.0, (),
+            functools.partial(_multiplier, 1),
+            display_units="% per pp", experiment=True),
+    Outcome("multiplier_4y", "output effect of a +1 pp of GDP public investment step, after 4 years",
+            "% of output per pp", None, "Public investment multiplier, 4 yr", 1.0, (),
+            functools.partial(_multiplier, 4),
+            display_units="% per pp", experiment=True),
+    Outcome("wage_share_mean", "average wage share", "1", "higher", "Wage share (mean)", 100.0, ("omega",),
+            _wage_share_mean, display_units="% of output", summary=True),
+    Outcome("wage_share_end", "wage share at the end", "1", "higher", "Wage share (end)", 100.0, ("omega",),
+            _wage_share_end, display_units="% of output"),
+    Outcome("employment_mean", "average employment rate", "1", "higher", "Employment rate (mean)", 100.0,
+            ("lam",), _employment_mean, display_units="%", summary=True),
+    Outcome("cum_emissions_domestic", "cumulative domestic industrial CO2 emissions", "GtCO2", "lower",
+            "Cumulative domestic emissions", 1.0, ("E_dom",), _cum_emissions, summary=True),
+    Outcome("emission_intensity_end", "emission intensity of output at the end", "GtCO2/TUSD", "lower",
+            "Emission intensity (end)", 1.0, ("e_int",), _emission_intensity_end),
+    Outcome("T_2050", "warming in 2050", "delta_degC", "lower", "Warming in 2050", 1.0, ("T_at",), _T_2050,
+            summary=True),
+    Outcome("T_end", "warming at the end", "delta_degC", "lower", "Warming (end)", 1.0, ("T_at",), _T_end,
+            summary=True),
+    Outcome("net_zero_year", "first year domestic emissions fall below 5% of their start value", "year", "lower",
+            "Year emissions < 5% of 2025", 1.0, ("E_dom",), _net_zero_year, display_units="year"),
+    Outcome("public_debt_end", "public debt to output at the end", "year", "lower", "Public debt (end)", 100.0,
+            ("b",), _public_debt_end, display_units="% of output", summary=True),
+    Outcome("private_debt_end", "private (firm) net debt to output at the end; negative: firms are net lenders",
+            "year", "lower", "Private net debt (end)", 100.0, ("d",), _private_debt_end, display_units="% of output",
+            summary=True),
+    Outcome("public_fund_end", "public equity fund to output at the end", "year", None, "Public equity fund (end)",
+            100.0, ("F_pub", "Y"), _public_fund_end, display_units="% of output"),
+)}
+
+#: variables the outcomes computed from paths read
+NEEDED = tuple(dict.fromkeys(n for o in OUTCOMES.values() if not o.experiment for n in o.needs))
+
+
+def display(name: str, units: str = "") -> tuple[str, float, str | None]:
+    """(label, scale, display units) of an outcome for tables and figures; an unregistered name
+    is its own label, a share (``units`` 1) shown in percent."""
+    o = OUTCOMES.get(name)
+    if o is not None:
+        return o.label, o.scale, o.display_units
+    return (name, 100.0, "%") if units in ("1", "dimensionless") else (name, 1.0, None)
+
+
+def label_outcomes(ens):
+    """``ens`` with each registered outcome's attributes (``better`` among them) where they are missing
+    (ensembles written before the outcomes carried them)."""
+    for name, o in OUTCOMES.items():
+        if name in ens.data_vars and "better" not in ens[name].attrs and o.better:
+            ens[name].attrs.update(o.attrs())
+    return ens
+
+
+def outcome_metrics(ds, *, baseline: str = "bau"):
+    """The outcomes of :data:`OUTCOMES` computed from paths (all but the multipliers) as an ``xarray.Dataset``.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Directed-growth paths holding at least :data:`NEEDED`, over ``time`` [year].
+    baseline : str
+        Policy against which ``private_investment_change_vs_bau`` is computed (NaN when ``ds`` has no such policy).
+    """
+    from ..core.metadata import outcome_metrics as metrics
+
+    return metrics(ds, tuple(OUTCOMES.values()), OutcomeContext(baseline=baseline))
+
+
+def _policy_names(ds) -> list[str]:
+    return [str(p) for p in ds.policy.values] if "policy" in ds.dims else [ds.attrs.get("policy", "default")]
+
+
+def impulse_response(system, params: Mapping[str, Any] | None = None, policy: Policy | None = None, *,
+                     t_span: tuple[float, float] | None = None, t_shock: float | None = None,
+                     size: float = 0.01, horizons: tuple[int, ...] = (1, 4), exogenous=None) -> dict[int, float]:
+    r"""Output response to a step of public investment of ``size`` x output.
+
+    The public investment rate ``i_G`` is raised from ``t_shock`` on by
+    ``size`` x Y/Y_T (so that public investment rises by ``size`` of output
+    at the shock), everything else as in ``policy``. Returns, for each horizon
+    *k* [years], :math:`100\,(Y_{shock}-Y_{base})/Y_{base}` at ``t_shock + k``
+    divided by ``100 size`` (percent of output per percentage point of GDP,
+    the IMF 2014 convention: about 0.4 after one year and 1.5 after four in
+    advanced economies). ``t_span`` [year] defaults to the model's first ten years;
+    ``exogenous`` paths override the model's defaults per name.
+    """
+    from ..solve.simulation import simulate
+
+    if t_span is None:
+        start = (system.meta.t_span or (0.0, 0.0))[0]
+        t_span = (start, start + 10.0)
+    t_shock = t_span[0] + 1.0 if t_shock is None else float(t_shock)
+    policy = policy or Policy("base")
+    if isinstance(policy.levers.get("i_G"), Rule):
+        raise ModelError("impulse_response: the policy sets i_G by a feedback rule; give a schedule")
+    t_eval = np.array(sorted({t_span[0], t_shock, *(t_shock + k for k in horizons)}))
+    base = simulate(system, params, policy, t_span=(t_span[0], max(t_eval)), t_eval=t_eval, exogenous=exogenous)
+    y_s = float(base.Y.sel(time=t_shock))
+    ratio = y_s / float(base.Y_T.sel(time=t_shock))
+    old = policy.levers.get("i_G", constant(system["i_G"].default))
+    # the policy's own i_G path, sampled finely, plus the step from t_shock on
+    fine = np.union1d(np.linspace(t_span[0], max(t_eval), 201), [t_shock - 1e-6, t_shock])
+    vals = old(fine) + np.where(fine >= t_shock, size * ratio, 0.0)
+    shocked = policy.with_levers(name=policy.name + "+shock", i_G=piecewise(fine, vals))
+    shock = simulate(system, params, shocked, t_span=(t_span[0], max(t_eval)), t_eval=t_eval, exogenous=exogenous)
+    out = {}
+    for k in horizons:
+        yb = float(base.Y.sel(time=t_shock + k))
+        ys = float(shock.Y.sel(time=t_shock + k))
+        out[k] = (ys - yb) / yb / size
+    return out
+
+
+def compare(ds, *, system=None, impulse: bool = True, baseline: str = "bau"):
+    """Outcome table per policy of a directed-growth result (:func:`model.analysis.compare` with
+    :data:`OUTCOMES`): see there."""
+    from ..analysis.outcomes import compare as compare_outcomes
+
+    return compare_outcomes(ds, tuple(OUTCOMES.values()), system=system, experiments=impulse, baseline=baseline)

@@ -1,0 +1,122 @@
+"""One result schema for simulate and ensemble: same variables and attributes, same solver choice,
+both with provenance, both re-run by rerun(); one status table."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import model
+from model import Block, Policy, Status, combine, param, stock
+from model.library import keen
+
+#: the ensemble's defaults, passed to simulate too (the defaults differ for a stated reason)
+TOL = dict(rtol=1e-6, atol=1e-9, max_steps=20_000)
+DIAGNOSTICS = ("status", "t_reached", "n_steps", "failure")
+
+
+@pytest.fixture(scope="module")
+def keen_sys():
+    return keen()
+
+
+@pytest.fixture(scope="module")
+def keen_draws():
+    # the third draw leaves the bounds (wage share above its limit) near t = 74: a failed member in both
+    return pd.DataFrame({"kappa2": [18.0, 20.0, 22.0], "r": [0.03, 0.035, 0.03]})
+
+
+def _paths(ds):
+    return {n: v for n, v in ds.data_vars.items() if "time" in v.dims}
+
+
+def test_status_table_is_one_enum():
+    assert model.STATUS == {int(s): s.name.lower() for s in Status}
+    assert Status(7).meaning == "diverged" and "divergence limit" in Status.DIVERGED.message
+    attrs = Status.flag_attrs()
+    assert list(attrs["flag_values"]) == list(range(8))
+    assert attrs["flag_meanings"].split() == [model.STATUS[k] for k in range(8)]
+
+
+def test_simulate_and_ensemble_give_the_same_paths_and_schema_for_keen(keen_sys, keen_draws):
+    pols = [Policy("a"), Policy("b")]
+    sim = model.simulate(keen_sys, dict(keen_draws), pols, t_span=(0, 100), **TOL)
+    ens = model.ensemble(keen_sys, keen_draws, pols, t_span=(0, 100), progress=False, **TOL)
+    assert set(_paths(ens)) == set(keen_sys.stocks) <= set(_paths(sim))
+    for n in keen_sys.stocks:
+        assert sim[n].dims == ens[n].dims == ("policy", "draw", "time")
+        assert np.array_equal(sim[n].values, ens[n].values, equal_nan=True), n
+    assert list(ens.status.values[:, 2]) == [Status.LEFT_BOUNDS] * 2  # the failed member, in both
+    for n in DIAGNOSTICS:
+        assert sim[n].dims == ens[n].dims == ("policy", "draw")
+        assert {k: str(v) for k, v in sim[n].attrs.items()} == {k: str(v) for k, v in ens[n].attrs.items()}
+        assert np.array_equal(sim[n].values, ens[n].values), n
+    assert ens.failure.values[0, 2].startswith("model 'keen', policy 'a': stock")
+    for n in ("kappa2", "r"):  # drawn parameters: the same name, dims and attributes
+        assert sim[n].dims == ens[n].dims == ("draw",) and sim[n].attrs["drawn"] == ens[n].attrs["drawn"] == 1
+        assert sim[n].attrs == ens[n].attrs
+    assert float(sim["nu"]) == float(ens["nu"]) == keen_sys["nu"].default  # the others as scalars in both
+    assert "provenance" in sim.attrs and "provenance" in ens.attrs
+
+
+def test_rerun_reproduces_a_keen_ensemble(keen_sys, keen_draws, tmp_path):
+    ens = model.ensemble(keen_sys, keen_draws, None, t_span=(0, 100), progress=False)
+    ens.to_netcdf(tmp_path / "ens.nc")
+    import xarray as xr
+
+    again = model.rerun(xr.load_dataset(tmp_path / "ens.nc"))
+    for n in keen_sys.stocks:
+        assert np.array_equal(again[n].values, ens[n].values, equal_nan=True), n
+    assert np.array_equal(again.status.values, ens.status.values)
+
+
+def test_ensemble_switches_stiff_members_to_radau_as_simulate_does():
+    """Two-stage decay with rates k1 (drawn: 1 per year, not stiff; 1e4, stiff) and 1 per year."""
+    a = stock("a", "tC", default=1.0)
+    b = stock("b", "tC", default=0.0)
+    k1 = param("k1", "1/year", default=1e4, bounds=(0, None))
+    k2 = param("k2", "1/year", default=1.0)
+    s = combine(Block("decay", (a, b, k1, k2), derivatives={"a": -k1.sym * a.sym,
+                                                             "b": k1.sym * a.sym - k2.sym * b.sym}), name="stiff2")
+    draws = {"k1": [2.0, 1e4]}
+    ens = model.ensemble(s, draws, t_span=(0, 10), progress=False, rtol=1e-8, atol=1e-12, max_steps=200_000)
+    assert "Radau with analytic Jacobian for the members found stiff (auto)" in ens.attrs["solver"]
+    assert list(ens.status.values[0]) == [0, 0]
+    for i, k in enumerate(draws["k1"]):
+        single = model.simulate(s, {"k1": k}, t_span=(0, 10), rtol=1e-8, atol=1e-12)
+        assert single.attrs["solver"].startswith("Radau" if k > 1e3 else "dopri5")
+        assert np.array_equal(ens.b.values[0, i], single.b.values), k
+        t = ens.time.values
+        exact_b = k / (1.0 - k) * (np.exp(-k * t) - np.exp(-t))
+        np.testing.assert_allclose(ens.b.values[0, i], exact_b, rtol=1e-6, atol=1e-10)
+    # method="dopri5": no switch (the stiff member takes Dormand-Prince's many small steps)
+    fixed = model.ensemble(s, draws, t_span=(0, 10), progress=False, rtol=1e-8, atol=1e-12, max_steps=200_000,
+                           method="dopri5")
+    assert "Radau" not in fixed.attrs["solver"] and np.array_equal(fixed.b.values[0, 0], ens.b.values[0, 0])
+    assert fixed.n_steps.values[0, 1] > 10 * ens.n_steps.values[0, 0]
+
+
+def test_directed_growth_ensemble_matches_simulate_and_reruns(tmp_path):
+    """Three draws under the three paths: the ensemble re-derives each draw's start (the model's start
+    hook); simulate given the same values gives the same paths, and rerun repeats the ensemble."""
+    import xarray as xr
+
+    from model.directed_growth import directed_growth, policies
+
+    dg = directed_growth()
+    draws = {"phi1": dg["phi1"].default * np.array([0.9, 1.0, 1.1])}
+    ens = model.ensemble(dg, draws, policies.all_paths(), t_span=(2025, 2060), progress=False)
+    assert ens.T_at.dims == ("policy", "draw", "time") and ens.T_end.dims == ("policy", "draw")
+    assert ens.T_end.attrs["better"] == "lower"
+    held = {n: ens[n].values for n, v in ens.data_vars.items() if v.dims == ("draw",)}
+    assert ens["phi1"].attrs["drawn"] == 1 and ens["phi0"].attrs["drawn"] == 0  # re-derived per draw
+    params = {n: v for n, v in held.items() if n in dg.parameters}
+    initial = {ens[n].attrs["stock"]: v for n, v in held.items() if "stock" in ens[n].attrs}
+    sim = model.simulate(dg, params, policies.all_paths(), initial=initial, t_span=(2025, 2060), **TOL)
+    for n in ens.data_vars:
+        if "time" in ens[n].dims:
+            assert np.array_equal(sim[n].values, ens[n].values, equal_nan=True), n
+    ens.to_netcdf(tmp_path / "ens.nc")
+    again = model.rerun(xr.load_dataset(tmp_path / "ens.nc"))
+    for n in ens.data_vars:
+        if ens[n].dims[:2] == ("policy", "draw"):
+            assert np.array_equal(again[n].values, ens[n].values, equal_nan=ens[n].dtype.kind == "f"), n

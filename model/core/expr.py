@@ -42,7 +42,7 @@ from sympy.functions.elementary.piecewise import ExprCondPair
 from ..errors import ModelError
 from .functions import NONSMOOTH, SMOOTH
 
-__all__ = ["FUNCTIONS", "to_text", "from_text", "from_srepr", "as_expr"]
+__all__ = ["FUNCTIONS", "to_text", "from_text", "from_srepr", "as_expr", "as_saved"]
 
 #: Longest expression text read [characters].
 MAX_CHARS = 100_000
@@ -507,3 +507,20 @@ def as_expr(value: Any, names: Collection[str] | None = None, *, what: str = "")
         where = f"{what}: " if what else ""
         raise ModelError(f"{where}expected a sympy expression, a number or text, got {type(value).__name__}")
     return out
+
+
+def as_saved(expr: sp.Basic) -> sp.Basic:
+    """The expression as it reads back from its saved text: ``from_text(to_text(expr))``.
+
+    sympy's automatic evaluation can hold a product in a nested form (``(3*sqrt(2))*3**(3/4)*(1/9)``)
+    that its text, read back, evaluates to the flat one (``sqrt(2)*3**(3/4)/3``): the same value but a
+    different tree, so a model rebuilt from a saved result would get another equations hash. Feedback
+    rules, which are saved as text, are held in this form from the start (a fixed point: saving and
+    reading it again gives the same tree).
+
+    Raises
+    ------
+    ModelError
+        For an expression the writer refuses (see :func:`to_text`).
+    """
+    return from_text(to_text(expr))

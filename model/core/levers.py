@@ -21,7 +21,7 @@ import numpy as np
 import sympy as sp
 
 from ..errors import ModelError
-from .expr import as_expr, from_srepr, from_text, to_text
+from .expr import as_expr, as_saved, from_srepr, from_text, to_text
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
@@ -260,7 +260,7 @@ class Rule:
     expr: sp.Expr
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "expr", as_expr(self.expr, what="feedback rule"))
+        object.__setattr__(self, "expr", as_saved(as_expr(self.expr, what="feedback rule")))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready description; ``expr`` is read back by :func:`model.core.expr.from_text`."""

@@ -13,7 +13,7 @@ import sympy as sp
 
 from ..errors import ModelError
 from .blocks import Block
-from .expr import as_expr, to_text
+from .expr import as_expr, as_saved, to_text
 from .functions import check_functions
 from .metadata import ModelMeta
 from .symbols import Var, t
@@ -211,8 +211,8 @@ class System:
             new_vars[lev] = Var(**{**{k: getattr(v, k) for k in ("name", "units", "long_name", "description",
                                                                  "default", "bounds", "source", "latex")},
                                    "kind": "auxiliary", "tunable": False})
-            aux[lev] = as_expr(rule.expr if isinstance(rule, Rule) else rule, tuple(self.variables),
-                               what=f"feedback rule for {lev!r}")
+            aux[lev] = as_saved(as_expr(rule.expr if isinstance(rule, Rule) else rule, tuple(self.variables),
+                                        what=f"feedback rule for {lev!r}"))
         rule_block = Block(name="feedback rules", variables=(), auxiliaries={k: aux[k] for k in rules})
         blocks = tuple(b if not any(v.name in rules for v in b.variables) else
                        Block(name=b.name, variables=tuple(new_vars[v.name] for v in b.variables),

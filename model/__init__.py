@@ -28,13 +28,14 @@ from .errors import CalibrationError, ModelError, SolverError
 from .solve.ensembles import ensemble
 from .solve.rerun import rerun
 from .solve.sensitivity import sensitivities
-from .solve.simulation import METHODS, simulate
+from .solve.simulation import METHODS, IdentityWarning, simulate
 from .solve.status import STATUS, Status
 from .version import __version__
 
 __all__ = [
     "__version__", "Block", "block", "CompiledSystem", "compile", "CalibrationError", "ModelError", "SolverError",
-    "Policy", "Rule", "Schedule", "constant", "logistic", "piecewise", "ramp", "step", "rerun", "METHODS",
+    "Policy", "Rule", "Schedule", "constant", "logistic", "piecewise", "ramp", "step", "rerun", "IdentityWarning",
+    "METHODS",
     "STATUS", "Status", "ModelMeta", "Outcome", "PolicyPath", "simulate", "sensitivities", "Var", "aux", "exogenous",
     "lever", "param", "stock", "t", "System", "combine", "library", "ensemble",
 ]

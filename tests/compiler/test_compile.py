@@ -181,7 +181,7 @@ def test_code_generation_is_deterministic_across_processes(tmp_path):
 
 def test_cache_hit_skips_code_generation(tmp_path, monkeypatch):
     monkeypatch.setenv("DGM_CACHE_DIR", str(tmp_path))
-    compile_mod = sys.modules["model.compiler.compiled"]  # the module (model.compile is the function)
+    import model.compiler.compiled as compile_mod
     monkeypatch.setattr(compile_mod, "_MEMO", {})
     system = model.library.solow()
     cs = model.compile(system)

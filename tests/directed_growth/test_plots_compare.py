@@ -1,8 +1,8 @@
 """Comparison figures (model.directed_growth.figures) and the ``dgm compare`` command."""
 
-import sys
-
 import matplotlib
+
+import model.solve.simulation
 
 matplotlib.use("Agg")
 import matplotlib.colors as mcolors
@@ -211,7 +211,7 @@ def test_compare_solver_failure_exit_1_one_line(tmp_path, capsys, monkeypatch):
     def fail(*args, **kwargs):
         raise SolverError("model 'directed_growth', policy 'bau': the state diverged after t=2050")
 
-    monkeypatch.setattr(sys.modules["model.solve.simulation"], "simulate", fail)
+    monkeypatch.setattr(model.solve.simulation, "simulate", fail)
     assert main(["compare", "--out", str(tmp_path), "--policies", "bau", "--no-impulse"]) == 1
     err = capsys.readouterr().err
     assert [line for line in err.splitlines() if line.startswith("dgm:")] == [

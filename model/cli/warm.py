@@ -36,9 +36,8 @@ def warm_engine() -> tuple[int, int]:
     compiled, loaded : int
         How many of the engine's functions numba compiled, and how many it loaded from its cache.
     """
-    from .. import compile as compile_system
     from ..compiler.codegen import FUNCTIONS
-    from ..compiler.compiled import engine
+    from ..compiler.compiled import compile as compile_system, engine
     from ..library import keen
     from ..solve.sensitivity import sensitivities
     from ..solve.simulation import simulate, solve_many
@@ -64,9 +63,8 @@ def warm_engine() -> tuple[int, int]:
 
 
 def run(args) -> int:
-    from .. import compile as compile_system
     from ..compiler.codegen import FUNCTIONS
-    from ..compiler.compiled import engine_folder
+    from ..compiler.compiled import compile as compile_system, engine_folder
     from ..compiler.jit import HAVE_NUMBA
     from ..errors import ModelError
     from ..library import MODELS

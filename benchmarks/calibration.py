@@ -20,11 +20,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "calibration"))
 
-import numpy as np  # noqa: E402
+import numpy as np
+from test_calibration_least_squares import TRUTH, problem, synthetic_targets
 
-from calibration.least_squares import fit_least_squares  # noqa: E402
-from model.directed_growth.factory import directed_growth  # noqa: E402
-from test_calibration_least_squares import TRUTH, problem, synthetic_targets  # noqa: E402
+from calibration.least_squares import fit_least_squares
+from model.directed_growth.factory import directed_growth
 
 
 def main() -> None:

@@ -17,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import model  # noqa: E402
-from model.directed_growth import policies  # noqa: E402
-from model.directed_growth.outcomes import compare  # noqa: E402
-from model.directed_growth.factory import directed_growth  # noqa: E402
+import model
+from model.directed_growth import policies
+from model.directed_growth.factory import directed_growth
+from model.directed_growth.outcomes import compare
 
 
 def main() -> None:

@@ -168,8 +168,9 @@ def _inline_source(rhs_src: str) -> str:
 # ------------------------------------------------------------------ the models
 def _system(name: str):
     sys.path[:0] = [str(ROOT), str(HERE)]
-    from model.library import keen
     from models import bench14
+
+    from model.library import keen
 
     return keen() if name == "keen" else bench14()
 

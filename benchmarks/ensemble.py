@@ -29,12 +29,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-import model  # noqa: E402
-from model.directed_growth import policies  # noqa: E402
-from model.analysis.draws import from_bounds  # noqa: E402
-from model.directed_growth.factory import directed_growth  # noqa: E402
+import model
+from model.analysis.draws import from_bounds
+from model.directed_growth import policies
+from model.directed_growth.factory import directed_growth
 
 NAMES = ["phi1", "g_Z", "gamma_u", "g_sigma", "n_lam", "chi", "eta_M", "eta_tau"]
 

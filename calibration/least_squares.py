@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
 from model.compiler.compiled import compile as compile_system
-from model.errors import CalibrationError, SolverError
 from model.core.levers import Policy, input_table, resolve_inputs
+from model.errors import CalibrationError, SolverError
 from model.solve.sensitivity import solve_arrays
 
 from .fit import Fit
@@ -112,7 +113,7 @@ class Problem:
         self.lower = np.array([-np.inf if b[0] is None else b[0] for b in bounds])
         self.upper = np.array([np.inf if b[1] is None else b[1] for b in bounds])
 
-    def with_fixed(self, name: str, value: float) -> "Problem":
+    def with_fixed(self, name: str, value: float) -> Problem:
         """The same problem with parameter ``name`` fixed at ``value`` (for profiles)."""
         import copy
 

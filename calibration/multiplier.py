@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
+from model.directed_growth.factory import directed_growth
 from model.directed_growth.outcomes import impulse_response
 from model.errors import CalibrationError, SolverError
-from model.directed_growth.factory import directed_growth
 
 from .tomlfile import read_toml
 

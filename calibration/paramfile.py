@@ -9,8 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-from model.errors import CalibrationError
 from model.directed_growth.factory import directed_growth
+from model.errors import CalibrationError
 
 from .tomlfile import read_toml
 
@@ -78,7 +78,7 @@ def write_params(cal, path: str | os.PathLike, command: str = "") -> Path:
             entry.update(credible_90=[post[name]["lower"], post[name]["upper"]], posterior_median=post[name]["median"])
         unc[name] = entry
     doc = {
-        "meta": {"country": cal.country, "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "meta": {"country": cal.country, "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
                  "code_revision": code_revision(), "model_equations_hash": directed_growth().equations_hash(),
                  "targets": str(cal.targets.path.name if cal.targets.path else ""), "data": cal.panel_title,
                  "data_vintage": cal.vintages, "command": command, "seconds": cal.seconds,

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
-from model.errors import CalibrationError
 from model.directed_growth.factory import DERIVED, directed_growth
+from model.errors import CalibrationError
 from model.solve.simulation import simulate
 
 from . import block_estimates as blocks

@@ -13,7 +13,7 @@ ranges (:data:`STRUCTURAL_PRIORS`), so that their uncertainty is carried too.
 from __future__ import annotations
 
 import os
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 

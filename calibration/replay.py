@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 import xarray as xr
 
 from model import Policy, piecewise
-from model.errors import CalibrationError
 from model.directed_growth.factory import directed_growth
+from model.errors import CalibrationError
 
 __all__ = ["START_FROM_DATA", "country_model", "observed_policy"]
 

@@ -17,24 +17,24 @@ The public API:
 
 from __future__ import annotations
 
-from .version import __version__
-from .core.blocks import Block, block
+from . import library
 from .compiler.compiled import CompiledSystem, compile
-from .errors import CalibrationError, ModelError, SolverError
+from .core.blocks import Block, block
 from .core.levers import Policy, Rule, Schedule, constant, logistic, piecewise, ramp, step
-from .solve.rerun import rerun
-from .solve.simulation import METHODS, simulate
-from .solve.status import STATUS, Status
-from .solve.sensitivity import sensitivities
+from .core.metadata import ModelMeta, Outcome, PolicyPath
 from .core.symbols import Var, aux, exogenous, lever, param, stock, t
 from .core.system import System, combine
-from .core.metadata import ModelMeta, Outcome, PolicyPath
-from . import library
+from .errors import CalibrationError, ModelError, SolverError
 from .solve.ensembles import ensemble
+from .solve.rerun import rerun
+from .solve.sensitivity import sensitivities
+from .solve.simulation import METHODS, simulate
+from .solve.status import STATUS, Status
+from .version import __version__
 
 __all__ = [
     "__version__", "Block", "block", "CompiledSystem", "compile", "CalibrationError", "ModelError", "SolverError",
     "Policy", "Rule", "Schedule", "constant", "logistic", "piecewise", "ramp", "step", "rerun", "METHODS",
-    "STATUS", "Status", "ModelMeta", "Outcome", "PolicyPath", "simulate", "sensitivities", "Var", "aux", "exogenous", "lever", "param", "stock", "t", "System", "combine", "library",
-    "ensemble",
+    "STATUS", "Status", "ModelMeta", "Outcome", "PolicyPath", "simulate", "sensitivities", "Var", "aux", "exogenous",
+    "lever", "param", "stock", "t", "System", "combine", "library", "ensemble",
 ]

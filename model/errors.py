@@ -6,6 +6,11 @@ there is a finite set of valid choices, lists them.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import xarray as xr
+
 
 class ModelError(ValueError):
     """A model is ill-defined: undeclared, duplicated or cyclic symbols, bad units,
@@ -27,7 +32,7 @@ class SolverError(RuntimeError):
     """
 
     def __init__(self, message: str, *, t_reached: float = float("nan"),
-                 reason: str = "solver", partial=None):
+                 reason: str = "solver", partial: xr.Dataset | None = None):
         super().__init__(message)
         self.t_reached = t_reached
         self.reason = reason

@@ -30,8 +30,8 @@ import os
 import re
 import secrets
 import shutil
+from collections.abc import Callable, Collection
 from pathlib import Path
-from typing import Callable, Collection
 
 from .errors import ModelError
 
@@ -256,7 +256,7 @@ def recover_dir(dest: Path) -> None:
     olds = sorted((p for kind, p in stale if kind == "old"), key=lambda p: p.stat().st_mtime)
     if not dest.exists() and olds:
         os.rename(olds.pop(), dest)
-    for kind, p in stale:
+    for _, p in stale:
         if p.exists():
             _remove(p)
 
@@ -279,7 +279,7 @@ class DirSwap:
         self.dest = Path(dest)
         self.tmp: Path | None = None
 
-    def __enter__(self) -> "DirSwap":
+    def __enter__(self) -> DirSwap:
         self.dest.parent.mkdir(parents=True, exist_ok=True)
         self.tmp = _unique(self.dest, "new")
         self.tmp.mkdir()
@@ -298,6 +298,7 @@ class DirSwap:
 
     def __exit__(self, kind, exc, tb) -> None:
         tmp, self.tmp = self.tmp, None
+        assert tmp is not None, "DirSwap.__exit__ without __enter__"
         if kind is not None:
             _remove(tmp)
             return

@@ -22,7 +22,6 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-
 ROOT = Path(__file__).resolve().parents[1]
 TOP = ("model", "calibration")
 
@@ -207,7 +206,7 @@ def test_no_cycle_among_subpackages():
     for name, imports in IMPORTS.items():
         if name in ("model", ALIAS):
             continue
-        for module, names, _, _ in imports:
+        for module, _names, _, _ in imports:
             a, b = _unit(name), _unit(module)
             if a != b and b != "model":
                 graph[a].add(b)

@@ -8,16 +8,21 @@ where ``a`` wins from those where it loses, reported as plain sentences.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..errors import ModelError
 
-__all__ = ["beats", "better", "rankable", "check_ensemble", "deciding_parameters", "drawn_parameters", "failure_regions", "flip_regions",
-           "report"]
+if TYPE_CHECKING:
+    import pandas as pd
+    import xarray as xr
 
-def better(ens, outcome: str) -> str:
+__all__ = ["beats", "better", "rankable", "check_ensemble", "deciding_parameters", "drawn_parameters",
+           "failure_regions", "flip_regions", "report"]
+
+def better(ens: xr.Dataset, outcome: str) -> str:
     """The direction in which ``outcome`` is better, ``"higher"`` or ``"lower"``: the attribute
     ``better`` of the ensemble's outcome variable (from the model's outcome registry)."""
     way = ens[outcome].attrs.get("better") if outcome in ens else None
@@ -27,15 +32,15 @@ def better(ens, outcome: str) -> str:
     return way
 
 
-def rankable(ens) -> list[str]:
+def rankable(ens: xr.Dataset) -> list[str]:
     """Outcome variables of ``ens`` with a direction (attribute ``better``), in order."""
     return [str(n) for n, v in ens.data_vars.items() if v.attrs.get("better") in ("higher", "lower")]
 
 
-def check_ensemble(ens, a: str, b: str, outcome: str | None = None) -> None:
+def check_ensemble(ens: xr.Dataset, a: str, b: str, outcome: str | None = None) -> None:
     """Check that ``ens`` is an ensemble over ``policy`` and ``draw`` holding policies ``a`` and ``b``
-    (and ``outcome``, one with a direction (:func:`better`), when given); raise :class:`ModelError` naming what is missing
-    and the valid choices."""
+    (and ``outcome``, one with a direction (:func:`better`), when given); raise :class:`ModelError` naming
+    what is missing and the valid choices."""
     if "draw" not in ens.dims or "policy" not in ens.dims:
         raise ModelError("scenario discovery needs an ensemble with 'policy' and 'draw' dimensions")
     pols = [str(p) for p in ens.policy.values]
@@ -53,7 +58,7 @@ def _wins(ens, outcome: str, a: str, b: str) -> tuple[np.ndarray, np.ndarray]:
     return d, sign * d > 0
 
 
-def beats(ens, a: str, b: str, outcomes: Sequence[str] | None = None):
+def beats(ens: xr.Dataset, a: str, b: str, outcomes: Sequence[str] | None = None) -> pd.DataFrame:
     """Probability that path ``a`` beats path ``b`` on each outcome, with the distribution of the difference.
 
     A draw counts where the outcome is defined for both paths; a tie is not a win.
@@ -99,16 +104,16 @@ def beats(ens, a: str, b: str, outcomes: Sequence[str] | None = None):
     return df
 
 
-def drawn_parameters(ens) -> list[str]:
+def drawn_parameters(ens: xr.Dataset) -> list[str]:
     """Names of the parameters drawn in ``ens`` (variables over ``draw`` with attribute ``drawn=1``);
     raises :class:`ModelError` if there are none."""
-    names = [n for n in ens.data_vars if ens[n].dims == ("draw",) and ens[n].attrs.get("drawn") == 1]
+    names = [str(n) for n in ens.data_vars if ens[n].dims == ("draw",) and ens[n].attrs.get("drawn") == 1]
     if not names:
         raise ModelError("the ensemble records no drawn parameters (variables over 'draw' with attribute drawn=1)")
     return names
 
 
-def deciding_parameters(ens, outcome: str, a: str, b: str):
+def deciding_parameters(ens: xr.Dataset, outcome: str, a: str, b: str) -> pd.Series:
     """Spearman rank correlation of each drawn parameter with the difference ``a - b`` of ``outcome``.
 
     Returns
@@ -130,7 +135,7 @@ def deciding_parameters(ens, outcome: str, a: str, b: str):
     return s.reindex(s.abs().sort_values(ascending=False).index)
 
 
-def flip_regions(ens, outcome: str, a: str, b: str, *, max_depth: int = 2,
+def flip_regions(ens: xr.Dataset, outcome: str, a: str, b: str, *, max_depth: int = 2,
                  min_leaf: float = 0.05, params: Sequence[str] | None = None) -> dict:
     """Parameter regions where the ranking of ``a`` and ``b`` on ``outcome`` flips (a decision tree).
 
@@ -189,7 +194,7 @@ def _tree(X: np.ndarray, y: np.ndarray, names: list[str], max_depth: int, min_le
     tree.fit(X, y)
     t = tree.tree_
     leaves = tree.apply(X)
-    regions = []
+    regions: list[dict[str, Any]] = []
 
     def walk(node: int, conds: list) -> None:
         if t.children_left[node] == -1:
@@ -206,7 +211,7 @@ def _tree(X: np.ndarray, y: np.ndarray, names: list[str], max_depth: int, min_le
     return regions, importance
 
 
-def failure_regions(ens, policy: str, *, max_depth: int = 2, min_leaf: float = 0.05) -> dict:
+def failure_regions(ens: xr.Dataset, policy: str, *, max_depth: int = 2, min_leaf: float = 0.05) -> dict:
     """Where members fail to integrate to the end under ``policy`` (e.g. explosive paths): share and regions.
 
     Returns
@@ -220,7 +225,8 @@ def failure_regions(ens, policy: str, *, max_depth: int = 2, min_leaf: float = 0
         raise ModelError(f"policy {policy!r} is not in the ensemble; policies: {', '.join(pols)}")
     failed = ens.status.sel(policy=policy).values != 0
     names = drawn_parameters(ens)
-    res = {"policy": policy, "p_fail": float(failed.mean()), "n": int(failed.size), "regions": [], "importance": {}}
+    res: dict[str, Any] = {"policy": policy, "p_fail": float(failed.mean()), "n": int(failed.size), "regions": [],
+                           "importance": {}}
     if not failed.any():
         res["text"] = f"Under {policy} every one of {failed.size} members integrates to the end."
         return res
@@ -229,7 +235,7 @@ def failure_regions(ens, policy: str, *, max_depth: int = 2, min_leaf: float = 0
     for r in regions:
         r["p_fail"] = r.pop("p_beats")
     res["regions"] = regions
-    reasons = {}
+    reasons: dict[str, int] = {}
     for r in ens.failure.sel(policy=policy).values[failed]:
         key = str(r).split(": ", 1)[-1].split(" after t=")[0].split(" at t=")[0]
         reasons[key] = reasons.get(key, 0) + 1
@@ -282,7 +288,7 @@ def _words(res: dict, way: str) -> str:
     return " ".join(parts)
 
 
-def report(ens, a: str, b: str, outcomes: Sequence[str] | None = None,
+def report(ens: xr.Dataset, a: str, b: str, outcomes: Sequence[str] | None = None,
            max_depth: int = 2) -> str:
     """Plain-words report: for each outcome, how often ``a`` beats ``b`` and where that flips."""
     table = beats(ens, a, b, outcomes)

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..errors import ModelError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..core.system import System
 
 __all__ = ["METHODS", "check_range", "draw_ranges", "from_bounds", "from_table"]
 
@@ -23,7 +29,8 @@ def check_range(name: str, lo: float, hi: float) -> tuple[float, float]:
     return lo, hi
 
 
-def draw_ranges(system, names: Sequence[str], ranges: Mapping[str, tuple[float, float]] | None = None) -> np.ndarray:
+def draw_ranges(system: System, names: Sequence[str],
+                ranges: Mapping[str, tuple[float, float]] | None = None) -> np.ndarray:
     """``(low, high)`` per name, shape (len(names), 2): from ``ranges``, else the declared bounds."""
     from ..solve.ensembles import drawable
 
@@ -45,8 +52,8 @@ def draw_ranges(system, names: Sequence[str], ranges: Mapping[str, tuple[float, 
     return np.array(out, dtype=float)
 
 
-def from_bounds(system, names: Sequence[str], n: int, *, method: str = "lhs", seed: int = 0,
-                ranges: Mapping[str, tuple[float, float]] | None = None):
+def from_bounds(system: System, names: Sequence[str], n: int, *, method: str = "lhs", seed: int = 0,
+                ranges: Mapping[str, tuple[float, float]] | None = None) -> pd.DataFrame:
     """Draws spread uniformly over each parameter's declared bounds (or ``ranges``).
 
     Parameters
@@ -94,7 +101,7 @@ def from_bounds(system, names: Sequence[str], n: int, *, method: str = "lhs", se
     return df
 
 
-def from_table(table: Any, system=None):
+def from_table(table: Any, system: System | None = None) -> pd.DataFrame:
     """Draws from a user table: a CSV file (one column per parameter) or a DataFrame.
 
     Parameters

@@ -7,12 +7,18 @@ a model with an outcome registry (one policy, or the contrast between two).
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..errors import ModelError
 from .draws import check_range
+
+if TYPE_CHECKING:
+    import xarray as xr
+
+    from ..core.system import System
 
 __all__ = ["model_sensitivity", "morris_screening", "sobol_indices"]
 
@@ -46,7 +52,7 @@ def _evaluate(func: Callable, X: np.ndarray, names: list[str]) -> dict[str, np.n
 
 
 def sobol_indices(func: Callable, bounds: Mapping[str, tuple[float, float]], n: int, *, seed: int = 0,
-                  conf_level: float = 0.95, num_resamples: int = 200):
+                  conf_level: float = 0.95, num_resamples: int = 200) -> xr.Dataset:
     """Sobol first-order (S1) and total-order (ST) indices with bootstrap confidence intervals.
 
     Saltelli's scheme with a scrambled Sobol sequence (SALib): ``n (d + 2)``
@@ -96,7 +102,8 @@ def sobol_indices(func: Callable, bounds: Mapping[str, tuple[float, float]], n: 
 
 
 def morris_screening(func: Callable, bounds: Mapping[str, tuple[float, float]], trajectories: int, *,
-                     levels: int = 4, seed: int = 0, conf_level: float = 0.95, num_resamples: int = 200):
+                     levels: int = 4, seed: int = 0, conf_level: float = 0.95, num_resamples: int = 200
+                     ) -> xr.Dataset:
     """Morris elementary-effects screening: ``mu_star`` (importance), ``sigma`` (interactions or nonlinearity).
 
     ``trajectories (d + 1)`` evaluations. Elementary effects are changes of the
@@ -127,10 +134,10 @@ def morris_screening(func: Callable, bounds: Mapping[str, tuple[float, float]], 
     return ds
 
 
-def model_sensitivity(system, bounds: Mapping[str, tuple[float, float]], *, method: str = "sobol",
+def model_sensitivity(system: System, bounds: Mapping[str, tuple[float, float]], *, method: str = "sobol",
                       n: int = 256, policies: Sequence[Any] | None = None, policy: str | None = None,
                       contrast: tuple[str, str] | None = None, outcomes: Sequence[str] | None = None,
-                      seed: int = 0, **ensemble_options: Any):
+                      seed: int = 0, **ensemble_options: Any) -> xr.Dataset:
     """Sobol indices or Morris screening of ensemble outcomes.
 
     Parameters
@@ -170,7 +177,8 @@ def model_sensitivity(system, bounds: Mapping[str, tuple[float, float]], *, meth
         outcomes = [o.name for o in system.meta.outcomes if o.summary and not o.experiment]
     bad = [o for o in outcomes if o not in valid]
     if bad or not outcomes:
-        raise ModelError(f"unknown outcome(s) {', '.join(bad) or '(none given)'}; valid: {', '.join(valid) or '(none)'}")
+        raise ModelError(f"unknown outcome(s) {', '.join(bad) or '(none given)'}; "
+                         f"valid: {', '.join(valid) or '(none)'}")
     names_pol = [p.name for p in (policies or [])]
     for name in ([policy] if policy else []) + list(contrast or []):
         if name not in names_pol:
@@ -191,5 +199,6 @@ def model_sensitivity(system, bounds: Mapping[str, tuple[float, float]], *, meth
     ds.attrs["target"] = f"{contrast[0]} minus {contrast[1]}" if contrast else (policy or names_pol[0])
     ds.attrs["model"] = system.name
     span = ensemble_options.get("t_span") or system.meta.t_span
+    assert span is not None  # ensemble() has refused a model without a span
     ds.attrs["horizon"] = f"{span[0]:g}-{span[1]:g}"
     return ds

@@ -3,10 +3,17 @@ a tidy table per policy of a result."""
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from ..core.metadata import Outcome, OutcomeContext, outcome_metrics
 from ..errors import ModelError
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import xarray as xr
+
+    from ..core.system import System
 
 __all__ = ["compare", "outcome_metrics"]
 
@@ -15,8 +22,8 @@ def _policies(ds) -> list[str]:
     return [str(p) for p in ds.policy.values] if "policy" in ds.dims else [ds.attrs.get("policy", "default")]
 
 
-def compare(ds, outcomes: Sequence[Outcome] | None = None, *, system=None, experiments: bool = True,
-            baseline: str | None = None):
+def compare(ds: xr.Dataset, outcomes: Sequence[Outcome] | None = None, *, system: System | None = None,
+            experiments: bool = True, baseline: str | None = None) -> pd.DataFrame:
     """Outcome table per policy (a ``pandas.DataFrame`` indexed by policy).
 
     Parameters
@@ -66,6 +73,7 @@ def compare(ds, outcomes: Sequence[Outcome] | None = None, *, system=None, exper
         if len(ctx.policies) != len(_policies(ds)):
             raise ModelError(f"the result has {len(_policies(ds))} policies but its provenance {len(ctx.policies)}")
     if outcomes is None:
+        assert system is not None  # set above whenever outcomes is None
         outcomes = system.meta.outcomes
     if not outcomes:
         raise ModelError(f"model {ds.attrs.get('model', '?')!r} has no outcome registry: pass outcomes=")

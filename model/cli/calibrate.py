@@ -64,11 +64,10 @@ def _check(args) -> None:
 
 def run(args) -> int:
     from calibration.data import DataError
-
-    from ..files import FileSet
-
     from calibration.paramfile import write_params
     from calibration.pipeline import calibrate
+
+    from ..files import FileSet
 
     _check(args)
     started = time.perf_counter()
@@ -110,7 +109,7 @@ def run(args) -> int:
                 fig = draw(cal)
                 try:
                     for ext in ("pdf", "png"):
-                        files.write(f"{name}.{ext}", lambda p: fig.savefig(p, format=ext, dpi=200))
+                        files.write(f"{name}.{ext}", lambda p, fig=fig, ext=ext: fig.savefig(p, format=ext, dpi=200))
                 finally:
                     plt.close(fig)
         say(f"figures: {', '.join(n for n, _ in drawn)} in {args.figures}")

@@ -17,12 +17,12 @@ import re
 import sys
 import time
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn, Sequence
+from typing import NoReturn
 
 from ..errors import CalibrationError, ModelError, SolverError
 from .common import POLICY_PATHS, calibrated_model
-
 
 #: output files of ``dgm compare`` (the set replaced as a unit)
 COMPARE_SET = ("comparison.nc", "outcomes.csv") + tuple(f"{n}.{e}" for n in ("scenario_panel", "lever_paths",
@@ -38,7 +38,7 @@ class _UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors: ``dgm run: error: ... (see dgm run --help)``."""
 
-    def error(self, message: str):  # noqa: D102 (argparse API)
+    def error(self, message: str):
         raise _UsageError(f"{self.prog}: error: {' '.join(message.split())} (see {self.prog} --help)")
 
 
@@ -162,9 +162,9 @@ def _time_points(system, args, t0: float, t1: float) -> tuple[int, float | None]
 
 def _run(args) -> int:
     from ..files import check_output, write_atomic
-    from .checks import check_rtol, check_size, finite, no_duplicates, positive
     from ..library import get
     from ..solve.simulation import simulate
+    from .checks import check_rtol, check_size, finite, no_duplicates, positive
 
     check_output(args.out, "--out", force=args.force, suffixes=(".nc", ".nc4", ".netcdf"))
     if args.plot is not None:
@@ -299,8 +299,8 @@ def _check_compare_dir(out: Path, force: bool = False) -> None:
 
 
 def _compare(args) -> int:
-    from .checks import check_size, finite
     from ..directed_growth.factory import T0
+    from .checks import check_size, finite
 
     finite("--t-end", args.t_end)
     if not args.t_end > T0:
@@ -337,11 +337,11 @@ def _compare_run(args, system, paths) -> int:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from ..files import DirSwap, recover_dir
     from ..compiler.compiled import compile as compile_system
-    from ..directed_growth.outcomes import compare
     from ..directed_growth.factory import T0
     from ..directed_growth.figures import lever_paths, outcome_table, scenario_panel
+    from ..directed_growth.outcomes import compare
+    from ..files import DirSwap, recover_dir
     from ..solve.simulation import simulate
 
     out: Path = args.out

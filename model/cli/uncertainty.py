@@ -87,9 +87,9 @@ def _say(msg: str, started: float) -> None:
 
 def _check_common(args, *, n: int, option: str = "--draws") -> None:
     """Checks shared by the three commands, before any model is built."""
+    from ..directed_growth.factory import T0
     from ..files import check_input
     from .checks import at_least, check_scheduler, finite
-    from ..directed_growth.factory import T0
 
     if args.params is not None and args.defaults:
         raise ModelError("--params and --defaults exclude each other")
@@ -174,8 +174,8 @@ def _check_store(store: Path | None) -> None:
 
 def _check_grid(args, *, members: int, series: int, what: str) -> None:
     """Refuse an ensemble whose kept paths would not fit in memory (estimate vs the limit)."""
-    from .checks import check_size
     from ..directed_growth.factory import T0
+    from .checks import check_size
 
     years = int(args.t_end - T0) + 1
     check_size(f"{what}: {members:,} members x 3 policies x {series} series x {years:,} years",
@@ -184,8 +184,8 @@ def _check_grid(args, *, members: int, series: int, what: str) -> None:
 
 
 def _run_ensemble(args, started, *, variables=None):
-    from ..solve.ensembles import ensemble
     from ..directed_growth.factory import T0
+    from ..solve.ensembles import ensemble
 
     system, draws, path = _model_and_draws(args, n=args.draws)
     _say(f"{len(draws)} draws of {', '.join(draws.columns)} "
@@ -203,9 +203,9 @@ def _write_nc(ds, path: Path) -> None:
 
 def ensemble_cmd(args) -> int:
     """``dgm ensemble``: check every input, integrate the draws, write the ensemble and the report."""
-    from ..files import check_input, check_output, write_atomic
     from ..analysis.discovery import report
     from ..directed_growth.factory import KEEP
+    from ..files import check_input, check_output, write_atomic
     from .checks import at_least
 
     started = time.perf_counter()
@@ -344,9 +344,9 @@ def _sensitivity_problem(ds) -> str | None:
 
 def figures_cmd(args) -> int:
     """``dgm figures``: check every input and output first, then draw the set into --out."""
+    from ..directed_growth.factory import T0
     from ..files import check_output
     from .checks import at_least, finite, load_nc
-    from ..directed_growth.factory import T0
 
     started = time.perf_counter()
     out: Path = args.out
@@ -393,8 +393,8 @@ def _draw_figures(ens, si, out: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from ..files import FileSet
     from ..directed_growth.figures_uncertainty import fan_chart, outcome_interval_table, sobol_bars, tornado
+    from ..files import FileSet
 
     with FileSet(out) as d:
         d.write("fan_chart", lambda p: plt.close(fan_chart(ens, path=p)))

@@ -45,8 +45,9 @@ import hashlib
 import json
 import keyword
 import re
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import sympy as sp
 from sympy.printing.pycode import PythonCodePrinter
@@ -54,6 +55,9 @@ from sympy.printing.pycode import PythonCodePrinter
 from ..cache import code_digest
 from ..core.functions import derivative
 from ..errors import ModelError
+
+if TYPE_CHECKING:
+    from ..core.system import System
 
 CODEGEN_VERSION = "7"
 
@@ -88,7 +92,7 @@ class _Printer(PythonCodePrinter):
 _PRINTER = _Printer()
 
 
-def identity_residual(e) -> sp.Expr:
+def identity_residual(e: sp.Expr) -> sp.Expr:
     """Residual of a declared identity: for an ``Eq``, ``lhs - rhs`` relative to the sum of
     the absolute values of the terms on both sides (so cancelling flows do not inflate it);
     the expression itself (an absolute residual) otherwise."""
@@ -317,7 +321,7 @@ class _Parts:
         return build()
 
 
-def function_source(system, name: str) -> str:
+def function_source(system: System, name: str) -> str:
     """Source of one generated function (``"rhs"``, ``"jac"``, ... or ``"_rhs"``, ...; see the module
     docstring), with its ``@safe`` decorator line removed."""
     name = name if name.startswith("_") else f"_{name}"
@@ -326,7 +330,7 @@ def function_source(system, name: str) -> str:
     return "\n".join(_Parts(system).source(name)[1:])
 
 
-def generate_source(system) -> str:
+def generate_source(system: System) -> str:
     """Full source of the generated module for ``system`` (deterministic)."""
     parts = _Parts(system)
     states, params, inputs, aux = parts.states, parts.params, parts.inputs, parts.aux
@@ -358,7 +362,7 @@ def generate_source(system) -> str:
     return "\n".join(header + src)
 
 
-def source_key(system) -> str:
+def source_key(system: System) -> str:
     """Cache key of the generated module: the equations hash and the code (not the comments or
     docstrings) of this code generator. The integrators are not part of it: they are compiled
     once, apart from the models (:func:`model.compiler.compiled.engine`)."""

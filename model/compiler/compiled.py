@@ -27,20 +27,39 @@ import sys
 import threading
 import unicodedata
 import warnings
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Mapping, Sequence
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..cache import (CacheError, CacheWarning, atomic_write, cache_dir, cache_sources, code_digest, private_dir,
-                     folder_problem, readonly_reason)
-from .codegen import FUNCTIONS, generate_source, source_key
-from ..errors import ModelError
+from ..cache import (
+    CacheError,
+    CacheWarning,
+    atomic_write,
+    cache_dir,
+    cache_sources,
+    code_digest,
+    folder_problem,
+    private_dir,
+    readonly_reason,
+)
 from ..core.levers import Policy, input_table, resolve_inputs
+from ..errors import ModelError
+from .codegen import FUNCTIONS, generate_source, source_key
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+
+    from ..core.system import System
+
+    #: a parameter vector, or values by parameter name (the others take their defaults)
+    Params = ArrayLike | Mapping[str, float] | None
 
 __all__ = ["CompiledSystem", "compile", "engine", "engine_folder", "engine_key"]
 
-_MEMO: dict[str, "CompiledSystem"] = {}
+_MEMO: dict[str, CompiledSystem] = {}
 _LOCK = threading.RLock()
 #: the engine's source and the module holding its calls into compiled models: the engine's cache key
 _ENGINE_FILES = (Path(__file__).with_name("integrators.py"), Path(__file__).with_name("jit.py"))
@@ -62,9 +81,9 @@ class CompiledSystem:
     with ``L=None`` inputs take their declared defaults.
     """
 
-    def __init__(self, system, module, path: Path, key: str):
-        if not hasattr(module, "__dgm_compiled__"):
-            module.__dgm_compiled__ = {}  # name -> compiled C callback, shared by every CompiledSystem of the module
+    def __init__(self, system: System, module: ModuleType, path: Path, key: str):
+        # name -> compiled C callback, shared by every CompiledSystem of the module
+        module.__dict__.setdefault("__dgm_compiled__", {})
         self.system = system
         self.module = module
         self.path = path
@@ -73,7 +92,7 @@ class CompiledSystem:
         self.parameters: tuple[str, ...] = module.PARAMETERS
         self.inputs: tuple[str, ...] = module.INPUTS
         self.observed_names: tuple[str, ...] = module.OBSERVED
-        self._default_L = None
+        self._default_L: np.ndarray | None = None
 
     @property
     def is_warm(self) -> bool:
@@ -158,15 +177,15 @@ class CompiledSystem:
                                np.ascontiguousarray(y, dtype=float), self._p(p), self._L(L), out)
         return out
 
-    def rhs(self, t: float, y, p=None, L=None) -> np.ndarray:
+    def rhs(self, t: float, y: ArrayLike, p: Params = None, L: ArrayLike | None = None) -> np.ndarray:
         """Right-hand side ``dy/dt`` [state units per year] at one point."""
         return self._at("_rhs", np.empty(self.n_states), t, y, p, L)
 
-    def jac(self, t: float, y, p=None, L=None) -> np.ndarray:
+    def jac(self, t: float, y: ArrayLike, p: Params = None, L: ArrayLike | None = None) -> np.ndarray:
         """Analytic Jacobian ``d rhs / d y`` (chain rule through the auxiliaries)."""
         return self._at("_jac", np.zeros((self.n_states, self.n_states)), t, y, p, L)
 
-    def dfdp(self, t: float, y, p=None, L=None) -> np.ndarray:
+    def dfdp(self, t: float, y: ArrayLike, p: Params = None, L: ArrayLike | None = None) -> np.ndarray:
         """Analytic ``d rhs / d p`` for every parameter (columns in ``self.parameters`` order)."""
         out = np.zeros((self.n_states, max(len(self.parameters), 1)))
         return self._at("_dfdp", out, t, y, p, L)[:, :len(self.parameters)]
@@ -224,7 +243,8 @@ class CompiledSystem:
         """Sorted times in ``(t0, t1)`` where an input path has a kink or a jump [year]."""
         return self._engine()._breakpoints(_c(L), float(t0), float(t1))
 
-    def observed(self, t, y, p=None, L=None) -> dict[str, np.ndarray]:
+    def observed(self, t: ArrayLike, y: ArrayLike, p: Params = None, L: ArrayLike | None = None
+                 ) -> dict[str, np.ndarray]:
         """Auxiliaries (and identity residuals) at one time or along a saved trajectory.
 
         Parameters
@@ -246,7 +266,8 @@ class CompiledSystem:
             return self.param_vector(p)
         return np.ascontiguousarray(p, dtype=float)
 
-    def sensitivity_rhs(self, t: float, z, p, params: Sequence[str], L=None) -> np.ndarray:
+    def sensitivity_rhs(self, t: float, z: ArrayLike, p: Params, params: Sequence[str],
+                        L: ArrayLike | None = None) -> np.ndarray:
         """Right-hand side of the state plus forward sensitivities ``S = dy/dp`` for ``params``.
 
         ``z = [y, vec(S)]`` with ``S`` of shape (n, len(params)) in row-major order;
@@ -259,7 +280,8 @@ class CompiledSystem:
                                          self._p(p), self._L(L), idx, out)
         return out
 
-    def observed_tangents(self, t, Y, S, p, params: Sequence[str], L=None) -> tuple[dict, dict]:
+    def observed_tangents(self, t: ArrayLike, Y: ArrayLike, S: ArrayLike, p: Params, params: Sequence[str],
+                          L: ArrayLike | None = None) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
         """Auxiliaries along a trajectory and their exact derivatives to ``params``.
 
         Parameters
@@ -363,7 +385,7 @@ def _pickles_ok(data: bytes, count: int) -> bool:
         for _ in range(count):
             for _op in pickletools.genops(f):
                 pass
-    except Exception:  # noqa: BLE001 - any parse failure means a damaged file
+    except Exception:
         return False
     return f.tell() == len(data)
 
@@ -414,19 +436,20 @@ def _copy_from_readonly(stem: str, key: str, path: Path, sub: str = "models") ->
     return None
 
 
-def _load(path: Path, modname: str, source: str):
+def _load(path: Path, modname: str, source: str) -> ModuleType:
     """Execute the checked ``source`` as module ``modname`` with ``path`` as its file (never re-read
     from disk, so the file cannot change between the check and the execution)."""
     spec = importlib.util.spec_from_file_location(modname, path)
+    assert spec is not None  # a path ending in .py always has a loader
     module = importlib.util.module_from_spec(spec)
     code = builtins.compile("\n" + source, str(path), "exec")  # line numbers as in the file (after the header)
-    module.__dgm_source__ = source
+    module.__dict__["__dgm_source__"] = source
     sys.modules[modname] = module
     exec(code, module.__dict__)  # noqa: S102 - our own generated source, verified against its sha256
     return module
 
 
-def compile(system, *, cache: bool = True) -> CompiledSystem:  # noqa: A001 - the natural name
+def compile(system: System, *, cache: bool = True) -> CompiledSystem:
     """Generate and load the numerical code of ``system``.
 
     Parameters
@@ -537,7 +560,7 @@ def engine_folder() -> tuple[Path, str]:
     return (cache_dir() / "engine" if problem else _PACKAGE_PYCACHE / "engine"), problem
 
 
-def engine():
+def engine() -> ModuleType:
     """The model-independent integrators, path observers and ensemble drivers (a module).
 
     Compiled by numba once per installation (not per model or cache) from a verified copy of

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -41,19 +43,19 @@ try:  # pragma: no cover - exercised through both paths in tests
     #: ``void f(double t, double *y, double *p, double *u, double *S, double *D, int64 k, double *f, double *out)``
     TANGENT_SIGNATURE = types.void(types.float64, _PTR, _PTR, _PTR, _PTR, _PTR, types.int64, _PTR, _PTR)
 
-    def jit(func):
+    def jit(func: Callable[..., Any]) -> Callable[..., Any]:
         """Serial compiled function, cached on disk, IEEE semantics (1/0 -> inf)."""
         return numba.njit(cache=True, error_model="numpy")(func)
 
-    def ijit(func):
+    def ijit(func: Callable[..., Any]) -> Callable[..., Any]:
         """Serial compiled function inlined into its callers at numba-IR level (removes call overhead)."""
         return numba.njit(cache=True, error_model="numpy", inline="always")(func)
 
-    def pjit(func):
+    def pjit(func: Callable[..., Any]) -> Callable[..., Any]:
         """Parallel compiled function (compiled separately from serial ones)."""
         return numba.njit(cache=True, parallel=True, error_model="numpy")(func)
 
-    def cfunc(func, tangent: bool = False):
+    def cfunc(func: Callable[..., Any], tangent: bool = False) -> Any:
         """``func`` compiled as a C callback with the model or tangent signature, cached on disk."""
         sig = TANGENT_SIGNATURE if tangent else MODEL_SIGNATURE
         return numba.cfunc(sig, cache=True, error_model="numpy")(func)
@@ -94,31 +96,33 @@ except ImportError:  # pragma: no cover
     HAVE_NUMBA = False
     prange = range
 
-    def jit(func):
+    def jit(func: Callable[..., Any]) -> Callable[..., Any]:
         return func
 
     pjit = ijit = jit
 
-    def cfunc(func, tangent: bool = False):
+    def cfunc(func: Callable[..., Any], tangent: bool = False) -> Any:
         return func
 
     def _flat(a):
         return a.reshape(-1) if isinstance(a, np.ndarray) else a
 
-    def call_model(addr, t, y, p, u, out):
+    def call_model(addr: Callable[..., None], t: float, y: np.ndarray, p: np.ndarray, u: np.ndarray,
+                   out: np.ndarray) -> None:
         addr(t, _flat(y), _flat(p), _flat(u), _flat(out))
 
-    def call_tangent(addr, t, y, p, u, S, D, k, f, out):
+    def call_tangent(addr: Callable[..., None], t: float, y: np.ndarray, p: np.ndarray, u: np.ndarray,
+                     S: np.ndarray, D: np.ndarray, k: int, f: np.ndarray, out: np.ndarray) -> None:
         addr(t, _flat(y), _flat(p), _flat(u), _flat(S), _flat(D), k, _flat(f), _flat(out))
 
 
-def safe(func):
+def safe(func: Callable[..., Any]) -> Callable[..., Any]:
     """Under the Python fallback, turn math errors in generated code into NaN outputs."""
     if HAVE_NUMBA:
         return func
 
     @functools.wraps(func)
-    def wrapper(*args):  # (t, y, p, u, ..., out)
+    def wrapper(*args: Any) -> None:  # (t, y, p, u, ..., out)
         try:
             func(*args)
         except (OverflowError, ZeroDivisionError, ValueError):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Iterable, Mapping
+from typing import Any
 
 import sympy as sp
 
@@ -70,8 +71,9 @@ class Block:
         return {v.name: v.sym for v in self.variables}
 
 
-def block(name: str, variables: Iterable[Var], *, derivatives=None, auxiliaries=None, updates=None,
-          identities=None, description: str = "") -> Block:
+def block(name: str, variables: Iterable[Var], *, derivatives: Mapping[Any, Any] | None = None,
+          auxiliaries: Mapping[Any, Any] | None = None, updates: Mapping[Any, Any] | None = None,
+          identities: Mapping[Any, Any] | None = None, description: str = "") -> Block:
     """Convenience constructor for :class:`Block`."""
     return Block(name=name, variables=tuple(variables), derivatives=derivatives or {},
                  auxiliaries=auxiliaries or {}, updates=updates or {}, identities=identities or {},

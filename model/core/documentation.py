@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import math
 import re
-from typing import TYPE_CHECKING, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import sympy as sp
 
@@ -51,7 +52,7 @@ _SECTIONING = ("part", "chapter", "section", "subsection", "subsubsection", "par
 # ---------------------------------------------------------------------------
 
 
-def _ordered_vars(system: "System") -> list[Var]:
+def _ordered_vars(system: System) -> list[Var]:
     """Declared symbols sorted by kind (:data:`KIND_ORDER`) then by name."""
     rank = {k: i for i, k in enumerate(KIND_ORDER)}
     return sorted(system.variables.values(), key=lambda v: (rank.get(v.kind, len(rank)), v.name))
@@ -141,7 +142,7 @@ def _fmt_number(x: float | None) -> str:
 def _latex_number(x: float | None) -> str:
     """Math-mode LaTeX of a number (``--`` for None): ``$-0.0065$``, ``$1.5 \\times 10^{-7}$``."""
     text = _fmt_number(x)
-    if not text:
+    if x is None or not text:
         return "--"
     if math.isinf(x):
         return "$-\\infty$" if x < 0 else "$\\infty$"
@@ -166,7 +167,7 @@ def _symbol_tex(var: Var) -> str:
     return _WORD_RE.sub(r"\\mathit{\1}", sp.latex(var.sym))
 
 
-def _symbol_names(system: "System") -> dict[sp.Symbol, str]:
+def _symbol_names(system: System) -> dict[sp.Symbol, str]:
     return {v.sym: _symbol_tex(v) for v in system.variables.values()}
 
 
@@ -203,7 +204,7 @@ def _latex_units(units: str) -> str:
     return "$" + r"\,".join(out) + "$"
 
 
-def _equation_groups(system: "System") -> list[tuple[str, str, list[tuple[str, str, str]]]]:
+def _equation_groups(system: System) -> list[tuple[str, str, list[tuple[str, str, str]]]]:
     """Equations grouped by block, in block order.
 
     Returns
@@ -240,7 +241,7 @@ def _equation_groups(system: "System") -> list[tuple[str, str, list[tuple[str, s
     return [(b, descriptions[b], eqs[b]) for b in eqs]
 
 
-def _time_statement(system: "System") -> str:
+def _time_statement(system: System) -> str:
     """One sentence on the time convention, with ``$...$`` math."""
     if system.is_discrete:
         return (f"Discrete-time map with step $\\Delta t = {_fmt_number(system.dt)}$ year; "
@@ -260,7 +261,7 @@ NOMENCLATURE_COLUMNS: tuple[str, ...] = ("kind", "units", "long_name", "default"
                                          "source", "description", "block")
 
 
-def nomenclature(system: "System") -> "pd.DataFrame":
+def nomenclature(system: System) -> pd.DataFrame:
     """Table of every declared symbol.
 
     Parameters
@@ -332,7 +333,7 @@ def _describe(v: Var) -> str:
     return latex_escape(text)
 
 
-def to_latex(system: "System", *, section: str = "section") -> str:
+def to_latex(system: System, *, section: str = "section") -> str:
     """Equations and symbol tables as a LaTeX fragment for a paper appendix.
 
     Parameters
@@ -413,7 +414,7 @@ def to_latex(system: "System", *, section: str = "section") -> str:
 # ---------------------------------------------------------------------------
 
 
-def to_markdown(system: "System") -> str:
+def to_markdown(system: System) -> str:
     """Equations and nomenclature as Markdown.
 
     Parameters
@@ -455,8 +456,8 @@ def to_markdown(system: "System") -> str:
     lines.append("|" + "|".join("---:" if h in ("Default", "Lower", "Upper") else "---" for h in header) + "|")
     for v in _ordered_vars(system):
         lo, hi = v.bounds
-        cells = [_md_code(v.name), "$" + _symbol_tex(v).replace("|", "\\|") + "$", v.kind, _md_code(v.units), _md_escape(v.long_name),
-                 _fmt_number(v.default), _fmt_number(lo), _fmt_number(hi),
+        cells = [_md_code(v.name), "$" + _symbol_tex(v).replace("|", "\\|") + "$", v.kind, _md_code(v.units),
+                 _md_escape(v.long_name), _fmt_number(v.default), _fmt_number(lo), _fmt_number(hi),
                  _md_escape(system.block_of.get(v.name, "")), _md_escape(v.source), _md_escape(v.description)]
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")

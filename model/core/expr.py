@@ -33,7 +33,8 @@ from __future__ import annotations
 import ast
 import math
 import re
-from typing import Any, Callable, Collection
+from collections.abc import Callable, Collection, Sequence
+from typing import Any
 
 import sympy as sp
 from sympy.functions.elementary.piecewise import ExprCondPair
@@ -41,7 +42,7 @@ from sympy.functions.elementary.piecewise import ExprCondPair
 from ..errors import ModelError
 from .functions import NONSMOOTH, SMOOTH
 
-__all__ = ["FUNCTIONS", "to_text", "from_text", "from_srepr", "as_expr"]
+__all__ = ["FUNCTIONS", "to_text", "from_text", "from_srepr", "as_expr", "as_saved"]
 
 #: Longest expression text read [characters].
 MAX_CHARS = 100_000
@@ -207,7 +208,7 @@ def _exact(x: Any) -> Any:
 def _minmax(f: Callable[..., sp.Basic], args: list[Any]) -> sp.Basic:
     """``Max``/``Min`` of ``args``, refused above :data:`MAX_MINMAX_ARGS` arguments (nested
     calls of the same function count as one flat list, as sympy merges them)."""
-    n = sum(len(a.args) if isinstance(a, f) else 1 for a in args)
+    n = sum(len(a.args) if getattr(a, "func", None) is f else 1 for a in args)
     if n > MAX_MINMAX_ARGS:
         raise _Refused(f"{f.__name__} of {n} arguments; at most {MAX_MINMAX_ARGS} are allowed")
     return f(*args)
@@ -229,7 +230,7 @@ def _identifier(value: Any) -> str:
 def _int_const(node: ast.AST) -> int:
     """A (possibly negated) integer literal."""
     neg = isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub)
-    if neg:
+    if neg and isinstance(node, ast.UnaryOp):
         node = node.operand
     if not (isinstance(node, ast.Constant) and type(node.value) is int):
         raise _Refused("expected an integer literal")
@@ -246,7 +247,7 @@ def _rational(args: list[ast.expr]) -> sp.Rational:
     return sp.Rational(p, q)
 
 
-def _float_const(args: list[ast.AST], prec: ast.AST | None) -> sp.Float:
+def _float_const(args: Sequence[ast.AST], prec: ast.AST | None) -> sp.Float:
     if not (args and isinstance(args[0], ast.Constant) and isinstance(args[0].value, str)
             and _DECIMAL.fullmatch(args[0].value)):
         raise _Refused("Float takes a decimal number as text, e.g. Float('0.1', 53)")
@@ -362,7 +363,7 @@ class _TextReader:
 
 #: legacy srepr: sympy class names that may be called, and constant names
 _SREPR_CALLS: dict[str, Callable[..., sp.Basic]] = {
-    "Add": sp.Add, "Mul": sp.Mul, "Pow": None,  # Pow goes through the size guard
+    "Add": sp.Add, "Mul": sp.Mul, "Pow": _pow,  # Pow goes through the size guard
     "Piecewise": sp.Piecewise, "ExprCondPair": ExprCondPair,
     **{cls.__name__: cls for cls in _WRITE},  # srepr names classes: exp, Max, ..., StrictLessThan, And, ...
 }
@@ -506,3 +507,20 @@ def as_expr(value: Any, names: Collection[str] | None = None, *, what: str = "")
         where = f"{what}: " if what else ""
         raise ModelError(f"{where}expected a sympy expression, a number or text, got {type(value).__name__}")
     return out
+
+
+def as_saved(expr: sp.Basic) -> sp.Basic:
+    """The expression as it reads back from its saved text: ``from_text(to_text(expr))``.
+
+    sympy's automatic evaluation can hold a product in a nested form (``(3*sqrt(2))*3**(3/4)*(1/9)``)
+    that its text, read back, evaluates to the flat one (``sqrt(2)*3**(3/4)/3``): the same value but a
+    different tree, so a model rebuilt from a saved result would get another equations hash. Feedback
+    rules, which are saved as text, are held in this form from the start (a fixed point: saving and
+    reading it again gives the same tree).
+
+    Raises
+    ------
+    ModelError
+        For an expression the writer refuses (see :func:`to_text`).
+    """
+    return from_text(to_text(expr))

@@ -12,15 +12,21 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import sympy as sp
 
 from ..errors import ModelError
-from .expr import as_expr, from_srepr, from_text, to_text
+from .expr import as_expr, as_saved, from_srepr, from_text, to_text
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+
+    from .system import System
 
 __all__ = ["Schedule", "constant", "step", "ramp", "logistic", "piecewise", "Rule", "Policy"]
 
@@ -77,7 +83,7 @@ class Schedule:
             return self.args[:2]
         return self.years if self.kind == "piecewise" else ()
 
-    def __call__(self, t, dt: float | None = None) -> np.ndarray:
+    def __call__(self, t: ArrayLike, dt: float | None = None) -> np.ndarray:
         """Value(s) of the path at time(s) ``t`` [year] (numpy, same rules as compiled code).
 
         Parameters
@@ -125,7 +131,7 @@ class Schedule:
         return f"{self.kind}{self.args}"
 
 
-def switch_tolerance(dt: float, *times) -> float:
+def switch_tolerance(dt: float, *times: ArrayLike) -> float:
     """Distance [year] within which a grid time of step ``dt`` [year] counts as a switch time.
 
     ``1e-9 dt`` plus 8 ulps of the largest time involved: grid times ``t0 + k dt``
@@ -144,7 +150,7 @@ def switch_tolerance(dt: float, *times) -> float:
     return min(1e-9 * dt + 8 * np.finfo(float).eps * scale, 0.25 * dt)
 
 
-def snap_to_switches(t, switches: Sequence[float], tol: float) -> np.ndarray:
+def snap_to_switches(t: ArrayLike, switches: Sequence[float], tol: float) -> np.ndarray:
     """Times ``t`` [year] with every value within ``tol`` [year] of a switch time replaced by it."""
     t = np.array(t, dtype=float)
     for c in switches:
@@ -178,7 +184,7 @@ def logistic(midpoint: float, rate: float, v0: float, v1: float) -> Schedule:
     return Schedule("logistic", (_finite("midpoint", midpoint), rate, _finite("v0", v0), _finite("v1", v1)))
 
 
-def piecewise(years: Sequence[float], values: Sequence[float]) -> Schedule:
+def piecewise(years: ArrayLike, values: ArrayLike) -> Schedule:
     """Piecewise-linear path through (``years`` [year], ``values``), flat outside."""
     ys = tuple(_finite("years", y) for y in np.asarray(years, dtype=float).ravel())
     vs = tuple(_finite("values", v) for v in np.asarray(values, dtype=float).ravel())
@@ -213,7 +219,7 @@ def schedule_from_dict(d: Mapping[str, Any], *, what: str = "schedule") -> Sched
     return Schedule(d["kind"], args, years, values)
 
 
-def path_from_dict(d: Mapping[str, Any], *, what: str = "lever path") -> "LeverPath":
+def path_from_dict(d: Mapping[str, Any], *, what: str = "lever path") -> LeverPath:
     """Inverse of ``Schedule.to_dict`` and ``Rule.to_dict``: a lever path from a JSON-ready dict.
 
     A rule's expression is read by :func:`model.core.expr.from_text` (or, in files
@@ -254,7 +260,7 @@ class Rule:
     expr: sp.Expr
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "expr", as_expr(self.expr, what="feedback rule"))
+        object.__setattr__(self, "expr", as_saved(as_expr(self.expr, what="feedback rule")))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready description; ``expr`` is read back by :func:`model.core.expr.from_text`."""
@@ -301,7 +307,7 @@ class Policy:
         object.__setattr__(self, "description", description)
         object.__setattr__(self, "levers", MappingProxyType({k: as_path(k, v) for k, v in sorted(levers.items())}))
 
-    def with_levers(self, name: str | None = None, **levers: Any) -> "Policy":
+    def with_levers(self, name: str | None = None, **levers: Any) -> Policy:
         """A new policy with some levers changed or added."""
         return Policy(name or self.name, self.description, **{**self.levers, **levers})
 
@@ -323,7 +329,7 @@ class Policy:
         return json.dumps(self.to_dict(), sort_keys=True)
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> "Policy":
+    def from_dict(cls, d: Mapping[str, Any]) -> Policy:
         """Inverse of :meth:`to_dict`, for data from a file: rules are parsed, never evaluated.
 
         Raises
@@ -345,12 +351,18 @@ class Policy:
             levers[k] = path_from_dict(v, what=f"policy {d['name']!r}, lever {k!r}")
         return cls(d["name"], description, **levers)
 
+    def __hash__(self) -> int:
+        # the generated hash would hash the mappingproxy of levers, which is unhashable; equal
+        # policies have equal levers in the same (sorted) order, so the items tuple agrees with ==
+        return hash((self.name, self.description, tuple(self.levers.items())))
+
     def __repr__(self) -> str:
         inner = ", ".join(f"{k}={v!r}" for k, v in self.levers.items())
         return f"Policy({self.name!r}{', ' if inner else ''}{inner})"
 
 
-def resolve_inputs(system, policy: Policy | None, exogenous: Mapping[str, Any] | None = None) -> dict[str, Schedule]:
+def resolve_inputs(system: System, policy: Policy | None,
+                   exogenous: Mapping[str, Any] | None = None) -> dict[str, Schedule]:
     """Path of every input of ``system`` (levers, then exogenous) under ``policy``.
 
     Levers not set take their declared default (constant); exogenous inputs not set take the
@@ -359,15 +371,16 @@ def resolve_inputs(system, policy: Policy | None, exogenous: Mapping[str, Any] |
     auxiliaries (:meth:`System.with_rules`).
     """
     policy_levers = dict(policy.schedules) if policy else {}
-    exo = {k: as_path(k, v) for k, v in (exogenous or {}).items()}
-    for k, v in exo.items():
+    exo: dict[str, Schedule] = {}
+    for k, path in {k: as_path(k, v) for k, v in (exogenous or {}).items()}.items():
         if k not in system.exogenous:
             raise ModelError(f"unknown exogenous input {k!r} for model {system.name!r}; "
                              f"valid: {', '.join(system.exogenous) or '(none)'}")
-        if isinstance(v, Rule):
+        if isinstance(path, Rule):
             raise ModelError(f"exogenous input {k!r} takes a schedule, not a feedback rule")
+        exo[k] = path
     for k in policy_levers:
-        if k not in system.levers:
+        if policy is not None and k not in system.levers:
             raise ModelError(f"policy {policy.name!r} sets {k!r}, which is not a lever of model {system.name!r}; "
                              f"levers: {', '.join(system.levers) or '(none)'}")
     paths: dict[str, Schedule] = {}

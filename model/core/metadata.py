@@ -10,12 +10,16 @@ enters :meth:`System.equations_hash`: it does not change compiled code.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..errors import ModelError
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 __all__ = ["ModelMeta", "Outcome", "OutcomeContext", "PolicyPath", "outcome_metrics"]
 
@@ -155,7 +159,7 @@ class ModelMeta:
         return tuple(dict.fromkeys(n for o in self.outcomes if not o.experiment for n in o.needs))
 
 
-def outcome_metrics(ds, outcomes: Sequence[Outcome], ctx: OutcomeContext | None = None):
+def outcome_metrics(ds: xr.Dataset, outcomes: Sequence[Outcome], ctx: OutcomeContext | None = None) -> xr.Dataset:
     """The outcomes computed from paths (``experiment`` ones left out) as an ``xarray.Dataset``.
 
     Vectorised over every dimension of ``ds`` but ``time`` (``policy``, ``draw``): a member whose

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
-from .blocks import Block
 from ..errors import ModelError
-from .expr import as_expr, to_text
+from .blocks import Block
+from .expr import as_expr, as_saved, to_text
 from .functions import check_functions
 from .metadata import ModelMeta
 from .symbols import Var, t
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["System", "combine"]
 
@@ -177,7 +181,7 @@ class System:
         return out
 
     # ---- derived systems -----------------------------------------------------------
-    def with_rules(self, rules: Mapping[str, sp.Expr], *, name: str | None = None) -> "System":
+    def with_rules(self, rules: Mapping[str, sp.Expr], *, name: str | None = None) -> System:
         """A new System in which levers follow feedback rules.
 
         Parameters
@@ -207,8 +211,8 @@ class System:
             new_vars[lev] = Var(**{**{k: getattr(v, k) for k in ("name", "units", "long_name", "description",
                                                                  "default", "bounds", "source", "latex")},
                                    "kind": "auxiliary", "tunable": False})
-            aux[lev] = as_expr(rule.expr if isinstance(rule, Rule) else rule, tuple(self.variables),
-                               what=f"feedback rule for {lev!r}")
+            aux[lev] = as_saved(as_expr(rule.expr if isinstance(rule, Rule) else rule, tuple(self.variables),
+                                        what=f"feedback rule for {lev!r}"))
         rule_block = Block(name="feedback rules", variables=(), auxiliaries={k: aux[k] for k in rules})
         blocks = tuple(b if not any(v.name in rules for v in b.variables) else
                        Block(name=b.name, variables=tuple(new_vars[v.name] for v in b.variables),
@@ -218,7 +222,7 @@ class System:
         return combine(*blocks, name=name or self.name, dt=self.dt, description=self.description,
                        origin={**self.origin, "rules": {k: to_text(aux[k]) for k in rules}}, meta=self.meta)
 
-    def with_meta(self, **changes: Any) -> "System":
+    def with_meta(self, **changes: Any) -> System:
         """The same model with fields of its :class:`~model.core.metadata.ModelMeta` replaced
         (e.g. ``system.with_meta(t_span=(0, 50))``); the equations hash is unchanged."""
         import dataclasses
@@ -230,7 +234,7 @@ class System:
         return dataclasses.replace(self, meta=_check_meta(meta, self.variables, self.name))
 
     # ---- output ----------------------------------------------------------------------
-    def nomenclature(self):
+    def nomenclature(self) -> pd.DataFrame:
         """Table of symbols: name, kind, units, long name, default, bounds, source (pandas.DataFrame)."""
         from .documentation import nomenclature
         return nomenclature(self)

@@ -39,12 +39,21 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
+from typing import TYPE_CHECKING
 
 import sympy as sp
 
 from ..cache import atomic_write, cache_dir
 from ..errors import ModelError
 from .functions import SMOOTH
+
+if TYPE_CHECKING:
+    from .system import System
+
+if TYPE_CHECKING:
+    import pint
+
+    from .system import System
 
 _EXTRA = """
 USD = [currency]
@@ -64,18 +73,18 @@ Mworker = 1e6 * worker
 
 
 @functools.lru_cache(maxsize=1)
-def registry():
+def registry() -> pint.UnitRegistry:
     """The shared pint ``UnitRegistry`` (created on first use)."""
     import pint
 
-    reg = pint.UnitRegistry(autoconvert_offset_to_baseunit=False)
+    reg: pint.UnitRegistry = pint.UnitRegistry(autoconvert_offset_to_baseunit=False)
     for line in _EXTRA.strip().splitlines():
         reg.define(line)
     return reg
 
 
-@functools.lru_cache(maxsize=None)
-def parse_units(text: str):
+@functools.cache
+def parse_units(text: str) -> pint.Quantity:
     """Parse a units string into a pint Quantity of magnitude 1.
 
     Raises
@@ -91,7 +100,7 @@ def parse_units(text: str):
     return q
 
 
-def offset_delta(q):
+def offset_delta(q: pint.Quantity) -> pint.Quantity | None:
     """The temperature-difference units (magnitude 1) of an offset-scale unit, ``None`` otherwise.
 
     Parameters
@@ -293,7 +302,7 @@ class _Checker:
                   "trigonometric, Max, Min, Abs, Piecewise, sign, Heaviside")
 
 
-def declared_units(text: str):
+def declared_units(text: str) -> pint.Quantity | _Point:
     """Units of a declared symbol for the checker: a Quantity, or an offset-scale temperature point.
 
     Raises
@@ -317,7 +326,7 @@ def _check_key(system) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def check_system_units(system, *, use_cache: bool = True) -> None:
+def check_system_units(system: System, *, use_cache: bool = True) -> None:
     """Check every equation of ``system``; raise :class:`ModelError` naming the equation.
 
     A pass is remembered on disk (a marker keyed by :func:`_check_key`), so a model checked

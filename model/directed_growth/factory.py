@@ -11,17 +11,27 @@ import dataclasses
 import difflib
 import functools
 import math
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 import sympy as sp
 
 from ..core.blocks import Block
 from ..core.metadata import ModelMeta
-from .mechanisms import (climate, demand, emissions, finance, labour, private_investment, public_capability,
-                         public_finance, public_investment, technology)
-from ..errors import ModelError
 from ..core.system import System, combine
+from ..errors import ModelError
+from .mechanisms import (
+    climate,
+    demand,
+    emissions,
+    finance,
+    labour,
+    private_investment,
+    public_capability,
+    public_finance,
+    public_investment,
+    technology,
+)
 
 #: start year of the model [year]
 T0 = 2025.0
@@ -140,7 +150,8 @@ def derived_defaults(blocks: list[Block], *, t0: float = T0, y0: float = Y0, xg0
 
 
 #: names set by :func:`derived_defaults` (not overridable: they follow from the others)
-DERIVED = ("v", "K_g", "K_b", "Z", "z_T", "z0", "b_ref", "r_ref", "k_Gm_ref", "pi_r_ref", "t_w", "g_ref", "gA_ref", "i_ref", "phi0")
+DERIVED = ("v", "K_g", "K_b", "Z", "z_T", "z0", "b_ref", "r_ref", "k_Gm_ref", "pi_r_ref", "t_w", "g_ref", "gA_ref",
+           "i_ref", "phi0")
 
 
 def directed_growth(*, t0: float = T0, y0: float = Y0, xg0: float = XG0,

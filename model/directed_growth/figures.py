@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import math
 import textwrap
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 __all__ = ["plot_stocks", "label", "scenario_panel", "lever_paths", "outcome_table", "growth_rate",
            "varying_levers", "format_number", "policy_name", "OKABE_ITO", "FONT", "PANEL", "for_display",
@@ -163,7 +163,8 @@ def growth_rate(Y, time=None):
 
 
 def save_figure(fig, path) -> list[Path]:
-    """Save ``fig`` and return the files written: ``path`` without suffix -> ``.pdf`` and ``.png``; otherwise the given format.
+    """Save ``fig`` and return the files written: ``path`` without suffix -> ``.pdf`` and ``.png``;
+    otherwise the given format.
 
     Each file is written atomically (a temporary file in the same directory,
     then :func:`os.replace`), so a reader never sees a half-written figure.
@@ -290,7 +291,8 @@ def varying_levers(ds) -> list[str]:
 def lever_paths(ds, path: str | Path | None = None, *, ncols: int = 3):
     """Small multiples of the lever paths that differ across policies or over time.
 
-    Levers held at one constant value by every policy are left out. Same style as :func:`scenario_panel`; ``path`` as there.
+    Levers held at one constant value by every policy are left out. Same style as :func:`scenario_panel`;
+    ``path`` as there.
 
     Returns
     -------

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
 from ..errors import ModelError
-from .figures import (FONT, OKABE_ITO, PANEL, for_display, format_time_axis, growth_rate, policy_name, pretty_units,
-                      pyplot, save_figure)
+from .figures import (
+    FONT,
+    OKABE_ITO,
+    PANEL,
+    for_display,
+    format_time_axis,
+    growth_rate,
+    policy_name,
+    pretty_units,
+    pyplot,
+    save_figure,
+)
 from .outcomes import OUTCOMES, display
 
 __all__ = ["fan_chart", "outcome_interval_table", "sobol_bars", "tornado"]
@@ -124,7 +134,7 @@ def tornado(ens, outcome: str, a: str = "market_shaping", b: str = "market_fixin
     plt = pyplot(path)
     with plt.rc_context(FONT):
         fig, ax = plt.subplots(figsize=(5.0, 0.3 * len(rows) + 1.3), layout="constrained")
-        for i, (p, low, high) in enumerate(rows):
+        for i, (_, low, high) in enumerate(rows):
             ax.barh(i, low - mid, left=mid, color=OKABE_ITO[1], height=0.6, label="lowest fifth" if i == 0 else None)
             ax.barh(i, high - mid, left=mid, color=OKABE_ITO[2], height=0.6,
                     label="highest fifth" if i == 0 else None)

@@ -10,7 +10,8 @@ uncertainty figures label it from this entry.
 from __future__ import annotations
 
 import functools
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
@@ -129,10 +130,12 @@ OUTCOMES: dict[str, Outcome] = {o.name: o for o in (
             "(crowding in > 0)", "percentage points", "higher", "Private investment share vs BAU", 1.0, ("h_eff",),
             _private_investment_change, display_units="pp"),
     Outcome("multiplier_1y", "output effect of a +1 pp of GDP public investment step, after 1 year",
-            "% of output per pp", None, "Public investment multiplier, 1 yr", 1.0, (), functools.partial(_multiplier, 1),
+            "% of output per pp", None, "Public investment multiplier, 1 yr", 1.0, (),
+            functools.partial(_multiplier, 1),
             display_units="% per pp", experiment=True),
     Outcome("multiplier_4y", "output effect of a +1 pp of GDP public investment step, after 4 years",
-            "% of output per pp", None, "Public investment multiplier, 4 yr", 1.0, (), functools.partial(_multiplier, 4),
+            "% of output per pp", None, "Public investment multiplier, 4 yr", 1.0, (),
+            functools.partial(_multiplier, 4),
             display_units="% per pp", experiment=True),
     Outcome("wage_share_mean", "average wage share", "1", "higher", "Wage share (mean)", 100.0, ("omega",),
             _wage_share_mean, display_units="% of output", summary=True),

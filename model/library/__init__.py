@@ -7,10 +7,10 @@ name.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
-from ..errors import ModelError
 from ..core.system import System
+from ..errors import ModelError
 from .dice2016 import dice2016_climate, dice2016_forcing_path
 from .goodwin import goodwin
 from .keen import keen

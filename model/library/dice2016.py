@@ -6,8 +6,8 @@ import sympy as sp
 
 from ..core.blocks import Block
 from ..core.levers import Schedule, piecewise
-from ..core.symbols import aux, exogenous, lever, param, stock, t
 from ..core.metadata import ModelMeta
+from ..core.symbols import aux, exogenous, lever, param, stock, t
 from ..core.system import System, combine
 
 GAMS = "DICE2016R3-112018-v8.gms (Nordhaus 2018; public copy in chrisroadmap/loaded-dice)"

@@ -6,7 +6,15 @@ Saved results and parameter files name the model ``model.library.directed_growth
 :mod:`model.directed_growth`.
 """
 
-from ..directed_growth.factory import (DERIVED, T0, XG0, Y0, consistent_draws, derived_defaults, derived_values,
-                                       directed_growth)
+from ..directed_growth.factory import (
+                                       DERIVED,
+                                       T0,
+                                       XG0,
+                                       Y0,
+                                       consistent_draws,
+                                       derived_defaults,
+                                       derived_values,
+                                       directed_growth,
+)
 
 __all__ = ["DERIVED", "T0", "XG0", "Y0", "consistent_draws", "derived_defaults", "derived_values", "directed_growth"]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import sympy as sp
 
 from ..core.blocks import Block
-from ..errors import ModelError
-from ..core.symbols import aux, param, stock
 from ..core.metadata import ModelMeta
+from ..core.symbols import aux, param, stock
 from ..core.system import System, combine
+from ..errors import ModelError
 
 PHILLIPS_CHOICES = ("linear", "gcl")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sympy as sp
 
 from ..core.blocks import Block
-from ..core.symbols import param, stock, aux
 from ..core.metadata import ModelMeta
+from ..core.symbols import aux, param, stock
 from ..core.system import System, combine
 
 GCL = "Grasselli & Costa Lima (2012), Math. Financ. Econ. 6(3):191-210, base case"
@@ -81,7 +81,8 @@ def keen() -> System:
     g = aux("g", "1/year", "output growth rate")
     b = Block(
         name="keen",
-        variables=(omega, lam, d, alpha, beta, delta, nu, r, phi0, phi1, kappa0, kappa1, kappa2, pi, phillips, kappa, g),
+        variables=(omega, lam, d, alpha, beta, delta, nu, r, phi0, phi1, kappa0, kappa1, kappa2, pi, phillips, kappa,
+                   g),
         auxiliaries={
             "pi": 1 - omega.sym - r.sym * d.sym,
             "phillips": phi1.sym / (1 - lam.sym) ** 2 - phi0.sym,

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import inspect
 import math
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
-from ..errors import ModelError
 from ..core.system import System
+from ..errors import ModelError
 from .dice2016 import dice2016_climate
 from .directed_growth import directed_growth  # the saved name's alias of model.directed_growth
 from .goodwin import goodwin

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ..core.blocks import Block
-from ..core.symbols import aux, param, stock
 from ..core.metadata import ModelMeta
+from ..core.symbols import aux, param, stock
 from ..core.system import System, combine
 
 SOLOW = "Solow, R. M. (1956) Q. J. Econ. 70(1):65-94; textbook form (illustrative value)"

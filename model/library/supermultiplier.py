@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ..core.blocks import Block
-from ..core.symbols import aux, param, stock
 from ..core.metadata import ModelMeta
+from ..core.symbols import aux, param, stock
 from ..core.system import System, combine
 
 TEST_CASE = "economics.md section 3, test case (illustrative, not a calibration)"

@@ -25,11 +25,16 @@ import os
 import re
 import socket
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING
 
-from ..files import pid_alive, write_atomic
 from ..errors import ModelError
+from ..files import pid_alive, write_atomic
+
+if TYPE_CHECKING:
+    import numpy as np
+    import xarray as xr
 
 __all__ = ["Store", "open_store"]
 
@@ -210,7 +215,7 @@ class Store:
             out.append((int(m.group(1)), int(m.group(2))))
         return out
 
-    def covered(self, n: int):
+    def covered(self, n: int) -> np.ndarray:
         """Boolean mask over the ``n`` draws: held by a finished chunk."""
         import numpy as np
 
@@ -253,7 +258,7 @@ class Store:
 
     # -------------------------------------------------------------- chunks
 
-    def write(self, start: int, stop: int, ds) -> None:
+    def write(self, start: int, stop: int, ds: xr.Dataset) -> None:
         """Write a finished chunk atomically (complete or absent) and log it."""
         write_atomic(self.chunks / chunk_name(start, stop), ds.to_netcdf)
         with open(self.path / "computed.log", "a") as log:
@@ -281,7 +286,7 @@ def read_manifest(path: Path) -> dict:
     return doc
 
 
-def open_store(store: str | Path):
+def open_store(store: str | Path) -> xr.Dataset:
     """Open a finished (or partial) ensemble store lazily (dask arrays), chunks in draw order.
 
     Parameters
@@ -310,7 +315,7 @@ def open_store(store: str | Path):
     ranges = chunk_ranges(chunks)
     if not ranges:
         raise ModelError(f"no finished chunks in {store}")
-    for (a0, b0, p0), (a1, b1, p1) in zip(ranges, ranges[1:]):
+    for (_, b0, p0), (a1, _, p1) in zip(ranges, ranges[1:]):
         if a1 < b0:
             raise ModelError(f"store {store}: chunks {p0.name} and {p1.name} overlap; delete one of them")
     ds = xr.open_mfdataset([p for _, _, p in ranges], combine="nested", concat_dim="draw", data_vars="minimal",

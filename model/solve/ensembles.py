@@ -18,15 +18,24 @@ import hashlib
 import json
 import sys
 import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..errors import ModelError
 from ..core.levers import Policy, input_table, resolve_inputs
+from ..errors import ModelError
 from .ensemble_store import Store, open_store
 from .results import drawable, start_name
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import xarray as xr
+    from distributed import Client
+    from numpy.typing import ArrayLike
+
+    from ..core.system import System
 
 __all__ = ["check_draws", "drawable", "ensemble", "open_store", "start_name"]
 
@@ -48,14 +57,22 @@ class _Spec:
     variables: tuple
     outcomes: bool
     consistent: bool
-    baseline: str
+    baseline: str | None
     method: str
     rtol: float
     atol: float
     max_steps: int
 
 
-def check_draws(system, draws: Any):
+def _default(system: System, name: str) -> float:
+    """The declared default of an undrawn parameter or start stock (a one-line error without one)."""
+    value = system.variables[name].default
+    if value is None:
+        raise ModelError(f"{name!r} of model {system.name!r} has no default and is not drawn: draw it")
+    return float(value)
+
+
+def check_draws(system: System, draws: Any) -> pd.DataFrame:
     """Validate a draw table (DataFrame, mapping of arrays) and return it as a DataFrame.
 
     Raises
@@ -156,7 +173,7 @@ def _run_chunk(spec: _Spec, start: int, table: dict[str, np.ndarray]):
                 fields[n][k, i, late] = np.nan
     coords = {"policy": [p.name if p else "default" for p in spec.policies],
               "draw": np.arange(start, start + m), "time": spec.t_eval}
-    data = {}
+    data: dict[str, Any] = {}
     for n in keep:
         var = system.variables[n]
         attrs = {"long_name": var.long_name, "units": var.units, "kind": var.kind}
@@ -197,12 +214,13 @@ def _signature(spec: _Spec, draws) -> str:
 
 # ------------------------------------------------------------------ entry point
 
-def ensemble(system, draws, policies: Policy | Sequence[Policy] | None = None, *,
-             t_span: tuple[float, float] | None = None, t_eval: Sequence[float] | None = None,
-             exogenous=None, variables: Sequence[str] | None = None, outcomes: bool | None = None,
-             consistent: bool = True, baseline: str | None = None, chunk_size: int = 2500,
-             store: str | Path | None = None, client=None, progress: bool = True, method: str = "auto",
-             rtol: float = 1e-6, atol: float = 1e-9, max_steps: int = 20_000):
+def ensemble(system: System, draws: pd.DataFrame | Mapping[str, ArrayLike],
+             policies: Policy | Sequence[Policy] | None = None, *,
+             t_span: tuple[float, float] | None = None, t_eval: ArrayLike | None = None,
+             exogenous: Mapping[str, Any] | None = None, variables: Sequence[str] | None = None,
+             outcomes: bool | None = None, consistent: bool = True, baseline: str | None = None, chunk_size: int = 2500,
+             store: str | Path | None = None, client: Client | str | None = None, progress: bool = True,
+             method: str = "auto", rtol: float = 1e-6, atol: float = 1e-9, max_steps: int = 20_000) -> xr.Dataset:
     """Integrate every parameter draw under every policy; an ``xarray.Dataset`` over ``draw``.
 
     Parameters
@@ -319,9 +337,8 @@ def ensemble(system, draws, policies: Policy | Sequence[Policy] | None = None, *
     options = dict(t_span=[t0, t1], method=method, rtol=float(rtol), atol=float(atol), dt=None,
                    max_steps=int(max_steps), exogenous=exogenous)
     prov = provenance(
-        system, parameters={p: ("draw" if p in held else float(system.variables[p].default))
-                            for p in system.parameters},
-        initial={s_: ("draw" if s_ in held else float(system.variables[s_].default)) for s_ in system.stocks},
+        system, parameters={p: ("draw" if p in held else _default(system, p)) for p in system.parameters},
+        initial={s_: ("draw" if s_ in held else _default(system, s_)) for s_ in system.stocks},
         policies=pols, inputs={nm: resolve_inputs(system.with_rules(p.rules) if p else system, p, exogenous)
                                for nm, p in zip(names, pols)},
         options=options,

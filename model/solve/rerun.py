@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from ..errors import ModelError
 from .results import read_provenance, rebuild_system, saved_exogenous, saved_inputs, saved_policies, start_name
 from .simulation import simulate
 
+if TYPE_CHECKING:
+    import xarray as xr
+
+    from ..core.system import System
+
 __all__ = ["rerun"]
 
 
-def rerun(ds, system=None, **overrides):
+def rerun(ds: xr.Dataset, system: System | None = None, **overrides: Any) -> xr.Dataset:
     """Re-run a saved result with the same model, values, policies and solver options.
 
     Parameters

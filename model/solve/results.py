@@ -29,16 +29,20 @@ import datetime as _dt
 import functools
 import json
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..errors import ModelError
 from ..core.levers import Policy, Schedule, as_path, path_from_dict
+from ..errors import ModelError
 
 if TYPE_CHECKING:
     import xarray as xr
+
+    from ..core.symbols import Var
+    from ..core.system import System
 
 __all__ = ["build_dataset", "dataset_attrs", "diagnostics", "drawable", "git_revision", "numpy_dataset", "provenance",
            "read_provenance", "rebuild_system", "saved_exogenous", "saved_inputs", "saved_policies", "start_name",
@@ -88,7 +92,7 @@ def _jsonable(v: Any) -> Any:
     return v
 
 
-def drawable(system, name: str, what: str):
+def drawable(system: System, name: str, what: str) -> Var:
     """The variable ``name`` if it can be drawn (a parameter or a start stock).
 
     Raises
@@ -104,7 +108,7 @@ def drawable(system, name: str, what: str):
     return v
 
 
-def start_name(system, name: str) -> str:
+def start_name(system: System, name: str) -> str:
     """Name of a drawn (or re-derived) value in a result: a parameter keeps its name, a stock's
     start value is ``<stock>_start`` (its path keeps the stock's name); ``_`` is prepended while that
     clashes with a model variable."""
@@ -116,11 +120,11 @@ def start_name(system, name: str) -> str:
     return out
 
 
-def value_attrs(system, name: str, drawn: bool | None) -> dict[str, Any]:
+def value_attrs(system: System, name: str, drawn: bool | None) -> dict[str, Any]:
     """Attributes of a parameter or start-value variable: metadata, ``source``, and (over ``draw``)
     ``drawn`` (1 drawn, 0 re-derived) and, for a stock's start value, ``stock``."""
     var = system.variables[name]
-    attrs = _var_attrs(var)
+    attrs: dict[str, Any] = _var_attrs(var)
     if var.source:
         attrs["source"] = var.source
     if drawn is not None:
@@ -156,7 +160,7 @@ def diagnostics(dims: tuple[str, ...], info: np.ndarray, failures: np.ndarray) -
     }
 
 
-def provenance(system, *, parameters: dict, initial: dict, policies: list, inputs: dict, options: dict,
+def provenance(system: System, *, parameters: dict, initial: dict, policies: list, inputs: dict, options: dict,
                residuals: dict | None = None, **extra: Any) -> dict:
     """The provenance record of a result (saved as JSON in ``attrs["provenance"]``).
 
@@ -191,7 +195,7 @@ def provenance(system, *, parameters: dict, initial: dict, policies: list, input
     }
 
 
-def dataset_attrs(system, *, title: str, solvers: list[str], options: dict, prov: dict) -> dict[str, Any]:
+def dataset_attrs(system: System, *, title: str, solvers: list[str], options: dict, prov: dict) -> dict[str, Any]:
     """The dataset attributes of a result (model, version, hash, revision, solver, tolerances, provenance)."""
     from ..version import __version__
 
@@ -204,13 +208,13 @@ def dataset_attrs(system, *, title: str, solvers: list[str], options: dict, prov
         "solver": "; ".join(sorted(set(solvers))),
         "rtol": float(options["rtol"]),
         "atol": json.dumps(_jsonable(options["atol"])),
-        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         "provenance": json.dumps(prov, sort_keys=True),
     }
 
 
-def build_dataset(system, runs: list[dict], *, t_eval: np.ndarray, pvals: dict, y0vals: dict,
-                  ensemble: bool, options: dict):
+def build_dataset(system: System, runs: list[dict], *, t_eval: np.ndarray, pvals: dict, y0vals: dict,
+                  ensemble: bool, options: dict) -> xr.Dataset:
     """Assemble the Dataset of :func:`model.simulate` from raw runs (one entry per policy, each with
     ``policy``, ``cs``, ``paths``, ``L``, ``P``, ``Y``, ``info``, ``solver`` and ``failures``); see the
     module docstring."""
@@ -324,7 +328,7 @@ def numpy_dataset(data: dict[str, tuple], coords: dict[str, tuple], attrs: dict[
                       coords=xr.Coordinates(variables, indexes), attrs=attrs)
 
 
-def read_provenance(ds) -> dict:
+def read_provenance(ds: xr.Dataset) -> dict:
     """The provenance of a result as a dict (raises :class:`ModelError` if missing or not JSON)."""
     try:
         prov = json.loads(ds.attrs["provenance"])
@@ -338,7 +342,7 @@ def read_provenance(ds) -> dict:
     return prov
 
 
-def rebuild_system(prov: dict):
+def rebuild_system(prov: dict) -> System:
     """The model named by a result's provenance, from the package's own factories only.
 
     Raises
@@ -365,14 +369,14 @@ def saved_exogenous(prov: dict) -> dict[str, Schedule]:
     return out
 
 
-def saved_inputs(prov: dict, names) -> dict[str, Schedule]:
+def saved_inputs(prov: dict, names: Sequence[str]) -> dict[str, Schedule]:
     """The paths of the inputs ``names`` that a result used, from its provenance's ``inputs`` (the
     first policy's; exogenous inputs are the same under every policy). Results saved before models
     carried default exogenous paths record here the constant an input then took."""
     inputs = prov.get("inputs") or {}
     if not isinstance(inputs, dict):
         raise ModelError("the result's saved input paths are not a mapping")
-    first = next(iter(inputs.values()), {}) if inputs else {}
+    first: Any = next(iter(inputs.values()), {}) if inputs else {}
     if not isinstance(first, dict):
         raise ModelError("the result's saved input paths are not a mapping")
     out = {}

@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..compiler.compiled import compile
-from ..errors import ModelError, SolverError
 from ..core.levers import Policy, input_table, resolve_inputs
-from .simulation import atol_vector, state_bounds, describe_failure, resolve_values, time_grid, divergence_limits
+from ..errors import ModelError, SolverError
+from .simulation import atol_vector, describe_failure, divergence_limits, resolve_values, state_bounds, time_grid
+
+if TYPE_CHECKING:
+    import xarray as xr
+    from numpy.typing import ArrayLike
+
+    from ..compiler.compiled import CompiledSystem
+    from ..core.system import System
 
 __all__ = ["sensitivities", "solve_arrays"]
 
 
-def solve_arrays(cs, p: np.ndarray, y0: np.ndarray, L: np.ndarray, t0: float, t_eval: np.ndarray, *,
-                 wrt: Sequence[int] = (), S0: np.ndarray | None = None, rtol: float = 1e-8, atol: float = 1e-10,
-                 max_steps: int = 200_000, control_sensitivities: bool = True
+def solve_arrays(cs: CompiledSystem, p: np.ndarray, y0: np.ndarray, L: np.ndarray, t0: float,
+                 t_eval: np.ndarray, *, wrt: Sequence[int] | np.ndarray = (), S0: np.ndarray | None = None,
+                 rtol: float = 1e-8, atol: float = 1e-10, max_steps: int = 200_000, control_sensitivities: bool = True
                  ) -> tuple[np.ndarray, np.ndarray | None]:
     """Trajectory (and forward sensitivities) as plain arrays: the fast path for fitting loops.
 
@@ -75,11 +83,11 @@ def solve_arrays(cs, p: np.ndarray, y0: np.ndarray, L: np.ndarray, t0: float, t_
     return Z[:, :n], (Z[:, n:].reshape(t_eval.size, n, k) if k else None)
 
 
-def sensitivities(system, wrt: Sequence[str], params: Mapping[str, Any] | None = None,
+def sensitivities(system: System, wrt: Sequence[str], params: Mapping[str, Any] | None = None,
                   policy: Policy | None = None, *, t_span: tuple[float, float],
-                  t_eval: Sequence[float] | None = None, initial: Mapping[str, Any] | None = None,
+                  t_eval: ArrayLike | None = None, initial: Mapping[str, Any] | None = None,
                   exogenous: Mapping[str, Any] | None = None, rtol: float = 1e-8, atol: float = 1e-10,
-                  max_steps: int = 200_000):
+                  max_steps: int = 200_000) -> xr.Dataset:
     """Trajectory and forward sensitivities of every stock to the parameters ``wrt``.
 
     Solves ``dy/dt = f(y, p)`` together with ``dS/dt = J S + df/dp`` (``S = dy/dp``,
@@ -134,7 +142,8 @@ def sensitivities(system, wrt: Sequence[str], params: Mapping[str, Any] | None =
         if policy is None:
             raise
         raise SolverError(f"{exc} (policy {policy.name!r})", t_reached=exc.t_reached, reason=exc.reason) from None
-    data = {}
+    assert S is not None  # wrt is not empty
+    data: dict[str, Any] = {}
     for i, s in enumerate(cs.states):
         var = system.variables[s]
         data[s] = ("time", Y[:, i], {"long_name": var.long_name, "units": var.units, "kind": "stock"})

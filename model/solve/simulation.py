@@ -5,16 +5,23 @@ from __future__ import annotations
 import json
 import math
 import sys
-import warnings
 import time as _time
-from typing import Any, Mapping, Sequence
+import warnings
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..compiler.compiled import CompiledSystem, compile
-from ..errors import ModelError, SolverError
 from ..core.levers import Policy, input_table, resolve_inputs, snap_to_switches, switch_tolerance
+from ..errors import ModelError, SolverError
 from .status import STATUS, Status
+
+if TYPE_CHECKING:
+    import xarray as xr
+    from numpy.typing import ArrayLike
+
+    from ..core.system import System
 
 __all__ = ["simulate", "METHODS", "STATUS", "IdentityWarning", "DIVERGENCE_FACTOR", "divergence_limits", "as_policies",
            "atol_vector", "describe_failure", "resolve_values", "solve_many", "state_bounds", "time_grid"]
@@ -74,7 +81,7 @@ def divergence_limits(cs: CompiledSystem, Y0: np.ndarray) -> np.ndarray:
 
 # ---------------------------------------------------------------- inputs
 
-def resolve_values(system, values: Mapping[str, Any] | None, kind: str) -> dict[str, np.ndarray]:
+def resolve_values(system: System, values: Mapping[str, Any] | None, kind: str) -> dict[str, np.ndarray]:
     """Values of every parameter (``kind="parameter"``) or every stock's start value (``kind="stock"``).
 
     Parameters
@@ -144,7 +151,7 @@ def _n_draws(*groups: Mapping[str, np.ndarray]) -> int | None:
     return distinct.pop()
 
 
-def as_policies(policies) -> list[Policy | None]:
+def as_policies(policies: Policy | Sequence[Policy] | None) -> list[Policy | None]:
     """``policies`` as a list: ``None`` -> ``[None]`` (no policy), one Policy -> ``[policy]``.
 
     Raises
@@ -156,11 +163,11 @@ def as_policies(policies) -> list[Policy | None]:
         return [None]
     if isinstance(policies, Policy):
         return [policies]
-    out = list(policies)
+    out: list[Policy | None] = list(policies)
     for p in out:
         if not isinstance(p, Policy):
             raise ModelError(f"policies must be Policy values, got {type(p).__name__}")
-    names = [p.name for p in out]
+    names = [p.name for p in out if p is not None]
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
         raise ModelError(f"policy names must be unique; repeated: {', '.join(dup)}")
@@ -169,7 +176,8 @@ def as_policies(policies) -> list[Policy | None]:
     return out
 
 
-def time_grid(system, t_span, t_eval, method, dt) -> tuple[float, float, np.ndarray, float | None]:
+def time_grid(system: System, t_span: tuple[float, float], t_eval: ArrayLike | None, method: str,
+              dt: float | None) -> tuple[float, float, np.ndarray, float | None]:
     """Check the time arguments of a run and return ``(t0, t1, t_eval, dt)``.
 
     Parameters
@@ -203,7 +211,7 @@ def time_grid(system, t_span, t_eval, method, dt) -> tuple[float, float, np.ndar
     if not (math.isfinite(t0) and math.isfinite(t1) and t1 > t0):
         raise ModelError(f"t_span must be finite with end > start, got {t_span!r}")
     if system.is_discrete or method == "discrete":
-        if system.is_discrete:
+        if system.dt is not None:  # system.is_discrete
             if dt is not None and not math.isclose(float(dt), system.dt):
                 raise ModelError(f"model {system.name!r} is a discrete map with dt={system.dt}; got dt={dt}")
             dt = system.dt
@@ -217,7 +225,8 @@ def time_grid(system, t_span, t_eval, method, dt) -> tuple[float, float, np.ndar
         if t_eval.size == 0 or not np.all(np.isfinite(t_eval)):
             raise ModelError("t_eval must be a non-empty array of finite times [year]")
         k = np.round((t_eval - t0) / dt)
-        if np.any(np.abs(t0 + k * dt - t_eval) > switch_tolerance(dt, t0, t1)) or np.any(k < 0) or np.any(k > grid.size - 1):
+        off_grid = np.abs(t0 + k * dt - t_eval) > switch_tolerance(dt, t0, t1)
+        if np.any(off_grid) or np.any(k < 0) or np.any(k > grid.size - 1):
             raise ModelError(f"t_eval must lie on the grid {t0:g} + k*{dt:g} [year] within t_span {t_span!r}")
         if np.any(np.diff(k) <= 0):
             raise ModelError("t_eval must be strictly increasing")
@@ -284,7 +293,7 @@ def state_bounds(cs: CompiledSystem) -> tuple[np.ndarray, np.ndarray]:
     return lo, hi
 
 
-def atol_vector(atol, n: int) -> np.ndarray:
+def atol_vector(atol: float | Sequence[float], n: int) -> np.ndarray:
     """The absolute tolerance per state: ``atol`` (a number or one value per state) as ``n``
     floats; raises :class:`ModelError` unless every value is positive."""
     a = np.broadcast_to(np.asarray(atol, float), (n,)).copy()
@@ -338,8 +347,8 @@ def _run_scipy(cs, method, t0, y0, p, L, t_eval, rtol, atol, max_steps):
         margin = np.minimum(y - lo, hi - y)[bounded] if bounded.any() else np.array([1.0])
         return float(min(margin.min(), np.min(lim - np.abs(y))))
 
-    guard.terminal = True
-    guard.direction = -1
+    guard.terminal = True  # type: ignore[attr-defined]  # solve_ivp reads an event's settings from
+    guard.direction = -1  # type: ignore[attr-defined]  # attributes of the function
     info = np.zeros(5)
     info[4] = -1
     Y = np.full((t_eval.size, n), np.nan)
@@ -415,7 +424,8 @@ def _run_scipy(cs, method, t0, y0, p, L, t_eval, rtol, atol, max_steps):
     return Y, info, message
 
 
-def describe_failure(cs, info, policy_name, message="") -> tuple[str, str]:
+def describe_failure(cs: CompiledSystem, info: np.ndarray, policy_name: str | None,
+                     message: str = "") -> tuple[str, str]:
     """The one-line message and the :class:`~model.solve.status.Status` name of a failed run.
 
     Parameters
@@ -494,12 +504,13 @@ def _solve_one(cs, method, t0, y0, p, L, t_eval, rtol, atol, dt, max_steps, tgri
 
 # ---------------------------------------------------------------- entry point
 
-def simulate(system, params: Mapping[str, Any] | None = None, policies: Policy | Sequence[Policy] | None = None, *,
-             t_span: tuple[float, float] | None = None, t_eval: Sequence[float] | None = None,
+def simulate(system: System, params: Mapping[str, Any] | None = None,
+             policies: Policy | Sequence[Policy] | None = None, *,
+             t_span: tuple[float, float] | None = None, t_eval: ArrayLike | None = None,
              initial: Mapping[str, Any] | None = None, exogenous: Mapping[str, Any] | None = None,
              method: str = "auto", rtol: float = 1e-8, atol: float | Sequence[float] = 1e-10,
              dt: float | None = None, max_steps: int = 200_000, progress: bool = False,
-             identity_tol: float = 1e-8):
+             identity_tol: float = 1e-8) -> xr.Dataset:
     """Simulate a model under one or more policies; return an ``xarray.Dataset``.
 
     Parameters
@@ -550,7 +561,8 @@ def simulate(system, params: Mapping[str, Any] | None = None, policies: Policy |
     -------
     xarray.Dataset
         The schema shared with :func:`model.ensemble` (:mod:`model.solve.results`): dims ``time``,
-        plus ``draw`` when values are drawn and ``policy`` when there are several policies; every stock, auxiliary and input as a variable with ``long_name``, ``units`` and
+        plus ``draw`` when values are drawn and ``policy`` when there are several policies; every stock,
+        auxiliary and input as a variable with ``long_name``, ``units`` and
         ``kind``; parameters as variables (over ``draw`` when drawn, attribute ``drawn``); a drawn
         start stock's value as ``<stock>_start``; ``status``, ``t_reached``, ``n_steps`` and
         ``failure`` per run; provenance in the attributes.
@@ -567,9 +579,8 @@ def simulate(system, params: Mapping[str, Any] | None = None, policies: Policy |
         reached ``max_steps``; ``err.t_reached`` is the time the solver reached. ``err.partial`` holds the
         path up to the failure. Ensemble members are flagged in ``status`` instead.
     """
-    from .results import build_dataset
-
     from ..core.system import System
+    from .results import build_dataset
     if not isinstance(system, System):
         raise ModelError(f"simulate() needs a System (e.g. model.library.keen()), got {type(system).__name__}")
     if method not in METHODS:
@@ -598,9 +609,11 @@ def simulate(system, params: Mapping[str, Any] | None = None, policies: Policy |
         setups.append((pol, sysp, resolve_inputs(sysp, pol, exogenous)))
     tgrid = None
     if method == "discrete":  # one grid for every policy, on every policy's switch times
+        assert dt is not None  # time_grid gives discrete maps their step
+        assert dt is not None  # _time_grid gives discrete maps their step
         tgrid = _snap_grid(_fixed_grid(t0, t1, dt, system.name), dt, [paths for _, _, paths in setups])
         t_eval = tgrid[np.round((t_eval - t0) / dt).astype(int)]
-    runs = []
+    runs: list[dict[str, Any]] = []
     for pol, sysp, paths in setups:
         started = _time.perf_counter()
         cs = compile(sysp)
@@ -657,7 +670,9 @@ def _one_blas_thread():
     return threadpool_limits(limits=1)
 
 
-def solve_many(cs, method, t0, Y0, P, L, t_eval, rtol, atol, dt, max_steps, tgrid=None):
+def solve_many(cs: CompiledSystem, method: str, t0: float, Y0: np.ndarray, P: np.ndarray, L: np.ndarray,
+               t_eval: np.ndarray, rtol: float, atol: float | Sequence[float], dt: float | None, max_steps: int,
+               tgrid: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, str, list[str]]:
     """Integrate ``m`` members at once (the compiled parallel ensemble, or scipy member by member).
 
     Parameters
@@ -693,6 +708,7 @@ def solve_many(cs, method, t0, Y0, P, L, t_eval, rtol, atol, dt, max_steps, tgri
     LIM = divergence_limits(cs, Y0)
     INFO = np.zeros((m, 5))
     if method == "discrete":
+        assert dt is not None  # time_grid gives discrete runs their step
         tgrid, k = _grid_for(t0, t_eval, dt, tgrid)
         grid = np.empty((m, tgrid.size, n))
         cs.ensemble_discrete(not cs.system.is_discrete, tgrid, Y0, P, L, dt, lo, hi, LIM, grid, INFO)

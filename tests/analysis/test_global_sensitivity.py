@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from model.directed_growth import policies
 from model.analysis.global_sensitivity import model_sensitivity, morris_screening, sobol_indices
-from model.errors import ModelError
+from model.directed_growth import policies
 from model.directed_growth.factory import directed_growth
+from model.errors import ModelError
 
 A, B = 7.0, 0.1
 PI = np.pi

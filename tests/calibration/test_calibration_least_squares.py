@@ -7,6 +7,7 @@ import model
 from calibration.least_squares import Problem, Target, fit_least_squares
 from model.errors import CalibrationError
 
+
 def test_exact_jacobian_matches_central_differences(simulated_targets):
     prob = simulated_targets.problem(0)
     theta = prob.p0[prob.idx]

@@ -5,15 +5,14 @@ import tomllib
 import numpy as np
 import pytest
 
-from calibration.data import data_dir
+from calibration.data import data_dir, files as files_module
 from calibration.data.errors import DataError
-from calibration.data import files as files_module
 from calibration.paramfile import read_params, write_params
 from calibration.pipeline import MAX_REL_SE, calibrate
 from calibration.targets import load_targets
 from model.cli.commands import main
-from model.errors import CalibrationError
 from model.directed_growth.factory import directed_growth
+from model.errors import CalibrationError
 
 
 @pytest.fixture(scope="module")

@@ -15,10 +15,24 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from calibration.data import (FILES, DataError, data_dir, load_fred, load_fred_quarterly, load_fred_tcodes,
-                              load_gcb, load_icsd, load_jst, load_ncses_rd, load_owid_co2, load_owid_energy,
-                              load_pwt, rd_gdp_shares, verify)
-from calibration.data import files as files_module
+from calibration.data import (
+    FILES,
+    DataError,
+    data_dir,
+    files as files_module,
+    load_fred,
+    load_fred_quarterly,
+    load_fred_tcodes,
+    load_gcb,
+    load_icsd,
+    load_jst,
+    load_ncses_rd,
+    load_owid_co2,
+    load_owid_energy,
+    load_pwt,
+    rd_gdp_shares,
+    verify,
+)
 from calibration.data.checks import check_fraction, check_percent, check_range
 from calibration.data.fred import FRED_STOCKS, annualise
 from calibration.data.rd import parse_year, strip_footnote

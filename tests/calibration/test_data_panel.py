@@ -15,8 +15,17 @@ import pandas as pd
 import pytest
 import xarray as xr
 
-from calibration.data import (FILES, VARIABLES, DataError, data_dir, load_fallback_panel, load_fred, load_jst,
-                              load_panel, load_pwt)
+from calibration.data import (
+    FILES,
+    VARIABLES,
+    DataError,
+    data_dir,
+    load_fallback_panel,
+    load_fred,
+    load_jst,
+    load_panel,
+    load_pwt,
+)
 from calibration.data.fallback import AVAILABLE
 from model.core.units import parse_units
 

@@ -7,8 +7,8 @@ import xarray as xr
 from calibration.params import PARAM_DIR
 from calibration.posterior import STRUCTURAL_PRIORS, posterior_draws
 from model.cli.commands import main
-from model.errors import CalibrationError
 from model.directed_growth.factory import directed_growth
+from model.errors import CalibrationError
 
 
 def test_posterior_draws_follow_the_parameter_file():

@@ -87,7 +87,7 @@ def a5_exact(tt):
         if s == 0:
             out.append(4.0)
             continue
-        th = brentq(lambda a: 4 * math.exp(math.pi / 2 - a) * math.cos(a) - s, -math.pi / 4, math.pi / 2,
+        th = brentq(lambda a, s=s: 4 * math.exp(math.pi / 2 - a) * math.cos(a) - s, -math.pi / 4, math.pi / 2,
                     xtol=1e-15, rtol=4 * np.finfo(float).eps)
         out.append(s * math.tan(th))
     return np.array(out)[:, None]

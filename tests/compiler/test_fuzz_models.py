@@ -24,8 +24,8 @@ from hypothesis import HealthCheck, assume, event, given, settings, strategies a
 
 import model
 import model.compiler.jit
-from model.compiler import codegen
 from model import Block, aux, combine, param, stock
+from model.compiler import codegen
 from model.compiler.compiled import CompiledSystem
 from model.core.units import check_system_units
 

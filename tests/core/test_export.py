@@ -13,9 +13,9 @@ import pytest
 
 from model.core.blocks import Block
 from model.core.documentation import latex_escape, nomenclature, to_latex, to_markdown
-from model.library.keen import keen
 from model.core.symbols import aux, param, stock
 from model.core.system import combine
+from model.library.keen import keen
 
 ROOT = Path(__file__).resolve().parents[2]
 NASTY_SOURCE = "R&D survey 5% of GDP_ppp, table #3 {a} ~ ^2 $x"

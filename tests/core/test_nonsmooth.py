@@ -77,7 +77,7 @@ def test_max_tie_jacobian_and_parameter_derivatives():
     J = cs.jac(0.0, y)
     np.testing.assert_allclose(J, 0.4 * np.eye(cs.n_states), rtol=1e-14, atol=0)  # was 0.65 for Max
     Fp = dict(zip(cs.parameters, cs.dfdp(0.0, y).T))
-    for i, s in enumerate(cs.states):
+    for i in range(cs.n_states):
         assert Fp["r"][i] == pytest.approx(0.5)
         assert Fp["delta"][i] == pytest.approx(-1.0)
         # ties go to one argument: the slopes in a, b (, d) add up to r x = 1, never 1.5 or 0.5

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from model import Block, ModelError, Policy, combine, param, simulate, stock, aux, lever, ramp
+from model import Block, ModelError, Policy, aux, combine, lever, param, ramp, simulate, stock
 from model.library.keen import keen
 
 

@@ -10,9 +10,9 @@ import xarray as xr
 
 import model
 from model.directed_growth import policies
+from model.directed_growth.factory import Y0, directed_growth
 from model.directed_growth.mechanisms.climate import STATE_2025
 from model.library import dice2016_climate, dice2016_forcing_path
-from model.directed_growth.factory import Y0, directed_growth
 
 
 def test_structure_and_units(dg):

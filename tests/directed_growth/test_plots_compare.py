@@ -5,16 +5,16 @@ import sys
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.colors as mcolors  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-import xarray as xr  # noqa: E402
+import matplotlib.colors as mcolors
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+import xarray as xr
 
-from model.directed_growth import figures as plots  # noqa: E402
-from model.directed_growth.outcomes import OUTCOMES, compare  # noqa: E402
-from model.cli.commands import main  # noqa: E402
-from model.errors import ModelError  # noqa: E402
+from model.cli.commands import main
+from model.directed_growth import figures as plots
+from model.directed_growth.outcomes import OUTCOMES, compare
+from model.errors import ModelError
 
 POLICIES = ["bau", "market_fixing", "market_shaping"]
 #: expected display units of the scenario panel (from the attrs below)
@@ -163,7 +163,8 @@ def test_outcome_table_renders_every_row(synthetic, tmp_path):
 
 @pytest.mark.parametrize("value, text", [
     (0.0123456, "0.0123"), (1.5, "1.50"), (12.345, "12.3"), (2067.0, "2067"), (9.9996, "10.0"),
-    (-0.196, "−0.196"), (float("nan"), "–"), (None, "–"), (0.0, "0"), (1.23e-5, "1.23×10⁻⁵"), (-4.5e7, "−4.50×10⁷"), (0.99951, "1.00"),
+    (-0.196, "−0.196"), (float("nan"), "–"), (None, "–"), (0.0, "0"), (1.23e-5, "1.23×10⁻⁵"), (-4.5e7, "−4.50×10⁷"),
+    (0.99951, "1.00"),
 ])
 def test_format_number(value, text):
     assert plots.format_number(value) == text

@@ -13,12 +13,12 @@ from scipy.integrate import solve_ivp
 
 from model import library
 from model.compiler.compiled import compile as compile_system
-from model.errors import ModelError
 from model.core.levers import Policy
 from model.core.units import check_system_units
+from model.errors import ModelError
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def compiled(name: str, **kwargs):
     return compile_system(library.get(name, **kwargs))
 

@@ -306,7 +306,7 @@ def test_any_name_is_a_label(fresh, name):
 
 def test_name_cannot_end_the_generated_docstring(fresh, tmp_path):
     marker = tmp_path / "MARKER"
-    name = '"""+str(__import__("os").system("touch %s"))+"""' % marker
+    name = f'"""+str(__import__("os").system("touch {marker}"))+"""'
     cs = model.compile(decay(name))
     assert not marker.exists()
     assert cs.rhs(0.0, [2.0]) == pytest.approx([-K * 2.0])

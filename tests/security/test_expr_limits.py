@@ -5,8 +5,8 @@ hours or exhaust memory while being *read* is refused with a ModelError, and eve
 import pytest
 import sympy as sp
 
-from model.errors import ModelError
 from model.core.expr import MAX_MINMAX_ARGS, from_srepr, from_text, to_text
+from model.errors import ModelError
 
 
 @pytest.mark.parametrize("text", [

@@ -12,12 +12,11 @@ import numpy as np
 import pytest
 
 import model
-from model.directed_growth import policies
 from model.analysis.draws import from_bounds, from_table
-from model.solve.ensembles import check_draws
-from model.solve.ensembles import ensemble
-from model.errors import ModelError
+from model.directed_growth import policies
 from model.directed_growth.factory import directed_growth
+from model.errors import ModelError
+from model.solve.ensembles import check_draws, ensemble
 
 ROOT = Path(__file__).resolve().parents[2]
 POLS = [policies.bau(), policies.market_shaping()]

@@ -15,9 +15,9 @@ import pandas
 import pytest
 import xarray as xr
 
-from model.solve.ensembles import ensemble, open_store
-from model.solve.ensemble_store import chunk_name
 from model.errors import ModelError
+from model.solve.ensemble_store import chunk_name
+from model.solve.ensembles import ensemble, open_store
 
 ROOT = Path(__file__).resolve().parents[2]
 SPAN = (0, 50)

@@ -7,15 +7,31 @@ import xarray as xr
 from hypothesis import given, settings, strategies as st
 
 import model
-from model import (Block, ModelError, Policy, Rule, SolverError, combine, constant, lever, logistic, param,
-                   piecewise, ramp, simulate, step, stock)
+from model import (
+    Block,
+    ModelError,
+    Policy,
+    Rule,
+    SolverError,
+    combine,
+    constant,
+    lever,
+    logistic,
+    param,
+    piecewise,
+    ramp,
+    simulate,
+    step,
+    stock,
+)
 from model.library.keen import keen
 
 
 def keen_good_equilibrium(p):
     """Good equilibrium of the Keen model in closed form (Grasselli & Costa Lima 2012, section 3; Keen 1995):
     lam1 = 1 - sqrt(phi1 / (alpha + phi0)), pi1 = kappa^-1(nu (alpha + beta + delta)),
-    d1 = (kappa(pi1) - pi1) / (alpha + beta), omega1 = 1 - pi1 - r d1, with kappa(pi) = kappa0 + kappa1 e^(kappa2 pi)."""
+    d1 = (kappa(pi1) - pi1) / (alpha + beta), omega1 = 1 - pi1 - r d1,
+    with kappa(pi) = kappa0 + kappa1 e^(kappa2 pi)."""
     pi1 = np.log((p["nu"] * (p["alpha"] + p["beta"] + p["delta"]) - p["kappa0"]) / p["kappa1"]) / p["kappa2"]
     d1 = (p["kappa0"] + p["kappa1"] * np.exp(p["kappa2"] * pi1) - pi1) / (p["alpha"] + p["beta"])
     return 1 - pi1 - p["r"] * d1, 1 - np.sqrt(p["phi1"] / (p["alpha"] + p["phi0"])), d1

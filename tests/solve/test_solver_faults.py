@@ -7,8 +7,22 @@ import math
 import numpy as np
 import pytest
 
-from model import (METHODS, STATUS, Block, ModelError, Policy, SolverError, combine, lever, param, piecewise, ramp,
-                   simulate, step, stock)
+from model import (
+    METHODS,
+    STATUS,
+    Block,
+    ModelError,
+    Policy,
+    SolverError,
+    combine,
+    lever,
+    param,
+    piecewise,
+    ramp,
+    simulate,
+    step,
+    stock,
+)
 from model.cli.commands import main
 from model.library import get, keen, solow
 from model.solve.simulation import DIVERGENCE_FACTOR

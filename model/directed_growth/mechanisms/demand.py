@@ -6,8 +6,7 @@ import sympy as sp
 
 from ...core.blocks import Block
 from ...core.symbols import aux, param, stock
-from ._common import ASSUMED
-from ._common import ref
+from ._common import ASSUMED, ref
 
 FS = "Freitas & Serrano (2015), Rev. Political Econ. 27(3); Serrano (1995), Contrib. Political Econ. 14"
 

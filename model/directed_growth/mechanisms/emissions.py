@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from ...core.blocks import Block
 from ...core.symbols import aux, exogenous, lever, param, stock
-from ._common import ASSUMED
-from ._common import ESSAY
-from ._common import ref
+from ._common import ASSUMED, ESSAY, ref
 
 CONV_SRC = "unit conversion: 1 USD/tCO2 x 1 GtCO2 = 1e-3 TUSD"
 

@@ -6,9 +6,7 @@ import sympy as sp
 
 from ...core.blocks import Block
 from ...core.symbols import aux, lever, param, stock
-from ._common import ASSUMED
-from ._common import ESSAY
-from ._common import ref
+from ._common import ASSUMED, ESSAY, ref
 
 KEEN = "Keen (1995); Grasselli & Costa Lima (2012); Bovari, Giraud & Mc Isaac (2018), Ecol. Econ. 147"
 

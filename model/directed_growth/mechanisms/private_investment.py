@@ -6,9 +6,7 @@ import sympy as sp
 
 from ...core.blocks import Block
 from ...core.symbols import aux, param, stock
-from ._common import ASSUMED
-from ._common import logistic
-from ._common import ref
+from ._common import ASSUMED, logistic, ref
 
 FS = "Freitas & Serrano (2015), Rev. Political Econ. 27(3)"
 

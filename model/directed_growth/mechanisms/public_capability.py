@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from ...core.blocks import Block
 from ...core.symbols import aux, lever, param, stock
-from ._common import ASSUMED
-from ._common import ESSAY
-from ._common import ref
+from ._common import ASSUMED, ESSAY, ref
 
 
 def public_capability() -> Block:

@@ -6,9 +6,7 @@ import sympy as sp
 
 from ...core.blocks import Block
 from ...core.symbols import aux, lever, param, stock
-from ._common import ASSUMED
-from ._common import logistic
-from ._common import ref
+from ._common import ASSUMED, logistic, ref
 
 AABH = "Acemoglu, Aghion, Bursztyn & Hemous (2012), AER 102(1):131-166"
 

@@ -500,7 +500,8 @@ def _cached_file(sub: str, stem: str, key: str, generate, cache: bool, what: str
     default): the file if intact, else (in the cache) a copy from a read-only cache, else
     ``generate()`` written there. Damaged numba files of the module are deleted."""
     in_cache = root is None
-    root = cache_dir() if in_cache else root
+    if root is None:
+        root = cache_dir()
     folder = private_dir(root / sub)
     private_dir(folder / "__pycache__")  # numba's pickles: never group-writable, whatever the umask
     path = folder / f"{stem}.py"

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = ["CacheError", "CacheWarning", "atomic_write", "cache_dir", "cache_sources", "code_digest",
-           "configured_cache_dir", "private_dir"]
+           "configured_cache_dir", "folder_problem", "private_dir"]
 
 
 class CacheError(OSError):
@@ -108,6 +108,23 @@ def private_dir(path: Path) -> Path:
     if problem:
         raise CacheError(f"cache directory {path} {problem}; refusing to use it")
     return path
+
+
+def folder_problem(path: Path, create: bool = True) -> str | None:
+    """Why ``path`` cannot hold code that runs (created with mode 0700 if missing and ``create``):
+    it cannot be created or written, or is owned by someone else or group/world-writable; None if
+    it is private to the user and writable (the checks of :func:`private_dir` and of the cache itself)."""
+    try:
+        if create:
+            private_dir(path)
+        problem = _insecure(path)
+        if problem is None and create:
+            _probe_write(path)
+    except CacheError as exc:
+        return str(exc)
+    except OSError as exc:
+        return f"cannot be written ({exc.strerror or exc})"
+    return None if problem is None else f"{path} {problem}"
 
 
 def atomic_write(path: Path, text: str | bytes) -> None:

@@ -126,9 +126,11 @@ def _parser() -> argparse.ArgumentParser:
                       help=f"comma-separated subset of {','.join(POLICY_PATHS)} (default: all)")
     from .calibrate import add_parser as add_calibrate
     from .uncertainty import add_parsers as add_uncertainty
+    from .warm import add_parser as add_warm
 
     add_calibrate(sub)
     add_uncertainty(sub)
+    add_warm(sub)
     return p
 
 
@@ -449,6 +451,10 @@ def _dispatch(args: argparse.Namespace, debug: bool) -> int:
             from . import uncertainty as unc
 
             return getattr(unc, f"{args.command}_cmd")(args)
+        if args.command == "warm":
+            from .warm import run as warm
+
+            return warm(args)
         return {"run": _run, "equations": _equations, "models": _models, "compare": _compare}[args.command](args)
     except _input_errors() as exc:
         if debug:

@@ -3,9 +3,11 @@
 Two kinds of compiled code, cached apart:
 
 * the *engine* (:mod:`model.compiler.integrators`: integrators, path observers,
-  ensemble drivers) is model-independent; a verified copy of its source is kept in
-  the cache's ``engine`` folder under a key of its code (not its comments or
-  docstrings), and numba compiles it there once (:func:`engine`);
+  ensemble drivers) is model-independent; a verified copy of its source is kept
+  under a key of its code (not its comments or docstrings) in the package's own
+  ``__pycache__/engine`` folder, or the cache's ``engine`` folder where that one is
+  not private (:func:`engine_folder`), and numba compiles it there once per
+  installation (:func:`engine`);
 * each model's generated module (:mod:`model.compiler.codegen`) holds straight-line
   functions only; each is compiled as a C callback when first used
   (:meth:`CompiledSystem.functions`) and reaches the engine by address.
@@ -39,6 +41,7 @@ from ..cache import (
     cache_dir,
     cache_sources,
     code_digest,
+    folder_problem,
     private_dir,
     readonly_reason,
 )
@@ -54,13 +57,17 @@ if TYPE_CHECKING:
     #: a parameter vector, or values by parameter name (the others take their defaults)
     Params = ArrayLike | Mapping[str, float] | None
 
-__all__ = ["CompiledSystem", "compile", "engine", "engine_key"]
+__all__ = ["CompiledSystem", "compile", "engine", "engine_folder", "engine_key"]
 
 _MEMO: dict[str, CompiledSystem] = {}
 _LOCK = threading.RLock()
 #: the engine's source and the module holding its calls into compiled models: the engine's cache key
 _ENGINE_FILES = (Path(__file__).with_name("integrators.py"), Path(__file__).with_name("jit.py"))
 _ENGINE: list = []
+#: the package's bytecode folder (Python's .pyc of this package): the engine is compiled into its
+#: ``engine`` subfolder when only this user can write there (:func:`engine_folder`)
+_PACKAGE_PYCACHE = Path(__file__).with_name("__pycache__")
+_PACKAGE_PROBLEM: list[str] = []  # why the package folder is refused ("" if used), decided once per process
 
 
 class CompiledSystem:
@@ -95,7 +102,7 @@ class CompiledSystem:
 
         if not HAVE_NUMBA:
             return True
-        folder = _engine_folder()
+        folder = engine_folder()[0]
         engine_ready = bool(_ENGINE) or any((folder / "__pycache__").glob(f"dgm_engine_{engine_key()}._dopri5-*.nbi"))
         return engine_ready and any((self.path.parent / "__pycache__").glob(f"{self.path.stem}._rhs-*.nbi"))
 
@@ -487,11 +494,14 @@ def compile(system: System, *, cache: bool = True) -> CompiledSystem:
         return cs
 
 
-def _cached_file(sub: str, stem: str, key: str, generate, cache: bool, what: str) -> tuple[Path, str]:
-    """Path and verified source of ``<cache>/<sub>/<stem>.py`` for ``key``: the cached file if
-    intact, else a copy from a read-only cache, else ``generate()`` written there. Damaged numba
-    files of the module are deleted."""
-    root = cache_dir()
+def _cached_file(sub: str, stem: str, key: str, generate, cache: bool, what: str,
+                 root: Path | None = None) -> tuple[Path, str]:
+    """Path and verified source of ``<root>/<sub>/<stem>.py`` for ``key`` (``root`` the cache by
+    default): the file if intact, else (in the cache) a copy from a read-only cache, else
+    ``generate()`` written there. Damaged numba files of the module are deleted."""
+    in_cache = root is None
+    if root is None:
+        root = cache_dir()
     folder = private_dir(root / sub)
     private_dir(folder / "__pycache__")  # numba's pickles: never group-writable, whatever the umask
     path = folder / f"{stem}.py"
@@ -502,7 +512,7 @@ def _cached_file(sub: str, stem: str, key: str, generate, cache: bool, what: str
             warnings.warn(f"model cache: {path} {why}; regenerating it", CacheWarning, stacklevel=4)
             for f in _numba_files(folder, stem):
                 f.unlink(missing_ok=True)
-        if source is None and not path.exists():
+        if source is None and not path.exists() and in_cache:
             source = _copy_from_readonly(stem, key, path, sub)
             for src_root in cache_sources() if source is None else ():
                 warnings.warn(f"model cache: {src_root} is read-only ({readonly_reason(src_root)}) and does "
@@ -530,17 +540,34 @@ def engine_key() -> str:
     return h.hexdigest()[:20]
 
 
-def _engine_folder() -> Path:
-    return cache_dir() / "engine"
+def engine_folder() -> tuple[Path, str]:
+    """The folder holding the engine's verified copy (numba's compiled code in its ``__pycache__``),
+    and why the package's own folder is not used ("" when it is).
+
+    The package's ``model/compiler/__pycache__/engine`` when it and its parents up to
+    ``model/compiler`` are owned by the user, not group- or world-writable, and writable: the
+    engine is then compiled once per installation, whatever ``DGM_CACHE_DIR`` says (Python keeps
+    the package's own bytecode beside it with the same trust). Otherwise the cache's ``engine``
+    folder (:func:`model.cache.cache_dir`): compiled once per cache.
+    """
+    if not _PACKAGE_PROBLEM:
+        with _LOCK:
+            if not _PACKAGE_PROBLEM:
+                problem = folder_problem(_PACKAGE_PYCACHE.parent, create=False)
+                for d in (_PACKAGE_PYCACHE, _PACKAGE_PYCACHE / "engine", _PACKAGE_PYCACHE / "engine" / "__pycache__"):
+                    problem = problem or folder_problem(d)
+                _PACKAGE_PROBLEM.append(problem or "")
+    problem = _PACKAGE_PROBLEM[0]
+    return (cache_dir() / "engine" if problem else _PACKAGE_PYCACHE / "engine"), problem
 
 
 def engine() -> ModuleType:
     """The model-independent integrators, path observers and ensemble drivers (a module).
 
-    Compiled by numba once per cache (not per model) from a verified copy of
-    ``model/compiler/integrators.py`` kept in the cache's ``engine`` folder, like a
-    generated model (sha256 header, private folder, damaged numba files deleted);
-    the key is :func:`engine_key`. Under ``DGM_DISABLE_NUMBA`` the package module itself.
+    Compiled by numba once per installation (not per model or cache) from a verified copy of
+    ``model/compiler/integrators.py`` kept in :func:`engine_folder`, like a generated model
+    (sha256 header, private folder, damaged numba files deleted); the key is :func:`engine_key`.
+    Under ``DGM_DISABLE_NUMBA`` the package module itself.
     """
     if _ENGINE:
         return _ENGINE[0]
@@ -553,8 +580,9 @@ def engine() -> ModuleType:
             else:
                 key = engine_key()
                 stem = f"dgm_engine_{key}"
+                folder, problem = engine_folder()
                 path, source = _cached_file("engine", stem, key, _ENGINE_FILES[0].read_text, True,
-                                            "the compiled integrators")
+                                            "the compiled integrators", None if problem else folder.parent)
                 module = _load(path, stem, source)
             _ENGINE.append(module)
     return _ENGINE[0]

@@ -61,7 +61,7 @@ def test_equations_latex_and_markdown(capsys):
     assert row.startswith("| `kappa2` | $\\kappa_2$ | parameter | `dimensionless` |") and "| 20 |" in row
 
 
-COMMANDS = ["run", "equations", "models", "compare", "calibrate", "ensemble", "sensitivity", "figures"]
+COMMANDS = ["run", "equations", "models", "compare", "calibrate", "ensemble", "sensitivity", "figures", "warm"]
 
 
 def _listed_commands(help_text: str) -> list[str]:

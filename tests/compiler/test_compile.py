@@ -1,5 +1,6 @@
 """The compiler: generated code equals the sympy equations; Jacobians; caching; determinism."""
 
+import json
 import os
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from hypothesis import given, settings, strategies as st
 import model
 from model.compiler import codegen
 from model.errors import ModelError
-from model.library import MODELS, solow
+from model.library import MODELS, keen, solow
 
 ROOT = Path(__file__).resolve().parents[2]
 # the reference models (the directed-growth model is checked against finite differences in its own tests:
@@ -242,6 +243,42 @@ def test_is_warm_reports_numbas_disk_cache(tmp_path, monkeypatch):
     assert not cs.is_warm
     model.simulate(solow(), t_span=(0, 1))
     assert model.compile(solow()).is_warm
+
+
+_ENGINE_CHILD = """
+import json, sys
+import model
+from model.compiler.compiled import engine
+from model.library import keen
+model.simulate(keen(), t_span=(0, 300))
+e = engine()
+stats = {n: f.stats for n, f in vars(e).items() if hasattr(f, "stats")}
+json.dump({"file": e.__file__, "paths": sorted({s.cache_path for s in stats.values()}),
+           "hits": sorted(n for n, s in stats.items() if s.cache_hits),
+           "misses": sorted(n for n, s in stats.items() if s.cache_misses)}, sys.stdout)
+"""
+
+
+@pytest.mark.subprocess
+def test_fresh_cache_does_not_recompile_the_engine(tmp_path):
+    """The engine is compiled once per installation: a process with an empty DGM_CACHE_DIR loads the
+    integrators' machine code from beside the package (numba's cache hits, no miss) and writes
+    nothing of the engine into its cache."""
+    from model.compiler.compiled import engine_folder
+    from model.compiler.jit import HAVE_NUMBA
+
+    folder, problem = engine_folder()
+    if not HAVE_NUMBA or problem:
+        pytest.skip(f"the engine is not kept beside the package here: {problem or 'numba disabled'}")
+    model.simulate(keen(), t_span=(0, 300))  # the engine compiled (or loaded) beside the package
+    cache = tmp_path / "cache"
+    env = {**os.environ, "DGM_CACHE_DIR": str(cache), "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-c", _ENGINE_CHILD], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    got = json.loads(out.stdout)
+    assert Path(got["file"]).parent == folder and got["paths"] == [str(folder / "__pycache__")]
+    assert "_dopri5" in got["hits"] and got["misses"] == []
+    assert not (cache / "engine").exists()
 
 
 def test_uncontrolled_sensitivities_follow_the_steps_of_the_plain_solve():

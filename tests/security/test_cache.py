@@ -332,3 +332,41 @@ def test_cli_shows_a_refused_cache_as_one_warning_line(fresh, capsys):
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 1 and err[0].startswith("dgm: warning: model cache: refusing ")
     assert "group- or world-writable (mode 777)" in err[0]
+
+
+@pytest.mark.parametrize("unsafe", ["group-writable", "read-only"])
+def test_engine_falls_back_to_the_cache_when_the_package_folder_is_not_private(fresh, tmp_path, monkeypatch,
+                                                                               unsafe):
+    """The engine's compiled code is kept beside the package only in a folder private to the user and
+    writable; a package folder others can write to (or a read-only installation) is not used: the
+    engine comes from the cache's own verified ``engine`` folder, and nothing is written beside the package."""
+    original = compile_mod.engine()
+    monkeypatch.setitem(sys.modules, original.__name__, original)  # restored after the test
+    fresh.mkdir(mode=0o700)
+    _seed_engine(fresh)  # the compiled engine, as a process that compiled it in this cache leaves it
+    package = tmp_path / "package"
+    package.mkdir()
+    if unsafe == "group-writable":
+        os.chmod(package, 0o775)
+        why = f"{package} is group- or world-writable (mode 775)"
+    else:
+        os.chmod(package, 0o755)
+        _make_read_only(monkeypatch, package)
+        why = "cannot be written (Read-only file system)"
+    before = snapshot(package)
+    monkeypatch.setattr(compile_mod, "_PACKAGE_PYCACHE", package / "__pycache__")
+    monkeypatch.setattr(compile_mod, "_PACKAGE_PROBLEM", [])
+    monkeypatch.setattr(compile_mod, "_ENGINE", [])
+    folder, problem = compile_mod.engine_folder()
+    assert folder == fresh / "engine" and why in problem
+    eng = compile_mod.engine()
+    assert Path(eng.__file__).parent == fresh / "engine"
+    ds, msgs = cache_warnings(lambda: model.simulate(decay(), t_span=(0, 1)))
+    assert msgs == [] and float(ds.x[-1]) == pytest.approx(X0 * math.exp(-K), rel=1e-6)
+    stats = eng._dopri5.stats
+    assert stats.cache_path == str(fresh / "engine" / "__pycache__")
+    assert sum(stats.cache_hits.values()) == 1 and not stats.cache_misses  # the cache's copy, not recompiled
+    if unsafe == "group-writable":
+        assert snapshot(package) == before  # nothing written beside the refused package folder
+    else:  # the simulated read-only folder lets mkdir through (a read-only mount would not): no file written
+        assert [p for p in package.rglob("*") if p.is_file()] == []

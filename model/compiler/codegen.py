@@ -41,6 +41,7 @@ two processes produce identical source and the on-disk cache hits.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import keyword
@@ -363,11 +364,26 @@ def generate_source(system: System) -> str:
 
 
 def source_key(system: System) -> str:
-    """Cache key of the generated module: the equations hash and the code (not the comments or
-    docstrings) of this code generator. The integrators are not part of it: they are compiled
-    once, apart from the models (:func:`model.compiler.compiled.engine`)."""
+    """Cache key of the generated module: the equations hash, the code (not the comments or
+    docstrings) of what writes the module (this code generator and the derivative rules of
+    :mod:`model.core.functions` it applies) and the sympy version (whose simplification and
+    common-subexpression elimination shape the code). The integrators are not part of it: they
+    are compiled once, apart from the models (:func:`model.compiler.compiled.engine`)."""
     h = hashlib.sha256()
     h.update(system.equations_hash().encode())
-    h.update(CODEGEN_VERSION.encode())
-    h.update(code_digest(Path(__file__).read_text()).encode())
+    h.update(generator_digest().encode())
     return h.hexdigest()[:20]
+
+
+@functools.lru_cache(maxsize=1)
+def generator_digest() -> str:
+    """The part of :func:`source_key` common to every model (read once per process): this module's
+    code, the code of :mod:`model.core.functions`, ``CODEGEN_VERSION`` and the sympy version."""
+    from ..core import functions
+
+    h = hashlib.sha256()
+    h.update(CODEGEN_VERSION.encode())
+    h.update(sp.__version__.encode())
+    for f in (Path(__file__), Path(functions.__file__)):
+        h.update(code_digest(f.read_text()).encode())
+    return h.hexdigest()

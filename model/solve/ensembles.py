@@ -62,6 +62,8 @@ class _Spec:
     rtol: float
     atol: float
     max_steps: int
+    dt: float | None = None  # step [year] of a discrete map (its own step), None otherwise
+    tgrid: np.ndarray | None = None  # the map's grid, snapped to every policy's switch times
 
 
 def _default(system: System, name: str) -> float:
@@ -145,7 +147,7 @@ def _run_chunk(spec: _Spec, start: int, table: dict[str, np.ndarray]):
             elif name in cs.states:
                 Y0[:, cs.states.index(name)] = v
         Y, INFO, solver, messages = solve_many(cs, spec.method, spec.t0, Y0, P, L, spec.t_eval, spec.rtol, spec.atol,
-                                               None, spec.max_steps)
+                                               spec.dt, spec.max_steps, spec.tgrid)
         solvers.append(solver)
         info[k] = INFO
         for i in np.flatnonzero(INFO[:, 0] != 0):
@@ -245,9 +247,8 @@ def ensemble(system: System, draws: pd.DataFrame | Mapping[str, ArrayLike],
         Compute the model's outcomes (``system.meta.outcomes``) per member; default: when the
         model has an outcome registry.
     consistent : bool
-        Re-derive start quantities per draw with the model's start hook (``system.meta.derive_start``;
-        directed growth: each draw starts at rest, as the defaults do); ``False`` keeps the base
-        model's start.
+        Re-derive start quantities per draw with the model's start hook (``system.meta.derive_start``,
+        e.g. a start at rest for each draw, as for the defaults); ``False`` keeps the base model's start.
     baseline : str, optional
         Policy of the relative outcomes; default the model's (``system.meta.baseline``).
     chunk_size : int
@@ -290,7 +291,7 @@ def ensemble(system: System, draws: pd.DataFrame | Mapping[str, ArrayLike],
     import xarray as xr
 
     from .results import dataset_attrs, provenance
-    from .simulation import as_policies, time_grid
+    from .simulation import as_policies, fixed_step_grid, time_grid
 
     df = check_draws(system, draws)
     pols = as_policies(policies)
@@ -298,7 +299,7 @@ def ensemble(system: System, draws: pd.DataFrame | Mapping[str, ArrayLike],
         raise ModelError(f"chunk_size must be positive, got {chunk_size}")
     if not (0 < rtol < 1):
         raise ModelError(f"rtol must be in (0, 1), got {rtol}")
-    if method not in ("auto", "dopri5"):
+    if method not in ("auto", "dopri5") and not (method == "discrete" and system.is_discrete):
         raise ModelError(f"ensemble method must be 'auto' or 'dopri5', got {method!r}")
     names = [p.name if p else "default" for p in pols]
     if len(set(names)) != len(names):
@@ -321,10 +322,18 @@ def ensemble(system: System, draws: pd.DataFrame | Mapping[str, ArrayLike],
     if baseline is None:
         baseline = meta.baseline
     exogenous = {**meta.exogenous, **(exogenous or {})}
-    t0, t1, t_eval_arr, _ = time_grid(system, t_span, t_eval, "auto", None)
+    if system.is_discrete:  # as simulate: a discrete map runs on its own grid whatever the method
+        method = "discrete"
+    t0, t1, t_eval_arr, dt = time_grid(system, t_span, t_eval, method, None)
+    tgrid = None
+    if method == "discrete":
+        assert dt is not None  # time_grid gives a discrete map its step
+        tgrid, t_eval_arr = fixed_step_grid(
+            system, t0, t1, t_eval_arr, dt,
+            [resolve_inputs(system.with_rules(p.rules) if p else system, p, exogenous) for p in pols])
     spec = _Spec(system=system, policies=pols, exogenous=exogenous, t0=t0, t_eval=t_eval_arr,
                  variables=tuple(variables), outcomes=outcomes, consistent=consistent, baseline=baseline,
-                 method=method, rtol=float(rtol), atol=float(atol), max_steps=int(max_steps))
+                 method=method, rtol=float(rtol), atol=float(atol), max_steps=int(max_steps), dt=dt, tgrid=tgrid)
     n = len(df)
     chunk_size = int(chunk_size)
     cols = {c: df[c].to_numpy(float) for c in df.columns}
@@ -334,7 +343,7 @@ def ensemble(system: System, draws: pd.DataFrame | Mapping[str, ArrayLike],
 
     held = set(df.columns) | (set(meta.derive_start(system, table(0, 1))) if consistent and meta.derive_start
                               else set())
-    options = dict(t_span=[t0, t1], method=method, rtol=float(rtol), atol=float(atol), dt=None,
+    options = dict(t_span=[t0, t1], method=method, rtol=float(rtol), atol=float(atol), dt=dt,
                    max_steps=int(max_steps), exogenous=exogenous)
     prov = provenance(
         system, parameters={p: ("draw" if p in held else _default(system, p)) for p in system.parameters},

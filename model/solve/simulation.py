@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from ..core.system import System
 
 __all__ = ["simulate", "METHODS", "STATUS", "IdentityWarning", "DIVERGENCE_FACTOR", "divergence_limits", "as_policies",
-           "atol_vector", "describe_failure", "resolve_values", "solve_many", "state_bounds", "time_grid"]
+           "atol_vector", "describe_failure", "fixed_step_grid", "resolve_values", "solve_many", "state_bounds",
+           "time_grid"]
 
 #: Solver choices. ``auto``: compiled Dormand-Prince with Hairer's stiffness
 #: test, switching to scipy's Radau with the analytic Jacobian when the problem
@@ -282,6 +283,32 @@ def _snap_grid(grid: np.ndarray, dt: float, paths: Sequence[Mapping[str, Any]]) 
     return out
 
 
+def fixed_step_grid(system: System, t0: float, t1: float, t_eval: np.ndarray, dt: float,
+                    paths: Sequence[Mapping[str, Any]]) -> tuple[np.ndarray, np.ndarray]:
+    """The grid of a fixed-step run (a discrete map or forward Euler) shared by every policy.
+
+    Parameters
+    ----------
+    system : System
+    t0, t1 : float
+        Start and end [year].
+    t_eval : numpy.ndarray
+        Output times [year] on the grid (from :func:`time_grid`).
+    dt : float
+        Step [year].
+    paths : sequence of mapping
+        The input paths of each policy (``input name -> Schedule``): grid times within
+        :func:`~model.core.levers.switch_tolerance` of a switch time are set to it.
+
+    Returns
+    -------
+    tgrid, t_eval : numpy.ndarray
+        The snapped grid and the output times taken from it.
+    """
+    tgrid = _snap_grid(_fixed_grid(t0, t1, dt, system.name), dt, paths)
+    return tgrid, tgrid[np.round((t_eval - t0) / dt).astype(int)]
+
+
 # ---------------------------------------------------------------- solvers
 
 def state_bounds(cs: CompiledSystem) -> tuple[np.ndarray, np.ndarray]:
@@ -532,7 +559,7 @@ def simulate(system: System, params: Mapping[str, Any] | None = None,
         Initial stock values overriding the declared defaults (scalars or draws).
     exogenous : mapping, optional
         Paths of exogenous inputs (number or Schedule), each replacing the model's default path
-        (``system.meta.exogenous``, e.g. DICE-2016R's forcing for the directed-growth model) or,
+        (``system.meta.exogenous``, e.g. a model's forcing path of other greenhouse gases) or,
         where it has none, the input's declared constant default.
     method : str
         One of :data:`METHODS`; default ``"auto"``.
@@ -610,9 +637,7 @@ def simulate(system: System, params: Mapping[str, Any] | None = None,
     tgrid = None
     if method == "discrete":  # one grid for every policy, on every policy's switch times
         assert dt is not None  # time_grid gives discrete maps their step
-        assert dt is not None  # _time_grid gives discrete maps their step
-        tgrid = _snap_grid(_fixed_grid(t0, t1, dt, system.name), dt, [paths for _, _, paths in setups])
-        t_eval = tgrid[np.round((t_eval - t0) / dt).astype(int)]
+        tgrid, t_eval = fixed_step_grid(system, t0, t1, t_eval, dt, [paths for _, _, paths in setups])
     runs: list[dict[str, Any]] = []
     for pol, sysp, paths in setups:
         started = _time.perf_counter()

@@ -302,3 +302,49 @@ def test_uncontrolled_sensitivities_follow_the_steps_of_the_plain_solve():
         runs.append((Z[:, :3], info))
     assert runs[0][1][2] == runs[1][1][2] > 10  # accepted steps
     np.testing.assert_allclose(runs[0][0], runs[1][0], rtol=1e-12)  # same steps; rhs rounding only
+
+
+def test_code_digest_ignores_comments_docstrings_and_layout_but_not_code():
+    """Review: nothing guarded the rule that a comment edit keeps every cached model (hashing the raw
+    source passed the suite). The digest of the real code generator is checked on edited copies."""
+    from model.cache import code_digest
+    from model.compiler import codegen
+
+    text = Path(codegen.__file__).read_text()
+    base = code_digest(text)
+    commented = text.replace("\ndef source_key(", "\n# a comment added by a contributor\ndef source_key(", 1)
+    doc = '"""Cache key of the generated module:'
+    redocumented = text.replace(doc, doc.replace('"""', '"""Reworded. '), 1)
+    line = "h.update(system.equations_hash().encode())"
+    rewrapped = text.replace(line, line.replace("(system", "(\n        system"), 1)
+    for variant in (commented, redocumented, rewrapped):
+        assert variant != text and code_digest(variant) == base
+    edited = text.replace("h.update(system.equations_hash().encode())", "h.update(system.name.encode())", 1)
+    assert edited != text and code_digest(edited) != base
+
+
+def test_model_key_follows_the_derivative_rules_and_sympy(monkeypatch):
+    """Review input: changing ``derivative()`` in model/core/functions.py (``return 2 * d``) kept the key,
+    so a warm cache served the old Jacobian. The key now covers that module's code and sympy's version."""
+    from model.compiler import codegen
+
+    system = keen()
+    before = codegen.source_key(system)
+    codegen.generator_digest.cache_clear()
+    monkeypatch.setattr(codegen.sp, "__version__", "0.0-other")
+    assert codegen.source_key(system) != before
+    monkeypatch.undo()
+    codegen.generator_digest.cache_clear()
+    assert codegen.source_key(system) == before
+    from model.core import functions
+    real = Path(functions.__file__).read_text()
+    assert "def derivative(" in real
+    monkeypatch.setattr(codegen.Path, "read_text",
+                        lambda self, *a, **k: real.replace("def derivative(", "def derivative_(", 1)
+                        if self.name == "functions.py" else Path.open(self).read())
+    codegen.generator_digest.cache_clear()
+    try:
+        assert codegen.source_key(system) != before
+    finally:
+        monkeypatch.undo()
+        codegen.generator_digest.cache_clear()

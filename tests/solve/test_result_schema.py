@@ -120,3 +120,21 @@ def test_directed_growth_ensemble_matches_simulate_and_reruns(tmp_path):
     for n in ens.data_vars:
         if ens[n].dims[:2] == ("policy", "draw"):
             assert np.array_equal(again[n].values, ens[n].values, equal_nan=ens[n].dtype.kind == "f"), n
+
+
+def test_an_ensemble_of_a_discrete_map_runs_the_map_as_simulate_does():
+    """Review input: a 1-member ensemble of ``dice2016_climate(discrete=True)`` gave M_at(2020) = 890.085
+    (Dormand-Prince integrating the map's ``(x_next - x)/dt``) where simulate gives 891.481."""
+    import numpy as np
+
+    from model.library import dice2016_climate
+
+    s = dice2016_climate(discrete=True)
+    draws = {"S": np.array([s.variables["S"].default])}
+    ens = model.ensemble(s, draws, progress=False)
+    sim = model.simulate(s, draws)
+    assert "discrete map" in ens.attrs["solver"]
+    assert float(sim["M_at"].sel(time=2020).item()) == pytest.approx(891.481, abs=5e-4)
+    np.testing.assert_array_equal(ens["M_at"].isel(policy=0).values, sim["M_at"].values)
+    again = model.rerun(ens)
+    np.testing.assert_array_equal(again["M_at"].values, ens["M_at"].values)

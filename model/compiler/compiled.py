@@ -145,7 +145,11 @@ class CompiledSystem:
 
     def _L(self, L):
         if L is not None:
-            return np.ascontiguousarray(L, dtype=float)
+            L = _c(L, "L", (len(self.inputs), None))
+            if L.shape[1] < 6 or L.shape[1] % 2:
+                raise ModelError(f"argument L (input table) must have an even number >= 6 of columns, "
+                                 f"got shape {L.shape}")
+            return L
         if self._default_L is None:
             self._default_L = self.inputs_table()
         return self._default_L
@@ -174,7 +178,7 @@ class CompiledSystem:
 
     def _at(self, name: str, out: np.ndarray, t: float, y, p, L) -> np.ndarray:
         self._engine()._point(self.functions(name), list(FUNCTIONS).index(name), float(t),
-                               np.ascontiguousarray(y, dtype=float), self._p(p), self._L(L), out)
+                               _c(y, "y", (self.n_states,)), self._p(p), self._L(L), out)
         return out
 
     def rhs(self, t: float, y: ArrayLike, p: Params = None, L: ArrayLike | None = None) -> np.ndarray:
@@ -197,51 +201,81 @@ class CompiledSystem:
                max_steps: int, stiff_stop: bool, idx: np.ndarray, yout: np.ndarray, info: np.ndarray) -> None:
         """Compiled Dormand-Prince 5(4) into ``yout`` and ``info`` (mode 1: with forward sensitivities
         to the parameters ``idx``); see ``model.compiler.integrators._dopri5``."""
+        n, NP = self.n_states, len(self.parameters)
+        idx = self._idx(idx) if mode else np.zeros(0, dtype=np.int64)
+        nz = n * (1 + idx.size)
+        t_eval = _c(t_eval, "t_eval", (None,))
         F = self.functions("_tan" if mode else "_rhs")
-        self._engine()._dopri5(F, self.n_states, len(self.parameters), mode, float(t0), _c(y0), _c(p), _c(L),
-                               _c(t_eval), float(rtol), _c(atol), _c(lo), _c(hi), _c(lim), float(h0),
-                               int(max_steps), bool(stiff_stop), np.ascontiguousarray(idx, dtype=np.int64), yout,
-                               info)
+        self._engine()._dopri5(F, n, NP, int(mode), float(t0), _c(y0, "y0", (nz,)), self._p(p), self._L(L),
+                               t_eval, float(rtol), _c(atol, "atol", (nz,)), _c(lo, "lo", (n,)), _c(hi, "hi", (n,)),
+                               _c(lim, "lim", (n,)), float(h0), int(max_steps), bool(stiff_stop), idx,
+                               _out(yout, "yout", (t_eval.size, nz)), _out(info, "info", (5,)))
 
     def discrete(self, euler: bool, tgrid: np.ndarray, y0: np.ndarray, p: np.ndarray, L: np.ndarray, dt: float,
                  lo: np.ndarray, hi: np.ndarray, lim: np.ndarray, yout: np.ndarray, info: np.ndarray) -> None:
         """Iterate the map (``euler``: forward Euler on the right-hand side) over ``tgrid`` into ``yout``."""
+        n = self.n_states
+        tgrid = _c(tgrid, "tgrid", (None,))
+        if tgrid.size < 1:
+            raise ModelError("argument tgrid must hold at least one time, got shape (0,)")
         F = self.functions("_rhs" if euler else "_update")
-        self._engine()._discrete(F, self.n_states, bool(euler), _c(tgrid), _c(y0), _c(p), _c(L), float(dt),
-                                 _c(lo), _c(hi), _c(lim), yout, info)
+        self._engine()._discrete(F, n, bool(euler), tgrid, _c(y0, "y0", (n,)), self._p(p), self._L(L), float(dt),
+                                 _c(lo, "lo", (n,)), _c(hi, "hi", (n,)), _c(lim, "lim", (n,)),
+                                 _out(yout, "yout", (tgrid.size, n)), _out(info, "info", (5,)))
 
     def ensemble_dopri5(self, t0: float, Y0: np.ndarray, P: np.ndarray, L: np.ndarray, t_eval: np.ndarray,
                         rtol: float, atol: np.ndarray, lo: np.ndarray, hi: np.ndarray, LIM: np.ndarray,
                         max_steps: int, stiff_stop: bool, Yout: np.ndarray, INFO: np.ndarray) -> None:
         """Members ``Y0[m], P[m]`` integrated in parallel (compiled Dormand-Prince) into ``Yout[m]``; with
         ``stiff_stop`` a member found stiff stops with status 5 (the caller then switches it to Radau)."""
-        self._engine()._ensemble(self.functions("_rhs"), self.n_states, len(self.parameters), float(t0), _c(Y0),
-                                 _c(P), _c(L), _c(t_eval), float(rtol), _c(atol), _c(lo), _c(hi), _c(LIM),
-                                 int(max_steps), bool(stiff_stop), Yout, INFO)
+        n, NP = self.n_states, len(self.parameters)
+        Y0 = _c(Y0, "Y0", (None, n))
+        m = Y0.shape[0]
+        t_eval = _c(t_eval, "t_eval", (None,))
+        self._engine()._ensemble(self.functions("_rhs"), n, NP, float(t0), Y0, _c(P, "P", (m, NP)), self._L(L),
+                                 t_eval, float(rtol), _c(atol, "atol", (n,)), _c(lo, "lo", (n,)), _c(hi, "hi", (n,)),
+                                 _c(LIM, "LIM", (m, n)), int(max_steps), bool(stiff_stop),
+                                 _out(Yout, "Yout", (m, t_eval.size, n)), _out(INFO, "INFO", (m, 5)))
 
     def ensemble_discrete(self, euler: bool, tgrid: np.ndarray, Y0: np.ndarray, P: np.ndarray, L: np.ndarray,
                           dt: float, lo: np.ndarray, hi: np.ndarray, LIM: np.ndarray, Yout: np.ndarray,
                           INFO: np.ndarray) -> None:
         """Members of a discrete map (or forward Euler) in parallel into ``Yout[m]``."""
+        n, NP = self.n_states, len(self.parameters)
+        Y0 = _c(Y0, "Y0", (None, n))
+        m = Y0.shape[0]
+        tgrid = _c(tgrid, "tgrid", (None,))
+        if tgrid.size < 1:
+            raise ModelError("argument tgrid must hold at least one time, got shape (0,)")
         F = self.functions("_rhs" if euler else "_update")
-        self._engine()._ensemble_discrete(F, self.n_states, bool(euler), _c(tgrid), _c(Y0), _c(P), _c(L), float(dt),
-                                           _c(lo), _c(hi), _c(LIM), Yout, INFO)
+        self._engine()._ensemble_discrete(F, n, bool(euler), tgrid, Y0, _c(P, "P", (m, NP)), self._L(L), float(dt),
+                                           _c(lo, "lo", (n,)), _c(hi, "hi", (n,)), _c(LIM, "LIM", (m, n)),
+                                           _out(Yout, "Yout", (m, tgrid.size, n)), _out(INFO, "INFO", (m, 5)))
 
     def observe_path(self, ts: np.ndarray, Y: np.ndarray, p: np.ndarray, L: np.ndarray, A: np.ndarray) -> None:
         """Auxiliaries and identity residuals ``A[k]`` along a trajectory ``Y[k]`` at times ``ts[k]``."""
-        self._engine()._observe_path(self.functions("_observe"), _c(ts), _c(Y), _c(p), _c(L), A)
+        ts = _c(ts, "ts", (None,))
+        nt, na = ts.size, len(self.observed_names)
+        self._engine()._observe_path(self.functions("_observe"), ts, _c(Y, "Y", (nt, self.n_states)), self._p(p),
+                                     self._L(L), _out(A, "A", (nt, (na, max(na, 1)))))
 
     def ensemble_observe(self, ts: np.ndarray, Y: np.ndarray, P: np.ndarray, L: np.ndarray, A: np.ndarray) -> None:
         """:meth:`observe_path` for every member ``Y[m], P[m]`` in parallel into ``A[m]``."""
-        self._engine()._ensemble_observe(self.functions("_observe"), _c(ts), _c(Y), _c(P), _c(L), A)
+        ts = _c(ts, "ts", (None,))
+        Y = _c(Y, "Y", (None, ts.size, self.n_states))
+        m, nt, na = Y.shape[0], ts.size, len(self.observed_names)
+        self._engine()._ensemble_observe(self.functions("_observe"), ts, Y, _c(P, "P", (m, len(self.parameters))),
+                                         self._L(L), _out(A, "A", (m, nt, (na, max(na, 1)))))
 
     def inputs_path(self, ts: np.ndarray, L: np.ndarray, U: np.ndarray) -> None:
         """Input values ``U[k]`` at times ``ts[k]`` from the input table ``L``."""
-        self._engine()._inputs_path(_c(ts), _c(L), U)
+        ts = _c(ts, "ts", (None,))
+        ni = len(self.inputs)
+        self._engine()._inputs_path(ts, self._L(L), _out(U, "U", (ts.size, (ni, max(ni, 1)))))
 
     def breakpoints(self, L: np.ndarray, t0: float, t1: float) -> np.ndarray:
         """Sorted times in ``(t0, t1)`` where an input path has a kink or a jump [year]."""
-        return self._engine()._breakpoints(_c(L), float(t0), float(t1))
+        return self._engine()._breakpoints(self._L(L), float(t0), float(t1))
 
     def observed(self, t: ArrayLike, y: ArrayLike, p: Params = None, L: ArrayLike | None = None
                  ) -> dict[str, np.ndarray]:
@@ -254,6 +288,9 @@ class CompiledSystem:
         """
         t = np.atleast_1d(np.asarray(t, float))
         y2 = np.atleast_2d(np.asarray(y, float))
+        if np.ndim(y) not in (1, 2) or y2.shape != (t.size, self.n_states):
+            raise ModelError(f"argument y must have shape ({self.n_states},) or ({t.size}, {self.n_states}), "
+                             f"got shape {np.shape(y)}")
         A = np.empty((t.size, max(len(self.observed_names), 1)))
         self.observe_path(t, y2, self._p(p), self._L(L), A)
         scalar = np.ndim(y) == 1
@@ -264,7 +301,16 @@ class CompiledSystem:
             return self.param_vector()
         if isinstance(p, Mapping):
             return self.param_vector(p)
-        return np.ascontiguousarray(p, dtype=float)
+        return _c(p, "p", (len(self.parameters),))
+
+    def _idx(self, idx) -> np.ndarray:
+        """Parameter indices as a C-contiguous int64 array, each in ``range(len(self.parameters))``."""
+        idx = np.ascontiguousarray(idx, dtype=np.int64)
+        NP = len(self.parameters)
+        if idx.ndim != 1 or (idx.size and (idx.min() < 0 or idx.max() >= NP)):
+            raise ModelError(f"argument idx must be a 1-d array of parameter indices in [0, {NP}), "
+                             f"got shape {idx.shape}")
+        return idx
 
     def sensitivity_rhs(self, t: float, z: ArrayLike, p: Params, params: Sequence[str],
                         L: ArrayLike | None = None) -> np.ndarray:
@@ -274,7 +320,7 @@ class CompiledSystem:
         ``dS/dt = J S + df/dp``.
         """
         idx = self.param_index(params)
-        z = np.ascontiguousarray(z, dtype=float)
+        z = _c(z, "z", (self.n_states * (1 + idx.size),))
         out = np.empty_like(z)
         self._engine()._sensitivity_rhs(self.functions("_tan"), self.n_states, len(self.parameters), float(t), z,
                                          self._p(p), self._L(L), idx, out)
@@ -302,7 +348,7 @@ class CompiledSystem:
             per auxiliary ``a``, by the chain rule ``da/dq = (da/dy) S_q + da/dq``.
         """
         idx = self.param_index(params)
-        t = np.ascontiguousarray(np.atleast_1d(np.asarray(t, float)))
+        t = _c(np.atleast_1d(np.asarray(t, float)), "t", (None,))
         Y = np.ascontiguousarray(Y, dtype=float)
         S = np.ascontiguousarray(S, dtype=float)
         nt, naux = t.size, self.module.NAUX
@@ -328,9 +374,40 @@ class CompiledSystem:
         return f"<CompiledSystem {self.system.name!r} key {self.key} at {self.path}>"
 
 
-def _c(a) -> np.ndarray:
-    """``a`` as a C-contiguous float64 array (the engine reads raw data pointers)."""
-    return np.ascontiguousarray(a, dtype=float)
+Shape = tuple  # of int (exact), None (any) or a tuple of allowed ints, per dimension
+
+
+def _fits(shape: tuple, want: Shape) -> bool:
+    return len(shape) == len(want) and all(
+        w is None or (s in w if isinstance(w, tuple) else s == w) for s, w in zip(shape, want))
+
+
+def _show(want: Shape) -> str:
+    dims = ["any" if w is None else ("|".join(map(str, sorted(set(w)))) if isinstance(w, tuple) else str(w))
+            for w in want]
+    return "(" + ", ".join(dims) + ("," if len(dims) == 1 else "") + ")"
+
+
+def _c(a, name: str, want: Shape) -> np.ndarray:
+    """``a`` as a C-contiguous float64 array of shape ``want`` (the engine reads raw data pointers,
+    so a wrong length would read or write past the buffer); else :class:`ModelError`."""
+    try:
+        a = np.ascontiguousarray(a, dtype=float)
+    except (TypeError, ValueError) as e:
+        raise ModelError(f"argument {name} must be a float array of shape {_show(want)}: {e}") from None
+    if not _fits(a.shape, want):
+        raise ModelError(f"argument {name} must have shape {_show(want)}, got shape {a.shape}")
+    return a
+
+
+def _out(a, name: str, want: Shape) -> np.ndarray:
+    """Check an output array (written in place): C-contiguous, writable float64 of shape ``want``."""
+    if not (isinstance(a, np.ndarray) and a.dtype == np.float64 and a.flags.c_contiguous and a.flags.writeable):
+        raise ModelError(f"argument {name} must be a writable C-contiguous float64 array of shape {_show(want)}, "
+                         f"got {type(a).__name__} {getattr(a, 'dtype', '')} {np.shape(a)}")
+    if not _fits(a.shape, want):
+        raise ModelError(f"argument {name} must have shape {_show(want)}, got shape {a.shape}")
+    return a
 
 
 _HEADER = re.compile(rb"# dgm-module key=([0-9a-f]{1,64}) sha256=([0-9a-f]{64})\n")

@@ -73,10 +73,12 @@ try:  # pragma: no cover - exercised through both paths in tests
         return context.get_dummy_value()
 
     def _typed(addr, t, arrays, k=types.int64):
-        """Whether the arguments match the C signature (else the call is a typing error, never a
-        call with the wrong ABI)."""
+        """Whether the arguments match the C signature: C-contiguous float64 arrays, since only their
+        data pointers are passed (else the call is a typing error, never a call with the wrong ABI
+        or a strided array read as a contiguous one)."""
         return (isinstance(addr, types.Integer) and t == types.float64 and k == types.int64
-                and all(isinstance(a, types.Array) and a.dtype == types.float64 for a in arrays))
+                and all(isinstance(a, types.Array) and a.dtype == types.float64 and a.layout == "C"
+                        for a in arrays))
 
     @intrinsic
     def call_model(typingctx, addr, t, y, p, u, out):

@@ -78,7 +78,8 @@ def test_ensemble_switches_stiff_members_to_radau_as_simulate_does():
     s = combine(Block("decay", (a, b, k1, k2), derivatives={"a": -k1.sym * a.sym,
                                                              "b": k1.sym * a.sym - k2.sym * b.sym}), name="stiff2")
     draws = {"k1": [2.0, 1e4]}
-    ens = model.ensemble(s, draws, t_span=(0, 10), progress=False, rtol=1e-8, atol=1e-12, max_steps=200_000)
+    ens = model.ensemble(s, draws, t_span=(0, 10), progress=False, rtol=1e-8, atol=1e-12, max_steps=200_000,
+                         method="auto")
     assert "Radau with analytic Jacobian for the members found stiff (auto)" in ens.attrs["solver"]
     assert list(ens.status.values[0]) == [0, 0]
     for i, k in enumerate(draws["k1"]):
@@ -104,7 +105,7 @@ def test_directed_growth_ensemble_matches_simulate_and_reruns(tmp_path):
 
     dg = directed_growth()
     draws = {"phi1": dg["phi1"].default * np.array([0.9, 1.0, 1.1])}
-    ens = model.ensemble(dg, draws, policies.all_paths(), t_span=(2025, 2060), progress=False)
+    ens = model.ensemble(dg, draws, policies.all_paths(), t_span=(2025, 2060), progress=False, method="auto")
     assert ens.T_at.dims == ("policy", "draw", "time") and ens.T_end.dims == ("policy", "draw")
     assert ens.T_end.attrs["better"] == "lower"
     held = {n: ens[n].values for n, v in ens.data_vars.items() if v.dims == ("draw",)}

@@ -349,7 +349,7 @@ def _compare_run(args, system, paths) -> int:
     started = time.perf_counter()
     label = ", ".join(p.name for p in paths)
     with step("building model" + (f" (parameters: {args.params})" if args.params else " (literature defaults)")):
-        first = "" if compile_system(system).is_warm else " (first run: numba compiles the model, 1-2 minutes)"
+        first = "" if compile_system(system).is_warm else " (first run: numba compiles the model's functions, 10-30 s)"
     with step(f"simulating {label} from {T0:g} to {args.t_end:g}{first}"):
         ds = simulate(system, None, paths, t_span=(T0, args.t_end))
     with step("computing outcomes" + ("" if args.no_impulse else " and public-investment multipliers")):

@@ -26,7 +26,6 @@ always use fresh temporary cache directories). See benchmarks/README.md.
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
 import platform
@@ -288,7 +287,7 @@ def section_keen_single(report: Report, quick: bool) -> None:
     header("2. One 300-year Keen run (rtol 1e-8, atol 1e-10, output every 0.1 year)")
     sec = "keen_single"
     model, k, cs = _keen_compiled()
-    sim_mod = importlib.import_module("model.solve.simulation")  # model.simulate is the function (see README)
+    import model.solve.simulation as sim_mod
     te = np.arange(0, 300.01, 0.1)
     y0 = cs.state_vector()
     p = cs.param_vector()
@@ -449,7 +448,7 @@ def section_bench14(report: Report, quick: bool) -> None:
                note=f"{len(m14.stocks)} stocks, {len(m14.auxiliaries)} auxiliaries, {len(m14.parameters)} parameters")
     report.add(sec, "compile(bench14) in this process (cache as found)", t2 - t1, "s")
     report.add(sec, "first simulate in this process (numba compile or cache load)", t3 - t2, "s")
-    sim_mod = importlib.import_module("model.solve.simulation")
+    import model.solve.simulation as sim_mod
     y0 = cs.state_vector()
     p = cs.param_vector()
     L = cs.inputs_table()

@@ -56,7 +56,7 @@ def declare(name: str, y0, rhs):
     ys = [stock(f"y{i + 1}", default=float(v)) for i, v in enumerate(y0)]
     derivs = rhs([y.sym for y in ys])
     block = Block(name=name, variables=tuple(ys),
-                  derivatives={y.name: sp.sympify(d) for y, d in zip(ys, derivs)})
+                  derivatives={y.name: d for y, d in zip(ys, derivs)})
     return combine(block, name=name, check_units=False)
 
 

@@ -233,8 +233,11 @@ class Store:
         import numpy as np
 
         with self.lock():
+            # claims before chunks: a process writes its chunk, then drops its claim, so a range finished
+            # between the two scans is seen as a chunk (chunks first could miss both and compute it twice)
+            claims = self._live_claims()
             busy = self.covered(n)
-            for a, b in self._live_claims():
+            for a, b in claims:
                 busy[a:min(b, n)] = True
             free = np.flatnonzero(~busy)
             if free.size == 0:
@@ -247,8 +250,8 @@ class Store:
             return start, stop
 
     def release(self, start: int, stop: int) -> None:
-        """Drop this process's claim on ``start .. stop - 1``."""
-        with contextlib.suppress(FileNotFoundError):
+        """Drop this process's claim on ``start .. stop - 1`` (under the lock, so no scan sees half a change)."""
+        with self.lock(), contextlib.suppress(FileNotFoundError):
             (self.claims / f"draws_{start:09d}_{stop:09d}.claim").unlink()
 
     def others_working(self) -> bool:

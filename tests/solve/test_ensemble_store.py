@@ -16,7 +16,7 @@ import pytest
 import xarray as xr
 
 from model.errors import ModelError
-from model.solve.ensemble_store import chunk_name
+from model.solve.ensemble_store import Store, chunk_name
 from model.solve.ensembles import ensemble, open_store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -118,6 +118,26 @@ def test_two_processes_on_one_store_compute_each_chunk_once(keen_system, tmp_pat
     covered = np.concatenate([np.arange(a, b) for a, b in ranges])
     np.testing.assert_array_equal(np.sort(covered), np.arange(200))  # every draw computed exactly once
     assert len({line.split()[2] for line in lines}) == 2  # and both processes did part of the work
+
+
+def test_a_chunk_finished_between_the_two_scans_of_a_claim_is_not_claimed_again(tmp_path, monkeypatch):
+    # CI input (stop 18): two processes logged 202 computed draws for 200. Another process finishes
+    # draws 0-1 (writes its chunk, then drops its claim) while this one plans its next range.
+    st = Store(tmp_path / "s")
+    other = f"{os.getppid()} {socket.gethostname()}\n"  # a live process that is not this one
+    claim = st.claims / "draws_000000000_000000002.claim"
+    claim.write_text(other)
+    scan = Store.covered
+
+    def covered_then_the_other_finishes(self, n):
+        mask = scan(self, n)
+        if claim.exists():
+            (self.chunks / chunk_name(0, 2)).write_bytes(b"")
+            claim.unlink()
+        return mask
+
+    monkeypatch.setattr(Store, "covered", covered_then_the_other_finishes)
+    assert st.claim(6, 2) == (2, 4)
 
 
 def test_a_corrupt_manifest_gives_a_one_line_error(keen_system, tmp_path):

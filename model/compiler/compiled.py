@@ -211,6 +211,18 @@ class CompiledSystem:
                                _c(lim, "lim", (n,)), float(h0), int(max_steps), bool(stiff_stop), idx,
                                _out(yout, "yout", (t_eval.size, nz)), _out(info, "info", (5,)))
 
+    def radau5(self, t0: float, y0: np.ndarray, p: np.ndarray, L: np.ndarray, t_eval: np.ndarray, rtol: float,
+               atol: np.ndarray, lo: np.ndarray, hi: np.ndarray, lim: np.ndarray, h0: float, max_steps: int,
+               yout: np.ndarray, info: np.ndarray) -> None:
+        """Compiled Radau IIA of order 5 (implicit, for stiff problems; the model's analytic Jacobian) into
+        ``yout`` and ``info``, arguments as for :meth:`dopri5`; see ``model.compiler.integrators._radau5``."""
+        n = self.n_states
+        t_eval = _c(t_eval, "t_eval", (None,))
+        self._engine()._radau5(self.functions("_rhs", "_jac"), n, float(t0), _c(y0, "y0", (n,)), self._p(p),
+                               self._L(L), t_eval, float(rtol), _c(atol, "atol", (n,)), _c(lo, "lo", (n,)),
+                               _c(hi, "hi", (n,)), _c(lim, "lim", (n,)), float(h0), int(max_steps),
+                               _out(yout, "yout", (t_eval.size, n)), _out(info, "info", (5,)))
+
     def discrete(self, euler: bool, tgrid: np.ndarray, y0: np.ndarray, p: np.ndarray, L: np.ndarray, dt: float,
                  lo: np.ndarray, hi: np.ndarray, lim: np.ndarray, yout: np.ndarray, info: np.ndarray) -> None:
         """Iterate the map (``euler``: forward Euler on the right-hand side) over ``tgrid`` into ``yout``."""
@@ -236,6 +248,24 @@ class CompiledSystem:
                                  t_eval, float(rtol), _c(atol, "atol", (n,)), _c(lo, "lo", (n,)), _c(hi, "hi", (n,)),
                                  _c(LIM, "LIM", (m, n)), int(max_steps), bool(stiff_stop),
                                  _out(Yout, "Yout", (m, t_eval.size, n)), _out(INFO, "INFO", (m, 5)))
+
+    def ensemble_radau5(self, t0: float, Y0: np.ndarray, P: np.ndarray, L: np.ndarray, t_eval: np.ndarray,
+                        rtol: float, atol: np.ndarray, lo: np.ndarray, hi: np.ndarray, LIM: np.ndarray,
+                        max_steps: int, members: np.ndarray, Yout: np.ndarray, INFO: np.ndarray) -> None:
+        """The members ``members`` (indices of rows of ``Y0``, ``P``) integrated in parallel with the compiled
+        Radau IIA method (:meth:`radau5`) into their rows of ``Yout`` and ``INFO``; the other rows are left as
+        they are (``method="auto"``: the members a Dormand-Prince pass found stiff)."""
+        n, NP = self.n_states, len(self.parameters)
+        Y0 = _c(Y0, "Y0", (None, n))
+        m = Y0.shape[0]
+        t_eval = _c(t_eval, "t_eval", (None,))
+        members = np.ascontiguousarray(members, dtype=np.int64)
+        if members.ndim != 1 or np.any((members < 0) | (members >= m)):
+            raise ModelError(f"argument members must be a 1-D array of member indices in [0, {m}), got {members!r}")
+        self._engine()._ensemble_radau(self.functions("_rhs", "_jac"), n, float(t0), Y0, _c(P, "P", (m, NP)),
+                                       self._L(L), t_eval, float(rtol), _c(atol, "atol", (n,)), _c(lo, "lo", (n,)),
+                                       _c(hi, "hi", (n,)), _c(LIM, "LIM", (m, n)), int(max_steps), members,
+                                       _out(Yout, "Yout", (m, t_eval.size, n)), _out(INFO, "INFO", (m, 5)))
 
     def ensemble_discrete(self, euler: bool, tgrid: np.ndarray, Y0: np.ndarray, P: np.ndarray, L: np.ndarray,
                           dt: float, lo: np.ndarray, hi: np.ndarray, LIM: np.ndarray, Yout: np.ndarray,

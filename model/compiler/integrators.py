@@ -482,3 +482,381 @@ def _ensemble_observe(F, ts, Y, P, L, A):
     """Auxiliaries for every member in parallel."""
     for m in prange(Y.shape[0]):
         _observe_path(F, ts, Y[m], P[m], L, A[m])
+
+
+# ---------------------------------------------------------------- Radau IIA, order 5 (stiff problems)
+# Hairer & Wanner, *Solving ODEs II*, sec. IV.8 (their RADAU5). Three collocation nodes; the
+# simplified Newton iteration runs on the stage increments transformed by ``RADAU_TI`` so that
+# one real and one complex linear system of size N replace a real one of size 3N:
+# ``RADAU_TI @ inv(A) @ RADAU_T = [[g, 0, 0], [0, a, -b], [0, b, a]]`` (g = RADAU_G, a + ib = RADAU_AB).
+_S6 = math.sqrt(6.0)
+#: collocation nodes
+RADAU_C = np.array([(4.0 - _S6) / 10.0, (4.0 + _S6) / 10.0, 1.0])
+#: eigenvector matrix of the inverse Radau IIA matrix, and its inverse (Hairer & Wanner's RADAU5)
+RADAU_T = np.array([
+    [9.1232394870892942792e-02, -0.14125529502095420843, -3.0029194105147424492e-02],
+    [0.24171793270710701896, 0.20412935229379993199, 0.38294211275726193779],
+    [0.96604818261509293619, 1.0, 0.0],
+])
+RADAU_TI = np.array([
+    [4.3255798900631553510, 0.33919925181580986954, 0.54177053993587487119],
+    [-4.1787185915519047273, -0.32768282076106238708, 0.47662355450055045196],
+    [-0.50287263494578687595, 2.5719269498556054292, -0.59603920482822492497],
+])
+_CBRT81 = 81.0 ** (1.0 / 3.0)
+_CBRT9 = 9.0 ** (1.0 / 3.0)
+#: real eigenvalue of the inverse Radau IIA matrix
+RADAU_G = 30.0 / (6.0 + _CBRT81 - _CBRT9)
+_AL = (12.0 - _CBRT81 + _CBRT9) / 60.0
+_BE = (_CBRT81 + _CBRT9) * math.sqrt(3.0) / 60.0
+#: complex eigenvalue ``a + ib`` of the inverse Radau IIA matrix
+RADAU_AB = complex(_AL / (_AL ** 2 + _BE ** 2), _BE / (_AL ** 2 + _BE ** 2))
+#: embedded error estimate: ``err = (g/h - J)^-1 (f(t, y) + sum_i RADAU_E[i] Z_i / h)``
+RADAU_E = np.array([-(13.0 + 7.0 * _S6) / 3.0, (-13.0 + 7.0 * _S6) / 3.0, -1.0 / 3.0])
+#: collocation polynomial ``y(t + x h) = y + sum_k x^(k+1) sum_i RADAU_P[k, i] Z_i`` (through the stages)
+RADAU_P = np.linalg.inv(np.array([[c, c * c, c * c * c] for c in RADAU_C]))
+#: simplified Newton iterations per step before the step is cut
+_NEWTON_MAXITER = 6
+
+
+@jit
+def _lu_factor(A, piv):
+    """LU factorisation with partial pivoting of the square ``A`` in place (real or complex);
+    ``piv[k]`` the row swapped with row ``k``. False if a pivot is zero or not finite."""
+    n = A.shape[0]
+    for k in range(n):
+        q = k
+        big = abs(A[k, k])
+        for i in range(k + 1, n):
+            if abs(A[i, k]) > big:
+                big = abs(A[i, k])
+                q = i
+        if not (big > 0.0 and big < math.inf):
+            return False
+        piv[k] = q
+        if q != k:
+            for j in range(n):
+                tmp = A[k, j]
+                A[k, j] = A[q, j]
+                A[q, j] = tmp
+        inv = 1.0 / A[k, k]
+        for i in range(k + 1, n):
+            A[i, k] *= inv
+            f = A[i, k]
+            if f != 0.0:
+                for j in range(k + 1, n):
+                    A[i, j] -= f * A[k, j]
+    return True
+
+
+@jit
+def _lu_solve(A, piv, b):
+    """Solve ``A x = b`` in place in ``b`` with the factors of :func:`_lu_factor`."""
+    n = A.shape[0]
+    for k in range(n):
+        q = piv[k]
+        if q != k:
+            tmp = b[k]
+            b[k] = b[q]
+            b[q] = tmp
+    for i in range(n):
+        acc = b[i]
+        for j in range(i):
+            acc -= A[i, j] * b[j]
+        b[i] = acc
+    for i in range(n - 1, -1, -1):
+        acc = b[i]
+        for j in range(i + 1, n):
+            acc -= A[i, j] * b[j]
+        b[i] = acc / A[i, i]
+
+
+@jit
+def _radau_matrices(J, h, ER, EC, pr, pc):
+    """Factorise ``g/h I - J`` (into ``ER``) and ``(a + ib)/h I - J`` (into ``EC``); False if singular."""
+    n = J.shape[0]
+    fr = RADAU_G / h
+    fc = RADAU_AB / h
+    for i in range(n):
+        for j in range(n):
+            ER[i, j] = -J[i, j]
+            EC[i, j] = -J[i, j]
+        ER[i, i] += fr
+        EC[i, i] += fc
+    return _lu_factor(ER, pr) and _lu_factor(EC, pc)
+
+
+@jit
+def _radau_newton(F, t, h, tright, y, p, L, u, Z, W, Fs, ys, scale, ER, EC, pr, pc, br, bc, tol):
+    """Simplified Newton iteration on the collocation equations of one step from ``(t, y)`` of size
+    ``h``, from the stage increments ``Z`` (3, n) in place. Returns (converged, iterations, last
+    contraction rate); the last stage sees time ``tright`` (the left limit at an input's kink)."""
+    n = y.shape[0]
+    for i in range(3):
+        for j in range(n):
+            W[i, j] = RADAU_TI[i, 0] * Z[0, j] + RADAU_TI[i, 1] * Z[1, j] + RADAU_TI[i, 2] * Z[2, j]
+    fr = RADAU_G / h
+    fc = RADAU_AB / h
+    norm_old = -1.0
+    rate = -1.0
+    for it in range(_NEWTON_MAXITER):
+        for s in range(3):
+            for j in range(n):
+                ys[j] = y[j] + Z[s, j]
+            ts = tright if s == 2 else t + RADAU_C[s] * h
+            _inputs(ts, L, u)
+            call_model(F[RHS], ts, ys, p, u, Fs[s])
+        for j in range(n):
+            g0 = RADAU_TI[0, 0] * Fs[0, j] + RADAU_TI[0, 1] * Fs[1, j] + RADAU_TI[0, 2] * Fs[2, j]
+            g1 = RADAU_TI[1, 0] * Fs[0, j] + RADAU_TI[1, 1] * Fs[1, j] + RADAU_TI[1, 2] * Fs[2, j]
+            g2 = RADAU_TI[2, 0] * Fs[0, j] + RADAU_TI[2, 1] * Fs[1, j] + RADAU_TI[2, 2] * Fs[2, j]
+            br[j] = g0 - fr * W[0, j]
+            bc[j] = complex(g1, g2) - fc * complex(W[1, j], W[2, j])
+        _lu_solve(ER, pr, br)
+        _lu_solve(EC, pc, bc)
+        acc = 0.0
+        for j in range(n):
+            acc += (br[j] / scale[j]) ** 2 + (bc[j].real / scale[j]) ** 2 + (bc[j].imag / scale[j]) ** 2
+        dnorm = math.sqrt(acc / (3 * n))
+        if not math.isfinite(dnorm):
+            return False, it + 1, rate
+        if norm_old > 0.0:
+            rate = dnorm / norm_old
+            if rate >= 1.0 or rate ** (_NEWTON_MAXITER - it) / (1.0 - rate) * dnorm > tol:
+                return False, it + 1, rate
+        for j in range(n):
+            W[0, j] += br[j]
+            W[1, j] += bc[j].real
+            W[2, j] += bc[j].imag
+        for i in range(3):
+            for j in range(n):
+                Z[i, j] = RADAU_T[i, 0] * W[0, j] + RADAU_T[i, 1] * W[1, j] + RADAU_T[i, 2] * W[2, j]
+        if dnorm == 0.0 or (rate > 0.0 and rate / (1.0 - rate) * dnorm < tol):
+            return True, it + 1, rate
+        norm_old = dnorm
+    return False, _NEWTON_MAXITER, rate
+
+
+@jit
+def _radau5(F, N, t0, y0, p, L, t_eval, rtol, atol, lo, hi, lim, h0, max_steps, yout, info):
+    """Integrate from ``t0`` with the implicit Radau IIA method of order 5, writing ``yout[k] = y(t_eval[k])``.
+
+    The model's analytic Jacobian ``F[JAC]`` is evaluated at the start of a step and kept while
+    the Newton iteration contracts fast; the LU factors of the two iteration matrices are kept
+    while the step size is; ``t_eval`` is served by the collocation polynomial. Arguments and
+    ``info`` as for :func:`_dopri5` (no stiffness test: status 5 never occurs; a Newton failure
+    halves the step, and the run stalls, status 3, if that does not help).
+    """
+    n = y0.shape[0]
+    nt = t_eval.shape[0]
+    u = np.empty(max(L.shape[0], 1))
+    J = np.zeros((n, n))
+    ER = np.empty((n, n))
+    EC = np.empty((n, n), dtype=np.complex128)
+    pr = np.zeros(n, dtype=np.int64)
+    pc = np.zeros(n, dtype=np.int64)
+    br = np.empty(n)
+    bc = np.empty(n, dtype=np.complex128)
+    Z = np.zeros((3, n))
+    W = np.empty((3, n))
+    Q = np.zeros((3, n))  # collocation polynomial of the last accepted step (coefficients of x, x^2, x^3)
+    Fs = np.empty((3, n))
+    ys = np.empty(n)
+    f0 = np.empty(n)
+    err = np.empty(n)
+    scale = np.empty(n)
+    y = y0.copy()
+    K = np.empty((2, n))
+    t_end = t_eval[nt - 1]
+    t = t0
+    nrhs = 0
+    nsteps = 0
+    status = 0
+    culprit = -1
+    for i in range(nt):
+        for j in range(n):
+            yout[i, j] = np.nan
+    k = 0
+    while k < nt and t_eval[k] <= t0:
+        for j in range(n):
+            yout[k, j] = y[j]
+        k += 1
+    _inputs(t, L, u)
+    call_model(F[RHS], t, y, p, u, f0)
+    nrhs += 1
+    for j in range(n):
+        if not math.isfinite(f0[j]):
+            status = 2
+            culprit = j
+    h = h0
+    if h <= 0.0 and status == 0:
+        for j in range(n):
+            K[0, j] = f0[j]
+        idx = np.zeros(0, dtype=np.int64)
+        h = _initial_step(F, N, 0, t0, t_end, y, p, L, u, idx, _directions(0, idx), rtol, atol, K, ys, err)
+        nrhs += 1
+    h = min(h, t_end - t0) if t_end > t0 else 0.0
+    newton_tol = max(10.0 * 2.220446049250313e-16 / rtol, min(0.03, math.sqrt(rtol)))
+    stops = _breakpoints(L, t0, t_end)
+    istop = 0
+    jac_current = False
+    need_jac = True
+    need_lu = True
+    have_poly = False  # Q holds a polynomial to extrapolate the next step's starting stages from
+    h_poly = 0.0
+    h_old = -1.0
+    err_old = -1.0
+    reject = False
+    while k < nt and status == 0:
+        if nsteps >= max_steps:
+            status = 4
+            break
+        if h < 1e-12 * max(1.0, abs(t)):
+            status = 3
+            break
+        if t + h > t_end:
+            h = t_end - t
+            need_lu = True
+        at_stop = False
+        tright = t + h
+        if istop < stops.shape[0] and t + h >= stops[istop] - 1e-12 * max(1.0, abs(stops[istop])):
+            h = stops[istop] - t
+            need_lu = True
+            at_stop = True
+            tright = stops[istop] - 1e-12 * max(1.0, abs(stops[istop]))
+        if need_jac:
+            _inputs(t, L, u)
+            J[:, :] = 0.0
+            call_model(F[JAC], t, y, p, u, J)
+            jac_current = True
+            need_jac = False
+            need_lu = True
+        if need_lu:
+            ok = _radau_matrices(J, h, ER, EC, pr, pc)
+            need_lu = False
+            if not ok:
+                nsteps += 1
+                h *= 0.5
+                need_lu = True
+                reject = True
+                continue
+        # starting stages: the last step's collocation polynomial, extrapolated
+        for s in range(3):
+            x = 1.0 + RADAU_C[s] * h / h_poly if have_poly else 1.0
+            for j in range(n):
+                if have_poly:
+                    Z[s, j] = (x * (Q[0, j] + x * (Q[1, j] + x * Q[2, j]))) - (Q[0, j] + Q[1, j] + Q[2, j])
+                else:
+                    Z[s, j] = 0.0
+        for j in range(n):
+            scale[j] = atol[j] + rtol * abs(y[j])
+        nsteps += 1
+        conv, nit, rate = _radau_newton(F, t, h, tright, y, p, L, u, Z, W, Fs, ys, scale, ER, EC, pr, pc, br, bc,
+                                        newton_tol)
+        nrhs += 3 * nit
+        if not conv:
+            if not jac_current:
+                need_jac = True  # first try a fresh Jacobian with the same step
+            else:
+                h *= 0.5
+                need_lu = True
+            reject = True
+            continue
+        # embedded error estimate, solved with the real iteration matrix
+        for j in range(n):
+            ys[j] = y[j] + Z[2, j]
+            err[j] = f0[j] + (RADAU_E[0] * Z[0, j] + RADAU_E[1] * Z[1, j] + RADAU_E[2] * Z[2, j]) / h
+        _lu_solve(ER, pr, err)
+        for j in range(n):
+            scale[j] = atol[j] + rtol * max(abs(y[j]), abs(ys[j]))
+        en = _radau_err_norm(err, scale)
+        if en > 1.0 and (reject or h_old < 0.0):  # Hairer's improved estimate after a rejection
+            for j in range(n):
+                Fs[0, j] = y[j] + err[j]
+            _inputs(t, L, u)
+            call_model(F[RHS], t, Fs[0], p, u, Fs[1])
+            nrhs += 1
+            for j in range(n):
+                err[j] = Fs[1, j] + (RADAU_E[0] * Z[0, j] + RADAU_E[1] * Z[1, j] + RADAU_E[2] * Z[2, j]) / h
+            _lu_solve(ER, pr, err)
+            en = _radau_err_norm(err, scale)
+        safety = 0.9 * (2 * _NEWTON_MAXITER + 1) / (2 * _NEWTON_MAXITER + nit)
+        if not math.isfinite(en):
+            h *= 0.2
+            need_lu = True
+            reject = True
+            continue
+        if en > 1.0:
+            h *= max(0.2, safety * en ** -0.25)
+            need_lu = True
+            reject = True
+            continue
+        bad, jb = _check_state(ys, N, lo, hi, lim)
+        if bad != 0:
+            status = bad
+            culprit = jb
+            break
+        # accepted: the collocation polynomial serves t_eval in (t, t + h] and the next starting stages
+        for q in range(3):
+            for j in range(n):
+                Q[q, j] = RADAU_P[q, 0] * Z[0, j] + RADAU_P[q, 1] * Z[1, j] + RADAU_P[q, 2] * Z[2, j]
+        tn = t + h
+        while k < nt and t_eval[k] <= tn:
+            x = (t_eval[k] - t) / h
+            for j in range(n):
+                yout[k, j] = y[j] + x * (Q[0, j] + x * (Q[1, j] + x * Q[2, j]))
+            k += 1
+        t = tn
+        for j in range(n):
+            y[j] = ys[j]
+        have_poly = True
+        h_poly = h
+        if at_stop:  # restart from the right limit of the input paths
+            t = stops[istop]
+            istop += 1
+            have_poly = False
+        _inputs(t, L, u)
+        call_model(F[RHS], t, y, p, u, f0)
+        nrhs += 1
+        # predictive step-size control (Gustafsson), as Hairer's RADAU5
+        if en == 0.0:
+            fac = 10.0
+        else:
+            fac = en ** -0.25
+            if h_old > 0.0 and err_old > 0.0:
+                fac *= min(1.0, h / h_old * (err_old / en) ** 0.25)
+            fac = min(10.0, safety * fac)
+        if reject:
+            fac = min(fac, 1.0)
+        reject = False
+        h_old = h
+        err_old = max(en, 1e-10)
+        # keep the Jacobian while Newton contracts fast; keep the LU factors while the step is
+        need_jac = at_stop or (nit > 2 and rate > 1e-3)
+        jac_current = False
+        if need_jac or not (1.0 <= fac < 1.2):
+            h *= fac
+            need_lu = True
+    info[0] = status
+    info[1] = t
+    info[2] = nsteps
+    info[3] = nrhs
+    info[4] = culprit
+
+
+@jit
+def _radau_err_norm(e, scale):
+    """Root-mean-square of ``e / scale``."""
+    acc = 0.0
+    for j in range(e.shape[0]):
+        acc += (e[j] / scale[j]) ** 2
+    return math.sqrt(acc / max(e.shape[0], 1))
+
+
+@pjit
+def _ensemble_radau(F, N, t0, Y0, P, L, t_eval, rtol, atol, lo, hi, LIM, max_steps, members, Yout, INFO):
+    """The members ``members`` (indices into ``Y0``, ``P``, ...) in parallel with :func:`_radau5`, over
+    their earlier rows of ``Yout`` and ``INFO`` (``method="auto"`` after a Dormand-Prince pass)."""
+    for q in prange(members.shape[0]):
+        m = members[q]
+        _radau5(F, N, t0, Y0[m], P[m], L, t_eval, rtol, atol, lo, hi, LIM[m], -1.0, max_steps, Yout[m], INFO[m])

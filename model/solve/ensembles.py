@@ -222,7 +222,7 @@ def ensemble(system: System, draws: pd.DataFrame | Mapping[str, ArrayLike],
              exogenous: Mapping[str, Any] | None = None, variables: Sequence[str] | None = None,
              outcomes: bool | None = None, consistent: bool = True, baseline: str | None = None, chunk_size: int = 2500,
              store: str | Path | None = None, client: Client | str | None = None, progress: bool = True,
-             method: str = "dopri5", rtol: float = 1e-6, atol: float = 1e-9, max_steps: int = 20_000) -> xr.Dataset:
+             method: str = "auto", rtol: float = 1e-6, atol: float = 1e-9, max_steps: int = 20_000) -> xr.Dataset:
     """Integrate every parameter draw under every policy; an ``xarray.Dataset`` over ``draw``.
 
     Parameters
@@ -263,12 +263,13 @@ def ensemble(system: System, draws: pd.DataFrame | Mapping[str, ArrayLike],
         default: this process, all local cores.
     progress : bool
         A progress bar (tqdm) over members.
-    method : {"dopri5", "auto"}
-        ``"dopri5"`` (default): compiled Dormand-Prince for every member (a stiff member takes small
-        steps). ``"auto"``: the choice of :func:`model.simulate`: a member that Hairer's test finds
-        stiff is integrated again with scipy's Radau from its start, in Python, about a second per such
-        member of the directed-growth model (6% of its draws: a 10,000-draw ensemble takes some 45
-        minutes instead of one), so it is not the default until the engine has a compiled stiff solver.
+    method : {"auto", "dopri5", "radau5"}
+        ``"auto"`` (default): the choice of :func:`model.simulate`: compiled Dormand-Prince for every
+        member, in parallel, and a member that Hairer's test finds stiff integrated again from its
+        start with the compiled Radau IIA method of order 5 (milliseconds per member; the members
+        found stiff run in parallel too), so a member's path is the one ``simulate`` gives for its
+        values. ``"dopri5"``: Dormand-Prince for every member (a stiff member takes many small
+        steps). ``"radau5"``: the compiled Radau IIA method for every member.
     rtol, atol, max_steps
         Error control and step limit per member (a member that hits the limit is
         flagged, not truncated). Looser than :func:`model.simulate`'s defaults (1e-8, 1e-10,
@@ -293,7 +294,7 @@ def ensemble(system: System, draws: pd.DataFrame | Mapping[str, ArrayLike],
     import xarray as xr
 
     from .results import dataset_attrs, provenance
-    from .simulation import as_policies, fixed_step_grid, time_grid
+    from .simulation import as_policies, ensemble_solver, fixed_step_grid, time_grid
 
     df = check_draws(system, draws)
     pols = as_policies(policies)
@@ -301,8 +302,8 @@ def ensemble(system: System, draws: pd.DataFrame | Mapping[str, ArrayLike],
         raise ModelError(f"chunk_size must be positive, got {chunk_size}")
     if not (0 < rtol < 1):
         raise ModelError(f"rtol must be in (0, 1), got {rtol}")
-    if method not in ("auto", "dopri5") and not (method == "discrete" and system.is_discrete):
-        raise ModelError(f"ensemble method must be 'auto' or 'dopri5', got {method!r}")
+    if method not in ("auto", "dopri5", "radau5") and not (method == "discrete" and system.is_discrete):
+        raise ModelError(f"ensemble method must be 'auto', 'dopri5' or 'radau5', got {method!r}")
     names = [p.name if p else "default" for p in pols]
     if len(set(names)) != len(names):
         raise ModelError(f"policy names must be unique, got {names}")
@@ -359,8 +360,7 @@ def ensemble(system: System, draws: pd.DataFrame | Mapping[str, ArrayLike],
     info = {"model": system.name, "equations_hash": system.equations_hash(), "signature": sig, "n_draws": n,
             "chunk_size": chunk_size, "policies": names,
             "drawn": list(df.columns), "draw_method": str(df.attrs.get("method", "user table")),
-            **dataset_attrs(system, title=f"{system.name} ensemble", solvers=["dopri5 (compiled Dormand-Prince 5(4), "
-                                                                              "parallel ensemble)"],
+            **dataset_attrs(system, title=f"{system.name} ensemble", solvers=[ensemble_solver(method)],
                             options=options, prov=prov)}
     info["rtol"], info["atol"] = rtol, atol
     started = time.perf_counter()

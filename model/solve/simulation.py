@@ -23,17 +23,32 @@ if TYPE_CHECKING:
 
     from ..core.system import System
 
-__all__ = ["simulate", "METHODS", "STATUS", "IdentityWarning", "DIVERGENCE_FACTOR", "divergence_limits", "as_policies",
-           "atol_vector", "describe_failure", "fixed_step_grid", "resolve_values", "solve_many", "state_bounds",
-           "time_grid"]
+__all__ = ["simulate", "METHODS", "STATUS", "IdentityWarning", "DIVERGENCE_FACTOR", "DOPRI5_SOLVER", "RADAU5_SOLVER",
+           "divergence_limits", "as_policies", "atol_vector", "describe_failure", "ensemble_solver", "fixed_step_grid",
+           "resolve_values", "solve_many", "state_bounds", "time_grid"]
 
 #: Solver choices. ``auto``: compiled Dormand-Prince with Hairer's stiffness
-#: test, switching to scipy's Radau with the analytic Jacobian when the problem
-#: turns out stiff; ``dopri5``: compiled Dormand-Prince only; ``Radau``,
-#: ``BDF``, ``LSODA``: scipy's implicit solvers with the analytic Jacobian;
-#: ``RK45``, ``DOP853``: scipy's explicit solvers; ``discrete``: the model's
-#: map (discrete systems) or forward Euler with step ``dt`` (continuous ones).
-METHODS = ("auto", "dopri5", "Radau", "BDF", "LSODA", "RK45", "DOP853", "discrete")
+#: test; a run found stiff is integrated again from its start with the compiled
+#: Radau IIA method (``radau5``); ``dopri5``: compiled Dormand-Prince only;
+#: ``radau5``: compiled Radau IIA of order 5 only (implicit, the model's analytic
+#: Jacobian; Hairer & Wanner's RADAU5 algorithm); ``Radau``, ``BDF``, ``LSODA``:
+#: scipy's implicit solvers with the analytic Jacobian (in Python, about a hundred
+#: times slower than ``radau5`` per step); ``RK45``, ``DOP853``: scipy's explicit
+#: solvers; ``discrete``: the model's map (discrete systems) or forward Euler with
+#: step ``dt`` (continuous ones).
+METHODS = ("auto", "dopri5", "radau5", "Radau", "BDF", "LSODA", "RK45", "DOP853", "discrete")
+#: what the compiled methods write in a result's ``solver`` attribute
+DOPRI5_SOLVER = "dopri5 (compiled Dormand-Prince 5(4))"
+RADAU5_SOLVER = "radau5 (compiled Radau IIA of order 5, analytic Jacobian)"
+_PARALLEL_DOPRI5 = "dopri5 (compiled Dormand-Prince 5(4), parallel ensemble)"
+_STIFF_MEMBERS = f"{RADAU5_SOLVER} for the members found stiff (auto)"
+
+
+def ensemble_solver(method: str) -> str:
+    """The ``solver`` attribute of an ensemble integrated with ``method`` (``"auto"``, ``"dopri5"`` or
+    ``"radau5"``; ``"auto"`` names both methods, the second for the members found stiff)."""
+    return {"auto": f"{_PARALLEL_DOPRI5}; {_STIFF_MEMBERS}", "dopri5": _PARALLEL_DOPRI5,
+            "radau5": f"{RADAU5_SOLVER}, parallel ensemble"}.get(method, method)
 _SCIPY = ("Radau", "BDF", "LSODA", "RK45", "DOP853")
 
 class IdentityWarning(UserWarning):
@@ -339,6 +354,16 @@ def _run_dopri(cs, t0, y0, p, L, t_eval, rtol, atol, max_steps, stiff_stop):
     return Y, info
 
 
+def _run_radau(cs, t0, y0, p, L, t_eval, rtol, atol, max_steps):
+    n = cs.n_states
+    lo, hi = state_bounds(cs)
+    Y = np.empty((t_eval.size, n))
+    info = np.zeros(5)
+    cs.radau5(t0, y0, p, L, t_eval, rtol, atol_vector(atol, n), lo, hi, divergence_limits(cs, y0), -1.0, max_steps,
+              Y, info)
+    return Y, info
+
+
 class _Abort(Exception):
     pass
 
@@ -493,7 +518,7 @@ def describe_failure(cs: CompiledSystem, info: np.ndarray, policy_name: str | No
         text = f"the step size underflowed at t={t_r:g} (the run stalled)"
     elif status == Status.MAX_STEPS:
         text = (f"{status.message} at t={t_r:g}: a long span or a stiff stretch; "
-                "pass max_steps=... or try method='Radau' (dgm run --method Radau)")
+                "pass max_steps=... or try method='radau5' (dgm run --method radau5)")
     else:
         text = f"{Status.SOLVER_ERROR.message} at t={t_r:g}"
     if message:
@@ -521,10 +546,13 @@ def _solve_one(cs, method, t0, y0, p, L, t_eval, rtol, atol, dt, max_steps, tgri
     if method in ("auto", "dopri5"):
         Y, info = _run_dopri(cs, t0, y0, p, L, t_eval, rtol, atol, max_steps, method == "auto")
         if int(info[0]) != Status.STIFF:
-            return Y, info, "dopri5 (compiled Dormand-Prince 5(4))", ""
+            return Y, info, DOPRI5_SOLVER, ""
         t_stiff = info[1]
-        Y, info, msg = _run_scipy(cs, "Radau", t0, y0, p, L, t_eval, rtol, atol, max_steps)
-        return Y, info, f"Radau with analytic Jacobian (auto: stiffness detected at t={t_stiff:.6g})", msg
+        Y, info = _run_radau(cs, t0, y0, p, L, t_eval, rtol, atol, max_steps)
+        return Y, info, f"{RADAU5_SOLVER} (auto: stiffness detected at t={t_stiff:.6g})", ""
+    if method == "radau5":
+        Y, info = _run_radau(cs, t0, y0, p, L, t_eval, rtol, atol, max_steps)
+        return Y, info, RADAU5_SOLVER, ""
     Y, info, msg = _run_scipy(cs, method, t0, y0, p, L, t_eval, rtol, atol, max_steps)
     return Y, info, f"scipy {method}" + (" with analytic Jacobian" if method in ("Radau", "BDF", "LSODA") else ""), msg
 
@@ -683,18 +711,6 @@ def simulate(system: System, params: Mapping[str, Any] | None = None,
     return ds
 
 
-def _one_blas_thread():
-    """A context in which BLAS/LAPACK use one thread (threadpoolctl, if installed): scipy's Radau then
-    rounds alike in this process and in single-threaded Dask workers."""
-    import contextlib
-
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - installed with scikit-learn
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=1)
-
-
 def solve_many(cs: CompiledSystem, method: str, t0: float, Y0: np.ndarray, P: np.ndarray, L: np.ndarray,
                t_eval: np.ndarray, rtol: float, atol: float | Sequence[float], dt: float | None, max_steps: int,
                tgrid: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, str, list[str]]:
@@ -705,7 +721,8 @@ def solve_many(cs: CompiledSystem, method: str, t0: float, Y0: np.ndarray, P: np
     cs : CompiledSystem
     method : str
         One of ``METHODS``: ``"auto"`` is the compiled Dormand-Prince integrator, a member found stiff
-        continuing with scipy's Radau from its start, as a single run does.
+        integrated again from its start with the compiled Radau IIA method (in parallel, as a single
+        run does); ``"radau5"`` the compiled Radau IIA method for every member.
     t0 : float
         Start [year].
     Y0, P : numpy.ndarray
@@ -738,19 +755,19 @@ def solve_many(cs: CompiledSystem, method: str, t0: float, Y0: np.ndarray, P: np
         grid = np.empty((m, tgrid.size, n))
         cs.ensemble_discrete(not cs.system.is_discrete, tgrid, Y0, P, L, dt, lo, hi, LIM, grid, INFO)
         return grid[:, k], INFO, "discrete map" if cs.system.is_discrete else f"forward Euler, dt={dt}", [""] * m
-    if method in ("auto", "dopri5"):
+    if method in ("auto", "dopri5", "radau5"):
         Yall = np.empty((m, t_eval.size, n))
-        cs.ensemble_dopri5(t0, Y0, P, L, t_eval, rtol, atol_vector(atol, n), lo, hi, LIM, max_steps,
-                           method == "auto", Yall, INFO)
-        solver, messages = "dopri5 (compiled Dormand-Prince 5(4), parallel ensemble)", [""] * m
+        atol_v = atol_vector(atol, n)
+        if method == "radau5":
+            cs.ensemble_radau5(t0, Y0, P, L, t_eval, rtol, atol_v, lo, hi, LIM, max_steps, np.arange(m), Yall, INFO)
+            return Yall, INFO, ensemble_solver("radau5"), [""] * m
+        cs.ensemble_dopri5(t0, Y0, P, L, t_eval, rtol, atol_v, lo, hi, LIM, max_steps, method == "auto", Yall, INFO)
+        solver = _PARALLEL_DOPRI5
         stiff = np.flatnonzero(INFO[:, 0] == Status.STIFF)
-        if stiff.size:  # as a single run of method="auto": Radau from the start for a stiff member
-            with _one_blas_thread():  # the same rounding in every process (Dask workers run one thread)
-                for i in stiff:
-                    Yall[i], INFO[i], messages[i] = _run_scipy(cs, "Radau", t0, Y0[i], P[i], L, t_eval, rtol, atol,
-                                                               max_steps)
-            solver += "; Radau with analytic Jacobian for the members found stiff (auto)"
-        return Yall, INFO, solver, messages
+        if stiff.size:  # as a single run of method="auto": compiled Radau from the start for a stiff member
+            cs.ensemble_radau5(t0, Y0, P, L, t_eval, rtol, atol_v, lo, hi, LIM, max_steps, stiff, Yall, INFO)
+            solver = ensemble_solver("auto")
+        return Yall, INFO, solver, [""] * m
     Yall = np.empty((m, t_eval.size, n))
     messages = []
     for i in range(m):

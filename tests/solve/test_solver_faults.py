@@ -266,5 +266,5 @@ def test_euler_failure_reports_the_last_grid_time(singular):
 
 def test_step_limit_failure_says_what_to_try():
     """Review N5: a run stopped by the step limit names the limit's way out (more steps, or Radau)."""
-    with pytest.raises(SolverError, match=r"maximum number of steps was reached at t=.*max_steps=.*method='Radau'"):
+    with pytest.raises(SolverError, match=r"maximum number of steps was reached at t=.*max_steps=.*method='radau5'"):
         simulate(keen(), t_span=(0, 300), max_steps=50)

@@ -139,3 +139,38 @@ def test_an_ensemble_of_a_discrete_map_runs_the_map_as_simulate_does():
     np.testing.assert_array_equal(ens["M_at"].isel(policy=0).values, sim["M_at"].values)
     again = model.rerun(ens)
     np.testing.assert_array_equal(again["M_at"].values, ens["M_at"].values)
+
+
+def test_simulate_with_draws_and_ensemble_agree_on_stiff_members(tmp_path):
+    """Rates k1 of 1 (not stiff), 1e4 and 1e5 per year (stiff): ``simulate(draws)`` and ``ensemble`` (its
+    default method, and from a store) give the same numbers member by member, and both name the compiled
+    Radau in their provenance; ``method="radau5"`` runs every member with it, as a single run does."""
+    import json
+
+    a = stock("a", "tC", default=1.0)
+    b = stock("b", "tC", default=0.0)
+    k1 = param("k1", "1/year", default=1e4, bounds=(0, None))
+    k2 = param("k2", "1/year", default=1.0)
+    s = combine(Block("decay", (a, b, k1, k2), derivatives={"a": -k1.sym * a.sym,
+                                                             "b": k1.sym * a.sym - k2.sym * b.sym}), name="stiff3")
+    draws = {"k1": [1.0 + 1e-3, 1e4, 1e5]}  # k1 = 1 exactly is the degenerate case of the closed form
+    kw = dict(t_span=(0, 10), rtol=1e-8, atol=1e-12, max_steps=200_000)
+    sim = model.simulate(s, draws, **kw)
+    ens = model.ensemble(s, draws, progress=False, **kw)
+    stored = model.ensemble(s, draws, progress=False, store=tmp_path / "store", chunk_size=2, **kw)
+    for ds in (sim, ens, stored):
+        assert "radau5 (compiled Radau IIA of order 5, analytic Jacobian) for the members found stiff (auto)" \
+            in ds.attrs["solver"]
+    assert json.loads(ens.attrs["provenance"])["options"]["method"] == "auto"
+    for i, k in enumerate(draws["k1"]):
+        assert np.array_equal(sim.b.values[i], ens.b.values[0, i]), k
+        assert np.array_equal(stored.b.values[0, i], ens.b.values[0, i]), k
+        t = ens.time.values
+        np.testing.assert_allclose(ens.b.values[0, i], k / (1.0 - k) * (np.exp(-k * t) - np.exp(-t)), rtol=1e-6,
+                                   atol=1e-10)
+    every = model.ensemble(s, draws, progress=False, method="radau5", **kw)
+    assert every.attrs["solver"] == "radau5 (compiled Radau IIA of order 5, analytic Jacobian), parallel ensemble"
+    for i, k in enumerate(draws["k1"]):
+        single = model.simulate(s, {"k1": k}, method="radau5", **kw)
+        assert np.array_equal(every.b.values[0, i], single.b.values), k
+        assert np.array_equal(every.n_steps.values[0, i], single.n_steps.values), k

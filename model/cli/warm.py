@@ -47,12 +47,14 @@ def warm_engine() -> tuple[int, int]:
     cs.functions(*FUNCTIONS)
     simulate(system, t_span=(0.0, 2.0))  # Dormand-Prince, path observer, input paths
     simulate(system, t_span=(0.0, 2.0), method="discrete", dt=0.01)  # maps and forward Euler
+    simulate(system, t_span=(0.0, 2.0), method="radau5")  # the compiled Radau (stiff runs of method="auto")
     sensitivities(system, ["alpha"], t_span=(0.0, 2.0))  # with forward sensitivities
     p, y0, L = cs.param_vector(), cs.state_vector(), cs.inputs_table()
     t_eval = np.linspace(0.0, 2.0, 3)
     P, Y0 = np.tile(p, (2, 1)), np.tile(y0, (2, 1))
     Y = solve_many(cs, "auto", 0.0, Y0, P, L, t_eval, 1e-6, 1e-9, None, 1000)[0]  # parallel ensemble
     solve_many(cs, "discrete", 0.0, Y0, P, L, t_eval, 1e-6, 1e-9, 0.01, 1000)  # parallel maps
+    solve_many(cs, "radau5", 0.0, Y0, P, L, t_eval, 1e-6, 1e-9, None, 1000)  # parallel Radau (stiff members)
     cs.ensemble_observe(t_eval, np.ascontiguousarray(Y), P, L, np.empty((2, t_eval.size, len(cs.observed_names))))
     cs.observed_tangents(t_eval, Y[0], np.zeros((t_eval.size, cs.n_states, 1)), p, ["alpha"])
     cs.sensitivity_rhs(0.0, np.concatenate([y0, np.zeros(cs.n_states)]), p, ["alpha"])

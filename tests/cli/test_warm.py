@@ -32,7 +32,7 @@ def test_warm_readies_every_engine_entry_point(tmp_path):
     if not HAVE_NUMBA:
         pytest.skip("numba disabled: nothing to compile")
     called = set(re.findall(r"_engine\(\)\.(_\w+)\(", (ROOT / "model" / "compiler" / "compiled.py").read_text()))
-    assert {"_dopri5", "_ensemble", "_ensemble_discrete", "_ensemble_observe"} <= called
+    assert {"_dopri5", "_radau5", "_ensemble", "_ensemble_radau", "_ensemble_discrete", "_ensemble_observe"} <= called
     env = {**os.environ, "DGM_CACHE_DIR": str(tmp_path / "cache"), "PYTHONPATH": str(ROOT)}
     out = subprocess.run([sys.executable, "-c", _CHILD], cwd=ROOT, env=env, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr

@@ -57,8 +57,8 @@ def van_der_pol(repeat: int) -> None:
     ref, t_ref, b = median_time(lambda: model.simulate(s, method="Radau", **kw), max(1, repeat // 2))
     diff = float(np.max(np.abs(a.y1.values - b.y1.values)))
     print(f"van der Pol mu=1000, 0-3000, rtol 1e-6 atol 1e-9 (load {os.getloadavg()[0]:.2f})")
-    print(f"  radau5 (compiled): {1e3 * ours:.2f} ms median of {repeat} ({', '.join(f'{1e3 * x:.2f}' for x in t_ours)});"
-          f" {int(a.n_steps)} steps")
+    runs = ", ".join(f"{1e3 * x:.2f}" for x in t_ours)
+    print(f"  radau5 (compiled): {1e3 * ours:.2f} ms median of {repeat} ({runs}); {int(a.n_steps)} steps")
     print(f"  scipy Radau:       {1e3 * ref:.0f} ms median of {len(t_ref)}; ratio {ref / ours:.0f}x; "
           f"largest |x difference| {diff:.2e}")
 
@@ -109,7 +109,7 @@ def directed_growth_ensemble(n: int, repeat: int, scipy_members: int) -> None:
         t_eval = ens.time.values
         args = (float(t_eval[0]), Y0, P, L, t_eval, 1e-6, 1e-9, None, 20_000)
         solve_many(cs, "radau5", *args)  # loaded
-        med, _, (Y, _, _, _) = median_time(lambda: solve_many(cs, "radau5", *args), repeat)
+        med, _, (Y, _, _, _) = median_time(lambda cs=cs, args=args: solve_many(cs, "radau5", *args), repeat)
         compiled_t.append(med)
         t = time.perf_counter()
         Ys, *_ = solve_many(cs, "Radau", *args)

@@ -14,6 +14,12 @@ Methods
   Dormand & Prince 1980; the dense-output matrix as in scipy's ``RK45``),
   Hairer's step-size control and stiffness test (Hairer, Norsett & Wanner,
   *Solving ODEs I*, sec. II.4 and IV.2 of vol. II).
+* Radau IIA of order 5 for stiff problems (:func:`_radau5`; Hairer & Wanner, *Solving ODEs II*,
+  sec. IV.8, the algorithm of their RADAU5): simplified Newton iterations on the transformed
+  stages (one real and one complex LU factorisation, :func:`_lu_factor`, kept while the step size
+  and the model's analytic Jacobian are), the embedded error estimate with a predictive step-size
+  control, and the collocation polynomial for output times. Compiled only when first called (a
+  stiff run), not on the Dormand-Prince path.
 * Explicit discrete maps and forward Euler.
 
 Status codes (``info[0]``): the values of :class:`model.solve.status.Status`, the one table of

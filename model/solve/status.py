@@ -49,7 +49,7 @@ _MESSAGES = {
     Status.STALLED: "the step size underflowed (the run stalled)",
     Status.MAX_STEPS: "the maximum number of steps was reached",
     Status.STIFF: "stiffness detected (reported only when the integrator is asked to stop on it; "
-                  "method='auto' then continues with Radau)",
+                  "method='auto' then integrates the run again with the compiled Radau IIA, 'radau5')",
     Status.SOLVER_ERROR: "the solver failed",
     Status.DIVERGED: "a stock reached its divergence limit (model.solve.simulation.divergence_limits)",
 }

@@ -18,8 +18,7 @@ from scipy.integrate import solve_ivp
 from scipy.linalg import expm
 
 from model import Block, SolverError, combine, simulate, stock
-from model.compiler.compiled import compile as compile_system
-from model.compiler.compiled import engine
+from model.compiler.compiled import compile as compile_system, engine
 from model.library import keen
 
 

@@ -184,3 +184,38 @@ def test_engine_array_interface_checks_member_indices():
     with pytest.raises(Exception, match="argument members must be a 1-D array of member indices in \\[0, 2\\)"):
         cs.ensemble_radau5(0.0, Y0, P, cs.inputs_table(), np.linspace(0, 1, nt), 1e-6, np.full(n, 1e-9), lo, hi,
                            np.full((2, n), 1e100), 1000, np.array([2]), np.empty((2, nt, n)), np.zeros((2, 5)))
+
+
+_NON_STIFF_CHILD = """
+import json, sys
+import model
+from model.compiler.compiled import engine
+from model.library import keen
+ds = model.simulate(keen(), t_span=(0, 300))
+model.simulate(keen(), {"alpha": [0.02, 0.025]}, t_span=(0, 300))
+e = engine()
+json.dump({"solver": ds.attrs["solver"], "radau": [n for n in ("_radau5", "_ensemble_radau", "_lu_factor")
+                                                  if getattr(e, n).signatures]}, sys.stdout)
+"""
+
+
+@pytest.mark.subprocess
+def test_non_stiff_runs_never_compile_or_load_the_radau_code(tmp_path):
+    """numba compiles lazily: a process whose runs never turn stiff has no machine code of the Radau
+    method (neither compiled nor loaded from the cache), so it costs nothing to start."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from model.compiler.jit import HAVE_NUMBA
+
+    if not HAVE_NUMBA:
+        pytest.skip("numba disabled: nothing is compiled")
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "DGM_CACHE_DIR": str(tmp_path / "cache"), "PYTHONPATH": str(root)}
+    out = subprocess.run([sys.executable, "-c", _NON_STIFF_CHILD], cwd=root, env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    got = json.loads(out.stdout)
+    assert got["solver"].startswith("dopri5") and got["radau"] == []

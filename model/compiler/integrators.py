@@ -204,6 +204,32 @@ def _check_state(y, N, lo, hi, lim):
 
 
 @jit
+def _first_outputs(t_eval, t0, y, yout):
+    """NaN in every row of ``yout``, then the start state ``y`` in the rows of the output times up to
+    ``t0``; returns the index of the first output time after ``t0``."""
+    nt = t_eval.shape[0]
+    for i in range(nt):
+        for j in range(y.shape[0]):
+            yout[i, j] = np.nan
+    k = 0
+    while k < nt and t_eval[k] <= t0:
+        for j in range(y.shape[0]):
+            yout[k, j] = y[j]
+        k += 1
+    return k
+
+
+@jit
+def _first_nonfinite(v):
+    """Index of the last non-finite entry of ``v`` (the culprit of status 2), -1 if all are finite."""
+    bad = -1
+    for j in range(v.shape[0]):
+        if not math.isfinite(v[j]):
+            bad = j
+    return bad
+
+
+@jit
 def _initial_step(F, N, mode, t0, t_end, y, p, L, u, idx, D, rtol, atol, K, ys, err):
     """Starting step size (Hairer, Norsett & Wanner, vol. I, II.4) from ``K[0] = f(t0, y)``; uses ``K[1]``."""
     # norms over the controlled components, as in the step-size control
@@ -222,6 +248,33 @@ def _initial_step(F, N, mode, t0, t_end, y, p, L, u, idx, D, rtol, atol, K, ys, 
     else:
         h1 = (0.01 / max(d1, d2)) ** 0.2
     return min(100.0 * h, h1)
+
+
+@ijit
+def _report(info, status, t, nsteps, nrhs, culprit):
+    """``info`` = [status, time reached, steps, right-hand-side evaluations, culprit stock or -1]."""
+    info[0] = status
+    info[1] = t
+    info[2] = nsteps
+    info[3] = nrhs
+    info[4] = culprit
+
+
+@ijit
+def _next_step(t, h, t_end, nsteps, max_steps, stops, istop):
+    """``(status, h, at_stop, tright)`` of the next step from ``t``: status 4 at the step limit, 3 when
+    the step has underflowed, else 0; ``h`` cut to end at ``t_end`` or at the next kink or jump of
+    an input path (``stops[istop]``; ``at_stop``), where the last stage sees the left limit ``tright``
+    (the next step restarts from the right limit)."""
+    if nsteps >= max_steps:
+        return 4, h, False, t
+    if h < 1e-12 * max(1.0, abs(t)):
+        return 3, h, False, t
+    if t + h > t_end:
+        h = t_end - t
+    if istop < stops.shape[0] and t + h >= stops[istop] - 1e-12 * max(1.0, abs(stops[istop])):
+        return 0, stops[istop] - t, True, stops[istop] - 1e-12 * max(1.0, abs(stops[istop]))
+    return 0, h, False, t + h
 
 
 @jit
@@ -251,22 +304,11 @@ def _dopri5(F, N, NP, mode, t0, y0, p, L, t_eval, rtol, atol, lo, hi, lim, h0, m
     t = t0
     nrhs = 0
     nsteps = 0
-    status = 0
-    culprit = -1
-    for i in range(nt):
-        for j in range(n):
-            yout[i, j] = np.nan
-    k = 0
-    while k < nt and t_eval[k] <= t0:
-        for j in range(n):
-            yout[k, j] = y[j]
-        k += 1
+    k = _first_outputs(t_eval, t0, y, yout)
     _eval(F, N, mode, t, y, p, L, u, K[0], idx, D)
     nrhs += 1
-    for j in range(n):
-        if not math.isfinite(K[0, j]):
-            status = 2
-            culprit = j
+    culprit = _first_nonfinite(K[0])
+    status = 2 if culprit >= 0 else 0
     h = h0
     if h <= 0.0 and status == 0:
         h = _initial_step(F, N, mode, t0, t_end, y, p, L, u, idx, D, rtol, atol, K, ys, err)
@@ -279,22 +321,9 @@ def _dopri5(F, N, NP, mode, t0, y0, p, L, t_eval, rtol, atol, lo, hi, lim, h0, m
     stops = _breakpoints(L, t0, t_end)
     istop = 0
     while k < nt and status == 0:
-        if nsteps >= max_steps:
-            status = 4
+        status, h, at_stop, tright = _next_step(t, h, t_end, nsteps, max_steps, stops, istop)
+        if status != 0:
             break
-        if h < 1e-12 * max(1.0, abs(t)):
-            status = 3
-            break
-        if t + h > t_end:
-            h = t_end - t
-        # never step across a kink or jump of an input path; stages at the step's
-        # end see the left limit, and the next step restarts from the right limit
-        at_stop = False
-        tright = t + h
-        if istop < stops.shape[0] and t + h >= stops[istop] - 1e-12 * max(1.0, abs(stops[istop])):
-            h = stops[istop] - t
-            at_stop = True
-            tright = stops[istop] - 1e-12 * max(1.0, abs(stops[istop]))
         for s in range(1, 7):
             for j in range(n):
                 acc = 0.0
@@ -379,11 +408,7 @@ def _dopri5(F, N, NP, mode, t0, y0, p, L, t_eval, rtol, atol, lo, hi, lim, h0, m
             hnew = min(hnew, h)
         reject = False
         h = hnew
-    info[0] = status
-    info[1] = t
-    info[2] = nsteps
-    info[3] = nrhs
-    info[4] = culprit
+    _report(info, status, t, nsteps, nrhs, culprit)
 
 
 @jit
@@ -677,23 +702,12 @@ def _radau5(F, N, t0, y0, p, L, t_eval, rtol, atol, lo, hi, lim, h0, max_steps, 
     t = t0
     nrhs = 0
     nsteps = 0
-    status = 0
-    culprit = -1
-    for i in range(nt):
-        for j in range(n):
-            yout[i, j] = np.nan
-    k = 0
-    while k < nt and t_eval[k] <= t0:
-        for j in range(n):
-            yout[k, j] = y[j]
-        k += 1
+    k = _first_outputs(t_eval, t0, y, yout)
     _inputs(t, L, u)
     call_model(F[RHS], t, y, p, u, f0)
     nrhs += 1
-    for j in range(n):
-        if not math.isfinite(f0[j]):
-            status = 2
-            culprit = j
+    culprit = _first_nonfinite(f0)
+    status = 2 if culprit >= 0 else 0
     h = h0
     if h <= 0.0 and status == 0:
         for j in range(n):
@@ -714,22 +728,12 @@ def _radau5(F, N, t0, y0, p, L, t_eval, rtol, atol, lo, hi, lim, h0, max_steps, 
     err_old = -1.0
     reject = False
     while k < nt and status == 0:
-        if nsteps >= max_steps:
-            status = 4
+        h_wanted = h
+        status, h, at_stop, tright = _next_step(t, h, t_end, nsteps, max_steps, stops, istop)
+        if status != 0:
             break
-        if h < 1e-12 * max(1.0, abs(t)):
-            status = 3
-            break
-        if t + h > t_end:
-            h = t_end - t
+        if h != h_wanted:  # cut short at the end or at an input's kink: new iteration matrices
             need_lu = True
-        at_stop = False
-        tright = t + h
-        if istop < stops.shape[0] and t + h >= stops[istop] - 1e-12 * max(1.0, abs(stops[istop])):
-            h = stops[istop] - t
-            need_lu = True
-            at_stop = True
-            tright = stops[istop] - 1e-12 * max(1.0, abs(stops[istop]))
         if need_jac:
             _inputs(t, L, u)
             J[:, :] = 0.0
@@ -843,11 +847,7 @@ def _radau5(F, N, t0, y0, p, L, t_eval, rtol, atol, lo, hi, lim, h0, max_steps, 
         if need_jac or not (1.0 <= fac < 1.2):
             h *= fac
             need_lu = True
-    info[0] = status
-    info[1] = t
-    info[2] = nsteps
-    info[3] = nrhs
-    info[4] = culprit
+    _report(info, status, t, nsteps, nrhs, culprit)
 
 
 @jit

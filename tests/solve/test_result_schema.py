@@ -69,14 +69,20 @@ def test_rerun_reproduces_a_keen_ensemble(keen_sys, keen_draws, tmp_path):
     assert np.array_equal(again.status.values, ens.status.values)
 
 
-def test_ensemble_switches_stiff_members_to_compiled_radau_as_simulate_does():
-    """Two-stage decay with rates k1 (drawn: 1 per year, not stiff; 1e4, stiff) and 1 per year."""
+def _two_stage_decay(name: str):
+    """a' = -k1 a, b' = k1 a - k2 b from a = 1, b = 0: b = k1 / (1 - k1) (exp(-k1 t) - exp(-t)) for k2 = 1;
+    stiff for large k1 [1/year]."""
     a = stock("a", "tC", default=1.0)
     b = stock("b", "tC", default=0.0)
     k1 = param("k1", "1/year", default=1e4, bounds=(0, None))
     k2 = param("k2", "1/year", default=1.0)
-    s = combine(Block("decay", (a, b, k1, k2), derivatives={"a": -k1.sym * a.sym,
-                                                             "b": k1.sym * a.sym - k2.sym * b.sym}), name="stiff2")
+    return combine(Block("decay", (a, b, k1, k2), derivatives={"a": -k1.sym * a.sym,
+                                                                "b": k1.sym * a.sym - k2.sym * b.sym}), name=name)
+
+
+def test_ensemble_switches_stiff_members_to_compiled_radau_as_simulate_does():
+    """Two-stage decay with rates k1 (drawn: 1 per year, not stiff; 1e4, stiff) and 1 per year."""
+    s = _two_stage_decay("stiff2")
     draws = {"k1": [2.0, 1e4]}
     ens = model.ensemble(s, draws, t_span=(0, 10), progress=False, rtol=1e-8, atol=1e-12, max_steps=200_000)
     assert "radau5 (compiled Radau IIA of order 5, analytic Jacobian) for the members found stiff (auto)" \
@@ -147,12 +153,7 @@ def test_simulate_with_draws_and_ensemble_agree_on_stiff_members(tmp_path):
     Radau in their provenance; ``method="radau5"`` runs every member with it, as a single run does."""
     import json
 
-    a = stock("a", "tC", default=1.0)
-    b = stock("b", "tC", default=0.0)
-    k1 = param("k1", "1/year", default=1e4, bounds=(0, None))
-    k2 = param("k2", "1/year", default=1.0)
-    s = combine(Block("decay", (a, b, k1, k2), derivatives={"a": -k1.sym * a.sym,
-                                                             "b": k1.sym * a.sym - k2.sym * b.sym}), name="stiff3")
+    s = _two_stage_decay("stiff3")
     draws = {"k1": [1.0 + 1e-3, 1e4, 1e5]}  # k1 = 1 exactly is the degenerate case of the closed form
     kw = dict(t_span=(0, 10), rtol=1e-8, atol=1e-12, max_steps=200_000)
     sim = model.simulate(s, draws, **kw)

@@ -19,6 +19,7 @@ from scipy.linalg import expm
 
 from model import Block, SolverError, combine, simulate, stock
 from model.compiler.compiled import compile as compile_system, engine
+from model.errors import ModelError
 from model.library import keen
 
 
@@ -181,7 +182,7 @@ def test_engine_array_interface_checks_member_indices():
     Y0 = np.tile(cs.state_vector(), (2, 1))
     P = np.tile(cs.param_vector(), (2, 1))
     lo, hi = np.full(n, -np.inf), np.full(n, np.inf)
-    with pytest.raises(Exception, match="argument members must be a 1-D array of member indices in \\[0, 2\\)"):
+    with pytest.raises(ModelError, match="argument members must be a 1-D array of member indices in \\[0, 2\\)"):
         cs.ensemble_radau5(0.0, Y0, P, cs.inputs_table(), np.linspace(0, 1, nt), 1e-6, np.full(n, 1e-9), lo, hi,
                            np.full((2, n), 1e100), 1000, np.array([2]), np.empty((2, nt, n)), np.zeros((2, 5)))
 

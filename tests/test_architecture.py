@@ -6,7 +6,7 @@
 * no module imports another module's underscore names;
 * no package re-exports a function under the name of one of its modules;
 * only ``model/cli/`` imports ``calibration``;
-* the engine (``model/core``, ``compiler``, ``solve``, ``analysis``, ``files.py``,
+* the engine (``model/core``, ``compiler``, ``solve``, ``analysis``, ``files.py``, ``text.py``,
   ``errors.py``) names nothing of the directed-growth application.
 
 Imports under ``if TYPE_CHECKING:`` are annotations only and do not count. Named exceptions:
@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 TOP = ("model", "calibration")
 
 #: engine sources: they may not name anything of the directed-growth application
-ENGINE = ("model/core", "model/compiler", "model/solve", "model/analysis", "model/files.py", "model/errors.py")
+ENGINE = ("model/core", "model/compiler", "model/solve", "model/analysis", "model/files.py", "model/errors.py",
+          "model/text.py")
 
 #: the permanent alias kept for saved files (model.library.directed_growth:directed_growth): the one
 #: module of model/library that imports the application, and the door through which the library's

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from ..errors import CalibrationError, ModelError, SolverError
+from ..text import plain, plural
 from .common import POLICY_PATHS, calibrated_model
 
 #: output files of ``dgm compare`` (the set replaced as a unit)
@@ -100,7 +101,9 @@ def _parser() -> argparse.ArgumentParser:
     eq.add_argument("--out", type=Path, default=None, metavar="FILE", help="write to FILE instead of stdout")
     eq.add_argument("--force", action="store_true", help="overwrite an existing --out file")
 
-    sub.add_parser("models", help="list the reference models")
+    sub.add_parser("models", help="list the reference models",
+                   description="List the reference models (the MODEL names of dgm run and dgm equations) with "
+                               "their number of stocks and a one-line description.")
 
     cmp_ = sub.add_parser("compare", help="compare the policy paths of the directed-growth model",
                           description="Simulate the directed-growth model under business as usual, market "
@@ -192,7 +195,7 @@ def _run(args) -> int:
     n_times, dt = _time_points(system, args, t0, t1)
     n_series = sum(v.kind != "parameter" for v in system.variables.values())
     check_size(f"{args.model} from {t0:g} to {t1:g}" + (f" every {args.step:g} years" if args.step else "") +
-               f": {n_times:,} times x {n_series} series", float(n_times) * n_series,
+               f": {plural(n_times, 'time')} x {plural(n_series, 'series')}", float(n_times) * n_series,
                "use a larger --step or a shorter span")
     t_eval = None
     if args.step is not None and dt is None and not system.is_discrete:
@@ -219,7 +222,7 @@ def _run(args) -> int:
         finally:
             plt.close(fig)
     times = ds.time.values
-    print(f"dgm: {args.model}: {ds.sizes['time']} times from {times[0]:g} to {times[-1]:g}, "
+    print(f"dgm: {args.model}: {plural(ds.sizes['time'], 'time')} from {times[0]:g} to {times[-1]:g}, "
           f"solver {ds.attrs['solver']}, {time.perf_counter() - started:.2f} s -> {args.out}", file=sys.stderr)
     return 0
 
@@ -318,13 +321,14 @@ def _compare(args) -> int:
     out: Path = args.out
     _check_compare_dir(out, args.force)
     if args.params is None and not args.defaults:
-        from calibration.params import PARAM_DIR
+        from calibration.params import param_file
 
-        args.params = PARAM_DIR / "usa.toml"
+        args.params = param_file("usa")
     system = calibrated_model(args.params)
     n_series = sum(v.kind != "parameter" for v in system.variables.values())
     years = int(args.t_end - T0) + 1
-    check_size(f"--t-end {args.t_end:g}: {years:,} years x {n_series} series x {len(names)} policies",
+    check_size(f"--t-end {args.t_end:g}: {plural(years, 'year')} x {plural(n_series, 'series')} x "
+               f"{plural(len(names), 'policy')}",
                float(years) * n_series * len(names), "choose an earlier --t-end")
     paths = [system.meta.policy_path(n).factory() for n in dict.fromkeys(names)]
     return _compare_run(args, system, paths)
@@ -363,7 +367,7 @@ def _compare_run(args, system, paths) -> int:
             for name, draw, data in (("scenario_panel", scenario_panel, ds), ("lever_paths", lever_paths, ds),
                                      ("outcome_table", outcome_table, df)):
                 d.write(name, lambda path, draw=draw, data=data: plt.close(draw(data, path=path)))
-    print(f"dgm: compare: {len(paths)} polic{'y' if len(paths) == 1 else 'ies'}, {ds.sizes['time']} years, "
+    print(f"dgm: compare: {plural(len(paths), 'policy')}, {plural(ds.sizes['time'], 'year')}, "
           f"{time.perf_counter() - started:.1f} s -> {out}/", file=sys.stderr)
     return 0
 
@@ -373,7 +377,8 @@ def _models(args) -> int:
 
     for name, factory in MODELS.items():
         s = factory()
-        print(f"{name:20s} {len(s.stocks):2d} stocks  {s.description}")
+        kind = f" Discrete map, steps of {plural(s.dt, 'year')}." if s.is_discrete else ""
+        print(f"{name:20s} {plural(len(s.stocks), 'stock'):>9s}  {plain(s.description)}{kind}")
     return 0
 
 

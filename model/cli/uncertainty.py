@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from ..errors import ModelError
+from ..text import plural
 
 __all__ = ["add_parsers", "ensemble_cmd", "figures_cmd", "sensitivity_cmd"]
 
@@ -110,13 +111,13 @@ def _check_common(args, *, n: int, option: str = "--draws") -> None:
 def _model_and_draws(args, *, n: int, sobol_ranges: bool = False):
     """The (calibrated) model and the draw table or ranges the options ask for (options checked
     by :func:`_check_common` and, for ``--table``, by :func:`ensemble_cmd`)."""
-    from calibration.params import PARAM_DIR
+    from calibration.params import param_file
     from calibration.posterior import STRUCTURAL_PRIORS, posterior_draws
 
     from ..analysis.draws import draw_ranges, from_bounds, from_table
     from .common import calibrated_model
 
-    path = None if args.defaults else (args.params or PARAM_DIR / "usa.toml")
+    path = None if args.defaults else (args.params or param_file("usa"))
     system = calibrated_model(path)
     names = _split(args.names) or None
     table = getattr(args, "table", None)
@@ -178,7 +179,8 @@ def _check_grid(args, *, members: int, series: int, what: str) -> None:
     from .checks import check_size
 
     years = int(args.t_end - T0) + 1
-    check_size(f"{what}: {members:,} members x 3 policies x {series} series x {years:,} years",
+    check_size(f"{what}: {plural(members, 'member')} x 3 policies x {plural(series, 'series')} x "
+               f"{plural(years, 'year')}",
                float(members) * 3 * series * years, "use fewer draws, fewer --variables, an earlier --t-end "
                "or --store (memory bounded by --chunk-size)")
 
@@ -188,7 +190,7 @@ def _run_ensemble(args, started, *, variables=None):
     from ..solve.ensembles import ensemble
 
     system, draws, path = _model_and_draws(args, n=args.draws)
-    _say(f"{len(draws)} draws of {', '.join(draws.columns)} "
+    _say(f"{plural(len(draws), 'draw')} of {', '.join(draws.columns)} "
          f"({'parameters ' + str(path) if path else 'literature defaults'})", started)
     return ensemble(system, draws, [p.factory() for p in system.meta.policies], t_span=(T0, args.t_end),
                     variables=variables, chunk_size=getattr(args, "chunk_size", 2500),
@@ -250,7 +252,7 @@ def _run_sensitivity(args, started, *, method: str, n: int, outcomes, contrast, 
     from ..directed_growth.factory import T0
 
     system, ranges, path = _model_and_draws(args, n=max(n, 1), sobol_ranges=True)
-    _say(f"{method} over {len(ranges)} parameters: {', '.join(ranges)}", started)
+    _say(f"{method} over {plural(len(ranges), 'parameter')}: {', '.join(ranges)}", started)
     return model_sensitivity(system, ranges, method=method, n=n, policies=[p.factory() for p in system.meta.policies],
                              policy=policy, contrast=contrast, outcomes=outcomes, seed=args.seed,
                              t_span=(T0, args.t_end if t_end is None else t_end), client=args.scheduler)
@@ -307,7 +309,7 @@ def sensitivity_cmd(args) -> int:
     _write_nc(si, args.out)
     cols = ("S1", "S1_conf", "ST", "ST_conf") if args.method == "sobol" else ("mu_star", "mu_star_conf", "sigma")
     print(si[list(cols)].to_dataframe().round(4).to_string())
-    _say(f"{si.attrs['n_evaluations']} draws x 3 policies -> {args.out}", started)
+    _say(f"{plural(si.attrs['n_evaluations'], 'draw')} x 3 policies -> {args.out}", started)
     return 0
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import sympy as sp
 
 from ..errors import ModelError
+from ..text import plural
 from .blocks import Block
 from .expr import as_expr, as_saved, to_text
 from .functions import check_functions
@@ -256,8 +257,10 @@ class System:
 
     def __repr__(self) -> str:
         kind = f"discrete, dt={self.dt} year" if self.is_discrete else "continuous"
-        return (f"<System {self.name!r} ({kind}): {len(self.stocks)} stocks, {len(self.auxiliaries)} auxiliaries, "
-                f"{len(self.parameters)} parameters, {len(self.inputs)} inputs; hash {self.equations_hash()}>")
+        counts = ", ".join(plural(len(group), noun) for group, noun in (
+            (self.stocks, "stock"), (self.auxiliaries, "auxiliary"), (self.parameters, "parameter"),
+            (self.inputs, "input")))
+        return f"<System {self.name!r} ({kind}): {counts}; hash {self.equations_hash()}>"
 
 
 def _check_meta(meta: ModelMeta, declared: Mapping[str, Var], name: str) -> ModelMeta:

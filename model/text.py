@@ -3,9 +3,11 @@ plain text (:func:`plain`)."""
 
 from __future__ import annotations
 
+import numbers
 import re
+from decimal import Decimal
 
-__all__ = ["plain", "plural"]
+__all__ = ["number", "plain", "plural"]
 
 #: irregular plurals of the nouns the toolkit counts
 _IRREGULAR = {"auxiliary": "auxiliaries", "policy": "policies", "series": "series"}
@@ -17,7 +19,8 @@ def plural(n: float, noun: str, many: str | None = None) -> str:
     Parameters
     ----------
     n : int or float
-        The count (a whole number is printed with thousands separators, another with ``:g``).
+        The count: a whole number below 10**15 is printed with thousands separators, any other
+        with three significant digits (``1e+308``, never three hundred digits).
     noun : str
         The singular noun.
     many : str, optional
@@ -29,8 +32,31 @@ def plural(n: float, noun: str, many: str | None = None) -> str:
     str
         ``"1 {noun}"`` when ``n`` is 1, else ``"{n:,} {plural}"`` (``0 stocks``, ``0.5 years``).
     """
-    shown = f"{int(n):,}" if float(n).is_integer() else f"{n:g}"
-    return f"{shown} {noun if n == 1 else many or _IRREGULAR.get(noun, noun + 's')}"
+    return f"{number(n)} {noun if n == 1 else many or _IRREGULAR.get(noun, noun + 's')}"
+
+
+def number(x: float) -> str:
+    """A number for a message: a whole number below 10**15 with thousands separators (``2,000``),
+    any other with three significant digits (``0.5``, ``1e+308``, ``inf``), so that a message never
+    echoes hundreds of digits.
+
+    Parameters
+    ----------
+    x : int or float
+        The number (an integer of any size).
+
+    Returns
+    -------
+    str
+        The number as text.
+    """
+    if isinstance(x, numbers.Integral):
+        if abs(x) < 10**15:
+            return f"{int(x):,}"
+        mantissa, exponent = f"{Decimal(int(x)):.2e}".split("e")
+        return f"{mantissa.rstrip('0').rstrip('.')}e{exponent}"
+    x = float(x)
+    return f"{int(x):,}" if x.is_integer() and abs(x) < 1e15 else f"{x:.3g}"
 
 
 #: ``:role:`target``` or ``:domain:role:`text <target>```: a Sphinx cross-reference

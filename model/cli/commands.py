@@ -142,6 +142,11 @@ def _time_points(system, args, t0: float, t1: float) -> tuple[int, float | None]
     import math
 
     span = t1 - t0
+    step = system.dt if system.is_discrete else args.step
+    if not math.isfinite(span / (step or 1.0)):
+        raise ModelError(f"the span {t0:g} to {t1:g}" + (f" every {step:g} years" if step else "") + " has more "
+                         f"than {sys.float_info.max:.2g} output times; choose a shorter span"
+                         + (" or a larger --step" if args.step else ""))
     if system.is_discrete:
         if args.step is not None and not math.isclose(args.step, system.dt):
             raise ModelError(f"--step: model {system.name!r} is a discrete map with a fixed step of {system.dt:g} "

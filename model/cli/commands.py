@@ -28,6 +28,9 @@ from .common import POLICY_PATHS, calibrated_model
 #: output files of ``dgm compare`` (the set replaced as a unit)
 COMPARE_SET = ("comparison.nc", "outcomes.csv") + tuple(f"{n}.{e}" for n in ("scenario_panel", "lever_paths",
                                                                               "outcome_table") for e in ("pdf", "png"))
+#: exit status when standard output's reader closed it early: 128 + SIGPIPE, what a shell reports for
+#: ``git log | head -1`` or ``yes | head -1`` (coreutils and git die of the signal)
+BROKEN_PIPE = 141
 #: formats of ``dgm run --plot``
 _PLOT_FORMATS = (".png", ".pdf", ".svg")
 
@@ -406,6 +409,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     int
         0 success; 2 bad input (one line on standard error naming the option or
         file); 1 a failed integration or out of memory (one line); 130 interrupted;
+        141 standard output closed by its reader (``dgm models | head -1``: nothing is
+        printed, the status a shell reports for ``git`` or ``ls`` killed by SIGPIPE);
         3 an unexpected internal error (a bug: its traceback is printed with a
         request to report it).
     """
@@ -416,6 +421,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except SystemExit as exc:  # --help
         return exc.code if isinstance(exc.code, int) else 0
+    except BrokenPipeError:  # --help into a closed pipe
+        return BROKEN_PIPE
     debug = bool(os.environ.get("DGM_DEBUG"))
     with warnings.catch_warnings():
         warnings.showwarning = _show_warning
@@ -429,6 +436,9 @@ def entry() -> NoReturn:
     At exit CPython runs three to four full collections while it tears the modules down; after a
     command the heap holds 200,000 to 400,000 tracked objects (sympy, numba, xarray, matplotlib,
     dask), and those passes took 0.5-2 s (``perf``: ``gc_collect_main`` under ``Py_FinalizeEx``).
+    A reader that closes standard output early (``dgm models | head -1``) ends the command quietly
+    with status 141 (:data:`BROKEN_PIPE`), as ``git`` and the coreutils do when SIGPIPE kills them.
+
     Every file of the command is written and closed when :func:`main` returns, so the live objects
     are moved to the permanent generation (:func:`gc.freeze`), which those passes skip; exit handlers
     still run. Only the program does this: :func:`main` called from Python leaves the collector alone
@@ -437,7 +447,16 @@ def entry() -> NoReturn:
     """
     import gc
 
-    status = main()
+    try:
+        status = main()
+        sys.stdout.flush()  # here, not at exit, where a closed pipe is reported as "Exception ignored"
+    except BrokenPipeError:
+        status = BROKEN_PIPE
+    if status == BROKEN_PIPE:
+        # the reader is gone (``dgm models | head -1``): what is still buffered goes nowhere, quietly
+        # (the recipe of the Python documentation, "Note on SIGPIPE")
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
     gc.freeze()
     sys.exit(status)
 
@@ -466,6 +485,8 @@ def _dispatch(args: argparse.Namespace, debug: bool) -> int:
 
             return warm(args)
         return {"run": _run, "equations": _equations, "models": _models, "compare": _compare}[args.command](args)
+    except BrokenPipeError:  # standard output's reader is gone: nothing to tell it (see entry)
+        return BROKEN_PIPE
     except _input_errors() as exc:
         if debug:
             raise

@@ -352,7 +352,7 @@ def _compare_run(args, system, paths) -> int:
     from ..compiler.compiled import compile as compile_system
     from ..directed_growth.factory import T0
     from ..directed_growth.figures import lever_paths, outcome_table, scenario_panel
-    from ..directed_growth.outcomes import compare
+    from ..directed_growth.outcomes import compare_policies
     from ..files import DirSwap, recover_dir
     from ..solve.simulation import simulate
 
@@ -365,7 +365,7 @@ def _compare_run(args, system, paths) -> int:
     with step(f"simulating {label} from {T0:g} to {args.t_end:g}{first}"):
         ds = simulate(system, None, paths, t_span=(T0, args.t_end))
     with step("computing outcomes" + ("" if args.no_impulse else " and public-investment multipliers")):
-        df = compare(ds, system=system, impulse=not args.no_impulse)
+        df = compare_policies(ds, system=system, impulse=not args.no_impulse)
         df.attrs["title"] = f"Policy comparison, {T0:g}–{args.t_end:g}: outcomes"
     with step(f"writing comparison.nc, outcomes.csv and figures to {out}/ (swapped in as a unit)"):
         recover_dir(out)

@@ -310,7 +310,7 @@ def combine(*blocks: Block | Iterable[Block], name: str = "model", dt: float | N
     ------
     ModelError
         Naming the symbol and block: a symbol declared twice, an equation for an
-        undeclared symbol or using one, a stock without an equation, a symbol
+        undeclared symbol or using one, no stock, a stock without an equation, a symbol
         defined twice, cyclic auxiliaries, a function the compiler does not support
         (:mod:`model.core.functions`), inconsistent units.
     """
@@ -374,7 +374,7 @@ def combine(*blocks: Block | Iterable[Block], name: str = "model", dt: float | N
     if dt is not None:
         dt = float(dt)
         if not dt > 0:
-            raise ModelError(f"dt must be positive, got {dt}")
+            raise ModelError(f"dt must be positive, got {dt:g}")
         if eqs["derivatives"]:
             raise ModelError(f"a discrete system (dt={dt}) takes updates, not derivatives "
                              f"(got derivatives for {', '.join(eqs['derivatives'])})")
@@ -388,6 +388,12 @@ def combine(*blocks: Block | Iterable[Block], name: str = "model", dt: float | N
             raise ModelError(f"stock {n!r} (block {decl_in[n]!r}) has no equation")
         if v.kind == "auxiliary" and n not in eqs["auxiliaries"]:
             raise ModelError(f"auxiliary {n!r} (block {decl_in[n]!r}) has no equation")
+    if not stock_eqs:
+        # the integrators, maps, Jacobians and results are all over the stocks; auxiliaries of
+        # parameters and inputs alone are functions of time to evaluate, not a dynamic model
+        raise ModelError(f"model {name!r} declares no stock (blocks {', '.join(repr(b.name) for b in flat)}): "
+                         "a System needs at least one stock, with a derivative (or an update when dt is "
+                         "given); declare one with model.stock(...)")
     order = _toposort(eqs["auxiliaries"], where)
     variables = {n: declared[n] for n in sorted(declared)}
     sysm = System(

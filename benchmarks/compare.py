@@ -49,8 +49,8 @@ def main() -> None:
     print(f"first simulate (compile or load from cache)         {t_first * 1e3:8.1f} ms")
     print(f"simulate, 3 policies 2025-2100 (median of {args.repeat})      {statistics.median(sims) * 1e3:8.1f} ms"
           "   target < 1000 ms")
-    print(f"compare_policies() with impulse responses (median)           {statistics.median(comps) * 1e3:8.1f} ms")
-    print(f"compare_policies() without impulse responses (median)        {statistics.median(comps_noirf) * 1e3:8.1f} ms")
+    print(f"compare_policies() with impulse responses (median)  {statistics.median(comps) * 1e3:8.1f} ms")
+    print(f"compare_policies() without impulse responses        {statistics.median(comps_noirf) * 1e3:8.1f} ms")
 
 
 if __name__ == "__main__":

@@ -68,7 +68,7 @@ try:  # pragma: no cover - exercised through both paths in tests
         """``func`` compiled as a C callback with the model or tangent signature, cached on disk
         (as ``numba.cfunc(sig, cache=True)``, with the cache that checks what it loads)."""
         sig = TANGENT_SIGNATURE if tangent else MODEL_SIGNATURE
-        callback = CFunc(func, (sig.args, sig.return_type), locals={}, options={"error_model": "numpy"})
+        callback: Any = CFunc(func, (sig.args, sig.return_type), locals={}, options={"error_model": "numpy"})
         callback._cache = VerifiedCache(func)
         callback.compile()
         return callback

@@ -282,10 +282,11 @@ class CompiledSystem:
         members = np.ascontiguousarray(members, dtype=np.int64)
         if members.ndim != 1 or np.any((members < 0) | (members >= m)):
             raise ModelError(f"argument members must be a 1-D array of member indices in [0, {m}), got {members!r}")
-        self._engine()._ensemble_radau(self.functions("_rhs", "_jac"), n, float(t0), Y0, _c(P, "P", (m, NP)),
-                                       self._L(L), t_eval, float(rtol), _c(atol, "atol", (n,)), _c(lo, "lo", (n,)),
-                                       _c(hi, "hi", (n,)), _c(LIM, "LIM", (m, n)), int(max_steps), members,
-                                       _out(Yout, "Yout", (m, t_eval.size, n)), _out(INFO, "INFO", (m, 5)))
+        args = (self.functions("_rhs", "_jac"), n, float(t0), Y0, _c(P, "P", (m, NP)), self._L(L), t_eval,
+                float(rtol), _c(atol, "atol", (n,)), _c(lo, "lo", (n,)), _c(hi, "hi", (n,)), _c(LIM, "LIM", (m, n)),
+                int(max_steps), members, _out(Yout, "Yout", (m, t_eval.size, n)), _out(INFO, "INFO", (m, 5)))
+        with self._parallel():
+            self._engine()._ensemble_radau(*args)
 
     def ensemble_discrete(self, euler: bool, tgrid: np.ndarray, Y0: np.ndarray, P: np.ndarray, L: np.ndarray,
                           dt: float, lo: np.ndarray, hi: np.ndarray, LIM: np.ndarray, Yout: np.ndarray,

@@ -80,7 +80,7 @@ def test_every_call_into_a_parallel_driver_holds_the_lock():
     """Each engine function compiled with ``@pjit`` is called in ``compiled.py`` only inside
     ``with self._parallel():`` (so a driver added later cannot bypass the lock), and in no other module."""
     drivers = _pjit_functions()
-    assert {"_ensemble", "_ensemble_discrete", "_ensemble_observe"} <= drivers
+    assert {"_ensemble", "_ensemble_radau", "_ensemble_discrete", "_ensemble_observe"} <= drivers
     tree = ast.parse((ROOT / "model/compiler/compiled.py").read_text())
     locked, called = set(), set()
     for node in ast.walk(tree):

@@ -335,6 +335,7 @@ def _compare_run(args, system, paths) -> int:
     import matplotlib
 
     matplotlib.use("Agg")
+    import matplotlib.backends.backend_pdf  # noqa: F401 - loaded once, before the figures' process forks
     import matplotlib.pyplot as plt
 
     from ..compiler.compiled import compile as compile_system
@@ -343,6 +344,7 @@ def _compare_run(args, system, paths) -> int:
     from ..directed_growth.outcomes import compare
     from ..files import DirSwap, recover_dir
     from ..solve.simulation import simulate
+    from .background import in_background
 
     out: Path = args.out
     step = _Steps(4)
@@ -352,17 +354,26 @@ def _compare_run(args, system, paths) -> int:
         first = "" if compile_system(system).is_warm else " (first run: numba compiles the model's functions, 10-30 s)"
     with step(f"simulating {label} from {T0:g} to {args.t_end:g}{first}"):
         ds = simulate(system, None, paths, t_span=(T0, args.t_end))
-    with step("computing outcomes" + ("" if args.no_impulse else " and public-investment multipliers")):
-        df = compare(ds, system=system, impulse=not args.no_impulse)
-        df.attrs["title"] = f"Policy comparison, {T0:g}–{args.t_end:g}: outcomes"
-    with step(f"writing comparison.nc, outcomes.csv and figures to {out}/ (swapped in as a unit)"):
-        recover_dir(out)
-        with DirSwap(out) as d:
-            d.write("comparison.nc", ds.to_netcdf)
-            d.write("outcomes.csv", df.to_csv)
-            for name, draw, data in (("scenario_panel", scenario_panel, ds), ("lever_paths", lever_paths, ds),
-                                     ("outcome_table", outcome_table, df)):
-                d.write(name, lambda path, draw=draw, data=data: plt.close(draw(data, path=path)))
+    recover_dir(out)
+    with DirSwap(out) as d:
+
+        def draw(name, figure, data):
+            d.write(name, lambda path: plt.close(figure(data, path=path)))
+
+        def path_figures():
+            draw("scenario_panel", scenario_panel, ds)
+            draw("lever_paths", lever_paths, ds)
+
+        # the two figures of the paths are drawn beside the outcomes (a second process, see background.py)
+        with in_background(path_figures) as figures:
+            with step("computing outcomes" + ("" if args.no_impulse else " and public-investment multipliers")):
+                df = compare(ds, system=system, impulse=not args.no_impulse)
+                df.attrs["title"] = f"Policy comparison, {T0:g}–{args.t_end:g}: outcomes"
+            with step(f"writing comparison.nc, outcomes.csv and figures to {out}/ (swapped in as a unit)"):
+                d.write("comparison.nc", ds.to_netcdf)
+                d.write("outcomes.csv", df.to_csv)
+                draw("outcome_table", outcome_table, df)
+                figures.wait()
     print(f"dgm: compare: {len(paths)} polic{'y' if len(paths) == 1 else 'ies'}, {ds.sizes['time']} years, "
           f"{time.perf_counter() - started:.1f} s -> {out}/", file=sys.stderr)
     return 0

@@ -41,15 +41,19 @@ class Background:
         read, write = os.pipe()
         sys.stdout.flush()
         sys.stderr.flush()
+        frozen = gc.get_freeze_count()
         gc.freeze()  # the parent's objects stay out of the child's collections (fewer copied pages)
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # no process to be had (limits, memory): the work runs here when waited for
+            pid = -1
         if pid == 0:  # the child: do the work, report its error on the pipe, leave without shutdown
-            os.close(read)
-            status = 0
+            status = 1
             try:
+                os.close(read)
                 self.work()
-            except BaseException as exc:  # noqa: BLE001 - every error is reported to the parent
-                status = 1
+                status = 0
+            except BaseException as exc:  # every error is reported to the parent
                 if not isinstance(exc, (ModelError, KeyboardInterrupt)):
                     import traceback
 
@@ -57,26 +61,39 @@ class Background:
                 kind = "ModelError" if isinstance(exc, ModelError) else type(exc).__name__
                 os.write(write, f"{kind}\n{' '.join(str(exc).split())}".encode())
             finally:
-                sys.stdout.flush()
-                sys.stderr.flush()
+                for stream in (sys.stdout, sys.stderr):
+                    try:
+                        stream.flush()
+                    except BaseException:  # leaving is all that is left to do
+                        pass
                 os._exit(status)
-        gc.unfreeze()
+        if not frozen:  # the parent's collector as it was (a caller's own freeze is kept)
+            gc.unfreeze()
         os.close(write)
+        if pid < 0:
+            os.close(read)
+            return
         self.pid, self._read = pid, read
 
     def wait(self) -> None:
-        """Wait for the work; raise its error (see the module)."""
+        """Wait for the work; raise its error (see the module). Interrupted (Ctrl-C), it stops the child
+        before the interruption goes on."""
         if self.done:
             return
-        self.done = True
         if not self.pid:
+            self.done = True
             self.work()
             return
         chunks = []
-        while chunk := os.read(self._read, 65536):
-            chunks.append(chunk)
+        try:
+            while chunk := os.read(self._read, 65536):
+                chunks.append(chunk)
+            _, status = os.waitpid(self.pid, 0)
+        except BaseException:
+            self.cancel()
+            raise
+        self.done = True
         os.close(self._read)
-        _, status = os.waitpid(self.pid, 0)
         if os.waitstatus_to_exitcode(status) == 0:
             return
         kind, _, message = b"".join(chunks).decode(errors="replace").partition("\n")
@@ -94,9 +111,9 @@ class Background:
 
             try:
                 os.kill(self.pid, signal.SIGKILL)
-            except ProcessLookupError:
+                os.waitpid(self.pid, 0)
+            except (ProcessLookupError, ChildProcessError):  # already reaped
                 pass
-            os.waitpid(self.pid, 0)
             os.close(self._read)
 
 

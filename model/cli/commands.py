@@ -335,7 +335,7 @@ def _compare_run(args, system, paths) -> int:
     import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.backends.backend_pdf  # noqa: F401 - loaded once, before the figures' process forks
+    import matplotlib.backends.backend_pdf  # loaded once, before the figures' process forks
     import matplotlib.pyplot as plt
 
     from ..compiler.compiled import compile as compile_system

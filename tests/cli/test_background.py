@@ -77,3 +77,24 @@ def test_an_error_in_the_block_skips_work_that_was_not_forked(tmp_path):
         with in_background(_write_pid(out), fork=False):
             raise KeyError("outcomes failed")
     assert not out.exists()
+
+
+@needs_fork
+def test_an_interrupted_wait_stops_the_child(tmp_path):
+    import signal
+    import threading
+
+    out = tmp_path / "late"
+
+    def work():
+        time.sleep(1.0)
+        out.write_text("written after the interruption")
+
+    job = Background(work)
+    threading.Timer(0.2, lambda: os.kill(os.getpid(), signal.SIGINT)).start()  # Ctrl-C while waiting
+    with pytest.raises(KeyboardInterrupt):
+        job.wait()
+    with pytest.raises(ChildProcessError):  # killed and reaped
+        os.waitpid(job.pid, os.WNOHANG)
+    time.sleep(1.2)
+    assert not out.exists()

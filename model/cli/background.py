@@ -4,8 +4,9 @@ On Linux with two or more usable cores the work runs in a child made with :func:
 shares the parent's memory as it was at the fork (the simulated result, the imported modules), so
 nothing is sent to it, and it leaves with :func:`os._exit` (no interpreter shutdown). Elsewhere, or
 on one core, the work runs in the process itself when it is waited for. Either way its errors reach
-the caller: a :class:`~model.errors.ModelError` (a write that failed, with the file named) as one, any
-other error as a :class:`RuntimeError` after the child printed its traceback.
+the caller: a :class:`~model.errors.ModelError` (a write that failed, with the file named) as one, an
+interruption as :class:`KeyboardInterrupt`, any other error as a :class:`RuntimeError` after the child
+printed its traceback.
 """
 
 from __future__ import annotations
@@ -99,6 +100,8 @@ class Background:
         kind, _, message = b"".join(chunks).decode(errors="replace").partition("\n")
         if kind == "ModelError":
             raise ModelError(message)
+        if kind == "KeyboardInterrupt":  # the child was interrupted (Ctrl-C reaches both processes)
+            raise KeyboardInterrupt
         raise RuntimeError(f"the background process failed: {kind or 'killed'}{': ' + message if message else ''}")
 
     def cancel(self) -> None:

@@ -98,3 +98,12 @@ def test_an_interrupted_wait_stops_the_child(tmp_path):
         os.waitpid(job.pid, os.WNOHANG)
     time.sleep(1.2)
     assert not out.exists()
+
+
+@needs_fork
+def test_an_interrupted_child_interrupts_the_parent():
+    def work():
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        Background(work).wait()

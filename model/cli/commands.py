@@ -360,20 +360,20 @@ def _compare_run(args, system, paths) -> int:
         def draw(name, figure, data):
             d.write(name, lambda path: plt.close(figure(data, path=path)))
 
-        def path_figures():
-            draw("scenario_panel", scenario_panel, ds)
+        def beside():  # what needs only the paths, in the second process: about as long as the rest
+            d.write("comparison.nc", ds.to_netcdf)
             draw("lever_paths", lever_paths, ds)
 
-        # the two figures of the paths are drawn beside the outcomes (a second process, see background.py)
-        with in_background(path_figures) as figures:
+        # the netCDF and the lever figure are written beside the rest (a second process, see background.py)
+        with in_background(beside) as job:
             with step("computing outcomes" + ("" if args.no_impulse else " and public-investment multipliers")):
                 df = compare(ds, system=system, impulse=not args.no_impulse)
                 df.attrs["title"] = f"Policy comparison, {T0:g}–{args.t_end:g}: outcomes"
             with step(f"writing comparison.nc, outcomes.csv and figures to {out}/ (swapped in as a unit)"):
-                d.write("comparison.nc", ds.to_netcdf)
                 d.write("outcomes.csv", df.to_csv)
+                draw("scenario_panel", scenario_panel, ds)
                 draw("outcome_table", outcome_table, df)
-                figures.wait()
+                job.wait()
     print(f"dgm: compare: {len(paths)} polic{'y' if len(paths) == 1 else 'ies'}, {ds.sizes['time']} years, "
           f"{time.perf_counter() - started:.1f} s -> {out}/", file=sys.stderr)
     return 0

@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import model
 from model.directed_growth import policies
 from model.directed_growth.factory import directed_growth
-from model.directed_growth.outcomes import compare
+from model.directed_growth.outcomes import compare_policies
 
 
 def main() -> None:
@@ -40,17 +40,17 @@ def main() -> None:
         ds = model.simulate(system, None, policies.all_paths(), **kw)
         sims.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
-        compare(ds, system=system)
+        compare_policies(ds, system=system)
         comps.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
-        compare(ds, system=system, impulse=False)
+        compare_policies(ds, system=system, impulse=False)
         comps_noirf.append(time.perf_counter() - t0)
     print(f"build directed_growth() (sympy, derived defaults)   {t_build * 1e3:8.1f} ms")
     print(f"first simulate (compile or load from cache)         {t_first * 1e3:8.1f} ms")
     print(f"simulate, 3 policies 2025-2100 (median of {args.repeat})      {statistics.median(sims) * 1e3:8.1f} ms"
           "   target < 1000 ms")
-    print(f"compare() with impulse responses (median)           {statistics.median(comps) * 1e3:8.1f} ms")
-    print(f"compare() without impulse responses (median)        {statistics.median(comps_noirf) * 1e3:8.1f} ms")
+    print(f"compare_policies() with impulse responses (median)  {statistics.median(comps) * 1e3:8.1f} ms")
+    print(f"compare_policies() without impulse responses        {statistics.median(comps_noirf) * 1e3:8.1f} ms")
 
 
 if __name__ == "__main__":

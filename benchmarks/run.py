@@ -267,6 +267,19 @@ def section_compile(report: Report, quick: bool) -> None:
 
 # ---------------------------------------------------------------- 2. one Keen run
 
+def raw_dopri(cs, y0, p, L, te):
+    """One compiled Dormand-Prince run through the public engine interface (``cs.dopri5``), as
+    ``model.simulate`` makes it (stock bounds, divergence limits, stiffness test on), without the
+    Dataset: ``(Y, info)``."""
+    from model.solve.simulation import atol_vector, divergence_limits, state_bounds
+
+    lo, hi = state_bounds(cs)
+    Y, info = np.empty((te.size, cs.n_states)), np.zeros(5)
+    cs.dopri5(0, 0.0, y0, p, L, te, RTOL, atol_vector(ATOL, cs.n_states), lo, hi, divergence_limits(cs, y0), -1.0,
+              200000, True, np.zeros(0, dtype=np.int64), Y, info)
+    return Y, info
+
+
 def _keen_compiled():
     import model
     from model.library import keen
@@ -287,7 +300,6 @@ def section_keen_single(report: Report, quick: bool) -> None:
     header("2. One 300-year Keen run (rtol 1e-8, atol 1e-10, output every 0.1 year)")
     sec = "keen_single"
     model, k, cs = _keen_compiled()
-    import model.solve.simulation as sim_mod
     te = np.arange(0, 300.01, 0.1)
     y0 = cs.state_vector()
     p = cs.param_vector()
@@ -295,7 +307,7 @@ def section_keen_single(report: Report, quick: bool) -> None:
     n_fast, n_slow = (10, 2) if quick else (50, 7)
 
     def raw():
-        return sim_mod._run_dopri(cs, 0.0, y0, p, L, te, RTOL, ATOL, 200000, True)
+        return raw_dopri(cs, y0, p, L, te)
 
     def sim():
         return model.simulate(k, t_span=(0, 300), t_eval=te, rtol=RTOL, atol=ATOL)
@@ -465,7 +477,7 @@ def section_bench14(report: Report, quick: bool) -> None:
         f = cs.rhs(te[i], Yref[i], p)
         fh = bm.bench14_rhs(te[i], ref.y[:, i], *args)[perm]
         rhs_err = max(rhs_err, float(np.max(np.abs(f - fh) / np.maximum(np.abs(fh), 1e-9))))
-    Y_raw, info = sim_mod._run_dopri(cs, 0.0, y0, p, L, te, RTOL, ATOL, 200000, True)
+    Y_raw, info = raw_dopri(cs, y0, p, L, te)
     assert info[0] == 0, f"bench14 run failed: {info}"
     rel = np.abs(Y_raw - Yref) / np.maximum(np.abs(Yref), 1e-3)
     report.add(sec, "agreement: rhs compiled vs hand-written (max rel, 11 points)", rhs_err, "rel",
@@ -475,7 +487,7 @@ def section_bench14(report: Report, quick: bool) -> None:
     assert rhs_err <= 1e-10 and rel.max() <= 1e-6, "compiled and hand-written bench14 disagree"
 
     def raw():
-        return sim_mod._run_dopri(cs, 0.0, y0, p, L, te, RTOL, ATOL, 200000, True)
+        return raw_dopri(cs, y0, p, L, te)
 
     def sim():
         return model.simulate(m14, t_span=(0, 100), rtol=RTOL, atol=ATOL)

@@ -3,7 +3,8 @@
 Data (:mod:`calibration.data`), block-wise regressions (:mod:`calibration.block_estimates`), the
 historical replay (:mod:`calibration.replay`), whole-model least squares with exact
 sensitivities (:mod:`calibration.least_squares`), posterior sampling and profiles
-(:mod:`calibration.bayes`), and the end-to-end :func:`calibrate`.
+(:mod:`calibration.bayes`), the end-to-end :func:`calibrate`, and the committed parameter
+files, named by country wherever the package is installed (:func:`param_file`).
 """
 
 import importlib
@@ -19,6 +20,7 @@ _EXPORTS = {
     "STRUCTURAL_PRIORS": "posterior", "posterior_draws": "posterior",
     "country_model": "replay", "observed_policy": "replay",
     "load_targets": "targets",
+    "COUNTRIES": "params", "param_file": "params",
 }
 
 

@@ -11,6 +11,7 @@ import numpy as np
 from model.directed_growth.factory import DERIVED, directed_growth
 from model.errors import CalibrationError
 from model.solve.simulation import simulate
+from model.text import plural
 
 from . import block_estimates as blocks
 from .bayes import Posterior, Prior, sample_posterior
@@ -165,7 +166,7 @@ def calibrate(country: str = "USA", data_dir=None, *, targets: str | None = None
     fits = _block_fits(p, ts.block_years)
     base = directed_growth()
     used, rejected = _select(base, fits)
-    say(f"block-wise: {len(used)} parameters estimated, {len(rejected)} kept at their defaults")
+    say(f"block-wise: {plural(len(used), 'parameter')} estimated, {len(rejected)} kept at their defaults")
 
     whole, report, posterior, replay, series_fit, prob = None, {}, None, None, {}, None
     overrides = {k: v[0] for k, v in used.items()}

@@ -106,7 +106,8 @@ def posterior_draws(path: str | os.PathLike, n: int, *, seed: int = 0, system=No
     Parameters
     ----------
     path : path-like
-        A parameter file written by ``dgm calibrate`` (``calibration/params/usa.toml``).
+        A parameter file written by ``dgm calibrate``; the committed ones by country:
+        :func:`calibration.param_file` (``param_file("usa")``).
     n : int
         Number of draws.
     seed : int

@@ -18,10 +18,10 @@ GOLDEN = Path(__file__).parent / "data" / "golden_outcomes.csv"
 
 def outcome_table(system) -> pd.DataFrame:
     """Outcomes of the three reference paths, 2025-2100, at the default parameters."""
-    from model.directed_growth.outcomes import compare
+    from model.directed_growth.outcomes import compare_policies
 
     ds = model.simulate(system, None, policies.all_paths(), t_span=(2025, 2100))
-    return compare(ds, system=system)
+    return compare_policies(ds, system=system)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,8 @@ import pytest
 from mypy import api
 
 ROOT = Path(__file__).resolve().parent.parent
-ENGINE = ("model/core", "model/compiler", "model/solve", "model/analysis", "model/files.py", "model/errors.py")
+ENGINE = ("model/core", "model/compiler", "model/solve", "model/analysis", "model/files.py", "model/errors.py",
+          "model/text.py")
 
 
 @pytest.mark.slow

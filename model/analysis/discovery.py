@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import ModelError
+from ..text import plural
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -177,7 +178,7 @@ def flip_regions(ens: xr.Dataset, outcome: str, a: str, b: str, *, max_depth: in
         return result
     if y.all() or not y.any():
         result["text"] = (f"{a} {'beats' if y.all() else 'never beats'} {b} on {outcome} ({better(ens, outcome)} is "
-                          f"better) in every one of {n} draws: the ranking does not flip anywhere in the drawn "
+                          f"better) in {_every(n, 'draw')}: the ranking does not flip anywhere in the drawn "
                           "parameter space.")
         return result
     result["regions"], result["importance"] = _tree(X, y, names, max_depth, min_leaf)
@@ -228,7 +229,7 @@ def failure_regions(ens: xr.Dataset, policy: str, *, max_depth: int = 2, min_lea
     res: dict[str, Any] = {"policy": policy, "p_fail": float(failed.mean()), "n": int(failed.size), "regions": [],
                            "importance": {}}
     if not failed.any():
-        res["text"] = f"Under {policy} every one of {failed.size} members integrates to the end."
+        res["text"] = f"Under {policy} {_every(failed.size, 'member')} integrates to the end."
         return res
     X = np.column_stack([ens[p].values for p in names])
     regions, res["importance"] = _tree(X, failed, names, max_depth, min_leaf)
@@ -242,11 +243,17 @@ def failure_regions(ens: xr.Dataset, policy: str, *, max_depth: int = 2, min_lea
     worst = regions[-1]
     top = [k for k, v in res["importance"].items() if v > 0]
     t_first = float(ens.t_reached.sel(policy=policy).values[failed].min())
-    res["text"] = (f"Under {policy}, {_pct(res['p_fail'])} of {failed.size} members do not integrate to the end "
+    res["text"] = (f"Under {policy}, {_pct(res['p_fail'])} of {plural(failed.size, 'member')} do not integrate to "
+                   f"the end "
                    f"(first failure at {t_first:.0f}; " + "; ".join(f"{v} {k}" for k, v in reasons.items())
                    + f"); they fail most where {_fmt(worst['conditions'])} ({100 * worst['share']:.0f}% of draws, "
                    f"{100 * worst['p_fail']:.0f}% fail there). Deciding parameters: {', '.join(top)}.")
     return res
+
+
+def _every(n: int, noun: str) -> str:
+    """``every one of 12 draws``, or ``the one draw``."""
+    return f"the one {noun}" if n == 1 else f"every one of {plural(n, noun)}"
 
 
 def _pct(x: float) -> str:
@@ -265,7 +272,7 @@ def _fmt(conds) -> str:
 
 def _words(res: dict, way: str) -> str:
     a, b, o = res["a"], res["b"], res["outcome"]
-    head = (f"{a} beats {b} on {o} ({way} is better) in {_pct(res['p_beats'])} of {res['n']} draws.")
+    head = (f"{a} beats {b} on {o} ({way} is better) in {_pct(res['p_beats'])} of {plural(res['n'], 'draw')}.")
     lose = [r for r in res["regions"] if r["p_beats"] < 0.5]
     win = [r for r in res["regions"] if r["p_beats"] >= 0.5]
     parts = [head]
@@ -292,7 +299,7 @@ def report(ens: xr.Dataset, a: str, b: str, outcomes: Sequence[str] | None = Non
            max_depth: int = 2) -> str:
     """Plain-words report: for each outcome, how often ``a`` beats ``b`` and where that flips."""
     table = beats(ens, a, b, outcomes)
-    lines = [f"Scenario discovery: {a} against {b} across {ens.sizes['draw']} draws "
+    lines = [f"Scenario discovery: {a} against {b} across {plural(ens.sizes['draw'], 'draw')} "
              f"(drawn: {', '.join(drawn_parameters(ens))})."]
     for o in table.index:
         res = flip_regions(ens, o, a, b, max_depth=max_depth)
@@ -301,7 +308,7 @@ def report(ens: xr.Dataset, a: str, b: str, outcomes: Sequence[str] | None = Non
             continue
         counted = table.loc[o, "p_beats_failures_count"]
         also = (f" Counting a draw where only one path fails to integrate as a loss for it "
-                f"({table.loc[o, 'a_fails_only']} draws {a} only, {table.loc[o, 'b_fails_only']} {b} only): "
+                f"({plural(table.loc[o, 'a_fails_only'], 'draw')} {a} only, {table.loc[o, 'b_fails_only']} {b} only): "
                 f"{_pct(counted)}." if table.loc[o, "a_fails_only"] + table.loc[o, "b_fails_only"] else "")
         lines.append("- " + res["text"] + also
                      + f" Median difference {table.loc[o, 'diff_median']:.4g} (90% of draws between "

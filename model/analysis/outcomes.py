@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..core.metadata import Outcome, OutcomeContext, outcome_metrics
 from ..errors import ModelError
+from ..text import plural
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -71,7 +72,8 @@ def compare(ds: xr.Dataset, outcomes: Sequence[Outcome] | None = None, *, system
         ctx.system = system
         ctx.params = {k: v for k, v in prov["parameters"].items() if v != "draw"}
         if len(ctx.policies) != len(_policies(ds)):
-            raise ModelError(f"the result has {len(_policies(ds))} policies but its provenance {len(ctx.policies)}")
+            raise ModelError(f"the result has {plural(len(_policies(ds)), 'policy')} but its provenance "
+                             f"{len(ctx.policies)}")
     if outcomes is None:
         assert system is not None  # set above whenever outcomes is None
         outcomes = system.meta.outcomes

@@ -56,8 +56,7 @@ def _check(args) -> None:
         if exist and not args.force:
             raise CalibrationError(f"--figures {args.figures} already holds {', '.join(exist[:3])}"
                                    f"{', ...' if len(exist) > 3 else ''}; pass --force to overwrite them")
-    if args.steps < 10:
-        raise CalibrationError(f"--steps must be at least 10, got {args.steps}")
+    at_least("--steps", args.steps, 10)
     at_least("--starts", args.starts, 1)
     at_least("--seed", args.seed, 0)
 

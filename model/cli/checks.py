@@ -10,10 +10,12 @@ from __future__ import annotations
 import math
 import os
 import re
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..errors import ModelError
+from ..text import number
 
 __all__ = ["MAX_OUTPUT_BYTES", "RTOL_MIN", "check_rtol", "check_scheduler", "check_size", "finite",
            "at_least", "load_nc", "no_duplicates", "positive"]
@@ -44,22 +46,22 @@ RTOL_MIN = 100 * 2.220446049250313e-16
 def finite(option: str, value: float | None) -> float | None:
     """``value`` if finite (or None), else an error naming ``option``."""
     if value is not None and not math.isfinite(value):
-        raise ModelError(f"{option} must be a finite number, got {value}")
+        raise ModelError(f"{option} must be a finite number, got {value:g}")
     return value
 
 
 def positive(option: str, value: float | None) -> float | None:
     """``value`` if finite and > 0 (or None), else an error naming ``option``."""
     if value is not None and not (math.isfinite(value) and value > 0):
-        raise ModelError(f"{option} must be a finite number > 0, got {value}")
+        raise ModelError(f"{option} must be a finite number > 0, got {value:g}")
     return value
 
 
 def at_least(option: str, value: int, low: int) -> int:
     """``value`` if >= ``low``; ``low == 1`` gives the message "OPTION must be positive"."""
     if value < low:
-        raise ModelError(f"{option} must be positive, got {value}" if low == 1 else
-                         f"{option} must be at least {low}, got {value}")
+        raise ModelError(f"{option} must be positive, got {number(value)}" if low == 1 else
+                         f"{option} must be at least {low}, got {number(value)}")
     return value
 
 
@@ -94,7 +96,10 @@ def _limit() -> float:
 
 
 def _gib(n: float) -> str:
-    return f"{n / 2**30:.3g} GiB" if n >= 2**28 else f"{n / 2**20:.3g} MiB"
+    """``about 2.68 GiB``; a request too large for a float: ``more than 1.7e+299 GiB``."""
+    if not math.isfinite(n):
+        return f"more than {sys.float_info.max / 2**30:.2g} GiB"
+    return f"about {n / 2**30:.3g} GiB" if n >= 2**28 else f"about {n / 2**20:.3g} MiB"
 
 
 def check_size(what: str, n_values: float, hint: str) -> None:
@@ -104,8 +109,9 @@ def check_size(what: str, n_values: float, hint: str) -> None:
     ----------
     what : str
         The request in words (``"--step 1e-07 over 0-300: 3e+09 times x 7 series"``).
-    n_values : float
-        Number of float64 values the request would hold.
+    n_values : int or float
+        Number of float64 values the request would hold (an integer too large for a float is
+        refused as such).
     hint : str
         How to make it smaller.
 
@@ -115,9 +121,13 @@ def check_size(what: str, n_values: float, hint: str) -> None:
         Estimated peak memory (:data:`PEAK_COPIES` times the output's float64
         values) above :data:`MAX_OUTPUT_BYTES` (or ``DGM_MAX_OUTPUT_GIB``).
     """
-    need, limit = PEAK_COPIES * 8.0 * n_values, _limit()
+    try:
+        values = float(n_values)
+    except OverflowError:
+        values = math.inf
+    need, limit = PEAK_COPIES * 8.0 * values, _limit()
     if not need <= limit:
-        raise ModelError(f"{what} needs about {_gib(need)} of memory; the limit is {_gib(limit)} "
+        raise ModelError(f"{what} needs {_gib(need)} of memory; the limit is {_gib(limit).removeprefix('about ')} "
                          f"(DGM_MAX_OUTPUT_GIB raises it): {hint}")
 
 

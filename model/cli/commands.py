@@ -22,11 +22,15 @@ from pathlib import Path
 from typing import NoReturn
 
 from ..errors import CalibrationError, ModelError, SolverError
+from ..text import plain, plural
 from .common import POLICY_PATHS, calibrated_model
 
 #: output files of ``dgm compare`` (the set replaced as a unit)
 COMPARE_SET = ("comparison.nc", "outcomes.csv") + tuple(f"{n}.{e}" for n in ("scenario_panel", "lever_paths",
                                                                               "outcome_table") for e in ("pdf", "png"))
+#: exit status when standard output's reader closed it early: 128 + SIGPIPE, what a shell reports for
+#: ``git log | head -1`` or ``yes | head -1`` (coreutils and git die of the signal)
+BROKEN_PIPE = 141
 #: formats of ``dgm run --plot``
 _PLOT_FORMATS = (".png", ".pdf", ".svg")
 
@@ -100,7 +104,9 @@ def _parser() -> argparse.ArgumentParser:
     eq.add_argument("--out", type=Path, default=None, metavar="FILE", help="write to FILE instead of stdout")
     eq.add_argument("--force", action="store_true", help="overwrite an existing --out file")
 
-    sub.add_parser("models", help="list the reference models")
+    sub.add_parser("models", help="list the reference models",
+                   description="List the reference models (the MODEL names of dgm run and dgm equations) with "
+                               "their number of stocks and a one-line description.")
 
     cmp_ = sub.add_parser("compare", help="compare the policy paths of the directed-growth model",
                           description="Simulate the directed-growth model under business as usual, market "
@@ -139,6 +145,11 @@ def _time_points(system, args, t0: float, t1: float) -> tuple[int, float | None]
     import math
 
     span = t1 - t0
+    step = system.dt if system.is_discrete else args.step
+    if not math.isfinite(span / (step or 1.0)):
+        raise ModelError(f"the span {t0:g} to {t1:g}" + (f" every {step:g} years" if step else "") + " has more "
+                         f"than {sys.float_info.max:.2g} output times; choose a shorter span"
+                         + (" or a larger --step" if args.step else ""))
     if system.is_discrete:
         if args.step is not None and not math.isclose(args.step, system.dt):
             raise ModelError(f"--step: model {system.name!r} is a discrete map with a fixed step of {system.dt:g} "
@@ -192,7 +203,7 @@ def _run(args) -> int:
     n_times, dt = _time_points(system, args, t0, t1)
     n_series = sum(v.kind != "parameter" for v in system.variables.values())
     check_size(f"{args.model} from {t0:g} to {t1:g}" + (f" every {args.step:g} years" if args.step else "") +
-               f": {n_times:,} times x {n_series} series", float(n_times) * n_series,
+               f": {plural(n_times, 'time')} x {plural(n_series, 'series')}", float(n_times) * n_series,
                "use a larger --step or a shorter span")
     t_eval = None
     if args.step is not None and dt is None and not system.is_discrete:
@@ -219,7 +230,7 @@ def _run(args) -> int:
         finally:
             plt.close(fig)
     times = ds.time.values
-    print(f"dgm: {args.model}: {ds.sizes['time']} times from {times[0]:g} to {times[-1]:g}, "
+    print(f"dgm: {args.model}: {plural(ds.sizes['time'], 'time')} from {times[0]:g} to {times[-1]:g}, "
           f"solver {ds.attrs['solver']}, {time.perf_counter() - started:.2f} s -> {args.out}", file=sys.stderr)
     return 0
 
@@ -318,13 +329,14 @@ def _compare(args) -> int:
     out: Path = args.out
     _check_compare_dir(out, args.force)
     if args.params is None and not args.defaults:
-        from calibration.params import PARAM_DIR
+        from calibration.params import param_file
 
-        args.params = PARAM_DIR / "usa.toml"
+        args.params = param_file("usa")
     system = calibrated_model(args.params)
     n_series = sum(v.kind != "parameter" for v in system.variables.values())
     years = int(args.t_end - T0) + 1
-    check_size(f"--t-end {args.t_end:g}: {years:,} years x {n_series} series x {len(names)} policies",
+    check_size(f"--t-end {args.t_end:g}: {plural(years, 'year')} x {plural(n_series, 'series')} x "
+               f"{plural(len(names), 'policy')}",
                float(years) * n_series * len(names), "choose an earlier --t-end")
     paths = [system.meta.policy_path(n).factory() for n in dict.fromkeys(names)]
     return _compare_run(args, system, paths)
@@ -341,7 +353,7 @@ def _compare_run(args, system, paths) -> int:
     from ..compiler.compiled import compile as compile_system
     from ..directed_growth.factory import T0
     from ..directed_growth.figures import lever_paths, outcome_table, scenario_panel
-    from ..directed_growth.outcomes import compare
+    from ..directed_growth.outcomes import compare_policies
     from ..files import DirSwap, recover_dir
     from ..solve.simulation import simulate
     from .background import in_background
@@ -367,14 +379,14 @@ def _compare_run(args, system, paths) -> int:
         # the netCDF and the lever figure are written beside the rest (a second process, see background.py)
         with in_background(beside) as job:
             with step("computing outcomes" + ("" if args.no_impulse else " and public-investment multipliers")):
-                df = compare(ds, system=system, impulse=not args.no_impulse)
+                df = compare_policies(ds, system=system, impulse=not args.no_impulse)
                 df.attrs["title"] = f"Policy comparison, {T0:g}–{args.t_end:g}: outcomes"
             with step(f"writing comparison.nc, outcomes.csv and figures to {out}/ (swapped in as a unit)"):
                 d.write("outcomes.csv", df.to_csv)
                 draw("scenario_panel", scenario_panel, ds)
                 draw("outcome_table", outcome_table, df)
                 job.wait()
-    print(f"dgm: compare: {len(paths)} polic{'y' if len(paths) == 1 else 'ies'}, {ds.sizes['time']} years, "
+    print(f"dgm: compare: {plural(len(paths), 'policy')}, {plural(ds.sizes['time'], 'year')}, "
           f"{time.perf_counter() - started:.1f} s -> {out}/", file=sys.stderr)
     return 0
 
@@ -384,7 +396,8 @@ def _models(args) -> int:
 
     for name, factory in MODELS.items():
         s = factory()
-        print(f"{name:20s} {len(s.stocks):2d} stocks  {s.description}")
+        kind = f" Discrete map, steps of {plural(s.dt, 'year')}." if s.is_discrete else ""
+        print(f"{name:20s} {plural(len(s.stocks), 'stock'):>9s}  {plain(s.description)}{kind}")
     return 0
 
 
@@ -407,6 +420,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     int
         0 success; 2 bad input (one line on standard error naming the option or
         file); 1 a failed integration or out of memory (one line); 130 interrupted;
+        141 standard output closed by its reader (``dgm models | head -1``: nothing is
+        printed, the status a shell reports for ``git`` or ``ls`` killed by SIGPIPE);
         3 an unexpected internal error (a bug: its traceback is printed with a
         request to report it).
     """
@@ -417,6 +432,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except SystemExit as exc:  # --help
         return exc.code if isinstance(exc.code, int) else 0
+    except BrokenPipeError:  # --help into a closed pipe
+        return BROKEN_PIPE
     debug = bool(os.environ.get("DGM_DEBUG"))
     with warnings.catch_warnings():
         warnings.showwarning = _show_warning
@@ -430,6 +447,9 @@ def entry() -> NoReturn:
     At exit CPython runs three to four full collections while it tears the modules down; after a
     command the heap holds 200,000 to 400,000 tracked objects (sympy, numba, xarray, matplotlib,
     dask), and those passes took 0.5-2 s (``perf``: ``gc_collect_main`` under ``Py_FinalizeEx``).
+    A reader that closes standard output early (``dgm models | head -1``) ends the command quietly
+    with status 141 (:data:`BROKEN_PIPE`), as ``git`` and the coreutils do when SIGPIPE kills them.
+
     Every file of the command is written and closed when :func:`main` returns, so the live objects
     are moved to the permanent generation (:func:`gc.freeze`), which those passes skip; exit handlers
     still run. Only the program does this: :func:`main` called from Python leaves the collector alone
@@ -438,7 +458,16 @@ def entry() -> NoReturn:
     """
     import gc
 
-    status = main()
+    try:
+        status = main()
+        sys.stdout.flush()  # here, not at exit, where a closed pipe is reported as "Exception ignored"
+    except BrokenPipeError:
+        status = BROKEN_PIPE
+    if status == BROKEN_PIPE:
+        # the reader is gone (``dgm models | head -1``): what is still buffered goes nowhere, quietly
+        # (the recipe of the Python documentation, "Note on SIGPIPE")
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
     gc.freeze()
     sys.exit(status)
 
@@ -467,6 +496,8 @@ def _dispatch(args: argparse.Namespace, debug: bool) -> int:
 
             return warm(args)
         return {"run": _run, "equations": _equations, "models": _models, "compare": _compare}[args.command](args)
+    except BrokenPipeError:  # standard output's reader is gone: nothing to tell it (see entry)
+        return BROKEN_PIPE
     except _input_errors() as exc:
         if debug:
             raise

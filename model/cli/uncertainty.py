@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from ..errors import ModelError
+from ..text import number, plural
 
 __all__ = ["add_parsers", "ensemble_cmd", "figures_cmd", "sensitivity_cmd"]
 
@@ -110,13 +111,13 @@ def _check_common(args, *, n: int, option: str = "--draws") -> None:
 def _model_and_draws(args, *, n: int, sobol_ranges: bool = False):
     """The (calibrated) model and the draw table or ranges the options ask for (options checked
     by :func:`_check_common` and, for ``--table``, by :func:`ensemble_cmd`)."""
-    from calibration.params import PARAM_DIR
+    from calibration.params import param_file
     from calibration.posterior import STRUCTURAL_PRIORS, posterior_draws
 
     from ..analysis.draws import draw_ranges, from_bounds, from_table
     from .common import calibrated_model
 
-    path = None if args.defaults else (args.params or PARAM_DIR / "usa.toml")
+    path = None if args.defaults else (args.params or param_file("usa"))
     system = calibrated_model(path)
     names = _split(args.names) or None
     table = getattr(args, "table", None)
@@ -172,14 +173,16 @@ def _check_store(store: Path | None) -> None:
                          "or chunks/): choose a new or empty directory")
 
 
-def _check_grid(args, *, members: int, series: int, what: str) -> None:
-    """Refuse an ensemble whose kept paths would not fit in memory (estimate vs the limit)."""
+def _check_grid(args, *, members: int, series: int, what: str, t_end: float | None = None) -> None:
+    """Refuse an ensemble whose kept paths would not fit in memory (estimate vs the limit); ``t_end``
+    default ``args.t_end``."""
     from ..directed_growth.factory import T0
     from .checks import check_size
 
-    years = int(args.t_end - T0) + 1
-    check_size(f"{what}: {members:,} members x 3 policies x {series} series x {years:,} years",
-               float(members) * 3 * series * years, "use fewer draws, fewer --variables, an earlier --t-end "
+    years = int((args.t_end if t_end is None else t_end) - T0) + 1
+    check_size(f"{what}: {plural(members, 'member')} x 3 policies x {plural(series, 'series')} x "
+               f"{plural(years, 'year')}",
+               members * 3 * series * years, "use fewer draws, fewer --variables, an earlier --t-end "
                "or --store (memory bounded by --chunk-size)")
 
 
@@ -188,7 +191,7 @@ def _run_ensemble(args, started, *, variables=None):
     from ..solve.ensembles import ensemble
 
     system, draws, path = _model_and_draws(args, n=args.draws)
-    _say(f"{len(draws)} draws of {', '.join(draws.columns)} "
+    _say(f"{plural(len(draws), 'draw')} of {', '.join(draws.columns)} "
          f"({'parameters ' + str(path) if path else 'literature defaults'})", started)
     return ensemble(system, draws, [p.factory() for p in system.meta.policies], t_span=(T0, args.t_end),
                     variables=variables, chunk_size=getattr(args, "chunk_size", 2500),
@@ -223,7 +226,7 @@ def ensemble_cmd(args) -> int:
         check_input(args.table, "--table", "draw table (CSV, one column per parameter)")
     members = min(n, args.chunk_size) if args.store is not None else n
     _check_grid(args, members=members, series=len(KEEP if variables is None else variables),
-                what=f"--draws {n} to --t-end {args.t_end:g}")
+                what=f"--draws {number(n)} to --t-end {args.t_end:g}")
     if variables:
         from ..directed_growth.factory import directed_growth
 
@@ -245,12 +248,24 @@ def ensemble_cmd(args) -> int:
     return 0
 
 
-def _run_sensitivity(args, started, *, method: str, n: int, outcomes, contrast, policy, t_end=None):
+def _check_design(option: str, n: int, method: str, outcomes: int, d: int | None = None) -> None:
+    """Refuse a Sobol or Morris design too large for memory: ``n`` base samples (or trajectories)
+    over ``d`` parameters (None: before the parameters are known, at least one)."""
+    from .checks import check_size
+
+    runs = n * (2 * (d or 1) + 2 if method == "sobol" else (d or 1) + 1)
+    over = f" over {plural(d, 'parameter')}" if d is not None else ""
+    check_size(f"{method} with {option} {number(n)}{over}: {'' if d else 'at least '}{plural(runs, 'evaluation')} "
+               "x 3 policies", runs * 3 * ((d or 1) + outcomes + 1), f"use a smaller {option}")
+
+
+def _run_sensitivity(args, started, *, method: str, n: int, outcomes, contrast, policy, t_end=None,
+                     option: str = "--draws"):
     from ..analysis.global_sensitivity import model_sensitivity
     from ..directed_growth.factory import T0
-
     system, ranges, path = _model_and_draws(args, n=max(n, 1), sobol_ranges=True)
-    _say(f"{method} over {len(ranges)} parameters: {', '.join(ranges)}", started)
+    _check_design(option, n, method, len(outcomes), len(ranges))
+    _say(f"{method} over {plural(len(ranges), 'parameter')}: {', '.join(ranges)}", started)
     return model_sensitivity(system, ranges, method=method, n=n, policies=[p.factory() for p in system.meta.policies],
                              policy=policy, contrast=contrast, outcomes=outcomes, seed=args.seed,
                              t_span=(T0, args.t_end if t_end is None else t_end), client=args.scheduler)
@@ -302,12 +317,13 @@ def sensitivity_cmd(args) -> int:
     outcomes = _check_outcomes(args.outcome)
     _check_common(args, n=args.draws)
     _check_grid(args, members=2500, series=22, what=f"--t-end {args.t_end:g}")
+    _check_design("--draws", args.draws, args.method, len(outcomes))
     si = _run_sensitivity(args, started, method=args.method, n=args.draws, outcomes=outcomes,
                           contrast=contrast, policy=policy)
     _write_nc(si, args.out)
     cols = ("S1", "S1_conf", "ST", "ST_conf") if args.method == "sobol" else ("mu_star", "mu_star_conf", "sigma")
     print(si[list(cols)].to_dataframe().round(4).to_string())
-    _say(f"{si.attrs['n_evaluations']} draws x 3 policies -> {args.out}", started)
+    _say(f"{plural(si.attrs['n_evaluations'], 'draw')} x 3 policies -> {args.out}", started)
     return 0
 
 
@@ -367,12 +383,16 @@ def figures_cmd(args) -> int:
                      _sensitivity_problem)
     if ens is None:
         _check_common(args, n=args.draws)
-        _check_grid(args, members=args.draws, series=7, what=f"--draws {args.draws} to --t-end {args.t_end:g}")
+        _check_grid(args, members=args.draws, series=7,
+                    what=f"--draws {number(args.draws)} to --t-end {args.t_end:g}")
     if si is None:
         at_least("--sobol-n", args.sobol_n, 1)
         finite("--sobol-t-end", args.sobol_t_end)
         if not args.sobol_t_end > T0:
             raise ModelError(f"--sobol-t-end must be after {T0:g}, got {args.sobol_t_end:g}")
+        _check_grid(args, members=2500, series=22, what=f"--sobol-t-end {args.sobol_t_end:g}",
+                    t_end=args.sobol_t_end)
+        _check_design("--sobol-n", args.sobol_n, "sobol", 3)
         if ens is not None:
             _check_common(args, n=args.draws)
     if ens is None:
@@ -380,7 +400,7 @@ def figures_cmd(args) -> int:
     if si is None:
         si = _run_sensitivity(args, started, method="sobol", n=args.sobol_n,
                               outcomes=["avg_growth", "wage_share_mean", "T_end"],
-                              contrast=_CONTRAST, policy=None, t_end=args.sobol_t_end)
+                              contrast=_CONTRAST, policy=None, t_end=args.sobol_t_end, option="--sobol-n")
     _draw_figures(ens, si, out)
     _say(f"wrote {', '.join(FIGURE_FILES)} to {out}/", started)
     return 0

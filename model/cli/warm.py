@@ -12,6 +12,8 @@ import time
 
 import numpy as np
 
+from ..text import plural
+
 __all__ = ["add_parser", "run", "warm_engine"]
 
 
@@ -81,14 +83,15 @@ def run(args) -> int:
     where = f"in {folder}" + (f" (the package folder is not used: {problem})" if problem else "")
     print(f"dgm warm: engine {where} ...", file=sys.stderr, flush=True)
     compiled, loaded = warm_engine()
-    print(f"dgm warm: engine: {compiled} functions compiled, {loaded} loaded from the cache, "
+    print(f"dgm warm: engine: {plural(compiled, 'function')} compiled, {loaded:,} loaded from the cache, "
           f"{time.perf_counter() - started:.1f} s", file=sys.stderr)
     for name in names:
         t = time.perf_counter()
         print(f"dgm warm: {name} ...", file=sys.stderr, flush=True)
         cs = compile_system(MODELS[name]())
         cs.functions(*FUNCTIONS)
-        print(f"dgm warm: {name}: {len(FUNCTIONS)} functions ready in {cs.path.parent}, "
+        print(f"dgm warm: {name}: {plural(len(FUNCTIONS), 'function')} ready in {cs.path.parent}, "
               f"{time.perf_counter() - t:.1f} s", file=sys.stderr)
-    print(f"dgm warm: engine and {len(names)} model(s) compiled or loaded in {time.perf_counter() - started:.1f} s")
+    print(f"dgm warm: engine and {plural(len(names), 'model')} compiled or loaded in "
+          f"{time.perf_counter() - started:.1f} s")
     return 0

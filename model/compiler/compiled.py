@@ -16,6 +16,7 @@ Two kinds of compiled code, cached apart:
 from __future__ import annotations
 
 import builtins
+import contextlib
 import hashlib
 import importlib.util
 import io
@@ -68,6 +69,12 @@ _ENGINE: list = []
 #: ``engine`` subfolder when only this user can write there (:func:`engine_folder`)
 _PACKAGE_PYCACHE = Path(__file__).with_name("__pycache__")
 _PACKAGE_PROBLEM: list[str] = []  # why the package folder is refused ("" if used), decided once per process
+#: numba's workqueue threading layer (the one :mod:`model.compiler.jit` picks) aborts the process when two
+#: threads launch parallel kernels at once (a ThreadPoolExecutor, Dask threads): every call into a
+#: parallel driver (``@pjit`` in ``integrators.py``) holds this lock (:func:`_parallel`), so such calls queue
+_PARALLEL_LOCK = threading.Lock()
+#: layers that may be entered from several threads at once (numba's "threading layers" documentation)
+_THREADSAFE_LAYERS = ("tbb", "omp", "safe", "threadsafe")
 
 
 class CompiledSystem:
@@ -109,6 +116,18 @@ class CompiledSystem:
     def _engine(self):
         """The engine module these methods call (:func:`engine`)."""
         return engine()
+
+    def _parallel(self):
+        """Held around every call into a parallel driver: :data:`_PARALLEL_LOCK`, or no lock under a
+        thread-safe threading layer (``NUMBA_THREADING_LAYER=tbb``, ``omp``, ``safe``, ``threadsafe``)."""
+        from .jit import HAVE_NUMBA
+
+        if HAVE_NUMBA:
+            import numba
+
+            if numba.config.THREADING_LAYER not in _THREADSAFE_LAYERS:
+                return _PARALLEL_LOCK
+        return contextlib.nullcontext()
 
     def functions(self, *names: str) -> np.ndarray | list:
         """The model's functions ``names`` (``"_rhs"``, ``"_tan"``, ... see :data:`model.compiler.codegen.FUNCTIONS`)
@@ -232,10 +251,11 @@ class CompiledSystem:
         Y0 = _c(Y0, "Y0", (None, n))
         m = Y0.shape[0]
         t_eval = _c(t_eval, "t_eval", (None,))
-        self._engine()._ensemble(self.functions("_rhs"), n, NP, float(t0), Y0, _c(P, "P", (m, NP)), self._L(L),
-                                 t_eval, float(rtol), _c(atol, "atol", (n,)), _c(lo, "lo", (n,)), _c(hi, "hi", (n,)),
-                                 _c(LIM, "LIM", (m, n)), int(max_steps), bool(stiff_stop),
-                                 _out(Yout, "Yout", (m, t_eval.size, n)), _out(INFO, "INFO", (m, 5)))
+        args = (self.functions("_rhs"), n, NP, float(t0), Y0, _c(P, "P", (m, NP)), self._L(L), t_eval, float(rtol),
+                _c(atol, "atol", (n,)), _c(lo, "lo", (n,)), _c(hi, "hi", (n,)), _c(LIM, "LIM", (m, n)),
+                int(max_steps), bool(stiff_stop), _out(Yout, "Yout", (m, t_eval.size, n)), _out(INFO, "INFO", (m, 5)))
+        with self._parallel():
+            self._engine()._ensemble(*args)
 
     def ensemble_discrete(self, euler: bool, tgrid: np.ndarray, Y0: np.ndarray, P: np.ndarray, L: np.ndarray,
                           dt: float, lo: np.ndarray, hi: np.ndarray, LIM: np.ndarray, Yout: np.ndarray,
@@ -247,10 +267,11 @@ class CompiledSystem:
         tgrid = _c(tgrid, "tgrid", (None,))
         if tgrid.size < 1:
             raise ModelError("argument tgrid must hold at least one time, got shape (0,)")
-        F = self.functions("_rhs" if euler else "_update")
-        self._engine()._ensemble_discrete(F, n, bool(euler), tgrid, Y0, _c(P, "P", (m, NP)), self._L(L), float(dt),
-                                           _c(lo, "lo", (n,)), _c(hi, "hi", (n,)), _c(LIM, "LIM", (m, n)),
-                                           _out(Yout, "Yout", (m, tgrid.size, n)), _out(INFO, "INFO", (m, 5)))
+        args = (self.functions("_rhs" if euler else "_update"), n, bool(euler), tgrid, Y0, _c(P, "P", (m, NP)),
+                self._L(L), float(dt), _c(lo, "lo", (n,)), _c(hi, "hi", (n,)), _c(LIM, "LIM", (m, n)),
+                _out(Yout, "Yout", (m, tgrid.size, n)), _out(INFO, "INFO", (m, 5)))
+        with self._parallel():
+            self._engine()._ensemble_discrete(*args)
 
     def observe_path(self, ts: np.ndarray, Y: np.ndarray, p: np.ndarray, L: np.ndarray, A: np.ndarray) -> None:
         """Auxiliaries and identity residuals ``A[k]`` along a trajectory ``Y[k]`` at times ``ts[k]``."""
@@ -264,8 +285,10 @@ class CompiledSystem:
         ts = _c(ts, "ts", (None,))
         Y = _c(Y, "Y", (None, ts.size, self.n_states))
         m, nt, na = Y.shape[0], ts.size, len(self.observed_names)
-        self._engine()._ensemble_observe(self.functions("_observe"), ts, Y, _c(P, "P", (m, len(self.parameters))),
-                                         self._L(L), _out(A, "A", (m, nt, (na, max(na, 1)))))
+        args = (self.functions("_observe"), ts, Y, _c(P, "P", (m, len(self.parameters))), self._L(L),
+                _out(A, "A", (m, nt, (na, max(na, 1)))))
+        with self._parallel():
+            self._engine()._ensemble_observe(*args)
 
     def inputs_path(self, ts: np.ndarray, L: np.ndarray, U: np.ndarray) -> None:
         """Input values ``U[k]`` at times ``ts[k]`` from the input table ``L``."""

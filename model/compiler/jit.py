@@ -28,7 +28,10 @@ try:  # pragma: no cover - exercised through both paths in tests
     import numba
     from llvmlite import ir
     from numba import types
+    from numba.core.ccallback import CFunc
     from numba.extending import intrinsic
+
+    from .numba_cache import VerifiedCache
 
     # The OpenMP layer costs ~8 ms per parallel call on a busy 2-core machine;
     # workqueue does not (design.md section 9).
@@ -43,22 +46,32 @@ try:  # pragma: no cover - exercised through both paths in tests
     #: ``void f(double t, double *y, double *p, double *u, double *S, double *D, int64 k, double *f, double *out)``
     TANGENT_SIGNATURE = types.void(types.float64, _PTR, _PTR, _PTR, _PTR, _PTR, types.int64, _PTR, _PTR)
 
+    def _cached(dispatcher: Any) -> Any:
+        """``dispatcher`` with numba's disk cache (``cache=True``) that checks what it loads
+        (:class:`model.compiler.numba_cache.VerifiedCache`)."""
+        dispatcher._cache = VerifiedCache(dispatcher.py_func)
+        return dispatcher
+
     def jit(func: Callable[..., Any]) -> Callable[..., Any]:
         """Serial compiled function, cached on disk, IEEE semantics (1/0 -> inf)."""
-        return numba.njit(cache=True, error_model="numpy")(func)
+        return _cached(numba.njit(error_model="numpy")(func))
 
     def ijit(func: Callable[..., Any]) -> Callable[..., Any]:
         """Serial compiled function inlined into its callers at numba-IR level (removes call overhead)."""
-        return numba.njit(cache=True, error_model="numpy", inline="always")(func)
+        return _cached(numba.njit(error_model="numpy", inline="always")(func))
 
     def pjit(func: Callable[..., Any]) -> Callable[..., Any]:
         """Parallel compiled function (compiled separately from serial ones)."""
-        return numba.njit(cache=True, parallel=True, error_model="numpy")(func)
+        return _cached(numba.njit(parallel=True, error_model="numpy")(func))
 
     def cfunc(func: Callable[..., Any], tangent: bool = False) -> Any:
-        """``func`` compiled as a C callback with the model or tangent signature, cached on disk."""
+        """``func`` compiled as a C callback with the model or tangent signature, cached on disk
+        (as ``numba.cfunc(sig, cache=True)``, with the cache that checks what it loads)."""
         sig = TANGENT_SIGNATURE if tangent else MODEL_SIGNATURE
-        return numba.cfunc(sig, cache=True, error_model="numpy")(func)
+        callback: Any = CFunc(func, (sig.args, sig.return_type), locals={}, options={"error_model": "numpy"})
+        callback._cache = VerifiedCache(func)
+        callback.compile()
+        return callback
 
     def _call_codegen(context, builder, signature, args):
         """``addr(args...)``: floats and integers by value, arrays by their data pointer."""

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 import sympy as sp
 
+from ..text import plain
 from .symbols import KINDS, Var
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -369,14 +370,14 @@ def to_latex(system: System, *, section: str = "section") -> str:
         "",
     ]
     if system.description:
-        lines += [latex_escape(system.description), ""]
+        lines += [latex_escape(plain(system.description)), ""]
     lines += [_time_statement(system), ""]
 
     for bname, bdesc, eqs in _equation_groups(system):
         lines.append(rf"\{section}{{{latex_escape(bname) or 'Unnamed block'}}}")
         lines.append(rf"\label{{{_label('sec', model, bname)}}}")
         if bdesc:
-            lines.append(latex_escape(bdesc))
+            lines.append(latex_escape(plain(bdesc)))
         if not eqs:
             lines += ["This block declares symbols only.", ""]
             continue
@@ -432,12 +433,12 @@ def to_markdown(system: System) -> str:
     model = system.name
     lines = [f"# {_md_escape(model)}", ""]
     if system.description:
-        lines += [_md_escape(system.description), ""]
+        lines += [_md_escape(plain(system.description)), ""]
     lines += [_time_statement(system), "", "## Equations", ""]
     for bname, bdesc, eqs in _equation_groups(system):
         lines += [f"### {_md_escape(bname) or 'Unnamed block'}", ""]
         if bdesc:
-            lines += [_md_escape(bdesc), ""]
+            lines += [_md_escape(plain(bdesc)), ""]
         if not eqs:
             lines += ["This block declares symbols only.", ""]
             continue

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import sympy as sp
 
 from ..errors import ModelError
+from ..text import plural
 from .blocks import Block
 from .expr import as_expr, as_saved, to_text
 from .functions import check_functions
@@ -256,8 +257,10 @@ class System:
 
     def __repr__(self) -> str:
         kind = f"discrete, dt={self.dt} year" if self.is_discrete else "continuous"
-        return (f"<System {self.name!r} ({kind}): {len(self.stocks)} stocks, {len(self.auxiliaries)} auxiliaries, "
-                f"{len(self.parameters)} parameters, {len(self.inputs)} inputs; hash {self.equations_hash()}>")
+        counts = ", ".join(plural(len(group), noun) for group, noun in (
+            (self.stocks, "stock"), (self.auxiliaries, "auxiliary"), (self.parameters, "parameter"),
+            (self.inputs, "input")))
+        return f"<System {self.name!r} ({kind}): {counts}; hash {self.equations_hash()}>"
 
 
 def _check_meta(meta: ModelMeta, declared: Mapping[str, Var], name: str) -> ModelMeta:
@@ -307,7 +310,7 @@ def combine(*blocks: Block | Iterable[Block], name: str = "model", dt: float | N
     ------
     ModelError
         Naming the symbol and block: a symbol declared twice, an equation for an
-        undeclared symbol or using one, a stock without an equation, a symbol
+        undeclared symbol or using one, no stock, a stock without an equation, a symbol
         defined twice, cyclic auxiliaries, a function the compiler does not support
         (:mod:`model.core.functions`), inconsistent units.
     """
@@ -371,7 +374,7 @@ def combine(*blocks: Block | Iterable[Block], name: str = "model", dt: float | N
     if dt is not None:
         dt = float(dt)
         if not dt > 0:
-            raise ModelError(f"dt must be positive, got {dt}")
+            raise ModelError(f"dt must be positive, got {dt:g}")
         if eqs["derivatives"]:
             raise ModelError(f"a discrete system (dt={dt}) takes updates, not derivatives "
                              f"(got derivatives for {', '.join(eqs['derivatives'])})")
@@ -385,6 +388,12 @@ def combine(*blocks: Block | Iterable[Block], name: str = "model", dt: float | N
             raise ModelError(f"stock {n!r} (block {decl_in[n]!r}) has no equation")
         if v.kind == "auxiliary" and n not in eqs["auxiliaries"]:
             raise ModelError(f"auxiliary {n!r} (block {decl_in[n]!r}) has no equation")
+    if not stock_eqs:
+        # the integrators, maps, Jacobians and results are all over the stocks; auxiliaries of
+        # parameters and inputs alone are functions of time to evaluate, not a dynamic model
+        raise ModelError(f"model {name!r} declares no stock (blocks {', '.join(repr(b.name) for b in flat)}): "
+                         "a System needs at least one stock, with a derivative (or an update when dt is "
+                         "given); declare one with model.stock(...)")
     order = _toposort(eqs["auxiliaries"], where)
     variables = {n: declared[n] for n in sorted(declared)}
     sysm = System(

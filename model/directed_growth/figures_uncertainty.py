@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ModelError
+from ..text import plural
 from .figures import (
     FONT,
     OKABE_ITO,
@@ -99,7 +100,7 @@ def fan_chart(ens, variables: Sequence[str] | None = None, path: str | Path | No
             ax.set_visible(False)
         handles = axes.flat[0].lines[:len(pols)]
         fig.legend(handles, [policy_name(p) for p in pols], loc="outside lower center", ncols=len(pols),
-                   frameon=False, title=f"median, 50% and 90% of {ens.sizes['draw']} draws", title_fontsize=8)
+                   frameon=False, title=f"median, 50% and 90% of {plural(ens.sizes['draw'], 'draw')}", title_fontsize=8)
         if path is not None:
             save_figure(fig, path)
     return fig
@@ -224,7 +225,7 @@ def outcome_interval_table(ens, outcomes: Sequence[str] | None = None, *, captio
         lines.append(f"{_latex(name)} ({_latex(units)}) & " + " & ".join(cells) + r" \\")
     valid = ", ".join(f"{policy_name(p)} {int((ens.status.sel(policy=p) == 0).sum())}" for p in pols) \
         if "status" in ens else ""
-    cap = caption or (f"Outcomes across {ens.sizes['draw']} parameter draws: median [5th, 95th percentile]. "
+    cap = caption or (f"Outcomes across {plural(ens.sizes['draw'], 'parameter draw')}: median [5th, 95th percentile]. "
                       + (f"Members that integrated to the end: {valid}." if valid else ""))
     lines += [r"\bottomrule", r"\end{tabular}", f"\\caption{{{cap}}}", f"\\label{{{label}}}", r"\end{table}"]
     return "\n".join(lines) + "\n"

@@ -19,7 +19,8 @@ from ..core.levers import Policy, Rule, constant, piecewise
 from ..core.metadata import Outcome, OutcomeContext
 from ..errors import ModelError
 
-__all__ = ["OUTCOMES", "NEEDED", "compare", "display", "impulse_response", "label_outcomes", "outcome_metrics"]
+__all__ = ["OUTCOMES", "NEEDED", "compare", "compare_policies", "display", "impulse_response", "label_outcomes",
+           "outcome_metrics"]
 
 _END, _START = {"time": -1}, {"time": 0}
 
@@ -244,9 +245,18 @@ def impulse_response(system, params: Mapping[str, Any] | None = None, policy: Po
     return out
 
 
-def compare(ds, *, system=None, impulse: bool = True, baseline: str = "bau"):
-    """Outcome table per policy of a directed-growth result (:func:`model.analysis.compare` with
-    :data:`OUTCOMES`): see there."""
-    from ..analysis.outcomes import compare as compare_outcomes
+def compare_policies(ds, *, system=None, impulse: bool = True, baseline: str = "bau"):
+    """Outcome table per policy of a directed-growth result: the engine's
+    :func:`model.analysis.compare` (any model, its own outcome registry) with this model's
+    :data:`OUTCOMES`, the public-investment multipliers as its ``experiments`` (``impulse``)
+    and business as usual as the baseline. See there for the parameters and the table.
 
-    return compare_outcomes(ds, tuple(OUTCOMES.values()), system=system, experiments=impulse, baseline=baseline)
+    ``compare`` is the same function under its former name (kept for existing code).
+    """
+    from ..analysis.outcomes import compare
+
+    return compare(ds, tuple(OUTCOMES.values()), system=system, experiments=impulse, baseline=baseline)
+
+
+#: the former name of :func:`compare_policies` (kept: code and notebooks import it)
+compare = compare_policies

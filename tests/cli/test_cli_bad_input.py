@@ -8,6 +8,7 @@ input is checked, before any model is compiled or integrated.
 
 import errno
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -88,6 +89,7 @@ def snapshot(root: Path) -> dict:
 
 
 E = ["--out", "e.nc"]  # a new ensemble file
+BIG = "9" * 400  # an integer option far beyond any float
 CASES = [
     # ---------------------------------------------------------------- run
     (["run", "keen", "--step", "nan", "--out", "x.nc"], "--step"),
@@ -131,6 +133,12 @@ CASES = [
     (["run", "dice2016_discrete", "--method", "Radau", "--out", "x.nc"], "discrete map"),
     (["run", "nosuchmodel", "--out", "x.nc"], "invalid choice"),
     (["run", "keen"], "required: --out"),
+    # numbers beyond any machine: echoed with three significant digits, never hundreds of digits
+    (["run", "keen", "--t-end", "1e308", "--out", "x.nc"],
+     "keen from 0 to 1e+308: 1e+308 times x 7 series needs more than 1.7e+299 GiB of memory"),
+    (["run", "keen", "--step", "1e-308", "--out", "x.nc"], "every 1e-308 years has more than 1.8e+308 output times"),
+    (["run", "keen", "--t-start=-1e308", "--t-end", "1e308", "--out", "x.nc"], "the span -1e+308 to 1e+308 has more"),
+    (["run", "dice2016_discrete", "--t-end", "1e308", "--out", "x.nc"], "2e+307 times x 17 series"),
     # ---------------------------------------------------------------- equations, models, no command
     (["equations", "keen", "--out", "notes.tex"], "--out notes.tex exists; pass --force"),
     (["equations", "keen", "--out", "pdir"], "--out pdir is a directory"),
@@ -144,6 +152,7 @@ CASES = [
     (["compare", "--t-end", "nan"], "--t-end"),
     (["compare", "--t-end", "2000"], "--t-end must be after 2025"),
     (["compare", "--t-end", "1e12"], "the limit is"),
+    (["compare", "--t-end", "1e308"], "--t-end 1e+308: 1e+308 years x 106 series x 3 policies needs more than"),
     (["compare", "--policies", "bogus"], "--policies: unknown policy 'bogus'"),
     (["compare", "--policies", ","], "(none given)"),
     (["compare", "--params", "nosuch.toml"], "--params nosuch.toml: no such file"),
@@ -166,6 +175,9 @@ CASES = [
     (["ensemble", "--t-end", "2000", *E], "--t-end must be after 2025"),
     (["ensemble", "--t-end", "1e12", *E], "the limit is"),
     (["ensemble", "--draws", "2000000", *E], "the limit is"),
+    (["ensemble", "--draws", BIG, *E], "--draws 1e+400 to --t-end 2100: 1e+400 members x 3 policies"),
+    (["ensemble", "--draws", f"-{BIG}", *E], "--draws must be positive, got -1e+400"),
+    (["ensemble", "--t-end", "1e308", *E], "2,000 members x 3 policies x 7 series x 1e+308 years"),
     (["ensemble", "--out", "e.csv"], "--out e.csv: unsupported format"),
     (["ensemble", "--out", "existing.nc"], "--out existing.nc exists; pass --force"),
     (["ensemble", "--out", "adir.nc"], "--out adir.nc is a directory"),
@@ -214,6 +226,9 @@ CASES = [
     (["sensitivity", "--method", "bogus", "--out", "s.nc"], "invalid choice"),
     (["sensitivity", "--t-end", "inf", "--out", "s.nc"], "--t-end"),
     (["sensitivity", "--t-end", "1e12", "--out", "s.nc"], "the limit is"),
+    (["sensitivity", "--t-end", "1e308", "--out", "s.nc"], "x 1e+308 years needs more than"),
+    (["sensitivity", "--draws", BIG, "--out", "s.nc"], "sobol with --draws 1e+400: at least 4e+400 evaluations"),
+    (["sensitivity", "--method", "morris", "--draws", BIG, "--out", "s.nc"], "at least 2e+400 evaluations"),
     (["sensitivity", "--scheduler", "bogus", "--out", "s.nc"], "--scheduler"),
     (["sensitivity", "--seed", "-2", "--out", "s.nc"], "--seed"),
     (["sensitivity", "--params", "se_abc.toml", "--out", "s.nc"], "se must be a finite number"),
@@ -228,6 +243,9 @@ CASES = [
     (["figures", "--sensitivity", "garbage.nc", "--out", "f"], "is not a netCDF file"),
     (["figures", "--sobol-n", "0", "--out", "f"], "--sobol-n must be positive"),
     (["figures", "--sobol-t-end", "nan", "--out", "f"], "--sobol-t-end"),
+    (["figures", "--sobol-t-end", "1e308", "--out", "f"], "--sobol-t-end 1e+308: 2,500 members"),
+    (["figures", "--sobol-n", BIG, "--out", "f"], "sobol with --sobol-n 1e+400"),
+    (["figures", "--draws", BIG, "--out", "f"], "--draws 1e+400 to --t-end 2100"),
     (["figures", "--draws", "0", "--out", "f"], "--draws must be positive"),
     (["figures", "--scheduler", "bogus", "--out", "f"], "--scheduler"),
     (["figures", "--out", "existing.nc"], "--out existing.nc exists and is not a directory"),
@@ -239,6 +257,7 @@ CASES = [
     (["calibrate", "--out", "c.toml", "--starts", "0"], "--starts must be positive, got 0"),
     (["calibrate", "--out", "c.toml", "--starts", "-3"], "--starts must be positive, got -3"),
     (["calibrate", "--out", "c.toml", "--steps", "5"], "--steps must be at least 10"),
+    (["calibrate", "--out", "c.toml", "--steps", f"-{BIG}"], "--steps must be at least 10, got -1e+400"),
     (["calibrate", "--out", "c.toml", "--seed", "-1"], "--seed"),
     (["calibrate", "--out", "c.toml", "--targets", "nosuch.toml"], "--targets nosuch.toml: no such file"),
     (["calibrate", "--out", "c.toml", "--targets", "pdir"], "--targets pdir is a directory"),
@@ -264,6 +283,7 @@ def test_bad_input_is_one_line_exit_2_and_touches_no_file(argv, message, workspa
     assert len(lines) == 1, err
     assert "Traceback" not in err
     assert message in lines[0], lines[0]
+    assert not re.search(r"\d(?:,?\d){15}", lines[0]), f"a number echoed with 16 or more digits: {lines[0]}"
     assert lines[0].startswith("dgm")
     assert snapshot(workspace) == before
 

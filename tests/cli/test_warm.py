@@ -38,6 +38,6 @@ def test_warm_readies_every_engine_entry_point(tmp_path):
     assert out.returncode == 0, out.stderr
     summary, _, payload = out.stdout.partition("\n")
     got = json.loads(payload)
-    assert got["status"] == 0 and summary.startswith("dgm warm: engine and 1 model(s) compiled or loaded in ")
+    assert got["status"] == 0 and summary.startswith("dgm warm: engine and 1 model compiled or loaded in ")
     assert sorted(called - set(got["ready"])) == []
     assert "dgm warm: solow: 7 functions ready" in out.stderr

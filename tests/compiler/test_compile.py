@@ -341,7 +341,7 @@ def test_model_key_follows_the_derivative_rules_and_sympy(monkeypatch):
     assert "def derivative(" in real
     monkeypatch.setattr(codegen.Path, "read_text",
                         lambda self, *a, **k: real.replace("def derivative(", "def derivative_(", 1)
-                        if self.name == "functions.py" else Path.open(self).read())
+                        if self.name == "functions.py" else Path.read_bytes(self).decode())  # closes the file
     codegen.generator_digest.cache_clear()
     try:
         assert codegen.source_key(system) != before

@@ -170,3 +170,15 @@ def test_lever_needs_a_path_or_default():
         simulate(s, t_span=(0, 1))
     ds = simulate(s, policies=Policy("grow", g=0.01), t_span=(0, 10))
     np.testing.assert_allclose(ds["x"].values[-1], np.exp(0.1), rtol=1e-7)
+
+
+@pytest.mark.parametrize("dt", [None, 1.0], ids=["continuous", "discrete"])
+def test_a_model_without_stocks_is_refused_in_one_line(dt):
+    """Only parameters and auxiliaries (an observer of nothing): no state to integrate or map. It used
+    to pass validation and fail in numpy inside simulate ("need at least one array to concatenate")."""
+    a = param("a", "dimensionless", "a", default=2.0, source="test")
+    y = aux("y", "dimensionless", "twice a")
+    with pytest.raises(ModelError, match=r"^model 'nostock' declares no stock \(blocks 'obs'\): a System needs "
+                                         r"at least one stock") as err:
+        combine(Block("obs", (a, y), auxiliaries={"y": 2 * a.sym}), name="nostock", dt=dt)
+    assert "\n" not in str(err.value)

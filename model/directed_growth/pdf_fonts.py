@@ -13,6 +13,7 @@ ToUnicode map matplotlib writes beside the font).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -21,42 +22,45 @@ __all__ = ["LAYOUT_TABLES", "lean_font_subsets"]
 #: OpenType layout tables a PDF viewer does not read (shaping happened when the figure was drawn)
 LAYOUT_TABLES = ("GSUB", "GPOS", "GDEF", "kern", "BASE", "JSTF", "MATH")
 
+_active = threading.local()  # .depth: lean_font_subsets blocks open in this thread
 
-class _LeanSubsetModule:
-    """``fontTools.subset`` as matplotlib's PDF backend sees it, with options that drop the layout tables."""
 
-    def __init__(self, module):
-        self._module = module
+def _lean_options(base: type) -> type:
+    """``fontTools.subset.Options`` that also drop :data:`LAYOUT_TABLES` in a thread within
+    :func:`lean_font_subsets` (elsewhere, fontTools' own)."""
 
-        class Options(module.Options):
-            def __init__(self, **kwargs):
-                super().__init__(**kwargs)
+    class Options(base):  # type: ignore[misc, valid-type]
+        lean_pdf_fonts = True
+
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            if getattr(_active, "depth", 0):
                 self.drop_tables = [*self.drop_tables, *(t for t in LAYOUT_TABLES if t not in self.drop_tables)]
 
-        self.Options = Options
-
-    def __getattr__(self, name: str):
-        return getattr(self._module, name)
+    Options.__name__ = Options.__qualname__ = base.__name__
+    Options.__module__ = base.__module__
+    return Options
 
 
 @contextmanager
 def lean_font_subsets() -> Iterator[None]:
-    """While active, the fonts matplotlib embeds in a PDF leave out :data:`LAYOUT_TABLES`.
+    """While active in this thread, the fonts matplotlib embeds in a PDF leave out :data:`LAYOUT_TABLES`.
 
-    matplotlib's PDF backend subsets fonts through the module ``fontTools.subset`` it imported
-    (``matplotlib.backends._backend_pdf_ps.subset``); that name is pointed at a view whose
-    ``Options`` add these tables to the ones dropped, and restored on exit. With a matplotlib that
-    subsets otherwise, nothing changes (the fonts keep their layout tables); within another
-    such block (or another thread's), the view already in place is used.
+    matplotlib's PDF backend subsets through ``fontTools.subset`` (``subset.Options``, looked up at
+    each save); for the block, that class is a subclass whose options also drop these tables in the
+    threads inside such a block, and fontTools' own class is put back after the outermost block.
+    Other threads subsetting meanwhile get fontTools' options unchanged.
     """
-    from matplotlib.backends import _backend_pdf_ps as pdf_ps
+    from fontTools import subset
 
-    original = getattr(pdf_ps, "subset", None)
-    if original is None or not hasattr(original, "Options") or isinstance(original, _LeanSubsetModule):
-        yield
-        return
-    pdf_ps.subset = _LeanSubsetModule(original)
+    original = subset.Options
+    installed = not getattr(original, "lean_pdf_fonts", False)
+    if installed:
+        subset.Options = _lean_options(original)
+    _active.depth = getattr(_active, "depth", 0) + 1
     try:
         yield
     finally:
-        pdf_ps.subset = original
+        _active.depth -= 1
+        if installed:
+            subset.Options = original

@@ -10,8 +10,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pytest
+from fontTools import subset
 from fontTools.ttLib import TTFont
-from matplotlib.backends import _backend_pdf_ps
 
 from model.directed_growth import figures as plots
 from model.directed_growth.pdf_fonts import LAYOUT_TABLES, lean_font_subsets
@@ -47,7 +47,7 @@ def test_pdf_fonts_are_matplotlibs_subsets_without_layout_tables(tmp_path):
         fig.savefig(tmp_path / "plain.pdf")  # matplotlib's own subsets
         plots.save_figure(fig, tmp_path / "lean.pdf")
     plt.close(fig)
-    assert _backend_pdf_ps.subset.__name__ == "fontTools.subset"  # restored after the save
+    assert not hasattr(subset.Options, "lean_pdf_fonts")  # fontTools' own class, restored after the save
     plain, lean = (tmp_path / "plain.pdf").read_bytes(), (tmp_path / "lean.pdf").read_bytes()
     assert b"/CIDFontType2" in lean and b"/ToUnicode" in lean  # Type 42, text searchable and copyable
     plain_fonts, lean_fonts = _fonts(plain), _fonts(lean)
@@ -64,16 +64,23 @@ def test_pdf_fonts_are_matplotlibs_subsets_without_layout_tables(tmp_path):
     assert len(lean) < len(plain)
 
 
-def test_lean_subsets_nest_and_restore_the_subsetter():
-    original = _backend_pdf_ps.subset
+def test_lean_subsets_nest_restore_fonttools_and_leave_other_threads_alone():
+    import threading
+
+    original = subset.Options
+    assert "GPOS" not in original().drop_tables
     with lean_font_subsets():
-        view = _backend_pdf_ps.subset
-        assert view is not original and "GPOS" in view.Options().drop_tables
-        assert view.Subsetter is original.Subsetter  # everything else is fontTools' own
+        lean = subset.Options
+        assert lean is not original and issubclass(lean, original) and "GPOS" in lean().drop_tables
+        other = []
+        thread = threading.Thread(target=lambda: other.append(subset.Options().drop_tables))
+        thread.start()
+        thread.join()
+        assert "GPOS" not in other[0]  # a thread outside the block subsets as fontTools does
         with lean_font_subsets():
-            assert _backend_pdf_ps.subset is view
-        assert _backend_pdf_ps.subset is view
-    assert _backend_pdf_ps.subset is original
+            assert subset.Options is lean
+        assert subset.Options is lean and "GPOS" in subset.Options().drop_tables
+    assert subset.Options is original
     with pytest.raises(KeyError), lean_font_subsets():
         raise KeyError("a failed save")
-    assert _backend_pdf_ps.subset is original
+    assert subset.Options is original and "GPOS" not in subset.Options().drop_tables

@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     letters = [c.strip() for c in args.cases.split(",") if c.strip()]
     if "a" not in letters:
         letters.insert(0, "a")
-    fresh = [f"{c} fresh" for c in letters if c in "bcd"]
+    fresh = [f"{c} fresh" for c in letters if c in "bcd"] if args.fresh_repeat > 0 else []
     warm = [{"a": "a", "e": "e warm"}.get(c, f"{c} warm") for c in letters]
     times: dict[str, list[tuple[float, float]]] = {}
     with tempfile.TemporaryDirectory(prefix="dgm-first-result-") as tmp:

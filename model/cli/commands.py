@@ -347,6 +347,7 @@ def _compare_run(args, system, paths) -> int:
     import matplotlib
 
     matplotlib.use("Agg")
+    import matplotlib.backends.backend_pdf  # loaded once, before the figures' process forks
     import matplotlib.pyplot as plt
 
     from ..compiler.compiled import compile as compile_system
@@ -355,6 +356,7 @@ def _compare_run(args, system, paths) -> int:
     from ..directed_growth.outcomes import compare_policies
     from ..files import DirSwap, recover_dir
     from ..solve.simulation import simulate
+    from .background import in_background
 
     out: Path = args.out
     step = _Steps(4)
@@ -364,17 +366,26 @@ def _compare_run(args, system, paths) -> int:
         first = "" if compile_system(system).is_warm else " (first run: numba compiles the model's functions, 10-30 s)"
     with step(f"simulating {label} from {T0:g} to {args.t_end:g}{first}"):
         ds = simulate(system, None, paths, t_span=(T0, args.t_end))
-    with step("computing outcomes" + ("" if args.no_impulse else " and public-investment multipliers")):
-        df = compare_policies(ds, system=system, impulse=not args.no_impulse)
-        df.attrs["title"] = f"Policy comparison, {T0:g}–{args.t_end:g}: outcomes"
-    with step(f"writing comparison.nc, outcomes.csv and figures to {out}/ (swapped in as a unit)"):
-        recover_dir(out)
-        with DirSwap(out) as d:
+    recover_dir(out)
+    with DirSwap(out) as d:
+
+        def draw(name, figure, data):
+            d.write(name, lambda path: plt.close(figure(data, path=path)))
+
+        def beside():  # what needs only the paths, in the second process: about as long as the rest
             d.write("comparison.nc", ds.to_netcdf)
-            d.write("outcomes.csv", df.to_csv)
-            for name, draw, data in (("scenario_panel", scenario_panel, ds), ("lever_paths", lever_paths, ds),
-                                     ("outcome_table", outcome_table, df)):
-                d.write(name, lambda path, draw=draw, data=data: plt.close(draw(data, path=path)))
+            draw("lever_paths", lever_paths, ds)
+
+        # the netCDF and the lever figure are written beside the rest (a second process, see background.py)
+        with in_background(beside) as job:
+            with step("computing outcomes" + ("" if args.no_impulse else " and public-investment multipliers")):
+                df = compare_policies(ds, system=system, impulse=not args.no_impulse)
+                df.attrs["title"] = f"Policy comparison, {T0:g}–{args.t_end:g}: outcomes"
+            with step(f"writing comparison.nc, outcomes.csv and figures to {out}/ (swapped in as a unit)"):
+                d.write("outcomes.csv", df.to_csv)
+                draw("scenario_panel", scenario_panel, ds)
+                draw("outcome_table", outcome_table, df)
+                job.wait()
     print(f"dgm: compare: {plural(len(paths), 'policy')}, {plural(ds.sizes['time'], 'year')}, "
           f"{time.perf_counter() - started:.1f} s -> {out}/", file=sys.stderr)
     return 0

@@ -13,7 +13,7 @@ from pathlib import Path
 
 __all__ = ["plot_stocks", "label", "scenario_panel", "lever_paths", "outcome_table", "growth_rate",
            "varying_levers", "format_number", "policy_name", "OKABE_ITO", "FONT", "PANEL", "for_display",
-           "pretty_units", "pyplot", "save_figure", "format_time_axis"]
+           "pretty_units", "pyplot", "save_figure", "format_time_axis", "panel_title"]
 
 
 def label(da) -> str:
@@ -169,9 +169,11 @@ def save_figure(fig, path) -> list[Path]:
     Each file is written atomically (a temporary file in the same directory,
     then :func:`os.replace`), so a reader never sees a half-written figure.
     The figure is laid out once: the PNG is written first, and the PDF keeps its layout
-    (the layout engine is paused for the second file and restored afterwards).
+    (the layout engine is paused for the second file and restored afterwards). The PDF's
+    fonts are embedded without their layout tables (:mod:`model.directed_growth.pdf_fonts`).
     """
     from ..files import write_atomic
+    from .pdf_fonts import lean_font_subsets
 
     path = Path(path)
     targets = [path] if path.suffix else [path.with_name(path.name + ".pdf"), path.with_name(path.name + ".png")]
@@ -182,7 +184,11 @@ def save_figure(fig, path) -> list[Path]:
                 fig.set_layout_engine("none")  # keep the layout computed for the first file
             fmt = target.suffix.lstrip(".").lower()
             dpi = 300 if fmt in ("png", "jpg", "jpeg", "tif", "tiff") else None
-            write_atomic(target, lambda tmp, fmt=fmt, dpi=dpi: fig.savefig(tmp, format=fmt, dpi=dpi))
+            if fmt == "pdf":
+                with lean_font_subsets():
+                    write_atomic(target, lambda tmp: fig.savefig(tmp, format="pdf"))
+            else:
+                write_atomic(target, lambda tmp, fmt=fmt, dpi=dpi: fig.savefig(tmp, format=fmt, dpi=dpi))
     finally:
         if engine is not None and fig.get_layout_engine() is not engine:
             fig.set_layout_engine(engine)
@@ -218,6 +224,21 @@ def format_time_axis(ax, ds):
     if span >= 40:
         import matplotlib.ticker as mticker
         ax.xaxis.set_major_locator(mticker.MultipleLocator(25 if span > 60 else 10))
+
+
+def panel_title(ax, text: str, **kwargs) -> None:
+    """Set the (left) title of a panel, pinned to the top of the axes when nothing else is there.
+
+    matplotlib moves a title above whatever sits on top of its axes (x ticks on top, the y axis's
+    offset or power of ten such as ``1e-5``), and to know, it measures the whole y axis on every draw
+    and layout pass (about a fifth of drawing the small multiples). The panels here have their x axis
+    at the bottom, so only an offset text can be on top: the title is pinned unless the y axis, as
+    limited now, would show one (then matplotlib places it as before). Call it after the panel's
+    lines and limits are set.
+    """
+    formatter = ax.yaxis.get_major_formatter()
+    formatter.set_locs(ax.yaxis.get_majorticklocs())
+    ax.set_title(text, **kwargs, **({} if formatter.get_offset() else {"y": 1.0}))
 
 
 def scenario_panel(ds, path: str | Path | None = None):
@@ -257,11 +278,11 @@ def scenario_panel(ds, path: str | Path | None = None):
             for i, pol in enumerate(_policies(ds)):
                 y = _series(da, pol)
                 ax.plot(y["time"].values, y.values, label=policy_name(pol), **_style(i))
-            ax.set_title(f"{chr(ord('a') + k)}  {title}", fontweight="bold")
             # the short title names the quantity; the axis carries its units (from the attrs)
             ax.set_ylabel(da.attrs.get("units") or "")
             ax.set_gid(label(da))  # full label (long name [units]) kept on the axes for reference
             format_time_axis(ax, ds)
+            panel_title(ax, f"{chr(ord('a') + k)}  {title}", fontweight="bold")
             if k >= 3:
                 ax.set_xlabel("year")
         _shared_legend(fig, ds)
@@ -322,9 +343,9 @@ def lever_paths(ds, path: str | Path | None = None, *, ncols: int = 3):
                     ax.plot(ds["time"].values, y.values, label=policy_name(pol), **_style(i))
                 long = da.attrs.get("long_name", name)
                 long = textwrap.fill(long[0].upper() + long[1:], 27)
-                ax.set_title(f"{chr(ord('a') + k)}  {long}", fontweight="bold", fontsize=8)
                 ax.set_ylabel(f"{name} [{da.attrs['units']}]" if da.attrs.get("units") else name)
                 format_time_axis(ax, ds)
+                panel_title(ax, f"{chr(ord('a') + k)}  {long}", fontweight="bold", fontsize=8)
             for j, ax in enumerate(axes.flat):
                 if j >= len(names):
                     ax.set_visible(False)

@@ -16,6 +16,7 @@ from .figures import (
     for_display,
     format_time_axis,
     growth_rate,
+    panel_title,
     policy_name,
     pretty_units,
     pyplot,
@@ -90,9 +91,9 @@ def fan_chart(ens, variables: Sequence[str] | None = None, path: str | Path | No
                 ax.fill_between(t, qq.sel(quantile=0.05), qq.sel(quantile=0.95), color=c, alpha=0.12, lw=0)
                 ax.fill_between(t, qq.sel(quantile=0.25), qq.sel(quantile=0.75), color=c, alpha=0.28, lw=0)
                 ax.plot(t, qq.sel(quantile=0.5), color=c, label=policy_name(pol))
-            ax.set_title(f"{chr(ord('a') + k)}  {title}", fontweight="bold")
             ax.set_ylabel(da.attrs.get("units") or "")
             format_time_axis(ax, ens)
+            panel_title(ax, f"{chr(ord('a') + k)}  {title}", fontweight="bold")
             if k >= n - ncols:
                 ax.set_xlabel("year")
         for ax in list(axes.flat)[n:]:

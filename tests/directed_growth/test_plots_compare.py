@@ -296,3 +296,45 @@ def test_compare_defaults_flag_uses_the_literature_defaults(tmp_path, capsys):
         assert float(ds.g_Z) == directed_growth()["g_Z"].default
     assert main(["compare", "--defaults", "--params", "x.toml", "--out", str(out)]) == 2
     assert "exclude each other" in capsys.readouterr().err
+
+
+def test_lever_paths_lines_are_the_policy_paths(synthetic):
+    """One panel per varying lever, one line per policy in policy order, holding that policy's path
+    (shares in percent, other units as they are) over the run's years."""
+    fig = plots.lever_paths(synthetic)
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    scale = {"i_G": 100.0, "carbon_price": 1.0, "rd_subsidy": 100.0}  # dimensionless -> %, USD/tCO2 as is
+    assert [ax.get_ylabel().split()[0] for ax in axes] == list(scale)
+    for ax, (name, k) in zip(axes, scale.items()):
+        lines = ax.get_lines()
+        assert [line.get_label() for line in lines] == ["Business as usual", "Market fixing", "Market shaping"]
+        for line, pol in zip(lines, POLICIES):
+            np.testing.assert_array_equal(line.get_xdata(), synthetic.time.values)
+            np.testing.assert_allclose(line.get_ydata(), k * synthetic[name].sel(policy=pol).values, rtol=1e-12)
+    # hand-checked points: market fixing's carbon price reaches 200 USD/tCO2 in 2100; the R&D subsidy
+    # ramps to 0.3 % of output by 2035 under every policy
+    assert axes[1].get_lines()[1].get_ydata()[-1] == pytest.approx(200.0)
+    assert axes[2].get_lines()[2].get_ydata()[10] == pytest.approx(0.3)
+    plt.close(fig)
+
+
+def test_panel_titles_sit_above_the_axes_and_above_an_offset_text(synthetic):
+    """Titles are pinned to the top of their axes, except where the y axis shows an offset text (a power
+    of ten): that title is left to matplotlib, which draws it above the offset text."""
+    synthetic["carbon_price"] = synthetic["carbon_price"] * 1e-9  # 0 to 2e-7 USD/tCO2: ticks need "1e-7"
+    fig = plots.lever_paths(synthetic)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    offsets = [ax.yaxis.offsetText.get_text() for ax in axes]
+    assert offsets[0] == offsets[2] == "" and "1e" in offsets[1].replace("−", "-")
+    for ax in axes:
+        title = next(t for t in ax.get_children() if isinstance(t, matplotlib.text.Text)
+                     and t.get_text() == ax.get_title(loc="left"))
+        top = ax.get_window_extent(renderer).ymax
+        assert title.get_window_extent(renderer).ymin >= top  # never over the plot
+        if ax.yaxis.offsetText.get_text():
+            assert title.get_window_extent(renderer).ymin >= ax.yaxis.offsetText.get_window_extent(renderer).ymax
+        else:
+            assert title.get_position()[1] == 1.0
+    plt.close(fig)

@@ -1,0 +1,109 @@
+"""Work beside the command (model.cli.background): a forked child where possible, its errors raised."""
+
+import os
+import time
+
+import pytest
+
+from model.cli.background import Background, can_fork, in_background
+from model.errors import ModelError
+
+needs_fork = pytest.mark.skipif(not can_fork(), reason="needs Linux with two usable cores")
+
+
+def _write_pid(path):
+    def work():
+        path.write_text(str(os.getpid()))
+    return work
+
+
+@needs_fork
+def test_work_runs_in_a_child_process_and_is_waited_for(tmp_path):
+    out = tmp_path / "pid"
+    with in_background(_write_pid(out)) as job:
+        assert job.pid > 0
+    assert out.exists() and int(out.read_text()) == job.pid != os.getpid()
+    with pytest.raises(ChildProcessError):  # reaped: no zombie left
+        os.waitpid(job.pid, os.WNOHANG)
+
+
+def test_without_fork_the_work_runs_here_when_waited_for(tmp_path):
+    out = tmp_path / "pid"
+    with in_background(_write_pid(out), fork=False) as job:
+        assert job.pid == 0 and not out.exists()
+    assert int(out.read_text()) == os.getpid()
+
+
+@pytest.mark.parametrize("fork", [pytest.param(True, marks=needs_fork), False])
+def test_a_model_error_of_the_work_is_raised_with_its_message(fork):
+    def work():
+        raise ModelError("cannot write /x/lever_paths.png: no space left on device")
+
+    with pytest.raises(ModelError, match=r"^cannot write /x/lever_paths.png: no space left on device$"):
+        with in_background(work, fork=fork):
+            pass
+
+
+@needs_fork
+def test_another_error_of_the_child_is_raised_naming_it(capfd):
+    def work():
+        raise ZeroDivisionError("division by zero")
+
+    with pytest.raises(RuntimeError, match=r"background process failed: ZeroDivisionError: division by zero"):
+        Background(work).wait()
+    assert "Traceback" in capfd.readouterr().err  # the child printed where it failed
+
+
+@needs_fork
+def test_an_error_in_the_block_stops_the_work_before_it_is_raised(tmp_path):
+    out = tmp_path / "late"
+
+    def work():
+        time.sleep(1.0)
+        out.write_text("written after the block had failed")
+
+    with pytest.raises(KeyError):
+        with in_background(work) as job:
+            raise KeyError("outcomes failed")
+    with pytest.raises(ChildProcessError):  # killed and reaped by the time the error is seen
+        os.waitpid(job.pid, os.WNOHANG)
+    time.sleep(1.2)
+    assert not out.exists()
+
+
+def test_an_error_in_the_block_skips_work_that_was_not_forked(tmp_path):
+    out = tmp_path / "pid"
+    with pytest.raises(KeyError):
+        with in_background(_write_pid(out), fork=False):
+            raise KeyError("outcomes failed")
+    assert not out.exists()
+
+
+@needs_fork
+def test_an_interrupted_wait_stops_the_child(tmp_path):
+    import signal
+    import threading
+
+    out = tmp_path / "late"
+
+    def work():
+        time.sleep(1.0)
+        out.write_text("written after the interruption")
+
+    job = Background(work)
+    threading.Timer(0.2, lambda: os.kill(os.getpid(), signal.SIGINT)).start()  # Ctrl-C while waiting
+    with pytest.raises(KeyboardInterrupt):
+        job.wait()
+    with pytest.raises(ChildProcessError):  # killed and reaped
+        os.waitpid(job.pid, os.WNOHANG)
+    time.sleep(1.2)
+    assert not out.exists()
+
+
+@needs_fork
+def test_an_interrupted_child_interrupts_the_parent():
+    def work():
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        Background(work).wait()

@@ -17,20 +17,23 @@ The public API:
 
 from __future__ import annotations
 
-from . import library
-from .compiler.compiled import CompiledSystem, compile
-from .core.blocks import Block, block
-from .core.levers import Policy, Rule, Schedule, constant, logistic, piecewise, ramp, step
-from .core.metadata import ModelMeta, Outcome, PolicyPath
-from .core.symbols import Var, aux, exogenous, lever, param, stock, t
-from .core.system import System, combine
-from .errors import CalibrationError, ModelError, SolverError
-from .solve.ensembles import ensemble
-from .solve.rerun import rerun
-from .solve.sensitivity import sensitivities
-from .solve.simulation import METHODS, IdentityWarning, simulate
-from .solve.status import STATUS, Status
-from .version import __version__
+from .collector import collector_paused
+
+with collector_paused():  # sympy: 40,000 long-lived objects (see model.collector)
+    from . import library
+    from .compiler.compiled import CompiledSystem, compile
+    from .core.blocks import Block, block
+    from .core.levers import Policy, Rule, Schedule, constant, logistic, piecewise, ramp, step
+    from .core.metadata import ModelMeta, Outcome, PolicyPath
+    from .core.symbols import Var, aux, exogenous, lever, param, stock, t
+    from .core.system import System, combine
+    from .errors import CalibrationError, ModelError, SolverError
+    from .solve.ensembles import ensemble
+    from .solve.rerun import rerun
+    from .solve.sensitivity import sensitivities
+    from .solve.simulation import METHODS, IdentityWarning, simulate
+    from .solve.status import STATUS, Status
+    from .version import __version__
 
 __all__ = [
     "__version__", "Block", "block", "CompiledSystem", "compile", "CalibrationError", "ModelError", "SolverError",

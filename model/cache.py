@@ -22,6 +22,7 @@ import ast
 import atexit
 import hashlib
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -31,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = ["CacheError", "CacheWarning", "atomic_write", "cache_dir", "cache_sources", "code_digest",
-           "configured_cache_dir", "folder_problem", "private_dir"]
+           "configured_cache_dir", "file_digest", "folder_problem", "private_dir"]
 
 
 class CacheError(OSError):
@@ -161,6 +162,40 @@ def code_digest(source: str) -> str:
                 and isinstance(body[0].value.value, str)):
             node.body = body[1:] or [ast.Pass()]
     return hashlib.sha256(ast.dump(tree).encode()).hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    """:func:`code_digest` of the Python file ``path``, kept in the cache as ``digests/<sha256 of the
+    text>`` so that a process does not parse the same text again (parsing and dumping the syntax
+    tree of ``model/compiler/integrators.py`` takes 12 ms; hashing its text 0.05 ms).
+
+    The entry is named by the text's own sha256, so it can only belong to that text; one that is
+    not a sha256 is ignored and rewritten. A cache that cannot be written only costs the parse.
+    """
+    source = path.read_text()
+    name = hashlib.sha256(source.encode()).hexdigest()
+    if name in _DIGESTS:
+        return _DIGESTS[name]
+    entry = cache_dir() / "digests" / name
+    try:
+        private_dir(entry.parent)  # 0700; refused if anyone else can write it
+        digest = entry.read_text() if entry.exists() else ""
+        usable = True
+    except OSError:  # CacheError included
+        digest, usable = "", False
+    if not _SHA256.fullmatch(digest):
+        digest = code_digest(source)
+        if usable:
+            try:
+                atomic_write(entry, digest)
+            except CacheError:
+                pass
+    _DIGESTS[name] = digest
+    return digest
+
+
+_DIGESTS: dict[str, str] = {}  # sha256 of a text -> its code_digest, in this process
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 def _insecure(path: Path) -> str | None:

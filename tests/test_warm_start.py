@@ -32,15 +32,46 @@ def test_import_model_loads_neither_heavy_nor_numerical_libraries():
     assert {"sympy", "numpy"} <= loaded  # declaring models needs them
 
 
+#: what numba needs to compile, not to load compiled code: its typing and lowering registries
+#: (``numba.np.arraymath`` imports ``scipy.linalg`` to find BLAS)
+COMPILER = {"numba.np.arraymath", "numba.np.linalg", "scipy.linalg"}
+
+
 def test_keen_run_loads_only_what_its_dataset_needs():
-    # a first process checks keen's units (pint) and leaves the pass marker in the cache
-    _modules_after("from model.library import keen; keen()")
-    loaded = _modules_after("import model; from model.library import keen\n"
-                            "ds = model.simulate(keen(), t_span=(0, 300))\nassert int(ds.status) == 0")
-    assert not loaded & HEAVY
-    assert {"xarray", "pandas"} <= loaded  # the result is an xarray.Dataset
+    code = ("import model; from model.library import keen\n"
+            "ds = model.simulate(keen(), t_span=(0, 300))\nassert int(ds.status) == 0")
+    # a first process checks keen's units (pint), leaves the pass marker in the cache and compiles
+    # what the cache lacks (that process sets up numba's compiler)
+    _modules_after(code)
+    loaded = _modules_after(code)
+    assert not loaded & (HEAVY | COMPILER)  # warm: compiled code is loaded, nothing is compiled
+    assert {"xarray", "pandas", "numba"} <= loaded  # the result is an xarray.Dataset
 
 
 def test_command_line_parser_loads_no_calibration_or_numerics():
     loaded = _modules_after("from model.cli import main\nassert main(['--help']) == 0")
     assert not loaded & (HEAVY | {"xarray", "pandas", "numba"})
+
+
+def test_collector_paused_only_delays_collections():
+    import gc
+
+    from model.collector import collector_paused
+
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():  # nested: the outer block keeps it off
+            pass
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(KeyError), collector_paused():
+        raise KeyError("x")
+    assert gc.isenabled()  # switched on again after an error
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # a collector the program switched off stays off
+    finally:
+        gc.enable()

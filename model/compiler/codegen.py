@@ -53,7 +53,7 @@ from typing import TYPE_CHECKING
 import sympy as sp
 from sympy.printing.pycode import PythonCodePrinter
 
-from ..cache import code_digest
+from ..cache import file_digest
 from ..core.functions import derivative
 from ..errors import ModelError
 
@@ -385,5 +385,5 @@ def generator_digest() -> str:
     h.update(CODEGEN_VERSION.encode())
     h.update(sp.__version__.encode())
     for f in (Path(__file__), Path(functions.__file__)):
-        h.update(code_digest(f.read_text()).encode())
+        h.update(file_digest(f).encode())
     return h.hexdigest()

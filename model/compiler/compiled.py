@@ -41,11 +41,12 @@ from ..cache import (
     atomic_write,
     cache_dir,
     cache_sources,
-    code_digest,
+    file_digest,
     folder_problem,
     private_dir,
     readonly_reason,
 )
+from ..collector import collector_paused
 from ..core.levers import Policy, input_table, resolve_inputs
 from ..errors import ModelError
 from .codegen import FUNCTIONS, generate_source, source_key
@@ -143,7 +144,7 @@ class CompiledSystem:
         for i, n in enumerate(FUNCTIONS):
             if n in names:
                 if n not in compiled:
-                    with _LOCK:
+                    with _LOCK, collector_paused():
                         if n not in compiled:
                             compiled[n] = cfunc(getattr(self.module, n), tangent=FUNCTIONS[n])
                 F[i] = compiled[n].address
@@ -619,7 +620,8 @@ def compile(system: System, *, cache: bool = True) -> CompiledSystem:
         stem = module_stem(system.name, key)
         path, source = _cached_file("models", stem, key, lambda: generate_source(system), cache,
                                     f"model {system.name!r}")
-        module = _load(path, f"dgm_generated_{key}", source)
+        with collector_paused():  # the generated module imports numba (30,000 objects) on first use
+            module = _load(path, f"dgm_generated_{key}", source)
         cs = CompiledSystem(system, module, path, key)
         _MEMO[key] = cs
         return cs
@@ -667,7 +669,7 @@ def engine_key() -> str:
     the calls into compiled models (``model/compiler/integrators.py``, ``model/compiler/jit.py``)."""
     h = hashlib.sha256()
     for f in _ENGINE_FILES:
-        h.update(code_digest(f.read_text()).encode())
+        h.update(file_digest(f).encode())
     return h.hexdigest()[:20]
 
 
@@ -714,6 +716,7 @@ def engine() -> ModuleType:
                 folder, problem = engine_folder()
                 path, source = _cached_file("engine", stem, key, _ENGINE_FILES[0].read_text, True,
                                             "the compiled integrators", None if problem else folder.parent)
-                module = _load(path, stem, source)
+                with collector_paused():
+                    module = _load(path, stem, source)
             _ENGINE.append(module)
     return _ENGINE[0]

@@ -10,6 +10,15 @@ another function's machine code (a crash, or wrong numbers). :class:`VerifiedCac
 module, name and argument types of what it loads and otherwise has numba recompile (numba then
 rewrites that data file), with a one-line :class:`~model.cache.CacheWarning`.
 
+It also loads without setting up numba's whole CPU target: numba's own ``load_overload`` first
+refreshes the target, importing and installing every typing and lowering registry
+(``numba.np.arraymath``, which imports ``scipy.linalg``, ...: 0.2 s of CPU, and 38,000 more objects
+for the interpreter to collect at exit, in a warm ``model.simulate(keen(), ...)``), which only
+*compiling* reads. Loaded machine code needs the runtime (NRT: the arrays it allocates), the symbols
+the target context installs when it is created, and, for parallel code, numba's thread pool, which
+the cached code's own reload hook starts; a miss returns None and numba compiles, refreshing the
+target itself (``CompilerBase``).
+
 Imported by :mod:`model.compiler.jit` only when numba is available.
 """
 
@@ -20,6 +29,7 @@ from typing import Any
 
 from numba.core import sigutils
 from numba.core.caching import FunctionCache
+from numba.core.runtime import rtsys
 
 from ..cache import CacheWarning
 
@@ -49,7 +59,14 @@ def mismatch(func: Any, sig: Any, payload: Any) -> str:
 class VerifiedCache(FunctionCache):
     """numba's per-function cache (``cache=True``) that loads only the requested function and
     signature (:func:`mismatch`), and recompiles, with a :class:`~model.cache.CacheWarning`,
-    when the data file holds something else or cannot be unpickled."""
+    when the data file holds something else or cannot be unpickled; it loads without refreshing
+    numba's target (see the module docstring)."""
+
+    def load_overload(self, sig: Any, target_context: Any) -> Any:
+        """The compiled result for signature ``sig`` from the cache, or None (numba then compiles)."""
+        rtsys.initialize(target_context)  # what loaded code needs of numba's target refresh
+        with self._guard_against_spurious_io_errors():
+            return self._load_overload(sig, target_context)
 
     def _load_overload(self, sig, target_context):
         if not self._enabled:

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..collector import collector_paused
 from ..core.levers import Policy, Schedule, as_path, path_from_dict
 from ..errors import ModelError
 
@@ -312,9 +313,10 @@ def numpy_dataset(data: dict[str, tuple], coords: dict[str, tuple], attrs: dict[
     -------
     xarray.Dataset
     """
-    import pandas as pd
-    import xarray as xr
-    from xarray.indexes import PandasIndex
+    with collector_paused():  # xarray and pandas: 38,000 objects on first import
+        import pandas as pd
+        import xarray as xr
+        from xarray.indexes import PandasIndex
 
     variables, indexes = {}, {}
     for name, (dim, values, cattrs) in coords.items():

@@ -323,6 +323,26 @@ def test_code_digest_ignores_comments_docstrings_and_layout_but_not_code():
     assert edited != text and code_digest(edited) != base
 
 
+def test_file_digest_is_kept_in_the_cache_under_the_sha256_of_the_text(tmp_path, monkeypatch):
+    """The engine and model keys parse their sources once per text, not once per process: the code
+    digest is kept as ``digests/<sha256 of the text>``; an entry that is not a digest is replaced."""
+    import hashlib
+
+    from model.cache import code_digest, file_digest
+
+    monkeypatch.setenv("DGM_CACHE_DIR", str(tmp_path / "cache"))
+    for i, garbled in enumerate(("", "x" * 64, "0" * 63)):
+        text = f'"""Module {i}."""\nx = {i}  # a comment\n'
+        src = tmp_path / f"m{i}.py"
+        src.write_text(text)
+        entry = tmp_path / "cache" / "digests" / hashlib.sha256(text.encode()).hexdigest()
+        if garbled:
+            entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            entry.write_text(garbled)
+        assert file_digest(src) == code_digest(f"x = {i}\n")  # docstring and comment do not count
+        assert entry.read_text() == code_digest(f"x = {i}\n")
+
+
 def test_model_key_follows_the_derivative_rules_and_sympy(monkeypatch):
     """Review input: changing ``derivative()`` in model/core/functions.py (``return 2 * d``) kept the key,
     so a warm cache served the old Jacobian. The key now covers that module's code and sympy's version."""

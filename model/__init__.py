@@ -30,10 +30,21 @@ with collector_paused():  # sympy: 40,000 long-lived objects (see model.collecto
     from .errors import CalibrationError, ModelError, SolverError
     from .solve.ensembles import ensemble
     from .solve.rerun import rerun
+    from .solve.results import set_model_rebuilder
     from .solve.sensitivity import sensitivities
     from .solve.simulation import METHODS, IdentityWarning, simulate
     from .solve.status import STATUS, Status
     from .version import __version__
+
+
+def _rebuild(origin: object) -> System:
+    """A saved result's model, through the package's own factories only (:mod:`model.catalogue`)."""
+    from .catalogue import rebuild  # the catalogue reaches the application: loaded on first use
+
+    return rebuild(origin)
+
+
+set_model_rebuilder(_rebuild)
 
 __all__ = [
     "__version__", "Block", "block", "CompiledSystem", "compile", "CalibrationError", "ModelError", "SolverError",

@@ -25,14 +25,15 @@ class SolverError(RuntimeError):
     t_reached : float
         Last time [year] the solver reached with a valid state.
     reason : str
-        Short machine-readable reason (``"bound"``, ``"nonfinite"``, ``"stalled"``,
-        ``"max_steps"``, ``"solver"``).
+        Short machine-readable reason: the ``flag_meanings`` word of the run's status
+        (:class:`model.solve.status.Status`: ``"left_bounds"``, ``"nonfinite"``, ``"stalled"``,
+        ``"max_steps"``, ``"stiff"``, ``"solver_error"``, ``"diverged"``).
     partial : xarray.Dataset or None
         The trajectory up to ``t_reached`` (later times are NaN), when available.
     """
 
     def __init__(self, message: str, *, t_reached: float = float("nan"),
-                 reason: str = "solver", partial: xr.Dataset | None = None):
+                 reason: str = "solver_error", partial: xr.Dataset | None = None):
         super().__init__(message)
         self.t_reached = t_reached
         self.reason = reason

@@ -10,7 +10,7 @@ from decimal import Decimal
 __all__ = ["number", "plain", "plural"]
 
 #: irregular plurals of the nouns the toolkit counts
-_IRREGULAR = {"auxiliary": "auxiliaries", "policy": "policies", "series": "series"}
+_IRREGULAR = {"series": "series", "analysis": "analyses"}
 
 
 def plural(n: float, noun: str, many: str | None = None) -> str:
@@ -24,15 +24,25 @@ def plural(n: float, noun: str, many: str | None = None) -> str:
     noun : str
         The singular noun.
     many : str, optional
-        Its plural, when it is not ``noun + "s"`` (a few irregular nouns are known: auxiliary,
-        policy, series).
+        Its plural, when it is not the regular English one (``-s``, ``-es`` after a sibilant,
+        ``-ies`` after a consonant and ``y``) or a known irregular one (series).
 
     Returns
     -------
     str
         ``"1 {noun}"`` when ``n`` is 1, else ``"{n:,} {plural}"`` (``0 stocks``, ``0.5 years``).
     """
-    return f"{number(n)} {noun if n == 1 else many or _IRREGULAR.get(noun, noun + 's')}"
+    return f"{number(n)} {noun if n == 1 else many or _IRREGULAR.get(noun) or _regular_plural(noun)}"
+
+
+def _regular_plural(noun: str) -> str:
+    """English regular plural: ``-es`` after a sibilant (processes, indexes), ``-ies`` after a
+    consonant and ``y`` (quantities), else ``-s``."""
+    if noun.endswith(("s", "x", "z", "ch", "sh")):
+        return noun + "es"
+    if len(noun) > 1 and noun.endswith("y") and noun[-2] not in "aeiou":
+        return noun[:-1] + "ies"
+    return noun + "s"
 
 
 def number(x: float) -> str:
@@ -61,6 +71,8 @@ def number(x: float) -> str:
 
 #: ``:role:`target``` or ``:domain:role:`text <target>```: a Sphinx cross-reference
 _ROLE = re.compile(r":(?:[a-z]+:)?[a-z]+:`([^`]+)`")
+#: ```text <target>`_`` (or ``__``): a reST hyperlink shows its text
+_LINK = re.compile(r"`([^`<]+?)\s*<[^>`]+>`__?")
 #: ````literal````, then ```interpreted```: reST inline literals
 _LITERAL = re.compile(r"``(.+?)``|`([^`]+)`")
 #: ``*emphasis*`` and ``**strong**`` (not a lone ``*`` of a product)
@@ -101,6 +113,7 @@ def plain(text: str | None) -> str:
     if not text:
         return ""
     text = _ROLE.sub(_reference, text)
+    text = _LINK.sub(r"\1", text)
     text = _LITERAL.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), text)
     text = _EMPHASIS.sub(r"\1", text)
     return " ".join(text.split())

@@ -12,6 +12,8 @@ from model.text import number, plain, plural
     (1, "series", "1 series"), (7, "series", "7 series"), (2_000, "draw", "2,000 draws"),
     (np.int64(1), "member", "1 member"), (1.0, "year", "1 year"), (5.0, "year", "5 years"),
     (0.5, "year", "0.5 years"), (1e308, "time", "1e+308 times"), (10**400, "draw", "1e+400 draws"),
+    (2, "process", "2 processes"), (2, "index", "2 indexes"), (2, "analysis", "2 analyses"),  # review inputs
+    (3, "quantity", "3 quantities"), (2, "day", "2 days"), (2, "match", "2 matches"),
 ])
 def test_plural(n, noun, expected):
     assert plural(n, noun) == expected
@@ -34,6 +36,7 @@ def test_number_never_echoes_more_than_15_digits(x, expected):
     ("*emphasis*, **strong** and `interpreted`", "emphasis, strong and interpreted"),
     ("a*b*c and 2 * x * y stay", "a*b*c and 2 * x * y stay"),
     ("two\n   lines", "two lines"), (None, ""),
+    ("see `x <http://a>`_ and `the data <https://b.org/c>`__", "see x and the data"),  # review input
 ])
 def test_plain(text, expected):
     assert plain(text) == expected

@@ -36,7 +36,7 @@ def compare(ds: xr.Dataset, outcomes: Sequence[Outcome] | None = None, *, system
     system : System, optional
         The model, for its registry and for the outcomes computed from extra runs; rebuilt
         from the result's provenance when needed and omitted (only from the package's own
-        factories, see :func:`model.library.registry.rebuild`; pass it for any other model).
+        factories, see :func:`model.catalogue.rebuild`; pass it for any other model).
     experiments : bool
         Also compute the outcomes that need extra runs of the model (``Outcome.experiment``,
         e.g. impulse responses).

@@ -34,16 +34,24 @@ class Background:
         self.work, self.pid, self.done = work, 0, False
         self._read = -1
         if fork if fork is not None else can_fork():
-            self._start()
+            try:
+                self._start()
+            except BaseException:  # interrupted as the child started: stop it before going on
+                self.cancel()
+                raise
 
     def _start(self) -> None:
         import gc
+        import signal
 
         read, write = os.pipe()
         sys.stdout.flush()
         sys.stderr.flush()
         frozen = gc.get_freeze_count()
         gc.freeze()  # the parent's objects stay out of the child's collections (fewer copied pages)
+        # Ctrl-C (or a TERM) held back until the parent holds the child's pid: an interruption
+        # right after the fork would otherwise leave a child that nobody stops
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         try:
             pid = os.fork()
         except OSError:  # no process to be had (limits, memory): the work runs here when waited for
@@ -51,6 +59,7 @@ class Background:
         if pid == 0:  # the child: do the work, report its error on the pipe, leave without shutdown
             status = 1
             try:
+                signal.pthread_sigmask(signal.SIG_SETMASK, mask)
                 os.close(read)
                 self.work()
                 status = 0
@@ -68,13 +77,17 @@ class Background:
                     except BaseException:  # leaving is all that is left to do
                         pass
                 os._exit(status)
-        if not frozen:  # the parent's collector as it was (a caller's own freeze is kept)
-            gc.unfreeze()
-        os.close(write)
-        if pid < 0:
-            os.close(read)
-            return
-        self.pid, self._read = pid, read
+        if pid > 0:
+            self.pid, self._read = pid, read
+        try:
+            if not frozen:  # the parent's collector as it was (a caller's own freeze is kept)
+                gc.unfreeze()
+            os.close(write)
+            if pid < 0:
+                os.close(read)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a held-back Ctrl-C is raised here,
+            # with the pid known: in_background's caller stops the child (see __init__)
 
     def wait(self) -> None:
         """Wait for the work; raise its error (see the module). Interrupted (Ctrl-C), it stops the child

@@ -69,7 +69,7 @@ def _assignment(text: str) -> tuple[str, float]:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from ..library import MODELS
+    from ..catalogue import MODELS
     from ..solve.simulation import METHODS
 
     p = _Parser(prog="dgm", description="directed-growth: run, inspect and export models.")
@@ -172,8 +172,8 @@ def _time_points(system, args, t0: float, t1: float) -> tuple[int, float | None]
 
 
 def _run(args) -> int:
+    from ..catalogue import get
     from ..files import check_output, write_atomic
-    from ..library import get
     from ..solve.simulation import simulate
     from .checks import check_rtol, check_size, finite, no_duplicates, positive
 
@@ -236,8 +236,8 @@ def _run(args) -> int:
 
 
 def _equations(args) -> int:
+    from ..catalogue import get
     from ..files import check_output, write_atomic
-    from ..library import get
 
     if args.out is not None:
         check_output(args.out, "--out", force=args.force)
@@ -392,7 +392,7 @@ def _compare_run(args, system, paths) -> int:
 
 
 def _models(args) -> int:
-    from ..library import MODELS
+    from ..catalogue import MODELS
 
     for name, factory in MODELS.items():
         s = factory()

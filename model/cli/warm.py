@@ -18,7 +18,7 @@ __all__ = ["add_parser", "run", "warm_engine"]
 
 
 def add_parser(sub) -> None:
-    from ..library import MODELS
+    from ..catalogue import MODELS
 
     w = sub.add_parser("warm", help="compile the engine and the reference models ahead of first use (optional)",
                        description="Compile the model-independent engine (integrators, observers, serial and "
@@ -67,11 +67,11 @@ def warm_engine() -> tuple[int, int]:
 
 
 def run(args) -> int:
+    from ..catalogue import MODELS
     from ..compiler.codegen import FUNCTIONS
     from ..compiler.compiled import compile as compile_system, engine_folder
     from ..compiler.jit import HAVE_NUMBA
     from ..errors import ModelError
-    from ..library import MODELS
 
     names = list(dict.fromkeys(args.models)) or list(MODELS)
     unknown = [n for n in names if n not in MODELS]

@@ -79,7 +79,7 @@ class System:
     origin : Mapping
         How to rebuild the system (``factory`` as ``"module:function"`` and
         ``kwargs``), saved with results so they can be re-run. Only factories of
-        :data:`model.library.registry.FACTORIES` are rebuilt from a file; other
+        :data:`model.catalogue.FACTORIES` are rebuilt from a file; other
         models are re-run by passing the System.
     meta : ModelMeta
         The model's own defaults and registries (span, default exogenous paths, kept
@@ -299,7 +299,7 @@ def combine(*blocks: Block | Iterable[Block], name: str = "model", dt: float | N
         Text for documentation and result metadata.
     origin : mapping, optional
         ``{"factory": "module:function", "kwargs": {...}}`` to rebuild it (from a
-        saved result only if the factory is in :data:`model.library.registry.FACTORIES`).
+        saved result only if the factory is in :data:`model.catalogue.FACTORIES`).
     check_units : bool
         Check dimensional consistency (cached on disk by equations hash).
     meta : ModelMeta, optional

@@ -1,7 +1,7 @@
 """Permanent alias of :mod:`model.directed_growth.factory`.
 
 Saved results and parameter files name the model ``model.library.directed_growth:directed_growth``
-(see :mod:`model.library.registry`); code written before the application moved to
+(see :mod:`model.catalogue`); code written before the application moved to
 :mod:`model.directed_growth` imports its names from here. New code imports
 :mod:`model.directed_growth`.
 """

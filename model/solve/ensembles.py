@@ -118,7 +118,7 @@ def _run_chunk(spec: _Spec, start: int, table: dict[str, np.ndarray]):
 
     from ..compiler.compiled import compile as compile_system
     from ..core.metadata import OutcomeContext, outcome_metrics
-    from .results import diagnostics, value_attrs
+    from .results import diagnostics, value_attrs, variable_attrs
     from .simulation import describe_failure, solve_many
 
     system = spec.system
@@ -151,7 +151,7 @@ def _run_chunk(spec: _Spec, start: int, table: dict[str, np.ndarray]):
         solvers.append(solver)
         info[k] = INFO
         for i in np.flatnonzero(INFO[:, 0] != 0):
-            failures[k, i] = describe_failure(cs, INFO[i], pol.name if pol else None, messages[i])[0]
+            failures[k, i] = describe_failure(cs, INFO[i], pol.name if pol else None, messages[i], spec.method)[0]
         aux = [n for n in keep if n in cs.observed_names]
         if aux:
             A = np.empty((m, nt, len(cs.observed_names)))
@@ -178,8 +178,7 @@ def _run_chunk(spec: _Spec, start: int, table: dict[str, np.ndarray]):
     data: dict[str, Any] = {}
     for n in keep:
         var = system.variables[n]
-        attrs = {"long_name": var.long_name, "units": var.units, "kind": var.kind}
-        data[n] = (("policy", "draw", "time"), fields[n], attrs)
+        data[n] = (("policy", "draw", "time"), fields[n], variable_attrs(var))
     data.update(diagnostics(("policy", "draw"), info, failures))
     for name in system.parameters:
         if name not in values:

@@ -28,7 +28,7 @@ def rerun(ds: xr.Dataset, system: System | None = None, **overrides: Any) -> xr.
         an ensemble is repeated with :func:`model.ensemble` from its drawn values.
     system : System, optional
         The model; by default rebuilt from the provenance, which may only name one
-        of the package's own factories (:data:`model.library.registry.FACTORIES`)
+        of the package's own factories (:data:`model.catalogue.FACTORIES`)
         with plain keyword arguments. Pass it for any other model.
     **overrides
         Keyword arguments passed on to :func:`model.simulate` (:func:`model.ensemble`) instead of the

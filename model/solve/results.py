@@ -29,7 +29,7 @@ import datetime as _dt
 import functools
 import json
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,8 +46,8 @@ if TYPE_CHECKING:
     from ..core.system import System
 
 __all__ = ["build_dataset", "dataset_attrs", "diagnostics", "drawable", "git_revision", "numpy_dataset", "provenance",
-           "read_provenance", "rebuild_system", "saved_exogenous", "saved_inputs", "saved_policies", "start_name",
-           "value_attrs"]
+           "read_provenance", "rebuild_system", "saved_exogenous", "saved_inputs", "saved_policies",
+           "set_model_rebuilder", "start_name", "value_attrs", "variable_attrs"]
 
 
 @functools.lru_cache(maxsize=1)
@@ -67,8 +67,10 @@ def git_revision() -> str:
         return "unknown"
 
 
-def _var_attrs(var, kind: str | None = None) -> dict[str, str]:
-    attrs = {"long_name": var.long_name, "units": var.units, "kind": kind or var.kind}
+def variable_attrs(var: Var, kind: str | None = None) -> dict[str, Any]:
+    """netCDF attributes of a model variable: ``long_name``, ``units``, ``kind``, and ``description``,
+    ``valid_min``, ``valid_max`` where the model declares them (the same in every result schema)."""
+    attrs: dict[str, Any] = {"long_name": var.long_name, "units": var.units, "kind": kind or var.kind}
     if var.description:
         attrs["description"] = var.description
     lo, hi = var.bounds
@@ -125,7 +127,7 @@ def value_attrs(system: System, name: str, drawn: bool | None) -> dict[str, Any]
     """Attributes of a parameter or start-value variable: metadata, ``source``, and (over ``draw``)
     ``drawn`` (1 drawn, 0 re-derived) and, for a stock's start value, ``stock``."""
     var = system.variables[name]
-    attrs: dict[str, Any] = _var_attrs(var)
+    attrs: dict[str, Any] = variable_attrs(var)
     if var.source:
         attrs["source"] = var.source
     if drawn is not None:
@@ -258,7 +260,7 @@ def build_dataset(system: System, runs: list[dict], *, t_eval: np.ndarray, pvals
     for n in names:
         arr = stacked([f[n] for f in per_policy])
         var = system.variables[n]
-        attrs = _var_attrs(var)
+        attrs = variable_attrs(var)
         rules = {r["policy"].name: str(r["policy"].rules[n]) for r in runs
                  if r["policy"] is not None and n in r["policy"].rules}
         if rules:
@@ -344,17 +346,32 @@ def read_provenance(ds: xr.Dataset) -> dict:
     return prov
 
 
+#: how a saved ``origin`` becomes a model: set once by the package root (``model/__init__``) to
+#: :func:`model.catalogue.rebuild`, so that the engine never imports the model catalogue (which
+#: reaches the application, which runs on the engine: a cycle)
+_REBUILD: list[Callable[[Any], System]] = []
+
+
+def set_model_rebuilder(rebuild: Callable[[Any], System]) -> None:
+    """Name the function that rebuilds a model from a result's ``origin`` (used by :func:`rebuild_system`).
+
+    The package root sets it to :func:`model.catalogue.rebuild` (the package's own factories
+    only); it is not meant to be changed by users.
+    """
+    _REBUILD[:] = [rebuild]
+
+
 def rebuild_system(prov: dict) -> System:
     """The model named by a result's provenance, from the package's own factories only.
 
     Raises
     ------
     ModelError
-        If the provenance names anything else (see :func:`model.library.registry.rebuild`).
+        If the provenance names anything else (see :func:`model.catalogue.rebuild`).
     """
-    from ..library.registry import rebuild
-
-    return rebuild(prov.get("origin"))
+    if not _REBUILD:  # pragma: no cover - the package root always sets it
+        raise ModelError("no model catalogue to rebuild the saved model from: pass the model (system=...)")
+    return _REBUILD[0](prov.get("origin"))
 
 
 def saved_exogenous(prov: dict) -> dict[str, Schedule]:

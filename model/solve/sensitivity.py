@@ -78,7 +78,7 @@ def solve_arrays(cs: CompiledSystem, p: np.ndarray, y0: np.ndarray, L: np.ndarra
     cs.dopri5(1 if k else 0, float(t0), z0, p, L, t_eval, rtol, atol_vec, lo, hi, divergence_limits(cs, z0[:n]), -1.0,
               max_steps, False, np.asarray(wrt, dtype=np.int64), Z, info)
     if int(info[0]) != 0:
-        text, reason = describe_failure(cs, info, None)
+        text, reason = describe_failure(cs, info, None, method="sensitivities")  # DOPRI5 only: no radau5 hint
         raise SolverError(text, t_reached=float(info[1]), reason=reason)
     return Z[:, :n], (Z[:, n:].reshape(t_eval.size, n, k) if k else None)
 

@@ -107,3 +107,40 @@ def test_an_interrupted_child_interrupts_the_parent():
 
     with pytest.raises(KeyboardInterrupt):
         Background(work).wait()
+
+
+@needs_fork
+def test_an_interruption_right_after_the_fork_stops_the_child(tmp_path, monkeypatch):
+    # review input: a Ctrl-C landing between fork() and the parent holding the pid left the child
+    # running (it wrote its files after the command had stopped); the breaker's stand-in for the
+    # badly timed signal: the parent's first call after the fork raises KeyboardInterrupt
+    import gc
+
+    out = tmp_path / "late"
+
+    def work():
+        time.sleep(1.0)
+        out.write_text("written after the interruption")
+
+    calls = []
+
+    def interrupted_unfreeze():
+        calls.append(os.getpid())
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(gc, "get_freeze_count", lambda: 0)
+    monkeypatch.setattr(gc, "unfreeze", interrupted_unfreeze)
+    with pytest.raises(KeyboardInterrupt), in_background(work):
+        pass
+    assert calls == [os.getpid()]
+    children = [int(p) for p in os.listdir("/proc") if p.isdigit() and _parent(int(p)) == os.getpid()]
+    time.sleep(1.2)
+    assert not out.exists() and not children
+
+
+def _parent(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return int(f.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None

@@ -12,9 +12,10 @@ import sympy as sp
 from hypothesis import given, settings, strategies as st
 
 import model
+from model.catalogue import MODELS
 from model.compiler import codegen
 from model.errors import ModelError
-from model.library import MODELS, keen, solow
+from model.library import keen, solow
 
 ROOT = Path(__file__).resolve().parents[2]
 # the reference models (the directed-growth model is checked against finite differences in its own tests:
@@ -166,7 +167,7 @@ def test_tableau_constants_match_scipy():
 
 
 def _source_in_subprocess(seed: str, cache: Path) -> str:
-    code = ("import sys; from model.library import MODELS; from model.compiler.codegen import generate_source; "
+    code = ("import sys; from model.catalogue import MODELS; from model.compiler.codegen import generate_source; "
             "sys.stdout.write(generate_source(MODELS['dice2016']()) + generate_source(MODELS['keen']()))")
     env = {**os.environ, "PYTHONHASHSEED": seed, "DGM_CACHE_DIR": str(cache)}
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,

@@ -7,15 +7,15 @@ import numpy as np
 import pytest
 
 import model
+from model.catalogue import MODELS
 from model.errors import ModelError
-from model.library import MODELS
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 PROBE = """
 import numpy as np, model
 from model.errors import ModelError
-from model.library import MODELS
+from model.catalogue import MODELS
 cs = model.compile(MODELS["keen"]())
 y = cs.state_vector()
 p = cs.param_vector()
@@ -82,6 +82,7 @@ def test_input_table_checked(keen):
         keen.rhs(0.0, keen.state_vector(), None, np.zeros((2, 8)))
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("disable", ["", "1"])
 def test_bad_arguments_in_subprocess(disable):
     """No crash (exit code 0) and the same messages compiled and under the Python fallback."""

@@ -206,6 +206,7 @@ def test_output_deterministic_across_processes(keen_system, special_system):
         assert out == here
 
 
+@pytest.mark.subprocess
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex not installed")
 @pytest.mark.parametrize("which", ["keen", "special", "discrete"])
 def test_latex_compiles(which, keen_system, special_system, discrete_system, tmp_path):

@@ -11,7 +11,7 @@ import pytest
 import sympy as sp
 from scipy.integrate import solve_ivp
 
-from model import library
+from model import catalogue, library
 from model.compiler.compiled import compile as compile_system
 from model.core.levers import Policy
 from model.core.units import check_system_units
@@ -20,7 +20,7 @@ from model.errors import ModelError
 
 @functools.cache
 def compiled(name: str, **kwargs):
-    return compile_system(library.get(name, **kwargs))
+    return compile_system(catalogue.get(name, **kwargs))
 
 
 def idx(cs, name: str) -> int:
@@ -32,24 +32,24 @@ def idx(cs, name: str) -> int:
 # ---------------------------------------------------------------------------------------------
 
 def test_registry_names_and_factories():
-    assert set(library.MODELS) == {"solow", "goodwin", "keen", "supermultiplier", "dice2016", "dice2016_discrete",
+    assert set(catalogue.MODELS) == {"solow", "goodwin", "keen", "supermultiplier", "dice2016", "dice2016_discrete",
                                    "directed_growth"}
-    for name, factory in library.MODELS.items():
+    for name, factory in catalogue.MODELS.items():
         system = factory()
         assert system.is_discrete == (name == "dice2016_discrete")
         # origin rebuilds the same equations
         mod, func = system.origin["factory"].split(":")
         rebuilt = getattr(importlib.import_module(mod), func)(**system.origin["kwargs"])
         assert rebuilt.equations_hash() == system.equations_hash()
-    assert library.get("goodwin", phillips="gcl").name == "goodwin_gcl"
-    assert set(library.__all__) >= {"keen", "solow", "goodwin", "supermultiplier", "dice2016_climate", "MODELS",
-                                    "get"}
+    assert catalogue.get("goodwin", phillips="gcl").name == "goodwin_gcl"
+    assert set(library.__all__) >= {"keen", "solow", "goodwin", "supermultiplier", "dice2016_climate"}
+    assert set(catalogue.__all__) == {"MODELS", "get", "FACTORIES", "rebuild"}
 
 
 def test_registry_unknown_name_lists_valid_names():
     with pytest.raises(ModelError) as err:
-        library.get("solo")
-    for name in library.MODELS:
+        catalogue.get("solo")
+    for name in catalogue.MODELS:
         assert name in str(err.value)
 
 

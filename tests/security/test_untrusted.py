@@ -431,7 +431,7 @@ def test_a_rule_sympy_holds_nested_rebuilds_with_the_same_equations_hash():
     """Found by the property above: hypothesis drew the product ``(3*sqrt(2))*3**(3/4)/9`` held nested
     (as printed in the failure); its text reads back flat. A model with such a feedback rule must
     rebuild from its saved origin unchanged."""
-    from model.library.registry import rebuild
+    from model.catalogue import rebuild
 
     nested = sp.Mul(sp.Mul(3, sp.sqrt(2), evaluate=False), 3 ** sp.Rational(3, 4), sp.Rational(1, 9), evaluate=False)
     assert from_text(to_text(nested)) != nested  # the tree sympy holds is not the one its text reads back
@@ -444,7 +444,7 @@ def test_a_rule_sympy_holds_nested_rebuilds_with_the_same_equations_hash():
 
 
 def test_origin_rules_in_legacy_srepr_rebuild_the_same_model(marker):
-    from model.library.registry import rebuild
+    from model.catalogue import rebuild
 
     sysr = dice2016_climate().with_rules({"E": "35.85 - 4*T_at"})
     legacy = {**sysr.origin, "rules": {"E": sp.srepr(sysr.auxiliaries["E"])}}

@@ -45,6 +45,8 @@ def test_simulate_and_ensemble_give_the_same_paths_and_schema_for_keen(keen_sys,
     for n in keen_sys.stocks:
         assert sim[n].dims == ens[n].dims == ("policy", "draw", "time")
         assert np.array_equal(sim[n].values, ens[n].values, equal_nan=True), n
+        assert sim[n].attrs == ens[n].attrs, n  # description, valid_min/valid_max too (review: missing in ens)
+    assert any("valid_min" in ens[n].attrs for n in keen_sys.stocks)
     assert list(ens.status.values[:, 2]) == [Status.LEFT_BOUNDS] * 2  # the failed member, in both
     for n in DIAGNOSTICS:
         assert sim[n].dims == ens[n].dims == ("policy", "draw")
@@ -122,6 +124,9 @@ def test_directed_growth_ensemble_matches_simulate_and_reruns(tmp_path):
     for n in ens.data_vars:
         if "time" in ens[n].dims:
             assert np.array_equal(sim[n].values, ens[n].values, equal_nan=True), n
+            assert sim[n].attrs == ens[n].attrs, n
+    assert ens.T_at.attrs["description"]
+    assert any("valid_min" in ens[n].attrs for n in ens.data_vars if "time" in ens[n].dims)
     ens.to_netcdf(tmp_path / "ens.nc")
     again = model.rerun(xr.load_dataset(tmp_path / "ens.nc"))
     for n in ens.data_vars:

@@ -23,8 +23,9 @@ from model import (
     step,
     stock,
 )
+from model.catalogue import get
 from model.cli.commands import main
-from model.library import get, keen, solow
+from model.library import keen, solow
 from model.solve.simulation import DIVERGENCE_FACTOR
 
 CONTINUOUS = [m for m in METHODS if m != "discrete"]
@@ -268,3 +269,7 @@ def test_step_limit_failure_says_what_to_try():
     """Review N5: a run stopped by the step limit names the limit's way out (more steps, or Radau)."""
     with pytest.raises(SolverError, match=r"maximum number of steps was reached at t=.*max_steps=.*method='radau5'"):
         simulate(keen(), t_span=(0, 300), max_steps=50)
+    # review input: a radau5 run out of steps was told to try radau5; an implicit run is told only the limit
+    with pytest.raises(SolverError, match=r"max_steps=\.\.\.; the partial path") as exc:
+        simulate(keen(), t_span=(0, 300), method="radau5", max_steps=5)
+    assert "radau5" not in str(exc.value) and exc.value.reason == "max_steps"

@@ -1,11 +1,17 @@
-"""The package's own model factories: the only code a saved result may name.
+"""The package's catalogue of models: the command-line names and the factories a saved result may name.
 
-A result's provenance says how its model was built (``origin``: a factory
-name such as ``"model.library.keen:keen"`` and keyword arguments). Rebuilding
-looks the name up in :data:`FACTORIES`; it never imports a module named in a
-file. Keyword arguments must be names the factory accepts, with plain JSON
-values (numbers, text, booleans, ``null``, lists and mappings of those).
-Any other model is rebuilt by passing it explicitly (``rerun(ds, system=...)``).
+``MODELS`` maps the command-line names (``dgm run NAME``) to zero-argument factories and
+:func:`get` builds one by name. A result's provenance says how its model was built
+(``origin``: a factory name such as ``"model.library.keen:keen"`` and keyword arguments);
+:func:`rebuild` looks the name up in :data:`FACTORIES` and never imports a module named in a
+file. Keyword arguments must be names the factory accepts, with plain JSON values (numbers,
+text, booleans, ``null``, lists and mappings of those). Any other model is rebuilt by passing
+it explicitly (``rerun(ds, system=...)``).
+
+The catalogue sits above the reference models (:mod:`model.library`) and the application
+(:mod:`model.directed_growth`), which uses the library's DICE-2016R climate; the engine reaches it
+only through the function the package root hands to
+:func:`model.solve.results.set_model_rebuilder`.
 """
 
 from __future__ import annotations
@@ -15,16 +21,46 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..core.system import System
-from ..errors import ModelError
-from .dice2016 import dice2016_climate
-from .directed_growth import directed_growth  # the saved name's alias of model.directed_growth
-from .goodwin import goodwin
-from .keen import keen
-from .solow import solow
-from .supermultiplier import supermultiplier
+from .core.system import System
+from .directed_growth.factory import directed_growth
+from .errors import ModelError
+from .library import dice2016_climate, goodwin, keen, solow, supermultiplier
 
-__all__ = ["FACTORIES", "rebuild"]
+__all__ = ["FACTORIES", "MODELS", "get", "rebuild"]
+
+#: Command-line name -> zero-argument factory.
+MODELS: dict[str, Callable[[], System]] = {
+    "solow": solow,
+    "goodwin": goodwin,
+    "keen": keen,
+    "supermultiplier": supermultiplier,
+    "dice2016": dice2016_climate,
+    "dice2016_discrete": lambda: dice2016_climate(discrete=True),
+    "directed_growth": directed_growth,
+}
+
+
+def get(name: str, **kwargs) -> System:
+    """Build a reference model by its command-line name.
+
+    Parameters
+    ----------
+    name : str
+        One of the keys of :data:`MODELS`.
+    **kwargs
+        Passed to the factory (e.g. ``get("goodwin", phillips="gcl")``).
+
+    Raises
+    ------
+    ModelError
+        For an unknown name (the message lists the valid names).
+    """
+    try:
+        factory = MODELS[name]
+    except (KeyError, TypeError):
+        raise ModelError(f"unknown model {name!r}; valid names: {', '.join(MODELS)}") from None
+    return factory(**kwargs)
+
 
 #: ``origin["factory"]`` -> the factory it names.
 FACTORIES: dict[str, Callable[..., System]] = {
@@ -33,7 +69,7 @@ FACTORIES: dict[str, Callable[..., System]] = {
     "model.library.keen:keen": keen,
     "model.library.supermultiplier:supermultiplier": supermultiplier,
     "model.library.dice2016:dice2016_climate": dice2016_climate,
-    "model.library.directed_growth:directed_growth": directed_growth,
+    "model.library.directed_growth:directed_growth": directed_growth,  # the saved name (a permanent alias)
 }
 
 _MAX_TEXT = 1000
@@ -120,7 +156,7 @@ def rebuild(origin: Any) -> System:
 
 
 def _rule_expr(lever: str, text: str, system: System):
-    from ..core.expr import from_srepr, from_text
+    from .core.expr import from_srepr, from_text
 
     try:
         return from_text(text, tuple(system.variables), what=f"feedback rule for {lever!r}")

@@ -16,10 +16,19 @@ process), so each model is declared once per test process.
 
 from __future__ import annotations
 
+import os
 from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from hypothesis import settings
+
+# Property tests draw the same examples on every run (a random draw once found a nested Piecewise that
+# sympy evaluated for over ten minutes, hanging a fresh-clone run). HYPOTHESIS_PROFILE=explore draws new
+# random examples on each run; a failure it finds becomes an @example of the test.
+settings.register_profile("default", derandomize=True, database=None)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 #: fixtures whose value is read from the shared data directory: tests using them get the ``data`` marker
 DATA_FIXTURES = frozenset({"panel", "gbr", "usa"})

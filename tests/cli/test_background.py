@@ -80,7 +80,7 @@ def test_an_error_in_the_block_skips_work_that_was_not_forked(tmp_path):
 
 
 @needs_fork
-def test_an_interrupted_wait_stops_the_child(tmp_path):
+def test_an_interrupted_wait_stops_the_child(tmp_path, request):
     import signal
     import threading
 
@@ -90,10 +90,14 @@ def test_an_interrupted_wait_stops_the_child(tmp_path):
         time.sleep(1.0)
         out.write_text("written after the interruption")
 
+    # Ctrl-C as a terminal user has it: a process started in the background by a non-interactive shell
+    # (as CI may start the tests) inherits SIGINT ignored, and Python then keeps it ignored (fresh-clone
+    # run of 17:30: "DID NOT RAISE", the handler was SIG_IGN)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    request.addfinalizer(lambda: signal.signal(signal.SIGINT, previous))
     job = Background(work)
-    # Ctrl-C while waiting, sent to the waiting thread itself: a signal sent to the process may be taken
-    # by another thread (numba's or a pool's, left by earlier tests), and the wait's read() then goes on
-    # until the child ends (CI run of 17:30: "DID NOT RAISE")
+    # sent to the waiting thread itself, so that its read() is interrupted whichever thread the
+    # kernel would pick for a signal sent to the process
     waiting = threading.get_ident()
     threading.Timer(0.2, lambda: signal.pthread_kill(waiting, signal.SIGINT)).start()
     with pytest.raises(KeyboardInterrupt):

@@ -406,9 +406,12 @@ def _fill_store(st: Store, spec: _Spec, meta: dict, n: int, chunk_size: int, tab
         st.clean()
     bar = _progress(n, int(st.covered(n).sum()), progress)
 
+    released: set[tuple[int, int]] = set()
+
     def finished(a: int, b: int, ds) -> None:
         st.write(a, b, ds)
         st.release(a, b)
+        released.add((a, b))
         bar.update(b - a)
 
     while True:
@@ -420,9 +423,10 @@ def _fill_store(st: Store, spec: _Spec, meta: dict, n: int, chunk_size: int, tab
         if mine:
             try:
                 _compute(spec, mine, table, finished, client)
-            finally:
+            finally:  # claims of chunks not finished (an error, an interruption): each released once
                 for a, b in mine:
-                    st.release(a, b)
+                    if (a, b) not in released:
+                        st.release(a, b)
             continue
         done = int(st.covered(n).sum())
         bar.update(done - bar.n)

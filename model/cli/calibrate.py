@@ -16,7 +16,8 @@ def add_parser(sub) -> None:
     cal = sub.add_parser("calibrate", help="calibrate the directed-growth model on US or UK data",
                          description="Block-wise regressions and a whole-model least-squares fit on a historical "
                                      "replay (optionally MCMC), written as a TOML parameter file with its "
-                                     "provenance and fit statistics.")
+                                     "provenance and fit statistics; and/or the country's start state (2025 "
+                                     "values from the data, each with its series, files and bridging rule).")
     cal.add_argument("--country", choices=("USA", "GBR"), default="USA", help="country (default USA)")
     cal.add_argument("--data-dir", type=Path, default=None, metavar="DIR",
                      help="data directory (default: $DGM_DATA_DIR, else ../shared/data beside the checkout; "
@@ -27,10 +28,16 @@ def add_parser(sub) -> None:
     cal.add_argument("--steps", type=int, default=2000, help="MCMC steps (default 2000)")
     cal.add_argument("--starts", type=int, default=4, help="least-squares starts (default 4)")
     cal.add_argument("--seed", type=int, default=0, help="seed of the starts and the sampler (default 0)")
-    cal.add_argument("--out", type=Path, required=True, metavar="FILE.toml", help="parameter file to write")
+    cal.add_argument("--out", type=Path, default=None, metavar="FILE.toml",
+                     help="parameter file to write (the calibration)")
+    cal.add_argument("--start-state", type=Path, default=None, metavar="FILE.toml",
+                     help="also (or, without --out, only) write the country's start state from the data: 2025 "
+                          "values with their series, files, last data year and bridging rule (takes seconds; the "
+                          "package's own files: python -m calibration.start_state_file)")
     cal.add_argument("--figures", type=Path, default=None, metavar="DIR",
                      help="also draw fitted-vs-observed, posterior and profile figures (PDF and PNG) into DIR")
-    cal.add_argument("--force", action="store_true", help="overwrite an existing --out file and figures")
+    cal.add_argument("--force", action="store_true",
+                     help="overwrite an existing --out or --start-state file and figures")
 
 
 def _figure_names(country: str, mcmc: bool) -> list[str]:
@@ -43,7 +50,17 @@ def _check(args) -> None:
     from ..files import check_input, check_output
     from .checks import at_least
 
-    check_output(args.out, "--out", force=args.force, suffixes=(".toml",))
+    if args.out is None and args.start_state is None:
+        raise CalibrationError("nothing to write: pass --out FILE.toml (the calibration), --start-state FILE.toml "
+                               "(the country's start state), or both")
+    if args.out is not None:
+        check_output(args.out, "--out", force=args.force, suffixes=(".toml",))
+    if args.start_state is not None:
+        check_output(args.start_state, "--start-state", force=args.force, suffixes=(".toml",))
+        if args.out is not None and args.out.resolve() == args.start_state.resolve():
+            raise CalibrationError(f"--out and --start-state name the same file {args.out}; give two files")
+    if args.figures is not None and args.out is None:
+        raise CalibrationError("--figures draws the calibration: pass --out FILE.toml too")
     if args.targets is not None:
         check_input(args.targets, "--targets", "target-set TOML file")
     if args.data_dir is not None and not args.data_dir.is_dir():
@@ -74,6 +91,18 @@ def run(args) -> int:
     def say(msg: str) -> None:
         print(f"[{time.perf_counter() - started:6.1f} s] {msg}", file=sys.stderr, flush=True)
 
+    if args.start_state is not None:
+        from calibration.start_state import start_state
+        from calibration.start_state_file import write_start_state
+
+        try:
+            state = start_state(args.country, data_dir=args.data_dir)
+        except DataError as exc:
+            raise CalibrationError(str(exc)) from None
+        write_start_state(state, args.start_state)  # atomic: a temporary file, removed on every error
+        say(f"wrote the {args.country} start state ({state['meta']['year']}) to {args.start_state}")
+        if args.out is None:
+            return 0
     try:
         cal = calibrate(args.country, args.data_dir, targets=str(args.targets) if args.targets else None,
                         mcmc=args.mcmc, steps=args.steps, starts=args.starts, seed=args.seed, progress=say)

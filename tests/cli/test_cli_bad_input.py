@@ -266,6 +266,11 @@ CASES = [
     (["calibrate", "--out", "c.toml", "--figures", "afile.txt"], "--figures afile.txt exists and is not a directory"),
     (["calibrate", "--out", "c.toml", "--figures", "calfigs"], "--figures calfigs already holds fit_usa.pdf"),
     (["calibrate", "--out", "c.toml", "--country", "XX"], "invalid choice"),
+    (["calibrate"], "nothing to write: pass --out FILE.toml (the calibration), --start-state FILE.toml"),
+    (["calibrate", "--start-state", "mine.toml"], "--start-state mine.toml exists; pass --force to overwrite it"),
+    (["calibrate", "--start-state", "s.txt"], "--start-state s.txt: unsupported format '.txt'; valid: .toml"),
+    (["calibrate", "--out", "c.toml", "--start-state", "c.toml"], "--out and --start-state name the same file"),
+    (["calibrate", "--start-state", "s.toml", "--figures", "figs"], "--figures draws the calibration: pass --out"),
 ]
 
 

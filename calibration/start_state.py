@@ -15,19 +15,20 @@ UK-sized economy). Bridging rules (``TREND`` = 2010-2019):
   own 2010-2019 trend;
 * other levels (and every UK level): the last data year grown at the series' own 2010-2019 trend (average
   log growth, ``ln(x_2019 / x_2010) / 9``);
-* ratios: held at their last pre-pandemic value (2019), except public debt (the 2020 rise persisted: see
-  :data:`DEBT_RULE`).
+* ratios: held at their last pre-pandemic value (2019), except public debt, carried from 2020 (the 2020
+  rise persisted in FRED-QD's US federal debt ratio; the US value moved with that ratio to 2023).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
+from model.directed_growth.countries import COUNTRIES
 from model.errors import CalibrationError
 
 from .data import FILES, load_fred, load_icsd, load_jst, load_panel, load_pwt
@@ -35,8 +36,6 @@ from .data.files import data_dir as resolve_data_dir
 
 __all__ = ["COUNTRIES", "FIELDS", "NAMES", "TREND", "start_panel", "start_state"]
 
-#: the countries with a start state (ISO 3166-1 alpha-3)
-COUNTRIES = ("USA", "GBR")
 NAMES = {"USA": "United States", "GBR": "United Kingdom"}
 
 #: window of every trend growth rate and of the historical rates alpha0, g_Y_hist, g_N_hist [calendar years]
@@ -51,7 +50,7 @@ FIRST_START = 2024
 #: field -> (unit, description), in the order of the files
 FIELDS: dict[str, tuple[str, str]] = {
     "Y": ("TUSD/year", "output: real GDP, output side, TUSD of 2017 PPP"),
-    "N": ("Mperson", "labour force, millions of persons"),
+    "N": ("Mworker", "labour force, millions of persons"),
     "lam": ("dimensionless", "employment rate, 1 - unemployment rate"),
     "omega": ("dimensionless", "wage share: labour compensation / GDP"),
     "K_priv_Y": ("year", "private fixed capital (incl. residential) / output"),
@@ -77,8 +76,6 @@ CBO_SOURCE = ("CBO Long-Term Budget Outlook 2020: potential labour force +0.3 %/
 #: year by which the labour-force growth of every schedule has faded to zero (modelling assumption)
 FADE_END = 2100
 
-DEBT_RULE = ("the 2020 (pandemic) value, not 2019's: the rise of 2020 persisted. FRED-QD's federal debt ratio "
-             "(GFDEGDQ188S, Q4) was {us_2019:.1%} in 2019, {us_2020:.1%} in 2020 and {us_last:.1%} in {us_year}")
 
 
 # ----------------------------------------------------------------------------------------------- panel
@@ -103,13 +100,13 @@ def _us_only(series: pd.Series, countries: Sequence[str], years: np.ndarray) -> 
 _PANEL = {
     "Y_ppp": ("TUSD/year", ("pwt",), "PWT rgdpo / 1e6 (output-side real GDP, chained 2017 PPPs)"),
     "Y_na": ("TUSD/year", ("pwt",), "PWT rgdpna / 1e6 (real GDP, constant 2017 national prices)"),
-    "emp": ("Mperson", ("pwt",), "PWT emp (persons engaged)"),
+    "emp": ("Mworker", ("pwt",), "PWT emp (persons engaged)"),
     "K_Y": ("year", ("pwt",), "PWT rnna / rgdpna (whole capital stock incl. public and residential)"),
     "K_G_Y": ("year", ("icsd", "pwt"), "ICSD kgov_rppp * 1000 / PWT rgdpo (2017 PPP)"),
     "delta": ("1/year", ("pwt",), "PWT delta (average depreciation rate of the capital stock)"),
     "g_C": ("dimensionless", ("pwt",), "PWT csh_g (government consumption share of GDP at current PPPs)"),
     "lam": ("dimensionless", ("jst", "fred_qd"), "1 - JST unemp / 100 (USA checked against FRED-QD UNRATE)"),
-    "N": ("Mperson", ("pwt", "jst", "fred_qd"), "PWT emp / lam (persons engaged over the employment rate)"),
+    "N": ("Mworker", ("pwt", "jst", "fred_qd"), "PWT emp / lam (persons engaged over the employment rate)"),
     "omega": ("dimensionless", ("pwt",), "PWT labsh (labour compensation share of GDP, current national prices)"),
     "i_G": ("dimensionless", ("icsd", "pwt"), "ICSD igov_rppp * 1000 / PWT rgdpo (2017 PPP)"),
     "h": ("dimensionless", ("jst", "icsd", "pwt"), "JST iy minus i_G"),
@@ -121,7 +118,7 @@ _PANEL = {
     "us_gdp": ("billion chained 2017 USD/year", ("fred_qd",), "FRED-QD GDPC1, annual mean"),
     "us_gce": ("billion chained 2017 USD/year", ("fred_qd",),
                "FRED-QD GCEC1 (government consumption and gross investment), annual mean"),
-    "us_lf": ("Mperson", ("fred_qd",), "FRED-QD CE16OV / (1 - UNRATE / 100) / 1000 (civilian labour force), "
+    "us_lf": ("Mworker", ("fred_qd",), "FRED-QD CE16OV / (1 - UNRATE / 100) / 1000 (civilian labour force), "
                                        "annual means"),
     "us_lam": ("dimensionless", ("fred_qd",), "1 - FRED-QD UNRATE / 100, annual mean"),
     "us_debt": ("year", ("fred_qd",), "FRED-QD GFDEGDQ188S / 100 (federal debt incl. intragovernmental, Q4)"),
@@ -265,8 +262,8 @@ def _grown(da: xr.DataArray, field: str, year: int, *, trend_of: xr.DataArray | 
                                                  *da.attrs["files"], *trend_of.attrs["files"])
     value_2019 = _at(da, BASE)
     return _field(field, base_value * np.exp(rate * (year - last)), source, rule, base_year=last,
-                  base_value=base_value, last_data_year=last, value_2019=value_2019 if np.isfinite(value_2019) else None,
-                  trend=rate, note=note)
+                  base_value=base_value, last_data_year=last,
+                  value_2019=value_2019 if np.isfinite(value_2019) else None, trend=rate, note=note)
 
 
 def _via_fred(level: xr.DataArray, fred: xr.DataArray, field: str, year: int, *, note: str = "") -> dict:

@@ -161,7 +161,7 @@ def _read(code: str) -> CountryStart:
                         provenance=MappingProxyType({k: MappingProxyType(v) for k, v in doc.items()}))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _cached(code: str) -> CountryStart:
     return _read(code)
 

@@ -18,6 +18,7 @@ from calibration.data import data_dir, load_fred, load_gcb, load_icsd, load_jst,
 from calibration.start_state import COUNTRIES, FIELDS, start_panel, start_state
 from calibration.start_state_file import package_file, to_toml
 from model.cli.commands import main
+from model.core.units import parse_units
 from model.directed_growth.countries import COUNTRY_DIR, SCALARS, CountryStart, country_start
 from model.errors import CalibrationError, ModelError
 
@@ -69,6 +70,7 @@ def test_every_field_has_its_provenance(states, code):
     for name in FIELDS:
         table = state[name]
         assert table["unit"] == FIELDS[name][0] and table["rule"], name
+        parse_units(table["unit"])                     # the model's pint registry reads it
         if name == "n_path":
             assert table["source"] and table["prior"]
             continue
@@ -163,11 +165,10 @@ def carried() -> dict[str, dict[str, float]]:
             c["N"] = lf[2019] * _growth(lf) ** 6
             c["lam"] = 1 - unemp[2019]
             c["b"] = jst.loc[2020, "debtgdp"]
-        k_g = icsd.loc[2019, "kgov_rppp"] * 1e3 / pwt.loc[2019, "rgdpo"]
-        c.update(omega=pwt.loc[2019, "labsh"], K_G_Y=k_g, K_priv_Y=pwt.loc[2019, "rnna"] / pwt.loc[2019, "rgdpna"] - k_g,
-                 delta=pwt.loc[2019, "delta"], i_G=icsd.loc[2019, "igov_rppp"] * 1e3 / pwt.loc[2019, "rgdpo"],
-                 g_C=pwt.loc[2019, "csh_g"], h=jst.loc[2019, "iy"] - icsd.loc[2019, "igov_rppp"] * 1e3
-                 / pwt.loc[2019, "rgdpo"], l_F=jst.loc[2019, "bdebt"] / jst.loc[2019, "gdp"],
+        y, i_g = pwt.loc[2019], icsd.loc[2019, "igov_rppp"] * 1e3 / pwt.loc[2019, "rgdpo"]
+        k_g = icsd.loc[2019, "kgov_rppp"] * 1e3 / y["rgdpo"]
+        c.update(omega=y["labsh"], K_G_Y=k_g, K_priv_Y=y["rnna"] / y["rgdpna"] - k_g, delta=y["delta"], i_G=i_g,
+                 g_C=y["csh_g"], h=jst.loc[2019, "iy"] - i_g, l_F=jst.loc[2019, "bdebt"] / jst.loc[2019, "gdp"],
                  l_H=jst.loc[2019, "thh"] / jst.loc[2019, "gdp"], E_dom=gcb[2021] * _growth(gcb) ** 4,
                  alpha0=math.log(_growth(pwt["rgdpna"] / pwt["emp"])), g_Y_hist=math.log(_growth(pwt["rgdpna"])),
                  g_N_hist=math.log(_growth(lf)))

@@ -66,14 +66,15 @@ def dot(x: Var | sp.Symbol) -> sp.Expr:
     Parameters
     ----------
     x : Var or sympy.Symbol
-        A stock of the model.
+        A stock of the model (or an auxiliary of stocks and parameters only).
 
     Returns
     -------
     sympy.Expr
         ``Derivative(x, t)`` (unevaluated); :func:`~model.core.system.combine` replaces it by the stock's
-        equation (``d x/dt`` [units of x per year], or ``(x_next - x)/dt`` for a discrete map) and refuses
-        it for anything but a stock.
+        equation ``d x/dt`` [units of x per year] (for an auxiliary of stocks and parameters only, e.g.
+        a holding defined as wealth less other assets, its rate by the chain rule) and refuses it for
+        anything else and in discrete maps.
     """
     sym = x.sym if isinstance(x, Var) else x
     if not isinstance(sym, sp.Symbol):
@@ -378,9 +379,9 @@ def is_trivial(total: sp.Expr, substitute: Mapping[sp.Symbol, sp.Expr]) -> bool:
     return False
 
 
-def resolve(table: GodleyTable, declared: Mapping[str, Var],
-            rates: Mapping[str, sp.Expr]) -> dict[tuple[str, str], sp.Expr]:
-    """The entries of ``table`` in the model's symbols, with ``dot(X)`` replaced by the stock's rate.
+def resolve(table: GodleyTable, declared: Mapping[str, Var], *, rates: Mapping[str, sp.Expr],
+            auxiliaries: Mapping[str, sp.Expr], dt: float | None = None) -> dict[tuple[str, str], sp.Expr]:
+    """The entries of ``table`` in the model's symbols, with ``dot(X)`` replaced by the rate of ``X``.
 
     Parameters
     ----------
@@ -389,24 +390,56 @@ def resolve(table: GodleyTable, declared: Mapping[str, Var],
     declared : mapping
         The model's symbols, by name.
     rates : mapping
-        ``stock -> d stock/dt`` [stock units per year] (for a discrete map ``(x_next - x)/dt``).
+        ``stock -> d stock/dt`` [stock units per year].
+    auxiliaries : mapping
+        ``auxiliary -> definition`` in evaluation order: ``dot`` of an auxiliary that depends on stocks and
+        parameters only is its rate by the chain rule.
+    dt : float, optional
+        Step [year] of a discrete map: ``dot`` is refused there (a change over the step is not a rate per
+        year, so it would not add up with the flows); balance sheets are checked as in continuous time.
 
     Returns
     -------
     dict
-        ``(row label, sector) -> expression``, and ``("", "scale") -> `` the scale.
+        ``(row label, sector) -> expression``, and ``("", "scale")`` -> the scale.
 
     Raises
     ------
     ModelError
         One line naming the table, row and sector: text that is not an allowed expression, a symbol
-        the model does not declare (the message lists the declared ones), ``dot`` of anything but a
-        stock (the message lists the stocks), a scale that is zero.
+        the model does not declare (the message lists the declared ones), ``dot`` of anything but a stock
+        or an auxiliary of stocks and parameters (the message lists the stocks) or in a discrete map, a
+        scale that is zero.
     """
     from .expr import as_expr
+    from .functions import derivative
 
     names = tuple(declared)
     stocks = [n for n, v in declared.items() if v.kind == "stock"]
+    expanded: dict[sp.Symbol, sp.Expr] = {}
+
+    def rate(x: sp.Symbol, where: str) -> sp.Expr:
+        kind = declared[x.name].kind
+        if dt is not None:
+            raise ModelError(f"{where}: dot({x.name}) in a discrete map (dt={dt:g}): a change over the step is "
+                             "not a rate per year; declare the change rows in the continuous-time form of the model")
+        if kind == "stock":
+            return rates[x.name]
+        if kind == "auxiliary":
+            if not expanded:
+                for n, e in auxiliaries.items():
+                    expanded[declared[n].sym] = e.xreplace(expanded)
+            e = expanded[x]
+            other = sorted(s.name for s in e.free_symbols if s.name not in declared
+                           or declared[s.name].kind not in ("stock", "parameter"))
+            if not other:
+                xs = sorted((s for s in e.free_symbols if declared[s.name].kind == "stock"), key=lambda s: s.name)
+                return sp.Add(*[derivative(e, s) * rates[s.name] for s in xs])
+            why = f"it depends on {', '.join(map(repr, other))}, whose rate is not known"
+        else:
+            why = f"it is a {kind}"
+        raise ModelError(f"{where}: dot({x.name}): {why}; dot() takes a stock ({', '.join(stocks)}) or an "
+                         "auxiliary of stocks and parameters only")
 
     def read(value: sp.Basic | str, where: str) -> sp.Expr:
         e = as_expr(value, names, what=where)
@@ -421,10 +454,7 @@ def resolve(table: GodleyTable, declared: Mapping[str, Var],
             if not (isinstance(x, sp.Symbol) and d.variables == (t,) and x.name in declared):
                 raise ModelError(f"{where}: {d} is not dot() of a declared symbol; dot() takes a stock: "
                                  f"{', '.join(stocks)}")
-            if declared[x.name].kind != "stock":
-                raise ModelError(f"{where}: dot({x.name}) of a {declared[x.name].kind}: only a stock has a rate; "
-                                 f"stocks: {', '.join(stocks)}")
-            sub[d] = rates[x.name]
+            sub[d] = rate(x, where)
         return e.xreplace(sub) if sub else e
 
     out: dict[tuple[str, str], sp.Expr] = {}

@@ -15,10 +15,9 @@ Typesetting conventions
   ``X_{t+\\Delta t} = f`` (the step is stated in the text); auxiliaries
   ``a = f``; accounting identities ``0 = f``.
 * Accounting matrices (:mod:`model.core.accounts`) are printed after the equations: rows by
-  sectors, each entry with an explicit sign, ``\\dot{X}`` (``\\Delta X`` in a discrete map) for
-  the change of a stock, a Sigma column and row, and the list of checks saying which
-  hold by construction (trivial) and which carry information. Their checks are not repeated
-  among the identities of the blocks.
+  sectors, each entry with an explicit sign, ``\\dot{X}`` for the change of a stock, a Sigma
+  column and row, and the list of checks saying which hold by construction (trivial) and which
+  carry information. Their checks are not repeated among the identities of the blocks.
 * Units are parsed by pint (:func:`model.core.units.parse_units`) and written with
   their canonical full names (``year``, ``USD``, ``tCO2``) as a product of
   powers; pint's abbreviated symbols are not used because the toolkit's
@@ -274,7 +273,6 @@ def _table_cells(table: GodleyTable, system: System | None) -> list[tuple[str, l
     Labels are plain text (the caller escapes them); the column sums (all zero) are the caller's."""
     vars_ = dict(system.variables) if system is not None else {}
     names: dict[sp.Symbol, str] = {v.sym: _symbol_tex(v) for v in vars_.values()}
-    discrete = system is not None and system.is_discrete
 
     def tex_of(x: sp.Symbol) -> str:
         v = vars_.get(x.name)
@@ -286,7 +284,7 @@ def _table_cells(table: GodleyTable, system: System | None) -> list[tuple[str, l
         for d in e.atoms(sp.Derivative):
             sym = sp.Symbol(f"_dot_{d.expr}")  # model names never start with "_"
             inner = tex_of(d.expr) if isinstance(d.expr, sp.Symbol) else sp.latex(d.expr)
-            names[sym] = rf"\Delta {inner}" if discrete else rf"\dot{{{inner}}}"
+            names[sym] = rf"\dot{{{inner}}}"
             changes[d] = sym
         for x in e.free_symbols:
             if isinstance(x, sp.Symbol) and x not in names and x != t:

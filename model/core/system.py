@@ -192,8 +192,8 @@ class System:
         if not self.tables:
             return ()
         sub = self.substituted_auxiliaries()
-        return tuple(c for tb in self.tables
-                     for c in tb.checks(resolve(tb, self.variables, _rates(self)), sub))
+        return tuple(c for tb in self.tables for c in tb.checks(
+            resolve(tb, self.variables, rates=self.derivatives, auxiliaries=self.auxiliaries, dt=self.dt), sub))
 
     def substituted_auxiliaries(self) -> dict[sp.Symbol, sp.Expr]:
         """Each auxiliary as an expression of stocks, parameters, inputs and t."""
@@ -284,19 +284,9 @@ class System:
         return f"<System {self.name!r} ({kind}): {counts}; hash {self.equations_hash()}>"
 
 
-def _rates(system: System) -> dict[str, sp.Expr]:
-    """``stock -> d stock/dt`` (continuous) or ``(x_next - x)/dt`` (discrete map)."""
-    return _stock_rates(system.variables, system.updates if system.is_discrete else system.derivatives, system.dt)
-
-
-def _stock_rates(declared: Mapping[str, Var], eqs: Mapping[str, sp.Expr], dt: float | None) -> dict[str, sp.Expr]:
-    if dt is None:
-        return dict(eqs)
-    return {n: (e - declared[n].sym) / sp.Float(dt) for n, e in eqs.items()}
-
-
 def _table_identities(blocks: list[Block], declared: Mapping[str, Var], rates: Mapping[str, sp.Expr],
-                      identities: dict[str, sp.Expr], where: dict[str, str]) -> tuple[GodleyTable, ...]:
+                      auxiliaries: Mapping[str, sp.Expr], dt: float | None, identities: dict[str, sp.Expr],
+                      where: dict[str, str]) -> tuple[GodleyTable, ...]:
     """Validate the blocks' tables and add each check to ``identities`` (sum of entries / scale)."""
     tables: list[GodleyTable] = []
     table_in: dict[str, str] = {}
@@ -308,7 +298,7 @@ def _table_identities(blocks: list[Block], declared: Mapping[str, Var], rates: M
             table_in[tb.name] = b.name
             tables.append(tb)
     for tb in tables:
-        entries = resolve(tb, declared, rates)
+        entries = resolve(tb, declared, rates=rates, auxiliaries=auxiliaries, dt=dt)
         scale = entries[("", "scale")]
         for chk in tb.checks(entries, judge=False):
             key = f"identity {chk.name}"
@@ -455,8 +445,9 @@ def combine(*blocks: Block | Iterable[Block], name: str = "model", dt: float | N
         raise ModelError(f"model {name!r} declares no stock (blocks {', '.join(repr(b.name) for b in flat)}): "
                          "a System needs at least one stock, with a derivative (or an update when dt is "
                          "given); declare one with model.stock(...)")
-    tables = _table_identities(flat, declared, _stock_rates(declared, stock_eqs, dt), eqs["identities"], where)
     order = _toposort(eqs["auxiliaries"], where)
+    tables = _table_identities(flat, declared, eqs["derivatives"], {k: eqs["auxiliaries"][k] for k in order}, dt,
+                               eqs["identities"], where)
     variables = {n: declared[n] for n in sorted(declared)}
     sysm = System(
         name=name, blocks=tuple(flat), variables=MappingProxyType(variables),

@@ -19,10 +19,11 @@ row gives 0):
 * ``<name>: net lending`` (transactions-flow matrices): the sectors' net lending, each the sum of
   its ``"flow"`` rows, adds up to zero.
 
-A check whose residual is zero symbolically once auxiliaries are substituted (sympy ``expand`` or
-``cancel`` gives 0) holds by construction and is flagged ``trivial``; the others carry information:
-e.g. a bank's balance-sheet column whose deposits and loans are integrated by different sectors'
-budgets is Godley & Lavoie's "redundant equation", checked and not imposed.
+A check whose sum is zero as written (sympy ``expand`` gives 0), or zero once the auxiliaries are
+evaluated at random points near the declared defaults (30-digit arithmetic: a random-point
+identity test, :func:`is_trivial`), holds by construction and is flagged ``trivial``; the others
+carry information: e.g. a bank's balance-sheet column whose deposits and loans are integrated by
+different sectors' budgets is Godley & Lavoie's "redundant equation", checked and not imposed.
 
 References
 ----------
@@ -33,7 +34,7 @@ Production and Wealth*, Palgrave Macmillan, ch. 2 (balance sheets and transactio
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -56,8 +57,12 @@ TABLE_KINDS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "balance_sheet": ("financial", "tangible", "net_worth"),
     "transactions_flow": ("flow", "change"),
 })
-#: Largest expression (nodes, shared subexpressions counted once) a triviality test expands.
-MAX_TRIVIALITY_NODES = 20_000
+#: Digits of the arithmetic in which a check's sum is evaluated at random points (:func:`is_trivial`).
+DIGITS = 30
+#: A sum below this share of the sum of its terms' magnitudes, at every point, is zero.
+ZERO_SHARE = 1e-20
+#: Random points per model, and the spread of each value around its default (relative).
+POINTS, SPREAD = 3, 0.05
 
 
 def dot(x: Var | sp.Symbol) -> sp.Expr:
@@ -162,7 +167,7 @@ class TableCheck:
     total : sympy.Expr
         The sum of the entries checked (before dividing by the scale).
     trivial : bool
-        The sum is zero symbolically (:func:`is_trivial`): the check holds by construction.
+        The sum is identically zero (:func:`is_trivial`): the check holds by construction.
     """
 
     name: str
@@ -258,7 +263,7 @@ class GodleyTable:
         return f"table {self.name}|{self.title}|{self.kind}|{','.join(self.sectors)}|{_text(self.scale)}|{rows}"
 
     def checks(self, entries: Mapping[tuple[str, str], sp.Expr] | None = None,
-               substitute: Mapping[sp.Symbol, sp.Expr] | None = None, *,
+               points: Sequence[Mapping[sp.Symbol, sp.Expr]] = (), *,
                judge: bool = True) -> tuple[TableCheck, ...]:
         """The checks of this table (module docstring), in order: rows, columns, net lending.
 
@@ -268,8 +273,9 @@ class GodleyTable:
             ``(row label, sector) -> expression`` replacing the entries as written (combine passes
             them with text read and ``dot`` resolved); by default the entries as written, which must
             then be sympy expressions.
-        substitute : mapping, optional
-            Auxiliary symbol -> its expression, for the triviality test (:func:`is_trivial`).
+        points : sequence of mappings, optional
+            Values of every symbol at random points (:func:`random_points`), for the triviality test
+            (:func:`is_trivial`); without them only a sum that ``expand`` makes 0 is trivial.
         judge : bool
             Run the triviality test (``False``: every check's ``trivial`` is ``False``).
 
@@ -289,7 +295,7 @@ class GodleyTable:
         out: list[TableCheck] = []
         for name, what, label, cells in self._structure():
             total = sp.Add(*[entry(c) for c in cells])
-            out.append(TableCheck(name, self.name, what, label, total, judge and is_trivial(total, substitute or {})))
+            out.append(TableCheck(name, self.name, what, label, total, judge and is_trivial(total, points)))
         return tuple(out)
 
     def check_names(self) -> tuple[str, ...]:
@@ -350,33 +356,50 @@ class GodleyTable:
         return "\n".join(table_latex(self, system))
 
 
-def _size(e: sp.Basic, seen: dict[sp.Basic, int]) -> int:
-    """Nodes of ``e`` counting each distinct subexpression once (no exponential walk of shared trees)."""
-    n = seen.get(e)
-    if n is None:
-        n = 1 + sum(_size(a, seen) for a in e.args)
-        seen[e] = n
-    return n
+def random_points(system: System, n: int = POINTS, seed: int = 0) -> list[dict[sp.Symbol, sp.Expr]]:
+    """Values of every symbol of ``system`` at ``n`` random points near the declared defaults.
 
-
-def is_trivial(total: sp.Expr, substitute: Mapping[sp.Symbol, sp.Expr]) -> bool:
-    """Whether a check's sum is zero symbolically: ``expand`` gives 0 as written or with the auxiliaries
-    substituted (``substitute``: auxiliary symbol -> expression of stocks, parameters, inputs), or ``cancel``
-    does (rational functions, e.g. a closed-form solution of a simultaneous block).
-
-    Expressions larger than :data:`MAX_TRIVIALITY_NODES` are not expanded (reported not trivial).
+    Stocks, parameters and inputs take their default times ``1 + SPREAD u`` (``u`` uniform in
+    [-1, 1]; ``0.5 + u/2`` for a zero or missing default), ``t`` one plus ``u``; the auxiliaries are then
+    evaluated in order, in :data:`DIGITS`-digit arithmetic. Deterministic (``seed``).
     """
-    if total == 0:
+    import random
+
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        vals: dict[sp.Symbol, sp.Expr] = {t: sp.Float(1 + rng.uniform(-1, 1), DIGITS)}
+        for v in system.variables.values():
+            if v.kind != "auxiliary":
+                u = rng.uniform(-1, 1)
+                x = v.default * (1 + SPREAD * u) if v.default else 0.5 + u / 2
+                vals[v.sym] = sp.Float(x, DIGITS)
+        for name, e in system.auxiliaries.items():
+            vals[system.variables[name].sym] = e.xreplace(vals).evalf(DIGITS)
+        out.append(vals)
+    return out
+
+
+def is_trivial(total: sp.Expr, points: Sequence[Mapping[sp.Symbol, sp.Expr]] = ()) -> bool:
+    """Whether a check's sum is identically zero: ``expand`` gives 0 as written, or, at every one of
+    ``points`` (:func:`random_points`, at least one), its value is below :data:`ZERO_SHARE` of the sum
+    of its terms' magnitudes (a random-point identity test in 30-digit arithmetic: a sum that is not
+    identically zero is not zero at random points, except by a coincidence of measure zero). A sum that
+    does not evaluate to a real number at a point is reported not trivial.
+    """
+    if total == 0 or sp.expand(total) == 0:
         return True
-    candidates = [total]
-    if total.free_symbols & set(substitute):
-        candidates.append(total.xreplace(substitute))
-    for e in candidates:
-        if _size(e, {}) > MAX_TRIVIALITY_NODES:
-            continue
-        if sp.expand(e) == 0 or sp.cancel(sp.together(e)) == 0:
-            return True
-    return False
+    if not points:
+        return False
+    terms = sp.Add.make_args(total)
+    for vals in points:
+        value = total.xreplace(vals).evalf(DIGITS)
+        size = sum(abs(a.xreplace(vals).evalf(DIGITS)) for a in terms)
+        if not (value.is_real and size.is_real and value.is_finite and size.is_finite):
+            return False
+        if abs(value) > ZERO_SHARE * size:
+            return False
+    return True
 
 
 def resolve(table: GodleyTable, declared: Mapping[str, Var], *, rates: Mapping[str, sp.Expr],

@@ -13,7 +13,7 @@ import sympy as sp
 
 from ..errors import ModelError
 from ..text import plural
-from .accounts import GodleyTable, TableCheck, resolve
+from .accounts import GodleyTable, TableCheck, random_points, resolve
 from .blocks import Block
 from .expr import as_expr, as_saved, to_text
 from .functions import check_functions
@@ -183,17 +183,17 @@ class System:
 
     def table_checks(self) -> tuple[TableCheck, ...]:
         """The checks of the tables (each also an identity of this System, by its ``name``), with
-        ``trivial`` set for those that are zero symbolically once auxiliaries are substituted
-        (:func:`model.core.accounts.is_trivial`); the others carry information."""
+        ``trivial`` set for those that are identically zero (:func:`model.core.accounts.is_trivial`);
+        the others carry information."""
         return self._table_checks
 
     @functools.cached_property
     def _table_checks(self) -> tuple[TableCheck, ...]:
         if not self.tables:
             return ()
-        sub = self.substituted_auxiliaries()
+        points = random_points(self)
         return tuple(c for tb in self.tables for c in tb.checks(
-            resolve(tb, self.variables, rates=self.derivatives, auxiliaries=self.auxiliaries, dt=self.dt), sub))
+            resolve(tb, self.variables, rates=self.derivatives, auxiliaries=self.auxiliaries, dt=self.dt), points))
 
     def substituted_auxiliaries(self) -> dict[sp.Symbol, sp.Expr]:
         """Each auxiliary as an expression of stocks, parameters, inputs and t."""

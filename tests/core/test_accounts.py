@@ -110,6 +110,17 @@ def test_only_the_redundant_equation_carries_information():
     assert len(s.table_checks()) == 13
 
 
+def test_triviality_through_auxiliaries_by_random_points():
+    """P = D + L is an auxiliary: P - D - L is zero only once P is evaluated (random-point test, 30 digits);
+    a coefficient off by 1e-12 is not."""
+    rows = (Row("Gross", {"households": P, "firms": -D.sym, "banks": -L.sym}),
+            Row("Almost", {"households": P, "firms": -D.sym, "banks": -(1 + sp.Float("1e-12", 30)) * L.sym}))
+    s = economy(balance_sheet(rows=balance_sheet().rows + rows), flows())
+    trivial = {c.name: c.trivial for c in s.table_checks()}
+    assert trivial["bs: row 'Gross'"] and not trivial["bs: row 'Almost'"]
+    assert sp.expand(s.identities["bs: row 'Gross'"]) != 0  # not zero as written
+
+
 def test_dot_of_an_auxiliary_of_stocks_is_its_rate_by_the_chain_rule():
     table = flows(rows=(Row("Change in net position", {"households": dot(N), "banks": -dot(N)}, "change"),
                         Row("Change in gross position", {"households": dot(P)}, "change")))

@@ -3,7 +3,8 @@
 The public API:
 
 * declare: :func:`stock`, :func:`param`, :func:`aux`, :func:`lever`,
-  :func:`exogenous`, :class:`Var`, :class:`Block`, :func:`combine`, :class:`System`, and what a
+  :func:`exogenous`, :class:`Var`, :class:`Block`, :func:`combine`, :class:`System`, accounting
+  matrices :class:`GodleyTable` of :class:`Row` (``dot(X)``: the change of a stock), and what a
   model says about its use, :class:`ModelMeta` (span, default inputs, :class:`Outcome`,
   :class:`PolicyPath`);
 * compile: :func:`compile` -> :class:`CompiledSystem`;
@@ -22,6 +23,7 @@ from .collector import collector_paused
 with collector_paused():  # sympy: 40,000 long-lived objects (see model.collector)
     from . import library
     from .compiler.compiled import CompiledSystem, compile
+    from .core.accounts import GodleyTable, Row, dot
     from .core.blocks import Block, block
     from .core.levers import Policy, Rule, Schedule, constant, logistic, piecewise, ramp, step
     from .core.metadata import ModelMeta, Outcome, PolicyPath
@@ -51,5 +53,5 @@ __all__ = [
     "Policy", "Rule", "Schedule", "constant", "logistic", "piecewise", "ramp", "step", "rerun", "IdentityWarning",
     "METHODS",
     "STATUS", "Status", "ModelMeta", "Outcome", "PolicyPath", "simulate", "sensitivities", "Var", "aux", "exogenous",
-    "lever", "param", "stock", "t", "System", "combine", "library", "ensemble",
+    "lever", "param", "stock", "t", "System", "combine", "library", "ensemble", "GodleyTable", "Row", "dot",
 ]

@@ -24,7 +24,7 @@ from typing import Any
 from .core.system import System
 from .directed_growth.factory import directed_growth
 from .errors import ModelError
-from .library import dice2016_climate, goodwin, keen, solow, supermultiplier
+from .library import bmw, dice2016_climate, goodwin, keen, pc, sim, solow, supermultiplier
 
 __all__ = ["FACTORIES", "MODELS", "get", "rebuild"]
 
@@ -36,6 +36,10 @@ MODELS: dict[str, Callable[[], System]] = {
     "supermultiplier": supermultiplier,
     "dice2016": dice2016_climate,
     "dice2016_discrete": lambda: dice2016_climate(discrete=True),
+    "sim": sim,
+    "sim_discrete": lambda: sim(discrete=True),
+    "pc": pc,
+    "bmw": bmw,
     "directed_growth": directed_growth,
 }
 
@@ -69,6 +73,9 @@ FACTORIES: dict[str, Callable[..., System]] = {
     "model.library.keen:keen": keen,
     "model.library.supermultiplier:supermultiplier": supermultiplier,
     "model.library.dice2016:dice2016_climate": dice2016_climate,
+    "model.library.godley_lavoie:sim": sim,
+    "model.library.godley_lavoie:pc": pc,
+    "model.library.godley_lavoie:bmw": bmw,
     "model.library.directed_growth:directed_growth": directed_growth,  # the saved name (a permanent alias)
 }
 

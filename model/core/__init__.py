@@ -1,2 +1,2 @@
-"""Declare and validate models: symbols, blocks, systems, levers and policies, units,
+"""Declare and validate models: symbols, blocks, systems, accounting matrices, levers and policies, units,
 expressions as text, and documentation (nomenclature, LaTeX, Markdown)."""

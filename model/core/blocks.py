@@ -10,6 +10,7 @@ from typing import Any
 import sympy as sp
 
 from ..errors import ModelError
+from .accounts import GodleyTable
 from .expr import as_expr
 from .symbols import Var
 
@@ -45,6 +46,10 @@ class Block:
         checked numerically on every simulation).
     description : str
         What the block models, with its sources.
+    tables : tuple of GodleyTable
+        Balance sheets and transactions-flow matrices (:mod:`model.core.accounts`) written with the
+        System's symbols; :func:`~model.core.system.combine` turns their row and column sums into
+        identities, divided by each table's scale.
     """
 
     name: str
@@ -54,9 +59,15 @@ class Block:
     updates: Mapping[str, sp.Expr] = field(default_factory=dict)
     identities: Mapping[str, sp.Expr] = field(default_factory=dict)
     description: str = ""
+    tables: tuple[GodleyTable, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "variables", tuple(self.variables))
+        tables = (self.tables,) if isinstance(self.tables, GodleyTable) else tuple(self.tables)
+        for tb in tables:
+            if not isinstance(tb, GodleyTable):
+                raise ModelError(f"block {self.name!r}: tables must be GodleyTable objects, got {type(tb).__name__}")
+        object.__setattr__(self, "tables", tables)
         for v in self.variables:
             if not isinstance(v, Var):
                 raise ModelError(f"block {self.name!r}: variables must be Var declarations, got {v!r}")
@@ -64,7 +75,8 @@ class Block:
             object.__setattr__(self, what, _freeze(self.name, what, getattr(self, what)))
 
     def __hash__(self) -> int:  # mappings are not hashable; identity by content text
-        return hash((self.name, self.variables, tuple((k, str(v)) for k, v in self.derivatives.items())))
+        return hash((self.name, self.variables, tuple((k, str(v)) for k, v in self.derivatives.items()),
+                     self.tables))
 
     def symbols(self) -> dict[str, sp.Symbol]:
         """Declared sympy symbols of this block, by name."""
@@ -73,8 +85,9 @@ class Block:
 
 def block(name: str, variables: Iterable[Var], *, derivatives: Mapping[Any, Any] | None = None,
           auxiliaries: Mapping[Any, Any] | None = None, updates: Mapping[Any, Any] | None = None,
-          identities: Mapping[Any, Any] | None = None, description: str = "") -> Block:
+          identities: Mapping[Any, Any] | None = None, description: str = "",
+          tables: Iterable[GodleyTable] = ()) -> Block:
     """Convenience constructor for :class:`Block`."""
     return Block(name=name, variables=tuple(variables), derivatives=derivatives or {},
                  auxiliaries=auxiliaries or {}, updates=updates or {}, identities=identities or {},
-                 description=description)
+                 description=description, tables=tuple(tables))

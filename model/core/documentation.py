@@ -14,6 +14,10 @@ Typesetting conventions
 * Continuous systems: ``\\dot{X} = f``; discrete maps:
   ``X_{t+\\Delta t} = f`` (the step is stated in the text); auxiliaries
   ``a = f``; accounting identities ``0 = f``.
+* Accounting matrices (:mod:`model.core.accounts`) are printed after the equations: rows by
+  sectors, each entry with an explicit sign, ``\\dot{X}`` for the change of a stock, a Sigma
+  column and row, and the list of checks saying which hold by construction (trivial) and which
+  carry information. Their checks are not repeated among the identities of the blocks.
 * Units are parsed by pint (:func:`model.core.units.parse_units`) and written with
   their canonical full names (``year``, ``USD``, ``tCO2``) as a product of
   powers; pint's abbreviated symbols are not used because the toolkit's
@@ -30,14 +34,17 @@ from typing import TYPE_CHECKING
 import sympy as sp
 
 from ..text import plain
-from .symbols import KINDS, Var
+from .expr import as_expr
+from .symbols import KINDS, Var, t
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+    from .accounts import GodleyTable
     from .system import System
 
-__all__ = ["nomenclature", "to_latex", "to_markdown", "latex_escape", "KIND_ORDER"]
+__all__ = ["nomenclature", "to_latex", "to_markdown", "latex_escape", "KIND_ORDER", "table_markdown",
+           "table_latex"]
 
 #: Order of kinds in tables (then by name within a kind).
 KIND_ORDER: tuple[str, ...] = ("stock", "auxiliary", "lever", "exogenous", "parameter")
@@ -237,8 +244,10 @@ def _equation_groups(system: System) -> list[tuple[str, str, list[tuple[str, str
         add(system.block_of.get(n, "?"), n, rf"{{{tex[n]}}}_{{t+\Delta t}}", latex(e))
     for n, e in system.auxiliaries.items():
         add(system.block_of.get(n, "?"), n, tex[n], latex(e))
+    from_tables = {n for tb in system.tables for n in tb.check_names()}  # printed with their tables
     for n, e in system.identities.items():
-        add(system.block_of.get(f"identity {n}", "?"), f"identity:{n}", "0", latex(e))
+        if n not in from_tables:
+            add(system.block_of.get(f"identity {n}", "?"), f"identity:{n}", "0", latex(e))
     return [(b, descriptions[b], eqs[b]) for b in eqs]
 
 
@@ -252,6 +261,140 @@ def _time_statement(system: System) -> str:
 
 def _identity_text(key: str) -> str:
     return key.split(":", 1)[1] if key.startswith("identity:") else ""
+
+
+# ---------------------------------------------------------------------------
+# accounting matrices
+# ---------------------------------------------------------------------------
+
+
+def _table_cells(table: GodleyTable, system: System | None) -> list[tuple[str, list[str]]]:
+    """Rows of a table: (label, [signed LaTeX entry by sector, then the row's sum]); "" for no entry.
+    Labels are plain text (the caller escapes them); the column sums (all zero) are the caller's."""
+    vars_ = dict(system.variables) if system is not None else {}
+    names: dict[sp.Symbol, str] = {v.sym: _symbol_tex(v) for v in vars_.values()}
+
+    def tex_of(x: sp.Symbol) -> str:
+        v = vars_.get(x.name)
+        return _symbol_tex(v) if v is not None else _WORD_RE.sub(r"\\mathit{\1}", sp.latex(x))
+
+    def read(value: sp.Basic | str) -> sp.Expr:
+        e = as_expr(value, tuple(vars_) or None, what=f"table {table.name!r}")
+        changes = {}
+        for d in e.atoms(sp.Derivative):
+            sym = sp.Symbol(f"_dot_{d.expr}")  # model names never start with "_"
+            inner = tex_of(d.expr) if isinstance(d.expr, sp.Symbol) else sp.latex(d.expr)
+            names[sym] = rf"\dot{{{inner}}}"
+            changes[d] = sym
+        for x in e.free_symbols:
+            if isinstance(x, sp.Symbol) and x not in names and x != t:
+                names[x] = tex_of(x)
+        return e.xreplace(changes) if changes else e
+
+    def signed(e: sp.Expr) -> str:
+        if e == 0:
+            return "0"
+        neg = e.could_extract_minus_sign()
+        body = -e if neg else e
+        text = sp.latex(body, symbol_names=names)
+        if isinstance(body, sp.Add):
+            text = rf"\left({text}\right)"
+        return ("-" if neg else "+") + text
+
+    rows: list[tuple[str, list[str]]] = []
+    tangible = sp.S.Zero
+    for r in table.rows:
+        entries = {sec: read(v) for sec, v in r.entries.items()}
+        if r.kind == "tangible":
+            total = sp.Add(*entries.values())
+            tangible += total
+            sigma = signed(total)
+        elif r.kind == "net_worth":
+            sigma = signed(-tangible)
+        else:
+            sigma = "0"
+        rows.append((r.label, [*(signed(entries[sec]) if sec in entries else "" for sec in table.sectors), sigma]))
+    return rows
+
+
+def _table_checks(table: GodleyTable, system: System | None) -> list[tuple[str, list[str]]]:
+    """``(verdict, checks)``: the table's checks that carry information and those that hold by
+    construction, when the System that holds the table is given (else nothing)."""
+    if system is None or table not in system.tables:
+        return []
+    mine = [c for c in system.table_checks() if c.table == table.name]
+    out = [("Checks carrying information", [c.name.split(": ", 1)[1] for c in mine if not c.trivial]),
+           ("trivial (zero by construction)", [c.name.split(": ", 1)[1] for c in mine if c.trivial])]
+    return [(verdict, names or ["none"]) for verdict, names in out]
+
+
+def _table_intro(table: GodleyTable, system: System | None) -> tuple[str, str]:
+    """The kind in words and the scale in LaTeX."""
+    kind = table.kind.replace("_", "-").replace("transactions-flow", "transactions-flow matrix").replace(
+        "balance-sheet", "balance sheet")
+    scale = table.scale
+    if isinstance(scale, str):
+        scale = as_expr(scale, tuple(system.variables) if system is not None else None, what=f"table {table.name!r}")
+    names = _symbol_names(system) if system is not None else {}
+    return kind, sp.latex(scale, symbol_names=names)
+
+
+def table_markdown(table: GodleyTable, system: System | None = None) -> list[str]:
+    """Lines of a table in Markdown: a title line, a pipe table (rows x sectors, explicit signs,
+    Sigma column and row) and, with the System holding it, its checks (trivial or not).
+
+    Parameters
+    ----------
+    table : GodleyTable
+        The table.
+    system : System, optional
+        The model, for its symbols' LaTeX names and the checks' verdicts.
+    """
+    rows = _table_cells(table, system)
+    kind, scale = _table_intro(table, system)
+    lines = [f"**{_md_escape(table.title)}** ({_md_code(table.name)}, {kind}; checks divided by ${scale}$)."
+             + (f" Source: {_md_escape(table.source)}." if table.source else ""), ""]
+    cell = lambda x: "$" + x.replace("|", "\\|") + "$" if x else ""  # noqa: E731
+    lines.append("| | " + " | ".join(_md_escape(h) for h in table.sectors) + r" | $\Sigma$ |")
+    lines.append("|---|" + "|".join("---:" for _ in range(len(table.sectors) + 1)) + "|")
+    rows.append((r"$\Sigma$", ["0"] * (len(table.sectors) + 1)))
+    for i, (label, entries) in enumerate(rows):
+        first = label if i == len(rows) - 1 else _md_escape(label)
+        lines.append(f"| {first} | " + " | ".join(cell(e) for e in entries) + " |")
+    checks = _table_checks(table, system)
+    if checks:
+        lines += ["", "; ".join(f"{v}: " + ", ".join(_md_escape(c) for c in names) for v, names in checks) + "."]
+    lines.append("")
+    return lines
+
+
+def table_latex(table: GodleyTable, system: System | None = None) -> list[str]:
+    """Lines of a table in LaTeX: a booktabs ``table`` (rows x sectors, explicit signs, Sigma
+    column and row; label ``tab:<model>:<table>``) and, with the System holding it, its checks.
+
+    Parameters
+    ----------
+    table : GodleyTable
+        The table.
+    system : System, optional
+        The model, for its symbols' LaTeX names, the label and the checks' verdicts.
+    """
+    rows = _table_cells(table, system)
+    kind, scale = _table_intro(table, system)
+    caption = (f"{latex_escape(table.title)} ({kind}; checks divided by ${scale}$)."
+               + (f" Source: {latex_escape(table.source)}." if table.source else ""))
+    body = [[latex_escape(label), *(f"${e}$" if e else "" for e in entries)] for label, entries in rows]
+    body.append([r"\midrule $\Sigma$", *["$0$"] * (len(table.sectors) + 1)])
+    head = ["", *(latex_escape(h) for h in table.sectors), r"$\Sigma$"]
+    model = system.name if system is not None else "model"
+    lines = _latex_table(body, head, "l" + "r" * (len(table.sectors) + 1), caption,
+                         _label("tab", model, table.name))
+    checks = _table_checks(table, system)
+    if checks:
+        lines += ["", f"Table {latex_escape(table.name)}. "
+                  + "; ".join(f"{v}: " + ", ".join(latex_escape(c) for c in names) for v, names in checks) + "."]
+    lines.append("")
+    return lines
 
 
 # ---------------------------------------------------------------------------
@@ -388,6 +531,10 @@ def to_latex(system: System, *, section: str = "section") -> str:
             end = r" \\" if i < len(eqs) - 1 else ""
             lines.append(rf"  {lhs} &= {rhs}{tag} \label{{{_label('eq', model, *key.split(':'))}}}{end}")
         lines += [r"\end{align}", ""]
+    if system.tables:
+        lines += [rf"\{section}{{Accounting matrices}}", rf"\label{{{_label('sec', model, 'tables')}}}", ""]
+        for tb in system.tables:
+            lines += table_latex(tb, system)
 
     caption_model = latex_escape(model)
     others = [v for v in _ordered_vars(system) if v.kind != "parameter"]
@@ -449,6 +596,10 @@ def to_markdown(system: System) -> str:
             end = r" \\" if i < len(eqs) - 1 else ""
             lines.append(f"{lhs} &= {rhs}{tag}{end}")
         lines += [r"\end{aligned}", "$$", ""]
+    if system.tables:
+        lines += ["## Accounting matrices", ""]
+        for tb in system.tables:
+            lines += table_markdown(tb, system)
 
     lines += ["## Nomenclature", ""]
     header = ["Name", "Symbol", "Kind", "Units", "Long name", "Default", "Lower", "Upper", "Block", "Source",

@@ -13,6 +13,7 @@ import sympy as sp
 
 from ..errors import ModelError
 from ..text import plural
+from .accounts import GodleyTable, TableCheck, random_points, resolve
 from .blocks import Block
 from .expr import as_expr, as_saved, to_text
 from .functions import check_functions
@@ -73,7 +74,8 @@ class System:
     auxiliaries : Mapping[str, sympy.Expr]
         Algebraic relations in evaluation (topological) order.
     identities : Mapping[str, sympy.Expr]
-        Expressions that must vanish along every path.
+        Expressions that must vanish along every path: the blocks' identities and the checks of
+        the tables (``"<table>: row '<label>'"`` ...: sum of the entries divided by the table's scale).
     dt : float or None
         Step [year] of a discrete-time map, ``None`` for continuous time.
     origin : Mapping
@@ -84,6 +86,9 @@ class System:
     meta : ModelMeta
         The model's own defaults and registries (span, default exogenous paths, kept
         paths, start-state hook, outcomes, policy paths); not part of :meth:`equations_hash`.
+    tables : tuple of GodleyTable
+        The blocks' balance sheets and transactions-flow matrices (:mod:`model.core.accounts`),
+        in block order; part of :meth:`equations_hash`.
     """
 
     name: str
@@ -98,6 +103,7 @@ class System:
     origin: Mapping[str, Any] = field(default_factory=dict)
     block_of: Mapping[str, str] = field(default_factory=dict)
     meta: ModelMeta = field(default_factory=ModelMeta)
+    tables: tuple[GodleyTable, ...] = ()
 
     # ---- views -----------------------------------------------------------------
     def _names(self, kind: str) -> tuple[str, ...]:
@@ -159,6 +165,7 @@ class System:
         parts += [v.signature() for v in self.variables.values()]
         for what in ("derivatives", "updates", "auxiliaries", "identities"):
             parts += [f"{what}:{k}={_fmt(e)}" for k, e in getattr(self, what).items()]
+        parts += [tb.signature() for tb in self.tables]
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
     def defaults(self, kind: str = "parameter") -> dict[str, float | None]:
@@ -173,6 +180,20 @@ class System:
             sub = self.substituted_auxiliaries()
             eqs = {k: e.xreplace(sub) for k, e in eqs.items()}
         return eqs
+
+    def table_checks(self) -> tuple[TableCheck, ...]:
+        """The checks of the tables (each also an identity of this System, by its ``name``), with
+        ``trivial`` set for those that are identically zero (:func:`model.core.accounts.is_trivial`);
+        the others carry information."""
+        return self._table_checks
+
+    @functools.cached_property
+    def _table_checks(self) -> tuple[TableCheck, ...]:
+        if not self.tables:
+            return ()
+        points = random_points(self)
+        return tuple(c for tb in self.tables for c in tb.checks(
+            resolve(tb, self.variables, rates=self.derivatives, auxiliaries=self.auxiliaries, dt=self.dt), points))
 
     def substituted_auxiliaries(self) -> dict[sp.Symbol, sp.Expr]:
         """Each auxiliary as an expression of stocks, parameters, inputs and t."""
@@ -218,7 +239,7 @@ class System:
         blocks = tuple(b if not any(v.name in rules for v in b.variables) else
                        Block(name=b.name, variables=tuple(new_vars[v.name] for v in b.variables),
                              derivatives=b.derivatives, auxiliaries=b.auxiliaries, updates=b.updates,
-                             identities=b.identities, description=b.description)
+                             identities=b.identities, description=b.description, tables=b.tables)
                        for b in self.blocks) + (rule_block,)
         return combine(*blocks, name=name or self.name, dt=self.dt, description=self.description,
                        origin={**self.origin, "rules": {k: to_text(aux[k]) for k in rules}}, meta=self.meta)
@@ -261,6 +282,34 @@ class System:
             (self.stocks, "stock"), (self.auxiliaries, "auxiliary"), (self.parameters, "parameter"),
             (self.inputs, "input")))
         return f"<System {self.name!r} ({kind}): {counts}; hash {self.equations_hash()}>"
+
+
+def _table_identities(blocks: list[Block], declared: Mapping[str, Var], rates: Mapping[str, sp.Expr],
+                      auxiliaries: Mapping[str, sp.Expr], dt: float | None, identities: dict[str, sp.Expr],
+                      where: dict[str, str]) -> tuple[GodleyTable, ...]:
+    """Validate the blocks' tables and add each check to ``identities`` (sum of entries / scale)."""
+    tables: list[GodleyTable] = []
+    table_in: dict[str, str] = {}
+    for b in blocks:
+        for tb in b.tables:
+            if tb.name in table_in:
+                raise ModelError(f"table {tb.name!r} declared twice: in block {table_in[tb.name]!r} and in block "
+                                 f"{b.name!r}")
+            table_in[tb.name] = b.name
+            tables.append(tb)
+    for tb in tables:
+        entries = resolve(tb, declared, rates=rates, auxiliaries=auxiliaries, dt=dt)
+        scale = entries[("", "scale")]
+        for chk in tb.checks(entries, judge=False):
+            key = f"identity {chk.name}"
+            if key in where:
+                raise ModelError(f"identity {chk.name!r} defined twice: in block {where[key]!r} and by table "
+                                 f"{tb.name!r} of block {table_in[tb.name]!r}")
+            e = chk.total / scale
+            check_functions(e, f"table {tb.name!r}: {chk.what} {chk.label!r}".rstrip(" '"))
+            identities[chk.name] = e
+            where[key] = table_in[tb.name]
+    return tuple(tables)
 
 
 def _check_meta(meta: ModelMeta, declared: Mapping[str, Var], name: str) -> ModelMeta:
@@ -312,7 +361,9 @@ def combine(*blocks: Block | Iterable[Block], name: str = "model", dt: float | N
         Naming the symbol and block: a symbol declared twice, an equation for an
         undeclared symbol or using one, no stock, a stock without an equation, a symbol
         defined twice, cyclic auxiliaries, a function the compiler does not support
-        (:mod:`model.core.functions`), inconsistent units.
+        (:mod:`model.core.functions`), inconsistent units; for a table (:mod:`model.core.accounts`),
+        naming the table, row and sector: an undeclared symbol, ``dot`` of anything but a stock, a
+        table name used twice, a check named like a declared identity.
     """
     flat: list[Block] = []
     for b in blocks:
@@ -395,6 +446,8 @@ def combine(*blocks: Block | Iterable[Block], name: str = "model", dt: float | N
                          "a System needs at least one stock, with a derivative (or an update when dt is "
                          "given); declare one with model.stock(...)")
     order = _toposort(eqs["auxiliaries"], where)
+    tables = _table_identities(flat, declared, eqs["derivatives"], {k: eqs["auxiliaries"][k] for k in order}, dt,
+                               eqs["identities"], where)
     variables = {n: declared[n] for n in sorted(declared)}
     sysm = System(
         name=name, blocks=tuple(flat), variables=MappingProxyType(variables),
@@ -404,6 +457,7 @@ def combine(*blocks: Block | Iterable[Block], name: str = "model", dt: float | N
         identities=MappingProxyType({k: eqs["identities"][k] for k in sorted(eqs["identities"])}),
         dt=dt, description=description, origin=MappingProxyType(dict(origin or {})),
         block_of=MappingProxyType({**decl_in, **where}), meta=_check_meta(meta or ModelMeta(), declared, name),
+        tables=tables,
     )
     if check_units:
         sysm.check_units()

@@ -7,10 +7,11 @@ names of these and of the directed-growth application are in :mod:`model.catalog
 from __future__ import annotations
 
 from .dice2016 import dice2016_climate, dice2016_forcing_path
+from .godley_lavoie import bmw, pc, sim
 from .goodwin import goodwin
 from .keen import keen
 from .solow import solow
 from .supermultiplier import supermultiplier
 
 __all__ = ["keen", "solow", "goodwin", "supermultiplier", "dice2016_climate",
-           "dice2016_forcing_path"]
+           "dice2016_forcing_path", "sim", "pc", "bmw"]

@@ -32,15 +32,16 @@ def idx(cs, name: str) -> int:
 
 def test_registry_names_and_factories():
     assert set(catalogue.MODELS) == {"solow", "goodwin", "keen", "supermultiplier", "dice2016", "dice2016_discrete",
-                                   "directed_growth"}
+                                   "sim", "sim_discrete", "pc", "bmw", "directed_growth"}
     for name, factory in catalogue.MODELS.items():
         system = factory()
-        assert system.is_discrete == (name == "dice2016_discrete")
+        assert system.is_discrete == name.endswith("_discrete")
         # origin rebuilds the same equations
         rebuilt = catalogue.rebuild(system.origin)  # the path a saved result takes (no module named in text)
         assert rebuilt.equations_hash() == system.equations_hash()
     assert catalogue.get("goodwin", phillips="gcl").name == "goodwin_gcl"
-    assert set(library.__all__) >= {"keen", "solow", "goodwin", "supermultiplier", "dice2016_climate"}
+    assert set(library.__all__) >= {"keen", "solow", "goodwin", "supermultiplier", "dice2016_climate", "sim", "pc",
+                                    "bmw"}
     assert set(catalogue.__all__) == {"MODELS", "get", "FACTORIES", "rebuild"}
 
 
@@ -54,7 +55,8 @@ def test_registry_unknown_name_lists_valid_names():
 @pytest.mark.parametrize("factory,kwargs", [
     (library.solow, {}), (library.goodwin, {"phillips": "linear"}), (library.goodwin, {"phillips": "gcl"}),
     (library.keen, {}), (library.supermultiplier, {}), (library.dice2016_climate, {"discrete": False}),
-    (library.dice2016_climate, {"discrete": True}),
+    (library.dice2016_climate, {"discrete": True}), (library.sim, {}), (library.sim, {"discrete": True}),
+    (library.pc, {}), (library.bmw, {}),
 ])
 def test_units_and_metadata(factory, kwargs):
     system = factory(**kwargs)

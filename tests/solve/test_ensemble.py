@@ -1,6 +1,7 @@
 """Ensembles: members agree with single runs, failures are flagged, Dask and resumed runs are identical."""
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -136,7 +137,12 @@ def test_an_interrupted_run_resumes_with_every_member_once(dg, tmp_path):
     assert out.sizes["draw"] == 3000
     np.testing.assert_array_equal(out.draw.values, np.arange(3000))
     log = sorted(tuple(map(int, line.split()[:2])) for line in (store / "computed.log").read_text().splitlines())
-    assert log == [(100 * i, 100 * i + 100) for i in range(30)]  # every chunk computed exactly once
+    assert len(log) == len(set(log))  # no chunk computed twice
+    # every chunk missing at the kill is computed once by the resumed run; one the killed run finished may lack
+    # its log line (killed between the chunk's atomic rename and the log append): it is not computed again
+    written_before = {tuple(int(x) for x in re.findall(r"\d+", name)[:2]) for name in before}
+    assert set(log) | written_before == {(100 * i, 100 * i + 100) for i in range(30)}
+    assert len(written_before - set(log)) <= 1
     assert {p.name: p.stat().st_mtime_ns for p in chunks.glob("chunk_*.nc") if p.name in stamps} == stamps
     assert not list(chunks.glob(".*tmp"))  # a chunk being written when killed never counts; its .tmp is removed
     assert not list((store / "claims").iterdir())  # the killed run's claim was recovered

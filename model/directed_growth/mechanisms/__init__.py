@@ -5,16 +5,21 @@ declared in other blocks are referenced by name with :func:`ref`. The
 assembled model is :func:`model.directed_growth`.
 """
 
+from .accounts import accounts
+from .banks import banks
 from .climate import climate
+from .damages import damages
 from .demand import demand
 from .emissions import emissions
 from .finance import finance
+from .households import households
 from .labour import labour
 from .private_investment import private_investment
 from .public_capability import public_capability
 from .public_finance import public_finance
 from .public_investment import public_investment
+from .supply import supply
 from .technology import technology
 
-__all__ = ["climate", "demand", "emissions", "finance", "labour", "private_investment", "public_capability",
-           "public_finance", "public_investment", "technology"]
+__all__ = ["accounts", "banks", "climate", "damages", "demand", "emissions", "finance", "households", "labour",
+           "private_investment", "public_capability", "public_finance", "public_investment", "supply", "technology"]

@@ -19,23 +19,7 @@ from ..core.blocks import Block
 from ..core.metadata import ModelMeta
 from ..core.system import System, combine
 from ..errors import ModelError
-from .mechanisms import (
-    accounts,
-    banks,
-    climate,
-    damages,
-    demand,
-    emissions,
-    finance,
-    households,
-    labour,
-    private_investment,
-    public_capability,
-    public_finance,
-    public_investment,
-    supply,
-    technology,
-)
+from .mechanisms import all_blocks
 from .start_state import DERIVED, START_KEYS, US_2025, derived_values
 
 __all__ = ["T0", "T_END", "KEEP", "Y0", "XG0", "DERIVED", "US_2025", "directed_growth", "derived_defaults",
@@ -56,12 +40,6 @@ XG0 = 0.15
 _FROM_START = {"omega": ("omega", 1.0), "N": ("N", 1.0), "lam": ("lam_ref", 1.0), "delta": ("delta", 1.0),
                "i_G": ("i_G", 1.0), "n": ("n", 1.0), "alpha0": ("alpha0", 1.0),
                "b": ("B", "Y"), "l_F": ("L_F", "Y"), "l_H": ("L_H", "Y")}
-
-
-def _blocks() -> list[Block]:
-    return [demand(), households(), supply(), finance(), banks(), public_finance(), public_investment(),
-            public_capability(), private_investment(), labour(), damages(), technology(), emissions(), climate(),
-            accounts()]
 
 
 def _with_defaults(block: Block, values: Mapping[str, float]) -> Block:
@@ -140,7 +118,7 @@ def directed_growth(*, t0: float = T0, y0: float | None = None, start: Mapping[s
         raise ModelError(f"directed_growth: xg0 must be a share strictly between 0 and 1, got {xg0!r}")
     data = _start_data(start, y0)
     overrides = dict(overrides or {})
-    blocks = _blocks()
+    blocks = all_blocks()
     known = {v.name: v for b in blocks for v in b.variables}
     for name, value in overrides.items():
         if name in DERIVED:

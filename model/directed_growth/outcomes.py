@@ -19,7 +19,8 @@ from ..core.levers import Policy, Rule, constant, piecewise
 from ..core.metadata import Outcome, OutcomeContext
 from ..errors import ModelError
 
-__all__ = ["OUTCOMES", "NEEDED", "MULTIPLIER_HORIZONS", "compare", "compare_policies", "display", "impulse_response", "label_outcomes",
+__all__ = ["OUTCOMES", "NEEDED", "MULTIPLIER_HORIZONS", "compare", "compare_policies", "display", "impulse_response",
+           "label_outcomes",
            "outcome_metrics"]
 
 _END, _START = {"time": -1}, {"time": 0}

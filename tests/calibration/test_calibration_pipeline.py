@@ -145,7 +145,7 @@ def test_multiplier_of_the_calibrated_us_model_with_an_interval():
 
     path = PARAM_DIR / "usa.toml"
     out = multiplier_interval(path, draws=6, seed=1)
-    direct = impulse_response(directed_growth(overrides=read_params(path)))
+    direct = impulse_response(directed_growth(overrides=read_params(path)), horizons=(1, 4))
     for h in (1, 4):
         assert out[h]["point"] == pytest.approx(direct[h], rel=1e-12)
         assert out[h]["lower"] <= out[h]["median"] <= out[h]["upper"] and out[h]["draws"] == 6

@@ -1,6 +1,5 @@
 """dgm ensemble / sensitivity / figures, posterior draws and the uncertainty figures."""
 
-import numpy as np
 import pytest
 import xarray as xr
 

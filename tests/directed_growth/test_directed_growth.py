@@ -11,10 +11,9 @@ import xarray as xr
 import model
 from model.directed_growth import policies
 from model.directed_growth.factory import DERIVED, Y0, consistent_draws, directed_growth
-from model.directed_growth.start_state import US_2025
 from model.directed_growth.mechanisms.climate import STATE_2025
+from model.directed_growth.start_state import US_2025
 from model.library import dice2016_climate, dice2016_forcing_path
-
 
 #: the Godley-table checks that carry information (the others hold by construction, System.table_checks)
 INFORMATIVE = {"bs: column 'banks'", "tfm: column 'banks capital'"}
@@ -167,7 +166,8 @@ def test_outcomes_of_a_constructed_path():
     for grid, emissions, total, rel in ((t, 10 - 0.1 * (t - 2025), 468.75, 1e-13),
                                         (yearly, np.exp(-0.02 * (yearly - 2025)), (1 - np.exp(-1.5)) / 0.02, 2e-4)):
         ones = np.ones((2, grid.size))
-        ds = xr.Dataset({n: (("policy", "time"), ones) for n in ("omega", "lam", "e_int", "T_at", "b", "d", "d_H", "F_pub")},
+        ds = xr.Dataset({n: (("policy", "time"), ones) for n in ("omega", "lam", "e_int", "T_at", "b", "d", "d_H",
+                                                                 "F_pub")},
                         coords={"policy": ["bau", "green"], "time": grid})
         ds["Y"] = ("policy", "time"), np.exp(0.02 * (grid - 2025)) * ones
         ds["h_eff"] = ("policy", "time"), np.array([[0.15], [0.17]]) * ones

@@ -21,5 +21,14 @@ from .public_investment import public_investment
 from .supply import supply
 from .technology import technology
 
-__all__ = ["accounts", "banks", "climate", "damages", "demand", "emissions", "finance", "households", "labour",
-           "private_investment", "public_capability", "public_finance", "public_investment", "supply", "technology"]
+
+def all_blocks() -> list:
+    """The model's blocks in order (fresh :class:`~model.core.blocks.Block` objects, defaults as declared)."""
+    return [demand(), households(), supply(), finance(), banks(), public_finance(), public_investment(),
+            public_capability(), private_investment(), labour(), damages(), technology(), emissions(), climate(),
+            accounts()]
+
+
+__all__ = ["all_blocks", "accounts", "banks", "climate", "damages", "demand", "emissions", "finance", "households",
+           "labour", "private_investment", "public_capability", "public_finance", "public_investment", "supply",
+           "technology"]

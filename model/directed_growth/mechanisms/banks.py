@@ -41,7 +41,8 @@ def banks() -> Block:
                 source=ASSUMED, latex=r"m_M")
     rho_R = param("rho_res", "dimensionless", "reserve ratio of banks", default=0.2, bounds=(0.0, 0.5),
                   source=DEFINE + ": high-powered money 0.2 of deposits [V]", latex=r"\rho_R")
-    theta_B = param("theta_B", "dimensionless", "payout ratio of banks", default=0.9, bounds=(None, None), tunable=False,
+    theta_B = param("theta_B", "dimensionless", "payout ratio of banks", default=0.9, bounds=(None, None),
+                    tunable=False,
                     source="set by the model factory so that bank equity grows with the economy at the start",
                     latex=r"\theta_B")
     r0 = param("r0", "1/year", "neutral real policy rate", default=0.02, bounds=(-0.05, 0.2), source=ASSUMED,
@@ -56,7 +57,8 @@ def banks() -> Block:
     psi_i = param("psi_i", "dimensionless", "real policy-rate response to the inflation gap", default=0.5,
                   bounds=(0.0, 3.0), source="Taylor (1993): nominal response 1.5, i.e. real response 0.5",
                   latex=r"\psi_i")
-    i_ref = param("i_ref", "1/year", "inflation at which policy is neutral", default=0.02, bounds=(None, None), tunable=False,
+    i_ref = param("i_ref", "1/year", "inflation at which policy is neutral", default=0.02, bounds=(None, None),
+                  tunable=False,
                   source="start value (set by the model factory)", latex=r"\bar\imath")
     lam_ref = param("lam_ref", "dimensionless", "employment rate targeted by monetary policy", default=0.96,
                     bounds=(0.5, 1.0), tunable=False,
@@ -89,7 +91,8 @@ def banks() -> Block:
     rule = r0.sym + psi_i.sym * (inflation - i_ref.sym) + psi_L.sym * (lam - lam_ref.sym)
     return Block(
         name="banks",
-        variables=(NW_B, r_cb, m_M, rho_R, theta_B, r0, psi_L, rho_cb, psi_i, i_ref, lam_ref, r_elb, r_max, acc, r_B, r_M,
+        variables=(NW_B, r_cb, m_M, rho_R, theta_B, r0, psi_L, rho_cb, psi_i, i_ref, lam_ref, r_elb, r_max, acc, r_B,
+                   r_M,
                    r_LH, R, B_CB, B_B, Pi_B, Div_B, Pi_Br, Pi_CB, r_target),
         auxiliaries={
             "r_B": r_cb.sym + sp_G,

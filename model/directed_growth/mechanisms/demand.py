@@ -37,7 +37,8 @@ def demand() -> Block:
                   default=0.5, bounds=(0.0, 3.0),
                   source="credit-financed autonomous consumption and residential investment are interest-sensitive "
                          "(Pariboni 2016, CJE 40(1); Fagundes & Freitas 2017); size " + ASSUMED, latex=r"\psi_Z")
-    z_T = param("z_T", "dimensionless", "autonomous demand share of trend output", default=0.17, bounds=(None, None), tunable=False,
+    z_T = param("z_T", "dimensionless", "autonomous demand share of trend output", default=0.17, bounds=(None, None),
+                tunable=False,
                 source="start value (set by the model factory: Z / Y at the start)", latex=r"z_T")
     g_Z_eff = aux("g_Z_eff", "1/year", "growth of autonomous demand", latex=r"g_{Z}^{eff}")
     Y_T = aux("Y_T", "TUSD/year", "trend output", latex=r"Y_T",

@@ -35,8 +35,10 @@ def emissions() -> Block:
     investment. World emissions add the rest of the world's, an exogenous path.
     """
     sigma_b = stock("sigma_b", "GtCO2/TUSD", "emission intensity of brown output", default=0.21,
-                    bounds=(0.0, None), source="set by the model factory from the start-year emissions (US 4.9 Gt, 2023, "
-                                              "OWID/GCP) with 90% brown capital and green intensity 10% of brown", latex=r"\sigma_b")
+                    bounds=(0.0, None),
+                    source="set by the model factory from the start-year emissions (US 4.9 Gt, 2023, "
+                                              "OWID/GCP) with 90% brown capital and green intensity 10% of brown",
+                                              latex=r"\sigma_b")
     g_sigma = param("g_sigma", "1/year", "efficiency gains within brown technology", default=0.02,
                     bounds=(0.0, 0.05), source="economics.md sec. 10: US CO2/GDP -2.32%/yr 1970-2019, mostly "
                                                "efficiency and structural change within fossil-based production; "

@@ -40,7 +40,8 @@ def finance() -> Block:
                 source="economics.md sec. 10: US non-financial corporate debt about 75% of GDP (BIS) [R]",
                 latex=r"L_F")
     theta0 = param("theta0", "dimensionless", "payout ratio (dividends and buybacks)", default=0.85,
-                   bounds=(None, None), tunable=False, source="set by the model factory so that the firm debt ratio is at rest at "
+                   bounds=(None, None), tunable=False,
+                   source="set by the model factory so that the firm debt ratio is at rest at "
                    "the start; Lazonick (2014): 91% for the S&P 500 (2003-12)", latex=r"\theta_0")
     t_pi = param("t_pi", "dimensionless", "profit tax rate", default=0.21, bounds=(0.0, 0.6),
                  source="US federal corporate rate since 2018", latex=r"t_\pi")
@@ -50,7 +51,8 @@ def finance() -> Block:
     psi_F = param("psi_F", "1/year", "firm premium response to leverage", default=0.05, bounds=(0.0, 0.2),
                   source="DEFINE spreads fall with bank capital (spr1 = 0.0479, economics.md 11.4b); response to "
                          "firm leverage (+0.5 pp per 0.1 of L_F/K) " + ASSUMED, latex=r"\psi_F")
-    lev_ref = param("lev_ref", "dimensionless", "reference firm leverage", default=0.3, bounds=(None, None), tunable=False,
+    lev_ref = param("lev_ref", "dimensionless", "reference firm leverage", default=0.3, bounds=(None, None),
+                    tunable=False,
                     source="start value of L_F / K (set by the model factory)", latex=r"\bar\ell")
     sp_max = param("sp_max", "1/year", "cap of the loan and sovereign premia", default=0.1, bounds=(0.02, 0.3),
                    source="modelling assumption: premia saturate (no default or bailout in the model)",

@@ -81,7 +81,8 @@ def households() -> Block:
         + c_pi.sym * (1 - phi_G) * theta * (1 - t_pi) * (1 - omega - tc_share + rd_subsidy)
     return Block(
         name="households",
-        variables=(C, M, L_H, c_w, c_pi, c_V, kappa_C, rho_H, chi_H, YD_w, YD_pi, YD, V_H, C_star, C_act, L_H_dot, M_dot,
+        variables=(C, M, L_H, c_w, c_pi, c_V, kappa_C, rho_H, chi_H, YD_w, YD_pi, YD, V_H, C_star, C_act, L_H_dot,
+                   M_dot,
                    leakage, d_H),
         auxiliaries={
             "YD_w": W - T_W - T_B + TR,

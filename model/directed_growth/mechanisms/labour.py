@@ -32,7 +32,8 @@ def labour() -> Block:
       nears its maximum (Grasselli & Costa Lima 2012; here hyperbolic in the distance to
       :math:`\lambda_{max}`, finite at it: the supply ceiling holds employment just below
       :math:`\lambda_{max}` when demand outruns supply, and a wage share exploding there would make a
-      supply-constrained economy fail instead of inflating), with a share :math:`\gamma_p` of inflation recovered and a share
+      supply-constrained economy fail instead of inflating),
+      with a share :math:`\gamma_p` of inflation recovered and a share
       :math:`\psi_a` of productivity growth indexed (G&L GROWTH :math:`\Omega_1 = 1`; economics.md
       11.10), shifted by the wage floor :math:`b_w` (bargaining power, the essay's conditions).
     * Conflicting-claims inflation (GEMMES :math:`i = \eta(\mu\omega - 1)`) plus excess demand:
@@ -113,7 +114,8 @@ def labour() -> Block:
     x = (N.sym / N_demo.sym - 1) / p_max.sym
     return Block(
         name="labour",
-        variables=(omega, a, N, N_demo, eps_lam, phi0, phi1, phi2, eta_p, mu, eta_x, gamma_p, psi_a, alpha0, alpha_KV, alpha_A,
+        variables=(omega, a, N, N_demo, eps_lam, phi0, phi1, phi2, eta_p, mu, eta_x, gamma_p, psi_a, alpha0, alpha_KV,
+                   alpha_A,
                    g_ref, gA_ref, n, n_lam, p_max, wage_floor, lam, phillips, inflation, alpha, alpha_eff, g_K, g_N),
         auxiliaries={
             "lam": Y / (a_eff * N.sym),

@@ -23,7 +23,8 @@ def private_investment() -> Block:
     :math:`\epsilon_Y h_{max}` of the cap :math:`h_{max}` while utilisation is above normal, where it
     falls smoothly to zero (the share cannot be pushed through its cap). The actual share shifts
     with profitability, the cost of credit and mission public capital (level effects), is capped
-    smoothly below :math:`h_{max}` (the CES minimum of the supply block) and scaled by damages (DEFINE 1.1 scales investment demand by
+    smoothly below :math:`h_{max}` (the CES minimum of the supply block) and scaled by damages (DEFINE 1.1
+    scales investment demand by
     :math:`1-D`):
 
     .. math::
@@ -75,14 +76,18 @@ def private_investment() -> Block:
                 source="Deleidi & Mazzucato (2021), Res. Policy 50(2): crowding-in (sign); Boysen-Hogrefe (2025): "
                        "temporary crowding-out after 1985 (negative allowed); size " + ASSUMED, latex=r"\chi")
     pi_r_ref = param("pi_r_ref", "1/year", "reference normal retained profit rate", default=0.02,
-                     bounds=(None, None), tunable=False, source="start value (set by the model factory)", latex=r"\bar\rho")
-    r_ref = param("r_ref", "1/year", "reference cost of productive credit", default=0.045, bounds=(None, None), tunable=False,
+                     bounds=(None, None), tunable=False, source="start value (set by the model factory)",
+                     latex=r"\bar\rho")
+    r_ref = param("r_ref", "1/year", "reference cost of productive credit", default=0.045, bounds=(None, None),
+                  tunable=False,
                   source="start value (set by the model factory)", latex=r"\bar r")
     k_Gm_ref = param("k_Gm_ref", "dimensionless", "reference mission public capital ratio", default=0.02,
-                     bounds=(None, None), tunable=False, source="start value (set by the model factory)", latex=r"\bar k_{Gm}")
+                     bounds=(None, None), tunable=False, source="start value (set by the model factory)",
+                     latex=r"\bar k_{Gm}")
     delta = param("delta", "1/year", "depreciation of private capital", default=0.046, bounds=(0.02, 0.08),
                   source="economics.md 11.12: PWT delta 0.046 (US 2019) [V]", latex=r"\delta")
-    z0 = param("z0", "dimensionless", "green investment propensity intercept", default=-1.7, bounds=(None, None), tunable=False,
+    z0 = param("z0", "dimensionless", "green investment propensity intercept", default=-1.7, bounds=(None, None),
+               tunable=False,
                source="set by the model factory so that 15% of start-year private investment is green; " + ASSUMED,
                latex=r"z_0")
     eta_A = param("eta_A", "dimensionless", "green investment response to relative knowledge", default=1.0,

@@ -39,12 +39,14 @@ def public_finance() -> Block:
                 source="set by the model factory so that the start deficit keeps the public debt ratio constant",
                 latex=r"t_w")
     z_G = param("z_G", "dimensionless", "government consumption share of autonomous demand", default=0.8,
-                bounds=(None, None), tunable=False, source="set by the model factory: G_C / Z at the start (data: government "
+                bounds=(None, None), tunable=False,
+                source="set by the model factory: G_C / Z at the start (data: government "
                                           "consumption share of output)", latex=r"z_G")
     beta_B = param("beta_B", "1/year", "tax response to the public debt ratio", default=0.054, bounds=(0.0, 0.5),
                    source="Bohn (1998), QJE 113(3): US primary surplus response 0.054 to debt/GDP",
                    latex=r"\beta_B")
-    b_ref = param("b_ref", "year", "reference public debt ratio (on trend output)", default=1.0, bounds=(None, None), tunable=False,
+    b_ref = param("b_ref", "year", "reference public debt ratio (on trend output)", default=1.0, bounds=(None, None),
+                  tunable=False,
                   source="start value (set by the model factory)", latex=r"\bar b")
     sp_G0 = param("sp_G0", "1/year", "sovereign premium at the reference debt ratio", default=0.005,
                   bounds=(0.0, 0.03), source="term premium of public debt over the policy rate, about 0.5 pp [R]",

@@ -6,7 +6,8 @@ from ...core.blocks import Block
 from ...core.symbols import aux, lever, param, stock
 from ._common import ASSUMED, ref
 
-LWY = "Leeper, Walker & Yang (2010), JME 57(8): implementation delays of public capital (length [U], economics.md 11.13)"
+LWY = ("Leeper, Walker & Yang (2010), JME 57(8): implementation delays of public capital (length [U], "
+       "economics.md 11.13)")
 
 
 def public_investment() -> Block:
@@ -39,7 +40,8 @@ def public_investment() -> Block:
               bounds=(0.0, 1.0), source=ASSUMED, latex="m")
     tau_B = param("tau_B", "year", "mean time to build public capital", default=2.0, bounds=(0.1, 6.0),
                   source=LWY + "; 2 years " + ASSUMED + ", prior [0.25, 4]", latex=r"\tau_B")
-    delta_G = param("delta_G", "1/year", "depreciation of public capital", default=0.04, bounds=(None, None), tunable=False,
+    delta_G = param("delta_G", "1/year", "depreciation of public capital", default=0.04, bounds=(None, None),
+                    tunable=False,
                     source="set by the model factory so that public capital grows with the economy at the start "
                            "(BEA government fixed assets about 4%/yr [R])", latex=r"\delta_G")
     A_G = aux("A_G", "TUSD/year", "public investment appropriations", latex=r"A_G")

@@ -7,7 +7,8 @@ from ...core.blocks import Block
 from ...core.symbols import aux, param
 from ._common import ASSUMED, DEFINE, GEMMES, ref, soft_cap
 
-BOM = "Bom & Ligthart (2014), J. Econ. Surveys 28(5): 0.083 short run, 0.122 long run, average 0.106 (economics.md 11.3)"
+BOM = ("Bom & Ligthart (2014), J. Econ. Surveys 28(5): 0.083 short run, 0.122 long run, average 0.106 "
+       "(economics.md 11.3)")
 
 
 def supply() -> Block:
@@ -41,7 +42,8 @@ def supply() -> Block:
     theta_G = param("theta_G", "dimensionless", "output elasticity of public capital", default=0.106,
                     bounds=(0.0, 0.25), source=BOM, latex=r"\theta_G")
     k_G_ref = param("k_G_ref", "dimensionless", "reference public to private capital ratio", default=0.2,
-                    bounds=(None, None), tunable=False, source="start value (set by the model factory): P_G = 1 at the start",
+                    bounds=(None, None), tunable=False,
+                    source="start value (set by the model factory): P_G = 1 at the start",
                     latex=r"\bar k_G")
     u_max = param("u_max", "dimensionless", "maximum capacity utilisation", default=0.95, bounds=(0.86, 1.0),
                   source="US Fed capacity utilisation peaked at 0.89 (1966) [R]; 0.95 leaves room above it, "

@@ -20,7 +20,7 @@ from ..core.metadata import ModelMeta
 from ..core.system import System, combine
 from ..errors import ModelError
 from .mechanisms import all_blocks
-from .start_state import DERIVED, START_KEYS, US_2025, derived_values
+from .start_state import DERIVED, START_KEYS, UNUSED_KEYS, US_2025, derived_values
 
 __all__ = ["T0", "T_END", "KEEP", "Y0", "XG0", "DERIVED", "US_2025", "directed_growth", "derived_defaults",
            "derived_values", "model_meta", "consistent_draws"]
@@ -51,12 +51,12 @@ def _with_defaults(block: Block, values: Mapping[str, float]) -> Block:
 def _start_data(start: Mapping[str, float] | None, y0: float | None) -> dict[str, float]:
     data = dict(US_2025)
     if start is not None:
-        unknown = sorted(set(start) - set(START_KEYS))
+        unknown = sorted(set(start) - set(START_KEYS) - set(UNUSED_KEYS))
         if unknown:
             raise ModelError(f"directed_growth: unknown start data {', '.join(map(repr, unknown))}; valid: "
                              + ", ".join(START_KEYS))
-        data.update({k: float(v) for k, v in start.items()})
-        if "h" in start:
+        data.update({k: float(v) for k, v in start.items() if k not in UNUSED_KEYS})
+        if "h" in start and "K_priv_Y" not in start:  # capital from the investment share
             data.pop("K_priv_Y", None)
     if y0 is not None:
         data["Y"] = float(y0)

@@ -16,7 +16,7 @@ import sympy as sp
 
 from ..errors import ModelError
 
-__all__ = ["US_2025", "START_KEYS", "DERIVED", "derived_values"]
+__all__ = ["US_2025", "START_KEYS", "UNUSED_KEYS", "DERIVED", "derived_values"]
 
 #: US start data for 2025 (economics.md 11.12 unless said; the country module replaces them):
 #: output [TUSD/year, 2017 PPP], labour force [Mworker], employment rate, wage share, private and public
@@ -40,8 +40,11 @@ US_2025: dict[str, float] = {
     "n": 0.003,         # CBO LTBO 2020: potential labour force +0.3%/yr 2020-2050 [V]
     "alpha0": 0.0156,   # labour productivity growth (calibration/params/usa.toml, block-wise)
 }
-#: start-data keys read by the model: required ones and optional ones with their defaults
+#: start-data keys the model reads (those of :data:`US_2025`; ``h``, the private investment share, sets private
+#: capital when ``K_priv_Y`` is not given; bank equity over bank loans, green share of private capital, mission
+#: share of public capital) and keys a country's data may carry that the model does not use
 START_KEYS = tuple(US_2025) + ("h", "nw_B", "green_K", "mission_KG")
+UNUSED_KEYS = ("g_Y_hist", "g_N_hist")
 _OPTIONAL = {"nw_B": 0.1, "green_K": 0.1, "mission_KG": 0.1}
 
 #: names set by :func:`derived_values` (not overridable: they follow from the start data and the rest)
@@ -125,7 +128,7 @@ def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float, start: 
     g = v["alpha0"] - env["D_P"] / v["tau_D"] + v["n"]
     put(g_Z=g, g_ref=g)
     # private capital and the investment share that keeps K/Y constant
-    if "K_priv_Y" in s and "h" not in start:
+    if "K_priv_Y" in s:
         k = s["K_priv_Y"]
         h_eff = (g + delta_K) * k
     else:

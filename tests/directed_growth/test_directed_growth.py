@@ -196,9 +196,14 @@ def uniform_draws(system, n: int, seed: int) -> tuple[dict, dict]:
 @pytest.mark.slow
 def test_identities_hold_for_200_random_parameter_draws(dg):
     """Draws uniform within every tunable parameter's declared bounds, each started at its own rest
-    point; the Godley tables close along every path, relative to output (up to the failure time for
+    point (draws with no start at rest, e.g. an investment share above its cap, are left out: measured
+    about 15%); the Godley tables close along every path, relative to output (up to the failure time for
     members that leave their domain: draws over the whole declared box include implausible corners)."""
-    params, initial = uniform_draws(dg, 200, 2025)
+    params, initial = uniform_draws(dg, 400, 2025)
+    ok = np.isfinite(initial["C"])
+    assert ok.mean() > 0.5
+    params = {k: v[ok][:200] for k, v in params.items()}
+    initial = {k: v[ok][:200] for k, v in initial.items()}
     ds = model.simulate(dg, params, policies.all_paths(), t_span=(2025, 2100), initial=initial, identity_tol=np.inf)
     assert ds.sizes["draw"] == 200 and ds.sizes["policy"] == 3
     residuals = json.loads(ds.attrs["provenance"])["identity_max_residual"]

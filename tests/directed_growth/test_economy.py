@@ -33,18 +33,20 @@ def test_priors_lie_within_the_declared_bounds(dg):
 @pytest.mark.slow
 def test_a_2000_draw_ensemble_stays_bounded_and_rarely_fails(dg):
     """2,000 draws from :data:`PRIORS` (zero included where a mechanism can be absent), each started at
-    rest; on every path fewer than 1% of members fail (measured: 0.4% BAU, 0.1% market fixing, 0.8% market
-    shaping at 1,000 draws), and no member passes its employment or utilisation ceiling or pushes its
+    rest; on every path fewer than 1% of members fail (measured: 0.05% BAU, 0.05% market fixing, 0.1%
+    market shaping), and no member passes its employment or utilisation ceiling or pushes its
     investment share through the leakage while it runs."""
     params, initial = _ensemble(dg, 2000, 12)
     assert np.all(np.isfinite(initial["C"]))  # every draw has a start at rest
     ds = model.simulate(dg, params, policies.all_paths(), t_span=(2025, 2100), initial=initial, rtol=1e-6,
                         atol=1e-9, identity_tol=np.inf)
     ok = ds.status == 0
+    print("failure shares", (~ok).mean("draw").values)
     assert float((~ok).mean("draw").max()) < 0.01, (~ok).mean("draw").values
     lam_gap = (ds.lam - params["lam_max"][:, None]).max("time")
     u_gap = (ds.u - params["u_max"][:, None]).max("time")
-    assert float(lam_gap.max()) < 0 and float(u_gap.max()) < 0
+    # below the ceilings by construction (CES minimum); at the ceiling to rounding in members demand outruns
+    assert float(lam_gap.max()) <= 1e-12 and float(u_gap.max()) <= 1e-12, (float(lam_gap.max()), float(u_gap.max()))
     leak = (ds.h_eff - ds.leakage).where(ok).max("time")
     assert float((leak >= 0).mean()) < 0.01
 
@@ -85,7 +87,7 @@ def test_crowding_out_and_crowding_in_are_both_showable(dg):
     """With the policy rate held (monetary accommodation), a +1 pp of GDP public-investment step financed by
     debt lowers the ten-year mean private investment share when the sovereign premium's response is
     doubled (measured -0.09 pp: higher debt, higher loan rates); with no premia and crowding-in by mission
-    capital, it raises it (measured +0.03 pp at chi = 5)."""
+    capital, it raises it (measured +0.05 pp at chi = 5)."""
     out = {"psi_B": 2 * dg["psi_B"].default, "accommodation": 1.0}
     assert _mean_investment_share(dg, out, 0.01) < _mean_investment_share(dg, out, 0.0)
     crowd_in = {"psi_B": 0.0, "psi_F": 0.0, "chi": 5.0, "accommodation": 1.0}
@@ -117,7 +119,7 @@ def test_damage_function_matches_the_published_table(dg):
 
 
 def test_output_in_2100_falls_as_the_damage_coefficient_rises(dg):
-    """Business as usual, same start (measured 2100 output: 93.7, 75.7, 68.4, 44.9, 34.3 TUSD/yr): damages
+    """Business as usual, same start (measured 2100 output: 93.7, 76.0, 69.2, 51.6, 40.3 TUSD/yr): damages
     lower demand (DEFINE's scaling), capacity, capital and productivity growth (the referee found output
     rising with the coefficient)."""
     y2100 = [float(model.simulate(dg, {"pi2": pi2}, policies.bau()).Y.sel(time=2100))
@@ -129,8 +131,8 @@ def test_output_in_2100_falls_as_the_damage_coefficient_rises(dg):
 def test_level_loss_at_3C_is_at_least_the_damage(dg, spec):
     """Business as usual reaches 3 C in 2085 (T_at 3.42 C in 2100); at the first output time with
     T_at >= 3 C the output loss against the same economy without damages (d_sw = 0, same start) is at
-    least D(3) (measured: DICE 13.6% vs 2.08%, Weitzman 16.0% vs 2.88%, DEFINE 23.9% vs 5.19%,
-    Dietz-Stern 48.4% vs 13.64%: the productivity-growth share compounds)."""
+    least D(3) (measured: DICE 13.5% vs 2.08%, Weitzman 15.9% vs 2.88%, DEFINE 23.7% vs 5.19%,
+    Dietz-Stern 45.5% vs 13.64%: the productivity-growth share compounds)."""
     pi2, pi3 = SPECS[spec]
     t = np.arange(2025.0, 2100.001, 0.1)
     hit = model.simulate(dg, {"pi2": pi2, "pi3": pi3}, policies.bau(), t_eval=t)
@@ -147,8 +149,8 @@ def test_public_investment_multiplier_builds(dg):
     """+1 pp of GDP public-investment appropriations from the US business-as-usual start, as the IMF (2014)
     measures it (percent of output per point of GDP, year k the mean over [t_s + k, t_s + k + 1)): within
     [0.2, 0.8] in the year of the shock (IMF: about 0.4), within [1.0, 2.0] in year 4 (about 1.5), rising
-    in between, positive after 10 and 20 years (productive public capital). Measured: 0.28, 0.68, 0.93,
-    1.06, 1.11 (years 0-4), 0.84 (10), 1.41 (20). With the shock defined as outlays (no time to build) year 0
+    in between, positive after 10 and 20 years (productive public capital). Measured: 0.28, 0.68, 0.92,
+    1.04, 1.08 (years 0-4), 0.79 (10), 1.53 (20). With the shock defined as outlays (no time to build) year 0
     is about 1: the band is reached through time to build and the consumption lag."""
     from model.directed_growth.outcomes import impulse_response
 
@@ -174,7 +176,8 @@ def _supermultiplier_point(dg, gamma):
               "theta0": 1.0, "theta_B": 1.0, "beta_B": 0.0, "r0": 0.0, "m_M": 0.0, "sp_F0": 0.0, "psi_F": 0.0,
               "sp_G0": 0.0, "psi_B": 0.0, "rho_res": 0.0, "psi_Z": 0.0, "d_sw": 0.0, "theta_G": 0.0,
               "gamma_pi": 0.0, "gamma_r": 0.0, "chi": 0.0, "z_G": 0.0, "g_Z": SM["g"], "delta": SM["delta"],
-              "v": SM["v"], "u_n": SM["u_n"], "gamma_u": gamma, "phi2": 0.0, "chi_H": 0.0}
+              "v": SM["v"], "u_n": SM["u_n"], "gamma_u": gamma, "phi2": 0.0, "chi_H": 0.0,
+              "b_ref": 0.0}
     Z = 1.0
     Y = Z / (SM["s"] - h)
     K = SM["v"] * Y / SM["u_n"]

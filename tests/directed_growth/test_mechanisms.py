@@ -33,7 +33,7 @@ def test_public_investment_crowds_in_when_crowding_in_dominates(dg):
 def test_public_investment_crowds_out_when_crowding_out_dominates(dg):
     strong_out = {"chi": 0.0, "psi_B": 0.1}
     base, more = run(dg, Policy("base"), strong_out), run(dg, Policy("more", **MORE_PUBLIC), strong_out)
-    assert at(more, "h_eff") < at(base, "h_eff")
+    assert float(more.h_eff.mean()) < float(base.h_eff.mean())  # the mean private investment share, 2025-2040
     assert at(more, "r_L") > at(base, "r_L")
 
 

@@ -17,12 +17,16 @@ def public_finance() -> Block:
     .. math::
 
         \dot B &= G_C + G_{cap} + I_G + S_{R\&D} + TR + r_B B - T_W - T_B - T_\pi - T_c - \phi_G Div - \Pi_{CB}, \\
-        T_W &= t_w W, \quad T_B = \beta_B (B - \bar b Y_T), \quad TR = \rho_{TR} T_c, \quad
+        T_W &= t_w W, \quad T_B = \big(\beta_B + \mathrm{smax}(r_B - g_Z^{eff}, 0)\big)(B - \bar b Y_T),
+        \quad TR = \rho_{TR} T_c, \quad
         G_C = z_G Z, \quad \phi_G = e\,s_{sup}, \\
         sp_G &= \mathrm{smin}\big(\mathrm{smax}(sp_{G0} + \psi_B (B/Y_T - \bar b), 0), sp_{max}\big)
 
     Taxes respond to the debt ratio (Bohn 1998: the US primary surplus rises by 0.054 of GDP per
-    unit of debt to GDP); the debt-stabilising tax :math:`T_B` is paid by households. Carbon-tax
+    unit of debt to GDP), more strongly when the interest rate on debt exceeds the growth of
+    autonomous demand (the response then exceeds :math:`r - g`, so that the debt ratio converges
+    whatever the interest rate: Freitas & Christianes 2020, economics.md 3); the debt-stabilising
+    tax :math:`T_B` is paid by households. Carbon-tax
     revenue is returned to households as a lump sum (share :math:`\rho_{TR}`), spent on green
     public investment (share :math:`\rho_{GI}` of the rest, public investment block) or reduces
     the deficit (the remainder). The state takes an equity stake :math:`e` in the firms it
@@ -77,6 +81,7 @@ def public_finance() -> Block:
     W, T_pi, T_c, I_G, G_cap, Z, S_rd, Y, Div, s_sup, Y_T, E, r_B, Pi_CB, sp_max, eps_r = ref(
         "W", "T_pi", "T_c", "I_G", "G_cap", "Z", "S_rd", "Y", "Div", "s_sup", "Y_T", "E_F", "r_B", "Pi_CB", "sp_max",
         "eps_r")
+    g_Z_eff = ref("g_Z_eff")
     premium = sp_G0.sym + psi_B.sym * (b_n.sym - b_ref.sym)
     return Block(
         name="public finance",
@@ -87,7 +92,7 @@ def public_finance() -> Block:
             "b_n": B.sym / Y_T,
             "G_C": z_G.sym * Z,
             "T_W": t_w.sym * W,
-            "T_B": beta_B.sym * (B.sym - b_ref.sym * Y_T),
+            "T_B": (beta_B.sym + soft_floor(r_B - g_Z_eff, 0, eps_r)) * (B.sym - b_ref.sym * Y_T),
             "TR": rho_TR.sym * T_c,
             "CI_G": rho_GI.sym * (1 - rho_TR.sym) * T_c,
             "phi_G": equity_stake.sym * s_sup,

@@ -30,6 +30,8 @@ def test_structure_and_units(dg):
         if v.kind == "parameter":
             assert v.source, v.name
     dg.check_units()  # every equation dimensionally consistent (raises otherwise)
+    md = dg.to_markdown()  # what `dgm equations directed_growth --format markdown` prints
+    assert "**Balance sheet**" in md and "**Transactions-flow matrix**" in md and "column 'banks'" in md
 
 
 def test_start_state_is_consistent(dg):

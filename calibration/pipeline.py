@@ -170,16 +170,7 @@ def calibrate(country: str = "USA", data_dir=None, *, targets: str | None = None
 
     whole, report, posterior, replay, series_fit, prob = None, {}, None, None, {}, None
     overrides = {k: v[0] for k, v in used.items()}
-    if "g_Z" not in ts.parameters:
-        # autonomous demand grows at the natural rate n + alpha0, so the replay starts on a balanced path;
-        # a different g_Z would only set the stance of monetary policy (the model's long-run growth is the
-        # natural rate, with employment held by the Taylor rule)
-        g_Z = overrides.get("n", base["n"].default) + overrides.get("alpha0", base["alpha0"].default)
-        n_se = used["n"][1] if "n" in used else float("nan")
-        a_se = used["alpha0"][1] if "alpha0" in used else float("nan")
-        how = "block-wise estimates" if "n" in used and "alpha0" in used else "defaults where not estimated"
-        used["g_Z"] = (g_Z, float(np.hypot(n_se, a_se)), f"natural growth rate n + alpha0 ({how})")
-        overrides["g_Z"] = g_Z
+    # autonomous demand grows at the natural rate alpha0 + n (less damages): the model factory derives g_Z
     try:
         m = country_model(p.expand_dims(country=[country]), country, ts.replay_start, overrides=overrides,
                           normal_years=(ts.replay_start, ts.replay_end))

@@ -4,8 +4,8 @@ Estimated parameters are drawn from their calibrated uncertainty: the MCMC
 credible interval where the file has one, otherwise a normal at the estimate
 with its standard error, truncated to the declared bounds (independent draws:
 the block regressions are separate, and the file keeps no cross-block
-covariance). ``g_Z`` follows the pipeline's rule ``g_Z = n + alpha0`` draw by
-draw. Parameters the data did not identify (``[kept_default]``) and the
+covariance). ``g_Z`` is derived by the model factory draw by draw (the natural
+rate ``alpha0 + n``). Parameters the data did not identify (``[kept_default]``) and the
 structural mechanisms no data set here pins down are drawn from stated prior
 ranges (:data:`STRUCTURAL_PRIORS`), so that their uncertainty is carried too.
 """
@@ -159,14 +159,11 @@ def posterior_draws(path: str | os.PathLike, n: int, *, seed: int = 0, system=No
         raise CalibrationError(f"{path}: [kept_default] must be a table of the model's parameter names")
     for name in sorted(doc["uncertainty"]):
         if name == "g_Z":
-            continue  # follows n + alpha0 below
+            continue  # derived by the model factory from alpha0 + n (a parameter file written before issue 12)
         lo, hi = system[name].bounds
         mean, sd, how = _spread(path, name, doc["uncertainty"][name], (lo, hi))
         cols[name] = _truncnorm(rng, mean, sd, lo, hi, n)
         sources[name] = how
-    if "g_Z" in doc["uncertainty"] and {"n", "alpha0"} <= set(cols):
-        cols["g_Z"] = cols["n"] + cols["alpha0"]
-        sources["g_Z"] = "n + alpha0 (natural growth rate, per draw)"
     if kept_defaults:
         for name in sorted(doc.get("kept_default", {})):
             d = system[name].default

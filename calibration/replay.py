@@ -9,22 +9,22 @@ import xarray as xr
 
 from model import Policy, piecewise
 from model.directed_growth.factory import directed_growth
-from model.errors import CalibrationError
+from model.errors import CalibrationError, ModelError
 
 __all__ = ["START_FROM_DATA", "country_model", "observed_policy"]
 
-#: stocks and levers set from the panel in the start year: model name -> how
+#: start data (model.directed_growth.start_state.START_KEYS) and overrides set from the panel in the start
+#: year: name -> how (the factory derives the rest: capital, the payout ratio, emission intensity ...)
 START_FROM_DATA = {
     "omega": "wage share (PWT labsh)",
     "h": "normal private investment share: the mean over the normal years (JST iy - i_G); a start year can "
-         "be a cyclical peak (UK 1990: 0.219 against a 1990-2019 mean of 0.155)",
+         "be a cyclical peak (UK 1990: 0.219 against a 1990-2019 mean of 0.155); private capital follows",
     "i_G": "public investment rate (ICSD / PWT), the lever's value in the start year",
-    "B": "public debt b x Y (JST debtgdp)",
-    "D": "business debt d x Y (JST bank loans to business)",
-    "a": "output per person engaged (PWT)",
-    "N": "labour force = Y / (a lam)",
-    "sigma_b": "emission intensity of brown output, such that the model's e_int equals the data (GCB / PWT)",
-    "theta0": "payout ratio at which the start-year business debt ratio is stationary (unless given)",
+    "b": "public debt to output (JST debtgdp)",
+    "l_F": "business debt to output (JST bank loans to business)",
+    "lam": "employment rate in the start year (a = Y / (lam N))",
+    "N": "labour force = Y / (a lam), a output per person engaged (PWT)",
+    "E_dom": "fossil CO2 = e_int x Y (GCB / PWT): the factory sets the emission intensity of brown output",
     "lam_ref": "normal employment rate: the mean over the normal years",
 }
 
@@ -46,10 +46,9 @@ def country_model(panel: xr.Dataset, country: str, start: int, overrides: Mappin
     quantities so that the start year is at rest. Over ``normal_years`` (default:
     the start year to the panel's last year) the mean employment rate is the
     normal rate ``lam_ref`` and the mean private investment share the start's
-    (normal) investment share ``h``. The factory sets the capital-capacity ratio and
-    private capital so that the start-year investment share, depreciation and
-    ``g_Z`` are a steady state at normal utilisation (give ``g_Z``, e.g. the
-    natural growth rate, in ``overrides``). Climate damages are switched
+    (normal) investment share ``h``. The factory derives private capital, the
+    payout ratio, the emission intensity and the rest of the start so that it is at
+    rest, with autonomous demand growing at the natural rate ``alpha0 + n``. Climate damages are switched
     off (``d_sw = 0``): the model's climate state is not replayed before 2025, and
     DICE damages at historical warming are below 0.3% of output.
 
@@ -66,38 +65,19 @@ def country_model(panel: xr.Dataset, country: str, start: int, overrides: Mappin
     y0 = _value(panel, "Y", country, start)
     lam = _value(panel, "lam", country, start)
     a = _value(panel, "a", country, start)
-    start_values = {
-        "omega": _value(panel, "omega", country, start),
-        "h": _value(panel, "h", country, start),
-        "i_G": _value(panel, "i_G", country, start),
-        "B": _value(panel, "b", country, start) * y0,
-        "D": _value(panel, "d", country, start) * y0,
-        "a": a,
-        "N": y0 / (a * lam),
-        "d_sw": 0.0,
-    }
     first, last = normal_years or (start, int(panel["year"][-1]))
     window = panel.sel(country=country, year=slice(first, last))
-    start_values["lam_ref"] = float(window["lam"].mean())
-    start_values["h"] = float(window["h"].mean())
-    values = {**start_values, **dict(overrides or {})}
-    probe = directed_growth(t0=float(start), y0=y0, overrides=values)
-    # e_int is proportional to sigma_b at the start (no carbon price): one rescaling matches the data
-    from model.compiler.compiled import compile as compile_system
-
-    cs = compile_system(probe)
-    obs = cs.observed(float(start), cs.state_vector(), cs.param_vector(), cs.inputs_table())
-    values["sigma_b"] = probe["sigma_b"].default * _value(panel, "e_int", country, start) / float(obs["e_int"])
-    if "theta0" not in values:
-        # the payout ratio at which the start-year business debt ratio is stationary (D_dot = g_Z D);
-        # the financing gap is linear in the payout ratio and nothing else at the start depends on it
-        gap = float(obs["I_p"] - obs["delta_K"] * obs["K"]) - probe["g_Z"].default * values["D"]
-        theta = 1.0 - gap / float(obs["Pi"])
-        if not 0.0 < theta < 1.0:
-            raise CalibrationError(f"{country} {start}: no payout ratio in (0, 1) keeps the business debt ratio "
-                                   f"stationary (needed {theta:.3g}); give theta0 in overrides")
-        values["theta0"] = theta
-    return directed_growth(t0=float(start), y0=y0, overrides=values)
+    data = {
+        "Y": y0, "omega": _value(panel, "omega", country, start), "h": float(window["h"].mean()),
+        "i_G": _value(panel, "i_G", country, start), "b": _value(panel, "b", country, start),
+        "l_F": _value(panel, "d", country, start), "lam": lam, "N": y0 / (a * lam),
+        "E_dom": _value(panel, "e_int", country, start) * y0,
+    }
+    values = {"d_sw": 0.0, "lam_ref": float(window["lam"].mean()), **dict(overrides or {})}
+    try:
+        return directed_growth(t0=float(start), start=data, overrides=values)
+    except ModelError as exc:
+        raise CalibrationError(f"{country} {start}: {exc}") from None
 
 
 def observed_policy(panel: xr.Dataset, country: str, start: int, end: int) -> Policy:

@@ -85,7 +85,8 @@ def simulated_targets(dg):
     from calibration.least_squares import Problem, Target
     from model import Policy, step
 
-    truth = {"g_Z": 0.022, "phi1": 0.6, "gamma_p": 0.4, "psi_Z": 0.7, "beta_B": 0.08}
+    # alpha0, not g_Z: autonomous-demand growth is derived from productivity and labour-force growth (issue 12)
+    truth = {"alpha0": 0.018, "phi1": 0.6, "gamma_p": 0.4, "psi_Z": 0.7, "beta_B": 0.08}
     sigma = {"lam": 0.003, "omega": 0.003, "Y": 0.005, "b": 0.01}
     years = np.arange(2025, 2061, 1.0)
     #: a public-investment step in 2030 moves employment, distribution and debt

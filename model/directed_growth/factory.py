@@ -1,37 +1,29 @@
-"""The directed-growth model: demand-led growth, distribution and debt, directed technical
-change, public capability and finance, and the DICE-2016R climate.
+"""The directed-growth model: a stock-flow-consistent, supply-constrained, demand-led economy with
+households, firms, banks, government and central bank, directed technical change, public capability
+and finance, climate damages and the DICE-2016R climate.
 
-Defaults are literature-based or stated modelling assumptions (each parameter's
-``source`` says which), not yet calibrated (issue 4).
+Defaults are literature-based or stated modelling assumptions (each parameter's ``source`` says
+which); the start state is derived from a country's start data (:mod:`.start_state`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import difflib
-import functools
 import math
 from collections.abc import Mapping
 
 import numpy as np
-import sympy as sp
 
 from ..core.blocks import Block
 from ..core.metadata import ModelMeta
 from ..core.system import System, combine
 from ..errors import ModelError
-from .mechanisms import (
-    climate,
-    demand,
-    emissions,
-    finance,
-    labour,
-    private_investment,
-    public_capability,
-    public_finance,
-    public_investment,
-    technology,
-)
+from .mechanisms import all_blocks
+from .start_state import DERIVED, START_KEYS, UNUSED_KEYS, US_2025, derived_values
+
+__all__ = ["T0", "T_END", "KEEP", "Y0", "XG0", "DERIVED", "US_2025", "directed_growth", "derived_defaults",
+           "derived_values", "model_meta", "consistent_draws"]
 
 #: start year of the model [year]
 T0 = 2025.0
@@ -39,172 +31,94 @@ T0 = 2025.0
 T_END = 2100.0
 #: paths kept per ensemble member by default (the outcomes' paths are kept while they are computed)
 KEEP = ("Y", "T_at", "E_dom", "omega", "lam", "b", "h_eff")
-#: output in the start year [TUSD/year] (US real GDP about 24 trillion USD, 2025) [R]
-Y0 = 24.0
+#: output in the start year [TUSD/year] (US 2025, :data:`US_2025`)
+Y0 = US_2025["Y"]
 #: green share of private investment in the start year (modelling assumption)
 XG0 = 0.15
 
+#: start data -> (model name, how): values the start data set as overridable defaults
+_FROM_START = {"omega": ("omega", 1.0), "N": ("N", 1.0), "lam": ("lam_ref", 1.0), "delta": ("delta", 1.0),
+               "i_G": ("i_G", 1.0), "n": ("n", 1.0), "alpha0": ("alpha0", 1.0),
+               "b": ("B", "Y"), "l_F": ("L_F", "Y"), "l_H": ("L_H", "Y")}
 
-def _blocks() -> list[Block]:
-    return [demand(), public_investment(), public_capability(), private_investment(), finance(), labour(),
-            technology(), emissions(), public_finance(), climate()]
 
-
-def _with_defaults(block: Block, values: dict[str, float]) -> Block:
-    variables = tuple(dataclasses.replace(v, default=values[v.name]) if v.name in values else v
+def _with_defaults(block: Block, values: Mapping[str, float]) -> Block:
+    variables = tuple(dataclasses.replace(v, default=float(values[v.name])) if v.name in values else v
                       for v in block.variables)
     return dataclasses.replace(block, variables=variables)
 
 
-#: stocks measured in money (or money per worker), scaled with the start output ``y0``
-_MONEY_STOCKS = ("K_g", "K_b", "K_Gm", "K_Go", "B", "D", "a")
+def _start_data(start: Mapping[str, float] | None, y0: float | None) -> dict[str, float]:
+    data = dict(US_2025)
+    if start is not None:
+        unknown = sorted(set(start) - set(START_KEYS) - set(UNUSED_KEYS))
+        if unknown:
+            raise ModelError(f"directed_growth: unknown start data {', '.join(map(repr, unknown))}; valid: "
+                             + ", ".join(START_KEYS))
+        data.update({k: float(v) for k, v in start.items() if k not in UNUSED_KEYS})
+        if "h" in start and "K_priv_Y" not in start:  # capital from the investment share
+            data.pop("K_priv_Y", None)
+    if y0 is not None:
+        data["Y"] = float(y0)
+    bad = [k for k, v in data.items() if not math.isfinite(v)]
+    if bad or data["Y"] <= 0:
+        raise ModelError(f"directed_growth: start data must be finite with positive output, got "
+                         f"{ {k: data[k] for k in bad or ['Y']} }")
+    return data
 
 
-@functools.lru_cache(maxsize=1)
-def _aux_program() -> tuple[tuple[str, tuple[str, ...], object], ...]:
-    """The auxiliaries in dependency order as numpy functions of their arguments' names
-    (the equations do not depend on the defaults, so one program serves every call)."""
-    system = combine(*_blocks(), name="directed_growth", check_units=False)
-    prog = []
-    for name, expr in system.auxiliaries.items():
-        args = sorted(expr.free_symbols, key=lambda s: s.name)
-        prog.append((name, tuple(a.name for a in args), sp.lambdify(args, expr, modules="numpy")))
-    return tuple(prog)
-
-
-def _aux_values(values: Mapping[str, np.ndarray | float], names: list[str], t0: float) -> dict[str, np.ndarray]:
-    """Auxiliaries ``names`` at time ``t0`` from stock, parameter and lever values
-    (scalars or equally long arrays of draws)."""
-    env: dict[str, object] = dict(values)
-    env["t"] = t0
-    for name, args, func in _aux_program():
-        env[name] = func(*(env[a] for a in args))
-    return {n: env[n] for n in names}
-
-
-def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float = T0, y0: float = Y0,
-                   xg0: float = XG0) -> dict[str, np.ndarray | float]:
-    """The quantities of :data:`DERIVED` from all other defaults (scalars, or arrays of draws).
-
-    See :func:`derived_defaults` for what each one makes consistent. Vectorised:
-    with arrays of parameter draws it gives each draw its own consistent start.
-    """
-    vals = dict(vals)
-    # balanced growth at normal utilisation: capital grows with autonomous demand
-    v_cap = vals["u_n"] * vals["h"] / (vals["g_Z"] + vals["delta"])
-    k_total = v_cap * y0 / vals["u_n"]
-    green = vals["K_g"] / (vals["K_g"] + vals["K_b"])
-    vals.update(v=v_cap, K_g=green * k_total, K_b=(1 - green) * k_total)
-    s = vals["s_w"] * vals["omega"] + vals["s_pi"] * (1 - vals["omega"])
-    z_share = s - vals["h"] - vals["i_G"] - vals["i_cap"]  # Y_T = y0 in 2025
-    out = {"v": v_cap, "K_g": vals["K_g"], "K_b": vals["K_b"], "Z": z_share * y0, "z_T": z_share,
-           "z0": np.log(xg0 / (1 - xg0)) - vals["eta_A"] * np.log(vals["A_g"] / vals["A_b"]),
-           "b_ref": vals["B"] / y0}
-    vals.update(out)
-    step1 = _aux_values(vals, ["r_f", "k_Gm"], t0)
-    out.update(r_ref=step1["r_f"], k_Gm_ref=step1["k_Gm"])
-    vals.update(out)
-    out["pi_r_ref"] = _aux_values(vals, ["rho_n"], t0)["rho_n"]
-    vals.update(out)
-    # the wage tax that makes the 2025 deficit equal g_Z B (a constant public debt ratio)
-    step3 = _aux_values(vals, ["B_dot", "W"], t0)
-    out["t_w"] = vals["t_w"] + (step3["B_dot"] - vals["g_Z"] * vals["B"]) / step3["W"]
-    vals.update(out)
-    step4 = _aux_values(vals, ["g_K", "g_A", "Y", "B_dot"], t0)
-    out.update(g_ref=step4["g_K"], gA_ref=step4["g_A"])
-    vals.update(out)
-    # the Phillips-curve intercept that makes the start wage share stationary at the normal employment
-    # rate lam_ref (the start year's own rate in 2025; a historical start year may be off its normal rate)
-    step5 = _aux_values(vals, ["alpha", "inflation"], t0)
-    out["i_ref"] = step5["inflation"]
-    out["phi0"] = step5["alpha"] + (1 - vals["gamma_p"]) * step5["inflation"] - vals["phi1"] * vals["lam_ref"]
-    bad = ~np.isfinite(np.asarray(step4["Y"], float)) | ~np.isfinite(np.asarray(out["t_w"], float))
-    if np.any(bad):
-        raise ModelError("directed_growth: the start state is not finite for these values (e.g. g_Z + delta <= 0 "
-                         "or a share outside (0, 1))")
-    if np.any(np.abs(step4["Y"] - y0) > 1e-9 * y0) or np.any(np.abs(step4["B_dot"] - vals["g_Z"] * vals["B"]) > 1e-9):
-        raise RuntimeError("directed_growth: inconsistent 2025 state (a block changed without derived_values)")
-    return {k: (float(v) if np.ndim(v) == 0 else np.asarray(v, float)) for k, v in out.items()}
-
-
-def derived_defaults(blocks: list[Block], *, t0: float = T0, y0: float = Y0, xg0: float = XG0) -> dict[str, float]:
-    """Start values and reference parameters that make the start year consistent.
-
-    * autonomous demand ``Z`` such that the supermultiplier gives ``Y = y0``:
-      :math:`Z = (s-h)Y_0 - I_G - G_{cap}`, and ``z_T = Z/Y_0`` so that trend output
-      starts at ``y0``;
-    * the capital-capacity ratio ``v = u_n h / (g_Z + delta)`` and private capital
-      ``K = v y0 / u_n`` (green share kept), so that capital grows with autonomous
-      demand at normal utilisation (balanced growth);
-    * the wage tax ``t_w`` such that the 2025 deficit keeps the public debt
-      ratio constant;
-    * ``z0`` such that a share ``xg0`` of private investment is green;
-    * reference values of the investment and productivity functions equal to
-      their 2025 values (``b_ref``, ``r_ref``, ``pi_r_ref`` (the normal retained profit rate), ``k_Gm_ref``,
-      ``g_ref``, ``gA_ref``), so that business as usual starts at rest;
-    * the Phillips-curve intercept ``phi0`` and the inflation reference ``i_ref``
-      that make the start wage share stationary at ``lam_ref``.
-    """
+def derived_defaults(blocks: list[Block], *, t0: float = T0, start: Mapping[str, float] | None = None,
+                     xg0: float = XG0) -> dict[str, float]:
+    """The :data:`DERIVED` quantities from the blocks' defaults and the start data (see
+    :func:`~model.directed_growth.start_state.derived_values`)."""
     vals = {v.name: v.default for b in blocks for v in b.variables if v.default is not None}
-    return derived_values(vals, t0=t0, y0=y0, xg0=xg0)
+    return derived_values(vals, t0=t0, start=_start_data(start, None), xg0=xg0)
 
 
-#: names set by :func:`derived_defaults` (not overridable: they follow from the others)
-DERIVED = ("v", "K_g", "K_b", "Z", "z_T", "z0", "b_ref", "r_ref", "k_Gm_ref", "pi_r_ref", "t_w", "g_ref", "gA_ref",
-           "i_ref", "phi0")
-
-
-def directed_growth(*, t0: float = T0, y0: float = Y0, xg0: float = XG0,
-                    overrides: Mapping[str, float] | None = None) -> System:
-    r"""The directed-growth model (continuous time, years from ``t0``, US-scale defaults).
+def directed_growth(*, t0: float = T0, y0: float | None = None, start: Mapping[str, float] | None = None,
+                    xg0: float = XG0, overrides: Mapping[str, float] | None = None) -> System:
+    r"""The directed-growth model (continuous time, years from ``t0``, US start data by default).
 
     Blocks (``model.directed_growth.mechanisms``), each with its equations and sources in its
-    docstring: demand (supermultiplier), public investment (rate and mission
-    direction), public capability, private investment (accelerator, profits,
-    crowding in and out, green/brown direction), finance (payouts, conditions,
-    cost of credit, private debt), labour (Phillips curve, Kaldor-Verdoorn),
-    technology (directed technical change), emissions, public finance (debt,
-    equity fund) and the DICE-2016R climate.
-
-    Accounting identities checked on every run: the demand identity, firms'
-    cash flow and the government budget.
+    docstring: demand (supermultiplier), households (error-correction consumption, deposits,
+    household debt), supply (capacity and labour ceilings, productive public capital), finance
+    (firms' profits, payouts, conditions, loans, premia), banks and central bank (policy rule with
+    a lower bound), public finance (taxes, transfers, debt, sovereign premium, equity stake), public
+    investment (time to build), public capability, private investment (accelerator, bounded share,
+    crowding in and out, green/brown direction), labour (Phillips curve, productivity, labour
+    force), damages, technology, emissions, the DICE-2016R climate, and the accounts: the balance
+    sheet and transactions-flow matrix, every row and column checked on every run.
 
     Parameters
     ----------
     t0 : float
         Start year [year] (2025).
-    y0 : float
-        Output in the start year [TUSD/year] (24, US 2025). Stocks measured in
-        money (private and public capital, public and private debt, labour
-        productivity) scale with it unless given in ``overrides``.
+    y0 : float, optional
+        Output in the start year [TUSD/year]; replaces ``start['Y']`` (stocks are set as ratios to it).
+    start : mapping, optional
+        Start data replacing those of :data:`~model.directed_growth.start_state.US_2025` by key
+        (:data:`~model.directed_growth.start_state.START_KEYS`; ``h``, the private investment share,
+        instead of ``K_priv_Y`` sets private capital from it).
     xg0 : float
         Green share of private investment in the start year [dimensionless].
     overrides : mapping, optional
-        New defaults (start values of stocks, parameters, lever values in the
-        start year) by name, e.g. calibrated parameters or a historical start
-        state. Quantities in :data:`DERIVED` are then recomputed from them by
-        :func:`derived_defaults`, so that the start is consistent (business as
-        usual at rest); they cannot be overridden themselves.
-
-    Notes
-    -----
-    Defaults are literature-based or stated assumptions (each parameter's
-    ``source`` says which). Money in trillions of US dollars (``TUSD``), time in years.
-    Passing parameters to :func:`model.simulate` instead of ``overrides`` changes
-    them without recomputing the derived start quantities.
+        New defaults (start values of stocks, parameters, lever values in the start year) by name,
+        e.g. calibrated parameters. Quantities in :data:`DERIVED` are then recomputed, so that the
+        start is consistent (business as usual at rest); they cannot be overridden themselves.
 
     Raises
     ------
     ModelError
-        Unknown or derived names in ``overrides``, non-finite values, or
-        ``y0``/``xg0`` out of range.
+        Unknown or derived names in ``overrides``, non-finite values, bad start data or ``xg0``
+        out of range.
     """
-    if not (math.isfinite(y0) and y0 > 0):
+    if y0 is not None and not (math.isfinite(y0) and y0 > 0):
         raise ModelError(f"directed_growth: y0 must be a positive output [TUSD/year], got {y0!r}")
     if not 0 < xg0 < 1:
         raise ModelError(f"directed_growth: xg0 must be a share strictly between 0 and 1, got {xg0!r}")
+    data = _start_data(start, y0)
     overrides = dict(overrides or {})
-    blocks = _blocks()
+    blocks = all_blocks()
     known = {v.name: v for b in blocks for v in b.variables}
     for name, value in overrides.items():
         if name in DERIVED:
@@ -217,11 +131,15 @@ def directed_growth(*, t0: float = T0, y0: float = Y0, xg0: float = XG0,
                              + (f"; did you mean {', '.join(map(repr, close))}?" if close else ""))
         if not math.isfinite(float(value)):
             raise ModelError(f"directed_growth: override {name!r} must be finite, got {value!r}")
-    scaled = {n: known[n].default * y0 / Y0 for n in _MONEY_STOCKS if n not in overrides}
-    blocks = [_with_defaults(b, {**scaled, **{k: float(v) for k, v in overrides.items()}}) for b in blocks]
-    derived = derived_defaults(blocks, t0=t0, y0=y0, xg0=xg0)
+    from_start = {name: data[key] * (data["Y"] if scale == "Y" else scale)
+                  for key, (name, scale) in _FROM_START.items()}
+    blocks = [_with_defaults(b, {**from_start, **{k: float(v) for k, v in overrides.items()}}) for b in blocks]
+    vals = {v.name: v.default for b in blocks for v in b.variables if v.default is not None}
+    derived = derived_values(vals, t0=t0, start=data, xg0=xg0)
     blocks = [_with_defaults(b, derived) for b in blocks]
-    kwargs = {k: v for k, v in (("t0", t0), ("y0", y0), ("xg0", xg0)) if v != {"t0": T0, "y0": Y0, "xg0": XG0}[k]}
+    kwargs: dict[str, object] = {k: v for k, v in (("t0", t0), ("xg0", xg0)) if v != {"t0": T0, "xg0": XG0}[k]}
+    if data != US_2025:
+        kwargs["start"] = {k: v for k, v in data.items() if US_2025.get(k) != v}
     if overrides:
         kwargs["overrides"] = {k: float(v) for k, v in overrides.items()}
     return combine(*blocks, name="directed_growth", description=directed_growth.__doc__.splitlines()[0],
@@ -243,22 +161,22 @@ def model_meta(t0: float = T0) -> ModelMeta:
 
 
 def consistent_draws(system: System, values: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """The :data:`DERIVED` quantities for each parameter draw of an ensemble.
+    """The :data:`DERIVED` quantities for each parameter draw of an ensemble (vectorised).
 
     Parameters
     ----------
     system : System
-        A directed-growth model (from :func:`directed_growth`, possibly with overrides).
+        A directed-growth model (from :func:`directed_growth`, possibly with start data and overrides).
     values : mapping
-        Drawn values by name: arrays of equal length (parameters, start stocks or
-        start-year lever values; never a derived name).
+        Drawn values by name: arrays of equal length (parameters, start stocks or start-year lever
+        values; never a derived name).
 
     Returns
     -------
     dict
-        ``name -> array`` for every name of :data:`DERIVED`: each draw starts
-        consistently (business as usual at rest, as the defaults do), so a draw of
-        ``g_Z`` or ``phi1`` changes the dynamics, not the start.
+        ``name -> array`` for every name of :data:`DERIVED`: each draw starts consistently
+        (business as usual at rest, as the defaults do), so a draw of ``phi1`` changes the
+        dynamics, not the start.
 
     Raises
     ------
@@ -272,9 +190,10 @@ def consistent_draws(system: System, values: Mapping[str, np.ndarray]) -> dict[s
     unknown = sorted(set(values) - set(system.variables))
     if unknown:
         raise ModelError(f"directed_growth: unknown name(s) among the draws: {', '.join(map(repr, unknown))}")
-    kw = {"t0": T0, "y0": Y0, "xg0": XG0, **{k: v for k, v in system.origin.get("kwargs", {}).items()
-                                            if k in ("t0", "y0", "xg0")}}
+    kw = system.origin.get("kwargs", {})
     vals = {n: v.default for n, v in system.variables.items() if v.default is not None}
     vals.update({n: np.asarray(v, float) for n, v in values.items()})
     m = max((np.size(v) for v in values.values()), default=1)
-    return {k: np.broadcast_to(v, (m,)).copy() for k, v in derived_values(vals, **kw).items()}
+    out = derived_values(vals, t0=float(kw.get("t0", T0)), start=_start_data(kw.get("start"), None),
+                         xg0=float(kw.get("xg0", XG0)))
+    return {k: np.broadcast_to(v, (m,)).copy() for k, v in out.items()}

@@ -19,7 +19,8 @@ from ..core.levers import Policy, Rule, constant, piecewise
 from ..core.metadata import Outcome, OutcomeContext
 from ..errors import ModelError
 
-__all__ = ["OUTCOMES", "NEEDED", "compare", "compare_policies", "display", "impulse_response", "label_outcomes",
+__all__ = ["OUTCOMES", "NEEDED", "MULTIPLIER_HORIZONS", "compare", "compare_policies", "display", "impulse_response",
+           "label_outcomes",
            "outcome_metrics"]
 
 _END, _START = {"time": -1}, {"time": 0}
@@ -97,6 +98,10 @@ def _private_debt_end(ds, ctx):
     return ds["d"].isel(_END)
 
 
+def _household_debt_end(ds, ctx):
+    return ds["d_H"].isel(_END)
+
+
 def _public_fund_end(ds, ctx):
     return (ds["F_pub"] / ds["Y"]).isel(_END)
 
@@ -114,11 +119,14 @@ def _multiplier(horizon: int, ds, ctx: OutcomeContext):
             policy = policy.with_levers(i_G=ctx.system["i_G"].default)  # the rule is not a schedule: hold it
         key = ("impulse_response", name)
         if key not in ctx.cache:
-            ctx.cache[key] = impulse_response(ctx.system, ctx.params, policy, t_span=(t0, t0 + 6.0),
-                                              exogenous=ctx.exogenous)
+            ctx.cache[key] = impulse_response(ctx.system, ctx.params, policy, t_span=(t0, t0 + 22.0),
+                                              horizons=MULTIPLIER_HORIZONS, exogenous=ctx.exogenous)
         values.append(ctx.cache[key][horizon])
     return xr.DataArray(values, dims="policy", coords={"policy": pols})
 
+
+#: the horizons [years after the shock] of the multiplier outcomes
+MULTIPLIER_HORIZONS = (0, 1, 4, 10, 20)
 
 #: the outcome registry, in table order
 OUTCOMES: dict[str, Outcome] = {o.name: o for o in (
@@ -130,14 +138,10 @@ OUTCOMES: dict[str, Outcome] = {o.name: o for o in (
     Outcome("private_investment_change_vs_bau", "change of the average private investment share versus BAU "
             "(crowding in > 0)", "percentage points", "higher", "Private investment share vs BAU", 1.0, ("h_eff",),
             _private_investment_change, display_units="pp"),
-    Outcome("multiplier_1y", "output effect of a +1 pp of GDP public investment step, after 1 year",
-            "% of output per pp", None, "Public investment multiplier, 1 yr", 1.0, (),
-            functools.partial(_multiplier, 1),
-            display_units="% per pp", experiment=True),
-    Outcome("multiplier_4y", "output effect of a +1 pp of GDP public investment step, after 4 years",
-            "% of output per pp", None, "Public investment multiplier, 4 yr", 1.0, (),
-            functools.partial(_multiplier, 4),
-            display_units="% per pp", experiment=True),
+    *(Outcome(f"multiplier_{k}y", f"output effect of a +1 pp of GDP public investment step, year {k} after the shock "
+              "(mean over the year)", "% of output per pp", None, f"Public investment multiplier, year {k}", 1.0, (),
+              functools.partial(_multiplier, k), display_units="% per pp", experiment=True)
+      for k in MULTIPLIER_HORIZONS),
     Outcome("wage_share_mean", "average wage share", "1", "higher", "Wage share (mean)", 100.0, ("omega",),
             _wage_share_mean, display_units="% of output", summary=True),
     Outcome("wage_share_end", "wage share at the end", "1", "higher", "Wage share (end)", 100.0, ("omega",),
@@ -156,9 +160,11 @@ OUTCOMES: dict[str, Outcome] = {o.name: o for o in (
             "Year emissions < 5% of 2025", 1.0, ("E_dom",), _net_zero_year, display_units="year"),
     Outcome("public_debt_end", "public debt to output at the end", "year", "lower", "Public debt (end)", 100.0,
             ("b",), _public_debt_end, display_units="% of output", summary=True),
-    Outcome("private_debt_end", "private (firm) net debt to output at the end; negative: firms are net lenders",
-            "year", "lower", "Private net debt (end)", 100.0, ("d",), _private_debt_end, display_units="% of output",
+    Outcome("private_debt_end", "firm debt (bank loans) to output at the end; negative: firms are net lenders",
+            "year", "lower", "Firm debt (end)", 100.0, ("d",), _private_debt_end, display_units="% of output",
             summary=True),
+    Outcome("household_debt_end", "household debt (bank loans) to output at the end", "year", "lower",
+            "Household debt (end)", 100.0, ("d_H",), _household_debt_end, display_units="% of output"),
     Outcome("public_fund_end", "public equity fund to output at the end", "year", None, "Public equity fund (end)",
             100.0, ("F_pub", "Y"), _public_fund_end, display_units="% of output"),
 )}
@@ -206,42 +212,50 @@ def _policy_names(ds) -> list[str]:
 
 def impulse_response(system, params: Mapping[str, Any] | None = None, policy: Policy | None = None, *,
                      t_span: tuple[float, float] | None = None, t_shock: float | None = None,
-                     size: float = 0.01, horizons: tuple[int, ...] = (1, 4), exogenous=None) -> dict[int, float]:
-    r"""Output response to a step of public investment of ``size`` x output.
+                     size: float = 0.01, horizons: tuple[int, ...] = tuple(range(21)), exogenous=None,
+                     per_year: int = 20) -> dict[int, float]:
+    r"""Output response to a permanent step of public investment appropriations of ``size`` x output.
 
-    The public investment rate ``i_G`` is raised from ``t_shock`` on by
-    ``size`` x Y/Y_T (so that public investment rises by ``size`` of output
-    at the shock), everything else as in ``policy``. Returns, for each horizon
-    *k* [years], :math:`100\,(Y_{shock}-Y_{base})/Y_{base}` at ``t_shock + k``
-    divided by ``100 size`` (percent of output per percentage point of GDP,
-    the IMF 2014 convention: about 0.4 after one year and 1.5 after four in
-    advanced economies). ``t_span`` [year] defaults to the model's first ten years;
-    ``exogenous`` paths override the model's defaults per name.
+    The public investment rate ``i_G`` (appropriations, which outlays follow with the time to
+    build ``tau_B``) is raised from ``t_shock`` on by ``size`` x Y/Y_T (so that appropriations rise
+    by ``size`` of output at the shock), everything else as in ``policy``. Returns, for each
+    horizon *k* [years], the mean over :math:`[t_s + k, t_s + k + 1)` of
+    :math:`(Y_{shock}-Y_{base})/Y_{base}` divided by ``size``: percent of output per percentage point
+    of GDP, year *k* as annual data count it (k = 0 the year of the shock), the IMF (2014, WEO
+    ch. 3) convention: about 0.4 in the year of the shock and 1.5 after four years in advanced
+    economies (economics.md 11.2). ``t_span`` [year] defaults to the model's start to the last
+    horizon's end; ``t_shock`` to one year after the start; ``per_year`` output points a year feed
+    the means (trapezoid rule); ``exogenous`` paths override the model's defaults per name.
     """
     from ..solve.simulation import simulate
 
-    if t_span is None:
-        start = (system.meta.t_span or (0.0, 0.0))[0]
-        t_span = (start, start + 10.0)
-    t_shock = t_span[0] + 1.0 if t_shock is None else float(t_shock)
+    horizons = tuple(int(k) for k in horizons)
+    if not horizons or min(horizons) < 0:
+        raise ModelError(f"impulse_response: horizons must be non-negative whole years, got {horizons!r}")
+    start = (system.meta.t_span or (0.0, 0.0))[0] if t_span is None else float(t_span[0])
+    t_shock = start + 1.0 if t_shock is None else float(t_shock)
+    end = t_shock + max(horizons) + 1.0 if t_span is None else float(t_span[1])
+    if not start <= t_shock < t_shock + max(horizons) + 1.0 <= end:
+        raise ModelError(f"impulse_response: the shock at {t_shock} and its last horizon must lie in the span "
+                         f"({start}, {end})")
     policy = policy or Policy("base")
     if isinstance(policy.levers.get("i_G"), Rule):
         raise ModelError("impulse_response: the policy sets i_G by a feedback rule; give a schedule")
-    t_eval = np.array(sorted({t_span[0], t_shock, *(t_shock + k for k in horizons)}))
-    base = simulate(system, params, policy, t_span=(t_span[0], max(t_eval)), t_eval=t_eval, exogenous=exogenous)
-    y_s = float(base.Y.sel(time=t_shock))
-    ratio = y_s / float(base.Y_T.sel(time=t_shock))
+    t_eval = np.union1d(np.linspace(start, end, int(round((end - start) * per_year)) + 1), [t_shock])
+    base = simulate(system, params, policy, t_span=(start, end), t_eval=t_eval, exogenous=exogenous)
+    ratio = float(base.Y.sel(time=t_shock)) / float(base.Y_T.sel(time=t_shock))
     old = policy.levers.get("i_G", constant(system["i_G"].default))
     # the policy's own i_G path, sampled finely, plus the step from t_shock on
-    fine = np.union1d(np.linspace(t_span[0], max(t_eval), 201), [t_shock - 1e-6, t_shock])
+    fine = np.union1d(np.linspace(start, end, 201), [t_shock - 1e-6, t_shock])
     vals = old(fine) + np.where(fine >= t_shock, size * ratio, 0.0)
     shocked = policy.with_levers(name=policy.name + "+shock", i_G=piecewise(fine, vals))
-    shock = simulate(system, params, shocked, t_span=(t_span[0], max(t_eval)), t_eval=t_eval, exogenous=exogenous)
+    shock = simulate(system, params, shocked, t_span=(start, end), t_eval=t_eval, exogenous=exogenous)
+    rel = (shock.Y.values - base.Y.values) / base.Y.values / size
     out = {}
     for k in horizons:
-        yb = float(base.Y.sel(time=t_shock + k))
-        ys = float(shock.Y.sel(time=t_shock + k))
-        out[k] = (ys - yb) / yb / size
+        a, b = t_shock + k, t_shock + k + 1.0
+        sel = (t_eval >= a - 1e-9) & (t_eval <= b + 1e-9)
+        out[k] = float(np.trapezoid(rel[sel], t_eval[sel]) / (b - a))
     return out
 
 

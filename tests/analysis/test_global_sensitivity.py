@@ -54,7 +54,7 @@ def test_bad_sensitivity_input_gets_clear_errors():
     with pytest.raises(ModelError, match="not finite"):
         sobol_indices(lambda df: {"y": np.full(len(df), np.nan)}, {"x1": (0, 1)}, 64)
     with pytest.raises(ModelError, match="unknown outcome"):
-        model_sensitivity(directed_growth(), {"g_Z": (0.02, 0.03)}, outcomes=("nope",), policies=[policies.bau()])
+        model_sensitivity(directed_growth(), {"alpha0": (0.01, 0.02)}, outcomes=("nope",), policies=[policies.bau()])
 
 
 def test_model_morris_ranks_the_emission_intensity_trend_first_for_warming_under_bau():

@@ -22,22 +22,51 @@ def eqs(dg):
 
 
 def partial(dg, eqs, what, wrt, **values):
-    """d(what)/d(wrt) at the 2025 defaults, with some inputs overridden by ``values``."""
+    """d(what)/d(wrt) at the 2025 defaults, with some inputs overridden by ``values`` (every other symbol
+    replaced by its value first: the derivative of a one-variable expression)."""
     point = {v.sym: v.default for v in dg.variables.values() if v.default is not None}
     point.update({dg.variables[k].sym: v for k, v in values.items()})
     point[sp.Symbol("t", real=True)] = T0
-    return float(sp.diff(eqs[what], dg.variables[wrt].sym).xreplace(point))
+    x = dg.variables[wrt].sym
+    at = point.pop(x)
+    return float(sp.diff(eqs[what].xreplace(point), x).xreplace({x: at}))
 
 
 def test_mission_capital_crowds_in_private_investment_only_with_positive_chi(dg, eqs):
     assert partial(dg, eqs, "h_eff", "K_Gm") > 0
-    assert partial(dg, eqs, "h_eff", "K_Gm", chi=0.0, eta_M=0.0) == pytest.approx(0.0, abs=1e-15)
+    # with chi = 0 mission capital still raises investment as public capital: it raises capacity, hence
+    # the normal profit rate (supply block), unless public capital is unproductive
+    assert partial(dg, eqs, "h_eff", "K_Gm", chi=0.0) > 0
+    assert partial(dg, eqs, "h_eff", "K_Gm", chi=0.0, theta_G=0.0) == pytest.approx(0.0, abs=1e-15)
 
 
 def test_public_debt_crowds_out_through_the_cost_of_credit(dg, eqs):
-    assert partial(dg, eqs, "r_f", "B") > 0
+    assert partial(dg, eqs, "sp_G", "B") > 0  # the sovereign premium
+    assert partial(dg, eqs, "r_L", "B") > 0  # passed through to loan rates
     assert partial(dg, eqs, "h_eff", "B") < 0
     assert partial(dg, eqs, "h_eff", "B", psi_B=0.0) == pytest.approx(0.0, abs=1e-15)
+    assert partial(dg, eqs, "h_eff", "B", zeta_G=0.0) == pytest.approx(0.0, abs=1e-15)
+
+
+def test_premia_are_floored_and_capped(dg):
+    """The sovereign and firm premia never fall below zero (debt or leverage far below the reference: no
+    extrapolation below zero debt) nor above their cap, and rise with debt and leverage in between."""
+    import numpy as np
+
+    import model
+
+    cs = model.compile(dg)
+    y0, p, L = cs.state_vector(), cs.param_vector(), cs.inputs_table()
+    cap = dg["sp_max"].default
+    for stock, premium in (("B", "sp_G"), ("L_F", "sp_F")):
+        values = []
+        for scale in (-5.0, -1.0, 0.0, 1.0, 3.0, 10.0, 100.0):
+            y = y0.copy()
+            y[cs.states.index(stock)] *= scale
+            values.append(cs.observed(2025.0, y, p, L)[premium])
+        values = np.array(values)
+        assert np.all(values >= 0) and np.all(values <= cap), (premium, values)  # = cap only by rounding
+        assert np.all(np.diff(values) >= 0) and values[0] < 1e-6 and values[-1] > 0.9 * cap, (premium, values)
 
 
 def test_payout_cap_on_supported_firms_raises_investment_out_of_profits(dg, eqs):
@@ -65,17 +94,31 @@ def test_capability_scales_crowding_in(dg, eqs):
     assert partial(dg, eqs, "d_Cap", "i_cap") > 0
 
 
-def test_equity_stake_feeds_the_public_fund_which_lowers_the_deficit(dg, eqs):
-    assert partial(dg, eqs, "d_F_pub", "equity_stake", s_sup=0.5) > 0
-    assert partial(dg, eqs, "B_dot", "F_pub") < 0
+def test_equity_stake_brings_dividends_which_lower_the_deficit(dg, eqs):
+    assert partial(dg, eqs, "F_pub", "equity_stake", s_sup=0.5) > 0
+    assert partial(dg, eqs, "B_dot", "equity_stake", s_sup=0.5) < 0
+    assert partial(dg, eqs, "YD", "equity_stake", s_sup=0.5) < 0  # ... that households no longer receive
 
 
 def test_monetary_policy_and_fiscal_reaction_stabilise(dg, eqs):
     # tighter money when employment or inflation is high; taxes rise with debt
-    rule = dg.derivatives["r_cb"]
-    p = dg.defaults()
-    assert float(sp.diff(rule, sp.Symbol("inflation", real=True)).subs(
-        {sp.Symbol(k, real=True): p[k] for k in ("rho_cb", "psi_i")})) > 0
+    rule = dg.auxiliaries["r_target"]
+    point = {v.sym: v.default for v in dg.variables.values() if v.default is not None}
+    point[sp.Symbol("inflation", real=True)] = dg["i_ref"].default
+    point[sp.Symbol("lam", real=True)] = dg["lam_ref"].default
+    assert float(sp.diff(rule, sp.Symbol("inflation", real=True)).xreplace(point)) > 0
+    assert float(sp.diff(rule, sp.Symbol("inflation", real=True)).xreplace(
+        {**point, dg["accommodation"].sym: 1.0})) == 0.0  # accommodation holds the rate
     assert partial(dg, eqs, "d_r_cb", "Z") > 0  # more demand, more employment
     assert partial(dg, eqs, "d_Z", "r_cb") < 0
-    assert partial(dg, eqs, "T_B", "B") == pytest.approx(dg["beta_B"].default, rel=1e-12)
+    # Bohn's response, stronger by about r_B - g_Z while the interest rate exceeds growth
+    assert partial(dg, eqs, "T_B", "B") > dg["beta_B"].default
+    assert partial(dg, eqs, "T_B", "B", r_cb=-0.05) == pytest.approx(dg["beta_B"].default, rel=1e-6)
+
+
+def test_taxes_and_carbon_dividends_reach_disposable_income(dg, eqs):
+    assert partial(dg, eqs, "YD", "t_w") < 0
+    assert partial(dg, eqs, "YD", "carbon_dividend", carbon_price=100.0) > 0
+    assert partial(dg, eqs, "YD", "carbon_price", carbon_price=50.0) < 0  # lower profits, hence dividends
+    assert partial(dg, eqs, "B_dot", "carbon_price", carbon_price=50.0) < 0  # ... and raises revenue
+    assert partial(dg, eqs, "C_star", "t_w") < 0

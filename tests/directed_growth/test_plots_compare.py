@@ -47,8 +47,9 @@ def synthetic():
             "T_at": _var(1.14 + np.array([1.6, 1.2, 1.0])[:, None] * s, "atmospheric warming", "delta_degC", "stock"),
             "b": _var(1.0 + np.array([0.1, -0.3, 0.4])[:, None] * s, "public debt to output ratio", "year",
                       "auxiliary"),
-            "d": _var(0.4 + 0 * g * s, "private debt to output ratio", "year", "auxiliary"),
-            "F_pub": _var(np.array([0.0, 0.0, 1.0])[:, None] * s + 0 * t, "public equity fund", "TUSD", "stock"),
+            "d": _var(0.4 + 0 * g * s, "firm debt to output ratio", "year", "auxiliary"),
+            "d_H": _var(0.38 + 0 * g * s, "household debt to output ratio", "year", "auxiliary"),
+            "F_pub": _var(np.array([0.0, 0.0, 1.0])[:, None] * s + 0 * t, "public equity stake", "TUSD", "auxiliary"),
             # levers: two differ across policies, one varies over time identically, two are constant
             "i_G": _var(np.array([0.035, 0.03, 0.05])[:, None] + 0 * t, "public investment rate", "dimensionless",
                         "lever"),
@@ -148,7 +149,8 @@ def test_outcome_table_renders_every_row(synthetic, tmp_path):
     df.loc["market_shaping", "T_2050"] = np.nan
     fig = plots.outcome_table(df, path=tmp_path / "table")
     texts = [t.get_text() for t in _texts(fig)]
-    assert len(fig._dgm_rows) == len(df.columns) == len(OUTCOMES) - 2  # no multipliers without impulse
+    n_experiments = sum(o.experiment for o in OUTCOMES.values())
+    assert len(fig._dgm_rows) == len(df.columns) == len(OUTCOMES) - n_experiments  # no multipliers without impulse
     for row in fig._dgm_rows:
         assert row in texts
     for name in ("Business as usual", "Market fixing", "Market shaping"):
@@ -224,10 +226,10 @@ def test_compare_writes_results_and_figures(tmp_path, capsys, monkeypatch):
     import model.directed_growth.policies
     from model.directed_growth.factory import directed_growth
 
-    s_w = 0.45  # not the default: the start quantities derived from it must follow
-    assert directed_growth()["s_w"].default != s_w
+    c_w = 0.65  # not the default: the start quantities derived from it must follow
+    assert directed_growth()["c_w"].default != c_w
     params = tmp_path / "params.toml"
-    params.write_text(f"[parameters]\ns_w = {s_w!r}\n")
+    params.write_text(f"[parameters]\nc_w = {c_w!r}\n")
     out = tmp_path / "res"
     (out).mkdir()
     (out / "outcomes.csv").write_text("stale\n")  # a previous set: replaced with --force, as documented
@@ -251,10 +253,10 @@ def test_compare_writes_results_and_figures(tmp_path, capsys, monkeypatch):
                      "K_g", "K_b", *model.directed_growth.policies.LEVERS):
             assert name in ds, name
         assert float(ds.time[0]) == 2025.0 and float(ds.time[-1]) == 2030.0
-        assert float(ds.s_w) == s_w
-        # rebuilt with s_w as a default: 2025 output and the wage share are still at their start values
+        assert float(ds.c_w) == c_w
+        # rebuilt with c_w as a default: 2025 output and the wage share are still at their start values
         assert float(ds.Y[0]) == pytest.approx(24.0, rel=1e-12)
-        assert float(ds.omega.sel(time=2026)) == pytest.approx(0.58, rel=1e-4)
+        assert float(ds.omega.sel(time=2026)) == pytest.approx(float(ds.omega[0]), rel=1e-4)
         assert ds.attrs["policy"] == "bau" or list(ds.policy.values) == ["bau"]
     import pandas as pd
 

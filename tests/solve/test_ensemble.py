@@ -21,7 +21,7 @@ from model.solve.ensembles import check_draws, ensemble
 
 ROOT = Path(__file__).resolve().parents[2]
 POLS = [policies.bau(), policies.market_shaping()]
-NAMES = ["phi1", "g_Z"]
+NAMES = ["phi1", "alpha0"]
 
 
 def _draws(dg, n, seed=0):
@@ -106,7 +106,7 @@ _SCRIPT = textwrap.dedent("""
     from model.solve.ensembles import ensemble
     from model.directed_growth import directed_growth
     dg = directed_growth()
-    names = ["phi1", "g_Z"]
+    names = ["phi1", "alpha0"]
     draws = from_bounds(dg, names, 3000, seed=7, ranges={k: (0.8 * dg[k].default, 1.2 * dg[k].default) for k in names})
     ensemble(dg, draws, [policies.bau(), policies.market_shaping()],
              chunk_size=100, store=sys.argv[1], progress=False)
@@ -130,7 +130,7 @@ def test_an_interrupted_run_resumes_with_every_member_once(dg, tmp_path):
     before = sorted(p.name for p in chunks.glob("chunk_*.nc"))
     assert 3 <= len(before) < 30, before
     stamps = {p.name: p.stat().st_mtime_ns for p in chunks.glob("chunk_*.nc")}
-    names = ["phi1", "g_Z"]
+    names = ["phi1", "alpha0"]
     draws = from_bounds(dg, names, 3000, seed=7, ranges={k: (0.8 * dg[k].default, 1.2 * dg[k].default) for k in names})
     pols = [policies.bau(), policies.market_shaping()]
     out = ensemble(dg, draws, pols, chunk_size=100, store=store, progress=False)
@@ -187,7 +187,7 @@ def test_bad_draws_and_options_get_clear_errors(dg, tmp_path):
     path = tmp_path / "d.csv"
     _draws(dg, 4).to_csv(path)
     assert from_table(path, dg).shape == (4, 2)
-    lhs = from_bounds(dg, ["phi1", "g_Z"], 8, method="lhs", seed=0)
+    lhs = from_bounds(dg, ["phi1", "alpha0"], 8, method="lhs", seed=0)
     lo, hi = dg["phi1"].bounds
     # a Latin hypercube puts exactly one draw in each of the n equal strata of every range
     strata = np.floor((lhs["phi1"].to_numpy() - lo) / (hi - lo) * 8).astype(int)

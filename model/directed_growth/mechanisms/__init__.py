@@ -5,16 +5,30 @@ declared in other blocks are referenced by name with :func:`ref`. The
 assembled model is :func:`model.directed_growth`.
 """
 
+from .accounts import accounts
+from .banks import banks
 from .climate import climate
+from .damages import damages
 from .demand import demand
 from .emissions import emissions
 from .finance import finance
+from .households import households
 from .labour import labour
 from .private_investment import private_investment
 from .public_capability import public_capability
 from .public_finance import public_finance
 from .public_investment import public_investment
+from .supply import supply
 from .technology import technology
 
-__all__ = ["climate", "demand", "emissions", "finance", "labour", "private_investment", "public_capability",
-           "public_finance", "public_investment", "technology"]
+
+def all_blocks() -> list:
+    """The model's blocks in order (fresh :class:`~model.core.blocks.Block` objects, defaults as declared)."""
+    return [demand(), households(), supply(), finance(), banks(), public_finance(), public_investment(),
+            public_capability(), private_investment(), labour(), damages(), technology(), emissions(), climate(),
+            accounts()]
+
+
+__all__ = ["all_blocks", "accounts", "banks", "climate", "damages", "demand", "emissions", "finance", "households",
+           "labour", "private_investment", "public_capability", "public_finance", "public_investment", "supply",
+           "technology"]

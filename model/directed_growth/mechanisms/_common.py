@@ -1,4 +1,4 @@
-"""Helpers shared by the blocks."""
+"""Helpers shared by the blocks: references to other blocks' symbols and smooth bounds."""
 
 from __future__ import annotations
 
@@ -16,5 +16,35 @@ def logistic(z):
     return 1 / (1 + sp.exp(-z))
 
 
+def soft_cap(x, cap, k):
+    r"""The CES smooth minimum of ``x > 0`` and ``cap > 0``:
+    :math:`\mathrm{smin}(x, c) = x\,(1 + (x/c)^k)^{-1/k} = (x^{-k} + c^{-k})^{-1/k}`.
+
+    Always below both (so a ceiling is never passed), equal to ``x`` to a relative
+    :math:`(x/c)^k/k` far below the cap, tending to ``cap`` as ``x`` grows; ``k`` [dimensionless] is
+    the curvature (the ceiling is sharp within about ``1/k`` of the cap). Normalised by the cap (no
+    underflow of :math:`x^{-k}` for large magnitudes; finite for ``x < 35 cap`` at ``k = 200``).
+    """
+    return x * (1 + (x / cap) ** k) ** (-1 / k)
+
+
+def soft_floor(x, floor, eps):
+    r"""A smooth maximum of ``x`` and ``floor`` (softplus):
+    :math:`floor + \epsilon\ln(1 + e^{(x - floor)/\epsilon})`, always above both, equal to ``x`` to
+    :math:`\epsilon e^{-(x - floor)/\epsilon}` above the floor; ``eps`` has the units of ``x``. The
+    exponent is capped at 700 (no overflow; reached only 700 ``eps`` above the floor)."""
+    return floor + eps * sp.log(1 + sp.exp(sp.Min((x - floor) / eps, 700)))
+
+
+def soft_ceiling(x, ceiling, eps):
+    r"""A smooth minimum of ``x`` and ``ceiling`` (of any sign):
+    :math:`ceiling - \epsilon\ln(1 + e^{(ceiling - x)/\epsilon})`, always below both, equal to ``x`` to
+    :math:`\epsilon e^{-(ceiling - x)/\epsilon}` below the ceiling (:func:`soft_floor` mirrored)."""
+    return ceiling - eps * sp.log(1 + sp.exp(sp.Min((ceiling - x) / eps, 700)))
+
+
 ESSAY = "Mazzucato (2025), The Role of a Mission-Oriented Framework for a Progressive Economy, Roosevelt Institute"
 ASSUMED = "modelling assumption (stylised; to be calibrated, issue 4)"
+DEFINE = "Dafermos, Nikolaidi & Galanis, DEFINE 1.1 (economics.md 11.4b)"
+GEMMES = "Bovari, Giraud & Mc Isaac (2018), Ecol. Econ. 147 (GEMMES; economics.md 11.5)"
+GL2007 = "Godley & Lavoie (2007), Monetary Economics, Palgrave Macmillan"

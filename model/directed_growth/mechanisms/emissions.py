@@ -27,14 +27,18 @@ def emissions() -> Block:
         E_{dom} = Y\Big[\frac{K_b}{K}\sigma_b(1-\mu_{eff}) + \frac{K_g}{K}\sigma_g\Big], \quad
         \dot\sigma_b = -g_\sigma\sigma_b
 
-    Abatement costs :math:`A_c = c_{ab}\mu_{eff}^{2.6}\,Y K_b/K` (DICE's exponent),
+    Abatement takes a share :math:`A_{sh} = c_{ab}\mu_{eff}^{2.6} K_b/K` of capacity and labour
+    productivity (DICE's exponent; GEMMES :math:`Y = (1-A)(1-D_Y)Y_0`, supply block), worth
+    :math:`A_c = A_{sh} Y`;
     carbon tax paid :math:`T_c = \tau E_{dom}` and the carbon cost per unit of
     brown output :math:`cc = \tau\sigma_b`, which steers the green share of
     investment. World emissions add the rest of the world's, an exogenous path.
     """
-    sigma_b = stock("sigma_b", "GtCO2/TUSD", "emission intensity of brown output", default=0.224,
-                    bounds=(0.0, None), source="US CO2 4.9 Gt (2023, OWID/GCP) over Y = 24 TUSD/yr with 90% brown "
-                                              "capital and green intensity 10% of brown", latex=r"\sigma_b")
+    sigma_b = stock("sigma_b", "GtCO2/TUSD", "emission intensity of brown output", default=0.21,
+                    bounds=(0.0, None),
+                    source="set by the model factory from the start-year emissions (US 4.9 Gt, 2023, "
+                                              "OWID/GCP) with 90% brown capital and green intensity 10% of brown",
+                                              latex=r"\sigma_b")
     g_sigma = param("g_sigma", "1/year", "efficiency gains within brown technology", default=0.02,
                     bounds=(0.0, 0.05), source="economics.md sec. 10: US CO2/GDP -2.32%/yr 1970-2019, mostly "
                                                "efficiency and structural change within fossil-based production; "
@@ -66,7 +70,7 @@ def emissions() -> Block:
     T_c = aux("T_c", "TUSD/year", "carbon tax paid", latex=r"T_c")
     A_c = aux("A_c", "TUSD/year", "abatement cost", latex=r"A_c")
     tc_share = aux("tc_share", "dimensionless", "carbon tax paid per unit of output", latex=r"t_c")
-    ac_share = aux("ac_share", "dimensionless", "abatement cost per unit of output", latex=r"a_c")
+    ac_share = aux("ac_share", "dimensionless", "share of capacity used for abatement", latex=r"A_{sh}")
     E = aux("E", "GtCO2/year", "world industrial CO2 emissions")
     Y, K_g, K_b, s_sup = ref("Y", "K_g", "K_b", "s_sup")
     brown = K_b / (K_g + K_b)

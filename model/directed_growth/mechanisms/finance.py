@@ -1,103 +1,72 @@
-"""Finance: profits, dividends and buybacks, conditions on supported firms, private debt."""
+"""Firms' finance: profits, payouts and conditions on supported firms, loans, the cost of credit."""
 
 from __future__ import annotations
 
-import sympy as sp
-
 from ...core.blocks import Block
 from ...core.symbols import aux, lever, param, stock
-from ._common import ASSUMED, ESSAY, ref
+from ._common import ASSUMED, ESSAY, GEMMES, ref, soft_cap, soft_floor
 
-KEEN = "Keen (1995); Grasselli & Costa Lima (2012); Bovari, Giraud & Mc Isaac (2018), Ecol. Econ. 147"
+KEEN = "Keen (1995); Grasselli & Costa Lima (2012); " + GEMMES
 
 
 def finance() -> Block:
-    r"""Firms' profits, payouts, the cost of productive credit and private debt.
+    r"""Firms' profits, payouts, loans and the cost of productive credit.
 
     Notes
     -----
-    Pre-tax profits net of wages, carbon tax, abatement, interest and
-    depreciation, plus untargeted R&D subsidies (GEMMES accounting, Bovari et
-    al. 2018):
-
     .. math::
 
-        \Pi^{pre} = Y - W - T_c - A_c + S_{R\&D} - r_f D - \delta_K K, \quad
-        \Pi = (1 - t_\pi)\Pi^{pre}, \quad Div = \theta\,\Pi, \quad \Pi_r = \Pi - Div
+        \Pi^{pre} &= Y - W - T_c + S_{R\&D} - r_L L_F - \delta_K K, \quad T_\pi = t_\pi \Pi^{pre}, \quad
+        \Pi = \Pi^{pre} - T_\pi, \quad Div = \theta\Pi, \quad \Pi_r = \Pi - Div, \\
+        \dot L_F &= I_p - \Pi_r - \delta_K K, \qquad E = K - L_F, \\
+        r_L &= r_{cb} + \zeta_G sp_G + sp_F - \kappa_f (f - \bar f), \qquad
+        sp_F = \mathrm{smin}\big(\mathrm{smax}(sp_{F0} + \psi_F (L_F/K - \bar\ell), 0), sp_{max}\big)
 
-    The payout ratio (dividends plus buybacks) is :math:`\theta_0` for
-    unsupported firms; a share :math:`s_{sup}` of firms receives public support
-    with conditions: payouts capped at :math:`c_p\theta_0` and a reinvestment
-    floor :math:`f_r` (at least :math:`f_r` of profits retained):
-    :math:`\theta = (1-s_{sup})\theta_0 + s_{sup}\min(c_p\theta_0, 1 - f_r)` (smoothly:
-    :math:`c_p\theta_0(1-f_r)`). Debt finances the gap between investment and
-    internal funds (Keen 1995): :math:`\dot D = I_p - \Pi_r - \delta_K K`.
-
-    The cost of productive credit rises with the public debt ratio (the
-    crowding-out channel; Laubach 2009, about 3-4 basis points per percentage
-    point of debt to GDP) and falls with the share of credit going to
-    productive uses :math:`f` (about 20% in the US and UK per the essay):
-    :math:`r_f = r_{cb} + \psi_B (b_n - \bar b) - \kappa_f (f - \bar f)`, where the
-    policy rate follows a smoothed Taylor rule on the employment gap,
-    :math:`\dot r_{cb} = \rho_{cb}(r_0 + \psi_i(i - \bar\imath) + \psi_L(\lambda - \bar\lambda) - r_{cb})`
-    on inflation (labour block) and employment (demand cannot push employment past
-    the labour force unopposed), with the debt
-    ratio measured on trend output, :math:`b_n = B/Y_T`. The normal
-    retained profit rate :math:`\rho_n` (profits at normal utilisation, after
-    tax and payouts, per unit of capital) drives investment.
-
-    Climate damages destroy capital: :math:`\delta_K = \delta + f_K a_2 T^2 d_{sw}`
-    (DICE-2016R quadratic damages, a third on capital as in GEMMES).
+    GEMMES accounting (Bovari et al. 2018): depreciation includes the climate capital loss, so lost
+    profits raise firm debt (Keen 1995). Firms are financed by bank loans; their equity, at book
+    value :math:`E = K - L_F` (firms' net worth zero), is held by households and, through the
+    public stake :math:`\phi_G`, the government. The payout ratio (dividends and buybacks) is
+    :math:`\theta_0` for unsupported firms; supported firms (share :math:`s_{sup}`) face a payout cap
+    :math:`c_p` and a reinvestment floor :math:`f_r`:
+    :math:`\theta = (1-s_{sup})\theta_0 + s_{sup}c_p\theta_0(1-f_r)`. The loan rate is the policy
+    rate plus the pass-through :math:`\zeta_G` of the sovereign premium (crowding-out through
+    rates) plus a firm premium rising with leverage, floored at zero and capped (smooth bounds,
+    :mod:`~model.directed_growth.mechanisms._common`), less the effect of credit directed to
+    productive uses (the essay's productive share of finance). The retained profit rate at normal
+    utilisation :math:`\rho_n` drives investment (private investment block).
     """
-    D = stock("D", "TUSD", "private (firm) net debt", default=18.0, bounds=(None, None),
-              description="Firms' debt net of their financial assets; negative when firms are net lenders "
-                          "(retained profits exceed investment)",
-              source="economics.md sec. 10: US NFC debt about 75% of GDP (BIS)")
-    r_cb = stock("r_cb", "1/year", "real policy interest rate", default=0.02, bounds=(None, None),
-                 source="equal to the base rate r0 in 2025", latex=r"r_{cb}")
-    psi_L = param("psi_L", "1/year", "policy-rate response to the employment gap", default=1.0, bounds=(0.0, 5.0),
-                  source="Taylor (1993): 0.5 on the output gap; an employment gap is about half the output gap "
-                         "(Okun's law), hence 1.0", latex=r"\psi_L")
-    rho_cb = param("rho_cb", "1/year", "speed of policy-rate adjustment", default=0.5, bounds=(0.01, 10.0),
-                   source="interest-rate smoothing in estimated Taylor rules (Clarida, Gali & Gertler 2000) [R]",
-                   latex=r"\rho_{cb}")
-    psi_i = param("psi_i", "dimensionless", "real policy-rate response to the inflation gap", default=0.5,
-                  bounds=(0.0, 3.0), source="Taylor (1993): nominal response 1.5, i.e. real response 0.5",
-                  latex=r"\psi_i")
-    i_ref = param("i_ref", "1/year", "inflation at which policy is neutral", default=0.017, bounds=(-0.05, 0.2),
-                  source="2025 value (set by the model factory)", latex=r"\bar\imath")
-    lam_ref = param("lam_ref", "dimensionless", "employment rate targeted by monetary policy", default=0.96,
-                    bounds=(0.5, 1.0), source="US employment rate 2025 (unemployment about 4%) [R]",
-                    latex=r"\bar\lambda")
-    omega, Y, I_p, K, T_c, A_c, S_rd, T_at, lam = ref("omega", "Y", "I_p", "K", "T_c", "A_c", "S_rd", "T_at", "lam")
-    inflation = ref("inflation")
-    B, Y_T, u_n, Y_cap, tc_share, ac_share, rd_subsidy = ref("B", "Y_T", "u_n", "Y_cap", "tc_share", "ac_share",
-                                                             "rd_subsidy")
-    theta0 = param("theta0", "dimensionless", "payout ratio (dividends and buybacks)", default=0.8,
-                   bounds=(0.0, 1.0), source="Lazonick (2014): 91% for the S&P 500 (2003-12); 0.8 for all firms so "
-                                             "that the 2025 debt ratio is roughly stable, " + ASSUMED,
-                   latex=r"\theta_0")
+    L_F = stock("L_F", "TUSD", "firm loans", default=18.0, bounds=(None, None),
+                description="Firms' bank debt net of their deposits (negative when firms are net lenders)",
+                source="economics.md sec. 10: US non-financial corporate debt about 75% of GDP (BIS) [R]",
+                latex=r"L_F")
+    theta0 = param("theta0", "dimensionless", "payout ratio (dividends and buybacks)", default=0.85,
+                   bounds=(None, None), tunable=False,
+                   source="set by the model factory so that the firm debt ratio is at rest at "
+                   "the start; Lazonick (2014): 91% for the S&P 500 (2003-12)", latex=r"\theta_0")
     t_pi = param("t_pi", "dimensionless", "profit tax rate", default=0.21, bounds=(0.0, 0.6),
                  source="US federal corporate rate since 2018", latex=r"t_\pi")
-    delta = param("delta", "1/year", "depreciation of private capital", default=0.05, bounds=(0.0, 0.2),
-                  source="BEA private fixed assets, about 5%/yr [R]", latex=r"\delta")
-    r0 = param("r0", "1/year", "neutral real policy rate", default=0.02, bounds=(-0.05, 0.2),
-               source=ASSUMED, latex=r"r_0")
-    psi_B = param("psi_B", "1/year**2", "interest response to the public debt ratio", default=0.035,
-                  bounds=(0.0, 0.5), source="Laubach (2009), JEEA 7(4): 3-4 bp per pp of debt/GDP",
-                  latex=r"\psi_B")
-    b_ref = param("b_ref", "year", "reference public debt ratio (on trend output)", default=1.0, bounds=(0.0, 5.0),
-                  source="2025 value (set by the model factory)", latex=r"\bar b")
+    sp_F0 = param("sp_F0", "1/year", "firm loan premium at the reference leverage", default=0.02,
+                  bounds=(0.0, 0.06), source="US commercial and industrial loan spreads over the policy rate about "
+                                             "2% [R]; " + ASSUMED, latex=r"sp_{F0}")
+    psi_F = param("psi_F", "1/year", "firm premium response to leverage", default=0.05, bounds=(0.0, 0.2),
+                  source="DEFINE spreads fall with bank capital (spr1 = 0.0479, economics.md 11.4b); response to "
+                         "firm leverage (+0.5 pp per 0.1 of L_F/K) " + ASSUMED, latex=r"\psi_F")
+    lev_ref = param("lev_ref", "dimensionless", "reference firm leverage", default=0.3, bounds=(None, None),
+                    tunable=False,
+                    source="start value of L_F / K (set by the model factory)", latex=r"\bar\ell")
+    sp_max = param("sp_max", "1/year", "cap of the loan and sovereign premia", default=0.1, bounds=(0.02, 0.3),
+                   source="modelling assumption: premia saturate (no default or bailout in the model)",
+                   latex=r"sp_{max}")
+    eps_r = param("eps_r", "1/year", "width of the smooth floor of rates and premia", default=0.002,
+                  bounds=(1e-4, 0.01), tunable=False, source="modelling assumption: premia are exact above 0.2 pp",
+                  latex=r"\epsilon_r")
+    zeta_G = param("zeta_G", "dimensionless", "pass-through of the sovereign premium to loan rates", default=1.0,
+                   bounds=(0.0, 1.0), source="government bond yields are the benchmark of private rates; "
+                                             "full pass-through " + ASSUMED, latex=r"\zeta_G")
     kappa_f = param("kappa_f", "1/year", "cost of credit response to its productive share", default=0.02,
                     bounds=(0.0, 0.5), source=ESSAY + "; size " + ASSUMED, latex=r"\kappa_f")
     f_ref = param("f_ref", "dimensionless", "reference productive share of credit", default=0.2, bounds=(0.0, 1.0),
                   source=ESSAY + ": about 20% of finance goes to the productive economy", latex=r"\bar f")
-    f_K = param("f_K", "dimensionless", "share of damages falling on capital", default=1 / 3, bounds=(0.0, 1.0),
-                source="Bovari et al. (2018), GEMMES", latex=r"f_K")
-    a2 = param("a2", "1/delta_degC**2/year", "damage coefficient", default=0.00236, bounds=(0.0, 0.1),
-               source="DICE-2016R a2 (economics.md 6.1), read as an annual capital loss rate", latex=r"a_2")
-    d_sw = param("d_sw", "dimensionless", "climate damages switch", default=1.0, bounds=(0.0, 1.0),
-                 tunable=False, source="1 = damages on, 0 = off", latex=r"d_{sw}")
     s_sup = lever("s_sup", "dimensionless", "share of firms receiving conditional public support", default=0.0,
                   bounds=(0.0, 1.0), source=ESSAY + ": conditions on public support", latex=r"s_{sup}")
     payout_cap = lever("payout_cap", "dimensionless", "payout cap on supported firms (1, shown as 100%, = none)",
@@ -108,49 +77,44 @@ def finance() -> Block:
                    source=ESSAY, latex="f")
     W = aux("W", "TUSD/year", "wages")
     Pi_pre = aux("Pi_pre", "TUSD/year", "pre-tax profits", latex=r"\Pi^{pre}")
+    T_pi = aux("T_pi", "TUSD/year", "profit tax", latex=r"T_\pi")
     Pi = aux("Pi", "TUSD/year", "profits after tax", latex=r"\Pi")
     theta = aux("theta", "dimensionless", "payout ratio", latex=r"\theta")
     Div = aux("Div", "TUSD/year", "dividends and buybacks", latex="Div")
     Pi_r = aux("Pi_r", "TUSD/year", "retained profits", latex=r"\Pi_r")
-    pi_r = aux("pi_r", "dimensionless", "retained profit share of output", latex=r"\pi_r")
-    r_f = aux("r_f", "1/year", "cost of productive credit", latex=r"r_f")
-    delta_K = aux("delta_K", "1/year", "depreciation including climate damages", latex=r"\delta_K")
-    D_dot = aux("D_dot", "TUSD/year", "firms' new borrowing (financing gap)", latex=r"\dot D")
-    T_pi = aux("T_pi", "TUSD/year", "profit tax", latex=r"T_\pi")
-    d = aux("d", "year", "private net debt to output ratio")
-    b_n = aux("b_n", "year", "public debt to trend output", latex=r"b_n")
+    L_F_dot = aux("L_F_dot", "TUSD/year", "firms' new borrowing (financing gap)", latex=r"\dot L_F")
+    E = aux("E_F", "TUSD", "firm equity (book value)", latex="E")
+    lev = aux("lev", "dimensionless", "firm leverage L_F / K", latex=r"\ell")
+    sp_F = aux("sp_F", "1/year", "firm loan premium", latex=r"sp_F")
+    r_L = aux("r_L", "1/year", "loan rate (cost of productive credit)", latex=r"r_L")
     rho_n = aux("rho_n", "1/year", "retained profit rate at normal utilisation", latex=r"\rho_n")
+    d = aux("d", "year", "firm debt to output ratio")
+    (omega, Y, I_p, K, T_c, S_rd, delta_K, r_cb, sp_G, u_n, Y_cap, tc_share, rd_subsidy) = ref(
+        "omega", "Y", "I_p", "K", "T_c", "S_rd", "delta_K", "r_cb", "sp_G", "u_n", "Y_cap", "tc_share", "rd_subsidy")
+    premium = sp_F0.sym + psi_F.sym * (lev.sym - lev_ref.sym)
     return Block(
         name="finance",
-        variables=(D, r_cb, psi_L, psi_i, i_ref, rho_cb, lam_ref, theta0, t_pi, delta, r0, psi_B, b_ref, kappa_f, f_ref,
-                   f_K, a2, d_sw, s_sup, payout_cap, reinvest_floor, f_prod, W, Pi_pre, Pi, theta, Div, Pi_r, pi_r, r_f,
-                   delta_K, D_dot, T_pi, d, b_n, rho_n),
+        variables=(L_F, theta0, t_pi, sp_F0, psi_F, lev_ref, sp_max, eps_r, zeta_G, kappa_f, f_ref, s_sup, payout_cap,
+                   reinvest_floor, f_prod, W, Pi_pre, T_pi, Pi, theta, Div, Pi_r, L_F_dot, E, lev, sp_F, r_L, rho_n, d),
         auxiliaries={
             "W": omega * Y,
-            "b_n": B / Y_T,
-            "r_f": r_cb.sym + psi_B.sym * (b_n.sym - b_ref.sym) - kappa_f.sym * (f_prod.sym - f_ref.sym),
-            "rho_n": (1 - theta.sym) * (1 - t_pi.sym) * ((1 - omega - tc_share - ac_share + rd_subsidy) * u_n * Y_cap
-                                                         - r_f.sym * D.sym - delta_K.sym * K) / K,
-            "delta_K": delta.sym + f_K.sym * a2.sym * T_at ** 2 * d_sw.sym,
-            "Pi_pre": Y - W.sym - T_c - A_c + S_rd - r_f.sym * D.sym - delta_K.sym * K,
+            "lev": L_F.sym / K,
+            "sp_F": soft_cap(soft_floor(premium, 0, eps_r.sym), sp_max.sym, 20),
+            "r_L": r_cb + zeta_G.sym * sp_G + sp_F.sym - kappa_f.sym * (f_prod.sym - f_ref.sym),
+            "Pi_pre": Y - W.sym - T_c + S_rd - r_L.sym * L_F.sym - delta_K * K,
             "T_pi": t_pi.sym * Pi_pre.sym,
             "Pi": Pi_pre.sym - T_pi.sym,
             "theta": (1 - s_sup.sym) * theta0.sym
             + s_sup.sym * payout_cap.sym * theta0.sym * (1 - reinvest_floor.sym),
             "Div": theta.sym * Pi.sym,
             "Pi_r": Pi.sym - Div.sym,
-            "pi_r": Pi_r.sym / Y,
-            "D_dot": I_p - Pi_r.sym - delta_K.sym * K,
-            "d": D.sym / Y,
+            "L_F_dot": I_p - Pi_r.sym - delta_K * K,
+            "E_F": K - L_F.sym,
+            "rho_n": (1 - theta.sym) * (1 - t_pi.sym) * ((1 - omega - tc_share + rd_subsidy) * u_n * Y_cap
+                                                         - r_L.sym * L_F.sym - delta_K * K) / K,
+            "d": L_F.sym / Y,
         },
-        derivatives={"D": D_dot.sym,
-                     "r_cb": rho_cb.sym * (r0.sym + psi_i.sym * (inflation - i_ref.sym)
-                                           + psi_L.sym * (lam - lam_ref.sym) - r_cb.sym)},
-        identities={
-            # firms' uses of funds equal their sources
-            "firm_cash_flow": sp.Eq(Y + S_rd + D_dot.sym,
-                                    W.sym + T_c + A_c + r_f.sym * D.sym + T_pi.sym + Div.sym + I_p),
-        },
-        description="Profits, payouts (dividends and buybacks), conditions on supported firms, the cost of "
-                    "productive credit and private debt.",
+        derivatives={"L_F": L_F_dot.sym},
+        description="Firms' profits, payouts (dividends and buybacks), conditions on supported firms, bank loans "
+                    "and the cost of productive credit (" + KEEN + ").",
     )

@@ -1,110 +1,139 @@
-"""Labour: wage share (Phillips curve with bargaining power), employment, productivity."""
+"""Labour: wage share (Phillips curve steepening near full employment, productivity indexation,
+conflicting-claims inflation with excess demand), productivity, labour force."""
 
 from __future__ import annotations
 
+import sympy as sp
+
 from ...core.blocks import Block
 from ...core.symbols import aux, lever, param, stock
-from ._common import ASSUMED, ESSAY, ref
+from ._common import ASSUMED, ESSAY, GEMMES, ref
 
-GEMMES = "Bovari, Giraud & Mc Isaac (2018), Ecol. Econ. 147 (GEMMES)"
+GCL = "Grasselli & Costa Lima (2012), Math. Financ. Econ. 6: Phillips curve diverging at full employment"
 
 
 def labour() -> Block:
-    r"""Wage share, labour productivity (Kaldor-Verdoorn) and labour force.
+    r"""Wage share, labour productivity (Kaldor-Verdoorn) and the labour force.
 
     Notes
     -----
     .. math::
 
-        \lambda &= \frac{Y}{aN}, \qquad i = \eta_p(m\,\omega - 1), \\
-        \dot\omega &= \omega\,[\phi_0 + \phi_1\lambda + b_w - \alpha - (1-\gamma_p)\,i], \\
-        \alpha &= \alpha_0 + \alpha_{KV}(g_K - \bar g) + \alpha_A (g_A - \bar g_A), \qquad \dot a = \alpha a, \\
-        \dot N &= N\,[n + n_\lambda(\lambda - \bar\lambda)]
+        \lambda &= \frac{Y}{a_{eff} N}, \qquad
+        \Phi(\lambda) = \phi_0 + \phi_1\lambda + \frac{\phi_2}{\lambda_{max} + \epsilon_\lambda - \lambda}, \qquad
+        i = \eta_p(m\,\omega - 1) + \eta_x \ln(Y_D/Y), \\
+        \dot\omega &= \omega\,[\Phi(\lambda) + b_w + (\gamma_p - 1)\,i + (\psi_a - 1)\,\alpha_{eff}], \\
+        \alpha &= \alpha_0 + \alpha_{KV}(g_K - \bar g) + \alpha_A (g_A - \bar g_A), \quad
+        \alpha_{eff} = \alpha - D_P/\tau_D, \quad \dot a = \alpha_{eff} a, \\
+        \dot N_{demo} &= n N_{demo}, \qquad
+        \dot N = N\,\big[n + n_\lambda(\lambda - \bar\lambda)(1 - x^2)\big], \quad x = \frac{N/N_{demo} - 1}{p_{max}}
 
-    * Wage bargaining: a linear real-wage Phillips curve (Goodwin 1967;
-      GEMMES) shifted by the wage floor :math:`b_w` attached to public support
-      and procurement (a bargaining-power shift, economics.md sec. 9).
-    * Price setting (conflicting claims): firms raise prices when unit labour
-      costs exceed the level their mark-up :math:`m` targets,
-      :math:`i = \eta_p(m\omega - 1)`, and workers recover a share
-      :math:`\gamma_p` of inflation (money illusion), so the wage share
-      obeys :math:`\hat\omega = \Phi(\lambda) + b_w - \alpha - (1-\gamma_p)i`
-      (Grasselli & Nguyen Huu 2015; GEMMES; economics.md sec. 9). This is
-      what keeps the wage share bounded in a demand-led model, where
-      distribution does not feed back on long-run growth (Rowthorn 1977;
-      Lavoie 2014, ch. 8).
-    * Productivity growth follows capital accumulation (Kaldor-Verdoorn) and
-      knowledge growth.
-    * Labour supply responds to labour demand (participation and migration;
-      Blanchard & Katz 1992 find regional employment shocks absorbed by
-      migration within about a decade), so that in a demand-led model the
-      employment rate is pinned in the long run (Dutt 2006; Nah & Lavoie 2019).
+    * Real wages grow with the employment rate along a Phillips curve that steepens as employment
+      nears its maximum (Grasselli & Costa Lima 2012; here hyperbolic in the distance to
+      :math:`\lambda_{max}`, finite at it: the supply ceiling holds employment just below
+      :math:`\lambda_{max}` when demand outruns supply, and a wage share exploding there would make a
+      supply-constrained economy fail instead of inflating),
+      with a share :math:`\gamma_p` of inflation recovered and a share
+      :math:`\psi_a` of productivity growth indexed (G&L GROWTH :math:`\Omega_1 = 1`; economics.md
+      11.10), shifted by the wage floor :math:`b_w` (bargaining power, the essay's conditions).
+    * Conflicting-claims inflation (GEMMES :math:`i = \eta(\mu\omega - 1)`) plus excess demand:
+      demand the supply ceiling leaves unmet, :math:`Y_D > Y`, raises inflation.
+    * Productivity growth follows capital accumulation (Kaldor-Verdoorn) and knowledge growth, less
+      the damage to productivity growth (damages block).
+    * The labour force follows an exogenous demographic path (growth :math:`n`: CBO) with a
+      participation response to the employment rate (Blanchard & Katz 1992) that is bounded: the
+      labour force stays within :math:`\pm p_{max}` of the demographic path.
     """
-    omega = stock("omega", "dimensionless", "wage share", default=0.58, bounds=(0.0, None),
-                  source="economics.md sec. 9: PWT labsh 0.597, BEA comp/GDI 0.533 (US 2019)", latex=r"\omega")
-    a = stock("a", "TUSD/year/Mworker", "labour productivity", default=24.0 / (0.96 * 170.0), bounds=(0.0, None),
-              source="Y = 24 TUSD/yr, employment 0.96 x 170 M (US 2025) [R]")
+    omega = stock("omega", "dimensionless", "wage share", default=0.597, bounds=(0.0, None),
+                  source="economics.md 11.12: PWT labsh 0.597 (US 2019) [V]", latex=r"\omega")
+    a = stock("a", "TUSD/year/Mworker", "trend labour productivity", default=0.147, bounds=(0.0, None),
+              source="set by the model factory from output, the labour force and the employment rate")
     N = stock("N", "Mworker", "labour force", default=170.0, bounds=(0.0, None),
-              source="US civilian labour force about 170 million (BLS, 2025) [R]")
+              source="economics.md 11.12: US labour force 168.1 M (2024, FRED-QD) [V], carried to 2025")
+    N_demo = stock("N_demo", "Mworker", "demographic labour force path", default=170.0, bounds=(0.0, None),
+                   source="equal to the labour force at the start (set by the model factory)", latex=r"N_{demo}")
     phi1 = param("phi1", "1/year", "Phillips curve slope", default=0.5, bounds=(0.0, 5.0),
-                 source="GEMMES (Bovari et al. 2018): 0.4688", latex=r"\phi_1")
-    phi0 = param("phi0", "1/year", "Phillips curve intercept", default=-0.46, bounds=(-2.0, 1.0),
+                 source=GEMMES + ": 0.4688", latex=r"\phi_1")
+    phi2 = param("phi2", "1/year", "Phillips curve steepening near the maximum employment rate", default=1e-4,
+                 bounds=(0.0, 1e-3), source=GCL + " (phi1 = 6.41e-5 on 1/(1-lambda)^2); hyperbolic form here, "
+                 "0.3 pp/yr at lambda = 0.96 and 2 pp/yr at lambda_max: " + ASSUMED, latex=r"\phi_2")
+    eps_lam = param("eps_lam", "dimensionless", "distance beyond lambda_max of the Phillips curve's pole",
+                    default=0.005, bounds=(0.001, 0.05), tunable=False,
+                    source="modelling assumption: wage growth at the maximum employment rate is phi2 / eps_lam "
+                           "(2 pp/yr at the defaults) instead of infinite", latex=r"\epsilon_\lambda")
+    phi0 = param("phi0", "1/year", "Phillips curve intercept", default=-0.46, bounds=(None, None), tunable=False,
                  source="set by the model factory so that the start wage share is stationary at lam_ref",
                  latex=r"\phi_0")
     eta_p = param("eta_p", "1/year", "speed of price adjustment", default=0.192, bounds=(0.0, 2.0),
                   source=GEMMES + ": 0.192", latex=r"\eta_p")
     mu = param("markup", "dimensionless", "firms' target mark-up on unit labour costs", default=1.875,
-               bounds=(1.0, 3.0), source=GEMMES + ": 1.875 (target wage share 1/m = 0.533, US comp/GDI 2019)",
-               latex="m")
+               bounds=(1.0, 3.0), source=GEMMES + ": 1.875", latex="m")
+    eta_x = param("eta_x", "1/year", "inflation response to excess demand", default=0.5, bounds=(0.0, 3.0),
+                  source="excess demand shows in inflation (issue 12, DEFINE rationing); size " + ASSUMED,
+                  latex=r"\eta_x")
     gamma_p = param("gamma_p", "dimensionless", "share of inflation recovered in wage bargaining",
                     default=0.5, bounds=(0.0, 1.0),
                     source="GEMMES versions use 0.5 and 0.9 (Grasselli's estimate); 0.5 " + ASSUMED,
                     latex=r"\gamma_p")
-    alpha0 = param("alpha0", "1/year", "trend labour productivity growth", default=0.015, bounds=(0.0, 0.05),
-                   source="US labour productivity growth about 1.5%/yr since 2005 (BLS) [R]", latex=r"\alpha_0")
+    psi_a = param("psi_a", "dimensionless", "productivity indexation of real wages", default=1.0, bounds=(0.0, 1.0),
+                  source="economics.md 11.10: G&L GROWTH Omega1 = 1 [V]; GEMMES 0", latex=r"\psi_a")
+    alpha0 = param("alpha0", "1/year", "trend labour productivity growth", default=0.0156, bounds=(0.0, 0.03),
+                   source="US labour productivity growth 1.56%/yr (calibration/params/usa.toml, block-wise)",
+                   latex=r"\alpha_0")
     alpha_KV = param("alpha_KV", "dimensionless", "Kaldor-Verdoorn coefficient", default=0.5, bounds=(0.0, 1.0),
                      source="Kaldor-Verdoorn coefficients about 0.5 in the literature [R]; " + ASSUMED,
                      latex=r"\alpha_{KV}")
     alpha_A = param("alpha_A", "dimensionless", "productivity response to knowledge growth", default=0.3,
                     bounds=(0.0, 1.0), source=ASSUMED, latex=r"\alpha_A")
-    g_ref = param("g_ref", "1/year", "reference capital growth", default=0.02, bounds=(-0.05, 0.1),
-                  source="2025 value (set by the model factory)", latex=r"\bar g")
-    gA_ref = param("gA_ref", "1/year", "reference knowledge growth", default=0.02, bounds=(-0.05, 0.2),
-                   source="2025 value (set by the model factory)", latex=r"\bar g_A")
-    n = param("n", "1/year", "trend labour force growth", default=0.005, bounds=(-0.02, 0.05),
-              source="US labour force growth about 0.5%/yr (CBO projection) [R]")
-    n_lam = param("n_lam", "1/year", "labour supply response to the employment rate", default=0.1,
+    g_ref = param("g_ref", "1/year", "reference capital growth", default=0.0186, bounds=(None, None), tunable=False,
+                  source="start value (set by the model factory)", latex=r"\bar g")
+    gA_ref = param("gA_ref", "1/year", "reference knowledge growth", default=0.02, bounds=(None, None), tunable=False,
+                   source="start value (set by the model factory)", latex=r"\bar g_A")
+    n = param("n", "1/year", "growth of the demographic labour force", default=0.003, bounds=(-0.01, 0.015),
+              source="CBO LTBO 2020: potential labour force +0.3%/yr 2020-2050 [V] (economics.md 11.12), held after "
+                     "2050; LTBO 2024 about 0.4 [R]")
+    n_lam = param("n_lam", "1/year", "participation response to the employment rate", default=0.1,
                   bounds=(0.0, 1.0), source="Blanchard & Katz (1992), BPEA: employment shocks absorbed by "
                                             "migration and participation within about a decade; " + ASSUMED,
                   latex=r"n_\lambda")
-    lam_ref = ref("lam_ref")
+    p_max = param("p_max", "dimensionless", "largest participation deviation from the demographic path",
+                  default=0.05, bounds=(0.01, 0.2), source="US participation rate 62-67% since 1980 (about +-4% of "
+                                                           "its mean) [R]; " + ASSUMED, latex=r"p_{max}")
     wage_floor = lever("wage_floor", "1/year", "wage-floor shift of wage growth", default=0.0, bounds=(-0.05, 0.05),
                        description="Bargaining-power shift of real wage growth from wage conditions on supported "
                                    "firms and procurement", source=ESSAY, latex=r"b_w")
     lam = aux("lam", "dimensionless", "employment rate", latex=r"\lambda")
     phillips = aux("phillips", "1/year", "real wage growth (Phillips curve)", latex=r"\Phi")
     inflation = aux("inflation", "1/year", "price inflation", latex="i")
-    alpha = aux("alpha", "1/year", "labour productivity growth", latex=r"\alpha")
+    alpha = aux("alpha", "1/year", "labour productivity growth before damages", latex=r"\alpha")
+    alpha_eff = aux("alpha_eff", "1/year", "labour productivity growth", latex=r"\alpha_{eff}")
     g_K = aux("g_K", "1/year", "private capital growth", latex=r"g_K")
     g_N = aux("g_N", "1/year", "labour force growth", latex=r"g_N")
-    Y, K, I_p, delta_K, g_A = ref("Y", "K", "I_p", "delta_K", "g_A")
+    Y, Y_D, K, I_p, delta_K, g_A, a_eff, lam_ref, lam_max, D_P, tau_D = ref(
+        "Y", "Y_D", "K", "I_p", "delta_K", "g_A", "a_eff", "lam_ref", "lam_max", "D_P", "tau_D")
+    x = (N.sym / N_demo.sym - 1) / p_max.sym
     return Block(
         name="labour",
-        variables=(omega, a, N, phi0, phi1, eta_p, mu, gamma_p, alpha0, alpha_KV, alpha_A, g_ref, gA_ref, n, n_lam,
-                   wage_floor, lam, phillips, inflation, alpha, g_K, g_N),
+        variables=(omega, a, N, N_demo, eps_lam, phi0, phi1, phi2, eta_p, mu, eta_x, gamma_p, psi_a, alpha0, alpha_KV,
+                   alpha_A,
+                   g_ref, gA_ref, n, n_lam, p_max, wage_floor, lam, phillips, inflation, alpha, alpha_eff, g_K, g_N),
         auxiliaries={
-            "lam": Y / (a.sym * N.sym),
-            "phillips": phi0.sym + phi1.sym * lam.sym + wage_floor.sym,
-            "inflation": eta_p.sym * (mu.sym * omega.sym - 1),
+            "lam": Y / (a_eff * N.sym),
+            "phillips": phi0.sym + phi1.sym * lam.sym + phi2.sym / (lam_max + eps_lam.sym - lam.sym) + wage_floor.sym,
+            "inflation": eta_p.sym * (mu.sym * omega.sym - 1) + eta_x.sym * sp.log(Y_D / Y),
             "g_K": I_p / K - delta_K,
             "alpha": alpha0.sym + alpha_KV.sym * (g_K.sym - g_ref.sym) + alpha_A.sym * (g_A - gA_ref.sym),
-            "g_N": n.sym + n_lam.sym * (lam.sym - lam_ref),
+            "alpha_eff": alpha.sym - D_P / tau_D,
+            "g_N": n.sym + n_lam.sym * (lam.sym - lam_ref) * (1 - x ** 2),
         },
         derivatives={
-            "omega": omega.sym * (phillips.sym - alpha.sym - (1 - gamma_p.sym) * inflation.sym),
-            "a": alpha.sym * a.sym,
+            "omega": omega.sym * (phillips.sym + (gamma_p.sym - 1) * inflation.sym
+                                  + (psi_a.sym - 1) * alpha_eff.sym),
+            "a": alpha_eff.sym * a.sym,
             "N": g_N.sym * N.sym,
+            "N_demo": n.sym * N_demo.sym,
         },
-        description="Wage share with a Phillips curve, bargaining power and mark-up pricing, employment, "
-                    "Kaldor-Verdoorn productivity, labour supply.",
+        description="Wage share with a Phillips curve steepening near full employment, productivity indexation, "
+                    "bargaining power and conflicting-claims inflation with excess demand; employment, "
+                    "Kaldor-Verdoorn productivity; the labour force with bounded participation.",
     )

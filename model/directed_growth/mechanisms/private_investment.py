@@ -1,4 +1,5 @@
-"""Private investment: how much (accelerator, profits, crowding in and out) and in which direction."""
+"""Private investment: how much (accelerator, profits, crowding in and out, bounded below the leakage)
+and in which direction."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import sympy as sp
 
 from ...core.blocks import Block
 from ...core.symbols import aux, param, stock
-from ._common import ASSUMED, logistic, ref
+from ._common import ASSUMED, DEFINE, logistic, ref, soft_cap
 
 FS = "Freitas & Serrano (2015), Rev. Political Econ. 27(3)"
 
@@ -16,70 +17,78 @@ def private_investment() -> Block:
 
     Notes
     -----
-    The trend investment share :math:`h` adjusts as in the supermultiplier's
-    flexible accelerator (Freitas & Serrano 2015), :math:`\dot h = h\gamma_u(u - u_n)`,
-    so that in the long run utilisation is normal and growth follows
-    autonomous demand. The actual share :math:`h_{eff} = I_p/Y` shifts with
-    profitability, finance costs and public capital (level effects):
+    The trend investment share :math:`h` adjusts as in the supermultiplier's flexible accelerator
+    (Freitas & Serrano 2015), :math:`\dot h = h\gamma_u(u - u_n)\,w_h`, so that in the long run
+    utilisation is normal and growth follows autonomous demand; :math:`w_h = 1` except within
+    :math:`\epsilon_Y h_{max}` of the cap :math:`h_{max}` while utilisation is above normal, where it
+    falls smoothly to zero (the share cannot be pushed through its cap). The actual share shifts
+    with profitability, the cost of credit and mission public capital (level effects), is capped
+    smoothly below :math:`h_{max}` (the CES minimum of the supply block) and scaled by damages (DEFINE 1.1
+    scales investment demand by
+    :math:`1-D`):
 
     .. math::
 
-        h_{eff} = h\,\exp\big(\gamma_\pi(\rho_n - \bar\rho) - \gamma_r (r_f - \bar r)
-            + \chi\,Cap\,(k_{Gm} - \bar k_{Gm})\big)
+        h_{eff} = (1-D)\,\mathrm{smin}\big(h\,e^{\gamma_\pi(\rho_n - \bar\rho) - \gamma_r(r_L - \bar r)
+            + \chi\,Cap\,(k_{Gm} - \bar k_{Gm})},\ h_{max}\big), \qquad I_p = h_{eff} Y
 
-    * accelerator: utilisation above normal raises investment;
-    * retained profits finance investment (Stockhammer 2004: payouts lower
-      accumulation); :math:`\rho_n` is the retained profit rate on capital at
-      normal utilisation (finance block), so that investment does not depend
-      on current output through itself;
-    * crowding out: the cost of productive credit :math:`r_f` (which rises with
-      public debt, finance block) lowers it;
-    * crowding in: mission public capital relative to private capital raises it,
-      scaled by public capability (Deleidi & Mazzucato 2021; Deleidi, Mazzucato &
-      Semieniuk 2020). With :math:`\chi = 0` there is no crowding in.
-
-    Reference values (barred) are the 2025 state, so that BAU starts at rest.
-    The green share of new private investment is a logistic function of
-    relative profitability and policy (as DEFINE's green investment share;
-    Dafermos, Nikolaidi & Galanis 2017):
+    :math:`h_{max}` lies below the leakage (households block) at every admissible draw, so that the
+    supermultiplier's singularity :math:`h \to s` cannot be reached (the referee's exploding members
+    reached :math:`h = 0.393` against :math:`s = 0.40`). Retained profits at normal utilisation
+    :math:`\rho_n` finance investment (Stockhammer 2004), the loan rate :math:`r_L` (which carries the
+    sovereign premium, public finance block) crowds it out, mission public capital scaled by
+    capability crowds it in (Deleidi & Mazzucato 2021; :math:`\chi < 0` allowed: Boysen-Hogrefe 2025).
+    Reference values (barred) are the start state, so that business as usual starts at rest. The
+    green share of new private investment is a logistic function of relative profitability and
+    policy (DEFINE's green investment share):
 
     .. math::
 
         x_g = \mathrm{logistic}\big(z_0 + \eta_A\ln(A_g/A_b) + \eta_\tau\,cc
               + \eta_P\,proc + \eta_S\,s_{sup}\,std + \eta_M\,Cap\,(k_{Gm}-\bar k_{Gm})\big)
 
-    with :math:`cc` the carbon cost per unit of brown output. Capital:
-    :math:`\dot K_g = x_g I_p - \delta_K K_g`, :math:`\dot K_b = (1-x_g)I_p - \delta_K K_b`.
+    Capital: :math:`\dot K_g = x_g I_p - \delta_K K_g`, :math:`\dot K_b = (1-x_g)I_p - \delta_K K_b`,
+    :math:`\delta_K = \delta + D_K/\tau_D` (damaged depreciation, GEMMES).
     """
-    h = stock("h", "dimensionless", "private investment share of output", default=0.17, bounds=(0.0, 1.0),
-              source="economics.md sec. 10: US gross private domestic investment about 16-18% of GDP")
-    K_g = stock("K_g", "TUSD", "green private capital", default=5.7, bounds=(0.0, None),
-                source="K = Y v / u_n = 57 TUSD with Y = 24 TUSD/yr (2025); green share 10%, " + ASSUMED,
-                latex=r"K_g")
-    K_b = stock("K_b", "TUSD", "brown private capital", default=51.3, bounds=(0.0, None),
-                source="K = Y v / u_n = 57 TUSD with Y = 24 TUSD/yr (2025); brown share 90%, " + ASSUMED,
-                latex=r"K_b")
+    h = stock("h", "dimensionless", "trend private investment share", default=0.18, bounds=(0.0, 1.0),
+              source="set by the model factory from the private capital-output ratio: (g_Z + delta_K) K / Y")
+    K_g = stock("K_g", "TUSD", "green private capital", default=6.6, bounds=(0.0, None),
+                source="private capital K/Y = 2.77 (PWT 3.36 less ICSD public 0.59, economics.md 11.12); green share "
+                       "10%, " + ASSUMED, latex=r"K_g")
+    K_b = stock("K_b", "TUSD", "brown private capital", default=59.8, bounds=(0.0, None),
+                source="private capital K/Y = 2.77 (economics.md 11.12); brown share 90%, " + ASSUMED, latex=r"K_b")
     gamma_u = param("gamma_u", "1/year", "accelerator speed", default=0.05, bounds=(0.0, 0.2),
-                    source=FS + ": stable iff gamma_u v < s - h*, here gamma_u < 0.12; 0.05 as in the test case of "
-                                "economics.md sec. 3, leaving room for policy to raise h", latex=r"\gamma_u")
-    u_n = param("u_n", "dimensionless", "normal capacity utilisation", default=0.8, bounds=(0.5, 1.0),
+                    source=FS + ": stable iff gamma_u v < s - h*; 0.05 as in the test case of economics.md sec. 3",
+                    latex=r"\gamma_u")
+    u_n = param("u_n", "dimensionless", "normal capacity utilisation", default=0.8, bounds=(0.6, 0.85),
                 source="economics.md sec. 3", latex=r"u_n")
+    h_max = param("h_max", "dimensionless", "cap of the private investment share", default=0.3, bounds=(0.25, 0.35),
+                  source="modelling assumption: above every observed US/UK private investment share (<= 0.22) and "
+                         "below the leakage at every admissible draw (Freitas & Serrano 2015 stability bound)",
+                  latex=r"h_{max}")
     gamma_pi = param("gamma_pi", "year", "investment response to the normal retained profit rate", default=5.0,
                      bounds=(0.0, 50.0), source="Stockhammer (2004), CJE 28(5), sign; size " + ASSUMED,
                      latex=r"\gamma_\pi")
     gamma_r = param("gamma_r", "year", "investment response to the cost of credit", default=5.0,
-                    bounds=(0.0, 50.0), source=ASSUMED, latex=r"\gamma_r")
-    chi = param("chi", "dimensionless", "crowding-in by mission public capital", default=0.5, bounds=(0.0, 50.0),
-                source="Deleidi & Mazzucato (2021), Res. Policy 50(2): crowding-in (sign); Pallante, Russo & "
-                       "Roventini (2023): private R&D elasticity 0.11-0.14; size " + ASSUMED, latex=r"\chi")
+                    bounds=(0.0, 50.0), source=DEFINE + ": maximum slope dI/dr 0.15 of capital; " + ASSUMED,
+                    latex=r"\gamma_r")
+    chi = param("chi", "dimensionless", "crowding-in by mission public capital", default=0.5, bounds=(-5.0, 50.0),
+                source="Deleidi & Mazzucato (2021), Res. Policy 50(2): crowding-in (sign); Boysen-Hogrefe (2025): "
+                       "temporary crowding-out after 1985 (negative allowed); size " + ASSUMED, latex=r"\chi")
     pi_r_ref = param("pi_r_ref", "1/year", "reference normal retained profit rate", default=0.02,
-                     bounds=(-0.5, 0.5), source="2025 value (set by the model factory)", latex=r"\bar\pi_r")
-    r_ref = param("r_ref", "1/year", "reference cost of productive credit", default=0.02, bounds=(-0.05, 0.2),
-                  source="2025 value (set by the model factory)", latex=r"\bar r")
+                     bounds=(None, None), tunable=False, source="start value (set by the model factory)",
+                     latex=r"\bar\rho")
+    r_ref = param("r_ref", "1/year", "reference cost of productive credit", default=0.045, bounds=(None, None),
+                  tunable=False,
+                  source="start value (set by the model factory)", latex=r"\bar r")
     k_Gm_ref = param("k_Gm_ref", "dimensionless", "reference mission public capital ratio", default=0.02,
-                     bounds=(1e-4, 1.0), source="2025 value (set by the model factory)", latex=r"\bar k_{Gm}")
-    z0 = param("z0", "dimensionless", "green investment propensity intercept", default=-1.7, bounds=(-10.0, 10.0),
-               source="set by the model factory so that 15% of 2025 private investment is green; " + ASSUMED,
+                     bounds=(None, None), tunable=False, source="start value (set by the model factory)",
+                     latex=r"\bar k_{Gm}")
+    delta = param("delta", "1/year", "depreciation of private capital", default=0.046, bounds=(0.02, 0.08),
+                  source="economics.md 11.12: PWT delta 0.046 (US 2019) [V]", latex=r"\delta")
+    z0 = param("z0", "dimensionless", "green investment propensity intercept", default=-1.7, bounds=(None, None),
+               tunable=False,
+               source="set by the model factory so that 15% of start-year private investment is green; " + ASSUMED,
                latex=r"z_0")
     eta_A = param("eta_A", "dimensionless", "green investment response to relative knowledge", default=1.0,
                   bounds=(0.0, 10.0), source="Acemoglu et al. (2012), AER 102(1): relative productivity drives "
@@ -101,28 +110,31 @@ def private_investment() -> Block:
                    description="chi Cap (k_Gm - k_Gm_ref)")
     h_eff = aux("h_eff", "dimensionless", "private investment share of output", latex=r"h_{eff}")
     K = aux("K", "TUSD", "private capital")
-    Y, u, rho_n, r_f, Cap, k_Gm, A_g, A_b, cc, procurement, s_sup, emission_std, delta_K = ref(
-        "Y", "u", "rho_n", "r_f", "Cap", "k_Gm", "A_g", "A_b", "carbon_cost", "procurement", "s_sup",
-        "emission_std", "delta_K")
+    delta_K = aux("delta_K", "1/year", "depreciation including climate damages", latex=r"\delta_K")
+    Y, u, rho_n, r_L, Cap, k_Gm, A_g, A_b, cc, procurement, s_sup, emission_std, D, D_K, tau_D, k_Y = ref(
+        "Y", "u", "rho_n", "r_L", "Cap", "k_Gm", "A_g", "A_b", "carbon_cost", "procurement", "s_sup",
+        "emission_std", "D_dmg", "D_K", "tau_D", "k_Y")
     mission = Cap * (k_Gm - k_Gm_ref.sym)
+    brake = 1 - (h.sym / h_max.sym) ** 50
+    level = gamma_pi.sym * (rho_n - pi_r_ref.sym) - gamma_r.sym * (r_L - r_ref.sym) + crowd_in.sym
     return Block(
         name="private investment",
-        variables=(h, K_g, K_b, gamma_u, u_n, gamma_pi, gamma_r, chi, pi_r_ref, r_ref, k_Gm_ref, z0, eta_A,
-                   eta_tau, eta_P, eta_S, eta_M, I_p, x_g, crowd_in, h_eff, K),
+        variables=(h, K_g, K_b, gamma_u, u_n, h_max, gamma_pi, gamma_r, chi, pi_r_ref, r_ref, k_Gm_ref, delta, z0,
+                   eta_A, eta_tau, eta_P, eta_S, eta_M, I_p, x_g, crowd_in, h_eff, K, delta_K),
         auxiliaries={
             "K": K_g.sym + K_b.sym,
+            "delta_K": delta.sym + D_K / tau_D,
             "crowd_in": chi.sym * mission,
-            "h_eff": h.sym * sp.exp(gamma_pi.sym * (rho_n - pi_r_ref.sym) - gamma_r.sym * (r_f - r_ref.sym)
-                                    + crowd_in.sym),
+            "h_eff": (1 - D) * soft_cap(h.sym * sp.exp(level), h_max.sym, k_Y),
             "I_p": h_eff.sym * Y,
             "x_g": logistic(z0.sym + eta_A.sym * sp.log(A_g / A_b) + eta_tau.sym * cc + eta_P.sym * procurement
                             + eta_S.sym * s_sup * emission_std + eta_M.sym * mission),
         },
         derivatives={
-            "h": h.sym * gamma_u.sym * (u - u_n.sym),
-            "K_g": x_g.sym * I_p.sym - delta_K * K_g.sym,
-            "K_b": (1 - x_g.sym) * I_p.sym - delta_K * K_b.sym,
+            "h": h.sym * gamma_u.sym * (u - u_n.sym) * brake,
+            "K_g": x_g.sym * I_p.sym - delta_K.sym * K_g.sym,
+            "K_b": (1 - x_g.sym) * I_p.sym - delta_K.sym * K_b.sym,
         },
-        description="Private investment share (accelerator, profits, crowding in and out) and its green/brown "
-                    "direction.",
+        description="Private investment share (accelerator, profits, crowding in and out, capped below the "
+                    "leakage) and its green/brown direction.",
     )

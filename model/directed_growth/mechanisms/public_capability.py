@@ -30,7 +30,9 @@ def public_capability() -> Block:
                   description="Spending on public-sector capacity (skills, agencies, in-house expertise) as a "
                               "share of trend output", source=ASSUMED, latex=r"i_{cap}")
     i_cap_ref = param("i_cap_ref", "dimensionless", "capability spending that sustains Cap = 1", default=0.01,
-                      bounds=(0.001, 0.1), source=ASSUMED + "; equal to the 2025 lever value", latex=r"\bar i_{cap}")
+                      bounds=(None, None), tunable=False,
+                      source="set by the model factory: the start-year lever value (Cap = 1 at rest)",
+                      latex=r"\bar i_{cap}")
     rho_cap = param("rho_cap", "1/year", "speed of capability build-up and erosion", default=0.1,
                     bounds=(0.01, 1.0), source=ESSAY + "; about a decade, " + ASSUMED, latex=r"\rho_{cap}")
     G_cap = aux("G_cap", "TUSD/year", "public capability spending", latex=r"G_{cap}")

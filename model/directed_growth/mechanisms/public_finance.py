@@ -1,85 +1,108 @@
-"""Public finances: revenues, spending, public debt and a public equity fund."""
+"""Public finances: taxes, transfers, the carbon-revenue use, the public stake, debt and its premium."""
 
 from __future__ import annotations
 
-import sympy as sp
-
 from ...core.blocks import Block
 from ...core.symbols import aux, lever, param, stock
-from ._common import ASSUMED, ESSAY, ref
+from ._common import ESSAY, ref, soft_cap, soft_floor
+
+CBO = "CBO WP 2019-01: 2-3 bp per pp of federal debt/GDP [V]; Laubach (2009) 3-4 [R] (economics.md 11.11)"
 
 
 def public_finance() -> Block:
-    r"""Government budget, public debt and the public equity fund (socialised rewards).
+    r"""Government budget, public debt, the sovereign premium and the public equity stake.
 
     Notes
     -----
     .. math::
 
-        R &= t_w W + T_B + T_\pi + T_c + \phi_F F_{pub}, \qquad T_B = \beta_B (B - \bar b Y_T), \\
-        G = I_G + G_{cap} + z_G Z + S_{R\&D} + r_G B \\
-        \dot B &= G - R, \qquad
-        \dot F_{pub} = e\,s_{sup}\,Div + r_G F_{pub} - \phi_F F_{pub}, \qquad b = B/Y
+        \dot B &= G_C + G_{cap} + I_G + S_{R\&D} + TR + r_B B - T_W - T_B - T_\pi - T_c - \phi_G Div - \Pi_{CB}, \\
+        T_W &= t_w W, \quad T_B = \big(\beta_B + \mathrm{smax}(r_B - g_Z^{eff}, 0)\big)(B - \bar b Y_T),
+        \quad TR = \rho_{TR} T_c, \quad
+        G_C = z_G Z, \quad \phi_G = e\,s_{sup}, \\
+        sp_G &= \mathrm{smin}\big(\mathrm{smax}(sp_{G0} + \psi_B (B/Y_T - \bar b), 0), sp_{max}\big)
 
-    The state takes an equity stake :math:`e` in the firms it supports, as the
-    price of support (no purchase outlay: the stake is a condition of support,
-    Mazzucato 2025, "socialising rewards as well as risks"); the stake's
-    dividends accumulate in a fund that earns interest and pays a share
-    :math:`\phi_F` a year to the budget. Government consumption is a share
-    :math:`z_G` of autonomous demand. The state borrows at the base rate
-    :math:`r_G = r_0` (a monetarily sovereign issuer); the debt ratio raises
-    the cost of *private* credit instead (the crowding-out channel, finance block).
-
-    Taxes respond to the debt ratio (a fiscal reaction function: Bohn 1998
-    estimates that the US primary surplus rises by about 0.054 of GDP per unit
-    of debt to GDP): the debt-stabilising tax :math:`T_B` (negative when debt
-    is below its reference, a tax cut) is paid by households and lowers their
-    consumption (demand block). Spending paths are therefore financed in the
-    long run, with the fiscal cost visible in :math:`T_B`.
+    Taxes respond to the debt ratio (Bohn 1998: the US primary surplus rises by 0.054 of GDP per
+    unit of debt to GDP), more strongly when the interest rate on debt exceeds the growth of
+    autonomous demand (the response then exceeds :math:`r - g`, so that the debt ratio converges
+    whatever the interest rate: Freitas & Christianes 2020, economics.md 3); the debt-stabilising
+    tax :math:`T_B` is paid by households. Carbon-tax
+    revenue is returned to households as a lump sum (share :math:`\rho_{TR}`), spent on green
+    public investment (share :math:`\rho_{GI}` of the rest, public investment block) or reduces
+    the deficit (the remainder). The state takes an equity stake :math:`e` in the firms it
+    supports as a condition of support (Mazzucato 2025); the stake :math:`\phi_G E` receives its
+    share of dividends. How the stake is paid for is issue 13: here it is a transfer of ownership
+    without a transaction (a revaluation of the households' and government's balance sheets). The
+    sovereign premium rises with public debt over trend output (CBO 2019; Laubach 2009), floored at
+    zero (never extrapolated below zero debt) and capped.
     """
     B = stock("B", "TUSD", "public debt", default=24.0, bounds=(None, None),
-              source="economics.md sec. 10: US federal debt held by the public about 97% of GDP (2024)")
-    F = stock("F_pub", "TUSD", "public equity fund", default=0.0, bounds=(None, None), source="none in 2025")
-    t_w = param("t_w", "dimensionless", "tax rate on wages", default=0.2, bounds=(0.0, 0.6),
-                source="set by the model factory so that the 2025 deficit keeps the public debt ratio constant "
-                       "(deficit = g_Z B)", latex=r"t_w")
-    z_G = param("z_G", "dimensionless", "government consumption share of autonomous demand", default=0.6,
-                bounds=(0.0, 1.0), source=ASSUMED, latex=r"z_G")
-    phi_F = param("phi_F", "1/year", "payout rate of the public fund to the budget", default=0.04,
-                  bounds=(0.0, 0.5), source="Norway's fiscal rule: about 3% of the fund a year; " + ASSUMED,
-                  latex=r"\phi_F")
+              source="economics.md 11.12: US general government debt 1.068 of GDP (JST, 2019); CBO: debt held by "
+                     "the public 99% of GDP (2024) [V]")
+    t_w = param("t_w", "dimensionless", "tax rate on wages", default=0.25, bounds=(None, None), tunable=False,
+                source="set by the model factory so that the start deficit keeps the public debt ratio constant",
+                latex=r"t_w")
+    z_G = param("z_G", "dimensionless", "government consumption share of autonomous demand", default=0.8,
+                bounds=(None, None), tunable=False,
+                source="set by the model factory: G_C / Z at the start (data: government "
+                                          "consumption share of output)", latex=r"z_G")
     beta_B = param("beta_B", "1/year", "tax response to the public debt ratio", default=0.054, bounds=(0.0, 0.5),
                    source="Bohn (1998), QJE 113(3): US primary surplus response 0.054 to debt/GDP",
                    latex=r"\beta_B")
+    b_ref = param("b_ref", "year", "reference public debt ratio (on trend output)", default=1.0, bounds=(None, None),
+                  tunable=False,
+                  source="start value (set by the model factory)", latex=r"\bar b")
+    sp_G0 = param("sp_G0", "1/year", "sovereign premium at the reference debt ratio", default=0.005,
+                  bounds=(0.0, 0.03), source="term premium of public debt over the policy rate, about 0.5 pp [R]",
+                  latex=r"sp_{G0}")
+    psi_B = param("psi_B", "1/year**2", "sovereign premium response to the public debt ratio", default=0.025,
+                  bounds=(0.0, 0.1), source=CBO, latex=r"\psi_B")
     equity_stake = lever("equity_stake", "dimensionless", "public equity stake in supported firms", default=0.0,
                          bounds=(0.0, 1.0), source=ESSAY + ": public stakes socialise rewards", latex="e")
+    rho_TR = lever("carbon_dividend", "dimensionless", "share of carbon-tax revenue returned to households",
+                   default=0.0, bounds=(0.0, 1.0), source="issue 12: the carbon-tax revenue use is a lever",
+                   latex=r"\rho_{TR}")
+    rho_GI = lever("carbon_green", "dimensionless", "share of the remaining carbon-tax revenue spent on green "
+                   "public investment", default=0.0, bounds=(0.0, 1.0),
+                   source="issue 12: the carbon-tax revenue use is a lever (the rest reduces the deficit)",
+                   latex=r"\rho_{GI}")
+    G_C = aux("G_C", "TUSD/year", "government consumption", latex=r"G_C")
+    T_W = aux("T_W", "TUSD/year", "tax on wages", latex=r"T_W")
     T_B = aux("T_B", "TUSD/year", "debt-stabilising tax (negative: tax cut)", latex=r"T_B")
-    revenue = aux("revenue", "TUSD/year", "government revenue", latex="R")
-    spending = aux("spending", "TUSD/year", "government spending including interest", latex="G")
-    r_G = aux("r_G", "1/year", "interest rate on public debt", latex=r"r_G")
-    Div_G = aux("Div_G", "TUSD/year", "dividends received by the public fund", latex=r"Div_G")
+    TR = aux("TR", "TUSD/year", "carbon dividend to households", latex="TR")
+    CI_G = aux("CI_G", "TUSD/year", "carbon revenue appropriated for green public investment", latex=r"CI_G")
+    phi_G = aux("phi_G", "dimensionless", "public share of firm equity", latex=r"\phi_G")
+    Div_G = aux("Div_G", "TUSD/year", "dividends received by the government", latex=r"Div_G")
+    F_pub = aux("F_pub", "TUSD", "public equity stake (book value)", latex=r"F_{pub}")
+    sp_G = aux("sp_G", "1/year", "sovereign premium", latex=r"sp_G")
     B_dot = aux("B_dot", "TUSD/year", "public deficit", latex=r"\dot B")
     b = aux("b", "year", "public debt to output ratio")
-    W, T_pi, T_c, I_G, G_cap, Z, S_rd, Y, Div, s_sup, r0, Y_T, b_ref = ref(
-        "W", "T_pi", "T_c", "I_G", "G_cap", "Z", "S_rd", "Y", "Div", "s_sup", "r0", "Y_T", "b_ref")
+    b_n = aux("b_n", "year", "public debt to trend output", latex=r"b_n")
+    W, T_pi, T_c, I_G, G_cap, Z, S_rd, Y, Div, s_sup, Y_T, E, r_B, Pi_CB, sp_max, eps_r = ref(
+        "W", "T_pi", "T_c", "I_G", "G_cap", "Z", "S_rd", "Y", "Div", "s_sup", "Y_T", "E_F", "r_B", "Pi_CB", "sp_max",
+        "eps_r")
+    g_Z_eff = ref("g_Z_eff")
+    premium = sp_G0.sym + psi_B.sym * (b_n.sym - b_ref.sym)
     return Block(
         name="public finance",
-        variables=(B, F, t_w, z_G, phi_F, beta_B, equity_stake, T_B, revenue, spending, r_G, Div_G, B_dot, b),
+        variables=(B, t_w, z_G, beta_B, b_ref, sp_G0, psi_B, equity_stake, rho_TR, rho_GI, G_C, T_W, T_B, TR, CI_G,
+                   phi_G, Div_G, F_pub, sp_G, B_dot, b, b_n),
         auxiliaries={
             "b": B.sym / Y,
-            "r_G": r0,
-            "T_B": beta_B.sym * (B.sym - b_ref * Y_T),
-            "revenue": t_w.sym * W + T_B.sym + T_pi + T_c + phi_F.sym * F.sym,
-            "spending": I_G + G_cap + z_G.sym * Z + S_rd + r_G.sym * B.sym,
-            "Div_G": equity_stake.sym * s_sup * Div,
-            "B_dot": spending.sym - revenue.sym,
+            "b_n": B.sym / Y_T,
+            "G_C": z_G.sym * Z,
+            "T_W": t_w.sym * W,
+            "T_B": (beta_B.sym + soft_floor(r_B - g_Z_eff, 0, eps_r)) * (B.sym - b_ref.sym * Y_T),
+            "TR": rho_TR.sym * T_c,
+            "CI_G": rho_GI.sym * (1 - rho_TR.sym) * T_c,
+            "phi_G": equity_stake.sym * s_sup,
+            "Div_G": phi_G.sym * Div,
+            "F_pub": phi_G.sym * E,
+            "sp_G": soft_cap(soft_floor(premium, 0, eps_r), sp_max, 20),
+            "B_dot": G_C.sym + G_cap + I_G + S_rd + TR.sym + r_B * B.sym - T_W.sym - T_B.sym - T_pi - T_c
+            - Div_G.sym - Pi_CB,
         },
-        derivatives={
-            "B": B_dot.sym,
-            "F_pub": Div_G.sym + r_G.sym * F.sym - phi_F.sym * F.sym,
-        },
-        identities={"budget": sp.Eq(B_dot.sym + t_w.sym * W + T_B.sym + T_pi + T_c + phi_F.sym * F.sym,
-                                    I_G + G_cap + z_G.sym * Z + S_rd + r_G.sym * B.sym)},
-        description="Revenues (including the carbon tax), spending, interest, public debt and a public equity "
-                    "fund receiving the state's share of profits.",
+        derivatives={"B": B_dot.sym},
+        description="Revenues (wage, profit, debt-stabilising and carbon taxes), spending, transfers, the carbon "
+                    "revenue use, the public equity stake, public debt and the sovereign premium.",
     )

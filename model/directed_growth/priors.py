@@ -1,0 +1,57 @@
+"""Prior ranges of the directed-growth model's behavioural parameters, for ensembles.
+
+Uniform ranges within each parameter's declared bounds: the literature range where economics.md
+gives one, zero included where a mechanism could be absent (the referee's request: an ensemble
+that can show crowding-out, no crowding-in, no mission effect), otherwise the stated assumption's
+range. Parameters not listed keep their defaults (climate-cycle coefficients, start data).
+"""
+
+from __future__ import annotations
+
+__all__ = ["PRIORS"]
+
+#: name -> (low, high, rationale)
+PRIORS: dict[str, tuple[float, float, str]] = {
+    "c_w": (0.55, 0.9, "propensity out of wages: wage-led sign (Onaran & Galanis), magnitude assumed"),
+    "c_pi": (0.1, 0.55, "propensity out of capital income, below c_w (wage-led)"),
+    "c_V": (0.02, 0.07, "wealth propensity: DEFINE 0.048-0.050, G&L GROWTH 0.064 (economics.md 11.4b, 11.13)"),
+    "rho_H": (0.05, 0.2, "repayment rate of household debt (maturities of 5-20 years)"),
+    "kappa_C": (0.25, 4.0, "consumption adjustment speed: DEFINE one-year lags, spec prior"),
+    "gamma_u": (0.0, 0.1, "accelerator: 0 (absent) to twice the Freitas-Serrano test value"),
+    "gamma_pi": (0.0, 10.0, "investment response to retained profits: 0 (absent) to twice the default"),
+    "gamma_r": (0.0, 10.0, "investment response to the loan rate: 0 (absent) to twice the default"),
+    "chi": (-0.5, 1.0, "crowding-in by mission capital: negative allowed (Boysen-Hogrefe 2025), economics.md 4"),
+    "psi_B": (0.0, 0.05, "sovereign premium: 0 to twice CBO's 2-3 bp per pp (economics.md 11.11)"),
+    "psi_F": (0.0, 0.1, "firm premium response to leverage: 0 to twice the default"),
+    "zeta_G": (0.0, 1.0, "pass-through of the sovereign premium"),
+    "psi_Z": (0.2, 1.0, "autonomous demand response to the loan rate: the credit channel through which "
+                        "monetary policy anchors employment (0.4 to twice the default; not 0: the closure)"),
+    "psi_L": (0.5, 2.0, "policy response to employment: half to twice Taylor-Okun (a central bank exists)"),
+    "psi_i": (0.25, 1.0, "real policy response to inflation: half to twice Taylor (the Taylor principle)"),
+    "rho_cb": (0.1, 2.0, "policy-rate smoothing"),
+    "phi1": (0.1, 1.0, "Phillips slope: around GEMMES 0.47 (calibration weakly identified)"),
+    "phi2": (0.0, 3e-4, "Phillips steepening near full employment: 0 (linear) to three times the default"),
+    "gamma_p": (0.0, 0.9, "inflation recovered in wages: 0 to GEMMES's 0.9 (Grasselli's estimate)"),
+    "psi_a": (0.0, 1.0, "productivity indexation: GEMMES 0 to G&L GROWTH 1 (economics.md 11.10)"),
+    "eta_x": (0.0, 1.0, "inflation response to excess demand: 0 to twice the default"),
+    "alpha_KV": (0.0, 1.0, "Kaldor-Verdoorn coefficient (referee: failures concentrated above 0.8)"),
+    "alpha_A": (0.0, 0.6, "productivity response to knowledge growth (referee's widened prior)"),
+    "n_lam": (0.0, 0.3, "participation response: 0 to three times the default"),
+    "p_max": (0.02, 0.1, "largest participation deviation"),
+    "theta_G": (0.0, 0.16, "output elasticity of public capital: 0 to core infrastructure (Bom & Ligthart 2014)"),
+    "tau_B": (0.25, 4.0, "time to build public capital (Leeper, Walker & Yang 2010: multi-year)"),
+    "beta_B": (0.03, 0.1, "fiscal reaction: around Bohn's 0.054 (a sustainable fiscal policy exists)"),
+    "f_K": (0.0, 0.5, "share of damages on capital: around GEMMES 1/3"),
+    "f_P": (0.0, 0.2, "share of damages on productivity growth: 0 to twice DEFINE's p"),
+    "S": (2.5, 4.0, "equilibrium climate sensitivity: IPCC AR6 likely range"),
+    "eta_M": (0.0, 15.0, "mobilisation of green investment by mission capital (0: absent)"),
+    "eta_tau": (4.0, 12.0, "green investment response to the carbon cost: default +-50%"),
+    "eta_P": (0.0, 6.0, "green procurement effect (referee's widened prior)"),
+    "eta_S": (0.0, 8.0, "emission-standard effect (referee's widened prior)"),
+    "kappa_M": (0.0, 4.0, "green knowledge per mission R&D (referee's widened prior)"),
+    "tau_half": (75.0, 225.0, "carbon price abating half of brown emissions: default +-50%"),
+    "rho_cap": (0.05, 0.15, "capability build-up speed: default +-50%"),
+    "h_max": (0.25, 0.35, "cap of the private investment share"),
+    "u_max": (0.9, 1.0, "maximum utilisation"),
+    "lam_max": (0.975, 1.0, "maximum employment rate"),
+}

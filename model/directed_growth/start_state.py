@@ -1,0 +1,227 @@
+"""The start state of the directed-growth model: business as usual at rest in the start year.
+
+:func:`derived_values` turns a country's start data (:data:`US_2025` by default; the mapping a
+country module provides) and the model's parameters into the stocks and reference parameters of
+:data:`DERIVED`, in closed form (each condition is linear in the quantity it sets), vectorised over
+parameter draws.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+
+import numpy as np
+import sympy as sp
+
+from ..errors import ModelError
+
+__all__ = ["US_2025", "START_KEYS", "UNUSED_KEYS", "DERIVED", "derived_values"]
+
+#: US start data for 2025 (economics.md 11.12 unless said; the country module replaces them):
+#: output [TUSD/year, 2017 PPP], labour force [Mworker], employment rate, wage share, private and public
+#: capital over output [year], depreciation [1/year], public investment and government consumption
+#: shares, public, firm and household debt over output [year], fossil CO2 [GtCO2/year], demographic
+#: labour-force growth and trend productivity growth [1/year]
+US_2025: dict[str, float] = {
+    "Y": 24.0,          # real GDP 23.30 T chained 2017 USD in 2024 (FRED-QD) [V], grown to 2025 [R]
+    "N": 168.6,         # labour force 168.1 M in 2024 (FRED-QD) [V] grown 0.3% [R]
+    "lam": 0.96,        # unemployment 4.03% in 2024 (FRED-QD) [V]
+    "omega": 0.597,     # PWT labsh 2019 [V]
+    "K_priv_Y": 2.77,   # PWT K/Y 3.36 less ICSD public capital 0.59 (2019) [V]
+    "K_G_Y": 0.59,      # ICSD public capital / GDP (2019) [V]
+    "delta": 0.046,     # PWT depreciation (2019) [V]
+    "i_G": 0.035,       # ICSD public investment / GDP (2019) [V]
+    "g_C": 0.14,        # government consumption / GDP (PWT csh_g) [R]
+    "b": 0.99,          # CBO: debt held by the public 99% of GDP (end-2024) [V]
+    "l_F": 0.75,        # non-financial corporate debt about 75% of GDP (BIS) [R]
+    "l_H": 0.38,        # bank loans to households 38% of GDP (JST thh, 2019) [V]
+    "E_dom": 4.9,       # fossil CO2 (2023, OWID/GCP) [R]; 5.007 Gt in 2021 (GCB) [V]
+    "n": 0.003,         # CBO LTBO 2020: potential labour force +0.3%/yr 2020-2050 [V]
+    "alpha0": 0.0156,   # labour productivity growth (calibration/params/usa.toml, block-wise)
+}
+#: start-data keys the model reads (those of :data:`US_2025`; ``h``, the private investment share, sets private
+#: capital when ``K_priv_Y`` is not given; bank equity over bank loans, green share of private capital, mission
+#: share of public capital) and keys a country's data may carry that the model does not use
+START_KEYS = tuple(US_2025) + ("h", "nw_B", "green_K", "mission_KG")
+UNUSED_KEYS = ("g_Y_hist", "g_N_hist")
+_OPTIONAL = {"nw_B": 0.1, "green_K": 0.1, "mission_KG": 0.1}
+
+#: names set by :func:`derived_values` (not overridable: they follow from the start data and the rest)
+DERIVED = ("g_Z", "v", "K_g", "K_b", "h", "k_G_ref", "K_Gm", "K_Go", "delta_G", "k_Gm_ref", "WIP_G", "Z", "z_T",
+           "z_G", "C", "NW_B", "M", "a", "N_demo", "r_cb", "t_w", "theta0", "theta_B", "chi_H", "phi0", "i_ref",
+           "r_ref", "lev_ref", "b_ref", "pi_r_ref", "g_ref", "gA_ref", "z0", "sigma_b", "i_cap_ref")
+
+
+@functools.lru_cache(maxsize=1)
+def _aux_program() -> tuple[tuple[str, tuple[str, ...], object], ...]:
+    """The auxiliaries in dependency order as numpy functions of their arguments' names
+    (the equations do not depend on the defaults, so one program serves every call)."""
+    from ..core.system import combine
+    from .mechanisms import all_blocks
+
+    system = combine(*all_blocks(), name="directed_growth", check_units=False)
+    prog = []
+    for name, expr in system.auxiliaries.items():
+        args = sorted(expr.free_symbols, key=lambda s: s.name)
+        prog.append((name, tuple(a.name for a in args), sp.lambdify(args, expr, modules="numpy")))
+    rates = []
+    for name, expr in system.derivatives.items():
+        args = sorted(expr.free_symbols, key=lambda s: s.name)
+        rates.append(("d_" + name, tuple(a.name for a in args), sp.lambdify(args, expr, modules="numpy")))
+    return tuple(prog + rates)
+
+
+def _evaluate(values: Mapping[str, object], t0: float) -> dict[str, object]:
+    """Every auxiliary, and every stock's rate as ``d_<stock>``, at time ``t0`` (inputs broadcast to the
+    number of draws: numpy's ``select`` behind a Piecewise needs equally shaped conditions)."""
+    m = max((np.size(x) for x in values.values()), default=1)
+    env: dict[str, object] = {k: (np.broadcast_to(x, (m,)) if m > 1 else x) for k, x in values.items()}
+    env["t"] = t0
+    with np.errstate(all="ignore"):
+        for name, args, func in _aux_program():
+            env[name] = func(*(env[a] for a in args))
+    return env
+
+
+def _supply_inverse(y, y_s, k):
+    """Notional demand giving output ``y < y_s`` under the CES supply ceiling ``y_s`` (supply block)."""
+    return y * (1 - (y / y_s) ** k) ** (-1 / k)
+
+
+def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float, start: Mapping[str, float],
+                   xg0: float) -> dict[str, np.ndarray | float]:
+    """The quantities of :data:`DERIVED` from the start data and all other values (scalars, or arrays
+    of parameter draws), such that business as usual is at rest in the start year ``t0``.
+
+    Every macro stock grows at the natural rate ``g_Z = alpha0 - D_P/tau_D + n`` (productivity
+    growth after damages plus demographic labour-force growth): private capital from the data's
+    private capital-output ratio (``h`` the investment share that keeps it constant with the
+    damaged depreciation ``delta_K(T_0)``; or capital from ``start['h']``), ``v`` such that
+    utilisation is normal, public capital from the data with ``delta_G`` keeping its ratio, the
+    pipeline of a steady appropriation path; the wage tax ``t_w``, the payout ratios ``theta0`` and
+    ``theta_B`` and the loan-financed share ``chi_H`` keep the public, firm, bank-equity and household
+    debt ratios constant; deposits close the bank balance sheet; consumption is at its target,
+    which fixes autonomous household consumption ``Z_H = Z - G_C``; the Phillips-curve intercept
+    keeps the wage share constant; reference values of the investment, premium, productivity and
+    green-share functions are the start values.
+
+    Raises
+    ------
+    ModelError
+        A start that is not finite, or beyond the supply ceiling.
+    """
+    s = {**_OPTIONAL, **start}
+    v = {k: (np.asarray(x, float) if np.ndim(x) else float(x)) for k, x in vals.items()}
+    Y = float(s["Y"])
+    out: dict[str, object] = {}
+
+    def put(**kw):
+        out.update(kw)
+        v.update(kw)
+
+    # Y_T = Y and G_C = g_C Y whatever Z is (Z is set below, with z_T and z_G)
+    put(Z=v["z_T"] * Y, z_G=s["g_C"] / v["z_T"], i_cap_ref=v["i_cap"])
+    env = _evaluate(v, t0)
+    # damages at the start climate; natural growth rate
+    D, D_Y, delta_K = env["D_dmg"], env["D_Y"], env["delta_K"]
+    g = v["alpha0"] - env["D_P"] / v["tau_D"] + v["n"]
+    put(g_Z=g, g_ref=g)
+    # private capital and the investment share that keeps K/Y constant
+    if "K_priv_Y" in s:
+        k = s["K_priv_Y"]
+        h_eff = (g + delta_K) * k
+    else:
+        h_eff = s["h"]
+        k = h_eff / (g + delta_K)
+    K = k * Y
+    green = s["green_K"]
+    h_cap = h_eff / (1 - D) < v["h_max"]
+    put(K_g=green * K, K_b=(1 - green) * K,
+        h=_supply_inverse(np.where(h_cap, h_eff / (1 - D), np.nan), v["h_max"], v["k_Y"]))
+    K_G = s["K_G_Y"] * Y
+    put(K_Gm=s["mission_KG"] * K_G, K_Go=(1 - s["mission_KG"]) * K_G, k_G_ref=K_G / K,
+        k_Gm_ref=s["mission_KG"] * K_G / K, lev_ref=v["L_F"] / K, b_ref=v["B"] / Y,
+        NW_B=s["nw_B"] * (v["L_F"] + v["L_H"]))
+    put(M=v["L_F"] + v["L_H"] + v["B"] - v["NW_B"])
+    env = _evaluate(v, t0)
+    # emission intensity from the start-year emissions (e_int is proportional to sigma_b)
+    put(sigma_b=v["sigma_b"] * s["E_dom"] / (Y * env["e_int"]))
+    env = _evaluate(v, t0)
+    A_sh = env["ac_share"]
+    put(v=v["u_n"] * K * (1 - D_Y) * (1 - A_sh) / Y, a=Y / (s["lam"] * v["N"] * (1 - A_sh) * (1 - D_Y)),
+        N_demo=v["N"])
+    # public investment pipeline and public capital at rest
+    A_G = (v["i_G"] + v["carbon_green"] * (1 - v["carbon_dividend"]) * env["tc_share"]) * Y
+    I_G = A_G / (1 + g * v["tau_B"])
+    put(WIP_G=I_G * v["tau_B"], delta_G=I_G / K_G - g)
+    env = _evaluate(v, t0)
+    # notional demand behind the start output (equal to it below the soft ceiling)
+    Y_S = env["Y_S"]
+    y_cap = Y < Y_S
+    Y_D = _supply_inverse(np.where(y_cap, Y, np.nan), Y_S, v["k_Y"])
+    G_C = s["g_C"] * Y
+    put(C=Y_D * (1 - h_eff) - I_G - G_C - env["G_cap"])
+    # the policy rate at its target with inflation and employment at their references (r0 up to the
+    # smooth lower bound's exp(-(r0 - r_elb)/eps_r) eps_r)
+    floor = v["r_elb"] + v["eps_r"] * np.log1p(np.exp(np.minimum((v["r0"] - v["r_elb"]) / v["eps_r"], 700)))
+    ceiling = v["r_max"] - v["eps_r"] * np.log1p(np.exp(np.minimum((v["r_max"] - floor) / v["eps_r"], 700)))
+    put(r_cb=(1 - v["accommodation"]) * ceiling + v["accommodation"] * v["r0"])
+    env = _evaluate(v, t0)
+    put(r_ref=env["r_L"])
+    env = _evaluate({**v, "gamma_pi": 0.0 * v["gamma_pi"]}, t0)  # the profit reference is set below
+    # payout ratio keeping the firm debt ratio constant: L_F_dot = I_p - (1 - theta) Pi - delta_K K = g L_F
+    theta = 1 - (h_eff * Y - delta_K * K - g * v["L_F"]) / env["Pi"]
+    put(theta0=theta * v["theta0"] / env["theta"])
+    env = _evaluate(v, t0)
+    put(pi_r_ref=env["rho_n"], theta_B=1 - g * v["NW_B"] / env["Pi_B"])
+    env = _evaluate(v, t0)
+    put(t_w=v["t_w"] + (env["B_dot"] - g * v["B"]) / env["W"])
+    env = _evaluate(v, t0)
+    # consumption at its target fixes autonomous household consumption Z_H = Z - G_C
+    Z_H = v["C"] / (1 - D) - (v["c_w"] * env["YD_w"] + v["c_pi"] * env["YD_pi"] + v["c_V"] * env["V_H"])
+    Z = G_C + Z_H
+    put(Z=Z, z_T=Z / Y, z_G=G_C / Z, chi_H=(g + v["rho_H"]) * v["L_H"] / Z_H)
+    env = _evaluate(v, t0)
+    put(i_ref=env["inflation"], z0=v["z0"] + np.log(xg0 / (1 - xg0) * (1 - env["x_g"]) / env["x_g"]))
+    env = _evaluate(v, t0)
+    put(gA_ref=env["g_A"])  # knowledge growth depends on the green share of research, hence on z0
+    env = _evaluate(v, t0)
+    lam = env["lam"]  # the Phillips-curve intercept keeping the wage share constant
+    put(phi0=-(v["phi1"] * lam + v["phi2"] / (v["lam_max"] + v["eps_lam"] - lam) + v["wage_floor"]
+               + (v["gamma_p"] - 1) * env["inflation"] + (v["psi_a"] - 1) * env["alpha_eff"]))
+    env = _evaluate(v, t0)
+    feasible = h_cap & y_cap & (v["Z"] > 0) & np.isfinite(np.asarray(env["Y"], float) + v["t_w"] + v["theta0"])
+    if np.ndim(feasible) == 0 and not feasible:
+        raise ModelError("directed_growth: no start at rest for these values: "
+                         + ("the investment share that keeps capital in line with output, (g_Z + delta_K) K/Y, "
+                            "exceeds h_max" if not np.all(h_cap) else
+                            "the start output is at or above the supply ceiling (raise lam_max or u_max above the "
+                            "start's employment rate and normal utilisation)" if not np.all(y_cap) else
+                            "autonomous demand Z = G_C + Z_H is not positive (consumption propensities too high for "
+                            "the start's consumption share)" if not np.all(v["Z"] > 0) else
+                            "the start state is not finite"))
+    # a start off its normal employment rate (a historical replay's lam_ref) is not at rest in the policy
+    # rate and the labour force, by construction
+    normal = bool(np.all(np.abs(np.asarray(v["lam_ref"]) - s["lam"]) < 1e-12))
+    _verify(env, v, Y, g, feasible, normal)
+    # an infeasible draw of an ensemble starts from NaN: the member is reported failed, the others run
+    return {k: (float(x) if np.ndim(x) == 0 else np.where(feasible, np.asarray(x, float), np.nan))
+            for k, x in out.items()}
+
+
+#: stocks that grow with the economy on a balanced path
+_GROWING = ("Z", "C", "L_F", "L_H", "M", "B", "NW_B", "WIP_G", "K_Gm", "K_Go")
+
+
+def _verify(env, v, Y, g, feasible, normal) -> None:
+    """Assert that the feasible starts are at rest (a block changed without this module otherwise)."""
+    checks = {"Y": env["Y"] / Y - 1, "u": env["u"] - v["u_n"], "K": (env["d_K_g"] + env["d_K_b"]) / env["K"] - g}
+    if normal:
+        checks.update(aN=env["d_a"] / v["a"] + env["d_N"] / v["N"] - g, r_cb=env["d_r_cb"])
+    checks.update({x: env["d_" + x] / v[x] - g for x in _GROWING})
+    checks.update({x: env["d_" + x] for x in ("omega", "h", "Cap")})
+    worst = {k: float(np.nanmax(np.where(feasible, np.abs(x), 0.0))) for k, x in checks.items()}
+    if any(w > 1e-9 for w in worst.values()):
+        raise RuntimeError(f"directed_growth: inconsistent start state {worst} (a block changed without "
+                           "model.directed_growth.start_state)")

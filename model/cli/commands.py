@@ -23,7 +23,7 @@ from typing import NoReturn
 
 from ..errors import CalibrationError, ModelError, SolverError
 from ..text import plain, plural
-from .common import POLICY_PATHS, calibrated_model
+from .common import COUNTRY_HELP, POLICY_PATHS, calibrated_model, country_option, model_country
 
 #: output files of ``dgm compare`` (the set replaced as a unit)
 COMPARE_SET = ("comparison.nc", "outcomes.csv") + tuple(f"{n}.{e}" for n in ("scenario_panel", "lever_paths",
@@ -119,7 +119,9 @@ def _parser() -> argparse.ArgumentParser:
                                       "is refused.")
     cmp_.add_argument("--params", type=Path, default=None, metavar="FILE",
                       help="TOML file with a [parameters] table (name = value) overriding the defaults "
-                           "(default: the committed US calibration, calibration/params/usa.toml)")
+                           "(default: the committed calibration of --country, calibration/params/usa.toml or "
+                           "gbr.toml)")
+    cmp_.add_argument("--country", type=country_option, default=None, metavar="CODE", help=COUNTRY_HELP)
     cmp_.add_argument("--defaults", action="store_true",
                       help="use the model's literature defaults instead of a calibration")
     cmp_.add_argument("--out", type=Path, default=Path("results"), metavar="DIR",
@@ -331,8 +333,9 @@ def _compare(args) -> int:
     if args.params is None and not args.defaults:
         from calibration.params import param_file
 
-        args.params = param_file("usa")
-    system = calibrated_model(args.params)
+        args.params = param_file((args.country or "USA").lower())
+    args.country = model_country(args.country, args.params)
+    system = calibrated_model(args.params, args.country)
     n_series = sum(v.kind != "parameter" for v in system.variables.values())
     years = int(args.t_end - T0) + 1
     check_size(f"--t-end {args.t_end:g}: {plural(years, 'year')} x {plural(n_series, 'series')} x "
@@ -362,10 +365,16 @@ def _compare_run(args, system, paths) -> int:
     step = _Steps(4)
     started = time.perf_counter()
     label = ", ".join(p.name for p in paths)
-    with step("building model" + (f" (parameters: {args.params})" if args.params else " (literature defaults)")):
+    from ..directed_growth.countries import country_start
+
+    country = country_start(getattr(args, "country", None) or "USA")
+    with step(f"building model of {country.name}"
+              + (f" (parameters: {args.params})" if args.params else " (literature defaults)")):
         first = "" if compile_system(system).is_warm else " (first run: numba compiles the model's functions, 10-30 s)"
     with step(f"simulating {label} from {T0:g} to {args.t_end:g}{first}"):
         ds = simulate(system, None, paths, t_span=(T0, args.t_end))
+        ds.attrs["country"] = country.code
+        ds.attrs["country_name"] = country.name
     recover_dir(out)
     with DirSwap(out) as d:
 
@@ -380,13 +389,13 @@ def _compare_run(args, system, paths) -> int:
         with in_background(beside) as job:
             with step("computing outcomes" + ("" if args.no_impulse else " and public-investment multipliers")):
                 df = compare_policies(ds, system=system, impulse=not args.no_impulse)
-                df.attrs["title"] = f"Policy comparison, {T0:g}–{args.t_end:g}: outcomes"
+                df.attrs["title"] = f"Policy comparison, {country.name}, {T0:g}–{args.t_end:g}: outcomes"
             with step(f"writing comparison.nc, outcomes.csv and figures to {out}/ (swapped in as a unit)"):
                 d.write("outcomes.csv", df.to_csv)
                 draw("scenario_panel", scenario_panel, ds)
                 draw("outcome_table", outcome_table, df)
                 job.wait()
-    print(f"dgm: compare: {plural(len(paths), 'policy')}, {plural(ds.sizes['time'], 'year')}, "
+    print(f"dgm: compare: {country.name}, {plural(len(paths), 'policy')}, {plural(ds.sizes['time'], 'year')}, "
           f"{time.perf_counter() - started:.1f} s -> {out}/", file=sys.stderr)
     return 0
 

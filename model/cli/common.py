@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..errors import ModelError
 
-__all__ = ["POLICY_PATHS", "calibrated_model", "read_params"]
+__all__ = ["POLICY_PATHS", "calibrated_model", "read_params", "COUNTRY_HELP", "country_option", "model_country"]
 
 def _policy_paths() -> tuple[str, ...]:
     from ..directed_growth.policies import PATHS
@@ -16,6 +16,28 @@ def _policy_paths() -> tuple[str, ...]:
 
 #: policy paths of ``dgm compare`` (:data:`model.directed_growth.policies.PATHS`), in comparison order
 POLICY_PATHS = _policy_paths()
+
+
+def _read_toml(path: Path) -> dict:
+    """A ``--params`` file as a dict (checked readable, parsed as TOML: data, never code).
+
+    Raises
+    ------
+    ModelError
+        One line naming ``--params``: missing, a directory, unreadable or invalid TOML.
+    """
+    import tomllib
+
+    from ..files import check_input
+
+    check_input(path, "--params", "TOML parameter file")
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ModelError(f"--params {path}: invalid TOML: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ModelError(f"--params {path}: cannot read: {exc}") from None
 
 
 def read_params(path: Path, system) -> dict[str, float]:
@@ -41,18 +63,8 @@ def read_params(path: Path, system) -> dict[str, float]:
         outside their bounds.
     """
     import math
-    import tomllib
 
-    from ..files import check_input
-
-    check_input(path, "--params", "TOML parameter file")
-    try:
-        with path.open("rb") as fh:
-            doc = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise ModelError(f"--params {path}: invalid TOML: {exc}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ModelError(f"--params {path}: cannot read: {exc}") from None
+    doc = _read_toml(path)
     table = doc.get("parameters")
     if not isinstance(table, dict):
         raise ModelError(f"--params {path}: expected a [parameters] table of name = value")
@@ -71,22 +83,82 @@ def read_params(path: Path, system) -> dict[str, float]:
     return {k: float(v) for k, v in table.items()}
 
 
-def calibrated_model(path: Path | None):
-    """``directed_growth()`` rebuilt with the file's values as defaults (so the derived start
-    quantities follow them), or the literature defaults when ``path`` is None.
+#: help text of ``--country`` (the commands that build the directed-growth model)
+COUNTRY_HELP = ("start from this country's 2025 data and use its calibration (USA or GBR, case-insensitive; "
+                "default: the --params file's country, else USA)")
+
+
+def country_option(text: str) -> str:
+    """``--country`` value: an ISO code of :data:`model.directed_growth.countries.COUNTRIES` (case-insensitive).
+
+    Raises
+    ------
+    argparse.ArgumentTypeError
+        Another code (argparse prints it as a one-line usage error naming the valid codes).
+    """
+    import argparse
+
+    from ..directed_growth.countries import COUNTRIES
+
+    code = text.strip().upper()
+    if code not in COUNTRIES:
+        raise argparse.ArgumentTypeError(f"unknown country {text!r}; valid: {', '.join(COUNTRIES)}")
+    return code
+
+
+def _file_country(path: Path) -> str | None:
+    """The ``[meta] country`` of a parameter file, or None."""
+    from ..directed_growth.countries import COUNTRIES
+
+    meta = _read_toml(path).get("meta", {})
+    code = meta.get("country") if isinstance(meta, dict) else None
+    if code is None:
+        return None
+    if not isinstance(code, str) or code.upper() not in COUNTRIES:
+        raise ModelError(f"--params {path}: [meta] country must be one of {', '.join(COUNTRIES)}, got {code!r}")
+    return code.upper()
+
+
+def model_country(country: str | None, path: Path | None) -> str:
+    """The country a command runs: ``--country``, else the parameter file's ``[meta] country``, else USA.
 
     Raises
     ------
     ModelError
-        As :func:`read_params`, or when the factory refuses the values (named with ``--params``).
+        ``--country`` differs from the parameter file's country (one line naming both).
+    """
+    from_file = None if path is None else _file_country(path)
+    if country is not None and from_file is not None and country != from_file:
+        raise ModelError(f"--country {country} but --params {path} is calibrated for {from_file}; pass "
+                         f"--country {from_file}, or a parameter file for {country}")
+    return country or from_file or "USA"
+
+
+def calibrated_model(path: Path | None, country: str | None = None):
+    """``directed_growth(country=...)`` rebuilt with the file's values as defaults (so the derived start
+    quantities follow them), or with the literature defaults when ``path`` is None.
+
+    Parameters
+    ----------
+    path : pathlib.Path or None
+        The parameter file (``--params``), or None for the literature defaults.
+    country : str, optional
+        ``--country`` (checked against the file's ``[meta] country``; default: the file's, else USA).
+
+    Raises
+    ------
+    ModelError
+        As :func:`read_params` and :func:`model_country`, or when the factory refuses the values
+        (named with ``--params``).
     """
     from ..directed_growth.factory import directed_growth
 
-    system = directed_growth()
+    code = model_country(country, path)
+    system = directed_growth(country=code)
     if path is None:
         return system
     params = read_params(path, system)
     try:
-        return directed_growth(overrides=params)
+        return directed_growth(country=code, overrides=params)
     except ModelError as exc:
         raise ModelError(f"--params {path}: {exc}") from None

@@ -13,12 +13,15 @@ from pathlib import Path
 
 from ..errors import ModelError
 from ..text import number, plural
+from .common import COUNTRY_HELP, country_option
 
 __all__ = ["add_parsers", "ensemble_cmd", "figures_cmd", "sensitivity_cmd"]
 
 def _common(p, *, draws_default: int, t_end: float = 2100.0) -> None:
     p.add_argument("--params", type=Path, default=None, metavar="FILE",
-                   help="calibrated parameter file (default: calibration/params/usa.toml)")
+                   help="calibrated parameter file (default: the calibration of --country, "
+                        "calibration/params/usa.toml or gbr.toml)")
+    p.add_argument("--country", type=country_option, default=None, metavar="CODE", help=COUNTRY_HELP)
     p.add_argument("--defaults", action="store_true",
                    help="the literature defaults instead of a calibration (draws then come from --names' ranges)")
     p.add_argument("--draws", type=int, default=draws_default, metavar="N", help=f"draws (default {draws_default})")
@@ -117,8 +120,8 @@ def _model_and_draws(args, *, n: int, sobol_ranges: bool = False):
     from ..analysis.draws import draw_ranges, from_bounds, from_table
     from .common import calibrated_model
 
-    path = None if args.defaults else (args.params or param_file("usa"))
-    system = calibrated_model(path)
+    path = None if args.defaults else (args.params or param_file((args.country or "USA").lower()))
+    system = calibrated_model(path, args.country)
     names = _split(args.names) or None
     table = getattr(args, "table", None)
     if table is not None:

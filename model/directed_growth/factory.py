@@ -22,8 +22,8 @@ from ..errors import ModelError
 from .mechanisms import all_blocks
 from .start_state import DERIVED, START_KEYS, UNUSED_KEYS, US_2025, derived_values
 
-__all__ = ["T0", "T_END", "KEEP", "Y0", "XG0", "DERIVED", "US_2025", "directed_growth", "derived_defaults",
-           "derived_values", "model_meta", "consistent_draws"]
+__all__ = ["T0", "T_END", "KEEP", "Y0", "XG0", "DERIVED", "US_2025", "directed_growth", "country_data",
+           "derived_defaults", "derived_values", "model_meta", "consistent_draws"]
 
 #: start year of the model [year]
 T0 = 2025.0
@@ -48,8 +48,32 @@ def _with_defaults(block: Block, values: Mapping[str, float]) -> Block:
     return dataclasses.replace(block, variables=variables)
 
 
-def _start_data(start: Mapping[str, float] | None, y0: float | None) -> dict[str, float]:
-    data = dict(US_2025)
+def country_data(country: str) -> dict[str, float]:
+    """A country's start data (:data:`~model.directed_growth.start_state.START_KEYS`) from its package data
+    (:func:`model.directed_growth.countries.country_start`).
+
+    Private capital comes from the data's private investment share ``h`` (national accounts), not from the
+    capital stock over output: PWT's capital stock includes residential capital and is measured differently
+    across countries (the UK's K/Y of 4.25 would imply an investment share of 0.21 at balanced growth against
+    0.149 observed, and a negative autonomous household consumption). Labour-force growth ``n`` is the
+    country schedule's rate in the start year.
+
+    Raises
+    ------
+    ModelError
+        An unknown country code (one line naming the valid codes).
+    """
+    from .countries import country_start
+
+    cs = country_start(country)
+    data = {k: float(getattr(cs, k)) for k in START_KEYS if k != "K_priv_Y" and hasattr(cs, k)}
+    data["n"] = float(cs.labour_force_growth(T0))
+    return data
+
+
+def _start_data(start: Mapping[str, float] | None, y0: float | None,
+                base: Mapping[str, float] = US_2025) -> dict[str, float]:
+    data = dict(base)
     if start is not None:
         unknown = sorted(set(start) - set(START_KEYS) - set(UNUSED_KEYS))
         if unknown:
@@ -75,8 +99,9 @@ def derived_defaults(blocks: list[Block], *, t0: float = T0, start: Mapping[str,
     return derived_values(vals, t0=t0, start=_start_data(start, None), xg0=xg0)
 
 
-def directed_growth(*, t0: float = T0, y0: float | None = None, start: Mapping[str, float] | None = None,
-                    xg0: float = XG0, overrides: Mapping[str, float] | None = None) -> System:
+def directed_growth(*, country: str | None = None, t0: float = T0, y0: float | None = None,
+                    start: Mapping[str, float] | None = None, xg0: float = XG0,
+                    overrides: Mapping[str, float] | None = None) -> System:
     r"""The directed-growth model (continuous time, years from ``t0``, US start data by default).
 
     Blocks (``model.directed_growth.mechanisms``), each with its equations and sources in its
@@ -91,6 +116,9 @@ def directed_growth(*, t0: float = T0, y0: float | None = None, start: Mapping[s
 
     Parameters
     ----------
+    country : {"USA", "GBR"}, optional
+        Start from that country's data carried to 2025 (:func:`country_data`; case-insensitive). Default:
+        the US numbers of :data:`~model.directed_growth.start_state.US_2025` (economics.md 11.12).
     t0 : float
         Start year [year] (2025).
     y0 : float, optional
@@ -116,7 +144,8 @@ def directed_growth(*, t0: float = T0, y0: float | None = None, start: Mapping[s
         raise ModelError(f"directed_growth: y0 must be a positive output [TUSD/year], got {y0!r}")
     if not 0 < xg0 < 1:
         raise ModelError(f"directed_growth: xg0 must be a share strictly between 0 and 1, got {xg0!r}")
-    data = _start_data(start, y0)
+    base = US_2025 if country is None else country_data(country)
+    data = _start_data(start, y0, base)
     overrides = dict(overrides or {})
     blocks = all_blocks()
     known = {v.name: v for b in blocks for v in b.variables}
@@ -138,8 +167,10 @@ def directed_growth(*, t0: float = T0, y0: float | None = None, start: Mapping[s
     derived = derived_values(vals, t0=t0, start=data, xg0=xg0)
     blocks = [_with_defaults(b, derived) for b in blocks]
     kwargs: dict[str, object] = {k: v for k, v in (("t0", t0), ("xg0", xg0)) if v != {"t0": T0, "xg0": XG0}[k]}
-    if data != US_2025:
-        kwargs["start"] = {k: v for k, v in data.items() if US_2025.get(k) != v}
+    if country is not None:
+        kwargs["country"] = country.upper()
+    if data != base:
+        kwargs["start"] = {k: v for k, v in data.items() if base.get(k) != v}
     if overrides:
         kwargs["overrides"] = {k: float(v) for k, v in overrides.items()}
     return combine(*blocks, name="directed_growth", description=directed_growth.__doc__.splitlines()[0],
@@ -194,6 +225,7 @@ def consistent_draws(system: System, values: Mapping[str, np.ndarray]) -> dict[s
     vals = {n: v.default for n, v in system.variables.items() if v.default is not None}
     vals.update({n: np.asarray(v, float) for n, v in values.items()})
     m = max((np.size(v) for v in values.values()), default=1)
-    out = derived_values(vals, t0=float(kw.get("t0", T0)), start=_start_data(kw.get("start"), None),
+    base = US_2025 if kw.get("country") is None else country_data(kw["country"])
+    out = derived_values(vals, t0=float(kw.get("t0", T0)), start=_start_data(kw.get("start"), None, base),
                          xg0=float(kw.get("xg0", XG0)))
     return {k: np.broadcast_to(v, (m,)).copy() for k, v in out.items()}

@@ -13,6 +13,7 @@ import xarray as xr
 
 from model.cli.commands import main
 from model.directed_growth import figures as plots
+from model.directed_growth.countries import country_start
 from model.directed_growth.outcomes import OUTCOMES, compare
 from model.errors import ModelError
 
@@ -242,7 +243,7 @@ def test_compare_writes_results_and_figures(tmp_path, capsys, monkeypatch):
     err = capsys.readouterr().err
     for i in range(1, 5):  # build, simulate, outcomes, write the set (one unit)
         assert f"[{i}/4]" in err
-    assert f"[1/4] building model (parameters: {params}) ..." in err and "Traceback" not in err
+    assert f"[1/4] building model of United States (parameters: {params}) ..." in err and "Traceback" not in err
     names = ["comparison.nc", "outcomes.csv"] + [f"{f}.{ext}" for f in ("scenario_panel", "lever_paths",
                                                                         "outcome_table") for ext in ("pdf", "png")]
     for name in names:
@@ -254,8 +255,9 @@ def test_compare_writes_results_and_figures(tmp_path, capsys, monkeypatch):
             assert name in ds, name
         assert float(ds.time[0]) == 2025.0 and float(ds.time[-1]) == 2030.0
         assert float(ds.c_w) == c_w
-        # rebuilt with c_w as a default: 2025 output and the wage share are still at their start values
-        assert float(ds.Y[0]) == pytest.approx(24.0, rel=1e-12)
+        # rebuilt with c_w as a default: 2025 output (the country's 2025 data: the parameter file's country,
+        # USA) and the wage share are still at their start values
+        assert float(ds.Y[0]) == pytest.approx(country_start("USA").Y, rel=1e-12)
         assert float(ds.omega.sel(time=2026)) == pytest.approx(float(ds.omega[0]), rel=1e-4)
         assert ds.attrs["policy"] == "bau" or list(ds.policy.values) == ["bau"]
     import pandas as pd
@@ -295,7 +297,7 @@ def test_compare_defaults_flag_uses_the_literature_defaults(tmp_path, capsys):
                  "--out", str(out)]) == 0
     assert "(literature defaults)" in capsys.readouterr().err
     with xr.open_dataset(out / "comparison.nc") as ds:
-        assert float(ds.g_Z) == directed_growth()["g_Z"].default
+        assert float(ds.g_Z) == directed_growth(country="USA")["g_Z"].default
     assert main(["compare", "--defaults", "--params", "x.toml", "--out", str(out)]) == 2
     assert "exclude each other" in capsys.readouterr().err
 

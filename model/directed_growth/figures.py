@@ -286,9 +286,17 @@ def scenario_panel(ds, path: str | Path | None = None):
             if k >= 3:
                 ax.set_xlabel("year")
         _shared_legend(fig, ds)
+        _country_title(fig, ds)
         if path is not None:
             save_figure(fig, path)
     return fig
+
+
+def _country_title(fig, ds) -> None:
+    """Name the country of a result (``attrs['country_name']``, set by ``dgm compare``) above the panels."""
+    name = ds.attrs.get("country_name")
+    if name:
+        fig.suptitle(str(name), fontsize=9, fontweight="bold")
 
 
 def _varies(da, rtol: float = 1e-9) -> bool:
@@ -353,6 +361,7 @@ def lever_paths(ds, path: str | Path | None = None, *, ncols: int = 3):
                     ax.xaxis.set_tick_params(labelbottom=True)
                     ax.set_xlabel("year")
             _shared_legend(fig, ds)
+        _country_title(fig, ds)
         fig._dgm_levers = names  # drawn levers, in panel order (for tests and captions)
         if path is not None:
             save_figure(fig, path)

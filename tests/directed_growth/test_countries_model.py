@@ -66,3 +66,14 @@ def test_dgm_compare_refuses_a_parameter_file_of_another_country(tmp_path, capsy
 
     assert main(["compare", "--country", "GBR", "--params", str(param_file("usa")), "--out", str(tmp_path / "x")]) == 2
     assert "is calibrated for USA; pass --country USA, or a parameter file for GBR" in capsys.readouterr().err
+
+
+def test_the_figures_name_the_country(starts):
+    from model.directed_growth.figures import lever_paths, scenario_panel
+
+    _, ds = starts["GBR"]
+    ds = ds.assign_attrs(country="GBR", country_name="United Kingdom")
+    for figure in (scenario_panel, lever_paths):
+        fig = figure(ds)
+        assert fig.get_suptitle() == "United Kingdom", figure.__name__
+    assert scenario_panel(ds.assign_attrs(country_name="")).get_suptitle() == ""

@@ -175,20 +175,21 @@ def directed_growth(*, country: str | None = None, t0: float = T0, y0: float | N
         kwargs["overrides"] = {k: float(v) for k, v in overrides.items()}
     return combine(*blocks, name="directed_growth", description=directed_growth.__doc__.splitlines()[0],
                    origin={"factory": "model.library.directed_growth:directed_growth", "kwargs": kwargs},
-                   meta=model_meta(t0))
+                   meta=model_meta(t0, float(overrides.get("i_G", data["i_G"]))))
 
 
-def model_meta(t0: float = T0) -> ModelMeta:
+def model_meta(t0: float = T0, i_G0: float | None = None) -> ModelMeta:
     """What the model says about its use: the span ``t0``-2100 [year], DICE-2016R's non-CO2 forcing
     as the default ``F_ex`` path, the paths kept in ensembles, :func:`consistent_draws` as the start
     hook, the outcome registry (:data:`model.directed_growth.outcomes.OUTCOMES`) and the policy paths
-    (:data:`model.directed_growth.policies.PATHS`, baseline ``bau``)."""
+    (:func:`model.directed_growth.policies.paths` from the start year's public investment rate
+    ``i_G0``, default :data:`~model.directed_growth.policies.I_G0`; baseline ``bau``)."""
     from .outcomes import OUTCOMES
-    from .policies import PATHS, default_exogenous
+    from .policies import I_G0, default_exogenous, paths
 
     return ModelMeta(t_span=(float(t0), T_END), exogenous=default_exogenous(), keep=KEEP,
-                     derive_start=consistent_draws, outcomes=tuple(OUTCOMES.values()), policies=PATHS,
-                     baseline="bau")
+                     derive_start=consistent_draws, outcomes=tuple(OUTCOMES.values()),
+                     policies=paths(I_G0 if i_G0 is None else float(i_G0)), baseline="bau")
 
 
 def consistent_draws(system: System, values: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:

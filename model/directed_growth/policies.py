@@ -15,8 +15,12 @@ from ..core.levers import Policy, Rule, piecewise, ramp
 from ..core.metadata import PolicyPath
 from ..core.symbols import t
 
-__all__ = ["LEVERS", "PATHS", "bau", "market_fixing", "market_shaping", "fiscal_rule", "default_exogenous",
-           "all_paths"]
+__all__ = ["LEVERS", "PATHS", "I_G0", "bau", "market_fixing", "market_shaping", "fiscal_rule", "default_exogenous",
+           "all_paths", "paths"]
+
+#: public investment rate in the start year [share of trend output] the paths start from by default (US 2025,
+#: economics.md 11.12); a country's model passes its own (:func:`paths`), so every path starts from its state
+I_G0 = 0.035
 
 #: lever name -> meaning [units]
 LEVERS = {
@@ -85,8 +89,11 @@ def bau() -> Policy:
     return Policy("bau", bau.__doc__.splitlines()[0])
 
 
-def market_fixing() -> Policy:
+def market_fixing(i_G0: float = I_G0) -> Policy:
     """Market fixing: correct market failures, leave direction to markets.
+
+    ``i_G0`` is the start year's public investment rate [share of trend output] (3.5% US, 2.85% UK):
+    the debt brake cuts from it.
 
     * a carbon price rising to 100 USD/tCO2 by 2050 and 200 by 2100 (the
       textbook externality fix);
@@ -101,16 +108,16 @@ def market_fixing() -> Policy:
         "market_fixing", market_fixing.__doc__.splitlines()[0],
         carbon_price=piecewise([2025, 2030, 2050, 2100], [0.0, 25.0, 100.0, 200.0]),
         rd_subsidy=ramp(2025, 2030, 0.0, 0.003),
-        i_G=fiscal_rule(i_max=0.035, i_min=0.01, target=1.2),
+        i_G=fiscal_rule(i_max=i_G0, i_min=min(0.01, i_G0), target=1.2),
         i_cap=ramp(2025, 2035, 0.01, 0.007),
     )
 
 
-def market_shaping() -> Policy:
+def market_shaping(i_G0: float = I_G0) -> Policy:
     """Market shaping: mission-oriented public investment with conditions and shared rewards.
 
-    * public investment rises from 3.5% to 5% of trend output by 2035, half
-      of it mission-directed (from 10%);
+    * public investment rises by 1.5 pp of trend output by 2035 from its start value ``i_G0``
+      (3.5% to 5% in the US; 2.85% to 4.35% in the UK), half of it mission-directed (from 10%);
     * capability investment rises 30% by 2035;
     * outcome-oriented green procurement reaching 30% of public purchases by 2040;
     * conditional support for 30% of firms by 2040: payouts capped at half,
@@ -122,7 +129,7 @@ def market_shaping() -> Policy:
     """
     return Policy(
         "market_shaping", market_shaping.__doc__.splitlines()[0],
-        i_G=ramp(2025, 2035, 0.035, 0.05),
+        i_G=ramp(2025, 2035, i_G0, i_G0 + 0.015),
         mission_share=ramp(2025, 2035, 0.10, 0.5),
         i_cap=ramp(2025, 2035, 0.01, 0.013),
         procurement=ramp(2025, 2040, 0.0, 0.3),
@@ -137,12 +144,21 @@ def market_shaping() -> Policy:
     )
 
 
-#: the named policy paths, in comparison order: a new path is one function above and one entry here
-PATHS = (
-    PolicyPath("bau", "Business as usual", bau),
-    PolicyPath("market_fixing", "Market fixing", market_fixing),
-    PolicyPath("market_shaping", "Market shaping", market_shaping),
-)
+def paths(i_G0: float = I_G0) -> tuple[PolicyPath, ...]:
+    """The named policy paths, in comparison order, starting from a public investment rate ``i_G0``
+    [share of trend output] in the start year (a country's model passes its own: see
+    :func:`model.directed_growth.directed_growth`); a new path is one function above and one entry here."""
+    import functools
+
+    return (
+        PolicyPath("bau", "Business as usual", bau),
+        PolicyPath("market_fixing", "Market fixing", functools.partial(market_fixing, i_G0)),
+        PolicyPath("market_shaping", "Market shaping", functools.partial(market_shaping, i_G0)),
+    )
+
+
+#: the named policy paths from the US start (:func:`paths` with :data:`I_G0`), in comparison order
+PATHS = paths()
 
 
 def all_paths() -> list[Policy]:

@@ -77,3 +77,16 @@ def test_the_figures_name_the_country(starts):
         fig = figure(ds)
         assert fig.get_suptitle() == "United Kingdom", figure.__name__
     assert scenario_panel(ds.assign_attrs(country_name="")).get_suptitle() == ""
+
+
+@pytest.mark.parametrize("code", ["USA", "GBR"])
+def test_the_policy_paths_start_from_the_country_s_public_investment(code):
+    dg = directed_growth(country=code)
+    i0 = country_start(code).i_G
+    ds = model.simulate(dg, None, [p.factory() for p in dg.meta.policies], t_span=(2025.0, 2036.0))
+    start = ds.i_G.isel(time=0)
+    assert float(start.sel(policy="bau")) == pytest.approx(i0, rel=1e-12)
+    assert float(start.sel(policy="market_shaping")) == pytest.approx(i0, rel=1e-12)
+    # market fixing's debt brake is phased in around 2030: at most 3% of its cut acts in 2025
+    assert abs(float(start.sel(policy="market_fixing")) - i0) < 0.03 * (i0 - 0.01) + 1e-12
+    assert float(ds.i_G.sel(policy="market_shaping").isel(time=-1)) == pytest.approx(i0 + 0.015, rel=1e-12)

@@ -17,24 +17,18 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from model.directed_growth.priors import PRIORS
 from model.errors import CalibrationError
 
 from .tomlfile import read_toml
 
 __all__ = ["STRUCTURAL_PRIORS", "posterior_draws"]
 
-#: uniform prior ranges of mechanisms the calibration does not estimate: name -> (low, high, rationale)
+#: uniform prior ranges of mechanisms the calibration does not estimate: name -> (low, high, rationale), taken from
+#: the model's own prior table (model.directed_growth.priors.PRIORS: zero included where a mechanism may be absent,
+#: negative crowding-in allowed), so calibrated ensembles and prior ensembles draw these from the same ranges
 STRUCTURAL_PRIORS: dict[str, tuple[float, float, str]] = {
-    "chi": (0.0, 1.0, "crowding-in by mission public capital: economics.md sec. 4 suggests chi in [0, 1] "
-                      "(0: no crowding-in)"),
-    "psi_B": (0.0, 0.07, "interest response to public debt (crowding-out through rates): 0 to twice the default"),
-    "gamma_r": (2.5, 7.5, "investment response to the cost of credit: default +-50%"),
-    "eta_M": (5.0, 15.0, "mobilisation of green investment by mission capital: default +-50%"),
-    "eta_tau": (4.0, 12.0, "green investment response to the carbon cost (the market-fixing channel): default +-50%"),
-    "tau_half": (75.0, 225.0, "carbon price abating half of brown emissions [USD/tCO2]: default +-50%"),
-    "S": (2.5, 4.0, "equilibrium climate sensitivity [degC]: IPCC AR6 WG1 likely range"),
-    "rho_cap": (0.05, 0.15, "speed of public capability build-up and erosion: default +-50%"),
-}
+    name: PRIORS[name] for name in ("chi", "psi_B", "gamma_r", "eta_M", "eta_tau", "tau_half", "S", "rho_cap")}
 
 
 def _truncnorm(rng, mean: float, sd: float, lo: float | None, hi: float | None, n: int) -> np.ndarray:

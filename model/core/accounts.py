@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 import sympy as sp
 
 from ..errors import ModelError
+from .expr import as_expr
 from .symbols import Var, t
 
 if TYPE_CHECKING:
@@ -95,10 +96,7 @@ def _entry(value: Any, where: str) -> sp.Basic | str:
         return value
     if isinstance(value, bool):
         raise ModelError(f"{where}: expected a sympy expression, a Var, a number or text, got bool")
-    try:
-        out = sp.sympify(value, strict=True)
-    except (sp.SympifyError, TypeError, ValueError):
-        out = None
+    out = as_expr(value, what=where)  # a number (text was kept above; it is read by combine, never evaluated)
     if not isinstance(out, sp.Expr):
         raise ModelError(f"{where}: expected a sympy expression, a Var, a number or text, got {type(value).__name__}")
     return out
@@ -434,7 +432,6 @@ def resolve(table: GodleyTable, declared: Mapping[str, Var], *, rates: Mapping[s
         or an auxiliary of stocks and parameters (the message lists the stocks) or in a discrete map, a
         scale that is zero.
     """
-    from .expr import as_expr
     from .functions import derivative
 
     names = tuple(declared)

@@ -23,6 +23,7 @@ PRIORS: dict[str, tuple[float, float, str]] = {
     "chi": (-0.5, 1.0, "crowding-in by mission capital: negative allowed (Boysen-Hogrefe 2025), economics.md 4"),
     "psi_B": (0.0, 0.05, "sovereign premium: 0 to twice CBO's 2-3 bp per pp (economics.md 11.11)"),
     "psi_F": (0.0, 0.1, "firm premium response to leverage: 0 to twice the default"),
+    "lam_F": (0.0, 0.35, "leverage targeting by net payouts: 0 (absent) to Flannery & Rangan's one third a year"),
     "zeta_G": (0.0, 1.0, "pass-through of the sovereign premium"),
     "psi_Z": (0.2, 1.0, "autonomous demand response to the loan rate: the credit channel through which "
                         "monetary policy anchors employment (0.4 to twice the default; not 0: the closure)"),

@@ -220,7 +220,7 @@ def test_identities_hold_for_200_random_parameter_draws(dg):
 
 PLAUSIBLE = {  # (low, high) over 2025-2100 on every reference path
     "omega": (0.50, 0.70), "lam": (0.90, 0.985), "inflation": (-0.02, 0.06), "u": (0.6, 0.95),
-    "b": (0.0, 2.5), "d": (-1.0, 2.0), "d_H": (0.0, 1.0), "x_g": (0.0, 1.0), "r_cb": (-0.02, 0.08),
+    "b": (0.3, 2.5), "d": (0.2, 2.0), "d_H": (0.0, 1.0), "x_g": (0.0, 1.0), "r_cb": (-0.02, 0.08),
     "h_eff": (0.10, 0.28),
 }
 

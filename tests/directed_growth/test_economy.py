@@ -177,7 +177,7 @@ def _supermultiplier_point(dg, gamma):
               "sp_G0": 0.0, "psi_B": 0.0, "rho_res": 0.0, "psi_Z": 0.0, "d_sw": 0.0, "theta_G": 0.0,
               "gamma_pi": 0.0, "gamma_r": 0.0, "chi": 0.0, "z_G": 0.0, "g_Z": SM["g"], "delta": SM["delta"],
               "v": SM["v"], "u_n": SM["u_n"], "gamma_u": gamma, "phi2": 0.0, "chi_H": 0.0,
-              "b_ref": 0.0}
+              "b_ref": 0.0, "lam_F": 0.0}
     Z = 1.0
     Y = Z / (SM["s"] - h)
     K = SM["v"] * Y / SM["u_n"]

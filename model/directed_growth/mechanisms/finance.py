@@ -17,7 +17,8 @@ def finance() -> Block:
     .. math::
 
         \Pi^{pre} &= Y - W - T_c + S_{R\&D} - r_L L_F - \delta_K K, \quad T_\pi = t_\pi \Pi^{pre}, \quad
-        \Pi = \Pi^{pre} - T_\pi, \quad Div = \theta\Pi, \quad \Pi_r = \Pi - Div, \\
+        \Pi = \Pi^{pre} - T_\pi, \quad Div = \theta\Pi + (1 - s_{sup})\lambda_F(\bar\ell K - L_F),
+        \quad \Pi_r = \Pi - Div, \\
         \dot L_F &= I_p - \Pi_r - \delta_K K, \qquad E = K - L_F, \\
         r_L &= r_{cb} + \zeta_G sp_G + sp_F - \kappa_f (f - \bar f), \qquad
         sp_F = \mathrm{smin}\big(\mathrm{smax}(sp_{F0} + \psi_F (L_F/K - \bar\ell), 0), sp_{max}\big)
@@ -28,7 +29,11 @@ def finance() -> Block:
     public stake :math:`\phi_G`, the government. The payout ratio (dividends and buybacks) is
     :math:`\theta_0` for unsupported firms; supported firms (share :math:`s_{sup}`) face a payout cap
     :math:`c_p` and a reinvestment floor :math:`f_r`:
-    :math:`\theta = (1-s_{sup})\theta_0 + s_{sup}c_p\theta_0(1-f_r)`. The loan rate is the policy
+    :math:`\theta = (1-s_{sup})\theta_0 + s_{sup}c_p\theta_0(1-f_r)`. Unsupported firms also close a
+    share :math:`\lambda_F` a year of the gap between their leverage and its reference through net
+    payouts (buybacks when under-levered, equity issuance when over-levered: the trade-off theory's
+    target leverage, Huang & Ritter 2009), so that retained profits beyond investment do not turn
+    firms into ever larger net lenders; at the start leverage is at its reference and the term is 0. The loan rate is the policy
     rate plus the pass-through :math:`\zeta_G` of the sovereign premium (crowding-out through
     rates) plus a firm premium rising with leverage, floored at zero and capped (smooth bounds,
     :mod:`~model.directed_growth.mechanisms._common`), less the effect of credit directed to
@@ -73,6 +78,11 @@ def finance() -> Block:
                        default=1.0, bounds=(0.0, 1.0), source=ESSAY, latex=r"c_p")
     reinvest_floor = lever("reinvest_floor", "dimensionless", "reinvestment floor on supported firms",
                            default=0.0, bounds=(0.0, 1.0), source=ESSAY, latex=r"f_r")
+    lam_F = param("lam_F", "1/year", "speed at which net payouts close the gap to the reference leverage",
+                  default=0.17, bounds=(0.0, 0.5),
+                  source="firms' leverage reverts to a target: Huang & Ritter (2009), JFQA 44(2): about 17% of the "
+                         "gap a year [R]; Fama & French (2002), RFS 15(1): 7-18% [R]; Flannery & Rangan (2006), "
+                         "JFE 79(3): about one third [R]", latex=r"\lambda_F")
     f_prod = lever("f_prod", "dimensionless", "share of credit to productive uses", default=0.2, bounds=(0.01, 1.0),
                    source=ESSAY, latex="f")
     W = aux("W", "TUSD/year", "wages")
@@ -94,7 +104,7 @@ def finance() -> Block:
     premium = sp_F0.sym + psi_F.sym * (lev.sym - lev_ref.sym)
     return Block(
         name="finance",
-        variables=(L_F, theta0, t_pi, sp_F0, psi_F, lev_ref, sp_max, eps_r, zeta_G, kappa_f, f_ref, s_sup, payout_cap,
+        variables=(L_F, theta0, t_pi, sp_F0, psi_F, lev_ref, lam_F, sp_max, eps_r, zeta_G, kappa_f, f_ref, s_sup, payout_cap,
                    reinvest_floor, f_prod, W, Pi_pre, T_pi, Pi, theta, Div, Pi_r, L_F_dot, E, lev, sp_F, r_L, rho_n, d),
         auxiliaries={
             "W": omega * Y,
@@ -106,7 +116,7 @@ def finance() -> Block:
             "Pi": Pi_pre.sym - T_pi.sym,
             "theta": (1 - s_sup.sym) * theta0.sym
             + s_sup.sym * payout_cap.sym * theta0.sym * (1 - reinvest_floor.sym),
-            "Div": theta.sym * Pi.sym,
+            "Div": theta.sym * Pi.sym + (1 - s_sup.sym) * lam_F.sym * (lev_ref.sym * K - L_F.sym),
             "Pi_r": Pi.sym - Div.sym,
             "L_F_dot": I_p - Pi_r.sym - delta_K * K,
             "E_F": K - L_F.sym,

@@ -17,7 +17,7 @@ def public_finance() -> Block:
     .. math::
 
         \dot B &= G_C + G_{cap} + I_G + S_{R\&D} + TR + r_B B - T_W - T_B - T_\pi - T_c - \phi_G Div - \Pi_{CB}, \\
-        T_W &= t_w W, \quad T_B = \big(\beta_B + \mathrm{smax}(r_B - g_Z^{eff}, 0)\big)(B - \bar b Y_T),
+        T_W &= t_w W, \quad T_B = \big(\beta_B + \mathrm{smax}(r_B - g_Z^{eff}, 0)\big)(B - \bar b Y),
         \quad TR = \rho_{TR} T_c, \quad
         G_C = z_G Z, \quad \phi_G = e\,s_{sup}, \\
         sp_G &= \mathrm{smin}\big(\mathrm{smax}(sp_{G0} + \psi_B (B/Y_T - \bar b), 0), sp_{max}\big)
@@ -26,7 +26,9 @@ def public_finance() -> Block:
     unit of debt to GDP), more strongly when the interest rate on debt exceeds the growth of
     autonomous demand (the response then exceeds :math:`r - g`, so that the debt ratio converges
     whatever the interest rate: Freitas & Christianes 2020, economics.md 3); the debt-stabilising
-    tax :math:`T_B` is paid by households. Carbon-tax
+    tax :math:`T_B` is paid by households. The reaction is on the debt ratio to actual output, as Bohn
+    estimates it (spending shares are set on trend output :math:`Y_T`, which climate damages to demand
+    do not lower: on trend output the gap to the reference would hide the debt that damages add). Carbon-tax
     revenue is returned to households as a lump sum (share :math:`\rho_{TR}`), spent on green
     public investment (share :math:`\rho_{GI}` of the rest, public investment block) or reduces
     the deficit (the remainder). The state takes an equity stake :math:`e` in the firms it
@@ -34,7 +36,9 @@ def public_finance() -> Block:
     share of dividends. How the stake is paid for is issue 13: here it is a transfer of ownership
     without a transaction (a revaluation of the households' and government's balance sheets). The
     sovereign premium rises with public debt over trend output (CBO 2019; Laubach 2009), floored at
-    zero (never extrapolated below zero debt) and capped.
+    zero (never extrapolated below zero debt) and capped; it is on trend output because the loan rate
+    it enters sets investment and so output in the same instant (debt over actual output would make
+    output depend on itself).
     """
     B = stock("B", "TUSD", "public debt", default=24.0, bounds=(None, None),
               source="economics.md 11.12: US general government debt 1.068 of GDP (JST, 2019); CBO: debt held by "
@@ -92,7 +96,7 @@ def public_finance() -> Block:
             "b_n": B.sym / Y_T,
             "G_C": z_G.sym * Z,
             "T_W": t_w.sym * W,
-            "T_B": (beta_B.sym + soft_floor(r_B - g_Z_eff, 0, eps_r)) * (B.sym - b_ref.sym * Y_T),
+            "T_B": (beta_B.sym + soft_floor(r_B - g_Z_eff, 0, eps_r)) * (B.sym - b_ref.sym * Y),
             "TR": rho_TR.sym * T_c,
             "CI_G": rho_GI.sym * (1 - rho_TR.sym) * T_c,
             "phi_G": equity_stake.sym * s_sup,

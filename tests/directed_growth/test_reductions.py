@@ -19,7 +19,7 @@ Mapping onto the directed-growth model (everything else switched off):
   argument a floor's residue is eps_r ln 2, which at the default 0.002 would pay 0.14%/yr on bonds and
   move Y* to 100.39).
 * Firms neither invest nor depreciate (h = 0, delta = 0, no damages d_sw = 0), pay out all profits
-  (theta0 = 1; with equal propensities and tax rates distribution does not matter, so the wage share
+  (theta0 = 1, no leverage targeting lam_F = 0; with equal propensities and tax rates distribution does not matter, so the wage share
   keeps its default); their capital K is financed by loans L_F = K backed by bank equity NW_B = K, so
   firm equity is zero and households' only asset is deposits.
 * No growth, wage or price dynamics (alpha0 = alpha_KV = alpha_A = n = n_lam = gamma_A = kappa_M =
@@ -55,7 +55,7 @@ SIM_PARAMS = {
     "c_w": ALPHA1, "c_pi": ALPHA1, "c_V": ALPHA2,
     "r0": 0.0, "accommodation": 1.0, "sp_F0": 0.0, "sp_G0": 0.0, "psi_F": 0.0, "psi_B": 0.0, "kappa_f": 0.0,
     "m_M": 0.0, "theta_B": 1.0, "eps_r": 1e-15,
-    "delta": 0.0, "d_sw": 0.0, "theta0": 1.0, "theta_G": 0.0, "gamma_pi": 0.0, "gamma_r": 0.0, "chi": 0.0,
+    "delta": 0.0, "d_sw": 0.0, "theta0": 1.0, "lam_F": 0.0, "theta_G": 0.0, "gamma_pi": 0.0, "gamma_r": 0.0, "chi": 0.0,
     "alpha0": 0.0, "alpha_KV": 0.0, "alpha_A": 0.0, "n": 0.0, "n_lam": 0.0, "gamma_A": 0.0, "kappa_M": 0.0,
     "g_sigma": 0.0, "phi0": 0.0, "phi1": 0.0, "phi2": 0.0, "eta_p": 0.0, "eta_x": 0.0,
     "supply_sw": 0.0, "v": 0.8 * K / Y_STAR,  # utilisation 0.8 at rest (immaterial without the ceiling)

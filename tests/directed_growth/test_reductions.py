@@ -19,8 +19,9 @@ Mapping onto the directed-growth model (everything else switched off):
   argument a floor's residue is eps_r ln 2, which at the default 0.002 would pay 0.14%/yr on bonds and
   move Y* to 100.39).
 * Firms neither invest nor depreciate (h = 0, delta = 0, no damages d_sw = 0), pay out all profits
-  (theta0 = 1, no leverage targeting lam_F = 0; with equal propensities and tax rates distribution does not matter, so the wage share
-  keeps its default); their capital K is financed by loans L_F = K backed by bank equity NW_B = K, so
+  and do not target a leverage (theta0 = 1, lam_F = 0; with equal propensities and tax rates
+  distribution does not matter, so the wage share keeps its default); their capital K is financed
+  by loans L_F = K backed by bank equity NW_B = K, so
   firm equity is zero and households' only asset is deposits.
 * No growth, wage or price dynamics (alpha0 = alpha_KV = alpha_A = n = n_lam = gamma_A = kappa_M =
   g_sigma = 0; phi0 = phi1 = phi2 = eta_p = eta_x = 0) and no supply ceiling (supply_sw = 0); the

@@ -33,9 +33,9 @@ def finance() -> Block:
     share :math:`\lambda_F` a year of the gap between their leverage and its reference through net
     payouts (buybacks when under-levered, equity issuance when over-levered: the trade-off theory's
     target leverage, Huang & Ritter 2009), so that retained profits beyond investment do not turn
-    firms into ever larger net lenders; at the start leverage is at its reference and the term is 0. The loan rate is the policy
-    rate plus the pass-through :math:`\zeta_G` of the sovereign premium (crowding-out through
-    rates) plus a firm premium rising with leverage, floored at zero and capped (smooth bounds,
+    firms into ever larger net lenders; at the start leverage is at its reference and the term is 0.
+    The loan rate is the policy rate plus the pass-through :math:`\zeta_G` of the sovereign premium
+    (crowding-out through rates) plus a firm premium rising with leverage, floored at zero and capped (smooth bounds,
     :mod:`~model.directed_growth.mechanisms._common`), less the effect of credit directed to
     productive uses (the essay's productive share of finance). The retained profit rate at normal
     utilisation :math:`\rho_n` drives investment (private investment block).
@@ -104,8 +104,9 @@ def finance() -> Block:
     premium = sp_F0.sym + psi_F.sym * (lev.sym - lev_ref.sym)
     return Block(
         name="finance",
-        variables=(L_F, theta0, t_pi, sp_F0, psi_F, lev_ref, lam_F, sp_max, eps_r, zeta_G, kappa_f, f_ref, s_sup, payout_cap,
-                   reinvest_floor, f_prod, W, Pi_pre, T_pi, Pi, theta, Div, Pi_r, L_F_dot, E, lev, sp_F, r_L, rho_n, d),
+        variables=(L_F, theta0, t_pi, sp_F0, psi_F, lev_ref, lam_F, sp_max, eps_r, zeta_G, kappa_f, f_ref, s_sup,
+                   payout_cap, reinvest_floor, f_prod, W, Pi_pre, T_pi, Pi, theta, Div, Pi_r, L_F_dot, E, lev, sp_F,
+                   r_L, rho_n, d),
         auxiliaries={
             "W": omega * Y,
             "lev": L_F.sym / K,

@@ -20,11 +20,21 @@ from .least_squares import Problem, Target, fit_least_squares
 from .replay import country_model, observed_policy
 from .targets import TargetSet, load_targets
 
-__all__ = ["Calibration", "calibrate", "MAX_REL_SE"]
+__all__ = ["Calibration", "calibrate", "MAX_REL_SE", "PROJECTION_INPUTS"]
 
 #: a block estimate replaces the literature default only if its standard error is below this share of
 #: its value (and it lies within the declared bounds); otherwise the data do not identify it
 MAX_REL_SE = 0.5
+
+#: block-estimated parameters the projection takes from the country's data instead: name -> why. Their
+#: historical estimates drive the historical replay and stay in the block-fit report, but the parameter
+#: file does not set them (a value in [parameters] would override the country's projection in every run)
+PROJECTION_INPUTS = {
+    "n": "labour-force growth in the projection is the country's schedule (model/directed_growth/countries/"
+         "{country}.toml [n_path]: US CBO +0.3%/yr to 2050 fading to 0 by 2100, UK its 2010-2019 trend fading to 0 "
+         "by 2100), not the {years} trend; the historical estimate {value:.4g} +- {se:.2g} ('{block}') drives the "
+         "historical replay only and is reported under [blocks]",
+}
 
 
 @dataclass
@@ -36,7 +46,7 @@ class Calibration:
     panel_title: str
     vintages: dict
     blocks: dict[str, Fit]
-    used: dict[str, tuple[float, float, str]]          # name -> (value, se, method)
+    used: dict[str, tuple[float, float, str]]          # name -> (value, se, method): the file's parameters
     rejected: dict[str, str]                           # name -> why the default was kept
     whole: Fit | None
     whole_report: dict
@@ -48,6 +58,8 @@ class Calibration:
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
     problem: object = None                             # the whole-model Problem (for profiles)
+    # PROJECTION_INPUTS the blocks identified: name -> (value, se, method), used by the replay, not written
+    history: dict[str, tuple[float, float, str]] = field(default_factory=dict)
 
     @property
     def values(self) -> dict[str, float]:
@@ -82,9 +94,11 @@ def _block_fits(p, years) -> dict[str, Fit]:
     return out
 
 
-def _select(system, fits: dict) -> tuple[dict, dict]:
-    """Apply the identification rule to the block estimates."""
-    used, rejected = {}, {}
+def _select(system, fits: dict) -> tuple[dict, dict, dict]:
+    """Apply the identification rule to the block estimates: ``(used, rejected, history)``, name ->
+    ``(value, se, method)``, name -> why the default was kept, and the identified estimates of
+    :data:`PROJECTION_INPUTS` (for the historical replay only, not the parameter file)."""
+    used, rejected, history = {}, {}, {}
     skip = set(DERIVED)  # set by the model factory from the start state, not overridable
     for bname, f in fits.items():
         if isinstance(f, Exception):
@@ -102,8 +116,9 @@ def _select(system, fits: dict) -> tuple[dict, dict]:
                 rejected[name] = (f"'{f.block}' estimate {v:.4g} is outside the declared bounds ({lo}, {hi}); "
                                   f"default {system[name].default:.4g} kept")
             else:
-                used[name] = (v, se, f"block-wise: {f.block} ({f.n_obs} obs, R2 {f.r2:.2f})")
-    return used, rejected
+                (history if name in PROJECTION_INPUTS else used)[name] = (
+                    v, se, f"block-wise: {f.block} ({f.n_obs} obs, R2 {f.r2:.2f})")
+    return used, rejected, history
 
 
 def _series_stats(model_values, data_values) -> dict:
@@ -165,11 +180,17 @@ def calibrate(country: str = "USA", data_dir=None, *, targets: str | None = None
 
     fits = _block_fits(p, ts.block_years)
     base = directed_growth()
-    used, rejected = _select(base, fits)
+    used, rejected, history = _select(base, fits)
     say(f"block-wise: {plural(len(used), 'parameter')} estimated, {len(rejected)} kept at their defaults")
+    for name, (value, se, method) in history.items():
+        notes.append(f"{name} not set: " + PROJECTION_INPUTS[name].format(
+            country=country.lower(), years=f"{ts.block_years[0]}-{ts.block_years[1]}", value=value, se=se,
+            block=method))
+        say(notes[-1])
 
     whole, report, posterior, replay, series_fit, prob = None, {}, None, None, {}, None
-    overrides = {k: v[0] for k, v in used.items()}
+    # the replay runs on every block estimate, the historical labour-force growth included
+    overrides = {k: v[0] for k, v in {**used, **history}.items()}
     # autonomous demand grows at the natural rate alpha0 + n (less damages): the model factory derives g_Z
     try:
         m = country_model(p.expand_dims(country=[country]), country, ts.replay_start, overrides=overrides,
@@ -212,7 +233,8 @@ def calibrate(country: str = "USA", data_dir=None, *, targets: str | None = None
             series_fit[var] = stats
     moments = _moments(ts, replay)
     return Calibration(country, ts, panel.attrs.get("title", ""), vintages, fits, used, rejected, whole, report,
-                       posterior, series_fit, moments, replay, p, time.perf_counter() - started, notes, prob)
+                       posterior, series_fit, moments, replay, p, time.perf_counter() - started, notes, prob,
+                       history)
 
 
 def _moments(ts: TargetSet, replay) -> dict[str, dict]:

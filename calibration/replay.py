@@ -48,7 +48,9 @@ def country_model(panel: xr.Dataset, country: str, start: int, overrides: Mappin
     normal rate ``lam_ref`` and the mean private investment share the start's
     (normal) investment share ``h``. The factory derives private capital, the
     payout ratio, the emission intensity and the rest of the start so that it is at
-    rest, with autonomous demand growing at the natural rate ``alpha0 + n``. Climate damages are switched
+    rest, with autonomous demand growing at the natural rate ``alpha0 + n``. The demographic labour force
+    grows at the constant rate ``n`` (no country projection: ``n_shift`` is 0; :func:`calibration.calibrate`
+    passes the historical block estimate, which the parameter file does not carry). Climate damages are switched
     off (``d_sw = 0``): the model's climate state is not replayed before 2025, and
     DICE damages at historical warming are below 0.3% of output.
 

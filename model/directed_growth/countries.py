@@ -19,6 +19,7 @@ from types import MappingProxyType
 
 import numpy as np
 
+from ..core.levers import Schedule, piecewise
 from ..errors import ModelError
 
 __all__ = ["COUNTRIES", "COUNTRY_DIR", "CountryStart", "country_start"]
@@ -82,7 +83,8 @@ class CountryStart:
         Labour force growth, 2010-2019 trend [1/year].
     n_path, n_path_low, n_path_high : tuple of (int, float)
         Labour-force growth schedule and its prior range: (year, rate [1/year]) points, linear in
-        between, held outside (see :meth:`labour_force_growth`).
+        between, held outside (see :meth:`labour_force_growth`); the model follows the central one over the
+        whole run (:meth:`labour_force_shift`).
     provenance : Mapping
         Each field's table in the file (series, files and sha256, last data year, rule, alternatives).
     """
@@ -112,6 +114,12 @@ class CountryStart:
     n_path_high: tuple[tuple[int, float], ...]
     provenance: Mapping[str, Mapping] = field(default_factory=dict, repr=False, compare=False)
 
+    def _schedule_points(self, schedule: str) -> tuple[tuple[int, float], ...]:
+        points = {"central": self.n_path, "low": self.n_path_low, "high": self.n_path_high}.get(schedule)
+        if points is None:
+            raise ModelError(f"unknown schedule {schedule!r}; valid: central, low, high")
+        return points
+
     def labour_force_growth(self, t: float | np.ndarray, schedule: str = "central") -> float | np.ndarray:
         """Labour-force growth rate [1/year] at time ``t`` [year] from the schedule.
 
@@ -122,12 +130,31 @@ class CountryStart:
         schedule : {"central", "low", "high"}
             The schedule or one end of its prior range.
         """
-        points = {"central": self.n_path, "low": self.n_path_low, "high": self.n_path_high}.get(schedule)
-        if points is None:
-            raise ModelError(f"unknown schedule {schedule!r}; valid: central, low, high")
-        years, rates = zip(*points)
+        years, rates = zip(*self._schedule_points(schedule))
         out = np.interp(t, years, rates)
         return float(out) if np.ndim(out) == 0 else out
+
+    def labour_force_shift(self, t0: float, schedule: str = "central") -> Schedule:
+        """The schedule's departure from its rate in the start year ``t0`` [year], as the path of the
+        model's exogenous input ``n_shift`` [1/year] (zero at ``t0``; the labour block's demographic
+        growth is ``n + n_shift(t)`` with ``n`` the start-year rate).
+
+        Parameters
+        ----------
+        t0 : float
+            Start year [year].
+        schedule : {"central", "low", "high"}
+            The schedule or one end of its prior range. For ``"low"`` or ``"high"`` set ``n`` to
+            ``labour_force_growth(t0, schedule)`` too, so that the start stays at rest.
+
+        Returns
+        -------
+        Schedule
+            Piecewise linear through the schedule's points less its ``t0`` value, flat outside (as
+            :meth:`labour_force_growth`).
+        """
+        years, rates = zip(*self._schedule_points(schedule))
+        return piecewise(years, np.asarray(rates) - self.labour_force_growth(t0, schedule))
 
 
 def _points(path: str, table: Mapping, key: str) -> tuple[tuple[int, float], ...]:

@@ -48,7 +48,7 @@ def _with_defaults(block: Block, values: Mapping[str, float]) -> Block:
     return dataclasses.replace(block, variables=variables)
 
 
-def country_data(country: str) -> dict[str, float]:
+def country_data(country: str, t0: float = T0) -> dict[str, float]:
     """A country's start data (:data:`~model.directed_growth.start_state.START_KEYS`) from its package data
     (:func:`model.directed_growth.countries.country_start`).
 
@@ -56,7 +56,8 @@ def country_data(country: str) -> dict[str, float]:
     capital stock over output: PWT's capital stock includes residential capital and is measured differently
     across countries (the UK's K/Y of 4.25 would imply an investment share of 0.21 at balanced growth against
     0.149 observed, and a negative autonomous household consumption). Labour-force growth ``n`` is the
-    country schedule's rate in the start year.
+    country schedule's rate in the start year ``t0`` [year]; the model follows the schedule after it
+    (the exogenous input ``n_shift``, :func:`model_meta`).
 
     Raises
     ------
@@ -67,7 +68,7 @@ def country_data(country: str) -> dict[str, float]:
 
     cs = country_start(country)
     data = {k: float(getattr(cs, k)) for k in START_KEYS if k != "K_priv_Y" and hasattr(cs, k)}
-    data["n"] = float(cs.labour_force_growth(T0))
+    data["n"] = float(cs.labour_force_growth(t0))
     return data
 
 
@@ -117,8 +118,11 @@ def directed_growth(*, country: str | None = None, t0: float = T0, y0: float | N
     Parameters
     ----------
     country : {"USA", "GBR"}, optional
-        Start from that country's data carried to 2025 (:func:`country_data`; case-insensitive). Default:
-        the US numbers of :data:`~model.directed_growth.start_state.US_2025` (economics.md 11.12).
+        Start from that country's data carried to 2025 (:func:`country_data`; case-insensitive), its
+        demographic labour force following the country's schedule over the whole run (the default path of
+        the exogenous input ``n_shift``, :func:`model_meta`). Default: the US numbers of
+        :data:`~model.directed_growth.start_state.US_2025` (economics.md 11.12), with a constant
+        labour-force growth ``n``.
     t0 : float
         Start year [year] (2025).
     y0 : float, optional
@@ -144,7 +148,7 @@ def directed_growth(*, country: str | None = None, t0: float = T0, y0: float | N
         raise ModelError(f"directed_growth: y0 must be a positive output [TUSD/year], got {y0!r}")
     if not 0 < xg0 < 1:
         raise ModelError(f"directed_growth: xg0 must be a share strictly between 0 and 1, got {xg0!r}")
-    base = US_2025 if country is None else country_data(country)
+    base = US_2025 if country is None else country_data(country, t0)
     data = _start_data(start, y0, base)
     overrides = dict(overrides or {})
     blocks = all_blocks()
@@ -175,19 +179,26 @@ def directed_growth(*, country: str | None = None, t0: float = T0, y0: float | N
         kwargs["overrides"] = {k: float(v) for k, v in overrides.items()}
     return combine(*blocks, name="directed_growth", description=directed_growth.__doc__.splitlines()[0],
                    origin={"factory": "model.library.directed_growth:directed_growth", "kwargs": kwargs},
-                   meta=model_meta(t0, float(overrides.get("i_G", data["i_G"]))))
+                   meta=model_meta(t0, float(overrides.get("i_G", data["i_G"])), country))
 
 
-def model_meta(t0: float = T0, i_G0: float | None = None) -> ModelMeta:
+def model_meta(t0: float = T0, i_G0: float | None = None, country: str | None = None) -> ModelMeta:
     """What the model says about its use: the span ``t0``-2100 [year], DICE-2016R's non-CO2 forcing
-    as the default ``F_ex`` path, the paths kept in ensembles, :func:`consistent_draws` as the start
+    as the default ``F_ex`` path and, for a ``country``, its labour-force schedule's departure from
+    the start-year rate as the default ``n_shift`` path
+    (:meth:`~model.directed_growth.countries.CountryStart.labour_force_shift`; without a country
+    ``n_shift`` is 0), the paths kept in ensembles, :func:`consistent_draws` as the start
     hook, the outcome registry (:data:`model.directed_growth.outcomes.OUTCOMES`) and the policy paths
     (:func:`model.directed_growth.policies.paths` from the start year's public investment rate
     ``i_G0``, default :data:`~model.directed_growth.policies.I_G0`; baseline ``bau``)."""
+    from .countries import country_start
     from .outcomes import OUTCOMES
     from .policies import I_G0, default_exogenous, paths
 
-    return ModelMeta(t_span=(float(t0), T_END), exogenous=default_exogenous(), keep=KEEP,
+    exogenous = default_exogenous()
+    if country is not None:
+        exogenous["n_shift"] = country_start(country).labour_force_shift(float(t0))
+    return ModelMeta(t_span=(float(t0), T_END), exogenous=exogenous, keep=KEEP,
                      derive_start=consistent_draws, outcomes=tuple(OUTCOMES.values()),
                      policies=paths(I_G0 if i_G0 is None else float(i_G0)), baseline="bau")
 
@@ -226,7 +237,7 @@ def consistent_draws(system: System, values: Mapping[str, np.ndarray]) -> dict[s
     vals = {n: v.default for n, v in system.variables.items() if v.default is not None}
     vals.update({n: np.asarray(v, float) for n, v in values.items()})
     m = max((np.size(v) for v in values.values()), default=1)
-    base = US_2025 if kw.get("country") is None else country_data(kw["country"])
+    base = US_2025 if kw.get("country") is None else country_data(kw["country"], float(kw.get("t0", T0)))
     out = derived_values(vals, t0=float(kw.get("t0", T0)), start=_start_data(kw.get("start"), None, base),
                          xg0=float(kw.get("xg0", XG0)))
     return {k: np.broadcast_to(v, (m,)).copy() for k, v in out.items()}

@@ -4,6 +4,16 @@ Uniform ranges within each parameter's declared bounds: the literature range whe
 gives one, zero included where a mechanism could be absent (the referee's request: an ensemble
 that can show crowding-out, no crowding-in, no mission effect), otherwise the stated assumption's
 range. Parameters not listed keep their defaults (climate-cycle coefficients, start data).
+
+Demographic labour-force growth ``n`` is not drawn: it is a projection input, the country's schedule
+(its start-year rate, then the exogenous path ``n_shift``). The schedule's prior range, the country
+file's ``low`` and ``high`` schedules, differs from the central one in shape, not by a constant, so it
+is run as scenarios (``overrides={"n": cs.labour_force_growth(t0, "low")}`` with
+``exogenous={"n_shift": cs.labour_force_shift(t0, "low")}``, ``cs`` the
+:class:`~model.directed_growth.countries.CountryStart`). An ensemble that draws ``n`` anyway (a
+draw table, ``--names n``, or a parameter file with ``[uncertainty.n]``) moves the whole schedule in
+parallel, and each draw starts at rest (:func:`~model.directed_growth.factory.consistent_draws`
+derives ``g_Z`` from the drawn ``n``).
 """
 
 from __future__ import annotations

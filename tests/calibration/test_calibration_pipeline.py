@@ -32,6 +32,11 @@ def test_identification_rule_and_provenance(gbr):
                                          or "not estimated" in why)
     assert set(gbr.targets.parameters) <= set(gbr.used)
     assert gbr.series_fit["Y"]["targeted"] and not gbr.series_fit["omega"]["targeted"]
+    # labour-force growth is the country's schedule in the projection: the 1990-2019 estimate drives the
+    # replay only, and the calibration says so
+    assert "n" not in gbr.used and gbr.history["n"][0] == gbr.blocks["labour supply"].values["n"]
+    assert any(note.startswith("n not set: labour-force growth in the projection is the country's schedule")
+               for note in gbr.notes)
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +63,9 @@ def test_parameter_file_round_trip(gbr, tmp_path):
     assert doc["meta"]["country"] == "GBR" and doc["meta"]["model_equations_hash"]
     assert doc["meta"]["data_vintage"]["vintage_pwt"].startswith("Penn World Table 10.01")
     assert read_params(path) == pytest.approx(gbr.values)
+    assert "n" not in doc["parameters"] and "n" not in doc["uncertainty"]
+    assert doc["blocks"]["labour supply"]["estimates"]["n"][0] == pytest.approx(gbr.history["n"][0])
+    assert any(note.startswith("n not set") for note in doc["meta"]["notes"])
     for name in gbr.used:
         assert doc["uncertainty"][name]["se"] == pytest.approx(gbr.used[name][1])
     assert set(doc["fit"]) >= {"Y", "e_int", "omega", "lam"}

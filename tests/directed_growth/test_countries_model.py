@@ -52,12 +52,23 @@ def test_unknown_country_is_a_one_line_error():
 
 
 def test_dgm_compare_country_names_it_in_the_outputs(tmp_path, capsys):
+    import tomllib
+
     import xarray as xr
+
+    from calibration.params import param_file
 
     assert main(["compare", "--country", "gbr", "--no-impulse", "--out", str(tmp_path / "uk")]) == 0
     with xr.open_dataset(tmp_path / "uk" / "comparison.nc") as ds:
         assert ds.attrs["country"] == "GBR" and ds.attrs["country_name"] == "United Kingdom"
         assert float(ds.Y.isel(time=0, policy=0)) == pytest.approx(country_start("GBR").Y, rel=1e-6)
+        # the demographic labour force follows the UK schedule (0.791%/yr fading to 0 by 2100: integral
+        # 0.5 x 0.7909% x 75) from the start-year rate n (the calibration's, if its file sets one)
+        cs = country_start("GBR")
+        n = tomllib.loads(param_file("gbr").read_text())["parameters"].get("n", cs.labour_force_growth(2025.0))
+        N_demo = ds.N_demo.sel(policy="bau")
+        assert float(N_demo.sel(time=2100.0) / N_demo.sel(time=2025.0)) == pytest.approx(
+            np.exp(75 * n + 0.5 * (0.0 - cs.labour_force_growth(2025.0)) * 75), rel=1e-6)
     assert "United Kingdom" in capsys.readouterr().err
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ...core.blocks import Block
-from ...core.symbols import aux, lever, param, stock
+from ...core.symbols import aux, exogenous, lever, param, stock
 from ._common import ASSUMED, ESSAY, GEMMES, ref
 
 GCL = "Grasselli & Costa Lima (2012), Math. Financ. Econ. 6: Phillips curve diverging at full employment"
@@ -25,8 +25,9 @@ def labour() -> Block:
         \dot\omega &= \omega\,[\Phi(\lambda) + b_w + (\gamma_p - 1)\,i + (\psi_a - 1)\,\alpha_{eff}], \\
         \alpha &= \alpha_0 + \alpha_{KV}(g_K - \bar g) + \alpha_A (g_A - \bar g_A), \quad
         \alpha_{eff} = \alpha - D_P/\tau_D, \quad \dot a = \alpha_{eff} a, \\
-        \dot N_{demo} &= n N_{demo}, \qquad
-        \dot N = N\,\big[n + n_\lambda(\lambda - \bar\lambda)(1 - x^2)\big], \quad x = \frac{N/N_{demo} - 1}{p_{max}}
+        \dot N_{demo} &= (n + n_s(t))\, N_{demo}, \qquad
+        \dot N = N\,\big[n + n_s(t) + n_\lambda(\lambda - \bar\lambda)(1 - x^2)\big], \quad
+        x = \frac{N/N_{demo} - 1}{p_{max}}
 
     * Real wages grow with the employment rate along a Phillips curve that steepens as employment
       nears its maximum (Grasselli & Costa Lima 2012; here hyperbolic in the distance to
@@ -40,9 +41,16 @@ def labour() -> Block:
       demand the supply ceiling leaves unmet, :math:`Y_D > Y`, raises inflation.
     * Productivity growth follows capital accumulation (Kaldor-Verdoorn) and knowledge growth, less
       the damage to productivity growth (damages block).
-    * The labour force follows an exogenous demographic path (growth :math:`n`: CBO) with a
-      participation response to the employment rate (Blanchard & Katz 1992) that is bounded: the
-      labour force stays within :math:`\pm p_{max}` of the demographic path.
+    * The labour force follows an exogenous demographic path with a participation response to the
+      employment rate (Blanchard & Katz 1992) that is bounded: the labour force stays within
+      :math:`\pm p_{max}` of the demographic path. The path's growth is the start-year rate :math:`n`
+      (from which the start state derives autonomous-demand growth) plus the exogenous input
+      :math:`n_s(t)`, the country schedule's departure from its start-year value (US: CBO's +0.3%/yr
+      to 2050, then fading to 0 by 2100; UK: the 2010-2019 trend fading to 0 by 2100;
+      :meth:`~model.directed_growth.countries.CountryStart.labour_force_shift`), zero at the start, so
+      the start stays at rest. Without a country the input is 0 (a constant rate :math:`n`). A value of
+      :math:`n` set by an override, a parameter file or an ensemble draw moves the whole schedule in
+      parallel (:math:`n + n_s(t)`).
     """
     omega = stock("omega", "dimensionless", "wage share", default=0.597, bounds=(0.0, None),
                   source="economics.md 11.12: PWT labsh 0.597 (US 2019) [V]", latex=r"\omega")
@@ -89,9 +97,15 @@ def labour() -> Block:
                   source="start value (set by the model factory)", latex=r"\bar g")
     gA_ref = param("gA_ref", "1/year", "reference knowledge growth", default=0.02, bounds=(None, None), tunable=False,
                    source="start value (set by the model factory)", latex=r"\bar g_A")
-    n = param("n", "1/year", "growth of the demographic labour force", default=0.003, bounds=(-0.01, 0.015),
-              source="CBO LTBO 2020: potential labour force +0.3%/yr 2020-2050 [V] (economics.md 11.12), held after "
-                     "2050; LTBO 2024 about 0.4 [R]")
+    n = param("n", "1/year", "growth of the demographic labour force in the start year", default=0.003,
+              bounds=(-0.01, 0.015),
+              source="CBO LTBO 2020: potential labour force +0.3%/yr 2020-2050 [V] (economics.md 11.12); LTBO 2024 "
+                     "about 0.4 [R]; a country's model: its schedule's start-year rate (later years: n_shift)")
+    n_shift = exogenous("n_shift", "1/year", "departure of demographic labour-force growth from its start-year rate",
+                        default=0.0, description="The country's labour-force growth schedule less its value in the "
+                                                 "start year (n): zero at the start; 0 throughout without a country",
+                        source="country schedules, model/directed_growth/countries/{usa,gbr}.toml [n_path] "
+                               "(CountryStart.labour_force_shift)", latex=r"n_s")
     n_lam = param("n_lam", "1/year", "participation response to the employment rate", default=0.1,
                   bounds=(0.0, 1.0), source="Blanchard & Katz (1992), BPEA: employment shocks absorbed by "
                                             "migration and participation within about a decade; " + ASSUMED,
@@ -116,7 +130,8 @@ def labour() -> Block:
         name="labour",
         variables=(omega, a, N, N_demo, eps_lam, phi0, phi1, phi2, eta_p, mu, eta_x, gamma_p, psi_a, alpha0, alpha_KV,
                    alpha_A,
-                   g_ref, gA_ref, n, n_lam, p_max, wage_floor, lam, phillips, inflation, alpha, alpha_eff, g_K, g_N),
+                   g_ref, gA_ref, n, n_shift, n_lam, p_max, wage_floor, lam, phillips, inflation, alpha, alpha_eff,
+                   g_K, g_N),
         auxiliaries={
             "lam": Y / (a_eff * N.sym),
             "phillips": phi0.sym + phi1.sym * lam.sym + phi2.sym / (lam_max + eps_lam.sym - lam.sym) + wage_floor.sym,
@@ -124,14 +139,14 @@ def labour() -> Block:
             "g_K": I_p / K - delta_K,
             "alpha": alpha0.sym + alpha_KV.sym * (g_K.sym - g_ref.sym) + alpha_A.sym * (g_A - gA_ref.sym),
             "alpha_eff": alpha.sym - D_P / tau_D,
-            "g_N": n.sym + n_lam.sym * (lam.sym - lam_ref) * (1 - x ** 2),
+            "g_N": n.sym + n_shift.sym + n_lam.sym * (lam.sym - lam_ref) * (1 - x ** 2),
         },
         derivatives={
             "omega": omega.sym * (phillips.sym + (gamma_p.sym - 1) * inflation.sym
                                   + (psi_a.sym - 1) * alpha_eff.sym),
             "a": alpha_eff.sym * a.sym,
             "N": g_N.sym * N.sym,
-            "N_demo": n.sym * N_demo.sym,
+            "N_demo": (n.sym + n_shift.sym) * N_demo.sym,
         },
         description="Wage share with a Phillips curve steepening near full employment, productivity indexation, "
                     "bargaining power and conflicting-claims inflation with excess demand; employment, "

@@ -16,8 +16,13 @@ def demand() -> Block:
     -----
     Autonomous, non-capacity-creating demand :math:`Z` (Serrano 1995) is government consumption
     :math:`G_C = z_G Z` and credit-financed autonomous household consumption :math:`Z_H = (1-z_G)Z`
-    (Pariboni 2016, CJE 40(1)); it grows at :math:`g_Z`, less when credit is dear:
-    :math:`\dot Z = [g_Z - \psi_Z (r_L - \bar r)]Z`. Public budgets are set on trend output
+    (Pariboni 2016, CJE 40(1)); it grows at :math:`g_Z`, less when credit is dear, and with the
+    demographic path: :math:`\dot Z = [g_Z + n_{shift} - \psi_Z (r_L - \bar r)]Z`, where
+    :math:`n_{shift}` is the departure of demographic labour-force growth from its start-year rate
+    (labour block). Rationale (modelling assumption): government consumption and autonomous household
+    consumption are per head of a population that grows as the labour force does; without the term a
+    fading labour force would leave demand growing at the start's natural rate and only the
+    monetary closure (:math:`\psi_Z`) would bring it down. Public budgets are set on trend output
     :math:`Y_T = Z/z_T`. Private investment is a share :math:`h_{eff}` of output (private
     investment block), so notional demand is
 
@@ -45,13 +50,14 @@ def demand() -> Block:
               description="Output on the trend set by autonomous demand, Z / z_T (budgets are set on it)")
     Y_D = aux("Y_D", "TUSD/year", "notional aggregate demand", latex=r"Y_D")
     Z_H = aux("Z_H", "TUSD/year", "autonomous household consumption", latex=r"Z_H")
-    C, I_G, G_C, G_cap, h_eff, r_L, r_ref, z_G = ref("C", "I_G", "G_C", "G_cap", "h_eff", "r_L", "r_ref", "z_G")
+    C, I_G, G_C, G_cap, h_eff, r_L, r_ref, z_G, n_shift = ref("C", "I_G", "G_C", "G_cap", "h_eff", "r_L", "r_ref",
+                                                               "z_G", "n_shift")
     return Block(
         name="demand",
         variables=(Z, g_Z, psi_Z, z_T, g_Z_eff, Y_T, Y_D, Z_H),
         derivatives={"Z": g_Z_eff.sym * Z.sym},
         auxiliaries={
-            "g_Z_eff": g_Z.sym - psi_Z.sym * (r_L - r_ref),
+            "g_Z_eff": g_Z.sym + n_shift - psi_Z.sym * (r_L - r_ref),
             "Y_T": Z.sym / z_T.sym,
             "Z_H": (1 - z_G) * Z.sym,
             "Y_D": (C + I_G + G_C + G_cap) / (1 - h_eff),

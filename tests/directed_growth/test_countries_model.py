@@ -55,7 +55,7 @@ def test_dgm_compare_country_names_it_in_the_outputs(tmp_path, capsys):
     import xarray as xr
 
     assert main(["compare", "--country", "gbr", "--no-impulse", "--out", str(tmp_path / "uk")]) == 0
-    with xr.open_dataset(tmp_path / "uk" / "comparison.nc") as ds:
+    with xr.open_dataset(tmp_path / "uk" / "comparison_gbr.nc") as ds:
         assert ds.attrs["country"] == "GBR" and ds.attrs["country_name"] == "United Kingdom"
         assert float(ds.Y.isel(time=0, policy=0)) == pytest.approx(country_start("GBR").Y, rel=1e-6)
     assert "United Kingdom" in capsys.readouterr().err

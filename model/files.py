@@ -11,7 +11,10 @@
   writer killed outright (``kill -9``: no error path runs) is removed by the next
   write of the same file, once its process id is no longer alive.
 * :class:`DirSwap` writes a set of files (``dgm compare``'s netCDF, CSV and figures)
-  into a temporary folder beside the destination and swaps it in as a unit.
+  into a temporary folder beside the destination and swaps it in as a unit. With
+  ``keep=True`` the destination's other files (another country's set) are carried into
+  the folder (hard links, or copies) just before the swap, so only the files written
+  are replaced.
 
   On Linux the swap is one ``renameat2(RENAME_EXCHANGE)`` system call: at every
   instant the destination holds the complete old set or the complete new set.
@@ -261,6 +264,22 @@ def recover_dir(dest: Path) -> None:
             _remove(p)
 
 
+def _carry(src: Path, dst: Path) -> None:
+    """Put every entry of folder ``src`` that ``dst`` lacks into ``dst``: a hard link (a copy across
+    devices or where links are refused), a symbolic link as itself, a folder copied whole."""
+    for p in src.iterdir():
+        target = dst / p.name
+        if target.exists() or target.is_symlink():
+            continue
+        if p.is_dir() and not p.is_symlink():
+            shutil.copytree(p, target, symlinks=True)
+            continue
+        try:
+            os.link(p, target, follow_symlinks=False)
+        except OSError:
+            shutil.copy2(p, target, follow_symlinks=False)
+
+
 class DirSwap:
     """Write a set of files into a temporary folder beside ``dest`` and swap it in as a unit.
 
@@ -273,10 +292,16 @@ class DirSwap:
     ----------
     dest : Path
         The destination directory (created if missing; an existing one is replaced whole).
+    keep : bool
+        Carry the entries of ``dest`` that the new set does not write into it just before the swap
+        (hard links, else copies; symbolic links as links), so only the files written are replaced
+        and the rest of ``dest`` stays as it was. An entry created in ``dest`` between that and the
+        swap is lost: two runs into one ``dest`` go one at a time.
     """
 
-    def __init__(self, dest: Path):
+    def __init__(self, dest: Path, *, keep: bool = False):
         self.dest = Path(dest)
+        self.keep = keep
         self.tmp: Path | None = None
 
     def __enter__(self) -> DirSwap:
@@ -316,6 +341,8 @@ class DirSwap:
         if not dest.exists():
             os.rename(tmp, dest)
             return
+        if self.keep:
+            _carry(dest, tmp)
         if _exchange(tmp, dest):  # tmp now holds the old set
             _remove(tmp)
             return

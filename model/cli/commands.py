@@ -23,11 +23,13 @@ from typing import NoReturn
 
 from ..errors import CalibrationError, ModelError, SolverError
 from ..text import plain, plural
-from .common import COUNTRY_HELP, POLICY_PATHS, calibrated_model, country_option, model_country
+from .common import COUNTRY_HELP, POLICY_PATHS, calibrated_model, country_file, country_option, model_country
 
-#: output files of ``dgm compare`` (the set replaced as a unit)
-COMPARE_SET = ("comparison.nc", "outcomes.csv") + tuple(f"{n}.{e}" for n in ("scenario_panel", "lever_paths",
-                                                                              "outcome_table") for e in ("pdf", "png"))
+#: output files of ``dgm compare`` before the country's code is added (the set of a country:
+#: ``country_files(COMPARE_FILES, "USA")``, replaced as a unit); also the names it wrote before they
+#: carried the country, kept where found
+COMPARE_FILES = ("comparison.nc", "outcomes.csv") + tuple(
+    f"{n}.{e}" for n in ("scenario_panel", "lever_paths", "outcome_table") for e in ("pdf", "png"))
 #: exit status when standard output's reader closed it early: 128 + SIGPIPE, what a shell reports for
 #: ``git log | head -1`` or ``yes | head -1`` (coreutils and git die of the signal)
 BROKEN_PIPE = 141
@@ -112,11 +114,12 @@ def _parser() -> argparse.ArgumentParser:
                           description="Simulate the directed-growth model under business as usual, market "
                                       "fixing and market shaping (model.directed_growth.policies.PATHS) from 2025, and "
                                       "write "
-                                      "comparison.nc, outcomes.csv and the figures scenario_panel, lever_paths "
-                                      "and outcome_table (PDF and PNG) to DIR. The set in DIR is replaced as "
-                                      "a unit (written to a temporary folder, then swapped in); a DIR holding "
-                                      "a previous set is replaced only with --force, one holding other files "
-                                      "is refused.")
+                                      "comparison_CODE.nc, outcomes_CODE.csv and the figures scenario_panel_CODE, "
+                                      "lever_paths_CODE and outcome_table_CODE (PDF and PNG; CODE the country, "
+                                      "usa or gbr) to DIR. The country's set in DIR is replaced as a unit "
+                                      "(written to a temporary folder, then swapped in); a previous set of the "
+                                      "same country is replaced only with --force, another country's set is "
+                                      "kept, a DIR holding other files is refused.")
     cmp_.add_argument("--params", type=Path, default=None, metavar="FILE",
                       help="TOML file with a [parameters] table (name = value) overriding the defaults "
                            "(default: the committed calibration of --country, calibration/params/usa.toml or "
@@ -127,7 +130,7 @@ def _parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--out", type=Path, default=Path("results"), metavar="DIR",
                       help="output directory (default: results)")
     cmp_.add_argument("--t-end", type=float, default=2100.0, metavar="YEAR", help="end year (default 2100)")
-    cmp_.add_argument("--force", action="store_true", help="replace a previous comparison set in DIR")
+    cmp_.add_argument("--force", action="store_true", help="replace a previous comparison of the country in DIR")
     cmp_.add_argument("--no-impulse", action="store_true",
                       help="skip the public-investment multipliers (two extra short runs per policy)")
     cmp_.add_argument("--policies", default=None, metavar="NAMES",
@@ -288,27 +291,33 @@ class _Steps:
         return step()
 
 
-def _check_compare_dir(out: Path, force: bool = False) -> None:
-    """``--out`` of ``dgm compare``: a new or empty directory, or (with ``--force``) one holding only a
-    previous set, which is then replaced whole."""
+def _check_compare_dir(out: Path, country: str, force: bool = False) -> None:
+    """``--out`` of ``dgm compare`` for ``country``: a new or empty directory, or one holding only files
+    ``dgm compare`` writes (:data:`COMPARE_FILES` named for any country, or as earlier versions named them,
+    without a country). The country's own previous set is replaced only with ``--force``; the other files
+    are kept (carried over by the swap)."""
+    from ..directed_growth.countries import COUNTRIES, country_start
     from ..files import check_output
+    from .common import country_files
 
     check_output(out, "--out", force=True, directory=True)
     parent = out.absolute().parent
     if parent.is_dir() and not os.access(parent, os.W_OK | os.X_OK):
         raise ModelError(f"--out {out}: permission denied (the set is written beside it, in {parent})")
     if out.is_dir():
-        ours = re.compile(r"^\.(?:" + "|".join(map(re.escape, COMPARE_SET)) + r")\.\d+(?:\.[0-9a-f]{8})?\.tmp$")
-        other = sorted(p.name for p in out.iterdir() if p.name not in COMPARE_SET and not ours.match(p.name))
+        known = set(COMPARE_FILES).union(*(country_files(COMPARE_FILES, c) for c in COUNTRIES))
+        ours = re.compile(r"^\.(?:" + "|".join(map(re.escape, sorted(known))) + r")\.\d+(?:\.[0-9a-f]{8})?\.tmp$")
+        other = sorted(p.name for p in out.iterdir() if p.name not in known and not ours.match(p.name))
         if other:
             shown = ", ".join(other[:5]) + (", ..." if len(other) > 5 else "")
-            raise ModelError(f"--out {out} holds files dgm compare did not write ({shown}); the set is replaced "
-                             f"as a whole, so choose a new or empty directory, or move them")
-        previous = sorted(p.name for p in out.iterdir() if p.name in COMPARE_SET)
+            raise ModelError(f"--out {out} holds files dgm compare did not write ({shown}); choose a new or "
+                             f"empty directory, or move them")
+        own = set(country_files(COMPARE_FILES, country))
+        previous = sorted(p.name for p in out.iterdir() if p.name in own)
         if previous and not force:
             shown = ", ".join(previous[:3]) + (", ..." if len(previous) > 3 else "")
-            raise ModelError(f"--out {out} holds a previous comparison ({shown}); pass --force to replace the "
-                             "set, or choose a new directory")
+            raise ModelError(f"--out {out} holds a previous comparison of {country_start(country).name} ({shown}); "
+                             "pass --force to replace the set, or choose a new directory")
 
 
 def _compare(args) -> int:
@@ -329,12 +338,12 @@ def _compare(args) -> int:
     if args.params is not None and args.defaults:
         raise ModelError("--params and --defaults exclude each other")
     out: Path = args.out
-    _check_compare_dir(out, args.force)
     if args.params is None and not args.defaults:
         from calibration.params import param_file
 
         args.params = param_file((args.country or "USA").lower())
     args.country = model_country(args.country, args.params)
+    _check_compare_dir(out, args.country, args.force)
     system = calibrated_model(args.params, args.country)
     n_series = sum(v.kind != "parameter" for v in system.variables.values())
     years = int(args.t_end - T0) + 1
@@ -376,13 +385,14 @@ def _compare_run(args, system, paths) -> int:
         ds.attrs["country"] = country.code
         ds.attrs["country_name"] = country.name
     recover_dir(out)
-    with DirSwap(out) as d:
+    nc, csv = country_file("comparison.nc", country.code), country_file("outcomes.csv", country.code)
+    with DirSwap(out, keep=True) as d:  # another country's set in ``out`` is kept
 
         def draw(name, figure, data):
-            d.write(name, lambda path: plt.close(figure(data, path=path)))
+            d.write(country_file(name, country.code), lambda path: plt.close(figure(data, path=path)))
 
         def beside():  # what needs only the paths, in the second process: about as long as the rest
-            d.write("comparison.nc", ds.to_netcdf)
+            d.write(nc, ds.to_netcdf)
             draw("lever_paths", lever_paths, ds)
 
         # the netCDF and the lever figure are written beside the rest (a second process, see background.py)
@@ -390,8 +400,8 @@ def _compare_run(args, system, paths) -> int:
             with step("computing outcomes" + ("" if args.no_impulse else " and public-investment multipliers")):
                 df = compare_policies(ds, system=system, impulse=not args.no_impulse)
                 df.attrs["title"] = f"Policy comparison, {country.name}, {T0:g}–{args.t_end:g}: outcomes"
-            with step(f"writing comparison.nc, outcomes.csv and figures to {out}/ (swapped in as a unit)"):
-                d.write("outcomes.csv", df.to_csv)
+            with step(f"writing {nc}, {csv} and figures to {out}/ (swapped in as a unit)"):
+                d.write(csv, df.to_csv)
                 draw("scenario_panel", scenario_panel, ds)
                 draw("outcome_table", outcome_table, df)
                 job.wait()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import ModelError
 
-__all__ = ["POLICY_PATHS", "calibrated_model", "read_params", "COUNTRY_HELP", "country_option", "model_country"]
+__all__ = ["POLICY_PATHS", "calibrated_model", "read_params", "COUNTRY_HELP", "country_option", "model_country",
+           "country_file", "country_files", "file_country"]
 
 def _policy_paths() -> tuple[str, ...]:
     from ..directed_growth.policies import PATHS
@@ -106,8 +108,43 @@ def country_option(text: str) -> str:
     return code
 
 
-def _file_country(path: Path) -> str | None:
-    """The ``[meta] country`` of a parameter file, or None."""
+def country_file(name: str, country: str) -> str:
+    """The file name of a country's result: ``name`` with the lower-case ISO code before its extension.
+
+    Every file a command names itself (not a name the user gave) carries the country, so results of
+    two countries can sit in one directory: ``country_file("comparison.nc", "GBR")`` is
+    ``comparison_gbr.nc``, ``country_file("fan_chart", "USA")`` is ``fan_chart_usa`` (the figure
+    writers add ``.pdf`` and ``.png``); ``dgm calibrate``'s figures follow the same scheme (``fit_usa``).
+
+    Parameters
+    ----------
+    name : str
+        The file name without the country (``"outcomes.csv"``), with or without an extension.
+    country : str
+        ISO 3166 alpha-3 code (``"USA"``, ``"GBR"``; any case).
+
+    Returns
+    -------
+    str
+    """
+    stem, dot, ext = name.partition(".")
+    return f"{stem}_{country.lower()}{dot}{ext}"
+
+
+def country_files(names: Iterable[str], country: str) -> tuple[str, ...]:
+    """:func:`country_file` of each of ``names``: the set of files a command writes for ``country``
+    (``country_files(COMPARE_FILES, "USA")`` is ``dgm compare``'s US set)."""
+    return tuple(country_file(n, country) for n in names)
+
+
+def file_country(path: Path) -> str | None:
+    """The ``[meta] country`` of a parameter file (an ISO code), or None when the file names none.
+
+    Raises
+    ------
+    ModelError
+        The file is unreadable, not TOML, or names another country (one line naming ``--params``).
+    """
     from ..directed_growth.countries import COUNTRIES
 
     meta = _read_toml(path).get("meta", {})
@@ -127,7 +164,7 @@ def model_country(country: str | None, path: Path | None) -> str:
     ModelError
         ``--country`` differs from the parameter file's country (one line naming both).
     """
-    from_file = None if path is None else _file_country(path)
+    from_file = None if path is None else file_country(path)
     if country is not None and from_file is not None and country != from_file:
         raise ModelError(f"--country {country} but --params {path} is calibrated for {from_file}; pass "
                          f"--country {from_file}, or a parameter file for {country}")

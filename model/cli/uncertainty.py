@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import ModelError
 from ..text import number, plural
-from .common import COUNTRY_HELP, country_option
+from .common import COUNTRY_HELP, country_file, country_files, country_option
 
 __all__ = ["add_parsers", "ensemble_cmd", "figures_cmd", "sensitivity_cmd"]
 
@@ -82,7 +82,9 @@ def add_parsers(sub) -> None:
                      help="horizon of the Sobol analysis (default 2050: every member must integrate to it)")
     fig.add_argument("--ensemble", type=Path, default=None, metavar="FILE.nc", help="use this ensemble")
     fig.add_argument("--sensitivity", type=Path, default=None, metavar="FILE.nc", help="use these Sobol indices")
-    fig.add_argument("--out", type=Path, required=True, metavar="DIR", help="output directory")
+    fig.add_argument("--out", type=Path, required=True, metavar="DIR",
+                     help="output directory; the file names end in the country's code (fan_chart_usa.pdf, ...), "
+                          "the country of --ensemble or --sensitivity, else of --country or --params")
 
 
 def _say(msg: str, started: float) -> None:
@@ -196,9 +198,20 @@ def _run_ensemble(args, started, *, variables=None):
     system, draws, path = _model_and_draws(args, n=args.draws)
     _say(f"{plural(len(draws), 'draw')} of {', '.join(draws.columns)} "
          f"({'parameters ' + str(path) if path else 'literature defaults'})", started)
-    return ensemble(system, draws, [p.factory() for p in system.meta.policies], t_span=(T0, args.t_end),
-                    variables=variables, chunk_size=getattr(args, "chunk_size", 2500),
-                    store=getattr(args, "store", None), client=args.scheduler, progress=True)
+    ens = ensemble(system, draws, [p.factory() for p in system.meta.policies], t_span=(T0, args.t_end),
+                   variables=variables, chunk_size=getattr(args, "chunk_size", 2500),
+                   store=getattr(args, "store", None), client=args.scheduler, progress=True)
+    return _name_country(ens, system)
+
+
+def _name_country(ds, system):
+    """``ds`` with the attributes ``country`` (ISO code) and ``country_name`` of the model it came from
+    (as ``dgm compare`` sets them)."""
+    from ..directed_growth.countries import country_start
+
+    code = system.origin.get("kwargs", {}).get("country") or "USA"
+    ds.attrs["country"], ds.attrs["country_name"] = code, country_start(code).name
+    return ds
 
 
 def _write_nc(ds, path: Path) -> None:
@@ -269,9 +282,10 @@ def _run_sensitivity(args, started, *, method: str, n: int, outcomes, contrast, 
     system, ranges, path = _model_and_draws(args, n=max(n, 1), sobol_ranges=True)
     _check_design(option, n, method, len(outcomes), len(ranges))
     _say(f"{method} over {plural(len(ranges), 'parameter')}: {', '.join(ranges)}", started)
-    return model_sensitivity(system, ranges, method=method, n=n, policies=[p.factory() for p in system.meta.policies],
-                             policy=policy, contrast=contrast, outcomes=outcomes, seed=args.seed,
-                             t_span=(T0, args.t_end if t_end is None else t_end), client=args.scheduler)
+    si = model_sensitivity(system, ranges, method=method, n=n, policies=[p.factory() for p in system.meta.policies],
+                           policy=policy, contrast=contrast, outcomes=outcomes, seed=args.seed,
+                           t_span=(T0, args.t_end if t_end is None else t_end), client=args.scheduler)
+    return _name_country(si, system)
 
 
 def _split(text: str | None) -> list[str]:
@@ -334,9 +348,68 @@ def sensitivity_cmd(args) -> int:
 _CONTRAST = ("market_shaping", "market_fixing")
 #: outcomes drawn as tornado charts by ``dgm figures``
 _TORNADO = ("avg_growth", "wage_share_mean", "T_end", "public_debt_end")
-#: the files ``dgm figures`` writes into --out
+#: the files ``dgm figures`` writes into --out, before the country's code is added (:func:`.common.country_files`)
 FIGURE_FILES = tuple(f"{n}.{e}" for n in ("fan_chart", *(f"tornado_{o}" for o in _TORNADO), "sobol_indices")
                      for e in ("pdf", "png")) + ("outcome_intervals.tex",)
+
+
+def _result_country(ds, source: str) -> str | None:
+    """The country of a result read from a file: its ``country`` attribute (written by ``dgm ensemble``,
+    ``dgm sensitivity``, ``dgm compare``), else the directed-growth model's origin in its provenance
+    (the model built without a country starts from US data); None when the file does not say.
+
+    Raises
+    ------
+    ModelError
+        The file names a country that is not one of the model's (one line naming ``source``).
+    """
+    import json
+
+    from ..directed_growth.countries import COUNTRIES
+
+    code = ds.attrs.get("country")
+    if code is None and "provenance" in ds.attrs:
+        try:
+            prov = json.loads(ds.attrs["provenance"])
+        except (TypeError, ValueError):
+            return None
+        if not isinstance(prov, dict) or prov.get("model") != "directed_growth":
+            return None
+        kwargs = (prov.get("origin") or {}).get("kwargs") if isinstance(prov.get("origin"), dict) else None
+        code = (kwargs.get("country") if isinstance(kwargs, dict) else None) or "USA"
+    if code is None:
+        return None
+    if not isinstance(code, str) or code.upper() not in COUNTRIES:
+        raise ModelError(f"{source}: unknown country {code!r} in the file; valid: {', '.join(COUNTRIES)}")
+    return code.upper()
+
+
+def _figures_country(args, read: dict[str, object]) -> str:
+    """The country ``dgm figures`` draws: that of the files read (``--ensemble``, ``--sensitivity``; they
+    must agree, and agree with ``--country``), else ``--country``, else the parameter file's, else USA.
+    ``args.country`` is set to it, so what is computed is of the same country."""
+    from .common import file_country, model_country
+
+    found = {source: code for source, ds in read.items() if (code := _result_country(ds, source)) is not None}
+    if len(set(found.values())) > 1:
+        raise ModelError(f"{' but '.join(f'{s} holds results for {c}' for s, c in found.items())}; give files of "
+                         "one country")
+    code = next(iter(found.values()), None)
+    if code is not None and args.country is not None and args.country != code:
+        source = next(iter(found))
+        raise ModelError(f"--country {args.country} but {source} holds results for {code}; pass --country {code} "
+                         "or omit it")
+    args.country = code or args.country
+    if len(read) < 2:  # something is computed: the parameter file must be of the same country
+        from calibration.params import param_file
+
+        path = None if args.defaults else (args.params or param_file((args.country or "USA").lower()))
+        calibrated = None if path is None else file_country(path)
+        if code is not None and calibrated not in (None, code):
+            raise ModelError(f"{next(iter(found))} holds results for {code} but --params {path} is calibrated for "
+                             f"{calibrated}; give a parameter file for {code}")
+        args.country = model_country(args.country, path)
+    return args.country or "USA"
 
 
 def _ensemble_problem(ds) -> str | None:
@@ -370,20 +443,25 @@ def figures_cmd(args) -> int:
     started = time.perf_counter()
     out: Path = args.out
     check_output(out, "--out", force=True, directory=True)
-    if not args.force and out.is_dir():
-        exist = [f for f in FIGURE_FILES if (out / f).exists()]
-        if exist:
-            raise ModelError(f"--out {out} already holds {', '.join(exist[:3])}{', ...' if len(exist) > 3 else ''}; "
-                             "pass --force to overwrite them")
     ens = si = None
+    read = {}
     if args.ensemble is not None:
         from ..directed_growth.outcomes import label_outcomes
 
         ens = label_outcomes(load_nc(args.ensemble, "--ensemble", "an ensemble written by dgm ensemble",
                                      _ensemble_problem))
+        read[f"--ensemble {args.ensemble}"] = ens
     if args.sensitivity is not None:
         si = load_nc(args.sensitivity, "--sensitivity", "a sensitivity file written by dgm sensitivity",
                      _sensitivity_problem)
+        read[f"--sensitivity {args.sensitivity}"] = si
+    country = _figures_country(args, read)
+    names = country_files(FIGURE_FILES, country)
+    if not args.force and out.is_dir():
+        exist = [f for f in names if (out / f).exists()]
+        if exist:
+            raise ModelError(f"--out {out} already holds {', '.join(exist[:3])}{', ...' if len(exist) > 3 else ''}; "
+                             "pass --force to overwrite them")
     if ens is None:
         _check_common(args, n=args.draws)
         _check_grid(args, members=args.draws, series=7,
@@ -404,12 +482,12 @@ def figures_cmd(args) -> int:
         si = _run_sensitivity(args, started, method="sobol", n=args.sobol_n,
                               outcomes=["avg_growth", "wage_share_mean", "T_end"],
                               contrast=_CONTRAST, policy=None, t_end=args.sobol_t_end, option="--sobol-n")
-    _draw_figures(ens, si, out)
-    _say(f"wrote {', '.join(FIGURE_FILES)} to {out}/", started)
+    _draw_figures(ens, si, out, country)
+    _say(f"wrote {', '.join(names)} to {out}/", started)
     return 0
 
 
-def _draw_figures(ens, si, out: Path) -> None:
+def _draw_figures(ens, si, out: Path, country: str) -> None:
     """Every figure and the table into a temporary folder, then moved into ``out`` (all or nothing)."""
     import matplotlib
 
@@ -419,9 +497,12 @@ def _draw_figures(ens, si, out: Path) -> None:
     from ..directed_growth.figures_uncertainty import fan_chart, outcome_interval_table, sobol_bars, tornado
     from ..files import FileSet
 
+    def name(n: str) -> str:
+        return country_file(n, country)
+
     with FileSet(out) as d:
-        d.write("fan_chart", lambda p: plt.close(fan_chart(ens, path=p)))
+        d.write(name("fan_chart"), lambda p: plt.close(fan_chart(ens, path=p)))
         for o in _TORNADO:
-            d.write(f"tornado_{o}", lambda p, o=o: plt.close(tornado(ens, o, path=p)))
-        d.write("sobol_indices", lambda p: plt.close(sobol_bars(si, path=p)))
-        d.write("outcome_intervals.tex", lambda p: p.write_text(outcome_interval_table(ens)))
+            d.write(name(f"tornado_{o}"), lambda p, o=o: plt.close(tornado(ens, o, path=p)))
+        d.write(name("sobol_indices"), lambda p: plt.close(sobol_bars(si, path=p)))
+        d.write(name("outcome_intervals.tex"), lambda p: p.write_text(outcome_interval_table(ens)))

@@ -16,7 +16,8 @@ import pytest
 import xarray as xr
 
 from model import files as _files
-from model.cli.commands import COMPARE_SET, main
+from model.cli.commands import COMPARE_FILES, main
+from model.cli.common import country_files
 from model.errors import ModelError
 
 GOOD_TOML = Path(__file__).resolve().parents[2] / "calibration" / "params" / "usa.toml"
@@ -61,7 +62,7 @@ FILES = {
     "store_foreign": None,
     "store_foreign/data.txt": b"someone else's",
     "figs_old": None,
-    "figs_old/fan_chart.pdf": b"old figure",
+    "figs_old/fan_chart_usa.pdf": b"old figure",
     "calfigs": None,
     "calfigs/fit_usa.pdf": b"old figure",
     "cmp_foreign": None,
@@ -249,7 +250,7 @@ CASES = [
     (["figures", "--draws", "0", "--out", "f"], "--draws must be positive"),
     (["figures", "--scheduler", "bogus", "--out", "f"], "--scheduler"),
     (["figures", "--out", "existing.nc"], "--out existing.nc exists and is not a directory"),
-    (["figures", "--out", "figs_old"], "--out figs_old already holds fan_chart.pdf; pass --force"),
+    (["figures", "--out", "figs_old"], "--out figs_old already holds fan_chart_usa.pdf; pass --force"),
     # ---------------------------------------------------------------- calibrate
     (["calibrate", "--out", "mine.toml"], "--out mine.toml exists; pass --force"),
     (["calibrate", "--out", "x.txt"], "--out x.txt: unsupported format '.txt'; valid: .toml"),
@@ -364,9 +365,13 @@ def test_write_atomic_removes_its_temporary_file_on_every_error(tmp_path, exc, k
 
 # ------------------------------------------------------------------------ a set swapped in as a unit
 
+#: the files of a US comparison
+US_SET = country_files(COMPARE_FILES, "USA")
+
+
 def _old_set(d: Path) -> dict:
     d.mkdir()
-    for name in COMPARE_SET:
+    for name in US_SET:
         (d / name).write_text(f"old {name}")
     return snapshot(d)
 
@@ -393,9 +398,9 @@ def test_dirswap_replaces_the_set_whole_or_not_at_all(tmp_path, monkeypatch, exc
             raise KeyboardInterrupt
     assert snapshot(d) == old and [p.name for p in tmp_path.iterdir()] == ["results"]
     with _files.DirSwap(d) as s:
-        for name in COMPARE_SET:
+        for name in US_SET:
             s.write(name, lambda p, name=name: p.write_text(f"new {name}"))
-    assert {p.name: p.read_text() for p in d.iterdir()} == {n: f"new {n}" for n in COMPARE_SET}
+    assert {p.name: p.read_text() for p in d.iterdir()} == {n: f"new {n}" for n in US_SET}
     assert [p.name for p in tmp_path.iterdir()] == ["results"]
 
 
@@ -418,12 +423,13 @@ def test_dgm_compare_swaps_its_set_in_as_a_unit(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     argv = ["compare", "--defaults", "--no-impulse", "--policies", "bau", "--out", "cmp"]
     assert main([*argv, "--t-end", "2027"]) == 0
-    assert sorted(p.name for p in (tmp_path / "cmp").iterdir()) == sorted(COMPARE_SET)
+    assert sorted(p.name for p in (tmp_path / "cmp").iterdir()) == sorted(US_SET)
     before = snapshot(tmp_path)
     capsys.readouterr()
     assert main([*argv, "--t-end", "2030"]) == 2  # a previous set is replaced only with --force
     assert capsys.readouterr().err.splitlines() == [
-        "dgm: error: --out cmp holds a previous comparison (comparison.nc, lever_paths.pdf, lever_paths.png, ...); "
+        "dgm: error: --out cmp holds a previous comparison of United States (comparison_usa.nc, lever_paths_usa.pdf, "
+        "lever_paths_usa.png, ...); "
         "pass --force to replace the set, or choose a new directory"]
     assert snapshot(tmp_path) == before
     argv.append("--force")
@@ -438,7 +444,7 @@ def test_dgm_compare_swaps_its_set_in_as_a_unit(tmp_path, monkeypatch, capsys):
     assert main([*argv, "--t-end", "2030"]) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err
-    assert "dgm: error: cannot write cmp/lever_paths: no space left on the device" in err
+    assert "dgm: error: cannot write cmp/lever_paths_usa: no space left on the device" in err
     assert snapshot(tmp_path) == before  # old set intact, nothing left beside it
 
     def interrupted(*a, **k):
@@ -450,8 +456,8 @@ def test_dgm_compare_swaps_its_set_in_as_a_unit(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(model.directed_growth.figures, "lever_paths", real)
     assert main([*argv, "--t-end", "2030"]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cmp"]
-    assert sorted(p.name for p in (tmp_path / "cmp").iterdir()) == sorted(COMPARE_SET)
-    np.testing.assert_array_equal(xr.load_dataset(tmp_path / "cmp" / "comparison.nc").time[[0, -1]], [2025, 2030])
+    assert sorted(p.name for p in (tmp_path / "cmp").iterdir()) == sorted(US_SET)
+    np.testing.assert_array_equal(xr.load_dataset(tmp_path / "cmp" / "comparison_usa.nc").time[[0, -1]], [2025, 2030])
 
 
 def test_internal_errors_show_a_traceback_and_ask_for_a_report(workspace, capsys, monkeypatch):

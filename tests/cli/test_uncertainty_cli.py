@@ -61,9 +61,9 @@ def test_dgm_sensitivity_and_figures_render_the_paper_set(tmp_path):
     assert main(["figures", "--ensemble", str(ens), "--sensitivity", str(si), "--out", str(figs)]) == 0
     names = {p.name for p in figs.iterdir()}
     for stem in ("fan_chart", "sobol_indices", "tornado_avg_growth", "tornado_T_end"):
-        assert {stem + ".pdf", stem + ".png"} <= names
-        assert (figs / (stem + ".png")).stat().st_size > 10_000
-    tex = (figs / "outcome_intervals.tex").read_text()
+        assert {stem + "_usa.pdf", stem + "_usa.png"} <= names
+        assert (figs / (stem + "_usa.png")).stat().st_size > 10_000
+    tex = (figs / "outcome_intervals_usa.tex").read_text()
     assert r"\begin{tabular}{lccc}" in tex and "Market shaping" in tex and tex.count(r"\\") >= 8
 
 

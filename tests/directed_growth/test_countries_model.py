@@ -59,7 +59,7 @@ def test_dgm_compare_country_names_it_in_the_outputs(tmp_path, capsys):
     from calibration.params import param_file
 
     assert main(["compare", "--country", "gbr", "--no-impulse", "--out", str(tmp_path / "uk")]) == 0
-    with xr.open_dataset(tmp_path / "uk" / "comparison.nc") as ds:
+    with xr.open_dataset(tmp_path / "uk" / "comparison_gbr.nc") as ds:
         assert ds.attrs["country"] == "GBR" and ds.attrs["country_name"] == "United Kingdom"
         assert float(ds.Y.isel(time=0, policy=0)) == pytest.approx(country_start("GBR").Y, rel=1e-6)
         # the demographic labour force follows the UK schedule (0.791%/yr fading to 0 by 2100: integral

@@ -195,7 +195,7 @@ def test_compare_bad_params_file_one_line_exit_2(tmp_path, capsys, content, text
     assert len(errors) == 1 and errors[0].startswith("dgm: error: --params")
     assert text in errors[0]
     assert "Traceback" not in err
-    assert not (tmp_path / "out" / "comparison.nc").exists()
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize("args, text", [
@@ -219,7 +219,7 @@ def test_compare_solver_failure_exit_1_one_line(tmp_path, capsys, monkeypatch):
     err = capsys.readouterr().err
     assert [line for line in err.splitlines() if line.startswith("dgm:")] == [
         "dgm: solver failed: model 'directed_growth', policy 'bau': the state diverged after t=2050"]
-    assert not (tmp_path / "comparison.nc").exists()
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_compare_writes_results_and_figures(tmp_path, capsys, monkeypatch):
@@ -233,23 +233,23 @@ def test_compare_writes_results_and_figures(tmp_path, capsys, monkeypatch):
     params.write_text(f"[parameters]\nc_w = {c_w!r}\n")
     out = tmp_path / "res"
     (out).mkdir()
-    (out / "outcomes.csv").write_text("stale\n")  # a previous set: replaced with --force, as documented
+    (out / "outcomes_usa.csv").write_text("stale\n")  # a previous set: replaced with --force, as documented
     assert main(["compare", "--params", str(params), "--t-end", "2030", "--no-impulse", "--policies", "bau",
                  "--out", str(out)]) == 2
     assert "pass --force to replace the set" in capsys.readouterr().err
-    assert (out / "outcomes.csv").read_text() == "stale\n"
+    assert (out / "outcomes_usa.csv").read_text() == "stale\n"
     assert main(["compare", "--params", str(params), "--t-end", "2030", "--no-impulse", "--policies", "bau",
                  "--out", str(out), "--force"]) == 0
     err = capsys.readouterr().err
     for i in range(1, 5):  # build, simulate, outcomes, write the set (one unit)
         assert f"[{i}/4]" in err
     assert f"[1/4] building model of United States (parameters: {params}) ..." in err and "Traceback" not in err
-    names = ["comparison.nc", "outcomes.csv"] + [f"{f}.{ext}" for f in ("scenario_panel", "lever_paths",
-                                                                        "outcome_table") for ext in ("pdf", "png")]
+    names = ["comparison_usa.nc", "outcomes_usa.csv"] + [
+        f"{f}_usa.{ext}" for f in ("scenario_panel", "lever_paths", "outcome_table") for ext in ("pdf", "png")]
     for name in names:
         assert (out / name).stat().st_size > 0, name
     assert sorted(p.name for p in out.iterdir()) == sorted(names)  # no temporary files left
-    with xr.open_dataset(out / "comparison.nc") as ds:
+    with xr.open_dataset(out / "comparison_usa.nc") as ds:
         for name in ("Y", "h", "h_eff", "I_p", "omega", "lam", "E_dom", "e_int", "T_at", "b", "d", "F_pub", "x_g",
                      "K_g", "K_b", *model.directed_growth.policies.LEVERS):
             assert name in ds, name
@@ -262,7 +262,7 @@ def test_compare_writes_results_and_figures(tmp_path, capsys, monkeypatch):
         assert ds.attrs["policy"] == "bau" or list(ds.policy.values) == ["bau"]
     import pandas as pd
 
-    df = pd.read_csv(out / "outcomes.csv", index_col=0)
+    df = pd.read_csv(out / "outcomes_usa.csv", index_col=0)
     assert list(df.index) == ["bau"] and "avg_growth" in df.columns and "multiplier_1y" not in df.columns
 
 
@@ -273,7 +273,7 @@ def test_compare_netcdf_schema_three_policies(tmp_path, capsys):
     out = tmp_path / "res"
     assert main(["compare", "--t-end", "2030", "--no-impulse", "--out", str(out)]) == 0
     capsys.readouterr()
-    with xr.open_dataset(out / "comparison.nc") as ds:
+    with xr.open_dataset(out / "comparison_usa.nc") as ds:
         assert list(ds.policy.values) == ["bau", "market_fixing", "market_shaping"]
         assert set(ds.dims) == {"policy", "time"}
         assert ds.Y.dims == ("policy", "time")
@@ -296,7 +296,7 @@ def test_compare_defaults_flag_uses_the_literature_defaults(tmp_path, capsys):
     assert main(["compare", "--defaults", "--t-end", "2027", "--no-impulse", "--policies", "bau",
                  "--out", str(out)]) == 0
     assert "(literature defaults)" in capsys.readouterr().err
-    with xr.open_dataset(out / "comparison.nc") as ds:
+    with xr.open_dataset(out / "comparison_usa.nc") as ds:
         assert float(ds.g_Z) == directed_growth(country="USA")["g_Z"].default
     assert main(["compare", "--defaults", "--params", "x.toml", "--out", str(out)]) == 2
     assert "exclude each other" in capsys.readouterr().err

@@ -1,7 +1,8 @@
 """Regenerate the regression goldens of the directed-growth model.
 
 Run ``python tests/make_goldens.py`` after an intended change of the model or its
-defaults; the diff of ``tests/data/golden_outcomes.csv`` shows what moved.
+defaults; the diff of ``tests/data/regression_golden_outcomes.csv`` (a regression golden:
+tests/data/README.md) shows what moved.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import pandas as pd
 import model
 from model.directed_growth import policies
 
-GOLDEN = Path(__file__).parent / "data" / "golden_outcomes.csv"
+GOLDEN = Path(__file__).parent / "data" / "regression_golden_outcomes.csv"
 
 
 def outcome_table(system) -> pd.DataFrame:

@@ -11,7 +11,7 @@ import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
-__all__ = ["plot_stocks", "label", "scenario_panel", "lever_paths", "outcome_table", "growth_rate",
+__all__ = ["country_title", "plot_stocks", "label", "scenario_panel", "lever_paths", "outcome_table", "growth_rate",
            "varying_levers", "format_number", "policy_name", "OKABE_ITO", "FONT", "PANEL", "for_display",
            "pretty_units", "pyplot", "save_figure", "format_time_axis", "panel_title"]
 
@@ -286,17 +286,19 @@ def scenario_panel(ds, path: str | Path | None = None):
             if k >= 3:
                 ax.set_xlabel("year")
         _shared_legend(fig, ds)
-        _country_title(fig, ds)
+        country_title(fig, ds)
         if path is not None:
             save_figure(fig, path)
     return fig
 
 
-def _country_title(fig, ds) -> None:
-    """Name the country of a result (``attrs['country_name']``, set by ``dgm compare``) above the panels."""
+def country_title(fig, ds, text: str = "") -> None:
+    """Name the country of a result (``attrs['country_name']``, set by ``dgm compare``, ``dgm ensemble`` and
+    ``dgm sensitivity``) above the panels, before ``text`` if given; without a country, ``text`` alone."""
     name = ds.attrs.get("country_name")
-    if name:
-        fig.suptitle(str(name), fontsize=9, fontweight="bold")
+    title = ": ".join(str(x) for x in (name, text) if x)
+    if title:
+        fig.suptitle(title, fontsize=8.5 if text else 9, fontweight="normal" if text else "bold")
 
 
 def _varies(da, rtol: float = 1e-9) -> bool:
@@ -361,7 +363,7 @@ def lever_paths(ds, path: str | Path | None = None, *, ncols: int = 3):
                     ax.xaxis.set_tick_params(labelbottom=True)
                     ax.set_xlabel("year")
             _shared_legend(fig, ds)
-        _country_title(fig, ds)
+        country_title(fig, ds)
         fig._dgm_levers = names  # drawn levers, in panel order (for tests and captions)
         if path is not None:
             save_figure(fig, path)

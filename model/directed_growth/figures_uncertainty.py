@@ -13,6 +13,7 @@ from .figures import (
     FONT,
     OKABE_ITO,
     PANEL,
+    country_title,
     for_display,
     format_time_axis,
     growth_rate,
@@ -101,6 +102,7 @@ def fan_chart(ens, variables: Sequence[str] | None = None, path: str | Path | No
         handles = axes.flat[0].lines[:len(pols)]
         fig.legend(handles, [policy_name(p) for p in pols], loc="outside lower center", ncols=len(pols),
                    frameon=False, title=f"median, 50% and 90% of {plural(ens.sizes['draw'], 'draw')}", title_fontsize=8)
+        country_title(fig, ens)
         if path is not None:
             save_figure(fig, path)
     return fig
@@ -145,6 +147,7 @@ def tornado(ens, outcome: str, a: str = "market_shaping", b: str = "market_fixin
         ax.set_yticks(range(len(rows)), [r[0] for r in rows])
         ax.set_xlabel(f"{policy_name(a)} minus {policy_name(b)}: {label} [{units}]")
         ax.set_title(f"What decides the difference in {label.lower()}", fontweight="bold")
+        country_title(fig, ens)
         fig.legend(*ax.get_legend_handles_labels(), frameon=False, loc="outside lower center", ncols=2,
                    title="median of the difference where the parameter is in its", title_fontsize=8)
         if path is not None:
@@ -190,8 +193,11 @@ def sobol_bars(si, outcome: str | None = None, path: str | Path | None = None):
         target = si.attrs.get("target")
         if target:
             horizon = f", outcomes over {si.attrs['horizon']}" if "horizon" in si.attrs else ""
-            fig.suptitle(f"Sobol indices: {target.replace('_', ' ')}{horizon} ({si.attrs.get('n_evaluations', '?')} "
-                         f"runs, {int(100 * si.attrs.get('conf_level', 0.95))}% intervals)", fontsize=8.5)
+            country_title(fig, si, f"Sobol indices: {target.replace('_', ' ')}{horizon} "
+                                   f"({si.attrs.get('n_evaluations', '?')} runs, "
+                                   f"{int(100 * si.attrs.get('conf_level', 0.95))}% intervals)")
+        else:
+            country_title(fig, si)
         if path is not None:
             save_figure(fig, path)
     return fig
@@ -225,7 +231,9 @@ def outcome_interval_table(ens, outcomes: Sequence[str] | None = None, *, captio
         lines.append(f"{_latex(name)} ({_latex(units)}) & " + " & ".join(cells) + r" \\")
     valid = ", ".join(f"{policy_name(p)} {int((ens.status.sel(policy=p) == 0).sum())}" for p in pols) \
         if "status" in ens else ""
-    cap = caption or (f"Outcomes across {plural(ens.sizes['draw'], 'parameter draw')}: median [5th, 95th percentile]. "
+    where = f"{ens.attrs['country_name']}: " if ens.attrs.get("country_name") else ""
+    cap = caption or (f"{where}Outcomes across {plural(ens.sizes['draw'], 'parameter draw')}: "
+                      "median [5th, 95th percentile]. "
                       + (f"Members that integrated to the end: {valid}." if valid else ""))
     lines += [r"\bottomrule", r"\end{tabular}", f"\\caption{{{cap}}}", f"\\label{{{label}}}", r"\end{table}"]
     return "\n".join(lines) + "\n"

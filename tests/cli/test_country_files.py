@@ -150,3 +150,20 @@ def test_dgm_figures_refuses_inputs_of_two_countries_in_one_line(uk_results, tmp
     assert main(argv + [usa if o == "USA_TOML" else o for o in options]) == 2
     assert capsys.readouterr().err.splitlines() == [f"dgm: error: {line.replace('USA_TOML', usa)}"]
     assert not (tmp_path / "figs").exists()
+
+
+def test_the_uncertainty_figures_and_table_name_the_country(uk_results):
+    """The fan chart, a tornado and the Sobol bars carry the country of their input as the figure title,
+    and the interval table's caption starts with it."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from model.directed_growth.figures_uncertainty import fan_chart, outcome_interval_table, sobol_bars, tornado
+
+    ens, si = xr.load_dataset(uk_results / "e.nc"), xr.load_dataset(uk_results / "s.nc")
+    for fig in (fan_chart(ens), tornado(ens, "avg_growth"), sobol_bars(si)):
+        assert fig.get_suptitle().startswith("United Kingdom"), fig.get_suptitle()
+        plt.close(fig)
+    assert "\\caption{United Kingdom: Outcomes across" in outcome_interval_table(ens)

@@ -241,7 +241,7 @@ def test_reference_paths_stay_in_plausible_ranges(dg):
     assert float((ds.h_eff - ds.leakage).max()) < 0 and float((ds.h_eff - dg["h_max"].default).max()) < 0
 
 
-GOLDEN = Path(__file__).resolve().parents[1] / "data" / "golden_outcomes.csv"
+GOLDEN = Path(__file__).resolve().parents[1] / "data" / "regression_golden_outcomes.csv"
 
 
 def test_outcomes_match_the_regression_golden(dg):

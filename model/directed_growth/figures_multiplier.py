@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,7 +105,7 @@ def multiplier_profile(profile: Mapping[int, float], path: str | Path | None = N
         ax.set_ylabel("output [% per pp of GDP]")
         ax.grid(alpha=0.25, lw=0.5)
         ax.set_xlim(min(years) - 0.5, max(years) + 0.5)
-        panel_title(ax, title, fontweight="bold")
+        panel_title(ax, textwrap.fill(title, 64), fontweight="bold")  # a long title (country, variant) wraps
         ax.legend(fontsize=7, frameon=False, loc="best")
     if path is not None:
         save_figure(fig, path)

@@ -294,11 +294,16 @@ def scenario_panel(ds, path: str | Path | None = None):
 
 def country_title(fig, ds, text: str = "") -> None:
     """Name the country of a result (``attrs['country_name']``, set by ``dgm compare``, ``dgm ensemble`` and
-    ``dgm sensitivity``) above the panels, before ``text`` if given; without a country, ``text`` alone."""
+    ``dgm sensitivity``) above the panels, with ``text`` (wrapped) below it if given; without a country,
+    ``text`` alone."""
+    import textwrap
+
     name = ds.attrs.get("country_name")
-    title = ": ".join(str(x) for x in (name, text) if x)
-    if title:
-        fig.suptitle(title, fontsize=8.5 if text else 9, fontweight="normal" if text else "bold")
+    lines = [str(name)] if name else []
+    if text:
+        lines.append(textwrap.fill(text, 100))
+    if lines:
+        fig.suptitle("\n".join(lines), fontsize=8.5 if text else 9, fontweight="normal" if text else "bold")
 
 
 def _varies(da, rtol: float = 1e-9) -> bool:

@@ -13,7 +13,8 @@ The public API:
 * simulate: :func:`simulate` -> ``xarray.Dataset``, :func:`rerun`;
 * uncertainty: :func:`ensemble` (draws x policies, local or Dask), :mod:`model.analysis`;
 * reference models: :mod:`model.library`;
-* errors: :class:`ModelError`, :class:`SolverError`, :class:`CalibrationError`.
+* errors: :class:`ModelError`, :class:`SolverError`, :class:`CalibrationError`; warnings:
+  :class:`IdentityWarning`, :class:`PlausibilityWarning`.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ with collector_paused():  # sympy: 40,000 long-lived objects (see model.collecto
     from .core.system import System, combine
     from .errors import CalibrationError, ModelError, SolverError
     from .solve.ensembles import ensemble
+    from .solve.plausible import PlausibilityWarning
     from .solve.rerun import rerun
     from .solve.results import set_model_rebuilder
     from .solve.sensitivity import sensitivities
@@ -51,7 +53,7 @@ set_model_rebuilder(_rebuild)
 __all__ = [
     "__version__", "Block", "block", "CompiledSystem", "compile", "CalibrationError", "ModelError", "SolverError",
     "Policy", "Rule", "Schedule", "constant", "logistic", "piecewise", "ramp", "step", "rerun", "IdentityWarning",
-    "METHODS",
+    "PlausibilityWarning", "METHODS",
     "STATUS", "Status", "ModelMeta", "Outcome", "PolicyPath", "simulate", "sensitivities", "Var", "aux", "exogenous",
     "lever", "param", "stock", "t", "System", "combine", "library", "ensemble", "GodleyTable", "Row", "dot",
 ]

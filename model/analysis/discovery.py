@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import ModelError
+from ..solve.status import Status, failure_reason
 from ..text import plural
 
 if TYPE_CHECKING:
@@ -64,8 +65,9 @@ def beats(ens: xr.Dataset, a: str, b: str, outcomes: Sequence[str] | None = None
 
     A draw counts where the outcome is defined for both paths; a tie is not a win.
     ``p_beats_failures_count`` also counts the draws where exactly one path's member
-    failed to integrate (e.g. exploded) as a loss for that path, so that a path is not
-    flattered by dropping its failures.
+    failed (did not integrate to the end, e.g. exploded, or left the model's plausible range:
+    any ``status`` but 0) as a loss for that path, so that a path is not flattered by dropping
+    its failures.
 
     Returns
     -------
@@ -213,7 +215,8 @@ def _tree(X: np.ndarray, y: np.ndarray, names: list[str], max_depth: int, min_le
 
 
 def failure_regions(ens: xr.Dataset, policy: str, *, max_depth: int = 2, min_leaf: float = 0.05) -> dict:
-    """Where members fail to integrate to the end under ``policy`` (e.g. explosive paths): share and regions.
+    """Where members fail under ``policy``: share and regions of the members that do not integrate to the end
+    (e.g. explosive paths) or leave the model's plausible range (status ``implausible``).
 
     Returns
     -------
@@ -238,14 +241,18 @@ def failure_regions(ens: xr.Dataset, policy: str, *, max_depth: int = 2, min_lea
     res["regions"] = regions
     reasons: dict[str, int] = {}
     for r in ens.failure.sel(policy=policy).values[failed]:
-        key = str(r).split(": ", 1)[-1].split(" after t=")[0].split(" at t=")[0]
-        reasons[key] = reasons.get(key, 0) + 1
+        reasons[failure_reason(r)] = reasons.get(failure_reason(r), 0) + 1
     worst = regions[-1]
     top = [k for k, v in res["importance"].items() if v > 0]
-    t_first = float(ens.t_reached.sel(policy=policy).values[failed].min())
-    res["text"] = (f"Under {policy}, {_pct(res['p_fail'])} of {plural(failed.size, 'member')} do not integrate to "
-                   f"the end "
-                   f"(first failure at {t_first:.0f}; " + "; ".join(f"{v} {k}" for k, v in reasons.items())
+    # a member flagged implausible integrated to the end: the first failure is that of the others
+    implausible = ens.status.sel(policy=policy).values == Status.IMPLAUSIBLE
+    broke = failed & ~implausible
+    what = " or ".join(w for w, any_ in (("do not integrate to the end", broke.any()),
+                                          ("leave the plausible range", implausible.any())) if any_)
+    first = f"first failure at {float(ens.t_reached.sel(policy=policy).values[broke].min()):.0f}; " \
+        if broke.any() else ""
+    res["text"] = (f"Under {policy}, {_pct(res['p_fail'])} of {plural(failed.size, 'member')} {what} "
+                   f"({first}" + "; ".join(f"{v} {k}" for k, v in reasons.items())
                    + f"); they fail most where {_fmt(worst['conditions'])} ({100 * worst['share']:.0f}% of draws, "
                    f"{100 * worst['p_fail']:.0f}% fail there). Deciding parameters: {', '.join(top)}.")
     return res
@@ -307,7 +314,7 @@ def report(ens: xr.Dataset, a: str, b: str, outcomes: Sequence[str] | None = Non
             lines.append("- " + res["text"])
             continue
         counted = table.loc[o, "p_beats_failures_count"]
-        also = (f" Counting a draw where only one path fails to integrate as a loss for it "
+        also = (f" Counting a draw where only one path fails (to integrate, or to stay plausible) as a loss for it "
                 f"({plural(table.loc[o, 'a_fails_only'], 'draw')} {a} only, {table.loc[o, 'b_fails_only']} {b} only): "
                 f"{_pct(counted)}." if table.loc[o, "a_fails_only"] + table.loc[o, "b_fails_only"] else "")
         lines.append("- " + res["text"] + also

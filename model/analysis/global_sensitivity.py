@@ -45,7 +45,8 @@ def _evaluate(func: Callable, X: np.ndarray, names: list[str]) -> dict[str, np.n
             raise ModelError(f"the function returned {v.shape} values of {k!r} for {X.shape[0]} samples")
         bad = int(np.sum(~np.isfinite(v)))
         if bad:
-            raise ModelError(f"{bad} of {v.size} evaluations of {k!r} are not finite (failed members?); Sobol and "
+            raise ModelError(f"{bad} of {v.size} evaluations of {k!r} are not finite (members that failed or left "
+                             "the model's plausible range?); Sobol and "
                              "Morris estimators need every sample: narrow the ranges, or check the ensemble's "
                              "status and failure variables")
     return res

@@ -405,8 +405,12 @@ def _compare_run(args, system, paths) -> int:
                 draw("scenario_panel", scenario_panel, ds)
                 draw("outcome_table", outcome_table, df)
                 job.wait()
+    # a run that left the model's plausible range integrated to the end (a failure raised above): named here too
+    left = [str(f) for f in ds["failure"].values.ravel() if f]
     print(f"dgm: compare: {country.name}, {plural(len(paths), 'policy')}, {plural(ds.sizes['time'], 'year')}, "
-          f"{time.perf_counter() - started:.1f} s -> {out}/", file=sys.stderr)
+          f"{time.perf_counter() - started:.1f} s -> {out}/"
+          + (f"; left the plausible range (flagged in the status of {nc}): {'; '.join(left)}" if left else ""),
+          file=sys.stderr)
     return 0
 
 

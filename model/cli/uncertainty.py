@@ -225,6 +225,7 @@ def ensemble_cmd(args) -> int:
     from ..analysis.discovery import report
     from ..directed_growth.factory import KEEP
     from ..files import check_input, check_output, write_atomic
+    from ..solve.plausible import flag_summary
     from .checks import at_least
 
     started = time.perf_counter()
@@ -255,9 +256,8 @@ def ensemble_cmd(args) -> int:
     ens = _run_ensemble(args, started, variables=variables)
     _say(f"integrated in {ens.attrs['seconds']:.1f} s; writing {args.out}", started)
     _write_nc(ens, args.out)
-    failed = {str(p): int((ens.status.sel(policy=p) != 0).sum()) for p in ens.policy.values}
-    text = report(ens, *_CONTRAST) + "\nMembers that did not integrate to the end (flagged, left out above): " + \
-        ", ".join(f"{k} {v}" for k, v in failed.items()) + "."
+    text = (report(ens, *_CONTRAST) + "\nMembers that did not integrate to the end or left the plausible range "
+            f"(flagged, left out above): {flag_summary(ens)}.")
     print(text)
     if args.report:
         write_atomic(args.report, lambda tmp: tmp.write_text(text + "\n"))

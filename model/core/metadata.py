@@ -4,7 +4,8 @@ outcomes and named policy paths (:class:`ModelMeta`, carried by :class:`~model.c
 The engine reads these instead of carrying an application's defaults in its signatures:
 :func:`model.simulate` and :func:`model.ensemble` take the span and the exogenous paths from
 here, the ensemble keeps :attr:`ModelMeta.keep`, re-derives start quantities per draw with
-:attr:`ModelMeta.derive_start` and computes :attr:`ModelMeta.outcomes` per member. None of it
+:attr:`ModelMeta.derive_start` and computes :attr:`ModelMeta.outcomes` per member, and every run whose
+path leaves a range of :attr:`ModelMeta.plausible` is flagged (:mod:`model.solve.plausible`). None of it
 enters :meth:`System.equations_hash`: it does not change compiled code.
 """
 
@@ -130,6 +131,12 @@ class ModelMeta:
         The model's named policy paths, in comparison order.
     baseline : str or None
         The policy path relative outcomes are measured against.
+    plausible : mapping
+        Name of a stock, auxiliary or input -> ``(low, high)`` [its units], either end ``None`` for
+        none: the range its path keeps in any run the model describes. A run whose path leaves it at
+        an output time integrated to the end but is flagged (status ``implausible``, see
+        :mod:`model.solve.plausible`) and counted as a failure downstream. Wide sanity ranges (a state
+        the economy has never been near), not the tight bands a test asserts of the reference paths.
     """
 
     t_span: tuple[float, float] | None = None
@@ -139,6 +146,7 @@ class ModelMeta:
     outcomes: tuple[Outcome, ...] = ()
     policies: tuple[PolicyPath, ...] = ()
     baseline: str | None = None
+    plausible: Mapping[str, tuple[float | None, float | None]] = field(default_factory=dict)
 
     def outcome(self, name: str) -> Outcome:
         """The registered outcome ``name`` (raises :class:`ModelError` listing the valid names)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -313,8 +314,9 @@ def _table_identities(blocks: list[Block], declared: Mapping[str, Var], rates: M
 
 
 def _check_meta(meta: ModelMeta, declared: Mapping[str, Var], name: str) -> ModelMeta:
-    """``meta`` if its names are the model's: exogenous paths of exogenous inputs, kept paths and
-    outcome needs of declared non-parameter symbols, a span with end after start."""
+    """``meta`` if its names are the model's: exogenous paths of exogenous inputs, kept paths,
+    outcome needs and plausible ranges (``(low, high)``, one end may be open) of declared
+    non-parameter symbols, a span with end after start."""
     if not isinstance(meta, ModelMeta):
         raise ModelError(f"meta must be a ModelMeta, got {type(meta).__name__}")
     bad = [k for k in meta.exogenous if k not in declared or declared[k].kind != "exogenous"]
@@ -328,6 +330,15 @@ def _check_meta(meta: ModelMeta, declared: Mapping[str, Var], name: str) -> Mode
                          "stocks, auxiliaries or inputs")
     if meta.t_span is not None and not float(meta.t_span[1]) > float(meta.t_span[0]):
         raise ModelError(f"model {name!r}: default t_span {meta.t_span!r} must end after it starts")
+    for k, rng in meta.plausible.items():
+        if k not in declared or declared[k].kind == "parameter":
+            raise ModelError(f"model {name!r}: plausible range of {k!r}, which is not a stock, auxiliary or input")
+        ok = isinstance(rng, tuple) and len(rng) == 2 and any(v is not None for v in rng) and all(
+            v is None or (isinstance(v, (int, float)) and math.isfinite(v)) for v in rng)
+        lo, hi = rng if ok else (None, None)
+        if not ok or (lo is not None and hi is not None and not lo < hi):
+            raise ModelError(f"model {name!r}: plausible range of {k!r} must be (low, high), finite numbers with "
+                             f"low < high or None for an open end, got {rng!r}")
     return meta
 
 

@@ -22,7 +22,7 @@ from ..errors import ModelError
 from .mechanisms import all_blocks
 from .start_state import DERIVED, START_KEYS, UNUSED_KEYS, US_2025, derived_values
 
-__all__ = ["T0", "T_END", "KEEP", "Y0", "XG0", "DERIVED", "US_2025", "directed_growth", "country_data",
+__all__ = ["T0", "T_END", "KEEP", "PLAUSIBLE", "Y0", "XG0", "DERIVED", "US_2025", "directed_growth", "country_data",
            "derived_defaults", "derived_values", "model_meta", "consistent_draws"]
 
 #: start year of the model [year]
@@ -31,6 +31,25 @@ T0 = 2025.0
 T_END = 2100.0
 #: paths kept per ensemble member by default (the outcomes' paths are kept while they are computed)
 KEEP = ("Y", "T_at", "E_dom", "omega", "lam", "b", "h_eff")
+#: Wide sanity ranges of kept paths (:attr:`ModelMeta.plausible <model.core.metadata.ModelMeta>`): a run
+#: outside one at any output time integrated to the end but describes no economy the model was written for,
+#: and is flagged ``implausible`` (:mod:`model.solve.plausible`). These are not the tight bands
+#: tests/directed_growth/test_plausible_paths.py asserts of the reference paths, but states no economy of
+#: the Jordà-Schularick-Taylor panel (JST macrohistory R6, 18 advanced economies, 1870-2020) or of
+#: PWT 10.01 (the same economies, 1950-2019) has been near, read from the data sets in DGM_DATA_DIR:
+#:
+#: * employment rate ``lam`` at least 0.7: US unemployment peaked at 24.9% in 1933 (JST ``unemp``; the
+#:   UK's at 15.6% in 1932);
+#: * wage share ``omega`` within [0.3, 0.9]: labour shares of the 18 economies 1950-2019 span 0.32 (Ireland
+#:   2018, multinationals' booked profits) to 0.77 (PWT ``labsh``; the US 0.59-0.65, the UK 0.53-0.60);
+#: * public debt ``b`` within [-1, 5] x output: the highest ratio of the panel is the UK's 2.70 in 1946 and
+#:   no ratio is below 0 (JST ``debtgdp``, lowest 0.02); a state owing five years' output, or a net
+#:   creditor by a year's, is twice as far out.
+#:
+#: Output growth is not declared: a range of a path's year-on-year change is no range of a variable, and
+#: the collapses found (issue 12's referee: output falling by three quarters over 2060-2100 under market
+#: shaping) take the employment rate below 0.7 first.
+PLAUSIBLE = {"lam": (0.7, None), "omega": (0.3, 0.9), "b": (-1.0, 5.0)}
 #: output in the start year [TUSD/year] (US 2025, :data:`US_2025`)
 Y0 = US_2025["Y"]
 #: green share of private investment in the start year (modelling assumption)
@@ -188,9 +207,10 @@ def model_meta(t0: float = T0, i_G0: float | None = None, country: str | None = 
     the start-year rate as the default ``n_shift`` path
     (:meth:`~model.directed_growth.countries.CountryStart.labour_force_shift`; without a country
     ``n_shift`` is 0), the paths kept in ensembles, :func:`consistent_draws` as the start
-    hook, the outcome registry (:data:`model.directed_growth.outcomes.OUTCOMES`) and the policy paths
-    (:func:`model.directed_growth.policies.paths` from the start year's public investment rate
-    ``i_G0``, default :data:`~model.directed_growth.policies.I_G0`; baseline ``bau``)."""
+    hook, the plausible ranges of :data:`PLAUSIBLE`, the outcome registry
+    (:data:`model.directed_growth.outcomes.OUTCOMES`) and the policy paths
+    (:func:`model.directed_growth.policies.paths` from the start year's public investment rate ``i_G0``,
+    default :data:`~model.directed_growth.policies.I_G0`; baseline ``bau``)."""
     from .countries import country_start
     from .outcomes import OUTCOMES
     from .policies import I_G0, default_exogenous, paths
@@ -200,7 +220,7 @@ def model_meta(t0: float = T0, i_G0: float | None = None, country: str | None = 
         exogenous["n_shift"] = country_start(country).labour_force_shift(float(t0))
     return ModelMeta(t_span=(float(t0), T_END), exogenous=exogenous, keep=KEEP,
                      derive_start=consistent_draws, outcomes=tuple(OUTCOMES.values()),
-                     policies=paths(I_G0 if i_G0 is None else float(i_G0)), baseline="bau")
+                     policies=paths(I_G0 if i_G0 is None else float(i_G0)), baseline="bau", plausible=PLAUSIBLE)
 
 
 def consistent_draws(system: System, values: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:

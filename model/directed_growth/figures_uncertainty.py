@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ModelError
+from ..solve.status import Status
 from ..text import plural
 from .figures import (
     FONT,
@@ -48,7 +49,8 @@ def _ok(ens):
 
 
 def fan_chart(ens, variables: Sequence[str] | None = None, path: str | Path | None = None):
-    """Median and 50% / 90% bands across draws, per policy, for each variable over time.
+    """Median and 50% / 90% bands across draws, per policy, for each variable over time (members flagged
+    ``implausible``, outside the model's plausible range, left out).
 
     Parameters
     ----------
@@ -83,6 +85,8 @@ def fan_chart(ens, variables: Sequence[str] | None = None, path: str | Path | No
                                  squeeze=False)
         for k, (ax, (name, title, scale, units)) in enumerate(zip(axes.flat, panel)):
             da = growth_rate(ens["Y"]) if name == "growth" else ens["h_eff" if name == "h" else name]
+            if "status" in ens:  # a member that left the plausible range is left out, as from the outcomes
+                da = da.where(ens["status"] != Status.IMPLAUSIBLE)
             da = for_display(da, scale, units)
             q = da.quantile([0.05, 0.25, 0.5, 0.75, 0.95], dim="draw", skipna=True)
             for i, pol in enumerate(pols):
@@ -207,7 +211,8 @@ def outcome_interval_table(ens, outcomes: Sequence[str] | None = None, *, captio
                            label: str = "tab:outcome-intervals") -> str:
     """LaTeX table (booktabs): per outcome and policy, the median and the 90% interval across draws.
 
-    Failed members are left out; the number of valid draws per policy is in the caption.
+    Failed members (not integrated to the end, or outside the plausible range) are left out; the number
+    of valid draws per policy is in the caption.
     """
     _ok(ens)
     outcomes = [o for o in (outcomes or [o.name for o in OUTCOMES.values() if o.summary]) if o in ens]
@@ -234,6 +239,7 @@ def outcome_interval_table(ens, outcomes: Sequence[str] | None = None, *, captio
     where = f"{ens.attrs['country_name']}: " if ens.attrs.get("country_name") else ""
     cap = caption or (f"{where}Outcomes across {plural(ens.sizes['draw'], 'parameter draw')}: "
                       "median [5th, 95th percentile]. "
-                      + (f"Members that integrated to the end: {valid}." if valid else ""))
+                      + (f"Members that integrated to the end within the plausible range: {valid}." if valid
+                         else ""))
     lines += [r"\bottomrule", r"\end{tabular}", f"\\caption{{{cap}}}", f"\\label{{{label}}}", r"\end{table}"]
     return "\n".join(lines) + "\n"

@@ -118,8 +118,10 @@ def _run_chunk(spec: _Spec, start: int, table: dict[str, np.ndarray]):
 
     from ..compiler.compiled import compile as compile_system
     from ..core.metadata import OutcomeContext, outcome_metrics
+    from .plausible import flag_implausible
     from .results import diagnostics, value_attrs, variable_attrs
     from .simulation import describe_failure, solve_many
+    from .status import Status
 
     system = spec.system
     m = len(next(iter(table.values())))
@@ -128,7 +130,8 @@ def _run_chunk(spec: _Spec, start: int, table: dict[str, np.ndarray]):
     if derive is not None:
         values.update(derive(system, values))
     needed = system.meta.needed() if spec.outcomes else ()
-    keep = list(dict.fromkeys([*spec.variables, *needed]))
+    # the declared plausible ranges are checked whether or not their paths are kept (model.solve.plausible)
+    keep = list(dict.fromkeys([*spec.variables, *needed, *system.meta.plausible]))
     nt = spec.t_eval.size
     npol = len(spec.policies)
     fields = {n: np.empty((npol, m, nt)) for n in keep}
@@ -188,11 +191,14 @@ def _run_chunk(spec: _Spec, start: int, table: dict[str, np.ndarray]):
                                           value_attrs(system, name, name in table))
     ds = xr.Dataset(data, coords=coords)
     ds.attrs["solver"] = "; ".join(sorted(set(solvers)))
+    flag_implausible(ds, system, [p.name if p else None for p in spec.policies])
     if spec.outcomes:
         ctx = OutcomeContext(baseline=spec.baseline)
-        ds = ds.merge(outcome_metrics(ds[list(needed)], system.meta.outcomes, ctx))
-        ds = ds.drop_vars([n for n in needed if n not in spec.variables])
-    return ds
+        # from the plausible members' paths only: a flagged member's outcomes (and relative outcomes
+        # measured against its baseline) are NaN, left out of every statistic as a failed member's are
+        paths = ds[list(needed)].where(ds["status"] != Status.IMPLAUSIBLE)
+        ds = ds.merge(outcome_metrics(paths, system.meta.outcomes, ctx))
+    return ds.drop_vars([n for n in keep if n not in spec.variables])
 
 
 # ------------------------------------------------------------------ store
@@ -208,6 +214,8 @@ def _signature(spec: _Spec, draws) -> str:
     h.update(repr(spec.exogenous).encode())
     defaults = {n: v.default for n, v in sorted(spec.system.variables.items()) if v.default is not None}
     h.update(json.dumps(defaults, sort_keys=True, default=str).encode())
+    if spec.system.meta.plausible:  # the flags the chunks hold (model.solve.plausible)
+        h.update(json.dumps(dict(spec.system.meta.plausible), sort_keys=True).encode())
     h.update(json.dumps(list(draws.columns)).encode())
     h.update(np.ascontiguousarray(draws.to_numpy(float)).tobytes())
     return h.hexdigest()[:24]
@@ -280,7 +288,9 @@ def ensemble(system: System, draws: pd.DataFrame | Mapping[str, ArrayLike],
     xarray.Dataset
         The schema of :func:`model.simulate` with draws (:mod:`model.solve.results`): dims
         ``policy``, ``draw``, ``time``; the kept paths, one variable per outcome over
-        (``policy``, ``draw``), ``status`` (0 success; see its ``flag_meanings``), ``t_reached``,
+        (``policy``, ``draw``), ``status`` (0 success; see its ``flag_meanings``: 8, ``implausible``, a
+        member that integrated to the end with a path outside the model's plausible range,
+        ``system.meta.plausible``, whose outcomes are then NaN: :mod:`model.solve.plausible`), ``t_reached``,
         ``n_steps`` and ``failure``; every parameter (over ``draw`` when drawn or re-derived,
         attribute ``drawn``), a drawn start stock's value as ``<stock>_start`` (see
         :func:`start_name`); provenance in the attributes, so :func:`model.rerun` repeats it.

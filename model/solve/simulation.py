@@ -15,6 +15,7 @@ import numpy as np
 from ..compiler.compiled import CompiledSystem, compile
 from ..core.levers import Policy, input_table, resolve_inputs, snap_to_switches, switch_tolerance
 from ..errors import ModelError, SolverError
+from .plausible import PlausibilityWarning, flag_implausible, run_name
 from .status import STATUS, Status
 
 if TYPE_CHECKING:
@@ -509,7 +510,7 @@ def describe_failure(cs: CompiledSystem, info: np.ndarray, policy_name: str | No
     reason = status.meaning
     culprit = int(info[4])
     t_r = info[1]
-    where = f"model {cs.system.name!r}" + (f", policy {policy_name!r}" if policy_name else "")
+    where = run_name(cs.system.name, policy_name)
     if status == Status.LEFT_BOUNDS and culprit >= 0:
         name = cs.states[culprit]
         lo, hi = cs.system.variables[name].bounds
@@ -629,7 +630,18 @@ def simulate(system: System, params: Mapping[str, Any] | None = None,
         auxiliary and input as a variable with ``long_name``, ``units`` and
         ``kind``; parameters as variables (over ``draw`` when drawn, attribute ``drawn``); a drawn
         start stock's value as ``<stock>_start``; ``status``, ``t_reached``, ``n_steps`` and
-        ``failure`` per run; provenance in the attributes.
+        ``failure`` per run (a run that integrated to the end with a path outside the model's
+        plausible range, ``system.meta.plausible``, has status ``implausible`` and its failure text
+        names the variable, the bound, the value and the time: :mod:`model.solve.plausible`);
+        provenance in the attributes.
+
+    Warns
+    -----
+    PlausibilityWarning
+        A single run (no ``draw`` dimension) left the plausible range: the message names the
+        variable, the bound, the value and the time. Ensemble members are flagged in ``status`` only.
+    IdentityWarning
+        A declared accounting identity does not hold to ``identity_tol``.
 
     Raises
     ------
@@ -703,6 +715,10 @@ def simulate(system: System, params: Mapping[str, Any] | None = None,
     ds = build_dataset(system, runs, t_eval=t_eval, pvals=pvals, y0vals=y0vals, ensemble=m is not None,
                        options=dict(t_span=[t0, t1], method=method, rtol=rtol, atol=atol, dt=dt,
                                     max_steps=int(max_steps), exogenous=exogenous))
+    implausible = flag_implausible(ds, system, [r["policy"].name if r["policy"] else None for r in runs])
+    if implausible and m is None:
+        warnings.warn("; ".join(implausible) + " (the model's plausible range, ModelMeta.plausible: the run "
+                      "is flagged 'implausible' in its status)", PlausibilityWarning, stacklevel=2)
     worst = json.loads(ds.attrs["provenance"])["identity_max_residual"]
     bad = {k: v for k, v in worst.items() if v > identity_tol}
     if bad:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-__all__ = ["STATUS", "Status"]
+__all__ = ["STATUS", "Status", "failure_reason"]
 
 
 class Status(IntEnum):
-    """Outcome of one run, as the compiled integrators and the scipy wrappers report it.
+    """Outcome of one run, as the compiled integrators and the scipy wrappers report it, or
+    (:attr:`IMPLAUSIBLE`) as :mod:`model.solve.plausible` finds it after a complete integration.
 
     The value is the code stored in ``status`` (``int8``); the lower-case member name is the
-    ``flag_meanings`` word; :attr:`message` says what it means.
+    ``flag_meanings`` word; :attr:`message` says what it means. Every code but :attr:`SUCCESS` is a
+    failure downstream: left out of outcome statistics, counted and reported.
     """
 
     SUCCESS = 0
@@ -22,6 +24,7 @@ class Status(IntEnum):
     STIFF = 5
     SOLVER_ERROR = 6
     DIVERGED = 7
+    IMPLAUSIBLE = 8
 
     @property
     def meaning(self) -> str:
@@ -52,7 +55,16 @@ _MESSAGES = {
                   "method='auto' then integrates the run again with the compiled Radau IIA, 'radau5')",
     Status.SOLVER_ERROR: "the solver failed",
     Status.DIVERGED: "a stock reached its divergence limit (model.solve.simulation.divergence_limits)",
+    Status.IMPLAUSIBLE: "a path left the model's declared plausible range (ModelMeta.plausible; the integration "
+                        "itself reached the end)",
 }
 
 #: code -> ``flag_meanings`` word, derived from :class:`Status` (kept for compatibility)
 STATUS = {int(s): s.meaning for s in Status}
+
+
+def failure_reason(text: str) -> str:
+    """What a run's ``failure`` text says failed, without the model, the policy, the time and the values
+    (``"model 'keen', policy 'a': stock 'omega' left its declared bounds (0.0, None) after t=74.2"`` ->
+    ``"stock 'omega' left its declared bounds (0.0, None)"``): runs failing the same way share it."""
+    return str(text).split(": ", 1)[-1].split(" after t=")[0].split(" at t=")[0]

@@ -30,18 +30,26 @@ def test_priors_lie_within_the_declared_bounds(dg):
         assert (b_lo is None or b_lo <= lo) and (b_hi is None or hi <= b_hi) and lo < hi and why, name
 
 
-@pytest.mark.slow
-def test_a_2000_draw_ensemble_stays_bounded_and_rarely_fails(dg):
+@pytest.fixture(scope="module")
+def prior_ensemble(dg):
     """2,000 draws from :data:`PRIORS` (zero included where a mechanism can be absent), each started at
-    rest; on every path fewer than 1% of members fail (measured: 0.05% BAU, 0.2% market fixing, 0.35%
-    market shaping), and no member passes its employment or utilisation ceiling or pushes its
-    investment share through the leakage while it runs."""
+    rest, under the three policy paths."""
     params, initial = _ensemble(dg, 2000, 12)
     assert np.all(np.isfinite(initial["C"]))  # every draw has a start at rest
     ds = model.simulate(dg, params, policies.all_paths(), t_span=(2025, 2100), initial=initial, rtol=1e-6,
                         atol=1e-9, identity_tol=np.inf)
-    ok = ds.status == 0
-    print("failure shares", (~ok).mean("draw").values)
+    return params, ds
+
+
+@pytest.mark.slow
+def test_a_2000_draw_ensemble_stays_bounded_and_rarely_fails(prior_ensemble):
+    """On every path fewer than 1% of members fail to integrate to the end (measured: 0.05% BAU, 0.2%
+    market fixing, 0.35% market shaping), and no member passes its employment or utilisation ceiling or
+    pushes its investment share through the leakage while it runs. Members flagged for leaving the
+    plausible range (status ``implausible``) integrated to the end: counted in the next test."""
+    params, ds = prior_ensemble
+    ok = (ds.status == 0) | (ds.status == model.Status.IMPLAUSIBLE)
+    print("integration failure shares", (~ok).mean("draw").values)
     assert float((~ok).mean("draw").max()) < 0.01, (~ok).mean("draw").values
     lam_gap = (ds.lam - params["lam_max"][:, None]).max("time")
     u_gap = (ds.u - params["u_max"][:, None]).max("time")
@@ -49,6 +57,20 @@ def test_a_2000_draw_ensemble_stays_bounded_and_rarely_fails(dg):
     assert float(lam_gap.max()) <= 1e-12 and float(u_gap.max()) <= 1e-12, (float(lam_gap.max()), float(u_gap.max()))
     leak = (ds.h_eff - ds.leakage).where(ok).max("time")
     assert float((leak >= 0).mean()) < 0.01
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason=(
+    "known, left to the lead: over the wide PRIORS, 4.2% of BAU, 5.6% of market-fixing and 10.2% of "
+    "market-shaping members leave the plausible ranges of model.directed_growth.factory.PLAUSIBLE (measured, the "
+    "first range left: wage share above 0.9 or below 0.3 in 62 / 88 / 154 members, employment rate below 0.7 "
+    "in 15 / 18 / 42, public debt above 5 x output in 5 / 1 / 1), far above the 1% of integration failures"))
+def test_a_2000_draw_ensemble_rarely_leaves_the_plausible_range(prior_ensemble):
+    """Fewer than 1% of members per path fail, counting those that leave the model's plausible range."""
+    _, ds = prior_ensemble
+    flagged = (ds.status != 0).mean("draw")
+    print("failure shares, implausible members counted", flagged.values)
+    assert float(flagged.max()) < 0.01, flagged.values
 
 
 def _output(dg, params, d_omega):

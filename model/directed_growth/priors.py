@@ -42,6 +42,8 @@ PRIORS: dict[str, tuple[float, float, str]] = {
     "rho_cb": (0.1, 2.0, "policy-rate smoothing"),
     "phi1": (0.1, 1.0, "Phillips slope: around GEMMES 0.47 (calibration weakly identified)"),
     "phi2": (0.0, 3e-4, "Phillips steepening near full employment: 0 (linear) to three times the default"),
+    "w_min": (-0.05, 0.0, "floor of nominal wage growth: from cuts of 5% a year (nearly absent) to none (US wage "
+                          "changes bunch at zero: Daly & Hobijn 2014)"),
     "gamma_p": (0.0, 0.9, "inflation recovered in wages: 0 to GEMMES's 0.9 (Grasselli's estimate)"),
     "psi_a": (0.0, 1.0, "productivity indexation: GEMMES 0 to G&L GROWTH 1 (economics.md 11.10)"),
     "eta_x": (0.0, 1.0, "inflation response to excess demand: 0 to twice the default"),

@@ -187,11 +187,19 @@ def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float, start: 
     env = _evaluate(v, t0)
     put(gA_ref=env["g_A"])  # knowledge growth depends on the green share of research, hence on z0
     env = _evaluate(v, t0)
-    lam = env["lam"]  # the Phillips-curve intercept keeping the wage share constant
-    put(phi0=-(v["phi1"] * lam + v["phi2"] / (v["lam_max"] + v["eps_lam"] - lam) + v["wage_floor"]
-               + (v["gamma_p"] - 1) * env["inflation"] + (v["psi_a"] - 1) * env["alpha_eff"]))
+    lam = env["lam"]  # the Phillips-curve intercept keeping the wage share constant:
+    # nominal wage growth w_eff = inflation + productivity growth, w_n its inverse through the smooth floor
+    w_eff = env["inflation"] + env["alpha_eff"]
+    x = np.maximum((w_eff - v["w_min"]) / v["eps_w"], 1e-300)
+    w_n = v["w_min"] + v["eps_w"] * np.where(x > 30, x + np.log1p(-np.exp(-np.minimum(x, 700))),
+                                             np.log(np.expm1(np.minimum(x, 30))))
+    put(phi0=w_n - (v["phi1"] * lam + v["phi2"] / (v["lam_max"] + v["eps_lam"] - lam) + v["wage_floor"]
+                    + v["gamma_p"] * env["inflation"] + v["psi_a"] * env["alpha_eff"]))
     env = _evaluate(v, t0)
-    feasible = h_cap & y_cap & (v["Z"] > 0) & np.isfinite(np.asarray(env["Y"], float) + v["t_w"] + v["theta0"])
+    # nominal wage growth at rest above its floor, and within the smooth floor's exact range (700 eps_w)
+    w_ok = (w_eff > v["w_min"]) & (w_eff - v["w_min"] < 690 * v["eps_w"])
+    feasible = (h_cap & y_cap & (v["Z"] > 0) & w_ok
+                & np.isfinite(np.asarray(env["Y"], float) + v["t_w"] + v["theta0"]))
     if np.ndim(feasible) == 0 and not feasible:
         raise ModelError("directed_growth: no start at rest for these values: "
                          + ("the investment share that keeps capital in line with output, (g_Z + delta_K) K/Y, "
@@ -200,6 +208,8 @@ def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float, start: 
                             "start's employment rate and normal utilisation)" if not np.all(y_cap) else
                             "autonomous demand Z = G_C + Z_H is not positive (consumption propensities too high for "
                             "the start's consumption share)" if not np.all(v["Z"] > 0) else
+                            "nominal wage growth at rest (inflation plus productivity growth) is not above the floor "
+                            "w_min (or more than 690 eps_w above it)" if not np.all(w_ok) else
                             "the start state is not finite"))
     # a start off its normal employment rate (a historical replay's lam_ref) is not at rest in the policy
     # rate and the labour force, by construction

@@ -84,18 +84,22 @@ def test_uncertainty_commands_reject_bad_input_with_one_line(argv, message, caps
 
 
 def test_dgm_ensemble_names_the_members_that_left_the_plausible_range(tmp_path, capsys):
-    """40 calibrated US draws to 2100: one market-shaping member's wage share falls below 0.3 (measured, as in
-    about 4.5% of such members; model.directed_growth.factory.PLAUSIBLE): flagged, left out, named."""
+    """2,000 calibrated US draws to 2100 (measured: 3 business-as-usual, 1 market-fixing and 7 market-shaping
+    members leave model.directed_growth.factory.PLAUSIBLE, none fails to integrate): every flagged member is
+    whole (integrated to 2100) but left out of the outcome statistics, and the summary names each path's count
+    and the ranges left."""
     out = tmp_path / "e.nc"
-    assert main(["ensemble", "--draws", "40", "--out", str(out)]) == 0
+    assert main(["ensemble", "--draws", "2000", "--out", str(out)]) == 0
     ens = xr.load_dataset(out)
-    status = ens.status.sel(policy="market_shaping").values
-    flagged = np.flatnonzero(status == Status.IMPLAUSIBLE)
-    assert flagged.size == 1 and (ens.status.sel(policy=["bau", "market_fixing"]).values == 0).all()
-    member = ens.sel(policy="market_shaping", draw=int(flagged[0]))
-    assert float(member.omega.min()) < 0.3 and np.isfinite(member.Y.values).all()  # whole, integrated to 2100
-    assert np.isnan(member.avg_growth) and np.isnan(member.T_end)  # left out of the outcome statistics
+    flagged = ens.status == Status.IMPLAUSIBLE
+    assert int(flagged.sum()) >= 1 and bool(((ens.status == 0) | flagged).all())
+    for policy, draw in zip(*np.nonzero(flagged.values)):
+        member = ens.isel(policy=policy, draw=draw)
+        assert np.isfinite(member.Y.values).all()  # whole, integrated to 2100
+        assert np.isnan(member.avg_growth) and np.isnan(member.T_end)  # left out of the outcome statistics
     line = capsys.readouterr().out.strip().splitlines()[-1]
-    assert line == ("Members that did not integrate to the end or left the plausible range (flagged, left out "
-                    "above): bau 0, market_fixing 0, market_shaping 1 (1 left the plausible range: 1 omega (wage "
-                    "share) below its plausible minimum 0.3).")
+    counts = {str(p): int(flagged.sel(policy=p).sum()) for p in ens.policy.values}
+    assert line.startswith("Members that did not integrate to the end or left the plausible range (flagged, left "
+                           "out above): ")
+    for p, k in counts.items():
+        assert (f"{p} {k} ({k} left the plausible range: " if k else f"{p} 0") in line, (p, k, line)

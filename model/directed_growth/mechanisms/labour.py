@@ -7,7 +7,7 @@ import sympy as sp
 
 from ...core.blocks import Block
 from ...core.symbols import aux, exogenous, lever, param, stock
-from ._common import ASSUMED, ESSAY, GEMMES, ref
+from ._common import ASSUMED, ESSAY, GEMMES, ref, soft_floor
 
 GCL = "Grasselli & Costa Lima (2012), Math. Financ. Econ. 6: Phillips curve diverging at full employment"
 
@@ -22,7 +22,9 @@ def labour() -> Block:
         \lambda &= \frac{Y}{a_{eff} N}, \qquad
         \Phi(\lambda) = \phi_0 + \phi_1\lambda + \frac{\phi_2}{\lambda_{max} + \epsilon_\lambda - \lambda}, \qquad
         i = \eta_p(m\,\omega - 1) + \eta_x \ln(Y_D/Y), \\
-        \dot\omega &= \omega\,[\Phi(\lambda) + b_w + (\gamma_p - 1)\,i + (\psi_a - 1)\,\alpha_{eff}], \\
+        w &= \Phi(\lambda) + b_w + \gamma_p\,i + \psi_a\,\alpha_{eff}, \qquad
+        w_{eff} = \mathrm{smax}(w, \underline w), \qquad
+        \dot\omega = \omega\,[w_{eff} - i - \alpha_{eff}], \\
         \alpha &= \alpha_0 + \alpha_{KV}(g_K - \bar g) + \alpha_A (g_A - \bar g_A), \quad
         \alpha_{eff} = \alpha - D_P/\tau_D, \quad \dot a = \alpha_{eff} a, \\
         \dot N_{demo} &= (n + n_s(t))\, N_{demo}, \qquad
@@ -37,6 +39,14 @@ def labour() -> Block:
       with a share :math:`\gamma_p` of inflation recovered and a share
       :math:`\psi_a` of productivity growth indexed (G&L GROWTH :math:`\Omega_1 = 1`; economics.md
       11.10), shifted by the wage floor :math:`b_w` (bargaining power, the essay's conditions).
+      Nominal wage growth :math:`w` does not fall below :math:`\underline w` (downward nominal wage
+      rigidity: nominal wage cuts are rare and wage changes bunch at zero, Akerlof, Dickens & Perry
+      1996; Dickens et al. 2007; Daly & Hobijn 2014), smoothly
+      (:func:`~model.directed_growth.mechanisms._common.soft_floor`). Without the floor a deep
+      slump with the policy rate at its lower bound deflates prices faster than the Phillips curve
+      cuts wages only while the wage share falls towards zero (measured: 4.5% of calibrated
+      market-shaping members fell below a wage share of 0.3 or an employment rate of 0.7, with
+      deflation of 11-19% a year).
     * Conflicting-claims inflation (GEMMES :math:`i = \eta(\mu\omega - 1)`) plus excess demand:
       demand the supply ceiling leaves unmet, :math:`Y_D > Y`, raises inflation.
     * Productivity growth follows capital accumulation (Kaldor-Verdoorn) and knowledge growth, less
@@ -116,6 +126,15 @@ def labour() -> Block:
     wage_floor = lever("wage_floor", "1/year", "wage-floor shift of wage growth", default=0.0, bounds=(-0.05, 0.05),
                        description="Bargaining-power shift of real wage growth from wage conditions on supported "
                                    "firms and procurement", source=ESSAY, latex=r"b_w")
+    w_min = param("w_min", "1/year", "floor of nominal wage growth", default=0.0, bounds=(-0.05, 0.02),
+                  source="downward nominal wage rigidity: Akerlof, Dickens & Perry (1996), BPEA 1996(1); Dickens "
+                         "et al. (2007), JEP 21(2) (International Wage Flexibility Project); Daly & Hobijn (2014), "
+                         "JMCB 46(S2): US nominal wage changes bunch at zero [R]", latex=r"\underline w")
+    eps_w = param("eps_w", "1/year", "width of the smooth floor of nominal wage growth", default=0.002,
+                  bounds=(1e-4, 0.01), tunable=False,
+                  source="modelling assumption: the floor is exact beyond about 1 pp above it", latex=r"\epsilon_w")
+    w_n = aux("w_n", "1/year", "bargained nominal wage growth", latex="w")
+    w_eff = aux("w_eff", "1/year", "nominal wage growth", latex=r"w_{eff}")
     lam = aux("lam", "dimensionless", "employment rate", latex=r"\lambda")
     phillips = aux("phillips", "1/year", "real wage growth (Phillips curve)", latex=r"\Phi")
     inflation = aux("inflation", "1/year", "price inflation", latex="i")
@@ -130,10 +149,13 @@ def labour() -> Block:
         name="labour",
         variables=(omega, a, N, N_demo, eps_lam, phi0, phi1, phi2, eta_p, mu, eta_x, gamma_p, psi_a, alpha0, alpha_KV,
                    alpha_A,
-                   g_ref, gA_ref, n, n_shift, n_lam, p_max, wage_floor, lam, phillips, inflation, alpha, alpha_eff,
+                   g_ref, gA_ref, n, n_shift, n_lam, p_max, wage_floor, w_min, eps_w, w_n, w_eff, lam, phillips,
+                   inflation, alpha, alpha_eff,
                    g_K, g_N),
         auxiliaries={
             "lam": Y / (a_eff * N.sym),
+            "w_n": phillips.sym + gamma_p.sym * inflation.sym + psi_a.sym * alpha_eff.sym,
+            "w_eff": soft_floor(w_n.sym, w_min.sym, eps_w.sym),
             "phillips": phi0.sym + phi1.sym * lam.sym + phi2.sym / (lam_max + eps_lam.sym - lam.sym) + wage_floor.sym,
             "inflation": eta_p.sym * (mu.sym * omega.sym - 1) + eta_x.sym * sp.log(Y_D / Y),
             "g_K": I_p / K - delta_K,
@@ -142,8 +164,7 @@ def labour() -> Block:
             "g_N": n.sym + n_shift.sym + n_lam.sym * (lam.sym - lam_ref) * (1 - x ** 2),
         },
         derivatives={
-            "omega": omega.sym * (phillips.sym + (gamma_p.sym - 1) * inflation.sym
-                                  + (psi_a.sym - 1) * alpha_eff.sym),
+            "omega": omega.sym * (w_eff.sym - inflation.sym - alpha_eff.sym),
             "a": alpha_eff.sym * a.sym,
             "N": g_N.sym * N.sym,
             "N_demo": (n.sym + n_shift.sym) * N_demo.sym,

@@ -191,8 +191,9 @@ def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float, start: 
     # nominal wage growth w_eff = inflation + productivity growth, w_n its inverse through the smooth floor
     w_eff = env["inflation"] + env["alpha_eff"]
     x = np.maximum((w_eff - v["w_min"]) / v["eps_w"], 1e-300)
-    w_n = v["w_min"] + v["eps_w"] * np.where(x > 30, x + np.log1p(-np.exp(-np.minimum(x, 700))),
-                                             np.log(np.expm1(np.minimum(x, 30))))
+    with np.errstate(divide="ignore"):  # np.where evaluates both branches; each is used where it is exact
+        w_n = v["w_min"] + v["eps_w"] * np.where(x > 30, x + np.log1p(-np.exp(-np.minimum(x, 700))),
+                                                 np.log(np.expm1(np.minimum(x, 30))))
     put(phi0=w_n - (v["phi1"] * lam + v["phi2"] / (v["lam_max"] + v["eps_lam"] - lam) + v["wage_floor"]
                     + v["gamma_p"] * env["inflation"] + v["psi_a"] * env["alpha_eff"]))
     env = _evaluate(v, t0)

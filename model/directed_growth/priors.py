@@ -40,12 +40,31 @@ PRIORS: dict[str, tuple[float, float, str]] = {
     "psi_L": (0.5, 2.0, "policy response to employment: half to twice Taylor-Okun (a central bank exists)"),
     "psi_i": (0.25, 1.0, "real policy response to inflation: half to twice Taylor (the Taylor principle)"),
     "rho_cb": (0.1, 2.0, "policy-rate smoothing"),
-    "phi1": (0.1, 1.0, "Phillips slope: around GEMMES 0.47 (calibration weakly identified)"),
-    "phi2": (0.0, 3e-4, "Phillips steepening near full employment: 0 (linear) to three times the default"),
+    "phi1": (0.1, 0.6, "wage Phillips slope per unit of the employment rate (= pp per pp of unemployment): "
+                       "post-1985 US and UK estimates are flatter (Hooper, Mishkin & Sufi 2019, NBER w25792: the "
+                       "wage curve flattened less than the price curve; Hazell et al. 2022, QJE 137(3)); the top "
+                       "allows 1960s-70s steepness; the US block estimate 0.08 +- 0.17 is weakly identified; "
+                       "GEMMES's 0.469 is calibrated on a world employment rate of 0.675, not 1 - u"),
+    "phi2": (0.0, 1e-4, "Phillips steepening near full employment: 0 (linear) to the default, which makes the "
+                       "slope at an employment rate of 0.965 about 2.5 times a linear 0.3 (non-linearity: Hooper, "
+                       "Mishkin & Sufi 2019; its size is not published)"),
     "w_min": (-0.05, 0.0, "floor of nominal wage growth: from cuts of 5% a year (nearly absent) to none (US wage "
                           "changes bunch at zero: Daly & Hobijn 2014)"),
-    "gamma_p": (0.0, 0.9, "inflation recovered in wages: 0 to GEMMES's 0.9 (Grasselli's estimate)"),
-    "psi_a": (0.0, 1.0, "productivity indexation: GEMMES 0 to G&L GROWTH 1 (economics.md 11.10)"),
+    "gamma_p": (0.3, 0.8, "inflation recovered in wages with anchored expectations: Smets & Wouters (2007), "
+                          "AER 97(3): US wage indexation 0.58 (posterior mode, 1966-2004); weights on lagged "
+                          "inflation fell after the 1980s (Blanchard 2016, AER 106(5); Gali & Gambetti 2019); US "
+                          "cost-of-living clauses covered 22% of major-contract workers in 1995 against 61% in 1976 "
+                          "(Ragan & Bratsberg 2000). Values near 1 describe the de-anchored 1970s (GEMMES's 0.9 has "
+                          "no publication behind it): a scenario, not this prior"),
+    "psi_a": (0.5, 1.0, "productivity pass-through to real compensation: Stansbury & Summers (2017), NBER "
+                        "w24165: 0.7-1.0 for average and median compensation, 1973-2016; Feldstein (2008), J. Policy "
+                        "Modeling 30: compensation grew 1.7%/yr against productivity 1.9%/yr, 1970-2006; G&L "
+                        "GROWTH 1 (economics.md 11.10); GEMMES's 0 is a modelling choice, not an estimate"),
+    "eta_p": (0.1, 0.6, "speed of price adjustment to the target mark-up: the median firm changes prices once a "
+                        "year, 3-4 months after a cost shock (Blinder 1991, NBER w3646); 68-78% of US non-sale "
+                        "prices reset within a year (Nakamura & Steinsson 2008, QJE); aggregate inflation "
+                        "responds slowly to labour costs (Gali & Gertler 1999, JME 44; Peneva & Rudd 2017, "
+                        "JMCB); GEMMES 0.192 (half-life 3.6 years) kept as the default"),
     "eta_x": (0.0, 1.0, "inflation response to excess demand: 0 to twice the default"),
     "alpha_KV": (0.0, 1.0, "Kaldor-Verdoorn coefficient (referee: failures concentrated above 0.8)"),
     "alpha_A": (0.0, 0.6, "productivity response to knowledge growth (referee's widened prior)"),

@@ -300,7 +300,10 @@ class DirSwap:
     """
 
     def __init__(self, dest: Path, *, keep: bool = False):
-        self.dest = Path(dest)
+        dest = Path(dest)
+        # a symbolic link to a directory is the user's way of naming it: swap the directory it points to,
+        # never the link itself
+        self.dest = dest.resolve() if dest.is_symlink() else dest
         self.keep = keep
         self.tmp: Path | None = None
 

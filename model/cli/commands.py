@@ -405,13 +405,15 @@ def _compare_run(args, system, paths) -> int:
                 draw("scenario_panel", scenario_panel, ds)
                 draw("outcome_table", outcome_table, df)
                 job.wait()
-    # a run that left the model's plausible range integrated to the end (a failure raised above): named here too
+    # a run that left the model's plausible range integrated to the end (a failure to integrate raised above):
+    # the set is written for inspection, but the comparison is not a success (exit status 1, as a failed run)
     left = [str(f) for f in ds["failure"].values.ravel() if f]
     print(f"dgm: compare: {country.name}, {plural(len(paths), 'policy')}, {plural(ds.sizes['time'], 'year')}, "
           f"{time.perf_counter() - started:.1f} s -> {out}/"
-          + (f"; left the plausible range (flagged in the status of {nc}): {'; '.join(left)}" if left else ""),
+          + (f"; NOT A SUCCESS: {plural(len(left), 'run')} left the model's plausible range (written for "
+             f"inspection, flagged in the status of {nc}): {'; '.join(left)}" if left else ""),
           file=sys.stderr)
-    return 0
+    return 1 if left else 0
 
 
 def _models(args) -> int:

@@ -7,6 +7,7 @@ errors naming the option, exit status 2); outputs are never overwritten without
 
 from __future__ import annotations
 
+import reprlib
 import sys
 import time
 from pathlib import Path
@@ -380,7 +381,8 @@ def _result_country(ds, source: str) -> str | None:
     if code is None:
         return None
     if not isinstance(code, str) or code.upper() not in COUNTRIES:
-        raise ModelError(f"{source}: unknown country {code!r} in the file; valid: {', '.join(COUNTRIES)}")
+        shown = reprlib.repr(code)  # a crafted attribute can be any length: shown shortened
+        raise ModelError(f"{source}: unknown country {shown} in the file; valid: {', '.join(COUNTRIES)}")
     return code.upper()
 
 

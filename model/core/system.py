@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
 import hashlib
 import math
+import numbers
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import sympy as sp
 
 from ..errors import ModelError
@@ -330,11 +333,18 @@ def _check_meta(meta: ModelMeta, declared: Mapping[str, Var], name: str) -> Mode
                          "stocks, auxiliaries or inputs")
     if meta.t_span is not None and not float(meta.t_span[1]) > float(meta.t_span[0]):
         raise ModelError(f"model {name!r}: default t_span {meta.t_span!r} must end after it starts")
+    if not isinstance(meta.plausible, Mapping):
+        raise ModelError(f"model {name!r}: plausible ranges must be a mapping name -> (low, high), got "
+                         f"{type(meta.plausible).__name__}")
+    paths_ok = sorted(k for k, v in declared.items() if v.kind != "parameter")
     for k, rng in meta.plausible.items():
         if k not in declared or declared[k].kind == "parameter":
-            raise ModelError(f"model {name!r}: plausible range of {k!r}, which is not a stock, auxiliary or input")
-        ok = isinstance(rng, tuple) and len(rng) == 2 and any(v is not None for v in rng) and all(
-            v is None or (isinstance(v, (int, float)) and math.isfinite(v)) for v in rng)
+            near = difflib.get_close_matches(str(k), paths_ok, n=3)
+            raise ModelError(f"model {name!r}: plausible range of {k!r}, which is not a stock, auxiliary or input"
+                             + (f" (did you mean {', '.join(map(repr, near))}?)" if near else ""))
+        ok = isinstance(rng, (tuple, list)) and len(rng) == 2 and any(v is not None for v in rng) and all(
+            v is None or (isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_))
+                          and math.isfinite(v)) for v in rng)
         lo, hi = rng if ok else (None, None)
         if not ok or (lo is not None and hi is not None and not lo < hi):
             raise ModelError(f"model {name!r}: plausible range of {k!r} must be (low, high), finite numbers with "

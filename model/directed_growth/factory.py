@@ -181,6 +181,10 @@ def directed_growth(*, country: str | None = None, t0: float = T0, y0: float | N
             close = difflib.get_close_matches(name, [n for n, v in known.items() if v.kind != "auxiliary"], n=3)
             raise ModelError(f"directed_growth: unknown override {name!r}"
                              + (f"; did you mean {', '.join(map(repr, close))}?" if close else ""))
+        if known[name].kind == "exogenous":
+            raise ModelError(f"directed_growth: {name!r} is an exogenous input (a path over time"
+                             + (", set from the country's schedule" if name == "n_shift" else "")
+                             + f"), not an override: pass exogenous={{{name!r}: ...}} to simulate()")
         if not math.isfinite(float(value)):
             raise ModelError(f"directed_growth: override {name!r} must be finite, got {value!r}")
     from_start = {name: data[key] * (data["Y"] if scale == "Y" else scale)

@@ -209,8 +209,7 @@ def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float, start: 
                             "start's employment rate and normal utilisation)" if not np.all(y_cap) else
                             "autonomous demand Z = G_C + Z_H is not positive (consumption propensities too high for "
                             "the start's consumption share)" if not np.all(v["Z"] > 0) else
-                            "nominal wage growth at rest (inflation plus productivity growth) is not above the floor "
-                            "w_min (or more than 690 eps_w above it)" if not np.all(w_ok) else
+                            _wage_floor_message(w_eff, v["w_min"], v["eps_w"]) if not np.all(w_ok) else
                             "the start state is not finite"))
     # a start off its normal employment rate (a historical replay's lam_ref) is not at rest in the policy
     # rate and the labour force, by construction
@@ -219,6 +218,15 @@ def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float, start: 
     # an infeasible draw of an ensemble starts from NaN: the member is reported failed, the others run
     return {k: (float(x) if np.ndim(x) == 0 else np.where(feasible, np.asarray(x, float), np.nan))
             for k, x in out.items()}
+
+
+def _wage_floor_message(w_eff, w_min, eps_w) -> str:
+    w, lo, eps = (float(np.ravel(x)[0]) for x in (w_eff, w_min, eps_w))
+    if w <= lo:
+        return (f"nominal wage growth at rest, inflation plus productivity growth {w:.4g}/yr, is not above its floor "
+                f"w_min = {lo:.4g}/yr (lower w_min, or raise alpha0 or the start's inflation)")
+    return (f"nominal wage growth at rest ({w:.4g}/yr) is more than 690 eps_w = {690 * eps:.4g}/yr above its floor "
+            f"w_min = {lo:.4g}/yr, beyond the smooth floor's exact range (raise eps_w or w_min)")
 
 
 #: stocks that grow with the economy on a balanced path

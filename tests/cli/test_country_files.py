@@ -82,6 +82,38 @@ def test_dirswap_keep_replaces_only_the_files_written(tmp_path, monkeypatch, exc
     assert {p.name: p.read_text() for p in d.iterdir()} == {"a_gbr.csv": "UK only"}
 
 
+def test_dirswap_through_a_symlinked_destination_swaps_its_target_and_keeps_the_link(tmp_path):
+    """``--out link`` where ``link -> o1``: the set lands in o1 and the link stays a link (a broken-run
+    review found the link replaced by a real folder and the results missing from o1)."""
+    target = tmp_path / "o1"
+    target.mkdir()
+    (target / "a_usa.csv").write_text("US")
+    link = tmp_path / "link"
+    os.symlink("o1", link)
+    with _files.DirSwap(link, keep=True) as s:
+        s.write("a_gbr.csv", lambda p: p.write_text("UK"))
+    assert link.is_symlink() and os.readlink(link) == "o1"
+    assert {p.name: p.read_text() for p in target.iterdir()} == {"a_usa.csv": "US", "a_gbr.csv": "UK"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "o1"]
+
+
+def test_dgm_compare_with_a_run_outside_the_plausible_range_writes_the_set_and_fails(tmp_path, monkeypatch,
+                                                                                      capsys):
+    """A run that integrates to the end but leaves the model's plausible range is not a success: the set is
+    written for inspection, the status says so, and dgm exits 1 naming the run."""
+    from model.directed_growth import factory
+
+    monkeypatch.setattr(factory, "PLAUSIBLE", {"lam": (0.97, None)})  # the start's 0.960 is outside
+    out = tmp_path / "r"
+    assert main(["compare", "--out", str(out), "--t-end", "2030", "--no-impulse"]) == 1
+    assert sorted(p.name for p in out.iterdir()) == sorted(US)
+    with xr.open_dataset(out / "comparison_usa.nc") as ds:
+        assert (ds.status.values == 8).all()
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "NOT A SUCCESS: 3 runs left the model's plausible range" in err
+    assert "lam (employment rate) below its plausible minimum 0.97 at t=2025" in err
+
+
 @pytest.fixture(scope="module")
 def uk_results(tmp_path_factory):
     """A small UK ensemble and Sobol analysis written by dgm ensemble and dgm sensitivity."""

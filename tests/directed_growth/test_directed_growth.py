@@ -1,6 +1,7 @@
 """The directed-growth model: structure, start state, identities, plausible paths, regression goldens."""
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -310,11 +311,14 @@ def dg_default(name):
     ({"overrides": {"phi_1": 1.0}}, "did you mean 'phi1'"),
     ({"overrides": {"Y": 1.0}}, "unknown override 'Y'"),
     ({"overrides": {"phi1": float("nan")}}, "must be finite"),
+    ({"overrides": {"n_shift": 0.01}}, "'n_shift' is an exogenous input (a path over time, set from the country's "
+                                       "schedule), not an override: pass exogenous={'n_shift': ...} to simulate()"),
+    ({"overrides": {"w_min": 0.02, "alpha0": 0.0, "markup": 1.7}}, "is not above its floor w_min = 0.02/yr"),
     ({"y0": -1.0}, "y0 must be a positive output"),
     ({"xg0": 1.0}, "xg0 must be a share"),
 ])
 def test_factory_rejects_bad_overrides(kwargs, text):
-    with pytest.raises(model.ModelError, match=text):
+    with pytest.raises(model.ModelError, match=re.escape(text)):
         directed_growth(**kwargs)
 
 

@@ -124,6 +124,9 @@ def test_an_ensemble_counts_failures_and_implausible_members_apart(capped):
     ({"omega": (1.0, 0.5)}, "must be (low, high)"),
     ({"omega": (None, None)}, "must be (low, high)"),
     ({"omega": (0.0, float("inf"))}, "must be (low, high)"),
+    ({"omegaa": (0.0, 1.0)}, "did you mean 'omega'"),
+    ({"omega": (False, True)}, "must be (low, high)"),
+    (None, "plausible ranges must be a mapping name -> (low, high), got NoneType"),
 ])
 def test_a_bad_declaration_is_refused_with_one_line(plausible, message):
     with pytest.raises(ModelError, match=message.replace("(", r"\(").replace(")", r"\)")):

@@ -131,7 +131,7 @@ def labour() -> Block:
                          "et al. (2007), JEP 21(2) (International Wage Flexibility Project); Daly & Hobijn (2014), "
                          "JMCB 46(S2): US nominal wage changes bunch at zero [R]", latex=r"\underline w")
     eps_w = param("eps_w", "1/year", "width of the smooth floor of nominal wage growth", default=0.002,
-                  bounds=(1e-4, 0.01), tunable=False,
+                  bounds=(1e-3, 0.01), tunable=False,
                   source="modelling assumption: the floor is exact beyond about 1 pp above it", latex=r"\epsilon_w")
     w_n = aux("w_n", "1/year", "bargained nominal wage growth", latex="w")
     w_eff = aux("w_eff", "1/year", "nominal wage growth", latex=r"w_{eff}")

@@ -24,7 +24,7 @@ from typing import Any
 from .core.system import System
 from .directed_growth.factory import directed_growth
 from .errors import ModelError
-from .library import bmw, dice2016_climate, goodwin, keen, pc, sim, solow, supermultiplier
+from .library import aabh, bmw, dice2016_climate, goodwin, keen, pc, sim, solow, supermultiplier
 
 __all__ = ["FACTORIES", "MODELS", "get", "rebuild"]
 
@@ -40,6 +40,7 @@ MODELS: dict[str, Callable[[], System]] = {
     "sim_discrete": lambda: sim(discrete=True),
     "pc": pc,
     "bmw": bmw,
+    "aabh": aabh,
     "directed_growth": directed_growth,
 }
 
@@ -76,6 +77,7 @@ FACTORIES: dict[str, Callable[..., System]] = {
     "model.library.godley_lavoie:sim": sim,
     "model.library.godley_lavoie:pc": pc,
     "model.library.godley_lavoie:bmw": bmw,
+    "model.library.aabh:aabh": aabh,
     "model.library.directed_growth:directed_growth": directed_growth,  # the saved name (a permanent alias)
 }
 

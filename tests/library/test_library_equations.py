@@ -32,7 +32,7 @@ def idx(cs, name: str) -> int:
 
 def test_registry_names_and_factories():
     assert set(catalogue.MODELS) == {"solow", "goodwin", "keen", "supermultiplier", "dice2016", "dice2016_discrete",
-                                   "sim", "sim_discrete", "pc", "bmw", "directed_growth"}
+                                   "sim", "sim_discrete", "pc", "bmw", "aabh", "directed_growth"}
     for name, factory in catalogue.MODELS.items():
         system = factory()
         assert system.is_discrete == name.endswith("_discrete")
@@ -41,7 +41,7 @@ def test_registry_names_and_factories():
         assert rebuilt.equations_hash() == system.equations_hash()
     assert catalogue.get("goodwin", phillips="gcl").name == "goodwin_gcl"
     assert set(library.__all__) >= {"keen", "solow", "goodwin", "supermultiplier", "dice2016_climate", "sim", "pc",
-                                    "bmw"}
+                                    "bmw", "aabh"}
     assert set(catalogue.__all__) == {"MODELS", "get", "FACTORIES", "rebuild"}
 
 
@@ -56,7 +56,7 @@ def test_registry_unknown_name_lists_valid_names():
     (library.solow, {}), (library.goodwin, {"phillips": "linear"}), (library.goodwin, {"phillips": "gcl"}),
     (library.keen, {}), (library.supermultiplier, {}), (library.dice2016_climate, {"discrete": False}),
     (library.dice2016_climate, {"discrete": True}), (library.sim, {}), (library.sim, {"discrete": True}),
-    (library.pc, {}), (library.bmw, {}),
+    (library.pc, {}), (library.bmw, {}), (library.aabh, {}),
 ])
 def test_units_and_metadata(factory, kwargs):
     system = factory(**kwargs)

@@ -106,6 +106,17 @@ def _public_fund_end(ds, ctx):
     return (ds["F_pub"] / ds["Y"]).isel(_END)
 
 
+def _support_cost_mean(ds, ctx):
+    return (ds["S_sup"] / ds["Y"]).mean("time", skipna=False)
+
+
+def _take_up_2050(ds, ctx):
+    import xarray as xr
+
+    t = ds.time.values
+    return ds["s_sup"].sel(time=2050) if t[0] <= 2050 <= t[-1] else xr.full_like(ds["s_sup"].isel(_END), np.nan)
+
+
 def _multiplier(horizon: int, ds, ctx: OutcomeContext):
     """The impulse response at ``horizon`` years per policy of ``ds`` (one response per policy,
     shared by the horizons through ``ctx.cache``)."""
@@ -167,6 +178,11 @@ OUTCOMES: dict[str, Outcome] = {o.name: o for o in (
             "Household debt (end)", 100.0, ("d_H",), _household_debt_end, display_units="% of output"),
     Outcome("public_fund_end", "public equity fund to output at the end", "year", None, "Public equity fund (end)",
             100.0, ("F_pub", "Y"), _public_fund_end, display_units="% of output"),
+    Outcome("support_cost_mean", "public cost of conditional support (subsidy paid to firms) per year, mean over "
+            "the period", "1", None, "Public cost of support (mean)", 100.0, ("S_sup", "Y"), _support_cost_mean,
+            display_units="% of output"),
+    Outcome("take_up_2050", "share of firms taking conditional public support in 2050", "1", None,
+            "Take-up of support (2050)", 100.0, ("s_sup",), _take_up_2050, display_units="%"),
 )}
 
 #: variables the outcomes computed from paths read

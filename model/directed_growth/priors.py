@@ -86,4 +86,12 @@ PRIORS: dict[str, tuple[float, float, str]] = {
     "h_max": (0.25, 0.35, "cap of the private investment share"),
     "u_max": (0.9, 1.0, "maximum utilisation"),
     "lam_max": (0.975, 1.0, "maximum employment rate"),
+    "k_sup": (0.5, 10.0, "take-up sensitivity (log-logistic shape of firms' cost of conditions): very dispersed "
+                         "costs (ln-cost s.d. 3.6) to nearly identical firms (0.18); no estimate exists"),
+    "c_app": (0.0, 0.01, "cost of applying for and complying with support: 0 (absent) to 1% of output"),
+    "h_pay": (0.0, 1.0, "share of a forgone payout's value lost to owners, 1 - r_K / r_E: 0 (Modigliani-Miller) "
+                        "to 1 (retained profits worth nothing to owners)"),
+    "H_w": (0.0, 10.0, "years of wage-floor growth in the extra wage bill: 0 (a floor that does not bind) to a "
+                       "whole 10-year contract"),
+    "tau_sup": (0.5, 3.0, "take-up adjustment time: support contracts signed within half a year to three years"),
 }

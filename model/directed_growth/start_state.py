@@ -194,7 +194,7 @@ def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float, start: 
     with np.errstate(divide="ignore"):  # np.where evaluates both branches; each is used where it is exact
         w_n = v["w_min"] + v["eps_w"] * np.where(x > 30, x + np.log1p(-np.exp(-np.minimum(x, 700))),
                                                  np.log(np.expm1(np.minimum(x, 30))))
-    put(phi0=w_n - (v["phi1"] * lam + v["phi2"] / (v["lam_max"] + v["eps_lam"] - lam) + v["wage_floor"]
+    put(phi0=w_n - (v["phi1"] * lam + v["phi2"] / (v["lam_max"] + v["eps_lam"] - lam) + env["b_w_eff"]
                     + v["gamma_p"] * env["inflation"] + v["psi_a"] * env["alpha_eff"]))
     env = _evaluate(v, t0)
     # nominal wage growth at rest above its floor, and within the smooth floor's exact range (700 eps_w)

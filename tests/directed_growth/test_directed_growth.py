@@ -175,12 +175,15 @@ def test_outcomes_of_a_constructed_path():
                                         (yearly, np.exp(-0.02 * (yearly - 2025)), (1 - np.exp(-1.5)) / 0.02, 2e-4)):
         ones = np.ones((2, grid.size))
         ds = xr.Dataset({n: (("policy", "time"), ones) for n in ("omega", "lam", "e_int", "T_at", "b", "d", "d_H",
-                                                                 "F_pub")},
+                                                                 "F_pub", "s_sup")},
                         coords={"policy": ["bau", "green"], "time": grid})
         ds["Y"] = ("policy", "time"), np.exp(0.02 * (grid - 2025)) * ones
         ds["h_eff"] = ("policy", "time"), np.array([[0.15], [0.17]]) * ones
         ds["E_dom"] = ("policy", "time"), emissions * ones
+        ds["S_sup"] = 0.01 * ds["Y"]  # support paid: 1% of output
         out = outcome_metrics(ds)
+        np.testing.assert_allclose(out.support_cost_mean, 0.01, rtol=1e-12)
+        np.testing.assert_allclose(out.take_up_2050, 1.0, rtol=0)
         np.testing.assert_allclose(out.cum_emissions_domestic, total, rtol=rel)
         np.testing.assert_allclose(out.avg_growth, 0.02, rtol=1e-12)
         np.testing.assert_allclose(out.private_investment_change_vs_bau, [0.0, 2.0], atol=1e-12)
@@ -272,7 +275,10 @@ def test_analytic_jacobian_and_parameter_derivatives_match_finite_differences(dg
         h = 1e-6 * max(1.0, abs(y[j]))
         e = np.zeros_like(y)
         e[j] = h
-        fd = (cs.rhs(year, y + e, p, L) - cs.rhs(year, y - e, p, L)) / (2 * h)
+        if y[j] == 0.0:  # a share at the edge of its domain (take-up of support before any is offered): forward
+            fd = (cs.rhs(year, y + e, p, L) - cs.rhs(year, y, p, L)) / h
+        else:
+            fd = (cs.rhs(year, y + e, p, L) - cs.rhs(year, y - e, p, L)) / (2 * h)
         np.testing.assert_allclose(J[:, j], fd, rtol=1e-5, atol=1e-7 * max(1.0, np.abs(fd).max()),
                                    err_msg=f"d/d{cs.states[j]}")
     for j in range(p.size):

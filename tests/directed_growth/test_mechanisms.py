@@ -38,13 +38,17 @@ def test_public_investment_crowds_out_when_crowding_out_dominates(dg):
 
 
 def test_buyback_ban_raises_investment_out_of_given_profits(dg):
-    base, ban = run(dg, Policy("base")), run(dg, Policy("ban", s_sup=1.0, payout_cap=0.0))
+    # the same offer with and without the buyback ban (both taken by most firms: support worth 16% of output)
+    base = run(dg, Policy("base", support_rate=0.2))
+    ban = run(dg, Policy("ban", support_rate=0.2, payout_cap=0.0))
+    assert at(ban, "s_sup", 2026) > 0.5
     assert at(ban, "h_eff", 2026) > at(base, "h_eff", 2026)
     assert at(ban, "I_p", 2026) / at(ban, "Pi", 2026) > at(base, "I_p", 2026) / at(base, "Pi", 2026)
 
 
 def test_wage_floor_raises_the_wage_share(dg):
-    base, floor = run(dg, Policy("base")), run(dg, Policy("floor", wage_floor=0.005))
+    base = run(dg, Policy("base", support_rate=0.1))
+    floor = run(dg, Policy("floor", support_rate=0.1, wage_floor=0.005))
     assert at(floor, "omega") > at(base, "omega")
 
 
@@ -62,7 +66,7 @@ def test_capability_cuts_weaken_crowding_in(dg):
 
 
 def test_equity_stakes_lower_public_debt(dg):
-    support = dict(s_sup=0.5, i_G=0.05)
+    support = dict(support_rate=0.1, i_G=0.05)
     without, stake = run(dg, Policy("no stake", **support)), run(dg, Policy("stake", equity_stake=0.3, **support))
     assert at(stake, "F_pub") > 0
     assert at(stake, "b") < at(without, "b")

@@ -77,7 +77,9 @@ def test_payout_cap_on_supported_firms_raises_investment_out_of_profits(dg, eqs)
 
 
 def test_wage_floor_raises_wage_growth_and_price_setting_resists(dg, eqs):
-    assert partial(dg, eqs, "d_omega", "wage_floor") > 0
+    assert partial(dg, eqs, "d_omega", "wage_floor", s_sup=0.5) > 0
+    # only where it applies: no take-up of support and no procurement, no effect
+    assert partial(dg, eqs, "d_omega", "wage_floor") == pytest.approx(0.0, abs=1e-15)
     # conflicting claims: a higher wage share raises inflation, which erodes it
     assert partial(dg, eqs, "inflation", "omega") > 0
     assert partial(dg, eqs, "d_omega", "omega") < 0

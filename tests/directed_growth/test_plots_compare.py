@@ -51,6 +51,9 @@ def synthetic():
             "d": _var(0.4 + 0 * g * s, "firm debt to output ratio", "year", "auxiliary"),
             "d_H": _var(0.38 + 0 * g * s, "household debt to output ratio", "year", "auxiliary"),
             "F_pub": _var(np.array([0.0, 0.0, 1.0])[:, None] * s + 0 * t, "public equity stake", "TUSD", "auxiliary"),
+            "s_sup": _var(np.array([0.0, 0.0, 0.1])[:, None] * ramp, "take-up of support", "dimensionless", "stock"),
+            "S_sup": _var(np.array([0.0, 0.0, 0.1])[:, None] * ramp, "public support paid", "TUSD/year",
+                          "auxiliary"),
             # levers: two differ across policies, one varies over time identically, two are constant
             "i_G": _var(np.array([0.035, 0.03, 0.05])[:, None] + 0 * t, "public investment rate", "dimensionless",
                         "lever"),

@@ -178,7 +178,7 @@ def _comparison(prov) -> xr.Dataset:
     ones = np.ones((3, t.size))
     data = {"Y": 24 * np.exp(g * (t - 2025)), "h_eff": 0.18 * ones, "omega": 0.58 * ones, "lam": 0.96 * ones,
             "E_dom": 5.0 * ones, "e_int": 0.2 * ones, "T_at": 1.2 * ones, "b": 1.0 * ones, "d": 0.4 * ones,
-            "d_H": 0.38 * ones, "F_pub": 0.0 * ones}
+            "d_H": 0.38 * ones, "F_pub": 0.0 * ones, "s_sup": 0.0 * ones, "S_sup": 0.0 * ones}
     return xr.Dataset({k: (("policy", "time"), v, {"units": "1", "long_name": k}) for k, v in data.items()},
                       coords={"policy": pol, "time": t}, attrs={"model": "directed_growth",
                                                                  "provenance": json.dumps(prov)})

@@ -19,16 +19,17 @@ from .public_capability import public_capability
 from .public_finance import public_finance
 from .public_investment import public_investment
 from .supply import supply
+from .support import support
 from .technology import technology
 
 
 def all_blocks() -> list:
     """The model's blocks in order (fresh :class:`~model.core.blocks.Block` objects, defaults as declared)."""
-    return [demand(), households(), supply(), finance(), banks(), public_finance(), public_investment(),
+    return [demand(), households(), supply(), finance(), banks(), public_finance(), support(), public_investment(),
             public_capability(), private_investment(), labour(), damages(), technology(), emissions(), climate(),
             accounts()]
 
 
 __all__ = ["all_blocks", "accounts", "banks", "climate", "damages", "demand", "emissions", "finance", "households",
            "labour", "private_investment", "public_capability", "public_finance", "public_investment", "supply",
-           "technology"]
+           "support", "technology"]

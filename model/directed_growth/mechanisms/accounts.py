@@ -18,7 +18,8 @@ def balance_sheet() -> GodleyTable:
     balances its column. The bank column is the redundant equation :math:`M = L_F + L_H + B - NW_B`
     (deposits come from the household budget, loans from firms' and households' budgets, bonds
     from the government's): checked, not imposed. Firm equity is at book value, so firms' net worth
-    is zero; the public stake :math:`\phi_G E` is the government's (its purchase is issue 13)."""
+    is zero; the public stake :math:`\phi_G E` is the government's: the consideration for the support subsidy that
+    supported firms take (public support block), its dividends the public fund's."""
     M, R, L_F, L_H, B_B, B, B_CB, E, phi_G, K, K_G, V_H, NW_B, Y = ref(
         "M", "R", "L_F", "L_H", "B_B", "B", "B_CB", "E_F", "phi_G", "K", "K_G", "V_H", "NW_B", "Y")
     return GodleyTable(
@@ -39,11 +40,11 @@ def balance_sheet() -> GodleyTable:
 def transactions_flow() -> GodleyTable:
     r"""The transactions-flow matrix: sources +, uses -; every row and every column sums to zero, and
     the sectors' net lending (their flow rows) adds up to zero. Scaled by output."""
-    (C_act, G_C, G_cap, I_G, I_p, delta_K, K, W, T_W, T_B, TR, T_pi, T_c, S_rd, r_L, L_F, r_LH, L_H, r_M, M, r_B, B,
-     B_B, B_CB, r_cb, R, Div, phi_G, Pi_r, Div_B, Pi_Br, Pi_CB, rho_R, Y) = ref(
-        "C_act", "G_C", "G_cap", "I_G", "I_p", "delta_K", "K", "W", "T_W", "T_B", "TR", "T_pi", "T_c", "S_rd", "r_L",
-        "L_F", "r_LH", "L_H", "r_M", "M", "r_B", "B", "B_B", "B_CB", "r_cb", "R", "Div", "phi_G", "Pi_r", "Div_B",
-        "Pi_Br", "Pi_CB", "rho_res", "Y")
+    (C_act, G_C, G_cap, I_G, I_p, delta_K, K, W, T_W, T_B, TR, T_pi, T_c, S_rd, S_sup, r_L, L_F, r_LH, L_H, r_M, M,
+     r_B, B, B_B, B_CB, r_cb, R, Div, phi_G, Pi_r, Div_B, Pi_Br, Pi_CB, rho_R, Y) = ref(
+        "C_act", "G_C", "G_cap", "I_G", "I_p", "delta_K", "K", "W", "T_W", "T_B", "TR", "T_pi", "T_c", "S_rd", "S_sup",
+        "r_L", "L_F", "r_LH", "L_H", "r_M", "M", "r_B", "B", "B_B", "B_CB", "r_cb", "R", "Div", "phi_G", "Pi_r",
+        "Div_B", "Pi_Br", "Pi_CB", "rho_res", "Y")
     Fc, Fk, Bc, Bk = "firms current", "firms capital", "banks current", "banks capital"
     H, G, CB = "households", "government", "central bank"
     return GodleyTable(
@@ -61,6 +62,7 @@ def transactions_flow() -> GodleyTable:
             Row("Profit tax", {Fc: -T_pi, G: T_pi}),
             Row("Carbon tax", {Fc: -T_c, G: T_c}),
             Row("R&D subsidy", {Fc: S_rd, G: -S_rd}),
+            Row("Public support to firms", {Fc: S_sup, G: -S_sup}),
             Row("Interest on firm loans", {Fc: -r_L * L_F, Bc: r_L * L_F}),
             Row("Interest on household loans", {H: -r_LH * L_H, Bc: r_LH * L_H}),
             Row("Interest on deposits", {H: r_M * M, Bc: -r_M * M}),

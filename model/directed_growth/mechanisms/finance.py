@@ -16,7 +16,7 @@ def finance() -> Block:
     -----
     .. math::
 
-        \Pi^{pre} &= Y - W - T_c + S_{R\&D} - r_L L_F - \delta_K K, \quad T_\pi = t_\pi \Pi^{pre}, \quad
+        \Pi^{pre} &= Y - W - T_c + S_{R\&D} + S_{sup} - r_L L_F - \delta_K K, \quad T_\pi = t_\pi \Pi^{pre}, \quad
         \Pi = \Pi^{pre} - T_\pi, \quad Div = \theta\Pi + (1 - s_{sup})\lambda_F(\bar\ell K - L_F),
         \quad \Pi_r = \Pi - Div, \\
         \dot L_F &= I_p - \Pi_r - \delta_K K, \qquad E = K - L_F, \\
@@ -27,7 +27,8 @@ def finance() -> Block:
     profits raise firm debt (Keen 1995). Firms are financed by bank loans; their equity, at book
     value :math:`E = K - L_F` (firms' net worth zero), is held by households and, through the
     public stake :math:`\phi_G`, the government. The payout ratio (dividends and buybacks) is
-    :math:`\theta_0` for unsupported firms; supported firms (share :math:`s_{sup}`) face a payout cap
+    :math:`\theta_0` for unsupported firms; supported firms (share :math:`s_{sup}`, the take-up of support,
+    public support block) receive the support subsidy :math:`S_{sup}` and face a payout cap
     :math:`c_p` and a reinvestment floor :math:`f_r`:
     :math:`\theta = (1-s_{sup})\theta_0 + s_{sup}c_p\theta_0(1-f_r)`. Unsupported firms also close a
     share :math:`\lambda_F` a year of the gap between their leverage and its reference through net
@@ -72,8 +73,6 @@ def finance() -> Block:
                     bounds=(0.0, 0.5), source=ESSAY + "; size " + ASSUMED, latex=r"\kappa_f")
     f_ref = param("f_ref", "dimensionless", "reference productive share of credit", default=0.2, bounds=(0.0, 1.0),
                   source=ESSAY + ": about 20% of finance goes to the productive economy", latex=r"\bar f")
-    s_sup = lever("s_sup", "dimensionless", "share of firms receiving conditional public support", default=0.0,
-                  bounds=(0.0, 1.0), source=ESSAY + ": conditions on public support", latex=r"s_{sup}")
     payout_cap = lever("payout_cap", "dimensionless", "payout cap on supported firms (1, shown as 100%, = none)",
                        default=1.0, bounds=(0.0, 1.0), source=ESSAY, latex=r"c_p")
     reinvest_floor = lever("reinvest_floor", "dimensionless", "reinvestment floor on supported firms",
@@ -99,12 +98,13 @@ def finance() -> Block:
     r_L = aux("r_L", "1/year", "loan rate (cost of productive credit)", latex=r"r_L")
     rho_n = aux("rho_n", "1/year", "retained profit rate at normal utilisation", latex=r"\rho_n")
     d = aux("d", "year", "firm debt to output ratio")
-    (omega, Y, I_p, K, T_c, S_rd, delta_K, r_cb, sp_G, u_n, Y_cap, tc_share, rd_subsidy) = ref(
-        "omega", "Y", "I_p", "K", "T_c", "S_rd", "delta_K", "r_cb", "sp_G", "u_n", "Y_cap", "tc_share", "rd_subsidy")
+    (omega, Y, I_p, K, T_c, S_rd, delta_K, r_cb, sp_G, u_n, Y_cap, tc_share, rd_subsidy, s_sup, S_sup,
+     sup_share) = ref("omega", "Y", "I_p", "K", "T_c", "S_rd", "delta_K", "r_cb", "sp_G", "u_n", "Y_cap", "tc_share",
+                      "rd_subsidy", "s_sup", "S_sup", "sup_share")
     premium = sp_F0.sym + psi_F.sym * (lev.sym - lev_ref.sym)
     return Block(
         name="finance",
-        variables=(L_F, theta0, t_pi, sp_F0, psi_F, lev_ref, lam_F, sp_max, eps_r, zeta_G, kappa_f, f_ref, s_sup,
+        variables=(L_F, theta0, t_pi, sp_F0, psi_F, lev_ref, lam_F, sp_max, eps_r, zeta_G, kappa_f, f_ref,
                    payout_cap, reinvest_floor, f_prod, W, Pi_pre, T_pi, Pi, theta, Div, Pi_r, L_F_dot, E, lev, sp_F,
                    r_L, rho_n, d),
         auxiliaries={
@@ -112,16 +112,16 @@ def finance() -> Block:
             "lev": L_F.sym / K,
             "sp_F": soft_cap(soft_floor(premium, 0, eps_r.sym), sp_max.sym, 20),
             "r_L": r_cb + zeta_G.sym * sp_G + sp_F.sym - kappa_f.sym * (f_prod.sym - f_ref.sym),
-            "Pi_pre": Y - W.sym - T_c + S_rd - r_L.sym * L_F.sym - delta_K * K,
+            "Pi_pre": Y - W.sym - T_c + S_rd + S_sup - r_L.sym * L_F.sym - delta_K * K,
             "T_pi": t_pi.sym * Pi_pre.sym,
             "Pi": Pi_pre.sym - T_pi.sym,
-            "theta": (1 - s_sup.sym) * theta0.sym
-            + s_sup.sym * payout_cap.sym * theta0.sym * (1 - reinvest_floor.sym),
-            "Div": theta.sym * Pi.sym + (1 - s_sup.sym) * lam_F.sym * (lev_ref.sym * K - L_F.sym),
+            "theta": (1 - s_sup) * theta0.sym
+            + s_sup * payout_cap.sym * theta0.sym * (1 - reinvest_floor.sym),
+            "Div": theta.sym * Pi.sym + (1 - s_sup) * lam_F.sym * (lev_ref.sym * K - L_F.sym),
             "Pi_r": Pi.sym - Div.sym,
             "L_F_dot": I_p - Pi_r.sym - delta_K * K,
             "E_F": K - L_F.sym,
-            "rho_n": (1 - theta.sym) * (1 - t_pi.sym) * ((1 - omega - tc_share + rd_subsidy) * u_n * Y_cap
+            "rho_n": (1 - theta.sym) * (1 - t_pi.sym) * ((1 - omega - tc_share + rd_subsidy + sup_share) * u_n * Y_cap
                                                          - r_L.sym * L_F.sym - delta_K * K) / K,
             "d": L_F.sym / Y,
         },

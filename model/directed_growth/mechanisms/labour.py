@@ -20,9 +20,10 @@ def labour() -> Block:
     .. math::
 
         \lambda &= \frac{Y}{a_{eff} N}, \qquad
-        \Phi(\lambda) = \phi_0 + \phi_1\lambda + \frac{\phi_2}{\lambda_{max} + \epsilon_\lambda - \lambda}, \qquad
+        \Phi(\lambda) = \phi_0 + \phi_1\lambda + \frac{\phi_2}{\lambda_{max} + \epsilon_\lambda - \lambda}
+        + b_w^{eff}, \qquad
         i = \eta_p(m\,\omega - 1) + \eta_x \ln(Y_D/Y), \\
-        w &= \Phi(\lambda) + b_w + \gamma_p\,i + \psi_a\,\alpha_{eff}, \qquad
+        w &= \Phi(\lambda) + \gamma_p\,i + \psi_a\,\alpha_{eff}, \qquad
         w_{eff} = \mathrm{smax}(w, \underline w), \qquad
         \dot\omega = \omega\,[w_{eff} - i - \alpha_{eff}], \\
         \alpha &= \alpha_0 + \alpha_{KV}(g_K - \bar g) + \alpha_A (g_A - \bar g_A), \quad
@@ -142,8 +143,8 @@ def labour() -> Block:
     alpha_eff = aux("alpha_eff", "1/year", "labour productivity growth", latex=r"\alpha_{eff}")
     g_K = aux("g_K", "1/year", "private capital growth", latex=r"g_K")
     g_N = aux("g_N", "1/year", "labour force growth", latex=r"g_N")
-    Y, Y_D, K, I_p, delta_K, g_A, a_eff, lam_ref, lam_max, D_P, tau_D = ref(
-        "Y", "Y_D", "K", "I_p", "delta_K", "g_A", "a_eff", "lam_ref", "lam_max", "D_P", "tau_D")
+    Y, Y_D, K, I_p, delta_K, g_A, a_eff, lam_ref, lam_max, D_P, tau_D, b_w_eff = ref(
+        "Y", "Y_D", "K", "I_p", "delta_K", "g_A", "a_eff", "lam_ref", "lam_max", "D_P", "tau_D", "b_w_eff")
     x = (N.sym / N_demo.sym - 1) / p_max.sym
     return Block(
         name="labour",
@@ -156,7 +157,7 @@ def labour() -> Block:
             "lam": Y / (a_eff * N.sym),
             "w_n": phillips.sym + gamma_p.sym * inflation.sym + psi_a.sym * alpha_eff.sym,
             "w_eff": soft_floor(w_n.sym, w_min.sym, eps_w.sym),
-            "phillips": phi0.sym + phi1.sym * lam.sym + phi2.sym / (lam_max + eps_lam.sym - lam.sym) + wage_floor.sym,
+            "phillips": phi0.sym + phi1.sym * lam.sym + phi2.sym / (lam_max + eps_lam.sym - lam.sym) + b_w_eff,
             "inflation": eta_p.sym * (mu.sym * omega.sym - 1) + eta_x.sym * sp.log(Y_D / Y),
             "g_K": I_p / K - delta_K,
             "alpha": alpha0.sym + alpha_KV.sym * (g_K.sym - g_ref.sym) + alpha_A.sym * (g_A - gA_ref.sym),

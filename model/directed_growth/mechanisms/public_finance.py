@@ -16,7 +16,8 @@ def public_finance() -> Block:
     -----
     .. math::
 
-        \dot B &= G_C + G_{cap} + I_G + S_{R\&D} + TR + r_B B - T_W - T_B - T_\pi - T_c - \phi_G Div - \Pi_{CB}, \\
+        \dot B &= G_C + G_{cap} + I_G + S_{R\&D} + S_{sup} + TR + r_B B - T_W - T_B - T_\pi - T_c - \phi_G Div
+        - \Pi_{CB}, \\
         T_W &= t_w W, \quad T_B = \big(\beta_B + \mathrm{smax}(r_B - g_Z^{eff}, 0)\big)(B - \bar b Y),
         \quad TR = \rho_{TR} T_c, \quad
         G_C = z_G Z, \quad \phi_G = e\,s_{sup}, \\
@@ -31,10 +32,13 @@ def public_finance() -> Block:
     do not lower: on trend output the gap to the reference would hide the debt that damages add). Carbon-tax
     revenue is returned to households as a lump sum (share :math:`\rho_{TR}`), spent on green
     public investment (share :math:`\rho_{GI}` of the rest, public investment block) or reduces
-    the deficit (the remainder). The state takes an equity stake :math:`e` in the firms it
-    supports as a condition of support (Mazzucato 2025); the stake :math:`\phi_G E` receives its
-    share of dividends. How the stake is paid for is issue 13: here it is a transfer of ownership
-    without a transaction (a revaluation of the households' and government's balance sheets). The
+    the deficit (the remainder). The state takes an equity stake :math:`e` in the firms that take its
+    support as a condition of support (Mazzucato 2025), so :math:`\phi_G = e\,s_{sup}` with
+    :math:`s_{sup}` the take-up (public support block); the stake is the consideration for the support
+    subsidy :math:`S_{sup}` the government pays (an equity-for-support swap: the subsidy is its price,
+    booked each year as a transaction; the owners' dividends given up are part of the cost of
+    conditions that decides take-up), and the stake :math:`\phi_G E` receives its share of dividends,
+    diverted from households to the public fund. The
     sovereign premium rises with public debt over trend output (CBO 2019; Laubach 2009), floored at
     zero (never extrapolated below zero debt) and capped; it is on trend output because the loan rate
     it enters sets investment and so output in the same instant (debt over actual output would make
@@ -85,7 +89,7 @@ def public_finance() -> Block:
     W, T_pi, T_c, I_G, G_cap, Z, S_rd, Y, Div, s_sup, Y_T, E, r_B, Pi_CB, sp_max, eps_r = ref(
         "W", "T_pi", "T_c", "I_G", "G_cap", "Z", "S_rd", "Y", "Div", "s_sup", "Y_T", "E_F", "r_B", "Pi_CB", "sp_max",
         "eps_r")
-    g_Z_eff = ref("g_Z_eff")
+    g_Z_eff, S_sup = ref("g_Z_eff", "S_sup")
     premium = sp_G0.sym + psi_B.sym * (b_n.sym - b_ref.sym)
     return Block(
         name="public finance",
@@ -103,7 +107,7 @@ def public_finance() -> Block:
             "Div_G": phi_G.sym * Div,
             "F_pub": phi_G.sym * E,
             "sp_G": soft_cap(soft_floor(premium, 0, eps_r), sp_max, 20),
-            "B_dot": G_C.sym + G_cap + I_G + S_rd + TR.sym + r_B * B.sym - T_W.sym - T_B.sym - T_pi - T_c
+            "B_dot": G_C.sym + G_cap + I_G + S_rd + S_sup + TR.sym + r_B * B.sym - T_W.sym - T_B.sym - T_pi - T_c
             - Div_G.sym - Pi_CB,
         },
         derivatives={"B": B_dot.sym},

@@ -166,7 +166,8 @@ DURABILITY: dict[str, Outcome] = {o.name: o for o in (
     Outcome("years_in_force", "years the policy was in force (integral of 1 - R_el)", "year", "higher",
             "Years in force", 1.0, ("R_el",), functools.partial(_durability, "years_in_force")),
     Outcome("reversals", "elections lost with the policy reverted (R_el rising by more than one half)", "1", "lower",
-            "Electoral reversals", 1.0, ("R_el",), functools.partial(_durability, "reversals")),
+            "Electoral reversals", 1.0, ("R_el",), functools.partial(_durability, "reversals"),
+            display_units="elections"),
     Outcome("first_reversal", "date of the first electoral reversal (NaN: none)", "year", None,
             "First reversal", 1.0, ("R_el",), functools.partial(_durability, "first_reversal")),
 )}
@@ -223,7 +224,7 @@ NEEDED = tuple(dict.fromkeys(n for o in OUTCOMES.values() if not o.experiment fo
 def display(name: str, units: str = "") -> tuple[str, float, str | None]:
     """(label, scale, display units) of an outcome for tables and figures; an unregistered name
     is its own label, a share (``units`` 1) shown in percent."""
-    o = OUTCOMES.get(name)
+    o = OUTCOMES.get(name) or DURABILITY.get(name)
     if o is not None:
         return o.label, o.scale, o.display_units
     return (name, 100.0, "%") if units in ("1", "dimensionless") else (name, 1.0, None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -44,6 +45,7 @@ def test_support_far_above_threshold_nothing_reverts():
     for lever in policies.LEVERS:  # identical to the rounding of calendar-year arithmetic
         np.testing.assert_allclose(dur[lever].values, plain[lever].values, rtol=1e-12, atol=1e-13, err_msg=lever)
     np.testing.assert_allclose(dur.Y.values, plain.Y.values, rtol=1e-6)
+    assert max(json.loads(ds.attrs["provenance"])["identity_max_residual"].values()) < 1e-10  # Godley tables close
     df = compare_policies(ds, system=dg, impulse=False)
     assert df.loc["market_shaping_durable", "reversals"] == 0.0
     assert df.loc["market_shaping_durable", "years_in_force"] == pytest.approx(75.0, abs=1e-9)
@@ -67,6 +69,7 @@ def test_policy_lowering_income_reverts_at_the_election_date(dg):
     assert R[np.searchsorted(t, FIRST + 0.25)] == pytest.approx(0.999, abs=1e-5)  # within the window
     i_bau = dg.variables["i_G"].default
     assert np.all(np.abs(i_G[after] - i_bau) <= 1.01e-3 * (i_bau - 0.01))  # business as usual's path after it
+    assert max(json.loads(ds.attrs["provenance"])["identity_max_residual"].values()) < 1e-10  # Godley tables close
     df = compare_policies(ds, system=dg, impulse=False)
     assert df.loc["cut_durable", "reversals"] == 1.0
     assert df.loc["cut_durable", "first_reversal"] == pytest.approx(FIRST)
@@ -79,6 +82,8 @@ def test_policy_lowering_income_reverts_at_the_election_date(dg):
     # years in force: the trapezoid rule on the 0.05-year output grid, within 0.01 of the exact integral
     assert df.loc["cut_durable", "years_in_force"] == pytest.approx(FIRST - 2025 + window, abs=0.01)
     assert math.isnan(df.loc["cut", "reversals"]) and math.isnan(df.loc["bau", "years_in_force"])
+    again = model.rerun(ds)  # the rules saved in the result (read as text, never evaluated) give the same run
+    np.testing.assert_array_equal(again.R_el.values, ds.R_el.values)
 
 
 def test_durable_business_as_usual_is_business_as_usual_and_the_calendar_is_the_countrys(dg):

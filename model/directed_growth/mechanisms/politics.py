@@ -65,7 +65,10 @@ def politics() -> Block:
     (Douenne & Fabre's backlash: the visible cost, counted over and above its effect on income) enter with
     coefficients whose priors include zero. The start values make support at rest in business as usual
     (:mod:`~model.directed_growth.start_state`). An election is lost when :math:`S < 0.5`
-    (:func:`model.core.elections.reversal_block`, calendar :data:`ELECTIONS`).
+    (:func:`model.core.elections.reversal_block`, calendar :data:`ELECTIONS`). Hibbs's equation is estimated on
+    US presidential elections; applied to the UK it is a modelling assumption (with the UK's slower income
+    growth per head, support at rest is 49.98%, at the threshold, so any policy is reverted at the first
+    UK election: a UK vote function is still to be sourced).
     """
     y_m = stock("y_m", "TUSD/year/Mworker", "remembered real disposable income per head", default=0.1,
                 bounds=(0.0, None), source="start value: y_h / (1 + g_h tau_y) at rest (set by the model factory)",

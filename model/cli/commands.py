@@ -133,6 +133,10 @@ def _parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--force", action="store_true", help="replace a previous comparison of the country in DIR")
     cmp_.add_argument("--no-impulse", action="store_true",
                       help="skip the public-investment multipliers (two extra short runs per policy)")
+    cmp_.add_argument("--durable", action="store_true",
+                      help="political durability: each policy but business as usual reverts to it after an "
+                           "election its incumbents lose (public support below one half; named <policy>_durable; "
+                           "the outcome table adds years in force and reversals)")
     cmp_.add_argument("--policies", default=None, metavar="NAMES",
                       help=f"comma-separated subset of {','.join(POLICY_PATHS)} (default: all)")
     from .calibrate import add_parser as add_calibrate
@@ -351,6 +355,10 @@ def _compare(args) -> int:
                f"{plural(len(names), 'policy')}",
                float(years) * n_series * len(names), "choose an earlier --t-end")
     paths = [system.meta.policy_path(n).factory() for n in dict.fromkeys(names)]
+    if getattr(args, "durable", False):
+        from ..directed_growth.policies import durable
+
+        paths = [durable(system, p) for p in paths]
     return _compare_run(args, system, paths)
 
 

@@ -20,6 +20,7 @@ from ..core.metadata import ModelMeta
 from ..core.system import System, combine
 from ..errors import ModelError
 from .mechanisms import all_blocks
+from .mechanisms.politics import election_calendar
 from .start_state import DERIVED, START_KEYS, UNUSED_KEYS, US_2025, derived_values
 
 __all__ = ["T0", "T_END", "KEEP", "PLAUSIBLE", "Y0", "XG0", "DERIVED", "US_2025", "directed_growth", "country_data",
@@ -189,6 +190,7 @@ def directed_growth(*, country: str | None = None, t0: float = T0, y0: float | N
             raise ModelError(f"directed_growth: override {name!r} must be finite, got {value!r}")
     from_start = {name: data[key] * (data["Y"] if scale == "Y" else scale)
                   for key, (name, scale) in _FROM_START.items()}
+    from_start.update(election_calendar(country))
     blocks = [_with_defaults(b, {**from_start, **{k: float(v) for k, v in overrides.items()}}) for b in blocks]
     vals = {v.name: v.default for b in blocks for v in b.variables if v.default is not None}
     derived = derived_values(vals, t0=t0, start=data, xg0=xg0)

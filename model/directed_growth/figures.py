@@ -417,14 +417,15 @@ def outcome_table(df, path: str | Path | None = None):
     -------
     matplotlib.figure.Figure
     """
-    from .outcomes import OUTCOMES, display
+    from .outcomes import DURABILITY, OUTCOMES, display
 
     plt = pyplot(path)
     units = dict(df.attrs.get("units", {}))
     pols = [str(p) for p in df.index]
     rows = []
     for col in df.columns:
-        raw = units.get(col, OUTCOMES[col].units if col in OUTCOMES else "")
+        known = OUTCOMES.get(col) or DURABILITY.get(col)
+        raw = units.get(col, known.units if known is not None else "")
         short, scale, disp = display(col, raw)
         u = disp if disp is not None else pretty_units(raw)
         u = "" if u in ("1", "dimensionless") else u

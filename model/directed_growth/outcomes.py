@@ -19,7 +19,8 @@ from ..core.levers import Policy, Rule, constant, piecewise
 from ..core.metadata import Outcome, OutcomeContext
 from ..errors import ModelError
 
-__all__ = ["OUTCOMES", "NEEDED", "MULTIPLIER_HORIZONS", "compare", "compare_policies", "display", "impulse_response",
+__all__ = ["OUTCOMES", "DURABILITY", "NEEDED", "durable_policies", "MULTIPLIER_HORIZONS", "compare",
+           "compare_policies", "display", "impulse_response",
            "label_outcomes",
            "outcome_metrics"]
 
@@ -136,6 +137,53 @@ def _multiplier(horizon: int, ds, ctx: OutcomeContext):
     return xr.DataArray(values, dims="policy", coords={"policy": pols})
 
 
+def durable_policies(ds) -> list[str]:
+    """Policies of a result whose levers opted into electoral reversal (a feedback rule naming the reversal
+    stock ``R_el``, :func:`model.directed_growth.policies.durable`)."""
+    import json
+    import re
+
+    from .mechanisms.politics import REVERSAL
+
+    found: set[str] = set()
+    pattern = re.compile(rf"\b{REVERSAL}\b")
+    for var in ds.data_vars.values():
+        if var.attrs.get("kind") == "lever" and "feedback_rules" in var.attrs:
+            found.update(p for p, text in json.loads(var.attrs["feedback_rules"]).items() if pattern.search(text))
+    return [p for p in _policy_names(ds) if p in found]
+
+
+def _durability(key: str, ds, ctx):
+    """Reversal summary (:func:`model.core.elections.reversals`) per policy; NaN for policies not opted in."""
+    import xarray as xr
+
+    from ..core.elections import reversals
+    from .mechanisms.politics import REVERSAL
+
+    pols, opted = _policy_names(ds), set(durable_policies(ds))
+    calendar = [float(ds[f"{REVERSAL}_{k}"]) for k in ("first", "interval", "window")]
+    values = []
+    for name in pols:
+        R = ds[REVERSAL].sel(policy=name) if "policy" in ds[REVERSAL].dims else ds[REVERSAL]
+        values.append(reversals(R.values, ds.time.values, *calendar)[key] if name in opted else np.nan)
+    if "policy" not in ds.dims:
+        return xr.DataArray(values[0])
+    return xr.DataArray(values, dims="policy", coords={"policy": pols})
+
+
+#: outcomes of policies that opted into electoral reversal (:func:`compare_policies` adds them when a result
+#: has such a policy; NaN for the others)
+DURABILITY: dict[str, Outcome] = {o.name: o for o in (
+    Outcome("years_in_force", "years the policy was in force (integral of 1 - R_el)", "year", "higher",
+            "Years in force", 1.0, ("R_el",), functools.partial(_durability, "years_in_force")),
+    Outcome("reversals", "elections lost with the policy reverted (R_el rising by more than one half)", "1", "lower",
+            "Electoral reversals", 1.0, ("R_el",), functools.partial(_durability, "reversals"),
+            display_units="elections"),
+    Outcome("first_reversal", "date of the first electoral reversal (NaN: none)", "year", None,
+            "First reversal", 1.0, ("R_el",), functools.partial(_durability, "first_reversal")),
+)}
+
+
 #: the horizons [years after the shock] of the multiplier outcomes
 MULTIPLIER_HORIZONS = (0, 1, 4, 10, 20)
 
@@ -192,7 +240,7 @@ NEEDED = tuple(dict.fromkeys(n for o in OUTCOMES.values() if not o.experiment fo
 def display(name: str, units: str = "") -> tuple[str, float, str | None]:
     """(label, scale, display units) of an outcome for tables and figures; an unregistered name
     is its own label, a share (``units`` 1) shown in percent."""
-    o = OUTCOMES.get(name)
+    o = OUTCOMES.get(name) or DURABILITY.get(name)
     if o is not None:
         return o.label, o.scale, o.display_units
     return (name, 100.0, "%") if units in ("1", "dimensionless") else (name, 1.0, None)
@@ -279,13 +327,16 @@ def compare_policies(ds, *, system=None, impulse: bool = True, baseline: str = "
     """Outcome table per policy of a directed-growth result: the engine's
     :func:`model.analysis.compare` (any model, its own outcome registry) with this model's
     :data:`OUTCOMES`, the public-investment multipliers as its ``experiments`` (``impulse``)
-    and business as usual as the baseline. See there for the parameters and the table.
+    and business as usual as the baseline. See there for the parameters and the table. When a policy
+    of ``ds`` opted into electoral reversal (:func:`durable_policies`), the :data:`DURABILITY` outcomes
+    (years in force, reversals, first reversal) are added.
 
     ``compare`` is the same function under its former name (kept for existing code).
     """
     from ..analysis.outcomes import compare
 
-    return compare(ds, tuple(OUTCOMES.values()), system=system, experiments=impulse, baseline=baseline)
+    extra = tuple(DURABILITY.values()) if durable_policies(ds) else ()
+    return compare(ds, tuple(OUTCOMES.values()) + extra, system=system, experiments=impulse, baseline=baseline)
 
 
 #: the former name of :func:`compare_policies` (kept: code and notebooks import it)

@@ -16,7 +16,7 @@ from ..core.metadata import PolicyPath
 from ..core.symbols import t
 
 __all__ = ["LEVERS", "PATHS", "I_G0", "bau", "market_fixing", "market_shaping", "fiscal_rule", "default_exogenous",
-           "all_paths", "paths"]
+           "all_paths", "paths", "durable"]
 
 #: public investment rate in the start year [share of trend output] the paths start from by default (US 2025,
 #: economics.md 11.12); a country's model passes its own (:func:`paths`), so every path starts from its state
@@ -171,3 +171,23 @@ PATHS = paths()
 def all_paths() -> list[Policy]:
     """The reference paths of :data:`PATHS`, in comparison order."""
     return [p.factory() for p in PATHS]
+
+
+def durable(system, policy: Policy, alternative: Policy | None = None) -> Policy:
+    """``policy`` made to win elections or go: its levers revert to ``alternative`` (business as usual by
+    default) after an election the incumbents lose, and stay reverted (named ``<policy>_durable``).
+
+    Public support ``S_pub`` follows real disposable income growth per head, employment and the carbon tax
+    paid (:func:`model.directed_growth.mechanisms.politics.politics`); an election with support below one half
+    reverts every lever whose path differs from the alternative's
+    (:func:`model.core.elections.reversible`, calendar :data:`~model.directed_growth.mechanisms.politics.ELECTIONS`).
+    Business as usual made durable is business as usual. ``system`` is the directed-growth model (its lever
+    defaults are the alternative's unset levers).
+    """
+    from ..core.elections import reversible
+    from .mechanisms.politics import REVERSAL
+
+    alternative = alternative or bau()
+    if policy.name == alternative.name:
+        return policy
+    return reversible(system, policy, alternative, reversal=REVERSAL)

@@ -50,7 +50,8 @@ _OPTIONAL = {"nw_B": 0.1, "green_K": 0.1, "mission_KG": 0.1}
 #: names set by :func:`derived_values` (not overridable: they follow from the start data and the rest)
 DERIVED = ("g_Z", "v", "K_g", "K_b", "h", "k_G_ref", "K_Gm", "K_Go", "delta_G", "k_Gm_ref", "WIP_G", "Z", "z_T",
            "z_G", "C", "NW_B", "M", "a", "N_demo", "r_cb", "t_w", "theta0", "theta_B", "chi_H", "phi0", "i_ref",
-           "r_ref", "lev_ref", "b_ref", "pi_r_ref", "g_ref", "gA_ref", "z0", "sigma_b", "i_cap_ref")
+           "r_ref", "lev_ref", "b_ref", "pi_r_ref", "g_ref", "gA_ref", "z0", "sigma_b", "i_cap_ref",
+           "y_m", "S_pub")
 
 
 @functools.lru_cache(maxsize=1)
@@ -197,6 +198,12 @@ def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float, start: 
     put(phi0=w_n - (v["phi1"] * lam + v["phi2"] / (v["lam_max"] + v["eps_lam"] - lam) + env["b_w_eff"]
                     + v["gamma_p"] * env["inflation"] + v["psi_a"] * env["alpha_eff"]))
     env = _evaluate(v, t0)
+    # voters' income memory and public support at rest: y_m grows with income per head, g - growth of N
+    g_h = g - env["d_N"] / v["N"]
+    put(y_m=env["y_h"] / (1 + g_h * v["tau_y"]))
+    env = _evaluate(v, t0)
+    put(S_pub=env["S_star"])
+    env = _evaluate(v, t0)
     # nominal wage growth at rest above its floor, and within the smooth floor's exact range (700 eps_w)
     w_ok = (w_eff > v["w_min"]) & (w_eff - v["w_min"] < 690 * v["eps_w"])
     feasible = (h_cap & y_cap & (v["Z"] > 0) & w_ok
@@ -239,7 +246,8 @@ def _verify(env, v, Y, g, feasible, normal) -> None:
     if normal:
         checks.update(aN=env["d_a"] / v["a"] + env["d_N"] / v["N"] - g, r_cb=env["d_r_cb"])
     checks.update({x: env["d_" + x] / v[x] - g for x in _GROWING})
-    checks.update({x: env["d_" + x] for x in ("omega", "h", "Cap")})
+    checks.update({x: env["d_" + x] for x in ("omega", "h", "Cap", "S_pub", "R_el")})
+    checks.update(y_m=env["d_y_m"] / v["y_m"] - (g - env["d_N"] / v["N"]))
     worst = {k: float(np.nanmax(np.where(feasible, np.abs(x), 0.0))) for k, x in checks.items()}
     if any(w > 1e-9 for w in worst.values()):
         raise RuntimeError(f"directed_growth: inconsistent start state {worst} (a block changed without "

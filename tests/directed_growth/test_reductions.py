@@ -48,6 +48,8 @@ YD_STAR = (1 - THETA) * Y_STAR  # 80 = C*
 H_STAR = (1 - ALPHA1) * YD_STAR / ALPHA2  # 80: C* = alpha1 YD* + alpha2 H* with C* = YD*
 K = 3.0 * Y_STAR  # private capital (any positive value: nothing depends on it)
 CLIMATE = ("M_at", "M_up", "M_lo", "T_at", "T_lo")
+#: voters' income memory and public support: fed back to nothing unless a policy opts into electoral reversal
+POLITICS = ("y_m", "S_pub")
 T0 = 2025.0
 
 SIM_PARAMS = {
@@ -83,7 +85,7 @@ def _table_checks(dg, cs):
 
 def test_sim_steady_state_is_a_rest_point_of_the_economy(dg):
     """At Y* = G/theta = 100, YD* = C* = 80 and household wealth H* = (1 - alpha1) YD*/alpha2 = 80 every
-    stock of the economy is at rest (the climate, fed nothing back, is the only thing moving): the
+    stock of the economy is at rest (the climate and public support, fed nothing back, are the only things moving): the
     government's budget balances (taxes = G), households, firms and banks do not lend, and both Godley
     tables close."""
     cs, y, p, L = _sim_case(dg, H_STAR, YD_STAR)
@@ -94,7 +96,8 @@ def test_sim_steady_state_is_a_rest_point_of_the_economy(dg):
     assert obs["T_W"] + obs["T_pi"] + obs["T_B"] == pytest.approx(G, rel=1e-12)
     assert obs["I_p"] == 0.0 and obs["I_G"] == 0.0 and obs["G_C"] == G
     f = cs.rhs(T0, y, p, L)
-    moving = {s: f[i] for i, s in enumerate(cs.states) if s not in CLIMATE and abs(f[i]) > 1e-12 * Y_STAR}
+    moving = {s: f[i] for i, s in enumerate(cs.states) if s not in CLIMATE + POLITICS
+              and abs(f[i]) > 1e-12 * Y_STAR}
     assert not moving
     assert max(abs(obs[n]) for n in _table_checks(dg, cs)) < 1e-12
 

@@ -14,6 +14,7 @@ from .emissions import emissions
 from .finance import finance
 from .households import households
 from .labour import labour
+from .politics import elections, politics
 from .private_investment import private_investment
 from .public_capability import public_capability
 from .public_finance import public_finance
@@ -27,9 +28,9 @@ def all_blocks() -> list:
     """The model's blocks in order (fresh :class:`~model.core.blocks.Block` objects, defaults as declared)."""
     return [demand(), households(), supply(), finance(), banks(), public_finance(), support(), public_investment(),
             public_capability(), private_investment(), labour(), damages(), technology(), emissions(), climate(),
-            accounts()]
+            accounts(), politics(), elections()]
 
 
 __all__ = ["all_blocks", "accounts", "banks", "climate", "damages", "demand", "emissions", "finance", "households",
-           "labour", "private_investment", "public_capability", "public_finance", "public_investment", "supply",
-           "support", "technology"]
+           "labour", "elections", "politics", "private_investment", "public_capability", "public_finance",
+           "public_investment", "supply", "support", "technology"]

@@ -1,0 +1,123 @@
+r"""Public support for the policy in force and the electoral calendar (political durability).
+
+The essay's last condition: an industrial strategy lasts only if it helps incumbents win elections over
+several voting cycles. Support follows what voters feel, after the economic-voting literature; at each
+election a vote below the threshold reverts the policies that opt in (:func:`model.core.elections.reversible`).
+Nothing here acts on the economy unless a policy opts in, so the three reference paths are unchanged.
+"""
+
+from __future__ import annotations
+
+from ...core.blocks import Block
+from ...core.elections import reversal_block
+from ...core.symbols import aux, param, stock
+from ._common import ref
+
+HIBBS = ("Hibbs (2012), Bread and Peace model, 15 US presidential elections 1952-2008 (douglas-hibbs.com, "
+         "'The 2012 US Presidential Election: Implications of the Bread and Peace Model'): incumbent two-party vote "
+         "share = 45.7 + 3.6 x weighted-average per capita real disposable income growth [% per year], quarterly lag "
+         "weight 0.9 (s.e. 1.1, 0.56, 0.05); RMSE 2.2 pp [V, read on the page]")
+LBS = ("Lewis-Beck & Stegmaier (2000), Annu. Rev. Polit. Sci. 3: economic voting (income growth and unemployment) "
+       "across democracies [R]; Healy & Malhotra (2013), Annu. Rev. Polit. Sci. 16: retrospective voting [R]")
+DF = ("Douenne & Fabre (2022), AEJ: Economic Policy 14(1): French households overestimate their net losses from a "
+      "carbon tax and dividend and largely reject it [V, abstract]; no vote-share coefficient")
+NOTE = "modelling assumption"
+
+#: support variable and reversal stock of the model (:func:`model.core.elections.reversible` takes ``REVERSAL``)
+SUPPORT, REVERSAL = "S_pub", "R_el"
+#: last date of the electoral calendar [year] (the pulse's pieces end there; the model ends in 2100)
+LAST_ELECTION = 2105.0
+#: country -> (first election date [year], years between elections, source)
+ELECTIONS = {
+    "USA": (2028.85, 4.0, "US presidential election of 7 November 2028 (2028 + 311/366), then every 4 years "
+                          "(the executive that sets most instruments; the 2-year congressional cycle is not "
+                          "modelled)"),
+    "GBR": (2029.5, 5.0, "UK general election due by August 2029 (5 years after 4 July 2024, the longest term under "
+                         "the Dissolution and Calling of Elections Act 2022), then every 5 years (the maximum; "
+                         "post-war parliaments were often shorter: " + NOTE + ")"),
+}
+
+
+def election_calendar(country: str | None) -> dict[str, float]:
+    """Defaults of the calendar parameters for ``country`` (US when ``None``)."""
+    first, interval, _ = ELECTIONS["USA" if country is None else country.upper()]
+    return {f"{REVERSAL}_first": first, f"{REVERSAL}_interval": interval}
+
+
+def politics() -> Block:
+    r"""Public support for the incumbents who enacted the policy in force.
+
+    Notes
+    -----
+    .. math::
+
+        y_h &= YD / N, \qquad \dot y_m = (y_h - y_m)/\tau_y, \qquad g_{yd} = (y_h / y_m - 1)/\tau_y, \\
+        S^* &= s_0 + b_y\,g_{yd} + b_\lambda\,(\lambda - \lambda_{ref}) - b_c\,T_c / YD, \qquad
+        \dot S = (S^* - S)/\tau_S
+
+    :math:`y_m` is an exponential moving average of real disposable income per head (per member of the
+    labour force: the model has no population) with mean lag :math:`\tau_y`, so :math:`g_{yd}` is the
+    exponentially weighted average of its past growth (exactly its growth on a balanced path): Hibbs's
+    weighted-average income growth over the term, with his quarterly weight 0.9 as a mean lag
+    :math:`\tau_y = -0.25/\ln 0.9 = 2.37` years. :math:`S` is the incumbents' expected two-party vote
+    share; with :math:`s_0 = 0.457` and :math:`b_y = 3.6` it is Hibbs's equation (shares, growth per year).
+    Employment (Lewis-Beck & Stegmaier) and the carbon tax paid as a share of disposable income
+    (Douenne & Fabre's backlash: the visible cost, counted over and above its effect on income) enter with
+    coefficients whose priors include zero. The start values make support at rest in business as usual
+    (:mod:`~model.directed_growth.start_state`). An election is lost when :math:`S < 0.5`
+    (:func:`model.core.elections.reversal_block`, calendar :data:`ELECTIONS`). Hibbs's equation is estimated on
+    US presidential elections; applied to the UK it is a modelling assumption (with the UK's slower income
+    growth per head, support at rest is 49.98%, at the threshold, so any policy is reverted at the first
+    UK election: a UK vote function is still to be sourced).
+    """
+    y_m = stock("y_m", "TUSD/year/Mworker", "remembered real disposable income per head", default=0.1,
+                bounds=(0.0, None), source="start value: y_h / (1 + g_h tau_y) at rest (set by the model factory)",
+                latex="y_m")
+    S = stock(SUPPORT, "dimensionless", "public support: incumbents' expected two-party vote share", default=0.5,
+              bounds=(None, None), source="start value: its target S* (set by the model factory)", latex="S")
+    tau_y = param("tau_y", "year", "mean lag of voters' income memory", default=2.37, bounds=(0.25, 10.0),
+                  source=HIBBS + ": lag weight 0.9 per quarter, mean lag -0.25/ln 0.9 = 2.37 years", latex=r"\tau_y")
+    s_0 = param("s_0", "dimensionless", "incumbents' vote share at zero income growth", default=0.457,
+                bounds=(0.3, 0.7), source=HIBBS + " (alpha = 45.7%)", latex="s_0")
+    b_y = param("b_y", "year", "vote share per unit of weighted real income growth per head", default=3.6,
+                bounds=(0.0, 10.0), source=HIBBS + " (beta1 = 3.6 pp per pp/yr); " + LBS, latex="b_y")
+    b_lam = param("b_lam", "dimensionless", "vote share per unit of employment rate above its reference",
+                  default=0.0, bounds=(0.0, 3.0),
+                  source=LBS + "; 0 by default: Hibbs finds no term beyond income growth adds explanatory power "
+                                "(" + NOTE + ", prior 0-1)", latex=r"b_\lambda")
+    b_c = param("b_c", "dimensionless", "vote share lost per unit of carbon tax paid over disposable income",
+                default=1.0, bounds=(0.0, 5.0),
+                source=DF + ": " + NOTE + " (a carbon tax costing 1% of disposable income costs the incumbents 1 pp "
+                                          "beyond its income effect; prior 0-3)", latex="b_c")
+    tau_S = param("tau_S", "year", "adjustment time of support to its target", default=0.25, bounds=(0.05, 5.0),
+                  source=NOTE + ": income memory is in tau_y; opinion follows within a quarter (prior 0.1-1)",
+                  latex=r"\tau_S")
+    y_h = aux("y_h", "TUSD/year/Mworker", "real disposable income per head", latex="y_h")
+    g_yd = aux("g_yd", "1/year", "weighted growth of real disposable income per head", latex="g_{yd}")
+    c_burden = aux("c_burden", "dimensionless", "carbon tax paid over household disposable income", latex="c_h")
+    S_star = aux("S_star", "dimensionless", "target of public support", latex="S^*")
+    YD, N, lam, lam_ref, T_c = ref("YD", "N", "lam", "lam_ref", "T_c")
+    return Block(
+        name="politics",
+        variables=(y_m, S, tau_y, s_0, b_y, b_lam, b_c, tau_S, y_h, g_yd, c_burden, S_star),
+        auxiliaries={
+            "y_h": YD / N,
+            "g_yd": (y_h.sym / y_m.sym - 1) / tau_y.sym,
+            "c_burden": T_c / YD,
+            "S_star": s_0.sym + b_y.sym * g_yd.sym + b_lam.sym * (lam - lam_ref) - b_c.sym * c_burden.sym,
+        },
+        derivatives={"y_m": (y_h.sym - y_m.sym) / tau_y.sym, SUPPORT: (S_star.sym - S.sym) / tau_S.sym},
+        description="Public support after economic voting (" + HIBBS.split(",")[0] + "; " + LBS.split(",")[0]
+                    + "; " + DF.split(",")[0] + ").",
+    )
+
+
+def elections() -> Block:
+    """The electoral calendar and the reversal stock ``R_el`` (US calendar by default; the factory sets a
+    country's, :func:`election_calendar`): an election with support below one half reverts the policies that
+    opt in, and they stay reverted (:func:`model.core.elections.reversal_block`); the verdict's step is
+    0.1 pp of the vote wide (a numerical smoothing, far below Hibbs's 2.2 pp standard error)."""
+    first, interval, source = ELECTIONS["USA"]
+    return reversal_block(SUPPORT, name=REVERSAL, threshold=0.5, first=first, interval=interval,
+                          last=LAST_ELECTION, width=0.001,
+                          source=source + "; threshold: a majority of the two-party vote")

@@ -22,7 +22,7 @@ INFORMATIVE = {"bs: column 'banks'"}
 
 
 def test_structure_and_units(dg):
-    assert 25 <= len(dg.stocks) <= 30
+    assert 25 <= len(dg.stocks) <= 35
     names = {c.name for c in dg.table_checks()}
     assert set(dg.identities) == names  # every declared identity is a Godley-table check
     assert {t.name for t in dg.tables} == {"bs", "tfm"}

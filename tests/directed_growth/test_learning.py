@@ -20,14 +20,6 @@ from model.directed_growth.factory import T0
 T = sp.Symbol("t", real=True)
 
 
-@pytest.fixture(scope="module")
-def eqs(dg):
-    sub = dg.substituted_auxiliaries()
-    aux = {k: sub[dg.variables[k].sym] for k in dg.auxiliaries}
-    rhs = {f"d_{k}": e for k, e in dg.rhs_expressions(substitute=True).items()}
-    return {**aux, **rhs}
-
-
 def value(dg, expr, t=T0, **values):
     """``expr`` at the model's defaults (the 2025 start state), some inputs replaced by ``values``."""
     point = {v.sym: v.default for v in dg.variables.values() if v.default is not None}

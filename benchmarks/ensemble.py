@@ -36,7 +36,7 @@ from model.analysis.draws import from_bounds
 from model.directed_growth import policies
 from model.directed_growth.factory import directed_growth
 
-NAMES = ["phi1", "alpha0", "gamma_u", "g_sigma", "n_lam", "chi", "eta_M", "eta_tau"]
+NAMES = ["phi1", "alpha0", "gamma_u", "g_sigma", "n_lam", "chi", "learn_rate", "beta_c"]
 
 
 def draws_for(dg, n: int, seed: int = 0):

@@ -28,7 +28,7 @@ __all__ = ["STRUCTURAL_PRIORS", "posterior_draws"]
 #: the model's own prior table (model.directed_growth.priors.PRIORS: zero included where a mechanism may be absent,
 #: negative crowding-in allowed), so calibrated ensembles and prior ensembles draw these from the same ranges
 STRUCTURAL_PRIORS: dict[str, tuple[float, float, str]] = {
-    name: PRIORS[name] for name in ("chi", "psi_B", "gamma_r", "eta_M", "eta_tau", "tau_half", "S", "rho_cap")}
+    name: PRIORS[name] for name in ("chi", "psi_B", "gamma_r", "learn_rate", "beta_c", "tau_half", "S", "rho_cap")}
 
 
 def _truncnorm(rng, mean: float, sd: float, lo: float | None, hi: float | None, n: int) -> np.ndarray:

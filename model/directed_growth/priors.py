@@ -76,10 +76,16 @@ PRIORS: dict[str, tuple[float, float, str]] = {
     "f_K": (0.0, 0.5, "share of damages on capital: around GEMMES 1/3"),
     "f_P": (0.0, 0.2, "share of damages on productivity growth: 0 to twice DEFINE's p"),
     "S": (2.5, 4.0, "equilibrium climate sensitivity: IPCC AR6 likely range"),
-    "eta_M": (0.0, 15.0, "mobilisation of green investment by mission capital (0: absent)"),
-    "eta_tau": (4.0, 12.0, "green investment response to the carbon cost: default +-50%"),
-    "eta_P": (0.0, 6.0, "green procurement effect (referee's widened prior)"),
-    "eta_S": (0.0, 8.0, "emission-standard effect (referee's widened prior)"),
+    "learn_rate": (0.0, 0.24, "learning rate of green capital per doubling of cumulative capacity: 0 (no learning) "
+                              "to US utility-scale solar's 24% on LCOE (economics.md 11.8 [V]; wind 15%; Rubin et al. "
+                              "2015: wind ~12%, PV ~23%)"),
+    "beta_c": (1.0, 8.0, "cost sensitivity of the choice of new capacity: a spread of perceived log levelised costs "
+                         "of 1.8 to 0.23 (FTT's cost distributions, Mercure et al. 2014; modelling assumption)"),
+    "f_b": (0.03, 0.1, "fuel cost per unit of brown output: around US energy expenditure of about 6% of GDP"),
+    "d_P": (0.0, 0.02, "cut of the green financing rate by guaranteed demand at full procurement: 0 (absent) to "
+                       "2 pp"),
+    "g_Q0": (0.05, 0.2, "growth of cumulative green investment before the start (where the learning curve starts)"),
+    "eta_A": (0.0, 2.0, "green investment response to relative knowledge: 0 (absent) to twice the default"),
     "kappa_M": (0.0, 4.0, "green knowledge per mission R&D (referee's widened prior)"),
     "tau_half": (75.0, 225.0, "carbon price abating half of brown emissions: default +-50%"),
     "rho_cap": (0.05, 0.15, "capability build-up speed: default +-50%"),

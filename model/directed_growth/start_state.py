@@ -15,6 +15,7 @@ import numpy as np
 import sympy as sp
 
 from ..errors import ModelError
+from .mechanisms.emissions import BACKSTOP_YEAR
 
 __all__ = ["US_2025", "START_KEYS", "UNUSED_KEYS", "DERIVED", "derived_values"]
 
@@ -50,8 +51,8 @@ _OPTIONAL = {"nw_B": 0.1, "green_K": 0.1, "mission_KG": 0.1}
 #: names set by :func:`derived_values` (not overridable: they follow from the start data and the rest)
 DERIVED = ("g_Z", "v", "K_g", "K_b", "h", "k_G_ref", "K_Gm", "K_Go", "delta_G", "k_Gm_ref", "WIP_G", "Z", "z_T",
            "z_G", "C", "NW_B", "M", "a", "N_demo", "r_cb", "t_w", "theta0", "theta_B", "chi_H", "phi0", "i_ref",
-           "r_ref", "lev_ref", "b_ref", "pi_r_ref", "g_ref", "gA_ref", "z0", "sigma_b", "i_cap_ref",
-           "y_m", "S_pub")
+           "r_ref", "lev_ref", "b_ref", "pi_r_ref", "g_ref", "gA_ref", "z0", "sigma_b", "sigma_b_ref", "i_cap_ref",
+           "Q_g", "Q_ref", "p_back", "p_back_ref", "y_m", "S_pub")
 
 
 @functools.lru_cache(maxsize=1)
@@ -105,7 +106,9 @@ def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float, start: 
     debt ratios constant; deposits close the bank balance sheet; consumption is at its target,
     which fixes autonomous household consumption ``Z_H = Z - G_C``; the Phillips-curve intercept
     keeps the wage share constant; reference values of the investment, premium, productivity and
-    green-share functions are the start values.
+    green-share functions are the start values; the learning curve starts from the cumulative green
+    investment ``Q_g = (x_g I_p + (1 - r_m) I_Gm) / g_Q0`` (start-year green investment growing at ``g_Q0``);
+    the backstop price is DICE-2016R's in the start year.
 
     Raises
     ------
@@ -123,6 +126,9 @@ def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float, start: 
 
     # Y_T = Y and G_C = g_C Y whatever Z is (Z is set below, with z_T and z_G)
     put(Z=v["z_T"] * Y, z_G=s["g_C"] / v["z_T"], i_cap_ref=v["i_cap"])
+    # DICE-2016R's backstop price in the start year (the stock then falls 2.5% per five years)
+    p_back = v["p_back0"] * (1 - v["d_back"]) ** ((t0 - BACKSTOP_YEAR) / v["dice_period"])
+    put(p_back=p_back, p_back_ref=p_back)
     env = _evaluate(v, t0)
     # damages at the start climate; natural growth rate
     D, D_Y, delta_K = env["D_dmg"], env["D_Y"], env["delta_K"]
@@ -147,7 +153,8 @@ def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float, start: 
     put(M=v["L_F"] + v["L_H"] + v["B"] - v["NW_B"])
     env = _evaluate(v, t0)
     # emission intensity from the start-year emissions (e_int is proportional to sigma_b)
-    put(sigma_b=v["sigma_b"] * s["E_dom"] / (Y * env["e_int"]))
+    sigma_b = v["sigma_b"] * s["E_dom"] / (Y * env["e_int"])
+    put(sigma_b=sigma_b, sigma_b_ref=sigma_b)
     env = _evaluate(v, t0)
     A_sh = env["ac_share"]
     put(v=v["u_n"] * K * (1 - D_Y) * (1 - A_sh) / Y, a=Y / (s["lam"] * v["N"] * (1 - A_sh) * (1 - D_Y)),
@@ -185,6 +192,11 @@ def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float, start: 
     put(Z=Z, z_T=Z / Y, z_G=G_C / Z, chi_H=(g + v["rho_H"]) * v["L_H"] / Z_H)
     env = _evaluate(v, t0)
     put(i_ref=env["inflation"], z0=v["z0"] + np.log(xg0 / (1 - xg0) * (1 - env["x_g"]) / env["x_g"]))
+    env = _evaluate(v, t0)
+    # the learning curve starts at the cumulative green investment that start-year green investment (private
+    # and mission capacity) growing at g_Q0 has built
+    Q = env["d_Q_g"] / v["g_Q0"]
+    put(Q_g=Q, Q_ref=Q)
     env = _evaluate(v, t0)
     put(gA_ref=env["g_A"])  # knowledge growth depends on the green share of research, hence on z0
     env = _evaluate(v, t0)

@@ -118,7 +118,7 @@ def test_dgm_compare_with_a_run_outside_the_plausible_range_writes_the_set_and_f
 def uk_results(tmp_path_factory):
     """A small UK ensemble and Sobol analysis written by dgm ensemble and dgm sensitivity."""
     root = tmp_path_factory.mktemp("uk")
-    common = ["--country", "GBR", "--defaults", "--names", "chi,eta_M", "--t-end", "2035"]
+    common = ["--country", "GBR", "--defaults", "--names", "chi,beta_c", "--t-end", "2035"]
     assert main(["ensemble", *common, "--draws", "8", "--out", str(root / "e.nc")]) == 0
     assert main(["sensitivity", *common, "--draws", "2", "--outcome", "T_end,avg_growth",
                  "--out", str(root / "s.nc")]) == 0

@@ -51,13 +51,13 @@ def test_dgm_ensemble_writes_the_ensemble_and_a_plain_words_report(tmp_path, cap
 @pytest.mark.slow
 def test_dgm_sensitivity_and_figures_render_the_paper_set(tmp_path):
     ens, si = tmp_path / "e.nc", tmp_path / "s.nc"
-    assert main(["ensemble", "--defaults", "--names", "chi,eta_M", "--draws", "30", "--t-end", "2050",
+    assert main(["ensemble", "--defaults", "--names", "chi,beta_c", "--draws", "30", "--t-end", "2050",
                  "--out", str(ens)]) == 0
-    assert main(["sensitivity", "--defaults", "--names", "chi,eta_M", "--draws", "8", "--outcome", "T_end,avg_growth",
+    assert main(["sensitivity", "--defaults", "--names", "chi,beta_c", "--draws", "8", "--outcome", "T_end,avg_growth",
                  "--out", str(si)]) == 0
     s = xr.load_dataset(si)
     assert set(s.data_vars) >= {"S1", "ST", "S1_conf", "ST_conf"} and s.attrs["horizon"] == "2025-2050"
-    assert main(["sensitivity", "--defaults", "--names", "chi,eta_M", "--draws", "3", "--method", "morris",
+    assert main(["sensitivity", "--defaults", "--names", "chi,beta_c", "--draws", "3", "--method", "morris",
                  "--contrast", "", "--policy", "bau", "--outcome", "T_end", "--out", str(tmp_path / "m.nc")]) == 0
     figs = tmp_path / "figs"
     assert main(["figures", "--ensemble", str(ens), "--sensitivity", str(si), "--out", str(figs)]) == 0

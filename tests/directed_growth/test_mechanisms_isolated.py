@@ -13,14 +13,6 @@ import sympy as sp
 from model.directed_growth.factory import T0
 
 
-@pytest.fixture(scope="module")
-def eqs(dg):
-    sub = dg.substituted_auxiliaries()
-    aux = {k: sub[dg.variables[k].sym] for k in dg.auxiliaries}
-    rhs = {f"d_{k}": e for k, e in dg.rhs_expressions(substitute=True).items()}
-    return {**aux, **rhs}
-
-
 def partial(dg, eqs, what, wrt, **values):
     """d(what)/d(wrt) at the 2025 defaults, with some inputs overridden by ``values`` (every other symbol
     replaced by its value first: the derivative of a one-variable expression)."""

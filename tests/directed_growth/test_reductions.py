@@ -24,7 +24,7 @@ Mapping onto the directed-growth model (everything else switched off):
   by loans L_F = K backed by bank equity NW_B = K, so
   firm equity is zero and households' only asset is deposits.
 * No growth, wage or price dynamics (alpha0 = alpha_KV = alpha_A = n = n_lam = gamma_A = kappa_M =
-  g_sigma = 0; phi0 = phi1 = phi2 = eta_p = eta_x = 0; no floor on nominal wage growth, w_min = -1) and
+  g_sigma = d_back = 0; phi0 = phi1 = phi2 = eta_p = eta_x = 0; no floor on nominal wage growth, w_min = -1) and
   no supply ceiling (supply_sw = 0); the
   climate keeps running but feeds nothing back (d_sw = 0).
 
@@ -61,7 +61,7 @@ SIM_PARAMS = {
     "m_M": 0.0, "theta_B": 1.0, "eps_r": 1e-15,
     "delta": 0.0, "d_sw": 0.0, "theta0": 1.0, "lam_F": 0.0, "theta_G": 0.0, "gamma_pi": 0.0, "gamma_r": 0.0, "chi": 0.0,
     "alpha0": 0.0, "alpha_KV": 0.0, "alpha_A": 0.0, "n": 0.0, "n_lam": 0.0, "gamma_A": 0.0, "kappa_M": 0.0,
-    "g_sigma": 0.0, "phi0": 0.0, "phi1": 0.0, "phi2": 0.0, "eta_p": 0.0, "eta_x": 0.0, "w_min": -1.0,
+    "g_sigma": 0.0, "d_back": 0.0, "phi0": 0.0, "phi1": 0.0, "phi2": 0.0, "eta_p": 0.0, "eta_x": 0.0, "w_min": -1.0,
     "supply_sw": 0.0, "v": 0.8 * K / Y_STAR,  # utilisation 0.8 at rest (immaterial without the ceiling)
 }
 

@@ -38,15 +38,34 @@ def private_investment() -> Block:
     :math:`\rho_n` finance investment (Stockhammer 2004), the loan rate :math:`r_L` (which carries the
     sovereign premium, public finance block) crowds it out, mission public capital scaled by
     capability crowds it in (Deleidi & Mazzucato 2021; :math:`\chi < 0` allowed: Boysen-Hogrefe 2025).
-    Reference values (barred) are the start state, so that business as usual starts at rest. The
-    green share of new private investment is a logistic function of relative profitability and
-    policy (DEFINE's green investment share):
+    Reference values (barred) are the start state, so that business as usual starts at rest.
+
+    The green share of new private capacity is a discrete choice between the technologies' levelised
+    costs per unit of their own output (the logit of FTT, Mercure et al. 2014, in DEFINE's relative-cost
+    form): capital cost per unit of output :math:`v` annualised with the financing rate and depreciation,
+    fuel, and the carbon cost :math:`cc` (the price times the brown technology's emissions per unit of its
+    own output, emissions block),
 
     .. math::
 
-        x_g = \mathrm{logistic}\big(z_0 + \eta_A\ln(A_g/A_b) + \eta_\tau\,cc
-              + \eta_P\,proc + \eta_S\,s_{sup}\,std + \eta_M\,Cap\,(k_{Gm}-\bar k_{Gm})\big)
+        LC_b = (r_L + \delta)\,v + f_b + cc, \qquad LC_g = (r_g + \delta)\,v\,c_g, \qquad
+        r_g = r_L - d_P\,proc,
 
+        x_g = \mathrm{logistic}\big(z_0 - \beta_c\ln(LC_g/LC_b) + \eta_A\ln(A_g/A_b)\big)
+
+    where :math:`\beta_c` is the cost sensitivity (the inverse spread of perceived costs), guaranteed
+    demand from green procurement lowers the green financing rate by :math:`d_P` at full procurement,
+    and the green unit capital cost falls along a learning curve (Wright's law) with cumulative green
+    investment :math:`Q_g`, private and mission public capacity alike:
+
+    .. math::
+
+        c_g = c_{g0}(Q_g/\bar Q_g)^{-b}, \quad b = -\log_2(1 - LR), \qquad
+        \dot Q_g = x_g I_p + (1 - r_m) I_{Gm}
+
+    (each doubling of cumulative capacity cuts the unit cost by the learning rate :math:`LR`). The
+    intercept :math:`z_0` is set so that the start's green share (``XG0``, model factory) of private
+    investment is green.
     Capital: :math:`\dot K_g = x_g I_p - \delta_K K_g`, :math:`\dot K_b = (1-x_g)I_p - \delta_K K_b`,
     :math:`\delta_K = \delta + D_K/\tau_D` (damaged depreciation, GEMMES).
     """
@@ -86,55 +105,83 @@ def private_investment() -> Block:
                      latex=r"\bar k_{Gm}")
     delta = param("delta", "1/year", "depreciation of private capital", default=0.046, bounds=(0.02, 0.08),
                   source="economics.md 11.12: PWT delta 0.046 (US 2019) [V]", latex=r"\delta")
+    Q_g = stock("Q_g", "TUSD", "cumulative green investment", default=7.2, bounds=(0.0, None),
+                source="set by the model factory: start-year green investment over g_Q0", latex=r"Q_g")
+    Q_ref = param("Q_ref", "TUSD", "cumulative green investment in the start year", default=7.2,
+                  bounds=(None, None), tunable=False, source="start value (set by the model factory)",
+                  latex=r"\bar Q_g")
+    g_Q0 = param("g_Q0", "1/year", "growth of cumulative green investment before the start", default=0.1,
+                 bounds=(0.02, 0.5), source="modelling assumption: cumulative green investment about ten years of "
+                 "the start year's (a stock built by green investment growing 10%/yr); sets the start of the "
+                 "learning curve", latex=r"g_{Q0}")
+    learn_rate = param("learn_rate", "dimensionless", "learning rate of green capital (cost cut per doubling)",
+                       default=0.15, bounds=(0.0, 0.5),
+                       source="economics.md 11.8: US utility-scale wind 15%, solar 24% per doubling on LCOE "
+                              "(iScience 2022) [V]; Rubin et al. (2015), Energy Policy 86: wind ~12%, PV ~23% [R]; "
+                              "Way, Ives, Mealy & Farmer (2022), Joule 6: Wright's law; 15% (wind) for a composite "
+                              "of green capital, part of which learns slowly (modelling assumption)",
+                       latex=r"LR")
+    c_g0 = param("c_g0", "dimensionless", "green unit capital cost in the start year", default=1.0,
+                 bounds=(None, None), tunable=False, source="normalised (the start-year level is absorbed by "
+                 "z0, which sets the start's green share)", latex=r"c_{g0}")
+    beta_c = param("beta_c", "dimensionless", "cost sensitivity of the technology choice", default=3.0,
+                   bounds=(0.0, 20.0), source="Mercure et al. (2014), Energy Policy 73 (FTT:Power: choice from "
+                   "distributions of perceived levelised costs); 3 = a spread of log costs of pi/(sqrt(3) 3) = 0.6, "
+                   + ASSUMED, latex=r"\beta_c")
+    f_b = param("f_b", "dimensionless", "fuel cost per unit of brown output", default=0.06, bounds=(0.0, 0.3),
+                source="US energy expenditure about 6% of GDP (EIA, 2019) [R, not in economics.md]; "
+                       + ASSUMED, latex=r"f_b")
+    d_P = param("d_P", "1/year", "cut of the green financing rate by guaranteed demand (full procurement)",
+                default=0.01, bounds=(0.0, 0.05),
+                source="guaranteed offtake lowers the cost of capital of green projects (Mazzucato 2025: "
+                       "outcome-oriented procurement creates markets); size " + ASSUMED, latex=r"d_P")
     z0 = param("z0", "dimensionless", "green investment propensity intercept", default=-1.7, bounds=(None, None),
                tunable=False,
-               source="set by the model factory so that 15% of start-year private investment is green; " + ASSUMED,
+               source="set by the model factory so that XG0 of start-year private investment is green",
                latex=r"z_0")
     eta_A = param("eta_A", "dimensionless", "green investment response to relative knowledge", default=1.0,
                   bounds=(0.0, 10.0), source="Acemoglu et al. (2012), AER 102(1): relative productivity drives "
                                              "sector choice; size " + ASSUMED, latex=r"\eta_A")
-    eta_tau = param("eta_tau", "dimensionless", "green investment response to carbon cost", default=8.0,
-                    bounds=(0.0, 50.0), source=ASSUMED, latex=r"\eta_\tau")
-    eta_P = param("eta_P", "dimensionless", "green investment response to green procurement", default=3.0,
-                  bounds=(0.0, 20.0), source="Mazzucato (2025): outcome-oriented procurement creates markets; "
-                                             "size " + ASSUMED, latex=r"\eta_P")
-    eta_S = param("eta_S", "dimensionless", "green investment response to emissions conditions", default=4.0,
-                  bounds=(0.0, 20.0), source=ASSUMED, latex=r"\eta_S")
-    eta_M = param("eta_M", "dimensionless", "mobilisation of green investment by mission capital", default=10.0,
-                  bounds=(0.0, 100.0), source="Deleidi, Mazzucato & Semieniuk (2020), Energy Policy: public direct "
-                                            "investment mobilises private renewable investment (sign); size "
-                                            + ASSUMED, latex=r"\eta_M")
     I_p = aux("I_p", "TUSD/year", "private investment", latex=r"I_p")
     x_g = aux("x_g", "dimensionless", "green share of private investment", latex=r"x_g")
+    c_g = aux("c_g", "dimensionless", "green unit capital cost (learning curve)", latex=r"c_g")
+    r_g = aux("r_g", "1/year", "financing rate of green capacity", latex=r"r_g")
+    lc_g = aux("lc_g", "dimensionless", "levelised cost of green capacity per unit of its output", latex=r"LC_g")
+    lc_b = aux("lc_b", "dimensionless", "levelised cost of brown capacity per unit of its output", latex=r"LC_b")
     crowd_in = aux("crowd_in", "dimensionless", "crowding-in term of the investment share",
                    description="chi Cap (k_Gm - k_Gm_ref)")
     h_eff = aux("h_eff", "dimensionless", "private investment share of output", latex=r"h_{eff}")
     K = aux("K", "TUSD", "private capital")
     delta_K = aux("delta_K", "1/year", "depreciation including climate damages", latex=r"\delta_K")
-    Y, u, rho_n, r_L, Cap, k_Gm, A_g, A_b, cc, procurement, s_sup, emission_std, D, D_K, tau_D, k_Y = ref(
-        "Y", "u", "rho_n", "r_L", "Cap", "k_Gm", "A_g", "A_b", "carbon_cost", "procurement", "s_sup",
-        "emission_std", "D_dmg", "D_K", "tau_D", "k_Y")
+    Y, u, rho_n, r_L, Cap, k_Gm, A_g, A_b, cc, procurement, D, D_K, tau_D, k_Y, v, I_Gm, r_m = ref(
+        "Y", "u", "rho_n", "r_L", "Cap", "k_Gm", "A_g", "A_b", "carbon_cost", "procurement", "D_dmg", "D_K",
+        "tau_D", "k_Y", "v", "I_Gm", "r_m")
     mission = Cap * (k_Gm - k_Gm_ref.sym)
     brake = 1 - (h.sym / h_max.sym) ** 50
     level = gamma_pi.sym * (rho_n - pi_r_ref.sym) - gamma_r.sym * (r_L - r_ref.sym) + crowd_in.sym
     return Block(
         name="private investment",
-        variables=(h, K_g, K_b, gamma_u, u_n, h_max, gamma_pi, gamma_r, chi, pi_r_ref, r_ref, k_Gm_ref, delta, z0,
-                   eta_A, eta_tau, eta_P, eta_S, eta_M, I_p, x_g, crowd_in, h_eff, K, delta_K),
+        variables=(h, K_g, K_b, Q_g, gamma_u, u_n, h_max, gamma_pi, gamma_r, chi, pi_r_ref, r_ref, k_Gm_ref, delta,
+                   Q_ref, g_Q0, learn_rate, c_g0, beta_c, f_b, d_P, z0, eta_A, I_p, x_g, c_g, r_g, lc_g, lc_b,
+                   crowd_in, h_eff, K, delta_K),
         auxiliaries={
             "K": K_g.sym + K_b.sym,
             "delta_K": delta.sym + D_K / tau_D,
             "crowd_in": chi.sym * mission,
             "h_eff": (1 - D) * soft_cap(h.sym * sp.exp(level), h_max.sym, k_Y),
             "I_p": h_eff.sym * Y,
-            "x_g": logistic(z0.sym + eta_A.sym * sp.log(A_g / A_b) + eta_tau.sym * cc + eta_P.sym * procurement
-                            + eta_S.sym * s_sup * emission_std + eta_M.sym * mission),
+            "c_g": c_g0.sym * (Q_g.sym / Q_ref.sym) ** sp.log(1 - learn_rate.sym, 2),
+            "r_g": r_L - d_P.sym * procurement,
+            "lc_g": (r_g.sym + delta.sym) * v * c_g.sym,
+            "lc_b": (r_L + delta.sym) * v + f_b.sym + cc,
+            "x_g": logistic(z0.sym - beta_c.sym * sp.log(lc_g.sym / lc_b.sym) + eta_A.sym * sp.log(A_g / A_b)),
         },
         derivatives={
             "h": h.sym * gamma_u.sym * (u - u_n.sym) * brake,
             "K_g": x_g.sym * I_p.sym - delta_K.sym * K_g.sym,
             "K_b": (1 - x_g.sym) * I_p.sym - delta_K.sym * K_b.sym,
+            "Q_g": x_g.sym * I_p.sym + (1 - r_m) * I_Gm,
         },
         description="Private investment share (accelerator, profits, crowding in and out, capped below the "
-                    "leakage) and its green/brown direction.",
+                    "leakage) and its green/brown direction from levelised costs with learning.",
     )

@@ -7,6 +7,7 @@ import sympy as sp
 from ...core.blocks import Block
 from ...core.symbols import aux, lever, param, stock
 from ._common import ASSUMED, ESSAY, ref, soft_floor
+from .emissions import THETA2
 
 
 def support() -> Block:
@@ -21,7 +22,7 @@ def support() -> Block:
         s^* = \frac{v^k}{v^k + c^k}, \qquad \dot s_{sup} = (s^* - s_{sup})/\tau_s, \\
         c_{pay} &= h_{pay}\,(\theta_0 - \theta_s)\,\Pi/Y, \quad \theta_s = c_p\theta_0(1 - f_r), \quad
         c_e = e\,\theta_s\,\Pi/Y, \quad c_w = \omega\,b_w H_w, \\
-        c_{std} &= c_{ab}\beta_b\big[(\mu + (1-\mu)\,std)^{2.6} - \mu^{2.6}\big] - \iota\tau\sigma_b\beta_b(1-\mu)\,std,
+        c_{std} &= \theta_1\beta_b\big[(\mu + (1-\mu)\,std)^{2.6} - \mu^{2.6}\big] - \iota\tau\sigma_b\beta_b(1-\mu)\,std,
         \qquad S_{sup} = s_{sup}\,\sigma\,Y, \qquad b_w^{eff} = \big(s_{sup} + (1-s_{sup})\,proc\,G_C/Y\big) b_w
 
     *Instrument.* Support is a subsidy: the government pays a supported firm a share :math:`\sigma`
@@ -39,8 +40,9 @@ def support() -> Block:
     retained instead of paid out is lost to the owners: a retained dollar reinvested at the firm's
     return :math:`r_K` is worth :math:`r_K/r_E` to owners whose cost of equity is :math:`r_E`, so
     :math:`h_{pay} = 1 - r_K/r_E`); the emission standard's extra abatement cost (DICE's cost curve of
-    the emissions block) less the carbon tax it saves; the wage floor's extra wage bill (a shift
-    :math:`b_w` of wage growth, accumulated over :math:`H_w` years); and the dividends given up with the
+    the emissions block, :math:`\theta_1 = \iota\,p_{back}\sigma_b/2.6` per unit of brown
+    output, with the backstop price :math:`p_{back}`) less the carbon tax it saves; the wage floor's
+    extra wage bill (a shift :math:`b_w` of wage growth, accumulated over :math:`H_w` years); and the dividends given up with the
     public stake :math:`e`; plus a cost of applying and complying :math:`c_{app}`. Firms differ in
     their cost of conditions, log-logistically around :math:`c` with shape :math:`k` (the dispersion of
     :math:`\ln c` across firms is :math:`\pi/(k\sqrt3)`), so the share for which support is worth its
@@ -109,11 +111,12 @@ def support() -> Block:
     wf_cov = aux("wf_cov", "dimensionless", "share of output under the wage floor (supported and procuring firms)",
                  latex=r"cov_w")
     b_w_eff = aux("b_w_eff", "1/year", "wage-floor shift of aggregate real wage growth", latex=r"b_w^{eff}")
-    (Y, Pi, t_pi, theta0, payout_cap, reinvest_floor, equity_stake, emission_std, wage_floor, omega, c_ab, mu,
+    (Y, Pi, t_pi, theta0, payout_cap, reinvest_floor, equity_stake, emission_std, wage_floor, omega, p_back, mu,
      carbon_price, sigma_b, conv, K_g, K_b, procurement, G_C) = ref(
         "Y", "Pi", "t_pi", "theta0", "payout_cap", "reinvest_floor", "equity_stake", "emission_std", "wage_floor",
-        "omega", "c_ab", "mu", "carbon_price", "sigma_b", "conv", "K_g", "K_b", "procurement", "G_C")
+        "omega", "p_back", "mu", "carbon_price", "sigma_b", "conv", "K_g", "K_b", "procurement", "G_C")
     brown = K_b / (K_g + K_b)
+    theta1 = p_back * sigma_b * conv / THETA2  # DICE's cost coefficient per unit of brown output (emissions block)
     k = k_sup.sym
     return Block(
         name="public support",
@@ -123,7 +126,7 @@ def support() -> Block:
             "v_sup": (1 - t_pi) * sigma.sym,
             "theta_s": payout_cap * theta0 * (1 - reinvest_floor),
             "c_pay": h_pay.sym * (theta0 - theta_s.sym) * Pi / Y,
-            "c_std": c_ab * brown * ((mu + (1 - mu) * emission_std) ** 2.6 - mu ** 2.6)
+            "c_std": theta1 * brown * ((mu + (1 - mu) * emission_std) ** 2.6 - mu ** 2.6)
             - conv * carbon_price * sigma_b * brown * (1 - mu) * emission_std,
             "c_wage": omega * wage_floor * H_w.sym,
             "c_stake": equity_stake * theta_s.sym * Pi / Y,

@@ -87,6 +87,11 @@ PRIORS: dict[str, tuple[float, float, str]] = {
     "g_Q0": (0.05, 0.2, "growth of cumulative green investment before the start (where the learning curve starts)"),
     "eta_A": (0.0, 2.0, "green investment response to relative knowledge: 0 (absent) to twice the default"),
     "kappa_M": (0.0, 4.0, "green knowledge per mission R&D (referee's widened prior)"),
+    "eps_cd": (1.2, 10.0, "clean/dirty elasticity of substitution: Papageorgiou, Saam & Schulte (2017) about 1.8 "
+                          "(electricity) and 3 (non-energy); AABH 3 and 10"),
+    "alpha_m": (0.2, 0.5, "share of machines in sector production around AABH's 1/3"),
+    "kappa_R": (5.0, 100.0, "sensitivity of scientists to relative research profits (Frechet shape)"),
+    "r_RD": (0.015, 0.035, "private research spending per unit of output (US business R&D about 2.5%)"),
     "tau_half": (75.0, 225.0, "carbon price abating half of brown emissions: default +-50%"),
     "rho_cap": (0.05, 0.15, "capability build-up speed: default +-50%"),
     "h_max": (0.25, 0.35, "cap of the private investment share"),

@@ -49,7 +49,7 @@ UNUSED_KEYS = ("g_Y_hist", "g_N_hist")
 _OPTIONAL = {"nw_B": 0.1, "green_K": 0.1, "mission_KG": 0.1}
 
 #: names set by :func:`derived_values` (not overridable: they follow from the start data and the rest)
-DERIVED = ("g_Z", "v", "K_g", "K_b", "h", "k_G_ref", "K_Gm", "K_Go", "delta_G", "k_Gm_ref", "WIP_G", "Z", "z_T",
+DERIVED = ("g_Z", "v", "K_g", "K_b", "A_b", "h", "k_G_ref", "K_Gm", "K_Go", "delta_G", "k_Gm_ref", "WIP_G", "Z", "z_T",
            "z_G", "C", "NW_B", "M", "a", "N_demo", "r_cb", "t_w", "theta0", "theta_B", "chi_H", "phi0", "i_ref",
            "r_ref", "lev_ref", "b_ref", "pi_r_ref", "g_ref", "gA_ref", "z0", "sigma_b", "sigma_b_ref", "i_cap_ref",
            "Q_g", "Q_ref", "p_back", "p_back_ref", "y_m", "S_pub")
@@ -108,7 +108,8 @@ def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float, start: 
     keeps the wage share constant; reference values of the investment, premium, productivity and
     green-share functions are the start values; the learning curve starts from the cumulative green
     investment ``Q_g = (x_g I_p + (1 - r_m) I_Gm) / g_Q0`` (start-year green investment growing at ``g_Q0``);
-    the backstop price is DICE-2016R's in the start year.
+    the backstop price is DICE-2016R's in the start year; dirty knowledge ``A_b`` makes AABH's laissez-faire
+    clean/dirty output ratio the green/brown capital ratio.
 
     Raises
     ------
@@ -146,6 +147,9 @@ def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float, start: 
     h_cap = h_eff / (1 - D) < v["h_max"]
     put(K_g=green * K, K_b=(1 - green) * K,
         h=_supply_inverse(np.where(h_cap, h_eff / (1 - D), np.nan), v["h_max"], v["k_Y"]))
+    # dirty knowledge such that AABH's laissez-faire clean/dirty output ratio, (A_g/A_b)^(eps (1 - alpha)),
+    # is the green/brown capital ratio (technology block; the library model's aabh_start)
+    put(A_b=v["A_g"] * ((1 - green) / green) ** (1 / (v["eps_cd"] * (1 - v["alpha_m"]))))
     K_G = s["K_G_Y"] * Y
     put(K_Gm=s["mission_KG"] * K_G, K_Go=(1 - s["mission_KG"]) * K_G, k_G_ref=K_G / K,
         k_Gm_ref=s["mission_KG"] * K_G / K, lev_ref=v["L_F"] / K, b_ref=v["B"] / Y,

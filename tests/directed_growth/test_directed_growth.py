@@ -121,12 +121,12 @@ def test_climate_start_state_reproduces_its_derivation():
 
 def test_runs_use_the_models_forcing_path_without_being_told(dg):
     """The model carries DICE-2016R's non-CO2 forcing as its default F_ex path (labelled values: 2100
-    warming under BAU 3.40 C with it; 3.17 C with the declared constant 0.5 W/m^2, which a caller who
+    warming under BAU 3.41 C with it; 3.17 C with the declared constant 0.5 W/m^2, which a caller who
     forgot exogenous= used to get silently)."""
     assert dg.meta.t_span == (2025.0, 2100.0) and set(dg.meta.exogenous) == {"F_ex"}
     ds = model.simulate(dg, None, policies.bau())
     assert ds.time.values[[0, -1]].tolist() == [2025.0, 2100.0]
-    assert round(float(ds.T_at.sel(time=2100)), 2) == 3.40
+    assert round(float(ds.T_at.sel(time=2100)), 2) == 3.41
     told = model.simulate(dg, None, policies.bau(), exogenous={"F_ex": dice2016_forcing_path()})
     assert np.array_equal(told.T_at.values, ds.T_at.values)
     constant = model.simulate(dg, None, policies.bau(), exogenous={"F_ex": model.constant(dg["F_ex"].default)})

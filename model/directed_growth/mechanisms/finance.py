@@ -98,9 +98,9 @@ def finance() -> Block:
     r_L = aux("r_L", "1/year", "loan rate (cost of productive credit)", latex=r"r_L")
     rho_n = aux("rho_n", "1/year", "retained profit rate at normal utilisation", latex=r"\rho_n")
     d = aux("d", "year", "firm debt to output ratio")
-    (omega, Y, I_p, K, T_c, S_rd, delta_K, r_cb, sp_G, u_n, Y_cap, tc_share, rd_subsidy, s_sup, S_sup,
+    (omega, Y, I_p, K, T_c, S_rd, delta_K, r_cb, sp_G, u_n, Y_cap, tc_share, rd_share, s_sup, S_sup,
      sup_share) = ref("omega", "Y", "I_p", "K", "T_c", "S_rd", "delta_K", "r_cb", "sp_G", "u_n", "Y_cap", "tc_share",
-                      "rd_subsidy", "s_sup", "S_sup", "sup_share")
+                      "rd_share", "s_sup", "S_sup", "sup_share")
     premium = sp_F0.sym + psi_F.sym * (lev.sym - lev_ref.sym)
     return Block(
         name="finance",
@@ -121,7 +121,7 @@ def finance() -> Block:
             "Pi_r": Pi.sym - Div.sym,
             "L_F_dot": I_p - Pi_r.sym - delta_K * K,
             "E_F": K - L_F.sym,
-            "rho_n": (1 - theta.sym) * (1 - t_pi.sym) * ((1 - omega - tc_share + rd_subsidy + sup_share) * u_n * Y_cap
+            "rho_n": (1 - theta.sym) * (1 - t_pi.sym) * ((1 - omega - tc_share + rd_share + sup_share) * u_n * Y_cap
                                                          - r_L.sym * L_F.sym - delta_K * K) / K,
             "d": L_F.sym / Y,
         },

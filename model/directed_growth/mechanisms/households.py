@@ -73,12 +73,12 @@ def households() -> Block:
                   latex="s")
     d_H = aux("d_H", "year", "household debt to output", latex=r"d_H")
     (W, T_W, T_B, TR, Div, Div_B, r_M, r_LH, phi_G, E, Z_H, D, g_Z_eff, Y, I_p, I_G, G_C, G_cap, t_w, omega,
-     tc_share, rd_subsidy, theta, t_pi, sup_share) = ref(
+     tc_share, rd_share, theta, t_pi, sup_share) = ref(
         "W", "T_W", "T_B", "TR", "Div", "Div_B", "r_M", "r_LH", "phi_G", "E_F", "Z_H", "D_dmg", "g_Z_eff", "Y", "I_p",
-        "I_G", "G_C", "G_cap", "t_w", "omega", "tc_share", "rd_subsidy", "theta", "t_pi", "sup_share")
+        "I_G", "G_C", "G_cap", "t_w", "omega", "tc_share", "rd_share", "theta", "t_pi", "sup_share")
     rho_TR = ref("carbon_dividend")
     mpc_Y = c_w.sym * ((1 - t_w) * omega + rho_TR * tc_share) \
-        + c_pi.sym * (1 - phi_G) * theta * (1 - t_pi) * (1 - omega - tc_share + rd_subsidy + sup_share)
+        + c_pi.sym * (1 - phi_G) * theta * (1 - t_pi) * (1 - omega - tc_share + rd_share + sup_share)
     return Block(
         name="households",
         variables=(C, M, L_H, c_w, c_pi, c_V, kappa_C, rho_H, chi_H, YD_w, YD_pi, YD, V_H, C_star, C_act, L_H_dot,

@@ -51,7 +51,11 @@ def labour() -> Block:
     * Conflicting-claims inflation (GEMMES :math:`i = \eta(\mu\omega - 1)`) plus excess demand:
       demand the supply ceiling leaves unmet, :math:`Y_D > Y`, raises inflation.
     * Productivity growth follows capital accumulation (Kaldor-Verdoorn) and knowledge growth, less
-      the damage to productivity growth (damages block).
+      the damage to productivity growth (damages block). Knowledge growth :math:`g_A` is the growth
+      of AABH's aggregate knowledge, the CES index of the clean and dirty knowledge levels
+      :math:`(A_g^{\varphi'} + A_b^{\varphi'})^{1/\varphi'}` (technology block): each sector's
+      knowledge growth weighted by its share in the index, so that greening the capital stock does
+      not by itself lower productivity growth; :math:`\bar g_A` is its start value (at rest).
     * The labour force follows an exogenous demographic path with a participation response to the
       employment rate (Blanchard & Katz 1992) that is bounded: the labour force stays within
       :math:`\pm p_{max}` of the demographic path. The path's growth is the start-year rate :math:`n`
@@ -102,11 +106,12 @@ def labour() -> Block:
     alpha_KV = param("alpha_KV", "dimensionless", "Kaldor-Verdoorn coefficient", default=0.5, bounds=(0.0, 1.0),
                      source="Kaldor-Verdoorn coefficients about 0.5 in the literature [R]; " + ASSUMED,
                      latex=r"\alpha_{KV}")
-    alpha_A = param("alpha_A", "dimensionless", "productivity response to knowledge growth", default=0.3,
+    alpha_A = param("alpha_A", "dimensionless", "productivity response to aggregate knowledge growth", default=0.3,
                     bounds=(0.0, 1.0), source=ASSUMED, latex=r"\alpha_A")
     g_ref = param("g_ref", "1/year", "reference capital growth", default=0.0186, bounds=(None, None), tunable=False,
                   source="start value (set by the model factory)", latex=r"\bar g")
-    gA_ref = param("gA_ref", "1/year", "reference knowledge growth", default=0.02, bounds=(None, None), tunable=False,
+    gA_ref = param("gA_ref", "1/year", "reference aggregate knowledge growth", default=0.02, bounds=(None, None),
+                   tunable=False,
                    source="start value (set by the model factory)", latex=r"\bar g_A")
     n = param("n", "1/year", "growth of the demographic labour force in the start year", default=0.003,
               bounds=(-0.01, 0.015),

@@ -22,8 +22,9 @@ def support() -> Block:
         s^* = \frac{v^k}{v^k + c^k}, \qquad \dot s_{sup} = (s^* - s_{sup})/\tau_s, \\
         c_{pay} &= h_{pay}\,(\theta_0 - \theta_s)\,\Pi/Y, \quad \theta_s = c_p\theta_0(1 - f_r), \quad
         c_e = e\,\theta_s\,\Pi/Y, \quad c_w = \omega\,b_w H_w, \\
-        c_{std} &= \theta_1\beta_b\big[(\mu + (1-\mu)\,std)^{2.6} - \mu^{2.6}\big] - \iota\tau\sigma_b\beta_b(1-\mu)\,std,
-        \qquad S_{sup} = s_{sup}\,\sigma\,Y, \qquad b_w^{eff} = \big(s_{sup} + (1-s_{sup})\,proc\,G_C/Y\big) b_w
+        c_{std} &= \theta_1\beta_b\big[(\mu + (1-\mu)\,std)^{2.6} - \mu^{2.6}\big]
+        - \iota\tau\sigma_b\beta_b(1-\mu)\,std, \qquad S_{sup} = s_{sup}\,\sigma\,Y, \\
+        b_w^{eff} &= \big(s_{sup} + (1-s_{sup})\,proc\,G_C/Y\big) b_w
 
     *Instrument.* Support is a subsidy: the government pays a supported firm a share :math:`\sigma`
     (lever ``support_rate``) of its output (a production subsidy, as the US Inflation Reduction Act's
@@ -34,23 +35,23 @@ def support() -> Block:
     bank-financed firms would not otherwise hold). It is a transaction from the government to firms'
     current account (transactions-flow matrix) and adds to firms' pre-tax profits.
 
-    *Take-up.* A firm takes support when its after-tax value :math:`v` per unit of output exceeds
-    the cost of its conditions per unit of output, :math:`c`: the owners' forgone payouts under the
-    payout cap :math:`c_p` and the reinvestment floor :math:`f_r` (a share :math:`h_{pay}` of a dollar
-    retained instead of paid out is lost to the owners: a retained dollar reinvested at the firm's
-    return :math:`r_K` is worth :math:`r_K/r_E` to owners whose cost of equity is :math:`r_E`, so
+    *Take-up.* A firm takes support when its after-tax value :math:`v` per unit of output exceeds the
+    cost of its conditions per unit of output, :math:`c`: the owners' forgone payouts under the payout
+    cap :math:`c_p` and the reinvestment floor :math:`f_r` (a share :math:`h_{pay}` of a dollar retained
+    instead of paid out is lost to the owners: a retained dollar reinvested at the firm's return
+    :math:`r_K` is worth :math:`r_K/r_E` to owners whose cost of equity is :math:`r_E`, so
     :math:`h_{pay} = 1 - r_K/r_E`); the emission standard's extra abatement cost (DICE's cost curve of
-    the emissions block, :math:`\theta_1 = \iota\,p_{back}\sigma_b/2.6` per unit of brown
-    output, with the backstop price :math:`p_{back}`) less the carbon tax it saves; the wage floor's
-    extra wage bill (a shift :math:`b_w` of wage growth, accumulated over :math:`H_w` years); and the dividends given up with the
-    public stake :math:`e`; plus a cost of applying and complying :math:`c_{app}`. Firms differ in
-    their cost of conditions, log-logistically around :math:`c` with shape :math:`k` (the dispersion of
-    :math:`\ln c` across firms is :math:`\pi/(k\sqrt3)`), so the share for which support is worth its
-    conditions is logistic in the log of value over cost: zero exactly when support is worth
-    nothing, whatever the conditions; one half when it is worth its conditions; above :math:`1 - 10^{-6}`
-    when it is worth :math:`10^{6/k}` times their cost. Take-up follows that share with a lag
-    :math:`\tau_s` (support contracts signed over time), so that it is a state: the conditions'
-    effects (payout ratio, emission standard, wage floor, stake) scale with it and vanish with it.
+    the emissions block, :math:`\theta_1 = \iota\,p_{back}\sigma_b/2.6` per unit of brown output, with
+    the backstop price :math:`p_{back}`) less the carbon tax it saves; the wage floor's extra wage bill
+    (a shift :math:`b_w` of wage growth, accumulated over :math:`H_w` years); and the dividends given up
+    with the public stake :math:`e`; plus a cost of applying and complying :math:`c_{app}`. Firms differ
+    in their cost of conditions, log-logistically around :math:`c` with shape :math:`k` (the dispersion
+    of :math:`\ln c` across firms is :math:`\pi/(k\sqrt3)`), so the share for which support is worth its
+    conditions is logistic in the log of value over cost: zero exactly when support is worth nothing,
+    whatever the conditions; one half when it is worth its conditions; above :math:`1 - 10^{-6}` when it
+    is worth :math:`10^{6/k}` times their cost. Take-up follows that share with a lag :math:`\tau_s`
+    (support contracts signed over time), so that it is a state: the conditions' effects (payout ratio,
+    emission standard, wage floor, stake) scale with it and vanish with it.
 
     *The public stake* is the consideration for support (an equity-for-support swap, as the US
     government's 9.9% of Intel in return for CHIPS Act grants, 2025, or TARP's warrants): owners give

@@ -1,4 +1,4 @@
-"""Directed technical change: green and brown knowledge (after Acemoglu et al. 2012)."""
+"""Directed technical change: clean and dirty knowledge after Acemoglu, Aghion, Bursztyn & Hemous (2012)."""
 
 from __future__ import annotations
 
@@ -6,75 +6,124 @@ import sympy as sp
 
 from ...core.blocks import Block
 from ...core.symbols import aux, lever, param, stock
-from ._common import ASSUMED, logistic, ref
+from ._common import ASSUMED, ref
 
 AABH = "Acemoglu, Aghion, Bursztyn & Hemous (2012), AER 102(1):131-166"
+PSS = "Papageorgiou, Saam & Schulte (2017), REStat 99(2):281-290"
 
 
 def technology() -> Block:
-    r"""Green and brown knowledge stocks with research directed by market size and public missions.
+    r"""Clean and dirty knowledge with research directed by expected profits (AABH 2012) and mission R&D.
 
     Notes
     -----
-    Continuous-time version of AABH (economics.md sec. 5):
-    :math:`\dot A_j/A_j = \gamma_A \rho_R s_j`. Private research intensity
-    :math:`\rho_R = 1 + \epsilon_S S` rises with the untargeted R&D subsidy
-    :math:`S` (share of output) but not its direction; the green share of
-    scientists :math:`s_g` follows market size (the green share of investment)
-    and relative knowledge (path dependence, the AABH market-size effect),
+    The stocks ``A_g`` and ``A_b`` are AABH's clean and dirty knowledge :math:`A_c`, :math:`A_d`
+    (the library model :func:`model.library.aabh.aabh`, continuous time). With
+    :math:`x = A_g/A_b` and :math:`\varphi' = (1-\alpha)(\varepsilon-1)` (minus AABH's
+    :math:`\varphi`), a scientist's expected profit in clean over dirty research is (AABH eq. 18
+    in continuous time, with the policy wedges of the library model)
 
     .. math::
 
-        s_g = \mathrm{logistic}\big(\zeta_0 + \zeta_x\,\mathrm{logit}(x_g) + \zeta_A\ln(A_g/A_b)\big),
+        \ln\frac{\Pi_c}{\Pi_d} = \ln(1+q) + \varepsilon\ln(1+\tau_d) + \varphi'\ln x, \qquad
+        s_g = \tfrac12\big(1 + \tanh(\tfrac{\kappa_R}{2}\ln\Pi_c/\Pi_d)\big),
 
-    and public mission R&D (a share :math:`r_m` of mission investment, made
-    effective by capability) adds to green knowledge:
-    :math:`\dot A_g = A_g[\gamma_A\rho_R s_g + \kappa_M\,Cap\,r_m I_{Gm}/Y]`.
+    where :math:`\tau_d = cc = \tau\bar\sigma_b\iota` is the carbon price as an ad-valorem tax on
+    the dirty input (the carbon cost per unit of the brown technology's own output, emissions
+    block), :math:`q` the clean research subsidy (lever ``clean_rd_subsidy``: clean research
+    profits are multiplied by :math:`1+q`) and :math:`\kappa_R` the Roy/Frechet sensitivity of
+    scientists (AABH's corner allocation as :math:`\kappa_R\to\infty`). With substitutes
+    (:math:`\varepsilon > 1`) research follows the more advanced sector (path dependence).
+    Private research intensity :math:`\rho_R = 1 + \epsilon_S S` rises with the untargeted R&D
+    subsidy :math:`S` but not its direction; public mission R&D (a share :math:`r_m` of mission
+    investment, made effective by capability) adds to clean knowledge as a quantity:
+
+    .. math::
+
+        \dot A_g = A_g\,[\gamma_A\rho_R s_g + \kappa_M\,Cap\,r_m I_{Gm}/Y], \qquad
+        \dot A_b = A_b\,\gamma_A\rho_R (1 - s_g).
+
+    Aggregate productivity: AABH's laissez-faire final output at unit labour is the CES index
+    :math:`\hat A = (A_g^{\varphi'} + A_b^{\varphi'})^{1/\varphi'}` (AABH eq. 17 with
+    :math:`Y_c/Y_d = x^{\varepsilon(1-\alpha)}`; derived from the library model's closed forms). Its
+    growth, the knowledge growth that drives labour productivity (labour block), weights each
+    sector's knowledge growth by its share :math:`w_g = x^{\varphi'}/(1 + x^{\varphi'})` (the clean
+    sector's labour share under laissez-faire), a function of knowledge levels:
+    :math:`g_A = w_g g_{Ag} + (1-w_g) g_{Ab}`. Unlike a capital-weighted mean of knowledge growth,
+    it does not fall as the green share of capital rises.
+
+    The clean research subsidy is paid on clean research spending, a share :math:`r_{RD}\rho_R s_g`
+    of output, so the R&D subsidies paid are :math:`(S + q\,r_{RD}\rho_R s_g)\,Y`.
     """
-    A_g = stock("A_g", "dimensionless", "green knowledge", default=1.0, bounds=(0.0, None),
+    A_g = stock("A_g", "dimensionless", "green (clean) knowledge, AABH's A_c", default=1.0, bounds=(0.0, None),
                 source="normalised", latex=r"A_g")
-    A_b = stock("A_b", "dimensionless", "brown knowledge", default=2.0, bounds=(0.0, None),
-                source="brown technology ahead (AABH calibrate A_c/A_d from energy shares); " + ASSUMED,
-                latex=r"A_b")
+    A_b = stock("A_b", "dimensionless", "brown (dirty) knowledge, AABH's A_d", default=3.0, bounds=(0.0, None),
+                source="set by the model factory: AABH's laissez-faire clean/dirty output ratio "
+                       "(A_g/A_b)^(eps (1 - alpha)) equals the green/brown capital ratio (as AABH calibrate A_c/A_d "
+                       "from energy shares)", latex=r"A_b")
     gamma_A = param("gamma_A", "1/year", "knowledge growth per unit of research", default=0.02, bounds=(0.0, 0.1),
-                    source=AABH + ": eta = 0.02 (about 2%/yr long-run growth), per year here", latex=r"\gamma_A")
+                    source=AABH + ": gamma eta = 0.02 per year (0.1 per 5-year period)", latex=r"\gamma_A")
+    eps_cd = param("eps_cd", "dimensionless", "elasticity of substitution between clean and dirty inputs",
+                   default=3.0, bounds=(0.1, 20.0),
+                   source=AABH + ": 3 (baseline) and 10 [R]; " + PSS + ": about 1.8 in electricity generation [V], "
+                          "about 3 in non-energy industries [R]; prior 1.2 to 10", latex=r"\varepsilon")
+    alpha_m = param("alpha_m", "dimensionless", "share of machines in sector production", default=1.0 / 3.0,
+                    bounds=(0.05, 0.95), source=AABH + ": alpha = 1/3 (economics.md 11.7 [R])", latex=r"\alpha")
+    kappa_R = param("kappa_R", "dimensionless", "sensitivity of scientists to relative research profits",
+                    default=50.0, bounds=(1.0, 500.0),
+                    source="modelling assumption: Frechet shape of research talent (library model aabh); AABH's "
+                           "corner allocation is the limit kappa -> infinity; prior 5 to 100", latex=r"\kappa_R")
     eps_S = param("eps_S", "dimensionless", "research response to the R&D subsidy", default=50.0,
                   bounds=(0.0, 500.0), source=ASSUMED + " (a subsidy of 1% of output doubles research)",
                   latex=r"\epsilon_S")
-    zeta0 = param("zeta0", "dimensionless", "green research intercept", default=0.0, bounds=(-10.0, 10.0),
-                  source=ASSUMED, latex=r"\zeta_0")
-    zeta_x = param("zeta_x", "dimensionless", "research response to green market size", default=1.0,
-                   bounds=(0.0, 5.0), source=AABH + ": market-size effect", latex=r"\zeta_x")
-    zeta_A = param("zeta_A", "dimensionless", "research response to relative knowledge", default=0.5,
-                   bounds=(0.0, 5.0), source=AABH + ": path dependence (direct productivity effect)",
-                   latex=r"\zeta_A")
     kappa_M = param("kappa_M", "1/year", "green knowledge per unit of mission R&D intensity", default=2.0,
                     bounds=(0.0, 50.0), source=ASSUMED, latex=r"\kappa_M")
     r_m = param("r_m", "dimensionless", "R&D share of mission investment", default=0.2, bounds=(0.0, 1.0),
                 source=ASSUMED, latex=r"r_m")
+    r_RD = param("r_RD", "dimensionless", "private research spending per unit of output", default=0.025,
+                 bounds=(0.0, 0.1),
+                 source="US business R&D about 2.5% of GDP (NSF NCSES, 2021-22) [R]; prior 1.5% to 3.5%",
+                 latex=r"r_{RD}")
     rd_subsidy = lever("rd_subsidy", "dimensionless", "untargeted R&D subsidy (share of output)", default=0.0,
                        bounds=(0.0, 0.05), source="market-fixing instrument (AABH's research subsidy, undirected "
                                                   "here)", latex="S")
+    q = lever("clean_rd_subsidy", "dimensionless", "clean research subsidy (rate on clean research profits)",
+              default=0.0, bounds=(0.0, 10.0),
+              source=AABH + ": subsidy to the profits of clean research (market fixing at its best); none in 2025",
+              latex="q")
+    tau_d = aux("tau_d", "dimensionless", "carbon price as an ad-valorem tax on the dirty input", latex=r"\tau_d")
+    lpr = aux("lpr", "dimensionless", "log of clean over dirty expected research profits",
+              latex=r"\ln(\Pi_c/\Pi_d)")
     s_g = aux("s_g", "dimensionless", "green share of research", latex=r"s_g")
     rho_R = aux("rho_R", "dimensionless", "private research intensity", latex=r"\rho_R")
-    S_rd = aux("S_rd", "TUSD/year", "R&D subsidy paid", latex=r"S_{R\&D}")
+    rd_share = aux("rd_share", "dimensionless", "R&D subsidies paid per unit of output", latex=r"s_{R\&D}")
+    S_rd = aux("S_rd", "TUSD/year", "R&D subsidies paid (untargeted and clean)", latex=r"S_{R\&D}")
+    w_g = aux("w_g", "dimensionless", "clean sector's weight in aggregate knowledge", latex=r"w_g")
     g_Ag = aux("g_Ag", "1/year", "green knowledge growth")
     g_Ab = aux("g_Ab", "1/year", "brown knowledge growth")
-    g_A = aux("g_A", "1/year", "knowledge growth (capital-weighted)")
-    Y, x_g, Cap, I_Gm, K_g, K_b = ref("Y", "x_g", "Cap", "I_Gm", "K_g", "K_b")
+    g_A = aux("g_A", "1/year", "aggregate knowledge growth (AABH's CES index of knowledge levels)")
+    Y, Cap, I_Gm, cc = ref("Y", "Cap", "I_Gm", "carbon_cost")
+    e, a = eps_cd.sym, alpha_m.sym
+    phi_p = (1 - a) * (e - 1)
+    x = A_g.sym / A_b.sym
     return Block(
         name="technology",
-        variables=(A_g, A_b, gamma_A, eps_S, zeta0, zeta_x, zeta_A, kappa_M, r_m, rd_subsidy, s_g, rho_R, S_rd,
-                   g_Ag, g_Ab, g_A),
+        variables=(A_g, A_b, gamma_A, eps_cd, alpha_m, kappa_R, eps_S, kappa_M, r_m, r_RD, rd_subsidy, q, tau_d, lpr,
+                   s_g, rho_R, rd_share, S_rd, w_g, g_Ag, g_Ab, g_A),
         auxiliaries={
-            "S_rd": rd_subsidy.sym * Y,
+            "tau_d": cc,
+            "lpr": sp.log(1 + q.sym) + e * sp.log(1 + tau_d.sym) + phi_p * sp.log(x),
+            "s_g": (1 + sp.tanh(kappa_R.sym / 2 * lpr.sym)) / 2,
             "rho_R": 1 + eps_S.sym * rd_subsidy.sym,
-            "s_g": logistic(zeta0.sym + zeta_x.sym * sp.log(x_g / (1 - x_g)) + zeta_A.sym * sp.log(A_g.sym / A_b.sym)),
+            "rd_share": rd_subsidy.sym + q.sym * r_RD.sym * rho_R.sym * s_g.sym,
+            "S_rd": rd_share.sym * Y,
+            "w_g": 1 / (1 + x ** (-phi_p)),
             "g_Ag": gamma_A.sym * rho_R.sym * s_g.sym + kappa_M.sym * Cap * r_m.sym * I_Gm / Y,
             "g_Ab": gamma_A.sym * rho_R.sym * (1 - s_g.sym),
-            "g_A": (K_g * g_Ag.sym + K_b * g_Ab.sym) / (K_g + K_b),
+            "g_A": w_g.sym * g_Ag.sym + (1 - w_g.sym) * g_Ab.sym,
         },
         derivatives={"A_g": g_Ag.sym * A_g.sym, "A_b": g_Ab.sym * A_b.sym},
-        description="Directed technical change: research follows market size, relative knowledge and public "
-                    "mission R&D.",
+        description="Directed technical change (AABH 2012): research follows expected profits (relative knowledge, "
+                    "the carbon price as a dirty-input tax, the clean research subsidy); mission R&D adds to clean "
+                    "knowledge; aggregate knowledge is AABH's CES index of knowledge levels.",
     )

@@ -30,6 +30,7 @@ LEVERS = {
     "procurement": "green share of public procurement [0-1]",
     "carbon_price": "carbon price [USD/tCO2]",
     "rd_subsidy": "untargeted R&D subsidy [share of output]",
+    "clean_rd_subsidy": "clean research subsidy: rate on clean research profits (AABH's q) [dimensionless]",
     "support_rate": "public support offered per unit of a supported firm's output (subsidy) [share of output]",
     "payout_cap": "payout cap on supported firms [1 = 100% = none]",
     "reinvest_floor": "reinvestment floor on supported firms [0-1]",

@@ -65,3 +65,18 @@ def test_knowledge_growth_is_the_growth_of_aabh_aggregate_knowledge(dg):
     log_index = np.log(ds.A_g.values ** p + ds.A_b.values ** p) / p
     growth = np.gradient(log_index, ds.time.values)
     np.testing.assert_allclose(growth[1:-1], ds.g_A.values[1:-1], rtol=2e-3, atol=2e-6)
+
+
+@pytest.mark.parametrize("eps", [1.8, 3.0, 10.0])
+def test_carbon_price_that_equalises_research_profits_at_the_start(eps):
+    """At the start A_g/A_b = (K_g/K_b)^(1/(eps (1 - alpha))), so clean and dirty research are equally profitable
+    (s_g = 1/2) when eps ln(1 + tau_d) = ((eps - 1)/eps) ln(K_b/K_g), tau_d = price sigma_b_ref 1e-3 / f_b: the
+    closed-form price gives s_g = 1/2, 10% more gives clean research (s_g > 0.9), 10% less dirty (s_g < 0.1)."""
+    dg = at(eps)
+    k = dg["K_b"].default / dg["K_g"].default
+    tau_d = k ** ((eps - 1) / eps ** 2) - 1
+    price = tau_d * dg["f_b"].default / (dg["sigma_b_ref"].default * dg["conv"].default)
+    s_g = [float(model.simulate(dg, None, Policy(f"{f}", carbon_price=f * price), t_span=(2025, 2026)).s_g[0])
+           for f in (0.9, 1.0, 1.1)]
+    assert s_g[0] < 0.1 and s_g[2] > 0.9
+    np.testing.assert_allclose(s_g[1], 0.5, atol=1e-9)

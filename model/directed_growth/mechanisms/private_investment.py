@@ -128,7 +128,7 @@ def private_investment() -> Block:
                    bounds=(0.0, 20.0), source="Mercure et al. (2014), Energy Policy 73 (FTT:Power: choice from "
                    "distributions of perceived levelised costs); 3 = a spread of log costs of pi/(sqrt(3) 3) = 0.6, "
                    + ASSUMED, latex=r"\beta_c")
-    f_b = param("f_b", "dimensionless", "fuel cost per unit of brown output", default=0.06, bounds=(0.0, 0.3),
+    f_b = param("f_b", "dimensionless", "fuel cost per unit of brown output", default=0.06, bounds=(0.005, 0.3),
                 source="US energy expenditure about 6% of GDP (EIA, 2019) [R, not in economics.md]; "
                        + ASSUMED, latex=r"f_b")
     d_P = param("d_P", "1/year", "cut of the green financing rate by guaranteed demand (full procurement)",

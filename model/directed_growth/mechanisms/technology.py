@@ -28,11 +28,13 @@ def technology() -> Block:
         \ln\frac{\Pi_c}{\Pi_d} = \ln(1+q) + \varepsilon\ln(1+\tau_d) + \varphi'\ln x, \qquad
         s_g = \tfrac12\big(1 + \tanh(\tfrac{\kappa_R}{2}\ln\Pi_c/\Pi_d)\big),
 
-    where :math:`\tau_d = cc = \tau\bar\sigma_b\iota` is the carbon price as an ad-valorem tax on
-    the dirty input (the carbon cost per unit of the brown technology's own output, emissions
-    block), :math:`q` the clean research subsidy (lever ``clean_rd_subsidy``: clean research
-    profits are multiplied by :math:`1+q`) and :math:`\kappa_R` the Roy/Frechet sensitivity of
-    scientists (AABH's corner allocation as :math:`\kappa_R\to\infty`). With substitutes
+    where :math:`\tau_d = cc/f_b = \tau\bar\sigma_b\iota/f_b` is the carbon price as an ad-valorem tax
+    on the dirty input: AABH's dirty input is fossil energy (their calibration uses fossil primary
+    energy), so the rate is the carbon cost per unit of the brown technology's own output (emissions
+    block) over the fuel cost per unit of brown output :math:`f_b` (private-investment block; about
+    0.35 at 100 USD/tCO2 and the US defaults), :math:`q` the clean research subsidy (lever
+    ``clean_rd_subsidy``: clean research profits are multiplied by :math:`1+q`) and :math:`\kappa_R`
+    the Roy/Frechet sensitivity of scientists (AABH's corner allocation as :math:`\kappa_R\to\infty`). With substitutes
     (:math:`\varepsilon > 1`) research follows the more advanced sector (path dependence).
     Private research intensity :math:`\rho_R = 1 + \epsilon_S S` rises with the untargeted R&D
     subsidy :math:`S` but not its direction; public mission R&D (a share :math:`r_m` of mission
@@ -102,7 +104,7 @@ def technology() -> Block:
     g_Ag = aux("g_Ag", "1/year", "green knowledge growth")
     g_Ab = aux("g_Ab", "1/year", "brown knowledge growth")
     g_A = aux("g_A", "1/year", "aggregate knowledge growth (AABH's CES index of knowledge levels)")
-    Y, Cap, I_Gm, cc = ref("Y", "Cap", "I_Gm", "carbon_cost")
+    Y, Cap, I_Gm, cc, f_b = ref("Y", "Cap", "I_Gm", "carbon_cost", "f_b")
     e, a = eps_cd.sym, alpha_m.sym
     phi_p = (1 - a) * (e - 1)
     x = A_g.sym / A_b.sym
@@ -111,7 +113,7 @@ def technology() -> Block:
         variables=(A_g, A_b, gamma_A, eps_cd, alpha_m, kappa_R, eps_S, kappa_M, r_m, r_RD, rd_subsidy, q, tau_d, lpr,
                    s_g, rho_R, rd_share, S_rd, w_g, g_Ag, g_Ab, g_A),
         auxiliaries={
-            "tau_d": cc,
+            "tau_d": cc / f_b,
             "lpr": sp.log(1 + q.sym) + e * sp.log(1 + tau_d.sym) + phi_p * sp.log(x),
             "s_g": (1 + sp.tanh(kappa_R.sym / 2 * lpr.sym)) / 2,
             "rho_R": 1 + eps_S.sym * rd_subsidy.sym,

@@ -85,7 +85,6 @@ PRIORS: dict[str, tuple[float, float, str]] = {
     "d_P": (0.0, 0.02, "cut of the green financing rate by guaranteed demand at full procurement: 0 (absent) to "
                        "2 pp"),
     "g_Q0": (0.05, 0.2, "growth of cumulative green investment before the start (where the learning curve starts)"),
-    "eta_A": (0.0, 2.0, "green investment response to relative knowledge: 0 (absent) to twice the default"),
     "kappa_M": (0.0, 4.0, "green knowledge per mission R&D (referee's widened prior)"),
     "eps_cd": (1.2, 10.0, "clean/dirty elasticity of substitution: Papageorgiou, Saam & Schulte (2017) about 1.8 "
                           "(electricity) and 3 (non-energy); AABH 3 and 10"),

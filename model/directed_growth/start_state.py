@@ -195,7 +195,19 @@ def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float, start: 
     Z = G_C + Z_H
     put(Z=Z, z_T=Z / Y, z_G=G_C / Z, chi_H=(g + v["rho_H"]) * v["L_H"] / Z_H)
     env = _evaluate(v, t0)
-    put(i_ref=env["inflation"], z0=v["z0"] + np.log(xg0 / (1 - xg0) * (1 - env["x_g"]) / env["x_g"]))
+    put(i_ref=env["inflation"])
+    # the intercept of the green-share logit that gives xg0: x_g is logistic in z0 + (the rest), so one exact step
+    # (log odds of xg0 less those of x_g) does, unless x_g is saturated at 0 or 1 in floating point (a steep cost
+    # response, beta_c large): steps of 30 in the log odds bring it back first
+    for _ in range(40):
+        x = np.asarray(env["x_g"], float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            exact = np.log(xg0 / (1 - xg0) * (1 - x) / x)
+        step = np.where(x >= 1 - 1e-12, -30.0, np.where(x <= 1e-12, 30.0, exact))
+        put(z0=v["z0"] + (float(step) if np.ndim(step) == 0 else step))
+        env = _evaluate(v, t0)
+        if np.all(np.abs(step) < 1e-12):
+            break
     env = _evaluate(v, t0)
     # the learning curve starts at the cumulative green investment that start-year green investment (private
     # and mission capacity) growing at g_Q0 has built

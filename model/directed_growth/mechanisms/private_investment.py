@@ -7,7 +7,7 @@ import sympy as sp
 
 from ...core.blocks import Block
 from ...core.symbols import aux, param, stock
-from ._common import ASSUMED, DEFINE, logistic, ref, soft_cap
+from ._common import ASSUMED, DEFINE, logistic, ref, soft_cap, soft_floor
 
 FS = "Freitas & Serrano (2015), Rev. Political Econ. 27(3)"
 
@@ -51,9 +51,12 @@ def private_investment() -> Block:
         LC_b = (r_L + \delta)\,v + f_b + cc, \qquad LC_g = (r_g + \delta)\,v\,c_g, \qquad
         r_g = r_L - d_P\,proc,
 
-        x_g = \mathrm{logistic}\big(z_0 - \beta_c\ln(LC_g/LC_b) + \eta_A\ln(A_g/A_b)\big)
+        x_g = \mathrm{logistic}\big(z_0 - \beta_c\big[\ln(LC_g/LC_b) - (1-\alpha)\ln(A_g/A_b)\big]\big)
 
-    where :math:`\beta_c` is the cost sensitivity (the inverse spread of perceived costs), guaranteed
+    where :math:`\beta_c` is the cost sensitivity (the inverse spread of perceived costs); relative
+    knowledge scales the relative cost as AABH's relative price of the clean input,
+    :math:`p_c/p_d = (A_g/A_b)^{-(1-\alpha)}` (technology block), so that the green share of capital
+    follows the clean sector's knowledge as well as the learning curve; guaranteed
     demand from green procurement lowers the green financing rate by :math:`d_P` at full procurement,
     and the green unit capital cost falls along a learning curve (Wright's law) with cumulative green
     investment :math:`Q_g`, private and mission public capacity alike:
@@ -139,9 +142,11 @@ def private_investment() -> Block:
                tunable=False,
                source="set by the model factory so that XG0 of start-year private investment is green",
                latex=r"z_0")
-    eta_A = param("eta_A", "dimensionless", "green investment response to relative knowledge", default=1.0,
-                  bounds=(0.0, 10.0), source="Acemoglu et al. (2012), AER 102(1): relative productivity drives "
-                                             "sector choice; size " + ASSUMED, latex=r"\eta_A")
+    rec_min = param("rec_min", "1/year", "lowest capital recovery rate in the levelised costs", default=0.01,
+                    bounds=(0.001, 0.05), tunable=False,
+                    source="modelling assumption: capital recovered over at most 100 years, so that a levelised "
+                           "cost stays positive when a drawn loan rate falls far below minus depreciation",
+                    latex=r"\underline{r}_K")
     I_p = aux("I_p", "TUSD/year", "private investment", latex=r"I_p")
     x_g = aux("x_g", "dimensionless", "green share of private investment", latex=r"x_g")
     c_g = aux("c_g", "dimensionless", "green unit capital cost (learning curve)", latex=r"c_g")
@@ -153,16 +158,17 @@ def private_investment() -> Block:
     h_eff = aux("h_eff", "dimensionless", "private investment share of output", latex=r"h_{eff}")
     K = aux("K", "TUSD", "private capital")
     delta_K = aux("delta_K", "1/year", "depreciation including climate damages", latex=r"\delta_K")
-    Y, u, rho_n, r_L, Cap, k_Gm, A_g, A_b, cc, procurement, D, D_K, tau_D, k_Y, v, I_Gm, r_m = ref(
+    Y, u, rho_n, r_L, Cap, k_Gm, A_g, A_b, cc, procurement, D, D_K, tau_D, k_Y, v, I_Gm, r_m, alpha_m = ref(
         "Y", "u", "rho_n", "r_L", "Cap", "k_Gm", "A_g", "A_b", "carbon_cost", "procurement", "D_dmg", "D_K",
-        "tau_D", "k_Y", "v", "I_Gm", "r_m")
+        "tau_D", "k_Y", "v", "I_Gm", "r_m", "alpha_m")
+    eps_r = ref("eps_r")
     mission = Cap * (k_Gm - k_Gm_ref.sym)
     brake = 1 - (h.sym / h_max.sym) ** 50
     level = gamma_pi.sym * (rho_n - pi_r_ref.sym) - gamma_r.sym * (r_L - r_ref.sym) + crowd_in.sym
     return Block(
         name="private investment",
         variables=(h, K_g, K_b, Q_g, gamma_u, u_n, h_max, gamma_pi, gamma_r, chi, pi_r_ref, r_ref, k_Gm_ref, delta,
-                   Q_ref, g_Q0, learn_rate, c_g0, beta_c, f_b, d_P, z0, eta_A, I_p, x_g, c_g, r_g, lc_g, lc_b,
+                   Q_ref, g_Q0, learn_rate, c_g0, beta_c, f_b, d_P, z0, rec_min, I_p, x_g, c_g, r_g, lc_g, lc_b,
                    crowd_in, h_eff, K, delta_K),
         auxiliaries={
             "K": K_g.sym + K_b.sym,
@@ -172,9 +178,12 @@ def private_investment() -> Block:
             "I_p": h_eff.sym * Y,
             "c_g": c_g0.sym * (Q_g.sym / Q_ref.sym) ** sp.log(1 - learn_rate.sym, 2),
             "r_g": r_L - d_P.sym * procurement,
-            "lc_g": (r_g.sym + delta.sym) * v * c_g.sym,
-            "lc_b": (r_L + delta.sym) * v + f_b.sym + cc,
-            "x_g": logistic(z0.sym - beta_c.sym * sp.log(lc_g.sym / lc_b.sym) + eta_A.sym * sp.log(A_g / A_b)),
+            # the capital recovery rate floored at 1%/yr (a 100-year recovery): a drawn loan rate far below
+            # minus depreciation would make a levelised cost negative and the choice undefined
+            "lc_g": soft_floor(r_g.sym + delta.sym, rec_min.sym, eps_r) * v * c_g.sym,
+            "lc_b": soft_floor(r_L + delta.sym, rec_min.sym, eps_r) * v + f_b.sym + cc,
+            "x_g": logistic(z0.sym - beta_c.sym * (sp.log(lc_g.sym / lc_b.sym)
+                                                    - (1 - alpha_m) * sp.log(A_g / A_b))),
         },
         derivatives={
             "h": h.sym * gamma_u.sym * (u - u_n.sym) * brake,

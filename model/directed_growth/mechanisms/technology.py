@@ -66,11 +66,11 @@ def technology() -> Block:
     gamma_A = param("gamma_A", "1/year", "knowledge growth per unit of research", default=0.02, bounds=(0.0, 0.1),
                     source=AABH + ": gamma eta = 0.02 per year (0.1 per 5-year period)", latex=r"\gamma_A")
     eps_cd = param("eps_cd", "dimensionless", "elasticity of substitution between clean and dirty inputs",
-                   default=3.0, bounds=(0.1, 20.0),
+                   default=3.0, bounds=(0.5, 20.0),
                    source=AABH + ": 3 (baseline) and 10 [R]; " + PSS + ": about 1.8 in electricity generation [V], "
                           "about 3 in non-energy industries [R]; prior 1.2 to 10", latex=r"\varepsilon")
     alpha_m = param("alpha_m", "dimensionless", "share of machines in sector production", default=1.0 / 3.0,
-                    bounds=(0.05, 0.95), source=AABH + ": alpha = 1/3 (economics.md 11.7 [R])", latex=r"\alpha")
+                    bounds=(0.1, 0.6), source=AABH + ": alpha = 1/3 (economics.md 11.7 [R])", latex=r"\alpha")
     kappa_R = param("kappa_R", "dimensionless", "sensitivity of scientists to relative research profits",
                     default=50.0, bounds=(1.0, 500.0),
                     source="modelling assumption: Frechet shape of research talent (library model aabh); AABH's "

@@ -90,7 +90,7 @@ def flag_implausible(ds: xr.Dataset, system: System, policies: Sequence[str | No
         return []
     names = list(ranges)
     pol_axis = run_dims.index("policy") if "policy" in run_dims else None
-    failure = ds["failure"].values.astype(object)
+    flags: dict[tuple, str] = {}
     texts = []
     for row in np.argwhere(hit):  # a run's index over the run dimensions (() for a single run)
         idx = tuple(int(j) for j in row)
@@ -104,12 +104,9 @@ def flag_implausible(ds: xr.Dataset, system: System, policies: Sequence[str | No
         policy = policies[idx[pol_axis]] if pol_axis is not None else policies[0]
         text = (f"{run_name(system.name, policy)}: {name} ({var.long_name}) {side} at t={t[i]:g}: "
                 f"{value:.4g} [{var.units}]")
-        status[idx] = Status.IMPLAUSIBLE
-        failure[idx] = text
         texts.append(text)
-    ds["status"] = ds["status"].copy(data=status)
-    ds["failure"] = ds["failure"].copy(data=failure.astype(str))
-    return texts
+        flags[idx] = text
+    return _flag(ds, flags, Status.IMPLAUSIBLE, texts)
 
 
 def flag_nonfinite(ds: xr.Dataset, system: System, policies: Sequence[str | None]) -> list[str]:
@@ -146,16 +143,25 @@ def flag_nonfinite(ds: xr.Dataset, system: System, policies: Sequence[str | None
     if not bad.any():
         return []
     pol_axis = run_dims.index("policy") if "policy" in run_dims else None
-    failure = ds["failure"].values.astype(object)
+    flags: dict[tuple, str] = {}
     texts = []
     for idx, (when, name) in sorted(first.items()):
         policy = policies[idx[pol_axis]] if pol_axis is not None else policies[0]
         var = system.variables.get(name)
         text = (f"{run_name(system.name, policy)}: {name}" + (f" ({var.long_name})" if var is not None else "")
                 + f" is not finite at t={when:g} although the states integrated to the end")
-        status[idx] = Status.NONFINITE
-        failure[idx] = text
         texts.append(text)
+        flags[idx] = text
+    return _flag(ds, flags, Status.NONFINITE, texts)
+
+
+def _flag(ds: xr.Dataset, flags: dict[tuple, str], code: Status, texts: list[str]) -> list[str]:
+    """Write ``code`` and the failure text of each flagged run (run index -> text) into ``ds``."""
+    status = ds["status"].values.copy()
+    failure = ds["failure"].values.astype(object)
+    for idx, text in flags.items():
+        status[idx] = code
+        failure[idx] = text
     ds["status"] = ds["status"].copy(data=status)
     ds["failure"] = ds["failure"].copy(data=failure.astype(str))
     return texts

@@ -249,7 +249,10 @@ def reversible(system: System, policy: Policy, alternative: Policy | None = None
         mine, alt = path_expr(path(policy, k)), path_expr(path(alternative, k))
         if levers is None and sp.simplify(mine - alt) == 0:
             continue
-        blended[k] = Rule((1 - R) * mine + R * alt)
+        # R clipped to [0, 1]: an integrator stage may overshoot R past 1 by rounding, and a policy weight
+        # below 0 would take the lever outside the segment between the two paths (a negative carbon price)
+        Rc = sp.Min(sp.Max(R, 0), 1)
+        blended[k] = Rule((1 - Rc) * mine + Rc * alt)
     return policy.with_levers(name or f"{policy.name}_durable", **blended)
 
 

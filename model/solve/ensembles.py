@@ -118,7 +118,7 @@ def _run_chunk(spec: _Spec, start: int, table: dict[str, np.ndarray]):
 
     from ..compiler.compiled import compile as compile_system
     from ..core.metadata import OutcomeContext, outcome_metrics
-    from .plausible import flag_implausible
+    from .plausible import flag_implausible, flag_nonfinite
     from .results import diagnostics, value_attrs, variable_attrs
     from .simulation import describe_failure, solve_many
     from .status import Status
@@ -191,7 +191,9 @@ def _run_chunk(spec: _Spec, start: int, table: dict[str, np.ndarray]):
                                           value_attrs(system, name, name in table))
     ds = xr.Dataset(data, coords=coords)
     ds.attrs["solver"] = "; ".join(sorted(set(solvers)))
-    flag_implausible(ds, system, [p.name if p else None for p in spec.policies])
+    names = [p.name if p else None for p in spec.policies]
+    flag_nonfinite(ds, system, names)
+    flag_implausible(ds, system, names)
     if spec.outcomes:
         ctx = OutcomeContext(baseline=spec.baseline)
         # from the plausible members' paths only: a flagged member's outcomes (and relative outcomes

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
     from ..core.system import System
 
-__all__ = ["PlausibilityWarning", "flag_implausible", "flag_summary", "run_name"]
+__all__ = ["PlausibilityWarning", "flag_implausible", "flag_nonfinite", "flag_summary", "run_name"]
 
 
 class PlausibilityWarning(UserWarning):
@@ -90,7 +90,7 @@ def flag_implausible(ds: xr.Dataset, system: System, policies: Sequence[str | No
         return []
     names = list(ranges)
     pol_axis = run_dims.index("policy") if "policy" in run_dims else None
-    failure = ds["failure"].values.astype(object)
+    flags: dict[tuple, str] = {}
     texts = []
     for row in np.argwhere(hit):  # a run's index over the run dimensions (() for a single run)
         idx = tuple(int(j) for j in row)
@@ -104,9 +104,64 @@ def flag_implausible(ds: xr.Dataset, system: System, policies: Sequence[str | No
         policy = policies[idx[pol_axis]] if pol_axis is not None else policies[0]
         text = (f"{run_name(system.name, policy)}: {name} ({var.long_name}) {side} at t={t[i]:g}: "
                 f"{value:.4g} [{var.units}]")
-        status[idx] = Status.IMPLAUSIBLE
-        failure[idx] = text
         texts.append(text)
+        flags[idx] = text
+    return _flag(ds, flags, Status.IMPLAUSIBLE, texts)
+
+
+def flag_nonfinite(ds: xr.Dataset, system: System, policies: Sequence[str | None]) -> list[str]:
+    """Flag, in place, the runs that integrated to the end but whose output holds a non-finite value.
+
+    The integrators check the states; an auxiliary can still be NaN or infinite at an output time (a
+    power of a quantity that rounding took just below zero, say). Such a run is not a success: its status
+    becomes :attr:`~model.solve.status.Status.NONFINITE` and its ``failure`` text names the first variable
+    and output time.
+
+    Parameters and returns as :func:`flag_implausible` (the texts of the newly flagged runs).
+    """
+    status = ds["status"].values.copy()
+    run_dims = ds["status"].dims
+    ok = status == Status.SUCCESS
+    if not ok.any():
+        return []
+    t = ds["time"].values
+    bad = np.zeros(status.shape, bool)
+    first: dict[tuple, tuple[float, str]] = {}
+    for name, da in ds.data_vars.items():
+        if "time" not in da.dims or set(da.dims) - {"time", *run_dims} or not np.issubdtype(da.dtype, np.floating):
+            continue
+        x = da.transpose(*run_dims, "time").values
+        nonfinite = ~np.isfinite(x) & ok[..., None]
+        if not nonfinite.any():
+            continue
+        for row in np.argwhere(nonfinite.any(axis=-1)):
+            idx = tuple(int(j) for j in row)
+            i = int(np.argmax(nonfinite[idx]))
+            if idx not in first or t[i] < first[idx][0]:
+                first[idx] = (float(t[i]), str(name))
+        bad |= nonfinite.any(axis=-1)
+    if not bad.any():
+        return []
+    pol_axis = run_dims.index("policy") if "policy" in run_dims else None
+    flags: dict[tuple, str] = {}
+    texts = []
+    for idx, (when, name) in sorted(first.items()):
+        policy = policies[idx[pol_axis]] if pol_axis is not None else policies[0]
+        var = system.variables.get(name)
+        text = (f"{run_name(system.name, policy)}: {name}" + (f" ({var.long_name})" if var is not None else "")
+                + f" is not finite at t={when:g} although the states integrated to the end")
+        texts.append(text)
+        flags[idx] = text
+    return _flag(ds, flags, Status.NONFINITE, texts)
+
+
+def _flag(ds: xr.Dataset, flags: dict[tuple, str], code: Status, texts: list[str]) -> list[str]:
+    """Write ``code`` and the failure text of each flagged run (run index -> text) into ``ds``."""
+    status = ds["status"].values.copy()
+    failure = ds["failure"].values.astype(object)
+    for idx, text in flags.items():
+        status[idx] = code
+        failure[idx] = text
     ds["status"] = ds["status"].copy(data=status)
     ds["failure"] = ds["failure"].copy(data=failure.astype(str))
     return texts

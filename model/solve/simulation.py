@@ -15,7 +15,7 @@ import numpy as np
 from ..compiler.compiled import CompiledSystem, compile
 from ..core.levers import Policy, input_table, resolve_inputs, snap_to_switches, switch_tolerance
 from ..errors import ModelError, SolverError
-from .plausible import PlausibilityWarning, flag_implausible, run_name
+from .plausible import PlausibilityWarning, flag_implausible, flag_nonfinite, run_name
 from .status import STATUS, Status
 
 if TYPE_CHECKING:
@@ -715,7 +715,12 @@ def simulate(system: System, params: Mapping[str, Any] | None = None,
     ds = build_dataset(system, runs, t_eval=t_eval, pvals=pvals, y0vals=y0vals, ensemble=m is not None,
                        options=dict(t_span=[t0, t1], method=method, rtol=rtol, atol=atol, dt=dt,
                                     max_steps=int(max_steps), exogenous=exogenous))
-    implausible = flag_implausible(ds, system, [r["policy"].name if r["policy"] else None for r in runs])
+    names = [r["policy"].name if r["policy"] else None for r in runs]
+    nonfinite = flag_nonfinite(ds, system, names)
+    if nonfinite and m is None:
+        raise SolverError("; ".join(nonfinite) + "; the path is in err.partial", t_reached=float(t_eval[-1]),
+                          reason="non-finite output", partial=ds)
+    implausible = flag_implausible(ds, system, names)
     if implausible and m is None:
         warnings.warn("; ".join(implausible) + " (the model's plausible range, ModelMeta.plausible: the run "
                       "is flagged 'implausible' in its status)", PlausibilityWarning, stacklevel=2)

@@ -113,3 +113,13 @@ def test_reversible_needs_the_reversal_stock_and_real_levers():
         reversible(m, POLICY, levers=["alpha"])
     with pytest.raises(ModelError, match="interval > window"):
         reversal_block("S", first=2.0, interval=0.2, window=0.25)
+
+
+@pytest.mark.parametrize("R, weight", [(-1e-9, 1.0), (0.0, 1.0), (0.25, 0.75), (1.0, 0.0), (1.0 + 1e-9, 0.0)])
+def test_the_policy_weight_stays_between_zero_and_one(R, weight):
+    """A stage of the integrator can take R past 1 by rounding: the lever stays on the segment between the two
+    paths (durability once gave a negative carbon price and a NaN abatement share at one output time)."""
+    m = _keen_with_support(0.0)
+    rule = reversible(m, POLICY).levers["x"]
+    at = {sp.Symbol("R", real=True): R, sp.Symbol("t", real=True): 10.0}
+    assert float(rule.expr.subs(at)) == pytest.approx(weight * 1.0, abs=1e-15)

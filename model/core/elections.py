@@ -49,6 +49,7 @@ import sympy as sp
 
 from ..errors import ModelError
 from .blocks import Block
+from .expr import as_expr
 from .levers import LeverPath, Policy, Rule, Schedule, constant
 from .symbols import param, stock, t
 
@@ -85,7 +86,8 @@ def election_pulse(first: sp.Expr | float, interval: sp.Expr | float, window: sp
         since election :math:`k`, else 0 (a ``Piecewise``: the compiler has no ``floor``); its integral
         over each window is 1.
     """
-    first, interval, window = (sp.sympify(x) for x in (first, interval, window))
+    # numbers or expressions only, through the project's one conversion path (text goes to the safe reader)
+    first, interval, window = (as_expr(x, what="election_pulse") for x in (first, interval, window))
     pieces = []
     for k in range(int(n)):
         s = t - first - k * interval

@@ -86,6 +86,8 @@ PRIORS: dict[str, tuple[float, float, str]] = {
                        "2 pp"),
     "g_Q0": (0.05, 0.2, "growth of cumulative green investment before the start (where the learning curve starts)"),
     "kappa_M": (0.0, 4.0, "green knowledge per mission R&D (referee's widened prior)"),
+    "eps_S": (0.0, 100.0, "private research per unit of the untargeted R&D subsidy: 0 (the subsidy buys no extra "
+                          "research) to twice the default (a free shifter: no estimate; modelling assumption)"),
     "eps_cd": (1.2, 10.0, "clean/dirty elasticity of substitution: Papageorgiou, Saam & Schulte (2017) about 1.8 "
                           "(electricity) and 3 (non-energy); AABH 3 and 10"),
     "alpha_m": (0.2, 0.5, "share of machines in sector production around AABH's 1/3"),

@@ -71,11 +71,57 @@ def _emission_intensity_end(ds, ctx):
     return ds["e_int"].isel(_END)
 
 
-def _T_2050(ds, ctx):
+def _in_2050(name: str, ds, ctx):
+    """``ds[name]`` in 2050 (NaN when the run does not reach it)."""
     import xarray as xr
 
     t = ds.time.values
-    return ds["T_at"].sel(time=2050) if t[0] <= 2050 <= t[-1] else xr.full_like(ds["T_at"].isel(_END), np.nan)
+    return ds[name].sel(time=2050) if t[0] <= 2050 <= t[-1] else xr.full_like(ds[name].isel(_END), np.nan)
+
+
+def _time_mean(da, ds):
+    """The time average of ``da`` over the run, the trapezoid integral over the saved times divided by the span
+    (exact for paths linear between saved times, on any grid; NaN where a member's path is NaN)."""
+    import xarray as xr
+
+    return xr.apply_ufunc(np.trapezoid, da, input_core_dims=[["time"]], kwargs={"x": ds.time.values}) / _years(ds)
+
+
+def _share_mean(flow: str, ds, ctx):
+    """Mean over the period of the flow ``flow`` per unit of output [share of output]."""
+    return _time_mean(ds[flow] / ds["Y"], ds)
+
+
+def _mean_of(name: str, ds, ctx):
+    """Mean of ``ds[name]`` over the period (:func:`_time_mean`)."""
+    return _time_mean(ds[name], ds)
+
+
+def _rd_clean_cost_mean(ds, ctx):
+    import xarray as xr
+
+    # the R&D subsidies paid, S_rd = (rd_subsidy + q r_RD rho_R s_g) Y, less the untargeted part (technology block);
+    # exactly zero where no clean research subsidy q is offered (not the difference's rounding)
+    clean = xr.where(ds["clean_rd_subsidy"] != 0, ds["S_rd"] / ds["Y"] - ds["rd_subsidy"], 0.0 * ds["Y"])
+    return _time_mean(clean, ds)
+
+
+def _green_procurement_mean(ds, ctx):
+    return _time_mean(ds["procurement"] * ds["G_C"] / ds["Y"], ds)
+
+
+def _green_share_end(name: str, ds, ctx):
+    return ds[name].isel(_END)
+
+
+def _income_growth(name: str, ds, ctx):
+    """Average growth of the income ``ds[name]`` [1/year] over the run (NaN where it is not positive at both ends:
+    a log growth rate needs positive levels)."""
+    import xarray as xr
+
+    ratio = ds[name].isel(_END) / ds[name].isel(_START)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return xr.where(ratio > 0, np.log(ratio.where(ratio > 0)), np.nan) / _years(ds)
 
 
 def _T_end(ds, ctx):
@@ -105,17 +151,6 @@ def _household_debt_end(ds, ctx):
 
 def _public_fund_end(ds, ctx):
     return (ds["F_pub"] / ds["Y"]).isel(_END)
-
-
-def _support_cost_mean(ds, ctx):
-    return (ds["S_sup"] / ds["Y"]).mean("time", skipna=False)
-
-
-def _take_up_2050(ds, ctx):
-    import xarray as xr
-
-    t = ds.time.values
-    return ds["s_sup"].sel(time=2050) if t[0] <= 2050 <= t[-1] else xr.full_like(ds["s_sup"].isel(_END), np.nan)
 
 
 def _multiplier(horizon: int, ds, ctx: OutcomeContext):
@@ -211,8 +246,8 @@ OUTCOMES: dict[str, Outcome] = {o.name: o for o in (
             "Cumulative domestic emissions", 1.0, ("E_dom",), _cum_emissions, summary=True),
     Outcome("emission_intensity_end", "emission intensity of output at the end", "GtCO2/TUSD", "lower",
             "Emission intensity (end)", 1.0, ("e_int",), _emission_intensity_end),
-    Outcome("T_2050", "warming in 2050", "delta_degC", "lower", "Warming in 2050", 1.0, ("T_at",), _T_2050,
-            summary=True),
+    Outcome("T_2050", "warming in 2050", "delta_degC", "lower", "Warming in 2050", 1.0, ("T_at",),
+            functools.partial(_in_2050, "T_at"), summary=True),
     Outcome("T_end", "warming at the end", "delta_degC", "lower", "Warming (end)", 1.0, ("T_at",), _T_end,
             summary=True),
     Outcome("net_zero_year", "first year domestic emissions fall below 5% of their start value", "year", "lower",
@@ -226,11 +261,51 @@ OUTCOMES: dict[str, Outcome] = {o.name: o for o in (
             "Household debt (end)", 100.0, ("d_H",), _household_debt_end, display_units="% of output"),
     Outcome("public_fund_end", "public equity fund to output at the end", "year", None, "Public equity fund (end)",
             100.0, ("F_pub", "Y"), _public_fund_end, display_units="% of output"),
-    Outcome("support_cost_mean", "public cost of conditional support (subsidy paid to firms) per year, mean over "
-            "the period", "1", None, "Public cost of support (mean)", 100.0, ("S_sup", "Y"), _support_cost_mean,
+    Outcome("green_output_share_2050", "green (clean) sector's share of output in 2050 (emissions block: installed "
+            "capital x AABH's relative output per unit of capital)", "1", "higher", "Green share of output (2050)",
+            100.0, ("y_g",), functools.partial(_in_2050, "y_g"), display_units="%", summary=True),
+    Outcome("green_output_share_end", "green (clean) sector's share of output at the end", "1", "higher",
+            "Green share of output (end)", 100.0, ("y_g",), functools.partial(_green_share_end, "y_g"),
+            display_units="%"),
+    Outcome("green_investment_share_2050", "green share of new private capacity (investment) in 2050", "1", "higher",
+            "Green share of investment (2050)", 100.0, ("x_g",), functools.partial(_in_2050, "x_g"),
+            display_units="%", summary=True),
+    # public cost of each instrument: the flows booked in the government's account, time averages over the period
+    Outcome("support_cost_mean", "public cost of conditional support (subsidy paid to firms), mean over the "
+            "period", "1", None, "Public cost: conditional support (mean)", 100.0, ("S_sup", "Y"),
+            functools.partial(_share_mean, "S_sup"), display_units="% of output"),
+    Outcome("rd_untargeted_cost_mean", "public cost of the untargeted R&D subsidy (paid as a share rd_subsidy of "
+            "output), mean over the period", "1", None, "Public cost: untargeted R&D subsidy (mean)", 100.0,
+            ("rd_subsidy",), functools.partial(_mean_of, "rd_subsidy"),
             display_units="% of output"),
+    Outcome("rd_clean_cost_mean", "public cost of the clean research subsidy (paid on clean research spending), "
+            "mean over the period", "1", None, "Public cost: clean research subsidy (mean)", 100.0,
+            ("S_rd", "rd_subsidy", "clean_rd_subsidy", "Y"), _rd_clean_cost_mean, display_units="% of output"),
+    Outcome("carbon_revenue_mean", "carbon tax revenue (a negative public cost), mean over the period", "1", None,
+            "Carbon tax revenue (mean)", 100.0, ("T_c", "Y"), functools.partial(_share_mean, "T_c"),
+            display_units="% of output"),
+    Outcome("carbon_dividend_mean", "public cost of the carbon dividend (revenue returned to households), mean over "
+            "the period", "1", None, "Public cost: carbon dividend (mean)", 100.0, ("TR", "Y"),
+            functools.partial(_share_mean, "TR"), display_units="% of output"),
+    Outcome("green_procurement_mean", "green public procurement: the green share of government consumption, "
+            "purchases redirected within the budget (no spending on top of it), mean over the period", "1", None,
+            "Green procurement, within budget (mean)", 100.0, ("procurement", "G_C", "Y"), _green_procurement_mean,
+            display_units="% of output"),
+    Outcome("capability_cost_mean", "public capability spending (its 2025 rate keeps capability constant), mean "
+            "over the period", "1", None, "Public cost: capability (mean)", 100.0, ("G_cap", "Y"),
+            functools.partial(_share_mean, "G_cap"), display_units="% of output"),
+    Outcome("take_up_mean", "share of firms taking conditional public support, mean over the period", "1", None,
+            "Take-up of support (mean)", 100.0, ("s_sup",), functools.partial(_mean_of, "s_sup"),
+            display_units="%"),
     Outcome("take_up_2050", "share of firms taking conditional public support in 2050", "1", None,
-            "Take-up of support (2050)", 100.0, ("s_sup",), _take_up_2050, display_units="%"),
+            "Take-up of support (2050)", 100.0, ("s_sup",), functools.partial(_in_2050, "s_sup"), display_units="%"),
+    Outcome("wage_income_growth", "average growth of households' real disposable wage income (wages less taxes, plus "
+            "the carbon dividend) over the period", "1/year", "higher", "Disposable wage income growth", 100.0,
+            ("YD_w",), functools.partial(_income_growth, "YD_w"), display_units="%/yr", summary=True),
+    Outcome("capital_income_growth", "average growth of households' real disposable capital income (dividends, "
+            "interest on deposits less interest on loans) over the period", "1/year", "higher",
+            "Disposable capital income growth", 100.0, ("YD_pi",), functools.partial(_income_growth, "YD_pi"),
+            display_units="%/yr"),
 )}
 
 #: variables the outcomes computed from paths read

@@ -52,7 +52,7 @@ _OPTIONAL = {"nw_B": 0.1, "green_K": 0.1, "mission_KG": 0.1}
 DERIVED = ("g_Z", "v", "K_g", "K_b", "A_b", "h", "k_G_ref", "K_Gm", "K_Go", "delta_G", "k_Gm_ref", "WIP_G", "Z", "z_T",
            "z_G", "C", "NW_B", "M", "a", "N_demo", "r_cb", "t_w", "theta0", "theta_B", "chi_H", "phi0", "i_ref",
            "r_ref", "lev_ref", "b_ref", "pi_r_ref", "g_ref", "gA_ref", "z0", "sigma_b", "sigma_b_ref", "i_cap_ref",
-           "Q_g", "Q_ref", "p_back", "p_back_ref", "y_m", "S_pub")
+           "Q_g", "Q_ref", "p_back", "p_back_ref", "y_m", "S_pub", "x_ref")
 
 
 @functools.lru_cache(maxsize=1)
@@ -109,7 +109,8 @@ def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float, start: 
     green-share functions are the start values; the learning curve starts from the cumulative green
     investment ``Q_g = (x_g I_p + (1 - r_m) I_Gm) / g_Q0`` (start-year green investment growing at ``g_Q0``);
     the backstop price is DICE-2016R's in the start year; dirty knowledge ``A_b`` makes AABH's laissez-faire
-    clean/dirty output ratio the green/brown capital ratio.
+    clean/dirty output ratio the green/brown capital ratio, and ``x_ref`` is the start's ``A_g/A_b`` (the
+    green share of output is then the green share of capital).
 
     Raises
     ------
@@ -150,6 +151,8 @@ def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float, start: 
     # dirty knowledge such that AABH's laissez-faire clean/dirty output ratio, (A_g/A_b)^(eps (1 - alpha)),
     # is the green/brown capital ratio (technology block; the library model's aabh_start)
     put(A_b=v["A_g"] * ((1 - green) / green) ** (1 / (v["eps_cd"] * (1 - v["alpha_m"]))))
+    # the start's clean/dirty knowledge ratio normalises the sectors' output per unit of capital (emissions block)
+    put(x_ref=v["A_g"] / v["A_b"])
     K_G = s["K_G_Y"] * Y
     put(K_Gm=s["mission_KG"] * K_G, K_Go=(1 - s["mission_KG"]) * K_G, k_G_ref=K_G / K,
         k_Gm_ref=s["mission_KG"] * K_G / K, lev_ref=v["L_F"] / K, b_ref=v["B"] / Y,

@@ -126,11 +126,11 @@ def test_runs_use_the_models_forcing_path_without_being_told(dg):
     assert dg.meta.t_span == (2025.0, 2100.0) and set(dg.meta.exogenous) == {"F_ex"}
     ds = model.simulate(dg, None, policies.bau())
     assert ds.time.values[[0, -1]].tolist() == [2025.0, 2100.0]
-    assert round(float(ds.T_at.sel(time=2100)), 2) == 3.41
+    assert round(float(ds.T_at.sel(time=2100)), 2) == 3.42
     told = model.simulate(dg, None, policies.bau(), exogenous={"F_ex": dice2016_forcing_path()})
     assert np.array_equal(told.T_at.values, ds.T_at.values)
     constant = model.simulate(dg, None, policies.bau(), exogenous={"F_ex": model.constant(dg["F_ex"].default)})
-    assert dg["F_ex"].default == 0.5 and round(float(constant.T_at.sel(time=2100)), 2) == 3.18
+    assert dg["F_ex"].default == 0.5 and round(float(constant.T_at.sel(time=2100)), 2) == 3.19
     # the path actually used is in the provenance, so the result re-runs identically
     assert json.loads(ds.attrs["provenance"])["options"]["exogenous"]["F_ex"] == dice2016_forcing_path().to_dict()
     assert np.array_equal(model.rerun(constant).T_at.values, constant.T_at.values)
@@ -166,7 +166,8 @@ def test_outcomes_of_a_constructed_path():
     """Outcome metrics on hand-made paths over an uneven time grid [year], checked against closed forms:
     a linear emission path is integrated exactly by the trapezoid rule, 10 t - 0.05 t^2 over 75 years = 468.75;
     an exponential one, exp(-0.02 t) on a yearly grid, gives (1 - e^-1.5) / 0.02 = 38.843 (trapezoid error 1e-4
-    relative). Investment shares 0.15 (bau) and 0.17 differ by 2 percentage points."""
+    relative). Investment shares 0.15 (bau) and 0.17 differ by 2 percentage points. Flows in constant proportion
+    to output have that proportion as their mean; an income growing at 1.5%/yr has growth 0.015."""
     from model.directed_growth.outcomes import outcome_metrics
 
     t = np.array([2025.0, 2026.0, 2028.0, 2031.0, 2035.0, 2050.0, 2070.0, 2100.0])
@@ -175,15 +176,26 @@ def test_outcomes_of_a_constructed_path():
                                         (yearly, np.exp(-0.02 * (yearly - 2025)), (1 - np.exp(-1.5)) / 0.02, 2e-4)):
         ones = np.ones((2, grid.size))
         ds = xr.Dataset({n: (("policy", "time"), ones) for n in ("omega", "lam", "e_int", "T_at", "b", "d", "d_H",
-                                                                 "F_pub", "s_sup")},
+                                                                 "F_pub", "s_sup", "y_g", "x_g", "YD_pi")},
                         coords={"policy": ["bau", "green"], "time": grid})
         ds["Y"] = ("policy", "time"), np.exp(0.02 * (grid - 2025)) * ones
+        ds["YD_w"] = ("policy", "time"), np.exp(0.015 * (grid - 2025)) * ones
+        ds["rd_subsidy"], ds["clean_rd_subsidy"] = 0.003 + 0 * ds["lam"], 0 * ds["lam"]
+        ds["procurement"] = 0.3 + 0 * ds["lam"]
+        for name, share in (("S_rd", 0.003), ("T_c", 0.01), ("TR", 0.005), ("G_C", 0.1), ("G_cap", 0.01)):
+            ds[name] = share * ds["Y"]
         ds["h_eff"] = ("policy", "time"), np.array([[0.15], [0.17]]) * ones
         ds["E_dom"] = ("policy", "time"), emissions * ones
         ds["S_sup"] = 0.01 * ds["Y"]  # support paid: 1% of output
         out = outcome_metrics(ds)
         np.testing.assert_allclose(out.support_cost_mean, 0.01, rtol=1e-12)
         np.testing.assert_allclose(out.take_up_2050, 1.0, rtol=0)
+        for name, value in (("rd_untargeted_cost_mean", 0.003), ("rd_clean_cost_mean", 0.0),
+                            ("carbon_revenue_mean", 0.01), ("carbon_dividend_mean", 0.005),
+                            ("green_procurement_mean", 0.03), ("capability_cost_mean", 0.01), ("take_up_mean", 1.0),
+                            ("green_output_share_2050", 1.0), ("wage_income_growth", 0.015),
+                            ("capital_income_growth", 0.0)):
+            np.testing.assert_allclose(out[name], value, rtol=1e-12, atol=1e-15, err_msg=name)
         np.testing.assert_allclose(out.cum_emissions_domestic, total, rtol=rel)
         np.testing.assert_allclose(out.avg_growth, 0.02, rtol=1e-12)
         np.testing.assert_allclose(out.private_investment_change_vs_bau, [0.0, 2.0], atol=1e-12)

@@ -52,14 +52,15 @@ def test_marginal_abatement_cost_is_the_backstop_price_times_mu_to_the_1_6(dg):
     # cost of abating one more tonne is p_back mu^1.6 (economics.md validation case 6)
     mu = sp.Symbol("mu_eff", real=True)
     v = dg.variables
-    cost = dg.auxiliaries["ac_share"]  # share of output: theta1 mu^2.6 K_b/K
+    cost = dg.auxiliaries["ac_share"]  # share of output: theta1 mu^2.6 (1 - y_g), y_g the green share of output
     assert mu in cost.free_symbols
-    abated = mu * v["sigma_b"].sym * v["K_b"].sym / (v["K_g"].sym + v["K_b"].sym)  # GtCO2 abated per unit of output
+    y_g = v["y_g"].sym
+    abated = mu * v["sigma_b"].sym * (1 - y_g)  # GtCO2 abated per unit of output (on dirty output)
     mac = sp.diff(cost, mu) / sp.diff(abated, mu) / v["conv"].sym  # [USD/tCO2]
     for year in (2030.0, 2050.0, 2100.0):
         p_back = 550.0 * 0.975 ** ((year - 2015) / 5)
         for m in (0.1, 0.5, 0.9):
-            got = float(mac.xreplace({mu: m, v["p_back"].sym: p_back}).xreplace(
+            got = float(mac.xreplace({mu: m, v["p_back"].sym: p_back, y_g: 0.3}).xreplace(
                 {x.sym: x.default for x in v.values() if x.default is not None}))
             assert got == pytest.approx(p_back * m ** 1.6, rel=1e-12)
 

@@ -1,4 +1,4 @@
-"""Emissions: intensity from the green share of capital, abatement, carbon price and standards."""
+"""Emissions: clean and dirty sector outputs, their intensities, abatement, carbon price and standards."""
 
 from __future__ import annotations
 
@@ -17,11 +17,35 @@ BACKSTOP_YEAR = 2015.0
 
 
 def emissions() -> Block:
-    r"""Industrial CO2 emissions of the modelled economy and of the rest of the world.
+    r"""Sector outputs and industrial CO2 emissions of the modelled economy; the rest of the world's.
 
     Notes
     -----
-    Brown capital emits :math:`\sigma_b` per unit of output, green capital
+    *Sector outputs.* Output :math:`Y` (supply block) is made by the clean (green) and dirty (brown)
+    sectors, each with its installed capital. A sector's output per unit of its capital is AABH's
+    inverse relative price of its input: in Acemoglu, Aghion, Bursztyn & Hemous (2012, eqs. 10-11),
+    a sector's output per machine is :math:`\psi/(\alpha p_j)` and the relative price of the clean
+    input is :math:`p_c/p_d = (A_g/A_b)^{-(1-\alpha)}`, so clean output per unit of capital relative to
+    dirty is :math:`(A_g/A_b)^{1-\alpha}`. It is normalised to one in the start year (a common
+    capital-output ratio :math:`v` then, supply block; the start's level difference is absorbed there,
+    as the intercept :math:`z_0` absorbs it in the choice of new capacity, private-investment block,
+    whose relative cost per unit of output carries the same factor). With common utilisation the
+    sectors share output in proportion to their effective capacity:
+
+    .. math::
+
+        y_g = \frac{K_g\,q}{K_g\,q + K_b}, \quad q = \Big(\frac{A_g/A_b}{\bar x}\Big)^{1-\alpha}, \quad
+        Y_c = y_g Y, \quad Y_d = (1 - y_g)\,Y
+
+    with :math:`\bar x` the start year's :math:`A_g/A_b`. In the start year :math:`y_g = K_g/K`, the share
+    that AABH's laissez-faire output ratio :math:`(A_g/A_b)^{\varepsilon(1-\alpha)}` equals there (the
+    calibration of :math:`A_b`, technology block), so the start and its emissions calibration are those
+    of capacity-proportional outputs; afterwards research moves output between the sectors at given
+    capital (dirty-biased research raises the dirty share, clean research lowers it). Aggregate capacity
+    is the supply block's :math:`K/v` (a simplification: the split attributes output, it does not change
+    capacity).
+
+    *Emissions.* Dirty output emits :math:`\sigma_b` per unit, clean output
     :math:`\sigma_g = \phi_g\sigma_b`; brown firms abate a share
     :math:`\mu = \tau/(\tau + \tau_{1/2}\,p_{back}/\bar p_{back})` of emissions in response to the
     carbon price :math:`\tau` (a smooth, saturating stand-in for DICE's power law
@@ -31,13 +55,13 @@ def emissions() -> Block:
     .. math::
 
         \mu_{eff} = 1 - (1-\mu)(1 - s_{sup}\,std), \quad
-        E_{dom} = Y\Big[\frac{K_b}{K}\sigma_b(1-\mu_{eff}) + \frac{K_g}{K}\sigma_g\Big], \quad
+        E_{dom} = Y_d\,\sigma_b(1-\mu_{eff}) + Y_c\,\sigma_g, \quad
         \dot\sigma_b = -g_\sigma\sigma_b
 
     The backstop price falls as in DICE-2016R, 2.5% per five years from 550 USD/tCO2 in 2015:
     :math:`\dot p_{back} = \ln(1 - d_b)/5\;p_{back}`, whose solution from the start value
     :math:`p_{b0}(1 - d_b)^{(t_0 - 2015)/5}` is DICE's path (509.8 in 2030, 460.7 in 2050, 357.6 in 2100).
-    Abatement takes a share :math:`A_{sh} = \theta_1\mu_{eff}^{\theta_2} K_b/K` of capacity and labour
+    Abatement takes a share :math:`A_{sh} = \theta_1\mu_{eff}^{\theta_2}(1 - y_g)` of capacity and labour
     productivity with DICE's :math:`\theta_1 = p_{back}\sigma_b/\theta_2` (per unit of brown output) and
     :math:`\theta_2 = 2.6` (GEMMES :math:`Y = (1-A)(1-D_Y)Y_0`, supply block), worth :math:`A_c = A_{sh} Y`;
     carbon tax paid :math:`T_c = \tau E_{dom}`. The carbon cost that steers new capacity
@@ -89,6 +113,12 @@ def emissions() -> Block:
     E_row = exogenous("E_row", "GtCO2/year", "rest-of-world industrial CO2 emissions", default=32.5,
                       source="global fossil CO2 37.4 Gt (2024, GCP) minus US 4.9 Gt; constant unless a path is "
                              "given", latex=r"E_{row}")
+    x_ref = param("x_ref", "dimensionless", "clean over dirty knowledge A_g/A_b in the start year", default=1.0 / 3.0,
+                  bounds=(None, None), tunable=False,
+                  source="start value of A_g/A_b (set by the model factory)", latex=r"\bar x")
+    y_g = aux("y_g", "dimensionless", "green (clean) share of output", latex=r"y_g")
+    Y_c = aux("Y_c", "TUSD/year", "clean (green) sector output", latex=r"Y_c")
+    Y_d = aux("Y_d", "TUSD/year", "dirty (brown) sector output", latex=r"Y_d")
     mu = aux("mu", "dimensionless", "abatement share (brown firms)", latex=r"\mu")
     mu_eff = aux("mu_eff", "dimensionless", "abatement share with standards", latex=r"\mu_{eff}")
     E_dom = aux("E_dom", "GtCO2/year", "domestic industrial CO2 emissions", latex=r"E_{dom}")
@@ -100,27 +130,31 @@ def emissions() -> Block:
     tc_share = aux("tc_share", "dimensionless", "carbon tax paid per unit of output", latex=r"t_c")
     ac_share = aux("ac_share", "dimensionless", "share of capacity used for abatement", latex=r"A_{sh}")
     E = aux("E", "GtCO2/year", "world industrial CO2 emissions")
-    Y, K_g, K_b, s_sup = ref("Y", "K_g", "K_b", "s_sup")
-    brown = K_b / (K_g + K_b)
+    Y, K_g, K_b, s_sup, A_g, A_b, alpha_m = ref("Y", "K_g", "K_b", "s_sup", "A_g", "A_b", "alpha_m")
+    q = (A_g / A_b / x_ref.sym) ** (1 - alpha_m)  # clean output per unit of capital relative to dirty (AABH)
     return Block(
         name="emissions",
         variables=(sigma_b, p_back, g_sigma, phi_g, tau_half, p_back0, d_back, period, p_back_ref, sigma_b_ref, conv,
-                   carbon_price, emission_std, procurement, E_row, mu, mu_eff, E_dom, e_int, carbon_cost, T_c, A_c,
-                   tc_share, ac_share, E),
+                   x_ref, carbon_price, emission_std, procurement, E_row, y_g, Y_c, Y_d, mu, mu_eff, E_dom, e_int,
+                   carbon_cost, T_c, A_c, tc_share, ac_share, E),
         auxiliaries={
+            "y_g": K_g * q / (K_g * q + K_b),
+            "Y_c": y_g.sym * Y,
+            "Y_d": (1 - y_g.sym) * Y,
             "mu": carbon_price.sym / (carbon_price.sym + tau_half.sym * p_back.sym / p_back_ref.sym),
             "mu_eff": 1 - (1 - mu.sym) * (1 - s_sup * emission_std.sym),
-            "e_int": brown * sigma_b.sym * (1 - mu_eff.sym) + (1 - brown) * phi_g.sym * sigma_b.sym,
-            "E_dom": Y * e_int.sym,
+            "e_int": (1 - y_g.sym) * sigma_b.sym * (1 - mu_eff.sym) + y_g.sym * phi_g.sym * sigma_b.sym,
+            "E_dom": Y_d.sym * sigma_b.sym * (1 - mu_eff.sym) + Y_c.sym * phi_g.sym * sigma_b.sym,
             "carbon_cost": carbon_price.sym * sigma_b_ref.sym * conv.sym,
             "tc_share": carbon_price.sym * e_int.sym * conv.sym,
             "T_c": tc_share.sym * Y,
-            "ac_share": p_back.sym * sigma_b.sym * conv.sym / THETA2 * mu_eff.sym ** THETA2 * brown,
+            "ac_share": p_back.sym * sigma_b.sym * conv.sym / THETA2 * mu_eff.sym ** THETA2 * (1 - y_g.sym),
             "A_c": ac_share.sym * Y,
             "E": E_dom.sym + E_row.sym,
         },
         derivatives={"sigma_b": -g_sigma.sym * sigma_b.sym,
                      "p_back": sp.log(1 - d_back.sym) / period.sym * p_back.sym},
-        description="Emission intensity from the green share of capital, abatement under a carbon price and "
-                    "standards; world emissions.",
+        description="Clean and dirty sector outputs (installed capital, AABH's relative productivity); "
+                    "emissions from dirty output and its intensity after abatement under a carbon price and "
+                    "standards, and from clean output; world emissions.",
     )

@@ -42,7 +42,8 @@ def support() -> Block:
     :math:`r_K` is worth :math:`r_K/r_E` to owners whose cost of equity is :math:`r_E`, so
     :math:`h_{pay} = 1 - r_K/r_E`); the emission standard's extra abatement cost (DICE's cost curve of
     the emissions block, :math:`\theta_1 = \iota\,p_{back}\sigma_b/2.6` per unit of brown output, with
-    the backstop price :math:`p_{back}`) less the carbon tax it saves; the wage floor's extra wage bill
+    the backstop price :math:`p_{back}`, on the dirty share of output :math:`\beta_b = 1 - y_g` of the
+    emissions block, as the abatement cost share there) less the carbon tax it saves; the wage floor's extra wage bill
     (a shift :math:`b_w` of wage growth, accumulated over :math:`H_w` years); and the dividends given up
     with the public stake :math:`e`; plus a cost of applying and complying :math:`c_{app}`. Firms differ
     in their cost of conditions, log-logistically around :math:`c` with shape :math:`k` (the dispersion
@@ -113,10 +114,10 @@ def support() -> Block:
                  latex=r"cov_w")
     b_w_eff = aux("b_w_eff", "1/year", "wage-floor shift of aggregate real wage growth", latex=r"b_w^{eff}")
     (Y, Pi, t_pi, theta0, payout_cap, reinvest_floor, equity_stake, emission_std, wage_floor, omega, p_back, mu,
-     carbon_price, sigma_b, conv, K_g, K_b, procurement, G_C) = ref(
+     carbon_price, sigma_b, conv, y_g, procurement, G_C) = ref(
         "Y", "Pi", "t_pi", "theta0", "payout_cap", "reinvest_floor", "equity_stake", "emission_std", "wage_floor",
-        "omega", "p_back", "mu", "carbon_price", "sigma_b", "conv", "K_g", "K_b", "procurement", "G_C")
-    brown = K_b / (K_g + K_b)
+        "omega", "p_back", "mu", "carbon_price", "sigma_b", "conv", "y_g", "procurement", "G_C")
+    brown = 1 - y_g  # the dirty share of output (emissions block)
     theta1 = p_back * sigma_b * conv / THETA2  # DICE's cost coefficient per unit of brown output (emissions block)
     k = k_sup.sym
     return Block(

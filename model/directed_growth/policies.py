@@ -92,7 +92,7 @@ def bau() -> Policy:
     return Policy("bau", bau.__doc__.splitlines()[0])
 
 
-def market_fixing(i_G0: float = I_G0, q: float = 3.0, dividend: float = 0.9) -> Policy:
+def market_fixing(i_G0: float = I_G0, q: float = 4.0, dividend: float = 0.9) -> Policy:
     """Market fixing at its best: a carbon tax with its revenue returned, a clean research subsidy, a fiscal rule.
 
     The market-fixing optimum of directed technical change: a carbon tax *plus* a subsidy to clean research
@@ -115,12 +115,14 @@ def market_fixing(i_G0: float = I_G0, q: float = 3.0, dividend: float = 0.9) -> 
       Incentive payments [V] (canada.ca, "Carbon pollution pricing proceeds programming"); the other 10%
       (Canada's programmes for small firms and public bodies, which the model does not have) reduces
       the deficit;
-    * a clean research subsidy ``q = 3`` (lever ``clean_rd_subsidy``: clean research profits multiplied
+    * a clean research subsidy ``q = 4`` (lever ``clean_rd_subsidy``: clean research profits multiplied
       by 1 + q, AABH's q), phased in with the carbon price by 2030 and kept. Its size is a modelling choice:
       the smallest whole-number rate that, with this carbon price, moves research to clean as soon as it is
-      in force (s_g > 0.5 from 2030 under the US calibration; q = 2 waits until 2051, q = 2.5 until 2034),
-      since AABH's optimum redirects research immediately. It is paid on clean energy research (base
-      ``r_ERD``, about 0.1% of output): about 0.3% of output a year once research is clean;
+      in force in both calibrated countries, since AABH's optimum redirects research immediately (s_g > 0.5
+      from 2029 in the US, 2030 in the UK; q = 3 switches the US in 2030 but never the UK, where the same
+      carbon price is a tax on the dirty input less than half as large; in the US q = 2.5 waits until 2034,
+      q = 2 until 2051). It is paid on clean energy research (base ``r_ERD``, about 0.1% of output): about
+      0.4% of output a year once research is clean;
     * a fiscal rule: public investment cut smoothly as public debt rises (half-way cut at 120% of trend
       output; a debt brake phased in around 2030).
 

@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 
 import model
+from calibration.params import param_file
 from model import ramp
+from model.cli.common import calibrated_model
 from model.directed_growth import policies
 
 SPAN = (2025, 2060)
@@ -39,11 +41,11 @@ def test_clean_subsidy_paid_is_q_times_clean_energy_research(runs, dg):
 
 
 def test_clean_subsidy_cost_is_a_share_of_energy_research_not_of_all_research(runs):
-    """Research all clean (s_g = 1), no untargeted subsidy: the clean subsidy costs q r_ERD = 3 x 0.1% = 0.3% of
-    output, not q times all business R&D (3 x 2.5% = 7.5%), the cost before the base was energy research."""
+    """Research all clean (s_g = 1), no untargeted subsidy: the clean subsidy costs q r_ERD = 4 x 0.1% = 0.4% of
+    output, not q times all business R&D (4 x 2.5% = 10%), the cost before the base was energy research."""
     d = runs.sel(policy="market_fixing", time=2050)
-    assert float(d.s_g) > 0.999 and float(d.rd_subsidy) == 0.0 and float(d.clean_rd_subsidy) == 3.0
-    assert float(d.S_rd / d.Y) == pytest.approx(0.003, rel=1e-3)
+    assert float(d.s_g) > 0.999 and float(d.rd_subsidy) == 0.0 and float(d.clean_rd_subsidy) == 4.0
+    assert float(d.S_rd / d.Y) == pytest.approx(0.004, rel=1e-3)
 
 
 def test_clean_subsidy_is_booked_in_the_public_deficit(runs):
@@ -91,7 +93,7 @@ def test_market_fixing_has_no_untargeted_subsidy_and_no_capability_cut(runs):
     d, bau = runs.sel(policy="market_fixing"), runs.sel(policy="bau")
     assert float(abs(d.rd_subsidy).max()) == 0.0
     np.testing.assert_array_equal(d.i_cap.values, bau.i_cap.values)
-    assert float(d.clean_rd_subsidy.sel(time=2030)) == 3.0 and float(d.carbon_price.sel(time=2050)) == 100.0
+    assert float(d.clean_rd_subsidy.sel(time=2030)) == 4.0 and float(d.carbon_price.sel(time=2050)) == 100.0
 
 
 def test_market_fixing_starts_from_business_as_usual_and_tables_close(runs):
@@ -102,3 +104,18 @@ def test_market_fixing_starts_from_business_as_usual_and_tables_close(runs):
         np.testing.assert_allclose(start[name].values, start[name].sel(policy="bau").values, rtol=1e-12, err_msg=name)
     assert float(abs(start.clean_rd_subsidy).max()) == 0.0 and float(abs(start.S_rd).max()) == 0.0
     assert max(json.loads(runs.attrs["provenance"])["identity_max_residual"].values()) < 1e-10
+
+
+@pytest.mark.parametrize("code", ["USA", "GBR"])
+def test_clean_subsidy_is_sized_to_switch_research_as_it_comes_into_force(code):
+    """The size of q (policies.market_fixing): under each country's calibration (what ``dgm compare`` runs) q = 4
+    with the carbon price moves research to clean by 2030, when both are in force, and research stays clean; q = 3
+    does not in the UK, where the same carbon price is a smaller tax on the dirty input (tau_d) than in the US."""
+    system = calibrated_model(param_file(code.lower()), code)
+    mf = policies.market_fixing()
+    ds = model.simulate(system, None, [mf, mf.with_levers("q3", clean_rd_subsidy=ramp(2025, 2030, 0.0, 3.0))],
+                        t_span=(2025, 2100))
+    d = ds.sel(policy="market_fixing")
+    assert float(d.s_g.sel(time=slice(2030, None)).min()) > 0.5
+    if code == "GBR":
+        assert float(ds.sel(policy="q3").s_g.max()) < 0.5

@@ -29,6 +29,8 @@ LEVERS = {
     "i_cap": "capability investment rate [share of trend output]",
     "procurement": "green share of public procurement [0-1]",
     "carbon_price": "carbon price [USD/tCO2]",
+    "carbon_dividend": "share of carbon-tax revenue returned to households as a lump sum [0-1]",
+    "carbon_green": "share of the remaining carbon-tax revenue spent on green public investment [0-1]",
     "rd_subsidy": "untargeted R&D subsidy [share of output]",
     "clean_rd_subsidy": "clean research subsidy: rate on clean research profits (AABH's q) [dimensionless]",
     "support_rate": "public support offered per unit of a supported firm's output (subsidy) [share of output]",
@@ -90,27 +92,50 @@ def bau() -> Policy:
     return Policy("bau", bau.__doc__.splitlines()[0])
 
 
-def market_fixing(i_G0: float = I_G0) -> Policy:
-    """Market fixing: correct market failures, leave direction to markets.
+def market_fixing(i_G0: float = I_G0, q: float = 4.0, dividend: float = 0.9) -> Policy:
+    """Market fixing at its best: a carbon tax with its revenue returned, a clean research subsidy, a fiscal rule.
 
-    ``i_G0`` is the start year's public investment rate [share of trend output] (3.5% US, 2.85% UK):
-    the debt brake cuts from it.
+    The market-fixing optimum of directed technical change: a carbon tax *plus* a subsidy to clean research
+    (Acemoglu, Aghion, Bursztyn & Hemous 2012, AER 102(1): "optimal policy involves both carbon taxes and
+    research subsidies, so that excessive use of carbon taxes is avoided"; with sufficient substitutability
+    "it is optimal to redirect technical change towards clean technologies immediately" [V, abstract of the
+    author manuscript, studylib.net/doc/11878620]; Acemoglu, Akcigit, Hanley & Kerr 2016, JPE 124(1): optimal
+    policy "makes heavy use of research subsidies as well as carbon taxes" [V, abstract of the 2014 working
+    paper, vdocument.in/acemoglu-transition-to-clean-technology.html]). Direction is left to markets: no
+    public investment is directed, no conditions are attached. ``i_G0`` is the start year's public
+    investment rate [share of trend output] (3.5% US, 2.85% UK): the debt brake cuts from it; ``q``
+    [dimensionless] the clean research subsidy and ``dividend`` [0-1] the share of carbon revenue returned.
 
-    * a carbon price rising to 100 USD/tCO2 by 2050 and 200 by 2100 (the
-      textbook externality fix);
-    * an untargeted R&D subsidy of 0.3% of output (the knowledge-spillover fix,
-      not directed: AABH's research subsidy without direction);
-    * a fiscal rule: public investment cut smoothly as public debt rises
-      (half-way cut at 120% of trend output; a debt brake phased in around 2030);
-    * capability cuts: capability spending falls 30% by 2035 (outsourcing);
-    * no conditions on support, no public stakes.
+    * a carbon price rising to 25 USD/tCO2 by 2030, 100 by 2050 and 200 by 2100 (the Pigouvian
+      externality fix; the path of the model's previous market-fixing policy, kept so that the carbon
+      price alone compares as before);
+    * revenue recycling: 90% of carbon-tax revenue returned to households as an equal lump-sum dividend
+      (lever ``carbon_dividend``, in force from the start: there is no revenue before the price), as
+      Canada returns about 90% of its federal fuel charge directly to families through Climate Action
+      Incentive payments [V] (canada.ca, "Carbon pollution pricing proceeds programming"); the other 10%
+      (Canada's programmes for small firms and public bodies, which the model does not have) reduces
+      the deficit;
+    * a clean research subsidy ``q = 4`` (lever ``clean_rd_subsidy``: clean research profits multiplied
+      by 1 + q, AABH's q), phased in with the carbon price by 2030 and kept. Its size is a modelling choice:
+      the smallest whole-number rate that, with this carbon price, moves research to clean as soon as it is
+      in force in both calibrated countries, since AABH's optimum redirects research immediately (s_g > 0.5
+      from 2029 in the US, 2030 in the UK; q = 3 switches the US in 2030 but never the UK, where the same
+      carbon price is a tax on the dirty input less than half as large; in the US q = 2.5 waits until 2034,
+      q = 2 until 2051). It is paid on clean energy research (base ``r_ERD``, about 0.1% of output): about
+      0.4% of output a year once research is clean;
+    * a fiscal rule: public investment cut smoothly as public debt rises (half-way cut at 120% of trend
+      output; a debt brake phased in around 2030).
+
+    No untargeted R&D subsidy and no cut of capability spending: the untargeted subsidy (lever
+    ``rd_subsidy``) speeds up dirty knowledge as much as clean and is not part of the AABH optimum; add it
+    with ``market_fixing().with_levers(rd_subsidy=...)``. No conditions on support, no public stakes.
     """
     return Policy(
         "market_fixing", market_fixing.__doc__.splitlines()[0],
         carbon_price=piecewise([2025, 2030, 2050, 2100], [0.0, 25.0, 100.0, 200.0]),
-        rd_subsidy=ramp(2025, 2030, 0.0, 0.003),
+        carbon_dividend=dividend,
+        clean_rd_subsidy=ramp(2025, 2030, 0.0, q),
         i_G=fiscal_rule(i_max=i_G0, i_min=min(0.01, i_G0), target=1.2),
-        i_cap=ramp(2025, 2035, 0.01, 0.007),
     )
 
 

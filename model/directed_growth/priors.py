@@ -92,7 +92,9 @@ PRIORS: dict[str, tuple[float, float, str]] = {
                           "(electricity) and 3 (non-energy); AABH 3 and 10"),
     "alpha_m": (0.2, 0.5, "share of machines in sector production around AABH's 1/3"),
     "kappa_R": (5.0, 100.0, "sensitivity of scientists to relative research profits (Frechet shape)"),
-    "r_RD": (0.015, 0.035, "private research spending per unit of output (US business R&D about 2.5%)"),
+    "r_ERD": (0.0005, 0.003, "private energy-related research per unit of output, the base of the clean research "
+                             "subsidy: half to three times the world ratio of corporate energy R&D to output (IEA "
+                             "2020: USD 90 billion in 2019, about 0.1% of world output)"),
     "tau_half": (75.0, 225.0, "carbon price abating half of brown emissions: default +-50%"),
     "rho_cap": (0.05, 0.15, "capability build-up speed: default +-50%"),
     "h_max": (0.25, 0.35, "cap of the private investment share"),

@@ -67,7 +67,10 @@ PRIORS: dict[str, tuple[float, float, str]] = {
                         "JMCB); GEMMES 0.192 (half-life 3.6 years) kept as the default"),
     "eta_x": (0.0, 1.0, "inflation response to excess demand: 0 to twice the default"),
     "alpha_KV": (0.0, 1.0, "Kaldor-Verdoorn coefficient (referee: failures concentrated above 0.8)"),
-    "alpha_A": (0.0, 0.6, "productivity response to knowledge growth (referee's widened prior)"),
+    "alpha_A": (0.0, 0.15, "productivity response to energy-technology knowledge growth (its Domar weight, "
+                           "Hulten 1978): 0 (no effect beyond the energy sector's own costs) to the US energy "
+                           "expenditure share's peak of about 14% of GDP (1981; EIA Annual Energy Review [R]); the "
+                           "default 6% is its 2019 value"),
     "n_lam": (0.0, 0.3, "participation response: 0 to three times the default"),
     "p_max": (0.02, 0.1, "largest participation deviation"),
     "theta_G": (0.0, 0.16, "output elasticity of public capital: 0 to core infrastructure (Bom & Ligthart 2014)"),

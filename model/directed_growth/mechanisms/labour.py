@@ -106,8 +106,13 @@ def labour() -> Block:
     alpha_KV = param("alpha_KV", "dimensionless", "Kaldor-Verdoorn coefficient", default=0.5, bounds=(0.0, 1.0),
                      source="Kaldor-Verdoorn coefficients about 0.5 in the literature [R]; " + ASSUMED,
                      latex=r"\alpha_{KV}")
-    alpha_A = param("alpha_A", "dimensionless", "productivity response to aggregate knowledge growth", default=0.3,
-                    bounds=(0.0, 1.0), source=ASSUMED, latex=r"\alpha_A")
+    alpha_A = param("alpha_A", "dimensionless", "productivity response to aggregate knowledge growth", default=0.06,
+                    bounds=(0.0, 1.0),
+                    source="Hulten (1978), REStud 45(3): aggregate productivity growth is the Domar-weighted sum of "
+                           "sector productivity growth; the clean and dirty knowledge is energy-technology knowledge "
+                           "(its research is energy research, r_ERD), whose Domar weight is the energy expenditure "
+                           "share of output, about 6% (US, EIA 2019 [R]; the fuel cost f_b); 1 would be AABH's "
+                           "two-sector economy in which all knowledge is clean or dirty", latex=r"\alpha_A")
     g_ref = param("g_ref", "1/year", "reference capital growth", default=0.0186, bounds=(None, None), tunable=False,
                   source="start value (set by the model factory)", latex=r"\bar g")
     gA_ref = param("gA_ref", "1/year", "reference aggregate knowledge growth", default=0.02, bounds=(None, None),

@@ -258,13 +258,15 @@ def reversible(system: System, policy: Policy, alternative: Policy | None = None
     return policy.with_levers(name or f"{policy.name}_durable", **blended)
 
 
-def reversals(R: np.ndarray, times: np.ndarray, first: float, interval: float, window: float) -> dict[str, float]:
+def reversals(R: np.ndarray, times: np.ndarray, first: float, interval: float,
+              window: float) -> dict[str, float | np.ndarray]:
     """Summary of a reversal path: elections lost and years the policy was in force.
 
     Parameters
     ----------
     R : numpy.ndarray
-        Path of the reversal stock at ``times`` [dimensionless].
+        Path of the reversal stock at ``times`` [dimensionless]: one path (1-D), or many with time on the
+        last axis (e.g. ``(policy, draw, time)``, an ensemble's members).
     times : numpy.ndarray
         Output times [year], increasing.
     first, interval, window : float
@@ -277,13 +279,20 @@ def reversals(R: np.ndarray, times: np.ndarray, first: float, interval: float, w
         time before the date to the first after its window);
         ``years_in_force``: the integral of ``1 - R`` over ``times`` [year];
         ``first_reversal``: date of the first such election [year] (NaN if none).
+        Floats for one path; arrays of ``R``'s shape without its last axis for many, NaN for a path with
+        a NaN (a failed or flagged member).
     """
     R, times = np.asarray(R, float), np.asarray(times, float)
     dates = election_dates(first, interval, times[0], times[-1] - window)
     # R at the last output time before each election and at the first after its window
-    before = R[np.maximum(np.searchsorted(times, dates, side="right") - 1, 0)]
-    after = R[np.minimum(np.searchsorted(times, dates + window, side="left"), times.size - 1)]
-    lost = dates[after - before > 0.5]
-    return {"reversals": float(lost.size),
-            "years_in_force": float(np.trapezoid(1 - R, times)),
-            "first_reversal": float(lost[0]) if lost.size else float("nan")}
+    before = R[..., np.maximum(np.searchsorted(times, dates, side="right") - 1, 0)]
+    after = R[..., np.minimum(np.searchsorted(times, dates + window, side="left"), times.size - 1)]
+    lost = after - before > 0.5
+    bad = np.isnan(R).any(axis=-1)
+    n_lost = np.where(bad, np.nan, lost.sum(axis=-1).astype(float))
+    first_lost = np.where(lost.any(axis=-1) & ~bad, dates[np.argmax(lost, axis=-1)] if dates.size else np.nan,
+                          np.nan)
+    years = np.where(bad, np.nan, np.trapezoid(1 - R, times, axis=-1))
+    if R.ndim == 1:
+        return {"reversals": float(n_lost), "years_in_force": float(years), "first_reversal": float(first_lost)}
+    return {"reversals": n_lost, "years_in_force": years, "first_reversal": first_lost}

@@ -128,3 +128,21 @@ def test_in_force_is_the_durable_policy_with_the_reversal_stock_at_zero(dg):
     assert isinstance(mf.levers["i_G"], model.Rule)  # the fiscal rule depends on the state: still a rule
     assert "R_el" not in {s.name for s in mf.levers["i_G"].expr.free_symbols}
     assert in_force(ms, (2025.0, 2047.0)) == ms  # a policy that does not opt in is unchanged
+
+
+def test_an_ensemble_of_durable_policies_reports_reversals_per_member(dg):
+    """One member far above the threshold (s_0 = 0.7: nothing reverts, 11 years in force to 2036), one far
+    below (s_0 = 0.3: reverted at the first election); business as usual does not opt in (NaN)."""
+    cut = model.Policy("cut", description="public investment cut to 1% of trend output", i_G=0.01)
+    ens = model.ensemble(dg, {"s_0": [0.7, 0.3]}, [policies.bau(), policies.durable(dg, cut)], t_span=(2025, 2036),
+                         variables=(), progress=False)
+    d = ens.sel(policy="cut_durable")
+    np.testing.assert_array_equal(d.reversals.values, [0.0, 1.0])
+    assert math.isnan(float(d.first_reversal[0])) and float(d.first_reversal[1]) == pytest.approx(FIRST)
+    assert float(d.years_in_force[0]) == 11.0  # R exactly 0: the trapezoid of ones over 2025-2036
+    # reverted: in force to 2028.85, then on the yearly grid 2028-2029 the trapezoid sees 1 - R(2029) with
+    # 1 - R = exp(-k P(s)) in the window (s = 0.15), and about 0.001 after it
+    x = math.exp(-math.log(1000.0) * (0.15 / 0.25 - math.sin(2 * math.pi * 0.15 / 0.25) / (2 * math.pi)))
+    assert float(d.years_in_force[1]) == pytest.approx(3.5 + x + 0.003, abs=0.002)
+    for o in ("reversals", "years_in_force", "first_reversal"):
+        assert np.all(np.isnan(ens[o].sel(policy="bau").values)), o

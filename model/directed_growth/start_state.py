@@ -273,7 +273,7 @@ def _verify(env, v, Y, g, feasible, normal) -> None:
     if normal:
         checks.update(aN=env["d_a"] / v["a"] + env["d_N"] / v["N"] - g, r_cb=env["d_r_cb"])
     checks.update({x: env["d_" + x] / v[x] - g for x in _GROWING})
-    checks.update({x: env["d_" + x] for x in ("omega", "h", "Cap", "R_el") if "d_" + x in env})
+    checks.update({x: env["d_" + x] for x in ("omega", "h", "Cap", "R_el", "R_el_vote") if "d_" + x in env})
     if "d_y_m" in env:  # the politics blocks (support, an auxiliary, is then at rest with y_m)
         checks.update(y_m=env["d_y_m"] / v["y_m"] - (g - env["d_N"] / v["N"]))
     worst = {k: float(np.nanmax(np.where(feasible, np.abs(x), 0.0))) for k, x in checks.items()}

@@ -3,7 +3,8 @@ r"""Public support for the policy in force and the electoral calendar (political
 The essay's last condition: an industrial strategy lasts only if it helps incumbents win elections over
 several voting cycles. Support follows what voters feel, after the economic-voting literature; at each
 election a vote below the threshold reverts the policies that opt in (:func:`model.core.elections.reversible`).
-Nothing here acts on the economy unless a policy opts in, so the three reference paths are unchanged.
+Nothing here acts on the economy unless a policy opts in, so the model is built without these blocks unless
+asked (``directed_growth(politics=True)``; US only, :func:`check_vote_function`).
 """
 
 from __future__ import annotations

@@ -149,10 +149,11 @@ def politics() -> Block:
 
 
 def elections() -> Block:
-    """The electoral calendar and the reversal stock ``R_el`` (US calendar by default; the factory sets a
-    country's, :func:`election_calendar`): an election with support below one half reverts the policies that
-    opt in, and they stay reverted (:func:`model.core.elections.reversal_block`); the verdict's step is
-    0.1 pp of the vote wide (a numerical smoothing, far below Hibbs's 2.2 pp standard error)."""
+    """The electoral calendar, the vote ``R_el_vote`` and the reversal stock ``R_el`` (US calendar by default;
+    the factory sets a country's, :func:`election_calendar`): the vote is cast in the quarter before each
+    election date, and a vote with support below one half reverts the policies that opt in in the quarter
+    after it; they stay reverted (:func:`model.core.elections.reversal_block`); the verdict's step is 0.1 pp
+    of the vote wide (a numerical smoothing, far below Hibbs's 2.2 pp standard error)."""
     first, interval, source = ELECTIONS["USA"]
     return reversal_block(SUPPORT, name=REVERSAL, threshold=0.5, first=first, interval=interval,
                           last=LAST_ELECTION, width=0.001,

@@ -134,9 +134,10 @@ def _parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--no-impulse", action="store_true",
                       help="skip the public-investment multipliers (two extra short runs per policy)")
     cmp_.add_argument("--durable", action="store_true",
-                      help="political durability: each policy but business as usual reverts to it after an "
-                           "election its incumbents lose (public support below one half; named <policy>_durable; "
-                           "the outcome table adds years in force and reversals)")
+                      help="political durability (US only): the model with public support and elections; each "
+                           "policy but business as usual reverts to it after an election its incumbents lose "
+                           "(support below one half; named <policy>_durable; the outcome table adds years in force "
+                           "and reversals)")
     cmp_.add_argument("--policies", default=None, metavar="NAMES",
                       help=f"comma-separated subset of {','.join(POLICY_PATHS)} (default: all)")
     from .calibrate import add_parser as add_calibrate
@@ -347,18 +348,26 @@ def _compare(args) -> int:
 
         args.params = param_file((args.country or "USA").lower())
     args.country = model_country(args.country, args.params)
+    durable = getattr(args, "durable", False)
+    if durable:
+        from ..directed_growth.mechanisms.politics import check_vote_function
+
+        try:
+            check_vote_function(args.country)
+        except ModelError as exc:
+            raise ModelError(f"--durable: {exc}") from None
     _check_compare_dir(out, args.country, args.force)
-    system = calibrated_model(args.params, args.country)
+    system = calibrated_model(args.params, args.country, politics=durable)
     n_series = sum(v.kind != "parameter" for v in system.variables.values())
     years = int(args.t_end - T0) + 1
     check_size(f"--t-end {args.t_end:g}: {plural(years, 'year')} x {plural(n_series, 'series')} x "
                f"{plural(len(names), 'policy')}",
                float(years) * n_series * len(names), "choose an earlier --t-end")
     paths = [system.meta.policy_path(n).factory() for n in dict.fromkeys(names)]
-    if getattr(args, "durable", False):
-        from ..directed_growth.policies import durable
+    if durable:
+        from ..directed_growth.policies import durable as made_durable
 
-        paths = [durable(system, p) for p in paths]
+        paths = [made_durable(system, p) for p in paths]
     return _compare_run(args, system, paths)
 
 

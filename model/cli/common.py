@@ -171,7 +171,7 @@ def model_country(country: str | None, path: Path | None) -> str:
     return country or from_file or "USA"
 
 
-def calibrated_model(path: Path | None, country: str | None = None):
+def calibrated_model(path: Path | None, country: str | None = None, politics: bool = False):
     """``directed_growth(country=...)`` rebuilt with the file's values as defaults (so the derived start
     quantities follow them), or with the literature defaults when ``path`` is None.
 
@@ -181,6 +181,8 @@ def calibrated_model(path: Path | None, country: str | None = None):
         The parameter file (``--params``), or None for the literature defaults.
     country : str, optional
         ``--country`` (checked against the file's ``[meta] country``; default: the file's, else USA).
+    politics : bool
+        Build the model with its politics blocks (``--durable``; US only).
 
     Raises
     ------
@@ -191,11 +193,18 @@ def calibrated_model(path: Path | None, country: str | None = None):
     from ..directed_growth.factory import directed_growth
 
     code = model_country(country, path)
-    system = directed_growth(country=code)
+    if politics:
+        from ..directed_growth.mechanisms.politics import check_vote_function
+
+        try:
+            check_vote_function(code)
+        except ModelError as exc:
+            raise ModelError(f"--durable: {exc}") from None
+    system = directed_growth(country=code, politics=politics)
     if path is None:
         return system
     params = read_params(path, system)
     try:
-        return directed_growth(country=code, overrides=params)
+        return directed_growth(country=code, overrides=params, politics=politics)
     except ModelError as exc:
         raise ModelError(f"--params {path}: {exc}") from None

@@ -56,6 +56,11 @@ def add_parsers(sub) -> None:
     ens.add_argument("--out", type=Path, required=True, metavar="FILE.nc", help="ensemble netCDF to write")
     ens.add_argument("--report", type=Path, default=None, metavar="FILE.txt",
                      help="also write the scenario-discovery report to FILE")
+    ens.add_argument("--durable", action="store_true",
+                     help="political durability (US only): the model with public support and elections, the "
+                          "policies made durable (<policy>_durable, reverting to business as usual after a lost "
+                          "election), the vote function's parameters drawn from their priors too (unless --table "
+                          "or --names), and years in force, reversals and first reversal per member")
 
     sen = sub.add_parser("sensitivity", help="Sobol indices or Morris screening of policy outcomes",
                          description="Global sensitivity of outcomes (or of the difference between two policy "
@@ -124,7 +129,8 @@ def _model_and_draws(args, *, n: int, sobol_ranges: bool = False):
     from .common import calibrated_model
 
     path = None if args.defaults else (args.params or param_file((args.country or "USA").lower()))
-    system = calibrated_model(path, args.country)
+    durable = getattr(args, "durable", False)
+    system = calibrated_model(path, args.country, politics=durable)
     names = _split(args.names) or None
     table = getattr(args, "table", None)
     if table is not None:
@@ -140,7 +146,7 @@ def _model_and_draws(args, *, n: int, sobol_ranges: bool = False):
         except ModelError as exc:
             raise ModelError(f"--names: {exc}") from None
     if path is not None and not names:
-        draws = posterior_draws(path, n, seed=args.seed, system=system)
+        draws = _with_politics(posterior_draws(path, n, seed=args.seed, system=system), system, args, durable)
         if sobol_ranges:  # independent uniform ranges: the central 95% of each marginal
             draws = draws.drop(columns=["g_Z"], errors="ignore")
             return system, {c: tuple(draws[c].quantile([0.025, 0.975])) for c in draws.columns}, path
@@ -149,8 +155,26 @@ def _model_and_draws(args, *, n: int, sobol_ranges: bool = False):
     ranges = {k: STRUCTURAL_PRIORS[k][:2] for k in names if k in STRUCTURAL_PRIORS}
     if sobol_ranges:  # the stated priors, else the declared bounds
         return system, dict(zip(names, map(tuple, draw_ranges(system, names, ranges)))), path
-    return system, from_bounds(system, names, n, method=getattr(args, "method", "lhs"), seed=args.seed,
-                               ranges=ranges), path
+    draws = from_bounds(system, names, n, method=getattr(args, "method", "lhs"), seed=args.seed, ranges=ranges)
+    return system, (draws if _split(args.names) else _with_politics(draws, system, args, durable)), path
+
+
+def _with_politics(draws, system, args, durable: bool):
+    """``draws`` with the vote function's parameters (:data:`~model.directed_growth.priors.POLITICS_PRIORS`)
+    drawn too for ``--durable`` (Latin hypercube, seed ``--seed`` + 1)."""
+    if not durable:
+        return draws
+    import pandas as pd
+
+    from ..analysis.draws import from_bounds
+    from ..directed_growth.priors import POLITICS_PRIORS
+
+    extra = from_bounds(system, list(POLITICS_PRIORS), len(draws), method="lhs", seed=args.seed + 1,
+                        ranges={k: v[:2] for k, v in POLITICS_PRIORS.items()})
+    extra.index = draws.index
+    out = pd.concat([draws, extra], axis=1)
+    out.attrs = dict(draws.attrs)
+    return out
 
 
 def _check_store(store: Path | None) -> None:
@@ -199,7 +223,12 @@ def _run_ensemble(args, started, *, variables=None):
     system, draws, path = _model_and_draws(args, n=args.draws)
     _say(f"{plural(len(draws), 'draw')} of {', '.join(draws.columns)} "
          f"({'parameters ' + str(path) if path else 'literature defaults'})", started)
-    ens = ensemble(system, draws, [p.factory() for p in system.meta.policies], t_span=(T0, args.t_end),
+    policies = [p.factory() for p in system.meta.policies]
+    if getattr(args, "durable", False):
+        from ..directed_growth.policies import durable
+
+        policies = [durable(system, p) for p in policies]
+    ens = ensemble(system, draws, policies, t_span=(T0, args.t_end),
                    variables=variables, chunk_size=getattr(args, "chunk_size", 2500),
                    store=getattr(args, "store", None), client=args.scheduler, progress=True)
     return _name_country(ens, system)
@@ -236,6 +265,13 @@ def ensemble_cmd(args) -> int:
         if args.report.absolute() == args.out.absolute():
             raise ModelError(f"--report and --out name the same file {args.out}")
     _check_common(args, n=args.draws)
+    if args.durable:
+        from ..directed_growth.mechanisms.politics import check_vote_function
+
+        try:
+            check_vote_function(args.country)
+        except ModelError as exc:
+            raise ModelError(f"--durable: {exc}") from None
     at_least("--chunk-size", args.chunk_size, 1)
     _check_store(args.store)
     variables = None if args.variables is None else tuple(dict.fromkeys(_split(args.variables)))
@@ -248,7 +284,7 @@ def ensemble_cmd(args) -> int:
     if variables:
         from ..directed_growth.factory import directed_growth
 
-        system = directed_growth()
+        system = directed_growth(politics=args.durable)
         bad = [v for v in variables if v not in system.variables or system.variables[v].kind == "parameter"]
         if bad:
             valid = sorted(k for k, v in system.variables.items() if v.kind != "parameter")
@@ -257,7 +293,8 @@ def ensemble_cmd(args) -> int:
     ens = _run_ensemble(args, started, variables=variables)
     _say(f"integrated in {ens.attrs['seconds']:.1f} s; writing {args.out}", started)
     _write_nc(ens, args.out)
-    text = (report(ens, *_CONTRAST) + "\nMembers that did not integrate to the end or left the plausible range "
+    contrast = tuple(f"{p}_durable" for p in _CONTRAST) if args.durable else _CONTRAST
+    text = (report(ens, *contrast) + "\nMembers that did not integrate to the end or left the plausible range "
             f"(flagged, left out above): {flag_summary(ens)}.")
     print(text)
     if args.report:

@@ -3,34 +3,42 @@ r"""Electoral reversal: a policy's levers revert towards an alternative when its
 Any policy can opt in, on any model that supplies a public-support stock :math:`S` (the incumbents'
 expected vote share, or any index the model names with a threshold):
 
-1. :func:`reversal_block` adds a *reversal stock* :math:`R \in [0, 1)` and its election calendar to the
-   model: elections at :math:`t_k = t_1 + k\,\Delta` (:math:`k = 0, 1, \dots`), and at each one a lost vote
-   (:math:`S < S^*`) moves :math:`R` towards 1 within a short window after the election date;
+1. :func:`reversal_block` adds a *reversal stock* :math:`R \in [0, 1)`, a *vote stock* :math:`V` and their
+   election calendar to the model: elections at :math:`t_k = t_1 + k\,\Delta` (:math:`k = 0, 1, \dots`); in a
+   short window before each date the vote :math:`V` is cast (it moves to the verdict on support :math:`S`:
+   1 lost, :math:`S < S^*`; 0 won), and in a window after the date a lost vote moves :math:`R` towards 1;
 2. :func:`reversible` rewrites a :class:`~model.core.levers.Policy` so that each opted-in lever follows
    :math:`x = (1 - R)\,x_{policy}(t) + R\,x_{alt}(t)`, a feedback :class:`~model.core.levers.Rule`
    (the alternative is, e.g., business as usual; levers the alternative does not set keep the model's
    declared defaults).
 
 Design choice (elections are discrete events, the integrators continuous): the engine has no event
-mechanism (its integrators restart only at the kinks of scheduled inputs), so the vote acts through a
-smooth pulse of unit area that is zero outside :math:`[t_k, t_k + w]`:
+mechanism (its integrators restart only at the kinks of scheduled inputs), so the vote and its consequence
+act through smooth pulses of unit area, :math:`p_-` zero outside :math:`[t_k - w, t_k)` and :math:`p` zero
+outside :math:`[t_k, t_k + w]`:
 
 .. math::
 
-    \dot R = k\,p(t)\,V(S)\,(1 - R), \qquad p(t) = \tfrac{2}{w}\sin^2\!\big(\pi s/w\big)\ \text{for}\
-    0 \le s < w,\ 0 \text{ otherwise}, \qquad s = t - t_k \text{ (the last election date)},
+    \dot V = k_V\,p_-(t)\,(v(S) - V), \qquad \dot R = k\,p(t)\,V\,(1 - R), \qquad
+    p(t) = \tfrac{2}{w}\sin^2\!\big(\pi s/w\big)\ \text{for}\ 0 \le s < w,\ 0 \text{ otherwise},
+    \qquad s = t - t_k,
 
-with :math:`p = 0` before the first election and after the calendar's last, and the verdict
-:math:`V(S)` a smooth step, 1 for :math:`S \le S^* - \epsilon`, 0 for :math:`S \ge S^* + \epsilon`,
-:math:`3z^2 - 2z^3` with :math:`z = (S^* + \epsilon - S)/(2\epsilon)` between (continuous with its
-derivative; exactly 0 when support is clearly above the threshold, so nothing moves at all). :math:`p` is
-continuous with a continuous first derivative, so the adaptive integrators step through the window without
-restarts. Nothing moves before
-an election date: the reversal happens in the window after it. A window in which support stays below the
-threshold multiplies :math:`1 - R` by exactly :math:`e^{-k}` (the pulse has unit area): with the default
+(:math:`p_-` the same with :math:`s = t - t_k + w`), with both pulses 0 before the first window and after the
+calendar's last, and the verdict :math:`v(S)` a smooth step, 1 for :math:`S \le S^* - \epsilon`, 0 for
+:math:`S \ge S^* + \epsilon`, :math:`3z^2 - 2z^3` with :math:`z = (S^* + \epsilon - S)/(2\epsilon)` between
+(continuous with its derivative; exactly 0 when support is clearly above the threshold, so nothing moves at
+all). The vote is cast before the date, while the policy is fully in force, and held after it (its rate is 0
+outside the windows before elections): the reversal cannot feed back on the vote that caused it. (An earlier
+version read the verdict during the window after the date; a reversal that raised support within the window
+then stopped itself half-way, at the support that sits on the threshold.) With :math:`k_V = \ln 10^9` a
+window of unchanged verdict moves :math:`V` all but :math:`10^{-9}` of the way. The pulses are continuous
+with a continuous first derivative, so the adaptive integrators step through the windows without restarts,
+and where the verdict equals the vote (every election a policy wins by a clear margin) nothing moves.
+Nothing moves :math:`R` before an election date: the reversal happens in the window after it. A window after
+a lost vote multiplies :math:`1 - R` by exactly :math:`e^{-k}` (the pulse has unit area): with the default
 :math:`k = \ln 1000` a lost election reverts 99.9% of the way. The rule is *sticky*: a reverted policy stays
 reverted (its supporters lost office; a later reinstatement would be a new policy). With
-``reinstate=True`` each election instead moves :math:`R` towards the verdict, :math:`\dot R = k\,p\,(V - R)`,
+``reinstate=True`` each election instead moves :math:`R` towards the vote, :math:`\dot R = k\,p\,(V - R)`,
 so a policy reverted after a lost election is reinstated when support is above the threshold at a later one.
 
 Lever paths become sympy expressions of ``t`` (:func:`path_expr`, exact for every
@@ -56,11 +64,14 @@ from .symbols import param, stock, t
 if TYPE_CHECKING:
     from .system import System
 
-__all__ = ["DEFAULT_STRENGTH", "election_pulse", "election_dates", "path_expr", "reversal_block", "reversible",
-           "reversals"]
+__all__ = ["DEFAULT_STRENGTH", "VOTE_STRENGTH", "election_pulse", "election_dates", "path_expr", "reversal_block",
+           "reversible", "reversals"]
 
 #: default strength ``k`` of a lost election: ``1 - R`` falls by the factor ``exp(-k) = 1/1000`` in its window
 DEFAULT_STRENGTH = math.log(1000.0)
+#: strength ``k_V`` of the vote: a window before the date with an unchanged verdict moves the vote all but
+#: ``exp(-k_V) = 1e-9`` of the way to it
+VOTE_STRENGTH = math.log(1e9)
 
 
 def election_pulse(first: sp.Expr | float, interval: sp.Expr | float, window: sp.Expr | float,
@@ -136,11 +147,12 @@ def path_expr(path: LeverPath) -> sp.Expr:
 def reversal_block(support: str, *, name: str = "R", threshold: float = 0.5, first: float, interval: float,
                    last: float | None = None, window: float = 0.25, width: float = 0.005,
                    strength: float = DEFAULT_STRENGTH, reinstate: bool = False, source: str = "") -> Block:
-    r"""A block with the reversal stock ``name`` driven by elections on the support stock ``support``.
+    r"""A block with the reversal stock ``name`` driven by elections on the support variable ``support``.
 
-    Declares the stock ``name`` (start 0: the policy in force) and the parameters ``<name>_threshold``,
-    ``<name>_first``, ``<name>_interval``, ``<name>_window``, ``<name>_width``, ``<name>_strength``
-    (see the module docstring for the equation and the design choice).
+    Declares the stocks ``name`` (start 0: the policy in force) and ``<name>_vote`` (the vote cast in the
+    window before each election: 1 lost, 0 won; start 0) and the parameters ``<name>_threshold``,
+    ``<name>_first``, ``<name>_interval``, ``<name>_window``, ``<name>_width``, ``<name>_strength``,
+    ``<name>_vote_strength`` (see the module docstring for the equations and the design choice).
 
     Parameters
     ----------
@@ -157,7 +169,8 @@ def reversal_block(support: str, *, name: str = "R", threshold: float = 0.5, fir
     last : float, optional
         No election after this date [year] (default ``first + 100`` years).
     window : float
-        Window after an election date in which the vote acts [year], shorter than ``interval``.
+        Window before an election date in which the vote is cast, and after it in which it acts [year],
+        shorter than ``interval``.
     width : float
         Half-width of the verdict's smooth step [units of ``support``].
     strength : float
@@ -180,6 +193,8 @@ def reversal_block(support: str, *, name: str = "R", threshold: float = 0.5, fir
     src = source or "electoral calendar and threshold of the model (see its block)"
     R = stock(name, "dimensionless", "electoral reversal of the policy in force (0 in force, 1 reverted)",
               default=0.0, source="start: the policy in force")
+    V = stock(f"{name}_vote", "dimensionless", "the last election's vote, cast before its date (1 lost, 0 won)",
+              default=0.0, source="start: no election lost")
     thr = param(f"{name}_threshold", "dimensionless", "support below which an election is lost", default=threshold,
                 source=src, tunable=False)
     t1 = param(f"{name}_first", "year", "date of the first election", default=first, source=src, tunable=False)
@@ -192,14 +207,20 @@ def reversal_block(support: str, *, name: str = "R", threshold: float = 0.5, fir
     k = param(f"{name}_strength", "dimensionless", "strength of a lost election (1 - R falls by exp(-k))",
               default=strength, bounds=(1e-3, None),
               source="engine default ln 1000: a lost election reverts 99.9% of the way", tunable=False)
+    kV = param(f"{name}_vote_strength", "dimensionless", "strength of the vote (V moves all but exp(-k_V) of the way)",
+               default=VOTE_STRENGTH, bounds=(1e-3, None),
+               source="engine default ln 1e9: the vote is the verdict in the window before the date", tunable=False)
     S = sp.Symbol(support, real=True)
     z = (thr.sym + eps.sym - S) / (2 * eps.sym)
     verdict = sp.Piecewise((1, S <= thr.sym - eps.sym), (0, S >= thr.sym + eps.sym), (z * z * (3 - 2 * z), True))
-    pulse = election_pulse(t1.sym, dt.sym, w.sym, math.floor((last - first) / interval) + 1)
-    rate = k.sym * pulse * ((verdict - R.sym) if reinstate else verdict * (1 - R.sym))
-    return Block(name=f"elections ({name})", variables=(R, thr, t1, dt, w, eps, k), derivatives={name: rate},
+    n = math.floor((last - first) / interval) + 1
+    pulse, before = election_pulse(t1.sym, dt.sym, w.sym, n), election_pulse(t1.sym - w.sym, dt.sym, w.sym, n)
+    rate = k.sym * pulse * ((V.sym - R.sym) if reinstate else V.sym * (1 - R.sym))
+    return Block(name=f"elections ({name})", variables=(R, V, thr, t1, dt, w, eps, k, kV),
+                 derivatives={name: rate, V.name: kV.sym * before * (verdict - V.sym)},
                  description=f"Electoral reversal stock {name!r}: elections every {interval:g} years from "
-                             f"{first:g}; an election with {support} below {threshold:g} reverts the policy "
+                             f"{first:g}; an election with {support} below {threshold:g} in the window before it "
+                             "reverts the policy "
                              f"({'reinstated when support recovers' if reinstate else 'sticky'}).")
 
 
@@ -258,13 +279,15 @@ def reversible(system: System, policy: Policy, alternative: Policy | None = None
     return policy.with_levers(name or f"{policy.name}_durable", **blended)
 
 
-def reversals(R: np.ndarray, times: np.ndarray, first: float, interval: float, window: float) -> dict[str, float]:
+def reversals(R: np.ndarray, times: np.ndarray, first: float, interval: float,
+              window: float) -> dict[str, float | np.ndarray]:
     """Summary of a reversal path: elections lost and years the policy was in force.
 
     Parameters
     ----------
     R : numpy.ndarray
-        Path of the reversal stock at ``times`` [dimensionless].
+        Path of the reversal stock at ``times`` [dimensionless]: one path (1-D), or many with time on the
+        last axis (e.g. ``(policy, draw, time)``, an ensemble's members).
     times : numpy.ndarray
         Output times [year], increasing.
     first, interval, window : float
@@ -277,13 +300,20 @@ def reversals(R: np.ndarray, times: np.ndarray, first: float, interval: float, w
         time before the date to the first after its window);
         ``years_in_force``: the integral of ``1 - R`` over ``times`` [year];
         ``first_reversal``: date of the first such election [year] (NaN if none).
+        Floats for one path; arrays of ``R``'s shape without its last axis for many, NaN for a path with
+        a NaN (a failed or flagged member).
     """
     R, times = np.asarray(R, float), np.asarray(times, float)
     dates = election_dates(first, interval, times[0], times[-1] - window)
     # R at the last output time before each election and at the first after its window
-    before = R[np.maximum(np.searchsorted(times, dates, side="right") - 1, 0)]
-    after = R[np.minimum(np.searchsorted(times, dates + window, side="left"), times.size - 1)]
-    lost = dates[after - before > 0.5]
-    return {"reversals": float(lost.size),
-            "years_in_force": float(np.trapezoid(1 - R, times)),
-            "first_reversal": float(lost[0]) if lost.size else float("nan")}
+    before = R[..., np.maximum(np.searchsorted(times, dates, side="right") - 1, 0)]
+    after = R[..., np.minimum(np.searchsorted(times, dates + window, side="left"), times.size - 1)]
+    lost = after - before > 0.5
+    bad = np.isnan(R).any(axis=-1)
+    n_lost = np.where(bad, np.nan, lost.sum(axis=-1).astype(float))
+    first_lost = np.where(lost.any(axis=-1) & ~bad, dates[np.argmax(lost, axis=-1)] if dates.size else np.nan,
+                          np.nan)
+    years = np.where(bad, np.nan, np.trapezoid(1 - R, times, axis=-1))
+    if R.ndim == 1:
+        return {"reversals": float(n_lost), "years_in_force": float(years), "first_reversal": float(first_lost)}
+    return {"reversals": n_lost, "years_in_force": years, "first_reversal": first_lost}

@@ -87,7 +87,8 @@ class OutcomeContext:
         Policy against which relative outcomes are computed.
     system, params, policies, exogenous
         The model, its scalar parameter values, the saved policies (one per ``policy`` of the
-        result, in order) and exogenous paths: for ``experiment`` outcomes.
+        result, in order) and exogenous paths: for ``experiment`` outcomes (an ensemble's chunk passes
+        its model and policies to the outcomes computed from paths too).
     cache : dict
         Shared between outcomes of one table (e.g. one impulse response for two horizons).
     """

@@ -20,7 +20,7 @@ from ..core.metadata import ModelMeta
 from ..core.system import System, combine
 from ..errors import ModelError
 from .mechanisms import all_blocks
-from .mechanisms.politics import election_calendar
+from .mechanisms.politics import check_vote_function, election_calendar
 from .start_state import DERIVED, START_KEYS, UNUSED_KEYS, US_2025, derived_values
 
 __all__ = ["T0", "T_END", "KEEP", "PLAUSIBLE", "Y0", "XG0", "DERIVED", "US_2025", "directed_growth", "country_data",
@@ -122,7 +122,7 @@ def derived_defaults(blocks: list[Block], *, t0: float = T0, start: Mapping[str,
 
 def directed_growth(*, country: str | None = None, t0: float = T0, y0: float | None = None,
                     start: Mapping[str, float] | None = None, xg0: float = XG0,
-                    overrides: Mapping[str, float] | None = None) -> System:
+                    overrides: Mapping[str, float] | None = None, politics: bool = False) -> System:
     r"""The directed-growth model (continuous time, years from ``t0``, US start data by default).
 
     Blocks (``model.directed_growth.mechanisms``), each with its equations and sources in its
@@ -157,27 +157,38 @@ def directed_growth(*, country: str | None = None, t0: float = T0, y0: float | N
         New defaults (start values of stocks, parameters, lever values in the start year) by name,
         e.g. calibrated parameters. Quantities in :data:`DERIVED` are then recomputed, so that the
         start is consistent (business as usual at rest); they cannot be overridden themselves.
+    politics : bool
+        Also build public support and the electoral calendar (:mod:`.mechanisms.politics`: the stocks
+        ``y_m`` and ``R_el``, support ``S_pub``), for policies that opt into electoral reversal
+        (:func:`model.directed_growth.policies.durable`); the outcome registry then adds years in force and
+        reversals. Off by default: the blocks act on nothing unless a policy opts in, and would only cost
+        integration steps. US only (the model has no UK vote function).
 
     Raises
     ------
     ModelError
         Unknown or derived names in ``overrides``, non-finite values, bad start data or ``xg0``
-        out of range.
+        out of range; ``politics`` for a country without a vote function.
     """
     if y0 is not None and not (math.isfinite(y0) and y0 > 0):
         raise ModelError(f"directed_growth: y0 must be a positive output [TUSD/year], got {y0!r}")
     if not 0 < xg0 < 1:
         raise ModelError(f"directed_growth: xg0 must be a share strictly between 0 and 1, got {xg0!r}")
+    if politics:
+        check_vote_function(country)
     base = US_2025 if country is None else country_data(country, t0)
     data = _start_data(start, y0, base)
     overrides = dict(overrides or {})
-    blocks = all_blocks()
+    blocks = all_blocks(bool(politics))
     known = {v.name: v for b in blocks for v in b.variables}
     for name, value in overrides.items():
         if name in DERIVED:
             raise ModelError(f"directed_growth: {name!r} is derived from the start state (see derived_defaults) "
                              "and cannot be overridden; override what it is derived from, or pass it to "
                              "simulate() as a parameter")
+        if name not in known and not politics and name in {v.name for b in all_blocks(True)[-2:] for v in b.variables}:
+            raise ModelError(f"directed_growth: override {name!r} is a name of the politics blocks; build the model "
+                             "with directed_growth(politics=True)")
         if name not in known or known[name].kind == "auxiliary":
             close = difflib.get_close_matches(name, [n for n, v in known.items() if v.kind != "auxiliary"], n=3)
             raise ModelError(f"directed_growth: unknown override {name!r}"
@@ -202,12 +213,15 @@ def directed_growth(*, country: str | None = None, t0: float = T0, y0: float | N
         kwargs["start"] = {k: v for k, v in data.items() if base.get(k) != v}
     if overrides:
         kwargs["overrides"] = {k: float(v) for k, v in overrides.items()}
+    if politics:
+        kwargs["politics"] = True
     return combine(*blocks, name="directed_growth", description=directed_growth.__doc__.splitlines()[0],
                    origin={"factory": "model.library.directed_growth:directed_growth", "kwargs": kwargs},
-                   meta=model_meta(t0, float(overrides.get("i_G", data["i_G"])), country))
+                   meta=model_meta(t0, float(overrides.get("i_G", data["i_G"])), country, bool(politics)))
 
 
-def model_meta(t0: float = T0, i_G0: float | None = None, country: str | None = None) -> ModelMeta:
+def model_meta(t0: float = T0, i_G0: float | None = None, country: str | None = None,
+               politics: bool = False) -> ModelMeta:
     """What the model says about its use: the span ``t0``-2100 [year], DICE-2016R's non-CO2 forcing
     as the default ``F_ex`` path and, for a ``country``, its labour-force schedule's departure from
     the start-year rate as the default ``n_shift`` path
@@ -216,16 +230,19 @@ def model_meta(t0: float = T0, i_G0: float | None = None, country: str | None = 
     hook, the plausible ranges of :data:`PLAUSIBLE`, the outcome registry
     (:data:`model.directed_growth.outcomes.OUTCOMES`) and the policy paths
     (:func:`model.directed_growth.policies.paths` from the start year's public investment rate ``i_G0``,
-    default :data:`~model.directed_growth.policies.I_G0`; baseline ``bau``)."""
+    default :data:`~model.directed_growth.policies.I_G0`; baseline ``bau``); with ``politics`` (the model's
+    politics blocks) the registry adds :data:`~model.directed_growth.outcomes.DURABILITY` (years in force,
+    reversals, first reversal: NaN for a policy that does not opt in)."""
     from .countries import country_start
-    from .outcomes import OUTCOMES
+    from .outcomes import DURABILITY, OUTCOMES
     from .policies import I_G0, default_exogenous, paths
 
     exogenous = default_exogenous()
     if country is not None:
         exogenous["n_shift"] = country_start(country).labour_force_shift(float(t0))
     return ModelMeta(t_span=(float(t0), T_END), exogenous=exogenous, keep=KEEP,
-                     derive_start=consistent_draws, outcomes=tuple(OUTCOMES.values()),
+                     derive_start=consistent_draws,
+                     outcomes=tuple(OUTCOMES.values()) + (tuple(DURABILITY.values()) if politics else ()),
                      policies=paths(I_G0 if i_G0 is None else float(i_G0)), baseline="bau", plausible=PLAUSIBLE)
 
 

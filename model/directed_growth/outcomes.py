@@ -20,7 +20,7 @@ from ..core.metadata import Outcome, OutcomeContext
 from ..errors import ModelError
 
 __all__ = ["OUTCOMES", "DURABILITY", "NEEDED", "durable_policies", "MULTIPLIER_HORIZONS", "compare",
-           "compare_policies", "display", "impulse_response",
+           "compare_policies", "display", "impulse_response", "in_force",
            "label_outcomes",
            "outcome_metrics"]
 
@@ -153,15 +153,56 @@ def _public_fund_end(ds, ctx):
     return (ds["F_pub"] / ds["Y"]).isel(_END)
 
 
+def in_force(policy: Policy, t_span: tuple[float, float], step: float = 0.05) -> Policy:
+    """``policy`` as enacted: a durable policy's levers (:func:`model.directed_growth.policies.durable`) with
+    the reversal stock at 0, as schedules where they depend on time only.
+
+    A lever rule naming the reversal stock ``R_el`` is :math:`(1 - R) x_{policy}(t) + R x_{alt}(t)`; at
+    :math:`R = 0` it is the policy's own path. A path of time only becomes a piecewise-linear schedule through
+    its values every ``step`` years over ``t_span`` [year] (every kink of a ramp or piecewise-linear path on
+    whole years is a node, so those are exact; a logistic path is within ``step**2`` of its curvature);
+    points on a straight line are dropped. A path that still depends on the state (a fiscal rule) stays a
+    rule. Schedules are inputs of the compiled model, rules are equations: the impulse responses of a
+    durable policy then reuse the model's compiled functions instead of compiling one set per policy.
+    """
+    import sympy as sp
+
+    from ..core.symbols import t
+    from .mechanisms.politics import REVERSAL
+
+    R = sp.Symbol(REVERSAL, real=True)
+    a, b = map(float, t_span)
+    grid = np.union1d(np.linspace(a, b, int(round((b - a) / step)) + 1), np.arange(np.ceil(a), np.floor(b) + 1))
+    levers: dict[str, object] = {}
+    for name, expr in policy.rules.items():
+        if R not in expr.free_symbols:
+            continue
+        path = expr.subs(R, 0)
+        if path.free_symbols - {t}:
+            levers[name] = Rule(path)
+        elif t not in path.free_symbols:
+            levers[name] = constant(float(path))
+        else:
+            y = np.broadcast_to(np.asarray(sp.lambdify(t, path, modules="numpy")(grid), float), grid.shape)
+            keep = np.ones(grid.size, bool)  # drop the interior points on the line through their neighbours
+            x0, x1, x2, y0, y1, y2 = grid[:-2], grid[1:-1], grid[2:], y[:-2], y[1:-1], y[2:]
+            keep[1:-1] = np.abs(y0 + (y2 - y0) * (x1 - x0) / (x2 - x0) - y1) > 1e-12 * (1 + np.abs(y1))
+            levers[name] = piecewise(grid[keep], y[keep])
+    return policy.with_levers(**levers) if levers else policy
+
+
 def _multiplier(horizon: int, ds, ctx: OutcomeContext):
     """The impulse response at ``horizon`` years per policy of ``ds`` (one response per policy,
-    shared by the horizons through ``ctx.cache``)."""
+    shared by the horizons through ``ctx.cache``). A durable policy's response is that of the policy as
+    enacted (:func:`in_force`): the multiplier is the economy's, electoral reversal is reported apart."""
     import xarray as xr
 
     pols = _policy_names(ds)
     t0 = float(ds.time.values[0])
     values = []
     for name, policy in zip(pols, ctx.policies or [None] * len(pols)):
+        if policy is not None:
+            policy = in_force(policy, (t0, t0 + 22.0))
         if policy is not None and isinstance(policy.levers.get("i_G"), Rule):
             policy = policy.with_levers(i_G=ctx.system["i_G"].default)  # the rule is not a schedule: hold it
         key = ("impulse_response", name)
@@ -188,22 +229,37 @@ def durable_policies(ds) -> list[str]:
     return [p for p in _policy_names(ds) if p in found]
 
 
+def _opted_in(ds, ctx) -> set[str]:
+    """Names of the policies whose levers follow a rule naming the reversal stock: from the policies of
+    ``ctx`` when it has them (an ensemble's chunk), else from the result's lever attributes."""
+    from .mechanisms.politics import REVERSAL
+
+    if ctx is not None and ctx.policies:
+        return {p.name for p in ctx.policies if p is not None
+                and any(REVERSAL in {s.name for s in e.free_symbols} for e in p.rules.values())}
+    return set(durable_policies(ds))
+
+
 def _durability(key: str, ds, ctx):
-    """Reversal summary (:func:`model.core.elections.reversals`) per policy; NaN for policies not opted in."""
+    """Reversal summary (:func:`model.core.elections.reversals`) per policy (and per member of an ensemble);
+    NaN for policies not opted in and for failed or flagged members. The calendar comes from ``ds`` (a run's
+    parameters) or else from the model of ``ctx`` (an ensemble's paths carry no parameters)."""
     import xarray as xr
 
     from ..core.elections import reversals
     from .mechanisms.politics import REVERSAL
 
-    pols, opted = _policy_names(ds), set(durable_policies(ds))
-    calendar = [float(ds[f"{REVERSAL}_{k}"]) for k in ("first", "interval", "window")]
-    values = []
-    for name in pols:
-        R = ds[REVERSAL].sel(policy=name) if "policy" in ds[REVERSAL].dims else ds[REVERSAL]
-        values.append(reversals(R.values, ds.time.values, *calendar)[key] if name in opted else np.nan)
-    if "policy" not in ds.dims:
-        return xr.DataArray(values[0])
-    return xr.DataArray(values, dims="policy", coords={"policy": pols})
+    names = [f"{REVERSAL}_{k}" for k in ("first", "interval", "window")]
+    calendar = [float(ds[n]) if n in ds else float(ctx.system.variables[n].default) for n in names]
+    R = ds[REVERSAL]
+    value = xr.DataArray(reversals(R.values, R["time"].values, *calendar)[key],
+                         dims=[d for d in R.dims if d != "time"],
+                         coords={d: R[d] for d in R.dims if d != "time" and d in R.coords})
+    if "policy" not in R.dims:
+        return value if _policy_names(ds)[0] in _opted_in(ds, ctx) else xr.full_like(value, np.nan)
+    opted = xr.DataArray([p in _opted_in(ds, ctx) for p in _policy_names(ds)], dims="policy",
+                         coords={"policy": _policy_names(ds)})
+    return value.where(opted)
 
 
 #: outcomes of policies that opted into electoral reversal (:func:`compare_policies` adds them when a result

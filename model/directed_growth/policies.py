@@ -207,12 +207,23 @@ def durable(system, policy: Policy, alternative: Policy | None = None) -> Policy
     paid (:func:`model.directed_growth.mechanisms.politics.politics`); an election with support below one half
     reverts every lever whose path differs from the alternative's
     (:func:`model.core.elections.reversible`, calendar :data:`~model.directed_growth.mechanisms.politics.ELECTIONS`).
-    Business as usual made durable is business as usual. ``system`` is the directed-growth model (its lever
-    defaults are the alternative's unset levers).
+    Business as usual made durable is business as usual. ``system`` is the directed-growth model built with its
+    politics blocks, ``directed_growth(politics=True)`` (its lever defaults are the alternative's unset levers).
+
+    Raises
+    ------
+    ModelError
+        ``system`` has no politics blocks, or is a country's without a vote function (the UK): one line naming
+        the valid choice.
     """
     from ..core.elections import reversible
-    from .mechanisms.politics import REVERSAL
+    from ..errors import ModelError
+    from .mechanisms.politics import REVERSAL, check_vote_function
 
+    check_vote_function(system.origin.get("kwargs", {}).get("country"))
+    if REVERSAL not in system.stocks:
+        raise ModelError(f"durable: model {system.name!r} has no politics blocks (no reversal stock {REVERSAL!r}); "
+                         "build it with directed_growth(politics=True)")
     alternative = alternative or bau()
     if policy.name == alternative.name:
         return policy

@@ -18,7 +18,7 @@ derives ``g_Z`` from the drawn ``n``).
 
 from __future__ import annotations
 
-__all__ = ["PRIORS"]
+__all__ = ["PRIORS", "POLITICS_PRIORS"]
 
 #: name -> (low, high, rationale)
 PRIORS: dict[str, tuple[float, float, str]] = {
@@ -111,6 +111,12 @@ PRIORS: dict[str, tuple[float, float, str]] = {
     "H_w": (0.0, 10.0, "years of wage-floor growth in the extra wage bill: 0 (a floor that does not bind) to a "
                        "whole 10-year contract"),
     "tau_sup": (0.5, 3.0, "take-up adjustment time: support contracts signed within half a year to three years"),
+}
+
+#: name -> (low, high, rationale) of the public-support parameters, which only the model built with the politics
+#: blocks has (``directed_growth(politics=True)``, :mod:`.mechanisms.politics`); draw them with :data:`PRIORS`
+#: for an ensemble of durable policies
+POLITICS_PRIORS: dict[str, tuple[float, float, str]] = {
     "s_0": (0.435, 0.479, "incumbents' vote share at zero income growth: Hibbs's 45.7% +- 2 s.e. (1.1 pp)"),
     "b_y": (0.0, 4.7, "vote share per unit of weighted income growth: 0 (no economic voting; the link weakened with "
                       "rising inequality, Hibbs 2014) to Hibbs's 3.6 + 2 s.e. (0.56)"),
@@ -119,5 +125,4 @@ PRIORS: dict[str, tuple[float, float, str]] = {
     "b_lam": (0.0, 1.0, "vote share per unit of employment rate: 0 (Hibbs) to one for one (modelling assumption)"),
     "b_c": (0.0, 3.0, "salience of the carbon tax paid beyond its income effect: 0 (none) to three times its "
                       "income share (Douenne & Fabre 2022: losses overestimated; modelling assumption)"),
-    "tau_S": (0.1, 1.0, "adjustment time of support to its target (modelling assumption)"),
 }

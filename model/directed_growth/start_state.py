@@ -52,17 +52,18 @@ _OPTIONAL = {"nw_B": 0.1, "green_K": 0.1, "mission_KG": 0.1}
 DERIVED = ("g_Z", "v", "K_g", "K_b", "A_b", "h", "k_G_ref", "K_Gm", "K_Go", "delta_G", "k_Gm_ref", "WIP_G", "Z", "z_T",
            "z_G", "C", "NW_B", "M", "a", "N_demo", "r_cb", "t_w", "theta0", "theta_B", "chi_H", "phi0", "i_ref",
            "r_ref", "lev_ref", "b_ref", "pi_r_ref", "g_ref", "gA_ref", "z0", "sigma_b", "sigma_b_ref", "i_cap_ref",
-           "Q_g", "Q_ref", "p_back", "p_back_ref", "y_m", "S_pub", "x_ref")
+           "Q_g", "Q_ref", "p_back", "p_back_ref", "y_m", "x_ref")
 
 
-@functools.lru_cache(maxsize=1)
-def _aux_program() -> tuple[tuple[str, tuple[str, ...], object], ...]:
-    """The auxiliaries in dependency order as numpy functions of their arguments' names
-    (the equations do not depend on the defaults, so one program serves every call)."""
+@functools.lru_cache(maxsize=2)
+def _aux_program(politics: bool = False) -> tuple[tuple[str, tuple[str, ...], object], ...]:
+    """The auxiliaries in dependency order as numpy functions of their arguments' names, of the model
+    without or with the politics blocks (the equations do not depend on the defaults, so one program
+    serves every call)."""
     from ..core.system import combine
     from .mechanisms import all_blocks
 
-    system = combine(*all_blocks(), name="directed_growth", check_units=False)
+    system = combine(*all_blocks(politics), name="directed_growth", check_units=False)
     prog = []
     for name, expr in system.auxiliaries.items():
         args = sorted(expr.free_symbols, key=lambda s: s.name)
@@ -81,7 +82,7 @@ def _evaluate(values: Mapping[str, object], t0: float) -> dict[str, object]:
     env: dict[str, object] = {k: (np.broadcast_to(x, (m,)) if m > 1 else x) for k, x in values.items()}
     env["t"] = t0
     with np.errstate(all="ignore"):
-        for name, args, func in _aux_program():
+        for name, args, func in _aux_program("tau_y" in values):
             env[name] = func(*(env[a] for a in args))
     return env
 
@@ -229,12 +230,10 @@ def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float, start: 
     put(phi0=w_n - (v["phi1"] * lam + v["phi2"] / (v["lam_max"] + v["eps_lam"] - lam) + env["b_w_eff"]
                     + v["gamma_p"] * env["inflation"] + v["psi_a"] * env["alpha_eff"]))
     env = _evaluate(v, t0)
-    # voters' income memory and public support at rest: y_m grows with income per head, g - growth of N
-    g_h = g - env["d_N"] / v["N"]
-    put(y_m=env["y_h"] / (1 + g_h * v["tau_y"]))
-    env = _evaluate(v, t0)
-    put(S_pub=env["S_star"])
-    env = _evaluate(v, t0)
+    if "tau_y" in v:  # the politics blocks: voters' income memory at rest grows with income per head, g - growth of N
+        g_h = g - env["d_N"] / v["N"]
+        put(y_m=env["y_h"] / (1 + g_h * v["tau_y"]))
+        env = _evaluate(v, t0)
     # nominal wage growth at rest above its floor, and within the smooth floor's exact range (700 eps_w)
     w_ok = (w_eff > v["w_min"]) & (w_eff - v["w_min"] < 690 * v["eps_w"])
     feasible = (h_cap & y_cap & (v["Z"] > 0) & w_ok
@@ -277,8 +276,9 @@ def _verify(env, v, Y, g, feasible, normal) -> None:
     if normal:
         checks.update(aN=env["d_a"] / v["a"] + env["d_N"] / v["N"] - g, r_cb=env["d_r_cb"])
     checks.update({x: env["d_" + x] / v[x] - g for x in _GROWING})
-    checks.update({x: env["d_" + x] for x in ("omega", "h", "Cap", "S_pub", "R_el")})
-    checks.update(y_m=env["d_y_m"] / v["y_m"] - (g - env["d_N"] / v["N"]))
+    checks.update({x: env["d_" + x] for x in ("omega", "h", "Cap", "R_el", "R_el_vote") if "d_" + x in env})
+    if "d_y_m" in env:  # the politics blocks (support, an auxiliary, is then at rest with y_m)
+        checks.update(y_m=env["d_y_m"] / v["y_m"] - (g - env["d_N"] / v["N"]))
     worst = {k: float(np.nanmax(np.where(feasible, np.abs(x), 0.0))) for k, x in checks.items()}
     if any(w > 1e-9 for w in worst.values()):
         raise RuntimeError(f"directed_growth: inconsistent start state {worst} (a block changed without "

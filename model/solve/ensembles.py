@@ -195,7 +195,7 @@ def _run_chunk(spec: _Spec, start: int, table: dict[str, np.ndarray]):
     flag_nonfinite(ds, system, names)
     flag_implausible(ds, system, names)
     if spec.outcomes:
-        ctx = OutcomeContext(baseline=spec.baseline)
+        ctx = OutcomeContext(baseline=spec.baseline, system=system, policies=spec.policies)
         # from the plausible members' paths only: a flagged member's outcomes (and relative outcomes
         # measured against its baseline) are NaN, left out of every statistic as a failed member's are
         paths = ds[list(needed)].where(ds["status"] != Status.IMPLAUSIBLE)

@@ -48,6 +48,27 @@ def test_dgm_ensemble_writes_the_ensemble_and_a_plain_words_report(tmp_path, cap
     assert text.strip() in capsys.readouterr().out
 
 
+def test_dgm_ensemble_durable_reports_reversals_per_member(tmp_path, capsys):
+    out = tmp_path / "e.nc"
+    assert main(["ensemble", "--durable", "--draws", "16", "--t-end", "2040", "--variables", "R_el,S_pub",
+                 "--out", str(out)]) == 0
+    ens = xr.load_dataset(out)
+    assert list(ens.policy.values) == ["bau", "market_fixing_durable", "market_shaping_durable"]
+    assert all(ens[k].dims == ("draw",) for k in ("s_0", "b_y", "tau_y", "b_lam", "b_c"))  # the vote function drawn
+    for p in ("market_fixing_durable", "market_shaping_durable"):
+        r, y = ens.reversals.sel(policy=p).values, ens.years_in_force.sel(policy=p).values
+        ok = np.isfinite(r)
+        assert ok.sum() >= 15 and set(r[ok]) <= {0.0, 1.0, 2.0, 3.0}  # elections 2028.85, 2032.85, 2036.85
+        # a reverted member is in force at most until its first reversal's window ends (0.25 years; the yearly
+        # grid's trapezoid adds at most 1 year, 1 - R at most 0.001 after it); never reverted, at most 15 years
+        first = ens.first_reversal.sel(policy=p).values
+        rev = ok & (r > 0)
+        assert np.all(y[rev] < first[rev] - 2025.0 + 1.25 + 0.001 * 15) and np.all(y[ok] <= 15.0 + 1e-9)
+        assert np.all(np.isnan(first[ok & (r == 0)]))
+    assert np.all(np.isnan(ens.reversals.sel(policy="bau").values))
+    assert "market_shaping_durable beats market_fixing_durable" in capsys.readouterr().out
+
+
 @pytest.mark.slow
 def test_dgm_sensitivity_and_figures_render_the_paper_set(tmp_path):
     ens, si = tmp_path / "e.nc", tmp_path / "s.nc"

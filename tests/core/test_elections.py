@@ -123,3 +123,22 @@ def test_the_policy_weight_stays_between_zero_and_one(R, weight):
     rule = reversible(m, POLICY).levers["x"]
     at = {sp.Symbol("R", real=True): R, sp.Symbol("t", real=True): 10.0}
     assert float(rule.expr.subs(at)) == pytest.approx(weight * 1.0, abs=1e-15)
+
+
+def test_a_reversal_that_raises_support_does_not_stop_itself_half_way():
+    """Support 0.49 while the policy is in force, 0.59 once reverted (S = 0.49 + 0.1 R): the vote is cast
+    before the date (lost) and held, so the window after it reverts the policy by the full factor exp(-k);
+    read during the window, the verdict would flip to 'won' once R passed about 0.1 and stop the reversal."""
+    x = lever("x", "dimensionless", "a lever", default=0.0)
+    S = aux("S", "dimensionless", "support that rises with the reversal")
+    blk = Block(name="support", variables=(x, S), auxiliaries={"S": 0.49 + 0.1 * sp.Symbol("R", real=True)})
+    m = combine(*keen().blocks, blk, reversal_block("S", first=2.0, interval=4.0, last=40.0), name="keen_feedback")
+    ds = model.simulate(m, {"kappa2": 20.0}, policies=reversible(m, POLICY), t_span=(0, 8), t_eval=T_EVAL[:161])
+    t, R, V = ds.time.values, ds.R.values, ds.R_vote.values
+    assert np.all(R[t < 2.0] == 0.0) and np.all(V[t < 1.75] == 0.0)  # nothing moves before the vote's window
+    assert V[np.searchsorted(t, 2.0)] == pytest.approx(1.0, abs=1e-8)  # cast in [1.75, 2): lost
+    assert R[np.searchsorted(t, 2.25)] == pytest.approx(1 - 1 / 1000, abs=1e-6)  # reverted by exp(-k), not half-way
+    assert float(ds.S.sel(time=2.25)) > 0.5 + 0.05  # support above the threshold after the reversal, too late
+    # at the next election (t = 6) support is above the threshold: the vote is won, the sticky policy stays reverted
+    assert V[np.searchsorted(t, 6.0)] == pytest.approx(0.0, abs=1e-8)
+    assert R[-1] == pytest.approx(R[np.searchsorted(t, 2.25)])

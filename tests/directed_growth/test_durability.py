@@ -10,7 +10,8 @@ import pytest
 
 import model
 from model.directed_growth import directed_growth, policies
-from model.directed_growth.outcomes import compare_policies, durable_policies
+from model.directed_growth.outcomes import compare_policies, durable_policies, in_force
+from model.errors import ModelError
 
 FIRST = 2028.85  # US presidential election of November 2028
 T_EVAL = np.round(np.arange(2025.0, 2036.0 + 1e-9, 0.05), 10)
@@ -18,25 +19,47 @@ T_EVAL = np.round(np.arange(2025.0, 2036.0 + 1e-9, 0.05), 10)
 
 @pytest.fixture(scope="module")
 def dg():
-    return directed_growth()
+    return directed_growth(politics=True)
 
 
-def test_support_starts_at_rest_and_feeds_back_on_nothing_unless_a_policy_opts_in(dg):
+def test_default_model_has_no_politics_and_durable_asks_for_it():
+    plain = directed_growth()
+    assert not {"y_m", "R_el", "S_pub", "s_0", "tau_y"} & set(plain.variables)
+    assert len(plain.stocks) == 30 and len(plain.blocks) == 16  # README: 30 stocks in 16 blocks
+    assert "reversals" not in {o.name for o in plain.meta.outcomes}
+    with pytest.raises(ModelError, match=r"no politics blocks .*directed_growth\(politics=True\)"):
+        policies.durable(plain, policies.market_shaping())
+    with pytest.raises(ModelError, match=r"'s_0' is a name of the politics blocks"):
+        directed_growth(overrides={"s_0": 0.7})
+
+
+def test_politics_blocks_start_at_rest_and_feed_back_on_nothing_unless_a_policy_opts_in(dg):
     pols = [policies.bau(), policies.market_shaping()]
     a = model.simulate(dg, policies=pols, t_span=(2025, 2040))
     b = model.simulate(dg, {"b_c": 3.0, "b_y": 0.0, "s_0": 0.3}, policies=pols, t_span=(2025, 2040))
+    c = model.simulate(directed_growth(), policies=pols, t_span=(2025, 2040))  # built without them
     for name in ("Y", "omega", "B", "E_dom"):  # the same to the integrator's tolerance (support is in its step control)
         np.testing.assert_allclose(a[name].values, b[name].values, rtol=1e-7)
+        np.testing.assert_allclose(a[name].values, c[name].values, rtol=1e-7)
     assert not np.allclose(a.S_pub.values, b.S_pub.values)
-    S0 = dg.variables["S_pub"].default
-    assert S0 == pytest.approx(0.457 + 3.6 * float(a.g_yd.sel(policy="bau").isel(time=0)), abs=1e-12)  # Hibbs
-    assert float(a.S_pub.sel(policy="bau").isel(time=0)) == S0
+    # at rest voters' weighted income growth is the balanced growth of income per head, g_Z - n (US: constant n)
+    g_yd = a.g_yd.sel(policy="bau").values
+    assert g_yd[0] == pytest.approx(dg["g_Z"].default - dg["n"].default, abs=1e-12)
+    S0 = float(a.S_pub.sel(policy="bau").isel(time=0))
+    assert S0 == pytest.approx(0.457 + 3.6 * g_yd[0], abs=1e-12)  # Hibbs's equation, support an auxiliary
     assert durable_policies(a) == []
     assert "reversals" not in compare_policies(a, system=dg, impulse=False).columns  # off by default
 
 
+def test_the_uk_has_no_vote_function_and_durability_refuses_it():
+    with pytest.raises(ModelError, match=r"^political durability: no vote function for GBR .*; valid: USA$"):
+        directed_growth(country="gbr", politics=True)
+    with pytest.raises(ModelError, match=r"no vote function for GBR"):
+        policies.durable(directed_growth(country="GBR"), policies.market_shaping())
+
+
 def test_support_far_above_threshold_nothing_reverts():
-    dg = directed_growth(overrides={"s_0": 0.7})
+    dg = directed_growth(overrides={"s_0": 0.7}, politics=True)
     ms = policies.market_shaping()
     ds = model.simulate(dg, policies=[ms, policies.durable(dg, ms)], t_span=(2025, 2100))
     plain, dur = ds.sel(policy="market_shaping"), ds.sel(policy="market_shaping_durable")
@@ -91,5 +114,35 @@ def test_durable_business_as_usual_is_business_as_usual_and_the_calendar_is_the_
     ms = policies.durable(dg, policies.market_shaping())
     assert ms.name == "market_shaping_durable" and set(ms.rules) == set(policies.market_shaping().levers)
     assert (dg.variables["R_el_first"].default, dg.variables["R_el_interval"].default) == (FIRST, 4.0)
-    uk = directed_growth(country="GBR")
-    assert (uk.variables["R_el_first"].default, uk.variables["R_el_interval"].default) == (2029.5, 5.0)
+
+
+
+def test_in_force_is_the_durable_policy_with_the_reversal_stock_at_zero(dg):
+    ms = policies.market_shaping()
+    enacted = in_force(policies.durable(dg, ms), (2025.0, 2047.0))
+    years = np.linspace(2025.0, 2047.0, 4401)
+    for lever, path in ms.levers.items():  # ramps, piecewise paths and constants: exact on the whole-year nodes
+        assert not isinstance(enacted.levers[lever], model.Rule), lever
+        np.testing.assert_allclose(enacted.levers[lever](years), path(years), rtol=0, atol=1e-12, err_msg=lever)
+    mf = in_force(policies.durable(dg, policies.market_fixing()), (2025.0, 2047.0))
+    assert isinstance(mf.levers["i_G"], model.Rule)  # the fiscal rule depends on the state: still a rule
+    assert "R_el" not in {s.name for s in mf.levers["i_G"].expr.free_symbols}
+    assert in_force(ms, (2025.0, 2047.0)) == ms  # a policy that does not opt in is unchanged
+
+
+def test_an_ensemble_of_durable_policies_reports_reversals_per_member(dg):
+    """One member far above the threshold (s_0 = 0.7: nothing reverts, 11 years in force to 2036), one far
+    below (s_0 = 0.3: reverted at the first election); business as usual does not opt in (NaN)."""
+    cut = model.Policy("cut", description="public investment cut to 1% of trend output", i_G=0.01)
+    ens = model.ensemble(dg, {"s_0": [0.7, 0.3]}, [policies.bau(), policies.durable(dg, cut)], t_span=(2025, 2036),
+                         variables=(), progress=False)
+    d = ens.sel(policy="cut_durable")
+    np.testing.assert_array_equal(d.reversals.values, [0.0, 1.0])
+    assert math.isnan(float(d.first_reversal[0])) and float(d.first_reversal[1]) == pytest.approx(FIRST)
+    assert float(d.years_in_force[0]) == 11.0  # R exactly 0: the trapezoid of ones over 2025-2036
+    # reverted: in force to 2028.85, then on the yearly grid 2028-2029 the trapezoid sees 1 - R(2029) with
+    # 1 - R = exp(-k P(s)) in the window (s = 0.15), and about 0.001 after it
+    x = math.exp(-math.log(1000.0) * (0.15 / 0.25 - math.sin(2 * math.pi * 0.15 / 0.25) / (2 * math.pi)))
+    assert float(d.years_in_force[1]) == pytest.approx(3.5 + x + 0.003, abs=0.002)
+    for o in ("reversals", "years_in_force", "first_reversal"):
+        assert np.all(np.isnan(ens[o].sel(policy="bau").values)), o

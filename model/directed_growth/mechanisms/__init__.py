@@ -24,11 +24,14 @@ from .support import support
 from .technology import technology
 
 
-def all_blocks() -> list:
-    """The model's blocks in order (fresh :class:`~model.core.blocks.Block` objects, defaults as declared)."""
-    return [demand(), households(), supply(), finance(), banks(), public_finance(), support(), public_investment(),
-            public_capability(), private_investment(), labour(), damages(), technology(), emissions(), climate(),
-            accounts(), politics(), elections()]
+def all_blocks(with_politics: bool = False) -> list:
+    """The model's blocks in order (fresh :class:`~model.core.blocks.Block` objects, defaults as declared);
+    with ``with_politics`` also public support and the electoral calendar (:mod:`.politics`), which act on nothing
+    unless a policy opts into electoral reversal, so the model is built without them unless asked."""
+    blocks = [demand(), households(), supply(), finance(), banks(), public_finance(), support(), public_investment(),
+              public_capability(), private_investment(), labour(), damages(), technology(), emissions(), climate(),
+              accounts()]
+    return blocks + ([politics(), elections()] if with_politics else [])
 
 
 __all__ = ["all_blocks", "accounts", "banks", "climate", "damages", "demand", "emissions", "finance", "households",

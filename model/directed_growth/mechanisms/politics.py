@@ -3,7 +3,8 @@ r"""Public support for the policy in force and the electoral calendar (political
 The essay's last condition: an industrial strategy lasts only if it helps incumbents win elections over
 several voting cycles. Support follows what voters feel, after the economic-voting literature; at each
 election a vote below the threshold reverts the policies that opt in (:func:`model.core.elections.reversible`).
-Nothing here acts on the economy unless a policy opts in, so the three reference paths are unchanged.
+Nothing here acts on the economy unless a policy opts in, so the model is built without these blocks unless
+asked (``directed_growth(politics=True)``; US only, :func:`check_vote_function`).
 """
 
 from __future__ import annotations
@@ -38,6 +39,39 @@ ELECTIONS = {
 }
 
 
+#: countries whose vote function the model has (:data:`ELECTIONS` lists calendars only)
+VOTE_FUNCTIONS = ("USA",)
+#: why the UK has none (read for issue 13; the one-line refusal of :func:`check_vote_function` names it)
+NO_UK_VOTE_FUNCTION = (
+    "the published UK vote functions found do not fit the model: Kenny & Lewis-Beck (2024; Lewis-Beck, Nadeau & "
+    "Belanger 2004 updated), incumbent party vote share [%] = 47.18 - 0.62 inflation(t-6 months) + 0.19 net PM "
+    "approval(t-6) - 1.89 terms in office [V, https://electionsetc.com/2024/07/03/election-polls-versus-the-uk-"
+    "economy-conservatives-wont-close-the-gap], is a share of a multi-party vote with no stated share at which "
+    "the incumbents lose, and its drivers besides inflation (approval, terms in office) are not in the model; "
+    "Sanders (2000, Electoral Studies 19) and Price & Sanders (1993, AJPS 37) are popularity (poll) functions, "
+    "not vote functions [V, abstracts: https://documents.pub/document/the-real-economy-and-the-perceived-economy-in-"
+    "popularity-functions-how-much.html, https://discovery.researcher.life/article/modeling-government-popularity-"
+    "in-postwar-britain-a-methodological-example/bd872db4b49d3e7b93a8eb84eac2c4fd]; Hibbs's "
+    "US equation puts UK support at rest at 49.98%, at the threshold, so every policy would revert at the first "
+    "UK election")
+
+
+def check_vote_function(country: str | None) -> None:
+    """Refuse electoral durability for a country without a vote function (one line naming the valid ones).
+
+    Raises
+    ------
+    ModelError
+        ``country`` (case-insensitive; ``None`` is the US) not in :data:`VOTE_FUNCTIONS`.
+    """
+    from ...errors import ModelError
+
+    code = "USA" if country is None else str(country).upper()
+    if code not in VOTE_FUNCTIONS:
+        raise ModelError(f"political durability: no vote function for {code} (the model has Hibbs's US equation "
+                         f"only; a UK one is still to be sourced); valid: {', '.join(VOTE_FUNCTIONS)}")
+
+
 def election_calendar(country: str | None) -> dict[str, float]:
     """Defaults of the calendar parameters for ``country`` (US when ``None``)."""
     first, interval, _ = ELECTIONS["USA" if country is None else country.upper()]
@@ -52,8 +86,7 @@ def politics() -> Block:
     .. math::
 
         y_h &= YD / N, \qquad \dot y_m = (y_h - y_m)/\tau_y, \qquad g_{yd} = (y_h / y_m - 1)/\tau_y, \\
-        S^* &= s_0 + b_y\,g_{yd} + b_\lambda\,(\lambda - \lambda_{ref}) - b_c\,T_c / YD, \qquad
-        \dot S = (S^* - S)/\tau_S
+        S &= s_0 + b_y\,g_{yd} + b_\lambda\,(\lambda - \lambda_{ref}) - b_c\,T_c / YD
 
     :math:`y_m` is an exponential moving average of real disposable income per head (per member of the
     labour force: the model has no population) with mean lag :math:`\tau_y`, so :math:`g_{yd}` is the
@@ -68,13 +101,19 @@ def politics() -> Block:
     (:func:`model.core.elections.reversal_block`, calendar :data:`ELECTIONS`). Hibbs's equation is estimated on
     US presidential elections; applied to the UK it is a modelling assumption (with the UK's slower income
     growth per head, support at rest is 49.98%, at the threshold, so any policy is reverted at the first
-    UK election: a UK vote function is still to be sourced).
+    UK election: a UK vote function is still to be sourced, see :data:`NO_UK_VOTE_FUNCTION`; the factory
+    refuses the politics blocks for the UK, :func:`check_vote_function`).
+
+    Support is an auxiliary, Hibbs's equation itself: his model is a static map from the term's weighted
+    income growth to the vote, the memory is in the weights (here :math:`y_m`), and a further adjustment lag
+    of support (an earlier version's :math:`\tau_S = 0.25` years, a modelling assumption without a source)
+    only added a fast stock that set the integrator's step size. Nothing here acts on the economy unless a
+    policy opts in, so the model is built without this block unless asked
+    (``directed_growth(politics=True)``).
     """
     y_m = stock("y_m", "TUSD/year/Mworker", "remembered real disposable income per head", default=0.1,
                 bounds=(0.0, None), source="start value: y_h / (1 + g_h tau_y) at rest (set by the model factory)",
                 latex="y_m")
-    S = stock(SUPPORT, "dimensionless", "public support: incumbents' expected two-party vote share", default=0.5,
-              bounds=(None, None), source="start value: its target S* (set by the model factory)", latex="S")
     tau_y = param("tau_y", "year", "mean lag of voters' income memory", default=2.37, bounds=(0.25, 10.0),
                   source=HIBBS + ": lag weight 0.9 per quarter, mean lag -0.25/ln 0.9 = 2.37 years", latex=r"\tau_y")
     s_0 = param("s_0", "dimensionless", "incumbents' vote share at zero income growth", default=0.457,
@@ -89,34 +128,32 @@ def politics() -> Block:
                 default=1.0, bounds=(0.0, 5.0),
                 source=DF + ": " + NOTE + " (a carbon tax costing 1% of disposable income costs the incumbents 1 pp "
                                           "beyond its income effect; prior 0-3)", latex="b_c")
-    tau_S = param("tau_S", "year", "adjustment time of support to its target", default=0.25, bounds=(0.05, 5.0),
-                  source=NOTE + ": income memory is in tau_y; opinion follows within a quarter (prior 0.1-1)",
-                  latex=r"\tau_S")
     y_h = aux("y_h", "TUSD/year/Mworker", "real disposable income per head", latex="y_h")
     g_yd = aux("g_yd", "1/year", "weighted growth of real disposable income per head", latex="g_{yd}")
     c_burden = aux("c_burden", "dimensionless", "carbon tax paid over household disposable income", latex="c_h")
-    S_star = aux("S_star", "dimensionless", "target of public support", latex="S^*")
+    S = aux(SUPPORT, "dimensionless", "public support: incumbents' expected two-party vote share", latex="S")
     YD, N, lam, lam_ref, T_c = ref("YD", "N", "lam", "lam_ref", "T_c")
     return Block(
         name="politics",
-        variables=(y_m, S, tau_y, s_0, b_y, b_lam, b_c, tau_S, y_h, g_yd, c_burden, S_star),
+        variables=(y_m, tau_y, s_0, b_y, b_lam, b_c, y_h, g_yd, c_burden, S),
         auxiliaries={
             "y_h": YD / N,
             "g_yd": (y_h.sym / y_m.sym - 1) / tau_y.sym,
             "c_burden": T_c / YD,
-            "S_star": s_0.sym + b_y.sym * g_yd.sym + b_lam.sym * (lam - lam_ref) - b_c.sym * c_burden.sym,
+            SUPPORT: s_0.sym + b_y.sym * g_yd.sym + b_lam.sym * (lam - lam_ref) - b_c.sym * c_burden.sym,
         },
-        derivatives={"y_m": (y_h.sym - y_m.sym) / tau_y.sym, SUPPORT: (S_star.sym - S.sym) / tau_S.sym},
+        derivatives={"y_m": (y_h.sym - y_m.sym) / tau_y.sym},
         description="Public support after economic voting (" + HIBBS.split(",")[0] + "; " + LBS.split(",")[0]
                     + "; " + DF.split(",")[0] + ").",
     )
 
 
 def elections() -> Block:
-    """The electoral calendar and the reversal stock ``R_el`` (US calendar by default; the factory sets a
-    country's, :func:`election_calendar`): an election with support below one half reverts the policies that
-    opt in, and they stay reverted (:func:`model.core.elections.reversal_block`); the verdict's step is
-    0.1 pp of the vote wide (a numerical smoothing, far below Hibbs's 2.2 pp standard error)."""
+    """The electoral calendar, the vote ``R_el_vote`` and the reversal stock ``R_el`` (US calendar by default;
+    the factory sets a country's, :func:`election_calendar`): the vote is cast in the quarter before each
+    election date, and a vote with support below one half reverts the policies that opt in in the quarter
+    after it; they stay reverted (:func:`model.core.elections.reversal_block`); the verdict's step is 0.1 pp
+    of the vote wide (a numerical smoothing, far below Hibbs's 2.2 pp standard error)."""
     first, interval, source = ELECTIONS["USA"]
     return reversal_block(SUPPORT, name=REVERSAL, threshold=0.5, first=first, interval=interval,
                           last=LAST_ELECTION, width=0.001,

@@ -35,12 +35,12 @@ def mean(values, t):
 
 def test_instrument_costs_are_the_time_averages_of_the_booked_flows(dg, runs):
     """Each cost line is the time average of its flow over output, rebuilt from its own terms: support
-    s_sup sigma; untargeted R&D the lever; clean research q r_RD rho_R s_g; carbon revenue tau E_dom 1e-3 / Y;
+    s_sup sigma; untargeted R&D the lever; clean research q r_ERD rho_R s_g; carbon revenue tau E_dom 1e-3 / Y;
     dividend rho_TR tau E_dom 1e-3 / Y; procurement proc G_C / Y; capability i_cap Y_T / Y. The two R&D lines add
     up to the R&D subsidies paid, S_rd / Y."""
     ds, out = runs
     t = ds.time.values
-    conv, r_RD = dg["conv"].default, dg["r_RD"].default
+    conv, r_ERD = dg["conv"].default, dg["r_ERD"].default
     for p in ds.policy.values:
         d, o = ds.sel(policy=p), out.sel(policy=p)
         Y = d.Y.values
@@ -48,7 +48,7 @@ def test_instrument_costs_are_the_time_averages_of_the_booked_flows(dg, runs):
         expected = {
             "support_cost_mean": d.s_sup.values * d.support_rate.values,
             "rd_untargeted_cost_mean": d.rd_subsidy.values,
-            "rd_clean_cost_mean": d.clean_rd_subsidy.values * r_RD * d.rho_R.values * d.s_g.values,
+            "rd_clean_cost_mean": d.clean_rd_subsidy.values * r_ERD * d.rho_R.values * d.s_g.values,
             "carbon_revenue_mean": tax,
             "carbon_dividend_mean": d.carbon_dividend.values * tax,
             "green_procurement_mean": d.procurement.values * d.G_C.values / Y,

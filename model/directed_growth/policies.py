@@ -145,7 +145,9 @@ def market_shaping(i_G0: float = I_G0) -> Policy:
     * public investment rises by 1.5 pp of trend output by 2035 from its start value ``i_G0``
       (3.5% to 5% in the US; 2.85% to 4.35% in the UK), half of it mission-directed (from 10%);
     * capability investment rises 30% by 2035;
-    * outcome-oriented green procurement reaching 30% of public purchases by 2040;
+    * outcome-oriented green procurement reaching 30% of public purchases by 2040, within the budget: the
+      capacity supplying it is green by contract (about 3.5% of new private capacity in the US, 5% in the UK)
+      and the guaranteed demand lowers the green financing rate (private investment block);
     * conditional public support: a subsidy offered rising to 4% of a supported firm's output by 2040,
       with conditions: payouts capped at half, at least 30% of profits reinvested, an emissions standard
       (half of brown emissions abated), a wage floor (+0.1 pp/yr real wage growth in supported and

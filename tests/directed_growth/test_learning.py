@@ -85,9 +85,13 @@ def test_carbon_price_semi_elasticity_does_not_shrink_as_average_intensity_falls
 
 
 def test_procurement_and_mission_investment_act_through_costs_and_quantities(dg, eqs):
-    # no free logit shifter: procurement moves the green share only through the green financing rate (d_P)
-    assert value(dg, sp.diff(eqs["x_g"], dg.variables["procurement"].sym), d_P=0.0) == 0.0
-    assert value(dg, sp.diff(eqs["x_g"], dg.variables["procurement"].sym)) > 0
+    # no free logit shifter: procurement moves the cost-driven choice only through the green financing rate
+    # (d_P), and the green share of new capacity by the contracted quantity, (1 - x_c) G_C / Y per unit
+    proc = dg.variables["procurement"].sym
+    assert value(dg, sp.diff(eqs["x_c"], proc), d_P=0.0) == 0.0
+    assert value(dg, sp.diff(eqs["x_c"], proc)) > 0
+    assert value(dg, sp.diff(eqs["x_g"], proc), d_P=0.0) == pytest.approx(
+        value(dg, (1 - eqs["x_c"]) * eqs["G_C"] / eqs["Y"]), rel=1e-12)
     # mission public capital has no direct effect on the green share; mission investment adds to cumulative
     # green capacity (and so lowers green unit costs along the learning curve)
     assert value(dg, sp.diff(eqs["x_g"], dg.variables["K_Gm"].sym)) == 0.0

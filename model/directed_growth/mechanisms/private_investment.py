@@ -51,13 +51,20 @@ def private_investment() -> Block:
         LC_b = (r_L + \delta)\,v + f_b + cc, \qquad LC_g = (r_g + \delta)\,v\,c_g, \qquad
         r_g = r_L - d_P\,proc,
 
-        x_g = \mathrm{logistic}\big(z_0 - \beta_c\big[\ln(LC_g/LC_b) - (1-\alpha)\ln(A_g/A_b)\big]\big)
+        x_c = \mathrm{logistic}\big(z_0 - \beta_c\big[\ln(LC_g/LC_b) - (1-\alpha)\ln(A_g/A_b)\big]\big),
+        \qquad x_P = proc\,G_C/Y, \qquad x_g = x_P + (1 - x_P)\,x_c
 
     where :math:`\beta_c` is the cost sensitivity (the inverse spread of perceived costs); relative
     knowledge scales the relative cost as AABH's relative price of the clean input,
     :math:`p_c/p_d = (A_g/A_b)^{-(1-\alpha)}` (technology block), so that the green share of capital
-    follows the clean sector's knowledge as well as the learning curve; guaranteed
-    demand from green procurement lowers the green financing rate by :math:`d_P` at full procurement,
+    follows the clean sector's knowledge as well as the learning curve. Green procurement acts through
+    quantities and costs. Its quantity: the government buys a share :math:`proc` of its purchases
+    :math:`G_C` with the outcome specified (zero-emission supply: Mazzucato's outcome-oriented
+    procurement; the EU's and US federal green public procurement criteria), a guaranteed demand of
+    :math:`x_P = proc\,G_C/Y` of output; capacity built to supply it is green whatever the relative costs,
+    so a share :math:`x_P` of new capacity is green by contract and the rest, :math:`x_c`, is chosen by
+    cost (no free shifter: the size is the procurement budget). Its cost: guaranteed demand
+    lowers the green financing rate by :math:`d_P` at full procurement (a free shifter, prior from 0),
     and the green unit capital cost falls along a learning curve (Wright's law) with cumulative green
     investment :math:`Q_g`, private and mission public capacity alike:
 
@@ -149,6 +156,8 @@ def private_investment() -> Block:
                     latex=r"\underline{r}_K")
     I_p = aux("I_p", "TUSD/year", "private investment", latex=r"I_p")
     x_g = aux("x_g", "dimensionless", "green share of private investment", latex=r"x_g")
+    x_c = aux("x_c", "dimensionless", "green share of new capacity chosen by cost (logit)", latex=r"x_c")
+    x_P = aux("x_P", "dimensionless", "green share of new capacity contracted by green procurement", latex=r"x_P")
     c_g = aux("c_g", "dimensionless", "green unit capital cost (learning curve)", latex=r"c_g")
     r_g = aux("r_g", "1/year", "financing rate of green capacity", latex=r"r_g")
     lc_g = aux("lc_g", "dimensionless", "levelised cost of green capacity per unit of its output", latex=r"LC_g")
@@ -161,14 +170,15 @@ def private_investment() -> Block:
     Y, u, rho_n, r_L, Cap, k_Gm, A_g, A_b, cc, procurement, D, D_K, tau_D, k_Y, v, I_Gm, r_m, alpha_m = ref(
         "Y", "u", "rho_n", "r_L", "Cap", "k_Gm", "A_g", "A_b", "carbon_cost", "procurement", "D_dmg", "D_K",
         "tau_D", "k_Y", "v", "I_Gm", "r_m", "alpha_m")
-    eps_r = ref("eps_r")
+    eps_r, G_C = ref("eps_r", "G_C")
     mission = Cap * (k_Gm - k_Gm_ref.sym)
     brake = 1 - (h.sym / h_max.sym) ** 50
     level = gamma_pi.sym * (rho_n - pi_r_ref.sym) - gamma_r.sym * (r_L - r_ref.sym) + crowd_in.sym
     return Block(
         name="private investment",
         variables=(h, K_g, K_b, Q_g, gamma_u, u_n, h_max, gamma_pi, gamma_r, chi, pi_r_ref, r_ref, k_Gm_ref, delta,
-                   Q_ref, g_Q0, learn_rate, c_g0, beta_c, f_b, d_P, z0, rec_min, I_p, x_g, c_g, r_g, lc_g, lc_b,
+                   Q_ref, g_Q0, learn_rate, c_g0, beta_c, f_b, d_P, z0, rec_min, I_p, x_g, x_c, x_P, c_g, r_g, lc_g,
+                   lc_b,
                    crowd_in, h_eff, K, delta_K),
         auxiliaries={
             "K": K_g.sym + K_b.sym,
@@ -182,8 +192,10 @@ def private_investment() -> Block:
             # minus depreciation would make a levelised cost negative and the choice undefined
             "lc_g": soft_floor(r_g.sym + delta.sym, rec_min.sym, eps_r) * v * c_g.sym,
             "lc_b": soft_floor(r_L + delta.sym, rec_min.sym, eps_r) * v + f_b.sym + cc,
-            "x_g": logistic(z0.sym - beta_c.sym * (sp.log(lc_g.sym / lc_b.sym)
+            "x_c": logistic(z0.sym - beta_c.sym * (sp.log(lc_g.sym / lc_b.sym)
                                                     - (1 - alpha_m) * sp.log(A_g / A_b))),
+            "x_P": procurement * G_C / Y,
+            "x_g": x_P.sym + (1 - x_P.sym) * x_c.sym,
         },
         derivatives={
             "h": h.sym * gamma_u.sym * (u - u_n.sym) * brake,

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-__all__ = ["FREE_SHIFTERS", "SHIFTER_OUTCOMES", "at_zero", "compare_both_ways"]
+__all__ = ["FREE_SHIFTERS", "INSTRUMENTS", "SHIFTER_OUTCOMES", "at_zero", "compare_both_ways",
+           "instrument_contributions"]
 
 #: parameter -> the channel it shifts (the instrument it belongs to)
 FREE_SHIFTERS: dict[str, str] = {
@@ -24,6 +25,21 @@ FREE_SHIFTERS: dict[str, str] = {
            "assumed)",
     "alpha_A": "labour productivity per unit of knowledge growth (every research instrument; size assumed)",
     "eps_S": "private research per unit of the untargeted R&D subsidy (the untargeted subsidy; size assumed)",
+}
+
+#: instrument -> the levers that make it (the reference paths' instruments, :mod:`~model.directed_growth.policies`)
+INSTRUMENTS: dict[str, tuple[str, ...]] = {
+    "carbon price": ("carbon_price",),
+    "carbon dividend": ("carbon_dividend",),
+    "clean research subsidy": ("clean_rd_subsidy",),
+    "untargeted R&D subsidy": ("rd_subsidy",),
+    "fiscal rule / public investment": ("i_G",),
+    "mission direction": ("mission_share",),
+    "capability": ("i_cap",),
+    "green procurement": ("procurement",),
+    "conditional support": ("support_rate", "payout_cap", "reinvest_floor", "emission_std", "wage_floor",
+                            "equity_stake"),
+    "productive credit": ("f_prod",),
 }
 
 #: outcomes the comparison reports (names of :data:`~model.directed_growth.outcomes.OUTCOMES`)
@@ -111,3 +127,66 @@ def compare_both_ways(*, country: str | None = None, params: Mapping[str, float]
     given = table[table.shifters == "as given"].set_index("outcome").better
     table["flipped"] = [r.shifters == "at zero" and r.better != given[r.outcome] for r in table.itertuples()]
     return table
+
+
+def instrument_contributions(system, policy, *, outcomes: Sequence[str] = SHIFTER_OUTCOMES,
+                             instruments: Mapping[str, Sequence[str]] | None = None, t_end: float = 2100.0):
+    """Each instrument's contribution to a policy's outcomes: the outcome under ``policy`` less the outcome
+    under ``policy`` without that instrument (its levers back at business as usual's values, the model's
+    lever defaults).
+
+    With the free shifters at zero (build ``system`` with :func:`at_zero` overrides) the contributions are
+    the instruments' modelled strength: what each does through booked flows, quantities and costs.
+
+    Parameters
+    ----------
+    system : model.core.system.System
+        The directed-growth model (its lever defaults are business as usual).
+    policy : model.core.levers.Policy
+        The policy path; instruments it does not set are skipped.
+    outcomes : sequence of str
+        Outcome names of :data:`~model.directed_growth.outcomes.OUTCOMES`.
+    instruments : mapping, optional
+        Instrument name -> lever names (default :data:`INSTRUMENTS`).
+    t_end : float
+        End year [year].
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per instrument the policy sets (index ``instrument``), one column per outcome [the outcome's
+        units], plus a row ``total`` (the policy less business as usual). Contributions need not add up to the
+        total: the instruments interact.
+
+    Raises
+    ------
+    ValueError
+        If an outcome or an instrument's lever is unknown.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from ..core.levers import Policy
+    from ..solve.simulation import simulate
+    from .outcomes import OUTCOMES, outcome_metrics
+
+    instruments = dict(INSTRUMENTS if instruments is None else instruments)
+    unknown = [n for n in outcomes if n not in OUTCOMES] + [lv for levers in instruments.values() for lv in levers
+                                                            if lv not in system.levers]
+    if unknown:
+        raise ValueError(f"unknown outcome or lever: {', '.join(unknown)}")
+    used = {k: tuple(lv for lv in v if lv in policy.levers) for k, v in instruments.items()}
+    used = {k: v for k, v in used.items() if v}
+    variants = [Policy("bau"), policy] + [
+        Policy(f"without {k}", policy.description, **{lv: p for lv, p in policy.levers.items() if lv not in v})
+        for k, v in used.items()]
+    variants[1] = policy.with_levers(name="with all")
+    start = system.meta.t_span[0] if system.meta.t_span else 0.0
+    ds = simulate(system, None, variants, t_span=(start, t_end), t_eval=np.arange(start, t_end + 0.5, 1.0))
+    metrics = outcome_metrics(ds)
+    rows = {}
+    for k in used:
+        rows[k] = {o: float(metrics[o].sel(policy="with all") - metrics[o].sel(policy=f"without {k}"))
+                   for o in outcomes}
+    rows["total"] = {o: float(metrics[o].sel(policy="with all") - metrics[o].sel(policy="bau")) for o in outcomes}
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("instrument")

@@ -73,3 +73,29 @@ def test_the_comparison_is_reported_both_ways(both_ways):
     given = both_ways[both_ways.shifters == "as given"].set_index("outcome")
     assert not given.flipped.any()
     assert list(zero.flipped) == [zero.better[o] != given.better[o] for o in zero.index]
+
+
+@pytest.fixture(scope="module")
+def contributions_at_zero(us_params):
+    from model.directed_growth.shifters import instrument_contributions
+
+    system = directed_growth(country="USA", overrides={**us_params, **at_zero()})
+    return {n: instrument_contributions(system, system.meta.policy_path(n).factory())
+            for n in ("market_fixing", "market_shaping")}
+
+
+def test_with_the_shifters_at_zero_each_instrument_acts_through_its_modelled_channel(contributions_at_zero):
+    """The paths are ranked by what their instruments do through booked flows, quantities and costs: each
+    emissions instrument cuts cumulative emissions (market fixing's carbon price and clean research subsidy,
+    which switches research to clean; market shaping's carbon price, green procurement, whose contracted green
+    capacity needs no shifter, and conditional support, whose emission standard binds the firms that take it);
+    market fixing's debt brake costs growth and market shaping's added public investment adds it (the
+    demand-led economy with productive public capital, theta_G from Bom & Ligthart 2014)."""
+    mf, ms = contributions_at_zero["market_fixing"], contributions_at_zero["market_shaping"]
+    for table, instrument in ((mf, "carbon price"), (mf, "clean research subsidy"), (ms, "carbon price"),
+                              (ms, "green procurement"), (ms, "conditional support")):
+        assert table.loc[instrument, "cum_emissions_domestic"] < -1.0, (instrument, table)
+    assert mf.loc["fiscal rule / public investment", "avg_growth"] < 0 < ms.loc["fiscal rule / public investment",
+                                                                                 "avg_growth"]
+    assert "clean research subsidy" not in ms.index and "green procurement" not in mf.index
+    assert mf.loc["total", "cum_emissions_domestic"] < ms.loc["total", "cum_emissions_domestic"] < 0

@@ -425,7 +425,7 @@ def _compare_run(args, system, paths) -> int:
     # a run that left the model's plausible range integrated to the end (a failure to integrate raised above):
     # the set is written for inspection, but the comparison is not a success (exit status 1, as a failed run)
     left = [str(f) for f in ds["failure"].values.ravel() if f]
-    print(f"dgm: compare: {country.name}, {plural(len(paths), 'policy')}, {plural(ds.sizes['time'], 'year')}, "
+    print(f"dgm: compare: {country.name}, {plural(len(paths), 'policy')}, {T0:g}-{args.t_end:g}, "
           f"{time.perf_counter() - started:.1f} s -> {out}/"
           + (f"; NOT A SUCCESS: {plural(len(left), 'run')} left the model's plausible range (written for "
              f"inspection, flagged in the status of {nc}): {'; '.join(left)}" if left else ""),

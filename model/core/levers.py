@@ -383,6 +383,8 @@ def resolve_inputs(system: System, policy: Policy | None,
         if policy is not None and k not in system.levers:
             raise ModelError(f"policy {policy.name!r} sets {k!r}, which is not a lever of model {system.name!r}; "
                              f"levers: {', '.join(system.levers) or '(none)'}")
+    for k, path in policy_levers.items():
+        _check_within_bounds(policy.name if policy else "default", k, path, system.variables[k].bounds)
     paths: dict[str, Schedule] = {}
     for k in system.inputs:
         src = policy_levers.get(k) or exo.get(k) or system.meta.exogenous.get(k)
@@ -394,6 +396,25 @@ def resolve_inputs(system: System, policy: Policy | None,
             src = constant(default)
         paths[k] = src
     return paths
+
+
+def path_range(path: Schedule) -> tuple[float, float]:
+    """Smallest and largest value a schedule takes at any time (its ends, levels or knots bound it)."""
+    a = path.args + (0.0,) * (4 - len(path.args))
+    ends = {"constant": (a[0],), "step": (a[1], a[2]), "ramp": (a[2], a[3]), "logistic": (a[2], a[3])}
+    values = ends.get(path.kind, path.values)
+    return float(min(values)), float(max(values))
+
+
+def _check_within_bounds(policy: str, lever: str, path: Schedule, bounds: tuple[float | None, float | None]) -> None:
+    lo, hi = bounds
+    low, high = path_range(path)
+    if not (np.isfinite(low) and np.isfinite(high)):
+        raise ModelError(f"policy {policy!r}: lever {lever!r} takes a non-finite value")
+    if (lo is not None and low < lo) or (hi is not None and high > hi):
+        worst = low if lo is not None and low < lo else high
+        raise ModelError(f"policy {policy!r}: lever {lever!r} reaches {worst:g}, outside its declared bounds "
+                         f"[{'-inf' if lo is None else f'{lo:g}'}, {'inf' if hi is None else f'{hi:g}'}]")
 
 
 def input_table(paths: Mapping[str, Schedule]) -> np.ndarray:

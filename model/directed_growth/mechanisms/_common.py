@@ -28,19 +28,26 @@ def soft_cap(x, cap, k):
     return x * (1 + (x / cap) ** k) ** (-1 / k)
 
 
+def _softplus(z):
+    r""":math:`\ln(1 + e^z)` written as :math:`\max(z, 0) + \ln(1 + e^{-|z|})`: the same smooth function,
+    with no overflow at any ``z`` (a cap on the exponent would cap the result, as one of 700 did: issue 13's
+    review found the cost of support conditions stuck at 700 eps)."""
+    return sp.Max(z, 0) + sp.log(1 + sp.exp(-sp.Abs(z)))
+
+
 def soft_floor(x, floor, eps):
     r"""A smooth maximum of ``x`` and ``floor`` (softplus):
     :math:`floor + \epsilon\ln(1 + e^{(x - floor)/\epsilon})`, always above both, equal to ``x`` to
-    :math:`\epsilon e^{-(x - floor)/\epsilon}` above the floor; ``eps`` has the units of ``x``. The
-    exponent is capped at 700 (no overflow; reached only 700 ``eps`` above the floor)."""
-    return floor + eps * sp.log(1 + sp.exp(sp.Min((x - floor) / eps, 700)))
+    :math:`\epsilon e^{-(x - floor)/\epsilon}` above the floor; ``eps`` has the units of ``x``. Finite and
+    exact at any distance from the floor (:func:`_softplus`)."""
+    return floor + eps * _softplus((x - floor) / eps)
 
 
 def soft_ceiling(x, ceiling, eps):
     r"""A smooth minimum of ``x`` and ``ceiling`` (of any sign):
     :math:`ceiling - \epsilon\ln(1 + e^{(ceiling - x)/\epsilon})`, always below both, equal to ``x`` to
     :math:`\epsilon e^{-(ceiling - x)/\epsilon}` below the ceiling (:func:`soft_floor` mirrored)."""
-    return ceiling - eps * sp.log(1 + sp.exp(sp.Min((ceiling - x) / eps, 700)))
+    return ceiling - eps * _softplus((ceiling - x) / eps)
 
 
 ESSAY = "Mazzucato (2025), The Role of a Mission-Oriented Framework for a Progressive Economy, Roosevelt Institute"

@@ -69,7 +69,8 @@ def check_vote_function(country: str | None) -> None:
     code = "USA" if country is None else str(country).upper()
     if code not in VOTE_FUNCTIONS:
         raise ModelError(f"political durability: no vote function for {code} (the model has Hibbs's US equation "
-                         f"only; a UK one is still to be sourced); valid: {', '.join(VOTE_FUNCTIONS)}")
+                         f"only; the UK vote functions found do not fit the model, see NO_UK_VOTE_FUNCTION); valid: "
+                         f"{', '.join(VOTE_FUNCTIONS)}")
 
 
 def election_calendar(country: str | None) -> dict[str, float]:
@@ -101,7 +102,7 @@ def politics() -> Block:
     (:func:`model.core.elections.reversal_block`, calendar :data:`ELECTIONS`). Hibbs's equation is estimated on
     US presidential elections; applied to the UK it is a modelling assumption (with the UK's slower income
     growth per head, support at rest is 49.98%, at the threshold, so any policy is reverted at the first
-    UK election: a UK vote function is still to be sourced, see :data:`NO_UK_VOTE_FUNCTION`; the factory
+    UK election: the UK vote functions found do not fit the model, see :data:`NO_UK_VOTE_FUNCTION`; the factory
     refuses the politics blocks for the UK, :func:`check_vote_function`).
 
     Support is an auxiliary, Hibbs's equation itself: his model is a static map from the term's weighted

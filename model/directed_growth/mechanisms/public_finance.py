@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sympy as sp
+
 from ...core.blocks import Block
 from ...core.symbols import aux, lever, param, stock
 from ._common import ESSAY, ref, soft_cap, soft_floor
@@ -20,7 +22,7 @@ def public_finance() -> Block:
         - \Pi_{CB}, \\
         T_W &= t_w W, \quad T_B = \big(\beta_B + \mathrm{smax}(r_B - g_Z^{eff}, 0)\big)(B - \bar b Y),
         \quad TR = \rho_{TR} T_c, \quad
-        G_C = z_G Z, \quad \phi_G = e\,s_{sup}, \\
+        G_C = z_G Z, \quad \dot\phi_G = e\,(1 - \phi_G)\max(\dot s_{sup}, 0), \\
         sp_G &= \mathrm{smin}\big(\mathrm{smax}(sp_{G0} + \psi_B (B/Y_T - \bar b), 0), sp_{max}\big)
 
     Taxes respond to the debt ratio (Bohn 1998: the US primary surplus rises by 0.054 of GDP per
@@ -33,12 +35,16 @@ def public_finance() -> Block:
     revenue is returned to households as a lump sum (share :math:`\rho_{TR}`), spent on green
     public investment (share :math:`\rho_{GI}` of the rest, public investment block) or reduces
     the deficit (the remainder). The state takes an equity stake :math:`e` in the firms that take its
-    support as a condition of support (Mazzucato 2025), so :math:`\phi_G = e\,s_{sup}` with
-    :math:`s_{sup}` the take-up (public support block); the stake is the consideration for the support
-    subsidy :math:`S_{sup}` the government pays (an equity-for-support swap: the subsidy is its price,
-    booked each year as a transaction; the owners' dividends given up are part of the cost of
-    conditions that decides take-up), and the stake :math:`\phi_G E` receives its share of dividends,
-    diverted from households to the public fund. The
+    support as a condition of support (Mazzucato 2025): firms entering support (take-up :math:`s_{sup}` rising,
+    public support block) issue a share :math:`e` of their privately held equity to the government, so the
+    public share of firm equity :math:`\phi_G` is a stock that rises by :math:`e(1-\phi_G)\dot s_{sup}` while
+    take-up rises. The stake is the consideration for the support subsidy :math:`S_{sup}` the government
+    pays (an equity-for-support swap, like the US stake in Intel for CHIPS grants: the subsidy is its price,
+    booked each year as a transaction; the new shares move no money and dilute the private owners, whose
+    dividends given up are part of the cost of conditions that decides take-up). Shares once held are
+    kept when take-up falls or a policy reverts (selling them would be a privatisation, a transaction the
+    model does not have), and the stake :math:`\phi_G E` receives its share of dividends, diverted from
+    households to the public fund. The
     sovereign premium rises with public debt over trend output (CBO 2019; Laubach 2009), floored at
     zero (never extrapolated below zero debt) and capped; it is on trend output because the loan rate
     it enters sets investment and so output in the same instant (debt over actual output would make
@@ -79,7 +85,10 @@ def public_finance() -> Block:
     T_B = aux("T_B", "TUSD/year", "debt-stabilising tax (negative: tax cut)", latex=r"T_B")
     TR = aux("TR", "TUSD/year", "carbon dividend to households", latex="TR")
     CI_G = aux("CI_G", "TUSD/year", "carbon revenue appropriated for green public investment", latex=r"CI_G")
-    phi_G = aux("phi_G", "dimensionless", "public share of firm equity", latex=r"\phi_G")
+    phi_G = stock("phi_G", "dimensionless", "public share of firm equity", default=0.0, bounds=(None, None),
+                  description="Stays in [0, 1): it rises only by the equity issued to the government by firms "
+                              "entering conditional support, e (1 - phi_G) per unit of take-up",
+                  source="none held in 2025 (business as usual has no stake)", latex=r"\phi_G")
     Div_G = aux("Div_G", "TUSD/year", "dividends received by the government", latex=r"Div_G")
     F_pub = aux("F_pub", "TUSD", "public equity stake (book value)", latex=r"F_{pub}")
     sp_G = aux("sp_G", "1/year", "sovereign premium", latex=r"sp_G")
@@ -89,7 +98,7 @@ def public_finance() -> Block:
     W, T_pi, T_c, I_G, G_cap, Z, S_rd, Y, Div, s_sup, Y_T, E, r_B, Pi_CB, sp_max, eps_r = ref(
         "W", "T_pi", "T_c", "I_G", "G_cap", "Z", "S_rd", "Y", "Div", "s_sup", "Y_T", "E_F", "r_B", "Pi_CB", "sp_max",
         "eps_r")
-    g_Z_eff, S_sup = ref("g_Z_eff", "S_sup")
+    g_Z_eff, S_sup, s_star, tau_sup = ref("g_Z_eff", "S_sup", "s_star", "tau_sup")
     premium = sp_G0.sym + psi_B.sym * (b_n.sym - b_ref.sym)
     return Block(
         name="public finance",
@@ -103,14 +112,14 @@ def public_finance() -> Block:
             "T_B": (beta_B.sym + soft_floor(r_B - g_Z_eff, 0, eps_r)) * (B.sym - b_ref.sym * Y),
             "TR": rho_TR.sym * T_c,
             "CI_G": rho_GI.sym * (1 - rho_TR.sym) * T_c,
-            "phi_G": equity_stake.sym * s_sup,
             "Div_G": phi_G.sym * Div,
             "F_pub": phi_G.sym * E,
             "sp_G": soft_cap(soft_floor(premium, 0, eps_r), sp_max, 20),
             "B_dot": G_C.sym + G_cap + I_G + S_rd + S_sup + TR.sym + r_B * B.sym - T_W.sym - T_B.sym - T_pi - T_c
             - Div_G.sym - Pi_CB,
         },
-        derivatives={"B": B_dot.sym},
+        derivatives={"B": B_dot.sym,
+                     "phi_G": equity_stake.sym * (1 - phi_G.sym) * sp.Max((s_star - s_sup) / tau_sup, 0)},
         description="Revenues (wage, profit, debt-stabilising and carbon taxes), spending, transfers, the carbon "
                     "revenue use, the public equity stake, public debt and the sovereign premium.",
     )

@@ -39,7 +39,7 @@ LEVERS = {
     "wage_floor": "wage-floor shift of real wage growth [1/year]",
     "emission_std": "emissions standard on supported firms [0-1]",
     "equity_stake": "public equity stake in supported firms [0-1]",
-    "f_prod": "share of credit to productive uses [0-1]",
+    "f_prod": "share of new bank credit to productive uses [0-1]",
 }
 
 
@@ -87,7 +87,7 @@ def bau() -> Policy:
 
     Public investment 3.5% of trend output with 10% mission-directed,
     capability spending that keeps capability constant, no carbon price, no
-    conditions on support, 20% of credit to productive uses.
+    conditions on support, 20% of new bank credit to productive uses.
     """
     return Policy("bau", bau.__doc__.splitlines()[0])
 
@@ -159,7 +159,11 @@ def market_shaping(i_G0: float = I_G0) -> Policy:
       of the order of US federal support under the Inflation Reduction and CHIPS Acts (a few tenths of a
       percent of GDP a year). Under the US calibration an offer of 6% brings take-up in 2050 to 24% at a
       cost of 1.3% of output a year, 8% to 40% at 2.8%;
-    * credit policy raising the productive share of credit from 20% to 30%;
+    * credit policy raising the productive share of new bank credit from 20% to 30%, a quantity allocation
+      (finance block): new household credit (mortgages and consumer credit) falls to (1 - 0.3)/(1 - 0.2) = 87.5%
+      of its reference flow, with the autonomous consumption it finances, and credit-constrained firms
+      (a share xi of private investment, a free shifter) invest up to 1 + xi tanh(0.3/0.2 - 1) = 1 + 0.46 xi
+      times as much;
     * a moderate carbon price (50 USD/tCO2 by 2050, 100 by 2100).
     """
     return Policy(

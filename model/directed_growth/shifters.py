@@ -25,6 +25,8 @@ FREE_SHIFTERS: dict[str, str] = {
            "assumed)",
     "alpha_A": "labour productivity per unit of knowledge growth (every research instrument; size assumed)",
     "eps_S": "private research per unit of the untargeted R&D subsidy (the untargeted subsidy; size assumed)",
+    "xi": "share of private investment by credit-constrained firms, which the productive credit share f_prod "
+          "allocates credit to (market shaping's credit policy; size assumed)",
 }
 
 #: instrument -> the levers that make it (the reference paths' instruments, :mod:`~model.directed_growth.policies`)

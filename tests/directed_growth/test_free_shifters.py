@@ -36,13 +36,16 @@ def test_at_zero_rejects_a_name_that_is_not_a_free_shifter():
 
 def test_at_zero_each_shifted_channel_is_shut(us_params):
     """Market shaping (US calibration) with every free shifter at zero: mission capital crowds in nothing,
-    mission R&D adds no clean knowledge, procurement leaves the green financing rate at the loan rate, and
-    knowledge growth moves no labour productivity; the Godley tables close (simulate checks them)."""
+    mission R&D adds no clean knowledge, procurement leaves the green financing rate at the loan rate,
+    knowledge growth moves no labour productivity, and the productive credit share moves no constrained firm's
+    investment; the Godley tables close (simulate checks them)."""
     system = directed_growth(country="USA", overrides={**us_params, **at_zero()})
     ms = system.meta.policy_path("market_shaping").factory()
     ds = model.simulate(system, None, ms, t_span=(2025, 2100), t_eval=np.arange(2025.0, 2100.5, 1.0))
     assert float(ds.procurement.max()) > 0.2 and float(ds.mission_share.max()) > 0.4  # the instruments act
     np.testing.assert_array_equal(ds.crowd_in.values, 0.0)
+    assert float(ds.f_prod.max()) > 0.29
+    np.testing.assert_array_equal(ds.q_F.values, 1.0)
     np.testing.assert_allclose(ds.g_Ag.values, (ds.gamma_A * ds.rho_R * ds.s_g).values, rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(ds.r_g.values, ds.r_L.values, rtol=0, atol=1e-15)
     kv = ds.alpha0 + ds.alpha_KV * (ds.g_K - ds.g_ref)

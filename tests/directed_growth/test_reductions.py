@@ -14,7 +14,7 @@ Mapping onto the directed-growth model (everything else switched off):
   consumption adjusts to its target with the model's lag (kappa_C = 1/yr), which does not move the
   steady state (C = C* there, SIM's consumption function).
 * H = deposits M = government bonds B = household wealth V_H: interest is zero (policy rate held at
-  r0 = 0 by accommodation = 1; premia sp_F0 = sp_G0 = psi_F = psi_B = 0, kappa_f = 0, deposit margin
+  r0 = 0 by accommodation = 1; premia sp_F0 = sp_G0 = psi_F = psi_B = 0, deposit margin
   m_M = 0) and the smooth floors of rates and premia are at their sharp limit (eps_r = 1e-15: at a zero
   argument a floor's residue is eps_r ln 2, which at the default 0.002 would pay 0.14%/yr on bonds and
   move Y* to 100.39).
@@ -57,7 +57,7 @@ SIM_PARAMS = {
     "z_T": G / Y_STAR,  # trend output Z / z_T = Y* (immaterial: no budget is set on it here)
     "t_w": THETA, "t_pi": THETA, "beta_B": 0.0, "b_ref": 0.0,
     "c_w": ALPHA1, "c_pi": ALPHA1, "c_V": ALPHA2,
-    "r0": 0.0, "accommodation": 1.0, "sp_F0": 0.0, "sp_G0": 0.0, "psi_F": 0.0, "psi_B": 0.0, "kappa_f": 0.0,
+    "r0": 0.0, "accommodation": 1.0, "sp_F0": 0.0, "sp_G0": 0.0, "psi_F": 0.0, "psi_B": 0.0,
     "m_M": 0.0, "theta_B": 1.0, "eps_r": 1e-15,
     "delta": 0.0, "d_sw": 0.0, "theta0": 1.0, "lam_F": 0.0, "theta_G": 0.0, "gamma_pi": 0.0, "gamma_r": 0.0, "chi": 0.0,
     "alpha0": 0.0, "alpha_KV": 0.0, "alpha_A": 0.0, "n": 0.0, "n_lam": 0.0, "gamma_A": 0.0, "kappa_M": 0.0,

@@ -1,4 +1,5 @@
-"""Firms' finance: profits, payouts and conditions on supported firms, loans, the cost of credit."""
+"""Firms' finance: profits, payouts and conditions on supported firms, loans, the cost of credit, and the
+allocation of new bank credit between productive and household uses."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ KEEN = "Keen (1995); Grasselli & Costa Lima (2012); " + GEMMES
 
 
 def finance() -> Block:
-    r"""Firms' profits, payouts, loans and the cost of productive credit.
+    r"""Firms' profits, payouts, loans, the cost of credit and the allocation of new bank credit.
 
     Notes
     -----
@@ -20,7 +21,7 @@ def finance() -> Block:
         \Pi = \Pi^{pre} - T_\pi, \quad Div = \theta\Pi + (1 - s_{sup})\lambda_F(\bar\ell K - L_F),
         \quad \Pi_r = \Pi - Div, \\
         \dot L_F &= I_p - \Pi_r - \delta_K K, \qquad E = K - L_F, \\
-        r_L &= r_{cb} + \zeta_G sp_G + sp_F - \kappa_f (f - \bar f), \qquad
+        r_L &= r_{cb} + \zeta_G sp_G + sp_F, \qquad
         sp_F = \mathrm{smin}\big(\mathrm{smax}(sp_{F0} + \psi_F (L_F/K - \bar\ell), 0), sp_{max}\big)
 
     GEMMES accounting (Bovari et al. 2018): depreciation includes the climate capital loss, so lost
@@ -37,9 +38,16 @@ def finance() -> Block:
     firms into ever larger net lenders; at the start leverage is at its reference and the term is 0.
     The loan rate is the policy rate plus the pass-through :math:`\zeta_G` of the sovereign premium
     (crowding-out through rates) plus a firm premium rising with leverage, floored at zero and capped (smooth bounds,
-    :mod:`~model.directed_growth.mechanisms._common`), less the effect of credit directed to
-    productive uses (the essay's productive share of finance). The retained profit rate at normal
+    :mod:`~model.directed_growth.mechanisms._common`). The retained profit rate at normal
     utilisation :math:`\rho_n` drives investment (private investment block).
+
+    The productive-credit share :math:`f` (lever ``f_prod``) allocates new bank credit as a quantity
+    (economics.md 8, item 4: :math:`\dot D_{prod} = f\,\dot D_{tot}`), not as a price: of the two uses of
+    bank credit in the model, household credit (mostly mortgages and consumer credit, the essay's credit
+    to property and consumption) is rationed to :math:`(1-f)/(1-\bar f)` of its reference flow (households
+    block), and productive credit relaxes the constraint of bank-dependent firms' investment in
+    proportion :math:`f/\bar f` (private investment block). At :math:`f = \bar f = 0.2` (the essay's "about
+    20% of finance goes to the productive economy") both factors are exactly one: business as usual.
     """
     L_F = stock("L_F", "TUSD", "firm loans", default=18.0, bounds=(None, None),
                 description="Firms' bank debt net of their deposits (negative when firms are net lenders)",
@@ -69,10 +77,10 @@ def finance() -> Block:
     zeta_G = param("zeta_G", "dimensionless", "pass-through of the sovereign premium to loan rates", default=1.0,
                    bounds=(0.0, 1.0), source="government bond yields are the benchmark of private rates; "
                                              "full pass-through " + ASSUMED, latex=r"\zeta_G")
-    kappa_f = param("kappa_f", "1/year", "cost of credit response to its productive share", default=0.02,
-                    bounds=(0.0, 0.5), source=ESSAY + "; size " + ASSUMED, latex=r"\kappa_f")
-    f_ref = param("f_ref", "dimensionless", "reference productive share of credit", default=0.2, bounds=(0.0, 1.0),
-                  source=ESSAY + ": about 20% of finance goes to the productive economy", latex=r"\bar f")
+    f_ref = param("f_ref", "dimensionless", "reference productive share of new bank credit", default=0.2,
+                  bounds=(0.05, 0.95), tunable=False,
+                  source=ESSAY + ": about 20% of finance goes to the productive economy (economics.md 8)",
+                  latex=r"\bar f")
     payout_cap = lever("payout_cap", "dimensionless", "payout cap on supported firms (1, shown as 100%, = none)",
                        default=1.0, bounds=(0.0, 1.0), source=ESSAY, latex=r"c_p")
     reinvest_floor = lever("reinvest_floor", "dimensionless", "reinvestment floor on supported firms",
@@ -82,8 +90,8 @@ def finance() -> Block:
                   source="firms' leverage reverts to a target: Huang & Ritter (2009), JFQA 44(2): about 17% of the "
                          "gap a year [R]; Fama & French (2002), RFS 15(1): 7-18% [R]; Flannery & Rangan (2006), "
                          "JFE 79(3): about one third [R]", latex=r"\lambda_F")
-    f_prod = lever("f_prod", "dimensionless", "share of credit to productive uses", default=0.2, bounds=(0.01, 1.0),
-                   source=ESSAY, latex="f")
+    f_prod = lever("f_prod", "dimensionless", "share of new bank credit to productive uses", default=0.2,
+                   bounds=(0.01, 1.0), source=ESSAY + " (business as usual at its reference f_ref)", latex="f")
     W = aux("W", "TUSD/year", "wages")
     Pi_pre = aux("Pi_pre", "TUSD/year", "pre-tax profits", latex=r"\Pi^{pre}")
     T_pi = aux("T_pi", "TUSD/year", "profit tax", latex=r"T_\pi")
@@ -95,7 +103,7 @@ def finance() -> Block:
     E = aux("E_F", "TUSD", "firm equity (book value)", latex="E")
     lev = aux("lev", "dimensionless", "firm leverage L_F / K", latex=r"\ell")
     sp_F = aux("sp_F", "1/year", "firm loan premium", latex=r"sp_F")
-    r_L = aux("r_L", "1/year", "loan rate (cost of productive credit)", latex=r"r_L")
+    r_L = aux("r_L", "1/year", "loan rate (cost of firms' credit)", latex=r"r_L")
     rho_n = aux("rho_n", "1/year", "retained profit rate at normal utilisation", latex=r"\rho_n")
     d = aux("d", "year", "firm debt to output ratio")
     (omega, Y, I_p, K, T_c, S_rd, delta_K, r_cb, sp_G, u_n, Y_cap, tc_share, rd_share, s_sup, S_sup,
@@ -104,14 +112,14 @@ def finance() -> Block:
     premium = sp_F0.sym + psi_F.sym * (lev.sym - lev_ref.sym)
     return Block(
         name="finance",
-        variables=(L_F, theta0, t_pi, sp_F0, psi_F, lev_ref, lam_F, sp_max, eps_r, zeta_G, kappa_f, f_ref,
+        variables=(L_F, theta0, t_pi, sp_F0, psi_F, lev_ref, lam_F, sp_max, eps_r, zeta_G, f_ref,
                    payout_cap, reinvest_floor, f_prod, W, Pi_pre, T_pi, Pi, theta, Div, Pi_r, L_F_dot, E, lev, sp_F,
                    r_L, rho_n, d),
         auxiliaries={
             "W": omega * Y,
             "lev": L_F.sym / K,
             "sp_F": soft_cap(soft_floor(premium, 0, eps_r.sym), sp_max.sym, 20),
-            "r_L": r_cb + zeta_G.sym * sp_G + sp_F.sym - kappa_f.sym * (f_prod.sym - f_ref.sym),
+            "r_L": r_cb + zeta_G.sym * sp_G + sp_F.sym,
             "Pi_pre": Y - W.sym - T_c + S_rd + S_sup - r_L.sym * L_F.sym - delta_K * K,
             "T_pi": t_pi.sym * Pi_pre.sym,
             "Pi": Pi_pre.sym - T_pi.sym,
@@ -126,6 +134,6 @@ def finance() -> Block:
             "d": L_F.sym / Y,
         },
         derivatives={"L_F": L_F_dot.sym},
-        description="Firms' profits, payouts (dividends and buybacks), conditions on supported firms, bank loans "
-                    "and the cost of productive credit (" + KEEN + ").",
+        description="Firms' profits, payouts (dividends and buybacks), conditions on supported firms, bank loans, "
+                    "the cost of credit and the productive share of new bank credit (" + KEEN + ").",
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sympy as sp
+
 from ...core.blocks import Block
 from ...core.symbols import aux, param, stock
 from ._common import ASSUMED, DEFINE, GL2007, ref
@@ -20,17 +22,25 @@ def households() -> Block:
         YD_w &= W - T_W - T_B + TR, \qquad
         YD_\pi = (1-\phi_G)Div + Div_B + r_M M - r_{LH} L_H, \qquad YD = YD_w + YD_\pi, \\
         V_H &= M - L_H + (1-\phi_G)E, \qquad
-        C^* = (1 - D)\,(c_w YD_w + c_\pi YD_\pi + c_V V_H + Z_H), \\
+        C^* = (1 - D)\,(c_w YD_w + c_\pi YD_\pi + c_V V_H + Z_H^{eff}), \\
         \dot C &= g_Z^{eff} C + \kappa_C (C^* - C), \qquad
         C_{act} = Y - I_p - I_G - G_C - G_{cap}, \\
-        \dot L_H &= \chi_H Z_H - \rho_H L_H, \qquad \dot M = YD - C_{act} + \dot L_H
+        q_H &= \frac{1 - f}{1 - \bar f}, \qquad Z_H^{eff} = Z_H\,\big(1 - \min(\chi_H, 1)(1 - q_H)\big), \\
+        \dot L_H &= \chi_H Z_H q_H - \rho_H L_H, \qquad \dot M = YD - C_{act} + \dot L_H
 
     Consumption out of wage income, capital income and wealth with different propensities (Godley
     & Lavoie 2007; wage-led when :math:`c_w > c_\pi`, Onaran & Galanis), adjusting to its target
     with an error-correction lag (Davidson et al. 1978; DEFINE's one-year lags, economics.md 11.13):
     on a balanced path :math:`C = C^*`. Autonomous consumption :math:`Z_H` is credit-financed
     (Pariboni 2016): new household loans are a share :math:`\chi_H` of it (set so that the household
-    debt ratio is at rest at the start) and a share :math:`\rho_H` of the debt is repaid each year. Damages scale
+    debt ratio is at rest at the start) and a share :math:`\rho_H` of the debt is repaid each year.
+    The productive-credit share :math:`f` (finance block) allocates new bank credit as a quantity:
+    household credit, the unproductive use (mortgages and consumer credit), gets :math:`q_H` times its
+    reference flow, :math:`1 - f` of new credit against :math:`1 - \bar f` (economics.md 8, item 4). The
+    autonomous consumption the withheld loans would have financed is not made: the loan-financed part
+    :math:`\min(\chi_H, 1) Z_H` shrinks by :math:`1 - q_H` (dollar for dollar while :math:`\chi_H \le 1`; when
+    new loans exceed autonomous consumption the excess finances no demand, e.g. purchases of existing homes,
+    so at most all of :math:`Z_H` is lost). At :math:`f = \bar f`, :math:`q_H = 1` exactly. Damages scale
     consumption demand by :math:`1-D` (DEFINE 1.1). Realised consumption :math:`C_{act}` is what
     supply leaves after investment and government purchases (DEFINE rations consumption); the
     difference from :math:`C` is forced saving, held as deposits :math:`M`, so the household
@@ -68,6 +78,10 @@ def households() -> Block:
     C_star = aux("C_star", "TUSD/year", "target consumption", latex=r"C^*")
     C_act = aux("C_act", "TUSD/year", "realised consumption", latex=r"C_{act}")
     L_H_dot = aux("L_H_dot", "TUSD/year", "new household borrowing, net", latex=r"\dot L_H")
+    q_H = aux("q_H", "dimensionless", "allocation factor of new household credit, (1 - f) / (1 - f_ref)",
+              latex=r"q_H")
+    Z_H_eff = aux("Z_H_eff", "TUSD/year", "autonomous household consumption after the credit allocation",
+                  latex=r"Z_H^{eff}")
     M_dot = aux("M_dot", "TUSD/year", "household saving in deposits", latex=r"\dot M")
     leakage = aux("leakage", "dimensionless", "leakage out of output (one minus the propensity to consume)",
                   latex="s")
@@ -77,21 +91,24 @@ def households() -> Block:
         "W", "T_W", "T_B", "TR", "Div", "Div_B", "r_M", "r_LH", "phi_G", "E_F", "Z_H", "D_dmg", "g_Z_eff", "Y", "I_p",
         "I_G", "G_C", "G_cap", "t_w", "omega", "tc_share", "rd_share", "theta", "t_pi", "sup_share")
     rho_TR = ref("carbon_dividend")
+    f_prod, f_ref = ref("f_prod", "f_ref")
     mpc_Y = c_w.sym * ((1 - t_w) * omega + rho_TR * tc_share) \
         + c_pi.sym * (1 - phi_G) * theta * (1 - t_pi) * (1 - omega - tc_share + rd_share + sup_share)
     return Block(
         name="households",
         variables=(C, M, L_H, c_w, c_pi, c_V, kappa_C, rho_H, chi_H, YD_w, YD_pi, YD, V_H, C_star, C_act, L_H_dot,
-                   M_dot,
+                   q_H, Z_H_eff, M_dot,
                    leakage, d_H),
         auxiliaries={
             "YD_w": W - T_W - T_B + TR,
             "YD_pi": (1 - phi_G) * Div + Div_B + r_M * M.sym - r_LH * L_H.sym,
             "YD": YD_w.sym + YD_pi.sym,
             "V_H": M.sym - L_H.sym + (1 - phi_G) * E,
-            "C_star": (1 - D) * (c_w.sym * YD_w.sym + c_pi.sym * YD_pi.sym + c_V.sym * V_H.sym + Z_H),
+            "q_H": (1 - f_prod) / (1 - f_ref),
+            "Z_H_eff": Z_H * (1 - sp.Min(chi_H.sym, 1) * (1 - q_H.sym)),
+            "C_star": (1 - D) * (c_w.sym * YD_w.sym + c_pi.sym * YD_pi.sym + c_V.sym * V_H.sym + Z_H_eff.sym),
             "C_act": Y - I_p - I_G - G_C - G_cap,
-            "L_H_dot": chi_H.sym * Z_H - rho_H.sym * L_H.sym,
+            "L_H_dot": chi_H.sym * Z_H * q_H.sym - rho_H.sym * L_H.sym,
             "M_dot": YD.sym - C_act.sym + L_H_dot.sym,
             "leakage": 1 - (1 - D) * mpc_Y,
             "d_H": L_H.sym / Y,

@@ -401,6 +401,12 @@ def _compare_run(args, system, paths) -> int:
         ds = simulate(system, None, paths, t_span=(T0, args.t_end))
         ds.attrs["country"] = country.code
         ds.attrs["country_name"] = country.name
+    if getattr(args, "durable", False) and "S_pub" in ds:
+        at_start = float(ds["S_pub"].isel(time=0).values.ravel()[0])
+        if at_start < 0.5:
+            print(f"dgm: compare --durable: support for the incumbents at the start is {100 * at_start:.1f}% "
+                  "(below one half): they lose the first election at rest, so every durable policy reverts then "
+                  "unless it raises support; read reversals against this baseline", file=sys.stderr)
     recover_dir(out)
     nc, csv = country_file("comparison.nc", country.code), country_file("outcomes.csv", country.code)
     with DirSwap(out, keep=True) as d:  # another country's set in ``out`` is kept

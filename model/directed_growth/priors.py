@@ -116,6 +116,9 @@ PRIORS: dict[str, tuple[float, float, str]] = {
                      "productive credit allocated (f_prod): 0 (the quantity channel absent: no firm is constrained) "
                      "to 0.3 (UK SMEs make 52% of business turnover, and a third of US small-firm credit applicants "
                      "got all they sought; sources at the parameter); a free shifter, modelling assumption"),
+    "r_m": (0.0, 0.4, "R&D share of mission investment: 0 (missions buy capacity only) to twice the default "
+                      "(modelling assumption; mission budgets such as ARPA-E's are all R&D, the IRA's mostly "
+                      "capacity)"),
 }
 
 #: name -> (low, high, rationale) of the public-support parameters, which only the model built with the politics

@@ -6,7 +6,7 @@ import json
 import numpy as np
 
 import model
-from model import Policy, ramp
+from model import Policy, piecewise, ramp
 from model.directed_growth import policies
 
 SPAN = (2025, 2060)
@@ -82,7 +82,8 @@ def test_support_is_paid_by_the_government_and_the_stake_dividends_are_the_publi
     s = ds.sel(time=2050)
     assert float(s.S_sup) > 0.005 * float(s.Y)  # a subsidy of more than half a percent of output
     np.testing.assert_allclose(float(s.S_sup), float(s.s_sup * s.support_rate * s.Y), rtol=1e-12)
-    np.testing.assert_allclose(float(s.Div_G), 0.5 * float(s.s_sup * s.Div), rtol=1e-12)
+    np.testing.assert_allclose(float(s.Div_G), float(s.phi_G * s.Div), rtol=1e-12)
+    assert 0.0 < float(s.phi_G) <= 0.5 * float(ds.s_sup.sel(time=slice(2025, 2050)).max()) + 1e-12
     # without the subsidy the same conditions are refused and the deficit is lower
     none = model.simulate(dg, None, heavy.with_levers(support_rate=0.0), t_span=SPAN).sel(time=2030)
     assert float(none.S_sup) == 0.0 and float(ds.sel(time=2030).B_dot) > float(none.B_dot)
@@ -108,3 +109,24 @@ def test_paths_close_their_tables_and_bau_takes_nothing(dg):
     assert 0.05 < float(ms.s_sup.sel(time=2050)) < 0.5  # partial take-up: the conditions cost more than the offer
     assert float((ms.c_cond - ms.v_sup).sel(time=2050)) > 0
 
+
+
+def test_the_public_stake_is_acquired_by_entrants_and_kept_when_take_up_falls(dg):
+    """The stake is a stock: it rises by e (1 - phi_G) per unit of rising take-up (firms entering support issue
+    shares to the government) and stays when support is withdrawn and take-up falls (no free transfer of the
+    state's shares back to households)."""
+    offer = Policy("offer then withdraw", support_rate=piecewise([2025, 2030, 2040, 2041], [0.0, 0.15, 0.15, 0.0]),
+                   **{**CONDITIONS, "equity_stake": 0.5})
+    t = np.arange(2025.0, 2060.01, 0.25)
+    ds = model.simulate(dg, None, offer, t_span=(2025, 2060), t_eval=t)
+    assert residual(ds) < 1e-10
+    rising = (ds.s_sup.diff("time") > 0).values
+    dphi = ds.phi_G.diff("time").values
+    assert np.all(dphi[~rising] >= -1e-12) and np.all(dphi[rising] > 0)
+    # integrated: phi_G is e (1 - phi_G) ds summed over the rises (trapezoid on the quarter grid, so to 1e-3)
+    ds_up = np.clip(ds.s_sup.diff("time").values, 0, None)
+    approx = np.sum(0.5 * (1 - 0.5 * (ds.phi_G.values[1:] + ds.phi_G.values[:-1])) * ds_up)
+    np.testing.assert_allclose(float(ds.phi_G.isel(time=-1)), approx, rtol=2e-2)
+    late = ds.sel(time=slice(2045, 2060))
+    assert float(late.s_sup.isel(time=-1)) < 0.5 * float(ds.s_sup.max())  # take-up has fallen
+    np.testing.assert_allclose(late.phi_G.values, float(late.phi_G.isel(time=0)), rtol=1e-9)  # the stake stays

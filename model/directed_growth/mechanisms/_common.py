@@ -29,10 +29,12 @@ def soft_cap(x, cap, k):
 
 
 def _softplus(z):
-    r""":math:`\ln(1 + e^z)` written as :math:`\max(z, 0) + \ln(1 + e^{-|z|})`: the same smooth function,
-    with no overflow at any ``z`` (a cap on the exponent would cap the result, as one of 700 did: issue 13's
-    review found the cost of support conditions stuck at 700 eps)."""
-    return sp.Max(z, 0) + sp.log(1 + sp.exp(-sp.Abs(z)))
+    r""":math:`\ln(1 + e^z)`, exact and finite at any ``z``: :math:`\ln(1 + e^{\min(z, 700)}) + \max(z, 700) - 700`
+    (above 700 the first term is 700 in floating point and the second continues the line :math:`z`). An
+    earlier form capped the exponent alone, which capped the result at 700 (issue 13's review found the cost
+    of support conditions stuck at 700 eps); ``Abs``-based forms make sympy's substitution of the model's
+    auxiliaries crawl (its sign queries expand the argument)."""
+    return sp.log(1 + sp.exp(sp.Min(z, 700))) + sp.Max(z, 700) - 700
 
 
 def soft_floor(x, floor, eps):

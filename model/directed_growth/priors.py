@@ -133,4 +133,6 @@ POLITICS_PRIORS: dict[str, tuple[float, float, str]] = {
     "b_lam": (0.0, 1.0, "vote share per unit of employment rate: 0 (Hibbs) to one for one (modelling assumption)"),
     "b_c": (0.0, 3.0, "salience of the carbon tax paid beyond its income effect: 0 (none) to three times its "
                       "income share (Douenne & Fabre 2022: losses overestimated; modelling assumption)"),
+    "b_g": (0.0, 0.5, "vote share per unit of the green share of output (visible green jobs): 0 (none) to 0.5 "
+                      "(modelling assumption; no published coefficient)"),
 }

@@ -52,7 +52,8 @@ _OPTIONAL = {"nw_B": 0.1, "green_K": 0.1, "mission_KG": 0.1}
 DERIVED = ("g_Z", "v", "K_g", "K_b", "A_b", "h", "k_G_ref", "K_Gm", "K_Go", "delta_G", "k_Gm_ref", "WIP_G", "Z", "z_T",
            "z_G", "C", "NW_B", "M", "a", "N_demo", "r_cb", "t_w", "theta0", "theta_B", "chi_H", "phi0", "i_ref",
            "r_ref", "lev_ref", "b_ref", "pi_r_ref", "g_ref", "gA_ref", "z0", "sigma_b", "sigma_b_ref", "i_cap_ref",
-           "Q_g", "Q_ref", "p_back", "p_back_ref", "y_m", "x_ref")
+           "Q_g", "Q_ref", "p_back", "p_back_ref", "y_m", "x_ref",
+           "y_g_ref")
 
 
 @functools.lru_cache(maxsize=2)
@@ -232,7 +233,7 @@ def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float, start: 
     env = _evaluate(v, t0)
     if "tau_y" in v:  # the politics blocks: voters' income memory at rest grows with income per head, g - growth of N
         g_h = g - env["d_N"] / v["N"]
-        put(y_m=env["y_h"] / (1 + g_h * v["tau_y"]))
+        put(y_m=env["y_h"] / (1 + g_h * v["tau_y"]), y_g_ref=env["y_g"])
         env = _evaluate(v, t0)
     # nominal wage growth at rest above its floor, and within the smooth floor's exact range (700 eps_w)
     w_ok = (w_eff > v["w_min"]) & (w_eff - v["w_min"] < 690 * v["eps_w"])

@@ -146,3 +146,18 @@ def test_an_ensemble_of_durable_policies_reports_reversals_per_member(dg):
     assert float(d.years_in_force[1]) == pytest.approx(3.5 + x + 0.003, abs=0.002)
     for o in ("reversals", "years_in_force", "first_reversal"):
         assert np.all(np.isnan(ens[o].sel(policy="bau").values)), o
+
+
+def test_visible_green_jobs_enter_support_only_through_their_coefficient():
+    """The essay's 'visible local green jobs' (the green share of output above its start value) move support by
+    b_g per unit; b_g = 0 by default (no published coefficient) and the start stays at rest either way."""
+    from model.directed_growth import directed_growth
+
+    shaping = directed_growth(country="USA").meta.policy_path("market_shaping").factory()
+    t = np.arange(2025.0, 2028.01, 0.25)  # before the first election: the policy is the same in both runs
+    runs = [model.simulate(directed_growth(country="USA", politics=True, overrides={"b_g": b}), None, shaping,
+                           t_span=(2025, 2028.5), t_eval=t) for b in (0.0, 0.4)]
+    assert directed_growth(country="USA", politics=True)["b_g"].default == 0.0
+    lifted = runs[1].S_pub - runs[0].S_pub
+    np.testing.assert_allclose(lifted.values, (0.4 * (runs[1].y_g - runs[1].y_g_ref)).values, rtol=1e-9, atol=1e-12)
+    assert float(lifted.isel(time=0)) == 0.0 and float(lifted.isel(time=-1)) > 0

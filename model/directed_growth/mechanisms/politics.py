@@ -87,7 +87,7 @@ def politics() -> Block:
     .. math::
 
         y_h &= YD / N, \qquad \dot y_m = (y_h - y_m)/\tau_y, \qquad g_{yd} = (y_h / y_m - 1)/\tau_y, \\
-        S &= s_0 + b_y\,g_{yd} + b_\lambda\,(\lambda - \lambda_{ref}) - b_c\,T_c / YD
+        S &= s_0 + b_y\,g_{yd} + b_\lambda\,(\lambda - \lambda_{ref}) - b_c\,T_c / YD + b_g\,(y_g - \bar y_g)
 
     :math:`y_m` is an exponential moving average of real disposable income per head (per member of the
     labour force: the model has no population) with mean lag :math:`\tau_y`, so :math:`g_{yd}` is the
@@ -97,7 +97,9 @@ def politics() -> Block:
     share; with :math:`s_0 = 0.457` and :math:`b_y = 3.6` it is Hibbs's equation (shares, growth per year).
     Employment (Lewis-Beck & Stegmaier) and the carbon tax paid as a share of disposable income
     (Douenne & Fabre's backlash: the visible cost, counted over and above its effect on income) enter with
-    coefficients whose priors include zero. The start values make support at rest in business as usual
+    coefficients whose priors include zero, and so does the green share of output :math:`y_g` (the
+    essay's visible local green jobs, jobs in proportion to output by sector; 0 by default: no published
+    coefficient). The start values make support at rest in business as usual
     (:mod:`~model.directed_growth.start_state`). An election is lost when :math:`S < 0.5`
     (:func:`model.core.elections.reversal_block`, calendar :data:`ELECTIONS`). Hibbs's equation is estimated on
     US presidential elections; applied to the UK it is a modelling assumption (with the UK's slower income
@@ -129,19 +131,28 @@ def politics() -> Block:
                 default=1.0, bounds=(0.0, 5.0),
                 source=DF + ": " + NOTE + " (a carbon tax costing 1% of disposable income costs the incumbents 1 pp "
                                           "beyond its income effect; prior 0-3)", latex="b_c")
+    b_g = param("b_g", "dimensionless", "vote share per unit of the green share of output above its start value",
+                default=0.0, bounds=(0.0, 2.0),
+                source="the essay's 'visible local green jobs' (Mazzucato 2025), jobs in proportion to output by "
+                       "sector; no published vote-share coefficient was found: 0 by default (" + NOTE + ", prior "
+                       "0-0.5: a green share of output 10 points higher worth up to 5 pp of the vote)", latex="b_g")
+    y_g_ref = param("y_g_ref", "dimensionless", "green share of output in the start year", default=0.1,
+                    bounds=(None, None), tunable=False, source="start value (set by the model factory)",
+                    latex=r"\bar y_g")
     y_h = aux("y_h", "TUSD/year/Mworker", "real disposable income per head", latex="y_h")
     g_yd = aux("g_yd", "1/year", "weighted growth of real disposable income per head", latex="g_{yd}")
     c_burden = aux("c_burden", "dimensionless", "carbon tax paid over household disposable income", latex="c_h")
     S = aux(SUPPORT, "dimensionless", "public support: incumbents' expected two-party vote share", latex="S")
-    YD, N, lam, lam_ref, T_c = ref("YD", "N", "lam", "lam_ref", "T_c")
+    YD, N, lam, lam_ref, T_c, y_g = ref("YD", "N", "lam", "lam_ref", "T_c", "y_g")
     return Block(
         name="politics",
-        variables=(y_m, tau_y, s_0, b_y, b_lam, b_c, y_h, g_yd, c_burden, S),
+        variables=(y_m, tau_y, s_0, b_y, b_lam, b_c, b_g, y_g_ref, y_h, g_yd, c_burden, S),
         auxiliaries={
             "y_h": YD / N,
             "g_yd": (y_h.sym / y_m.sym - 1) / tau_y.sym,
             "c_burden": T_c / YD,
-            SUPPORT: s_0.sym + b_y.sym * g_yd.sym + b_lam.sym * (lam - lam_ref) - b_c.sym * c_burden.sym,
+            SUPPORT: s_0.sym + b_y.sym * g_yd.sym + b_lam.sym * (lam - lam_ref) - b_c.sym * c_burden.sym
+            + b_g.sym * (y_g - y_g_ref.sym),
         },
         derivatives={"y_m": (y_h.sym - y_m.sym) / tau_y.sym},
         description="Public support after economic voting (" + HIBBS.split(",")[0] + "; " + LBS.split(",")[0]

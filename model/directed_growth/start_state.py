@@ -181,8 +181,8 @@ def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float, start: 
     put(C=Y_D * (1 - h_eff) - I_G - G_C - env["G_cap"])
     # the policy rate at its target with inflation and employment at their references (r0 up to the
     # smooth lower bound's exp(-(r0 - r_elb)/eps_r) eps_r)
-    floor = v["r_elb"] + v["eps_r"] * np.logaddexp(0.0, (v["r0"] - v["r_elb"]) / v["eps_r"])  # softplus, exact
-    ceiling = v["r_max"] - v["eps_r"] * np.logaddexp(0.0, (v["r_max"] - floor) / v["eps_r"])
+    floor = v["r_elb"] + v["eps_r"] * np.log1p(np.exp(np.minimum((v["r0"] - v["r_elb"]) / v["eps_r"], 700)))
+    ceiling = v["r_max"] - v["eps_r"] * np.log1p(np.exp(np.minimum((v["r_max"] - floor) / v["eps_r"], 700)))
     put(r_cb=(1 - v["accommodation"]) * ceiling + v["accommodation"] * v["r0"])
     env = _evaluate(v, t0)
     put(r_ref=env["r_L"])

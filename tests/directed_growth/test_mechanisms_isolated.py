@@ -89,9 +89,13 @@ def test_capability_scales_crowding_in(dg, eqs):
 
 
 def test_equity_stake_brings_dividends_which_lower_the_deficit(dg, eqs):
-    assert partial(dg, eqs, "F_pub", "equity_stake", s_sup=0.5) > 0
-    assert partial(dg, eqs, "B_dot", "equity_stake", s_sup=0.5) < 0
-    assert partial(dg, eqs, "YD", "equity_stake", s_sup=0.5) < 0  # ... that households no longer receive
+    # the stake is acquired as firms enter support (take-up rising: an offer, no one supported yet) ...
+    assert partial(dg, eqs, "d_phi_G", "equity_stake", support_rate=0.05) > 0
+    assert partial(dg, eqs, "d_phi_G", "equity_stake") == 0.0  # no offer, no entrants, no stake
+    # ... and the public share of equity brings dividends to the public fund
+    assert partial(dg, eqs, "F_pub", "phi_G", phi_G=0.1) > 0
+    assert partial(dg, eqs, "B_dot", "phi_G", phi_G=0.1) < 0
+    assert partial(dg, eqs, "YD", "phi_G", phi_G=0.1) < 0  # ... that households no longer receive
 
 
 def test_monetary_policy_and_fiscal_reaction_stabilise(dg, eqs):

@@ -130,3 +130,16 @@ def test_the_public_stake_is_acquired_by_entrants_and_kept_when_take_up_falls(dg
     late = ds.sel(time=slice(2045, 2060))
     assert float(late.s_sup.isel(time=-1)) < 0.5 * float(ds.s_sup.max())  # take-up has fallen
     np.testing.assert_allclose(late.phi_G.values, float(late.phi_G.isel(time=0)), rtol=1e-9)  # the stake stays
+
+
+def test_the_cost_of_conditions_is_not_capped():
+    """Issue 13's break-it review: a softplus whose exponent was capped at 700 held the cost of conditions at
+    700 x eps_c = 7.2% of output, so a 100% stake cost no more than a 20% one. The reproducer (support 5% of
+    output, a whole stake, on the US defaults, 2035): the cost is the sum of its parts, 0.1765 of output."""
+    from model.directed_growth.factory import directed_growth
+
+    x = model.simulate(directed_growth(), None, [policies.bau().with_levers("s", support_rate=0.05, equity_stake=1.0)],
+                       t_span=(2025, 2040), t_eval=np.arange(2025, 2041.0)).isel(time=10)
+    parts = float(x.c_pay + x.c_std + x.c_wage + x.c_stake + x.c_app)
+    assert parts > 0.15
+    np.testing.assert_allclose(float(x.c_cond), parts, rtol=1e-6)

@@ -28,28 +28,32 @@ def soft_cap(x, cap, k):
     return x * (1 + (x / cap) ** k) ** (-1 / k)
 
 
-def _softplus(z):
-    r""":math:`\ln(1 + e^z)`, exact and finite at any ``z``: :math:`\ln(1 + e^{\min(z, 700)}) + \max(z, 700) - 700`
-    (above 700 the first term is 700 in floating point and the second continues the line :math:`z`). An
-    earlier form capped the exponent alone, which capped the result at 700 (issue 13's review found the cost
-    of support conditions stuck at 700 eps); ``Abs``-based forms make sympy's substitution of the model's
-    auxiliaries crawl (its sign queries expand the argument)."""
-    return sp.log(1 + sp.exp(sp.Min(z, 700))) + sp.Max(z, 700) - 700
-
-
 def soft_floor(x, floor, eps):
     r"""A smooth maximum of ``x`` and ``floor`` (softplus):
     :math:`floor + \epsilon\ln(1 + e^{(x - floor)/\epsilon})`, always above both, equal to ``x`` to
-    :math:`\epsilon e^{-(x - floor)/\epsilon}` above the floor; ``eps`` has the units of ``x``. Finite and
-    exact at any distance from the floor (:func:`_softplus`)."""
-    return floor + eps * _softplus((x - floor) / eps)
+    :math:`\epsilon e^{-(x - floor)/\epsilon}` above the floor; ``eps`` has the units of ``x``. The
+    exponent is capped at 700 (no overflow), so the result is exact only up to 700 ``eps`` above the floor
+    and capped there: use it where that range covers every value the quantity can take (rates and wage
+    growth with ``eps`` = 0.002: 1.4 a year), and :func:`smooth_max0` where it does not (issue 13's review
+    found the cost of support conditions stuck at 700 x 1e-4). ``x`` appears once, so nested floors stay
+    small for sympy's substitutions (forms with ``Abs``, or ``x`` twice, grow with every nesting)."""
+    return floor + eps * sp.log(1 + sp.exp(sp.Min((x - floor) / eps, 700)))
 
 
 def soft_ceiling(x, ceiling, eps):
     r"""A smooth minimum of ``x`` and ``ceiling`` (of any sign):
     :math:`ceiling - \epsilon\ln(1 + e^{(ceiling - x)/\epsilon})`, always below both, equal to ``x`` to
-    :math:`\epsilon e^{-(ceiling - x)/\epsilon}` below the ceiling (:func:`soft_floor` mirrored)."""
-    return ceiling - eps * _softplus((ceiling - x) / eps)
+    :math:`\epsilon e^{-(ceiling - x)/\epsilon}` below the ceiling (:func:`soft_floor` mirrored, exact within
+    700 ``eps`` of the ceiling)."""
+    return ceiling - eps * sp.log(1 + sp.exp(sp.Min((ceiling - x) / eps, 700)))
+
+
+def smooth_max0(x, eps):
+    r"""A smooth maximum of ``x`` and 0 with no cap at any magnitude (hyperbolic):
+    :math:`(x + \sqrt{x^2 + \epsilon^2})/2`, always above both, equal to ``x`` to :math:`\epsilon^2/(4x)` above 0
+    and to :math:`\epsilon^2/(4|x|)` of 0 below it; ``eps`` has the units of ``x``. For quantities whose range
+    is not bounded by a small multiple of ``eps`` (:func:`soft_floor`'s exact range is 700 ``eps``)."""
+    return (x + sp.sqrt(x ** 2 + eps ** 2)) / 2
 
 
 ESSAY = "Mazzucato (2025), The Role of a Mission-Oriented Framework for a Progressive Economy, Roosevelt Institute"

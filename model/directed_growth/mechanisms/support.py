@@ -6,7 +6,7 @@ import sympy as sp
 
 from ...core.blocks import Block
 from ...core.symbols import aux, lever, param, stock
-from ._common import ASSUMED, ESSAY, ref, soft_floor
+from ._common import ASSUMED, ESSAY, ref, smooth_max0
 from .emissions import THETA2
 
 
@@ -96,7 +96,8 @@ def support() -> Block:
                          "prior 0.5 to 3", latex=r"\tau_s")
     eps_c = param("eps_c", "dimensionless", "width of the smooth floor of the conditions' cost", default=1e-4,
                   bounds=(1e-6, 1e-3), tunable=False,
-                  source="modelling assumption: the cost is exact above 0.1% of output", latex=r"\epsilon_c")
+                  source="modelling assumption: the cost is exact to 1e-6 of output above 0.5% of output (a hyperbolic "
+                         "smooth maximum, uncapped)", latex=r"\epsilon_c")
     v_sup = aux("v_sup", "dimensionless", "after-tax value of support per unit of output", latex="v")
     theta_s = aux("theta_s", "dimensionless", "payout ratio of supported firms", latex=r"\theta_s")
     c_pay = aux("c_pay", "dimensionless", "cost of the payout cap and reinvestment floor per unit of output",
@@ -132,7 +133,7 @@ def support() -> Block:
             - conv * carbon_price * sigma_b * brown * (1 - mu) * emission_std,
             "c_wage": omega * wage_floor * H_w.sym,
             "c_stake": equity_stake * theta_s.sym * Pi / Y,
-            "c_cond": c_app.sym + soft_floor(c_pay.sym + c_std.sym + c_w.sym + c_e.sym, 0, eps_c.sym),
+            "c_cond": c_app.sym + smooth_max0(c_pay.sym + c_std.sym + c_w.sym + c_e.sym, eps_c.sym),
             # nothing offered, nothing taken (a separate piece: v^k ln v, its derivative in k, is undefined at 0)
             "s_star": sp.Piecewise((0, v_sup.sym <= 0), (v_sup.sym ** k / (v_sup.sym ** k + c_cond.sym ** k), True)),
             "S_sup": sup_share.sym * Y,

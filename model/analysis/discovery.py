@@ -73,7 +73,8 @@ def beats(ens: xr.Dataset, a: str, b: str, outcomes: Sequence[str] | None = None
     -------
     pandas.DataFrame
         Index outcome; columns ``better`` (direction), ``p_beats``, ``n`` (valid
-        draws), ``p_beats_failures_count``, ``a_fails_only``, ``b_fails_only`` (draws),
+        draws), ``ties`` (valid draws with equal outcomes: no win), ``p_beats_failures_count``,
+        ``a_fails_only``, ``b_fails_only`` (draws),
         ``diff_median``, ``diff_q05``, ``diff_q95`` (``a - b``, outcome units).
     """
     import pandas as pd
@@ -96,6 +97,7 @@ def beats(ens: xr.Dataset, a: str, b: str, outcomes: Sequence[str] | None = None
         n_both, wins_both = int(both.sum()), int(win[both].sum())
         total = n_both + a_only + b_only
         rows[o] = {"better": better(ens, o), "p_beats": wins / n if n else np.nan, "n": n,
+                   "ties": int(np.sum(d[ok] == 0.0)),
                    "p_beats_failures_count": (wins_both + b_only) / total if n and total else np.nan,
                    "a_fails_only": a_only, "b_fails_only": b_only,
                    "diff_median": float(np.median(d[ok])) if n else np.nan,
@@ -173,14 +175,18 @@ def flip_regions(ens: xr.Dataset, outcome: str, a: str, b: str, *, max_depth: in
     y = win[ok]
     n = int(ok.sum())
     p_all = float(y.mean()) if n else np.nan
-    result = {"outcome": outcome, "a": a, "b": b, "p_beats": p_all, "n": n, "regions": [], "importance": {}}
+    ties = int(np.sum(d[ok] == 0.0))
+    result = {"outcome": outcome, "a": a, "b": b, "p_beats": p_all, "n": n, "ties": ties, "regions": [],
+              "importance": {}}
+    tied = f" ({_pct(ties / n)} of them tie, counted as no win)" if n and ties else ""
     if n == 0:
         result["text"] = (f"{outcome} is not defined for both {a} and {b} in any draw (failed members, or an "
                           "outcome never reached, such as a net-zero year): nothing to compare.")
         return result
     if y.all() or not y.any():
+        where = _every(n, 'draw') if y.all() else f"any of {plural(n, 'draw')}"
         result["text"] = (f"{a} {'beats' if y.all() else 'never beats'} {b} on {outcome} ({better(ens, outcome)} is "
-                          f"better) in {_every(n, 'draw')}: the ranking does not flip anywhere in the drawn "
+                          f"better) in {where}{tied}: the ranking does not flip anywhere in the drawn "
                           "parameter space.")
         return result
     result["regions"], result["importance"] = _tree(X, y, names, max_depth, min_leaf)
@@ -279,7 +285,9 @@ def _fmt(conds) -> str:
 
 def _words(res: dict, way: str) -> str:
     a, b, o = res["a"], res["b"], res["outcome"]
-    head = (f"{a} beats {b} on {o} ({way} is better) in {_pct(res['p_beats'])} of {plural(res['n'], 'draw')}.")
+    tied = f" ({_pct(res['ties'] / res['n'])} of them tie, counted as no win)" if res.get("ties") else ""
+    head = (f"{a} beats {b} on {o} ({way} is better) in {_pct(res['p_beats'])} of {plural(res['n'], 'draw')}"
+            f"{tied}.")
     lose = [r for r in res["regions"] if r["p_beats"] < 0.5]
     win = [r for r in res["regions"] if r["p_beats"] >= 0.5]
     parts = [head]

@@ -75,3 +75,20 @@ def test_discovery_errors_are_clear():
         flip_regions(ens, "nope", *AB)
     with pytest.raises(ModelError, match="needs an ensemble"):
         beats(ens.isel(draw=0), *AB)
+
+
+def test_ties_are_counted_and_reported_not_hidden_as_losses():
+    """Issue 13's review: a durable ensemble's 'reversals' tied in 196 of 199 draws and the report said only
+    'beats in 1%'. Ties are no win, and the report and table now say how many there are."""
+    ens, x = fake_ensemble(n=1000, seed=3)
+    reversals = np.stack([np.where(x > 0.9, 0.0, 1.0), np.ones(x.size)])  # a has fewer reversals where x > 0.9
+    ens["reversals"] = (("policy", "draw"), reversals, {"better": "lower"})
+    tab = beats(ens, *AB, outcomes=["reversals"])
+    assert tab.loc["reversals", "ties"] == int(np.sum(x <= 0.9))
+    assert tab.loc["reversals", "p_beats"] == pytest.approx(np.mean(x > 0.9), abs=1e-12)
+    text = flip_regions(ens, "reversals", *AB, max_depth=1)["text"]
+    share = f"{100 * np.mean(x <= 0.9):.0f}% of them tie"
+    assert share in text, text
+    ens["same"] = (("policy", "draw"), np.ones((2, x.size)), {"better": "lower"})
+    assert "never beats market_fixing on same (lower is better) in any of 1,000 draws (100% of them tie" in \
+        flip_regions(ens, "same", *AB)["text"]

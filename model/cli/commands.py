@@ -137,7 +137,7 @@ def _parser() -> argparse.ArgumentParser:
                       help="political durability (US only): the model with public support and elections; each "
                            "policy but business as usual reverts to it after an election its incumbents lose "
                            "(support below one half; named <policy>_durable; the outcome table adds years in force "
-                           "and reversals)")
+                           "and reversals; the files end in _durable, beside the plain comparison)")
     cmp_.add_argument("--policies", default=None, metavar="NAMES",
                       help=f"comma-separated subset of {','.join(POLICY_PATHS)} (default: all)")
     from .calibrate import add_parser as add_calibrate
@@ -296,11 +296,16 @@ class _Steps:
         return step()
 
 
-def _check_compare_dir(out: Path, country: str, force: bool = False) -> None:
+#: suffix of the set ``dgm compare --durable`` writes (``comparison_usa_durable.nc``...), beside the plain set
+DURABLE_TAG = "_durable"
+
+
+def _check_compare_dir(out: Path, country: str, force: bool = False, durable: bool = False) -> None:
     """``--out`` of ``dgm compare`` for ``country``: a new or empty directory, or one holding only files
-    ``dgm compare`` writes (:data:`COMPARE_FILES` named for any country, or as earlier versions named them,
-    without a country). The country's own previous set is replaced only with ``--force``; the other files
-    are kept (carried over by the swap)."""
+    ``dgm compare`` writes (:data:`COMPARE_FILES` named for any country, plain or ``--durable``
+    (:data:`DURABLE_TAG`), or as earlier versions named them, without a country). The country's own previous
+    set of the same kind is replaced only with ``--force``; the other files are kept (carried over by the
+    swap)."""
     from ..directed_growth.countries import COUNTRIES, country_start
     from ..files import check_output
     from .common import country_files
@@ -310,18 +315,20 @@ def _check_compare_dir(out: Path, country: str, force: bool = False) -> None:
     if parent.is_dir() and not os.access(parent, os.W_OK | os.X_OK):
         raise ModelError(f"--out {out}: permission denied (the set is written beside it, in {parent})")
     if out.is_dir():
-        known = set(COMPARE_FILES).union(*(country_files(COMPARE_FILES, c) for c in COUNTRIES))
+        known = set(COMPARE_FILES).union(*(country_files(COMPARE_FILES, c + tag) for c in COUNTRIES
+                                           for tag in ("", DURABLE_TAG)))
         ours = re.compile(r"^\.(?:" + "|".join(map(re.escape, sorted(known))) + r")\.\d+(?:\.[0-9a-f]{8})?\.tmp$")
         other = sorted(p.name for p in out.iterdir() if p.name not in known and not ours.match(p.name))
         if other:
             shown = ", ".join(other[:5]) + (", ..." if len(other) > 5 else "")
             raise ModelError(f"--out {out} holds files dgm compare did not write ({shown}); choose a new or "
                              f"empty directory, or move them")
-        own = set(country_files(COMPARE_FILES, country))
+        own = set(country_files(COMPARE_FILES, country + (DURABLE_TAG if durable else "")))
         previous = sorted(p.name for p in out.iterdir() if p.name in own)
         if previous and not force:
             shown = ", ".join(previous[:3]) + (", ..." if len(previous) > 3 else "")
-            raise ModelError(f"--out {out} holds a previous comparison of {country_start(country).name} ({shown}); "
+            kind = "durable comparison" if durable else "comparison"
+            raise ModelError(f"--out {out} holds a previous {kind} of {country_start(country).name} ({shown}); "
                              "pass --force to replace the set, or choose a new directory")
 
 
@@ -356,7 +363,7 @@ def _compare(args) -> int:
             check_vote_function(args.country)
         except ModelError as exc:
             raise ModelError(f"--durable: {exc}") from None
-    _check_compare_dir(out, args.country, args.force)
+    _check_compare_dir(out, args.country, args.force, durable=durable)
     system = calibrated_model(args.params, args.country, politics=durable)
     n_series = sum(v.kind != "parameter" for v in system.variables.values())
     years = int(args.t_end - T0) + 1
@@ -408,11 +415,12 @@ def _compare_run(args, system, paths) -> int:
                   "(below one half): they lose the first election at rest, so every durable policy reverts then "
                   "unless it raises support; read reversals against this baseline", file=sys.stderr)
     recover_dir(out)
-    nc, csv = country_file("comparison.nc", country.code), country_file("outcomes.csv", country.code)
+    tag = country.code + (DURABLE_TAG if getattr(args, "durable", False) else "")  # the durable set is apart
+    nc, csv = country_file("comparison.nc", tag), country_file("outcomes.csv", tag)
     with DirSwap(out, keep=True) as d:  # another country's set in ``out`` is kept
 
         def draw(name, figure, data):
-            d.write(country_file(name, country.code), lambda path: plt.close(figure(data, path=path)))
+            d.write(country_file(name, tag), lambda path: plt.close(figure(data, path=path)))
 
         def beside():  # what needs only the paths, in the second process: about as long as the rest
             d.write(nc, ds.to_netcdf)

@@ -199,3 +199,23 @@ def test_the_uncertainty_figures_and_table_name_the_country(uk_results):
         assert fig.get_suptitle().startswith("United Kingdom"), fig.get_suptitle()
         plt.close(fig)
     assert "\\caption{United Kingdom: Outcomes across" in outcome_interval_table(ens)
+
+
+def test_a_durable_comparison_sits_beside_the_plain_one(tmp_path, capsys):
+    """``dgm compare --durable`` writes its own set (``comparison_usa_durable.nc``...), so it shares a directory
+    with the plain comparison without --force and without touching it (the new user's finding, issue 13)."""
+    d = tmp_path / "results"
+    argv = ["compare", "--defaults", "--no-impulse", "--policies", "bau,market_fixing", "--out", str(d),
+            "--t-end", "2027"]
+    assert main(argv) == 0
+    plain = snapshot(d)
+    assert main([*argv, "--durable"]) == 0
+    durable = [n.replace("_usa", "_usa_durable") for n in US]
+    assert sorted(p.name for p in d.iterdir()) == sorted([*US, *durable])
+    assert _of(snapshot(d), US) == plain
+    with xr.open_dataset(d / "comparison_usa_durable.nc") as ds:
+        assert list(ds.policy.values) == ["bau", "market_fixing_durable"]
+    capsys.readouterr()
+    assert main([*argv, "--durable"]) == 2  # the same kind of set again: only with --force
+    assert "holds a previous durable comparison of United States (comparison_usa_durable.nc" in \
+        capsys.readouterr().err

@@ -179,10 +179,9 @@ def instrument_contributions(system, policy, *, outcomes: Sequence[str] = SHIFTE
         raise ValueError(f"unknown outcome or lever: {', '.join(unknown)}")
     used = {k: tuple(lv for lv in v if lv in policy.levers) for k, v in instruments.items()}
     used = {k: v for k, v in used.items() if v}
-    variants = [Policy("bau"), policy] + [
+    variants = [Policy("bau"), policy.with_levers(name="with all")] + [
         Policy(f"without {k}", policy.description, **{lv: p for lv, p in policy.levers.items() if lv not in v})
         for k, v in used.items()]
-    variants[1] = policy.with_levers(name="with all")
     start = system.meta.t_span[0] if system.meta.t_span else 0.0
     ds = simulate(system, None, variants, t_span=(start, t_end), t_eval=np.arange(start, t_end + 0.5, 1.0))
     metrics = outcome_metrics(ds)

@@ -95,10 +95,10 @@ def public_finance() -> Block:
     B_dot = aux("B_dot", "TUSD/year", "public deficit", latex=r"\dot B")
     b = aux("b", "year", "public debt to output ratio")
     b_n = aux("b_n", "year", "public debt to trend output", latex=r"b_n")
-    W, T_pi, T_c, I_G, G_cap, Z, S_rd, Y, Div, s_sup, Y_T, E, r_B, Pi_CB, sp_max, eps_r = ref(
-        "W", "T_pi", "T_c", "I_G", "G_cap", "Z", "S_rd", "Y", "Div", "s_sup", "Y_T", "E_F", "r_B", "Pi_CB", "sp_max",
+    W, T_pi, T_c, I_G, G_cap, Z, S_rd, Y, Div, Y_T, E, r_B, Pi_CB, sp_max, eps_r = ref(
+        "W", "T_pi", "T_c", "I_G", "G_cap", "Z", "S_rd", "Y", "Div", "Y_T", "E_F", "r_B", "Pi_CB", "sp_max",
         "eps_r")
-    g_Z_eff, S_sup, s_star, tau_sup = ref("g_Z_eff", "S_sup", "s_star", "tau_sup")
+    g_Z_eff, S_sup, s_rate = ref("g_Z_eff", "S_sup", "s_sup_rate")
     premium = sp_G0.sym + psi_B.sym * (b_n.sym - b_ref.sym)
     return Block(
         name="public finance",
@@ -119,7 +119,7 @@ def public_finance() -> Block:
             - Div_G.sym - Pi_CB,
         },
         derivatives={"B": B_dot.sym,
-                     "phi_G": equity_stake.sym * (1 - phi_G.sym) * sp.Max((s_star - s_sup) / tau_sup, 0)},
+                     "phi_G": equity_stake.sym * (1 - phi_G.sym) * sp.Max(s_rate, 0)},
         description="Revenues (wage, profit, debt-stabilising and carbon taxes), spending, transfers, the carbon "
                     "revenue use, the public equity stake, public debt and the sovereign premium.",
     )

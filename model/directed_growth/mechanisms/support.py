@@ -109,22 +109,24 @@ def support() -> Block:
     c_cond = aux("c_cond", "dimensionless", "cost of the conditions of support per unit of output", latex="c")
     s_star = aux("s_star", "dimensionless", "share of firms for which support is worth its conditions",
                  latex=r"s^*")
+    s_rate = aux("s_sup_rate", "1/year", "change of take-up (firms entering, or leaving when negative)",
+                 latex=r"\dot s_{sup}")
     S_sup = aux("S_sup", "TUSD/year", "public support paid to firms", latex=r"S_{sup}")
     sup_share = aux("sup_share", "dimensionless", "public support paid per unit of output", latex=r"s_{sup}\sigma")
     wf_cov = aux("wf_cov", "dimensionless", "share of output under the wage floor (supported and procuring firms)",
                  latex=r"cov_w")
     b_w_eff = aux("b_w_eff", "1/year", "wage-floor shift of aggregate real wage growth", latex=r"b_w^{eff}")
     (Y, Pi, t_pi, theta0, payout_cap, reinvest_floor, equity_stake, emission_std, wage_floor, omega, p_back, mu,
-     carbon_price, sigma_b, conv, y_g, procurement, G_C) = ref(
+     carbon_price, sigma_b, conv, y_g, x_P) = ref(
         "Y", "Pi", "t_pi", "theta0", "payout_cap", "reinvest_floor", "equity_stake", "emission_std", "wage_floor",
-        "omega", "p_back", "mu", "carbon_price", "sigma_b", "conv", "y_g", "procurement", "G_C")
+        "omega", "p_back", "mu", "carbon_price", "sigma_b", "conv", "y_g", "x_P")
     brown = 1 - y_g  # the dirty share of output (emissions block)
     theta1 = p_back * sigma_b * conv / THETA2  # DICE's cost coefficient per unit of brown output (emissions block)
     k = k_sup.sym
     return Block(
         name="public support",
         variables=(s_sup, sigma, k_sup, c_app, h_pay, H_w, tau_s, eps_c, v_sup, theta_s, c_pay, c_std, c_w, c_e,
-                   c_cond, s_star, S_sup, sup_share, wf_cov, b_w_eff),
+                   c_cond, s_star, s_rate, S_sup, sup_share, wf_cov, b_w_eff),
         auxiliaries={
             "v_sup": (1 - t_pi) * sigma.sym,
             "theta_s": payout_cap * theta0 * (1 - reinvest_floor),
@@ -136,12 +138,13 @@ def support() -> Block:
             "c_cond": c_app.sym + smooth_max0(c_pay.sym + c_std.sym + c_w.sym + c_e.sym, eps_c.sym),
             # nothing offered, nothing taken (a separate piece: v^k ln v, its derivative in k, is undefined at 0)
             "s_star": sp.Piecewise((0, v_sup.sym <= 0), (v_sup.sym ** k / (v_sup.sym ** k + c_cond.sym ** k), True)),
+            "s_sup_rate": (s_star.sym - s_sup.sym) / tau_s.sym,
             "S_sup": sup_share.sym * Y,
             "sup_share": s_sup.sym * sigma.sym,
-            "wf_cov": s_sup.sym + (1 - s_sup.sym) * procurement * G_C / Y,
+            "wf_cov": s_sup.sym + (1 - s_sup.sym) * x_P,
             "b_w_eff": wf_cov.sym * wage_floor,
         },
-        derivatives={"s_sup": (s_star.sym - s_sup.sym) / tau_s.sym},
+        derivatives={"s_sup": s_rate.sym},
         description="Conditional public support as a subsidy to firms; take-up by the value of support against "
                     "the cost of its conditions (payout cap, reinvestment floor, emission standard, wage floor, "
                     "public stake); the wage floor's coverage (" + ESSAY + "; sizes " + ASSUMED + ").",

@@ -20,7 +20,7 @@ from .least_squares import Problem, Target, fit_least_squares
 from .replay import country_model, observed_policy
 from .targets import TargetSet, load_targets
 
-__all__ = ["Calibration", "calibrate", "MAX_REL_SE", "PROJECTION_INPUTS"]
+__all__ = ["Calibration", "calibrate", "block_fits", "MAX_REL_SE", "PROJECTION_INPUTS"]
 
 #: a block estimate replaces the literature default only if its standard error is below this share of
 #: its value (and it lies within the declared bounds); otherwise the data do not identify it
@@ -67,7 +67,10 @@ class Calibration:
         return {k: v[0] for k, v in self.used.items()}
 
 
-def _block_fits(p, years) -> dict[str, Fit]:
+def block_fits(p, years) -> dict[str, Fit | Exception]:
+    """Each block's regression (:mod:`calibration.block_estimates`) on one country's panel rows ``p`` over
+    ``years = (first, last)``: block name -> its :class:`Fit`, or the ``ValueError`` that stopped it (too few
+    observations)."""
     y = p["year"].values
     sel = (y >= years[0]) & (y <= years[1])
 
@@ -178,7 +181,7 @@ def calibrate(country: str = "USA", data_dir=None, *, targets: str | None = None
     p = panel.sel(country=country)
     say(f"data: {panel.attrs['title']} ({panel.attrs['years']})")
 
-    fits = _block_fits(p, ts.block_years)
+    fits = block_fits(p, ts.block_years)
     base = directed_growth()
     used, rejected, history = _select(base, fits)
     say(f"block-wise: {plural(len(used), 'parameter')} estimated, {len(rejected)} kept at their defaults")

@@ -1,0 +1,211 @@
+"""Joint calibration: the prior table, block likelihoods, the sampler on a known posterior, the replay posterior."""
+
+import math
+
+import numpy as np
+import pytest
+
+from calibration.fit import Fit
+from calibration.joint import (
+    SAMPLED,
+    JointPrior,
+    PriorEntry,
+    block_terms,
+    identification_report,
+    sample_joint,
+)
+from calibration.sbc import LinearGaussian
+from model.errors import CalibrationError
+
+
+class Gauss:
+    """A correlated 2-d Gaussian log-density (picklable: a module-level class, for the spawn pool)."""
+
+    mean = np.array([1.0, -2.0])
+    cov = np.array([[1.0, 0.6], [0.6, 0.5]])
+
+    def __call__(self, theta):
+        d = np.asarray(theta) - self.mean
+        return -0.5 * float(d @ np.linalg.solve(self.cov, d))
+
+
+def wide_prior(names=("a", "b")):
+    return JointPrior(tuple(PriorEntry(n, "uniform", -20.0, 20.0) for n in names))
+
+
+def test_prior_table_from_the_model_keeps_zero_where_a_mechanism_may_be_absent():
+    from model.directed_growth.factory import directed_growth
+
+    prior = JointPrior.from_model(directed_growth())
+    assert prior.names == SAMPLED
+    rows = {r["name"]: r for r in prior.table()}
+    for name in ("chi", "kappa_M", "alpha_A", "theta_G", "gamma_u", "gamma_pi", "gamma_r", "psi_B", "alpha_KV"):
+        assert rows[name]["low"] <= 0.0 < rows[name]["high"], name
+    assert rows["chi"]["low"] < 0  # crowding-out allowed (Boysen-Hogrefe 2025)
+    assert rows["theta_G"]["tag"].startswith("[V]")
+    assert all(r["source"] for r in rows.values())
+    # uniform sd is the width over sqrt(12)
+    j = prior.names.index("chi")
+    assert prior.std()[j] == pytest.approx(1.5 / math.sqrt(12))
+
+
+def test_prior_density_support_and_draws():
+    prior = JointPrior((PriorEntry("a", "uniform", 0.0, 1.0),
+                        PriorEntry("b", "truncnorm", 0.0, 10.0, mean=2.0, sd=1.0, source="estimate")))
+    assert prior.logpdf([0.5, 2.0]) == 0.0
+    assert prior.logpdf([0.5, 3.0]) == pytest.approx(-0.5)
+    assert prior.logpdf([1.5, 2.0]) == -np.inf
+    assert prior.logpdf([0.5, -0.1]) == -np.inf
+    np.testing.assert_array_equal(prior.logpdf(np.array([[0.5, 2.0], [2.0, 2.0]])), [0.0, -np.inf])
+    x = prior.sample(np.random.default_rng(0), 20000)
+    assert np.all((x > prior.lower) & (x < prior.upper))
+    # truncated at 2 sd below the mean: mean + sd (phi(-2) - phi(8)) / (Phi(8) - Phi(-2)) = 2 + 0.05399 / 0.97725
+    assert x[:, 1].mean() == pytest.approx(2.0 + 0.05399 / 0.97725, abs=0.02)
+    assert x[:, 1].std() == pytest.approx(prior.std()[1], rel=0.02)
+
+
+def test_prior_refuses_unknown_names_and_bad_entries():
+    from model.directed_growth.factory import directed_growth
+
+    with pytest.raises(CalibrationError, match="no prior range"):
+        JointPrior.from_model(directed_growth(), ["delta_G"])  # derived, no prior
+    with pytest.raises(CalibrationError, match="finite low < high"):
+        PriorEntry("a", "uniform", 1.0, 0.0)
+    with pytest.raises(CalibrationError, match="uniform' or 'truncnorm"):
+        PriorEntry("a", "beta", 0.0, 1.0)
+    with pytest.raises(CalibrationError, match="unsampled"):
+        wide_prior().with_normals({"c": (0.0, 1.0, "x")})
+
+
+def test_block_term_is_the_gaussian_with_the_estimates_covariance():
+    cov = np.array([[0.04, 0.01], [0.01, 0.09]])
+    f = Fit("labour: productivity", {"alpha0": 0.015, "alpha_KV": 0.4}, {"alpha0": 0.2, "alpha_KV": 0.3}, cov,
+            ("alpha0", "alpha_KV"), 30, 0.01, 0.5)
+    names = ("chi", "alpha_KV", "alpha0")
+    (term,) = block_terms({"productivity": f, "failed": ValueError("too few")}, names)
+    theta = np.array([0.3, 0.1, 0.2])
+    d = np.array([0.2 - 0.015, 0.1 - 0.4])
+    r = term.residuals(theta)[0]
+    assert float(r @ r) == pytest.approx(float(d @ np.linalg.solve(cov, d)), rel=1e-12)
+    # only the sampled subset: the marginal of alpha_KV
+    (one,) = block_terms({"productivity": f}, ("alpha_KV",))
+    r1 = one.residuals(np.array([0.1]))[0]
+    assert float(r1 @ r1) == pytest.approx(0.3 ** 2 / 0.09)
+
+
+def test_sampler_recovers_a_known_gaussian_and_converges():
+    s = sample_joint(Gauss(), wide_prior(), runs=2, walkers=16, steps=3000, burn=500, seed=1, processes=1,
+                     progress=False)
+    x = s.flat()
+    np.testing.assert_allclose(x.mean(axis=0), Gauss.mean, atol=0.06)
+    np.testing.assert_allclose(np.cov(x.T), Gauss.cov, atol=0.06)
+    assert s.converged(min_ess=400, max_rhat=1.01), s.diagnostics
+    assert all(0.1 < a < 0.9 for a in s.acceptance)
+
+
+def test_runs_on_the_spawn_pool_equal_the_serial_runs():
+    kw = dict(runs=2, walkers=8, steps=60, burn=10, seed=5, progress=False)
+    a = sample_joint(Gauss(), wide_prior(), processes=1, **kw)
+    b = sample_joint(Gauss(), wide_prior(), processes=2, **kw)
+    for x, y in zip(a.chains, b.chains):
+        np.testing.assert_array_equal(x, y)
+
+
+def test_sampler_rejects_bad_settings():
+    with pytest.raises(CalibrationError, match="burn"):
+        sample_joint(Gauss(), wide_prior(), steps=10, burn=10, processes=1, progress=False)
+    with pytest.raises(CalibrationError, match="start must have shape"):
+        sample_joint(Gauss(), wide_prior(), steps=10, start=np.zeros(3), processes=1, progress=False)
+
+
+def test_identification_report_separates_what_the_data_move():
+    # theta0 measured by 30 observations, theta1 by none (a zero column): its posterior is its prior
+    rng = np.random.default_rng(2)
+    X = np.column_stack([rng.normal(size=30), np.zeros(30)])
+    toy = LinearGaussian(X, 0.5, mean=[0.0, 0.0], sd=[1.0, 1.0])
+    y = toy.simulate([0.4, 0.0], rng)
+    s = sample_joint(toy.log_posterior(y), toy.prior, runs=2, walkers=16, steps=2000, burn=400, seed=3,
+                     processes=1, progress=False)
+    rep = identification_report(s, toy.prior)["parameters"]
+    exact = toy.exact(y)
+    assert rep["theta0"]["moved"] and rep["theta0"]["ratio"] == pytest.approx(
+        math.sqrt(exact["cov"][0, 0]) / toy.prior.std()[0], rel=0.1)
+    assert not rep["theta1"]["moved"] and rep["theta1"]["ratio"] == pytest.approx(1.0, rel=0.1)
+
+
+# ----------------------------------------------------------------------------------- the US replay posterior
+@pytest.fixture(scope="module")
+def us():
+    from calibration.joint import JointPosterior
+
+    return JointPosterior.from_data("USA", 1970, 2019)
+
+
+def defaults(post):
+    x = np.array([post.system.variables[n].default for n in post.names])
+    x[post.names.index("g_Z")] = 0.027
+    return x
+
+
+@pytest.mark.data
+def test_replay_posterior_is_finite_at_the_defaults_and_minus_inf_outside(us):
+    x = defaults(us)
+    assert np.isfinite(us(x))
+    out = x.copy()
+    out[us.names.index("chi")] = 1.5  # above the prior's top
+    assert us(out) == -np.inf
+    bad = x.copy()
+    bad[0] = np.nan
+    assert us(bad) == -np.inf
+    # block terms: the wage-share and productivity regressions estimate sampled parameters
+    assert {b.block for b in us.blocks} >= {"labour: wage share", "labour: productivity"}
+
+
+@pytest.mark.data
+def test_replay_posterior_vectorised_equals_one_by_one(us):
+    X = us.prior.sample(np.random.default_rng(4), 6)
+    batch = us(X)
+    one = np.array([us(x) for x in X])
+    np.testing.assert_allclose(batch, one, rtol=1e-9)
+
+
+@pytest.mark.data
+def test_replay_starts_from_the_data_for_every_draw(us):
+    # the start is re-derived per draw: the replay's first year equals the data in the start year whatever the
+    # sampled parameters (employment rate, wage share, debts, emission intensity)
+    for x in (defaults(us), us.prior.sample(np.random.default_rng(5), 1)[0]):
+        r = us.replay_residuals(x)
+        i = 49  # growth rows of 1971-2019 first
+        for var in ("lam", "omega", "h_eff", "b", "d", "e_int"):
+            if var != "h_eff":
+                assert abs(r[i]) < 1e-8, var
+            i += 50
+
+
+@pytest.mark.data
+def test_extra_term_and_synthetic_data(us):
+    from calibration.joint import JointPosterior
+
+    x = defaults(us)
+    spec = dict(us._spec, extra=_constant_distance, extra_scale=0.5)
+    with_extra = JointPosterior(spec)
+    assert with_extra(x) == pytest.approx(us(x) - 0.5 * 3.0, rel=1e-12)
+    # synthetic data at x: the residuals at x are exactly the standard normal noise
+    syn = us.synthetic(x, np.random.default_rng(6))
+    r = syn.residuals(x)
+    assert r.size == us.residuals(x).size
+    assert abs(r.mean()) < 4 / math.sqrt(r.size) and abs(r.std() - 1) < 0.15
+
+
+def _constant_distance(theta):
+    return 3.0
+
+
+def test_prior_vs_posterior_figure_has_a_panel_per_parameter(tmp_path):
+    from calibration.plots_joint import prior_vs_posterior
+
+    s = sample_joint(Gauss(), wide_prior(), runs=1, walkers=8, steps=200, seed=0, processes=1, progress=False)
+    fig = prior_vs_posterior(s, wide_prior(), path=tmp_path / "pp", ncols=2)
+    titles = [ax.get_title(loc="left") for ax in fig.axes if ax.get_title(loc="left")]
+    assert len(titles) == 2 and titles[0].startswith("a: sd ratio")
+    assert (tmp_path / "pp.pdf").stat().st_size > 0 and (tmp_path / "pp.png").stat().st_size > 0

@@ -432,34 +432,46 @@ class JointPosterior:
     def theta_dict(self, theta) -> dict[str, float]:
         return dict(zip(self.names, map(float, theta)))
 
+    def residuals_batch(self, X) -> np.ndarray:
+        """:meth:`residuals` of each row of ``X`` ``(m, k)`` with the start derived once for all rows; a row
+        outside the prior's support, with a start that is not finite or whose integration fails is NaN."""
+        X = np.atleast_2d(np.asarray(X, float))
+        out = None
+        ok = np.flatnonzero(np.isfinite(np.asarray(self.prior.logpdf(X), float)))
+        t = time.perf_counter()
+        P, Y0 = self._start(X[ok]) if ok.size else (None, None)
+        t2 = time.perf_counter()
+        self.timing["derive"] += t2 - t
+        for i, row in enumerate(ok):
+            if not (np.all(np.isfinite(P[i])) and np.all(np.isfinite(Y0[i]))):
+                continue
+            try:
+                rr = self.replay_residuals(X[row], P[i], Y0[i])
+            except SolverError:
+                continue
+            r = np.concatenate([b.residuals(X[row])[0] for b in self.blocks] + [rr])
+            if self.offset is not None:
+                r = r - self.offset
+            if out is None:
+                out = np.full((X.shape[0], r.size), np.nan)
+            out[row] = r
+        self.timing["replay"] += time.perf_counter() - t2
+        if out is None:  # every row failed: the size from the data
+            n = sum(b.mean.size for b in self.blocks) + sum(
+                y.size - (1 if how == "growth" else 0) for _, how, _, y in self.series)
+            out = np.full((X.shape[0], n), np.nan)
+        return out
+
     def __call__(self, theta) -> float | np.ndarray:
         X = np.asarray(theta, float)
         single = X.ndim == 1
         X = np.atleast_2d(X)
-        out = np.asarray(self.prior.logpdf(X), float).copy()
-        ok = np.flatnonzero(np.isfinite(out))
-        if ok.size:
-            t = time.perf_counter()
-            P, Y0 = self._start(X[ok])
-            t2 = time.perf_counter()
-            self.timing["derive"] += t2 - t
-            for i, row in enumerate(ok):
-                if not (np.all(np.isfinite(P[i])) and np.all(np.isfinite(Y0[i]))):
-                    out[row] = -np.inf
-                    continue
-                try:
-                    rr = self.replay_residuals(X[row], P[i], Y0[i])
-                except SolverError:
-                    out[row] = -np.inf
-                    continue
-                r = np.concatenate([b.residuals(X[row])[0] for b in self.blocks] + [rr])
-                if self.offset is not None:
-                    r = r - self.offset
-                val = -0.5 * float(r @ r)
-                if self.extra is not None and np.isfinite(val):
-                    val -= self.extra_scale * float(self.extra(self.theta_dict(X[row])))
-                out[row] = out[row] + val if np.isfinite(val) else -np.inf
-            self.timing["replay"] += time.perf_counter() - t2
+        R = self.residuals_batch(X)
+        with np.errstate(invalid="ignore"):
+            out = np.asarray(self.prior.logpdf(X), float) - 0.5 * np.sum(R * R, axis=1)
+        if self.extra is not None:
+            for row in np.flatnonzero(np.isfinite(out)):
+                out[row] -= self.extra_scale * float(self.extra(self.theta_dict(X[row])))
         self.timing["calls"] += 1
         self.timing["points"] += X.shape[0]
         out[~np.isfinite(out)] = -np.inf
@@ -534,6 +546,19 @@ def _start_points(logpost, prior: JointPrior, rng: np.random.Generator, walkers:
     """Walkers' starts: a ball of 1% of the prior sd around ``start`` (a point), ``start`` itself (an array
     ``(walkers, k)``), or prior draws with a finite log-posterior (re-drawn up to ``tries`` rounds)."""
     k = len(prior.names)
+    if isinstance(start, Mapping):  # a Laplace posterior: draws from N(mode, inflate^2 cov) within the support
+        cov = np.asarray(start["cov"], float) * float(start.get("inflate", 2.0)) ** 2
+        cov = cov + np.diag(np.full(k, 1e-12) * prior.std() ** 2)
+        p0 = np.empty((0, k))
+        for _ in range(tries):
+            d = rng.multivariate_normal(np.asarray(start["mode"], float), cov, size=4 * walkers)
+            d = d[np.all((d > prior.lower) & (d < prior.upper), axis=1)]
+            d = d[np.isfinite(_evaluate(logpost, d))] if d.size else d
+            p0 = np.vstack([p0, d])
+            if p0.shape[0] >= walkers:
+                return p0[:walkers]
+        raise CalibrationError(f"only {p0.shape[0]} of {walkers} start draws from the Laplace posterior have a "
+                               "finite log-posterior")
     if start is not None:
         s = np.asarray(start, float)
         if s.shape == (walkers, k):
@@ -602,9 +627,12 @@ def sample_joint(logpost: Callable, prior: JointPrior, runs: int = 4, walkers: i
         deadlock: design.md); 1 runs them here, one after the other.
     progress : bool
         A tqdm bar per run.
-    start : array, optional
-        A point ``(k,)`` (walkers in a ball of 1% of the prior sd around it) or ``(walkers, k)``; default prior
-        draws with a finite log-posterior (over-dispersed, as R-hat assumes).
+    start : array or mapping, optional
+        A point ``(k,)`` (walkers in a ball of 1% of the prior sd around it), ``(walkers, k)``, or a Laplace
+        posterior (:func:`laplace`: ``mode`` and ``cov``, optional ``inflate``, default 2): each run draws its
+        walkers from the normal with ``inflate`` times its sd, within the support (over-dispersed relative to
+        the posterior, as R-hat assumes, but near it: a short burn-in); default prior draws with a finite
+        log-posterior (the widest start, the longest burn-in).
 
     Returns
     -------
@@ -639,25 +667,25 @@ def sample_joint(logpost: Callable, prior: JointPrior, runs: int = 4, walkers: i
 
 # ------------------------------------------------------------------------------------------------ Laplace
 def _fd_jacobian(fun: Callable[[np.ndarray], np.ndarray], x: np.ndarray, lower: np.ndarray,
-                 upper: np.ndarray) -> np.ndarray:
-    """Central differences (one-sided at a bound), step 1e-6 of the prior width."""
+                 upper: np.ndarray, batch: Callable[[np.ndarray], np.ndarray] | None = None) -> np.ndarray:
+    """Central differences (one-sided at a bound), step 1e-6 of the prior width; ``batch`` evaluates all
+    shifted points in one call (``(m, k) -> (m, n)``)."""
+    k = x.size
     h = 1e-6 * (upper - lower)
-    f0 = fun(x)
-    J = np.empty((f0.size, x.size))
-    for j in range(x.size):
-        e = np.zeros_like(x)
-        e[j] = h[j]
-        up, dn = x + e, x - e
-        if up[j] >= upper[j]:
-            J[:, j] = (f0 - fun(dn)) / h[j]
-        elif dn[j] <= lower[j]:
-            J[:, j] = (fun(up) - f0) / h[j]
-        else:
-            J[:, j] = (fun(up) - fun(dn)) / (2 * h[j])
-    return J
+    up = x + np.diag(h)
+    dn = x - np.diag(h)
+    hi_side = np.diag(up) >= upper
+    lo_side = np.diag(dn) <= lower
+    up[hi_side] = x  # one-sided: the centre instead of the point beyond the bound
+    dn[lo_side] = x
+    pts = np.vstack([up, dn])
+    F = batch(pts) if batch is not None else np.array([fun(p) for p in pts])
+    width = np.where(hi_side | lo_side, h, 2 * h)
+    return ((F[:k] - F[k:]) / width[:, None]).T
 
 
-def laplace(residuals: Callable[[np.ndarray], np.ndarray], prior: JointPrior, x0, **kwargs) -> dict:
+def laplace(residuals: Callable[[np.ndarray], np.ndarray], prior: JointPrior, x0,
+            batch: Callable[[np.ndarray], np.ndarray] | None = None, **kwargs) -> dict:
     """The Laplace (Gauss-Newton) posterior: the mode of ``-|r|^2/2 + ln prior`` within the prior's support
     (scipy ``least_squares``, ``trf``; a truncated-normal prior enters as residuals ``(x - mean)/sd``) and the
     covariance ``(J^T J)^+`` of the stacked residuals at the mode (finite differences; the known sigmas make
@@ -670,6 +698,9 @@ def laplace(residuals: Callable[[np.ndarray], np.ndarray], prior: JointPrior, x0
     prior : JointPrior
     x0 : array
         Start of the optimisation.
+    batch : callable, optional
+        ``(m, k) -> (m, n)`` residuals of many points at once (:meth:`JointPosterior.residuals_batch`): the
+        finite-difference Jacobian in one call.
     **kwargs
         Passed to ``least_squares``.
 
@@ -689,17 +720,28 @@ def laplace(residuals: Callable[[np.ndarray], np.ndarray], prior: JointPrior, x0
             r = np.concatenate([r, [(x[j] - m) / s for j, m, s in normal]])
         return r
 
+    def clean(r):
+        return np.where(np.isfinite(r), r, 1e6)
+
     def safe(x):
         try:
-            r = full(x)
+            return clean(full(x))
         except SolverError:
             return np.full(n_res, 1e6)
-        return np.where(np.isfinite(r), r, 1e6)
+
+    def safe_batch(X):
+        R = batch(X)
+        if normal:
+            R = np.hstack([R, np.column_stack([(X[:, j] - m) / sd for j, m, sd in normal])])
+        return clean(R)
+
+    def jac(x):
+        return _fd_jacobian(safe, x, lo, hi, safe_batch if batch is not None else None)
 
     x0 = np.clip(np.asarray(x0, float), lo + 1e-6 * (hi - lo), hi - 1e-6 * (hi - lo))
     n_res = full(x0).size
-    res = least_squares(safe, x0, bounds=(lo, hi), x_scale=hi - lo, method="trf", **kwargs)
-    J = _fd_jacobian(safe, res.x, lo, hi)
+    res = least_squares(safe, x0, jac=jac, bounds=(lo, hi), x_scale=hi - lo, method="trf", **kwargs)
+    J = jac(res.x)
     H = J.T @ J
     if np.all(np.isfinite(H)):
         cov = np.linalg.pinv(H, rcond=1e-12, hermitian=True)
@@ -740,7 +782,7 @@ def identification_report(sample: JointSample, prior: JointPrior, posterior: Joi
     out: dict = {"parameters": rows, "threshold": threshold}
     if posterior is not None:
         mode = sample.mode()
-        J = _fd_jacobian(posterior.residuals, mode, prior.lower, prior.upper)
+        J = _fd_jacobian(posterior.residuals, mode, prior.lower, prior.upper, posterior.residuals_batch)
         if np.all(np.isfinite(J)):
             ident = identification(J, posterior.residuals(mode), prior.names)
             out["svd"] = {"singular_values": ident.singular_values.tolist(), "rank": ident.rank,

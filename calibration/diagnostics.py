@@ -156,7 +156,9 @@ def rank_normalised_rhat(draws) -> np.ndarray:
 
 def summarise(runs: Sequence[np.ndarray], names: Sequence[str], c: float = 5.0) -> dict[str, dict[str, float]]:
     """Per parameter: ``tau`` (the mean over runs) [steps], ``ess`` (pooled), ``rhat`` (rank-normalised, all
-    runs' walkers as chains) and ``steps_over_tau`` (the shortest run's steps over its tau: below 50 the
+    runs' walkers as chains: the strict criterion, each walker must have explored the posterior),
+    ``rhat_runs`` (rank-normalised, each run's draws in step order as one chain: do the independent runs
+    agree; with one run, NaN) and ``steps_over_tau`` (the shortest run's steps over its tau: below 50 the
     estimate of tau itself is unreliable, emcee's criterion).
 
     Parameters
@@ -173,6 +175,11 @@ def summarise(runs: Sequence[np.ndarray], names: Sequence[str], c: float = 5.0) 
     ess = sum(x.shape[0] * x.shape[1] / t for x, t in zip(xs, taus))
     rhat = rank_normalised_rhat(stack_runs(xs))
     steps = min(x.shape[0] for x in xs)
+    if len(xs) > 1:
+        rhat_runs = rank_normalised_rhat(np.stack([x[-steps:].reshape(-1, k) for x in xs], axis=1))
+    else:
+        rhat_runs = np.full(k, np.nan)
     worst = taus.max(axis=0)
     return {n: {"tau": float(taus[:, j].mean()), "ess": float(ess[j]), "rhat": float(rhat[j]),
-                "steps_over_tau": float(steps / worst[j])} for j, n in enumerate(names)}
+                "rhat_runs": float(rhat_runs[j]), "steps_over_tau": float(steps / worst[j])}
+            for j, n in enumerate(names)}

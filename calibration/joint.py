@@ -40,7 +40,7 @@ import numpy as np
 from model.errors import CalibrationError, SolverError
 
 __all__ = ["PriorEntry", "JointPrior", "BlockTerm", "block_terms", "JointPosterior", "JointSample", "sample_joint",
-           "identification_report", "laplace", "SAMPLED", "EXTRA_PRIORS", "TAGS", "SERIES", "SIGMA_RULE"]
+           "Logit", "identification_report", "laplace", "SAMPLED", "EXTRA_PRIORS", "TAGS", "SERIES", "SIGMA_RULE"]
 
 #: the parameters sampled by default (issue 14's list; eta_RD and eta_RDs join when the model has them)
 SAMPLED = ("chi", "kappa_M", "alpha_A", "tau_B", "theta_G", "gamma_u", "gamma_pi", "gamma_r", "c_w", "c_pi",
@@ -546,15 +546,26 @@ def _start_points(logpost, prior: JointPrior, rng: np.random.Generator, walkers:
     """Walkers' starts: a ball of 1% of the prior sd around ``start`` (a point), ``start`` itself (an array
     ``(walkers, k)``), or prior draws with a finite log-posterior (re-drawn up to ``tries`` rounds)."""
     k = len(prior.names)
-    if isinstance(start, Mapping):  # a Laplace posterior: draws from N(mode, inflate^2 cov) within the support
-        cov = np.asarray(start["cov"], float) * float(start.get("inflate", 2.0)) ** 2
-        cov = cov + np.diag(np.full(k, 1e-12) * prior.std() ** 2)
+    if isinstance(start, Mapping):  # a Laplace posterior: an over-dispersed normal about its mode
+        sd_prior = prior.std()
+        cov = np.asarray(start["cov"], float)
+        d = np.sqrt(np.clip(np.diag(cov), 0, None))
+        corr = np.where(np.outer(d, d) > 0, cov / np.where(np.outer(d, d) > 0, np.outer(d, d), 1.0), 0.0)
+        np.fill_diagonal(corr, 1.0)
+        corr = np.where(np.isfinite(corr), corr, 0.0)
+        # inflate times the Laplace sd, at most the prior sd (at a bound, or along a flat direction, the Laplace
+        # sd is meaningless); NaN sd: the prior sd
+        sd = np.minimum(np.where(np.isfinite(d) & (d > 0), float(start.get("inflate", 2.0)) * d, sd_prior), sd_prior)
+        cov = np.outer(sd, sd) * corr + np.diag(1e-12 * sd_prior ** 2)
         p0 = np.empty((0, k))
+        width = prior.upper - prior.lower
         for _ in range(tries):
-            d = rng.multivariate_normal(np.asarray(start["mode"], float), cov, size=4 * walkers)
-            d = d[np.all((d > prior.lower) & (d < prior.upper), axis=1)]
-            d = d[np.isfinite(_evaluate(logpost, d))] if d.size else d
-            p0 = np.vstack([p0, d])
+            x = rng.multivariate_normal(np.asarray(start["mode"], float), cov, size=2 * walkers, method="eigh")
+            # reflected into the support (a mode at a bound: half the draws fold back inside)
+            y = np.mod(x - prior.lower, 2 * width)
+            x = prior.lower + np.where(y > width, 2 * width - y, y)
+            x = np.clip(x, prior.lower + 1e-9 * width, prior.upper - 1e-9 * width)
+            p0 = np.vstack([p0, x[np.isfinite(_evaluate(logpost, x))]])
             if p0.shape[0] >= walkers:
                 return p0[:walkers]
         raise CalibrationError(f"only {p0.shape[0]} of {walkers} start draws from the Laplace posterior have a "
@@ -585,27 +596,66 @@ def _evaluate(logpost, X: np.ndarray) -> np.ndarray:
     return np.array([logpost(x) for x in X], float)
 
 
+class Logit:
+    """``logpost`` on the unbounded scale ``u``, ``theta = low + (high - low) / (1 + exp(-u))`` per parameter,
+    with the log-Jacobian ``sum ln((high - low) s (1 - s))`` added (``s`` the logistic of ``u``): a posterior
+    pressed against a prior bound becomes a tail the sampler can move along. Picklable when ``logpost`` is."""
+
+    def __init__(self, logpost: Callable, prior: JointPrior):
+        self.logpost, self.lower, self.width = logpost, prior.lower, prior.upper - prior.lower
+        self.vectorized = getattr(logpost, "vectorized", False)
+
+    def to_theta(self, u) -> np.ndarray:
+        return self.lower + self.width / (1 + np.exp(-np.asarray(u, float)))
+
+    def to_u(self, theta) -> np.ndarray:
+        s = (np.asarray(theta, float) - self.lower) / self.width
+        return np.log(s) - np.log1p(-s)
+
+    def __call__(self, u):
+        u = np.asarray(u, float)
+        U = np.atleast_2d(u)
+        theta = self.to_theta(U)
+        with np.errstate(over="ignore"):
+            logjac = np.sum(np.log(self.width) - np.logaddexp(0, -U) - np.logaddexp(0, U), axis=1)
+        inside = np.all((theta > self.lower) & (theta < self.lower + self.width), axis=1)
+        lp = np.full(U.shape[0], -np.inf)
+        if inside.any():
+            lp[inside] = _evaluate(self.logpost, theta[inside]) + logjac[inside]
+        return float(lp[0]) if u.ndim == 1 else lp
+
+
 def _run(args) -> dict:
     """One emcee run (a pool worker: spawn, never fork after numba)."""
     import emcee
 
-    logpost, prior, walkers, steps, burn, seed, start, i, runs, progress = args
+    logpost, prior, walkers, steps, burn, seed, start, i, runs, progress, transform = args
     rng = np.random.default_rng(seed)
     t = time.perf_counter()
     p0 = _start_points(logpost, prior, rng, walkers, start)
-    vec = getattr(logpost, "vectorized", False)
+    target = Logit(logpost, prior) if transform == "logit" else logpost
+    if transform == "logit":
+        p0 = target.to_u(p0)
+    vec = getattr(target, "vectorized", False)
     moves = [(emcee.moves.DEMove(), 0.8), (emcee.moves.DESnookerMove(), 0.2)]
-    sampler = emcee.EnsembleSampler(walkers, len(prior.names), logpost, moves=moves, vectorize=vec)
+    sampler = emcee.EnsembleSampler(walkers, len(prior.names), target, moves=moves, vectorize=vec)
     sampler.random_state = np.random.RandomState(int(rng.integers(2 ** 31))).get_state()
     sampler.run_mcmc(p0, steps, progress=progress,
                      progress_kwargs={"desc": f"run {i + 1}/{runs}", "position": i, "leave": True})
-    return {"chain": sampler.get_chain(discard=burn), "log_prob": sampler.get_log_prob(discard=burn),
+    chain = sampler.get_chain(discard=burn)
+    log_prob = sampler.get_log_prob(discard=burn)
+    if transform == "logit":  # back to the parameters, and their log-posterior without the Jacobian
+        u = chain
+        chain = target.to_theta(u)
+        with np.errstate(over="ignore"):
+            log_prob = log_prob - np.sum(np.log(target.width) - np.logaddexp(0, -u) - np.logaddexp(0, u), axis=-1)
+    return {"chain": chain, "log_prob": log_prob,
             "acceptance": float(np.mean(sampler.acceptance_fraction)), "seconds": time.perf_counter() - t}
 
 
 def sample_joint(logpost: Callable, prior: JointPrior, runs: int = 4, walkers: int | None = None, steps: int = 2000,
                  burn: int | None = None, seed: int = 0, processes: int = 2, progress: bool = True,
-                 start=None) -> JointSample:
+                 start=None, transform: str = "none") -> JointSample:
     """Independent emcee runs of ``logpost`` (a DEMove/DESnookerMove mix, 0.8/0.2: the differential-evolution
     moves of ter Braak 2006 and ter Braak & Vrugt 2008, emcee's recommendation for many dimensions).
 
@@ -630,9 +680,9 @@ def sample_joint(logpost: Callable, prior: JointPrior, runs: int = 4, walkers: i
     start : array or mapping, optional
         A point ``(k,)`` (walkers in a ball of 1% of the prior sd around it), ``(walkers, k)``, or a Laplace
         posterior (:func:`laplace`: ``mode`` and ``cov``, optional ``inflate``, default 2): each run draws its
-        walkers from the normal with ``inflate`` times its sd, within the support (over-dispersed relative to
-        the posterior, as R-hat assumes, but near it: a short burn-in); default prior draws with a finite
-        log-posterior (the widest start, the longest burn-in).
+        walkers from the normal with ``inflate`` times its sd (at most the prior sd), reflected into the
+        support (over-dispersed relative to the posterior, as R-hat assumes, but near it: a short burn-in);
+        default prior draws with a finite log-posterior (the widest start, the longest burn-in).
 
     Returns
     -------
@@ -648,7 +698,10 @@ def sample_joint(logpost: Callable, prior: JointPrior, runs: int = 4, walkers: i
         raise CalibrationError(f"burn ({burn}) must be between 0 and steps ({steps})")
     if runs < 1 or processes < 1:
         raise CalibrationError(f"runs and processes must be at least 1, got {runs} and {processes}")
-    jobs = [(logpost, prior, walkers, steps, burn, seed + i, start, i, runs, progress) for i in range(runs)]
+    if transform not in ("none", "logit"):
+        raise CalibrationError(f"transform must be 'none' or 'logit', got {transform!r}")
+    jobs = [(logpost, prior, walkers, steps, burn, seed + i, start, i, runs, progress, transform)
+            for i in range(runs)]
     t = time.perf_counter()
     if processes == 1 or runs == 1:
         out = [_run(j) for j in jobs]
@@ -662,7 +715,8 @@ def sample_joint(logpost: Callable, prior: JointPrior, runs: int = 4, walkers: i
     diag = summarise(chains, prior.names) if steps - burn >= 4 else {}
     return JointSample(prior.names, chains, [o["log_prob"] for o in out], [o["acceptance"] for o in out], diag,
                        [o["seconds"] for o in out], wall,
-                       dict(runs=runs, walkers=walkers, steps=steps, burn=burn, seed=seed, processes=processes))
+                       dict(runs=runs, walkers=walkers, steps=steps, burn=burn, seed=seed, processes=processes,
+                            transform=transform))
 
 
 # ------------------------------------------------------------------------------------------------ Laplace

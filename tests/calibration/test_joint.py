@@ -209,3 +209,35 @@ def test_prior_vs_posterior_figure_has_a_panel_per_parameter(tmp_path):
     titles = [ax.get_title(loc="left") for ax in fig.axes if ax.get_title(loc="left")]
     assert len(titles) == 2 and titles[0].startswith("a: sd ratio")
     assert (tmp_path / "pp.pdf").stat().st_size > 0 and (tmp_path / "pp.png").stat().st_size > 0
+
+
+def test_sampler_started_from_the_laplace_posterior_recovers_the_exact_posterior():
+    rng = np.random.default_rng(7)
+    toy = LinearGaussian(rng.normal(size=(20, 3)), 0.5, mean=[0.0, 1.0, -2.0], sd=[1.0, 0.5, 2.0])
+    y = toy.simulate([0.2, 1.1, -1.5], rng)
+    start = toy.fit_laplace(y)
+    s = sample_joint(toy.log_posterior(y), toy.prior, runs=2, walkers=16, steps=2500, burn=300, seed=8,
+                     processes=1, progress=False, start=start)
+    exact = toy.exact(y)
+    x = s.flat()
+    sd = np.sqrt(np.diag(exact["cov"]))
+    np.testing.assert_allclose(x.mean(axis=0), exact["mean"], atol=0.1 * sd.max())
+    np.testing.assert_allclose(x.std(axis=0), sd, rtol=0.1)
+    assert s.converged(), s.diagnostics
+
+
+def test_logit_scale_sampling_recovers_a_posterior_pressed_against_a_bound():
+    # a unit normal at 0 truncated to [0, 3]: the half-normal, mean sqrt(2/pi), sd sqrt(1 - 2/pi)
+    prior = JointPrior((PriorEntry("a", "uniform", 0.0, 3.0),))
+    s = sample_joint(HalfNormal(), prior, runs=2, walkers=16, steps=3000, burn=500, seed=2, processes=1,
+                     progress=False, transform="logit")
+    x = s.flat()[:, 0]
+    assert np.all((x > 0) & (x < 3))
+    assert x.mean() == pytest.approx(math.sqrt(2 / math.pi), abs=0.03)
+    assert x.std() == pytest.approx(math.sqrt(1 - 2 / math.pi), abs=0.03)
+    assert s.converged(), s.diagnostics
+
+
+class HalfNormal:
+    def __call__(self, theta):
+        return -0.5 * float(theta[0]) ** 2 if 0 < theta[0] < 3 else -np.inf

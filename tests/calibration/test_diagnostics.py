@@ -79,6 +79,10 @@ def test_summarise_names_every_parameter():
     assert set(s) == {"a", "b"}
     assert s["a"]["ess"] == pytest.approx(2 * 4000 * 8 / 3, rel=0.1)
     assert s["a"]["steps_over_tau"] == pytest.approx(4000 / s["a"]["tau"], rel=0.15)
+    assert s["a"]["rhat"] < 1.01 and s["a"]["rhat_runs"] < 1.01
+    # a run stuck one sd away: both R-hats see it
+    moved = summarise([runs[0], runs[1] + 1.0], ["a", "b"])
+    assert moved["a"]["rhat"] > 1.1 and moved["a"]["rhat_runs"] > 1.1
     with pytest.raises(ValueError, match="names"):
         summarise(runs, ["a"])
     with pytest.raises(ValueError, match="2 chains"):

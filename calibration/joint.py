@@ -481,7 +481,12 @@ class JointPosterior:
         """This posterior on synthetic data: every Gaussian term's data replaced by the model's value at
         ``theta_true`` plus noise at the term's sigma (a block estimate by ``theta_true`` plus its HAC noise).
         Every residual is linear in its data, so ``r_syn(theta) = r(theta) - r(theta_true) - e``, ``e``
-        standard normal. The extra term is kept as it is (its data are not re-drawn)."""
+        standard normal. The extra term is kept as it is (its data are not re-drawn).
+
+        Raises
+        ------
+        CalibrationError, SolverError
+            The replay at ``theta_true`` is not finite or fails to integrate."""
         import copy
 
         base = self.offset
@@ -490,6 +495,8 @@ class JointPosterior:
             r0 = self.residuals(theta_true)
         finally:
             self.offset = base
+        if not np.all(np.isfinite(r0)):
+            raise CalibrationError("the replay at theta_true has non-finite values: no synthetic data there")
         new = copy.copy(self)
         new.offset = r0 + rng.normal(size=r0.size)
         return new
@@ -537,8 +544,11 @@ class JointSample:
         return self.flat()[int(np.argmax(lp))]
 
     def converged(self, min_ess: float = 400.0, max_rhat: float = 1.01) -> bool:
-        """ESS above ``min_ess`` and R-hat below ``max_rhat`` for every parameter."""
-        return all(d["ess"] > min_ess and d["rhat"] < max_rhat for d in self.diagnostics.values())
+        """ESS above ``min_ess`` and both R-hats (across walkers, and across runs when there are several) below
+        ``max_rhat`` for every parameter."""
+        return bool(self.diagnostics) and all(
+            d["ess"] > min_ess and d["rhat"] < max_rhat and not (d.get("rhat_runs", np.nan) >= max_rhat)
+            for d in self.diagnostics.values())
 
 
 def _start_points(logpost, prior: JointPrior, rng: np.random.Generator, walkers: int, start,
@@ -606,7 +616,8 @@ class Logit:
         self.vectorized = getattr(logpost, "vectorized", False)
 
     def to_theta(self, u) -> np.ndarray:
-        return self.lower + self.width / (1 + np.exp(-np.asarray(u, float)))
+        with np.errstate(over="ignore"):  # far out: the bound itself (then outside: -inf)
+            return self.lower + self.width / (1 + np.exp(-np.asarray(u, float)))
 
     def to_u(self, theta) -> np.ndarray:
         s = (np.asarray(theta, float) - self.lower) / self.width

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from model.errors import CalibrationError, SolverError
+
 from .joint import JointPrior, PriorEntry, laplace
 
 __all__ = ["SBCResult", "binomial_band", "sbc", "LinearGaussian", "replay_sbc"]
@@ -51,6 +53,9 @@ class SBCResult:
         :func:`binomial_band` of the replications and level.
     level : float
     seconds : float
+    skipped : int
+        Draws at which the model produced no data (its integration failed): left out of the coverage, which
+        is then over ``reps - skipped`` replications.
     """
 
     names: tuple[str, ...]
@@ -61,14 +66,16 @@ class SBCResult:
     band: tuple[float, float]
     level: float
     seconds: float
+    skipped: int = 0
 
     def inside(self) -> dict[str, bool]:
         """Name -> whether its coverage lies in the binomial band."""
         return {n: self.band[0] <= c <= self.band[1] for n, c in self.coverage.items()}
 
     def table(self) -> str:
-        lines = [f"coverage of {100 * self.level:.0f}% intervals over {self.truth.shape[0]} replications "
-                 f"(binomial 95% band {self.band[0]:.2f}-{self.band[1]:.2f})"]
+        lines = [f"coverage of {100 * self.level:.0f}% intervals over {self.truth.shape[0] - self.skipped} "
+                 f"replications ({self.skipped} draws without data; binomial 95% band "
+                 f"{self.band[0]:.2f}-{self.band[1]:.2f})"]
         lines += [f"  {n:12s} {c:.2f} {'ok' if self.inside()[n] else 'OUTSIDE'}" for n, c in self.coverage.items()]
         return "\n".join(lines)
 
@@ -96,8 +103,13 @@ def sbc(prior: JointPrior, simulate: Callable, fit: Callable, reps: int = 50, le
     truth = prior.sample(rng, reps)
     lower, upper = np.full((reps, k), np.nan), np.full((reps, k), np.nan)
     z = float(norm.ppf(0.5 + level / 2))
+    skipped = np.zeros(reps, bool)
     for i in range(reps):
-        data = simulate(truth[i], rng)
+        try:
+            data = simulate(truth[i], rng)
+        except (CalibrationError, SolverError):
+            skipped[i] = True  # no data at this draw (the model fails there): reported, not counted
+            continue
         try:
             f = fit(data, rng)
         except (ArithmeticError, ValueError, np.linalg.LinAlgError):
@@ -107,9 +119,12 @@ def sbc(prior: JointPrior, simulate: Callable, fit: Callable, reps: int = 50, le
         else:
             lower[i], upper[i] = f["mode"] - z * f["sd"], f["mode"] + z * f["sd"]
     covered = (truth >= lower) & (truth <= upper)  # NaN compares False: a failed fit does not cover
-    cov = {n: float(covered[:, j].mean()) for j, n in enumerate(prior.names)}
-    return SBCResult(prior.names, truth, lower, upper, cov, binomial_band(reps, level), level,
-                     time.perf_counter() - t)
+    used = ~skipped
+    if not used.any():
+        raise CalibrationError(f"sbc: every one of the {reps} draws failed to simulate")
+    cov = {n: float(covered[used, j].mean()) for j, n in enumerate(prior.names)}
+    return SBCResult(prior.names, truth, lower, upper, cov, binomial_band(int(used.sum()), level), level,
+                     time.perf_counter() - t, int(skipped.sum()))
 
 
 class LinearGaussian:

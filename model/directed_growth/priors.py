@@ -31,6 +31,13 @@ PRIORS: dict[str, tuple[float, float, str]] = {
     "gamma_pi": (0.0, 10.0, "investment response to retained profits: 0 (absent) to twice the default"),
     "gamma_r": (0.0, 10.0, "investment response to the loan rate: 0 (absent) to twice the default"),
     "chi": (-0.5, 1.0, "crowding-in by mission capital: negative allowed (Boysen-Hogrefe 2025), economics.md 4"),
+    "eta_RD": (-0.1, 0.5, "long-run elasticity of private to public R&D intensity: Pallante et al. (2023) 0.11-0.14 "
+                          "over 4-5 years [V], Draca (2013) 0.07 [V], Moretti, Steinwender & Van Reenen 0.4-0.5 [R] "
+                          "as the top; zero and negative included (Boysen-Hogrefe 2025: the evidence is split)"),
+    "eta_RDs": (0.0, 0.5, "crowding-out of private R&D on impact: 0 (none, D&M 2021) to 0.5 (Boysen-Hogrefe 2025's "
+                          "temporary crowding-out after 1985 [V sign]; its size is a modelling assumption)"),
+    "tau_RD": (1.0, 4.0, "adjustment time of private R&D to public R&D: Pallante et al.'s response builds over 4-5 "
+                         "years; Boysen-Hogrefe's crowding-out lasts the first years (modelling assumption)"),
     "psi_B": (0.0, 0.05, "sovereign premium: 0 to twice CBO's 2-3 bp per pp (economics.md 11.11)"),
     "psi_F": (0.0, 0.1, "firm premium response to leverage: 0 to twice the default"),
     "lam_F": (0.0, 0.35, "leverage targeting by net payouts: 0 (absent) to Flannery & Rangan's one third a year"),

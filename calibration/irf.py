@@ -25,6 +25,8 @@ import numpy as np
 
 from model.compiler.compiled import compile as compile_system
 from model.core.levers import Policy, Rule, input_table, piecewise, resolve_inputs, step
+from model.directed_growth.factory import DERIVED
+from model.directed_growth.outcomes import SHOCKS as OUTCOME_SHOCKS
 from model.errors import CalibrationError, ModelError, SolverError
 from model.solve.sensitivity import solve_arrays
 
@@ -61,25 +63,30 @@ class Shock:
     source: str
 
 
-#: the shocks: name -> what is stepped. Shocks whose input the model lacks are left out of a problem's list.
-SHOCKS: dict[str, Shock] = {
-    "public_investment": Shock(
-        "public_investment", "i_G", True, "I_G",
-        "public investment appropriations (lever i_G, a share of trend output); outlays follow with the time "
+_ABOUT = {
+    "public_investment": (
+        "public investment appropriations (lever i_G, a share of trend output); outlays I_G follow with the time "
         "to build tau_B",
         "IMF (2014), WEO Oct. 2014 ch. 3; Abiad, Furceri & Topalova (2016), J. Macroecon. 50: 224-240"),
-    "generic": Shock(
-        "generic", "g_C_shock", True, "G_C",
+    "generic": (
         "generic government consumption (exogenous g_C_shock, a share of trend output)",
-        "Deleidi & Mazzucato (2021), Res. Policy 50(2) 104151: 'other government spending'"),
-    "mission_rd": Shock(
-        "mission_rd", "rd_G_shock", True, "R_G",
-        "mission-oriented public R&D spending (exogenous rd_G_shock, a share of trend output)",
+        "Deleidi & Mazzucato (2021), Res. Policy 50(2) 104151: 'other government spending'; Antolin-Diaz & "
+        "Surico, CEPR DP17433"),
+    "mission_rd": (
+        "mission-oriented public R&D spending G_RD (exogenous rd_G_shock, a share of trend output)",
         "Deleidi & Mazzucato (2021); Ciaffi, Deleidi & Mazzucato (2024), ICC 33(2): 363-382"),
 }
 
+#: the shocks: name -> what is stepped (the inputs and spending flows of
+#: :data:`model.directed_growth.outcomes.SHOCKS`). Shocks whose input the model lacks are left out of a problem.
+SHOCKS: dict[str, Shock] = {name: Shock(name, inp, True, flow, *_ABOUT[name])
+                            for name, (inp, flow) in OUTCOME_SHOCKS.items()}
+
 #: responses: variable -> how the difference is measured ("relative": (x_s - x_b)/x_b per unit of size,
-#: [% per pp of output]; "level": (x_s - x_b) per unit of size [pp per pp of output] for ratios)
+#: [% per pp of output], for flows in TUSD; "level": (x_s - x_b) per unit of size [pp per pp of output] for
+#: ratios), as :func:`model.directed_growth.outcomes.impulse_responses` measures them. ``R_G`` is public R&D
+#: spending, the intensity ``rd_G`` times trend output ``Y_T`` [TUSD/year] (the denominator of the elasticity of
+#: private R&D to public R&D)
 RESPONSES: dict[str, str] = {"Y": "relative", "I_p": "relative", "R_P": "relative", "R_G": "relative",
                              "lam": "level", "b": "level"}
 
@@ -257,6 +264,13 @@ class IRFProblem:
         """Parameter vectors ``(m, n_params)`` and start states ``(m, n_states)`` for ``m`` draws ``name ->
         array of m values``, the start re-derived at rest for all of them in one vectorised call."""
         values = {str(n): np.atleast_1d(np.asarray(v, float)) for n, v in values.items()}
+        bad = [n for n in values if n not in self._pidx and n not in self._sidx]
+        if bad:
+            raise CalibrationError(f"{', '.join(map(repr, bad))} neither parameters nor stocks of {self.system.name!r}")
+        derived = [n for n in values if n in DERIVED] if self.derive is not None else []
+        if derived:
+            raise CalibrationError(f"{', '.join(map(repr, derived))} derived from the start at rest; give what they "
+                                   "are derived from (model.directed_growth.start_state.DERIVED)")
         m = max((v.size for v in values.values()), default=1)
         if self.derive is not None and values:
             values = {**values, **self.derive(self.system, values)}
@@ -266,8 +280,6 @@ class IRFProblem:
                 P[:, self._pidx[n]] = v
             elif n in self._sidx:
                 Y0[:, self._sidx[n]] = v
-            else:
-                raise CalibrationError(f"{n!r} is neither a parameter nor a stock of {self.system.name!r}")
         return P, Y0
 
     def _named(self, theta) -> dict[str, float]:
@@ -288,8 +300,8 @@ class IRFProblem:
         return Y, A
 
     def _series(self, Y: np.ndarray, A: np.ndarray, name: str) -> np.ndarray:
-        if name == "R_G" and "R_G" not in self._cols:  # public R&D spending: its intensity times output
-            return A[:, self._cols["rd_G"]] * A[:, self._cols["Y"]]
+        if name == "R_G" and "R_G" not in self._cols:  # public R&D spending: its intensity times trend output
+            return A[:, self._cols["rd_G"]] * A[:, self._cols["Y_T"]]
         if name in self._cols:
             return A[:, self._cols[name]]
         return Y[:, self.cs.states.index(name)]

@@ -14,10 +14,11 @@ from calibration.irf import (
     IRFTargets,
     distance,
     irf_distance,
+    irf_distance_many,
     load_irf_targets,
 )
 from calibration.replay import country_model, observed_policy
-from model.directed_growth.outcomes import impulse_response
+from model.directed_growth.outcomes import cumulative_multiplier, impulse_response, impulse_responses
 from model.errors import CalibrationError
 
 H = tuple(range(20))
@@ -36,6 +37,22 @@ def test_compiled_irf_equals_simulate_based_public_investment(us1985):
     got = us1985.evaluate().responses["public_investment"]["Y"]
     ref = impulse_response(us1985.system, None, us1985.policy, t_shock=1985.0, horizons=H)
     np.testing.assert_allclose(got, [ref[k] for k in H], rtol=0, atol=1e-6)
+
+
+@pytest.mark.parametrize("shock", ["public_investment", "generic", "mission_rd"])
+def test_compiled_irf_equals_simulate_based_for_every_shock(us1985, shock):
+    # outcomes.impulse_responses and cumulative_multiplier (simulate(), the step on a 201-point piecewise path of
+    # the input in both runs) against the compiled path (base + shocks, the input's own knots)
+    assert us1985.shocks == ["public_investment", "generic", "mission_rd"]
+    res = us1985.evaluate()
+    names = ("Y", "I_p", "R_P", "lam", "b")
+    ref = impulse_responses(us1985.system, shock, None, us1985.policy, t_shock=1985.0, horizons=H, variables=names)
+    for name in names:
+        np.testing.assert_allclose(res.responses[shock][name], [ref[name][k] for k in H], rtol=0, atol=1e-6,
+                                   err_msg=name)
+    for h in (5, 10):
+        m = cumulative_multiplier(us1985.system, shock, h, None, us1985.policy, t_shock=1985.0)
+        assert res.cumulative[shock][h] == pytest.approx(m, rel=1e-6, abs=1e-6)
 
 
 def test_compiled_irf_with_a_sampled_start_parameter_equals_the_rebuilt_model(panel, us1985):
@@ -145,8 +162,8 @@ def test_distance_is_zero_on_target_and_grows_with_the_gap():
         total, parts = distance(res, t)
         assert parts["public_investment_output_y4"] == pytest.approx((gap / sd) ** 2, rel=1e-12)
         assert total == pytest.approx((gap / sd) ** 2 + parts["public_investment_output_rising"], rel=1e-12)
-    # gap -0.5: year 4 (1.0) falls 0.225 below year 3 (1.225); rising costs (0.225 / 0.05)^2
-    assert parts["public_investment_output_rising"] == pytest.approx((0.225 / 0.05) ** 2, rel=1e-9)
+    # gap -0.5: year 4 (1.0) falls 0.225 below year 3 (1.225); rising costs (0.225 / 0.18)^2 (scale: the band's sd)
+    assert parts["public_investment_output_rising"] == pytest.approx((0.225 / 0.18) ** 2, rel=1e-9)
 
 
 def test_hinges_and_interval():
@@ -158,14 +175,15 @@ def test_hinges_and_interval():
     res.responses["mission_rd"]["R_P"][4:6] = 0.07 * 100  # Draca's 0.07: one sd (0.04) below the interval
     _, parts = distance(res, maz)
     assert parts["public_investment_output_positive"] == pytest.approx(1.0, rel=1e-12)
-    assert parts["mission_above_generic"] == pytest.approx(3 * (0.1 / 0.1) ** 2, rel=1e-12)
+    assert parts["mission_above_generic"] == pytest.approx(3 * (0.1 / 0.18) ** 2, rel=1e-12)
     assert parts["private_rd_elasticity_y4_5"] == pytest.approx(1.0, rel=1e-12)
     # Boysen-Hogrefe: the mission multiplier not above the generic one holds; crowding-in in years 0-2 violates
-    # the crowding-out sign by 0.125 / 0.03 per year; 0.125 at years 8-20 is 0.095 beyond the 0.03 tolerance
+    # the crowding-out sign by 0.125 (scale 0.04) in each of 3 years; 0.125 at years 8, 10, 15, 20 is 0.095 beyond
+    # the 0.03 tolerance
     _, parts = distance(res, bh)
     assert parts["bh_mission_not_above_generic"] == 0.0
-    assert parts["bh_private_rd_crowded_out_short_run"] == pytest.approx(3 * (0.125 / 0.03) ** 2, rel=1e-12)
-    assert parts["bh_private_rd_about_zero_later"] == pytest.approx(4 * (0.095 / 0.03) ** 2, rel=1e-12)
+    assert parts["bh_private_rd_crowded_out_short_run"] == pytest.approx(3 * (0.125 / 0.04) ** 2, rel=1e-12)
+    assert parts["bh_private_rd_about_zero_later"] == pytest.approx(4 * (0.095 / 0.04) ** 2, rel=1e-12)
 
 
 def test_non_finite_response_gives_infinity():
@@ -188,3 +206,19 @@ def test_irf_distance_of_the_public_investment_targets(us1985):
     with pytest.raises(CalibrationError, match="the targets need shock 'mission_rd'"):
         irf_distance(None, problem=IRFProblem(us1985.system, us1985.policy, shocks=("public_investment",),
                                                horizons=range(21)), targets=t)
+
+
+def test_failed_start_gives_infinity_and_the_batch_equals_single_evaluations(us1985):
+    t = load_irf_targets("USA")
+    pub = IRFTargets(t.country, t.start, t.size, 19, tuple(m for m in t.moments if m.shock == "public_investment"),
+                     tuple(c for c in t.constraints if c.shock == "public_investment"))
+    # c_w = 5: consumption out of wages above 1 leaves no finite start at rest (consistent_draws refuses it)
+    total, parts = irf_distance({"c_w": 5.0}, problem=us1985, targets=pub)
+    assert total == math.inf and "failure" in parts
+    rows = np.array([[0.6], [5.0], [0.8]])
+    many = irf_distance_many(rows, ["c_w"], problem=us1985, targets=pub)  # one vectorised start derivation
+    single = [irf_distance({"c_w": x}, problem=us1985, targets=pub)[0] for x in rows[:, 0]]
+    np.testing.assert_allclose(many, single, rtol=1e-12)
+    assert many[1] == math.inf and np.isfinite(many[[0, 2]]).all()
+    with pytest.raises(CalibrationError, match="'g_Z' derived from the start at rest"):
+        irf_distance({"g_Z": 0.02}, problem=us1985, targets=pub)

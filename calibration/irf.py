@@ -318,6 +318,10 @@ class IRFProblem:
             step: the responses (divided by the problem's size) are then exactly zero and the cumulative
             multipliers undefined (left out).
 
+        Returns
+        -------
+        IRFResult
+
         Raises
         ------
         SolverError

@@ -3,7 +3,10 @@
 For each outcome, the probability across draws that path ``a`` beats path
 ``b`` (with the direction in which the outcome is better), and a shallow
 decision tree (scikit-learn) on the drawn parameters that separates the draws
-where ``a`` wins from those where it loses, reported as plain sentences.
+where ``a`` wins from those where it loses, reported as plain sentences. A failed member (not
+integrated to the end, or out of the plausible range) counts as a loss for its path in the probability
+the report leads with. :func:`prior_sensitivity` shows how that probability moves when stated prior
+ranges (those the application marks as assumptions) are narrowed or widened.
 """
 
 from __future__ import annotations
@@ -494,12 +497,14 @@ def prior_sensitivity(run: Callable[[pd.DataFrame], xr.Dataset], draws: pd.DataF
 def sensitivity_text(table: pd.DataFrame, outcomes: Sequence[str] | None = None) -> str:
     """The prior-sensitivity table of :func:`prior_sensitivity` as plain text: per outcome, the base p and, per
     parameter and scale, the range drawn, p with its Monte Carlo s.e. and the change from the base with its paired
-    s.e.; changes beyond two paired standard errors are marked ``*``."""
+    s.e.; changes beyond two paired standard errors (and at least 0.05 pp, the table's resolution) are marked
+    ``*``."""
     a, b = table.attrs.get("a", "a"), table.attrs.get("b", "b")
     outs = list(outcomes or dict.fromkeys(table.index.get_level_values("outcome")))
     lines = [f"Prior sensitivity: p({a} beats {b}, failures counted as losses) with each assumption-only prior "
              f"range scaled about its centre (clipped to the bounds, zero kept where the range holds it); "
-             f"{table.attrs.get('method', '')}. '*': change beyond 2 paired s.e."]
+             f"{table.attrs.get('method', '')}. '*': change beyond 2 paired s.e. Draws where both paths fail are "
+             "not counted."]
     for o in outs:
         sub = table.xs(o, level="outcome").reset_index()
         p0 = sub[sub["parameter"] == "(base)"].iloc[0]
@@ -510,7 +515,7 @@ def sensitivity_text(table: pd.DataFrame, outcomes: Sequence[str] | None = None)
             name, sc = str(r["parameter"]), float(r["scale"])
             if name == "(base)":
                 continue
-            mark = "*" if np.isfinite(r["se_dp"]) and abs(r["dp"]) > 2 * r["se_dp"] else ""
+            mark = "*" if np.isfinite(r["se_dp"]) and abs(r["dp"]) > max(2 * r["se_dp"], 0.0005) else ""
             lines.append(f"  {name:<12} {sc:>5.2g} {r['low']:>11.4g} {r['high']:>11.4g} {100 * r['p']:>6.1f} "
                          f"{100 * r['se']:>5.1f} {100 * r['dp']:>+7.1f} {100 * r['se_dp']:>5.1f}{mark}")
     return "\n".join(lines)

@@ -18,7 +18,7 @@ _EXPORTS = {
     "read_params": "paramfile", "write_params": "paramfile",
     "Calibration": "pipeline", "calibrate": "pipeline",
     "STRUCTURAL_PRIORS": "posterior", "file_parameters": "posterior", "posterior_draws": "posterior",
-    "read_posterior_csv": "posterior",
+    "read_posterior_csv": "posterior", "write_posterior_csv": "posterior",
     "country_model": "replay", "observed_policy": "replay",
     "load_targets": "targets",
     "COUNTRIES": "params", "param_file": "params",

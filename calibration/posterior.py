@@ -34,7 +34,7 @@ from model.errors import CalibrationError
 from .tomlfile import read_toml
 
 __all__ = ["POSTERIOR_CSV_KEY", "POSTERIOR_HASH_KEY", "POSTERIOR_META_COLUMNS", "STRUCTURAL_PRIORS",
-           "file_parameters", "posterior_draws", "read_posterior_csv"]
+           "file_parameters", "posterior_draws", "read_posterior_csv", "write_posterior_csv"]
 
 #: uniform prior ranges drawn by calibrated ensembles for every parameter the file does not estimate:
 #: name -> (low, high, rationale), the model's own prior table (model.directed_growth.priors.PRIORS: zero included
@@ -111,6 +111,44 @@ def _spread(path: str, name: str, u, bounds: tuple[float | None, float | None]) 
         raise CalibrationError(f"{where} {field} gives a standard error {sd:g}, over a million times the estimate "
                                f"{mean:g}: not usable")
     return mean, sd, how
+
+
+def write_posterior_csv(path: str | os.PathLike, draws: Mapping[str, np.ndarray]) -> str:
+    """Write joint posterior draws as the CSV table :func:`read_posterior_csv` reads, and return its SHA-256
+    (hex digest) for the parameter file's ``[meta]`` (:data:`POSTERIOR_CSV_KEY`, :data:`POSTERIOR_HASH_KEY`).
+
+    Parameters
+    ----------
+    path : path-like
+        The table to write (``<country>_posterior.csv`` beside the parameter file); written whole
+        (:func:`model.files.write_atomic`).
+    draws : mapping
+        ``name -> array`` of equal length: the draws of each parameter [its units], row by row jointly.
+
+    Returns
+    -------
+    str
+        The SHA-256 hex digest of the bytes written.
+
+    Raises
+    ------
+    CalibrationError
+        No columns, arrays of unequal length or not 1-D, or values that are not finite.
+    """
+    cols = {str(k): np.asarray(v, dtype=float) for k, v in draws.items()}
+    if not cols or any(v.ndim != 1 for v in cols.values()) or len({v.size for v in cols.values()}) != 1:
+        raise CalibrationError("posterior draws must be one or more 1-D arrays of equal length")
+    if not all(np.isfinite(v).all() for v in cols.values()):
+        raise CalibrationError("posterior draws must be finite numbers")
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(cols)
+    w.writerows(zip(*(map(repr, v.tolist()) for v in cols.values())))
+    raw = buf.getvalue().encode("utf-8")
+    from model.files import write_atomic
+
+    write_atomic(Path(path), lambda tmp: tmp.write_bytes(raw))
+    return hashlib.sha256(raw).hexdigest()
 
 
 def read_posterior_csv(path: str | os.PathLike, *, sha256: str | None = None,

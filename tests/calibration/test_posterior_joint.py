@@ -8,7 +8,7 @@ import pytest
 import xarray as xr
 
 from calibration.params import PARAM_DIR
-from calibration.posterior import file_parameters, posterior_draws, read_posterior_csv
+from calibration.posterior import file_parameters, posterior_draws, read_posterior_csv, write_posterior_csv
 from model.cli.commands import main
 from model.directed_growth.factory import directed_growth
 from model.directed_growth.priors import FIXED, PRIORS
@@ -98,3 +98,14 @@ def test_names_draw_from_the_stated_prior_not_the_declared_bounds(tmp_path):
         lo, hi, _ = PRIORS[name]
         v = ens[name].values
         assert lo <= v.min() and v.max() <= hi and np.ptp(v) > 0.5 * (hi - lo), name
+
+
+def test_written_posterior_draws_read_back_exactly_with_their_hash(tmp_path):
+    table = _table(200)
+    csv = tmp_path / "gbr_posterior.csv"
+    digest = write_posterior_csv(csv, dict(zip(_NAMES, table.T)))
+    assert digest == hashlib.sha256(csv.read_bytes()).hexdigest()
+    back = read_posterior_csv(csv, sha256=digest, parameters=directed_growth().parameters)
+    assert list(back) == list(_NAMES) and all(np.array_equal(back[k], table[:, j]) for j, k in enumerate(_NAMES))
+    with pytest.raises(CalibrationError, match="equal length"):
+        write_posterior_csv(csv, {"alpha0": [0.01, 0.02], "n_lam": [0.1]})

@@ -205,4 +205,5 @@ ASSUMPTION_ONLY: tuple[str, ...] = (
     "c_w", "c_pi", "rho_H", "kappa_C", "gamma_u", "gamma_pi", "gamma_r", "chi", "psi_F", "zeta_G", "psi_Z", "rho_cb",
     "phi2", "eta_x", "n_lam", "p_max", "tau_B", "f_K", "f_P", "beta_c", "d_P", "g_Q0", "kappa_M", "eps_S", "kappa_R",
     "tau_half", "rho_cap", "h_max", "u_max", "lam_max", "k_sup", "c_app", "h_pay", "H_w", "tau_sup", "xi", "r_m",
-    "gamma_A", "u_n", "m_M", "phi_g", "r_elb", "r_max", "sp_max")
+    "gamma_A", "u_n", "m_M", "phi_g", "r_elb", "r_max", "sp_max",
+    "eta_RDs", "tau_RD")

@@ -1,19 +1,30 @@
 """Parameter draws from a calibrated parameter file, for ensembles.
 
-Estimated parameters are drawn from their calibrated uncertainty: the MCMC
-credible interval where the file has one, otherwise a normal at the estimate
-with its standard error, truncated to the declared bounds (independent draws:
-the block regressions are separate, and the file keeps no cross-block
-covariance). ``g_Z`` is derived by the model factory draw by draw (the natural
-rate ``alpha0 + n``). Parameters the data did not identify (``[kept_default]``) and the
-structural mechanisms no data set here pins down are drawn from stated prior
-ranges (:data:`STRUCTURAL_PRIORS`), so that their uncertainty is carried too.
+Estimated parameters are drawn from their calibrated uncertainty:
+
+* jointly, when the file's ``[meta]`` names a table of posterior draws (``posterior_csv =
+  "<country>_posterior.csv"`` beside the file, with its ``posterior_sha256``): whole rows are resampled
+  with replacement, so the draws keep the posterior's correlations; the table's SHA-256 is checked first
+  and the table is parsed as numbers only (:func:`read_posterior_csv`);
+* otherwise, and for estimated parameters the table lacks, independently: the MCMC credible interval where
+  the file has one, else a normal at the estimate with its standard error, truncated to the declared bounds.
+
+``g_Z`` is derived by the model factory draw by draw (the natural rate ``alpha0 + n``). Every other
+tunable parameter with a stated prior (:data:`model.directed_growth.priors.PRIORS`, here
+:data:`STRUCTURAL_PRIORS`) is drawn uniformly from it, so that its uncertainty is carried too; parameters the
+data did not identify (``[kept_default]``) are drawn from their prior where they have one, else around
+their default. The tunable parameters never drawn are listed with their reasons in
+:data:`model.directed_growth.priors.FIXED`.
 """
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
 import os
 from collections.abc import Mapping
+from pathlib import Path
 
 import numpy as np
 
@@ -22,13 +33,22 @@ from model.errors import CalibrationError
 
 from .tomlfile import read_toml
 
-__all__ = ["STRUCTURAL_PRIORS", "posterior_draws"]
+__all__ = ["POSTERIOR_CSV_KEY", "POSTERIOR_HASH_KEY", "POSTERIOR_META_COLUMNS", "STRUCTURAL_PRIORS",
+           "file_parameters", "posterior_draws", "read_posterior_csv", "write_posterior_csv"]
 
-#: uniform prior ranges of mechanisms the calibration does not estimate: name -> (low, high, rationale), taken from
-#: the model's own prior table (model.directed_growth.priors.PRIORS: zero included where a mechanism may be absent,
-#: negative crowding-in allowed), so calibrated ensembles and prior ensembles draw these from the same ranges
-STRUCTURAL_PRIORS: dict[str, tuple[float, float, str]] = {
-    name: PRIORS[name] for name in ("chi", "psi_B", "gamma_r", "learn_rate", "beta_c", "tau_half", "S", "rho_cap")}
+#: uniform prior ranges drawn by calibrated ensembles for every parameter the file does not estimate:
+#: name -> (low, high, rationale), the model's own prior table (model.directed_growth.priors.PRIORS: zero included
+#: where a mechanism may be absent, negative crowding-in allowed), so calibrated ensembles and prior ensembles draw
+#: these from the same ranges ("PRIORS minus the posterior")
+STRUCTURAL_PRIORS: dict[str, tuple[float, float, str]] = dict(PRIORS)
+
+#: ``[meta]`` keys of a parameter file naming its joint posterior draws (a file name beside the parameter file)
+#: and the table's SHA-256 (hex digest of its bytes)
+POSTERIOR_CSV_KEY, POSTERIOR_HASH_KEY = "posterior_csv", "posterior_sha256"
+#: columns of a posterior table that are not parameters (sampler bookkeeping), ignored by the draws
+POSTERIOR_META_COLUMNS = ("log_posterior", "run", "walker", "step")
+#: largest posterior table read [rows]
+_MAX_ROWS = 1_000_000
 
 
 def _truncnorm(rng, mean: float, sd: float, lo: float | None, hi: float | None, n: int) -> np.ndarray:
@@ -93,6 +113,146 @@ def _spread(path: str, name: str, u, bounds: tuple[float | None, float | None]) 
     return mean, sd, how
 
 
+def write_posterior_csv(path: str | os.PathLike, draws: Mapping[str, np.ndarray]) -> str:
+    """Write joint posterior draws as the CSV table :func:`read_posterior_csv` reads, and return its SHA-256
+    (hex digest) for the parameter file's ``[meta]`` (:data:`POSTERIOR_CSV_KEY`, :data:`POSTERIOR_HASH_KEY`).
+
+    Parameters
+    ----------
+    path : path-like
+        The table to write (``<country>_posterior.csv`` beside the parameter file); written whole
+        (:func:`model.files.write_atomic`).
+    draws : mapping
+        ``name -> array`` of equal length: the draws of each parameter [its units], row by row jointly.
+
+    Returns
+    -------
+    str
+        The SHA-256 hex digest of the bytes written.
+
+    Raises
+    ------
+    CalibrationError
+        No columns, arrays of unequal length or not 1-D, or values that are not finite.
+    """
+    cols = {str(k): np.asarray(v, dtype=float) for k, v in draws.items()}
+    if not cols or any(v.ndim != 1 for v in cols.values()) or len({v.size for v in cols.values()}) != 1:
+        raise CalibrationError("posterior draws must be one or more 1-D arrays of equal length")
+    if not all(np.isfinite(v).all() for v in cols.values()):
+        raise CalibrationError("posterior draws must be finite numbers")
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(cols)
+    w.writerows(zip(*(map(repr, v.tolist()) for v in cols.values())))
+    raw = buf.getvalue().encode("utf-8")
+    from model.files import write_atomic
+
+    write_atomic(Path(path), lambda tmp: tmp.write_bytes(raw))
+    return hashlib.sha256(raw).hexdigest()
+
+
+def read_posterior_csv(path: str | os.PathLike, *, sha256: str | None = None,
+                       parameters=None) -> dict[str, np.ndarray]:
+    """Joint posterior draws from a CSV table: one header row of names, then one row of numbers per draw.
+
+    The file is read as data only: names are checked against ``parameters`` and every field is
+    parsed with ``float`` (no evaluation of any kind).
+
+    Parameters
+    ----------
+    path : path-like
+        The table (``<country>_posterior.csv``).
+    sha256 : str, optional
+        Expected hex digest of the file's bytes; a mismatch raises.
+    parameters : container of str, optional
+        Valid parameter names; other columns raise, except :data:`POSTERIOR_META_COLUMNS`
+        (dropped).
+
+    Returns
+    -------
+    dict
+        ``name -> array`` of the draws (rows in file order), parameter columns only.
+
+    Raises
+    ------
+    CalibrationError
+        Missing file, hash mismatch, no rows, a ragged row, a field that is not a finite number,
+        duplicate or unknown column names (one line each).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise CalibrationError(f"posterior draws not found: {path}")
+    raw = path.read_bytes()
+    if sha256 is not None:
+        got = hashlib.sha256(raw).hexdigest()
+        if not isinstance(sha256, str) or got != sha256.strip().lower():
+            raise CalibrationError(f"{path}: SHA-256 {got} does not match {POSTERIOR_HASH_KEY} {sha256!r} of the "
+                                   "parameter file: the draws are not those calibrated; restore the file or "
+                                   "recalibrate")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise CalibrationError(f"{path}: not UTF-8 text; posterior draws are a CSV table of numbers") from None
+    rows = csv.reader(io.StringIO(text))
+    header = [h.strip() for h in next(rows, [])]
+    if not header or not all(header):
+        raise CalibrationError(f"{path}: the first row must name every column (parameter names)")
+    dup = sorted({h for h in header if header.count(h) > 1})
+    if dup:
+        raise CalibrationError(f"{path}: column(s) {', '.join(map(repr, dup))} given twice")
+    if parameters is not None:
+        bad = [h for h in header if h not in parameters and h not in POSTERIOR_META_COLUMNS]
+        if bad:
+            shown = ", ".join(repr(h[:40]) for h in bad[:5])
+            raise CalibrationError(f"{path}: column(s) {shown} are not parameters of the model (bookkeeping "
+                                   f"columns allowed: {', '.join(POSTERIOR_META_COLUMNS)})")
+    values: list[list[float]] = []
+    for k, row in enumerate(rows, start=2):
+        if not row:
+            continue
+        if len(row) != len(header):
+            raise CalibrationError(f"{path}: line {k} has {len(row)} fields, the header {len(header)}")
+        try:
+            vals = [float(x) for x in row]
+        except ValueError:
+            raise CalibrationError(f"{path}: line {k} holds a field that is not a number") from None
+        if not all(np.isfinite(vals)):
+            raise CalibrationError(f"{path}: line {k} holds a value that is not finite")
+        values.append(vals)
+        if len(values) > _MAX_ROWS:
+            raise CalibrationError(f"{path}: more than {_MAX_ROWS:,} rows; thin the draws")
+    if not values:
+        raise CalibrationError(f"{path}: no rows of draws")
+    table = np.array(values, dtype=float)
+    return {h: table[:, j].copy() for j, h in enumerate(header) if h not in POSTERIOR_META_COLUMNS}
+
+
+def _joint_table(path: str, doc: dict, parameters) -> dict[str, np.ndarray] | None:
+    """The posterior table named in ``doc``'s ``[meta]`` (checked), or None when it names none."""
+    meta = doc.get("meta", {})
+    name = meta.get(POSTERIOR_CSV_KEY) if isinstance(meta, dict) else None
+    if name is None:
+        return None
+    if not isinstance(name, str) or not name or Path(name).name != name:
+        raise CalibrationError(f"{path}: [meta] {POSTERIOR_CSV_KEY} must be a file name beside the parameter "
+                               f"file, got {name!r}")
+    digest = meta.get(POSTERIOR_HASH_KEY)
+    if not isinstance(digest, str):
+        raise CalibrationError(f"{path}: [meta] {POSTERIOR_CSV_KEY} needs {POSTERIOR_HASH_KEY} (the table's "
+                               "SHA-256 hex digest)")
+    return read_posterior_csv(Path(path).parent / name, sha256=digest, parameters=parameters)
+
+
+def file_parameters(path: str | os.PathLike) -> set[str]:
+    """Names of the parameters a calibrated parameter file estimates (``[uncertainty]``, ``[kept_default]``
+    and the columns of its joint posterior table), whose draws replace their priors."""
+    path = os.fspath(path)
+    doc = read_toml(path, "parameter file")
+    names = set(doc.get("uncertainty", {})) | set(doc.get("kept_default", {}))
+    table = _joint_table(path, doc, None)
+    return (names | set(table or {})) - {"g_Z"}
+
+
 def posterior_draws(path: str | os.PathLike, n: int, *, seed: int = 0, system=None,
                     structural: Mapping[str, tuple[float, float]] | bool = True, kept_defaults: bool = True):
     """Draws of the calibrated parameters (and stated priors) for :func:`model.ensemble`.
@@ -109,11 +269,12 @@ def posterior_draws(path: str | os.PathLike, n: int, *, seed: int = 0, system=No
     system : System, optional
         The model (for declared bounds); default ``directed_growth()``.
     structural : bool or mapping
-        ``True``: also draw :data:`STRUCTURAL_PRIORS` uniformly; a mapping
-        ``name -> (low, high)`` replaces them; ``False``: calibrated parameters only.
+        ``True``: also draw every parameter of :data:`STRUCTURAL_PRIORS` the file does not estimate,
+        uniformly over its stated range; a mapping ``name -> (low, high)`` replaces them; ``False``:
+        calibrated parameters only.
     kept_defaults : bool
-        Draw the parameters the data did not identify uniformly over their declared
-        bounds' central range (default +-50%, within the bounds).
+        Draw the parameters the data did not identify: from their stated prior where they have one,
+        else uniformly over their default +-50% (within the declared bounds).
 
     Returns
     -------
@@ -123,9 +284,11 @@ def posterior_draws(path: str | os.PathLike, n: int, *, seed: int = 0, system=No
     Raises
     ------
     CalibrationError
-        Missing or invalid file; an ``[uncertainty]`` entry without ``value`` or
-        ``se``/``credible_90``, with non-numeric fields, or with an SE that is not
-        usable (not positive, or wider than the declared bounds); unknown names.
+        Missing or invalid file; a posterior table whose SHA-256 does not match ``[meta]``, or that
+        is not a table of finite numbers under parameter names, or with values outside the declared
+        bounds; an ``[uncertainty]`` entry without ``value`` or ``se``/``credible_90``, with non-numeric
+        fields, or with an SE that is not usable (not positive, or wider than the declared bounds);
+        unknown names.
     """
     import pandas as pd
 
@@ -151,15 +314,36 @@ def posterior_draws(path: str | os.PathLike, n: int, *, seed: int = 0, system=No
     kept = doc.get("kept_default", {})
     if not isinstance(kept, dict) or any(k not in system.parameters for k in kept):
         raise CalibrationError(f"{path}: [kept_default] must be a table of the model's parameter names")
+    joint = _joint_table(path, doc, system.parameters)
+    if joint:
+        joint.pop("g_Z", None)  # derived by the model factory
+        rows = rng.integers(0, len(next(iter(joint.values()))), n)
+        csv_name = doc["meta"][POSTERIOR_CSV_KEY]
+        for name in sorted(joint):
+            lo, hi = system[name].bounds
+            v = joint[name]
+            if (lo is not None and v.min() < lo) or (hi is not None and v.max() > hi):
+                raise CalibrationError(f"{csv_name}: draws of {name} span [{v.min():.4g}, {v.max():.4g}], outside "
+                                       f"its declared bounds [{lo}, {hi}]")
+            cols[name] = v[rows]
+            sources[name] = (f"joint posterior: rows of {csv_name} resampled with replacement "
+                             f"({len(v)} draws)")
     for name in sorted(doc["uncertainty"]):
-        if name == "g_Z":
-            continue  # derived by the model factory from alpha0 + n (a parameter file written before issue 12)
+        if name == "g_Z" or name in cols:
+            continue  # g_Z: derived by the model factory from alpha0 + n (a parameter file written before issue 12)
         lo, hi = system[name].bounds
         mean, sd, how = _spread(path, name, doc["uncertainty"][name], (lo, hi))
         cols[name] = _truncnorm(rng, mean, sd, lo, hi, n)
         sources[name] = how
     if kept_defaults:
-        for name in sorted(doc.get("kept_default", {})):
+        for name in sorted(kept):
+            if name in cols:
+                continue
+            if name in STRUCTURAL_PRIORS:
+                a, b, why = STRUCTURAL_PRIORS[name]
+                cols[name] = rng.uniform(a, b, n)
+                sources[name] = f"not identified by the data: its stated prior, uniform [{a:.4g}, {b:.4g}] ({why})"
+                continue
             d = system[name].default
             lo, hi = system[name].bounds
             a, b = (0.5 * d, 1.5 * d) if d > 0 else (1.5 * d, 0.5 * d) if d < 0 else (lo, hi)
@@ -169,8 +353,10 @@ def posterior_draws(path: str | os.PathLike, n: int, *, seed: int = 0, system=No
     if structural:
         pri = ({k: v[:2] for k, v in STRUCTURAL_PRIORS.items()} if structural is True else dict(structural))
         for name in sorted(pri):
-            if name in cols:
+            if name in cols or name in kept:
                 continue
+            if name not in system.parameters:
+                raise CalibrationError(f"prior for {name!r}, not a parameter of model {system.name!r}")
             a, b = map(float, pri[name])
             cols[name] = rng.uniform(a, b, n)
             sources[name] = STRUCTURAL_PRIORS[name][2] if name in STRUCTURAL_PRIORS else f"uniform [{a}, {b}]"

@@ -26,6 +26,8 @@ START_FROM_DATA = {
     "N": "labour force = Y / (a lam), a output per person engaged (PWT)",
     "E_dom": "fossil CO2 = e_int x Y (GCB / PWT): the factory sets the emission intensity of brown output",
     "lam_ref": "normal employment rate: the mean over the normal years",
+    "rd_G0": "public (federally funded) R&D share of output in the start year (NCSES), where the panel has it",
+    "r_P": "business-funded R&D share of output in the start year (NCSES), where the panel has it",
 }
 
 
@@ -52,7 +54,8 @@ def country_model(panel: xr.Dataset, country: str, start: int, overrides: Mappin
     grows at the constant rate ``n`` (no country projection: ``n_shift`` is 0; :func:`calibration.calibrate`
     passes the historical block estimate, which the parameter file does not carry). Climate damages are switched
     off (``d_sw = 0``): the model's climate state is not replayed before 2025, and
-    DICE damages at historical warming are below 0.3% of output.
+    DICE damages at historical warming are below 0.3% of output. The start-year public and business R&D
+    shares of output come from the panel where it has them (NCSES, US); otherwise the model's defaults stay.
 
     Returns
     -------
@@ -75,7 +78,12 @@ def country_model(panel: xr.Dataset, country: str, start: int, overrides: Mappin
         "l_F": _value(panel, "d", country, start), "lam": lam, "N": y0 / (a * lam),
         "E_dom": _value(panel, "e_int", country, start) * y0,
     }
-    values = {"d_sw": 0.0, "lam_ref": float(window["lam"].mean()), **dict(overrides or {})}
+    values = {"d_sw": 0.0, "lam_ref": float(window["lam"].mean())}
+    for name, column in (("rd_G0", "rd_federal"), ("r_P", "rd_business")):
+        v = float(panel[column].sel(country=country, year=start)) if column in panel else float("nan")
+        if np.isfinite(v) and v > 0:  # the UK panel has no R&D series: the model's defaults stay (stated there)
+            values[name] = v
+    values.update(overrides or {})
     try:
         return directed_growth(t0=float(start), start=data, overrides=values)
     except ModelError as exc:

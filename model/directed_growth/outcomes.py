@@ -20,7 +20,8 @@ from ..core.metadata import Outcome, OutcomeContext
 from ..errors import ModelError
 
 __all__ = ["OUTCOMES", "DURABILITY", "NEEDED", "durable_policies", "MULTIPLIER_HORIZONS", "compare",
-           "compare_policies", "display", "impulse_response", "in_force",
+           "compare_policies", "cumulative_multiplier", "display", "impulse_response", "impulse_responses", "in_force",
+           "SHOCKS",
            "label_outcomes",
            "outcome_metrics"]
 
@@ -405,6 +406,173 @@ def _policy_names(ds) -> list[str]:
     return [str(p) for p in ds.policy.values] if "policy" in ds.dims else [ds.attrs.get("policy", "default")]
 
 
+#: impulse-response experiments: shock name -> (the input stepped, the spending flow it raises)
+SHOCKS: dict[str, tuple[str, str]] = {"public_investment": ("i_G", "I_G"), "generic": ("g_C_shock", "G_C"),
+                                      "mission_rd": ("rd_G_shock", "G_RD")}
+
+
+def _is_level(system, name: str) -> bool:
+    """Whether ``name`` is a level (a money flow or stock, units in TUSD: relative responses) or a ratio or
+    rate (differences)."""
+    return "TUSD" in str(system[name].units)
+
+
+def _shock_runs(system, shock: str, params, policy, *, t_span, t_shock, size, last: int, exogenous, per_year: int):
+    """Base and shocked runs of an impulse-response experiment (see :func:`impulse_responses`): returns
+    ``(base, shocked, t_eval, t_shock)``."""
+    from ..solve.simulation import simulate
+
+    if shock not in SHOCKS:
+        raise ModelError(f"impulse_responses: unknown shock {shock!r}; valid: {', '.join(SHOCKS)}")
+    if not (np.isfinite(size) and size != 0):
+        raise ModelError(f"impulse_responses: size must be a non-zero share of output, got {size!r}")
+    name, _ = SHOCKS[shock]
+    start = (system.meta.t_span or (0.0, 0.0))[0] if t_span is None else float(t_span[0])
+    t_shock = start + 1.0 if t_shock is None else float(t_shock)
+    end = t_shock + last + 1.0 if t_span is None else float(t_span[1])
+    if not start <= t_shock < t_shock + last + 1.0 <= end:
+        raise ModelError(f"impulse_response: the shock at {t_shock} and its last horizon must lie in the span "
+                         f"({start}, {end})")
+    policy = policy or Policy("base")
+    if isinstance(policy.levers.get("i_G"), Rule):
+        raise ModelError("impulse_response: the policy sets i_G by a feedback rule; give a schedule")
+    t_eval = np.union1d(np.linspace(start, end, int(round((end - start) * per_year)) + 1), [t_shock])
+    # the stepped input's base path, sampled finely, with the step from t_shock on; the base run gets the same path
+    # with a zero step, so that both runs share the input's knots (the solver's grid): a zero step is then zero
+    fine = np.union1d(np.linspace(start, end, 201), [t_shock - 1e-6, t_shock])
+    if shock == "public_investment":
+        old = policy.levers.get("i_G", constant(system["i_G"].default))
+    else:
+        old = {**system.meta.exogenous, **(exogenous or {})}.get(name, system[name].default)
+        old = old if callable(old) else constant(float(old))
+    path = np.broadcast_to(np.asarray(old(fine), float), fine.shape)
+
+    def run(step: float, tag: str):
+        sched = piecewise(fine, path + np.where(fine >= t_shock, step, 0.0))
+        if shock == "public_investment":
+            return simulate(system, params, policy.with_levers(name=policy.name + tag, i_G=sched),
+                            t_span=(start, end), t_eval=t_eval, exogenous=exogenous)
+        return simulate(system, params, policy, t_span=(start, end), t_eval=t_eval,
+                        exogenous={**(exogenous or {}), name: sched})
+
+    base = run(0.0, "")
+    ratio = float(base.Y.sel(time=t_shock)) / float(base.Y_T.sel(time=t_shock))
+    return base, run(size * ratio, "+shock"), t_eval, t_shock
+
+
+def _annual_means(x: np.ndarray, t_eval: np.ndarray, t_shock: float, horizons) -> dict[int, float]:
+    """Means of ``x`` over the years :math:`[t_s + k, t_s + k + 1)` (trapezoid rule on ``t_eval``)."""
+    out = {}
+    for k in horizons:
+        a, b = t_shock + k, t_shock + k + 1.0
+        sel = (t_eval >= a - 1e-9) & (t_eval <= b + 1e-9)
+        out[k] = float(np.trapezoid(x[sel], t_eval[sel]) / (b - a))
+    return out
+
+
+def _horizons(horizons, who: str) -> tuple[int, ...]:
+    horizons = tuple(int(k) for k in horizons)
+    if not horizons or min(horizons) < 0:
+        raise ModelError(f"{who}: horizons must be non-negative whole years, got {horizons!r}")
+    return horizons
+
+
+def impulse_responses(system, shock: str, params: Mapping[str, Any] | None = None, policy: Policy | None = None,
+                      *, size: float = 0.01, t_shock: float | None = None, horizons=range(21),
+                      variables: tuple[str, ...] = ("Y",), per_year: int = 20, exogenous=None,
+                      t_span: tuple[float, float] | None = None) -> dict[str, dict[int, float]]:
+    r"""Responses of ``variables`` to a permanent step of public spending of ``size`` x output.
+
+    Parameters
+    ----------
+    system : System
+        The directed-growth model (:func:`model.directed_growth.directed_growth`).
+    shock : {"public_investment", "generic", "mission_rd"}
+        ``"public_investment"`` raises the public investment rate ``i_G`` (appropriations, which outlays
+        follow with the time to build ``tau_B``); ``"generic"`` raises the generic government consumption
+        input ``g_C_shock``; ``"mission_rd"`` the extra mission-oriented public R&D input ``rd_G_shock``
+        (government demand that adds clean knowledge, technology block). Each input is a share of trend output
+        :math:`Y_T` and is stepped at ``t_shock`` by ``size`` x Y/Y_T there, so that the spending rises by
+        ``size`` of output at the shock (the three are then per percentage point of GDP alike; Y = Y_T at a
+        start at rest).
+    params, policy, exogenous
+        As for :func:`~model.solve.simulation.simulate` (``exogenous`` paths, numbers or schedules, also give
+        the base path the step is added to).
+    size : float
+        The step [share of output], 0.01 by default.
+    t_shock : float, optional
+        Time of the shock [year]; one year after the start by default.
+    horizons : iterable of int
+        Years after the shock [year]; year *k* is the mean over :math:`[t_s + k, t_s + k + 1)` (k = 0 the year
+        of the shock), as annual data count it (IMF 2014, WEO ch. 3).
+    variables : tuple of str
+        Model variables. Levels (units in TUSD: ``Y``, ``I_p``, ``R_P``, ``C_act``...) respond
+        relatively, :math:`(x_{shock} - x_{base})/x_{base}/size` (percent per percentage point of GDP); ratios
+        and rates (``lam``, ``b``, ``rd_G``...) in differences, :math:`(x_{shock} - x_{base})/size`
+        (percentage points per percentage point of GDP).
+    per_year : int
+        Output points a year feeding the annual means (trapezoid rule).
+    t_span : (float, float), optional
+        Span of the runs [year]; the model's start to the last horizon's end by default.
+
+    Returns
+    -------
+    dict
+        Variable -> {horizon: response}.
+
+    Raises
+    ------
+    ModelError
+        An unknown shock or variable, negative horizons, a shock outside the span, or a policy setting ``i_G``
+        by a feedback rule (``public_investment``).
+    """
+    horizons = _horizons(horizons, "impulse_responses")
+    unknown = [v for v in variables if v not in system.variables]
+    if unknown:
+        raise ModelError(f"impulse_responses: unknown variables {unknown}; e.g. Y, I_p, R_P, C_act, lam, b, rd_G")
+    base, run, t_eval, t_shock = _shock_runs(system, shock, params, policy, t_span=t_span, t_shock=t_shock, size=size,
+                                             last=max(horizons), exogenous=exogenous, per_year=per_year)
+    out = {}
+    for v in variables:
+        xb, xs = np.asarray(base[v].values, float), np.asarray(run[v].values, float)
+        rel = (xs - xb) / xb / size if _is_level(system, v) else (xs - xb) / size
+        out[v] = _annual_means(rel, t_eval, t_shock, horizons)
+    return out
+
+
+def cumulative_multiplier(system, shock: str, horizon: int, params: Mapping[str, Any] | None = None,
+                          policy: Policy | None = None, *, size: float = 0.01, t_shock: float | None = None,
+                          per_year: int = 20, exogenous=None) -> float:
+    r"""Cumulative output multiplier of a spending shock: :math:`\sum_{k=0}^{h}\Delta Y_k /
+    \sum_{k=0}^{h}\Delta G_k`, the extra output over the extra spending, each summed over the years 0 to
+    ``horizon`` [dimensionless: TUSD of output per TUSD of spending].
+
+    :math:`\Delta Y_k` and :math:`\Delta G_k` are annual means (year *k* as in :func:`impulse_responses`) of
+    the shocked less the base run; the spending is the flow the shock raises, including its induced change:
+    public investment outlays ``I_G`` (``"public_investment"``), government consumption ``G_C``
+    (``"generic"``) and extra public R&D ``G_RD`` (``"mission_rd"``). This is the cumulative multiplier of
+    Ramey & Zubairy (2018, JPE 126(2)) that the SVAR literature on mission R&D reports (Deleidi & Mazzucato 2021
+    compare mission-oriented and generic spending by it; economics.md 4 holds no formula from their paper:
+    their text was not read, [U]). Other arguments as in :func:`impulse_responses`.
+
+    Raises
+    ------
+    ModelError
+        An unknown shock, a negative horizon, or no extra spending over the horizon.
+    """
+    (horizon,) = _horizons((horizon,), "cumulative_multiplier")
+    base, run, t_eval, t_shock = _shock_runs(system, shock, params, policy, t_span=None, t_shock=t_shock, size=size,
+                                             last=horizon, exogenous=exogenous, per_year=per_year)
+    flow = SHOCKS[shock][1]
+    years = range(horizon + 1)
+    dY = _annual_means(run.Y.values - base.Y.values, t_eval, t_shock, years)
+    dG = _annual_means(run[flow].values - base[flow].values, t_eval, t_shock, years)
+    spent = sum(dG.values())
+    if not abs(spent) > 0:
+        raise ModelError(f"cumulative_multiplier: the {shock!r} shock adds no spending ({flow}) over years 0-{horizon}")
+    return float(sum(dY.values()) / spent)
+
+
 def impulse_response(system, params: Mapping[str, Any] | None = None, policy: Policy | None = None, *,
                      t_span: tuple[float, float] | None = None, t_shock: float | None = None,
                      size: float = 0.01, horizons: tuple[int, ...] = tuple(range(21)), exogenous=None,
@@ -421,37 +589,12 @@ def impulse_response(system, params: Mapping[str, Any] | None = None, policy: Po
     economies (economics.md 11.2). ``t_span`` [year] defaults to the model's start to the last
     horizon's end; ``t_shock`` to one year after the start; ``per_year`` output points a year feed
     the means (trapezoid rule); ``exogenous`` paths override the model's defaults per name.
+    The ``"public_investment"`` case of :func:`impulse_responses` (output only).
     """
-    from ..solve.simulation import simulate
-
-    horizons = tuple(int(k) for k in horizons)
-    if not horizons or min(horizons) < 0:
-        raise ModelError(f"impulse_response: horizons must be non-negative whole years, got {horizons!r}")
-    start = (system.meta.t_span or (0.0, 0.0))[0] if t_span is None else float(t_span[0])
-    t_shock = start + 1.0 if t_shock is None else float(t_shock)
-    end = t_shock + max(horizons) + 1.0 if t_span is None else float(t_span[1])
-    if not start <= t_shock < t_shock + max(horizons) + 1.0 <= end:
-        raise ModelError(f"impulse_response: the shock at {t_shock} and its last horizon must lie in the span "
-                         f"({start}, {end})")
-    policy = policy or Policy("base")
-    if isinstance(policy.levers.get("i_G"), Rule):
-        raise ModelError("impulse_response: the policy sets i_G by a feedback rule; give a schedule")
-    t_eval = np.union1d(np.linspace(start, end, int(round((end - start) * per_year)) + 1), [t_shock])
-    base = simulate(system, params, policy, t_span=(start, end), t_eval=t_eval, exogenous=exogenous)
-    ratio = float(base.Y.sel(time=t_shock)) / float(base.Y_T.sel(time=t_shock))
-    old = policy.levers.get("i_G", constant(system["i_G"].default))
-    # the policy's own i_G path, sampled finely, plus the step from t_shock on
-    fine = np.union1d(np.linspace(start, end, 201), [t_shock - 1e-6, t_shock])
-    vals = old(fine) + np.where(fine >= t_shock, size * ratio, 0.0)
-    shocked = policy.with_levers(name=policy.name + "+shock", i_G=piecewise(fine, vals))
-    shock = simulate(system, params, shocked, t_span=(start, end), t_eval=t_eval, exogenous=exogenous)
-    rel = (shock.Y.values - base.Y.values) / base.Y.values / size
-    out = {}
-    for k in horizons:
-        a, b = t_shock + k, t_shock + k + 1.0
-        sel = (t_eval >= a - 1e-9) & (t_eval <= b + 1e-9)
-        out[k] = float(np.trapezoid(rel[sel], t_eval[sel]) / (b - a))
-    return out
+    horizons = _horizons(horizons, "impulse_response")
+    return impulse_responses(system, "public_investment", params, policy, size=size, t_shock=t_shock,
+                             horizons=horizons, variables=("Y",), per_year=per_year, exogenous=exogenous,
+                             t_span=t_span)["Y"]
 
 
 def compare_policies(ds, *, system=None, impulse: bool = True, baseline: str = "bau"):

@@ -3,7 +3,9 @@
 Uniform ranges within each parameter's declared bounds: the literature range where economics.md
 gives one, zero included where a mechanism could be absent (the referee's request: an ensemble
 that can show crowding-out, no crowding-in, no mission effect), otherwise the stated assumption's
-range. Parameters not listed keep their defaults (climate-cycle coefficients, start data).
+range. Tunable parameters without a prior are listed in :data:`FIXED` with the reason they are not drawn
+(constants of published models, start data, accounting, tax law, projection inputs); the rest are estimated
+by a country's parameter file (``calibration/params``), whose draws replace the prior.
 
 Demographic labour-force growth ``n`` is not drawn: it is a projection input, the country's schedule
 (its start-year rate, then the exogenous path ``n_shift``). The schedule's prior range, the country
@@ -18,7 +20,7 @@ derives ``g_Z`` from the drawn ``n``).
 
 from __future__ import annotations
 
-__all__ = ["PRIORS", "POLITICS_PRIORS"]
+__all__ = ["ASSUMPTION_ONLY", "FIXED", "PRIORS", "POLITICS_PRIORS"]
 
 #: name -> (low, high, rationale)
 PRIORS: dict[str, tuple[float, float, str]] = {
@@ -31,6 +33,13 @@ PRIORS: dict[str, tuple[float, float, str]] = {
     "gamma_pi": (0.0, 10.0, "investment response to retained profits: 0 (absent) to twice the default"),
     "gamma_r": (0.0, 10.0, "investment response to the loan rate: 0 (absent) to twice the default"),
     "chi": (-0.5, 1.0, "crowding-in by mission capital: negative allowed (Boysen-Hogrefe 2025), economics.md 4"),
+    "eta_RD": (-0.1, 0.5, "long-run elasticity of private to public R&D intensity: Pallante et al. (2023) 0.11-0.14 "
+                          "over 4-5 years [V], Draca (2013) 0.07 [V], Moretti, Steinwender & Van Reenen 0.4-0.5 [R] "
+                          "as the top; zero and negative included (Boysen-Hogrefe 2025: the evidence is split)"),
+    "eta_RDs": (0.0, 0.5, "crowding-out of private R&D on impact: 0 (none, D&M 2021) to 0.5 (Boysen-Hogrefe 2025's "
+                          "temporary crowding-out after 1985 [V sign]; its size is a modelling assumption)"),
+    "tau_RD": (1.0, 4.0, "adjustment time of private R&D to public R&D: Pallante et al.'s response builds over 4-5 "
+                         "years; Boysen-Hogrefe's crowding-out lasts the first years (modelling assumption)"),
     "psi_B": (0.0, 0.05, "sovereign premium: 0 to twice CBO's 2-3 bp per pp (economics.md 11.11)"),
     "psi_F": (0.0, 0.1, "firm premium response to leverage: 0 to twice the default"),
     "lam_F": (0.0, 0.35, "leverage targeting by net payouts: 0 (absent) to Flannery & Rangan's one third a year"),
@@ -119,6 +128,28 @@ PRIORS: dict[str, tuple[float, float, str]] = {
     "r_m": (0.0, 0.4, "R&D share of mission investment: 0 (missions buy capacity only) to twice the default "
                       "(modelling assumption; mission budgets such as ARPA-E's are all R&D, the IRA's mostly "
                       "capacity)"),
+    # issue 14: stated priors for the behavioural parameters that had none (appended: the draws above unchanged)
+    "pi2": (0.00236, 0.003467, "quadratic damage coefficient: DICE-2016R a2 = 0.00236 to DICE-2023 0.003467 "
+                               "(economics.md 11.9, 11.15.5 [V]; DEFINE 0.00284 inside)"),
+    "pi3": (0.0, 8.19e-5, "damage term in T^6.754: 0 (no tipping term: DICE) to Dietz & Stern's 8.19e-5 (GEMMES, "
+                          "economics.md 11.5 [V]; Weitzman's 5.07e-6 and DEFINE's 1.75e-5 inside)"),
+    "delta": (0.040, 0.048, "depreciation rate: PWT 10.01 UK 0.040 and US 0.046 (2019), DEFINE 0.048 (economics.md "
+                            "11.12, 11.4b [V])"),
+    "gamma_A": (0.01, 0.03, "knowledge growth per unit of research: AABH's 0.02 per year +-50% (no range is "
+                            "published; modelling assumption; not 0: research that yields no knowledge is not a "
+                            "mechanism that could be absent here, the sectors' productivity would freeze)"),
+    "u_n": (0.75, 0.85, "normal capacity utilisation: US industrial utilisation averaged about 0.80 since 1972 "
+                        "(Federal Reserve G.17 [R]); +-5 pp, top at the declared bound (modelling assumption)"),
+    "m_M": (0.0, 0.02, "deposit rate margin below the policy rate: 0 (deposits paid the policy rate) to twice the "
+                       "default (modelling assumption)"),
+    "phi_g": (0.0, 0.2, "green to brown emission intensity: 0 (green output emits nothing) to twice the default "
+                        "(modelling assumption)"),
+    "r_elb": (-0.04, 0.0, "effective lower bound of the real policy rate: a nominal floor of 0 less expected "
+                          "inflation of 0 to 4% (modelling assumption)"),
+    "r_max": (0.06, 0.12, "highest real policy rate: around the US peak near 8% (1981 [R]) to 1.5 times it "
+                          "(modelling assumption)"),
+    "sp_max": (0.05, 0.3, "cap of the loan and sovereign premia (the model has no default or bailout): 5 pp to the "
+                          "declared bound 30 pp (modelling assumption)"),
 }
 
 #: name -> (low, high, rationale) of the public-support parameters, which only the model built with the politics
@@ -136,3 +167,43 @@ POLITICS_PRIORS: dict[str, tuple[float, float, str]] = {
     "b_g": (0.0, 0.5, "vote share per unit of the green share of output (visible green jobs): 0 (none) to 0.5 "
                       "(modelling assumption; no published coefficient)"),
 }
+
+_DICE = ("DICE-2016R (Nordhaus 2017, economics.md 11.9) [V]: the carbon cycle and temperature coefficients are "
+         "calibrated jointly to the CMIP runs; drawn independently they would break that fit. Climate uncertainty is "
+         "drawn through the equilibrium climate sensitivity S")
+
+#: name -> reason of the tunable parameters that ensembles never draw (kept at their defaults or at the country's
+#: start value): constants of published models, start data, accounting, tax law and projection inputs. Every tunable
+#: parameter of the model is in :data:`PRIORS`, here, or estimated by the country's parameter file
+#: (tests/directed_growth/test_priors_accounting.py)
+FIXED: dict[str, str] = {
+    **{name: _DICE for name in ("M_at_eq", "M_up_eq", "M_lo_eq", "b12", "b23", "c1", "c3", "c4", "F2x")},
+    "E_land0": "DICE-2016R [V]: world land-use emissions in the base year, a datum (declining at d_land)",
+    "d_land": "DICE-2016R [V]: decline of land-use emissions per period, a projection input",
+    "p_back0": ("DICE-2016R [V]: backstop price in 2015; the uncertainty of abatement costs is drawn through "
+                "tau_half, the carbon price that abates half of brown emissions"),
+    "d_back": "DICE-2016R [V]: decline of the backstop price per 5 years (with p_back0, see there)",
+    "pi1": ("linear damage term: 0 in all three sources (DICE-2016R a1, GEMMES pi1, DEFINE eta1; economics.md 11.5, "
+            "11.9 [V]); damage uncertainty is drawn through pi2 and pi3"),
+    "n": ("projection input: the country's labour-force schedule, run as scenarios (the country file's low and "
+          "high schedules), see this module's docstring"),
+    "markup": ("pinned by the start: inflation at rest is eta_p (markup omega - 1), so with the start wage share "
+               "(PWT 0.597) GEMMES's 1.875 gives the start's 2.3%/yr; drawing it would draw the start's inflation "
+               "rate, a datum"),
+    "sp_F0": "start datum: the observed firm loan spread over the policy rate at the reference leverage (about 2% [R])",
+    "sp_G0": "start datum: the observed term premium of public debt over the policy rate (about 0.5 pp [R])",
+    "rho_res": ("accounting: the share of deposits banks hold as reserves (DEFINE 0.2 [V]) sets which part of the "
+                "public debt the central bank holds, whose profits return to the government"),
+    "t_pi": "tax law, a policy setting changed by scenarios: the US federal corporate rate since 2018 (21%)",
+}
+
+#: the parameters of :data:`PRIORS` whose range is a modelling assumption (no published estimate or range bounds
+#: it: "twice the default", "+-50%", a sign with an assumed size, a referee's widened range), so that the verdict
+#: resting on them is shown by the prior-sensitivity table (:func:`model.analysis.discovery.prior_sensitivity`,
+#: ``dgm ensemble --prior-sensitivity``); parameters a country's parameter file estimates are left out there
+ASSUMPTION_ONLY: tuple[str, ...] = (
+    "c_w", "c_pi", "rho_H", "kappa_C", "gamma_u", "gamma_pi", "gamma_r", "chi", "psi_F", "zeta_G", "psi_Z", "rho_cb",
+    "phi2", "eta_x", "n_lam", "p_max", "tau_B", "f_K", "f_P", "beta_c", "d_P", "g_Q0", "kappa_M", "eps_S", "kappa_R",
+    "tau_half", "rho_cap", "h_max", "u_max", "lam_max", "k_sup", "c_app", "h_pay", "H_w", "tau_sup", "xi", "r_m",
+    "gamma_A", "u_n", "m_M", "phi_g", "r_elb", "r_max", "sp_max",
+    "eta_RDs", "tau_RD")

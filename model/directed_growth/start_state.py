@@ -53,7 +53,7 @@ DERIVED = ("g_Z", "v", "K_g", "K_b", "A_b", "h", "k_G_ref", "K_Gm", "K_Go", "del
            "z_G", "C", "NW_B", "M", "a", "N_demo", "r_cb", "t_w", "theta0", "theta_B", "chi_H", "phi0", "i_ref",
            "r_ref", "lev_ref", "b_ref", "pi_r_ref", "g_ref", "gA_ref", "z0", "sigma_b", "sigma_b_ref", "i_cap_ref",
            "Q_g", "Q_ref", "p_back", "p_back_ref", "y_m", "x_ref",
-           "y_g_ref")
+           "y_g_ref", "rd_m_ref")
 
 
 @functools.lru_cache(maxsize=2)
@@ -112,7 +112,8 @@ def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float, start: 
     investment ``Q_g = (x_g I_p + (1 - r_m) I_Gm) / g_Q0`` (start-year green investment growing at ``g_Q0``);
     the backstop price is DICE-2016R's in the start year; dirty knowledge ``A_b`` makes AABH's laissez-faire
     clean/dirty output ratio the green/brown capital ratio, and ``x_ref`` is the start's ``A_g/A_b`` (the
-    green share of output is then the green share of capital).
+    green share of output is then the green share of capital); ``rd_m_ref`` is the start's mission R&D share of
+    output, ``r_m m I_G / Y`` (public R&D intensity is then ``rd_G0`` at the start and private R&D at rest).
 
     Raises
     ------
@@ -172,6 +173,8 @@ def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float, start: 
     A_G = (v["i_G"] + v["carbon_green"] * (1 - v["carbon_dividend"]) * env["tc_share"]) * Y
     I_G = A_G / (1 + g * v["tau_B"])
     put(WIP_G=I_G * v["tau_B"], delta_G=I_G / K_G - g)
+    # the start's mission R&D share of output, part of the start's public R&D rd_G0 (technology block)
+    put(rd_m_ref=v["r_m"] * v["mission_share"] * I_G / Y)
     env = _evaluate(v, t0)
     # notional demand behind the start output (equal to it below the soft ceiling)
     Y_S = env["Y_S"]
@@ -237,7 +240,8 @@ def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float, start: 
         env = _evaluate(v, t0)
     # nominal wage growth at rest above its floor, and within the smooth floor's exact range (700 eps_w)
     w_ok = (w_eff > v["w_min"]) & (w_eff - v["w_min"] < 690 * v["eps_w"])
-    feasible = (h_cap & y_cap & (v["Z"] > 0) & w_ok
+    rd_ok = v["rd_m_ref"] < v["rd_G0"]
+    feasible = (h_cap & y_cap & (v["Z"] > 0) & w_ok & rd_ok
                 & np.isfinite(np.asarray(env["Y"], float) + v["t_w"] + v["theta0"]))
     if np.ndim(feasible) == 0 and not feasible:
         raise ModelError("directed_growth: no start at rest for these values: "
@@ -248,6 +252,8 @@ def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float, start: 
                             "autonomous demand Z = G_C + Z_H is not positive (consumption propensities too high for "
                             "the start's consumption share)" if not np.all(v["Z"] > 0) else
                             _wage_floor_message(w_eff, v["w_min"], v["eps_w"]) if not np.all(w_ok) else
+                            "the start's mission R&D, r_m x mission_share x I_G / Y, is not below the start's public "
+                            "R&D share rd_G0 (lower r_m or raise rd_G0)" if not np.all(rd_ok) else
                             "the start state is not finite"))
     # a start off its normal employment rate (a historical replay's lam_ref) is not at rest in the policy
     # rate and the labour force, by construction
@@ -277,7 +283,7 @@ def _verify(env, v, Y, g, feasible, normal) -> None:
     if normal:
         checks.update(aN=env["d_a"] / v["a"] + env["d_N"] / v["N"] - g, r_cb=env["d_r_cb"])
     checks.update({x: env["d_" + x] / v[x] - g for x in _GROWING})
-    checks.update({x: env["d_" + x] for x in ("omega", "h", "Cap", "R_el", "R_el_vote") if "d_" + x in env})
+    checks.update({x: env["d_" + x] for x in ("omega", "h", "Cap", "R_el", "R_el_vote", "m_RD") if "d_" + x in env})
     if "d_y_m" in env:  # the politics blocks (support, an auxiliary, is then at rest with y_m)
         checks.update(y_m=env["d_y_m"] / v["y_m"] - (g - env["d_N"] / v["N"]))
     worst = {k: float(np.nanmax(np.where(feasible, np.abs(x), 0.0))) for k, x in checks.items()}

@@ -35,3 +35,14 @@ def test_replay_errors_name_the_problem(panel):
     with pytest.raises(CalibrationError, match="omega for GBR 1960 is missing"):
         country_model(panel, "GBR", 1960)  # PWT's imputed UK labour share is NaN before 1988
     assert np.isfinite(panel.i_G.sel(country="USA")).all()
+
+
+def test_replay_takes_the_start_year_rd_shares_from_the_panel(panel):
+    """NCSES (in the panel): US federally funded R&D 1.21% and business-funded 1.34% of GDP in 1985; the UK
+    panel has no R&D series, so the model's (US 2019) defaults stay."""
+    us = country_model(panel, "USA", 1985)
+    assert us["rd_G0"].default == pytest.approx(float(panel["rd_federal"].sel(country="USA", year=1985)))
+    assert us["rd_G0"].default == pytest.approx(0.0121, abs=5e-5)
+    assert us["r_P"].default == pytest.approx(0.0134, abs=5e-5)
+    uk = country_model(panel, "GBR", 1988)
+    assert (uk["rd_G0"].default, uk["r_P"].default) == (0.0063, 0.0224)

@@ -45,6 +45,7 @@ def transactions_flow() -> GodleyTable:
         "C_act", "G_C", "G_cap", "I_G", "I_p", "delta_K", "K", "W", "T_W", "T_B", "TR", "T_pi", "T_c", "S_rd", "S_sup",
         "r_L", "L_F", "r_LH", "L_H", "r_M", "M", "r_B", "B", "B_B", "B_CB", "r_cb", "R", "Div", "phi_G", "Pi_r",
         "Div_B", "Pi_Br", "Pi_CB", "rho_res", "Y")
+    G_RD = ref("G_RD")
     Fc, Fk, Bc, Bk = "firms current", "firms capital", "banks current", "banks capital"
     H, G, CB = "households", "government", "central bank"
     return GodleyTable(
@@ -53,6 +54,7 @@ def transactions_flow() -> GodleyTable:
             Row("Government consumption", {Fc: G_C, G: -G_C}),
             Row("Capability spending", {Fc: G_cap, G: -G_cap}),
             Row("Public investment", {Fc: I_G, G: -I_G}),
+            Row("Public R&D", {Fc: G_RD, G: -G_RD}),
             Row("Private investment", {Fc: I_p, Fk: -I_p}),
             Row("Depreciation incl. damages", {Fc: -delta_K * K, Fk: delta_K * K}),
             Row("Wages", {H: W, Fc: -W}),

@@ -26,10 +26,11 @@ def demand() -> Block:
     :math:`Y_T = Z/z_T`. Private investment is a share :math:`h_{eff}` of output (private
     investment block), so notional demand is
 
-    .. math:: Y_D = \frac{C + I_G + G_C + G_{cap}}{1 - h_{eff}}
+    .. math:: Y_D = \frac{C + I_G + G_C + G_{cap} + G_{RD}}{1 - h_{eff}}
 
     with :math:`C` consumption (a lagged state, households block), :math:`I_G` public investment
-    outlays and :math:`G_{cap}` capability spending. With consumption at its target
+    outlays, :math:`G_{cap}` capability spending and :math:`G_{RD}` extra public R&D spending (technology
+    block; 0 unless the mission-R&D shock is stepped). With consumption at its target
     :math:`C = (1-s)Y + Z_H` this is the supermultiplier :math:`Y = Z/(s - h)` (economics.md 3).
     """
     Z = stock("Z", "TUSD/year", "autonomous demand", default=4.0, bounds=(0.0, None),
@@ -50,8 +51,8 @@ def demand() -> Block:
               description="Output on the trend set by autonomous demand, Z / z_T (budgets are set on it)")
     Y_D = aux("Y_D", "TUSD/year", "notional aggregate demand", latex=r"Y_D")
     Z_H = aux("Z_H", "TUSD/year", "autonomous household consumption", latex=r"Z_H")
-    C, I_G, G_C, G_cap, h_eff, r_L, r_ref, z_G, n_shift = ref("C", "I_G", "G_C", "G_cap", "h_eff", "r_L", "r_ref",
-                                                               "z_G", "n_shift")
+    C, I_G, G_C, G_cap, h_eff, r_L, r_ref, z_G, n_shift, G_RD = ref("C", "I_G", "G_C", "G_cap", "h_eff", "r_L",
+                                                                     "r_ref", "z_G", "n_shift", "G_RD")
     return Block(
         name="demand",
         variables=(Z, g_Z, psi_Z, z_T, g_Z_eff, Y_T, Y_D, Z_H),
@@ -60,7 +61,7 @@ def demand() -> Block:
             "g_Z_eff": g_Z.sym + n_shift - psi_Z.sym * (r_L - r_ref),
             "Y_T": Z.sym / z_T.sym,
             "Z_H": (1 - z_G) * Z.sym,
-            "Y_D": (C + I_G + G_C + G_cap) / (1 - h_eff),
+            "Y_D": (C + I_G + G_C + G_cap + G_RD) / (1 - h_eff),
         },
         description="Autonomous demand (Sraffian supermultiplier) and notional aggregate demand.",
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ...core.blocks import Block
-from ...core.symbols import aux, lever, param, stock
+from ...core.symbols import aux, exogenous, lever, param, stock
 from ._common import ESSAY, ref, soft_cap, soft_floor
 
 CBO = "CBO WP 2019-01: 2-3 bp per pp of federal debt/GDP [V]; Laubach (2009) 3-4 [R] (economics.md 11.11)"
@@ -18,11 +18,11 @@ def public_finance() -> Block:
     -----
     .. math::
 
-        \dot B &= G_C + G_{cap} + I_G + S_{R\&D} + S_{sup} + TR + r_B B - T_W - T_B - T_\pi - T_c - \phi_G Div
-        - \Pi_{CB}, \\
+        \dot B &= G_C + G_{cap} + I_G + G_{RD} + S_{R\&D} + S_{sup} + TR + r_B B - T_W - T_B - T_\pi - T_c
+        - \phi_G Div - \Pi_{CB}, \\
         T_W &= t_w W, \quad T_B = \big(\beta_B + \mathrm{smax}(r_B - g_Z^{eff}, 0)\big)(B - \bar b Y),
         \quad TR = \rho_{TR} T_c, \quad
-        G_C = z_G Z, \quad \dot\phi_G = e\,(1 - \phi_G)\max(\dot s_{sup}, 0), \\
+        G_C = z_G Z + g_{C,shock} Y_T, \quad \dot\phi_G = e\,(1 - \phi_G)\max(\dot s_{sup}, 0), \\
         sp_G &= \mathrm{smin}\big(\mathrm{smax}(sp_{G0} + \psi_B (B/Y_T - \bar b), 0), sp_{max}\big)
 
     Taxes respond to the debt ratio (Bohn 1998: the US primary surplus rises by 0.054 of GDP per
@@ -49,6 +49,10 @@ def public_finance() -> Block:
     zero (never extrapolated below zero debt) and capped; it is on trend output because the loan rate
     it enters sets investment and so output in the same instant (debt over actual output would make
     output depend on itself).
+
+    Government consumption is the autonomous share :math:`z_G Z` plus a generic spending shock, a share
+    ``g_C_shock`` of trend output (an exogenous input, 0 by default: the impulse-response experiments step
+    it, issue 14); extra public R&D spending :math:`G_{RD}` (technology block) adds to the deficit.
     """
     B = stock("B", "TUSD", "public debt", default=24.0, bounds=(None, None),
               source="economics.md 11.12: US general government debt 1.068 of GDP (JST, 2019); CBO: debt held by "
@@ -80,6 +84,12 @@ def public_finance() -> Block:
                    "public investment", default=0.0, bounds=(0.0, 1.0),
                    source="issue 12: the carbon-tax revenue use is a lever (the rest reduces the deficit)",
                    latex=r"\rho_{GI}")
+    g_C_shock = exogenous("g_C_shock", "dimensionless", "generic government consumption shock (share of trend output)",
+                          default=0.0,
+                          description="Government consumption beyond z_G Z, as a share of trend output Y_T; 0 in "
+                                      "every reference path (the impulse-response experiments step it)",
+                          source="issue 14: the generic-spending shock of the impulse-response calibration "
+                                 "(Antolin-Diaz & Surico, economics.md 11)", latex=r"g_{C,shock}")
     G_C = aux("G_C", "TUSD/year", "government consumption", latex=r"G_C")
     T_W = aux("T_W", "TUSD/year", "tax on wages", latex=r"T_W")
     T_B = aux("T_B", "TUSD/year", "debt-stabilising tax (negative: tax cut)", latex=r"T_B")
@@ -98,16 +108,16 @@ def public_finance() -> Block:
     W, T_pi, T_c, I_G, G_cap, Z, S_rd, Y, Div, Y_T, E, r_B, Pi_CB, sp_max, eps_r = ref(
         "W", "T_pi", "T_c", "I_G", "G_cap", "Z", "S_rd", "Y", "Div", "Y_T", "E_F", "r_B", "Pi_CB", "sp_max",
         "eps_r")
-    g_Z_eff, S_sup, s_rate = ref("g_Z_eff", "S_sup", "s_sup_rate")
+    g_Z_eff, S_sup, s_rate, G_RD = ref("g_Z_eff", "S_sup", "s_sup_rate", "G_RD")
     premium = sp_G0.sym + psi_B.sym * (b_n.sym - b_ref.sym)
     return Block(
         name="public finance",
         variables=(B, t_w, z_G, beta_B, b_ref, sp_G0, psi_B, equity_stake, rho_TR, rho_GI, G_C, T_W, T_B, TR, CI_G,
-                   phi_G, Div_G, F_pub, sp_G, B_dot, b, b_n),
+                   phi_G, Div_G, F_pub, sp_G, B_dot, b, b_n, g_C_shock),
         auxiliaries={
             "b": B.sym / Y,
             "b_n": B.sym / Y_T,
-            "G_C": z_G.sym * Z,
+            "G_C": z_G.sym * Z + g_C_shock.sym * Y_T,
             "T_W": t_w.sym * W,
             "T_B": (beta_B.sym + soft_floor(r_B - g_Z_eff, 0, eps_r)) * (B.sym - b_ref.sym * Y),
             "TR": rho_TR.sym * T_c,
@@ -115,7 +125,7 @@ def public_finance() -> Block:
             "Div_G": phi_G.sym * Div,
             "F_pub": phi_G.sym * E,
             "sp_G": soft_cap(soft_floor(premium, 0, eps_r), sp_max, 20),
-            "B_dot": G_C.sym + G_cap + I_G + S_rd + S_sup + TR.sym + r_B * B.sym - T_W.sym - T_B.sym - T_pi - T_c
+            "B_dot": G_C.sym + G_cap + I_G + G_RD + S_rd + S_sup + TR.sym + r_B * B.sym - T_W.sym - T_B.sym - T_pi - T_c
             - Div_G.sym - Pi_CB,
         },
         derivatives={"B": B_dot.sym,

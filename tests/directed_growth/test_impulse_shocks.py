@@ -1,0 +1,209 @@
+"""The spending shocks of the impulse-response calibration (issue 14): the generic government-consumption shock
+``g_C_shock``, the mission-R&D shock ``rd_G_shock`` and the response of private R&D to public R&D intensity
+(technology block), and :func:`~model.directed_growth.outcomes.impulse_responses`."""
+
+import json
+
+import numpy as np
+import pytest
+
+from model.core.levers import Policy, constant, piecewise
+from model.directed_growth.outcomes import SHOCKS, cumulative_multiplier, impulse_response, impulse_responses
+from model.errors import ModelError
+from model.solve.simulation import simulate
+
+T0, TS, END = 2025.0, 2026.0, 2046.0
+T_EVAL = np.union1d(np.linspace(T0, END, int((END - T0) * 20) + 1), [TS])
+SIZE = 0.01
+
+
+def _step(size: float):
+    """A step of ``size`` at TS (0 before)."""
+    return piecewise([T0, TS - 1e-6, TS, END], [0.0, 0.0, size, size])
+
+
+def _runs(dg, name: str, params=None, size: float = SIZE):
+    """Base run and the run with the exogenous input ``name`` stepped by ``size`` at TS."""
+    base = simulate(dg, params, t_span=(T0, END), t_eval=T_EVAL)
+    shocked = simulate(dg, params, t_span=(T0, END), t_eval=T_EVAL, exogenous={name: _step(size)})
+    return base, shocked
+
+
+def _at(ds, name, t):
+    return float(ds[name].values[int(np.argmin(np.abs(T_EVAL - t)))])
+
+
+def test_start_at_rest_with_public_and_private_rd(dg):
+    """At the start public R&D intensity is the data's federal R&D share (NCSES 2019: 0.63% of GDP), private R&D
+    the business share (2.24%), the smoothed log intensity 0 and private research intensity 1 (no subsidy)."""
+    ds = simulate(dg, t_span=(T0, T0 + 1.0), t_eval=[T0, T0 + 1.0])
+    start = ds.isel(time=0)
+    assert float(start.rd_G) == pytest.approx(0.0063, rel=1e-12)
+    assert float(start.R_P / start.Y) == pytest.approx(0.0224, rel=1e-12)
+    assert float(start.m_RD) == 0.0 and float(start.rho_R) == pytest.approx(1.0, abs=1e-15)
+    assert float(start.G_RD) == 0.0 and float(start.g_C_shock) == 0.0
+
+
+@pytest.mark.parametrize("name", ["g_C_shock", "rd_G_shock"])
+def test_zero_shock_leaves_every_path_unchanged(dg, name):
+    """A zero step of a shock input (a schedule with knots at the shock) gives the base run to the solver's
+    tolerance: the knots move the solver's grid (4e-10 of output), so 1e-8 (1e-9 absolute for the log intensity
+    m_RD, near 0); impulse_responses gives its base run
+    the same knots, so its responses carry no such noise. A zero size is refused (the response per unit of shock is
+    then undefined)."""
+    base, shocked = _runs(dg, name, size=0.0)
+    for v in ("Y", "R_P", "I_p", "B", "rho_R", "m_RD", "A_g", "lam"):
+        np.testing.assert_allclose(shocked[v].values, base[v].values, rtol=1e-8, atol=1e-9, err_msg=v)
+    with pytest.raises(ModelError, match="size must be a non-zero share of output, got 0"):
+        impulse_responses(dg, "generic", size=0.0)
+
+
+@pytest.mark.parametrize("name", ["g_C_shock", "rd_G_shock", "i_G"])
+def test_godley_tables_close_under_each_shock(dg, name):
+    """The balance sheet and the transactions-flow matrix (with the public R&D row) close to 1e-10 of output under
+    each shock, and the shocked spending is in the deficit and in demand."""
+    if name == "i_G":
+        pol = Policy("shock").with_levers(i_G=piecewise([T0, TS - 1e-6, TS, END], [0.035, 0.035, 0.045, 0.045]))
+        base = simulate(dg, t_span=(T0, END), t_eval=T_EVAL)
+        shocked = simulate(dg, None, pol, t_span=(T0, END), t_eval=T_EVAL)
+    else:
+        base, shocked = _runs(dg, name)
+    assert max(json.loads(shocked.attrs["provenance"])["identity_max_residual"].values()) < 1e-10
+    assert _at(shocked, "Y", TS + 0.5) > _at(base, "Y", TS + 0.5)
+    flow = {"g_C_shock": "G_C", "rd_G_shock": "G_RD", "i_G": "I_G"}[name]
+    assert _at(shocked, flow, TS + 0.5) > _at(base, flow, TS + 0.5)
+
+
+def test_generic_impact_multiplier_is_the_demand_block_closed_form(dg):
+    """At the instant of the shock the stocks (consumption, the investment share) are those of the base run, so
+    notional demand rises by dG / (1 - h_eff) (demand block) and output by the CES smooth minimum of demand and
+    the supply ceiling, Y = Y_D (1 + (Y_D/Y_S)^k)^(-1/k) (supply block), evaluated at the base run's Y_D, Y_S.
+    Over the first year consumption follows income up (error correction), so the year-0 mean response is above
+    the impact multiplier, and below the long-run supermultiplier bound 1/(1 - h_eff - c) with c the marginal
+    propensity to consume out of output (leakage)."""
+    base, shocked = _runs(dg, "g_C_shock")
+    i = int(np.argmin(np.abs(T_EVAL - TS)))
+    dG = float(shocked.G_C[i] - base.G_C[i])
+    h, YD, YS, k = float(base.h_eff[i]), float(base.Y_D[i]), float(base.Y_S[i]), dg["k_Y"].default
+
+    def f(y):
+        return y * (1 + (y / YS) ** k) ** (-1 / k)
+
+    dY = float(shocked.Y[i] - base.Y[i])
+    assert dY == pytest.approx(f(YD + dG / (1 - h)) - f(YD), rel=1e-6)
+    assert dG == pytest.approx(SIZE * float(base.Y_T[i]), rel=1e-8)
+    impact = dY / float(base.Y[i]) / SIZE
+    year0 = impulse_responses(dg, "generic", horizons=(0,))["Y"][0]
+    leak = float(base.leakage[i])
+    assert impact < year0 < 1 / (leak - h)
+
+
+def test_mission_rd_without_knowledge_or_research_effects_is_generic_spending(dg):
+    """With no knowledge per mission R&D (kappa_M = 0), no private R&D response (eta_RD = eta_RDs = 0) and no green
+    procurement (the default), public R&D spending is demand like government consumption: the same output path;
+    with autonomous demand independent of the loan rate (psi_Z = 0, so that government consumption z_G Z has no
+    induced change) also the same spending, hence the same cumulative multiplier."""
+    p = {"kappa_M": 0.0, "eta_RD": 0.0, "eta_RDs": 0.0, "psi_Z": 0.0}
+    g = impulse_responses(dg, "generic", p, horizons=(0, 1, 4, 10), variables=("Y", "I_p", "lam", "b"))
+    m = impulse_responses(dg, "mission_rd", p, horizons=(0, 1, 4, 10), variables=("Y", "I_p", "lam", "b"))
+    for v in g:
+        for k in g[v]:
+            assert m[v][k] == pytest.approx(g[v][k], rel=1e-8, abs=1e-10), (v, k)
+    assert cumulative_multiplier(dg, "mission_rd", 5, p) == pytest.approx(cumulative_multiplier(dg, "generic", 5, p),
+                                                                          rel=1e-8)
+
+
+def test_no_private_rd_response_leaves_private_rd_intensity_unmoved(dg):
+    """eta_RD = eta_RDs = 0: private R&D is r_P rho_R Y with rho_R = 1 + eps_S S, so R_P/Y does not move with a
+    mission-R&D shock: R_P responds exactly as output does."""
+    r = impulse_responses(dg, "mission_rd", {"eta_RD": 0.0, "eta_RDs": 0.0}, horizons=range(11),
+                          variables=("Y", "R_P", "rd_G"))
+    for k in range(11):
+        assert r["R_P"][k] == pytest.approx(r["Y"][k], rel=1e-9, abs=1e-12)
+        # public R&D intensity (on trend output) rises by the step, size x Y/Y_T at the shock (1 - 1.2e-4 here), up
+        # to the induced change of trend output (autonomous demand responds to the loan rate) and of mission R&D
+        assert r["rd_G"][k] == pytest.approx(1.0, abs=1e-3)
+
+
+@pytest.mark.parametrize(("eta", "etas"), [(0.12, 0.0), (0.0, 0.3), (0.12, 0.3)])
+def test_private_rd_follows_the_closed_form_after_a_public_rd_step(dg, eta, etas):
+    """With autonomous demand independent of the loan rate (psi_Z = 0) trend output, hence public R&D intensity
+    rd_G = rd_G0 + (r_m I_Gm + G_RD)/Y_T - rd_m_ref, steps exactly: Delta = ln((rd_G0 + size)/rd_G0) (0.951 for a
+    1 pp step). The smoothed log intensity then follows Delta (1 - exp(-t/tau_RD)), and the private R&D
+    intensity ln(R_P/Y) = ln(r_P rho_R) moves by eta_RD Delta (1 - e^{-t/tau}) - eta_RDs Delta e^{-t/tau}:
+    -eta_RDs Delta on impact (crowding-out), eta_RD Delta in the long run (Pallante et al. 2023's elasticity)."""
+    tau = 2.0
+    p = {"psi_Z": 0.0, "eta_RD": eta, "eta_RDs": etas, "tau_RD": tau}
+    base, shocked = _runs(dg, "rd_G_shock", p)
+    after = T_EVAL >= TS
+    D = np.log(shocked.rd_G.values / base.rd_G.values)[after]
+    assert D == pytest.approx(np.log((0.0063 + SIZE) / 0.0063), rel=1e-9)
+    t = T_EVAL[after] - TS
+    closed = eta * D * (1 - np.exp(-t / tau)) - etas * D * np.exp(-t / tau)
+    got = (np.log(shocked.R_P.values / shocked.Y.values) - np.log(base.R_P.values / base.Y.values))[after]
+    np.testing.assert_allclose(got, closed, atol=1e-6)
+    if etas > 0 and eta == 0:  # temporary crowding-out: below base on impact, within 5% of the gap by 4 tau
+        assert got[0] < -0.2 and abs(got[np.argmin(np.abs(t - 4 * tau))]) < 0.05 * abs(got[0])
+
+
+def test_temporary_crowding_out_at_the_default_demand_closure(dg):
+    """eta_RDs > 0, eta_RD = 0 with the loan-rate channel of autonomous demand on (psi_Z default): R_P/Y is below
+    base through the first year and back within 5% of its impact gap by 4 tau_RD (Boysen-Hogrefe 2025's sign)."""
+    tau = 2.0
+    base, shocked = _runs(dg, "rd_G_shock", {"eta_RD": 0.0, "eta_RDs": 0.3, "tau_RD": tau})
+    gap = np.log(shocked.R_P.values / shocked.Y.values) - np.log(base.R_P.values / base.Y.values)
+    impact = gap[int(np.argmin(np.abs(T_EVAL - TS)))]
+    assert impact < 0 and gap[(T_EVAL >= TS) & (T_EVAL <= TS + 1)].max() < 0
+    assert abs(gap[int(np.argmin(np.abs(T_EVAL - TS - 4 * tau)))]) < 0.05 * abs(impact)
+
+
+def _reference_impulse_response(system, horizons, size=0.01):
+    """The public-investment impulse response as implemented before issue 14 (outcomes.impulse_response up to
+    commit 5b51b34): the reference the refactored implementation must reproduce."""
+    start, t_shock = system.meta.t_span[0], system.meta.t_span[0] + 1.0
+    end = t_shock + max(horizons) + 1.0
+    policy = Policy("base")
+    t_eval = np.union1d(np.linspace(start, end, int(round((end - start) * 20)) + 1), [t_shock])
+    base = simulate(system, None, policy, t_span=(start, end), t_eval=t_eval)
+    ratio = float(base.Y.sel(time=t_shock)) / float(base.Y_T.sel(time=t_shock))
+    old = constant(system["i_G"].default)
+    fine = np.union1d(np.linspace(start, end, 201), [t_shock - 1e-6, t_shock])
+    vals = old(fine) + np.where(fine >= t_shock, size * ratio, 0.0)
+    shocked = policy.with_levers(name="base+shock", i_G=piecewise(fine, vals))
+    shock = simulate(system, None, shocked, t_span=(start, end), t_eval=t_eval)
+    rel = (shock.Y.values - base.Y.values) / base.Y.values / size
+    out = {}
+    for k in horizons:
+        a, b = t_shock + k, t_shock + k + 1.0
+        sel = (t_eval >= a - 1e-9) & (t_eval <= b + 1e-9)
+        out[k] = float(np.trapezoid(rel[sel], t_eval[sel]) / (b - a))
+    return out
+
+
+def test_public_investment_response_is_the_former_implementation(dg):
+    """impulse_responses(..., "public_investment") and impulse_response reproduce the former implementation, to
+    1e-7 per pp of GDP: the base run now has the shocked run's input knots (a zero step), which moves the solver's
+    grid by its tolerance (5e-9 of output in year 0, divided by the 0.01 step)."""
+    ref = _reference_impulse_response(dg, tuple(range(11)))
+    new = impulse_responses(dg, "public_investment", horizons=range(11))["Y"]
+    old_api = impulse_response(dg, horizons=tuple(range(11)))
+    for k in range(11):
+        assert old_api[k] == new[k]
+        assert new[k] == pytest.approx(ref[k], abs=1e-7)
+
+
+def test_debt_ratio_responds_in_differences_and_falls_on_impact(dg):
+    """The debt ratio b = B/Y responds in differences (years of output per pp of GDP): on impact output jumps and
+    debt has not yet accumulated the extra deficit, so over year 0 the change lies between the pure denominator
+    effect -b Delta Y/Y and zero."""
+    r = impulse_responses(dg, "generic", horizons=(0,), variables=("Y", "b"))
+    b0 = float(simulate(dg, t_span=(T0, TS), t_eval=[T0, TS]).b.values[-1])
+    assert -b0 * r["Y"][0] < r["b"][0] < 0
+
+
+def test_unknown_shock_and_variable_are_one_line_errors(dg):
+    with pytest.raises(ModelError, match=r"unknown shock 'tax'; valid: public_investment, generic, mission_rd"):
+        impulse_responses(dg, "tax")
+    with pytest.raises(ModelError, match=r"unknown variables \['nope'\]"):
+        impulse_responses(dg, "generic", variables=("nope",))
+    assert set(SHOCKS) == {"public_investment", "generic", "mission_rd"}

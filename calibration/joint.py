@@ -42,9 +42,9 @@ from model.errors import CalibrationError, SolverError
 __all__ = ["PriorEntry", "JointPrior", "BlockTerm", "block_terms", "JointPosterior", "JointSample", "sample_joint",
            "Logit", "identification_report", "laplace", "SAMPLED", "EXTRA_PRIORS", "TAGS", "SERIES", "SIGMA_RULE"]
 
-#: the parameters sampled by default (issue 14's list; eta_RD and eta_RDs join when the model has them)
-SAMPLED = ("chi", "kappa_M", "alpha_A", "tau_B", "theta_G", "gamma_u", "gamma_pi", "gamma_r", "c_w", "c_pi",
-           "kappa_C", "phi1", "gamma_p", "psi_B", "alpha0", "alpha_KV", "g_sigma", "g_Z")
+#: the parameters sampled by default (issue 14's list, and g_Z: see the module docstring)
+SAMPLED = ("chi", "kappa_M", "alpha_A", "eta_RD", "eta_RDs", "tau_B", "theta_G", "gamma_u", "gamma_pi", "gamma_r",
+           "c_w", "c_pi", "kappa_C", "phi1", "gamma_p", "psi_B", "alpha0", "alpha_KV", "g_sigma", "g_Z")
 
 #: prior ranges of sampled parameters that model.directed_growth.priors.PRIORS does not list (it lists
 #: behavioural parameters for projection ensembles): name -> (low, high, rationale)
@@ -151,9 +151,9 @@ class JointPrior:
     @classmethod
     def from_model(cls, system, names: Sequence[str] = SAMPLED, ranges: Mapping[str, tuple] | None = None,
                    tags: Mapping[str, str] | None = None) -> JointPrior:
-        """Uniform priors from ``model.directed_growth.priors.PRIORS`` (zero included where a mechanism may be
-        absent), :data:`EXTRA_PRIORS` or ``ranges`` (name -> ``(low, high, rationale)``, first), each clipped to
-        the parameter's declared bounds.
+        """Uniform priors from ``ranges`` (name -> ``(low, high, rationale)``) first, else
+        ``model.directed_growth.priors.PRIORS`` (zero included where a mechanism may be absent), else
+        :data:`EXTRA_PRIORS`, each clipped to the parameter's declared bounds.
 
         Raises
         ------
@@ -162,7 +162,7 @@ class JointPrior:
         """
         from model.directed_growth.priors import PRIORS
 
-        table = {**PRIORS, **EXTRA_PRIORS, **dict(ranges or {})}
+        table = {**EXTRA_PRIORS, **PRIORS, **dict(ranges or {})}
         tags = {**TAGS, **dict(tags or {})}
         out = []
         for n in names:
@@ -190,11 +190,12 @@ class JointPrior:
             for e in self.entries))
 
     def logpdf(self, theta) -> np.ndarray | float:
-        """Log density (up to a constant) of ``theta`` ``(k,)`` or ``(m, k)``; ``-inf`` outside the support."""
+        """Log density (up to a constant) of ``theta`` ``(k,)`` or ``(m, k)``; ``-inf`` outside the support,
+        which includes its ends (a range starting at 0 includes the mechanism's absence)."""
         x = np.asarray(theta, float)
         xs = np.atleast_2d(x)
         out = np.zeros(xs.shape[0])
-        out[np.any((xs <= self.lower) | (xs >= self.upper), axis=1)] = -np.inf
+        out[np.any((xs < self.lower) | (xs > self.upper), axis=1)] = -np.inf
         for j, e in enumerate(self.entries):
             if e.dist == "truncnorm":
                 out -= 0.5 * ((xs[:, j] - e.mean) / e.sd) ** 2
@@ -360,8 +361,10 @@ class JointPosterior:
         overrides : mapping, optional
             Fixed values of unsampled parameters (default: the labour-supply block's ``n``).
         extra : callable, optional
-            ``theta dict -> float``, a distance added as ``-extra_scale * extra(theta)`` (0.5: a sum of squared
-            standardised deviations becomes a Gaussian log-likelihood). Must be picklable for a pool.
+            ``theta dict -> float`` (or a tuple whose first item is the float, as
+            :func:`calibration.irf.irf_distance` returns), a distance added as ``-extra_scale * extra(theta)``
+            (0.5: a sum of squared standardised deviations becomes a Gaussian log-likelihood); ``theta`` without
+            ``g_Z`` (the replay's own; the extra term derives its start at rest). Must be picklable for a pool.
         """
         if blocks not in ("likelihood", "none"):
             raise CalibrationError(f"blocks must be 'likelihood' or 'none', got {blocks!r}")
@@ -471,7 +474,10 @@ class JointPosterior:
             out = np.asarray(self.prior.logpdf(X), float) - 0.5 * np.sum(R * R, axis=1)
         if self.extra is not None:
             for row in np.flatnonzero(np.isfinite(out)):
-                out[row] -= self.extra_scale * float(self.extra(self.theta_dict(X[row])))
+                theta = self.theta_dict(X[row])
+                theta.pop("g_Z", None)  # the replay's own growth of autonomous demand: the extra term derives it
+                d = self.extra(theta)
+                out[row] -= self.extra_scale * float(d[0] if isinstance(d, tuple) else d)
         self.timing["calls"] += 1
         self.timing["points"] += X.shape[0]
         out[~np.isfinite(out)] = -np.inf

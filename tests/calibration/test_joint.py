@@ -198,7 +198,8 @@ def test_extra_term_and_synthetic_data(us):
 
 
 def _constant_distance(theta):
-    return 3.0
+    assert "g_Z" not in theta and "chi" in theta
+    return 3.0, {"terms": 3.0}
 
 
 def test_prior_vs_posterior_figure_has_a_panel_per_parameter(tmp_path):

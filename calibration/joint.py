@@ -332,6 +332,7 @@ class JointPosterior:
         self._base_p, self._base_y = self.problem.p0.copy(), self.problem.y0.copy()
         self.offset: np.ndarray | None = None  # synthetic data: residuals shift (see synthetic)
         self.extra: Callable[[dict], float] | None = spec.get("extra")
+        self.extra_many: Callable | None = spec.get("extra_many")
         self.extra_scale = float(spec.get("extra_scale", 0.5))
         self.timing = {"derive": 0.0, "replay": 0.0, "calls": 0, "points": 0}
 
@@ -339,7 +340,8 @@ class JointPosterior:
     def from_data(cls, country: str = "USA", start: int = 1970, end: int = 2019, names: Sequence[str] = SAMPLED, *,
                   data_dir=None, prior: JointPrior | None = None, blocks: str = "likelihood",
                   sigmas: Mapping[str, float] | None = None, overrides: Mapping[str, float] | None = None,
-                  extra: Callable[[dict], float] | None = None, extra_scale: float = 0.5) -> JointPosterior:
+                  extra: Callable[[dict], float] | None = None, extra_scale: float = 0.5,
+                  extra_many: Callable | None = None) -> JointPosterior:
         """The joint log-posterior of ``country``'s replay ``start``-``end``.
 
         Parameters
@@ -365,12 +367,16 @@ class JointPosterior:
             :func:`calibration.irf.irf_distance` returns), a distance added as ``-extra_scale * extra(theta)``
             (0.5: a sum of squared standardised deviations becomes a Gaussian log-likelihood); ``theta`` without
             ``g_Z`` (the replay's own; the extra term derives its start at rest). Must be picklable for a pool.
+        extra_many : callable, optional
+            The same distance for many points at once, ``(thetas (m, k'), names) -> (m,)`` (e.g.
+            :func:`calibration.irf.irf_distance_many`, which derives all starts in one call); used instead of
+            ``extra`` when given.
         """
         if blocks not in ("likelihood", "none"):
             raise CalibrationError(f"blocks must be 'likelihood' or 'none', got {blocks!r}")
         return cls(dict(country=country, start=start, end=end, names=tuple(names), data_dir=data_dir, prior=prior,
                         blocks=blocks, sigmas=dict(sigmas or {}), overrides=dict(overrides or {}), extra=extra,
-                        extra_scale=extra_scale))
+                        extra_scale=extra_scale, extra_many=extra_many))
 
     def __reduce__(self):
         return (JointPosterior, (self._spec,))
@@ -472,8 +478,13 @@ class JointPosterior:
         R = self.residuals_batch(X)
         with np.errstate(invalid="ignore"):
             out = np.asarray(self.prior.logpdf(X), float) - 0.5 * np.sum(R * R, axis=1)
-        if self.extra is not None:
-            for row in np.flatnonzero(np.isfinite(out)):
+        rows = np.flatnonzero(np.isfinite(out))
+        if self.extra_many is not None and rows.size:
+            keep = [j for j, n in enumerate(self.names) if n != "g_Z"]
+            out[rows] -= self.extra_scale * np.asarray(
+                self.extra_many(X[np.ix_(rows, keep)], [self.names[j] for j in keep]), float)
+        elif self.extra is not None:
+            for row in rows:
                 theta = self.theta_dict(X[row])
                 theta.pop("g_Z", None)  # the replay's own growth of autonomous demand: the extra term derives it
                 d = self.extra(theta)

@@ -190,11 +190,19 @@ def test_extra_term_and_synthetic_data(us):
     spec = dict(us._spec, extra=_constant_distance, extra_scale=0.5)
     with_extra = JointPosterior(spec)
     assert with_extra(x) == pytest.approx(us(x) - 0.5 * 3.0, rel=1e-12)
+    many = JointPosterior(dict(us._spec, extra_many=_constant_distances, extra_scale=0.5))
+    X = np.vstack([x, x])
+    np.testing.assert_allclose(many(X), us(X) - 0.5 * np.array([0.0, 1.0]), rtol=1e-12)
     # synthetic data at x: the residuals at x are exactly the standard normal noise
     syn = us.synthetic(x, np.random.default_rng(6))
     r = syn.residuals(x)
     assert r.size == us.residuals(x).size
     assert abs(r.mean()) < 4 / math.sqrt(r.size) and abs(r.std() - 1) < 0.15
+
+
+def _constant_distances(thetas, names):
+    assert "g_Z" not in names and thetas.shape[1] == len(names)
+    return np.arange(thetas.shape[0], dtype=float)
 
 
 def _constant_distance(theta):

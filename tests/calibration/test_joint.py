@@ -39,7 +39,8 @@ def test_prior_table_from_the_model_keeps_zero_where_a_mechanism_may_be_absent()
     prior = JointPrior.from_model(directed_growth())
     assert prior.names == SAMPLED
     rows = {r["name"]: r for r in prior.table()}
-    for name in ("chi", "kappa_M", "alpha_A", "theta_G", "gamma_u", "gamma_pi", "gamma_r", "psi_B", "alpha_KV"):
+    for name in ("chi", "kappa_M", "alpha_A", "eta_RD", "eta_RDs", "theta_G", "gamma_u", "gamma_pi", "gamma_r", "psi_B",
+                 "alpha_KV"):
         assert rows[name]["low"] <= 0.0 < rows[name]["high"], name
     assert rows["chi"]["low"] < 0  # crowding-out allowed (Boysen-Hogrefe 2025)
     assert rows["theta_G"]["tag"].startswith("[V]")

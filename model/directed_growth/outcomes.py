@@ -439,7 +439,9 @@ def _shock_runs(system, shock: str, params, policy, *, t_span, t_shock, size, la
     t_eval = np.union1d(np.linspace(start, end, int(round((end - start) * per_year)) + 1), [t_shock])
     # the stepped input's base path, sampled finely, with the step from t_shock on; the base run gets the same path
     # with a zero step, so that both runs share the input's knots (the solver's grid): a zero step is then zero
-    fine = np.union1d(np.linspace(start, end, 201), [t_shock - 1e-6, t_shock])
+    # (every 0.11 years or finer, and on whole years, where the kinks of in_force's schedules and of ramps lie)
+    fine = np.union1d(np.union1d(np.linspace(start, end, 201), np.arange(np.ceil(start), np.floor(end) + 1)),
+                      [t_shock - 1e-6, t_shock])
     if shock == "public_investment":
         old = policy.levers.get("i_G", constant(system["i_G"].default))
     else:

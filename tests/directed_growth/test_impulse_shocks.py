@@ -113,6 +113,19 @@ def test_mission_rd_without_knowledge_or_research_effects_is_generic_spending(dg
                                                                           rel=1e-8)
 
 
+def test_total_purchases_count_the_induced_change_alike_for_every_shock(dg):
+    """With the loan-rate channel on (psi_Z default) government consumption z_G Z responds to the shock: the
+    generic shock's own spending (G_C) includes it, extra public R&D (G_RD) does not, so their 'own' cumulative
+    multipliers differ although output responds alike (kappa_M = eta_RD = eta_RDs = 0); over all government
+    purchases (spending="total") they are equal."""
+    p = {"kappa_M": 0.0, "eta_RD": 0.0, "eta_RDs": 0.0}
+    own = [cumulative_multiplier(dg, s, 5, p) for s in ("mission_rd", "generic")]
+    total = [cumulative_multiplier(dg, s, 5, p, spending="total") for s in ("mission_rd", "generic")]
+    assert total[0] == pytest.approx(total[1], rel=1e-8) and abs(own[0] - own[1]) > 1e-3
+    with pytest.raises(ModelError, match="unknown spending 'gdp'; valid: own, total"):
+        cumulative_multiplier(dg, "generic", 5, spending="gdp")
+
+
 def test_no_private_rd_response_leaves_private_rd_intensity_unmoved(dg):
     """eta_RD = eta_RDs = 0: private R&D is r_P rho_R Y with rho_R = 1 + eps_S S, so R_P/Y does not move with a
     mission-R&D shock: R_P responds exactly as output does."""

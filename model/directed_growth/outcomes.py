@@ -21,7 +21,7 @@ from ..errors import ModelError
 
 __all__ = ["OUTCOMES", "DURABILITY", "NEEDED", "durable_policies", "MULTIPLIER_HORIZONS", "compare",
            "compare_policies", "cumulative_multiplier", "display", "impulse_response", "impulse_responses", "in_force",
-           "SHOCKS",
+           "PURCHASES", "SHOCKS",
            "label_outcomes",
            "outcome_metrics"]
 
@@ -439,7 +439,9 @@ def _shock_runs(system, shock: str, params, policy, *, t_span, t_shock, size, la
     t_eval = np.union1d(np.linspace(start, end, int(round((end - start) * per_year)) + 1), [t_shock])
     # the stepped input's base path, sampled finely, with the step from t_shock on; the base run gets the same path
     # with a zero step, so that both runs share the input's knots (the solver's grid): a zero step is then zero
-    fine = np.union1d(np.linspace(start, end, 201), [t_shock - 1e-6, t_shock])
+    # (every 0.11 years or finer, and on whole years, where the kinks of in_force's schedules and of ramps lie)
+    fine = np.union1d(np.union1d(np.linspace(start, end, 201), np.arange(np.ceil(start), np.floor(end) + 1)),
+                      [t_shock - 1e-6, t_shock])
     if shock == "public_investment":
         old = policy.levers.get("i_G", constant(system["i_G"].default))
     else:
@@ -540,36 +542,47 @@ def impulse_responses(system, shock: str, params: Mapping[str, Any] | None = Non
     return out
 
 
+#: government purchases in notional demand (demand block): the spending of ``cumulative_multiplier(spending="total")``
+PURCHASES = ("G_C", "G_cap", "I_G", "G_RD")
+
+
 def cumulative_multiplier(system, shock: str, horizon: int, params: Mapping[str, Any] | None = None,
                           policy: Policy | None = None, *, size: float = 0.01, t_shock: float | None = None,
-                          per_year: int = 20, exogenous=None) -> float:
+                          per_year: int = 20, exogenous=None, spending: str = "own") -> float:
     r"""Cumulative output multiplier of a spending shock: :math:`\sum_{k=0}^{h}\Delta Y_k /
     \sum_{k=0}^{h}\Delta G_k`, the extra output over the extra spending, each summed over the years 0 to
     ``horizon`` [dimensionless: TUSD of output per TUSD of spending].
 
     :math:`\Delta Y_k` and :math:`\Delta G_k` are annual means (year *k* as in :func:`impulse_responses`) of
-    the shocked less the base run; the spending is the flow the shock raises, including its induced change:
-    public investment outlays ``I_G`` (``"public_investment"``), government consumption ``G_C``
-    (``"generic"``) and extra public R&D ``G_RD`` (``"mission_rd"``). This is the cumulative multiplier of
-    Ramey & Zubairy (2018, JPE 126(2)) that the SVAR literature on mission R&D reports (Deleidi & Mazzucato 2021
-    compare mission-oriented and generic spending by it; economics.md 4 holds no formula from their paper:
-    their text was not read, [U]). Other arguments as in :func:`impulse_responses`.
+    the shocked less the base run. With ``spending="own"`` (the default) the spending is the flow the shock raises,
+    including its induced change, as an SVAR's multiplier divides by the response of the shocked spending variable
+    itself: public investment outlays ``I_G`` (``"public_investment"``), government consumption ``G_C``
+    (``"generic"``; its induced change is the response of :math:`z_G Z` to the loan rate) and extra public R&D
+    ``G_RD`` (``"mission_rd"``); with ``spending="total"`` it is all government purchases in demand,
+    :data:`PURCHASES` (Ramey & Zubairy 2018, JPE 126(2): total government spending), which counts the induced
+    change of government consumption alike for every shock. The ratio :math:`\sum\Delta Y/\sum\Delta G` is the
+    cumulative multiplier of Ramey & Zubairy that the SVAR literature on mission R&D reports (Deleidi & Mazzucato
+    2021 compare mission-oriented and generic spending by cumulative multipliers; economics.md 4 holds no formula
+    from their paper: its text was not read, [U]). Other arguments as in :func:`impulse_responses`.
 
     Raises
     ------
     ModelError
-        An unknown shock, a negative horizon, or no extra spending over the horizon.
+        An unknown shock or spending, a negative horizon, or no extra spending over the horizon.
     """
     (horizon,) = _horizons((horizon,), "cumulative_multiplier")
+    if spending not in ("own", "total"):
+        raise ModelError(f"cumulative_multiplier: unknown spending {spending!r}; valid: own, total")
     base, run, t_eval, t_shock = _shock_runs(system, shock, params, policy, t_span=None, t_shock=t_shock, size=size,
                                              last=horizon, exogenous=exogenous, per_year=per_year)
-    flow = SHOCKS[shock][1]
+    flows = (SHOCKS[shock][1],) if spending == "own" else PURCHASES
     years = range(horizon + 1)
     dY = _annual_means(run.Y.values - base.Y.values, t_eval, t_shock, years)
-    dG = _annual_means(run[flow].values - base[flow].values, t_eval, t_shock, years)
+    dG = _annual_means(sum(run[f].values - base[f].values for f in flows), t_eval, t_shock, years)
     spent = sum(dG.values())
     if not abs(spent) > 0:
-        raise ModelError(f"cumulative_multiplier: the {shock!r} shock adds no spending ({flow}) over years 0-{horizon}")
+        raise ModelError(f"cumulative_multiplier: the {shock!r} shock adds no spending ({', '.join(flows)}) over "
+                         f"years 0-{horizon}")
     return float(sum(dY.values()) / spent)
 
 

@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 import pytest
+from scipy.integrate import cumulative_trapezoid
 
 from model.core.levers import Policy, constant, piecewise
 from model.directed_growth.outcomes import SHOCKS, cumulative_multiplier, impulse_response, impulse_responses
@@ -113,6 +114,19 @@ def test_mission_rd_without_knowledge_or_research_effects_is_generic_spending(dg
                                                                           rel=1e-8)
 
 
+def test_total_purchases_count_the_induced_change_alike_for_every_shock(dg):
+    """With the loan-rate channel on (psi_Z default) government consumption z_G Z responds to the shock: the
+    generic shock's own spending (G_C) includes it, extra public R&D (G_RD) does not, so their 'own' cumulative
+    multipliers differ although output responds alike (kappa_M = eta_RD = eta_RDs = 0); over all government
+    purchases (spending="total") they are equal."""
+    p = {"kappa_M": 0.0, "eta_RD": 0.0, "eta_RDs": 0.0}
+    own = [cumulative_multiplier(dg, s, 5, p) for s in ("mission_rd", "generic")]
+    total = [cumulative_multiplier(dg, s, 5, p, spending="total") for s in ("mission_rd", "generic")]
+    assert total[0] == pytest.approx(total[1], rel=1e-8) and abs(own[0] - own[1]) > 1e-3
+    with pytest.raises(ModelError, match="unknown spending 'gdp'; valid: own, total"):
+        cumulative_multiplier(dg, "generic", 5, spending="gdp")
+
+
 def test_no_private_rd_response_leaves_private_rd_intensity_unmoved(dg):
     """eta_RD = eta_RDs = 0: private R&D is r_P rho_R Y with rho_R = 1 + eps_S S, so R_P/Y does not move with a
     mission-R&D shock: R_P responds exactly as output does."""
@@ -172,12 +186,10 @@ def _reference_impulse_response(system, horizons, size=0.01):
     shocked = policy.with_levers(name="base+shock", i_G=piecewise(fine, vals))
     shock = simulate(system, None, shocked, t_span=(start, end), t_eval=t_eval)
     rel = (shock.Y.values - base.Y.values) / base.Y.values / size
-    out = {}
-    for k in horizons:
-        a, b = t_shock + k, t_shock + k + 1.0
-        sel = (t_eval >= a - 1e-9) & (t_eval <= b + 1e-9)
-        out[k] = float(np.trapezoid(rel[sel], t_eval[sel]) / (b - a))
-    return out
+    # the annual means as differences of the running integral (trapezoid rule) at the year bounds, grid points here
+    integral = cumulative_trapezoid(rel, t_eval, initial=0.0)
+    at = {float(x): i for i, x in enumerate(np.round(t_eval, 9))}
+    return {k: float(integral[at[t_shock + k + 1.0]] - integral[at[t_shock + k]]) for k in horizons}
 
 
 def test_public_investment_response_is_the_former_implementation(dg):

@@ -29,12 +29,14 @@ def runs(dg):
 def test_clean_subsidy_paid_is_q_times_clean_energy_research(runs, dg):
     """The R&D subsidies the government pays, less the untargeted one (a share S of output), are q times clean energy
     research spending R_cE, with and without an untargeted subsidy; R_cE is the clean share s_g of energy-related
-    research, r_ERD of output raised by the untargeted subsidy as all research is (1 + eps_S S)."""
+    research, r_ERD of output raised by the untargeted subsidy as all research is (1 + eps_S S) and by public R&D
+    intensity (crowding-in, exp(eta_RD m_RD) with the default eta_RDs = 0)."""
     for name in ("market_fixing", "with_S"):
         d = runs.sel(policy=name)
         clean_paid = d.S_rd - d.rd_subsidy * d.Y
         np.testing.assert_allclose(clean_paid.values, (d.clean_rd_subsidy * d.R_cE).values, rtol=1e-10, atol=1e-14)
-        energy_research = dg["r_ERD"].default * (1 + dg["eps_S"].default * d.rd_subsidy) * d.Y
+        crowd_in = np.exp(dg["eta_RD"].default * d.m_RD)
+        energy_research = dg["r_ERD"].default * (1 + dg["eps_S"].default * d.rd_subsidy) * crowd_in * d.Y
         np.testing.assert_allclose(d.R_cE.values, (d.s_g * energy_research).values, rtol=1e-10, atol=1e-14)
     assert float(runs.sel(policy="with_S").R_cE.sel(time=2050)) > float(runs.sel(policy="market_fixing").R_cE
                                                                          .sel(time=2050))
@@ -42,10 +44,12 @@ def test_clean_subsidy_paid_is_q_times_clean_energy_research(runs, dg):
 
 def test_clean_subsidy_cost_is_a_share_of_energy_research_not_of_all_research(runs):
     """Research all clean (s_g = 1), no untargeted subsidy: the clean subsidy costs q r_ERD = 4 x 0.1% = 0.4% of
-    output, not q times all business R&D (4 x 2.5% = 10%), the cost before the base was energy research."""
+    output (times private research intensity rho_R, within 0.5% of 1 here: public R&D intensity barely moves), not q
+    times all business R&D (4 x 2.5% = 10%), the cost before the base was energy research."""
     d = runs.sel(policy="market_fixing", time=2050)
     assert float(d.s_g) > 0.999 and float(d.rd_subsidy) == 0.0 and float(d.clean_rd_subsidy) == 4.0
-    assert float(d.S_rd / d.Y) == pytest.approx(0.004, rel=1e-3)
+    assert abs(float(d.rho_R) - 1) < 5e-3
+    assert float(d.S_rd / d.Y) == pytest.approx(0.004 * float(d.rho_R), rel=1e-3)
 
 
 def test_clean_subsidy_is_booked_in_the_public_deficit(runs):

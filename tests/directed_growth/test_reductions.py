@@ -63,6 +63,7 @@ SIM_PARAMS = {
     "alpha0": 0.0, "alpha_KV": 0.0, "alpha_A": 0.0, "n": 0.0, "n_lam": 0.0, "gamma_A": 0.0, "kappa_M": 0.0,
     "g_sigma": 0.0, "d_back": 0.0, "phi0": 0.0, "phi1": 0.0, "phi2": 0.0, "eta_p": 0.0, "eta_x": 0.0, "w_min": -1.0,
     "supply_sw": 0.0, "v": 0.8 * K / Y_STAR,  # utilisation 0.8 at rest (immaterial without the ceiling)
+    "rd_m_ref": 0.0,  # no mission R&D at the start (no public investment): public R&D intensity at its start value
 }
 
 

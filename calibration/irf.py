@@ -144,12 +144,16 @@ class IRFResult:
         shock to the end of year ``k`` over that of the spending difference (``sum dY / sum dG``) [1].
     step : dict
         ``shock -> step of the input`` (share of trend output) at the shock.
+    size : float
+        The size the responses are divided by [share of output] (0.01: per percentage point): a relative
+        response ``x`` is the fraction ``x * size``.
     """
 
     horizons: np.ndarray
     responses: dict[str, dict[str, np.ndarray]]
     cumulative: dict[str, np.ndarray]
     step: dict[str, float] = field(default_factory=dict)
+    size: float = 0.01
 
 
 class IRFProblem:
@@ -356,7 +360,7 @@ class IRFProblem:
                 with np.errstate(divide="ignore", invalid="ignore"):
                     cumulative[s] = np.where(dG != 0, (self.C @ (ys - yb)) / dG, np.nan)
             steps[s] = amount
-        return IRFResult(self.horizons.copy(), responses, cumulative, steps)
+        return IRFResult(self.horizons.copy(), responses, cumulative, steps, denom)
 
 
 # ------------------------------------------------------------------------------------------------ targets
@@ -364,8 +368,8 @@ class IRFProblem:
 
 @dataclass(frozen=True)
 class IRFMoment:
-    """A published number: response ``response`` to ``shock`` in year ``year`` (or the ``statistic``
-    "elasticity": the private R&D response over the public R&D response, averaged over ``years``).
+    """A published number: response ``response`` to ``shock`` in year ``year`` (or a ``statistic`` of
+    :data:`STATISTICS`, such as the elasticity of private R&D to public R&D, averaged over ``years``).
 
     ``band`` is the half-width of a 90 % interval (``sd = band / 1.645``) unless ``sd`` is given.
     """
@@ -410,6 +414,12 @@ class IRFConstraint:
     variants: tuple[str, ...] = VARIANTS
     weight: float = 1.0
 
+
+#: what a moment or constraint measures: "response" (the response itself); "elasticity" (the relative
+#: response over that of public R&D ``R_G``, an arc elasticity); "log_elasticity" (the ratio of the log changes,
+#: ``ln(1 + x size) / ln(1 + x_G size)``: the constant elasticity of a log-log relation whatever the shock's size,
+#: the statistic a log-log regression estimates)
+STATISTICS = ("response", "elasticity", "log_elasticity")
 
 KINDS = ("positive", "negative", "rising", "near_zero", "cumulative_above", "cumulative_not_above")
 TAGS = ("V", "R", "U", "C", "A")
@@ -489,8 +499,8 @@ def _common(d: Mapping[str, Any], where: str) -> dict[str, Any]:
 
 def _statistic(d: Mapping[str, Any], where: str) -> str:
     statistic = str(d.get("statistic", "response"))
-    if statistic not in ("response", "elasticity"):
-        raise CalibrationError(f"{where}: statistic must be 'response' or 'elasticity', got {statistic!r}")
+    if statistic not in STATISTICS:
+        raise CalibrationError(f"{where}: statistic must be one of {', '.join(STATISTICS)}, got {statistic!r}")
     return statistic
 
 
@@ -584,10 +594,16 @@ def _hinge(gap: np.ndarray, scale: float) -> float:
 
 def _pick(result: IRFResult, shock: str, response: str, years: Sequence[int], statistic: str = "response"
           ) -> np.ndarray:
-    """The response (or, for ``statistic="elasticity"``, the response over the public R&D response ``R_G``,
-    both relative) in ``years``."""
+    """The response in ``years``; for ``statistic="elasticity"`` the response over the public R&D response
+    ``R_G`` (both relative: an arc elasticity); for ``"log_elasticity"`` the ratio of the log changes
+    ``ln(1 + x size) / ln(1 + x_G size)`` (:data:`STATISTICS`)."""
     x = _pick1(result, shock, response, years)
-    return x / _pick1(result, shock, "R_G", years) if statistic == "elasticity" else x
+    if statistic == "elasticity":
+        return x / _pick1(result, shock, "R_G", years)
+    if statistic == "log_elasticity":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log1p(x * result.size) / np.log1p(_pick1(result, shock, "R_G", years) * result.size)
+    return x
 
 
 def _pick1(result: IRFResult, shock: str, response: str, years: Sequence[int]) -> np.ndarray:

@@ -9,6 +9,7 @@ import pytest
 from calibration.irf import (
     SHOCKS,
     Z90,
+    IRFMoment,
     IRFProblem,
     IRFResult,
     IRFTargets,
@@ -97,7 +98,7 @@ def test_shipped_irf_targets(country, start):
     assert all(m.tag == "R" and m.sd == pytest.approx(0.3 / 1.6448536269514722) for m in imf.values())
     assert {m.tag for m in t.moments} <= {"V", "R"}
     # Pallante et al. [V]: 0.11-0.14 over 4-5 years
-    (el,) = [m for m in t.moments if m.statistic == "elasticity"]
+    (el,) = [m for m in t.moments if m.statistic == "log_elasticity"]
     assert (el.low, el.high, el.years, el.variants) == (0.11, 0.14, (4, 5), ("mazzucato",))
     maz, bh = t.select("mazzucato"), t.select("boysen_hogrefe")
     assert {c.name for c in maz.constraints} - {c.name for c in bh.constraints} == {
@@ -136,6 +137,12 @@ def test_irf_target_file_errors_are_one_line(tmp_path, body, message):
 # ------------------------------------------------------------------------------------------------ distance
 
 
+def _up(eta):
+    """Relative response of private R&D [% per pp] when public R&D doubles (100 % per pp) with log elasticity
+    ``eta``: (2^eta - 1) x 100."""
+    return (2.0 ** eta - 1.0) * 100
+
+
 def _on_target(years=21):
     """Responses that meet every shipped target: output 0.4 -> 1.5 linearly over years 0-4, then 1.5; private
     investment and employment up; mission R&D elasticity 0.125; cumulative multipliers (generic below 1 early
@@ -144,7 +151,8 @@ def _on_target(years=21):
     y = np.where(h <= 4, 0.4 + (1.5 - 0.4) * h / 4, 1.5)
     one = np.ones(years)
     pub = {"Y": y, "I_p": one, "lam": 0.2 * one, "b": -one}
-    rd = {"Y": y, "R_P": 0.125 * 100 * one, "R_G": 100 * one}
+    # public R&D doubled (100 % per pp at size 0.01); private R&D up 2^0.125 - 1: a log elasticity of 0.125
+    rd = {"Y": y, "R_P": _up(0.125) * one, "R_G": 100 * one}
     gen = np.where(h <= 2, 0.8, 1.2)
     return IRFResult(h, {"public_investment": pub, "mission_rd": rd, "generic": {"Y": y}},
                      {"generic": gen, "mission_rd": gen + 0.5, "public_investment": gen})
@@ -172,7 +180,7 @@ def test_hinges_and_interval():
     res = _on_target()
     res.responses["public_investment"]["Y"][7] = -0.18  # one band-sd below zero: a unit penalty
     res.cumulative["mission_rd"] = res.cumulative["generic"] - 0.1  # mission 0.1 below generic at 5, 10, 20
-    res.responses["mission_rd"]["R_P"][4:6] = 0.07 * 100  # Draca's 0.07: one sd (0.04) below the interval
+    res.responses["mission_rd"]["R_P"][4:6] = _up(0.07)  # Draca's 0.07: one sd (0.04) below the interval
     _, parts = distance(res, maz)
     assert parts["public_investment_output_positive"] == pytest.approx(1.0, rel=1e-12)
     assert parts["mission_above_generic"] == pytest.approx(3 * (0.1 / 0.18) ** 2, rel=1e-12)
@@ -184,6 +192,26 @@ def test_hinges_and_interval():
     assert parts["bh_mission_not_above_generic"] == 0.0
     assert parts["bh_private_rd_crowded_out_short_run"] == pytest.approx(3 * (0.125 / 0.04) ** 2, rel=1e-12)
     assert parts["bh_private_rd_about_zero_later"] == pytest.approx(4 * (0.095 / 0.04) ** 2, rel=1e-12)
+
+
+@pytest.mark.parametrize("size", [0.001, 0.01, 0.02])
+def test_log_elasticity_is_the_constant_elasticity_at_any_shock_size(size):
+    """R_P = c R_G^eta: the log-change ratio is eta exactly whatever the size of the public R&D rise (here public R&D
+    rises by 0.83 of its level per pp, as a 1 pp shock does from the US 1985 share of 1.21 %); the arc elasticity
+    (dR_P/R_P) / (dR_G/R_G) = ((1 + g)^eta - 1) / g lies below eta (0.8 eta for g = 0.83 at eta = 0.125)."""
+    eta, g = 0.125, 0.83 * size / 0.01
+    h = np.arange(6)
+    res = IRFResult(h, {"mission_rd": {"R_P": np.full(6, ((1 + g) ** eta - 1) / size),
+                                       "R_G": np.full(6, g / size)}}, {}, size=size)
+
+    def measured(statistic):  # a moment of value 0 and sd 1 costs the statistic squared
+        m = IRFMoment(name="m", shock="mission_rd", response="R_P", years=(4, 5), value=0.0, sd=1.0, tag="V",
+                      source="s", statistic=statistic)
+        return math.sqrt(distance(res, IRFTargets("USA", 1985, size, 5, (m,), ()))[0])
+
+    assert measured("log_elasticity") == pytest.approx(eta, rel=1e-12)
+    arc = measured("elasticity")
+    assert arc == pytest.approx(((1 + g) ** eta - 1) / g, rel=1e-12) and arc < eta
 
 
 def test_non_finite_response_gives_infinity():

@@ -125,7 +125,12 @@ class ModelMeta:
         Paths kept per ensemble member by default (``None``: every stock).
     derive_start : callable or None
         ``derive_start(system, values) -> {name: array}``: start quantities re-derived for each
-        ensemble draw (``values``: the drawn arrays by name).
+        ensemble draw (``values``: the drawn arrays by name). A draw for which no consistent start
+        exists gets non-finite start quantities.
+    no_start : callable or None
+        ``no_start(system, values) -> array of str``: why no consistent start exists for each draw
+        ('' where one does), asked for the draws whose derived start is not finite: their members are
+        reported failed at the start with that reason instead of integrating from NaN.
     outcomes : tuple of Outcome
         The model's outcome registry.
     policies : tuple of PolicyPath
@@ -144,6 +149,7 @@ class ModelMeta:
     exogenous: Mapping[str, Any] = field(default_factory=dict)
     keep: tuple[str, ...] | None = None
     derive_start: Callable[..., Mapping[str, np.ndarray]] | None = None
+    no_start: Callable[..., np.ndarray] | None = None
     outcomes: tuple[Outcome, ...] = ()
     policies: tuple[PolicyPath, ...] = ()
     baseline: str | None = None

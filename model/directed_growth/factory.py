@@ -24,7 +24,7 @@ from .mechanisms.politics import check_vote_function, election_calendar
 from .start_state import DERIVED, START_KEYS, UNUSED_KEYS, US_2025, derived_values
 
 __all__ = ["T0", "T_END", "KEEP", "PLAUSIBLE", "Y0", "XG0", "DERIVED", "US_2025", "directed_growth", "country_data",
-           "derived_defaults", "derived_values", "model_meta", "consistent_draws"]
+           "derived_defaults", "derived_values", "model_meta", "consistent_draws", "no_start_reasons"]
 
 #: start year of the model [year]
 T0 = 2025.0
@@ -241,12 +241,13 @@ def model_meta(t0: float = T0, i_G0: float | None = None, country: str | None = 
     if country is not None:
         exogenous["n_shift"] = country_start(country).labour_force_shift(float(t0))
     return ModelMeta(t_span=(float(t0), T_END), exogenous=exogenous, keep=KEEP,
-                     derive_start=consistent_draws,
+                     derive_start=consistent_draws, no_start=no_start_reasons,
                      outcomes=tuple(OUTCOMES.values()) + (tuple(DURABILITY.values()) if politics else ()),
                      policies=paths(I_G0 if i_G0 is None else float(i_G0)), baseline="bau", plausible=PLAUSIBLE)
 
 
-def consistent_draws(system: System, values: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+def consistent_draws(system: System, values: Mapping[str, np.ndarray], *,
+                     failures: list | None = None) -> dict[str, np.ndarray]:
     """The :data:`DERIVED` quantities for each parameter draw of an ensemble (vectorised).
 
     Parameters
@@ -256,18 +257,22 @@ def consistent_draws(system: System, values: Mapping[str, np.ndarray]) -> dict[s
     values : mapping
         Drawn values by name: arrays of equal length (parameters, start stocks or start-year lever
         values; never a derived name).
+    failures : list, optional
+        Receives one array: why no start at rest exists, per draw ('' where one does).
 
     Returns
     -------
     dict
         ``name -> array`` for every name of :data:`DERIVED`: each draw starts consistently
         (business as usual at rest, as the defaults do), so a draw of ``phi1`` changes the
-        dynamics, not the start.
+        dynamics, not the start. A draw outside the region where a start at rest exists (e.g. an
+        investment share at rest above ``h_max``) gets NaN: the ensemble reports that member failed
+        at the start, with the reason (:func:`no_start_reasons`), never silently dropped.
 
     Raises
     ------
     ModelError
-        A derived name among the draws, an unknown name, or draws whose start is not finite.
+        A derived name among the draws or an unknown name.
     """
     derived = sorted(set(values) & set(DERIVED))
     if derived:
@@ -282,5 +287,23 @@ def consistent_draws(system: System, values: Mapping[str, np.ndarray]) -> dict[s
     m = max((np.size(v) for v in values.values()), default=1)
     base = US_2025 if kw.get("country") is None else country_data(kw["country"], float(kw.get("t0", T0)))
     out = derived_values(vals, t0=float(kw.get("t0", T0)), start=_start_data(kw.get("start"), None, base),
-                         xg0=float(kw.get("xg0", XG0)))
+                         xg0=float(kw.get("xg0", XG0)), failures=failures)
     return {k: np.broadcast_to(v, (m,)).copy() for k, v in out.items()}
+
+
+def no_start_reasons(system: System, values: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Why no start at rest exists for each draw ('' where one does): the model's ``meta.no_start``.
+
+    Parameters and checks as :func:`consistent_draws`.
+
+    Returns
+    -------
+    numpy.ndarray
+        One text per draw (object array): the first condition of the start at rest the draw fails
+        (:func:`~model.directed_growth.start_state.derived_values`), e.g. ``"the investment share that keeps
+        capital in line with output, (g_Z + delta_K) K/Y, exceeds h_max"``.
+    """
+    failures: list = []
+    consistent_draws(system, values, failures=failures)
+    m = max((np.size(v) for v in values.values()), default=1)
+    return np.broadcast_to(failures[0], (m,)).copy()

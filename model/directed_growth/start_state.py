@@ -94,7 +94,7 @@ def _supply_inverse(y, y_s, k):
 
 
 def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float, start: Mapping[str, float],
-                   xg0: float) -> dict[str, np.ndarray | float]:
+                   xg0: float, failures: list | None = None) -> dict[str, np.ndarray | float]:
     """The quantities of :data:`DERIVED` from the start data and all other values (scalars, or arrays
     of parameter draws), such that business as usual is at rest in the start year ``t0``.
 
@@ -115,10 +115,15 @@ def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float, start: 
     green share of output is then the green share of capital); ``rd_m_ref`` is the start's mission R&D share of
     output, ``r_m m I_G / Y`` (public R&D intensity is then ``rd_G0`` at the start and private R&D at rest).
 
+    A draw of an ensemble (arrays of values) for which no start at rest exists gets NaN for every
+    derived quantity, so that its member fails at the start and the others run; ``failures``, when
+    given a list, receives one array holding per draw why no start at rest exists ('' where it does).
+
     Raises
     ------
     ModelError
-        A start that is not finite, or beyond the supply ceiling.
+        A start that is not finite, or beyond the supply ceiling (scalar values: no start at rest, and
+        the message says why).
     """
     s = {**_OPTIONAL, **start}
     v = {k: (np.asarray(x, float) if np.ndim(x) else float(x)) for k, x in vals.items()}
@@ -243,18 +248,11 @@ def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float, start: 
     rd_ok = v["rd_m_ref"] < v["rd_G0"]
     feasible = (h_cap & y_cap & (v["Z"] > 0) & w_ok & rd_ok
                 & np.isfinite(np.asarray(env["Y"], float) + v["t_w"] + v["theta0"]))
+    reasons = _no_start_reasons(h_cap, y_cap, v["Z"] > 0, w_ok, rd_ok, feasible, w_eff, v)
     if np.ndim(feasible) == 0 and not feasible:
-        raise ModelError("directed_growth: no start at rest for these values: "
-                         + ("the investment share that keeps capital in line with output, (g_Z + delta_K) K/Y, "
-                            "exceeds h_max" if not np.all(h_cap) else
-                            "the start output is at or above the supply ceiling (raise lam_max or u_max above the "
-                            "start's employment rate and normal utilisation)" if not np.all(y_cap) else
-                            "autonomous demand Z = G_C + Z_H is not positive (consumption propensities too high for "
-                            "the start's consumption share)" if not np.all(v["Z"] > 0) else
-                            _wage_floor_message(w_eff, v["w_min"], v["eps_w"]) if not np.all(w_ok) else
-                            "the start's mission R&D, r_m x mission_share x I_G / Y, is not below the start's public "
-                            "R&D share rd_G0 (lower r_m or raise rd_G0)" if not np.all(rd_ok) else
-                            "the start state is not finite"))
+        raise ModelError("directed_growth: no start at rest for these values: " + str(reasons))
+    if failures is not None:
+        failures.append(np.broadcast_to(np.asarray(reasons, dtype=object), np.shape(feasible)).copy())
     # a start off its normal employment rate (a historical replay's lam_ref) is not at rest in the policy
     # rate and the labour force, by construction
     normal = bool(np.all(np.abs(np.asarray(v["lam_ref"]) - s["lam"]) < 1e-12))
@@ -262,6 +260,35 @@ def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float, start: 
     # an infeasible draw of an ensemble starts from NaN: the member is reported failed, the others run
     return {k: (float(x) if np.ndim(x) == 0 else np.where(feasible, np.asarray(x, float), np.nan))
             for k, x in out.items()}
+
+
+def _no_start_reasons(h_cap, y_cap, z_ok, w_ok, rd_ok, feasible, w_eff, v):
+    """Why no start at rest exists, per draw ('' where one does; a str for scalar values): the first of
+    the conditions of :func:`derived_values` that fails."""
+    shape = np.shape(feasible)
+    out = np.full(shape, "", dtype=object)
+    checks = (
+        (h_cap, lambda i: "the investment share that keeps capital in line with output, (g_Z + delta_K) K/Y, "
+                          "exceeds h_max"),
+        (y_cap, lambda i: "the start output is at or above the supply ceiling (raise lam_max or u_max above the "
+                          "start's employment rate and normal utilisation)"),
+        (z_ok, lambda i: "autonomous demand Z = G_C + Z_H is not positive (consumption propensities too high for "
+                         "the start's consumption share)"),
+        (w_ok, lambda i: _wage_floor_message(*(_pick(x, i, shape) for x in (w_eff, v["w_min"], v["eps_w"])))),
+        (rd_ok, lambda i: "the start's mission R&D, r_m x mission_share x I_G / Y, is not below the start's public "
+                          "R&D share rd_G0 (lower r_m or raise rd_G0)"),
+    )
+    for idx in np.ndindex(shape):
+        if np.asarray(feasible)[idx]:
+            continue
+        out[idx] = next((say(idx) for ok, say in checks if not np.broadcast_to(ok, shape)[idx]),
+                        "the start state is not finite")
+    return out[()] if shape == () else out
+
+
+def _pick(x, idx, shape) -> float:
+    """Element ``idx`` of ``x`` broadcast to ``shape`` (a scalar is every element)."""
+    return float(np.broadcast_to(np.asarray(x, float), shape)[idx])
 
 
 def _wage_floor_message(w_eff, w_min, eps_w) -> str:

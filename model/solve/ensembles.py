@@ -118,7 +118,7 @@ def _run_chunk(spec: _Spec, start: int, table: dict[str, np.ndarray]):
 
     from ..compiler.compiled import compile as compile_system
     from ..core.metadata import OutcomeContext, outcome_metrics
-    from .plausible import flag_implausible, flag_nonfinite
+    from .plausible import flag_implausible, flag_nonfinite, run_name
     from .results import diagnostics, value_attrs, variable_attrs
     from .simulation import describe_failure, solve_many
     from .status import Status
@@ -127,8 +127,16 @@ def _run_chunk(spec: _Spec, start: int, table: dict[str, np.ndarray]):
     m = len(next(iter(table.values())))
     values = {k: np.asarray(v, float) for k, v in table.items()}
     derive = system.meta.derive_start if spec.consistent else None
+    no_start = np.full(m, "", dtype=object)  # per draw: why no consistent start exists ('' where one does)
     if derive is not None:
-        values.update(derive(system, values))
+        derived = derive(system, values)
+        bad = ~np.all([np.isfinite(np.broadcast_to(np.asarray(v, float), (m,))) for v in derived.values()], axis=0)
+        if bad.any():
+            no_start[bad] = "its derived start is not finite"
+            if system.meta.no_start is not None:
+                said = np.asarray(system.meta.no_start(system, {k: v[bad] for k, v in values.items()}), dtype=object)
+                no_start[bad] = np.where(said != "", said, no_start[bad])
+        values.update(derived)
     needed = system.meta.needed() if spec.outcomes else ()
     # the declared plausible ranges are checked whether or not their paths are kept (model.solve.plausible)
     keep = list(dict.fromkeys([*spec.variables, *needed, *system.meta.plausible]))
@@ -155,6 +163,11 @@ def _run_chunk(spec: _Spec, start: int, table: dict[str, np.ndarray]):
         info[k] = INFO
         for i in np.flatnonzero(INFO[:, 0] != 0):
             failures[k, i] = describe_failure(cs, INFO[i], pol.name if pol else None, messages[i], spec.method)[0]
+        for i in np.flatnonzero(no_start != ""):  # never integrated from a start that does not exist
+            INFO[i, 0], INFO[i, 1] = Status.NONFINITE, spec.t0
+            info[k, i] = INFO[i]
+            failures[k, i] = (f"{run_name(system.name, pol.name if pol else None)}: no start at rest for the drawn "
+                              f"values: {no_start[i]} at t={spec.t0:g}")
         aux = [n for n in keep if n in cs.observed_names]
         if aux:
             A = np.empty((m, nt, len(cs.observed_names)))

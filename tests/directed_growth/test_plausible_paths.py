@@ -48,17 +48,8 @@ def country(request):
     return request.param
 
 
-UK_DEFAULTS = pytest.mark.xfail(strict=True, reason=(
-    "known implausible, left to issue 14's recalibration: with the literature defaults the UK's productivity "
-    "growth is its 2010-2019 trend (0.50%/yr); as labour-force growth fades to 0, the Kaldor-Verdoorn term turns "
-    "slower capital growth into slower productivity growth, public debt rises to 1.9 x output and its premium "
-    "(2.1 pp in 2100) cuts autonomous demand growth: business-as-usual growth reaches -0.9%/yr in 2100"))
-
-
 @pytest.mark.parametrize("source", ["calibrated", "defaults"])
-def test_the_three_paths_stay_within_their_bands(country, source, request):
-    if (country, source) == ("GBR", "defaults"):
-        request.applymarker(UK_DEFAULTS)
+def test_the_three_paths_stay_within_their_bands(country, source):
     system = calibrated_model(param_file(country.lower()) if source == "calibrated" else None, country)
     paths = [system.meta.policy_path(n).factory() for n in ("bau", "market_fixing", "market_shaping")]
     ds = model.simulate(system, None, paths, t_span=(2025, 2100), t_eval=np.arange(2025.0, 2100.5, 1.0))

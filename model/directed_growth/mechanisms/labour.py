@@ -26,7 +26,7 @@ def labour() -> Block:
         w &= \Phi(\lambda) + \gamma_p\,i + \psi_a\,\alpha_{eff}, \qquad
         w_{eff} = \mathrm{smax}(w, \underline w), \qquad
         \dot\omega = \omega\,[w_{eff} - i - \alpha_{eff}], \\
-        \alpha &= \alpha_0 + \alpha_{KV}(g_K - \bar g) + \alpha_A (g_A - \bar g_A), \quad
+        \alpha &= \max\big(\alpha_0 + \alpha_{KV}(g_K - \bar g) + \alpha_A (g_A - \bar g_A), 0\big), \quad
         \alpha_{eff} = \alpha - D_P/\tau_D, \quad \dot a = \alpha_{eff} a, \\
         \dot N_{demo} &= (n + n_s(t))\, N_{demo}, \qquad
         \dot N = N\,\big[n + n_s(t) + n_\lambda(\lambda - \bar\lambda)(1 - x^2)\big], \quad
@@ -50,12 +50,21 @@ def labour() -> Block:
       deflation of 11-19% a year).
     * Conflicting-claims inflation (GEMMES :math:`i = \eta(\mu\omega - 1)`) plus excess demand:
       demand the supply ceiling leaves unmet, :math:`Y_D > Y`, raises inflation.
-    * Productivity growth follows capital accumulation (Kaldor-Verdoorn) and knowledge growth, less
-      the damage to productivity growth (damages block). Knowledge growth :math:`g_A` is the growth
-      of AABH's aggregate knowledge, the CES index of the clean and dirty knowledge levels
-      :math:`(A_g^{\varphi'} + A_b^{\varphi'})^{1/\varphi'}` (technology block): each sector's
-      knowledge growth weighted by its share in the index, so that greening the capital stock does
-      not by itself lower productivity growth; :math:`\bar g_A` is its start value (at rest).
+    * Productivity growth follows capital accumulation (Kaldor-Verdoorn) and knowledge growth, less the damage
+      to productivity growth (damages block). Before damages it does not fall below zero (exactly: a smooth
+      floor would move the start's natural rate, :math:`\alpha_0 > 0`): what is learned is not forgotten. In
+      Arrow's (1962, REStud 29(3)) learning by doing, productivity is a function of cumulative gross investment,
+      which never falls, and Kaldor's technical progress function describes how fast productivity rises with
+      accumulation, not a regress when net capital shrinks; slower accumulation slows learning down to none.
+      Without the floor, capital destroyed by climate damages (:math:`D_K`) and the investment slump after it
+      made trend productivity fall by up to 6% a year on top of the damage to productivity growth :math:`f_P D`
+      (issue 14: most of the calibrated ensemble's members that left the plausible range did so this way, and
+      public debt then rose above 5 x output). Damages still lower productivity growth below zero through
+      :math:`D_P`, the channel the damage split gives them. Knowledge growth :math:`g_A` is the growth of AABH's
+      aggregate knowledge, the CES index of the clean and dirty knowledge levels
+      :math:`(A_g^{\varphi'} + A_b^{\varphi'})^{1/\varphi'}` (technology block): each sector's knowledge growth
+      weighted by its share in the index, so that greening the capital stock does not by itself lower
+      productivity growth; :math:`\bar g_A` is its start value (at rest).
     * The labour force follows an exogenous demographic path with a participation response to the
       employment rate (Blanchard & Katz 1992) that is bounded: the labour force stays within
       :math:`\pm p_{max}` of the demographic path. The path's growth is the start-year rate :math:`n`
@@ -149,7 +158,9 @@ def labour() -> Block:
     lam = aux("lam", "dimensionless", "employment rate", latex=r"\lambda")
     phillips = aux("phillips", "1/year", "real wage growth (Phillips curve)", latex=r"\Phi")
     inflation = aux("inflation", "1/year", "price inflation", latex="i")
-    alpha = aux("alpha", "1/year", "labour productivity growth before damages", latex=r"\alpha")
+    alpha = aux("alpha", "1/year", "labour productivity growth before damages", latex=r"\alpha",
+                description="Kaldor-Verdoorn and knowledge growth, floored at 0 (learning is not forgotten: "
+                            "Arrow 1962)")
     alpha_eff = aux("alpha_eff", "1/year", "labour productivity growth", latex=r"\alpha_{eff}")
     g_K = aux("g_K", "1/year", "private capital growth", latex=r"g_K")
     g_N = aux("g_N", "1/year", "labour force growth", latex=r"g_N")
@@ -170,7 +181,7 @@ def labour() -> Block:
             "phillips": phi0.sym + phi1.sym * lam.sym + phi2.sym / (lam_max + eps_lam.sym - lam.sym) + b_w_eff,
             "inflation": eta_p.sym * (mu.sym * omega.sym - 1) + eta_x.sym * sp.log(Y_D / Y),
             "g_K": I_p / K - delta_K,
-            "alpha": alpha0.sym + alpha_KV.sym * (g_K.sym - g_ref.sym) + alpha_A.sym * (g_A - gA_ref.sym),
+            "alpha": sp.Max(alpha0.sym + alpha_KV.sym * (g_K.sym - g_ref.sym) + alpha_A.sym * (g_A - gA_ref.sym), 0),
             "alpha_eff": alpha.sym - D_P / tau_D,
             "g_N": n.sym + n_shift.sym + n_lam.sym * (lam.sym - lam_ref) * (1 - x ** 2),
         },

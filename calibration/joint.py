@@ -300,7 +300,8 @@ class JointPosterior:
         if "n" not in overrides and ls is not None and not isinstance(ls, Exception):
             overrides["n"] = ls.values["n"]  # the sample's labour-force growth, not the 2025 projection's
         self.overrides = overrides
-        self.system = country_model(panel, country, start, overrides=overrides, normal_years=(start, end))
+        normal = tuple(spec.get("normal_years") or (start, end))
+        self.system = country_model(panel, country, start, overrides=overrides, normal_years=normal)
         policy = observed_policy(panel, country, start, end)
         self.prior: JointPrior = spec.get("prior") or JointPrior.from_model(self.system, names)
         if self.prior.names != names:
@@ -341,7 +342,8 @@ class JointPosterior:
                   data_dir=None, prior: JointPrior | None = None, blocks: str = "likelihood",
                   sigmas: Mapping[str, float] | None = None, overrides: Mapping[str, float] | None = None,
                   extra: Callable[[dict], float] | None = None, extra_scale: float = 0.5,
-                  extra_many: Callable | None = None) -> JointPosterior:
+                  extra_many: Callable | None = None,
+                  normal_years: tuple[int, int] | None = None) -> JointPosterior:
         """The joint log-posterior of ``country``'s replay ``start``-``end``.
 
         Parameters
@@ -371,12 +373,17 @@ class JointPosterior:
             The same distance for many points at once, ``(thetas (m, k'), names) -> (m,)`` (e.g.
             :func:`calibration.irf.irf_distance_many`, which derives all starts in one call); used instead of
             ``extra`` when given.
+        normal_years : (int, int), optional
+            Years whose means give the normal employment rate and the start's normal private investment share
+            (:func:`calibration.replay.country_model`); default ``(start, end)``. An out-of-sample forecast
+            passes the fit window, so that no mean of the predicted years enters its start.
         """
         if blocks not in ("likelihood", "none"):
             raise CalibrationError(f"blocks must be 'likelihood' or 'none', got {blocks!r}")
         return cls(dict(country=country, start=start, end=end, names=tuple(names), data_dir=data_dir, prior=prior,
                         blocks=blocks, sigmas=dict(sigmas or {}), overrides=dict(overrides or {}), extra=extra,
-                        extra_scale=extra_scale, extra_many=extra_many))
+                        extra_scale=extra_scale, extra_many=extra_many,
+                        normal_years=None if normal_years is None else tuple(map(int, normal_years))))
 
     def __reduce__(self):
         return (JointPosterior, (self._spec,))
@@ -402,6 +409,36 @@ class JointPosterior:
         for j, n in enumerate(self.names):
             P[:, self._pidx[n]] = X[:, j]  # sampled values (g_Z: replaces the derived natural rate)
         return P, Y0
+
+    def paths(self, X, variables: Sequence[str] = tuple(SERIES)) -> dict[str, np.ndarray]:
+        """The replay's model paths at the window's years for each row of ``X`` ``(m, k)`` (the start derived at
+        rest for each row, as in :meth:`residuals_batch`).
+
+        Returns
+        -------
+        dict
+            ``"years"`` (the window's years) and ``variable -> (m, years)`` in the model's units; a row whose
+            start is not finite or whose integration fails is NaN.
+        """
+        from model.solve.sensitivity import solve_arrays
+
+        X = np.atleast_2d(np.asarray(X, float))
+        prob = self.problem
+        t_eval = np.arange(prob.t0, self.series[0][3][-1] + 1.0)
+        out = {v: np.full((X.shape[0], t_eval.size), np.nan) for v in variables}
+        P, Y0 = self._start(X)
+        for i in range(X.shape[0]):
+            if not (np.all(np.isfinite(P[i])) and np.all(np.isfinite(Y0[i]))):
+                continue
+            try:
+                Y, _ = solve_arrays(prob.cs, P[i], Y0[i], prob.L, prob.t0, t_eval, rtol=prob.rtol, atol=prob.atol)
+            except SolverError:
+                continue
+            obs = prob.cs.observed(t_eval, Y, P[i], prob.L)
+            obs.update({s: Y[:, j] for j, s in enumerate(prob.cs.states)})
+            for v in variables:
+                out[v][i] = obs[v]
+        return {"years": t_eval, **out}
 
     def replay_residuals(self, theta: np.ndarray, P: np.ndarray | None = None,
                          Y0: np.ndarray | None = None) -> np.ndarray:

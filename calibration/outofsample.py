@@ -15,7 +15,14 @@ Scores per series over the forecast window: ``R2 = 1 - SS_res / SS_tot`` (about 
 annual growth of output (``dlnY``; the 5-year means ``dlnY_5y`` as a labelled extra), and of the levels of the
 employment rate ``lam``, the wage share ``omega``, the private investment share ``h`` (the model's ``h_eff``),
 public debt ``b`` and private debt ``d``; and the trend of emission intensity (OLS slope of ``ln e_int`` on the
-year [%/yr]), model against data.
+year [%/yr]), model against data. :attr:`Forecast.naive` scores a naive benchmark the same way.
+
+Reproduce (the figure with 200 Laplace draws)::
+
+    from calibration.outofsample import SPLITS, fit, forecast
+    from calibration.plots_outofsample import posterior_predictive
+    fc = forecast(fit("USA", SPLITS["USA"][0][0]), SPLITS["USA"][0][1], draws=200, seed=1)
+    posterior_predictive(fc, "oos_USA_2000_2019")
 """
 
 from __future__ import annotations
@@ -87,8 +94,7 @@ def fit(country: str, fit_years: tuple[int, int], names: Sequence[str] = SAMPLED
     -------
     dict
         ``posterior`` (the :class:`JointPosterior`), ``country``, ``mode``, ``cov``, ``sd``, ``cost``
-        (``|r|^2/2`` at the
-        mode) and ``fit_years``.
+        (``|r|^2/2`` at the mode) and ``fit_years``.
     """
     post = JointPosterior.from_data(country, *fit_years, names=tuple(names), data_dir=data_dir)
     x0 = np.array([post.system.variables[n].default for n in post.names], float)

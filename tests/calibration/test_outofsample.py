@@ -47,8 +47,8 @@ def _xf(reason):
     return pytest.mark.xfail(strict=True, reason=reason)
 
 
-# measured on main fb31f14 + this branch (Laplace mode of calibration.joint.SAMPLED; the scores of the
-# forecast at the mode): python -c "from calibration.outofsample import ..." (see the module docstring)
+# measured on branch h8oos (main fb31f14; Laplace mode of calibration.joint.SAMPLED, the scores of the forecast
+# at the mode): python -c "from calibration.outofsample import out_of_sample as o; print([f.scores for f in o('USA')])"
 CASES = [
     pytest.param("USA", 0, "dlnY", marks=_xf("US 2000-19 growth R2 -0.67: a smooth path at the 1970-99 growth "
                                              "(g_Z 3.2%/yr) misses the slowdown and the 2001/2008-09 recessions")),

@@ -301,9 +301,11 @@ class JointPosterior:
             overrides["n"] = ls.values["n"]  # the sample's labour-force growth, not the 2025 projection's
         self.overrides = overrides
         normal = tuple(spec.get("normal_years") or (start, end))
-        self.system = country_model(panel, country, start, overrides=overrides, normal_years=normal)
+        self.system = country_model(panel, country, start, overrides=overrides, normal_years=normal,
+                                    start_values=spec.get("start_values"))
         policy = observed_policy(panel, country, start, end)
-        self.prior: JointPrior = spec.get("prior") or JointPrior.from_model(self.system, names)
+        self.prior: JointPrior = spec.get("prior") or JointPrior.from_model(self.system, names,
+                                                                             ranges=spec.get("ranges"))
         if self.prior.names != names:
             raise CalibrationError(f"prior names {self.prior.names} differ from the sampled names {names}")
         self.names = names
@@ -325,7 +327,11 @@ class JointPosterior:
             ok = np.isfinite(data)
             targets.append(Target(var, years, data, 1.0, log=how != "level", source=f"{country} panel {col}"))
             self.series.append((var, how, sigma, years[ok]))
-        self.problem = Problem(self.system, targets, [n for n in names], policy=policy, t0=float(start))
+        # a sampled start stock (an unknown initial condition, e.g. the UK wage share of 1970) sets the state
+        # vector, not a parameter
+        self._param_cols = np.array([j for j, n in enumerate(names) if n not in self.system.stocks], int)
+        self.problem = Problem(self.system, targets, [names[j] for j in self._param_cols], policy=policy,
+                               t0=float(start))
         self._consistent = consistent_draws
         cs = self.problem.cs
         self._pidx = {n: cs.parameters.index(n) for n in cs.parameters}
@@ -343,7 +349,8 @@ class JointPosterior:
                   sigmas: Mapping[str, float] | None = None, overrides: Mapping[str, float] | None = None,
                   extra: Callable[[dict], float] | None = None, extra_scale: float = 0.5,
                   extra_many: Callable | None = None,
-                  normal_years: tuple[int, int] | None = None) -> JointPosterior:
+                  normal_years: tuple[int, int] | None = None, start_values: Mapping[str, float] | None = None,
+                  ranges: Mapping[str, tuple] | None = None) -> JointPosterior:
         """The joint log-posterior of ``country``'s replay ``start``-``end``.
 
         Parameters
@@ -377,13 +384,21 @@ class JointPosterior:
             Years whose means give the normal employment rate and the start's normal private investment share
             (:func:`calibration.replay.country_model`); default ``(start, end)``. An out-of-sample forecast
             passes the fit window, so that no mean of the predicted years enters its start.
+        start_values : mapping, optional
+            A start value the panel lacks (only ``"omega"``: :func:`calibration.replay.country_model`); to
+            estimate it, also name it in ``names`` (a sampled start stock sets the state, and the start is
+            derived at rest for it) with its range in ``ranges``.
+        ranges : mapping, optional
+            Prior ranges ``name -> (low, high, rationale)`` for :meth:`JointPrior.from_model` (when ``prior``
+            is not given).
         """
         if blocks not in ("likelihood", "none"):
             raise CalibrationError(f"blocks must be 'likelihood' or 'none', got {blocks!r}")
         return cls(dict(country=country, start=start, end=end, names=tuple(names), data_dir=data_dir, prior=prior,
                         blocks=blocks, sigmas=dict(sigmas or {}), overrides=dict(overrides or {}), extra=extra,
                         extra_scale=extra_scale, extra_many=extra_many,
-                        normal_years=None if normal_years is None else tuple(map(int, normal_years))))
+                        normal_years=None if normal_years is None else tuple(map(int, normal_years)),
+                        start_values=dict(start_values or {}), ranges=dict(ranges or {})))
 
     def __reduce__(self):
         return (JointPosterior, (self._spec,))
@@ -407,7 +422,10 @@ class JointPosterior:
             elif n in self._sidx:
                 Y0[:, self._sidx[n]] = v
         for j, n in enumerate(self.names):
-            P[:, self._pidx[n]] = X[:, j]  # sampled values (g_Z: replaces the derived natural rate)
+            if n in self._pidx:
+                P[:, self._pidx[n]] = X[:, j]  # sampled values (g_Z: replaces the derived natural rate)
+            else:
+                Y0[:, self._sidx[n]] = X[:, j]  # a sampled start stock
         return P, Y0
 
     def paths(self, X, variables: Sequence[str] = tuple(SERIES)) -> dict[str, np.ndarray]:
@@ -455,7 +473,7 @@ class JointPosterior:
             P, Y0 = P[0], Y0[0]
         prob = self.problem
         prob.p0, prob.y0 = P, Y0
-        r = prob.residuals(theta)
+        r = prob.residuals(theta[self._param_cols])
         out, i = [], 0
         for _var, how, sigma, yrs in self.series:
             seg = r[i:i + yrs.size]

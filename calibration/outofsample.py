@@ -11,6 +11,12 @@ debts, emissions) is fed in after the start: a conditional forecast from observe
 normal employment rate and the start's normal private investment share, which the replay sets to means over
 its window, are means over the fit window; the labour-force growth ``n`` is the fit window's block estimate.
 
+A start value the panel lacks (:data:`UNKNOWN_START`: the UK wage share before 1988, which PWT does not have)
+is never imputed: in a fit it is an unknown initial condition estimated with the parameters on a stated range
+(the window's other series and its later wage shares inform it); in a forecast starting in such a year it is
+the range's midpoint (the forecast at the mode) and uniform over the range (the bands). :data:`SPLITS_UK_1988`
+is the alternative split that needs neither.
+
 Scores per series over the forecast window: ``R2 = 1 - SS_res / SS_tot`` (about the window's data mean) of the
 annual growth of output (``dlnY``; the 5-year means ``dlnY_5y`` as a labelled extra), and of the levels of the
 employment rate ``lam``, the wage share ``omega``, the private investment share ``h`` (the model's ``h_eff``),
@@ -36,13 +42,28 @@ from model.errors import CalibrationError
 
 from .joint import SAMPLED, JointPosterior, laplace
 
-__all__ = ["Forecast", "fit", "forecast", "out_of_sample", "r2", "trend", "SPLITS", "SCORED"]
+__all__ = ["Forecast", "fit", "forecast", "out_of_sample", "r2", "trend", "SPLITS", "SPLITS_UK_1988", "SCORED",
+           "UNKNOWN_START"]
 
-#: the splits of issue 14 (fit window, forecast window) per country. The UK wage share (PWT labsh) starts
-#: in 1988, and the replay starts from an observed wage share: the UK splits are 1988-2003 <-> 2004-2019
+#: the splits of issue 14 (fit window, forecast window) per country. The UK wage share (PWT labsh) starts in
+#: 1988: a start year without it takes the start wage share as an unknown initial condition (:data:`UNKNOWN_START`)
 SPLITS: dict[str, tuple[tuple[tuple[int, int], tuple[int, int]], ...]] = {
     "USA": (((1970, 1999), (2000, 2019)), ((2000, 2019), (1970, 1999))),
-    "GBR": (((1988, 2003), (2004, 2019)), ((2004, 2019), (1988, 2003))),
+    "GBR": (((1970, 1999), (2000, 2019)), ((2000, 2019), (1970, 1999))),
+}
+
+#: the UK splits that avoid the unknown 1970 wage share, stated as the alternative (option b of the plan)
+SPLITS_UK_1988 = (((1988, 2003), (2004, 2019)), ((2004, 2019), (1988, 2003)))
+
+#: start values the panel may lack, estimated as an initial condition: name -> (low, high, rationale). The
+#: data are never imputed: in a fit the value is a parameter (the other series and the window's later wage
+#: shares inform it); in a forecast from such a year it is the range's midpoint (the forecast at the mode)
+#: and a uniform draw from the range (the bands): the forecast window's own data never set it
+UNKNOWN_START: dict[str, tuple[float, float, str]] = {
+    "omega": (0.53, 0.70, "wage share in a start year PWT does not cover (UK before 1988): UK labour share "
+                          "about 55-60% of GDP on a compensation basis with a mid-1970s peak of about 65% at "
+                          "factor cost [R] (economics.md sec. 9); PWT labsh 1988-2019 0.534-0.604 [V]; the "
+                          "range covers both: modelling assumption"),
 }
 
 #: scored series: name -> (model variable, panel variable, how)
@@ -75,6 +96,15 @@ def _five_year_means(years: np.ndarray, g: np.ndarray) -> np.ndarray:
     return g[:5 * n].reshape(n, 5).mean(axis=1)
 
 
+def _unknown_start(country: str, year: int, names: tuple[str, ...], data_dir) -> tuple[tuple, dict]:
+    """``names`` plus the start values the panel lacks in ``year``, and those values' range midpoints."""
+    from .data import load_panel
+
+    p = load_panel(data_dir, countries=[country]).sel(country=country, year=year)
+    missing = {k: 0.5 * (lo + hi) for k, (lo, hi, _) in UNKNOWN_START.items() if not np.isfinite(float(p[k]))}
+    return names + tuple(k for k in missing if k not in names), missing
+
+
 def fit(country: str, fit_years: tuple[int, int], names: Sequence[str] = SAMPLED, *, data_dir=None,
         max_nfev: int = 60) -> dict:
     """The Laplace posterior of ``country``'s replay over ``fit_years``.
@@ -90,13 +120,18 @@ def fit(country: str, fit_years: tuple[int, int], names: Sequence[str] = SAMPLED
     max_nfev : int
         Iterations of the optimiser (``least_squares``).
 
+    A start value the panel lacks in the first fit year (:data:`UNKNOWN_START`: the UK wage share before
+    1988) is estimated with the parameters, on its stated range.
+
     Returns
     -------
     dict
         ``posterior`` (the :class:`JointPosterior`), ``country``, ``mode``, ``cov``, ``sd``, ``cost``
         (``|r|^2/2`` at the mode) and ``fit_years``.
     """
-    post = JointPosterior.from_data(country, *fit_years, names=tuple(names), data_dir=data_dir)
+    names, start_values = _unknown_start(country, fit_years[0], tuple(names), data_dir)
+    post = JointPosterior.from_data(country, *fit_years, names=names, data_dir=data_dir, start_values=start_values,
+                                    ranges={k: UNKNOWN_START[k] for k in start_values})
     x0 = np.array([post.system.variables[n].default for n in post.names], float)
     if "g_Z" in post.names:  # the data's mean output growth over the window (the derived default is 2025's)
         y = post.problem.targets[0].values
@@ -130,6 +165,9 @@ class Forecast:
     naive : dict
         The same scores of the naive benchmark: output growing at the fit window's mean rate, the ratios
         frozen at their first forecast-year values, emission intensity on the fit window's trend.
+    unknown_start : dict
+        Start values the panel lacks in the first forecast year (:data:`UNKNOWN_START`) -> the value at the
+        mode (the range's midpoint; the draws take it uniform over the range).
     """
 
     country: str
@@ -142,6 +180,7 @@ class Forecast:
     scores: dict = field(default_factory=dict)
     draws: int = 0
     naive: dict = field(default_factory=dict)
+    unknown_start: dict = field(default_factory=dict)
 
 
 def _series(paths: dict, years: np.ndarray) -> dict[str, np.ndarray]:
@@ -163,7 +202,7 @@ def _scores(years: np.ndarray, model: dict, data: dict) -> dict:
 
 
 def forecast(fitted: dict, predict_years: tuple[int, int], *, draws: int = 0, seed: int = 0,
-             data_dir=None) -> Forecast:
+             data_dir=None, normal: str = "fit") -> Forecast:
     """The model restarted from the data in ``predict_years[0]`` with the fitted parameters (module docstring).
 
     Parameters
@@ -177,17 +216,29 @@ def forecast(fitted: dict, predict_years: tuple[int, int], *, draws: int = 0, se
         0: the mode only.
     seed : int
     data_dir : path, optional
+    normal : {"fit", "start"}
+        Where the normal employment rate and the start's normal private investment share come from: their
+        means over the fit window (default), or their values in the first forecast year (the observed initial
+        condition only: the start is then at rest at the observed employment rate).
 
     Returns
     -------
     Forecast
     """
+    if normal not in ("fit", "start"):
+        raise CalibrationError(f"normal must be 'fit' or 'start', got {normal!r}")
     post: JointPosterior = fitted["posterior"]
     country = fitted["country"]
     fy = tuple(fitted["fit_years"])
     py = tuple(int(v) for v in predict_years)
-    pred = JointPosterior.from_data(country, *py, names=post.names, data_dir=data_dir, prior=post.prior,
-                                    blocks="none", overrides=post.overrides, normal_years=fy)
+    # a start value estimated in the fit belongs to the fit's first year: the forecast starts from its own data
+    keep = [j for j, n in enumerate(post.names) if n not in UNKNOWN_START]
+    names = tuple(post.names[j] for j in keep)
+    names, start_values = _unknown_start(country, py[0], names, data_dir)
+    pred = JointPosterior.from_data(country, *py, names=names, data_dir=data_dir, blocks="none",
+                                    overrides=post.overrides, normal_years=fy if normal == "fit" else (py[0], py[0]),
+                                    start_values=start_values,
+                                    ranges={k: UNKNOWN_START[k] for k in start_values})
     mode = np.asarray(fitted["mode"], float)
     X = mode[None, :]
     if draws:
@@ -198,8 +249,12 @@ def forecast(fitted: dict, predict_years: tuple[int, int], *, draws: int = 0, se
         lo, width = post.prior.lower, post.prior.upper - post.prior.lower
         x = rng.multivariate_normal(mode, cov, size=draws, method="eigh")
         y = np.mod(x - lo, 2 * width)  # reflected into the prior's support (a flat direction: about uniform)
-        keep = lo + np.where(y > width, 2 * width - y, y)
-        X = np.vstack([X, keep[:draws]])
+        X = np.vstack([X, lo + np.where(y > width, 2 * width - y, y)])
+    X = X[:, keep]
+    if start_values:  # unknown in the forecast's start year: the midpoint at the mode, uniform draws for the bands
+        rng = np.random.default_rng(seed + 1)
+        cols = [np.r_[v, rng.uniform(*UNKNOWN_START[k][:2], X.shape[0] - 1)] for k, v in start_values.items()]
+        X = np.column_stack([X, *cols])
     paths = pred.paths(X, variables=sorted({v for v, _, _ in SCORED.values()}))
     years = paths["years"]
     from .data import load_panel
@@ -221,7 +276,7 @@ def forecast(fitted: dict, predict_years: tuple[int, int], *, draws: int = 0, se
         draws = int(ok.sum())
     naive = _naive(load_panel(data_dir, countries=[country]).sel(country=country), fy, years, data)
     return Forecast(country, fy, py, years, data, median, bands, _scores(years, at_mode, data), draws,
-                    _scores(years, naive, data))
+                    _scores(years, naive, data), dict(start_values))
 
 
 def _naive(p, fit_years: tuple[int, int], years: np.ndarray, data: dict) -> dict[str, np.ndarray]:

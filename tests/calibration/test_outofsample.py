@@ -69,29 +69,39 @@ def test_forecast_starts_from_the_data_of_its_first_year(country, i):
     assert fc.median["e_int"][0] == pytest.approx(fc.data["e_int"][0], rel=1e-6)
 
 
-def _xf(reason):
-    return pytest.mark.xfail(strict=True, reason=reason)
-
-
 # measured on branch h8oos (main fb31f14; Laplace mode of calibration.joint.SAMPLED, the scores of the forecast
 # at the mode): python -c "from calibration.outofsample import out_of_sample as o; print([f.scores for f in o('USA')])"
-CASES = [
-    pytest.param("USA", 0, "dlnY", marks=_xf("US 2000-19 growth R2 -0.67: a smooth path at the 1970-99 growth "
-                                             "(g_Z 3.2%/yr) misses the slowdown and the 2001/2008-09 recessions")),
-    pytest.param("USA", 0, "lam"),
-    pytest.param("USA", 0, "b", marks=_xf("US 2000-19 debt R2 -1.04: model 0.56 -> 0.59, data 0.56 -> 1.05 "
-                                          "(no tax cuts, no recession deficits)")),
-    pytest.param("USA", 1, "dlnY", marks=_xf("US 1970-99 growth R2 -0.47 from a 2000-19 fit")),
-    pytest.param("USA", 1, "lam", marks=_xf("US 1970-99 employment R2 -0.30 from a 2000-19 fit")),
-    pytest.param("USA", 1, "b", marks=_xf("US 1970-99 debt R2 -0.52 from a 2000-19 fit")),
-    pytest.param("GBR", 0, "dlnY", marks=_xf("UK 2000-19 growth R2 -0.51 from a 1970-99 fit")),
-    pytest.param("GBR", 0, "lam", marks=_xf("UK 2000-19 employment R2 -2.30 from a 1970-99 fit: the model "
-                                            "reverts to the 1970-99 mean employment rate (0.92)")),
-    pytest.param("GBR", 0, "b", marks=_xf("UK 2000-19 debt R2 -0.86 from a 1970-99 fit (data 0.37 -> 0.85)")),
-    pytest.param("GBR", 1, "dlnY", marks=_xf("UK 1970-99 growth R2 -0.39 from a 2000-19 fit")),
-    pytest.param("GBR", 1, "lam", marks=_xf("UK 1970-99 employment R2 -2.44 from a 2000-19 fit")),
-    pytest.param("GBR", 1, "b", marks=_xf("UK 1970-99 debt R2 -8.35 from a 2000-19 fit")),
-]
+# (country, split, series) -> why it misses, with the measured R2; a case not listed must hold
+MISSES = {
+    ("USA", 0, "dlnY"): "US 2000-19 growth R2 -0.67: a smooth path at the 1970-99 growth (g_Z 3.2%/yr) misses "
+                        "the slowdown and the 2001/2008-09 recessions",
+    ("USA", 0, "b"): "US 2000-19 debt R2 -1.04: model 0.56 -> 0.59, data 0.56 -> 1.05 (no tax cuts, no "
+                     "recession deficits)",
+    ("USA", 1, "dlnY"): "US 1970-99 growth R2 -0.47 from a 2000-19 fit",
+    ("USA", 1, "lam"): "US 1970-99 employment R2 -0.30 from a 2000-19 fit",
+    ("USA", 1, "b"): "US 1970-99 debt R2 -0.52 from a 2000-19 fit",
+    ("GBR", 0, "dlnY"): "UK 2000-19 growth R2 -0.51 from a 1970-99 fit",
+    ("GBR", 0, "lam"): "UK 2000-19 employment R2 -2.30 from a 1970-99 fit: the model reverts to the 1970-99 mean "
+                       "employment rate (0.92)",
+    ("GBR", 0, "b"): "UK 2000-19 debt R2 -0.86 from a 1970-99 fit (data 0.37 -> 0.85)",
+    ("GBR", 1, "dlnY"): "UK 1970-99 growth R2 -0.39 from a 2000-19 fit",
+    ("GBR", 1, "lam"): "UK 1970-99 employment R2 -2.44 from a 2000-19 fit",
+    ("GBR", 1, "b"): "UK 1970-99 debt R2 -8.35 from a 2000-19 fit",
+    ("USA", 0, "e_int"): "US 2000-19 emission-intensity trend: model -2.31, data -2.74 %/yr (gap +0.43 pp): the "
+                         "model extrapolates 1970-99's decline",
+    ("GBR", 0, "e_int"): "UK 2000-19 trend: model -2.95, data -4.04 %/yr (gap +1.09 pp): the coal phase-out is "
+                         "not in the model",
+    ("GBR", 1, "e_int"): "UK 1970-99 trend: model -3.44, data -2.77 %/yr (gap -0.67 pp)",
+}
+
+
+def _cases(series: tuple[str, ...]) -> list:
+    return [pytest.param(c, i, s, marks=[pytest.mark.xfail(strict=True, reason=MISSES[c, i, s])]
+                         if (c, i, s) in MISSES else [])
+            for c in ("USA", "GBR") for i in (0, 1) for s in series]
+
+
+CASES = _cases(("dlnY", "lam", "b"))
 
 
 @pytest.mark.data
@@ -101,21 +111,11 @@ def test_out_of_sample_r2_is_positive(country, i, series):
     assert _forecast(country, i).scores[series] > 0.0
 
 
-TREND = [
-    pytest.param("USA", 0, marks=_xf("US 2000-19 emission-intensity trend: model -2.31, data -2.74 %/yr "
-                                     "(gap +0.43 pp): the model extrapolates 1970-99's decline")),
-    pytest.param("USA", 1),
-    pytest.param("GBR", 0, marks=_xf("UK 2000-19 trend: model -2.95, data -4.04 %/yr (gap +1.09 pp): the "
-                                     "coal phase-out is not in the model")),
-    pytest.param("GBR", 1, marks=_xf("UK 1970-99 trend: model -3.44, data -2.77 %/yr (gap -0.67 pp)")),
-]
-
-
 @pytest.mark.data
 @pytest.mark.slow
-@pytest.mark.parametrize("country,i", TREND)
-def test_out_of_sample_emission_intensity_trend_within_0_3_pp(country, i):
-    assert abs(_forecast(country, i).scores["e_int_trend_gap"]) <= 0.3
+@pytest.mark.parametrize("country,i,series", _cases(("e_int",)))
+def test_out_of_sample_emission_intensity_trend_within_0_3_pp(country, i, series):
+    assert abs(_forecast(country, i).scores[f"{series}_trend_gap"]) <= 0.3
 
 
 @pytest.mark.data

@@ -300,9 +300,12 @@ class JointPosterior:
         if "n" not in overrides and ls is not None and not isinstance(ls, Exception):
             overrides["n"] = ls.values["n"]  # the sample's labour-force growth, not the 2025 projection's
         self.overrides = overrides
-        self.system = country_model(panel, country, start, overrides=overrides, normal_years=(start, end))
+        normal = tuple(spec.get("normal_years") or (start, end))
+        self.system = country_model(panel, country, start, overrides=overrides, normal_years=normal,
+                                    start_values=spec.get("start_values"))
         policy = observed_policy(panel, country, start, end)
-        self.prior: JointPrior = spec.get("prior") or JointPrior.from_model(self.system, names)
+        self.prior: JointPrior = spec.get("prior") or JointPrior.from_model(self.system, names,
+                                                                             ranges=spec.get("ranges"))
         if self.prior.names != names:
             raise CalibrationError(f"prior names {self.prior.names} differ from the sampled names {names}")
         self.names = names
@@ -324,7 +327,11 @@ class JointPosterior:
             ok = np.isfinite(data)
             targets.append(Target(var, years, data, 1.0, log=how != "level", source=f"{country} panel {col}"))
             self.series.append((var, how, sigma, years[ok]))
-        self.problem = Problem(self.system, targets, [n for n in names], policy=policy, t0=float(start))
+        # a sampled start stock (an unknown initial condition, e.g. the UK wage share of 1970) sets the state
+        # vector, not a parameter
+        self._param_cols = np.array([j for j, n in enumerate(names) if n not in self.system.stocks], int)
+        self.problem = Problem(self.system, targets, [names[j] for j in self._param_cols], policy=policy,
+                               t0=float(start))
         self._consistent = consistent_draws
         cs = self.problem.cs
         self._pidx = {n: cs.parameters.index(n) for n in cs.parameters}
@@ -341,7 +348,9 @@ class JointPosterior:
                   data_dir=None, prior: JointPrior | None = None, blocks: str = "likelihood",
                   sigmas: Mapping[str, float] | None = None, overrides: Mapping[str, float] | None = None,
                   extra: Callable[[dict], float] | None = None, extra_scale: float = 0.5,
-                  extra_many: Callable | None = None) -> JointPosterior:
+                  extra_many: Callable | None = None,
+                  normal_years: tuple[int, int] | None = None, start_values: Mapping[str, float] | None = None,
+                  ranges: Mapping[str, tuple] | None = None) -> JointPosterior:
         """The joint log-posterior of ``country``'s replay ``start``-``end``.
 
         Parameters
@@ -371,12 +380,25 @@ class JointPosterior:
             The same distance for many points at once, ``(thetas (m, k'), names) -> (m,)`` (e.g.
             :func:`calibration.irf.irf_distance_many`, which derives all starts in one call); used instead of
             ``extra`` when given.
+        normal_years : (int, int), optional
+            Years whose means give the normal employment rate and the start's normal private investment share
+            (:func:`calibration.replay.country_model`); default ``(start, end)``. An out-of-sample forecast
+            passes the fit window, so that no mean of the predicted years enters its start.
+        start_values : mapping, optional
+            A start value the panel lacks (only ``"omega"``: :func:`calibration.replay.country_model`); to
+            estimate it, also name it in ``names`` (a sampled start stock sets the state, and the start is
+            derived at rest for it) with its range in ``ranges``.
+        ranges : mapping, optional
+            Prior ranges ``name -> (low, high, rationale)`` for :meth:`JointPrior.from_model` (when ``prior``
+            is not given).
         """
         if blocks not in ("likelihood", "none"):
             raise CalibrationError(f"blocks must be 'likelihood' or 'none', got {blocks!r}")
         return cls(dict(country=country, start=start, end=end, names=tuple(names), data_dir=data_dir, prior=prior,
                         blocks=blocks, sigmas=dict(sigmas or {}), overrides=dict(overrides or {}), extra=extra,
-                        extra_scale=extra_scale, extra_many=extra_many))
+                        extra_scale=extra_scale, extra_many=extra_many,
+                        normal_years=None if normal_years is None else tuple(map(int, normal_years)),
+                        start_values=dict(start_values or {}), ranges=dict(ranges or {})))
 
     def __reduce__(self):
         return (JointPosterior, (self._spec,))
@@ -400,8 +422,41 @@ class JointPosterior:
             elif n in self._sidx:
                 Y0[:, self._sidx[n]] = v
         for j, n in enumerate(self.names):
-            P[:, self._pidx[n]] = X[:, j]  # sampled values (g_Z: replaces the derived natural rate)
+            if n in self._pidx:
+                P[:, self._pidx[n]] = X[:, j]  # sampled values (g_Z: replaces the derived natural rate)
+            else:
+                Y0[:, self._sidx[n]] = X[:, j]  # a sampled start stock
         return P, Y0
+
+    def paths(self, X, variables: Sequence[str] = tuple(SERIES)) -> dict[str, np.ndarray]:
+        """The replay's model paths at the window's years for each row of ``X`` ``(m, k)`` (the start derived at
+        rest for each row, as in :meth:`residuals_batch`).
+
+        Returns
+        -------
+        dict
+            ``"years"`` (the window's years) and ``variable -> (m, years)`` in the model's units; a row whose
+            start is not finite or whose integration fails is NaN.
+        """
+        from model.solve.sensitivity import solve_arrays
+
+        X = np.atleast_2d(np.asarray(X, float))
+        prob = self.problem
+        t_eval = np.arange(prob.t0, self.series[0][3][-1] + 1.0)
+        out = {v: np.full((X.shape[0], t_eval.size), np.nan) for v in variables}
+        P, Y0 = self._start(X)
+        for i in range(X.shape[0]):
+            if not (np.all(np.isfinite(P[i])) and np.all(np.isfinite(Y0[i]))):
+                continue
+            try:
+                Y, _ = solve_arrays(prob.cs, P[i], Y0[i], prob.L, prob.t0, t_eval, rtol=prob.rtol, atol=prob.atol)
+            except SolverError:
+                continue
+            obs = prob.cs.observed(t_eval, Y, P[i], prob.L)
+            obs.update({s: Y[:, j] for j, s in enumerate(prob.cs.states)})
+            for v in variables:
+                out[v][i] = obs[v]
+        return {"years": t_eval, **out}
 
     def replay_residuals(self, theta: np.ndarray, P: np.ndarray | None = None,
                          Y0: np.ndarray | None = None) -> np.ndarray:
@@ -418,7 +473,7 @@ class JointPosterior:
             P, Y0 = P[0], Y0[0]
         prob = self.problem
         prob.p0, prob.y0 = P, Y0
-        r = prob.residuals(theta)
+        r = prob.residuals(theta[self._param_cols])
         out, i = [], 0
         for _var, how, sigma, yrs in self.series:
             seg = r[i:i + yrs.size]

@@ -39,7 +39,7 @@ def _value(panel: xr.Dataset, name: str, country: str, year: int) -> float:
 
 
 def country_model(panel: xr.Dataset, country: str, start: int, overrides: Mapping[str, float] | None = None,
-                  normal_years: tuple[int, int] | None = None):
+                  normal_years: tuple[int, int] | None = None, start_values: Mapping[str, float] | None = None):
     """The directed-growth model started from ``country``'s data in ``start``.
 
     Stocks and lever values set from the panel are listed in
@@ -57,6 +57,10 @@ def country_model(panel: xr.Dataset, country: str, start: int, overrides: Mappin
     DICE damages at historical warming are below 0.3% of output. The start-year public and business R&D
     shares of output come from the panel where it has them (NCSES, US); otherwise the model's defaults stay.
 
+    ``start_values`` (only the start wage share ``"omega"``) replaces a start value the panel lacks by a value
+    the caller treats as an unknown initial condition (the UK wage share of 1970, which PWT does not have:
+    :mod:`calibration.outofsample` estimates it as a parameter with a prior); it is never an imputed series.
+
     Returns
     -------
     System
@@ -70,10 +74,14 @@ def country_model(panel: xr.Dataset, country: str, start: int, overrides: Mappin
     y0 = _value(panel, "Y", country, start)
     lam = _value(panel, "lam", country, start)
     a = _value(panel, "a", country, start)
+    given = dict(start_values or {})
+    if set(given) - {"omega"}:
+        raise CalibrationError(f"start_values may set only 'omega', got {', '.join(map(repr, sorted(given)))}")
+    omega = float(given["omega"]) if "omega" in given else _value(panel, "omega", country, start)
     first, last = normal_years or (start, int(panel["year"][-1]))
     window = panel.sel(country=country, year=slice(first, last))
     data = {
-        "Y": y0, "omega": _value(panel, "omega", country, start), "h": float(window["h"].mean()),
+        "Y": y0, "omega": omega, "h": float(window["h"].mean()),
         "i_G": _value(panel, "i_G", country, start), "b": _value(panel, "b", country, start),
         "l_F": _value(panel, "d", country, start), "lam": lam, "N": y0 / (a * lam),
         "E_dom": _value(panel, "e_int", country, start) * y0,

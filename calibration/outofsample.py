@@ -1,0 +1,312 @@
+"""Out-of-sample checks of the replay: fit on one window, forecast the other from its observed start.
+
+The fit is the Laplace posterior (:func:`calibration.joint.laplace`: the mode of the joint log-posterior,
+blocks plus replay, :class:`calibration.joint.JointPosterior`, and the Gauss-Newton covariance there); no MCMC.
+The forecast restarts the model from the data in the first forecast year (:func:`calibration.replay.country_model`:
+output, the wage share, employment, debts, emission intensity, the public investment rate of that year) with
+the fitted parameters, the start re-derived at rest for them, and runs it over the forecast window with one
+observed path only: the public investment rate, the lever the model treats as exogenous
+(:func:`calibration.replay.observed_policy`). Nothing the model explains (output, employment, the wage share,
+debts, emissions) is fed in after the start: a conditional forecast from observed initial conditions. The
+normal employment rate and the start's normal private investment share, which the replay sets to means over
+its window, are means over the fit window; the labour-force growth ``n`` is the fit window's block estimate.
+
+A start value the panel lacks (:data:`UNKNOWN_START`: the UK wage share before 1988, which PWT does not have)
+is never imputed: in a fit it is an unknown initial condition estimated with the parameters on a stated range
+(the window's other series and its later wage shares inform it); in a forecast starting in such a year it is
+the range's midpoint (the forecast at the mode) and uniform over the range (the bands). :data:`SPLITS_UK_1988`
+is the alternative split that needs neither.
+
+Scores per series over the forecast window: ``R2 = 1 - SS_res / SS_tot`` (about the window's data mean) of the
+annual growth of output (``dlnY``; the 5-year means ``dlnY_5y`` as a labelled extra), and of the levels of the
+employment rate ``lam``, the wage share ``omega``, the private investment share ``h`` (the model's ``h_eff``),
+public debt ``b`` and private debt ``d``; and the trend of emission intensity (OLS slope of ``ln e_int`` on the
+year [%/yr]), model against data. :attr:`Forecast.naive` scores a naive benchmark the same way.
+
+Reproduce (the figure with 200 Laplace draws)::
+
+    from calibration.outofsample import SPLITS, fit, forecast
+    from calibration.plots_outofsample import posterior_predictive
+    fc = forecast(fit("USA", SPLITS["USA"][0][0]), SPLITS["USA"][0][1], draws=200, seed=1)
+    posterior_predictive(fc, "oos_USA_2000_2019")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from model.errors import CalibrationError
+
+from .joint import SAMPLED, JointPosterior, laplace
+
+__all__ = ["Forecast", "fit", "forecast", "out_of_sample", "r2", "trend", "SPLITS", "SPLITS_UK_1988", "SCORED",
+           "UNKNOWN_START"]
+
+#: the splits of issue 14 (fit window, forecast window) per country. The UK wage share (PWT labsh) starts in
+#: 1988: a start year without it takes the start wage share as an unknown initial condition (:data:`UNKNOWN_START`)
+SPLITS: dict[str, tuple[tuple[tuple[int, int], tuple[int, int]], ...]] = {
+    "USA": (((1970, 1999), (2000, 2019)), ((2000, 2019), (1970, 1999))),
+    "GBR": (((1970, 1999), (2000, 2019)), ((2000, 2019), (1970, 1999))),
+}
+
+#: the UK splits that avoid the unknown 1970 wage share, stated as the alternative (option b of the plan)
+SPLITS_UK_1988 = (((1988, 2003), (2004, 2019)), ((2004, 2019), (1988, 2003)))
+
+#: start values the panel may lack, estimated as an initial condition: name -> (low, high, rationale). The
+#: data are never imputed: in a fit the value is a parameter (the other series and the window's later wage
+#: shares inform it); in a forecast from such a year it is the range's midpoint (the forecast at the mode)
+#: and a uniform draw from the range (the bands): the forecast window's own data never set it
+UNKNOWN_START: dict[str, tuple[float, float, str]] = {
+    "omega": (0.53, 0.70, "wage share in a start year PWT does not cover (UK before 1988): UK labour share "
+                          "about 55-60% of GDP on a compensation basis with a mid-1970s peak of about 65% at "
+                          "factor cost [R] (economics.md sec. 9); PWT labsh 1988-2019 0.534-0.604 [V]; the "
+                          "range covers both: modelling assumption"),
+}
+
+#: scored series: name -> (model variable, panel variable, how)
+SCORED = {"dlnY": ("Y", "Y", "growth"), "lam": ("lam", "lam", "level"), "omega": ("omega", "omega", "level"),
+          "h": ("h_eff", "h", "level"), "b": ("b", "b", "level"), "d": ("d", "d", "level"),
+          "e_int": ("e_int", "e_int", "log")}
+
+
+def r2(model: np.ndarray, data: np.ndarray) -> float:
+    """``1 - sum (data - model)^2 / sum (data - mean data)^2`` over the years where both are finite
+    (negative: worse than the data's own mean over the window)."""
+    m, y = np.asarray(model, float), np.asarray(data, float)
+    ok = np.isfinite(m) & np.isfinite(y)
+    if ok.sum() < 3:
+        return float("nan")
+    y, m = y[ok], m[ok]
+    return float(1.0 - np.sum((y - m) ** 2) / np.sum((y - y.mean()) ** 2))
+
+
+def trend(years: np.ndarray, values: np.ndarray) -> float:
+    """OLS slope of ``ln values`` on the year, times 100 [%/yr]."""
+    x, v = np.asarray(years, float), np.asarray(values, float)
+    ok = np.isfinite(v) & (v > 0)
+    return float(100.0 * np.polyfit(x[ok], np.log(v[ok]), 1)[0])
+
+
+def _five_year_means(years: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """Means of consecutive 5-year blocks of ``g`` (the growth of ``years[1:]``), from the first year."""
+    n = g.size // 5
+    return g[:5 * n].reshape(n, 5).mean(axis=1)
+
+
+def _unknown_start(country: str, year: int, names: tuple[str, ...], data_dir) -> tuple[tuple, dict]:
+    """``names`` plus the start values the panel lacks in ``year``, and those values' range midpoints."""
+    from .data import load_panel
+
+    p = load_panel(data_dir, countries=[country]).sel(country=country, year=year)
+    missing = {k: 0.5 * (lo + hi) for k, (lo, hi, _) in UNKNOWN_START.items() if not np.isfinite(float(p[k]))}
+    return names + tuple(k for k in missing if k not in names), missing
+
+
+def fit(country: str, fit_years: tuple[int, int], names: Sequence[str] = SAMPLED, *, data_dir=None,
+        max_nfev: int = 60) -> dict:
+    """The Laplace posterior of ``country``'s replay over ``fit_years``.
+
+    Parameters
+    ----------
+    country : str
+    fit_years : (int, int)
+        First and last year of the fit window [year].
+    names : sequence of str
+        Fitted parameters (default :data:`calibration.joint.SAMPLED`); the others keep their defaults.
+    data_dir : path, optional
+    max_nfev : int
+        Iterations of the optimiser (``least_squares``).
+
+    A start value the panel lacks in the first fit year (:data:`UNKNOWN_START`: the UK wage share before
+    1988) is estimated with the parameters, on its stated range.
+
+    Returns
+    -------
+    dict
+        ``posterior`` (the :class:`JointPosterior`), ``country``, ``mode``, ``cov``, ``sd``, ``cost``
+        (``|r|^2/2`` at the mode) and ``fit_years``.
+    """
+    names, start_values = _unknown_start(country, fit_years[0], tuple(names), data_dir)
+    post = JointPosterior.from_data(country, *fit_years, names=names, data_dir=data_dir, start_values=start_values,
+                                    ranges={k: UNKNOWN_START[k] for k in start_values})
+    x0 = np.array([post.system.variables[n].default for n in post.names], float)
+    if "g_Z" in post.names:  # the data's mean output growth over the window (the derived default is 2025's)
+        y = post.problem.targets[0].values
+        x0[post.names.index("g_Z")] = float(np.nanmean(np.diff(np.log(y))))
+    lap = laplace(post.residuals, post.prior, x0, batch=post.residuals_batch, max_nfev=max_nfev)
+    return {"posterior": post, "country": country, "fit_years": tuple(fit_years), **lap}
+
+
+@dataclass
+class Forecast:
+    """A forecast over one window and its scores.
+
+    Attributes
+    ----------
+    country : str
+    fit_years, predict_years : (int, int)
+    years : numpy.ndarray
+        The forecast window's years.
+    data : dict
+        Series name (:data:`SCORED`) -> observed values over ``years``.
+    median : dict
+        Series name -> the forecast at the posterior mode (``draws == 0``) or the median over the draws.
+        The scores are always those of the forecast at the mode.
+    bands : dict
+        Series name -> ``(q05, q25, q75, q95)`` over the draws (empty without draws).
+    scores : dict
+        ``R2`` per series (``dlnY``, ``dlnY_5y``, ``lam``, ``omega``, ``h``, ``b``, ``d``), and
+        ``e_int_trend_model``, ``e_int_trend_data`` and ``e_int_trend_gap`` [%/yr, model - data].
+    draws : int
+        Parameter draws behind the bands (0: the mode only).
+    naive : dict
+        The same scores of the naive benchmark: output growing at the fit window's mean rate, the ratios
+        frozen at their first forecast-year values, emission intensity on the fit window's trend.
+    unknown_start : dict
+        Start values the panel lacks in the first forecast year (:data:`UNKNOWN_START`) -> the value at the
+        mode (the range's midpoint; the draws take it uniform over the range).
+    """
+
+    country: str
+    fit_years: tuple[int, int]
+    predict_years: tuple[int, int]
+    years: np.ndarray
+    data: dict
+    median: dict
+    bands: dict = field(default_factory=dict)
+    scores: dict = field(default_factory=dict)
+    draws: int = 0
+    naive: dict = field(default_factory=dict)
+    unknown_start: dict = field(default_factory=dict)
+
+
+def _series(paths: dict, years: np.ndarray) -> dict[str, np.ndarray]:
+    out = {}
+    for name, (var, _col, how) in SCORED.items():
+        v = np.atleast_2d(paths[var])
+        out[name] = np.diff(np.log(v), axis=1) if how == "growth" else v
+    return out
+
+
+def _scores(years: np.ndarray, model: dict, data: dict) -> dict:
+    s = {}
+    for name in ("dlnY", "lam", "omega", "h", "b", "d"):
+        s[name] = r2(model[name], data[name])
+    s["dlnY_5y"] = r2(_five_year_means(years, model["dlnY"]), _five_year_means(years, data["dlnY"]))
+    tm, td = trend(years, model["e_int"]), trend(years, data["e_int"])
+    s.update(e_int_trend_model=tm, e_int_trend_data=td, e_int_trend_gap=tm - td)
+    return s
+
+
+def forecast(fitted: dict, predict_years: tuple[int, int], *, draws: int = 0, seed: int = 0,
+             data_dir=None, normal: str = "fit") -> Forecast:
+    """The model restarted from the data in ``predict_years[0]`` with the fitted parameters (module docstring).
+
+    Parameters
+    ----------
+    fitted : dict
+        :func:`fit`'s result.
+    predict_years : (int, int)
+    draws : int
+        Parameter draws from the Laplace normal (reflected into the prior's support: along a direction the
+        window does not identify, whose Laplace variance is huge, that is about the prior) for the bands;
+        0: the mode only.
+    seed : int
+    data_dir : path, optional
+    normal : {"fit", "start"}
+        Where the normal employment rate and the start's normal private investment share come from: their
+        means over the fit window (default), or their values in the first forecast year (the observed initial
+        condition only: the start is then at rest at the observed employment rate).
+
+    Returns
+    -------
+    Forecast
+    """
+    if normal not in ("fit", "start"):
+        raise CalibrationError(f"normal must be 'fit' or 'start', got {normal!r}")
+    post: JointPosterior = fitted["posterior"]
+    country = fitted["country"]
+    fy = tuple(fitted["fit_years"])
+    py = tuple(int(v) for v in predict_years)
+    # a start value estimated in the fit belongs to the fit's first year: the forecast starts from its own data
+    keep = [j for j, n in enumerate(post.names) if n not in UNKNOWN_START]
+    names = tuple(post.names[j] for j in keep)
+    names, start_values = _unknown_start(country, py[0], names, data_dir)
+    pred = JointPosterior.from_data(country, *py, names=names, data_dir=data_dir, blocks="none",
+                                    overrides=post.overrides, normal_years=fy if normal == "fit" else (py[0], py[0]),
+                                    start_values=start_values,
+                                    ranges={k: UNKNOWN_START[k] for k in start_values})
+    mode = np.asarray(fitted["mode"], float)
+    X = mode[None, :]
+    if draws:
+        rng = np.random.default_rng(seed)
+        cov = np.asarray(fitted["cov"], float)
+        if not np.all(np.isfinite(cov)):
+            raise CalibrationError("the Laplace covariance is not finite: no posterior-predictive draws")
+        lo, width = post.prior.lower, post.prior.upper - post.prior.lower
+        x = rng.multivariate_normal(mode, cov, size=draws, method="eigh")
+        y = np.mod(x - lo, 2 * width)  # reflected into the prior's support (a flat direction: about uniform)
+        X = np.vstack([X, lo + np.where(y > width, 2 * width - y, y)])
+    X = X[:, keep]
+    if start_values:  # unknown in the forecast's start year: the midpoint at the mode, uniform draws for the bands
+        rng = np.random.default_rng(seed + 1)
+        cols = [np.r_[v, rng.uniform(*UNKNOWN_START[k][:2], X.shape[0] - 1)] for k, v in start_values.items()]
+        X = np.column_stack([X, *cols])
+    paths = pred.paths(X, variables=sorted({v for v, _, _ in SCORED.values()}))
+    years = paths["years"]
+    from .data import load_panel
+
+    p = load_panel(data_dir, countries=[country]).sel(country=country, year=years.astype(int))
+    data = {}
+    for name, (_var, col, how) in SCORED.items():
+        v = p[col].values.astype(float)
+        data[name] = np.diff(np.log(v)) if how == "growth" else v
+    model = _series(paths, years)
+    at_mode = {k: v[0] for k, v in model.items()}
+    median, bands = at_mode, {}
+    if draws:
+        sim = {k: v[1:] for k, v in model.items()}
+        ok = np.all(np.isfinite(sim["dlnY"]), axis=1)
+        median = {k: np.nanmedian(v[ok], axis=0) for k, v in sim.items()}
+        bands = {k: tuple(np.nanquantile(v[ok], q, axis=0) for q in (0.05, 0.25, 0.75, 0.95))
+                 for k, v in sim.items()}
+        draws = int(ok.sum())
+    naive = _naive(load_panel(data_dir, countries=[country]).sel(country=country), fy, years, data)
+    return Forecast(country, fy, py, years, data, median, bands, _scores(years, at_mode, data), draws,
+                    _scores(years, naive, data), dict(start_values))
+
+
+def _naive(p, fit_years: tuple[int, int], years: np.ndarray, data: dict) -> dict[str, np.ndarray]:
+    """The naive benchmark: output growing at the fit window's mean rate, every ratio frozen at its value in
+    the first forecast year, emission intensity falling at the fit window's trend."""
+    fw = p.sel(year=slice(*fit_years))
+    g = float(np.nanmean(np.diff(np.log(fw["Y"].values.astype(float)))))
+    out = {"dlnY": np.full(years.size - 1, g)}
+    for name in ("lam", "omega", "h", "b", "d"):
+        out[name] = np.full(years.size, data[name][0])
+    k = trend(fw["year"].values, fw["e_int"].values.astype(float)) / 100.0
+    out["e_int"] = data["e_int"][0] * np.exp(k * (years - years[0]))
+    return out
+
+
+def out_of_sample(country: str, splits: Sequence[tuple[tuple[int, int], tuple[int, int]]] | None = None,
+                  names: Sequence[str] = SAMPLED, *, draws: int = 0, seed: int = 0, data_dir=None,
+                  max_nfev: int = 60) -> list[Forecast]:
+    """:func:`fit` then :func:`forecast` for each split (default :data:`SPLITS` of ``country``).
+
+    Returns
+    -------
+    list of Forecast
+    """
+    if splits is None:
+        if country not in SPLITS:
+            raise CalibrationError(f"no default split for {country!r}; give splits= or choose {', '.join(SPLITS)}")
+        splits = SPLITS[country]
+    out = []
+    for fy, py in splits:
+        f = fit(country, fy, names, data_dir=data_dir, max_nfev=max_nfev)
+        out.append(forecast(f, py, draws=draws, seed=seed, data_dir=data_dir))
+    return out

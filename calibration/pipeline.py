@@ -13,8 +13,8 @@ from model.errors import CalibrationError
 from model.solve.simulation import simulate
 from model.text import plural
 
-from . import block_estimates as blocks
 from .bayes import Posterior, Prior, sample_posterior
+from .block_estimates import block_fits
 from .fit import Fit
 from .least_squares import Problem, Target, fit_least_squares
 from .replay import country_model, observed_policy
@@ -66,36 +66,6 @@ class Calibration:
     def values(self) -> dict[str, float]:
         """Calibrated parameter values, by name."""
         return {k: v[0] for k, v in self.used.items()}
-
-
-def block_fits(p, years) -> dict[str, Fit | Exception]:
-    """Each block's regression (:mod:`calibration.block_estimates`) on one country's panel rows ``p`` over
-    ``years = (first, last)``: block name -> its :class:`Fit`, or the ``ValueError`` that stopped it (too few
-    observations)."""
-    y = p["year"].values
-    sel = (y >= years[0]) & (y <= years[1])
-
-    def arr(name):
-        return p[name].values[sel]
-
-    g_ref = float(np.nanmean(arr("g_K"))) if np.isfinite(arr("g_K")).any() else 0.0
-    # the normal employment rate of the sample (the replay's lam_ref)
-    lam_ref = float(np.nanmean(arr("lam"))) if np.isfinite(arr("lam")).any() else 0.96
-    specs = {
-        "wage share": (blocks.fit_wage_share, (y[sel], arr("omega"), arr("lam"), arr("alpha"), arr("inflation")), {}),
-        "productivity": (blocks.fit_productivity, (y[sel], arr("alpha"), arr("g_K")), {"g_ref": g_ref}),
-        "labour supply": (blocks.fit_labour_supply, (y[sel], arr("g_N"), arr("lam")), {"lam_ref": lam_ref}),
-        "fiscal reaction": (blocks.fit_fiscal_reaction, (y[sel], arr("primary_surplus"), arr("b")), {}),
-        "monetary rule": (blocks.fit_monetary_rule, (y[sel], arr("r"), arr("inflation"), arr("lam")),
-                          {"i_ref": 0.02, "lam_ref": lam_ref}),
-    }
-    out = {}
-    for name, (f, args, kwargs) in specs.items():
-        try:
-            out[name] = f(*args, **kwargs)
-        except ValueError as exc:  # too few observations (e.g. the fallback panel)
-            out[name] = exc
-    return out
 
 
 def _select(system, fits: dict) -> tuple[dict, dict, dict]:

@@ -12,7 +12,7 @@ import numpy as np
 
 from .fit import Fit, delta_method, ols
 
-__all__ = ["fit_wage_share", "fit_productivity", "fit_labour_supply", "fit_fiscal_reaction",
+__all__ = ["block_fits", "fit_wage_share", "fit_productivity", "fit_labour_supply", "fit_fiscal_reaction",
            "fit_monetary_rule", "fit_emission_trend"]
 
 
@@ -143,3 +143,33 @@ def fit_emission_trend(years, e_int) -> Fit:
         y = np.log(np.asarray(e_int, float))
     b, cov, info = ols(y, X, years, ar1=True)
     return _fit("emissions: intensity trend", ["g_e"], b, cov, lambda c: [-c[1]], info, "ln e_int = a - g_e t")
+
+
+def block_fits(p, years) -> dict[str, Fit | Exception]:
+    """Each block's regression (:mod:`calibration.block_estimates`) on one country's panel rows ``p`` over
+    ``years = (first, last)``: block name -> its :class:`Fit`, or the ``ValueError`` that stopped it (too few
+    observations)."""
+    y = p["year"].values
+    sel = (y >= years[0]) & (y <= years[1])
+
+    def arr(name):
+        return p[name].values[sel]
+
+    g_ref = float(np.nanmean(arr("g_K"))) if np.isfinite(arr("g_K")).any() else 0.0
+    # the normal employment rate of the sample (the replay's lam_ref)
+    lam_ref = float(np.nanmean(arr("lam"))) if np.isfinite(arr("lam")).any() else 0.96
+    specs = {
+        "wage share": (fit_wage_share, (y[sel], arr("omega"), arr("lam"), arr("alpha"), arr("inflation")), {}),
+        "productivity": (fit_productivity, (y[sel], arr("alpha"), arr("g_K")), {"g_ref": g_ref}),
+        "labour supply": (fit_labour_supply, (y[sel], arr("g_N"), arr("lam")), {"lam_ref": lam_ref}),
+        "fiscal reaction": (fit_fiscal_reaction, (y[sel], arr("primary_surplus"), arr("b")), {}),
+        "monetary rule": (fit_monetary_rule, (y[sel], arr("r"), arr("inflation"), arr("lam")),
+                          {"i_ref": 0.02, "lam_ref": lam_ref}),
+    }
+    out = {}
+    for name, (f, args, kwargs) in specs.items():
+        try:
+            out[name] = f(*args, **kwargs)
+        except ValueError as exc:  # too few observations (e.g. the fallback panel)
+            out[name] = exc
+    return out

@@ -284,9 +284,9 @@ class JointPosterior:
     def __init__(self, spec: dict):
         from model.directed_growth.factory import consistent_draws
 
+        from .block_estimates import block_fits
         from .data import load_panel
         from .least_squares import Problem, Target
-        from .pipeline import block_fits
         from .replay import country_model, observed_policy
 
         self._spec = dict(spec)

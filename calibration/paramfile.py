@@ -14,7 +14,8 @@ from model.errors import CalibrationError
 
 from .tomlfile import read_toml
 
-__all__ = ["write_params", "read_params", "code_revision"]
+__all__ = ["write_params", "read_params", "code_revision", "write_joint_params", "posterior_csv_paths", "BH_CSV_KEY",
+           "BH_HASH_KEY"]
 
 
 def code_revision() -> str:
@@ -123,3 +124,88 @@ def read_params(path: str | os.PathLike) -> dict[str, float]:
     if bad:
         raise CalibrationError(f"{path}: unknown parameter(s) {', '.join(bad)}")
     return {k: float(v) for k, v in table.items()}
+
+
+#: [meta] keys of the Boysen-Hogrefe variant's posterior table (the default variant uses
+#: calibration.posterior.POSTERIOR_CSV_KEY / POSTERIOR_HASH_KEY, which calibrated ensembles read)
+BH_CSV_KEY, BH_HASH_KEY = "posterior_csv_bh", "posterior_sha256_bh"
+
+
+def posterior_csv_paths(path: str | os.PathLike, country: str) -> dict[str, Path]:
+    """The posterior tables a joint parameter file at ``path`` names: ``<country>_posterior.csv`` (the
+    Mazzucato variant) and ``<country>_posterior_bh.csv`` (Boysen-Hogrefe), beside it."""
+    d = Path(path).parent
+    c = country.lower()
+    return {"mazzucato": d / f"{c}_posterior.csv", "boysen_hogrefe": d / f"{c}_posterior_bh.csv"}
+
+
+def write_joint_params(jc, path: str | os.PathLike, command: str = "", *, force: bool = False) -> Path:
+    """Write a :class:`~calibration.pipeline.JointCalibration` as a parameter file and its posterior tables.
+
+    Tables: ``[meta]`` (country, code revision, model equations hash, date, command, settings, wall times, the
+    design, and :data:`calibration.posterior.POSTERIOR_CSV_KEY` / ``POSTERIOR_HASH_KEY`` naming
+    ``<country>_posterior.csv`` and its SHA-256; :data:`BH_CSV_KEY` / :data:`BH_HASH_KEY` the Boysen-Hogrefe
+    table), ``[parameters]`` (posterior medians; ``g_Z`` left out: the projection derives it),
+    ``[uncertainty.NAME]`` (median, sd, 90 % interval, method), ``[posterior.NAME]`` (mean, median, 90 %
+    interval, tau, ESS, R-hat of stage 1, Kish ESS of stage 2), ``[posterior_bh.NAME]``, ``[identification]``
+    (posterior/prior sd ratio per parameter, "moved" below 0.5), ``[irf.VARIANT]`` (model response at the
+    posterior median against each target), ``[prior.NAME]`` (range, source, tag) and ``[stage2.VARIANT]`` (Kish
+    ESS per population Monte Carlo iteration).
+
+    Every file is written through a temporary file and renamed (a crash loses nothing); the tables first, the
+    TOML naming their hashes last.
+
+    Raises
+    ------
+    CalibrationError
+        A file exists and ``force`` is False.
+    """
+    import tomli_w
+
+    from model.files import write_atomic
+
+    from .posterior import POSTERIOR_CSV_KEY, POSTERIOR_HASH_KEY, write_posterior_csv
+    from .twostage import STAGE1_REASON, STAGE2_REASON
+
+    path = Path(path)
+    csvs = {v: p for v, p in posterior_csv_paths(path, jc.country).items() if v in jc.stage2}
+    if not force:
+        exist = [str(p) for p in [path, *csvs.values()] if p.exists()]
+        if exist:
+            raise CalibrationError(f"{', '.join(exist)} already exist(s); pass --force (force=True) to overwrite")
+    hashes = {v: write_posterior_csv(p, jc.table(v)) for v, p in csvs.items()}
+    main = "mazzucato" if "mazzucato" in jc.stage2 else next(iter(jc.stage2))
+    summary = jc.summary(main)
+    meta = {"country": jc.country, "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+            "code_revision": code_revision(), "model_equations_hash": directed_growth().equations_hash(),
+            "command": command, "method": "joint two-stage: MCMC (stage 1) + exact importance sampling (stage 2)",
+            "stage1_parameters": list(jc.prior1.names), "stage1_reason": STAGE1_REASON,
+            "stage2_parameters": list(jc.prior2.names), "stage2_reason": STAGE2_REASON,
+            "replay_years": list(jc.window), "variant": main, "settings": jc.settings, "seconds": jc.seconds,
+            "notes": list(jc.notes)}
+    if main in hashes:
+        meta[POSTERIOR_CSV_KEY], meta[POSTERIOR_HASH_KEY] = csvs[main].name, hashes[main]
+    if "boysen_hogrefe" in hashes and main != "boysen_hogrefe":
+        meta[BH_CSV_KEY], meta[BH_HASH_KEY] = csvs["boysen_hogrefe"].name, hashes["boysen_hogrefe"]
+    params = {n: r["median"] for n, r in summary.items() if n != "g_Z"}
+    unc = {n: {"value": r["median"], "se": r["sd"], "credible_90": [r["q05"], r["q95"]], "method": r["method"]}
+           for n, r in summary.items() if n != "g_Z"}
+    doc = {"meta": meta, "parameters": params, "uncertainty": unc, "kept_default": {},
+           "posterior": summary,
+           "identification": {n: {"sd_ratio": r["sd_ratio"], "moved": r["sd_ratio"] < 0.5,
+                                  "stage1_sd_ratio": jc.identification["parameters"].get(n, {}).get("ratio",
+                                                                                                   float("nan"))}
+                              for n, r in summary.items()},
+           "irf": jc.irf,
+           "prior": {e["name"]: {"dist": e["dist"], "range": [e["low"], e["high"]], "source": e["source"],
+                                 "tag": e["tag"]} for e in jc.prior1.table() + jc.prior2.table()},
+           "stage2": {v: {"kish_ess": r.kish_ess, "retained_iteration": r.retained, "iterations": r.iterations}
+                      for v, r in jc.stage2.items()},
+           "laplace": {"mode": dict(zip(jc.prior1.names, map(float, jc.laplace["mode"]))),
+                       "cost": jc.laplace["cost"]}}
+    for v in jc.stage2:
+        if v != main:
+            doc[f"posterior_{'bh' if v == 'boysen_hogrefe' else v}"] = jc.summary(v)
+    text = tomli_w.dumps(_clean(doc))
+    write_atomic(path, lambda tmp: tmp.write_text(text))
+    return path

@@ -13,14 +13,15 @@ from model.errors import CalibrationError
 from model.solve.simulation import simulate
 from model.text import plural
 
-from . import block_estimates as blocks
 from .bayes import Posterior, Prior, sample_posterior
+from .block_estimates import block_fits
 from .fit import Fit
 from .least_squares import Problem, Target, fit_least_squares
 from .replay import country_model, observed_policy
 from .targets import TargetSet, load_targets
 
-__all__ = ["Calibration", "calibrate", "block_fits", "MAX_REL_SE", "PROJECTION_INPUTS"]
+__all__ = ["Calibration", "calibrate", "block_fits", "MAX_REL_SE", "PROJECTION_INPUTS", "JointCalibration",
+           "calibrate_joint", "irf_report", "JOINT_WINDOW"]
 
 #: a block estimate replaces the literature default only if its standard error is below this share of
 #: its value (and it lies within the declared bounds); otherwise the data do not identify it
@@ -67,36 +68,6 @@ class Calibration:
         return {k: v[0] for k, v in self.used.items()}
 
 
-def block_fits(p, years) -> dict[str, Fit | Exception]:
-    """Each block's regression (:mod:`calibration.block_estimates`) on one country's panel rows ``p`` over
-    ``years = (first, last)``: block name -> its :class:`Fit`, or the ``ValueError`` that stopped it (too few
-    observations)."""
-    y = p["year"].values
-    sel = (y >= years[0]) & (y <= years[1])
-
-    def arr(name):
-        return p[name].values[sel]
-
-    g_ref = float(np.nanmean(arr("g_K"))) if np.isfinite(arr("g_K")).any() else 0.0
-    # the normal employment rate of the sample (the replay's lam_ref)
-    lam_ref = float(np.nanmean(arr("lam"))) if np.isfinite(arr("lam")).any() else 0.96
-    specs = {
-        "wage share": (blocks.fit_wage_share, (y[sel], arr("omega"), arr("lam"), arr("alpha"), arr("inflation")), {}),
-        "productivity": (blocks.fit_productivity, (y[sel], arr("alpha"), arr("g_K")), {"g_ref": g_ref}),
-        "labour supply": (blocks.fit_labour_supply, (y[sel], arr("g_N"), arr("lam")), {"lam_ref": lam_ref}),
-        "fiscal reaction": (blocks.fit_fiscal_reaction, (y[sel], arr("primary_surplus"), arr("b")), {}),
-        "monetary rule": (blocks.fit_monetary_rule, (y[sel], arr("r"), arr("inflation"), arr("lam")),
-                          {"i_ref": 0.02, "lam_ref": lam_ref}),
-    }
-    out = {}
-    for name, (f, args, kwargs) in specs.items():
-        try:
-            out[name] = f(*args, **kwargs)
-        except ValueError as exc:  # too few observations (e.g. the fallback panel)
-            out[name] = exc
-    return out
-
-
 def _select(system, fits: dict) -> tuple[dict, dict, dict]:
     """Apply the identification rule to the block estimates: ``(used, rejected, history)``, name ->
     ``(value, se, method)``, name -> why the default was kept, and the identified estimates of
@@ -134,7 +105,9 @@ def _series_stats(model_values, data_values) -> dict:
 
 def calibrate(country: str = "USA", data_dir=None, *, targets: str | None = None, mcmc: bool = False,
               steps: int = 2000, walkers: int | None = None, starts: int = 4, seed: int = 0,
-              progress: Callable[[str], None] | None = None) -> Calibration:
+              progress: Callable[[str], None] | None = None, joint: bool = False, runs: int = 4,
+              variants: tuple[str, ...] = ("mazzucato", "boysen_hogrefe"), bars: bool = False,
+              draws: int = 4000) -> Calibration | JointCalibration:
     """Calibrate the directed-growth model on one country's data.
 
     1. Data: the harmonised panel (:func:`calibration.data.load_panel`); without a
@@ -146,6 +119,11 @@ def calibrate(country: str = "USA", data_dir=None, *, targets: str | None = None
        a historical replay (the model started from the data in ``replay_start``,
        observed public investment), with exact sensitivities and multi-start.
     4. Optionally (``mcmc``) the posterior of the whole-model parameters (emcee).
+
+    With ``joint=True`` the two-stage joint Bayesian calibration instead (:func:`calibrate_joint`: blocks ->
+    stage 1 MCMC on the parameters the replay identifies -> stage 2 importance sampling of those the impulse
+    responses speak to), with ``runs``, ``walkers`` (default 24), ``steps``, ``seed``, ``variants`` and ``bars``
+    (tqdm bars); ``targets``, ``mcmc`` and ``starts`` do not apply.
 
     Parameters
     ----------
@@ -160,8 +138,14 @@ def calibrate(country: str = "USA", data_dir=None, *, targets: str | None = None
         MCMC length and walkers, least-squares starts, seed.
     progress : callable, optional
         Receives one-line progress messages.
+    joint, runs, variants, bars, draws
+        The joint calibration (see above; ``draws``: importance draws per iteration).
     """
     from calibration.data import DataError, load_fallback_panel, load_panel
+
+    if joint:
+        return calibrate_joint(country, runs=runs, walkers=walkers or 24, steps=steps, seed=seed, variants=variants,
+                               bars=bars, data_dir=data_dir, progress=progress, draws=draws)
 
     say = progress or (lambda msg: None)
     started = time.perf_counter()
@@ -261,3 +245,282 @@ def _moments(ts: TargetSet, replay) -> dict[str, dict]:
                      "met": abs(model_value - float(spec["value"])) <= float(spec["tolerance"]),
                      "source": spec.get("source", "")}
     return out
+
+
+# ------------------------------------------------------------------------------------------------ joint (issue 14)
+#: replay window of the joint calibration by country [calendar years]: the US over 1970-2019; the UK from 1988,
+#: its first year with a PWT labour share (omega is missing before: never imputed)
+JOINT_WINDOW: dict[str, tuple[int, int]] = {"USA": (1970, 2019), "GBR": (1988, 2019)}
+
+
+@dataclass
+class JointCalibration:
+    """A two-stage joint calibration (:func:`calibrate_joint`; design: :mod:`calibration.twostage`).
+
+    Attributes
+    ----------
+    country : str
+    window : tuple of int
+        Replay years (first, last).
+    prior1, prior2 : JointPrior
+        Priors of the stage-1 (MCMC) and stage-2 (importance-sampled) parameters.
+    laplace : dict
+        The Laplace posterior that starts stage 1 (``mode``, ``sd``, ``cost``).
+    stage1 : JointSample
+        The MCMC runs with their diagnostics (tau, ESS, R-hat per parameter).
+    identification : dict
+        :func:`calibration.joint.identification_report` of stage 1.
+    stage2 : dict
+        Variant -> :class:`calibration.twostage.ImportanceResult` (its ``table``: the posterior draws).
+    irf : dict
+        Variant -> the impulse responses at the posterior median against each target (:func:`irf_report`).
+    overrides : dict
+        Unsampled parameters set from the data in the replay (the labour-supply block's ``n``).
+    seconds : dict
+        Wall time per stage [s].
+    settings : dict
+    notes : list of str
+    """
+
+    country: str
+    window: tuple[int, int]
+    prior1: object
+    prior2: object
+    laplace: dict
+    stage1: object
+    identification: dict
+    stage2: dict
+    irf: dict
+    overrides: dict
+    seconds: dict
+    settings: dict
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(self.prior1.names) + tuple(self.prior2.names)
+
+    def table(self, variant: str = "mazzucato") -> dict[str, np.ndarray]:
+        """The posterior table of ``variant``: name -> draws (rows jointly)."""
+        res = self.stage2[variant]
+        return {n: res.table[:, j] for j, n in enumerate(res.names)}
+
+    def summary(self, variant: str = "mazzucato") -> dict[str, dict]:
+        """Per parameter: posterior mean, median, 5 % and 95 % quantiles, sd, prior sd and their ratio (the
+        identification: below 0.5 the data move it), the stage-1 MCMC diagnostics or the stage-2 Kish ESS."""
+        out = {}
+        res = self.stage2[variant]
+        psd = dict(zip(self.prior1.names, self.prior1.std())) | dict(zip(self.prior2.names, self.prior2.std()))
+        for j, n in enumerate(res.names):
+            x = res.table[:, j]
+            q05, q50, q95 = np.quantile(x, [0.05, 0.5, 0.95])
+            row = {"mean": float(x.mean()), "median": float(q50), "q05": float(q05), "q95": float(q95),
+                   "sd": float(x.std(ddof=1)), "prior_sd": float(psd[n]), "sd_ratio": float(x.std(ddof=1) / psd[n])}
+            if n in self.prior1.names:
+                d = self.stage1.diagnostics.get(n, {})
+                row.update(stage=1, method="MCMC (emcee), then importance-weighted", tau=d.get("tau", np.nan),
+                           ess=d.get("ess", np.nan), rhat=d.get("rhat", np.nan),
+                           rhat_runs=d.get("rhat_runs", np.nan), kish_ess=res.kish_ess)
+            else:
+                row.update(stage=2, method="importance sampling (prior / population Monte Carlo proposal)",
+                           kish_ess=res.kish_ess)
+            out[n] = row
+        return out
+
+
+def _moment_value(result, m) -> float:
+    idx = [int(np.flatnonzero(result.horizons == y)[0]) for y in m.years]
+    x = np.asarray(result.responses[m.shock][m.response])[idx]
+    if m.statistic == "elasticity":
+        x = x / np.asarray(result.responses[m.shock]["R_G"])[idx]
+    return float(np.mean(x))
+
+
+def irf_report(country: str, theta: dict[str, float], variant: str) -> dict:
+    """The impulse responses at ``theta`` against the ``[irf]`` targets of ``variant``: per published moment
+    the model value, the target (value or interval), sd and tag; per constraint its penalty; and the headline
+    responses (public investment output response in years 0 and 4 [% per pp of output], mission / generic
+    cumulative multipliers at 5, 10, 20 years, the private R&D response to mission R&D in years 0-2 and 8
+    [% per pp of output])."""
+    from .irf import default_problem, distance, load_irf_targets
+
+    targets = load_irf_targets(country).select(variant)
+    prob = default_problem(country, start=targets.start, horizons=max(targets.horizons, 1))
+    theta = {k: float(v) for k, v in theta.items() if k != "g_Z"}
+    result = prob.evaluate(theta)
+    total, parts = distance(result, targets)
+    out: dict = {"distance": total, "moments": {}, "constraints": {}}
+    for m in targets.moments:
+        row = {"model": _moment_value(result, m), "sd": m.sd, "tag": m.tag, "source": m.source,
+               "penalty": parts.get(m.name, np.nan)}
+        if m.low is not None:
+            row["interval"] = [m.low, m.high]
+        else:
+            row["target"] = m.value
+        out["moments"][m.name] = row
+    for c in targets.constraints:
+        out["constraints"][c.name] = {"kind": c.kind, "penalty": parts.get(c.name, np.nan), "tag": c.tag}
+    h = list(result.horizons)
+    head = {}
+    if "public_investment" in result.responses:
+        y = result.responses["public_investment"]["Y"]
+        head["public_investment_Y_y0"], head["public_investment_Y_y4"] = float(y[h.index(0)]), float(y[h.index(4)])
+    if "mission_rd" in result.cumulative and "generic" in result.cumulative:
+        for k in (5, 10, 20):
+            if k in h:
+                mi, ge = result.cumulative["mission_rd"][h.index(k)], result.cumulative["generic"][h.index(k)]
+                head[f"cumulative_mission_{k}"], head[f"cumulative_generic_{k}"] = float(mi), float(ge)
+                head[f"cumulative_ratio_{k}"] = float(mi / ge) if ge != 0 else float("nan")
+    if "mission_rd" in result.responses and "R_P" in result.responses["mission_rd"]:
+        rp = result.responses["mission_rd"]["R_P"]
+        head["mission_R_P_y0_2"] = [float(rp[h.index(k)]) for k in (0, 1, 2)]
+        head["mission_R_P_y8"] = float(rp[h.index(8)]) if 8 in h else float("nan")
+    out["headline"] = head
+    return out
+
+
+class _StageTwoTarget:
+    """``ln L_R(theta_1, theta_2) - D(theta_1, theta_2)/2`` for the importance stage: the full replay posterior
+    (blocks and replay over stage-1 and stage-2 parameters) and the impulse-response distance of ``variant``,
+    in chunks (a tqdm bar when ``bar``)."""
+
+    def __init__(self, full, names1, names2, variant, country, bar: bool, chunk: int = 200):
+        self.full, self.names1, self.names2 = full, tuple(names1), tuple(names2)
+        self.variant, self.country, self.bar, self.chunk = variant, country, bar, chunk
+        self.seconds = {"replay": 0.0, "irf": 0.0}
+
+    def __call__(self, X1, X2):
+        from .irf import irf_distance_many
+
+        X = np.hstack([X1, X2])
+        names = self.names1 + self.names2
+        keep = [j for j, n in enumerate(names) if n != "g_Z"]
+        out = np.full(X.shape[0], -np.inf)
+        starts = range(0, X.shape[0], self.chunk)
+        if self.bar:
+            from tqdm import tqdm
+
+            starts = tqdm(starts, desc=f"stage 2 ({self.variant})", unit="chunk", leave=True)
+        for a in starts:
+            sl = slice(a, a + self.chunk)
+            t = time.perf_counter()
+            R = self.full.residuals_batch(X[sl])
+            with np.errstate(invalid="ignore"):
+                ll = -0.5 * np.sum(R * R, axis=1)
+            t2 = time.perf_counter()
+            ok = np.flatnonzero(np.isfinite(ll))
+            if ok.size:
+                D = np.asarray(irf_distance_many(X[sl][np.ix_(ok, keep)], [names[j] for j in keep], self.variant,
+                                                 country=self.country), float)
+                v = ll[ok] - 0.5 * D
+                out[a + ok] = np.where(np.isfinite(v), v, -np.inf)
+            self.seconds["replay"] += t2 - t
+            self.seconds["irf"] += time.perf_counter() - t2
+        return out
+
+
+def calibrate_joint(country: str = "USA", *, runs: int = 4, walkers: int = 24, steps: int = 6000,
+                    burn: int | None = None, seed: int = 0, variants: tuple[str, ...] = ("mazzucato",
+                                                                                         "boysen_hogrefe"),
+                    draws: int = 4000, max_iter: int = 6, min_ess: float = 400.0, processes: int = 2,
+                    bars: bool = False, data_dir=None,
+                    progress: Callable[[str], None] | None = None) -> JointCalibration:
+    """The joint Bayesian calibration of one country in two stages (:mod:`calibration.twostage`).
+
+    1. Stage 1: the replay's log-posterior (:class:`calibration.joint.JointPosterior`: blocks and the
+       replay over :data:`JOINT_WINDOW`) on :data:`calibration.twostage.STAGE1`, every other parameter at its
+       default; the Laplace posterior, then ``runs`` emcee runs from it on the logit scale.
+    2. Stage 2, for each variant of the impulse-response targets: :data:`calibration.twostage.STAGE2` from their
+       priors attached to stage-1 draws, weighted exactly to the full posterior (prior x replay x
+       impulse responses), with population Monte Carlo refits while the Kish ESS is below ``min_ess``, then
+       resampled to ``draws`` rows.
+
+    Parameters
+    ----------
+    country : {"USA", "GBR"}
+    runs, walkers, steps : int
+        Stage-1 emcee runs, walkers per run, steps per run.
+    burn : int, optional
+        Discarded steps per run (default ``steps // 2``).
+    seed : int
+    variants : tuple of str
+        Impulse-response target variants (:data:`calibration.irf.VARIANTS`); one posterior table each.
+    draws : int
+        Draws per importance iteration and rows of each posterior table (at most 4000 are written).
+    max_iter : int
+        Population Monte Carlo refits at most.
+    min_ess : float
+        Kish ESS that stops the refits [draws].
+    processes : int
+        Stage-1 runs in parallel (spawn pool).
+    bars : bool
+        tqdm bars (one per run, one per stage-2 variant).
+    data_dir : path, optional
+    progress : callable, optional
+        Receives one-line progress messages.
+
+    Returns
+    -------
+    JointCalibration
+    """
+    from .irf import VARIANTS
+    from .joint import JointPosterior, JointPrior, identification_report, laplace, sample_joint
+    from .twostage import STAGE1, STAGE2, importance_correct
+
+    say = progress or (lambda msg: None)
+    if country not in JOINT_WINDOW:
+        raise CalibrationError(f"no joint calibration window for {country!r}; valid: {', '.join(JOINT_WINDOW)}")
+    bad = [v for v in variants if v not in VARIANTS]
+    if bad or not variants:
+        raise CalibrationError(f"unknown variant(s) {', '.join(map(repr, bad)) or '(none given)'}; valid: "
+                               f"{', '.join(VARIANTS)}")
+    start, end = JOINT_WINDOW[country]
+    seconds: dict[str, float] = {}
+    t = time.perf_counter()
+    lp = JointPosterior.from_data(country, start, end, names=STAGE1, data_dir=data_dir)
+    prior1 = lp.prior
+    lap = laplace(lp.residuals, prior1, (prior1.lower + prior1.upper) / 2, batch=lp.residuals_batch)
+    seconds["laplace"] = time.perf_counter() - t
+    say(f"stage 1: Laplace mode found (cost {lap['cost']:.1f}) in {seconds['laplace']:.1f} s; "
+        f"{runs} runs x {walkers} walkers x {steps} steps")
+    t = time.perf_counter()
+    sample = sample_joint(lp, prior1, runs=runs, walkers=walkers, steps=steps, burn=burn, seed=seed,
+                          processes=processes, progress=bars, start=lap, transform="logit")
+    seconds["stage1"] = time.perf_counter() - t
+    ident = identification_report(sample, prior1)
+    worst = max(sample.diagnostics.values(), key=lambda d: d["rhat"]) if sample.diagnostics else {}
+    say(f"stage 1: {seconds['stage1']:.0f} s; min ESS "
+        f"{min((d['ess'] for d in sample.diagnostics.values()), default=float('nan')):.0f}, max R-hat "
+        f"{worst.get('rhat', float('nan')):.3f}; converged (ESS > 400, R-hat < 1.01): {sample.converged()}")
+
+    full = JointPosterior.from_data(country, start, end, names=STAGE1 + STAGE2, data_dir=data_dir)
+    prior2 = JointPrior(tuple(e for e in full.prior.entries if e.name in STAGE2))
+    x1 = sample.flat()
+    lp1 = np.concatenate([x.ravel() for x in sample.log_prob])
+    loglik1 = lp1 - np.asarray(prior1.logpdf(x1), float)
+    stage2, irf, rng = {}, {}, np.random.default_rng(seed + 1000)
+    for variant in variants:
+        t = time.perf_counter()
+        target = _StageTwoTarget(full, STAGE1, STAGE2, variant, country, bars)
+        res = importance_correct(
+            x1, loglik1, prior2, target, n=draws, rng=rng, min_ess=min_ess, max_iter=max_iter, n_out=min(draws, 4000),
+            names1=STAGE1, progress=lambda r, v=variant: say(
+                f"stage 2 ({v}): iteration {r['iteration']} ({r['proposal']} proposal) Kish ESS {r['kish_ess']:.0f} "
+                f"of {r['n']} ({r['finite']} finite; pooled {r['kish_ess_pooled']:.0f}) in {r['seconds']:.0f} s"))
+        seconds[f"stage2_{variant}"] = time.perf_counter() - t
+        seconds[f"stage2_{variant}_replay"] = target.seconds["replay"]
+        seconds[f"stage2_{variant}_irf"] = target.seconds["irf"]
+        stage2[variant] = res
+        med = {n: float(np.median(res.table[:, j])) for j, n in enumerate(res.names)}
+        irf[variant] = irf_report(country, med, variant)
+        say(f"stage 2 ({variant}): Kish ESS {res.kish_ess:.0f}; at the posterior median: "
+            + ", ".join(f"{k} {v if isinstance(v, list) else round(v, 3)}"
+                        for k, v in irf[variant]["headline"].items()))
+    notes = [f"replay {start}-{end}; parameters not sampled are at their defaults (the labour-supply block's n "
+             f"{lp.overrides.get('n', float('nan')):.4g} in the replay)"]
+    settings = dict(runs=runs, walkers=walkers, steps=steps, burn=sample.settings["burn"], seed=seed,
+                    variants=list(variants), draws=draws, max_iter=max_iter, min_ess=min_ess, processes=processes,
+                    transform="logit", start="Laplace")
+    return JointCalibration(country, (start, end), prior1, prior2,
+                            {"mode": lap["mode"], "sd": lap["sd"], "cost": lap["cost"]}, sample, ident, stage2, irf,
+                            dict(lp.overrides), seconds, settings, notes)

@@ -9,7 +9,12 @@ from pathlib import Path
 
 from ..errors import CalibrationError
 
-__all__ = ["add_parser", "run"]
+__all__ = ["add_parser", "run", "JOINT_STEPS", "VARIANT_CHOICES"]
+
+#: default steps per run of the joint calibration's stage 1
+JOINT_STEPS = 6000
+#: --variant values: one variant, or both
+VARIANT_CHOICES = ("both", "mazzucato", "boysen_hogrefe")
 
 
 def add_parser(sub) -> None:
@@ -25,7 +30,19 @@ def add_parser(sub) -> None:
     cal.add_argument("--targets", type=Path, default=None, metavar="FILE",
                      help="target-set TOML (default: calibration/targets/<country>.toml)")
     cal.add_argument("--mcmc", action="store_true", help="also sample the posterior (emcee)")
-    cal.add_argument("--steps", type=int, default=2000, help="MCMC steps (default 2000)")
+    cal.add_argument("--joint", action="store_true",
+                     help="the joint Bayesian calibration instead: MCMC on the parameters the replay identifies, "
+                          "then exact importance sampling of those the impulse responses speak to; writes "
+                          "<country>_posterior.csv (and _posterior_bh.csv) beside --out")
+    cal.add_argument("--steps", type=int, default=None,
+                     help=f"MCMC steps (default 2000; with --joint {JOINT_STEPS} per run)")
+    cal.add_argument("--runs", type=int, default=None, help="--joint: independent emcee runs (default 4)")
+    cal.add_argument("--walkers", type=int, default=None, help="--joint: walkers per run (default 24)")
+    cal.add_argument("--draws", type=int, default=None,
+                     help="--joint: importance draws per iteration and rows of each posterior table (default 4000)")
+    cal.add_argument("--variant", default=None, metavar="NAME",
+                     help=f"--joint: impulse-response target variant(s): {', '.join(VARIANT_CHOICES)} "
+                          "(default both: the Mazzucato table and the Boysen-Hogrefe one)")
     cal.add_argument("--starts", type=int, default=4, help="least-squares starts (default 4)")
     cal.add_argument("--seed", type=int, default=0, help="seed of the starts and the sampler (default 0)")
     cal.add_argument("--out", type=Path, default=None, metavar="FILE.toml",
@@ -73,7 +90,32 @@ def _check(args) -> None:
         if exist and not args.force:
             raise CalibrationError(f"--figures {args.figures} already holds {', '.join(exist[:3])}"
                                    f"{', ...' if len(exist) > 3 else ''}; pass --force to overwrite them")
-    at_least("--steps", args.steps, 10)
+    joint_only = [o for o, v in (("--runs", args.runs), ("--walkers", args.walkers), ("--variant", args.variant),
+                                            ("--draws", args.draws))
+                  if v is not None]
+    if args.joint:
+        if args.mcmc:
+            raise CalibrationError("--joint and --mcmc are two calibrations: pass one of them")
+        if args.out is None:
+            raise CalibrationError("--joint writes a parameter file: pass --out FILE.toml")
+        if args.targets is not None or args.figures is not None:
+            raise CalibrationError(f"{'--targets' if args.targets is not None else '--figures'} does not apply to "
+                                   "--joint (valid with --joint: --runs, --walkers, --steps, --variant, --seed)")
+        if args.variant is not None and args.variant not in VARIANT_CHOICES:
+            raise CalibrationError(f"--variant {args.variant[:40]!r} is not a variant; valid: "
+                                   f"{', '.join(VARIANT_CHOICES)}")
+        at_least("--runs", args.runs if args.runs is not None else 4, 1)
+        at_least("--walkers", args.walkers if args.walkers is not None else 24, 24)
+        at_least("--draws", args.draws if args.draws is not None else 4000, 100)
+        if not args.force:
+            from calibration.paramfile import posterior_csv_paths
+
+            for p in posterior_csv_paths(args.out, args.country).values():
+                if p.exists():
+                    raise CalibrationError(f"{p} exists beside --out; pass --force to overwrite it")
+    elif joint_only:
+        raise CalibrationError(f"{joint_only[0]} applies to --joint only; pass --joint too")
+    at_least("--steps", args.steps if args.steps is not None else 2000, 10)
     at_least("--starts", args.starts, 1)
     at_least("--seed", args.seed, 0)
 
@@ -103,13 +145,16 @@ def run(args) -> int:
         say(f"wrote the {args.country} start state ({state['meta']['year']}) to {args.start_state}")
         if args.out is None:
             return 0
+    if args.joint:
+        return _run_joint(args, say)
+    steps = args.steps if args.steps is not None else 2000
     try:
         cal = calibrate(args.country, args.data_dir, targets=str(args.targets) if args.targets else None,
-                        mcmc=args.mcmc, steps=args.steps, starts=args.starts, seed=args.seed, progress=say)
+                        mcmc=args.mcmc, steps=steps, starts=args.starts, seed=args.seed, progress=say)
     except DataError as exc:
         raise CalibrationError(str(exc)) from None
     # the command that reproduces the file (from the parsed options, whatever the entry point)
-    options = [f"--country {args.country}", "--mcmc" if args.mcmc else "", f"--steps {args.steps}" if args.mcmc else "",
+    options = [f"--country {args.country}", "--mcmc" if args.mcmc else "", f"--steps {steps}" if args.mcmc else "",
                f"--starts {args.starts}", f"--seed {args.seed}",
                f"--targets {shlex.quote(str(args.targets))}" if args.targets else "",
                f"--data-dir {shlex.quote(str(args.data_dir))}" if args.data_dir else "",
@@ -141,4 +186,35 @@ def run(args) -> int:
                 finally:
                     plt.close(fig)
         say(f"figures: {', '.join(n for n, _ in drawn)} in {args.figures}")
+    return 0
+
+
+def _run_joint(args, say) -> int:
+    """``dgm calibrate --joint``: :func:`calibration.pipeline.calibrate_joint`, then the parameter file and its
+    posterior tables (:func:`calibration.paramfile.write_joint_params`)."""
+    from calibration.data import DataError
+    from calibration.paramfile import write_joint_params
+    from calibration.pipeline import calibrate
+
+    runs = args.runs if args.runs is not None else 4
+    walkers = args.walkers if args.walkers is not None else 24
+    steps = args.steps if args.steps is not None else JOINT_STEPS
+    variant = args.variant or "both"
+    draws = args.draws if args.draws is not None else 4000
+    variants = ("mazzucato", "boysen_hogrefe") if variant == "both" else (variant,)
+    try:
+        jc = calibrate(args.country, args.data_dir, joint=True, runs=runs, walkers=walkers, steps=steps,
+                       seed=args.seed, variants=variants, draws=draws, bars=True, progress=say)
+    except DataError as exc:
+        raise CalibrationError(str(exc)) from None
+    options = [f"--country {args.country}", "--joint", f"--runs {runs}", f"--walkers {walkers}", f"--steps {steps}",
+               f"--variant {variant}", f"--draws {draws}", f"--seed {args.seed}",
+               f"--data-dir {shlex.quote(str(args.data_dir))}" if args.data_dir else "",
+               f"--out {shlex.quote(str(args.out))}"]
+    command = "dgm calibrate " + " ".join(o for o in options if o)
+    write_joint_params(jc, args.out, command=command, force=args.force)
+    ok = jc.stage1.converged()
+    say(f"stage 1 converged (ESS > 400, R-hat < 1.01): {'yes' if ok else 'NO'}; Kish ESS "
+        + ", ".join(f"{v} {r.kish_ess:.0f}" for v, r in jc.stage2.items()))
+    say(f"wrote {args.out} and its posterior table(s)")
     return 0

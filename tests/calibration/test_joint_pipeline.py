@@ -1,0 +1,143 @@
+"""The two-stage joint calibration (calibration.twostage, calibration.pipeline.calibrate_joint) and its
+parameter file (calibration.paramfile.write_joint_params)."""
+
+import numpy as np
+import pytest
+
+from calibration.joint import JointPrior, PriorEntry
+from calibration.twostage import importance_correct, kish_ess, systematic_resample
+
+#: the toy's full posterior: precision Q and linear term b of -ln pi = x^T Q x / 2 - b^T x (see _toy)
+Q = np.array([[4.0 + 0.25, -0.5], [-0.5, 1.0 + 1.0 / 9.0]])
+B = np.array([4.0 - 0.75, 1.5])
+
+
+def _toy(seed=3, n=20000, max_iter=4):
+    """Stage 1: theta_1 ~ N(1, 0.5^2), the posterior of a flat prior and L_R(theta_1, theta_2 = 0) when
+    ln L_R(theta_1, theta_2) = -(theta_1 - 1)^2 / (2 0.5^2) - theta_2^2 / (2 3^2) (the replay's weak
+    information on theta_2); the second term -D/2 = -(theta_2 - theta_1/2 - 1.5)^2 / 2; theta_2 ~ U(-10, 10).
+    The full posterior is Gaussian: precision Q = [[4 + 1/4, -1/2], [-1/2, 1 + 1/9]], linear term
+    b = (4 - 3/4, 3/2): mean Q^-1 b, covariance Q^-1."""
+    rng = np.random.default_rng(seed)
+    x1 = rng.normal(1.0, 0.5, size=(50000, 1))
+    loglik1 = -0.5 * ((x1[:, 0] - 1.0) / 0.5) ** 2
+    prior2 = JointPrior((PriorEntry("b", "uniform", -10.0, 10.0),))
+
+    def log_target(X1, X2):
+        return (-0.5 * ((X1[:, 0] - 1.0) / 0.5) ** 2 - 0.5 * (X2[:, 0] / 3.0) ** 2
+                - 0.5 * (X2[:, 0] - 0.5 * X1[:, 0] - 1.5) ** 2)
+
+    return importance_correct(x1, loglik1, prior2, log_target, n=n, rng=rng, min_ess=5000, max_iter=max_iter,
+                              n_out=20000, names1=("a",))
+
+
+def test_importance_weights_give_the_exact_gaussian_posterior():
+    res = _toy()
+    mean, cov = res.weighted_mean(), res.weighted_cov()
+    exact_cov = np.linalg.inv(Q)
+    assert res.kish_ess > 5000
+    # Monte Carlo error at a Kish ESS above 5000: sd / sqrt(ESS) < 0.015
+    assert mean == pytest.approx(np.linalg.solve(Q, B), abs=0.05)
+    assert cov == pytest.approx(exact_cov, abs=0.05)
+    # the resampled table carries the same posterior correlation
+    rho = exact_cov[0, 1] / np.sqrt(exact_cov[0, 0] * exact_cov[1, 1])
+    assert np.corrcoef(res.table.T)[0, 1] == pytest.approx(rho, abs=0.05)
+    assert res.names == ("a", "b")
+
+
+def test_population_monte_carlo_raises_the_kish_ess_above_the_prior_proposal():
+    res = _toy(max_iter=3)
+    first = res.iterations[0]
+    assert first["proposal"] == "prior"
+    # the prior proposal on (-10, 10) wastes most draws: its ESS is a small share of n
+    assert first["kish_ess"] < 0.3 * first["n"]
+    assert res.iterations[-1]["kish_ess"] > 2 * first["kish_ess"]
+    assert res.kish_ess == pytest.approx(res.iterations[-1]["kish_ess_pooled"])
+
+
+def test_kish_ess_of_equal_and_single_weights():
+    assert kish_ess(np.zeros(100)) == pytest.approx(100.0)
+    assert kish_ess(np.r_[0.0, np.full(99, -np.inf)]) == pytest.approx(1.0)
+    # weights 1 and 3: (4)^2 / 10
+    assert kish_ess(np.log([1.0, 3.0])) == pytest.approx(1.6)
+
+
+def test_systematic_resampling_follows_the_weights():
+    idx = systematic_resample(np.log([0.25, 0.75]), 1000, np.random.default_rng(0))
+    assert np.sum(idx == 1) == 750  # systematic resampling: exact up to one draw
+
+
+# ------------------------------------------------------------------------------------------------ parameter file
+def _fake_calibration(rng):
+    """A JointCalibration with synthetic draws over real parameter names (the writer's input, not a model run):
+    stage 1 (c_w, alpha0, g_Z), stage 2 (chi, eta_RD); chi and c_w strongly correlated in the table."""
+    from calibration.diagnostics import summarise
+    from calibration.joint import JointSample
+    from calibration.pipeline import JointCalibration
+    from calibration.twostage import ImportanceResult
+
+    p1 = JointPrior((PriorEntry("c_w", "uniform", 0.5, 0.9, source="test range", tag="[V sign] test"),
+                     PriorEntry("alpha0", "uniform", 0.0, 0.03, source="test", tag="assumption"),
+                     PriorEntry("g_Z", "uniform", 0.0, 0.05, source="test", tag="assumption")))
+    p2 = JointPrior((PriorEntry("chi", "uniform", -0.5, 1.0, source="prior of chi", tag="assumption"),
+                     PriorEntry("eta_RD", "uniform", -0.1, 0.5, source="Pallante", tag="[V]")))
+    chains = [np.column_stack([rng.uniform(0.8, 0.9, (50, 24)), rng.uniform(0.01, 0.02, (50, 24)),
+                               rng.uniform(0.02, 0.03, (50, 24))]).reshape(50, 24, 3) for _ in range(2)]
+    sample = JointSample(p1.names, chains, [np.zeros((50, 24))] * 2, [0.3, 0.3], summarise(chains, p1.names),
+                         [1.0, 1.0], 1.0, {"runs": 2})
+    n = 300
+    cw = rng.uniform(0.8, 0.9, n)
+    table = np.column_stack([cw, rng.uniform(0.01, 0.02, n), rng.uniform(0.02, 0.03, n),
+                             (cw - 0.8) * 5.0, rng.uniform(0.0, 0.3, n)])
+    res = {v: ImportanceResult(p1.names, p2.names, table, np.zeros(n), 123.0, [{"iteration": 0, "kish_ess": 123.0}],
+                               table.copy() if v == "mazzucato" else table[::-1].copy(), 0)
+           for v in ("mazzucato", "boysen_hogrefe")}
+    ident = {"parameters": {n_: {"ratio": 0.2} for n_ in p1.names}}
+    irf = {v: {"distance": 1.0, "moments": {"y0": {"model": 0.4, "target": 0.4}}, "constraints": {},
+               "headline": {"public_investment_Y_y0": 0.4}} for v in res}
+    return JointCalibration("USA", (1970, 2019), p1, p2, {"mode": np.array([0.85, 0.015, 0.025]), "sd": None,
+                                                          "cost": 1.0}, sample, ident, res, irf, {"n": 0.01},
+                            {"stage1": 1.0}, {"runs": 2}, ["test"])
+
+
+def test_joint_param_file_round_trips_with_its_hashed_tables(tmp_path):
+    import hashlib
+    import tomllib
+
+    from calibration.paramfile import BH_CSV_KEY, BH_HASH_KEY, write_joint_params
+    from calibration.posterior import POSTERIOR_CSV_KEY, POSTERIOR_HASH_KEY, posterior_draws, read_posterior_csv
+    from model.errors import CalibrationError
+
+    jc = _fake_calibration(np.random.default_rng(0))
+    out = tmp_path / "usa_joint.toml"
+    write_joint_params(jc, out, command="test")
+    doc = tomllib.loads(out.read_text())
+    meta = doc["meta"]
+    assert meta[POSTERIOR_CSV_KEY] == "usa_posterior.csv" and meta[BH_CSV_KEY] == "usa_posterior_bh.csv"
+    for key, hkey in ((POSTERIOR_CSV_KEY, POSTERIOR_HASH_KEY), (BH_CSV_KEY, BH_HASH_KEY)):
+        assert hashlib.sha256((tmp_path / meta[key]).read_bytes()).hexdigest() == meta[hkey]
+    table = read_posterior_csv(tmp_path / "usa_posterior.csv", sha256=meta[POSTERIOR_HASH_KEY])
+    assert set(table) == {"c_w", "alpha0", "g_Z", "chi", "eta_RD"}
+    np.testing.assert_array_equal(table["chi"], jc.stage2["mazzucato"].table[:, 3])
+    # [posterior]: the table's median and 90 % interval, the stage-1 diagnostics, the Kish ESS
+    post = doc["posterior"]
+    assert post["chi"]["median"] == pytest.approx(np.median(table["chi"]))
+    assert post["chi"]["q05"] == pytest.approx(np.quantile(table["chi"], 0.05))
+    assert post["chi"]["kish_ess"] == 123.0 and post["chi"]["stage"] == 2
+    assert {"tau", "ess", "rhat"} <= set(post["c_w"])
+    # [prior.NAME]: range, source, tag
+    assert doc["prior"]["eta_RD"] == {"dist": "uniform", "range": [-0.1, 0.5], "source": "Pallante", "tag": "[V]"}
+    assert "g_Z" not in doc["parameters"]  # the projection derives it
+    # an ensemble draws the rows jointly: every drawn (c_w, chi) pair is a row of the table
+    df = posterior_draws(out, 500, seed=1, structural=False, kept_defaults=False)
+    rows = {(round(a, 12), round(b, 12)) for a, b in zip(table["c_w"], table["chi"])}
+    assert all((round(a, 12), round(b, 12)) in rows for a, b in zip(df["c_w"], df["chi"]))
+    assert np.corrcoef(df["c_w"], df["chi"])[0, 1] > 0.99
+    # nothing overwritten without force; a changed table no longer matches its hash
+    before = out.read_bytes()
+    with pytest.raises(CalibrationError, match="already exist"):
+        write_joint_params(jc, out)
+    assert out.read_bytes() == before
+    (tmp_path / "usa_posterior.csv").write_text("c_w,chi\n0.85,0.1\n")
+    with pytest.raises(CalibrationError, match="does not match"):
+        posterior_draws(out, 10)

@@ -21,11 +21,13 @@ The start at rest depends on the sampled parameters (the wage share's Phillips i
 the capital-output ratio ...): :func:`model.directed_growth.factory.consistent_draws` re-derives it at every
 evaluation, vectorised over the walkers that emcee proposes together (``vectorize=True``).
 
-Autonomous-demand growth ``g_Z`` is free in the replay: the factory derives the start with the natural
-rate ``alpha0 - damages + n``, then ``g_Z`` alone is replaced by the sampled value, so that the data, not
-the assumption ``g_Z = alpha0 + n``, set the growth of autonomous demand over the sample (the issue's
-circularity). The projection from 2025 still derives ``g_Z`` at rest (the model factory); the replay's
-posterior of ``g_Z - (alpha0 + n)`` is the evidence on that assumption.
+Autonomous-demand growth ``g_Z`` is free in the replay: the start is derived at rest for the sampled
+value (:func:`~model.directed_growth.factory.consistent_draws` with ``g_Z``: the investment share, public
+depreciation, payout ratios, wage tax ... follow from it and every stock grows at ``g_Z`` at the start;
+productivity and labour force grow at their own rates, so the employment rate drifts at ``g_Z - (alpha0 -
+damages + n)``), so that the data, not the assumption ``g_Z = alpha0 + n``, set the growth of autonomous
+demand over the sample (the issue's circularity). The projection from 2025 still derives ``g_Z`` at the
+natural rate (the model factory); the replay's posterior of ``g_Z - (alpha0 + n)`` is the evidence on that assumption.
 """
 
 from __future__ import annotations
@@ -414,16 +416,19 @@ class JointPosterior:
         P = np.tile(self._base_p, (m, 1))
         Y0 = np.tile(self._base_y, (m, 1))
         values = {n: X[:, j] for j, n in enumerate(self.names) if n != "g_Z"}
+        g_Z = X[:, self.names.index("g_Z")] if self.free_gZ else None
         with np.errstate(all="ignore"):
-            derived = self._consistent(self.system, values)
+            derived = self._consistent(self.system, values, g_Z=g_Z)
         for n, v in derived.items():
             if n in self._pidx:
                 P[:, self._pidx[n]] = v
             elif n in self._sidx:
                 Y0[:, self._sidx[n]] = v
         for j, n in enumerate(self.names):
+            if n == "g_Z":
+                continue  # derived at rest for the sampled value above
             if n in self._pidx:
-                P[:, self._pidx[n]] = X[:, j]  # sampled values (g_Z: replaces the derived natural rate)
+                P[:, self._pidx[n]] = X[:, j]  # sampled values
             else:
                 Y0[:, self._sidx[n]] = X[:, j]  # a sampled start stock
         return P, Y0

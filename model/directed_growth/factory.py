@@ -246,8 +246,8 @@ def model_meta(t0: float = T0, i_G0: float | None = None, country: str | None = 
                      policies=paths(I_G0 if i_G0 is None else float(i_G0)), baseline="bau", plausible=PLAUSIBLE)
 
 
-def consistent_draws(system: System, values: Mapping[str, np.ndarray], *,
-                     failures: list | None = None) -> dict[str, np.ndarray]:
+def consistent_draws(system: System, values: Mapping[str, np.ndarray], *, failures: list | None = None,
+                     g_Z: np.ndarray | float | None = None) -> dict[str, np.ndarray]:
     """The :data:`DERIVED` quantities for each parameter draw of an ensemble (vectorised).
 
     Parameters
@@ -259,6 +259,11 @@ def consistent_draws(system: System, values: Mapping[str, np.ndarray], *,
         values; never a derived name).
     failures : list, optional
         Receives one array: why no start at rest exists, per draw ('' where one does).
+    g_Z : float or array, optional
+        Growth of autonomous demand [1/year] on the start's balanced path, per draw; default the natural rate
+        ``alpha0 - damages + n``. Every derived quantity follows from it and the start is at rest with every
+        stock growing at ``g_Z`` (the employment rate then drifts at ``g_Z`` less the natural rate: see
+        :func:`~model.directed_growth.start_state.derived_values`); a historical replay's free ``g_Z``.
 
     Returns
     -------
@@ -287,7 +292,9 @@ def consistent_draws(system: System, values: Mapping[str, np.ndarray], *,
     m = max((np.size(v) for v in values.values()), default=1)
     base = US_2025 if kw.get("country") is None else country_data(kw["country"], float(kw.get("t0", T0)))
     out = derived_values(vals, t0=float(kw.get("t0", T0)), start=_start_data(kw.get("start"), None, base),
-                         xg0=float(kw.get("xg0", XG0)), failures=failures)
+                         xg0=float(kw.get("xg0", XG0)), failures=failures, g_Z=g_Z)
+    if g_Z is not None:
+        m = max(m, np.size(g_Z))
     return {k: np.broadcast_to(v, (m,)).copy() for k, v in out.items()}
 
 

@@ -94,7 +94,8 @@ def _supply_inverse(y, y_s, k):
 
 
 def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float, start: Mapping[str, float],
-                   xg0: float, failures: list | None = None) -> dict[str, np.ndarray | float]:
+                   xg0: float, failures: list | None = None,
+                   g_Z: np.ndarray | float | None = None) -> dict[str, np.ndarray | float]:
     """The quantities of :data:`DERIVED` from the start data and all other values (scalars, or arrays
     of parameter draws), such that business as usual is at rest in the start year ``t0``.
 
@@ -114,6 +115,13 @@ def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float, start: 
     clean/dirty output ratio the green/brown capital ratio, and ``x_ref`` is the start's ``A_g/A_b`` (the
     green share of output is then the green share of capital); ``rd_m_ref`` is the start's mission R&D share of
     output, ``r_m m I_G / Y`` (public R&D intensity is then ``rd_G0`` at the start and private R&D at rest).
+
+    ``g_Z`` [1/year], when given (a scalar or one value per draw), replaces the natural rate as the growth of
+    the balanced path: every quantity above is derived from it (the investment share, public depreciation,
+    the payout ratios, the wage tax, ``chi_H`` ...; ``g_ref = g_Z``, so productivity growth is still
+    ``alpha0`` less damages), and every stock still grows at ``g_Z`` at the start. Productivity and labour
+    force still grow at the natural rate, so the employment rate then drifts at ``g_Z`` less the natural rate
+    from the start on: a historical replay's free growth of autonomous demand (:mod:`calibration.joint`).
 
     A draw of an ensemble (arrays of values) for which no start at rest exists gets NaN for every
     derived quantity, so that its member fails at the start and the others run; ``failures``, when
@@ -142,7 +150,8 @@ def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float, start: 
     env = _evaluate(v, t0)
     # damages at the start climate; natural growth rate
     D, D_Y, delta_K = env["D_dmg"], env["D_Y"], env["delta_K"]
-    g = v["alpha0"] - env["D_P"] / v["tau_D"] + v["n"]
+    g_n = v["alpha0"] - env["D_P"] / v["tau_D"] + v["n"]
+    g = g_n if g_Z is None else (np.asarray(g_Z, float) if np.ndim(g_Z) else float(g_Z))
     put(g_Z=g, g_ref=g)
     # private capital and the investment share that keeps K/Y constant
     if "K_priv_Y" in s:
@@ -256,7 +265,7 @@ def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float, start: 
     # a start off its normal employment rate (a historical replay's lam_ref) is not at rest in the policy
     # rate and the labour force, by construction
     normal = bool(np.all(np.abs(np.asarray(v["lam_ref"]) - s["lam"]) < 1e-12))
-    _verify(env, v, Y, g, feasible, normal)
+    _verify(env, v, Y, g, g_n, feasible, normal)
     # an infeasible draw of an ensemble starts from NaN: the member is reported failed, the others run
     return {k: (float(x) if np.ndim(x) == 0 else np.where(feasible, np.asarray(x, float), np.nan))
             for k, x in out.items()}
@@ -304,11 +313,12 @@ def _wage_floor_message(w_eff, w_min, eps_w) -> str:
 _GROWING = ("Z", "C", "L_F", "L_H", "M", "B", "NW_B", "WIP_G", "K_Gm", "K_Go")
 
 
-def _verify(env, v, Y, g, feasible, normal) -> None:
-    """Assert that the feasible starts are at rest (a block changed without this module otherwise)."""
+def _verify(env, v, Y, g, g_n, feasible, normal) -> None:
+    """Assert that the feasible starts are at rest (a block changed without this module otherwise): every stock
+    grows at ``g`` (or is constant), productivity and labour force at the natural rate ``g_n``."""
     checks = {"Y": env["Y"] / Y - 1, "u": env["u"] - v["u_n"], "K": (env["d_K_g"] + env["d_K_b"]) / env["K"] - g}
     if normal:
-        checks.update(aN=env["d_a"] / v["a"] + env["d_N"] / v["N"] - g, r_cb=env["d_r_cb"])
+        checks.update(aN=env["d_a"] / v["a"] + env["d_N"] / v["N"] - g_n, r_cb=env["d_r_cb"])
     checks.update({x: env["d_" + x] / v[x] - g for x in _GROWING})
     checks.update({x: env["d_" + x] for x in ("omega", "h", "Cap", "R_el", "R_el_vote", "m_RD") if "d_" + x in env})
     if "d_y_m" in env:  # the politics blocks (support, an auxiliary, is then at rest with y_m)

@@ -251,3 +251,34 @@ def test_logit_scale_sampling_recovers_a_posterior_pressed_against_a_bound():
 class HalfNormal:
     def __call__(self, theta):
         return -0.5 * float(theta[0]) ** 2 if 0 < theta[0] < 3 else -np.inf
+
+
+
+@pytest.mark.data
+@pytest.mark.parametrize("g_Z", [0.01, 0.035])
+def test_replay_start_is_at_rest_for_a_sampled_g_Z_off_the_natural_rate(g_Z):
+    """A sampled g_Z off the natural rate alpha0 + n (UK 2004: 2.5%/yr): the start is derived at rest for it, so
+    every growing stock grows at g_Z at the start (total capital too; the constant ones do not move) and, with the
+    start year as the normal year (policy rate at rest), output grows at g_Z at the start: no start transient."""
+    from calibration.joint import JointPosterior
+
+    post = JointPosterior.from_data("GBR", 2004, 2019, normal_years=(2004, 2004))
+    x = defaults(post)
+    x[post.names.index("g_Z")] = g_Z
+    P, Y0 = post._start(x[None, :])
+    cs, prob = post.problem.cs, post.problem
+    p, y = P[0], Y0[0]
+    par, st = cs.parameters.index, cs.states.index
+    assert abs(p[par("alpha0")] + p[par("n")] - g_Z) > 0.009
+    assert p[par("g_Z")] == g_Z and p[par("g_ref")] == g_Z
+    dy = cs.rhs(prob.t0, y, p, prob.L)
+    for s in ("Z", "C", "L_F", "L_H", "M", "B", "NW_B", "WIP_G", "K_Gm", "K_Go"):
+        assert dy[st(s)] / y[st(s)] == pytest.approx(g_Z, abs=1e-9), s
+    assert (dy[st("K_g")] + dy[st("K_b")]) / (y[st("K_g")] + y[st("K_b")]) == pytest.approx(g_Z, abs=1e-9)
+    for s in ("omega", "h", "r_cb"):
+        assert dy[st(s)] == pytest.approx(0.0, abs=1e-9), s
+    h = 1e-6
+    o0 = cs.observed(np.array([prob.t0]), y[None, :], p, prob.L)
+    o1 = cs.observed(np.array([prob.t0 + h]), (y + h * dy)[None, :], p, prob.L)
+    assert o0["u"][0] == pytest.approx(p[par("u_n")], abs=1e-9)
+    assert math.log(o1["Y"][0] / o0["Y"][0]) / h == pytest.approx(g_Z, abs=1e-4)

@@ -340,6 +340,39 @@ def test_factory_rejects_bad_overrides(kwargs, text):
         directed_growth(**kwargs)
 
 
+def test_consistent_draws_with_a_given_g_Z_start_at_rest_at_that_rate(dg):
+    """A given growth of autonomous demand off the natural rate (1.83%/yr): every growing stock grows at g_Z at
+    the start, the rest do not move, demand and output grow at g_Z (up to the damages' drift and the pull of the
+    supply ceiling, which grows at the natural rate: measured at most 1.4e-4/yr) and the private investment share
+    at rest is (g_Z + delta_K) K/Y; draw by draw as in one vectorised call."""
+    cs = model.compile(dg)
+    g = np.array([0.01, 0.03])
+    many = consistent_draws(dg, {}, g_Z=g)
+    p0, y0 = cs.param_vector(), cs.state_vector()
+    for i in range(2):
+        one = consistent_draws(dg, {}, g_Z=float(g[i]))
+        assert all(one[k][0] == pytest.approx(many[k][i], rel=1e-12, abs=1e-15) for k in many)
+        p, y = p0.copy(), y0.copy()
+        for k, v in many.items():
+            if k in cs.parameters:
+                p[cs.parameters.index(k)] = v[i]
+            elif k in cs.states:
+                y[cs.states.index(k)] = v[i]
+        assert many["g_Z"][i] == g[i] and many["g_ref"][i] == g[i]
+        dy = dict(zip(cs.states, cs.rhs(2025.0, y, p, cs.inputs_table())))
+        val = dict(zip(cs.states, y))
+        for name in ("omega", "h", "r_cb", "Cap"):
+            assert dy[name] == pytest.approx(0.0, abs=1e-12), name
+        for name in ("Z", "C", "L_F", "L_H", "M", "B", "NW_B", "WIP_G", "K_Gm", "K_Go"):
+            assert dy[name] / val[name] == pytest.approx(g[i], abs=1e-12), name
+        obs0 = cs.observed(2025.0, y, p, cs.inputs_table())
+        step = np.array([dy[s] for s in cs.states])
+        obs1 = cs.observed(2025.0 + 1e-6, y + 1e-6 * step, p, cs.inputs_table())
+        for name in ("Y_D", "Y"):
+            assert np.log(obs1[name] / obs0[name]) / 1e-6 == pytest.approx(g[i], abs=2e-4), name
+        assert obs0["h_eff"] == pytest.approx((g[i] + obs0["delta_K"]) * US_2025["K_priv_Y"], rel=1e-9)
+
+
 def test_consistent_draws_agree_with_the_factory_draw_by_draw(dg):
     """The vectorised start derivation of an ensemble equals the factory's, rebuilt for each draw."""
     draws = {"phi1": np.array([0.3, 0.8]), "c_w": np.array([0.6, 0.8]), "delta": np.array([0.04, 0.055]),

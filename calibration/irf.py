@@ -26,7 +26,7 @@ import numpy as np
 from model.compiler.compiled import compile as compile_system
 from model.core.levers import Policy, Rule, input_table, piecewise, resolve_inputs, step
 from model.directed_growth.factory import DERIVED
-from model.directed_growth.outcomes import SHOCKS as OUTCOME_SHOCKS
+from model.directed_growth.outcomes import NORMALISE, SHOCKS as OUTCOME_SHOCKS
 from model.errors import CalibrationError, ModelError, SolverError
 from model.solve.sensitivity import solve_arrays
 
@@ -65,8 +65,9 @@ class Shock:
 
 _ABOUT = {
     "public_investment": (
-        "public investment appropriations (lever i_G, a share of trend output); outlays I_G follow with the time "
-        "to build tau_B",
+        "public investment spending: outlays I_G up by the step at the shock (appropriations, lever i_G, a share "
+        "of trend output, and the pipeline WIP_G by tau_B x the step: the IMF definition); with "
+        "normalise='appropriations' the appropriation step alone, outlays following with the time to build tau_B",
         "IMF (2014), WEO Oct. 2014 ch. 3; Abiad, Furceri & Topalova (2016), J. Macroecon. 50: 224-240"),
     "generic": (
         "generic government consumption (exogenous g_C_shock, a share of trend output)",
@@ -185,12 +186,19 @@ class IRFProblem:
         Exogenous paths of the base run.
     rtol, atol : float
         Integration tolerances (those of :func:`model.simulate`).
+    normalise : {"outlays", "appropriations"}
+        The public-investment shock: ``"outlays"`` (default) raises public investment spending (outlays
+        ``I_G``) by ``size`` of output at the shock, the IMF (2014, WEO Oct. 2014 ch. 3) and Abiad, Furceri &
+        Topalova (2016) definition: the appropriation step plus ``tau_B`` x that step [TUSD] in the pipeline
+        ``WIP_G`` at the shock; ``"appropriations"`` the appropriation step alone (outlays rise gradually).
+        As :func:`model.directed_growth.outcomes.impulse_responses`.
     """
 
     def __init__(self, system, policy: Policy | None = None, *, shocks: Sequence[str] | None = None,
                  t_shock: float | None = None, horizons: Sequence[int] = tuple(range(21)), size: float = 0.01,
                  wrt: Sequence[str] = (), derive_start: bool = True, per_year: int = 20,
-                 exogenous: Mapping[str, Any] | None = None, rtol: float = 1e-8, atol: float = 1e-10):
+                 exogenous: Mapping[str, Any] | None = None, rtol: float = 1e-8, atol: float = 1e-10,
+                 normalise: str = "outlays"):
         unknown = [s for s in (shocks or ()) if s not in SHOCKS]
         if unknown:
             raise CalibrationError(f"unknown shock(s) {', '.join(map(repr, unknown))}; valid: {', '.join(SHOCKS)}")
@@ -203,6 +211,9 @@ class IRFProblem:
                                    f"{', '.join(s for s in SHOCKS if SHOCKS[s].input in inputs) or '(none)'}")
         if not (math.isfinite(size) and size != 0):
             raise CalibrationError(f"size must be a non-zero share of output, got {size!r}")
+        if normalise not in NORMALISE:
+            raise CalibrationError(f"unknown normalise {normalise!r}; valid: {', '.join(NORMALISE)}")
+        self.normalise = normalise
         horizons = tuple(int(k) for k in horizons)
         if not horizons or min(horizons) < 0:
             raise CalibrationError(f"horizons must be non-negative whole years, got {horizons!r}")
@@ -303,6 +314,20 @@ class IRFProblem:
         self.cs.observe_path(self.t_eval, Y, p, L, A)
         return Y, A
 
+    def _run_jump(self, p: np.ndarray, Yb: np.ndarray, L: np.ndarray, k: int, name: str, jump: float
+                  ) -> tuple[np.ndarray, np.ndarray]:
+        """The run with input table ``L`` whose stock ``name`` jumps by ``jump`` at the shock (``t_eval[k]``):
+        from the start with the raised start state when the shock is at the start, else restarted from the base
+        path ``Yb`` at the shock (the base path before it)."""
+        y = Yb[k].copy()
+        y[self._sidx[name]] += jump
+        Yseg, _ = solve_arrays(self.cs, p, y, L, float(self.t_eval[k]), self.t_eval[k:], rtol=self.rtol,
+                               atol=self.atol)
+        Y = np.vstack([Yb[:k], Yseg])
+        A = np.empty((self.t_eval.size, max(len(self.cs.observed_names), 1)))
+        self.cs.observe_path(self.t_eval, Y, p, L, A)
+        return Y, A
+
     def _series(self, Y: np.ndarray, A: np.ndarray, name: str) -> np.ndarray:
         if name == "R_G" and "R_G" not in self._cols:  # public R&D spending: its intensity times trend output
             return A[:, self._cols["rd_G"]] * A[:, self._cols["Y_T"]]
@@ -347,7 +372,12 @@ class IRFProblem:
         for s in self.shocks:
             spec = SHOCKS[s]
             amount = size * ratio if spec.share_of_trend else size
-            Ys, As = self._run(p, y0, self.L + amount * self._dL[s])
+            if s == "public_investment" and self.normalise == "outlays":
+                # outlays I_G = WIP_G/tau_B up by the appropriation step amount x Y_T = size x Y at the shock
+                jump = p[self._pidx["tau_B"]] * amount * self._series(Yb, Ab, "Y_T")[k]
+                Ys, As = self._run_jump(p, Yb, self.L + amount * self._dL[s], k, "WIP_G", jump)
+            else:
+                Ys, As = self._run(p, y0, self.L + amount * self._dL[s])
             out = {}
             for n in self.responses:
                 xb, xs = self._series(Yb, Ab, n), self._series(Ys, As, n)

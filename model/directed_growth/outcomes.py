@@ -21,7 +21,7 @@ from ..errors import ModelError
 
 __all__ = ["OUTCOMES", "DURABILITY", "NEEDED", "durable_policies", "MULTIPLIER_HORIZONS", "compare",
            "compare_policies", "cumulative_multiplier", "display", "impulse_response", "impulse_responses", "in_force",
-           "PURCHASES", "SHOCKS",
+           "PURCHASES", "SHOCKS", "NORMALISE", "shock_runs",
            "label_outcomes",
            "outcome_metrics"]
 
@@ -417,13 +417,43 @@ def _is_level(system, name: str) -> bool:
     return "TUSD" in str(system[name].units)
 
 
-def _shock_runs(system, shock: str, params, policy, *, t_span, t_shock, size, last: int, exogenous, per_year: int):
-    """Base and shocked runs of an impulse-response experiment (see :func:`impulse_responses`): returns
-    ``(base, shocked, t_eval, t_shock)``."""
+#: normalisations of the public-investment shock (:func:`impulse_responses`)
+NORMALISE = ("outlays", "appropriations")
+
+
+def shock_runs(system, shock: str, params: Mapping[str, Any] | None = None, policy: Policy | None = None, *,
+               t_span: tuple[float, float] | None = None, t_shock: float | None = None, size: float = 0.01,
+               last: int = 20, exogenous=None, per_year: int = 20, normalise: str = "outlays"):
+    """Base and shocked runs of an impulse-response experiment.
+
+    Parameters
+    ----------
+    system, shock, params, policy, t_span, t_shock, size, exogenous, per_year, normalise
+        As for :func:`impulse_responses`.
+    last : int
+        The last horizon [year]: the runs reach its year's end.
+
+    Returns
+    -------
+    base, shocked : xarray.Dataset
+        The runs (:func:`~model.solve.simulation.simulate`). With the outlay normalisation of
+        ``"public_investment"`` both start at the shock, restarted from the base state there.
+    t_eval : numpy.ndarray
+        Their output times [year].
+    t_shock : float
+        The shock time [year].
+
+    Raises
+    ------
+    ModelError
+        As :func:`impulse_responses`.
+    """
     from ..solve.simulation import simulate
 
     if shock not in SHOCKS:
         raise ModelError(f"impulse_responses: unknown shock {shock!r}; valid: {', '.join(SHOCKS)}")
+    if normalise not in NORMALISE:
+        raise ModelError(f"impulse_responses: unknown normalise {normalise!r}; valid: {', '.join(NORMALISE)}")
     if not (np.isfinite(size) and size != 0):
         raise ModelError(f"impulse_responses: size must be a non-zero share of output, got {size!r}")
     name, _ = SHOCKS[shock]
@@ -449,17 +479,27 @@ def _shock_runs(system, shock: str, params, policy, *, t_span, t_shock, size, la
         old = old if callable(old) else constant(float(old))
     path = np.broadcast_to(np.asarray(old(fine), float), fine.shape)
 
-    def run(step: float, tag: str):
+    def run(step: float, tag: str, initial=None, t0: float = start, t_ev=t_eval):
         sched = piecewise(fine, path + np.where(fine >= t_shock, step, 0.0))
         if shock == "public_investment":
             return simulate(system, params, policy.with_levers(name=policy.name + tag, i_G=sched),
-                            t_span=(start, end), t_eval=t_eval, exogenous=exogenous)
-        return simulate(system, params, policy, t_span=(start, end), t_eval=t_eval,
-                        exogenous={**(exogenous or {}), name: sched})
+                            t_span=(t0, end), t_eval=t_ev, exogenous=exogenous, initial=initial)
+        return simulate(system, params, policy, t_span=(t0, end), t_eval=t_ev,
+                        exogenous={**(exogenous or {}), name: sched}, initial=initial)
 
     base = run(0.0, "")
-    ratio = float(base.Y.sel(time=t_shock)) / float(base.Y_T.sel(time=t_shock))
-    return base, run(size * ratio, "+shock"), t_eval, t_shock
+    Y_s = float(base.Y.sel(time=t_shock))
+    ratio = Y_s / float(base.Y_T.sel(time=t_shock))
+    if shock != "public_investment" or normalise == "appropriations":
+        return base, run(size * ratio, "+shock"), t_eval, t_shock
+    # outlays rise by size x Y at the shock: the pipeline WIP_G (I_G = WIP_G/tau_B) gains tau_B x the
+    # appropriation step [TUSD], a pipeline already filled; both runs restart from the base state at the shock
+    tau_B = float((params or {}).get("tau_B", system["tau_B"].default))
+    state = {n: float(base[n].sel(time=t_shock)) for n in system.stocks}
+    after = t_eval[t_eval >= t_shock]
+    base = base.sel(time=after) if t_shock == start else run(0.0, "", state, t_shock, after)
+    shocked = run(size * ratio, "+shock", {**state, "WIP_G": state["WIP_G"] + tau_B * size * Y_s}, t_shock, after)
+    return base, shocked, after, t_shock
 
 
 def _annual_means(x: np.ndarray, t_eval: np.ndarray, t_shock: float, horizons) -> dict[int, float]:
@@ -482,7 +522,8 @@ def _horizons(horizons, who: str) -> tuple[int, ...]:
 def impulse_responses(system, shock: str, params: Mapping[str, Any] | None = None, policy: Policy | None = None,
                       *, size: float = 0.01, t_shock: float | None = None, horizons=range(21),
                       variables: tuple[str, ...] = ("Y",), per_year: int = 20, exogenous=None,
-                      t_span: tuple[float, float] | None = None) -> dict[str, dict[int, float]]:
+                      t_span: tuple[float, float] | None = None, normalise: str = "outlays"
+                      ) -> dict[str, dict[int, float]]:
     r"""Responses of ``variables`` to a permanent step of public spending of ``size`` x output.
 
     Parameters
@@ -491,8 +532,9 @@ def impulse_responses(system, shock: str, params: Mapping[str, Any] | None = Non
         The directed-growth model (:func:`model.directed_growth.directed_growth`).
     shock : {"public_investment", "generic", "mission_rd"}
         ``"public_investment"`` raises the public investment rate ``i_G`` (appropriations, which outlays
-        follow with the time to build ``tau_B``); ``"generic"`` raises the generic government consumption
-        input ``g_C_shock``; ``"mission_rd"`` the extra mission-oriented public R&D input ``rd_G_shock``
+        follow with the time to build ``tau_B``; see ``normalise``); ``"generic"`` raises the generic
+        government consumption input ``g_C_shock``; ``"mission_rd"`` the extra mission-oriented public R&D
+        input ``rd_G_shock``
         (government demand that adds clean knowledge, technology block). Each input is a share of trend output
         :math:`Y_T` and is stepped at ``t_shock`` by ``size`` x Y/Y_T there, so that the spending rises by
         ``size`` of output at the shock (the three are then per percentage point of GDP alike; Y = Y_T at a
@@ -516,6 +558,14 @@ def impulse_responses(system, shock: str, params: Mapping[str, Any] | None = Non
         Output points a year feeding the annual means (trapezoid rule).
     t_span : (float, float), optional
         Span of the runs [year]; the model's start to the last horizon's end by default.
+    normalise : {"outlays", "appropriations"}
+        For ``"public_investment"``: ``"outlays"`` (default) is the IMF (2014, WEO Oct. 2014 ch. 3) and Abiad,
+        Furceri & Topalova (2016, J. Macroecon. 50: 224-240) shock, public investment *spending* up by ``size``
+        of output in the year of the shock: besides the appropriation step, the pipeline ``WIP_G`` gains
+        ``tau_B`` x the step [TUSD] at the shock (a pipeline already filled), so that outlays
+        :math:`I_G = WIP_G/\tau_B` jump by ``size`` x Y at the shock and stay at the step (the runs restart
+        from the base state at the shock). ``"appropriations"``: the appropriation step alone, outlays rising
+        gradually (in year 0 only :math:`1 - \tau_B(1 - e^{-1/\tau_B})` of the step). Ignored by other shocks.
 
     Returns
     -------
@@ -532,8 +582,9 @@ def impulse_responses(system, shock: str, params: Mapping[str, Any] | None = Non
     unknown = [v for v in variables if v not in system.variables]
     if unknown:
         raise ModelError(f"impulse_responses: unknown variables {unknown}; e.g. Y, I_p, R_P, C_act, lam, b, rd_G")
-    base, run, t_eval, t_shock = _shock_runs(system, shock, params, policy, t_span=t_span, t_shock=t_shock, size=size,
-                                             last=max(horizons), exogenous=exogenous, per_year=per_year)
+    base, run, t_eval, t_shock = shock_runs(system, shock, params, policy, t_span=t_span, t_shock=t_shock, size=size,
+                                             last=max(horizons), exogenous=exogenous, per_year=per_year,
+                                             normalise=normalise)
     out = {}
     for v in variables:
         xb, xs = np.asarray(base[v].values, float), np.asarray(run[v].values, float)
@@ -548,7 +599,8 @@ PURCHASES = ("G_C", "G_cap", "I_G", "G_RD")
 
 def cumulative_multiplier(system, shock: str, horizon: int, params: Mapping[str, Any] | None = None,
                           policy: Policy | None = None, *, size: float = 0.01, t_shock: float | None = None,
-                          per_year: int = 20, exogenous=None, spending: str = "own") -> float:
+                          per_year: int = 20, exogenous=None, spending: str = "own", normalise: str = "outlays"
+                          ) -> float:
     r"""Cumulative output multiplier of a spending shock: :math:`\sum_{k=0}^{h}\Delta Y_k /
     \sum_{k=0}^{h}\Delta G_k`, the extra output over the extra spending, each summed over the years 0 to
     ``horizon`` [dimensionless: TUSD of output per TUSD of spending].
@@ -573,8 +625,9 @@ def cumulative_multiplier(system, shock: str, horizon: int, params: Mapping[str,
     (horizon,) = _horizons((horizon,), "cumulative_multiplier")
     if spending not in ("own", "total"):
         raise ModelError(f"cumulative_multiplier: unknown spending {spending!r}; valid: own, total")
-    base, run, t_eval, t_shock = _shock_runs(system, shock, params, policy, t_span=None, t_shock=t_shock, size=size,
-                                             last=horizon, exogenous=exogenous, per_year=per_year)
+    base, run, t_eval, t_shock = shock_runs(system, shock, params, policy, t_span=None, t_shock=t_shock, size=size,
+                                             last=horizon, exogenous=exogenous, per_year=per_year,
+                                             normalise=normalise)
     flows = (SHOCKS[shock][1],) if spending == "own" else PURCHASES
     years = range(horizon + 1)
     dY = _annual_means(run.Y.values - base.Y.values, t_eval, t_shock, years)
@@ -589,12 +642,14 @@ def cumulative_multiplier(system, shock: str, horizon: int, params: Mapping[str,
 def impulse_response(system, params: Mapping[str, Any] | None = None, policy: Policy | None = None, *,
                      t_span: tuple[float, float] | None = None, t_shock: float | None = None,
                      size: float = 0.01, horizons: tuple[int, ...] = tuple(range(21)), exogenous=None,
-                     per_year: int = 20) -> dict[int, float]:
-    r"""Output response to a permanent step of public investment appropriations of ``size`` x output.
+                     per_year: int = 20, normalise: str = "outlays") -> dict[int, float]:
+    r"""Output response to a permanent step of public investment spending of ``size`` x output.
 
     The public investment rate ``i_G`` (appropriations, which outlays follow with the time to
     build ``tau_B``) is raised from ``t_shock`` on by ``size`` x Y/Y_T (so that appropriations rise
-    by ``size`` of output at the shock), everything else as in ``policy``. Returns, for each
+    by ``size`` of output at the shock) and, with ``normalise="outlays"`` (the default, the IMF
+    definition: see :func:`impulse_responses`), the pipeline ``WIP_G`` by ``tau_B`` x that step, so
+    that outlays too rise by ``size`` of output at the shock; everything else as in ``policy``. Returns, for each
     horizon *k* [years], the mean over :math:`[t_s + k, t_s + k + 1)` of
     :math:`(Y_{shock}-Y_{base})/Y_{base}` divided by ``size``: percent of output per percentage point
     of GDP, year *k* as annual data count it (k = 0 the year of the shock), the IMF (2014, WEO
@@ -607,7 +662,7 @@ def impulse_response(system, params: Mapping[str, Any] | None = None, policy: Po
     horizons = _horizons(horizons, "impulse_response")
     return impulse_responses(system, "public_investment", params, policy, size=size, t_shock=t_shock,
                              horizons=horizons, variables=("Y",), per_year=per_year, exogenous=exogenous,
-                             t_span=t_span)["Y"]
+                             t_span=t_span, normalise=normalise)["Y"]
 
 
 def compare_policies(ds, *, system=None, impulse: bool = True, baseline: str = "bau"):

@@ -40,6 +40,18 @@ def test_compiled_irf_equals_simulate_based_public_investment(us1985):
     np.testing.assert_allclose(got, [ref[k] for k in H], rtol=0, atol=1e-6)
 
 
+@pytest.mark.parametrize("normalise", ["outlays", "appropriations"])
+def test_compiled_irf_equals_simulate_based_with_a_later_shock(panel, normalise):
+    # a shock two years after the start: the outlay normalisation restarts the shocked run from the base state at
+    # the shock with the pipeline WIP_G raised (compiled: the base path there; simulate(): both runs restarted)
+    system = country_model(panel, "USA", 1985)
+    policy = observed_policy(panel, "USA", 1985, 2000)
+    got = IRFProblem(system, policy, shocks=["public_investment"], t_shock=1987.0, horizons=tuple(range(10)),
+                     normalise=normalise).evaluate().responses["public_investment"]["Y"]
+    ref = impulse_response(system, None, policy, t_shock=1987.0, horizons=tuple(range(10)), normalise=normalise)
+    np.testing.assert_allclose(got, [ref[k] for k in range(10)], rtol=0, atol=1e-6)
+
+
 @pytest.mark.parametrize("shock", ["public_investment", "generic", "mission_rd"])
 def test_compiled_irf_equals_simulate_based_for_every_shock(us1985, shock):
     # outcomes.impulse_responses and cumulative_multiplier (simulate(), the step on a 201-point piecewise path of

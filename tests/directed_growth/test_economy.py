@@ -175,19 +175,43 @@ def test_level_loss_at_3C_is_at_least_the_damage(dg, spec):
 
 # ------------------------------------------------------------------------------------------- multiplier
 
-def test_public_investment_multiplier_builds(dg):
-    """+1 pp of GDP public-investment appropriations from the US business-as-usual start, as the IMF (2014)
-    measures it (percent of output per point of GDP, year k the mean over [t_s + k, t_s + k + 1)): within
-    [0.2, 0.8] in the year of the shock (IMF: about 0.4), within [1.0, 2.0] in year 4 (about 1.5), rising
-    in between, positive after 10 and 20 years (productive public capital). Measured: 0.27, 0.69, 0.96,
-    1.10, 1.16 (years 0-4), 0.84 (10), 1.32 (20). With the shock defined as outlays (no time to build) year 0
-    is about 1: the band is reached through time to build and the consumption lag."""
+def test_public_investment_appropriation_multiplier_builds(dg):
+    """+1 pp of GDP public-investment appropriations alone (normalise="appropriations": outlays follow with the
+    time to build) from the US business-as-usual start, measured as the IMF (2014) does (percent of output per
+    point of GDP, year k the mean over [t_s + k, t_s + k + 1)): within [0.2, 0.8] in the year of the shock, within
+    [1.0, 2.0] in year 4, rising in between, positive after 10 and 20 years (productive public capital).
+    Measured: 0.27, 0.69, 0.96, 1.10, 1.16 (years 0-4), 0.84 (10), 1.32 (20)."""
     from model.directed_growth.outcomes import impulse_response
 
-    m = impulse_response(dg, horizons=tuple(range(21)))
+    m = impulse_response(dg, horizons=tuple(range(21)), normalise="appropriations")
     assert 0.2 <= m[0] <= 0.8 and 1.0 <= m[4] <= 2.0
     assert all(m[k + 1] > m[k] for k in range(4))
     assert m[10] > 0 and m[20] > 0
+
+
+def test_public_investment_multiplier_in_year_4_and_later(dg):
+    """+1 pp of GDP public investment spending (outlays, the IMF 2014 / Abiad-Furceri-Topalova 2016 shock, the
+    default): within the IMF's [1.0, 2.0] in year 4 (about 1.5, economics.md 11.2), positive after 10 and 20
+    years (productive public capital). Measured: 1.20 (year 4), 0.74 (10), 1.55 (20)."""
+    from model.directed_growth.outcomes import impulse_response
+
+    m = impulse_response(dg, horizons=(4, 10, 20))
+    assert 1.0 <= m[4] <= 2.0
+    assert m[10] > 0 and m[20] > 0
+
+
+@pytest.mark.xfail(strict=True, reason="issue 14: with the IMF shock (outlays up by 1 pp of GDP at once) the year-0 "
+                   "response is 1.28 (measured; years 0-4: 1.28, 1.36, 1.36, 1.29, 1.20), above the IMF band "
+                   "[0.2, 0.8] (about 0.4) and falling after year 1: output answers outlays at once in the "
+                   "demand block; the lead decides (consumption lag, import leakage or the band)")
+def test_public_investment_multiplier_in_the_imf_band_in_the_year_of_the_shock_and_rising(dg):
+    """IMF (2014, WEO ch. 3), advanced economies: about 0.4 in the year of the shock (band [0.2, 0.8]), rising to
+    about 1.5 in year 4."""
+    from model.directed_growth.outcomes import impulse_response
+
+    m = impulse_response(dg, horizons=tuple(range(5)))
+    assert 0.2 <= m[0] <= 0.8
+    assert all(m[k + 1] > m[k] for k in range(4))
 
 
 # ------------------------------------------------------------------------------------------- reductions

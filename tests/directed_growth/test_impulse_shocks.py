@@ -9,7 +9,13 @@ import pytest
 from scipy.integrate import cumulative_trapezoid
 
 from model.core.levers import Policy, constant, piecewise
-from model.directed_growth.outcomes import SHOCKS, cumulative_multiplier, impulse_response, impulse_responses
+from model.directed_growth.outcomes import (
+    SHOCKS,
+    cumulative_multiplier,
+    impulse_response,
+    impulse_responses,
+    shock_runs,
+)
 from model.errors import ModelError
 from model.solve.simulation import simulate
 
@@ -193,15 +199,33 @@ def _reference_impulse_response(system, horizons, size=0.01):
 
 
 def test_public_investment_response_is_the_former_implementation(dg):
-    """impulse_responses(..., "public_investment") and impulse_response reproduce the former implementation, to
-    1e-7 per pp of GDP: the base run now has the shocked run's input knots (a zero step), which moves the solver's
-    grid by its tolerance (5e-9 of output in year 0, divided by the 0.01 step)."""
+    """With normalise="appropriations", impulse_responses(..., "public_investment") and impulse_response reproduce
+    the former implementation (an appropriation step), to 1e-7 per pp of GDP: the base run now has the shocked
+    run's input knots (a zero step), which moves the solver's grid by its tolerance (5e-9 of output in year 0,
+    divided by the 0.01 step)."""
     ref = _reference_impulse_response(dg, tuple(range(11)))
-    new = impulse_responses(dg, "public_investment", horizons=range(11))["Y"]
-    old_api = impulse_response(dg, horizons=tuple(range(11)))
+    new = impulse_responses(dg, "public_investment", horizons=range(11), normalise="appropriations")["Y"]
+    old_api = impulse_response(dg, horizons=tuple(range(11)), normalise="appropriations")
     for k in range(11):
         assert old_api[k] == new[k]
         assert new[k] == pytest.approx(ref[k], abs=1e-7)
+
+
+def test_public_investment_outlays_step_by_the_shock_size_at_the_shock_and_stay(dg):
+    """The IMF (2014) / Abiad-Furceri-Topalova (2016) shock is spending: outlays I_G rise by size x Y at the shock
+    (to 1e-9), and stay at the step: with the pipeline filled at the shock (Delta WIP_G = tau_B Delta A_G),
+    Delta WIP_G/tau_B is a weighted mean of the appropriation step's values since the shock, so Delta I_G lies
+    between their running minimum and maximum. The appropriation step alone starts outlays at zero."""
+    base, shocked, t, ts = shock_runs(dg, "public_investment", last=10)
+    dI, dA = shocked.I_G.values - base.I_G.values, shocked.A_G.values - base.A_G.values
+    assert t[0] == ts and dI[0] == pytest.approx(SIZE * float(base.Y.values[0]), rel=1e-9, abs=0)
+    lo, hi = np.minimum.accumulate(dA), np.maximum.accumulate(dA)
+    assert np.all(dI >= lo * (1 - 1e-9)) and np.all(dI <= hi * (1 + 1e-9))
+    base, shocked, t, ts = shock_runs(dg, "public_investment", last=0, normalise="appropriations")
+    k = int(np.searchsorted(t, ts))
+    assert abs(shocked.I_G.values[k] - base.I_G.values[k]) < 1e-6 * SIZE * float(base.Y.values[k])
+    with pytest.raises(ModelError, match=r"unknown normalise 'gdp'; valid: outlays, appropriations"):
+        impulse_responses(dg, "public_investment", normalise="gdp")
 
 
 def test_debt_ratio_responds_in_differences_and_falls_on_impact(dg):

@@ -139,7 +139,8 @@ PRIORS: dict[str, tuple[float, float, str]] = {
                             "published; modelling assumption; not 0: research that yields no knowledge is not a "
                             "mechanism that could be absent here, the sectors' productivity would freeze)"),
     "u_n": (0.75, 0.85, "normal capacity utilisation: US industrial utilisation averaged about 0.80 since 1972 "
-                        "(Federal Reserve G.17 [R]); +-5 pp, top at the declared bound (modelling assumption)"),
+                        "(Federal Reserve G.17 [R]: recalled, not read; the series is not in the data "
+                        "directory); +-5 pp, top at the declared bound (modelling assumption)"),
     "m_M": (0.0, 0.02, "deposit rate margin below the policy rate: 0 (deposits paid the policy rate) to twice the "
                        "default (modelling assumption)"),
     "phi_g": (0.0, 0.2, "green to brown emission intensity: 0 (green output emits nothing) to twice the default "

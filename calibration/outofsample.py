@@ -224,6 +224,8 @@ class Forecast:
     unknown_start : dict
         Start values the panel lacks in the first forecast year (:data:`UNKNOWN_START`) -> the value at the
         mode (the range's midpoint; the draws take it uniform over the range).
+    instruments : tuple of str
+        The observed policy instruments the fit and the forecast are conditioned on.
     """
 
     country: str
@@ -237,6 +239,7 @@ class Forecast:
     draws: int = 0
     naive: dict = field(default_factory=dict)
     unknown_start: dict = field(default_factory=dict)
+    instruments: tuple = ("i_G",)
 
 
 def _series(paths: dict, years: np.ndarray) -> dict[str, np.ndarray]:
@@ -333,7 +336,7 @@ def forecast(fitted: dict, predict_years: tuple[int, int], *, draws: int = 0, se
         draws = int(ok.sum())
     naive = _naive(load_panel(data_dir, countries=[country]).sel(country=country), fy, years, data)
     return Forecast(country, fy, py, years, data, median, bands, _scores(years, at_mode, data), draws,
-                    _scores(years, naive, data), dict(start_values))
+                    _scores(years, naive, data), dict(start_values), tuple(fitted.get("instruments", ("i_G",))))
 
 
 def _naive(p, fit_years: tuple[int, int], years: np.ndarray, data: dict) -> dict[str, np.ndarray]:

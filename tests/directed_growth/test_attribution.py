@@ -125,7 +125,7 @@ def test_truncation_refuses_a_region_without_any_start(dg):
                           20, seed=0, max_rounds=3)
 
 
-@pytest.mark.heavy
+@pytest.mark.slow
 def test_failed_members_below_one_percent_on_every_path_at_2000_draws():
     """Issue 14's acceptance on 2,000 draws (dgm ensemble --country USA --draws 2000 --seed 0): the calibrated
     posterior and every stated prior, truncated to a start at rest; failed members (no start, not integrating,

@@ -170,7 +170,7 @@ def has_start(system: System, draws: pd.DataFrame | Mapping[str, Any]) -> np.nda
     numpy.ndarray of bool
         One entry per draw: True where the derived start exists.
     """
-    values = {str(k): np.asarray(draws[k], float) for k in draws}
+    values = {str(k): np.asarray(v, float) for k, v in draws.items()}
     m = max((v.size for v in values.values()), default=0)
     derive = system.meta.derive_start
     if derive is None or m == 0:

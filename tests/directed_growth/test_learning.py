@@ -92,9 +92,11 @@ def test_procurement_and_mission_investment_act_through_costs_and_quantities(dg,
     assert value(dg, sp.diff(eqs["x_c"], proc)) > 0
     assert value(dg, sp.diff(eqs["x_g"], proc), d_P=0.0) == pytest.approx(
         value(dg, (1 - eqs["x_c"]) * eqs["G_C"] / eqs["Y"]), rel=1e-12)
-    # mission public capital has no direct effect on the green share; mission investment adds to cumulative
-    # green capacity (and so lowers green unit costs along the learning curve)
-    assert value(dg, sp.diff(eqs["x_g"], dg.variables["K_Gm"].sym)) == 0.0
+    # mission public capital has no direct effect on the green share (only through the financing rate: public
+    # capital raises potential output, which lowers the debt ratio the sovereign premium responds to, so none
+    # without that response, psi_B = 0); mission investment adds to cumulative green capacity (and so lowers
+    # green unit costs along the learning curve)
+    assert value(dg, sp.diff(eqs["x_g"], dg.variables["K_Gm"].sym), psi_B=0.0) == 0.0
     assert value(dg, sp.diff(eqs["d_Q_g"], dg.variables["mission_share"].sym)) > 0
     assert value(dg, sp.diff(eqs["x_g"], dg.variables["Q_g"].sym)) > 0
     assert value(dg, sp.diff(eqs["x_g"], dg.variables["Q_g"].sym), learn_rate=0.0) == 0.0

@@ -6,7 +6,7 @@ import sympy as sp
 
 from ...core.blocks import Block
 from ...core.symbols import aux, param, stock
-from ._common import ASSUMED, DEFINE, GL2007, ref
+from ._common import ASSUMED, DEFINE, GL2007, ref, smooth_max0
 
 DHSY = "Davidson, Hendry, Srba & Yeo (1978), Econ. J. 88(352): error-correction consumption"
 OG = "Onaran & Galanis (2012, 2014): US and UK demand is wage-led (economics.md 11.6; sign [V], magnitudes [U])"
@@ -22,7 +22,7 @@ def households() -> Block:
         YD_w &= W - T_W - T_B + TR, \qquad
         YD_\pi = (1-\phi_G)Div + Div_B + r_M M - r_{LH} L_H, \qquad YD = YD_w + YD_\pi, \\
         V_H &= M - L_H + (1-\phi_G)E, \qquad
-        C^* = (1 - D)\,(c_w YD_w + c_\pi YD_\pi + c_V V_H + Z_H^{eff}), \\
+        C^* = \mathrm{smax}\big((1 - D)\,(c_w YD_w + c_\pi YD_\pi + c_V V_H + Z_H^{eff}),\ 0\big), \\
         \dot C &= g_Z^{eff} C + \kappa_C (C^* - C), \qquad
         C_{act} = Y - I_p - I_G - G_C - G_{cap}, \\
         q_H &= \frac{1 - f}{1 - \bar f}, \qquad Z_H^{eff} = Z_H\,\big(1 - \min(\chi_H, 1)(1 - q_H)\big), \\
@@ -41,7 +41,10 @@ def households() -> Block:
     :math:`\min(\chi_H, 1) Z_H` shrinks by :math:`1 - q_H` (dollar for dollar while :math:`\chi_H \le 1`; when
     new loans exceed autonomous consumption the excess finances no demand, e.g. purchases of existing homes,
     so at most all of :math:`Z_H` is lost). At :math:`f = \bar f`, :math:`q_H = 1` exactly. Damages scale
-    consumption demand by :math:`1-D` (DEFINE 1.1). Realised consumption :math:`C_{act}` is what
+    consumption demand by :math:`1-D` (DEFINE 1.1). Target consumption is floored at zero (a smooth
+    maximum, :func:`smooth_max0`): consumption cannot be negative, and when taxes exceed wage income (a
+    debt-stabilising tax under severe damages, issue 14) the target would be; households then dissave
+    (deposits fall). Realised consumption :math:`C_{act}` is what
     supply leaves after investment and government purchases (DEFINE rations consumption); the
     difference from :math:`C` is forced saving, held as deposits :math:`M`, so the household
     budget closes. ``leakage`` is one minus the marginal propensity to consume out of output
@@ -75,6 +78,10 @@ def households() -> Block:
     YD_pi = aux("YD_pi", "TUSD/year", "disposable capital income", latex=r"YD_\pi")
     YD = aux("YD", "TUSD/year", "household disposable income", latex=r"YD")
     V_H = aux("V_H", "TUSD", "household net wealth", latex=r"V_H")
+    eps_C = param("eps_C", "TUSD/year", "width of the smooth zero floor of target consumption", default=1e-6,
+                  bounds=(1e-9, 1e-3), tunable=False,
+                  source="numerical: 1 million USD a year, so the floor leaves any target above 0.1 TUSD a year exact "
+                         "in double precision (a hyperbolic smooth maximum, uncapped)", latex=r"\epsilon_C")
     C_star = aux("C_star", "TUSD/year", "target consumption", latex=r"C^*")
     C_act = aux("C_act", "TUSD/year", "realised consumption", latex=r"C_{act}")
     L_H_dot = aux("L_H_dot", "TUSD/year", "new household borrowing, net", latex=r"\dot L_H")
@@ -96,8 +103,8 @@ def households() -> Block:
         + c_pi.sym * (1 - phi_G) * theta * (1 - t_pi) * (1 - omega - tc_share + rd_share + sup_share)
     return Block(
         name="households",
-        variables=(C, M, L_H, c_w, c_pi, c_V, kappa_C, rho_H, chi_H, YD_w, YD_pi, YD, V_H, C_star, C_act, L_H_dot,
-                   q_H, Z_H_eff, M_dot,
+        variables=(C, M, L_H, c_w, c_pi, c_V, kappa_C, rho_H, chi_H, YD_w, YD_pi, YD, V_H, C_star, eps_C, C_act,
+                   L_H_dot, q_H, Z_H_eff, M_dot,
                    leakage, d_H),
         auxiliaries={
             "YD_w": W - T_W - T_B + TR,
@@ -106,7 +113,8 @@ def households() -> Block:
             "V_H": M.sym - L_H.sym + (1 - phi_G) * E,
             "q_H": (1 - f_prod) / (1 - f_ref),
             "Z_H_eff": Z_H * (1 - sp.Min(chi_H.sym, 1) * (1 - q_H.sym)),
-            "C_star": (1 - D) * (c_w.sym * YD_w.sym + c_pi.sym * YD_pi.sym + c_V.sym * V_H.sym + Z_H_eff.sym),
+            "C_star": smooth_max0((1 - D) * (c_w.sym * YD_w.sym + c_pi.sym * YD_pi.sym + c_V.sym * V_H.sym
+                                         + Z_H_eff.sym), eps_C.sym),
             "C_act": Y - I_p - I_G - G_C - G_cap - G_RD,
             "L_H_dot": chi_H.sym * Z_H * q_H.sym - rho_H.sym * L_H.sym,
             "M_dot": YD.sym - C_act.sym + L_H_dot.sym,

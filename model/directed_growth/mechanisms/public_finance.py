@@ -20,18 +20,25 @@ def public_finance() -> Block:
 
         \dot B &= G_C + G_{cap} + I_G + G_{RD} + S_{R\&D} + S_{sup} + TR + r_B B - T_W - T_B - T_\pi - T_c
         - \phi_G Div - \Pi_{CB}, \\
-        T_W &= t_w W, \quad T_B = \big(\beta_B + \mathrm{smax}(r_B - g_Z^{eff}, 0)\big)(B - \bar b Y),
+        T_W &= t_w W, \quad T_B = \big(\beta_B + \mathrm{smax}(r_B - g_Z^{eff}, 0)\big)(B - \bar b\,u_n Y_{cap}),
         \quad TR = \rho_{TR} T_c, \quad
         G_C = z_G Z + g_{C,shock} Y_T, \quad \dot\phi_G = e\,(1 - \phi_G)\max(\dot s_{sup}, 0), \\
-        sp_G &= \mathrm{smin}\big(\mathrm{smax}(sp_{G0} + \psi_B (B/Y_T - \bar b), 0), sp_{max}\big)
+        sp_G &= \mathrm{smin}\big(\mathrm{smax}(sp_{G0} + \psi_B (b_p - \bar b), 0), sp_{max}\big), \qquad
+        b_p = \frac{B}{u_n Y_{cap}}
 
     Taxes respond to the debt ratio (Bohn 1998: the US primary surplus rises by 0.054 of GDP per
     unit of debt to GDP), more strongly when the interest rate on debt exceeds the growth of
     autonomous demand (the response then exceeds :math:`r - g`, so that the debt ratio converges
     whatever the interest rate: Freitas & Christianes 2020, economics.md 3); the debt-stabilising
-    tax :math:`T_B` is paid by households. The reaction is on the debt ratio to actual output, as Bohn
-    estimates it (spending shares are set on trend output :math:`Y_T`, which climate damages to demand
-    do not lower: on trend output the gap to the reference would hide the debt that damages add). Carbon-tax
+    tax :math:`T_B` is paid by households. The reaction is on the debt ratio to potential output
+    :math:`u_n Y_{cap}` (output at normal utilisation of capacity net of climate damages and abatement,
+    supply block; equal to output at the start), not to actual output: Bohn (1998) estimates the debt response
+    with the cyclical components of output and spending as separate regressors (Barro's YVAR and GVAR), so
+    his 0.054 is the response net of the business cycle, and the model's cyclical response is the wage tax
+    :math:`t_w W`. On actual output a recession raised the debt ratio and with it the tax, a pro-cyclical
+    contraction that took employment below 0.7 in 0.3-1% of draws without climate damages (issue 14). On
+    potential output the debt that damages add is still seen (damages lower capacity), unlike on trend output
+    :math:`Y_T`, on which spending shares are set and which damages do not lower. Carbon-tax
     revenue is returned to households as a lump sum (share :math:`\rho_{TR}`), spent on green
     public investment (share :math:`\rho_{GI}` of the rest, public investment block) or reduces
     the deficit (the remainder). The state takes an equity stake :math:`e` in the firms that take its
@@ -45,10 +52,16 @@ def public_finance() -> Block:
     kept when take-up falls or a policy reverts (selling them would be a privatisation, a transaction the
     model does not have), and the stake :math:`\phi_G E` receives its share of dividends, diverted from
     households to the public fund. The
-    sovereign premium rises with public debt over trend output (CBO 2019; Laubach 2009), floored at
-    zero (never extrapolated below zero debt) and capped; it is on trend output because the loan rate
-    it enters sets investment and so output in the same instant (debt over actual output would make
-    output depend on itself).
+    sovereign premium rises with public debt over potential output (CBO 2019; Laubach 2009, JEEA 7(4), regresses
+    forward rates on CBO's projected debt to GDP, projections that return output to its potential), floored at
+    zero (never extrapolated below zero debt) and capped. Potential output is output at normal utilisation of
+    capacity, :math:`u_n Y_{cap}` (capacity net of climate damages and abatement, supply block), equal to output
+    at the start: a state of the economy, not actual output, because the loan rate the premium enters sets
+    investment and so output in the same instant (debt over actual output would make output depend on itself).
+    It was debt over trend output :math:`Y_T = Z/z_T` before issue 14; in a boom under tight money, autonomous
+    demand stalls and trend output fell to 60% of output and of capacity, so the premium rose by 4-8 pp on a
+    debt ratio to output of 1.9, the debt-stabilising tax with it (its :math:`r_B - g` term), and the bust that
+    followed took employment below 0.7 (2% of market-shaping draws without damages, issue 14).
 
     Government consumption is the autonomous share :math:`z_G Z` plus a generic spending shock, a share
     ``g_C_shock`` of trend output (an exogenous input, 0 by default: the impulse-response experiments step
@@ -105,21 +118,27 @@ def public_finance() -> Block:
     B_dot = aux("B_dot", "TUSD/year", "public deficit", latex=r"\dot B")
     b = aux("b", "year", "public debt to output ratio")
     b_n = aux("b_n", "year", "public debt to trend output", latex=r"b_n")
+    b_p = aux("b_p", "year", "public debt to potential output", latex=r"b_p",
+              description="Public debt over output at normal utilisation of capacity, u_n Y_cap (capacity net of "
+                          "climate damages and abatement): the debt ratio the sovereign premium responds to")
     W, T_pi, T_c, I_G, G_cap, Z, S_rd, Y, Div, Y_T, E, r_B, Pi_CB, sp_max, eps_r = ref(
         "W", "T_pi", "T_c", "I_G", "G_cap", "Z", "S_rd", "Y", "Div", "Y_T", "E_F", "r_B", "Pi_CB", "sp_max",
         "eps_r")
     g_Z_eff, S_sup, s_rate, G_RD = ref("g_Z_eff", "S_sup", "s_sup_rate", "G_RD")
-    premium = sp_G0.sym + psi_B.sym * (b_n.sym - b_ref.sym)
+    Y_cap, u_n = ref("Y_cap", "u_n")
+    tb_due = (beta_B.sym + soft_floor(r_B - g_Z_eff, 0, eps_r)) * (B.sym - b_ref.sym * u_n * Y_cap)
+    premium = sp_G0.sym + psi_B.sym * (b_p.sym - b_ref.sym)
     return Block(
         name="public finance",
         variables=(B, t_w, z_G, beta_B, b_ref, sp_G0, psi_B, equity_stake, rho_TR, rho_GI, G_C, T_W, T_B, TR, CI_G,
-                   phi_G, Div_G, F_pub, sp_G, B_dot, b, b_n, g_C_shock),
+                   phi_G, Div_G, F_pub, sp_G, B_dot, b, b_n, b_p, g_C_shock),
         auxiliaries={
             "b": B.sym / Y,
             "b_n": B.sym / Y_T,
+            "b_p": B.sym / (u_n * Y_cap),
             "G_C": z_G.sym * Z + g_C_shock.sym * Y_T,
             "T_W": t_w.sym * W,
-            "T_B": (beta_B.sym + soft_floor(r_B - g_Z_eff, 0, eps_r)) * (B.sym - b_ref.sym * Y),
+            "T_B": tb_due,
             "TR": rho_TR.sym * T_c,
             "CI_G": rho_GI.sym * (1 - rho_TR.sym) * T_c,
             "Div_G": phi_G.sym * Div,

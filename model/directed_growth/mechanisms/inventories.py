@@ -41,10 +41,12 @@ def inventories() -> Block:
     down within :math:`\tau_N`, so inventories stay positive and, once they run low, demand is rationed
     (consumption first, households block). Expected sales adapt to realised sales at the rate
     :math:`\beta_S` on the trend (as consumption, households block), so that on a balanced path
-    :math:`S^e = S`, :math:`IN = \sigma_N S` and :math:`Y = (1 + g\sigma_N)S`. A step of final sales
+    :math:`S^e = S`, :math:`IN = \sigma_N S` and :math:`Y = (1 + g\sigma_N)S` (up to the soft supply ceiling's
+    gap between planned and realised production, start state). A step of final sales
     demand is met at first from inventories, so output lags it: with the ceiling off, private investment
-    and consumption held and :math:`\gamma_N \to 0`, the year-0 mean output response to a unit step is
-    :math:`1 - (1 - e^{-\beta_S})/\beta_S` (0.28 at the default).
+    and consumption held at fixed levels, no growth and :math:`\gamma_N \to 0`, the year-0 mean output response
+    to a unit step is :math:`1 - (1 - e^{-\beta_S})/\beta_S` (0.28 at the default; with the investment share
+    held instead, tests/directed_growth/test_inventories.py gives the closed form).
 
     Godley & Lavoie's per-period shares (DIS: :math:`\beta = 0.75`, :math:`\gamma = 0.25`,
     :math:`\sigma_T = 0.15`; GROWTH: 0.5, 0.15) are converted to continuous-time rates taking a period

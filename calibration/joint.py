@@ -289,7 +289,7 @@ class JointPosterior:
         from .block_estimates import block_fits
         from .data import load_panel
         from .least_squares import Problem, Target
-        from .replay import country_model, observed_policy
+        from .replay import country_model, observed_exogenous, observed_policy
 
         self._spec = dict(spec)
         country, start, end = spec["country"], int(spec["start"]), int(spec["end"])
@@ -303,9 +303,12 @@ class JointPosterior:
             overrides["n"] = ls.values["n"]  # the sample's labour-force growth, not the 2025 projection's
         self.overrides = overrides
         normal = tuple(spec.get("normal_years") or (start, end))
+        instruments = tuple(spec.get("instruments") or ("i_G",))
+        self.instruments = instruments
         self.system = country_model(panel, country, start, overrides=overrides, normal_years=normal,
-                                    start_values=spec.get("start_values"))
+                                    start_values=spec.get("start_values"), instruments=instruments)
         policy = observed_policy(panel, country, start, end)
+        exogenous = observed_exogenous(panel, country, start, end, instruments)
         self.prior: JointPrior = spec.get("prior") or JointPrior.from_model(self.system, names,
                                                                              ranges=spec.get("ranges"))
         if self.prior.names != names:
@@ -333,7 +336,7 @@ class JointPosterior:
         # vector, not a parameter
         self._param_cols = np.array([j for j, n in enumerate(names) if n not in self.system.stocks], int)
         self.problem = Problem(self.system, targets, [names[j] for j in self._param_cols], policy=policy,
-                               t0=float(start))
+                               exogenous=exogenous, t0=float(start))
         self._consistent = consistent_draws
         cs = self.problem.cs
         self._pidx = {n: cs.parameters.index(n) for n in cs.parameters}
@@ -352,7 +355,8 @@ class JointPosterior:
                   extra: Callable[[dict], float] | None = None, extra_scale: float = 0.5,
                   extra_many: Callable | None = None,
                   normal_years: tuple[int, int] | None = None, start_values: Mapping[str, float] | None = None,
-                  ranges: Mapping[str, tuple] | None = None) -> JointPosterior:
+                  ranges: Mapping[str, tuple] | None = None,
+                  instruments: Sequence[str] = ("i_G",)) -> JointPosterior:
         """The joint log-posterior of ``country``'s replay ``start``-``end``.
 
         Parameters
@@ -393,6 +397,9 @@ class JointPosterior:
         ranges : mapping, optional
             Prior ranges ``name -> (low, high, rationale)`` for :meth:`JointPrior.from_model` (when ``prior``
             is not given).
+        instruments : sequence of str
+            Observed policy instruments the replay is conditioned on (:data:`calibration.replay.INSTRUMENTS`;
+            default the public investment rate only).
         """
         if blocks not in ("likelihood", "none"):
             raise CalibrationError(f"blocks must be 'likelihood' or 'none', got {blocks!r}")
@@ -400,7 +407,8 @@ class JointPosterior:
                         blocks=blocks, sigmas=dict(sigmas or {}), overrides=dict(overrides or {}), extra=extra,
                         extra_scale=extra_scale, extra_many=extra_many,
                         normal_years=None if normal_years is None else tuple(map(int, normal_years)),
-                        start_values=dict(start_values or {}), ranges=dict(ranges or {})))
+                        start_values=dict(start_values or {}), ranges=dict(ranges or {}),
+                        instruments=tuple(instruments)))
 
     def __reduce__(self):
         return (JointPosterior, (self._spec,))

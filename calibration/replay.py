@@ -11,7 +11,41 @@ from model import Policy, piecewise
 from model.directed_growth.factory import directed_growth
 from model.errors import CalibrationError, ModelError
 
-__all__ = ["START_FROM_DATA", "country_model", "observed_policy"]
+__all__ = ["START_FROM_DATA", "INSTRUMENTS", "country_model", "observed_policy", "observed_exogenous"]
+
+#: observed policy instruments a replay can be conditioned on: name -> what is fed. Only instruments, never an
+#: outcome the model explains (output, employment, the wage share, revenue, deficits, debts, credit, emissions):
+#: the replay is then a forecast conditional on policy, the standard object of policy evaluation (what the
+#: economy does given the policy actually set), not a fit to the outcomes
+INSTRUMENTS: dict[str, str] = {
+    "i_G": "public investment rate (ICSD igov / PWT rgdpo): the lever i_G, piecewise linear between years",
+    "r_cb": "real policy rate = JST stir / 100 - diff(log(cpi)) (the panel's ex-post real short rate, the stance "
+            "measure of the monetary-rule block) as the exogenous input r_cb_obs with the switch cb_obs = 1 (the "
+            "Taylor rule off); r0 is the start year's observed rate, so that the start is at rest at it. Realised "
+            "CPI inflation deflates the nominal instrument (inflation is not a scored series): the nominal rate "
+            "deflated by the model's own inflation is a cumulative process in the model (banks block)",
+    "g_C": "government consumption share of output (PWT csh_g, current PPPs): the start share sets G_C / Y in "
+           "the start year and the exogenous input g_C_shock is its change since the start year (a share of "
+           "trend output)",
+}
+
+
+def _csh_g(panel: xr.Dataset, country: str, years: np.ndarray) -> np.ndarray:
+    """PWT ``csh_g`` (government consumption share of GDP at current PPPs) of ``country`` at ``years``."""
+    from .data.pwt import load_pwt
+
+    df = load_pwt(panel.attrs.get("data_dir") or None, countries=[country])
+    series = df[df["iso"] == country].set_index("year")["csh_g"].astype(float)
+    return series.reindex(np.asarray(years, int)).to_numpy()
+
+
+def _check_instruments(instruments) -> tuple[str, ...]:
+    out = tuple(instruments)
+    bad = [k for k in out if k not in INSTRUMENTS]
+    if bad or "i_G" not in out:
+        raise CalibrationError(f"instruments must include 'i_G' and be among {', '.join(INSTRUMENTS)}; got "
+                               f"{', '.join(map(repr, out))}")
+    return out
 
 #: start data (model.directed_growth.start_state.START_KEYS) and overrides set from the panel in the start
 #: year: name -> how (the factory derives the rest: capital, the payout ratio, emission intensity ...)
@@ -39,7 +73,8 @@ def _value(panel: xr.Dataset, name: str, country: str, year: int) -> float:
 
 
 def country_model(panel: xr.Dataset, country: str, start: int, overrides: Mapping[str, float] | None = None,
-                  normal_years: tuple[int, int] | None = None, start_values: Mapping[str, float] | None = None):
+                  normal_years: tuple[int, int] | None = None, start_values: Mapping[str, float] | None = None,
+                  instruments: tuple[str, ...] = ("i_G",)):
     """The directed-growth model started from ``country``'s data in ``start``.
 
     Stocks and lever values set from the panel are listed in
@@ -60,6 +95,11 @@ def country_model(panel: xr.Dataset, country: str, start: int, overrides: Mappin
     ``start_values`` (only the start wage share ``"omega"``) replaces a start value the panel lacks by a value
     the caller treats as an unknown initial condition (the UK wage share of 1970, which PWT does not have:
     :mod:`calibration.outofsample` estimates it as a parameter with a prior); it is never an imputed series.
+
+    ``instruments`` (:data:`INSTRUMENTS`; default the public investment rate only) names the observed policy
+    instruments the replay is conditioned on; with ``"r_cb"`` the policy rate follows the observed rate
+    (``cb_obs = 1``, ``r0`` the start year's rate), with ``"g_C"`` the start's government consumption share is
+    the data's. Their paths come from :func:`observed_exogenous`.
 
     Returns
     -------
@@ -91,6 +131,14 @@ def country_model(panel: xr.Dataset, country: str, start: int, overrides: Mappin
         v = float(panel[column].sel(country=country, year=start)) if column in panel else float("nan")
         if np.isfinite(v) and v > 0:  # the UK panel has no R&D series: the model's defaults stay (stated there)
             values[name] = v
+    instruments = _check_instruments(instruments)
+    if "r_cb" in instruments:
+        values.update(cb_obs=1.0, r0=_value(panel, "r", country, start))
+    if "g_C" in instruments:
+        g = float(_csh_g(panel, country, np.array([start]))[0])
+        if not np.isfinite(g):
+            raise CalibrationError(f"csh_g for {country} {start} is missing in PWT; choose another start year")
+        data["g_C"] = g
     values.update(overrides or {})
     try:
         return directed_growth(t0=float(start), start=data, overrides=values)
@@ -108,3 +156,33 @@ def observed_policy(panel: xr.Dataset, country: str, start: int, end: int) -> Po
     return Policy(f"{country} {start}-{end} (observed public investment)",
                   "Historical replay: observed public investment rate, other levers at their defaults",
                   i_G=piecewise(years[ok].astype(float), i_G[ok]))
+
+
+def observed_exogenous(panel: xr.Dataset, country: str, start: int, end: int,
+                       instruments: tuple[str, ...] = ("i_G",)) -> dict:
+    """Paths of the exogenous inputs that condition a replay on observed policy (:data:`INSTRUMENTS`; the
+    public investment rate is a lever: :func:`observed_policy`).
+
+    Returns
+    -------
+    dict
+        ``"r_cb_obs"`` (the observed real policy rate [1/year]) with ``"r_cb"``, ``"g_C_shock"`` (the change of
+        the government consumption share since ``start`` [dimensionless]) with ``"g_C"``; piecewise linear
+        between the years where the data exist (at least two); empty for ``("i_G",)``.
+    """
+    instruments = _check_instruments(instruments)
+    years = np.arange(start, end + 1)
+    out = {}
+    series = {}
+    if "r_cb" in instruments:
+        series["r_cb_obs"] = ("real policy rate", panel["r"].sel(country=country, year=years).values.astype(float))
+    if "g_C" in instruments:
+        g = _csh_g(panel, country, years)
+        series["g_C_shock"] = ("government consumption share (PWT csh_g)", g - g[0])
+    for name, (what, v) in series.items():
+        ok = np.isfinite(v)
+        if ok.sum() < 2 or not ok[0]:
+            raise CalibrationError(f"{what} of {country} is missing in {start} or has fewer than two years in "
+                                   f"{start}-{end}")
+        out[name] = piecewise(years[ok].astype(float), v[ok])
+    return out

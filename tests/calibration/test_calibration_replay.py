@@ -46,3 +46,38 @@ def test_replay_takes_the_start_year_rd_shares_from_the_panel(panel):
     assert us["r_P"].default == pytest.approx(0.0134, abs=5e-5)
     uk = country_model(panel, "GBR", 1988)
     assert (uk["rd_G0"].default, uk["r_P"].default) == (0.0063, 0.0224)
+
+
+@pytest.mark.parametrize("country, start", [("USA", 1970), ("GBR", 2000)])
+def test_replay_conditioned_on_observed_policy_follows_the_instruments(panel, country, start):
+    """With the policy rate and government consumption as observed instruments (calibration.replay.INSTRUMENTS)
+    the start is the data's (the real policy rate JST stir/100 - diff(log cpi), the PWT csh_g share of output)
+    and the policy rate and government consumption follow the observed paths: r_cb tracks r_cb_obs within the
+    first-order lag (rho_cb + rho_obs, about a month) of a linear path, and G_C exceeds its start share by
+    g_C_shock Y_T."""
+    from calibration.data.pwt import load_pwt
+    from calibration.replay import INSTRUMENTS, observed_exogenous
+
+    end = start + 10
+    m = country_model(panel, country, start, instruments=tuple(INSTRUMENTS))
+    exo = observed_exogenous(panel, country, start, end, tuple(INSTRUMENTS))
+    years = np.arange(start, end + 1)
+    ds = model.simulate(m, None, observed_policy(panel, country, start, end), t_span=(start, end), t_eval=years,
+                        exogenous=exo)
+    r = panel.r.sel(country=country, year=years).values
+    pwt = load_pwt(countries=[country]).set_index("year")["csh_g"]
+    g = pwt.reindex(years).to_numpy()
+    assert m["cb_obs"].default == 1.0 and m["r0"].default == pytest.approx(r[0], rel=1e-12)
+    assert float(ds.r_cb[0]) == pytest.approx(r[0], abs=1e-6)  # the start at rest at the observed rate
+    assert float(ds.G_C[0] / ds.Y[0]) == pytest.approx(g[0], rel=1e-9)
+    np.testing.assert_allclose(ds.g_C_shock.values, g - g[0], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(ds.r_cb_obs.values, r, rtol=0, atol=1e-12)
+    # a linear target path x(t) = x_i + s (t - t_i) is tracked with the lag s / k (first-order ODE, k the speed)
+    k = m["rho_cb"].default + m["rho_obs"].default
+    slope = np.r_[0.0, np.diff(r)][1:]
+    np.testing.assert_allclose(ds.r_cb.values[1:], r[1:] - slope / k, rtol=0, atol=1e-4)
+    with pytest.raises(CalibrationError, match="instruments must include 'i_G' and be among i_G, r_cb, g_C"):
+        country_model(panel, country, start, instruments=("r_cb",))
+    with pytest.raises(CalibrationError, match="instruments must include 'i_G'"):
+        observed_exogenous(panel, country, start, end, ("i_G", "taxes"))
+    assert observed_exogenous(panel, country, start, end) == {}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...core.blocks import Block
-from ...core.symbols import aux, param, stock
+from ...core.symbols import aux, exogenous, param, stock
 from ._common import ASSUMED, DEFINE, GL2007, ref, soft_ceiling, soft_floor
 
 
@@ -20,6 +20,7 @@ def banks() -> Block:
         \dot{NW}_B = (1-\theta_B)\Pi_B, \quad \Pi_{CB} = r_B B_{CB} - r_{cb} R, \\
         \dot r_{cb} &= \rho_{cb}\big[(1-a_{cb})\,\mathrm{smin}\big(\mathrm{smax}\big(r_0 + \psi_i(i - \bar\imath)
         + \psi_L(\lambda - \bar\lambda),\ r_{elb}\big), r_{max}\big) + a_{cb} r_0 - r_{cb}\big]
+        \quad (o_{cb} = 0)
 
     Banks hold firm and household loans, government bonds and reserves against deposits and their
     equity (Godley & Lavoie 2007, ch. 10-11); they keep reserves :math:`\rho_R M` at the central
@@ -31,6 +32,15 @@ def banks() -> Block:
     (smooth bounds; real rates far above the historical peak would make interest income, in an
     economy whose households are net creditors, feed the demand the rule fights);
     monetary accommodation :math:`a_{cb} = 1` holds it at :math:`r_0`.
+
+    A historical replay conditioned on observed policy (:mod:`calibration.outofsample`) sets the switch
+    :math:`o_{cb} = 1`: the target is then the observed real policy rate :math:`r_{cb}^{obs}` (an exogenous input:
+    the nominal short rate less realised CPI inflation) instead of the rule, and the policy rate tracks it at the
+    speed :math:`\rho_{cb} + o_{cb}\rho_{obs}` (:math:`\rho_{obs}` fast: a lag of about a month). A nominal rate
+    deflated by the model's own inflation is not used: a pegged nominal path makes the model's real rate rise
+    as its inflation falls, a cumulative process (Wicksell; a 1 pp ramp of the nominal rate from the 2025 start
+    takes employment from 0.96 to 0.87 in nine years). The default :math:`o_{cb} = 0` leaves the rule, and every
+    other run, unchanged.
     """
     NW_B = stock("NW_B", "TUSD", "bank equity", default=2.5, bounds=(None, None),
                  source="start value: 10% of bank loans (US bank equity to assets about 10% [R]; set by the model "
@@ -75,6 +85,21 @@ def banks() -> Block:
                 tunable=False, source="0 = the policy rule, 1 = the policy rate held at r0 (IMF 2014; Abiad, "
                                       "Furceri & Topalova 2016: larger effects with monetary accommodation)",
                 latex=r"a_{cb}")
+    cb_obs = param("cb_obs", "dimensionless", "switch: the policy rate follows the observed rate input",
+                   default=0.0, bounds=(0.0, 1.0), tunable=False,
+                   source="0 = the policy rule (every projection); 1 = a replay conditioned on the observed "
+                          "policy rate (calibration.outofsample, issue 14): a modelling switch, not behaviour",
+                   latex=r"o_{cb}")
+    rho_obs = param("rho_obs", "1/year", "speed at which the policy rate tracks the observed rate", default=12.0,
+                    bounds=(1.0, 100.0), tunable=False,
+                    source="numerical: a lag of about one month behind the annual observed path (used only with "
+                           "cb_obs = 1); not behaviour", latex=r"\rho_{obs}")
+    r_cb_obs = exogenous("r_cb_obs", "1/year", "observed real policy rate (replays conditioned on policy)",
+                         default=0.02, description="The observed short-term rate less realised CPI inflation (JST "
+                                                   "stir and cpi), piecewise linear between years; read only "
+                                                   "when cb_obs = 1",
+                         source="calibration.replay.observed_exogenous (JST R6: stir / 100 - diff(log(cpi)))",
+                         latex=r"r_{cb}^{obs}")
     r_B = aux("r_B", "1/year", "interest rate on government bonds", latex=r"r_B")
     r_M = aux("r_M", "1/year", "interest rate on deposits", latex=r"r_M")
     r_LH = aux("r_LH", "1/year", "interest rate on household loans", latex=r"r_{LH}")
@@ -92,7 +117,7 @@ def banks() -> Block:
     return Block(
         name="banks",
         variables=(NW_B, r_cb, m_M, rho_R, theta_B, r0, psi_L, rho_cb, psi_i, i_ref, lam_ref, r_elb, r_max, acc, r_B,
-                   r_M,
+                   r_M, cb_obs, rho_obs, r_cb_obs,
                    r_LH, R, B_CB, B_B, Pi_B, Div_B, Pi_Br, Pi_CB, r_target),
         auxiliaries={
             "r_B": r_cb.sym + sp_G,
@@ -105,10 +130,11 @@ def banks() -> Block:
             "Div_B": theta_B.sym * Pi_B.sym,
             "Pi_Br": Pi_B.sym - Div_B.sym,
             "Pi_CB": r_B.sym * B_CB.sym - r_cb.sym * R.sym,
-            "r_target": (1 - acc.sym) * soft_ceiling(soft_floor(rule, r_elb.sym, eps_r), r_max.sym, eps_r)
-            + acc.sym * r0.sym,
+            "r_target": (1 - cb_obs.sym) * ((1 - acc.sym) * soft_ceiling(soft_floor(rule, r_elb.sym, eps_r),
+                                                                         r_max.sym, eps_r) + acc.sym * r0.sym)
+            + cb_obs.sym * r_cb_obs.sym,
         },
-        derivatives={"NW_B": Pi_Br.sym, "r_cb": rho_cb.sym * (r_target.sym - r_cb.sym)},
+        derivatives={"NW_B": Pi_Br.sym, "r_cb": (rho_cb.sym + cb_obs.sym * rho_obs.sym) * (r_target.sym - r_cb.sym)},
         description="Banks (loans, bonds, reserves, deposits, equity) and the central bank (policy rule with an "
                     "effective lower bound, accommodation switch, remitted profits) (" + GL2007 + ").",
     )

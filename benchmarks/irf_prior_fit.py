@@ -8,7 +8,7 @@ parameter, Sobol start, vectorised through :func:`calibration.irf.irf_distance_m
 squares on the square roots of the distance's terms from its best point. Prints the distance and its terms,
 the parameters (those at a prior bound marked), and the responses: output per shock in years 0-10, private
 investment in years 0-4, the cumulative multipliers at 0, 2, 5, 10 and 20 years, and the private R&D log
-elasticity in years 4-5. About 2-5 minutes on one core (US, 22 parameters).
+elasticity in years 4-5. About 3-6 minutes on one core (US, 25 parameters).
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from model.directed_growth.priors import PRIORS
 
 #: the behavioural parameters the impulse responses move (all with a prior)
 NAMES = ("gamma_u", "gamma_pi", "gamma_r", "chi", "theta_G", "tau_B", "c_w", "c_pi", "kappa_C", "psi_Z", "psi_L",
-         "psi_i", "rho_cb", "psi_B", "zeta_G", "beta_B", "kappa_M", "alpha_A", "eta_RD", "eta_RDs", "tau_RD", "xi")
+         "psi_i", "rho_cb", "psi_B", "zeta_G", "beta_B", "kappa_M", "alpha_A", "eta_RD", "eta_RDs", "tau_RD", "xi",
+         "beta_S", "gamma_N", "sigma_N")
 
 
 def main() -> None:

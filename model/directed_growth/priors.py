@@ -35,6 +35,14 @@ PRIORS: dict[str, tuple[float, float, str]] = {
     "c_V": (0.02, 0.07, "wealth propensity: DEFINE 0.048-0.050, G&L GROWTH 0.064 (economics.md 11.4b, 11.13)"),
     "rho_H": (0.05, 0.2, "repayment rate of household debt (maturities of 5-20 years)"),
     "kappa_C": (0.25, 4.0, "consumption adjustment speed: DEFINE one-year lags, spec prior"),
+    "beta_S": (0.3, 6.0, "speed of sales expectations [1/yr]: Godley & Lavoie's DIS 0.75 and GROWTH 0.5 per period "
+                         "(economics.md 11.13) are 1.39 and 0.69 a year with annual periods, 5.5 and 2.8 with "
+                         "quarterly ones (-ln(1 - x) per period); from half the slowest to above the fastest"),
+    "gamma_N": (0.05, 1.2, "inventory adjustment speed [1/yr]: G&L DIS 0.25 and GROWTH 0.15 per period (economics.md "
+                           "11.13) are 0.29 and 0.16 a year with annual periods, 1.15 and 0.65 with quarterly ones"),
+    "sigma_N": (0.03, 0.3, "target inventories to final sales [year]: G&L DIS sigma_T = 0.15 of a period's sales "
+                           "(0.15 year with annual periods, 0.0375 with quarterly ones); US private inventories "
+                           "about a tenth of annual GDP (recalled, not read)"),
     "gamma_u": (0.0, 0.1, "accelerator: 0 (absent) to twice the Freitas-Serrano test value"),
     "gamma_pi": (0.0, 10.0, "investment response to retained profits: 0 (absent) to twice the default"),
     "gamma_r": (0.0, 10.0, "investment response to the loan rate: 0 (absent) to twice the default"),
@@ -213,4 +221,4 @@ ASSUMPTION_ONLY: tuple[str, ...] = (
     "phi2", "eta_x", "n_lam", "p_max", "tau_B", "f_K", "f_P", "beta_c", "d_P", "g_Q0", "kappa_M", "eps_S", "kappa_R",
     "tau_half", "rho_cap", "h_max", "u_max", "lam_max", "k_sup", "c_app", "h_pay", "H_w", "tau_sup", "xi", "r_m",
     "gamma_A", "u_n", "m_M", "phi_g", "r_elb", "r_max", "sp_max",
-    "eta_RDs", "tau_RD")
+    "eta_RDs", "tau_RD", "beta_S", "gamma_N", "sigma_N")

@@ -53,7 +53,7 @@ DERIVED = ("g_Z", "v", "K_g", "K_b", "A_b", "h", "k_G_ref", "K_Gm", "K_Go", "del
            "z_G", "C", "NW_B", "M", "a", "N_demo", "r_cb", "t_w", "theta0", "theta_B", "chi_H", "phi0", "i_ref",
            "r_ref", "lev_ref", "b_ref", "pi_r_ref", "g_ref", "gA_ref", "z0", "sigma_b", "sigma_b_ref", "i_cap_ref",
            "Q_g", "Q_ref", "p_back", "p_back_ref", "y_m", "x_ref",
-           "y_g_ref", "rd_m_ref")
+           "y_g_ref", "rd_m_ref", "S_e", "INV")
 
 
 @functools.lru_cache(maxsize=2)
@@ -107,7 +107,9 @@ def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float, start: 
     pipeline of a steady appropriation path; the wage tax ``t_w``, the payout ratios ``theta0`` and
     ``theta_B`` and the loan-financed share ``chi_H`` keep the public, firm, bank-equity and household
     debt ratios constant; deposits close the bank balance sheet; consumption is at its target,
-    which fixes autonomous household consumption ``Z_H = Z - G_C``; the Phillips-curve intercept
+    which fixes autonomous household consumption ``Z_H = Z - G_C``; expected sales equal sales and inventories
+    grow at ``g_Z`` (their target ratio ``sigma_N`` of sales up to the soft ceiling's gap between planned and
+    realised production); the Phillips-curve intercept
     keeps the wage share constant; reference values of the investment, premium, productivity and
     green-share functions are the start values; the learning curve starts from the cumulative green
     investment ``Q_g = (x_g I_p + (1 - r_m) I_Gm) / g_Q0`` (start-year green investment growing at ``g_Q0``);
@@ -195,7 +197,22 @@ def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float, start: 
     y_cap = Y < Y_S
     Y_D = _supply_inverse(np.where(y_cap, Y, np.nan), Y_S, v["k_Y"])
     G_C = s["g_C"] * Y
-    put(C=Y_D * (1 - h_eff) - I_G - G_C - env["G_cap"])
+    # inventories at rest (inventories block): expected sales equal to sales S, inventories IN growing at g,
+    # Y - S = g IN, and planned production Y_D = S (1 + g sigma_N) + gamma_N (sigma_N S - IN); linear in S and IN
+    # (IN = sigma_N S up to the soft ceiling's Y_D - Y)
+    sig, gam, on = v["sigma_N"], v["gamma_N"], v["inv_sw"]
+    S = (gam * Y + g * Y_D) / (gam + g * (1 + g * sig + gam * sig))
+    INV = (S * (1 + g * sig + gam * sig) - Y_D) / gam
+    # sales demand behind the sales (equal to them below the soft cap of production plus the drawable stock)
+    S_D = _supply_inverse(S, Y + INV / v["tau_N"], v["k_Y"])
+    C_inv = S_D - h_eff * Y - I_G - G_C - env["G_cap"]
+    C_now = Y_D * (1 - h_eff) - I_G - G_C - env["G_cap"]
+
+    def either(with_inv, without):  # the start with the inventories switch on or off
+        x = np.where(on > 0, with_inv, without)
+        return float(x) if np.ndim(x) == 0 else x
+
+    put(S_e=either(S, Y), INV=either(INV, sig * Y), C=either(C_inv, C_now))
     # the policy rate at its target with inflation and employment at their references (r0 up to the
     # smooth lower bound's exp(-(r0 - r_elb)/eps_r) eps_r)
     floor = v["r_elb"] + v["eps_r"] * np.log1p(np.exp(np.minimum((v["r0"] - v["r_elb"]) / v["eps_r"], 700)))
@@ -204,8 +221,8 @@ def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float, start: 
     env = _evaluate(v, t0)
     put(r_ref=env["r_L"])
     env = _evaluate({**v, "gamma_pi": 0.0 * v["gamma_pi"]}, t0)  # the profit reference is set below
-    # payout ratio keeping the firm debt ratio constant: L_F_dot = I_p - (1 - theta) Pi - delta_K K = g L_F
-    theta = 1 - (h_eff * Y - delta_K * K - g * v["L_F"]) / env["Pi"]
+    # payout ratio keeping the firm debt ratio constant: L_F_dot = I_p + IN_dot - (1 - theta) Pi - delta_K K = g L_F
+    theta = 1 - (h_eff * Y + env["INV_dot"] - delta_K * K - g * v["L_F"]) / env["Pi"]
     put(theta0=theta * v["theta0"] / env["theta"])
     env = _evaluate(v, t0)
     put(pi_r_ref=env["rho_n"], theta_B=1 - g * v["NW_B"] / env["Pi_B"])
@@ -310,7 +327,7 @@ def _wage_floor_message(w_eff, w_min, eps_w) -> str:
 
 
 #: stocks that grow with the economy on a balanced path
-_GROWING = ("Z", "C", "L_F", "L_H", "M", "B", "NW_B", "WIP_G", "K_Gm", "K_Go")
+_GROWING = ("Z", "C", "L_F", "L_H", "M", "B", "NW_B", "WIP_G", "K_Gm", "K_Go", "S_e")
 
 
 def _verify(env, v, Y, g, g_n, feasible, normal) -> None:
@@ -320,6 +337,7 @@ def _verify(env, v, Y, g, g_n, feasible, normal) -> None:
     if normal:
         checks.update(aN=env["d_a"] / v["a"] + env["d_N"] / v["N"] - g_n, r_cb=env["d_r_cb"])
     checks.update({x: env["d_" + x] / v[x] - g for x in _GROWING})
+    checks.update(INV=env["d_INV"] / v["INV"] - g * (np.asarray(v["inv_sw"]) > 0))  # constant with the switch off
     checks.update({x: env["d_" + x] for x in ("omega", "h", "Cap", "R_el", "R_el_vote", "m_RD") if "d_" + x in env})
     if "d_y_m" in env:  # the politics blocks (support, an auxiliary, is then at rest with y_m)
         checks.update(y_m=env["d_y_m"] / v["y_m"] - (g - env["d_N"] / v["N"]))

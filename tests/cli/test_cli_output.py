@@ -21,7 +21,7 @@ def test_models_prints_counts_in_the_right_number_and_plain_text(capsys):
     assert main(["models"]) == 0
     rows = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()}
     assert re.search(r"\s1 stock\s", rows["solow"]) and "stocks" not in rows["solow"]  # Solow: capital only
-    assert re.search(r"\s3 stocks\s", rows["keen"]) and re.search(r"\s32 stocks\s", rows["directed_growth"])
+    assert re.search(r"\s3 stocks\s", rows["keen"]) and re.search(r"\s34 stocks\s", rows["directed_growth"])
     assert "years from t0," in rows["directed_growth"]  # the docstring says ``t0``
     assert not any(MARKUP.search(r) for r in rows.values()), rows
     assert rows["dice2016_discrete"].endswith("Discrete map, steps of 5 years.")

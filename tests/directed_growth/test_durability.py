@@ -25,7 +25,7 @@ def dg():
 def test_default_model_has_no_politics_and_durable_asks_for_it():
     plain = directed_growth()
     assert not {"y_m", "R_el", "S_pub", "s_0", "tau_y"} & set(plain.variables)
-    assert len(plain.stocks) == 32 and len(plain.blocks) == 16  # README: 32 stocks in 16 blocks
+    assert len(plain.stocks) == 34 and len(plain.blocks) == 17  # README: 34 stocks in 17 blocks
     assert "reversals" not in {o.name for o in plain.meta.outcomes}
     with pytest.raises(ModelError, match=r"no politics blocks .*directed_growth\(politics=True\)"):
         policies.durable(plain, policies.market_shaping())

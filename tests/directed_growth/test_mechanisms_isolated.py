@@ -109,11 +109,17 @@ def test_monetary_policy_and_fiscal_reaction_stabilise(dg, eqs):
     assert float(sp.diff(rule, sp.Symbol("inflation", real=True)).xreplace(point)) > 0
     assert float(sp.diff(rule, sp.Symbol("inflation", real=True)).xreplace(
         {**point, dg["accommodation"].sym: 1.0})) == 0.0  # accommodation holds the rate
-    assert partial(dg, eqs, "d_r_cb", "Z") > 0  # more demand, more employment
+    assert partial(dg, eqs, "d_r_cb", "S_e") > 0  # more (expected) demand, more production and employment
     assert partial(dg, eqs, "d_Z", "r_cb") < 0
     # Bohn's response, stronger by about r_B - g_Z while the interest rate exceeds growth
     assert partial(dg, eqs, "T_B", "B") > dg["beta_B"].default
-    assert partial(dg, eqs, "T_B", "B", r_cb=-0.05) == pytest.approx(dg["beta_B"].default, rel=1e-6)
+    # ... and beta_B itself when interest is far below growth (the Bohn term at given output: with inventories output
+    # is planned production, which moves with debt through the premium, the loan rate and the growth of the
+    # inventory target; that channel is not the tax rule's)
+    low = {**point, dg["r_cb"].sym: -0.05}
+    at = {sp.Symbol(n, real=True): float(eqs[n].xreplace(low)) for n in ("r_B", "g_Z_eff", "Y")}
+    bohn = sp.diff(dg.auxiliaries["T_B"], dg["B"].sym).xreplace({**point, **at})
+    assert float(bohn) == pytest.approx(dg["beta_B"].default, rel=1e-6)
 
 
 def test_taxes_and_carbon_dividends_reach_disposable_income(dg, eqs):

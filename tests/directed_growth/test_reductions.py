@@ -25,7 +25,8 @@ Mapping onto the directed-growth model (everything else switched off):
   firm equity is zero and households' only asset is deposits.
 * No growth, wage or price dynamics (alpha0 = alpha_KV = alpha_A = n = n_lam = gamma_A = kappa_M =
   g_sigma = d_back = 0; phi0 = phi1 = phi2 = eta_p = eta_x = 0; no floor on nominal wage growth, w_min = -1) and
-  no supply ceiling (supply_sw = 0); the
+  no supply ceiling (supply_sw = 0) and no inventories (inv_sw = 0: output equals demand at once, as in SIM;
+  no stock of inventories, and expected sales, which then feed nothing, equal to sales); the
   climate keeps running but feeds nothing back (d_sw = 0).
 
 SIM's alpha2 = 0.4 lies outside c_V's declared bounds [0, 0.08] (an admissible range for the US and UK
@@ -63,6 +64,7 @@ SIM_PARAMS = {
     "alpha0": 0.0, "alpha_KV": 0.0, "alpha_A": 0.0, "n": 0.0, "n_lam": 0.0, "gamma_A": 0.0, "kappa_M": 0.0,
     "g_sigma": 0.0, "d_back": 0.0, "phi0": 0.0, "phi1": 0.0, "phi2": 0.0, "eta_p": 0.0, "eta_x": 0.0, "w_min": -1.0,
     "supply_sw": 0.0, "v": 0.8 * K / Y_STAR,  # utilisation 0.8 at rest (immaterial without the ceiling)
+    "inv_sw": 0.0,  # SIM has no inventories: output equals demand at once (GL ch. 3; inventories block switched off)
     "rd_m_ref": 0.0,  # no mission R&D at the start (no public investment): public R&D intensity at its start value
 }
 
@@ -72,7 +74,7 @@ def _sim_case(dg, H: float, C: float):
     and consumption ``C``, and the inputs (public investment and capability spending off)."""
     cs = model.compile(dg)
     start = {"Z": G, "C": C, "M": H, "B": H, "L_H": 0.0, "h": 0.0, "K_g": 0.1 * K, "K_b": 0.9 * K, "L_F": K,
-             "NW_B": K, "WIP_G": 0.0, "K_Gm": 0.0, "K_Go": 0.0, "Cap": 0.0, "r_cb": 0.0,
+             "NW_B": K, "WIP_G": 0.0, "S_e": Y_STAR, "INV": 0.0, "K_Gm": 0.0, "K_Go": 0.0, "Cap": 0.0, "r_cb": 0.0,
              "a": Y_STAR / (0.96 * dg["N"].default)}  # employment 0.96 at rest (immaterial)
     L = cs.inputs_table(Policy("sim", i_G=0.0, i_cap=0.0))
     return cs, cs.state_vector(start), cs.param_vector(SIM_PARAMS), L

@@ -20,8 +20,8 @@ def balance_sheet() -> GodleyTable:
     from the government's): checked, not imposed. Firm equity is at book value, so firms' net worth
     is zero; the public stake :math:`\phi_G E` is the government's: the consideration for the support subsidy that
     supported firms take (public support block), its dividends the public fund's."""
-    M, R, L_F, L_H, B_B, B, B_CB, E, phi_G, K, K_G, V_H, NW_B, Y = ref(
-        "M", "R", "L_F", "L_H", "B_B", "B", "B_CB", "E_F", "phi_G", "K", "K_G", "V_H", "NW_B", "Y")
+    M, R, L_F, L_H, B_B, B, B_CB, E, phi_G, K, K_G, V_H, NW_B, Y, INV = ref(
+        "M", "R", "L_F", "L_H", "B_B", "B", "B_CB", "E_F", "phi_G", "K", "K_G", "V_H", "NW_B", "Y", "INV")
     return GodleyTable(
         "bs", "Balance sheet", "balance_sheet", BS_SECTORS, (
             Row("Deposits", {"households": M, "banks": -M}),
@@ -31,6 +31,7 @@ def balance_sheet() -> GodleyTable:
             Row("Government bonds", {"banks": B_B, "government": -B, "central bank": B_CB}),
             Row("Equity", {"households": (1 - phi_G) * E, "firms": -E, "government": phi_G * E}),
             Row("Private capital", {"firms": K}, kind="tangible"),
+            Row("Inventories", {"firms": INV}, kind="tangible"),
             Row("Public capital", {"government": K_G}, kind="tangible"),
             Row("Net worth", {"households": -V_H, "banks": -NW_B, "government": -(K_G + phi_G * E - B)},
                 kind="net_worth"),
@@ -45,7 +46,7 @@ def transactions_flow() -> GodleyTable:
         "C_act", "G_C", "G_cap", "I_G", "I_p", "delta_K", "K", "W", "T_W", "T_B", "TR", "T_pi", "T_c", "S_rd", "S_sup",
         "r_L", "L_F", "r_LH", "L_H", "r_M", "M", "r_B", "B", "B_B", "B_CB", "r_cb", "R", "Div", "phi_G", "Pi_r",
         "Div_B", "Pi_Br", "Pi_CB", "rho_res", "Y")
-    G_RD = ref("G_RD")
+    G_RD, INV = ref("G_RD", "INV")
     Fc, Fk, Bc, Bk = "firms current", "firms capital", "banks current", "banks capital"
     H, G, CB = "households", "government", "central bank"
     return GodleyTable(
@@ -56,6 +57,7 @@ def transactions_flow() -> GodleyTable:
             Row("Public investment", {Fc: I_G, G: -I_G}),
             Row("Public R&D", {Fc: G_RD, G: -G_RD}),
             Row("Private investment", {Fc: I_p, Fk: -I_p}),
+            Row("Change in inventories", {Fc: dot(INV), Fk: -dot(INV)}),
             Row("Depreciation incl. damages", {Fc: -delta_K * K, Fk: delta_K * K}),
             Row("Wages", {H: W, Fc: -W}),
             Row("Wage tax", {H: -T_W, G: T_W}),

@@ -1,4 +1,4 @@
-"""Demand: autonomous demand (the supermultiplier's Z) and notional aggregate demand."""
+"""Demand: autonomous demand (the supermultiplier's Z) and trend output."""
 
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ def demand() -> Block:
     fading labour force would leave demand growing at the start's natural rate and only the
     monetary closure (:math:`\psi_Z`) would bring it down. Public budgets are set on trend output
     :math:`Y_T = Z/z_T`. Private investment is a share :math:`h_{eff}` of output (private
-    investment block), so notional demand is
+    investment block), so notional demand, the output that would meet demand at once (the inventories
+    block's :math:`Y_D` with its switch off; with inventories output follows expected sales), is
 
     .. math:: Y_D = \frac{C + I_G + G_C + G_{cap} + G_{RD}}{1 - h_{eff}}
 
@@ -49,19 +50,16 @@ def demand() -> Block:
     g_Z_eff = aux("g_Z_eff", "1/year", "growth of autonomous demand", latex=r"g_{Z}^{eff}")
     Y_T = aux("Y_T", "TUSD/year", "trend output", latex=r"Y_T",
               description="Output on the trend set by autonomous demand, Z / z_T (budgets are set on it)")
-    Y_D = aux("Y_D", "TUSD/year", "notional aggregate demand", latex=r"Y_D")
     Z_H = aux("Z_H", "TUSD/year", "autonomous household consumption", latex=r"Z_H")
-    C, I_G, G_C, G_cap, h_eff, r_L, r_ref, z_G, n_shift, G_RD = ref("C", "I_G", "G_C", "G_cap", "h_eff", "r_L",
-                                                                     "r_ref", "z_G", "n_shift", "G_RD")
+    r_L, r_ref, z_G, n_shift = ref("r_L", "r_ref", "z_G", "n_shift")
     return Block(
         name="demand",
-        variables=(Z, g_Z, psi_Z, z_T, g_Z_eff, Y_T, Y_D, Z_H),
+        variables=(Z, g_Z, psi_Z, z_T, g_Z_eff, Y_T, Z_H),
         derivatives={"Z": g_Z_eff.sym * Z.sym},
         auxiliaries={
             "g_Z_eff": g_Z.sym + n_shift - psi_Z.sym * (r_L - r_ref),
             "Y_T": Z.sym / z_T.sym,
             "Z_H": (1 - z_G) * Z.sym,
-            "Y_D": (C + I_G + G_C + G_cap + G_RD) / (1 - h_eff),
         },
-        description="Autonomous demand (Sraffian supermultiplier) and notional aggregate demand.",
+        description="Autonomous demand (Sraffian supermultiplier) and trend output.",
     )

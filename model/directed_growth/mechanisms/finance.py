@@ -20,13 +20,15 @@ def finance() -> Block:
         \Pi^{pre} &= Y - W - T_c + S_{R\&D} + S_{sup} - r_L L_F - \delta_K K, \quad T_\pi = t_\pi \Pi^{pre}, \quad
         \Pi = \Pi^{pre} - T_\pi, \quad Div = \theta\Pi + (1 - s_{sup})\lambda_F(\bar\ell K - L_F),
         \quad \Pi_r = \Pi - Div, \\
-        \dot L_F &= I_p - \Pi_r - \delta_K K, \qquad E = K - L_F, \\
+        \dot L_F &= I_p + \dot{IN} - \Pi_r - \delta_K K, \qquad E = K + IN - L_F, \\
         r_L &= r_{cb} + \zeta_G sp_G + sp_F, \qquad
         sp_F = \mathrm{smin}\big(\mathrm{smax}(sp_{F0} + \psi_F (L_F/K - \bar\ell), 0), sp_{max}\big)
 
     GEMMES accounting (Bovari et al. 2018): depreciation includes the climate capital loss, so lost
-    profits raise firm debt (Keen 1995). Firms are financed by bank loans; their equity, at book
-    value :math:`E = K - L_F` (firms' net worth zero), is held by households and, through the
+    profits raise firm debt (Keen 1995). Firms are financed by bank loans, which also finance the change in
+    inventories :math:`IN` (Godley & Lavoie 2007, ch. 9, model DIS; inventories block); profits are on
+    production, sales plus the change in inventories. Their equity, at book
+    value :math:`E = K + IN - L_F` (firms' net worth zero), is held by households and, through the
     public stake :math:`\phi_G`, the government. The payout ratio (dividends and buybacks) is
     :math:`\theta_0` for unsupported firms; supported firms (share :math:`s_{sup}`, the take-up of support,
     public support block) receive the support subsidy :math:`S_{sup}` and face a payout cap
@@ -109,6 +111,7 @@ def finance() -> Block:
     (omega, Y, I_p, K, T_c, S_rd, delta_K, r_cb, sp_G, u_n, Y_cap, tc_share, rd_share, s_sup, S_sup,
      sup_share) = ref("omega", "Y", "I_p", "K", "T_c", "S_rd", "delta_K", "r_cb", "sp_G", "u_n", "Y_cap", "tc_share",
                       "rd_share", "s_sup", "S_sup", "sup_share")
+    INV, INV_dot = ref("INV", "INV_dot")
     premium = sp_F0.sym + psi_F.sym * (lev.sym - lev_ref.sym)
     return Block(
         name="finance",
@@ -127,8 +130,8 @@ def finance() -> Block:
             + s_sup * payout_cap.sym * theta0.sym * (1 - reinvest_floor.sym),
             "Div": theta.sym * Pi.sym + (1 - s_sup) * lam_F.sym * (lev_ref.sym * K - L_F.sym),
             "Pi_r": Pi.sym - Div.sym,
-            "L_F_dot": I_p - Pi_r.sym - delta_K * K,
-            "E_F": K - L_F.sym,
+            "L_F_dot": I_p + INV_dot - Pi_r.sym - delta_K * K,
+            "E_F": K + INV - L_F.sym,
             "rho_n": (1 - theta.sym) * (1 - t_pi.sym) * ((1 - omega - tc_share + rd_share + sup_share) * u_n * Y_cap
                                                          - r_L.sym * L_F.sym - delta_K * K) / K,
             "d": L_F.sym / Y,

@@ -29,7 +29,8 @@ def supply() -> Block:
     productive public capital with the output elasticity :math:`\theta_G` (Bom & Ligthart 2014),
     lowered by abatement (a share :math:`A_{sh}` of capacity, GEMMES :math:`Y = (1-A)(1-D_Y)Y_0`) and
     by climate damages. Public capital raises labour productivity by the same factor. Output is the
-    smooth minimum (:func:`~model.directed_growth.mechanisms._common.soft_cap`) of demand and of the
+    smooth minimum (:func:`~model.directed_growth.mechanisms._common.soft_cap`) of notional output demand
+    :math:`Y_D` (planned production: expected sales and the inventory correction, inventories block) and of the
     lower of the capacity and labour ceilings (DEFINE 1.1: :math:`Y^* = \min(Y^*_K, Y^*_N)`):
     equal to demand below :math:`(1-\epsilon_Y)` of the ceiling, always below the ceiling, so that
     utilisation :math:`u = Y/Y_{cap} < u_{max}` and employment :math:`\lambda < \lambda_{max}` hold

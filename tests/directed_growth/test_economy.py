@@ -207,17 +207,16 @@ def test_public_investment_multiplier_in_year_4_and_later(dg):
     assert m[10] > 0 and m[20] > 0
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14: with the IMF shock (outlays up by 1 pp of GDP at once) the year-0 "
-                   "response is 1.28 (measured; years 0-4: 1.28, 1.36, 1.36, 1.29, 1.20), above the IMF band "
-                   "[0.2, 0.8] (about 0.4) and falling after year 1: output answers outlays at once in the "
-                   "demand block; the lead decides (consumption lag, import leakage or the band)")
-def test_public_investment_multiplier_in_the_imf_band_in_the_year_of_the_shock_and_rising(dg):
-    """IMF (2014, WEO ch. 3), advanced economies: about 0.4 in the year of the shock (band [0.2, 0.8]), rising to
-    about 1.5 in year 4."""
+def test_public_investment_multiplier_on_the_imf_path_in_the_year_of_the_shock_and_rising(dg):
+    """IMF (2014, WEO ch. 3; economics.md 11.2 [R]), advanced economies, 1 pp of GDP of public investment outlays:
+    about 0.4 in the year of the shock and about 1.5 after four years, each within +-0.3 (issue 14's band),
+    rising between. Production lags sales (inventories, Godley & Lavoie 2007 ch. 9), so the year-0 mean is below
+    the instant supermultiplier. Measured at the US defaults: 0.36, 0.85, 1.11, 1.23, 1.26 (years 0-4)."""
     from model.directed_growth.outcomes import impulse_response
 
     m = impulse_response(dg, horizons=tuple(range(5)))
-    assert 0.2 <= m[0] <= 0.8
+    assert 0.1 <= m[0] <= 0.7
+    assert 1.2 <= m[4] <= 1.8
     assert all(m[k + 1] > m[k] for k in range(4))
 
 

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 import numpy as np
 
 __all__ = ["integrated_time", "effective_sample_size", "split_rhat", "rank_normalised_rhat", "stack_runs",
-           "summarise"]
+           "summarise", "within_run_rhat"]
 
 
 def _as3d(draws) -> np.ndarray:
@@ -154,12 +154,36 @@ def rank_normalised_rhat(draws) -> np.ndarray:
     return np.maximum(bulk, tail)
 
 
+def within_run_rhat(draws) -> np.ndarray:
+    """Split R-hat within one run: its draws (after burn-in) in step order, walkers interleaved, cut into four
+    consecutive quarters taken as four chains, rank-normalised (Vehtari et al. 2021, sec. 4.2, at least four
+    chains). Above 1.01: the run's first and later draws differ (it had not reached the posterior, or drifts).
+
+    Parameters
+    ----------
+    draws : array, shape (n_steps, n_chains[, k])
+        One run (an ensemble's walkers as chains), at least 8 steps.
+
+    Returns
+    -------
+    numpy.ndarray, shape (k,)
+    """
+    x = _as3d(draws)
+    if x.shape[0] < 8:
+        raise ValueError(f"within_run_rhat needs at least 8 steps, got {x.shape[0]}")
+    flat = x.reshape(-1, x.shape[2])  # step-major: all walkers of step 0, then of step 1, ...
+    half = flat.shape[0] // 2
+    return rank_normalised_rhat(np.stack([flat[:half], flat[flat.shape[0] - half:]], axis=1))
+
+
 def summarise(runs: Sequence[np.ndarray], names: Sequence[str], c: float = 5.0) -> dict[str, dict[str, float]]:
     """Per parameter: ``tau`` (the mean over runs) [steps], ``ess`` (pooled), ``rhat`` (rank-normalised, all
-    runs' walkers as chains: the strict criterion, each walker must have explored the posterior),
-    ``rhat_runs`` (rank-normalised, each run's draws in step order as one chain: do the independent runs
-    agree; with one run, NaN) and ``steps_over_tau`` (the shortest run's steps over its tau: below 50 the
-    estimate of tau itself is unreliable, emcee's criterion).
+    runs' walkers as chains: the strict criterion, each walker must have explored the posterior; an ensemble's
+    walkers are not independent chains, so this is stricter than R-hat's assumptions),
+    ``rhat_runs`` (rank-normalised, each run's draws in step order as one chain, split in halves: do the
+    independent runs agree; with one run, NaN), ``rhat_within`` (:func:`within_run_rhat`: the largest over the
+    runs) and ``steps_over_tau`` (the shortest run's steps over its tau: below 50 the estimate of tau itself is
+    unreliable, emcee's criterion).
 
     Parameters
     ----------
@@ -180,6 +204,8 @@ def summarise(runs: Sequence[np.ndarray], names: Sequence[str], c: float = 5.0) 
     else:
         rhat_runs = np.full(k, np.nan)
     worst = taus.max(axis=0)
+    within = np.max([within_run_rhat(x) for x in xs], axis=0) if steps >= 8 else np.full(k, np.nan)
     return {n: {"tau": float(taus[:, j].mean()), "ess": float(ess[j]), "rhat": float(rhat[j]),
-                "rhat_runs": float(rhat_runs[j]), "steps_over_tau": float(steps / worst[j])}
+                "rhat_runs": float(rhat_runs[j]), "rhat_within": float(within[j]),
+                "steps_over_tau": float(steps / worst[j])}
             for j, n in enumerate(names)}

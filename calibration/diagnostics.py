@@ -95,21 +95,25 @@ def stack_runs(runs: Sequence[np.ndarray]) -> np.ndarray:
     return np.concatenate([x[-n:] for x in xs], axis=1)
 
 
-def split_rhat(draws) -> np.ndarray:
+def split_rhat(draws, split: bool = True) -> np.ndarray:
     """Classic split R-hat (Gelman et al., BDA3 section 11.4) of each parameter: each chain cut into two
     halves, then :math:`\\sqrt{\\widehat{var}^+ / W}` with :math:`\\widehat{var}^+ = (n-1)W/n + B/n`.
 
     Parameters
     ----------
     draws : array, shape (n_steps, n_chains[, k])
+    split : bool
+        Cut each chain in halves (False: the chains as given, e.g. exchangeable draws of independent runs, where
+        no within-chain trend can exist).
 
     Returns
     -------
     numpy.ndarray, shape (k,)
     """
     x = _as3d(draws)
-    half = x.shape[0] // 2
-    x = np.concatenate([x[:half], x[x.shape[0] - half:]], axis=1)  # odd lengths: the middle draw dropped
+    if split:
+        half = x.shape[0] // 2
+        x = np.concatenate([x[:half], x[x.shape[0] - half:]], axis=1)  # odd lengths: the middle draw dropped
     n = x.shape[0]
     means = x.mean(axis=0)
     W = x.var(axis=0, ddof=1).mean(axis=0)
@@ -131,7 +135,7 @@ def _rank_normal(x: np.ndarray) -> np.ndarray:
     return ndtri((r - 0.375) / (n * m + 0.25)).reshape(n, m, k)
 
 
-def rank_normalised_rhat(draws) -> np.ndarray:
+def rank_normalised_rhat(draws, split: bool = True) -> np.ndarray:
     """Rank-normalised split R-hat (Vehtari et al. 2021, Bayesian Analysis 16(2), section 4.2): the larger of
     the split R-hat of the rank-normalised draws (bulk) and of the rank-normalised draws folded about the
     median (tails). Below 1.01 with at least 4 chains: converged by their criterion.
@@ -140,6 +144,8 @@ def rank_normalised_rhat(draws) -> np.ndarray:
     ----------
     draws : array, shape (n_steps, n_chains[, k])
         Several chains (an ensemble's walkers, the walkers of independent runs stacked: :func:`stack_runs`).
+    split : bool
+        Cut each chain in halves (:func:`split_rhat`).
 
     Returns
     -------
@@ -148,9 +154,9 @@ def rank_normalised_rhat(draws) -> np.ndarray:
     x = _as3d(draws)
     if x.shape[1] < 2:
         raise ValueError("R-hat needs at least 2 chains")
-    bulk = split_rhat(_rank_normal(x))
+    bulk = split_rhat(_rank_normal(x), split)
     folded = np.abs(x - np.median(x.reshape(-1, x.shape[2]), axis=0))
-    tail = split_rhat(_rank_normal(folded))
+    tail = split_rhat(_rank_normal(folded), split)
     return np.maximum(bulk, tail)
 
 

@@ -35,8 +35,8 @@ Effective sample sizes reported (:func:`smc_summary`):
   how far they did. Summed over independent runs.
 * ``ess_runs`` per parameter: ``R s_j^2 / var_r(mean_rj)`` from the spread of the ``R`` runs' means (assumption-free,
   but with ``R - 1`` degrees of freedom: noisy; a cross-check).
-* ``rhat``: rank-normalised R-hat (Vehtari et al. 2021) with each independent run's final particles (randomly
-  ordered) as one chain.
+* ``rhat``: rank-normalised R-hat (Vehtari et al. 2021) with each independent run's final particles as one chain,
+  not split (the particles of a run are exchangeable: a within-run trend, which splitting detects, cannot exist).
 """
 
 from __future__ import annotations
@@ -50,17 +50,9 @@ import numpy as np
 
 from model.errors import CalibrationError
 
+from .twostage import kish_ess as kish_ess_weights, systematic_resample
+
 __all__ = ["SMCRun", "SMCResult", "tempered_smc", "next_beta", "cluster_ess", "smc_summary", "kish_ess_weights"]
-
-
-def kish_ess_weights(logw: np.ndarray) -> float:
-    """Kish effective sample size ``(sum w)^2 / sum w^2`` of log weights (``-inf``: zero weight) [particles]."""
-    lw = np.asarray(logw, float)
-    ok = np.isfinite(lw)
-    if not ok.any():
-        return 0.0
-    w = np.exp(lw[ok] - lw[ok].max())
-    return float(w.sum() ** 2 / np.sum(w * w))
 
 
 def next_beta(ell: np.ndarray, beta: float, target: float) -> float:
@@ -92,14 +84,6 @@ def next_beta(ell: np.ndarray, beta: float, target: float) -> float:
         if hi - lo < 1e-12:
             break
     return max(lo, beta + 1e-12)
-
-
-def _systematic(logw: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
-    ok = np.isfinite(logw)
-    w = np.where(ok, np.exp(logw - np.max(logw[ok])), 0.0)
-    c = np.cumsum(w / w.sum())
-    c[-1] = 1.0
-    return np.searchsorted(c, (rng.uniform() + np.arange(n)) / n, side="right").clip(0, logw.size - 1)
 
 
 def cluster_ess(x: np.ndarray, ancestors: np.ndarray) -> np.ndarray:
@@ -302,7 +286,7 @@ def tempered_smc(evaluate: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
         ess = kish_ess_weights(logw)
         if new_beta >= 1.0:
             last_X, last_lw = to_theta(U), logw.copy()
-        idx = _systematic(logw, n, rng)
+        idx = systematic_resample(logw, n, rng)
         ancestors = idx
         U, lp0, ell = U[idx], lp0[idx], ell[idx]
         beta = new_beta
@@ -333,7 +317,7 @@ def smc_summary(runs: Sequence[SMCRun], min_ess: float = 400.0, max_rhat: float 
     m = min(r.particles.shape[0] for r in runs)
     if len(runs) > 1:
         chains = np.stack([r.particles[rng.permutation(r.particles.shape[0])[:m]] for r in runs], axis=1)
-        rhat = rank_normalised_rhat(chains)
+        rhat = rank_normalised_rhat(chains, split=False)  # exchangeable particles: no within-run trend to split
         means = np.array([r.particles.mean(axis=0) for r in runs])
         s2 = np.mean([r.particles.var(axis=0, ddof=1) for r in runs], axis=0)
         v = means.var(axis=0, ddof=1)

@@ -456,7 +456,8 @@ def _smc_job(args) -> tuple:
 _TARGETS: dict[tuple, TemperedTarget] = {}
 
 #: settings of the tempered SMC stage (:func:`calibration.smc.tempered_smc`), measured on the US replay 1970-2019
-SMC_SETTINGS = {"ess_frac": 0.5, "move_c": 0.3, "min_moves": 1, "max_moves": 8, "final_moves": 4}
+SMC_SETTINGS = {"ess_frac": 0.5, "move_c": 0.1, "min_moves": 1, "max_moves": 10, "final_moves": 10,
+                "independent": 0.5}
 
 
 def calibrate_joint(country: str = "USA", *, runs: int = 4, walkers: int = 48, steps: int = 1000,

@@ -13,10 +13,12 @@ The sampler moves ``N`` particles from a reference density :math:`\\pi_0` to the
    sample size ``(sum w)^2 / sum w^2`` of the increment is ``ess_frac N`` (adaptive tempering: Jasra, Stephens,
    Doucet & Tsagaris 2011, Scand. J. Stat. 38), or 1 if that is reached first.
 2. **Resample** (systematic: Kitagawa 1996), recording each particle's ancestor.
-3. **Move**: random-walk Metropolis-Hastings steps that leave :math:`\\pi_{\\beta'}` invariant, on the logit
-   scale of the prior's support (:class:`calibration.joint.Logit`: no step leaves the support), the proposal
-   ``N(0, c^2 S)`` with ``S`` the particles' covariance and ``c`` started at ``2.38 / sqrt(d)`` (Roberts,
-   Gelman & Gilks 1997) and scaled after each sweep toward an acceptance of 0.15-0.4. The number of sweeps
+3. **Move**: Metropolis-Hastings steps that leave :math:`\\pi_{\\beta'}` invariant, on the logit scale of the
+   prior's support (:class:`calibration.joint.Logit`: no step leaves the support); each particle proposes, at
+   random, a random walk ``N(0, c^2 S)`` with ``S`` the particles' covariance and ``c`` started at
+   ``2.38 / sqrt(d)`` (Roberts, Gelman & Gilks 1997) and scaled after each sweep toward a random-walk acceptance
+   of 0.15-0.4, or (share ``independent``) an independent Student-t draw with the particles' mean and covariance
+   (independence sampler: Tierney 1994; the global move that decorrelates a run from its ancestry). The number of sweeps
    ``R = ceil(ln(move_c) / ln(1 - a))`` with ``a`` the acceptance of the first sweep (Drovandi & Pettitt 2011,
    Biometrics 67(1), sec. 3: each particle moves at least once with probability ``1 - move_c``), between
    ``min_moves`` and ``max_moves``.
@@ -32,7 +34,10 @@ Effective sample sizes reported (:func:`smc_summary`):
   the particles grouped by their ancestor at the final resampling (Kish 1965 design effect; the lag-1 case of
   the ancestry-based variance estimators of Chan & Lai 2013, Ann. Stat. 41(6), and Olsson & Douc 2019,
   Bernoulli 25(2)): the moves after the resampling decorrelate the copies of an ancestor, and ``V_j`` measures
-  how far they did. Summed over independent runs.
+  how far they did. Summed over independent runs. It treats the ancestors at the last resampling as independent,
+  so it is optimistic when earlier resamplings left few distinct lines that the moves did not separate: then the
+  runs disagree, which ``rhat`` and ``ess_runs`` show (measured, US 1970-2019 with random-walk moves only: cluster
+  ESS 540-710 per parameter against ``ess_runs`` 7-224 and R-hat up to 1.20).
 * ``ess_runs`` per parameter: ``R s_j^2 / var_r(mean_rj)`` from the spread of the ``R`` runs' means (assumption-free,
   but with ``R - 1`` degrees of freedom: noisy; a cross-check).
 * ``rhat``: rank-normalised R-hat (Vehtari et al. 2021) with each independent run's final particles as one chain,
@@ -51,6 +56,9 @@ import numpy as np
 from model.errors import CalibrationError
 
 from .twostage import kish_ess as kish_ess_weights, systematic_resample
+
+#: degrees of freedom of the independent Student-t proposal
+_NU = 5.0
 
 __all__ = ["SMCRun", "SMCResult", "tempered_smc", "next_beta", "cluster_ess", "smc_summary", "kish_ess_weights"]
 
@@ -154,7 +162,7 @@ def tempered_smc(evaluate: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
                  lower: Sequence[float], upper: Sequence[float], *, rng: np.random.Generator,
                  names: Sequence[str] | None = None, ess_frac: float = 0.5, move_c: float = 0.2,
                  min_moves: int = 1, max_moves: int = 8, final_moves: int = 4, max_steps: int = 200,
-                 lp0: np.ndarray | None = None, ell: np.ndarray | None = None,
+                 independent: float = 0.0, lp0: np.ndarray | None = None, ell: np.ndarray | None = None,
                  progress: Callable[[dict], None] | None = None) -> SMCRun:
     """Move particles from ``pi_0`` to ``pi_0 e^ell`` by adaptive tempering (module docstring).
 
@@ -180,6 +188,11 @@ def tempered_smc(evaluate: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
         Sweeps after the final resampling at least.
     max_steps : int
         Temperatures at most (then :class:`CalibrationError`).
+    independent : float
+        Share of proposals drawn independently from a multivariate Student-t (5 degrees of freedom) with the
+        population's mean and covariance on the logit scale (independence Metropolis-Hastings: Tierney 1994,
+        Ann. Stat. 22(4); a global move that decorrelates a particle from its ancestor in one accepted step when
+        the tempered posterior is close to the population's shape); the rest are random-walk proposals.
     lp0, ell : array, shape (N,), optional
         ``evaluate(x0)`` if already known.
     progress : callable, optional
@@ -201,8 +214,10 @@ def tempered_smc(evaluate: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
     if lo.shape != (k,) or hi.shape != (k,) or not (np.all(np.isfinite(lo)) and np.all(np.isfinite(hi))
                                                      and np.all(lo < hi)):
         raise CalibrationError(f"lower and upper must be finite, lower < upper, shape ({k},)")
-    if not (0.0 < ess_frac < 1.0 and 0.0 < move_c < 1.0 and 1 <= min_moves <= max_moves and final_moves >= 0):
-        raise CalibrationError("need 0 < ess_frac < 1, 0 < move_c < 1, 1 <= min_moves <= max_moves, final_moves >= 0")
+    if not (0.0 < ess_frac < 1.0 and 0.0 < move_c < 1.0 and 1 <= min_moves <= max_moves and final_moves >= 0
+            and 0.0 <= independent < 1.0):
+        raise CalibrationError("need 0 < ess_frac < 1, 0 < move_c < 1, 1 <= min_moves <= max_moves, final_moves >= 0, "
+                               "0 <= independent < 1")
     if np.any(X <= lo) or np.any(X >= hi):
         raise CalibrationError("every start particle must lie strictly inside (lower, upper)")
     width = hi - lo
@@ -240,37 +255,50 @@ def tempered_smc(evaluate: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
     ancestors = np.arange(n)
     last_X = last_lw = None
 
-    def sweep(U, lp0, ell, beta, cov_chol, scale):
-        prop = U + scale * rng.standard_normal(U.shape) @ cov_chol.T
+    def sweep(U, lp0, ell, beta, cov_chol, mean, scale):
+        # each particle: a random-walk proposal, or (probability independent) an independent Student-t proposal
+        # fitted to the population (location mean, scale matrix S, nu = 5 degrees of freedom)
+        z = rng.standard_normal(U.shape) @ cov_chol.T
+        ind = rng.uniform(size=n) < independent
+        g = np.sqrt(rng.chisquare(_NU, size=n) / _NU)
+        prop = np.where(ind[:, None], mean + z / g[:, None], U + scale * z)
         T = to_theta(prop)
         inside = np.all((T > lo) & (T < hi), axis=1)
         a_new, b_new = np.full(n, -np.inf), np.full(n, -np.inf)
         if inside.any():
             a_new[inside], b_new[inside] = ev(T[inside])
+
+        def log_t(V):  # the t density up to its constant
+            d = np.linalg.solve(cov_chol, (V - mean).T)
+            return -0.5 * (_NU + k) * np.log1p(np.sum(d * d, axis=0) / _NU)
+
         with np.errstate(invalid="ignore"):
-            cur = lp0 + beta * ell + logjac(U) if beta > 0 else lp0 + logjac(U)
-            new = a_new + beta * b_new + logjac(prop) if beta > 0 else a_new + logjac(prop)
+            cur = lp0 + beta * ell + logjac(U)
+            new = a_new + beta * b_new + logjac(prop)
+            corr = np.where(ind, log_t(U) - log_t(prop), 0.0)  # Hastings ratio of the independent proposal
         new = np.where(np.isfinite(new), new, -np.inf)
-        accept = np.log(rng.uniform(size=n)) < new - cur
+        accept = np.log(rng.uniform(size=n)) < new - cur + corr
         U = np.where(accept[:, None], prop, U)
         lp0 = np.where(accept, a_new, lp0)
         ell = np.where(accept, b_new, ell)
-        return U, lp0, ell, float(accept.mean())
+        rw = ~ind
+        return U, lp0, ell, float(accept.mean()), float(accept[rw].mean()) if rw.any() else 0.25
 
     def move(U, lp0, ell, beta, scale, sweeps_min):
         cov = np.atleast_2d(np.cov(U.T)) + 1e-10 * np.eye(k)
         L = np.linalg.cholesky(cov)
+        mean = U.mean(axis=0)
         accs, r, done = [], None, 0
         while True:
-            U, lp0, ell, acc = sweep(U, lp0, ell, beta, L, scale)
+            U, lp0, ell, acc, acc_rw = sweep(U, lp0, ell, beta, L, mean, scale)
             accs.append(acc)
             done += 1
             if r is None:  # Drovandi & Pettitt: sweeps for each particle to move once with prob. 1 - move_c
                 r = max_moves if acc <= 0 else math.ceil(math.log(move_c) / math.log1p(-min(acc, 0.999)))
                 r = int(min(max(r, sweeps_min), max_moves))
-            if acc < 0.15:
+            if acc_rw < 0.15:
                 scale *= 0.7
-            elif acc > 0.4:
+            elif acc_rw > 0.4:
                 scale *= 1.3
             if done >= r:
                 return U, lp0, ell, scale, accs

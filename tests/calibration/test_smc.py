@@ -21,17 +21,19 @@ def _evaluate(X):
     return -0.5 * np.sum(X * X, axis=1) / 9.0, -0.5 * np.einsum("ij,jk,ik->i", d, A, d)
 
 
-def _runs(n_runs=4, n=1000, seed=1):
+def _runs(n_runs=4, n=1000, seed=1, independent=0.0):
     rng = np.random.default_rng(seed)
     out = []
     for _ in range(n_runs):
         x0 = np.clip(rng.normal(0.0, 3.0, (n, 3)), -19.9, 19.9)
-        out.append(tempered_smc(_evaluate, x0, [-20.0] * 3, [20.0] * 3, rng=rng, names=("a", "b", "c")))
+        out.append(tempered_smc(_evaluate, x0, [-20.0] * 3, [20.0] * 3, rng=rng, names=("a", "b", "c"),
+                                independent=independent))
     return out
 
 
-def test_tempered_smc_recovers_a_known_gaussian_posterior():
-    runs = _runs()
+@pytest.mark.parametrize("independent", [0.0, 0.5])
+def test_tempered_smc_recovers_a_known_gaussian_posterior(independent):
+    runs = _runs(independent=independent)
     mean, cov = np.linalg.solve(Q, A @ M), np.linalg.inv(Q)
     sd = np.sqrt(np.diag(cov))
     res = SMCResult.pool(runs, ("a", "b"), ("c",))

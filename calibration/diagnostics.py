@@ -23,7 +23,7 @@ from collections.abc import Sequence
 import numpy as np
 
 __all__ = ["integrated_time", "effective_sample_size", "split_rhat", "rank_normalised_rhat", "stack_runs",
-           "summarise"]
+           "summarise", "within_run_rhat"]
 
 
 def _as3d(draws) -> np.ndarray:
@@ -95,21 +95,25 @@ def stack_runs(runs: Sequence[np.ndarray]) -> np.ndarray:
     return np.concatenate([x[-n:] for x in xs], axis=1)
 
 
-def split_rhat(draws) -> np.ndarray:
+def split_rhat(draws, split: bool = True) -> np.ndarray:
     """Classic split R-hat (Gelman et al., BDA3 section 11.4) of each parameter: each chain cut into two
     halves, then :math:`\\sqrt{\\widehat{var}^+ / W}` with :math:`\\widehat{var}^+ = (n-1)W/n + B/n`.
 
     Parameters
     ----------
     draws : array, shape (n_steps, n_chains[, k])
+    split : bool
+        Cut each chain in halves (False: the chains as given, e.g. exchangeable draws of independent runs, where
+        no within-chain trend can exist).
 
     Returns
     -------
     numpy.ndarray, shape (k,)
     """
     x = _as3d(draws)
-    half = x.shape[0] // 2
-    x = np.concatenate([x[:half], x[x.shape[0] - half:]], axis=1)  # odd lengths: the middle draw dropped
+    if split:
+        half = x.shape[0] // 2
+        x = np.concatenate([x[:half], x[x.shape[0] - half:]], axis=1)  # odd lengths: the middle draw dropped
     n = x.shape[0]
     means = x.mean(axis=0)
     W = x.var(axis=0, ddof=1).mean(axis=0)
@@ -131,7 +135,7 @@ def _rank_normal(x: np.ndarray) -> np.ndarray:
     return ndtri((r - 0.375) / (n * m + 0.25)).reshape(n, m, k)
 
 
-def rank_normalised_rhat(draws) -> np.ndarray:
+def rank_normalised_rhat(draws, split: bool = True) -> np.ndarray:
     """Rank-normalised split R-hat (Vehtari et al. 2021, Bayesian Analysis 16(2), section 4.2): the larger of
     the split R-hat of the rank-normalised draws (bulk) and of the rank-normalised draws folded about the
     median (tails). Below 1.01 with at least 4 chains: converged by their criterion.
@@ -140,6 +144,8 @@ def rank_normalised_rhat(draws) -> np.ndarray:
     ----------
     draws : array, shape (n_steps, n_chains[, k])
         Several chains (an ensemble's walkers, the walkers of independent runs stacked: :func:`stack_runs`).
+    split : bool
+        Cut each chain in halves (:func:`split_rhat`).
 
     Returns
     -------
@@ -148,18 +154,42 @@ def rank_normalised_rhat(draws) -> np.ndarray:
     x = _as3d(draws)
     if x.shape[1] < 2:
         raise ValueError("R-hat needs at least 2 chains")
-    bulk = split_rhat(_rank_normal(x))
+    bulk = split_rhat(_rank_normal(x), split)
     folded = np.abs(x - np.median(x.reshape(-1, x.shape[2]), axis=0))
-    tail = split_rhat(_rank_normal(folded))
+    tail = split_rhat(_rank_normal(folded), split)
     return np.maximum(bulk, tail)
+
+
+def within_run_rhat(draws) -> np.ndarray:
+    """Split R-hat within one run: its draws (after burn-in) in step order, walkers interleaved, cut into four
+    consecutive quarters taken as four chains, rank-normalised (Vehtari et al. 2021, sec. 4.2, at least four
+    chains). Above 1.01: the run's first and later draws differ (it had not reached the posterior, or drifts).
+
+    Parameters
+    ----------
+    draws : array, shape (n_steps, n_chains[, k])
+        One run (an ensemble's walkers as chains), at least 8 steps.
+
+    Returns
+    -------
+    numpy.ndarray, shape (k,)
+    """
+    x = _as3d(draws)
+    if x.shape[0] < 8:
+        raise ValueError(f"within_run_rhat needs at least 8 steps, got {x.shape[0]}")
+    flat = x.reshape(-1, x.shape[2])  # step-major: all walkers of step 0, then of step 1, ...
+    half = flat.shape[0] // 2
+    return rank_normalised_rhat(np.stack([flat[:half], flat[flat.shape[0] - half:]], axis=1))
 
 
 def summarise(runs: Sequence[np.ndarray], names: Sequence[str], c: float = 5.0) -> dict[str, dict[str, float]]:
     """Per parameter: ``tau`` (the mean over runs) [steps], ``ess`` (pooled), ``rhat`` (rank-normalised, all
-    runs' walkers as chains: the strict criterion, each walker must have explored the posterior),
-    ``rhat_runs`` (rank-normalised, each run's draws in step order as one chain: do the independent runs
-    agree; with one run, NaN) and ``steps_over_tau`` (the shortest run's steps over its tau: below 50 the
-    estimate of tau itself is unreliable, emcee's criterion).
+    runs' walkers as chains: the strict criterion, each walker must have explored the posterior; an ensemble's
+    walkers are not independent chains, so this is stricter than R-hat's assumptions),
+    ``rhat_runs`` (rank-normalised, each run's draws in step order as one chain, split in halves: do the
+    independent runs agree; with one run, NaN), ``rhat_within`` (:func:`within_run_rhat`: the largest over the
+    runs) and ``steps_over_tau`` (the shortest run's steps over its tau: below 50 the estimate of tau itself is
+    unreliable, emcee's criterion).
 
     Parameters
     ----------
@@ -180,6 +210,8 @@ def summarise(runs: Sequence[np.ndarray], names: Sequence[str], c: float = 5.0) 
     else:
         rhat_runs = np.full(k, np.nan)
     worst = taus.max(axis=0)
+    within = np.max([within_run_rhat(x) for x in xs], axis=0) if steps >= 8 else np.full(k, np.nan)
     return {n: {"tau": float(taus[:, j].mean()), "ess": float(ess[j]), "rhat": float(rhat[j]),
-                "rhat_runs": float(rhat_runs[j]), "steps_over_tau": float(steps / worst[j])}
+                "rhat_runs": float(rhat_runs[j]), "rhat_within": float(within[j]),
+                "steps_over_tau": float(steps / worst[j])}
             for j, n in enumerate(names)}

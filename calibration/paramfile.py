@@ -147,10 +147,12 @@ def write_joint_params(jc, path: str | os.PathLike, command: str = "", *, force:
     ``<country>_posterior.csv`` and its SHA-256; :data:`BH_CSV_KEY` / :data:`BH_HASH_KEY` the Boysen-Hogrefe
     table), ``[parameters]`` (posterior medians; ``g_Z`` left out: the projection derives it),
     ``[uncertainty.NAME]`` (median, sd, 90 % interval, method), ``[posterior.NAME]`` (mean, median, 90 %
-    interval, tau, ESS, R-hat of stage 1, Kish ESS of stage 2), ``[posterior_bh.NAME]``, ``[identification]``
+    interval; the joint posterior's ESS, ESS from the runs' spread, Kish ESS, R-hat across SMC runs and PASS/FAIL
+    against ESS > 400 and R-hat < 1.01; for stage-1 parameters the stage-1 MCMC tau, ESS and R-hats across runs,
+    within runs and over walkers), ``[posterior_bh.NAME]``, ``[identification]``
     (posterior/prior sd ratio per parameter, "moved" below 0.5), ``[irf.VARIANT]`` (model response at the
-    posterior median against each target), ``[prior.NAME]`` (range, source, tag) and ``[stage2.VARIANT]`` (Kish
-    ESS per population Monte Carlo iteration).
+    posterior median against each target), ``[prior.NAME]`` (range, source, tag) and ``[stage2.VARIANT]`` (SMC
+    runs, evaluations, Kish ESS, converged, and every run's temperatures).
 
     Every file is written through a temporary file and renamed (a crash loses nothing); the tables first, the
     TOML naming their hashes last.
@@ -178,7 +180,8 @@ def write_joint_params(jc, path: str | os.PathLike, command: str = "", *, force:
     summary = jc.summary(main)
     meta = {"country": jc.country, "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
             "code_revision": code_revision(), "model_equations_hash": directed_growth().equations_hash(),
-            "command": command, "method": "joint two-stage: MCMC (stage 1) + exact importance sampling (stage 2)",
+            "command": command,
+            "method": "joint two-stage: MCMC (stage 1) + adaptive tempered SMC over every parameter (stage 2)",
             "stage1_parameters": list(jc.prior1.names), "stage1_reason": STAGE1_REASON,
             "stage2_parameters": list(jc.prior2.names), "stage2_reason": STAGE2_REASON,
             "replay_years": list(jc.window), "variant": main, "settings": jc.settings, "seconds": jc.seconds,
@@ -199,7 +202,9 @@ def write_joint_params(jc, path: str | os.PathLike, command: str = "", *, force:
            "irf": jc.irf,
            "prior": {e["name"]: {"dist": e["dist"], "range": [e["low"], e["high"]], "source": e["source"],
                                  "tag": e["tag"]} for e in jc.prior1.table() + jc.prior2.table()},
-           "stage2": {v: {"kish_ess": r.kish_ess, "retained_iteration": r.retained, "iterations": r.iterations}
+           "stage2": {v: {"method": "adaptive tempered SMC (calibration.smc)", "runs": len(r.runs),
+                          "evaluations": r.evaluations, "kish_ess": r.kish_ess,
+                          "converged": r.converged(), "temperatures": r.iterations}
                       for v, r in jc.stage2.items()},
            "laplace": {"mode": dict(zip(jc.prior1.names, map(float, jc.laplace["mode"]))),
                        "cost": jc.laplace["cost"]}}

@@ -107,7 +107,7 @@ def calibrate(country: str = "USA", data_dir=None, *, targets: str | None = None
               steps: int = 2000, walkers: int | None = None, starts: int = 4, seed: int = 0,
               progress: Callable[[str], None] | None = None, joint: bool = False, runs: int = 4,
               variants: tuple[str, ...] = ("mazzucato", "boysen_hogrefe"), bars: bool = False,
-              draws: int = 4000) -> Calibration | JointCalibration:
+              particles: int = 200, smc_runs: int = 4) -> Calibration | JointCalibration:
     """Calibrate the directed-growth model on one country's data.
 
     1. Data: the harmonised panel (:func:`calibration.data.load_panel`); without a
@@ -121,9 +121,9 @@ def calibrate(country: str = "USA", data_dir=None, *, targets: str | None = None
     4. Optionally (``mcmc``) the posterior of the whole-model parameters (emcee).
 
     With ``joint=True`` the two-stage joint Bayesian calibration instead (:func:`calibrate_joint`: blocks ->
-    stage 1 MCMC on the parameters the replay identifies -> stage 2 importance sampling of those the impulse
-    responses speak to), with ``runs``, ``walkers`` (default 24), ``steps``, ``seed``, ``variants`` and ``bars``
-    (tqdm bars); ``targets``, ``mcmc`` and ``starts`` do not apply.
+    stage 1 MCMC on the parameters the replay identifies -> stage 2 tempered SMC adding those the impulse
+    responses speak to), with ``runs``, ``walkers`` (default 48), ``steps``, ``seed``, ``variants``,
+    ``particles``, ``smc_runs`` and ``bars`` (tqdm bars); ``targets``, ``mcmc`` and ``starts`` do not apply.
 
     Parameters
     ----------
@@ -138,14 +138,15 @@ def calibrate(country: str = "USA", data_dir=None, *, targets: str | None = None
         MCMC length and walkers, least-squares starts, seed.
     progress : callable, optional
         Receives one-line progress messages.
-    joint, runs, variants, bars, draws
-        The joint calibration (see above; ``draws``: importance draws per iteration).
+    joint, runs, variants, bars, particles, smc_runs
+        The joint calibration (see above; :func:`calibrate_joint`).
     """
     from calibration.data import DataError, load_fallback_panel, load_panel
 
     if joint:
-        return calibrate_joint(country, runs=runs, walkers=walkers or 24, steps=steps, seed=seed, variants=variants,
-                               bars=bars, data_dir=data_dir, progress=progress, draws=draws)
+        return calibrate_joint(country, runs=runs, walkers=walkers or 48, steps=steps, seed=seed, variants=variants,
+                               bars=bars, data_dir=data_dir, progress=progress, particles=particles,
+                               smc_runs=smc_runs)
 
     say = progress or (lambda msg: None)
     started = time.perf_counter()
@@ -271,7 +272,7 @@ class JointCalibration:
     identification : dict
         :func:`calibration.joint.identification_report` of stage 1.
     stage2 : dict
-        Variant -> :class:`calibration.twostage.ImportanceResult` (its ``table``: the posterior draws).
+        Variant -> :class:`calibration.smc.SMCResult` (its ``table``: the posterior draws; its ``diagnostics``).
     irf : dict
         Variant -> the impulse responses at the posterior median against each target (:func:`irf_report`).
     overrides : dict
@@ -307,23 +308,32 @@ class JointCalibration:
 
     def summary(self, variant: str = "mazzucato") -> dict[str, dict]:
         """Per parameter: posterior mean, median, 5 % and 95 % quantiles, sd, prior sd and their ratio (the
-        identification: below 0.5 the data move it), the stage-1 MCMC diagnostics or the stage-2 Kish ESS."""
+        identification: below 0.5 the data move it); the joint posterior's diagnostics (tempered SMC:
+        :func:`calibration.smc.smc_summary`): ``ess`` (per parameter, cluster-robust, summed over runs),
+        ``ess_runs`` (from the runs' spread), ``kish_ess`` (last reweighting), ``rhat`` (across the SMC runs) and
+        ``pass`` (ESS > 400 and R-hat < 1.01); for stage-1 parameters also the stage-1 MCMC diagnostics
+        (``stage1_tau``, ``stage1_ess``, ``stage1_rhat_runs``, ``stage1_rhat_within``, ``stage1_rhat_walkers``)."""
         out = {}
         res = self.stage2[variant]
         psd = dict(zip(self.prior1.names, self.prior1.std())) | dict(zip(self.prior2.names, self.prior2.std()))
+        diag = getattr(res, "diagnostics", {})
         for j, n in enumerate(res.names):
             x = res.table[:, j]
             q05, q50, q95 = np.quantile(x, [0.05, 0.5, 0.95])
             row = {"mean": float(x.mean()), "median": float(q50), "q05": float(q05), "q95": float(q95),
-                   "sd": float(x.std(ddof=1)), "prior_sd": float(psd[n]), "sd_ratio": float(x.std(ddof=1) / psd[n])}
+                   "sd": float(x.std(ddof=1)), "prior_sd": float(psd[n]), "sd_ratio": float(x.std(ddof=1) / psd[n]),
+                   "stage": 1 if n in self.prior1.names else 2,
+                   "method": "tempered SMC from the stage-1 MCMC posterior (stage 1) and the prior (stage 2)"}
+            d = diag.get(n, {})
+            row.update(ess=d.get("ess", np.nan), ess_runs=d.get("ess_runs", np.nan),
+                       kish_ess=d.get("kish_ess", getattr(res, "kish_ess", np.nan)), rhat=d.get("rhat", np.nan),
+                       verdict="PASS" if d.get("pass", False) else "FAIL")
             if n in self.prior1.names:
-                d = self.stage1.diagnostics.get(n, {})
-                row.update(stage=1, method="MCMC (emcee), then importance-weighted", tau=d.get("tau", np.nan),
-                           ess=d.get("ess", np.nan), rhat=d.get("rhat", np.nan),
-                           rhat_runs=d.get("rhat_runs", np.nan), kish_ess=res.kish_ess)
-            else:
-                row.update(stage=2, method="importance sampling (prior / population Monte Carlo proposal)",
-                           kish_ess=res.kish_ess)
+                s1 = self.stage1.diagnostics.get(n, {})
+                row.update(stage1_tau=s1.get("tau", np.nan), stage1_ess=s1.get("ess", np.nan),
+                           stage1_rhat_runs=s1.get("rhat_runs", np.nan),
+                           stage1_rhat_within=s1.get("rhat_within", np.nan),
+                           stage1_rhat_walkers=s1.get("rhat", np.nan))
             out[n] = row
         return out
 
@@ -419,21 +429,54 @@ class _StageTwoTarget:
         return out
 
 
-def calibrate_joint(country: str = "USA", *, runs: int = 4, walkers: int = 24, steps: int = 6000,
+def _smc_job(args) -> tuple:
+    """One tempered SMC run (a spawn-pool worker): the variant's :class:`TemperedTarget` (built once per worker
+    and variant), then :func:`calibration.smc.tempered_smc` from the given start particles."""
+    from .smc import tempered_smc
+
+    key, x0, seed, settings, label, bar = args
+    tt = _TARGETS.get(key)
+    if tt is None:
+        tt = _TARGETS[key] = TemperedTarget(*key)
+    before = dict(tt.seconds)
+
+    def report(rec):
+        if bar:
+            import sys
+
+            print(f"  {label}: beta {rec['beta']:.4f}, Kish ESS {rec['kish_ess']:.0f}, {rec['moves']} moves "
+                  f"(acceptance {rec['acceptance']:.2f}), {rec['seconds']:.0f} s", file=sys.stderr, flush=True)
+
+    run = tempered_smc(tt, x0, tt.lower, tt.upper, rng=np.random.default_rng(seed), names=tt.names1 + tt.names2,
+                       progress=report, **settings)
+    return run, {k: tt.seconds[k] - before.get(k, 0.0) for k in tt.seconds}
+
+
+#: per-process cache of :class:`TemperedTarget` by construction arguments (pool workers)
+_TARGETS: dict[tuple, TemperedTarget] = {}
+
+#: settings of the tempered SMC stage (:func:`calibration.smc.tempered_smc`), measured on the US replay 1970-2019
+SMC_SETTINGS = {"ess_frac": 0.5, "move_c": 0.1, "min_moves": 1, "max_moves": 10, "final_moves": 10,
+                "independent": 0.5}
+
+
+def calibrate_joint(country: str = "USA", *, runs: int = 4, walkers: int = 48, steps: int = 1000,
                     burn: int | None = None, seed: int = 0, variants: tuple[str, ...] = ("mazzucato",
                                                                                          "boysen_hogrefe"),
-                    draws: int = 4000, max_iter: int = 6, min_ess: float = 400.0, processes: int = 2,
+                    particles: int = 200, smc_runs: int = 4, processes: int = 2,
                     bars: bool = False, data_dir=None,
                     progress: Callable[[str], None] | None = None) -> JointCalibration:
-    """The joint Bayesian calibration of one country in two stages (:mod:`calibration.twostage`).
+    """The joint Bayesian calibration of one country: stage 1 MCMC, stage 2 tempered SMC
+    (:mod:`calibration.twostage`, :mod:`calibration.smc`).
 
     1. Stage 1: the replay's log-posterior (:class:`calibration.joint.JointPosterior`: blocks and the
        replay over :data:`JOINT_WINDOW`) on :data:`calibration.twostage.STAGE1`, every other parameter at its
        default; the Laplace posterior, then ``runs`` emcee runs from it on the logit scale.
-    2. Stage 2, for each variant of the impulse-response targets: :data:`calibration.twostage.STAGE2` from their
-       priors attached to stage-1 draws, weighted exactly to the full posterior (prior x replay x
-       impulse responses), with population Monte Carlo refits while the Kish ESS is below ``min_ess``, then
-       resampled to ``draws`` rows.
+    2. Stage 2, for each variant of the impulse-response targets: ``smc_runs`` independent adaptive tempered SMC
+       runs of ``particles`` particles over :data:`~calibration.twostage.STAGE1` + :data:`~calibration.twostage.STAGE2`
+       (:class:`TemperedTarget`): thinned stage-1 draws joined to stage-2 prior draws, tempered from stage 1's
+       posterior to the full posterior (prior x blocks x replay x impulse responses) with random-walk moves of
+       every parameter; the runs' final particles pooled are the posterior table.
 
     Parameters
     ----------
@@ -445,16 +488,12 @@ def calibrate_joint(country: str = "USA", *, runs: int = 4, walkers: int = 24, s
     seed : int
     variants : tuple of str
         Impulse-response target variants (:data:`calibration.irf.VARIANTS`); one posterior table each.
-    draws : int
-        Draws per importance iteration and rows of each posterior table (at most 4000 are written).
-    max_iter : int
-        Population Monte Carlo refits at most.
-    min_ess : float
-        Kish ESS that stops the refits [draws].
+    particles, smc_runs : int
+        Particles per SMC run and independent runs per variant.
     processes : int
-        Stage-1 runs in parallel (spawn pool).
+        Stage-1 runs and SMC runs in parallel (spawn pool).
     bars : bool
-        tqdm bars (one per run, one per stage-2 variant).
+        tqdm bars for stage 1 and a line per SMC temperature.
     data_dir : path, optional
     progress : callable, optional
         Receives one-line progress messages.
@@ -465,7 +504,8 @@ def calibrate_joint(country: str = "USA", *, runs: int = 4, walkers: int = 24, s
     """
     from .irf import VARIANTS
     from .joint import JointPosterior, JointPrior, identification_report, laplace, sample_joint
-    from .twostage import STAGE1, STAGE2, importance_correct
+    from .smc import SMCResult
+    from .twostage import STAGE1, STAGE2
 
     say = progress or (lambda msg: None)
     if country not in JOINT_WINDOW:
@@ -474,6 +514,8 @@ def calibrate_joint(country: str = "USA", *, runs: int = 4, walkers: int = 24, s
     if bad or not variants:
         raise CalibrationError(f"unknown variant(s) {', '.join(map(repr, bad)) or '(none given)'}; valid: "
                                f"{', '.join(VARIANTS)}")
+    if particles < 20 or smc_runs < 1:
+        raise CalibrationError(f"need particles >= 20 and smc_runs >= 1, got {particles} and {smc_runs}")
     start, end = JOINT_WINDOW[country]
     seconds: dict[str, float] = {}
     t = time.perf_counter()
@@ -487,40 +529,137 @@ def calibrate_joint(country: str = "USA", *, runs: int = 4, walkers: int = 24, s
     sample = sample_joint(lp, prior1, runs=runs, walkers=walkers, steps=steps, burn=burn, seed=seed,
                           processes=processes, progress=bars, start=lap, transform="logit")
     seconds["stage1"] = time.perf_counter() - t
+    evaluations = {"stage1": int(runs * walkers * steps)}
     ident = identification_report(sample, prior1)
-    worst = max(sample.diagnostics.values(), key=lambda d: d["rhat"]) if sample.diagnostics else {}
-    say(f"stage 1: {seconds['stage1']:.0f} s; min ESS "
-        f"{min((d['ess'] for d in sample.diagnostics.values()), default=float('nan')):.0f}, max R-hat "
-        f"{worst.get('rhat', float('nan')):.3f}; converged (ESS > 400, R-hat < 1.01): {sample.converged()}")
+    d1 = sample.diagnostics
+    if d1:
+        say(f"stage 1: {seconds['stage1']:.0f} s; min ESS {min(d['ess'] for d in d1.values()):.0f}, max R-hat "
+            f"across runs {max(d['rhat_runs'] for d in d1.values()):.4f}, within runs "
+            f"{max(d.get('rhat_within', float('nan')) for d in d1.values()):.4f}, over walkers "
+            f"{max(d['rhat'] for d in d1.values()):.4f}")
 
-    full = JointPosterior.from_data(country, start, end, names=STAGE1 + STAGE2, data_dir=data_dir)
-    prior2 = JointPrior(tuple(e for e in full.prior.entries if e.name in STAGE2))
+    # stage 2: thinned stage-1 draws (evenly spaced over every run's draws), then stage-2 prior draws
+    t = time.perf_counter()
+    rng = np.random.default_rng(seed + 1000)
     x1 = sample.flat()
-    lp1 = np.concatenate([x.ravel() for x in sample.log_prob])
-    loglik1 = lp1 - np.asarray(prior1.logpdf(x1), float)
-    stage2, irf, rng = {}, {}, np.random.default_rng(seed + 1000)
+    need = smc_runs * particles
+    if x1.shape[0] < need:
+        raise CalibrationError(f"stage 1 kept {x1.shape[0]} draws, fewer than {need} SMC start particles; "
+                               "raise --steps")
+    full_prior = JointPrior.from_model(lp.system, STAGE1 + STAGE2)
+    prior2 = JointPrior(tuple(e for e in full_prior.entries if e.name in STAGE2))
+    jobs, labels = [], []
+    for vi, variant in enumerate(variants):
+        rows = np.round(np.linspace(0, x1.shape[0] - 1, need)).astype(int)
+        rows = rows[rng.permutation(need)]
+        w1 = prior1.upper - prior1.lower
+        X1 = np.clip(x1[rows], prior1.lower + 1e-9 * w1, prior1.upper - 1e-9 * w1)
+        w2 = prior2.upper - prior2.lower
+        X2 = np.clip(prior2.sample(rng, need), prior2.lower + 1e-9 * w2, prior2.upper - 1e-9 * w2)
+        X = np.hstack([X1, X2])
+        key = (country, start, end, variant, STAGE1, STAGE2, data_dir)
+        for r in range(smc_runs):
+            label = f"stage 2 ({variant}) run {r + 1}/{smc_runs}"
+            jobs.append((key, X[r * particles:(r + 1) * particles], seed + 2000 + 100 * vi + r, SMC_SETTINGS, label,
+                         bars))
+            labels.append((variant, r))
+    say(f"stage 2: {len(variants)} variant(s) x {smc_runs} tempered SMC runs x {particles} particles")
+    if processes == 1:
+        out = [_smc_job(j) for j in jobs]
+    else:
+        import multiprocessing as mp
+
+        with mp.get_context("spawn").Pool(min(processes, len(jobs))) as pool:
+            out = pool.map(_smc_job, jobs, chunksize=1)
+    seconds["stage2"] = time.perf_counter() - t
+    stage2, irf = {}, {}
     for variant in variants:
-        t = time.perf_counter()
-        target = _StageTwoTarget(full, STAGE1, STAGE2, variant, country, bars)
-        res = importance_correct(
-            x1, loglik1, prior2, target, n=draws, rng=rng, min_ess=min_ess, max_iter=max_iter, n_out=min(draws, 4000),
-            names1=STAGE1, progress=lambda r, v=variant: say(
-                f"stage 2 ({v}): iteration {r['iteration']} ({r['proposal']} proposal) Kish ESS {r['kish_ess']:.0f} "
-                f"of {r['n']} ({r['finite']} finite; pooled {r['kish_ess_pooled']:.0f}) in {r['seconds']:.0f} s"))
-        seconds[f"stage2_{variant}"] = time.perf_counter() - t
-        seconds[f"stage2_{variant}_replay"] = target.seconds["replay"]
-        seconds[f"stage2_{variant}_irf"] = target.seconds["irf"]
+        mine = [o for o, (v, _) in zip(out, labels) if v == variant]
+        res = SMCResult.pool([m[0] for m in mine], STAGE1, STAGE2, seed=seed)
+        for k in ("replay", "irf"):
+            seconds[f"stage2_{variant}_{k}_cpu"] = float(sum(m[1][k] for m in mine))
+        evaluations[f"stage2_{variant}"] = res.evaluations
         stage2[variant] = res
+        d = res.diagnostics
         med = {n: float(np.median(res.table[:, j])) for j, n in enumerate(res.names)}
         irf[variant] = irf_report(country, med, variant)
-        say(f"stage 2 ({variant}): Kish ESS {res.kish_ess:.0f}; at the posterior median: "
+        say(f"stage 2 ({variant}): {res.evaluations} evaluations; Kish ESS (last reweighting, {smc_runs} runs) "
+            f"{res.kish_ess:.0f}; min ESS per parameter {min(x['ess'] for x in d.values()):.0f}; max R-hat across "
+            f"runs {max(x['rhat'] for x in d.values()):.4f}; converged: {res.converged()}")
+        say(f"stage 2 ({variant}): at the posterior median: "
             + ", ".join(f"{k} {v if isinstance(v, list) else round(v, 3)}"
                         for k, v in irf[variant]["headline"].items()))
     notes = [f"replay {start}-{end}; parameters not sampled are at their defaults (the labour-supply block's n "
              f"{lp.overrides.get('n', float('nan')):.4g} in the replay)"]
     settings = dict(runs=runs, walkers=walkers, steps=steps, burn=sample.settings["burn"], seed=seed,
-                    variants=list(variants), draws=draws, max_iter=max_iter, min_ess=min_ess, processes=processes,
-                    transform="logit", start="Laplace")
+                    variants=list(variants), particles=particles, smc_runs=smc_runs, smc=dict(SMC_SETTINGS),
+                    processes=processes, transform="logit", start="Laplace", evaluations=evaluations)
     return JointCalibration(country, (start, end), prior1, prior2,
                             {"mode": lap["mode"], "sd": lap["sd"], "cost": lap["cost"]}, sample, ident, stage2, irf,
                             dict(lp.overrides), seconds, settings, notes)
+
+
+class TemperedTarget:
+    """The tempered SMC's densities for the joint posterior of one variant (:mod:`calibration.smc`): for rows
+    ``theta = (theta_1, theta_2)`` over ``STAGE1 + STAGE2``,
+
+    * ``lp0 = ln p(theta_1) + ln L_R(theta_1, theta_2 = default) + ln p(theta_2)``: stage 1's posterior times the
+      stage-2 priors (the reference, from which the stage-1 draws and prior draws start);
+    * ``ell = ln L_R(theta_1, theta_2) - ln L_R(theta_1, default) - D(theta)/2``: the replay-likelihood ratio and the
+      impulse-response distance of ``variant``,
+
+    so that ``lp0 + ell`` is the full log-posterior (prior x blocks x replay x impulse responses). Pickles as its
+    construction arguments (a spawn worker re-builds the posteriors, reading the compile cache)."""
+
+    def __init__(self, country: str, start: int, end: int, variant: str, names1, names2, data_dir=None):
+        from .joint import JointPosterior, JointPrior
+
+        self._args = (country, start, end, variant, tuple(names1), tuple(names2), data_dir)
+        self.country, self.variant = country, variant
+        self.names1, self.names2 = tuple(names1), tuple(names2)
+        self.s1 = JointPosterior.from_data(country, start, end, names=self.names1, data_dir=data_dir)
+        self.full = JointPosterior.from_data(country, start, end, names=self.names1 + self.names2,
+                                             data_dir=data_dir)
+        self.prior1 = self.s1.prior
+        self.prior2 = JointPrior(tuple(e for e in self.full.prior.entries if e.name in self.names2))
+        names = self.names1 + self.names2
+        self.keep = [j for j, n in enumerate(names) if n != "g_Z"]
+        self.keep_names = [names[j] for j in self.keep]
+        self.seconds = {"replay": 0.0, "irf": 0.0}
+
+    def __reduce__(self):
+        return (TemperedTarget, self._args)
+
+    @property
+    def lower(self) -> np.ndarray:
+        return np.concatenate([self.prior1.lower, self.prior2.lower])
+
+    @property
+    def upper(self) -> np.ndarray:
+        return np.concatenate([self.prior1.upper, self.prior2.upper])
+
+    def __call__(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        from .irf import irf_distance_many
+
+        X = np.atleast_2d(np.asarray(X, float))
+        k1 = len(self.names1)
+        t = time.perf_counter()
+        with np.errstate(invalid="ignore", over="ignore"):
+            R1 = self.s1.residuals_batch(X[:, :k1])
+            ll1 = -0.5 * np.sum(R1 * R1, axis=1)
+            lp0 = (np.asarray(self.prior1.logpdf(X[:, :k1]), float) + ll1
+                   + np.asarray(self.prior2.logpdf(X[:, k1:]), float))
+            R = self.full.residuals_batch(X)
+            llf = -0.5 * np.sum(R * R, axis=1)
+        t2 = time.perf_counter()
+        ell = np.full(X.shape[0], -np.inf)
+        ok = np.flatnonzero(np.isfinite(lp0) & np.isfinite(llf))
+        if ok.size:
+            D = np.asarray(irf_distance_many(X[np.ix_(ok, self.keep)], self.keep_names, self.variant,
+                                             country=self.country), float)
+            with np.errstate(invalid="ignore"):
+                ell[ok] = llf[ok] - ll1[ok] - 0.5 * D
+        self.seconds["replay"] += t2 - t
+        self.seconds["irf"] += time.perf_counter() - t2
+        lp0 = np.where(np.isfinite(lp0), lp0, -np.inf)
+        return lp0, np.where(np.isfinite(ell), ell, -np.inf)

@@ -1,37 +1,32 @@
-"""Two-stage joint calibration: MCMC on the parameters the replay identifies, then an exact importance-sampling
-correction that adds the parameters the impulse responses speak to.
+"""Two-stage joint calibration: MCMC on the parameters the replay identifies, then tempered sequential Monte
+Carlo (SMC) that adds the parameters the impulse responses speak to and moves every parameter.
 
 Why two stages (measured, issue 14): emcee on the 20 parameters of :data:`calibration.joint.SAMPLED` does not
-converge in 15 minutes on 2 cores, and with the impulse-response distance in every evaluation (8-13 ms a point)
-no MCMC fits the budget. The 11 parameters of :data:`STAGE1` (those the replay moves: posterior/prior sd ratio
-below 0.5 in the 20-parameter runs) reach ESS > 400 and an across-run R-hat < 1.01 in about 15 minutes with
-4 runs x 24 walkers x 6000 steps (logit transform, Laplace start).
+converge in 15 minutes on 2 cores, and with the impulse-response distance in every evaluation (about 11 ms a
+point unloaded: two replays and four impulse-response runs) no long MCMC fits the budget.
 
 Stage 1 (MCMC): :data:`STAGE1` sampled jointly (:func:`calibration.joint.sample_joint`), every other parameter
-at its default in the replay likelihood: the proposal of ``theta_1`` is
-``p_1(theta_1) ~ prior(theta_1) L_R(theta_1, theta_2 = default)``.
+at its default in the replay likelihood: ``p_1(theta_1) ~ prior(theta_1) L_R(theta_1, theta_2 = default)``.
 
-Stage 2 (importance sampling): :data:`STAGE2` drawn from a proposal ``q(theta_2)`` (first their priors, then
-population Monte Carlo refits) and attached to stage-1 draws. The target is the full joint posterior
+Stage 2 (:mod:`calibration.smc`, :class:`calibration.pipeline.TemperedTarget`): the target is the full joint
+posterior
 
 .. math:: \\pi(\\theta_1, \\theta_2) \\propto p(\\theta_1) p(\\theta_2) L_R(\\theta_1, \\theta_2)
           e^{-D(\\theta_1, \\theta_2)/2}
 
-(``L_R``: blocks and replay; ``D``: the impulse-response distance, :func:`calibration.irf.irf_distance`), so the
-weight of a pair is
+(``L_R``: blocks and replay; ``D``: the impulse-response distance, :func:`calibration.irf.irf_distance`). Thinned
+stage-1 draws joined to prior draws of :data:`STAGE2` are a sample of the reference
+``pi_0 = p_1(theta_1) p(theta_2)``; adaptive likelihood tempering of
+``ell = ln L_R(theta_1, theta_2) - ln L_R(theta_1, default) - D/2`` carries them to ``pi`` with random-walk moves of
+all parameters (so the stage-1 parameters follow what the impulse responses say too). This replaced an importance
+step with population Monte Carlo proposals (:func:`importance_correct`, kept for comparison), whose Kish ESS was
+95 (Mazzucato variant) and 6 (Boysen-Hogrefe) on the US: the impulse-response term spreads the log weights by
+an sd of 78-113 over the prior, beyond any fixed proposal.
 
-.. math:: w = \\frac{L_R(\\theta_1, \\theta_2)}{L_R(\\theta_1, \\text{default})} e^{-D/2}
-          \\frac{p(\\theta_2)}{q(\\theta_2)}
-
-which is exact (no approximation beyond Monte Carlo error) whatever the replay's dependence on ``theta_2``.
-The Kish effective sample size ``(sum w)^2 / sum w^2`` measures its efficiency. Below ``min_ess`` the proposal
-of ``theta_2`` is refitted on the weighted draws (population Monte Carlo: Cappe, Guillin, Marin & Robert 2004,
-J. Comput. Graph. Stat. 13(4): 907-929): a defensive mixture ``a p(theta_2) + (1 - a) N(m, S)`` (Hesterberg
-1995: the prior component bounds the weights by ``1/a`` times the likelihood ratio), the normal on the logit
-scale of the prior's support, ``m`` and ``S`` (inflated 1.5^2) the weighted mean and covariance of every draw
-so far, repeated at most ``max_iter`` times. Every iteration's draws carry weights to the same target, so all
-are pooled (Cappe et al. 2004, sec. 3) and resampled (systematic resampling) to the posterior table; the Kish
-ESS reported is that of the pool.
+:func:`importance_correct` (the earlier stage 2): ``w = L_R(theta_1, theta_2) / L_R(theta_1, default) e^{-D/2}
+p(theta_2) / q(theta_2)``, exact, with ``q`` refitted by population Monte Carlo (Cappe, Guillin, Marin & Robert
+2004, J. Comput. Graph. Stat. 13(4): 907-929) as a defensive mixture ``a p(theta_2) + (1 - a) N(m, S)``
+(Hesterberg 1995) on the logit scale.
 """
 
 from __future__ import annotations
@@ -63,8 +58,10 @@ STAGE2 = ("chi", "kappa_M", "alpha_A", "eta_RD", "eta_RDs", "tau_RD", "tau_B", "
 
 STAGE2_REASON = ("the parameters the impulse-response targets speak to (mission R&D: chi, kappa_M, alpha_A; "
                  "private R&D: eta_RD, eta_RDs, tau_RD; time to build tau_B; public capital kappa_C, alpha_KV; "
-                 "bond-rate reaction psi_B) and that the replay barely moves; drawn from their priors and "
-                 "weighted by the replay and impulse-response likelihoods (exact importance correction)")
+                 "bond-rate reaction psi_B) and that the replay does not pin down (the Laplace posterior of the "
+                 "replay with alpha_KV and psi_B in stage 1: alpha_KV sd 0.54 of its prior sd, psi_B at its upper "
+                 "bound 0.05); drawn from their priors and carried to the full posterior by tempered SMC, which "
+                 "moves every parameter")
 
 
 def kish_ess(logw) -> float:

@@ -74,7 +74,7 @@ def _fake_calibration(rng):
     from calibration.diagnostics import summarise
     from calibration.joint import JointSample
     from calibration.pipeline import JointCalibration
-    from calibration.twostage import ImportanceResult
+    from calibration.smc import SMCResult, SMCRun
 
     p1 = JointPrior((PriorEntry("c_w", "uniform", 0.5, 0.9, source="test range", tag="[V sign] test"),
                      PriorEntry("alpha0", "uniform", 0.0, 0.03, source="test", tag="assumption"),
@@ -89,9 +89,12 @@ def _fake_calibration(rng):
     cw = rng.uniform(0.8, 0.9, n)
     table = np.column_stack([cw, rng.uniform(0.01, 0.02, n), rng.uniform(0.02, 0.03, n),
                              (cw - 0.8) * 5.0, rng.uniform(0.0, 0.3, n)])
-    res = {v: ImportanceResult(p1.names, p2.names, table, np.zeros(n), 123.0, [{"iteration": 0, "kish_ess": 123.0}],
-                               table.copy() if v == "mazzucato" else table[::-1].copy(), 0)
-           for v in ("mazzucato", "boysen_hogrefe")}
+    def result(t):  # two SMC runs of the table's halves, each with a Kish ESS of 61.5 at its last reweighting
+        runs = [SMCRun(p1.names + p2.names, t[i::2], np.arange(t[i::2].shape[0]), t[i::2], np.zeros(n // 2), 61.5,
+                       [{"beta": 1.0, "kish_ess": 61.5}], 10) for i in (0, 1)]
+        return SMCResult.pool(runs, p1.names, p2.names)
+
+    res = {v: result(table if v == "mazzucato" else table[::-1].copy()) for v in ("mazzucato", "boysen_hogrefe")}
     ident = {"parameters": {n_: {"ratio": 0.2} for n_ in p1.names}}
     irf = {v: {"distance": 1.0, "moments": {"y0": {"model": 0.4, "target": 0.4}}, "constraints": {},
                "headline": {"public_investment_Y_y0": 0.4}} for v in res}
@@ -119,12 +122,16 @@ def test_joint_param_file_round_trips_with_its_hashed_tables(tmp_path):
     table = read_posterior_csv(tmp_path / "usa_posterior.csv", sha256=meta[POSTERIOR_HASH_KEY])
     assert set(table) == {"c_w", "alpha0", "g_Z", "chi", "eta_RD"}
     np.testing.assert_array_equal(table["chi"], jc.stage2["mazzucato"].table[:, 3])
-    # [posterior]: the table's median and 90 % interval, the stage-1 diagnostics, the Kish ESS
+    # [posterior]: the table's median and 90 % interval, the joint diagnostics with PASS/FAIL, stage 1's MCMC ones
     post = doc["posterior"]
     assert post["chi"]["median"] == pytest.approx(np.median(table["chi"]))
     assert post["chi"]["q05"] == pytest.approx(np.quantile(table["chi"], 0.05))
-    assert post["chi"]["kish_ess"] == 123.0 and post["chi"]["stage"] == 2
-    assert {"tau", "ess", "rhat"} <= set(post["c_w"])
+    assert post["chi"]["kish_ess"] == 123.0 and post["chi"]["stage"] == 2  # 2 runs x 61.5
+    # 300 particles, each its own ancestor: ESS 300 per parameter; the Kish ESS (123) fails the 400 threshold
+    assert post["chi"]["ess"] == pytest.approx(300.0) and post["chi"]["verdict"] == "FAIL"
+    assert {"ess", "ess_runs", "rhat", "verdict", "stage1_ess", "stage1_rhat_runs", "stage1_rhat_within",
+            "stage1_rhat_walkers"} <= set(post["c_w"])
+    assert doc["stage2"]["mazzucato"]["kish_ess"] == 123.0 and doc["stage2"]["mazzucato"]["runs"] == 2
     # [prior.NAME]: range, source, tag
     assert doc["prior"]["eta_RD"] == {"dist": "uniform", "range": [-0.1, 0.5], "source": "Pallante", "tag": "[V]"}
     assert "g_Z" not in doc["parameters"]  # the projection derives it

@@ -24,7 +24,9 @@ CASES = [
     (["--joint", "--out", "c.toml", "--figures", "figs"], "--figures does not apply to --joint"),
     (["--out", "c.toml", "--runs", "2"], "--runs applies to --joint only; pass --joint too"),
     (["--out", "c.toml", "--variant", "mazzucato"], "--variant applies to --joint only"),
-    (["--joint", "--out", "c.toml", "--draws", "5"], "--draws must be at least 100, got 5"),
+    (["--joint", "--out", "c.toml", "--particles", "5"], "--particles must be at least 20, got 5"),
+    (["--joint", "--out", "c.toml", "--smc-runs", "0"], "--smc-runs must be positive, got 0"),
+    (["--out", "c.toml", "--particles", "50"], "--particles applies to --joint only"),
     (["--joint", "--out", "c.toml"], "usa_posterior.csv exists beside --out; pass --force"),
 ]
 
@@ -43,8 +45,8 @@ def test_joint_option_errors_are_one_line(argv, message, tmp_path, monkeypatch, 
 
 @pytest.mark.slow
 def test_small_joint_run_writes_a_file_an_ensemble_reads(tmp_path):
-    """--runs 2 --walkers 24 --steps 40 --draws 400 on the US (the draws mean nothing; the file's structure
-    does)."""
+    """--runs 2 --walkers 24 --steps 40 --particles 24 --smc-runs 2 on the US (the draws mean nothing; the
+    file's structure does)."""
     import tomllib
 
     from calibration.posterior import posterior_draws
@@ -52,7 +54,7 @@ def test_small_joint_run_writes_a_file_an_ensemble_reads(tmp_path):
     out = tmp_path / "usa_joint.toml"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     argv = ["calibrate", "--country", "USA", "--joint", "--runs", "2", "--walkers", "24", "--steps", "40",
-            "--draws", "400", "--out", str(out)]
+            "--particles", "24", "--smc-runs", "2", "--out", str(out)]
     r = subprocess.run([sys.executable, "-m", "model.cli", *argv], capture_output=True, text=True, env=env,
                        timeout=900)
     assert r.returncode == 0, r.stderr[-2000:]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -180,7 +180,8 @@ def has_start(system: System, draws: pd.DataFrame | Mapping[str, Any]) -> np.nda
     return np.all(finite, axis=0) if finite else np.ones(m, bool)
 
 
-def truncate_to_start(system: System, draw, n: int, *, seed: int = 0, max_rounds: int = 100) -> pd.DataFrame:
+def truncate_to_start(system: System, draw: Callable[[int, int], pd.DataFrame], n: int, *, seed: int = 0,
+                      max_rounds: int = 100) -> pd.DataFrame:
     """``n`` draws from ``draw`` truncated to the region where the model has a consistent start.
 
     The prior (or posterior) is truncated to the parameter region where the model's steady state exists,

@@ -204,7 +204,7 @@ def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float, start: 
     S = (gam * Y + g * Y_D) / (gam + g * (1 + g * sig + gam * sig))
     INV = (S * (1 + g * sig + gam * sig) - Y_D) / gam
     # sales demand behind the sales (equal to them below the soft cap of production plus the drawable stock)
-    S_D = _supply_inverse(S, Y + INV / v["tau_N"], v["k_Y"])
+    S_D = _supply_inverse(S, Y + INV / v["tau_N"] * INV / (INV + sig * S), v["k_Y"])
     C_inv = S_D - h_eff * Y - I_G - G_C - env["G_cap"]
     C_now = Y_D * (1 - h_eff) - I_G - G_C - env["G_cap"]
 

@@ -85,7 +85,7 @@ def test_generic_shock_is_met_from_inventories_at_the_instant_of_the_shock(dg):
     """At the instant of the shock the stocks (expected sales, inventories, consumption, the investment share) are
     those of the base run, so production, output, is unchanged (inventories block: firms produce to expected sales
     plus an inventory correction), final sales rise by the extra government consumption dG (met from inventories:
-    the smooth cap of sales at production plus the drawable stock is far, 1 + sigma_N/tau_N = 1.6 times sales) and
+    the smooth cap of sales at production plus the drawable stock is far, 1 + sigma_N/(2 tau_N) = 1.3 times sales) and
     inventories fall at the rate dG. Over the first year expected sales, then production and consumption follow, so
     the year-0 mean response is positive and below the long-run supermultiplier bound 1/(1 - h_eff - c) with c the
     marginal propensity to consume out of output (leakage)."""

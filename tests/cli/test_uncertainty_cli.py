@@ -61,10 +61,11 @@ def test_dgm_ensemble_durable_reports_reversals_per_member(tmp_path, capsys):
         ok = np.isfinite(r)
         assert ok.sum() >= 15 and set(r[ok]) <= {0.0, 1.0, 2.0, 3.0}  # elections 2028.85, 2032.85, 2036.85
         # a reverted member is in force at most until its first reversal's window ends (0.25 years; the yearly
-        # grid's trapezoid adds at most 1 year, 1 - R at most 0.001 after it); never reverted, at most 15 years
+        # grid's trapezoid adds at most 1 year, 1 - R at most 0.001 after it); never reverted, at most 15 years (to
+        # the solver's tolerance: the in-force share R_el is an integrated stock, measured up to 1 + 3.5e-6)
         first = ens.first_reversal.sel(policy=p).values
         rev = ok & (r > 0)
-        assert np.all(y[rev] < first[rev] - 2025.0 + 1.25 + 0.001 * 15) and np.all(y[ok] <= 15.0 + 1e-9)
+        assert np.all(y[rev] < first[rev] - 2025.0 + 1.25 + 0.001 * 15) and np.all(y[ok] <= 15.0 * (1 + 1e-5))
         assert np.all(np.isnan(first[ok & (r == 0)]))
     assert np.all(np.isnan(ens.reversals.sel(policy="bau").values))
     assert "market_shaping_durable beats market_fixing_durable" in capsys.readouterr().out
@@ -106,12 +107,12 @@ def test_uncertainty_commands_reject_bad_input_with_one_line(argv, message, caps
 
 
 def test_dgm_ensemble_names_the_members_that_left_the_plausible_range(tmp_path, capsys):
-    """2,000 calibrated US draws to 2100, every stated prior drawn (measured: 794 business-as-usual, 766
-    market-fixing and 702 market-shaping members leave model.directed_growth.factory.PLAUSIBLE, none fails to
-    integrate, 9 draws without a start at rest re-drawn): every flagged member is whole (integrated to 2100) but
-    left out of the outcome statistics, and the summary names each path's count and the ranges left; the report
-    then attributes them (model.directed_growth.attribution): collapsed under climate damages 791 / 761 / 692,
-    failed 3 / 5 / 10, below 1% on every path (issue 14's acceptance)."""
+    """2,000 calibrated US draws to 2100, every stated prior drawn (measured with inventories: 832
+    business-as-usual, 805 market-fixing and 732 market-shaping members leave model.directed_growth.factory.PLAUSIBLE,
+    none fails to integrate, 21 draws without a start at rest re-drawn): every flagged member is whole (integrated
+    to 2100) but left out of the outcome statistics, and the summary names each path's count and the ranges left;
+    the report then attributes them (model.directed_growth.attribution): collapsed under climate damages 827 / 791
+    / 716, failed 5 / 14 / 16, below 1% on every path (issue 14's acceptance)."""
     out = tmp_path / "e.nc"
     assert main(["ensemble", "--draws", "2000", "--out", str(out)]) == 0
     ens = xr.load_dataset(out)
@@ -128,7 +129,7 @@ def test_dgm_ensemble_names_the_members_that_left_the_plausible_range(tmp_path, 
     cls = ens.member_class
     for p, k in counts.items():  # every flagged member is attributed: collapsed or failed
         assert int((cls.sel(policy=p) != "plausible").sum()) == k
-    assert lines[-2] == "Failed members below 1% on every path: holds (largest share 0.50%, market_shaping)."
-    assert lines[-1].startswith("Draws without a start at rest: 9 of the first 2,000 draws (0.45%) were re-drawn")
+    assert lines[-2] == "Failed members below 1% on every path: holds (largest share 0.80%, market_shaping)."
+    assert lines[-1].startswith("Draws without a start at rest: 21 of the first 2,000 draws (1.05%) were re-drawn")
     for p, k in counts.items():
         assert (f"{p} {k} ({k} left the plausible range: " if k else f"{p} 0") in line, (p, k, line)

@@ -17,7 +17,12 @@ from model.directed_growth.priors import PRIORS
 
 def _ensemble(dg, n: int, seed: int):
     rng = np.random.default_rng(seed)
-    draws = {k: rng.uniform(lo, hi, n) for k, (lo, hi, _) in PRIORS.items()}
+    # the prior truncated to the region where a start at rest exists (An & Schorfheide 2007, as dgm ensemble
+    # does): candidates without one (no positive autonomous demand) are dropped, the first n with a start kept
+    cand = {k: rng.uniform(lo, hi, 2 * n) for k, (lo, hi, _) in PRIORS.items()}
+    keep = np.flatnonzero(np.isfinite(consistent_draws(dg, cand)["C"]))[:n]
+    assert keep.size == n
+    draws = {k: v[keep] for k, v in cand.items()}
     start = consistent_draws(dg, draws)
     params = {**draws, **{k: v for k, v in start.items() if dg[k].kind == "parameter"}}
     initial = {k: v for k, v in start.items() if dg[k].kind == "stock"}

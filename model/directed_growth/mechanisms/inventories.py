@@ -45,7 +45,8 @@ def inventories() -> Block:
     half the stock at the target): with a cap linear in :math:`IN` an exhausted stock decays exponentially
     at :math:`1/\tau_N` and, after decades of rationing under severe climate damages, reaches zero within the
     solver's tolerance (7.5% of 2,000 calibrated draws stopped there); with the quadratic scaling the stock
-    decays at most algebraically, :math:`IN \ge \sigma_N S^e \tau_N / t`. Expected sales adapt to realised sales at the rate
+    decays at most algebraically, :math:`IN \ge \sigma_N S^e \tau_N / t`. Expected sales adapt to realised
+    sales at the rate
     :math:`\beta_S` on the trend (as consumption, households block), so that on a balanced path
     :math:`S^e = S`, :math:`IN = \sigma_N S` and :math:`Y = (1 + g\sigma_N)S` (up to the soft supply ceiling's
     gap between planned and realised production, start state). A step of final sales
@@ -98,6 +99,7 @@ def inventories() -> Block:
     C, I_p, I_G, G_C, G_cap, G_RD, h_eff, g_Z_eff, Y, k_Y = ref(
         "C", "I_p", "I_G", "G_C", "G_cap", "G_RD", "h_eff", "g_Z_eff", "Y", "k_Y")
     purchases = C + I_G + G_C + G_cap + G_RD
+    drawable = INV.sym / tau_N.sym * INV.sym / (INV.sym + sigma_N.sym * S_e.sym)  # stock that can be sold a year
     return Block(
         name="inventories",
         variables=(S_e, INV, beta_S, gamma_N, sigma_N, tau_N, inv_sw, Y_plan, S_D, S, INV_dot, Y_D, inv_ratio),
@@ -105,7 +107,7 @@ def inventories() -> Block:
             "Y_plan": S_e.sym * (1 + g_Z_eff * sigma_N.sym) + gamma_N.sym * (sigma_N.sym * S_e.sym - INV.sym),
             "Y_D": (1 - inv_sw.sym) * purchases / (1 - h_eff) + inv_sw.sym * Y_plan.sym,
             "S_D": purchases + I_p,
-            "S_fin": (1 - inv_sw.sym) * Y + inv_sw.sym * soft_cap(S_D.sym, Y + INV.sym / tau_N.sym * INV.sym / (INV.sym + sigma_N.sym * S_e.sym), k_Y),
+            "S_fin": (1 - inv_sw.sym) * Y + inv_sw.sym * soft_cap(S_D.sym, Y + drawable, k_Y),
             "INV_dot": Y - S.sym,
             "inv_ratio": INV.sym / S.sym,
         },

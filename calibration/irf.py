@@ -34,7 +34,7 @@ from .tomlfile import read_toml
 
 __all__ = ["Shock", "SHOCKS", "RESPONSES", "START_YEAR", "IRFProblem", "IRFResult", "IRFMoment", "IRFConstraint",
            "IRFTargets", "VARIANTS", "load_irf_targets", "distance", "irf_distance", "irf_distance_many",
-           "default_problem"]
+           "default_problem", "moment_value"]
 
 
 @dataclass(frozen=True)
@@ -648,6 +648,13 @@ def _pick1(result: IRFResult, shock: str, response: str, years: Sequence[int]) -
     return result.responses[shock][response][idx]
 
 
+def moment_value(result: IRFResult, moment) -> float:
+    """The model's value of one published ``moment`` (an :class:`IRFTargets` moment): the mean over its years of
+    the response, arc elasticity or log elasticity its ``statistic`` names, as :func:`distance` compares it
+    with the target [response per unit of the shock, or dimensionless for an elasticity]."""
+    return float(np.mean(_pick(result, moment.shock, moment.response, moment.years, moment.statistic)))
+
+
 def distance(result: IRFResult, targets: IRFTargets) -> tuple[float, dict[str, float]]:
     """Distance of computed responses to targets: ``sum w ((m - value)/sd)^2`` over the moments (an interval
     moment counts only its distance to the nearer end) plus ``sum w (gap/scale)^2`` over the constraints.
@@ -661,7 +668,7 @@ def distance(result: IRFResult, targets: IRFTargets) -> tuple[float, dict[str, f
     """
     parts: dict[str, float] = {}
     for m in targets.moments:
-        x = float(np.mean(_pick(result, m.shock, m.response, m.years, m.statistic)))
+        x = moment_value(result, m)
         if m.low is not None:
             gap = max(m.low - x, 0.0, x - m.high)
         else:

@@ -338,21 +338,13 @@ class JointCalibration:
         return out
 
 
-def _moment_value(result, m) -> float:
-    idx = [int(np.flatnonzero(result.horizons == y)[0]) for y in m.years]
-    x = np.asarray(result.responses[m.shock][m.response])[idx]
-    if m.statistic == "elasticity":
-        x = x / np.asarray(result.responses[m.shock]["R_G"])[idx]
-    return float(np.mean(x))
-
-
 def irf_report(country: str, theta: dict[str, float], variant: str) -> dict:
     """The impulse responses at ``theta`` against the ``[irf]`` targets of ``variant``: per published moment
     the model value, the target (value or interval), sd and tag; per constraint its penalty; and the headline
     responses (public investment output response in years 0 and 4 [% per pp of output], mission / generic
     cumulative multipliers at 5, 10, 20 years, the private R&D response to mission R&D in years 0-2 and 8
     [% per pp of output])."""
-    from .irf import default_problem, distance, load_irf_targets
+    from .irf import default_problem, distance, load_irf_targets, moment_value
 
     targets = load_irf_targets(country).select(variant)
     prob = default_problem(country, start=targets.start, horizons=max(targets.horizons, 1))
@@ -361,7 +353,7 @@ def irf_report(country: str, theta: dict[str, float], variant: str) -> dict:
     total, parts = distance(result, targets)
     out: dict = {"distance": total, "moments": {}, "constraints": {}}
     for m in targets.moments:
-        row = {"model": _moment_value(result, m), "sd": m.sd, "tag": m.tag, "source": m.source,
+        row = {"model": moment_value(result, m), "sd": m.sd, "tag": m.tag, "source": m.source,
                "penalty": parts.get(m.name, np.nan)}
         if m.low is not None:
             row["interval"] = [m.low, m.high]

@@ -17,6 +17,7 @@ from calibration.irf import (
     irf_distance,
     irf_distance_many,
     load_irf_targets,
+    moment_value,
 )
 from calibration.replay import country_model, observed_policy
 from model.directed_growth.outcomes import cumulative_multiplier, impulse_response, impulse_responses
@@ -224,6 +225,23 @@ def test_log_elasticity_is_the_constant_elasticity_at_any_shock_size(size):
     assert measured("log_elasticity") == pytest.approx(eta, rel=1e-12)
     arc = measured("elasticity")
     assert arc == pytest.approx(((1 + g) ** eta - 1) / g, rel=1e-12) and arc < eta
+
+
+@pytest.mark.parametrize("statistic", ["response", "elasticity", "log_elasticity"])
+def test_moment_value_reports_the_statistic_the_distance_compares(statistic):
+    """The reported model value of a moment (the param file's ``[irf.VARIANT.moments.NAME] model``) is the
+    statistic the distance uses: the constant-elasticity case above gives eta = 0.125 for the log elasticity,
+    ((1 + g)^eta - 1) / g for the arc elasticity and the R_P response itself otherwise; and with value 0, sd 1 the
+    distance is its square. (The joint run's file had reported the R_P response, 9.2, for the log elasticity.)"""
+    eta, g, size = 0.125, 0.83, 0.01
+    h = np.arange(6)
+    rp = ((1 + g) ** eta - 1) / size
+    res = IRFResult(h, {"mission_rd": {"R_P": np.full(6, rp), "R_G": np.full(6, g / size)}}, {}, size=size)
+    m = IRFMoment(name="m", shock="mission_rd", response="R_P", years=(4, 5), value=0.0, sd=1.0, tag="V",
+                  source="s", statistic=statistic)
+    expected = {"response": rp, "elasticity": ((1 + g) ** eta - 1) / g, "log_elasticity": eta}[statistic]
+    assert moment_value(res, m) == pytest.approx(expected, rel=1e-12)
+    assert distance(res, IRFTargets("USA", 1985, size, 5, (m,), ()))[0] == pytest.approx(expected ** 2, rel=1e-12)
 
 
 def test_non_finite_response_gives_infinity():

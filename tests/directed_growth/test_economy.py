@@ -6,23 +6,24 @@ unless said).
 """
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import model
 from model import Policy, piecewise
+from model.analysis.draws import truncate_to_start
 from model.directed_growth import policies
 from model.directed_growth.factory import consistent_draws, directed_growth
 from model.directed_growth.priors import PRIORS
 
 
 def _ensemble(dg, n: int, seed: int):
-    rng = np.random.default_rng(seed)
-    # the prior truncated to the region where a start at rest exists (An & Schorfheide 2007, as dgm ensemble
-    # does): candidates without one (no positive autonomous demand) are dropped, the first n with a start kept
-    cand = {k: rng.uniform(lo, hi, 2 * n) for k, (lo, hi, _) in PRIORS.items()}
-    keep = np.flatnonzero(np.isfinite(consistent_draws(dg, cand)["C"]))[:n]
-    assert keep.size == n
-    draws = {k: v[keep] for k, v in cand.items()}
+    def uniform(m: int, s: int) -> pd.DataFrame:
+        rng = np.random.default_rng(s)
+        return pd.DataFrame({k: rng.uniform(lo, hi, m) for k, (lo, hi, _) in PRIORS.items()})
+
+    # the prior truncated to the region where a start at rest exists, as dgm ensemble does (An & Schorfheide 2007)
+    draws = {k: v.to_numpy() for k, v in truncate_to_start(dg, uniform, n, seed=seed).items()}
     start = consistent_draws(dg, draws)
     params = {**draws, **{k: v for k, v in start.items() if dg[k].kind == "parameter"}}
     initial = {k: v for k, v in start.items() if dg[k].kind == "stock"}
@@ -75,7 +76,7 @@ def test_a_2000_draw_ensemble_stays_bounded_and_rarely_fails(prior_ensemble):
 
 @pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason=_ALL_PRIORS.format(
-    "34.7 / 33.1 / 29.05% flagged (BAU / fixing / shaping) with inventories (34.6 / 32.85 / 29.05% before them; "
+    "35.7 / 33.9 / 29.8% flagged (BAU / fixing / shaping) with inventories (34.6 / 32.85 / 29.05% before them; "
     "31.6 / 29.5 / 25.6% before issue 14 put the sovereign premium and the debt-stabilising tax on potential "
     "output, which damages lower); the calibrated dgm ensemble attributes them: 0.22 / 0.52 / 1.19% of 10,000 "
     "failed, the rest collapsed under climate damages (model.directed_growth.attribution)"))

@@ -277,8 +277,8 @@ def posterior_draws(path: str | os.PathLike, n: int, *, seed: int = 0, system=No
     structural : bool or mapping
         ``True``: also draw every parameter of :data:`STRUCTURAL_PRIORS` the file does not estimate,
         uniformly over its stated range, or with its stated shape over it where it has one
-        (:data:`model.directed_growth.priors.SHAPES`: ``pi3``); a mapping ``name -> (low, high)`` replaces them; ``False``:
-        calibrated parameters only.
+        (:data:`model.directed_growth.priors.SHAPES`: ``pi3``); a mapping ``name -> (low, high)`` replaces
+        them; ``False``: calibrated parameters only.
     kept_defaults : bool
         Draw the parameters the data did not identify: from their stated prior where they have one,
         else uniformly over their default +-50% (within the declared bounds).

@@ -17,11 +17,15 @@ draw table, ``--names n``, or a parameter file with ``[uncertainty.n]``) moves t
 parallel, and each draw starts at rest (:func:`~model.directed_growth.factory.consistent_draws`
 derives ``g_Z`` from the drawn ``n``).
 
-The priors are truncated to the region where a start at rest exists (An & Schorfheide 2007, Econometric
-Reviews 26(2-4): priors truncated to the region where the model's steady state exists and is determinate):
-``dgm ensemble`` re-draws every draw without one (consumption propensities ``c_w``, ``c_pi`` and ``c_V`` jointly
-so high that autonomous demand would not be positive, say) and reports the share re-drawn
-(:func:`model.analysis.draws.truncate_to_start`; 0.45% of 2,000 US draws, seed 0).
+The priors are truncated to the region where a start at rest exists and is locally stable (An & Schorfheide
+2007, Econometric Reviews 26(2-4): priors truncated to the region where the model's steady state exists and is
+determinate): ``dgm ensemble`` re-draws every draw without one (consumption propensities ``c_w``, ``c_pi`` and
+``c_V`` jointly so high that autonomous demand would not be positive, say) and every draw whose start at rest is
+locally unstable (:func:`model.directed_growth.attribution.stable_at_rest`, the rule and its source there), and
+reports both shares re-drawn (:func:`model.analysis.draws.truncate_to_start`; of 10,000 calibrated US draws,
+seed 0: 0.94% without a start, 20.07% with an unstable one).
+
+A prior that is not uniform over its range has its shape in :data:`SHAPES` (``pi3``: see :func:`pi3_quantile`).
 """
 
 from __future__ import annotations

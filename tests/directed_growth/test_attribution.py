@@ -202,10 +202,11 @@ def test_truncation_to_a_stable_start_redraws_and_reports_both_shares(dg):
 @pytest.mark.slow
 def test_failed_members_below_one_percent_on_every_path_at_2000_draws():
     """Issue 14's acceptance on 2,000 draws (dgm ensemble --country USA --draws 2000 --seed 0): the calibrated
-    posterior and every stated prior, truncated to a start at rest; failed members (no start, not integrating,
-    implausible with damages off too) below 1% on every path. Measured with inventories: 0.25% / 0.70% / 0.80%
-    (BAU / market fixing / market shaping), collapsed under damages 41.4% / 39.6% / 35.8%; 1.05% of candidate
-    draws had no start at rest and were re-drawn (0.45% before the inventory parameters were drawn)."""
+    posterior and every stated prior (pi3 with its stated shape), truncated to a locally stable start at rest;
+    failed members (no start, not integrating, implausible with damages off too) below 1% on every path. Measured:
+    0% / 0.05% / 0% (BAU / market fixing / market shaping), collapsed under damages 17.85% / 16.45% / 14.95%; of
+    the first 2,000 draws 1.05% had no start at rest and 19.25% an unstable one, all re-drawn. Before the
+    stability truncation and the pi3 shape: failed 0.25% / 0.70% / 0.80%, collapsed 41.4% / 39.6% / 35.8%."""
     from calibration.params import param_file
     from calibration.posterior import posterior_draws
     from model.cli.common import calibrated_model

@@ -13,17 +13,19 @@ import model
 from model import Policy, piecewise
 from model.analysis.draws import truncate_to_start
 from model.directed_growth import policies
+from model.directed_growth.attribution import stable_at_rest
 from model.directed_growth.factory import consistent_draws, directed_growth
-from model.directed_growth.priors import PRIORS
+from model.directed_growth.priors import PRIORS, shape_draws
 
 
 def _ensemble(dg, n: int, seed: int):
-    def uniform(m: int, s: int) -> pd.DataFrame:
+    def prior(m: int, s: int) -> pd.DataFrame:
         rng = np.random.default_rng(s)
-        return pd.DataFrame({k: rng.uniform(lo, hi, m) for k, (lo, hi, _) in PRIORS.items()})
+        return shape_draws(pd.DataFrame({k: rng.uniform(lo, hi, m) for k, (lo, hi, _) in PRIORS.items()}))
 
-    # the prior truncated to the region where a start at rest exists, as dgm ensemble does (An & Schorfheide 2007)
-    draws = {k: v.to_numpy() for k, v in truncate_to_start(dg, uniform, n, seed=seed).items()}
+    # the prior (pi3 with its stated shape) truncated to the region where a locally stable start at rest exists,
+    # as dgm ensemble does (An & Schorfheide 2007; model.directed_growth.attribution.stable_at_rest)
+    draws = {k: v.to_numpy() for k, v in truncate_to_start(dg, prior, n, seed=seed, stable=stable_at_rest).items()}
     start = consistent_draws(dg, draws)
     params = {**draws, **{k: v for k, v in start.items() if dg[k].kind == "parameter"}}
     initial = {k: v for k, v in start.items() if dg[k].kind == "stock"}

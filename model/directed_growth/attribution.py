@@ -37,7 +37,11 @@ Kaldor-Verdoorn feedback (``alpha_KV`` 0.70 against 0.61), high propensities to 
 0.71) and a weak credit channel (``psi_Z`` 0.53 against 0.62): the supermultiplier's demand feedback outruns
 the monetary brake (Freitas & Serrano 2015's condition, economics.md 3, in the whole economy). Under business
 as usual an unstable start is rarely left (nothing pushes the economy off its path); the policy paths push it
-off, and the deviation grows.
+off, and the deviation grows. Checked by simulation (business as usual, damages off, autonomous demand 0.1%
+above its start): the employment rate's deviation is larger in 2070-2100 than in 2026-2055 in 2 of 200 stable
+draws, in 117 of 200 unstable ones (91 of the 109 with a largest real part above 0.01/yr). The same test at a
+later date of the market-shaping path (its state in 2035, 2050 or 2070, frozen in time) does not separate the
+failed draws (77-86% of plausible draws test unstable there: off the balanced path the detrending is not exact).
 """
 
 from __future__ import annotations

@@ -35,6 +35,9 @@ INSTRUMENTS: dict[str, str] = {
                  "share of output: the exogenous input z_H_shock. Household credit is partly endogenous (it "
                  "responds to income and the loan rate): the less exogenous driver, for the UK, which has no "
                  "residential investment series here",
+    "x": "exports as autonomous demand (closed-economy approximation): real exports (JST exports / cpi), their "
+         "deviation from their own log-linear trend over the replay window at their start-year share of output "
+         "(exports / gdp), less the start year's, added to z_H_shock",
 }
 
 #: the observed drivers of autonomous household demand among INSTRUMENTS (at most one: both feed z_H_shock)
@@ -81,6 +84,19 @@ def _household_driver(panel: xr.Dataset, country: str, years: np.ndarray, key: s
             raise CalibrationError(f"PRFIx misses {years[0]} or has fewer than three years in {years[0]}-{years[-1]}")
         trend = np.exp(np.polyval(np.polyfit(years[ok], np.log(R[ok]), 1), years))
         return s0 * (R / trend - R[0] / trend[0])
+    if key == "x":
+        import pandas as pd
+
+        from .data.files import locate
+
+        raw = pd.read_csv(locate("jst", panel.attrs.get("data_dir") or None))
+        j = raw[raw["iso"] == country].set_index("year")
+        X = (j["exports"] / j["cpi"]).reindex(years).to_numpy(float)
+        s0 = float(j.loc[years[0], "exports"] / j.loc[years[0], "gdp"])
+        if not np.all(np.isfinite(X)):
+            raise CalibrationError(f"JST exports or cpi of {country} miss a year in {years[0]}-{years[-1]}")
+        trend = np.exp(np.polyval(np.polyfit(years, np.log(X), 1), years))
+        return s0 * (X / trend - X[0] / trend[0])
     from .data.jst import load_jst
 
     j = load_jst(panel.attrs.get("data_dir") or None, countries=[country]).set_index("year")
@@ -238,6 +254,9 @@ def observed_exogenous(panel: xr.Dataset, country: str, start: int, end: int,
     for key in DRIVERS:
         if key in instruments:
             series["z_H_shock"] = (_DRIVER_NAMES[key], _household_driver(panel, country, years, key))
+    if "x" in instruments:
+        x = _household_driver(panel, country, years, "x")
+        series["z_H_shock"] = ("real exports (JST)", x + series["z_H_shock"][1] if "z_H_shock" in series else x)
     for name, (what, v) in series.items():
         ok = np.isfinite(v)
         if ok.sum() < 2 or not ok[0]:

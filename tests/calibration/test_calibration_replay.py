@@ -77,7 +77,7 @@ def test_replay_conditioned_on_observed_policy_follows_the_instruments(panel, co
     slope = np.r_[0.0, np.diff(r)][1:]
     np.testing.assert_allclose(ds.r_cb.values[1:], r[1:] - slope / k, rtol=0, atol=1e-4)
     with pytest.raises(CalibrationError,
-                       match="instruments must include 'i_G' and be among i_G, r_cb, g_C, res, hh_credit"):
+                       match="instruments must include 'i_G' and be among i_G, r_cb, g_C, res, hh_credit, x"):
         country_model(panel, country, start, instruments=("r_cb",))
     with pytest.raises(CalibrationError, match="instruments must include 'i_G'"):
         observed_exogenous(panel, country, start, end, ("i_G", "taxes"))
@@ -111,6 +111,10 @@ def test_replay_conditioned_on_autonomous_household_demand(panel):
     credit = observed_exogenous(panel, "GBR", 2000, 2019, ("i_G", "hh_credit"))["z_H_shock"]
     d0 = j.loc[2000, "thh"] / j.loc[2000, "gdp"]
     assert credit(2009.0) == pytest.approx(d0 * (np.log(L[2009] / L[2008]) - np.log(L[2000] / L[1999])), rel=1e-12)
+    # exports add to the household driver: the same detrended form, zero in the start year
+    both = observed_exogenous(panel, "USA", 2000, 2019, ("i_G", "res", "x"))["z_H_shock"]
+    x = observed_exogenous(panel, "USA", 2000, 2019, ("i_G", "x"))["z_H_shock"]
+    assert x(2000.0) == 0.0 and both(2009.0) == pytest.approx(res(2009.0) + x(2009.0), rel=1e-12)
     with pytest.raises(CalibrationError, match="residential investment .* USA only, not 'GBR'"):
         observed_exogenous(panel, "GBR", 2000, 2019, ("i_G", "res"))
     with pytest.raises(CalibrationError, match="at most one of res, hh_credit"):

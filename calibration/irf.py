@@ -26,7 +26,7 @@ import numpy as np
 from model.compiler.compiled import compile as compile_system
 from model.core.levers import Policy, Rule, input_table, piecewise, resolve_inputs, step
 from model.directed_growth.factory import DERIVED
-from model.directed_growth.outcomes import NORMALISE, SHOCKS as OUTCOME_SHOCKS
+from model.directed_growth.outcomes import NORMALISE, PURCHASES, SHOCKS as OUTCOME_SHOCKS
 from model.errors import CalibrationError, ModelError, SolverError
 from model.solve.sensitivity import solve_arrays
 
@@ -142,7 +142,8 @@ class IRFResult:
         pp of output].
     cumulative : dict
         ``shock -> array over horizons``: cumulative multiplier, the integral of the output difference from the
-        shock to the end of year ``k`` over that of the spending difference (``sum dY / sum dG``) [1].
+        shock to the end of year ``k`` over that of the spending difference (``sum dY / sum dG``) [1]; the
+        spending is all government purchases or the shock's own flow (:class:`IRFProblem` ``spending``).
     step : dict
         ``shock -> step of the input`` (share of trend output) at the shock.
     size : float
@@ -192,13 +193,24 @@ class IRFProblem:
         Topalova (2016) definition: the appropriation step plus ``tau_B`` x that step [TUSD] in the pipeline
         ``WIP_G`` at the shock; ``"appropriations"`` the appropriation step alone (outlays rise gradually).
         As :func:`model.directed_growth.outcomes.impulse_responses`.
+    spending : {"total", "own"}
+        The denominator of the cumulative multipliers, as in
+        :func:`model.directed_growth.outcomes.cumulative_multiplier`: ``"total"`` (default) all government
+        purchases in demand (:data:`model.directed_growth.outcomes.PURCHASES`; Ramey & Zubairy 2018, JPE 126(2):
+        cumulative output over cumulative total government spending), the same aggregate for every shock, so that
+        the mission-R&D and generic multipliers are compared on one denominator; ``"own"`` the shocked flow
+        (:attr:`Shock.spending`). With ``"own"`` the generic shock divides by government consumption
+        :math:`z_G Z + g_{C,shock} Y_T`, whose autonomous part falls with the loan rate the shock raises (demand
+        block), while mission R&D spending does not: at the US defaults (2025 start) that alone puts the generic
+        multiplier 0.05 / 0.12 above a mission shock without knowledge effects (alpha_A = 0) at 5 / 10 years, where
+        on total purchases the two are equal (issue 14, helper E's channel decomposition).
     """
 
     def __init__(self, system, policy: Policy | None = None, *, shocks: Sequence[str] | None = None,
                  t_shock: float | None = None, horizons: Sequence[int] = tuple(range(21)), size: float = 0.01,
                  wrt: Sequence[str] = (), derive_start: bool = True, per_year: int = 20,
                  exogenous: Mapping[str, Any] | None = None, rtol: float = 1e-8, atol: float = 1e-10,
-                 normalise: str = "outlays"):
+                 normalise: str = "outlays", spending: str = "total"):
         unknown = [s for s in (shocks or ()) if s not in SHOCKS]
         if unknown:
             raise CalibrationError(f"unknown shock(s) {', '.join(map(repr, unknown))}; valid: {', '.join(SHOCKS)}")
@@ -214,6 +226,9 @@ class IRFProblem:
         if normalise not in NORMALISE:
             raise CalibrationError(f"unknown normalise {normalise!r}; valid: {', '.join(NORMALISE)}")
         self.normalise = normalise
+        if spending not in ("total", "own"):
+            raise CalibrationError(f"unknown spending {spending!r}; valid: total, own")
+        self.spending = spending
         horizons = tuple(int(k) for k in horizons)
         if not horizons or min(horizons) < 0:
             raise CalibrationError(f"horizons must be non-negative whole years, got {horizons!r}")
@@ -259,7 +274,7 @@ class IRFProblem:
         self._pidx = {n: i for i, n in enumerate(self.cs.parameters)}
         self._sidx = {n: i for i, n in enumerate(self.cs.states)}
         self._obs = {n: self.cs.observed_names.index(n) for n in self.cs.observed_names}
-        want = set(RESPONSES) | {"Y_T", "rd_G"} | {SHOCKS[s].spending for s in names}
+        want = set(RESPONSES) | {"Y_T", "rd_G"} | {SHOCKS[s].spending for s in names} | set(PURCHASES)
         self.responses = [n for n in RESPONSES if n in self._obs or n in self.cs.states
                           or (n == "R_G" and "rd_G" in self._obs)]
         self._cols = {n: self._obs[n] for n in want if n in self._obs}
@@ -385,8 +400,9 @@ class IRFProblem:
                 out[n] = self.W @ d / denom
             responses[s] = out
             yb, ys = self._series(Yb, Ab, "Y"), self._series(Ys, As, "Y")
-            if size != 0 and (spec.spending in self._cols or spec.spending in self.responses):
-                dG = self.C @ (self._series(Ys, As, spec.spending) - self._series(Yb, Ab, spec.spending))
+            flows = (spec.spending,) if self.spending == "own" else tuple(f for f in PURCHASES if f in self._cols)
+            if size != 0 and flows and all(f in self._cols or f in self.responses for f in flows):
+                dG = self.C @ sum(self._series(Ys, As, f) - self._series(Yb, Ab, f) for f in flows)
                 with np.errstate(divide="ignore", invalid="ignore"):
                     cumulative[s] = np.where(dG != 0, (self.C @ (ys - yb)) / dG, np.nan)
             steps[s] = amount

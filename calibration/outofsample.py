@@ -5,17 +5,21 @@ blocks plus replay, :class:`calibration.joint.JointPosterior`, plus a stated pri
 :data:`GAP_SD`, and the Gauss-Newton covariance there), the best of :data:`STARTS` optimiser starts (the
 defaults and draws from the prior; every start's mode and cost is returned); no MCMC.
 The forecast restarts the model from the data in the first forecast year (:func:`calibration.replay.country_model`:
-output, the wage share, employment, debts, emission intensity, the public investment rate of that year) with
-the fitted parameters, the start re-derived at rest for them, and runs it over the forecast window with the
-observed paths of policy instruments only (:data:`POLICY`; the fit window is replayed with the same
-instruments): the public investment rate (:func:`calibration.replay.observed_policy`) and the government
-consumption share (:func:`calibration.replay.observed_exogenous`); optionally the policy rate in place of the
-Taylor rule. Nothing the model explains (output, employment, the wage share, revenue, deficits, debts, private
-credit, emissions) is fed in after the start: a forecast conditional on observed initial conditions and the
-policy actually set, the standard object of policy evaluation (not circular: the instruments are chosen by the
-government and the central bank, the scored series are the model's responses to them). The
-normal employment rate and the start's normal private investment share, which the replay sets to means over
-its window, are means over the fit window; the labour-force growth ``n`` is the fit window's block estimate.
+output, the wage share, employment, debts, emission intensity, the public investment rate of that year) with the
+fitted parameters, the start re-derived at rest for them, and runs it over the forecast window with the observed
+paths of policy instruments (:data:`POLICY`; the fit window is replayed with the same instruments): the public
+investment rate (:func:`calibration.replay.observed_policy`) and the government consumption share
+(:func:`calibration.replay.observed_exogenous`), and of the country's observed driver of autonomous household
+demand (:data:`DRIVER`: US residential investment's deviation from its own trend, UK net new household borrowing,
+each relative to the start year; :func:`instruments_for`); optionally the policy rate in place of the Taylor rule.
+Nothing else the model explains (output, employment, the wage share, revenue, deficits, debts, business credit,
+emissions) is fed in after the start: a forecast conditional on observed initial conditions, the policy actually
+set and the observed autonomous demand, the supermultiplier's exogenous driver (not circular: the instruments are
+chosen by the government, the driver is the model's exogenous input as public investment is, fed from its own
+series only; UK household credit is partly endogenous, and the model's household debt responds to it: stated in
+:data:`DRIVER`). The normal employment rate and the start's normal private investment share, which the replay sets
+to means over its window, are means over the fit window; the labour-force growth ``n`` is the fit window's block
+estimate.
 
 A start value the panel lacks (:data:`UNKNOWN_START`: the UK wage share before 1988, which PWT does not have)
 is never imputed: in a fit it is an unknown initial condition estimated with the parameters on a stated range
@@ -48,8 +52,8 @@ from model.errors import CalibrationError
 
 from .joint import SAMPLED, JointPosterior, laplace
 
-__all__ = ["Forecast", "fit", "forecast", "out_of_sample", "r2", "trend", "SPLITS", "SPLITS_UK_1988", "SCORED",
-           "UNKNOWN_START", "POLICY", "STARTS"]
+__all__ = ["Forecast", "fit", "forecast", "out_of_sample", "r2", "trend", "instruments_for", "SPLITS",
+           "SPLITS_UK_1988", "SCORED", "UNKNOWN_START", "POLICY", "DRIVER", "STARTS"]
 
 #: the observed policy instruments the fit and the forecast are conditioned on (calibration.replay.INSTRUMENTS):
 #: the public investment rate and the government consumption share, both fiscal instruments set by the
@@ -59,6 +63,21 @@ __all__ = ["Forecast", "fit", "forecast", "out_of_sample", "r2", "trend", "SPLIT
 #: outcome), and a nominal path deflated by the model's own inflation is a cumulative process in the model
 #: (model/directed_growth/mechanisms/banks.py); its measured effect is reported beside the default
 POLICY: tuple[str, ...] = ("i_G", "g_C")
+
+#: the observed driver of autonomous household demand per country (:data:`calibration.replay.DRIVERS`), added to
+#: :data:`POLICY` by default (:func:`instruments_for`): the model's autonomous household demand ``Z_H`` (credit-
+#: financed consumption and residential investment) is conditioned on its observed counterpart through the input
+#: ``z_H_shock``, as the supermultiplier's empirical studies take autonomous demand as observed (Girardi &
+#: Pariboni 2016; Fiebiger & Lavoie 2019). Not circular: ``z_H_shock`` is an exogenous driver of the model, as the
+#: public investment rate is; it is fed from the driver's own series (its deviation from its own trend, at its
+#: start-year ratio to output), never from the replayed output, employment, wage share, revenue, deficits or debt.
+#: US: real residential investment (FRED-QD PRFIx), the more exogenous of the two (a spending flow, not a credit
+#: aggregate the model also determines); UK: real household credit (JST thh / cpi; no UK residential investment
+#: series in the data), partly endogenous (borrowing responds to income and the loan rate). Real exports ("x",
+#: a closed-economy approximation: the most exogenous autonomous demand of an open economy) are available as an
+#: addition, not in the default: measured, they raise the employment and debt R2 but lower the growth R2 in all
+#: four splits (JST exports deflated by consumer prices, not an export deflator)
+DRIVER: dict[str, str] = {"USA": "res", "GBR": "hh_credit"}
 
 #: the stated prior on the gap between autonomous-demand growth and the natural rate in the fit, ``g_Z - (alpha0 +
 #: n)`` ~ N(0, GAP_SD^2) [1/year]: the supermultiplier's long-run closure (autonomous demand grows at the natural
@@ -116,6 +135,11 @@ def trend(years: np.ndarray, values: np.ndarray) -> float:
     return float(100.0 * np.polyfit(x[ok], np.log(v[ok]), 1)[0])
 
 
+def instruments_for(country: str) -> tuple[str, ...]:
+    """The default conditioning of ``country``'s fit and forecast: :data:`POLICY` plus its :data:`DRIVER` (if any)."""
+    return POLICY + ((DRIVER[country],) if country in DRIVER else ())
+
+
 def _five_year_means(years: np.ndarray, g: np.ndarray) -> np.ndarray:
     """Means of consecutive 5-year blocks of ``g`` (the growth of ``years[1:]``), from the first year."""
     n = g.size // 5
@@ -132,7 +156,7 @@ def _unknown_start(country: str, year: int, names: tuple[str, ...], data_dir) ->
 
 
 def fit(country: str, fit_years: tuple[int, int], names: Sequence[str] = SAMPLED, *, data_dir=None,
-        max_nfev: int = 60, instruments: Sequence[str] = POLICY, starts: int = STARTS, seed: int = 0,
+        max_nfev: int = 60, instruments: Sequence[str] | None = None, starts: int = STARTS, seed: int = 0,
         gap_sd: float | None = GAP_SD) -> dict:
     """The Laplace posterior of ``country``'s replay over ``fit_years``.
 
@@ -146,8 +170,9 @@ def fit(country: str, fit_years: tuple[int, int], names: Sequence[str] = SAMPLED
     data_dir : path, optional
     max_nfev : int
         Iterations of the optimiser (``least_squares``) per start.
-    instruments : sequence of str
-        Observed policy instruments the replay is conditioned on (default :data:`POLICY`).
+    instruments : sequence of str, optional
+        Observed policy instruments and drivers the replay is conditioned on (:data:`calibration.replay.INSTRUMENTS`;
+        default :func:`instruments_for` ``country``: :data:`POLICY` and the country's :data:`DRIVER`).
     starts : int
         Optimiser starts: the defaults (``g_Z`` at the window's mean output growth) and ``starts - 1`` draws
         from the prior (seeded by ``seed``); the mode of least cost is kept and every start's mode reported.
@@ -168,6 +193,8 @@ def fit(country: str, fit_years: tuple[int, int], names: Sequence[str] = SAMPLED
     """
     if int(starts) < 1:
         raise CalibrationError(f"starts must be at least 1, got {starts!r}")
+    if instruments is None:
+        instruments = instruments_for(country)
     names, start_values = _unknown_start(country, fit_years[0], tuple(names), data_dir)
     post = JointPosterior.from_data(country, *fit_years, names=names, data_dir=data_dir, start_values=start_values,
                                     ranges={k: UNKNOWN_START[k] for k in start_values},
@@ -354,7 +381,7 @@ def _naive(p, fit_years: tuple[int, int], years: np.ndarray, data: dict) -> dict
 
 def out_of_sample(country: str, splits: Sequence[tuple[tuple[int, int], tuple[int, int]]] | None = None,
                   names: Sequence[str] = SAMPLED, *, draws: int = 0, seed: int = 0, data_dir=None,
-                  max_nfev: int = 60, instruments: Sequence[str] = POLICY, starts: int = STARTS,
+                  max_nfev: int = 60, instruments: Sequence[str] | None = None, starts: int = STARTS,
                   normal: str = "fit", gap_sd: float | None = GAP_SD) -> list[Forecast]:
     """:func:`fit` then :func:`forecast` for each split (default :data:`SPLITS` of ``country``).
 

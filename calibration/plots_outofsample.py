@@ -63,7 +63,7 @@ def posterior_predictive(fc, path=None, *, ncols: int = 4):
         what = f"median of {fc.draws} draws" if fc.draws else "posterior mode"
         fig.suptitle(f"{fc.country}: fit {fc.fit_years[0]}-{fc.fit_years[1]}, forecast "
                      f"{fc.predict_years[0]}-{fc.predict_years[1]} from the {fc.predict_years[0]} data "
-                     f"(observed policy: {', '.join(fc.instruments)}; {what})", fontsize=9)
+                     f"(observed inputs: {', '.join(fc.instruments)}; {what})", fontsize=9)
     if path is not None:
         save_figure(fig, path)
     return fig

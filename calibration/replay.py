@@ -11,7 +11,7 @@ from model import Policy, piecewise
 from model.directed_growth.factory import directed_growth
 from model.errors import CalibrationError, ModelError
 
-__all__ = ["START_FROM_DATA", "INSTRUMENTS", "country_model", "observed_policy", "observed_exogenous"]
+__all__ = ["START_FROM_DATA", "INSTRUMENTS", "DRIVERS", "country_model", "observed_policy", "observed_exogenous"]
 
 #: observed policy instruments a replay can be conditioned on: name -> what is fed. Only instruments, never an
 #: outcome the model explains (output, employment, the wage share, revenue, deficits, debts, credit, emissions):
@@ -27,7 +27,21 @@ INSTRUMENTS: dict[str, str] = {
     "g_C": "government consumption share of output (PWT csh_g, current PPPs): the start share sets G_C / Y in "
            "the start year and the exogenous input g_C_shock is its change since the start year (a share of "
            "trend output)",
+    "res": "autonomous household demand (US only): real residential investment (FRED-QD PRFIx, annual mean), its "
+           "deviation from its own log-linear trend over the replay window, as a share of output at its start-year "
+           "share (PRFIx / GDPC1), less that deviation in the start year: the exogenous input z_H_shock",
+    "hh_credit": "autonomous household demand: net new real household borrowing (JST thh / cpi): the change of its "
+                 "growth rate since the start year times the start year's household debt ratio (thh / gdp), a "
+                 "share of output: the exogenous input z_H_shock. Household credit is partly endogenous (it "
+                 "responds to income and the loan rate): the less exogenous driver, for the UK, which has no "
+                 "residential investment series here",
+    "x": "exports as autonomous demand (closed-economy approximation): real exports (JST exports / cpi), their "
+         "deviation from their own log-linear trend over the replay window at their start-year share of output "
+         "(exports / gdp), less the start year's, added to z_H_shock",
 }
+
+#: the observed drivers of autonomous household demand among INSTRUMENTS (at most one: both feed z_H_shock)
+DRIVERS = ("res", "hh_credit")
 
 
 def _csh_g(panel: xr.Dataset, country: str, years: np.ndarray) -> np.ndarray:
@@ -39,9 +53,66 @@ def _csh_g(panel: xr.Dataset, country: str, years: np.ndarray) -> np.ndarray:
     return series.reindex(np.asarray(years, int)).to_numpy()
 
 
+_DRIVER_NAMES = {"res": "real residential investment (FRED-QD PRFIx)",
+                 "hh_credit": "real household credit (JST thh / cpi)"}
+
+
+def _household_driver(panel: xr.Dataset, country: str, years: np.ndarray, key: str) -> np.ndarray:
+    """The input ``z_H_shock`` [share of trend output] at ``years`` from the observed driver ``key`` (:data:`DRIVERS`).
+
+    ``"res"``: ``s0 (R / R_hat - R(t0) / R_hat(t0))``, with ``R`` real residential investment (FRED-QD PRFIx),
+    ``R_hat`` its OLS log-linear trend over ``years``, ``s0 = R(t0) / GDPC1(t0)``: the dollar deviation of
+    residential investment from its own trend relative to output (taken to grow as that trend), less the start
+    year's (the start is at rest). ``"hh_credit"``: ``d0 (g_L - g_L(t0))`` with ``g_L`` the log growth of real
+    household credit ``thh / cpi`` (JST) and ``d0 = thh(t0) / gdp(t0)``: the change of net new borrowing
+    (``g_L L``) as a share of output at the start's debt ratio, dollar for dollar (credit-financed autonomous
+    demand, Pariboni 2016). Only the driver's own data and its start-year ratio to output enter, never the
+    replayed output, employment or debt paths.
+    """
+    years = np.asarray(years, int)
+    if key == "res":
+        if country != "USA":
+            raise CalibrationError(f"residential investment (FRED-QD) exists for USA only, not {country!r}; "
+                                   "use 'hh_credit'")
+        from .data.fred import load_fred
+
+        f = load_fred(panel.attrs.get("data_dir") or None)
+        R = f["PRFIx"].reindex(years).to_numpy(float)
+        s0 = R[0] / float(f["GDPC1"].reindex(years).to_numpy(float)[0])
+        ok = np.isfinite(R)
+        if ok.sum() < 3 or not ok[0]:
+            raise CalibrationError(f"PRFIx misses {years[0]} or has fewer than three years in {years[0]}-{years[-1]}")
+        trend = np.exp(np.polyval(np.polyfit(years[ok], np.log(R[ok]), 1), years))
+        return s0 * (R / trend - R[0] / trend[0])
+    if key == "x":
+        import pandas as pd
+
+        from .data.files import locate
+
+        raw = pd.read_csv(locate("jst", panel.attrs.get("data_dir") or None))
+        j = raw[raw["iso"] == country].set_index("year")
+        X = (j["exports"] / j["cpi"]).reindex(years).to_numpy(float)
+        s0 = float(j.loc[years[0], "exports"] / j.loc[years[0], "gdp"])
+        if not np.all(np.isfinite(X)):
+            raise CalibrationError(f"JST exports or cpi of {country} miss a year in {years[0]}-{years[-1]}")
+        trend = np.exp(np.polyval(np.polyfit(years, np.log(X), 1), years))
+        return s0 * (X / trend - X[0] / trend[0])
+    from .data.jst import load_jst
+
+    j = load_jst(panel.attrs.get("data_dir") or None, countries=[country]).set_index("year")
+    prev = np.r_[years[0] - 1, years]
+    L = (j["thh"] / j["cpi"]).reindex(prev).to_numpy(float)
+    d0 = float((j["thh"] / j["gdp"]).reindex([years[0]]).iloc[0])
+    g = np.diff(np.log(L))
+    return d0 * (g - g[0])
+
+
 def _check_instruments(instruments) -> tuple[str, ...]:
     out = tuple(instruments)
     bad = [k for k in out if k not in INSTRUMENTS]
+    if sum(k in DRIVERS for k in out) > 1:
+        raise CalibrationError(f"instruments may include at most one of {', '.join(DRIVERS)} (both feed z_H_shock); "
+                               f"got {', '.join(map(repr, out))}")
     if bad or "i_G" not in out:
         raise CalibrationError(f"instruments must include 'i_G' and be among {', '.join(INSTRUMENTS)}; got "
                                f"{', '.join(map(repr, out))}")
@@ -167,7 +238,8 @@ def observed_exogenous(panel: xr.Dataset, country: str, start: int, end: int,
     -------
     dict
         ``"r_cb_obs"`` (the observed real policy rate [1/year]) with ``"r_cb"``, ``"g_C_shock"`` (the change of
-        the government consumption share since ``start`` [dimensionless]) with ``"g_C"``; piecewise linear
+        the government consumption share since ``start`` [dimensionless]) with ``"g_C"``, ``"z_H_shock"``
+        [share of trend output] with ``"res"`` or ``"hh_credit"`` (:func:`_household_driver`); piecewise linear
         between the years where the data exist (at least two); empty for ``("i_G",)``.
     """
     instruments = _check_instruments(instruments)
@@ -179,6 +251,12 @@ def observed_exogenous(panel: xr.Dataset, country: str, start: int, end: int,
     if "g_C" in instruments:
         g = _csh_g(panel, country, years)
         series["g_C_shock"] = ("government consumption share (PWT csh_g)", g - g[0])
+    for key in DRIVERS:
+        if key in instruments:
+            series["z_H_shock"] = (_DRIVER_NAMES[key], _household_driver(panel, country, years, key))
+    if "x" in instruments:
+        x = _household_driver(panel, country, years, "x")
+        series["z_H_shock"] = ("real exports (JST)", x + series["z_H_shock"][1] if "z_H_shock" in series else x)
     for name, (what, v) in series.items():
         ok = np.isfinite(v)
         if ok.sum() < 2 or not ok[0]:

@@ -56,11 +56,11 @@ def test_replay_conditioned_on_observed_policy_follows_the_instruments(panel, co
     first-order lag (rho_cb + rho_obs, about a month) of a linear path, and G_C exceeds its start share by
     g_C_shock Y_T."""
     from calibration.data.pwt import load_pwt
-    from calibration.replay import INSTRUMENTS, observed_exogenous
+    from calibration.replay import observed_exogenous
 
     end = start + 10
-    m = country_model(panel, country, start, instruments=tuple(INSTRUMENTS))
-    exo = observed_exogenous(panel, country, start, end, tuple(INSTRUMENTS))
+    m = country_model(panel, country, start, instruments=("i_G", "r_cb", "g_C"))
+    exo = observed_exogenous(panel, country, start, end, ("i_G", "r_cb", "g_C"))
     years = np.arange(start, end + 1)
     ds = model.simulate(m, None, observed_policy(panel, country, start, end), t_span=(start, end), t_eval=years,
                         exogenous=exo)
@@ -76,8 +76,46 @@ def test_replay_conditioned_on_observed_policy_follows_the_instruments(panel, co
     k = m["rho_cb"].default + m["rho_obs"].default
     slope = np.r_[0.0, np.diff(r)][1:]
     np.testing.assert_allclose(ds.r_cb.values[1:], r[1:] - slope / k, rtol=0, atol=1e-4)
-    with pytest.raises(CalibrationError, match="instruments must include 'i_G' and be among i_G, r_cb, g_C"):
+    with pytest.raises(CalibrationError,
+                       match="instruments must include 'i_G' and be among i_G, r_cb, g_C, res, hh_credit, x"):
         country_model(panel, country, start, instruments=("r_cb",))
     with pytest.raises(CalibrationError, match="instruments must include 'i_G'"):
         observed_exogenous(panel, country, start, end, ("i_G", "taxes"))
     assert observed_exogenous(panel, country, start, end) == {}
+
+
+def test_replay_conditioned_on_autonomous_household_demand(panel):
+    """The observed drivers of autonomous household demand (calibration.replay.DRIVERS) feed z_H_shock, zero in
+    the start year (the start at rest); the model adds it to autonomous household demand as a share of trend
+    output, Z_H = (1 - z_G) Z + z_H_shock Y_T, at every time. US real residential investment peaked in 2005 and
+    bottomed in 2009-11 (BEA; the housing bust): its deviation from trend does too. UK household credit: the
+    closed form d0 (g_L(t) - g_L(t0)) from the JST file (thh / cpi, thh / gdp)."""
+    import pandas as pd
+
+    from calibration.data.files import locate
+    from calibration.replay import observed_exogenous
+
+    years = np.arange(2000, 2020)
+    res = observed_exogenous(panel, "USA", 2000, 2019, ("i_G", "g_C", "res"))["z_H_shock"]
+    z = np.array([res(float(t)) for t in years])
+    assert z[0] == 0.0 and years[np.argmax(z)] == 2005 and years[np.argmin(z)] in (2009, 2010, 2011)
+    m = country_model(panel, "USA", 2000, instruments=("i_G", "g_C", "res"))
+    ds = model.simulate(m, None, observed_policy(panel, "USA", 2000, 2019), t_span=(2000, 2019), t_eval=years,
+                        exogenous={"z_H_shock": res})
+    assert float(ds.Y[0]) == pytest.approx(float(panel.Y.sel(country="USA", year=2000)), rel=1e-9)
+    np.testing.assert_allclose(ds.z_H_shock.values, z, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(ds.Z_H.values, (1 - m["z_G"].default) * ds.Z.values + z * ds.Y_T.values,
+                               rtol=1e-12)
+    j = pd.read_csv(locate("jst")).set_index(["iso", "year"]).loc["GBR"]
+    L = j["thh"] / j["cpi"]
+    credit = observed_exogenous(panel, "GBR", 2000, 2019, ("i_G", "hh_credit"))["z_H_shock"]
+    d0 = j.loc[2000, "thh"] / j.loc[2000, "gdp"]
+    assert credit(2009.0) == pytest.approx(d0 * (np.log(L[2009] / L[2008]) - np.log(L[2000] / L[1999])), rel=1e-12)
+    # exports add to the household driver: the same detrended form, zero in the start year
+    both = observed_exogenous(panel, "USA", 2000, 2019, ("i_G", "res", "x"))["z_H_shock"]
+    x = observed_exogenous(panel, "USA", 2000, 2019, ("i_G", "x"))["z_H_shock"]
+    assert x(2000.0) == 0.0 and both(2009.0) == pytest.approx(res(2009.0) + x(2009.0), rel=1e-12)
+    with pytest.raises(CalibrationError, match="residential investment .* USA only, not 'GBR'"):
+        observed_exogenous(panel, "GBR", 2000, 2019, ("i_G", "res"))
+    with pytest.raises(CalibrationError, match="at most one of res, hh_credit"):
+        country_model(panel, "USA", 2000, instruments=("i_G", "res", "hh_credit"))

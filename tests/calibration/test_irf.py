@@ -64,9 +64,29 @@ def test_compiled_irf_equals_simulate_based_for_every_shock(us1985, shock):
     for name in names:
         np.testing.assert_allclose(res.responses[shock][name], [ref[name][k] for k in H], rtol=0, atol=1e-6,
                                    err_msg=name)
-    for h in (5, 10):
-        m = cumulative_multiplier(us1985.system, shock, h, None, us1985.policy, t_shock=1985.0)
+    for h in (5, 10):  # the default denominator: all government purchases
+        m = cumulative_multiplier(us1985.system, shock, h, None, us1985.policy, t_shock=1985.0, spending="total")
         assert res.cumulative[shock][h] == pytest.approx(m, rel=1e-6, abs=1e-6)
+
+
+def test_cumulative_multipliers_on_own_spending_and_on_total_purchases(us1985):
+    """spending="own" divides by the shocked flow, as cumulative_multiplier(spending="own"); the default divides every
+    shock by all government purchases. Without knowledge effects (alpha_A = 0: mission R&D is then demand like
+    government consumption) mission R&D and generic spending have the same multiplier on total purchases, while on
+    own spending the generic one is higher: its own flow, government consumption z_G Z + g_C_shock Y_T, shrinks with
+    the loan rate the shock raises (measured +0.05 at 5 years and +0.11 at 10 from 1985)."""
+    own = IRFProblem(us1985.system, us1985.policy, horizons=H, spending="own")
+    res = own.evaluate()
+    for shock in ("generic", "mission_rd"):
+        m = cumulative_multiplier(us1985.system, shock, 5, None, us1985.policy, t_shock=1985.0, spending="own")
+        assert res.cumulative[shock][5] == pytest.approx(m, rel=1e-6, abs=1e-6)
+    p = {"alpha_A": 0.0}
+    total, by_own = us1985.evaluate(p).cumulative, own.evaluate(p).cumulative
+    for h in (5, 10):
+        assert total["mission_rd"][h] == pytest.approx(total["generic"][h], abs=2e-3)
+        assert by_own["generic"][h] - by_own["mission_rd"][h] > 0.03
+    with pytest.raises(CalibrationError, match="unknown spending 'gdp'; valid: total, own"):
+        IRFProblem(us1985.system, us1985.policy, horizons=H, spending="gdp")
 
 
 def test_compiled_irf_with_a_sampled_start_parameter_equals_the_rebuilt_model(panel, us1985):

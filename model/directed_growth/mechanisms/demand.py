@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...core.blocks import Block
-from ...core.symbols import aux, param, stock
+from ...core.symbols import aux, exogenous, param, stock
 from ._common import ASSUMED, ref
 
 FS = "Freitas & Serrano (2015), Rev. Political Econ. 27(3); Serrano (1995), Contrib. Political Econ. 14"
@@ -23,7 +23,14 @@ def demand() -> Block:
     consumption are per head of a population that grows as the labour force does; without the term a
     fading labour force would leave demand growing at the start's natural rate and only the
     monetary closure (:math:`\psi_Z`) would bring it down. Public budgets are set on trend output
-    :math:`Y_T = Z/z_T`. Private investment is a share :math:`h_{eff}` of output (private
+    :math:`Y_T = Z/z_T`. An exogenous input ``z_H_shock`` (0 by default, so every reference path is unchanged)
+    adds autonomous household demand as a share of trend output, :math:`Z_H = (1-z_G)Z + z_{H,shock} Y_T`: the
+    historical replays condition it on the observed deviation of autonomous household demand's counterpart
+    (residential investment, net new household credit) from its own trend (:mod:`calibration.replay`), as they
+    condition government consumption on the observed share (``g_C_shock``, public finance block); the
+    Sraffian supermultiplier's empirical studies treat residential investment and credit-financed consumption as
+    observed autonomous demand (Girardi & Pariboni 2016, Rev. Political Econ. 28(4); Fiebiger & Lavoie 2019,
+    Metroeconomica 70(2)). Private investment is a share :math:`h_{eff}` of output (private
     investment block), so notional demand, the output that would meet demand at once (the inventories
     block's :math:`Y_D` with its switch off; with inventories output follows expected sales), is
 
@@ -51,15 +58,22 @@ def demand() -> Block:
     Y_T = aux("Y_T", "TUSD/year", "trend output", latex=r"Y_T",
               description="Output on the trend set by autonomous demand, Z / z_T (budgets are set on it)")
     Z_H = aux("Z_H", "TUSD/year", "autonomous household consumption", latex=r"Z_H")
+    z_H_shock = exogenous("z_H_shock", "dimensionless", "autonomous household demand shock (share of trend output)",
+                          default=0.0,
+                          description="Autonomous household demand beyond (1 - z_G) Z, as a share of trend output "
+                                      "Y_T; 0 in every reference path (the historical replays feed the observed "
+                                      "deviation of residential investment or household borrowing from its trend)",
+                          source="issue 14: out-of-sample replays conditioned on observed autonomous demand "
+                                 "(Girardi & Pariboni 2016; Fiebiger & Lavoie 2019)", latex=r"z_{H,shock}")
     r_L, r_ref, z_G, n_shift = ref("r_L", "r_ref", "z_G", "n_shift")
     return Block(
         name="demand",
-        variables=(Z, g_Z, psi_Z, z_T, g_Z_eff, Y_T, Z_H),
+        variables=(Z, g_Z, psi_Z, z_T, g_Z_eff, Y_T, Z_H, z_H_shock),
         derivatives={"Z": g_Z_eff.sym * Z.sym},
         auxiliaries={
             "g_Z_eff": g_Z.sym + n_shift - psi_Z.sym * (r_L - r_ref),
             "Y_T": Z.sym / z_T.sym,
-            "Z_H": (1 - z_G) * Z.sym,
+            "Z_H": (1 - z_G) * Z.sym + z_H_shock.sym * Z.sym / z_T.sym,
         },
         description="Autonomous demand (Sraffian supermultiplier) and trend output.",
     )

@@ -11,13 +11,15 @@ Estimated parameters are drawn from their calibrated uncertainty:
 
 ``g_Z`` is derived by the model factory draw by draw (the natural rate ``alpha0 + n``). Every other
 tunable parameter with a stated prior (:data:`model.directed_growth.priors.PRIORS`, here
-:data:`STRUCTURAL_PRIORS`) is drawn uniformly from it, so that its uncertainty is carried too; parameters the
+:data:`STRUCTURAL_PRIORS`) is drawn uniformly from it (or with its stated shape over it: ``pi3``,
+:data:`model.directed_growth.priors.SHAPES`), so that its uncertainty is carried too; parameters the
 data did not identify (``[kept_default]``) are drawn from their prior where they have one, else around
 their default. The tunable parameters never drawn are listed with their reasons in
 :data:`model.directed_growth.priors.FIXED`.
 
-``dgm ensemble`` truncates these draws to the region where the model has a start at rest (An & Schorfheide
-2007): a draw without one is replaced by the next candidate with one
+``dgm ensemble`` truncates these draws to the region where the model has a start at rest, and a locally stable
+one (An & Schorfheide 2007; :func:`model.directed_growth.attribution.stable_at_rest`): a draw without one is
+replaced by the next candidate with one
 (:func:`model.analysis.draws.truncate_to_start`), and the share replaced is reported.
 """
 
@@ -32,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from model.directed_growth.priors import PRIORS
+from model.directed_growth.priors import PRIORS, shape_draws
 from model.errors import CalibrationError
 
 from .tomlfile import read_toml
@@ -274,8 +276,9 @@ def posterior_draws(path: str | os.PathLike, n: int, *, seed: int = 0, system=No
         The model (for declared bounds); default ``directed_growth()``.
     structural : bool or mapping
         ``True``: also draw every parameter of :data:`STRUCTURAL_PRIORS` the file does not estimate,
-        uniformly over its stated range; a mapping ``name -> (low, high)`` replaces them; ``False``:
-        calibrated parameters only.
+        uniformly over its stated range, or with its stated shape over it where it has one
+        (:data:`model.directed_growth.priors.SHAPES`: ``pi3``); a mapping ``name -> (low, high)`` replaces
+        them; ``False``: calibrated parameters only.
     kept_defaults : bool
         Draw the parameters the data did not identify: from their stated prior where they have one,
         else uniformly over their default +-50% (within the declared bounds).
@@ -309,6 +312,7 @@ def posterior_draws(path: str | os.PathLike, n: int, *, seed: int = 0, system=No
     rng = np.random.default_rng(seed)
     cols: dict[str, np.ndarray] = {}
     sources: dict[str, str] = {}
+    stated: set[str] = set()  # drawn uniformly over their stated prior range (then shaped: priors.SHAPES)
     if not isinstance(doc["uncertainty"], dict):
         raise CalibrationError(f"{path}: [uncertainty] must be a table of parameter tables")
     unknown = sorted(k for k in doc["uncertainty"] if k not in system.parameters)
@@ -346,6 +350,7 @@ def posterior_draws(path: str | os.PathLike, n: int, *, seed: int = 0, system=No
             if name in STRUCTURAL_PRIORS:
                 a, b, why = STRUCTURAL_PRIORS[name]
                 cols[name] = rng.uniform(a, b, n)
+                stated.add(name)
                 sources[name] = f"not identified by the data: its stated prior, uniform [{a:.4g}, {b:.4g}] ({why})"
                 continue
             d = system[name].default
@@ -363,8 +368,10 @@ def posterior_draws(path: str | os.PathLike, n: int, *, seed: int = 0, system=No
                 raise CalibrationError(f"prior for {name!r}, not a parameter of model {system.name!r}")
             a, b = map(float, pri[name])
             cols[name] = rng.uniform(a, b, n)
+            if name in STRUCTURAL_PRIORS and (a, b) == STRUCTURAL_PRIORS[name][:2]:
+                stated.add(name)
             sources[name] = STRUCTURAL_PRIORS[name][2] if name in STRUCTURAL_PRIORS else f"uniform [{a}, {b}]"
-    df = pd.DataFrame(cols)
+    df = shape_draws(pd.DataFrame(cols), stated)  # a prior not uniform over its range (e.g. pi3): its shape
     df.index.name = "draw"
     df.attrs["method"] = f"posterior draws from {os.path.basename(path)}, seed {seed}"
     df.attrs["sources"] = sources

@@ -181,15 +181,17 @@ def has_start(system: System, draws: pd.DataFrame | Mapping[str, Any]) -> np.nda
 
 
 def truncate_to_start(system: System, draw: Callable[[int, int], pd.DataFrame], n: int, *, seed: int = 0,
-                      max_rounds: int = 100) -> pd.DataFrame:
-    """``n`` draws from ``draw`` truncated to the region where the model has a consistent start.
+                      max_rounds: int = 100,
+                      stable: Callable[[System, pd.DataFrame], np.ndarray] | None = None) -> pd.DataFrame:
+    """``n`` draws from ``draw`` truncated to the region where the model has a consistent (and stable) start.
 
     The prior (or posterior) is truncated to the parameter region where the model's steady state exists,
     standard practice in Bayesian macroeconomics (An & Schorfheide 2007, Econometric Reviews 26(2-4),
     section 4: the prior is truncated to the determinacy region). A draw without a start (:func:`has_start`)
     is replaced by the next draw with one from fresh candidates (seeded from ``seed`` and the round), so that
     the draws that have a start are those ``draw(n, seed)`` gives, in place. The truncated share is kept for
-    the report.
+    the report. With ``stable``, a draw whose start exists but is rejected by ``stable`` (a start that is
+    locally unstable, :mod:`model.analysis.stability`) is replaced in the same way, and its share is kept apart.
 
     Parameters
     ----------
@@ -203,6 +205,9 @@ def truncate_to_start(system: System, draw: Callable[[int, int], pd.DataFrame], 
         Seed of the first ``n`` draws (``draw(n, seed)``).
     max_rounds : int
         Rounds of replacement candidates before giving up.
+    stable : callable, optional
+        ``stable(system, draws) -> bool array``, True where a draw that has a start is accepted (called on
+        draws that have one only).
 
     Returns
     -------
@@ -210,7 +215,8 @@ def truncate_to_start(system: System, draw: Callable[[int, int], pd.DataFrame], 
         ``n`` draws, each with a start; ``attrs`` as ``draw``'s plus ``"no_start_share"`` (share of the first
         ``n`` draws without a start: the estimated mass truncated), ``"no_start_redrawn"`` (rows replaced),
         ``"no_start_candidates"`` (candidates drawn, first ``n`` included) and ``"truncation"`` (the rule in
-        words).
+        words); with ``stable`` also ``"unstable_share"`` and ``"unstable_redrawn"`` (share and number of the
+        first ``n`` draws that have a start that ``stable`` rejects).
 
     Raises
     ------
@@ -218,11 +224,18 @@ def truncate_to_start(system: System, draw: Callable[[int, int], pd.DataFrame], 
         When ``max_rounds`` rounds of candidates leave a row without a start (the start region is too small
         a share of the sampled region).
     """
+    def admissible(d: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        start = has_start(system, d)
+        ok = start.copy()
+        if stable is not None and start.any():
+            ok[start] = np.asarray(stable(system, d.iloc[np.flatnonzero(start)]), bool)
+        return ok, start
+
     df = draw(n, seed)
     attrs = dict(df.attrs)
-    ok = has_start(system, df)
+    ok, start = admissible(df)
     bad = np.flatnonzero(~ok)
-    redrawn, tried = int(bad.size), int(n)
+    no_start, unstable, tried = int((~start).sum()), int((start & ~ok).sum()), int(n)
     for r in range(1, max_rounds + 1):
         if bad.size == 0:
             break
@@ -230,14 +243,20 @@ def truncate_to_start(system: System, draw: Callable[[int, int], pd.DataFrame], 
         sub = int(np.random.SeedSequence([int(seed), r]).generate_state(1)[0] % (2 ** 31))
         cand = draw(k, sub)
         tried += k
-        good = np.flatnonzero(has_start(system, cand))[:bad.size]
+        good = np.flatnonzero(admissible(cand)[0])[:bad.size]
         df.iloc[bad[:good.size]] = cand.iloc[good][df.columns].to_numpy()
         bad = bad[good.size:]
+    what = "start at rest" if stable is None else "stable start at rest"
     if bad.size:
-        raise ModelError(f"no start at rest for {bad.size} of {n} draws after {max_rounds} rounds of "
+        raise ModelError(f"no {what} for {bad.size} of {n} draws after {max_rounds} rounds of "
                          f"{tried} candidates: the sampled region hardly holds a start; narrow the ranges")
     df.attrs = attrs
-    df.attrs.update({"no_start_share": redrawn / n, "no_start_redrawn": redrawn, "no_start_candidates": tried,
+    df.attrs.update({"no_start_share": no_start / n, "no_start_redrawn": no_start, "no_start_candidates": tried,
                      "truncation": "draws without a start at rest re-drawn (prior truncated to the region "
                                    "where a start at rest exists: An & Schorfheide 2007)"})
+    if stable is not None:
+        df.attrs.update({"unstable_share": unstable / n, "unstable_redrawn": unstable,
+                         "truncation": "draws without a start at rest, or whose start is locally unstable, "
+                                       "re-drawn (prior truncated to the region where a stable start at rest "
+                                       "exists: An & Schorfheide 2007)"})
     return df

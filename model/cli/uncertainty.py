@@ -135,6 +135,8 @@ def _model_and_draws(args, *, n: int, sobol_ranges: bool = False):
     from calibration.posterior import STRUCTURAL_PRIORS, posterior_draws
 
     from ..analysis.draws import draw_ranges, from_bounds, from_table, truncate_to_start
+    from ..directed_growth.attribution import stable_at_rest
+    from ..directed_growth.priors import PRIORS, shape_draws
     from .common import calibrated_model
 
     path = None if args.defaults else (args.params or param_file((args.country or "USA").lower()))
@@ -157,9 +159,10 @@ def _model_and_draws(args, *, n: int, sobol_ranges: bool = False):
     if path is not None and not names:
         if sobol_ranges:
             draws = posterior_draws(path, n, seed=args.seed, system=system)
-        else:  # the posterior truncated to the region where a start at rest exists (An & Schorfheide 2007)
+        else:  # the posterior truncated to the region where a stable start at rest exists (An & Schorfheide
+            # 2007; model.directed_growth.attribution)
             draws = truncate_to_start(system, lambda m, s: posterior_draws(path, m, seed=s, system=system), n,
-                                      seed=args.seed)
+                                      seed=args.seed, stable=stable_at_rest)
         draws = _with_politics(draws, system, args, durable)
         if sobol_ranges:  # independent uniform ranges: the central 95% of each marginal
             draws = draws.drop(columns=["g_Z"], errors="ignore")
@@ -170,8 +173,10 @@ def _model_and_draws(args, *, n: int, sobol_ranges: bool = False):
     if sobol_ranges:  # the stated priors, else the declared bounds
         return system, dict(zip(names, map(tuple, draw_ranges(system, names, ranges)))), path
     method = getattr(args, "method", "lhs")
-    draws = truncate_to_start(system, lambda m, s: from_bounds(system, names, m, method=method, seed=s,
-                                                                ranges=ranges), n, seed=args.seed)
+    stated = [k for k in names if k in PRIORS and ranges.get(k) == PRIORS[k][:2]]
+    draws = truncate_to_start(system, lambda m, s: shape_draws(from_bounds(system, names, m, method=method, seed=s,
+                                                                           ranges=ranges), stated),
+                              n, seed=args.seed, stable=stable_at_rest)
     return system, (draws if _split(args.names) else _with_politics(draws, system, args, durable)), path
 
 
@@ -251,6 +256,10 @@ def _run_ensemble(args, started, *, variables=None, parts: dict | None = None):
     if draws.attrs.get("no_start_redrawn"):
         _say(f"{plural(draws.attrs['no_start_redrawn'], 'draw')} without a start at rest re-drawn "
              f"({100 * draws.attrs['no_start_share']:.2f}% of the first {number(len(draws))}: prior truncated)",
+             started)
+    if draws.attrs.get("unstable_redrawn"):
+        _say(f"{plural(draws.attrs['unstable_redrawn'], 'draw')} with a locally unstable start at rest re-drawn "
+             f"({100 * draws.attrs['unstable_share']:.2f}% of the first {number(len(draws))}: prior truncated)",
              started)
     _say(f"{plural(len(draws), 'draw')} of {', '.join(draws.columns)} "
          f"({'parameters ' + str(path) if path else 'literature defaults'})", started)

@@ -17,16 +17,29 @@ draw table, ``--names n``, or a parameter file with ``[uncertainty.n]``) moves t
 parallel, and each draw starts at rest (:func:`~model.directed_growth.factory.consistent_draws`
 derives ``g_Z`` from the drawn ``n``).
 
-The priors are truncated to the region where a start at rest exists (An & Schorfheide 2007, Econometric
-Reviews 26(2-4): priors truncated to the region where the model's steady state exists and is determinate):
-``dgm ensemble`` re-draws every draw without one (consumption propensities ``c_w``, ``c_pi`` and ``c_V`` jointly
-so high that autonomous demand would not be positive, say) and reports the share re-drawn
-(:func:`model.analysis.draws.truncate_to_start`; 0.45% of 2,000 US draws, seed 0).
+The priors are truncated to the region where a start at rest exists and is locally stable (An & Schorfheide
+2007, Econometric Reviews 26(2-4): priors truncated to the region where the model's steady state exists and is
+determinate): ``dgm ensemble`` re-draws every draw without one (consumption propensities ``c_w``, ``c_pi`` and
+``c_V`` jointly so high that autonomous demand would not be positive, say) and every draw whose start at rest is
+locally unstable (:func:`model.directed_growth.attribution.stable_at_rest`, the rule and its source there), and
+reports both shares re-drawn (:func:`model.analysis.draws.truncate_to_start`; of 10,000 calibrated US draws,
+seed 0: 0.94% without a start, 20.07% with an unstable one).
+
+A prior that is not uniform over its range has its shape in :data:`SHAPES` (``pi3``: see :func:`pi3_quantile`).
 """
 
 from __future__ import annotations
 
-__all__ = ["ASSUMPTION_ONLY", "FIXED", "PRIORS", "POLITICS_PRIORS"]
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["ASSUMPTION_ONLY", "FIXED", "PI3_CALIBRATIONS", "PRIORS", "POLITICS_PRIORS", "SHAPES", "pi3_quantile",
+           "shape_draws"]
 
 #: name -> (low, high, rationale)
 PRIORS: dict[str, tuple[float, float, str]] = {
@@ -146,7 +159,9 @@ PRIORS: dict[str, tuple[float, float, str]] = {
     "pi2": (0.00236, 0.003467, "quadratic damage coefficient: DICE-2016R a2 = 0.00236 to DICE-2023 0.003467 "
                                "(economics.md 11.9, 11.15.5 [V]; DEFINE 0.00284 inside)"),
     "pi3": (0.0, 8.19e-5, "damage term in T^6.754: 0 (no tipping term: DICE) to Dietz & Stern's 8.19e-5 (GEMMES, "
-                          "economics.md 11.5 [V]; Weitzman's 5.07e-6 and DEFINE's 1.75e-5 inside)"),
+                          "economics.md 11.5 [V]; Weitzman's 5.07e-6 and DEFINE's 1.75e-5 inside); not uniform "
+                          "over the range: a quarter of the mass at 0, the rest log-uniform from Weitzman to Dietz "
+                          "& Stern (SHAPES)"),
     "delta": (0.040, 0.048, "depreciation rate: PWT 10.01 UK 0.040 and US 0.046 (2019), DEFINE 0.048 (economics.md "
                             "11.12, 11.4b [V])"),
     "gamma_A": (0.01, 0.03, "knowledge growth per unit of research: AABH's 0.02 per year +-50% (no range is "
@@ -222,3 +237,70 @@ ASSUMPTION_ONLY: tuple[str, ...] = (
     "tau_half", "rho_cap", "h_max", "u_max", "lam_max", "k_sup", "c_app", "h_pay", "H_w", "tau_sup", "xi", "r_m",
     "gamma_A", "u_n", "m_M", "phi_g", "r_elb", "r_max", "sp_max",
     "eta_RDs", "tau_RD", "beta_S", "gamma_N", "sigma_N")
+
+
+#: the published calibrations of the tipping term pi3 of D = 1 - 1/(1 + pi2 T^2 + pi3 T^6.754) that economics.md
+#: gives (11.5 [V code], 11.15.5): name -> pi3 [1/K^6.754]. DICE-2016R and DICE-2023 have no such term (a2 T^2
+#: only, 11.9 [V]). Howard & Sterner (2017) and Burke et al. (2015) are not given there as a pi3: not used
+PI3_CALIBRATIONS: dict[str, float] = {
+    "DICE-2016R / DICE-2023 (no tipping term)": 0.0,
+    "Weitzman (GEMMES's variant)": 5.07e-6,
+    "DEFINE 1.1": 1.75e-5,
+    "Dietz & Stern (GEMMES's variant)": 8.19e-5,
+}
+
+
+def pi3_quantile(u: np.ndarray) -> np.ndarray:
+    """The prior of ``pi3`` as a quantile function of a uniform share ``u`` in [0, 1].
+
+    A mixture with equal weight on each published calibration family of :data:`PI3_CALIBRATIONS`: the one
+    without a tipping term (DICE) gets a quarter of the mass at ``pi3 = 0``; the three with one (Weitzman,
+    DEFINE, Dietz & Stern) get the other three quarters, log-uniform from Weitzman's 5.07e-6 to Dietz & Stern's
+    8.19e-5. Log-uniform, because the published values differ by a factor of 16 (a spread of orders of
+    magnitude: a scale parameter, Jeffreys's prior), and its median, 2.04e-5, falls next to DEFINE's 1.75e-5,
+    the intermediate calibration, where a uniform prior over [0, 8.19e-5] put 79% of the mass above DEFINE and
+    94% above Weitzman (the choice of this prior is a modelling assumption, stated; its effect on the ensemble is
+    measured in the closing note of issue 14).
+
+    Parameters
+    ----------
+    u : array
+        Uniform shares in [0, 1] [dimensionless].
+
+    Returns
+    -------
+    numpy.ndarray
+        ``pi3`` [1/K^6.754]: 0 for ``u < 1/4``, else ``a (b/a)^((u - 1/4) / (3/4))`` with ``a = 5.07e-6``,
+        ``b = 8.19e-5``.
+    """
+    u = np.clip(np.asarray(u, float), 0.0, 1.0)
+    a, b = PI3_CALIBRATIONS["Weitzman (GEMMES's variant)"], PI3_CALIBRATIONS["Dietz & Stern (GEMMES's variant)"]
+    w0 = 0.25
+    return np.where(u < w0, 0.0, a * (b / a) ** ((u - w0) / (1.0 - w0)))
+
+
+#: name -> quantile function of a prior that is not uniform over its :data:`PRIORS` range: a uniform draw ``x``
+#: over the range ``(low, high)`` is mapped to ``q((x - low) / (high - low))`` (:func:`shape_draws`)
+SHAPES: dict[str, Callable[[np.ndarray], np.ndarray]] = {"pi3": pi3_quantile}
+
+
+def shape_draws(df: pd.DataFrame, names: Iterable[str] | None = None) -> pd.DataFrame:
+    """``df`` with every column of :data:`SHAPES` (among ``names``, default all) mapped from a uniform draw over
+    its :data:`PRIORS` range to its stated prior (in place, and returned). A column outside its stated range
+    (drawn over other ranges) is left as it is.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Draws, one column per parameter.
+    names : iterable of str, optional
+        The columns drawn uniformly over their stated prior range.
+    """
+    for name, q in SHAPES.items():
+        if name not in df.columns or (names is not None and name not in set(names)):
+            continue
+        lo, hi = PRIORS[name][:2]
+        x = df[name].to_numpy(float)
+        if np.all((x >= lo) & (x <= hi)):
+            df[name] = q((x - lo) / (hi - lo))
+    return df

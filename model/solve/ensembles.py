@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
     from ..core.system import System
 
-__all__ = ["check_draws", "drawable", "ensemble", "open_store", "start_name"]
+__all__ = ["check_draws", "drawable", "ensemble", "member_vectors", "open_store", "start_name"]
 
 #: the version of the chunk layout, part of a store's signature: a store written with another
 #: layout is refused rather than resumed with chunks of two layouts (2: the schema of model.simulate,
@@ -111,6 +111,34 @@ def check_draws(system: System, draws: Any) -> pd.DataFrame:
     return df
 
 
+def member_vectors(cs, values: Mapping[str, ArrayLike], m: int) -> tuple[np.ndarray, np.ndarray]:
+    """Parameter and start-state vectors of ``m`` members: the compiled model's defaults, with ``values``.
+
+    Parameters
+    ----------
+    cs : CompiledSystem
+        The compiled model (:func:`model.compiler.compiled.compile`).
+    values : mapping
+        Parameter and stock values by name [their units]: numbers or arrays of length ``m``; other names are
+        ignored (derived auxiliaries, inputs).
+    m : int
+        Number of members.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        ``P`` of shape (m, number of parameters) and ``Y0`` of shape (m, number of stocks).
+    """
+    P = np.tile(cs.param_vector(), (m, 1))
+    Y0 = np.tile(cs.state_vector(), (m, 1))
+    for name, v in values.items():
+        if name in cs.parameters:
+            P[:, cs.parameters.index(name)] = v
+        elif name in cs.states:
+            Y0[:, cs.states.index(name)] = v
+    return P, Y0
+
+
 def _run_chunk(spec: _Spec, start: int, table: dict[str, np.ndarray]):
     """Integrate draws ``start .. start + m`` under every policy; an ``xarray.Dataset`` over ``draw``
     in the schema of :func:`model.simulate` (:mod:`model.solve.results`)."""
@@ -150,13 +178,7 @@ def _run_chunk(spec: _Spec, start: int, table: dict[str, np.ndarray]):
         sysp = system.with_rules(pol.rules) if pol is not None else system
         cs = compile_system(sysp)  # memoised per process by the equations hash
         L = input_table(resolve_inputs(sysp, pol, spec.exogenous))
-        P = np.tile(cs.param_vector(), (m, 1))
-        Y0 = np.tile(cs.state_vector(), (m, 1))
-        for name, v in values.items():
-            if name in cs.parameters:
-                P[:, cs.parameters.index(name)] = v
-            elif name in cs.states:
-                Y0[:, cs.states.index(name)] = v
+        P, Y0 = member_vectors(cs, values, m)
         Y, INFO, solver, messages = solve_many(cs, spec.method, spec.t0, Y0, P, L, spec.t_eval, spec.rtol, spec.atol,
                                                spec.dt, spec.max_steps, spec.tgrid)
         solvers.append(solver)

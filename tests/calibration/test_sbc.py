@@ -113,18 +113,16 @@ def test_laplace_on_the_parameter_scale_over_covers_a_flat_likelihood_on_a_bound
     assert res.coverage["theta1"] > res.band[1], res.table()
 
 
-def test_sbc_of_the_logit_importance_fit_on_the_bounded_toy_lies_in_the_band():
+@pytest.mark.parametrize("method, reps", [("importance", 200), ("smc", 100)])
+def test_sbc_of_the_logit_fits_on_the_bounded_toy_lies_in_the_band(method, reps):
     m = bounded()
-    res = sbc(m.prior, m.simulate, lambda y, rng: fit_logit_is(m.batch(y), m.prior, rng, n=500), reps=200, seed=3,
-              prob=ACCEPT_PROB)
-    assert all(res.inside().values()), res.table()
-    assert all(r["chi2_p"] > 0.001 and r["ks_p"] > 0.001 for r in res.rank_tests().values()), res.table()
 
+    def fit(y, rng):
+        if method == "importance":
+            return fit_logit_is(m.batch(y), m.prior, rng, n=500)
+        return fit_logit_smc(m.batch(y), m.prior, rng, n=200)
 
-def test_sbc_of_the_logit_smc_fit_on_the_bounded_toy_lies_in_the_band():
-    m = bounded()
-    res = sbc(m.prior, m.simulate, lambda y, rng: fit_logit_smc(m.batch(y), m.prior, rng, n=200), reps=100, seed=4,
-              prob=ACCEPT_PROB)
+    res = sbc(m.prior, m.simulate, fit, reps=reps, seed=3, prob=ACCEPT_PROB)
     assert all(res.inside().values()), res.table()
     assert all(r["chi2_p"] > 0.001 and r["ks_p"] > 0.001 for r in res.rank_tests().values()), res.table()
 

@@ -39,7 +39,9 @@ def _record(res, what: str, method: str, draws: int, wall: float) -> dict:
             "wall_seconds": wall, "notes": res.notes,
             "parameters": {n: {"coverage": c, "inside": res.inside()[n], **ranks[n]} for n, c in res.coverage.items()},
             "ess": [i.get("ess") for i in res.info if "ess" in i], "khat": [i.get("khat") for i in res.info
-                                                                          if "khat" in i]}
+                                                                          if "khat" in i],
+            "names": list(res.names), "truth": res.truth.tolist(), "lower": res.lower.tolist(),
+            "upper": res.upper.tolist(), "cdf": res.cdf.tolist()}
 
 
 def main() -> None:

@@ -19,6 +19,14 @@ Fits:
   included, so that it is a proper density for the bounded prior; then importance sampling from a Student-t
   about it onto the exact posterior, with Pareto-smoothed weights (:func:`psis`), their Kish effective sample
   size and the Pareto ``k`` reported per replication.
+* :func:`fit_logit_smc`: tempered SMC (:func:`calibration.smc.tempered_smc`) from that Student-t to the exact
+  posterior, for the replay's 20 parameters, where importance weights degenerate.
+
+Measured (``benchmarks/sbc_coverage.py``, 50 replications, seed 0, 2026-12-01; ``benchmarks/sbc_coverage.txt``):
+the replay posterior with 200 SMC particles covers 17 of 20 parameters within the 98% band 0.80-0.98, none
+above it, three slightly below (0.72-0.78; mean coverage 0.84, a U-shaped pooled rank histogram: the
+200-particle approximation is a little too narrow); the impulse-response posterior (10 parameters, importance
+sampling, 400 draws) covers 10 of 10 within it (mean 0.89).
 """
 
 from __future__ import annotations

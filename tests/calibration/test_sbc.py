@@ -129,6 +129,12 @@ def test_sbc_of_the_logit_fits_on_the_bounded_toy_lies_in_the_band(method, reps)
 
 @pytest.mark.heavy
 @pytest.mark.data
+@pytest.mark.xfail(strict=True, reason=(
+    "measured 2026-12-01 (benchmarks/sbc_coverage.txt: 20 parameters, US 1970-2019, seed 0, 200 particles, 27.6 min "
+    "on the loaded machine): the over-coverage is gone (none above 0.98; the parameter-scale Laplace had 9 of 20 at "
+    "1.00) but 3 of 20 under-cover, gamma_r 0.76, c_w 0.78, alpha_KV 0.72 against 0.80-0.98; mean coverage 0.84 and "
+    "the pooled rank histogram U-shaped (222 187 167 196 228): the 200-particle SMC is slightly too narrow (on a "
+    "20-parameter bounded toy 200 particles give mean coverage 0.877, 400 give 0.892)"))
 def test_replay_sbc_50_replications_logit_smc():
     # benchmarks/sbc_coverage.py --which replay prints the same table
     from calibration.joint import JointPosterior

@@ -5,7 +5,7 @@ Usage: ``python benchmarks/sbc_coverage.py [--which replay irf] [--reps 50] [--m
 [--processes 2] [--seed 0] [--out benchmarks/sbc_coverage.txt]``.
 
 * ``replay``: the joint posterior's blocks and 1970-2019 US replay (:data:`calibration.joint.SAMPLED`, 20
-  parameters), :func:`calibration.sbc.replay_sbc`; default fit ``logit_smc`` with 200 particles.
+  parameters), :func:`calibration.sbc.replay_sbc`; default fit ``logit_smc`` with 400 particles.
 * ``irf``: the impulse-response posterior (:class:`calibration.sbc.IRFData`: the US 1985 start, Mazzucato
   targets, :data:`calibration.twostage.STAGE2`, 10 parameters), :func:`calibration.sbc.irf_sbc`; default fit
   ``logit_is`` with 400 draws.
@@ -13,8 +13,8 @@ Usage: ``python benchmarks/sbc_coverage.py [--which replay irf] [--reps 50] [--m
 Prints and writes (``--out``) per parameter the coverage against the binomial band
 (:data:`calibration.sbc.ACCEPT_PROB`: 98%, [0.80, 0.98] for 50 replications), the rank histogram and the
 chi-square and Kolmogorov-Smirnov p-values of rank uniformity; and a JSON beside it (``.json``) with the
-numbers. About 20-40 minutes per part on the loaded 2-core machine (measured 2026-12-01; see the output's
-timings).
+numbers. About 25 minutes per part on the loaded 2-core machine (measured 2026-12-01, load average 8-9: replay
+24.7 min with 2 processes, impulse responses 24.5 min with 1).
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def main() -> None:
     ap.add_argument("--which", nargs="+", default=["replay", "irf"], choices=("replay", "irf"))
     ap.add_argument("--reps", type=int, default=50)
     ap.add_argument("--method", default=None, choices=METHODS, help="default logit_smc (replay), logit_is (irf)")
-    ap.add_argument("--draws", type=int, default=None, help="particles or importance draws (default 200 / 400)")
+    ap.add_argument("--draws", type=int, default=None, help="particles or importance draws (default 400)")
     ap.add_argument("--processes", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", default=str(Path(__file__).resolve().parent / "sbc_coverage.txt"))
@@ -60,7 +60,7 @@ def main() -> None:
         if what == "replay":
             from calibration.joint import JointPosterior
 
-            method, draws = a.method or "logit_smc", a.draws or 200
+            method, draws = a.method or "logit_smc", a.draws or 400
             post = JointPosterior.from_data("USA", 1970, 2019)
             res = replay_sbc(post, reps=a.reps, seed=a.seed, method=method, draws=draws, processes=a.processes,
                              progress=print, prob=ACCEPT_PROB)

@@ -22,7 +22,7 @@ _CACHE: dict = {}
 
 #: why the UK 1970 wage share misses the reported levels (measured: see MISSES)
 UK_1970_OMEGA = ("the 1970-99 fit (conditioned on public investment, government consumption and UK household "
-                 "credit) puts the UK 1970 wage share at 0.666 (costs of the 4 starts 254.9, 281.7, 283.2, 283.2; "
+                 "credit) puts the UK 1970 wage share at 0.665 (costs of the 4 starts 255.1, 276.1, 276.1, 279.6; "
                  "without household credit 0.668, cost 257.6), above the reported 0.55-0.65; earlier fits put it "
                  "at a corner of its range (0.53 or 0.70)")
 
@@ -109,32 +109,34 @@ def test_forecast_starts_from_the_data_of_its_first_year(country, i):
 # .instruments_for: US residential investment, UK household credit; best of 4 starts; the prior on
 # g_Z - (alpha0 + n), sd 0.5 pp/yr):
 # python -c "from calibration.outofsample import out_of_sample as o; print([f.scores for f in o('USA')])"
-# (country, split, series) -> why it misses, with the measured R2; a case not listed must hold. Before the
+# (country, split, series) -> why it misses, with the measured R2; a case not listed must hold (US 2000-19 growth
+# R2 +0.07, debt +0.87; UK 2000-19 debt +0.63). Before the
 # driver (policy instruments only, same main) R2 dlnY / lam / b, e_int gap: US fwd -0.98 / -1.91 / +0.79, +0.63;
 # US rev -0.71 / -2.06 / -7.14, -0.39; UK fwd -0.97 / -5.06 / +0.05, +1.21; UK rev -0.79 / -0.32 / -30.5, -0.73
 MISSES = {
-    ("USA", 0, "dlnY"): "US 2000-19 growth R2 -0.50 (-0.98 without the residential-investment driver): the housing "
-                        "bust reaches output through consumption's error correction (kappa_C 0.54/yr), so the "
-                        "model's slowdown comes in 2010-12, not 2008-09; the 2001 recession was business investment",
-    ("USA", 0, "lam"): "US 2000-19 employment R2 -4.12 (-1.91 without the driver) from a 1970-99 fit: its g_Z 4.6%/yr "
-                       "above the natural rate lifts employment to 0.98, no 2009-10 rise of unemployment",
-    ("USA", 1, "dlnY"): "US 1970-99 growth R2 -0.32 (-0.71 without the driver; the 1974-75, 1980-82, 1991 recessions)",
-    ("USA", 1, "lam"): "US 1970-99 employment R2 -0.24 (-2.06 without the driver) from a 2000-19 fit",
-    ("USA", 1, "b"): "US 1970-99 debt R2 -9.30 (-7.14 without the driver) from a 2000-19 fit: no tax or deficit "
+    ("USA", 0, "lam"): "US 2000-19 employment R2 -1.13 (-1.91 without the residential-investment driver) from a "
+                       "1970-99 fit: its g_Z 4.35%/yr above the natural rate lifts employment to 0.97-0.98 before "
+                       "the housing bust, against the data's 0.94",
+    ("USA", 1, "dlnY"): "US 1970-99 growth R2 -0.25 (-0.71 without the driver; the 1974-75, 1980-82 recessions "
+                        "were oil and monetary-policy shocks)",
+    ("USA", 1, "lam"): "US 1970-99 employment R2 -0.27 (-2.06 without the driver) from a 2000-19 fit",
+    ("USA", 1, "b"): "US 1970-99 debt R2 -10.9 (-7.14 without the driver) from a 2000-19 fit: no tax or deficit "
                      "history (the 1980s tax cuts), the fit's fiscal response from 2000-19",
-    ("GBR", 0, "dlnY"): "UK 2000-19 growth R2 -0.83 (-0.97 without the household-credit driver; the 2008-09 "
-                        "recession comes 2 years late through consumption, kappa_C at its 0.25/yr bound)",
-    ("GBR", 0, "lam"): "UK 2000-19 employment R2 -13.2 (-5.06 without the driver) from a 1970-99 fit: productivity "
-                       "at the fit's 2.3%/yr against the data's post-2008 stagnation, so employment falls to 0.87",
-    ("GBR", 1, "dlnY"): "UK 1970-99 growth R2 -0.46 (-0.79 without the driver)",
-    ("GBR", 1, "b"): "UK 1970-99 debt R2 -21.7 (-30.5 without the driver) from a 2000-19 fit (the data fall from "
+    ("GBR", 0, "dlnY"): "UK 2000-19 growth R2 -0.87 (-0.97 without the household-credit driver): UK household "
+                        "credit slowed only in 2008-10, after the recession had begun",
+    ("GBR", 0, "lam"): "UK 2000-19 employment R2 -11.8 (-5.06 without the driver) from a 1970-99 fit: productivity "
+                       "at the fit's 2.3%/yr against the data's 0.8%/yr (0.1%/yr after 2008), so employment falls",
+    ("GBR", 1, "dlnY"): "UK 1970-99 growth R2 -0.48 (-0.79 without the driver)",
+    ("GBR", 1, "lam"): "UK 1970-99 employment R2 -0.04 (-0.32 without the driver; +0.11 with the driver through "
+                       "consumption's target instead of spent as made)",
+    ("GBR", 1, "b"): "UK 1970-99 debt R2 -18.3 (-30.5 without the driver) from a 2000-19 fit (the data fall from "
                      "0.73 to 0.39 with 1970s inflation eroding the debt, which a real model does not have)",
-    ("USA", 0, "e_int"): "US 2000-19 emission-intensity trend: model -2.04, data -2.74 %/yr (gap +0.69 pp): the "
+    ("USA", 0, "e_int"): "US 2000-19 emission-intensity trend: model -2.04, data -2.74 %/yr (gap +0.70 pp): the "
                          "model extrapolates 1970-99's decline",
-    ("USA", 1, "e_int"): "US 1970-99 trend: model -2.63, data -2.27 %/yr (gap -0.36 pp)",
-    ("GBR", 0, "e_int"): "UK 2000-19 trend: model -2.89, data -4.04 %/yr (gap +1.16 pp): the coal phase-out is "
+    ("USA", 1, "e_int"): "US 1970-99 trend: model -2.60, data -2.27 %/yr (gap -0.33 pp)",
+    ("GBR", 0, "e_int"): "UK 2000-19 trend: model -2.92, data -4.04 %/yr (gap +1.12 pp): the coal phase-out is "
                          "not in the model",
-    ("GBR", 1, "e_int"): "UK 1970-99 trend: model -3.56, data -2.77 %/yr (gap -0.79 pp)",
+    ("GBR", 1, "e_int"): "UK 1970-99 trend: model -3.55, data -2.77 %/yr (gap -0.78 pp)",
 }
 
 

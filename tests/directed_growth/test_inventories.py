@@ -53,7 +53,7 @@ def _lag_year0(g, beta, sigma, h):
     return k / (1 - h * k) * (np.expm1(g) / g - np.expm1(g - b) / (g - b))
 
 
-def _held_runs(dg, gamma_N: float, years: float = 10.0):
+def _held_runs(dg, gamma_N: float, years: float = 10.0, name: str = "g_C_shock", flow: str = "G_C"):
     """Base and shocked runs of the compiled model with :data:`HELD` (consumption held: kappa_C = 0 lies outside
     kappa_C's declared bounds, so :func:`model.simulate` refuses it and the runs integrate the compiled right-hand
     side with SciPy's DOP853, as the reduction tests do): government consumption stepped by 1 pp of output at the
@@ -63,7 +63,7 @@ def _held_runs(dg, gamma_N: float, years: float = 10.0):
     y0 = cs.state_vector()
     base_L = cs.inputs_table(Policy("base"), {"n_shift": 0.0})
     obs0 = cs.observed(T0, y0, p, base_L)
-    shock_L = cs.inputs_table(Policy("base"), {"n_shift": 0.0, "g_C_shock": 0.01 * obs0["Y"] / obs0["Y_T"]})
+    shock_L = cs.inputs_table(Policy("base"), {"n_shift": 0.0, name: 0.01 * obs0["Y"] / obs0["Y_T"]})
     t = np.linspace(T0, T0 + years, int(years * 100) + 1)
     runs = []
     for L in (base_L, shock_L):
@@ -71,7 +71,21 @@ def _held_runs(dg, gamma_N: float, years: float = 10.0):
                         atol=1e-12)
         assert sol.status == 0, sol.message
         runs.append(cs.observed(sol.t, sol.y.T, p, L))
-    return t - T0, float(runs[1]["G_C"][0] - runs[0]["G_C"][0]), runs[0], runs[1]
+    return t - T0, float(runs[1][flow][0] - runs[0][flow][0]), runs[0], runs[1]
+
+
+def test_the_autonomous_household_driver_is_spent_as_made_like_government_consumption(dg):
+    """The exogenous autonomous household spending Z_Hx = z_H_shock Y_T (demand block) is a purchase in the year it
+    is made, not a shift of the consumption target: with consumption held, a step of 1 pp of output moves output
+    as the same step of government consumption does (to 1e-9 of the step over 10 years), where through the target
+    it would not move output at all."""
+    gam = dg["gamma_N"].default
+    t, a, base, gov = _held_runs(dg, gam)
+    t, a_h, base_h, hh = _held_runs(dg, gam, name="z_H_shock", flow="Z_Hx")
+    assert a_h == pytest.approx(a, rel=1e-12) and a > 0
+    dY_h, dY_g = hh["Y"] - base_h["Y"], gov["Y"] - base["Y"]
+    assert np.max(np.abs(dY_g)) > 0.5 * a
+    assert np.max(np.abs(dY_h - dY_g)) < 1e-9 * a
 
 
 @pytest.mark.parametrize("gamma_N", [None, 1e-6])

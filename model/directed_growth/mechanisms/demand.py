@@ -24,17 +24,21 @@ def demand() -> Block:
     fading labour force would leave demand growing at the start's natural rate and only the
     monetary closure (:math:`\psi_Z`) would bring it down. Public budgets are set on trend output
     :math:`Y_T = Z/z_T`. An exogenous input ``z_H_shock`` (0 by default, so every reference path is unchanged)
-    adds autonomous household demand as a share of trend output, :math:`Z_H = (1-z_G)Z + z_{H,shock} Y_T`: the
-    historical replays condition it on the observed deviation of autonomous household demand's counterpart
-    (residential investment, net new household credit) from its own trend (:mod:`calibration.replay`), as they
-    condition government consumption on the observed share (``g_C_shock``, public finance block); the
-    Sraffian supermultiplier's empirical studies treat residential investment and credit-financed consumption as
-    observed autonomous demand (Girardi & Pariboni 2016, Rev. Political Econ. 28(4); Fiebiger & Lavoie 2019,
-    Metroeconomica 70(2)). Private investment is a share :math:`h_{eff}` of output (private
+    adds autonomous household spending :math:`Z_{H,x} = z_{H,shock} Y_T`, a share of trend output, to autonomous
+    household demand, :math:`Z_H = (1-z_G)Z + Z_{H,x}`: the historical replays condition it on the observed
+    deviation of autonomous household demand's counterpart (residential investment, net new household credit)
+    from its own trend (:mod:`calibration.replay`), as they condition government consumption on the observed
+    share (``g_C_shock``, public finance block). Like government consumption it is spending in the year it is
+    made (a purchase in notional demand and sales, inventories block), not a shift of the consumption target
+    that consumption approaches at :math:`\kappa_C` (households block, which takes :math:`Z_H - Z_{H,x}` into
+    the target); it is credit-financed as the rest of :math:`Z_H` is (household borrowing :math:`\chi_H Z_H`).
+    The Sraffian supermultiplier's empirical studies treat residential investment and credit-financed
+    consumption as observed autonomous demand (Girardi & Pariboni 2016, Rev. Political Econ. 28(4); Fiebiger &
+    Lavoie 2019, Metroeconomica 70(2)). Private investment is a share :math:`h_{eff}` of output (private
     investment block), so notional demand, the output that would meet demand at once (the inventories
     block's :math:`Y_D` with its switch off; with inventories output follows expected sales), is
 
-    .. math:: Y_D = \frac{C + I_G + G_C + G_{cap} + G_{RD}}{1 - h_{eff}}
+    .. math:: Y_D = \frac{C + I_G + G_C + G_{cap} + G_{RD} + Z_{H,x}}{1 - h_{eff}}
 
     with :math:`C` consumption (a lagged state, households block), :math:`I_G` public investment
     outlays, :math:`G_{cap}` capability spending and :math:`G_{RD}` extra public R&D spending (technology
@@ -58,6 +62,8 @@ def demand() -> Block:
     Y_T = aux("Y_T", "TUSD/year", "trend output", latex=r"Y_T",
               description="Output on the trend set by autonomous demand, Z / z_T (budgets are set on it)")
     Z_H = aux("Z_H", "TUSD/year", "autonomous household consumption", latex=r"Z_H")
+    Z_Hx = aux("Z_Hx", "TUSD/year", "autonomous household spending from the exogenous input z_H_shock",
+               latex=r"Z_{H,x}", description="z_H_shock Y_T: spent in the year it is made (0 by default)")
     z_H_shock = exogenous("z_H_shock", "dimensionless", "autonomous household demand shock (share of trend output)",
                           default=0.0,
                           description="Autonomous household demand beyond (1 - z_G) Z, as a share of trend output "
@@ -68,12 +74,13 @@ def demand() -> Block:
     r_L, r_ref, z_G, n_shift = ref("r_L", "r_ref", "z_G", "n_shift")
     return Block(
         name="demand",
-        variables=(Z, g_Z, psi_Z, z_T, g_Z_eff, Y_T, Z_H, z_H_shock),
+        variables=(Z, g_Z, psi_Z, z_T, g_Z_eff, Y_T, Z_H, Z_Hx, z_H_shock),
         derivatives={"Z": g_Z_eff.sym * Z.sym},
         auxiliaries={
             "g_Z_eff": g_Z.sym + n_shift - psi_Z.sym * (r_L - r_ref),
             "Y_T": Z.sym / z_T.sym,
-            "Z_H": (1 - z_G) * Z.sym + z_H_shock.sym * Z.sym / z_T.sym,
+            "Z_Hx": z_H_shock.sym * Z.sym / z_T.sym,
+            "Z_H": (1 - z_G) * Z.sym + Z_Hx.sym,
         },
         description="Autonomous demand (Sraffian supermultiplier) and trend output.",
     )

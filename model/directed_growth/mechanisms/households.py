@@ -25,7 +25,7 @@ def households() -> Block:
         C^* = \mathrm{smax}\big((1 - D)\,(c_w YD_w + c_\pi YD_\pi + c_V V_H + Z_H^{eff}),\ 0\big), \\
         \dot C &= g_Z^{eff} C + \kappa_C (C^* - C), \qquad
         C_{act} = S - I_p - I_G - G_C - G_{cap} - G_{RD}, \\
-        q_H &= \frac{1 - f}{1 - \bar f}, \qquad Z_H^{eff} = Z_H\,\big(1 - \min(\chi_H, 1)(1 - q_H)\big), \\
+        q_H &= \frac{1 - f}{1 - \bar f}, \qquad Z_H^{eff} = (Z_H - Z_{H,x})\,\big(1 - \min(\chi_H, 1)(1 - q_H)\big), \\
         \dot L_H &= \chi_H Z_H q_H - \rho_H L_H, \qquad \dot M = YD - C_{act} + \dot L_H
 
     Consumption out of wage income, capital income and wealth with different propensities (Godley
@@ -98,7 +98,7 @@ def households() -> Block:
         "W", "T_W", "T_B", "TR", "Div", "Div_B", "r_M", "r_LH", "phi_G", "E_F", "Z_H", "D_dmg", "g_Z_eff", "Y", "I_p",
         "I_G", "G_C", "G_cap", "t_w", "omega", "tc_share", "rd_share", "theta", "t_pi", "sup_share")
     rho_TR, G_RD, S_fin = ref("carbon_dividend", "G_RD", "S_fin")
-    f_prod, f_ref = ref("f_prod", "f_ref")
+    f_prod, f_ref, Z_Hx = ref("f_prod", "f_ref", "Z_Hx")
     mpc_Y = c_w.sym * ((1 - t_w) * omega + rho_TR * tc_share) \
         + c_pi.sym * (1 - phi_G) * theta * (1 - t_pi) * (1 - omega - tc_share + rd_share + sup_share)
     return Block(
@@ -112,7 +112,7 @@ def households() -> Block:
             "YD": YD_w.sym + YD_pi.sym,
             "V_H": M.sym - L_H.sym + (1 - phi_G) * E,
             "q_H": (1 - f_prod) / (1 - f_ref),
-            "Z_H_eff": Z_H * (1 - sp.Min(chi_H.sym, 1) * (1 - q_H.sym)),
+            "Z_H_eff": (Z_H - Z_Hx) * (1 - sp.Min(chi_H.sym, 1) * (1 - q_H.sym)),
             "C_star": smooth_max0((1 - D) * (c_w.sym * YD_w.sym + c_pi.sym * YD_pi.sym + c_V.sym * V_H.sym
                                          + Z_H_eff.sym), eps_C.sym),
             "C_act": S_fin - I_p - I_G - G_C - G_cap - G_RD,

@@ -23,10 +23,10 @@ def inventories() -> Block:
 
     .. math::
 
-        Y_D &= (1 - s_{inv})\frac{C + I_G + G_C + G_{cap} + G_{RD}}{1 - h_{eff}}
+        Y_D &= (1 - s_{inv})\frac{C + I_G + G_C + G_{cap} + G_{RD} + Z_{H,x}}{1 - h_{eff}}
               + s_{inv}\,Y^{pl}, \qquad
         Y^{pl} = S^e (1 + g_Z^{eff}\sigma_N) + \gamma_N(\sigma_N S^e - IN), \\
-        S_D &= C + I_p + I_G + G_C + G_{cap} + G_{RD}, \qquad
+        S_D &= C + I_p + I_G + G_C + G_{cap} + G_{RD} + Z_{H,x}, \qquad
         S = (1 - s_{inv})\,Y + s_{inv}\,\mathrm{smin}\Big(S_D,\ Y + \frac{IN}{\tau_N}\,
             \frac{IN}{IN + \sigma_N S^e}\Big), \\
         \dot S^e &= g_Z^{eff} S^e + \beta_S (S - S^e), \qquad \dot{IN} = Y - S
@@ -98,7 +98,8 @@ def inventories() -> Block:
     inv_ratio = aux("inv_ratio", "year", "inventories to final sales", latex=r"IN/S")
     C, I_p, I_G, G_C, G_cap, G_RD, h_eff, g_Z_eff, Y, k_Y = ref(
         "C", "I_p", "I_G", "G_C", "G_cap", "G_RD", "h_eff", "g_Z_eff", "Y", "k_Y")
-    purchases = C + I_G + G_C + G_cap + G_RD
+    Z_Hx = ref("Z_Hx")
+    purchases = C + I_G + G_C + G_cap + G_RD + Z_Hx  # Z_Hx: exogenous autonomous household spending (demand block)
     drawable = INV.sym / tau_N.sym * INV.sym / (INV.sym + sigma_N.sym * S_e.sym)  # stock that can be sold a year
     return Block(
         name="inventories",

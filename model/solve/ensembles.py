@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from distributed import Client
     from numpy.typing import ArrayLike
 
+    from ..compiler.compiled import CompiledSystem
     from ..core.system import System
 
 __all__ = ["check_draws", "drawable", "ensemble", "member_vectors", "open_store", "start_name"]
@@ -111,7 +112,7 @@ def check_draws(system: System, draws: Any) -> pd.DataFrame:
     return df
 
 
-def member_vectors(cs, values: Mapping[str, ArrayLike], m: int) -> tuple[np.ndarray, np.ndarray]:
+def member_vectors(cs: CompiledSystem, values: Mapping[str, ArrayLike], m: int) -> tuple[np.ndarray, np.ndarray]:
     """Parameter and start-state vectors of ``m`` members: the compiled model's defaults, with ``values``.
 
     Parameters

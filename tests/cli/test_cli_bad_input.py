@@ -153,7 +153,7 @@ CASES = [
     (["compare", "--t-end", "nan"], "--t-end"),
     (["compare", "--t-end", "2000"], "--t-end must be after 2025"),
     (["compare", "--t-end", "1e12"], "the limit is"),
-    (["compare", "--t-end", "1e308"], "--t-end 1e+308: 1e+308 years x 204 series x 3 policies needs more than"),
+    (["compare", "--t-end", "1e308"], "--t-end 1e+308: 1e+308 years x 206 series x 3 policies needs more than"),
     (["compare", "--policies", "bogus"], "--policies: unknown policy 'bogus'"),
     (["compare", "--durable", "--country", "GBR"],
      "--durable: political durability: no vote function for GBR (the model has Hibbs's US equation only"),

@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     import xarray as xr
 
 __all__ = ["beats", "better", "rankable", "check_ensemble", "deciding_parameters", "drawn_parameters",
-           "failure_regions", "flip_regions", "prior_sensitivity", "scaled_range", "report", "sensitivity_text"]
+           "failure_regions", "flip_regions", "prior_sensitivity", "scaled_range", "report", "sensitivity_summary",
+           "sensitivity_text"]
 
 def better(ens: xr.Dataset, outcome: str) -> str:
     """The direction in which ``outcome`` is better, ``"higher"`` or ``"lower"``: the attribute
@@ -494,17 +495,72 @@ def prior_sensitivity(run: Callable[[pd.DataFrame], xr.Dataset], draws: pd.DataF
     return df
 
 
+def sensitivity_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """The prior-sensitivity table of :func:`prior_sensitivity` in one row per outcome: the base p and the
+    setting that moves it most.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`prior_sensitivity`'s result.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``outcome`` (in the table's order); columns ``p`` and ``se`` (the base p and its Monte Carlo
+        s.e.), ``n`` (draws counted), ``parameter`` and ``scale`` (the setting with the largest ``|dp|``; ties:
+        the first), ``dp`` and ``se_dp`` (its change and paired s.e.), ``significant`` (``|dp|`` beyond two
+        paired s.e. and at least 0.05 pp, as the text's ``*``), ``moved`` (the number of settings so marked) and
+        ``max_abs_dp`` (``|dp|`` of the first columns) [probabilities as shares, not percent].
+
+    Raises
+    ------
+    ModelError
+        A table without the base rows.
+    """
+    import pandas as pd
+
+    rows = []
+    for o in dict.fromkeys(table.index.get_level_values("outcome")):
+        sub = table.xs(o, level="outcome").reset_index()
+        base = sub[sub["parameter"] == "(base)"]
+        if base.empty:
+            raise ModelError(f"sensitivity_summary: no base row for {o!r}; pass prior_sensitivity's table")
+        b0, rest = base.iloc[0], sub[sub["parameter"] != "(base)"]
+        sig = np.isfinite(rest["se_dp"]) & (rest["dp"].abs() > np.maximum(2 * rest["se_dp"], 0.0005))
+        row = {"outcome": o, "p": b0["p"], "se": b0["se"], "n": int(b0["n"]), "parameter": None,
+               "scale": np.nan, "dp": np.nan, "se_dp": np.nan, "significant": False, "moved": int(sig.sum()),
+               "max_abs_dp": np.nan}
+        if len(rest) and rest["dp"].notna().any():
+            i = int(np.nanargmax(rest["dp"].abs().to_numpy(float)))
+            top = rest.iloc[i]
+            row.update(parameter=str(top["parameter"]), scale=float(top["scale"]), dp=float(top["dp"]),
+                       se_dp=float(top["se_dp"]), significant=bool(sig.iloc[i]),
+                       max_abs_dp=abs(float(top["dp"])))
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("outcome")
+
+
 def sensitivity_text(table: pd.DataFrame, outcomes: Sequence[str] | None = None) -> str:
-    """The prior-sensitivity table of :func:`prior_sensitivity` as plain text: per outcome, the base p and, per
-    parameter and scale, the range drawn, p with its Monte Carlo s.e. and the change from the base with its paired
-    s.e.; changes beyond two paired standard errors (and at least 0.05 pp, the table's resolution) are marked
-    ``*``."""
+    """The prior-sensitivity table of :func:`prior_sensitivity` as plain text: first a summary line per outcome
+    (:func:`sensitivity_summary`: the base p and the setting that moves it most), then per outcome the base p and,
+    per parameter and scale, the range drawn, p with its Monte Carlo s.e. and the change from the base with its
+    paired s.e.; changes beyond two paired standard errors (and at least 0.05 pp, the table's resolution) are
+    marked ``*``."""
     a, b = table.attrs.get("a", "a"), table.attrs.get("b", "b")
     outs = list(outcomes or dict.fromkeys(table.index.get_level_values("outcome")))
     lines = [f"Prior sensitivity: p({a} beats {b}, failures counted as losses) with each assumption-only prior "
              f"range scaled about its centre (clipped to the bounds, zero kept where the range holds it); "
              f"{table.attrs.get('method', '')}. '*': change beyond 2 paired s.e. Draws where both paths fail are "
              "not counted."]
+    summary = sensitivity_summary(table)
+    lines.append(f"  {'outcome':<34} {'base p %':>8} {'largest move':<18} {'dp pp':>7} {'s.e.':>5} "
+                 f"{'settings moved':>14}")
+    for o in outs:
+        r = summary.loc[o]
+        move = f"{r['parameter']} x{r['scale']:g}" if r["parameter"] is not None else "-"
+        lines.append(f"  {o:<34} {100 * r['p']:>8.1f} {move:<18} {100 * r['dp']:>+7.1f} {100 * r['se_dp']:>5.1f}"
+                     f"{'*' if r['significant'] else ' '} {r['moved']:>13}")
     for o in outs:
         sub = table.xs(o, level="outcome").reset_index()
         p0 = sub[sub["parameter"] == "(base)"].iloc[0]

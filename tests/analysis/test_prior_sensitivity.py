@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 import xarray as xr
 
-from model.analysis.discovery import beats, prior_sensitivity, scaled_range, sensitivity_text
+from model.analysis.discovery import beats, prior_sensitivity, scaled_range, sensitivity_summary, sensitivity_text
 from model.errors import ModelError
 
 AB = ("market_shaping", "market_fixing")
@@ -69,6 +69,13 @@ def test_the_table_moves_as_the_closed_form_says():
     assert f"avg_growth: base p = {100 * base['p']:.1f}% +- {100 * base['se']:.1f} pp ({N} draws)" in text
     (x_wide,) = [line for line in text.splitlines() if line.split()[:2] == ["x", "1.5"]]
     assert x_wide.endswith("*")  # the change is marked beyond two paired standard errors
+    # the summary: x narrowed moves p most (closed form +0.225; w widened -0.1125, x widened and w narrowed 0.075)
+    top = sensitivity_summary(tab).loc["avg_growth"]
+    assert (top["parameter"], top["scale"]) == ("x", 0.5)
+    assert top["dp"] == pytest.approx(0.9 - 0.75 * 0.9, abs=3 * top["se_dp"])
+    assert top["significant"] and top["moved"] == 4  # x and w both ways; z moves nothing (same draws)
+    assert top["p"] == pytest.approx(base["p"])
+    assert any(line.split()[:3] == ["avg_growth", f"{100 * base['p']:.1f}", "x"] for line in text.splitlines())
 
 
 def test_prior_sensitivity_refuses_names_not_drawn_or_out_of_range():

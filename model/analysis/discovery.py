@@ -322,8 +322,10 @@ def report(ens: xr.Dataset, a: str, b: str, outcomes: Sequence[str] | None = Non
     table = beats(ens, a, b, outcomes)
     lines = [f"Scenario discovery: {a} against {b} across {plural(ens.sizes['draw'], 'draw')} "
              f"(drawn: {', '.join(drawn_parameters(ens))})."]
+    named: dict[str, None] = {}  # parameters the text names, in order (a dict as an ordered set)
     for o in table.index:
         res = flip_regions(ens, o, a, b, max_depth=max_depth)
+        _name_parameters(res, named)
         if res["n"] == 0:
             lines.append("- " + res["text"])
             continue
@@ -342,8 +344,31 @@ def report(ens: xr.Dataset, a: str, b: str, outcomes: Sequence[str] | None = Non
                      f"{table.loc[o, 'diff_q05']:.4g} and {table.loc[o, 'diff_q95']:.4g}).")
     if "status" in ens:
         for p in ens.policy.values:
-            lines.append("- " + failure_regions(ens, str(p), max_depth=max_depth)["text"])
+            res = failure_regions(ens, str(p), max_depth=max_depth)
+            _name_parameters(res, named)
+            lines.append("- " + res["text"])
+    if named:
+        lines.append("Parameters named above, in words: " + "; ".join(_in_words(ens, k) for k in named) + ".")
     return "\n".join(lines)
+
+
+def _name_parameters(res: dict, named: dict[str, None]) -> None:
+    """Add (in order) the parameters a flip or failure result names: in its regions' conditions and among its
+    deciding parameters."""
+    for r in res.get("regions", []):
+        for name, _, _ in r.get("conditions", ()):
+            named.setdefault(str(name), None)
+    for k, v in res.get("importance", {}).items():
+        if v > 0:
+            named.setdefault(str(k), None)
+
+
+def _in_words(ens: xr.Dataset, name: str) -> str:
+    """``chi: crowding-in by mission public capital [dimensionless]`` from the variable's attributes (its name
+    alone when it has none)."""
+    attrs = ens[name].attrs if name in ens else {}
+    what, units = attrs.get("long_name"), attrs.get("units")
+    return name + (f": {what}" if what else "") + (f" [{units}]" if units else "")
 
 
 def _scores(ens: xr.Dataset, outcome: str, a: str, b: str) -> np.ndarray:

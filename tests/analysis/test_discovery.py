@@ -18,7 +18,8 @@ def fake_ensemble(n=4000, seed=0):
     # the direction of each outcome comes from its attribute 'better' (the model's outcome registry)
     ds = xr.Dataset({"avg_growth": (("policy", "draw"), np.stack([growth_a, growth_b]), {"better": "higher"}),
                      "T_end": (("policy", "draw"), np.stack([temp_a, temp_b]), {"better": "lower"}),
-                     "x": ("draw", x, {"drawn": 1}), "z": ("draw", z, {"drawn": 1})},
+                     "x": ("draw", x, {"drawn": 1, "long_name": "mission elasticity", "units": "1/year"}),
+                     "z": ("draw", z, {"drawn": 1})},
                     coords={"policy": ["market_shaping", "market_fixing"], "draw": np.arange(n)})
     ds["avg_growth"][0, 5] = np.nan  # a failed member is left out, not counted as a loss
     fail = np.stack([z > 0.8, np.zeros(n, bool)])  # a fails exactly where z > 0.8
@@ -53,6 +54,8 @@ def test_probability_and_flip_region_are_found():
     assert "does not flip" in flip_regions(ens, "T_end", *AB)["text"]
     text = report(ens, *AB, outcomes=["avg_growth", "T_end"])
     assert "market_shaping beats market_fixing on avg_growth" in text and "T_end" in text
+    # the parameters the text names (x decides growth; z where market shaping fails), in words where known
+    assert text.splitlines()[-1] == "Parameters named above, in words: x: mission elasticity [1/year]; z."
 
 
 def test_failure_regions_find_where_members_fail():

@@ -18,8 +18,12 @@ set and the observed autonomous demand, the supermultiplier's exogenous driver (
 chosen by the government, the driver is the model's exogenous input as public investment is, fed from its own
 series only; UK household credit is partly endogenous, and the model's household debt responds to it: stated in
 :data:`DRIVER`). The normal employment rate and the start's normal private investment share, which the replay sets
-to means over its window, are means over the fit window; the labour-force growth ``n`` is the fit window's block
-estimate.
+to means over its window, are means over the fit window. The trends of the exogenous growth rates follow the rules of
+the model's own projections (:data:`GROWTH`, default ``"projection"``): the demographic labour force grows at the
+labour force's trend over the fit window's decade next to the forecast window (as the 2010-2019 trend ``g_N_hist``
+sets a 2025 start's labour-force schedule, :mod:`calibration.start_state`), and autonomous demand at the natural
+rate ``alpha0 + n`` (the closure the model factory derives for every projection); the fit's own ``g_Z`` and its
+block ``n`` describe the fit window (``growth="fit"``, the former default).
 
 A start value the panel lacks (:data:`UNKNOWN_START`: the UK wage share before 1988, which PWT does not have)
 is never imputed: in a fit it is an unknown initial condition estimated with the parameters on a stated range
@@ -53,7 +57,7 @@ from model.errors import CalibrationError
 from .joint import SAMPLED, JointPosterior, laplace
 
 __all__ = ["Forecast", "fit", "forecast", "out_of_sample", "r2", "trend", "instruments_for", "SPLITS",
-           "SPLITS_UK_1988", "SCORED", "UNKNOWN_START", "POLICY", "DRIVER", "STARTS"]
+           "SPLITS_UK_1988", "SCORED", "UNKNOWN_START", "POLICY", "DRIVER", "STARTS", "GROWTH", "DECADE"]
 
 #: the observed policy instruments the fit and the forecast are conditioned on (calibration.replay.INSTRUMENTS):
 #: the public investment rate and the government consumption share, both fiscal instruments set by the
@@ -86,6 +90,22 @@ DRIVER: dict[str, str] = {"USA": "res", "GBR": "hh_credit"}
 #: 1970 wage share at its range's top). 0.5 pp/yr: modelling assumption (US output growth less natural growth
 #: over 1970-99 is of that order)
 GAP_SD = 0.005
+
+#: how :func:`forecast` sets the growth of the exogenous trends over the forecast window (its ``growth``):
+#: ``"projection"`` (default): the rules of the model's projections. The demographic labour force grows at ``n`` =
+#: the labour force's trend over the :data:`DECADE` fit years next to the forecast window (``ln(N_last / N_first)``
+#: over the years between; the panel's ``g_N``), as :mod:`calibration.start_state` sets a 2025 start's labour-force
+#: schedule from the 2010-2019 trend (``g_N_hist``): an exogenous input projected from the fit window's data only;
+#: autonomous demand grows at the natural rate ``g_Z = alpha0 + n`` (``alpha0`` the fit's), the supermultiplier's
+#: long-run closure the model factory derives for every projection (the fit's ``g_Z - (alpha0 + n)`` is a fact of its
+#: window, held softly by :data:`GAP_SD` there). ``"fit"``: the fit's ``g_Z`` and the fit window's block ``n`` carried
+#: into the forecast window (the former default: measured, the US 1970-99 fit's g_Z of 4.35%/yr, 0.95 pp above its
+#: natural rate, lifts the 2000-19 employment rate to 0.98 and its Kaldor-Verdoorn productivity growth to zero)
+GROWTH = ("projection", "fit")
+
+#: calendar years of the fit window's labour-force trend under ``growth="projection"`` (the 10 years of
+#: calibration.start_state.TREND, 2010-2019, for a 2025 start)
+DECADE = 10
 
 #: optimiser starts of :func:`fit`: the default point and STARTS - 1 draws from the prior; the best mode is kept
 STARTS = 4
@@ -253,6 +273,10 @@ class Forecast:
         mode (the range's midpoint; the draws take it uniform over the range).
     instruments : tuple of str
         The observed policy instruments the fit and the forecast are conditioned on.
+    growth : dict
+        How the exogenous trends were set (:data:`GROWTH`): ``rule``, ``n`` [1/year] (the demographic labour
+        force's growth), ``g_Z`` [1/year] (autonomous demand's, at the mode) and ``window`` (the fit years of ``n``'s
+        trend; None under ``"fit"``).
     """
 
     country: str
@@ -267,6 +291,7 @@ class Forecast:
     naive: dict = field(default_factory=dict)
     unknown_start: dict = field(default_factory=dict)
     instruments: tuple = ("i_G",)
+    growth: dict = field(default_factory=dict)
 
 
 def _series(paths: dict, years: np.ndarray) -> dict[str, np.ndarray]:
@@ -287,8 +312,25 @@ def _scores(years: np.ndarray, model: dict, data: dict) -> dict:
     return s
 
 
+def _labour_force_trend(country: str, fit_years: tuple[int, int], predict_years: tuple[int, int],
+                        data_dir=None) -> tuple[float, tuple[int, int]]:
+    """The labour force's trend growth [1/year] over the :data:`DECADE` fit years next to the forecast window
+    (``ln(N_last / N_first) / (DECADE - 1)``, the mean of the panel's ``g_N`` over the changes within them), and
+    those years."""
+    from .data import load_panel
+
+    first, last = fit_years
+    window = (last - DECADE + 1, last) if predict_years[0] > last else (first, first + DECADE - 1)
+    g = load_panel(data_dir, countries=[country]).sel(country=country)["g_N"]
+    g = g.sel(year=slice(window[0] + 1, window[1])).values.astype(float)
+    if g.size != DECADE - 1 or not np.all(np.isfinite(g)):
+        raise CalibrationError(f"labour force growth of {country} misses a year in {window[0]}-{window[1]}: no "
+                               "projected trend (use growth='fit')")
+    return float(g.mean()), window
+
+
 def forecast(fitted: dict, predict_years: tuple[int, int], *, draws: int = 0, seed: int = 0,
-             data_dir=None, normal: str = "fit") -> Forecast:
+             data_dir=None, normal: str = "fit", growth: str = "projection") -> Forecast:
     """The model restarted from the data in ``predict_years[0]`` with the fitted parameters (module docstring).
 
     Parameters
@@ -306,6 +348,10 @@ def forecast(fitted: dict, predict_years: tuple[int, int], *, draws: int = 0, se
         Where the normal employment rate and the start's normal private investment share come from: their
         means over the fit window (default), or their values in the first forecast year (the observed initial
         condition only: the start is then at rest at the observed employment rate).
+    growth : {"projection", "fit"}
+        How the trends of the demographic labour force and of autonomous demand are set over the forecast
+        window (:data:`GROWTH`): the model's projection rules from the fit window's data (default), or the
+        fit's ``g_Z`` and block ``n``.
 
     Returns
     -------
@@ -313,16 +359,21 @@ def forecast(fitted: dict, predict_years: tuple[int, int], *, draws: int = 0, se
     """
     if normal not in ("fit", "start"):
         raise CalibrationError(f"normal must be 'fit' or 'start', got {normal!r}")
+    if growth not in GROWTH:
+        raise CalibrationError(f"growth must be 'projection' or 'fit', got {growth!r}")
     post: JointPosterior = fitted["posterior"]
     country = fitted["country"]
     fy = tuple(fitted["fit_years"])
     py = tuple(int(v) for v in predict_years)
+    overrides, window = dict(post.overrides), None
+    if growth == "projection":
+        overrides["n"], window = _labour_force_trend(country, fy, py, data_dir)
     # a start value estimated in the fit belongs to the fit's first year: the forecast starts from its own data
     keep = [j for j, n in enumerate(post.names) if n not in UNKNOWN_START]
     names = tuple(post.names[j] for j in keep)
     names, start_values = _unknown_start(country, py[0], names, data_dir)
     pred = JointPosterior.from_data(country, *py, names=names, data_dir=data_dir, blocks="none",
-                                    overrides=post.overrides, instruments=tuple(fitted.get("instruments", ("i_G",))),
+                                    overrides=overrides, instruments=tuple(fitted.get("instruments", ("i_G",))),
                                     normal_years=fy if normal == "fit" else (py[0], py[0]),
                                     start_values=start_values,
                                     ranges={k: UNKNOWN_START[k] for k in start_values})
@@ -338,6 +389,10 @@ def forecast(fitted: dict, predict_years: tuple[int, int], *, draws: int = 0, se
         y = np.mod(x - lo, 2 * width)  # reflected into the prior's support (a flat direction: about uniform)
         X = np.vstack([X, lo + np.where(y > width, 2 * width - y, y)])
     X = X[:, keep]
+    if growth == "projection" and "g_Z" in names:  # the natural rate of each draw (its own alpha0)
+        alpha0 = X[:, names.index("alpha0")] if "alpha0" in names else pred.system.variables["alpha0"].default
+        X[:, names.index("g_Z")] = alpha0 + overrides["n"]
+    g_Z = float(X[0, names.index("g_Z")]) if "g_Z" in names else float("nan")
     if start_values:  # unknown in the forecast's start year: the midpoint at the mode, uniform draws for the bands
         rng = np.random.default_rng(seed + 1)
         cols = [np.r_[v, rng.uniform(*UNKNOWN_START[k][:2], X.shape[0] - 1)] for k, v in start_values.items()]
@@ -363,7 +418,8 @@ def forecast(fitted: dict, predict_years: tuple[int, int], *, draws: int = 0, se
         draws = int(ok.sum())
     naive = _naive(load_panel(data_dir, countries=[country]).sel(country=country), fy, years, data)
     return Forecast(country, fy, py, years, data, median, bands, _scores(years, at_mode, data), draws,
-                    _scores(years, naive, data), dict(start_values), tuple(fitted.get("instruments", ("i_G",))))
+                    _scores(years, naive, data), dict(start_values), tuple(fitted.get("instruments", ("i_G",))),
+                    {"rule": growth, "n": float(overrides.get("n", np.nan)), "g_Z": g_Z, "window": window})
 
 
 def _naive(p, fit_years: tuple[int, int], years: np.ndarray, data: dict) -> dict[str, np.ndarray]:
@@ -382,7 +438,7 @@ def _naive(p, fit_years: tuple[int, int], years: np.ndarray, data: dict) -> dict
 def out_of_sample(country: str, splits: Sequence[tuple[tuple[int, int], tuple[int, int]]] | None = None,
                   names: Sequence[str] = SAMPLED, *, draws: int = 0, seed: int = 0, data_dir=None,
                   max_nfev: int = 60, instruments: Sequence[str] | None = None, starts: int = STARTS,
-                  normal: str = "fit", gap_sd: float | None = GAP_SD) -> list[Forecast]:
+                  normal: str = "fit", gap_sd: float | None = GAP_SD, growth: str = "projection") -> list[Forecast]:
     """:func:`fit` then :func:`forecast` for each split (default :data:`SPLITS` of ``country``).
 
     Returns
@@ -397,5 +453,5 @@ def out_of_sample(country: str, splits: Sequence[tuple[tuple[int, int], tuple[in
     for fy, py in splits:
         f = fit(country, fy, names, data_dir=data_dir, max_nfev=max_nfev, instruments=instruments, starts=starts,
                 seed=seed, gap_sd=gap_sd)
-        out.append(forecast(f, py, draws=draws, seed=seed, data_dir=data_dir, normal=normal))
+        out.append(forecast(f, py, draws=draws, seed=seed, data_dir=data_dir, normal=normal, growth=growth))
     return out

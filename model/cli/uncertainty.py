@@ -357,6 +357,11 @@ def ensemble_cmd(args) -> int:
     return 0
 
 
+#: fewer draws per prior-sensitivity ensemble than this and the table says so (the binomial s.e. of p at 0.5 is
+#: then above 2.2 pp, the size of the changes the table is for)
+FEW_SENSITIVITY_DRAWS = 500
+
+
 def _prior_sensitivity_text(args, ens, started) -> str:
     """The prior-sensitivity table of ``dgm ensemble --prior-sensitivity`` (plain text): the assumption-only
     priors drawn in ``ens`` (not estimated by the parameter file), each scaled x0.5 and x1.5, on the first
@@ -389,7 +394,14 @@ def _prior_sensitivity_text(args, ens, started) -> str:
     _say(f"prior sensitivity: {plural(len(names), 'parameter')} x 2 settings, {plural(m, 'draw')} each", started)
     table = prior_sensitivity(run, base_draws, {k: PRIORS[k][:2] for k in names}, *_CONTRAST, base=base,
                               bounds={k: system[k].bounds for k in names}, progress=True)
-    return sensitivity_text(table)
+    text = sensitivity_text(table)
+    if m < FEW_SENSITIVITY_DRAWS:
+        warning = (f"warning: only {plural(m, 'draw')} per prior-sensitivity ensemble: one draw moves p by "
+                   f"{100 / m:.2g} pp and its Monte Carlo s.e. reaches {50 / m ** 0.5:.2g} pp; use "
+                   f"--draws {FEW_SENSITIVITY_DRAWS:,} or more to separate changes of a few pp")
+        _say(warning, started)
+        text = warning + "\n" + text
+    return text
 
 
 def _check_design(option: str, n: int, method: str, outcomes: int, d: int | None = None) -> None:

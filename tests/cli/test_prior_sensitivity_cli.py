@@ -14,6 +14,9 @@ def test_dgm_ensemble_adds_the_prior_sensitivity_table_to_the_report(tmp_path, c
     text = rep.read_text()
     assert text.index("Prior sensitivity: p(market_shaping beats market_fixing, failures counted as losses)") > 0
     assert "avg_growth: base p = " in text and "(12 draws)" in text
+    # 12 draws: the report says what one draw is worth (100/12 = 8.3 pp; s.e. up to 50/sqrt(12) = 14 pp)
+    assert "warning: only 12 draws per prior-sensitivity ensemble: one draw moves p by 8.3 pp and its Monte " \
+           "Carlo s.e. reaches 14 pp" in text
     rows = {tuple(m.groups()[:2]): tuple(map(float, m.groups()[2:]))
             for m in re.finditer(r"^  (chi|kappa_M) +(\S+) +(\S+) +(\S+) ", text, re.M)}
     # chi: prior [-0.5, 1], centre 0.25: half-widths 0.375 and 1.125; kappa_M: prior [0, 4], centre 2: x0.5 is

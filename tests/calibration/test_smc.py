@@ -109,3 +109,57 @@ def test_within_run_rhat_of_a_stationary_and_a_drifting_run():
     assert within_run_rhat(drift)[0] > 1.02  # quarters 0.25 sd apart: measured 1.05
     with pytest.raises(ValueError, match="at least 8 steps"):
         within_run_rhat(still[:6])
+
+
+def test_waste_free_final_sweeps_with_a_direct_final_density_recover_the_gaussian():
+    # the final sweeps use evaluate_final (lp0 + ell in one call) and keep 5 states per particle (Dau & Chopin
+    # 2022): 5 N rows, each particle's ancestor repeated; the pooled mean and variances match the closed form
+    mean, cov = np.linalg.solve(Q, A @ M), np.linalg.inv(Q)
+    sd = np.sqrt(np.diag(cov))
+    rng = np.random.default_rng(5)
+    calls = {"final": 0}
+
+    def final(X):
+        calls["final"] += X.shape[0]
+        a, b = _evaluate(X)
+        return a + b
+
+    runs = []
+    for _ in range(4):
+        x0 = np.clip(rng.normal(0.0, 3.0, (400, 3)), -19.9, 19.9)
+        runs.append(tempered_smc(_evaluate, x0, [-20.0] * 3, [20.0] * 3, rng=rng, names=("a", "b", "c"),
+                                 independent=0.5, final_moves=10, final_keep=5, evaluate_final=final,
+                                 final_independent=0.8))
+    assert all(r.particles.shape == (2000, 3) and r.ancestors.shape == (2000,) for r in runs)
+    assert calls["final"] == 4 * 400 * 10  # every final-sweep proposal, and nothing else, through evaluate_final
+    res = SMCResult.pool(runs, ("a", "b"), ("c",))
+    ess = np.array([res.diagnostics[n]["ess_runs"] for n in res.names])
+    x = res.table
+    assert np.all(np.abs(x.mean(axis=0) - mean) < 4 * sd / np.sqrt(np.minimum(ess, 4 * 400)))
+    assert np.all(np.abs(x.var(axis=0) / np.diag(cov) - 1) < 4 * np.sqrt(2 / (4 * 400)))
+    assert all(np.isfinite(s["acceptance_independent"]) for r in runs for s in r.steps)
+    assert res.converged()
+
+
+def test_tempered_smc_recovers_the_moments_of_a_banana():
+    # Haario, Saksman & Tamminen (1999)'s twisted Gaussian: x1 ~ N(0, 10^2), x2 = y + b (x1^2 - 100), y ~ N(0, 1);
+    # closed-form moments E x2 = 0, var x2 = 1 + b^2 var(x1^2) = 1 + 2 b^2 10^4, E x1 = 0, var x1 = 100
+    b = 0.03
+
+    def evaluate(X):
+        y = X[:, 1] - b * (X[:, 0] ** 2 - 100.0)
+        return -0.5 * np.sum(X * X, axis=1) / 30.0 ** 2, -0.5 * (X[:, 0] ** 2 / 100 + y * y) + 0.5 * np.sum(
+            X * X, axis=1) / 30.0 ** 2
+
+    rng = np.random.default_rng(7)
+    runs = [tempered_smc(evaluate, np.clip(rng.normal(0.0, 30.0, (600, 2)), -149, 149), [-150.0] * 2,
+                         [150.0] * 2, rng=rng, names=("x1", "x2"), independent=0.3, final_moves=12, final_keep=4)
+            for _ in range(4)]
+    res = SMCResult.pool(runs, ("x1",), ("x2",))
+    x = res.table
+    var2 = 1 + 2 * b ** 2 * 1e4
+    ess = np.array([min(res.diagnostics[n]["ess"], res.diagnostics[n]["ess_runs"]) for n in res.names])
+    assert abs(x[:, 0].mean()) < 4 * 10.0 / math.sqrt(ess[0])
+    assert abs(x[:, 1].mean()) < 4 * math.sqrt(var2) / math.sqrt(ess[1])
+    assert x[:, 0].var() == pytest.approx(100.0, rel=4 * math.sqrt(2 / ess[0]))
+    assert x[:, 1].var() == pytest.approx(var2, rel=4 * math.sqrt(2 / ess[1]) + 0.1)

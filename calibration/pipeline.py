@@ -107,7 +107,7 @@ def calibrate(country: str = "USA", data_dir=None, *, targets: str | None = None
               steps: int = 2000, walkers: int | None = None, starts: int = 4, seed: int = 0,
               progress: Callable[[str], None] | None = None, joint: bool = False, runs: int = 8,
               variants: tuple[str, ...] = ("mazzucato", "boysen_hogrefe"), bars: bool = False,
-              particles: int = 256, smc_runs: int = 8, stage1: str = "smc") -> Calibration | JointCalibration:
+              particles: int = 128, smc_runs: int = 8, stage1: str = "smc") -> Calibration | JointCalibration:
     """Calibrate the directed-growth model on one country's data.
 
     1. Data: the harmonised panel (:func:`calibration.data.load_panel`); without a
@@ -445,6 +445,17 @@ def _smc_job(args) -> tuple:
     return run, {k: tt.seconds[k] - before.get(k, 0.0) for k in tt.seconds}
 
 
+def _joined(a, b):
+    """A run's tempering (``a``) and its second pass of final sweeps from ``a``'s final population (``b``):
+    ``b``'s states, ``a``'s ancestry, last reweighting and Kish ESS; both passes' steps, evaluations and time."""
+    from .smc import SMCRun
+
+    reps = b.particles.shape[0] // b.log_target.size
+    n = b.log_target.size
+    return SMCRun(a.names, b.particles, np.tile(a.ancestors[-n:], reps), a.last_particles, a.last_logw, a.kish_ess,
+                  a.steps + b.steps, a.evaluations + b.evaluations, a.seconds + b.seconds, b.log_target)
+
+
 #: per-process cache of :class:`TemperedTarget` by construction arguments (pool workers)
 _TARGETS: dict[tuple, TemperedTarget] = {}
 
@@ -453,14 +464,18 @@ _TARGETS: dict[tuple, TemperedTarget] = {}
 #: Gaussian toy with 256 particles a run gave the same ESS from the runs and R-hat with 3 as with 8), then 12
 #: sweeps at beta = 1 with 90% independent proposals (accepted 0.39-0.45 of the time on the US replay), keeping the
 #: states after every second one (waste-free)
-SMC_SETTINGS = {"ess_frac": 0.5, "move_c": 0.2, "min_moves": 1, "max_moves": 3, "final_moves": 12,
-                "final_keep": 6, "independent": 0.5, "final_independent": 0.9}
+SMC_SETTINGS = {"ess_frac": 0.5, "move_c": 0.2, "min_moves": 1, "max_moves": 3, "final_moves": 2,
+                "final_keep": 1, "independent": 0.5, "final_independent": 0.9}
+#: the second pass (:func:`calibration.smc.pooled_proposal`): 12 sweeps at beta = 1 from each run's population with
+#: 90% independent proposals from the Student-t fitted to the variant's runs pooled, keeping the states after every
+#: second sweep (waste-free)
+REFRESH_SETTINGS = {"final_moves": 12, "final_keep": 6, "independent": 0.5, "final_independent": 0.9}
 
 
 def calibrate_joint(country: str = "USA", *, runs: int = 4, walkers: int = 48, steps: int = 1000,
                     burn: int | None = None, seed: int = 0, variants: tuple[str, ...] = ("mazzucato",
                                                                                          "boysen_hogrefe"),
-                    particles: int = 256, smc_runs: int = 8, processes: int = 2,
+                    particles: int = 128, smc_runs: int = 8, processes: int = 2,
                     bars: bool = False, data_dir=None,
                     progress: Callable[[str], None] | None = None, stage1: str = "smc") -> JointCalibration:
     """The joint Bayesian calibration of one country: stage 1 MCMC, stage 2 tempered SMC
@@ -504,8 +519,8 @@ def calibrate_joint(country: str = "USA", *, runs: int = 4, walkers: int = 48, s
     JointCalibration
     """
     from .irf import VARIANTS
-    from .joint import JointPosterior, JointPrior, identification_report, laplace, sample_joint
-    from .smc import SMCResult
+    from .joint import JointPosterior, JointPrior, identification_report, laplace, sample_joint, spawn_map
+    from .smc import SMCResult, pooled_proposal
     from .twostage import STAGE1, STAGE2
 
     say = progress or (lambda msg: None)
@@ -580,13 +595,21 @@ def calibrate_joint(country: str = "USA", *, runs: int = 4, walkers: int = 48, s
                          bars))
             labels.append((variant, r))
     say(f"stage 2: {len(variants)} variant(s) x {smc_runs} tempered SMC runs x {particles} particles")
-    if processes == 1:
-        out = [_smc_job(j) for j in jobs]
-    else:
-        import multiprocessing as mp
-
-        with mp.get_context("spawn").Pool(min(processes, len(jobs))) as pool:
-            out = pool.map(_smc_job, jobs, chunksize=1)
+    first = spawn_map(_smc_job, jobs, processes)
+    # second pass: final sweeps from each run's population with the Student-t fitted to the variant's runs pooled
+    lower, upper = np.concatenate([prior1.lower, prior2.lower]), np.concatenate([prior1.upper, prior2.upper])
+    again = []
+    for variant in variants:
+        mine = [(j, o[0]) for j, o, (v, _) in zip(jobs, first, labels) if v == variant]
+        q = pooled_proposal([r for _, r in mine], lower, upper)
+        for j, r in mine:
+            n = r.log_target.size
+            cfg = {**REFRESH_SETTINGS, "final_proposal": q, "at_target": True, "lp0": r.log_target,
+                   "ell": np.zeros(n)}
+            again.append((j[0], r.particles[-n:], j[2] + 50, cfg, j[4] + " (pooled proposal)", bars))
+    say(f"stage 2: final sweeps with the Student-t of each variant's {smc_runs} runs pooled")
+    second = spawn_map(_smc_job, again, processes)
+    out = [(_joined(a[0], b[0]), {k: a[1][k] + b[1][k] for k in a[1]}) for a, b in zip(first, second)]
     seconds["stage2"] = time.perf_counter() - t
     stage2, irf = {}, {}
     for variant in variants:
@@ -610,7 +633,7 @@ def calibrate_joint(country: str = "USA", *, runs: int = 4, walkers: int = 48, s
     settings = dict(runs=runs, walkers=walkers, steps=steps, burn=sample.settings["burn"], seed=seed,
                     variants=list(variants), particles=particles, smc_runs=smc_runs, smc=dict(SMC_SETTINGS),
                     processes=processes, transform="logit", start="Laplace", evaluations=evaluations,
-                    stage1=stage1, stage1_smc=sample.settings.get("smc", {}))
+                    stage1=stage1, stage1_smc=sample.settings.get("smc", {}), refresh=dict(REFRESH_SETTINGS))
     return JointCalibration(country, (start, end), prior1, prior2,
                             {"mode": lap["mode"], "sd": lap["sd"], "cost": lap["cost"]}, sample, ident, stage2, irf,
                             dict(lp.overrides), seconds, settings, notes)

@@ -71,7 +71,8 @@ from .twostage import kish_ess as kish_ess_weights, systematic_resample
 #: degrees of freedom of the independent Student-t proposal
 _NU = 5.0
 
-__all__ = ["SMCRun", "SMCResult", "tempered_smc", "next_beta", "cluster_ess", "smc_summary", "kish_ess_weights"]
+__all__ = ["SMCRun", "SMCResult", "tempered_smc", "next_beta", "cluster_ess", "smc_summary", "kish_ess_weights",
+           "pooled_proposal"]
 
 
 def next_beta(ell: np.ndarray, beta: float, target: float) -> float:
@@ -152,6 +153,8 @@ class SMCRun:
     evaluations : int
         Target evaluations (particles evaluated) in the run.
     seconds : float
+    log_target : numpy.ndarray, shape (N,), optional
+        The target's log density (``lp0 + ell``) at the last ``N`` rows of ``particles`` (the final states).
     """
 
     names: tuple[str, ...]
@@ -163,6 +166,7 @@ class SMCRun:
     steps: list[dict] = field(default_factory=list)
     evaluations: int = 0
     seconds: float = 0.0
+    log_target: np.ndarray | None = None
 
     def cluster_ess(self) -> np.ndarray:
         """:func:`cluster_ess` of the final population [particles], per parameter."""
@@ -176,7 +180,8 @@ def tempered_smc(evaluate: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
                  independent: float = 0.0, lp0: np.ndarray | None = None, ell: np.ndarray | None = None,
                  progress: Callable[[dict], None] | None = None,
                  evaluate_final: Callable[[np.ndarray], np.ndarray] | None = None, final_keep: int = 1,
-                 final_independent: float | None = None) -> SMCRun:
+                 final_independent: float | None = None, final_proposal: tuple | None = None,
+                 at_target: bool = False) -> SMCRun:
     """Move particles from ``pi_0`` to ``pi_0 e^ell`` by adaptive tempering (module docstring).
 
     Parameters
@@ -220,7 +225,13 @@ def tempered_smc(evaluate: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
         included): ``particles`` has ``final_keep N`` rows, ``ancestors`` repeats each particle's ancestor.
     final_independent : float, optional
         Share of independent proposals in the final sweeps (default ``independent``); their Student-t is refitted
-        to the population before every final sweep.
+        to the population before every final sweep, unless ``final_proposal`` is given.
+    final_proposal : (mean, cov), optional
+        Location and scale matrix on the logit scale of the final sweeps' Student-t, fixed (e.g. fitted to the
+        pooled populations of independent runs: :func:`pooled_proposal`).
+    at_target : bool
+        ``x0`` is already a sample of the target (``beta = 1``, e.g. a run's final population): no tempering,
+        only the final sweeps (``lp0`` then the log target, ``ell`` zero, or both from ``evaluate_final``).
 
     Returns
     -------
@@ -273,6 +284,8 @@ def tempered_smc(evaluate: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
         bad = ~(np.isfinite(a) & np.isfinite(b))
         return np.where(bad, -np.inf, a), np.where(bad, -np.inf, b)
 
+    if at_target:
+        beta = 1.0
     if lp0 is None or ell is None:
         lp0, ell = ev(X)
     lp0, ell = np.asarray(lp0, float).copy(), np.asarray(ell, float).copy()
@@ -280,6 +293,9 @@ def tempered_smc(evaluate: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
         raise CalibrationError("no start particle has a finite density")
     U = to_u(X)
     scale = 2.38 / math.sqrt(k)
+    if final_proposal is not None:
+        fixed = (np.linalg.cholesky(np.asarray(final_proposal[1], float) + 1e-10 * np.eye(k)),
+                 np.asarray(final_proposal[0], float))
     ancestors = np.arange(n)
     last_X = last_lw = None
     acc_ind: list[float] = []
@@ -341,7 +357,7 @@ def tempered_smc(evaluate: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
         share = independent if final_independent is None else final_independent
         accs, kept = [], []
         for s_ in range(1, sweeps + 1):
-            L, mean = fit(U)
+            L, mean = fit(U) if final_proposal is None else fixed
             U, lp0, ell, acc, acc_rw = sweep(U, lp0, ell, 1.0, L, mean, scale, share)
             accs.append(acc)
             if acc_rw < 0.15:
@@ -352,6 +368,14 @@ def tempered_smc(evaluate: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
                 kept.append(U)
         return U, lp0, ell, scale, accs, np.concatenate(kept or [U])
 
+    if at_target:  # already the target's sample: the final sweeps only
+        t = time.perf_counter()
+        acc_ind.clear()
+        U, lp0, ell, scale, accs, pool = final(U, lp0, ell, scale, max(final_moves, 1))
+        steps.append({"beta": 1.0, "kish_ess": float(n), "moves": len(accs), "acceptance": float(np.mean(accs)),
+                      "acceptance_independent": float(np.nanmean(acc_ind)) if np.isfinite(acc_ind).any()
+                      else float("nan"), "scale": scale, "seconds": time.perf_counter() - t, "evaluations": evals})
+        last_X, last_lw = to_theta(U), np.zeros(n)
     while beta < 1.0:
         if len(steps) >= max_steps:
             raise CalibrationError(f"tempered SMC: beta reached only {beta:.4g} after {max_steps} temperatures")
@@ -382,7 +406,23 @@ def tempered_smc(evaluate: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
             progress(rec)
     reps = pool.shape[0] // n
     return SMCRun(names, to_theta(pool), np.tile(ancestors, reps), last_X, last_lw, kish_ess_weights(last_lw), steps,
-                  evals, time.perf_counter() - t_start)
+                  evals, time.perf_counter() - t_start, lp0 + ell)
+
+
+def pooled_proposal(runs: Sequence[SMCRun], lower: Sequence[float], upper: Sequence[float]) -> tuple:
+    """Mean and covariance on the logit scale of the final populations of independent runs pooled: the fixed
+    Student-t of a second pass of final sweeps (``tempered_smc(..., at_target=True, final_proposal=...)``).
+
+    One run's population, and a proposal fitted to it, share that run's error (a population of ``N`` points in
+    ``k`` dimensions: module docstring); fitted to ``R`` runs pooled the error is about ``1/sqrt(R)`` as large, and
+    the independence sampler, invariant for any fixed proposal, then pulls each run toward the posterior rather
+    than toward its own population. The runs stay independent given the proposal."""
+    lo, hi = np.asarray(lower, float), np.asarray(upper, float)
+    X = np.concatenate([r.particles[-r.log_target.size:] if r.log_target is not None else r.particles
+                        for r in runs])
+    s = np.clip((X - lo) / (hi - lo), 1e-12, 1 - 1e-12)
+    U = np.log(s) - np.log1p(-s)
+    return U.mean(axis=0), np.atleast_2d(np.cov(U.T))
 
 
 def smc_summary(runs: Sequence[SMCRun], min_ess: float = 400.0, max_rhat: float = 1.01,

@@ -31,7 +31,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .joint import JointPrior, JointSample
+from .joint import JointPrior, JointSample, spawn_map
 
 __all__ = ["STAGE1_SMC", "sample_stage1_smc"]
 
@@ -90,13 +90,7 @@ def sample_stage1_smc(batch: Callable[[np.ndarray], np.ndarray], prior: JointPri
     ref = LaplaceReference(batch, prior, lap["u"], lap["cov_u"])
     jobs = [(ref, n, seed + 3000 + r, cfg) for r in range(runs)]
     t = time.perf_counter()
-    if processes == 1 or runs == 1:
-        out = [_job(j) for j in jobs]
-    else:
-        import multiprocessing as mp
-
-        with mp.get_context("spawn").Pool(min(processes, runs)) as pool:
-            out = pool.map(_job, jobs, chunksize=1)
+    out = spawn_map(_job, jobs, processes)
     wall = time.perf_counter() - t
     if progress is not None:
         for i, r in enumerate(out):

@@ -20,12 +20,9 @@ JOINT_WALKERS = 48
 #: default stage-1 runs (tempered SMC, calibration.stage_one; or emcee)
 JOINT_RUNS = 8
 #: default particles per SMC run and SMC runs per variant: 8 runs, so that the ESS from the spread of the runs' means
-#: (the pass) has 7 degrees of freedom; 256 particles, because the proposals are fitted to the population and a
-#: covariance from 128 points in 21 dimensions is too narrow in its smallest directions (toy, a 21-dimensional
-#: Gaussian, 8 runs, calibration.pipeline.SMC_SETTINGS: 128 particles a run give ESS from the runs 107-232 and
-#: R-hat 1.037, 256 give 801-1,748 and 1.0047, 512 give 3,786-7,147 and 1.0009; US 1970-2019 with 128: R-hat up to
-#: 1.066 and ESS from the runs 57-731, every run too narrow by 5%)
-JOINT_PARTICLES = 256
+#: (the pass) has 7 degrees of freedom, and the second pass's Student-t is fitted to 8 x 128 points
+#: (calibration.pipeline.REFRESH_SETTINGS); the Kish ESS of the last reweightings sums to at least 8 x 64 = 512
+JOINT_PARTICLES = 128
 JOINT_SMC_RUNS = 8
 #: --variant values: one variant, or both
 VARIANT_CHOICES = ("both", "mazzucato", "boysen_hogrefe")

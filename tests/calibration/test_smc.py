@@ -162,4 +162,6 @@ def test_tempered_smc_recovers_the_moments_of_a_banana():
     assert abs(x[:, 0].mean()) < 4 * 10.0 / math.sqrt(ess[0])
     assert abs(x[:, 1].mean()) < 4 * math.sqrt(var2) / math.sqrt(ess[1])
     assert x[:, 0].var() == pytest.approx(100.0, rel=4 * math.sqrt(2 / ess[0]))
-    assert x[:, 1].var() == pytest.approx(var2, rel=4 * math.sqrt(2 / ess[1]) + 0.1)
+    # x2's kurtosis is 4971 / 19^2 = 13.8 (E(y + 3w)^4 with w = z^2 - 1: 3 + 108 + 81 * 60): the relative sd of
+    # its sample variance is sqrt((13.8 - 1) / ESS)
+    assert x[:, 1].var() == pytest.approx(var2, rel=4 * math.sqrt(12.8 / ess[1]))

@@ -466,9 +466,9 @@ _TARGETS: dict[tuple, TemperedTarget] = {}
 #: states after every second one (waste-free)
 SMC_SETTINGS = {"ess_frac": 0.5, "move_c": 0.2, "min_moves": 1, "max_moves": 3, "final_moves": 2,
                 "final_keep": 1, "independent": 0.5, "final_independent": 0.9}
-#: the second pass (:func:`calibration.smc.pooled_proposal`): 12 sweeps at beta = 1 from each run's population with
-#: 90% independent proposals from the Student-t fitted to the variant's runs pooled, keeping the states after every
-#: second sweep (waste-free)
+#: the second pass (:func:`calibration.smc.cross_fitted_proposals`): 12 sweeps at beta = 1 from each run's population
+#: with 90% independent proposals from the Student-t fitted to the other half of the variant's runs pooled, keeping
+#: the states after every second sweep (waste-free)
 REFRESH_SETTINGS = {"final_moves": 12, "final_keep": 6, "independent": 0.5, "final_independent": 0.9}
 
 
@@ -520,7 +520,7 @@ def calibrate_joint(country: str = "USA", *, runs: int = 4, walkers: int = 48, s
     """
     from .irf import VARIANTS
     from .joint import JointPosterior, JointPrior, identification_report, laplace, sample_joint, spawn_map
-    from .smc import SMCResult, pooled_proposal
+    from .smc import SMCResult, cross_fitted_proposals
     from .twostage import STAGE1, STAGE2
 
     say = progress or (lambda msg: None)
@@ -596,18 +596,19 @@ def calibrate_joint(country: str = "USA", *, runs: int = 4, walkers: int = 48, s
             labels.append((variant, r))
     say(f"stage 2: {len(variants)} variant(s) x {smc_runs} tempered SMC runs x {particles} particles")
     first = spawn_map(_smc_job, jobs, processes)
-    # second pass: final sweeps from each run's population with the Student-t fitted to the variant's runs pooled
+    # second pass: final sweeps from each run's population with the Student-t fitted to the other half of the
+    # variant's runs pooled (cross-fitted: an error of one half's proposal shows as a difference between the halves)
     lower, upper = np.concatenate([prior1.lower, prior2.lower]), np.concatenate([prior1.upper, prior2.upper])
     again = []
     for variant in variants:
         mine = [(j, o[0]) for j, o, (v, _) in zip(jobs, first, labels) if v == variant]
-        q = pooled_proposal([r for _, r in mine], lower, upper)
-        for j, r in mine:
+        props = cross_fitted_proposals([r for _, r in mine], lower, upper)
+        for (j, r), q in zip(mine, props):
             n = r.log_target.size
             cfg = {**REFRESH_SETTINGS, "final_proposal": q, "at_target": True, "lp0": r.log_target,
                    "ell": np.zeros(n)}
             again.append((j[0], r.particles[-n:], j[2] + 50, cfg, j[4] + " (pooled proposal)", bars))
-    say(f"stage 2: final sweeps with the Student-t of each variant's {smc_runs} runs pooled")
+    say(f"stage 2: final sweeps with the Student-t of the other half of each variant's {smc_runs} runs")
     second = spawn_map(_smc_job, again, processes)
     out = [(_joined(a[0], b[0]), {k: a[1][k] + b[1][k] for k in a[1]}) for a, b in zip(first, second)]
     seconds["stage2"] = time.perf_counter() - t

@@ -107,7 +107,7 @@ def calibrate(country: str = "USA", data_dir=None, *, targets: str | None = None
               steps: int = 2000, walkers: int | None = None, starts: int = 4, seed: int = 0,
               progress: Callable[[str], None] | None = None, joint: bool = False, runs: int = 8,
               variants: tuple[str, ...] = ("mazzucato", "boysen_hogrefe"), bars: bool = False,
-              particles: int = 128, smc_runs: int = 8, stage1: str = "smc") -> Calibration | JointCalibration:
+              particles: int = 160, smc_runs: int = 8, stage1: str = "smc") -> Calibration | JointCalibration:
     """Calibrate the directed-growth model on one country's data.
 
     1. Data: the harmonised panel (:func:`calibration.data.load_panel`); without a
@@ -466,16 +466,16 @@ _TARGETS: dict[tuple, TemperedTarget] = {}
 #: states after every second one (waste-free)
 SMC_SETTINGS = {"ess_frac": 0.5, "move_c": 0.2, "min_moves": 1, "max_moves": 3, "final_moves": 2,
                 "final_keep": 1, "independent": 0.5, "final_independent": 0.9}
-#: the second pass (:func:`calibration.smc.cross_fitted_proposals`): 12 sweeps at beta = 1 from each run's population
+#: the second pass (:func:`calibration.smc.cross_fitted_proposals`): 20 sweeps at beta = 1 from each run's population
 #: with 90% independent proposals from the Student-t fitted to the other half of the variant's runs pooled, keeping
 #: the states after every second sweep (waste-free)
-REFRESH_SETTINGS = {"final_moves": 12, "final_keep": 6, "independent": 0.5, "final_independent": 0.9}
+REFRESH_SETTINGS = {"final_moves": 20, "final_keep": 10, "independent": 0.5, "final_independent": 0.9}
 
 
 def calibrate_joint(country: str = "USA", *, runs: int = 4, walkers: int = 48, steps: int = 1000,
                     burn: int | None = None, seed: int = 0, variants: tuple[str, ...] = ("mazzucato",
                                                                                          "boysen_hogrefe"),
-                    particles: int = 128, smc_runs: int = 8, processes: int = 2,
+                    particles: int = 160, smc_runs: int = 8, processes: int = 2,
                     bars: bool = False, data_dir=None,
                     progress: Callable[[str], None] | None = None, stage1: str = "smc") -> JointCalibration:
     """The joint Bayesian calibration of one country: stage 1 MCMC, stage 2 tempered SMC
@@ -489,8 +489,11 @@ def calibrate_joint(country: str = "USA", *, runs: int = 4, walkers: int = 48, s
     2. Stage 2, for each variant of the impulse-response targets: ``smc_runs`` independent adaptive tempered SMC
        runs of ``particles`` particles over :data:`~calibration.twostage.STAGE1` + :data:`~calibration.twostage.STAGE2`
        (:class:`TemperedTarget`): thinned stage-1 draws joined to stage-2 prior draws, tempered from stage 1's
-       posterior to the full posterior (prior x blocks x replay x impulse responses) with random-walk moves of
-       every parameter; the runs' final particles pooled are the posterior table.
+       posterior to the full posterior (prior x blocks x replay x impulse responses) with random-walk and
+       independent Student-t moves of every parameter (:data:`SMC_SETTINGS`); then a second pass of final sweeps
+       from each run's population with the Student-t fitted to the other half of the runs
+       (:data:`REFRESH_SETTINGS`, :func:`calibration.smc.cross_fitted_proposals`); the states kept from those
+       sweeps, pooled over the runs, are the posterior table.
 
     Parameters
     ----------

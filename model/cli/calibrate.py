@@ -20,9 +20,9 @@ JOINT_WALKERS = 48
 #: default stage-1 runs (tempered SMC, calibration.stage_one; or emcee)
 JOINT_RUNS = 8
 #: default particles per SMC run and SMC runs per variant: 8 runs, so that the ESS from the spread of the runs' means
-#: (the pass) has 7 degrees of freedom, and the second pass's Student-t is fitted to 8 x 128 points
-#: (calibration.pipeline.REFRESH_SETTINGS); the Kish ESS of the last reweightings sums to at least 8 x 64 = 512
-JOINT_PARTICLES = 128
+#: (the pass) has 7 degrees of freedom, and each half's second-pass Student-t is fitted to 4 x 160 points
+#: (calibration.pipeline.REFRESH_SETTINGS); the Kish ESS of the last reweightings sums to at least 8 x 80 = 640
+JOINT_PARTICLES = 160
 JOINT_SMC_RUNS = 8
 #: --variant values: one variant, or both
 VARIANT_CHOICES = ("both", "mazzucato", "boysen_hogrefe")

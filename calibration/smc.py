@@ -375,6 +375,8 @@ def tempered_smc(evaluate: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
         steps.append({"beta": 1.0, "kish_ess": float(n), "moves": len(accs), "acceptance": float(np.mean(accs)),
                       "acceptance_independent": float(np.nanmean(acc_ind)) if np.isfinite(acc_ind).any()
                       else float("nan"), "scale": scale, "seconds": time.perf_counter() - t, "evaluations": evals})
+        if progress is not None:
+            progress(steps[-1])
         last_X, last_lw = to_theta(U), np.zeros(n)
     while beta < 1.0:
         if len(steps) >= max_steps:

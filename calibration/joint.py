@@ -42,7 +42,8 @@ import numpy as np
 from model.errors import CalibrationError, SolverError
 
 __all__ = ["PriorEntry", "JointPrior", "BlockTerm", "block_terms", "JointPosterior", "JointSample", "sample_joint",
-           "Logit", "identification_report", "laplace", "SAMPLED", "EXTRA_PRIORS", "TAGS", "SERIES", "SIGMA_RULE"]
+           "spawn_map", "Logit", "identification_report", "laplace", "SAMPLED", "EXTRA_PRIORS", "TAGS", "SERIES",
+           "SIGMA_RULE"]
 
 #: the parameters sampled by default (issue 14's list, and g_Z: see the module docstring)
 SAMPLED = ("chi", "kappa_M", "alpha_A", "eta_RD", "eta_RDs", "tau_B", "theta_G", "gamma_u", "gamma_pi", "gamma_r",
@@ -749,6 +750,17 @@ def _run(args) -> dict:
             "acceptance": float(np.mean(sampler.acceptance_fraction)), "seconds": time.perf_counter() - t}
 
 
+def spawn_map(fn: Callable, jobs: Sequence, processes: int) -> list:
+    """``[fn(j) for j in jobs]``, on a ``spawn`` pool of ``min(processes, len(jobs))`` workers when both exceed 1
+    (a forked child of a process that has run numba code may deadlock: design.md), one job a task, in order."""
+    if processes <= 1 or len(jobs) <= 1:
+        return [fn(j) for j in jobs]
+    import multiprocessing as mp
+
+    with mp.get_context("spawn").Pool(min(processes, len(jobs))) as pool:
+        return pool.map(fn, jobs, chunksize=1)
+
+
 def sample_joint(logpost: Callable, prior: JointPrior, runs: int = 4, walkers: int | None = None, steps: int = 2000,
                  burn: int | None = None, seed: int = 0, processes: int = 2, progress: bool = True,
                  start=None, transform: str = "none") -> JointSample:
@@ -799,13 +811,7 @@ def sample_joint(logpost: Callable, prior: JointPrior, runs: int = 4, walkers: i
     jobs = [(logpost, prior, walkers, steps, burn, seed + i, start, i, runs, progress, transform)
             for i in range(runs)]
     t = time.perf_counter()
-    if processes == 1 or runs == 1:
-        out = [_run(j) for j in jobs]
-    else:
-        import multiprocessing as mp
-
-        with mp.get_context("spawn").Pool(min(processes, runs)) as pool:
-            out = pool.map(_run, jobs, chunksize=1)
+    out = spawn_map(_run, jobs, processes)
     wall = time.perf_counter() - t
     chains = [o["chain"] for o in out]
     diag = summarise(chains, prior.names) if steps - burn >= 4 else {}

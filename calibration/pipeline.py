@@ -105,9 +105,9 @@ def _series_stats(model_values, data_values) -> dict:
 
 def calibrate(country: str = "USA", data_dir=None, *, targets: str | None = None, mcmc: bool = False,
               steps: int = 2000, walkers: int | None = None, starts: int = 4, seed: int = 0,
-              progress: Callable[[str], None] | None = None, joint: bool = False, runs: int = 4,
+              progress: Callable[[str], None] | None = None, joint: bool = False, runs: int = 8,
               variants: tuple[str, ...] = ("mazzucato", "boysen_hogrefe"), bars: bool = False,
-              particles: int = 200, smc_runs: int = 4) -> Calibration | JointCalibration:
+              particles: int = 160, smc_runs: int = 8, stage1: str = "smc") -> Calibration | JointCalibration:
     """Calibrate the directed-growth model on one country's data.
 
     1. Data: the harmonised panel (:func:`calibration.data.load_panel`); without a
@@ -123,7 +123,8 @@ def calibrate(country: str = "USA", data_dir=None, *, targets: str | None = None
     With ``joint=True`` the two-stage joint Bayesian calibration instead (:func:`calibrate_joint`: blocks ->
     stage 1 MCMC on the parameters the replay identifies -> stage 2 tempered SMC adding those the impulse
     responses speak to), with ``runs``, ``walkers`` (default 48), ``steps``, ``seed``, ``variants``,
-    ``particles``, ``smc_runs`` and ``bars`` (tqdm bars); ``targets``, ``mcmc`` and ``starts`` do not apply.
+    ``particles``, ``smc_runs``, ``stage1`` and ``bars`` (tqdm bars); ``targets``, ``mcmc`` and ``starts`` do not
+    apply (``runs``: stage-1 runs).
 
     Parameters
     ----------
@@ -138,7 +139,7 @@ def calibrate(country: str = "USA", data_dir=None, *, targets: str | None = None
         MCMC length and walkers, least-squares starts, seed.
     progress : callable, optional
         Receives one-line progress messages.
-    joint, runs, variants, bars, particles, smc_runs
+    joint, runs, variants, bars, particles, smc_runs, stage1
         The joint calibration (see above; :func:`calibrate_joint`).
     """
     from calibration.data import DataError, load_fallback_panel, load_panel
@@ -146,7 +147,7 @@ def calibrate(country: str = "USA", data_dir=None, *, targets: str | None = None
     if joint:
         return calibrate_joint(country, runs=runs, walkers=walkers or 48, steps=steps, seed=seed, variants=variants,
                                bars=bars, data_dir=data_dir, progress=progress, particles=particles,
-                               smc_runs=smc_runs)
+                               smc_runs=smc_runs, stage1=stage1)
 
     say = progress or (lambda msg: None)
     started = time.perf_counter()
@@ -311,7 +312,7 @@ class JointCalibration:
         identification: below 0.5 the data move it); the joint posterior's diagnostics (tempered SMC:
         :func:`calibration.smc.smc_summary`): ``ess`` (per parameter, cluster-robust, summed over runs),
         ``ess_runs`` (from the runs' spread), ``kish_ess`` (last reweighting), ``rhat`` (across the SMC runs) and
-        ``pass`` (ESS > 400 and R-hat < 1.01); for stage-1 parameters also the stage-1 MCMC diagnostics
+        ``pass`` (ESS from the runs > 400 and R-hat < 1.01); for stage-1 parameters also the stage-1 diagnostics
         (``stage1_tau``, ``stage1_ess``, ``stage1_rhat_runs``, ``stage1_rhat_within``, ``stage1_rhat_walkers``)."""
         out = {}
         res = self.stage2[variant]
@@ -440,41 +441,65 @@ def _smc_job(args) -> tuple:
                   f"(acceptance {rec['acceptance']:.2f}), {rec['seconds']:.0f} s", file=sys.stderr, flush=True)
 
     run = tempered_smc(tt, x0, tt.lower, tt.upper, rng=np.random.default_rng(seed), names=tt.names1 + tt.names2,
-                       progress=report, **settings)
+                       progress=report, evaluate_final=tt.log_posterior, **settings)
     return run, {k: tt.seconds[k] - before.get(k, 0.0) for k in tt.seconds}
+
+
+def _joined(a, b):
+    """A run's tempering (``a``) and its second pass of final sweeps from ``a``'s final population (``b``):
+    ``b``'s states, ``a``'s ancestry, last reweighting and Kish ESS; both passes' steps, evaluations and time."""
+    from .smc import SMCRun
+
+    reps = b.particles.shape[0] // b.log_target.size
+    n = b.log_target.size
+    return SMCRun(a.names, b.particles, np.tile(a.ancestors[-n:], reps), a.last_particles, a.last_logw, a.kish_ess,
+                  a.steps + b.steps, a.evaluations + b.evaluations, a.seconds + b.seconds, b.log_target)
 
 
 #: per-process cache of :class:`TemperedTarget` by construction arguments (pool workers)
 _TARGETS: dict[tuple, TemperedTarget] = {}
 
-#: settings of the tempered SMC stage (:func:`calibration.smc.tempered_smc`), measured on the US replay 1970-2019
-SMC_SETTINGS = {"ess_frac": 0.5, "move_c": 0.1, "min_moves": 1, "max_moves": 10, "final_moves": 10,
-                "independent": 0.5}
+#: settings of the tempered SMC stage (:func:`calibration.smc.tempered_smc`), measured on the US replay 1970-2019:
+#: at most 3 sweeps per temperature (the Drovandi-Pettitt rule asks 4-6 at acceptance 0.25-0.35; a 21-dimensional
+#: Gaussian toy with 256 particles a run gave the same ESS from the runs and R-hat with 3 as with 8), then 12
+#: sweeps at beta = 1 with 90% independent proposals (accepted 0.39-0.45 of the time on the US replay), keeping the
+#: states after every second one (waste-free)
+SMC_SETTINGS = {"ess_frac": 0.5, "move_c": 0.2, "min_moves": 1, "max_moves": 3, "final_moves": 2,
+                "final_keep": 1, "independent": 0.5, "final_independent": 0.9}
+#: the second pass (:func:`calibration.smc.cross_fitted_proposals`): 20 sweeps at beta = 1 from each run's population
+#: with 90% independent proposals from the Student-t fitted to the other half of the variant's runs pooled, keeping
+#: the states after every second sweep (waste-free)
+REFRESH_SETTINGS = {"final_moves": 20, "final_keep": 10, "independent": 0.5, "final_independent": 0.9}
 
 
 def calibrate_joint(country: str = "USA", *, runs: int = 4, walkers: int = 48, steps: int = 1000,
                     burn: int | None = None, seed: int = 0, variants: tuple[str, ...] = ("mazzucato",
                                                                                          "boysen_hogrefe"),
-                    particles: int = 200, smc_runs: int = 4, processes: int = 2,
+                    particles: int = 160, smc_runs: int = 8, processes: int = 2,
                     bars: bool = False, data_dir=None,
-                    progress: Callable[[str], None] | None = None) -> JointCalibration:
+                    progress: Callable[[str], None] | None = None, stage1: str = "smc") -> JointCalibration:
     """The joint Bayesian calibration of one country: stage 1 MCMC, stage 2 tempered SMC
     (:mod:`calibration.twostage`, :mod:`calibration.smc`).
 
     1. Stage 1: the replay's log-posterior (:class:`calibration.joint.JointPosterior`: blocks and the
        replay over :data:`JOINT_WINDOW`) on :data:`calibration.twostage.STAGE1`, every other parameter at its
-       default; the Laplace posterior, then ``runs`` emcee runs from it on the logit scale.
+       default; the Laplace posterior, then (``stage1="smc"``, the default) ``runs`` tempered SMC runs from the
+       Student-t about its logit-scale version (:func:`calibration.stage_one.sample_stage1_smc`), or
+       (``stage1="emcee"``) ``runs`` emcee runs from it on the logit scale.
     2. Stage 2, for each variant of the impulse-response targets: ``smc_runs`` independent adaptive tempered SMC
        runs of ``particles`` particles over :data:`~calibration.twostage.STAGE1` + :data:`~calibration.twostage.STAGE2`
        (:class:`TemperedTarget`): thinned stage-1 draws joined to stage-2 prior draws, tempered from stage 1's
-       posterior to the full posterior (prior x blocks x replay x impulse responses) with random-walk moves of
-       every parameter; the runs' final particles pooled are the posterior table.
+       posterior to the full posterior (prior x blocks x replay x impulse responses) with random-walk and
+       independent Student-t moves of every parameter (:data:`SMC_SETTINGS`); then a second pass of final sweeps
+       from each run's population with the Student-t fitted to the other half of the runs
+       (:data:`REFRESH_SETTINGS`, :func:`calibration.smc.cross_fitted_proposals`); the states kept from those
+       sweeps, pooled over the runs, are the posterior table.
 
     Parameters
     ----------
     country : {"USA", "GBR"}
     runs, walkers, steps : int
-        Stage-1 emcee runs, walkers per run, steps per run.
+        Stage-1 runs (SMC or emcee); emcee's walkers per run and steps per run.
     burn : int, optional
         Discarded steps per run (default ``steps // 2``).
     seed : int
@@ -489,14 +514,16 @@ def calibrate_joint(country: str = "USA", *, runs: int = 4, walkers: int = 48, s
     data_dir : path, optional
     progress : callable, optional
         Receives one-line progress messages.
+    stage1 : {"smc", "emcee"}
+        Stage 1's sampler.
 
     Returns
     -------
     JointCalibration
     """
     from .irf import VARIANTS
-    from .joint import JointPosterior, JointPrior, identification_report, laplace, sample_joint
-    from .smc import SMCResult
+    from .joint import JointPosterior, JointPrior, identification_report, laplace, sample_joint, spawn_map
+    from .smc import SMCResult, cross_fitted_proposals
     from .twostage import STAGE1, STAGE2
 
     say = progress or (lambda msg: None)
@@ -506,6 +533,8 @@ def calibrate_joint(country: str = "USA", *, runs: int = 4, walkers: int = 48, s
     if bad or not variants:
         raise CalibrationError(f"unknown variant(s) {', '.join(map(repr, bad)) or '(none given)'}; valid: "
                                f"{', '.join(VARIANTS)}")
+    if stage1 not in ("smc", "emcee"):
+        raise CalibrationError(f"stage1 must be 'smc' or 'emcee', got {stage1!r}")
     if particles < 20 or smc_runs < 1:
         raise CalibrationError(f"need particles >= 20 and smc_runs >= 1, got {particles} and {smc_runs}")
     start, end = JOINT_WINDOW[country]
@@ -515,13 +544,26 @@ def calibrate_joint(country: str = "USA", *, runs: int = 4, walkers: int = 48, s
     prior1 = lp.prior
     lap = laplace(lp.residuals, prior1, (prior1.lower + prior1.upper) / 2, batch=lp.residuals_batch)
     seconds["laplace"] = time.perf_counter() - t
-    say(f"stage 1: Laplace mode found (cost {lap['cost']:.1f}) in {seconds['laplace']:.1f} s; "
-        f"{runs} runs x {walkers} walkers x {steps} steps")
     t = time.perf_counter()
-    sample = sample_joint(lp, prior1, runs=runs, walkers=walkers, steps=steps, burn=burn, seed=seed,
-                          processes=processes, progress=bars, start=lap, transform="logit")
+    if stage1 == "smc":
+        from .sbc import logit_laplace
+        from .stage_one import STAGE1_SMC, sample_stage1_smc
+
+        lap_u = logit_laplace(lp.residuals_batch, prior1, lap["mode"])
+        seconds["laplace"] += time.perf_counter() - t
+        say(f"stage 1: Laplace mode found (cost {lap['cost']:.1f}) in {seconds['laplace']:.1f} s; {runs} tempered "
+            f"SMC runs x {STAGE1_SMC['particles']} particles from its logit-scale Student-t")
+        t = time.perf_counter()
+        sample, _ = sample_stage1_smc(lp.residuals_batch, prior1, lap_u, runs=runs, seed=seed, processes=processes,
+                                      progress=say if bars else None)
+        evaluations = {"stage1": int(sample.settings["evaluations"])}
+    else:
+        say(f"stage 1: Laplace mode found (cost {lap['cost']:.1f}) in {seconds['laplace']:.1f} s; "
+            f"{runs} runs x {walkers} walkers x {steps} steps")
+        sample = sample_joint(lp, prior1, runs=runs, walkers=walkers, steps=steps, burn=burn, seed=seed,
+                              processes=processes, progress=bars, start=lap, transform="logit")
+        evaluations = {"stage1": int(runs * walkers * steps)}
     seconds["stage1"] = time.perf_counter() - t
-    evaluations = {"stage1": int(runs * walkers * steps)}
     ident = identification_report(sample, prior1)
     d1 = sample.diagnostics
     if d1:
@@ -556,13 +598,22 @@ def calibrate_joint(country: str = "USA", *, runs: int = 4, walkers: int = 48, s
                          bars))
             labels.append((variant, r))
     say(f"stage 2: {len(variants)} variant(s) x {smc_runs} tempered SMC runs x {particles} particles")
-    if processes == 1:
-        out = [_smc_job(j) for j in jobs]
-    else:
-        import multiprocessing as mp
-
-        with mp.get_context("spawn").Pool(min(processes, len(jobs))) as pool:
-            out = pool.map(_smc_job, jobs, chunksize=1)
+    first = spawn_map(_smc_job, jobs, processes)
+    # second pass: final sweeps from each run's population with the Student-t fitted to the other half of the
+    # variant's runs pooled (cross-fitted: an error of one half's proposal shows as a difference between the halves)
+    lower, upper = np.concatenate([prior1.lower, prior2.lower]), np.concatenate([prior1.upper, prior2.upper])
+    again = []
+    for variant in variants:
+        mine = [(j, o[0]) for j, o, (v, _) in zip(jobs, first, labels) if v == variant]
+        props = cross_fitted_proposals([r for _, r in mine], lower, upper)
+        for (j, r), q in zip(mine, props):
+            n = r.log_target.size
+            cfg = {**REFRESH_SETTINGS, "final_proposal": q, "at_target": True, "lp0": r.log_target,
+                   "ell": np.zeros(n)}
+            again.append((j[0], r.particles[-n:], j[2] + 50, cfg, j[4] + " (pooled proposal)", bars))
+    say(f"stage 2: final sweeps with the Student-t of the other half of each variant's {smc_runs} runs")
+    second = spawn_map(_smc_job, again, processes)
+    out = [(_joined(a[0], b[0]), {k: a[1][k] + b[1][k] for k in a[1]}) for a, b in zip(first, second)]
     seconds["stage2"] = time.perf_counter() - t
     stage2, irf = {}, {}
     for variant in variants:
@@ -585,7 +636,8 @@ def calibrate_joint(country: str = "USA", *, runs: int = 4, walkers: int = 48, s
              f"{lp.overrides.get('n', float('nan')):.4g} in the replay)"]
     settings = dict(runs=runs, walkers=walkers, steps=steps, burn=sample.settings["burn"], seed=seed,
                     variants=list(variants), particles=particles, smc_runs=smc_runs, smc=dict(SMC_SETTINGS),
-                    processes=processes, transform="logit", start="Laplace", evaluations=evaluations)
+                    processes=processes, transform="logit", start="Laplace", evaluations=evaluations,
+                    stage1=stage1, stage1_smc=sample.settings.get("smc", {}), refresh=dict(REFRESH_SETTINGS))
     return JointCalibration(country, (start, end), prior1, prior2,
                             {"mode": lap["mode"], "sd": lap["sd"], "cost": lap["cost"]}, sample, ident, stage2, irf,
                             dict(lp.overrides), seconds, settings, notes)
@@ -655,3 +707,27 @@ class TemperedTarget:
         self.seconds["irf"] += time.perf_counter() - t2
         lp0 = np.where(np.isfinite(lp0), lp0, -np.inf)
         return lp0, np.where(np.isfinite(ell), ell, -np.inf)
+
+    def log_posterior(self, X: np.ndarray) -> np.ndarray:
+        """``lp0 + ell`` of :meth:`__call__` without the stage-1 replay, which cancels: ``ln p(theta) +
+        ln L_R(theta) - D(theta)/2`` (the tempered SMC's ``evaluate_final``, at ``beta = 1``) [1]."""
+        from .irf import irf_distance_many
+
+        X = np.atleast_2d(np.asarray(X, float))
+        k1 = len(self.names1)
+        t = time.perf_counter()
+        with np.errstate(invalid="ignore", over="ignore"):
+            lp = np.asarray(self.prior1.logpdf(X[:, :k1]), float) + np.asarray(self.prior2.logpdf(X[:, k1:]), float)
+            R = self.full.residuals_batch(X)
+            lp = lp - 0.5 * np.sum(R * R, axis=1)
+        t2 = time.perf_counter()
+        out = np.full(X.shape[0], -np.inf)
+        ok = np.flatnonzero(np.isfinite(lp))
+        if ok.size:
+            D = np.asarray(irf_distance_many(X[np.ix_(ok, self.keep)], self.keep_names, self.variant,
+                                             country=self.country), float)
+            with np.errstate(invalid="ignore"):
+                out[ok] = lp[ok] - 0.5 * D
+        self.seconds["replay"] += t2 - t
+        self.seconds["irf"] += time.perf_counter() - t2
+        return np.where(np.isfinite(out), out, -np.inf)

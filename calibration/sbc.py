@@ -44,7 +44,8 @@ from .joint import JointPrior, PriorEntry, laplace
 from .twostage import kish_ess
 
 __all__ = ["SBCResult", "binomial_band", "sbc", "LinearGaussian", "BoundedNormal", "replay_sbc", "psis",
-           "weighted_quantile", "logit_laplace", "importance", "fit_logit_is", "fit_logit_smc", "ACCEPT_PROB",
+           "weighted_quantile", "logit_laplace", "importance", "fit_logit_is", "fit_logit_smc", "LaplaceReference",
+           "ACCEPT_PROB",
            "METHODS"]
 
 #: probability of the acceptance band of the coverage: the two-sided 98% equal-tailed band of
@@ -509,30 +510,74 @@ def fit_logit_smc(batch: Callable[[np.ndarray], np.ndarray], prior: JointPrior, 
         ``draws`` (the final equally weighted particles) [the parameters' units], ``ess`` (Kish ESS of the last
         reweighting) [particles], ``temperatures``, ``evaluations``, ``cost``, ``nfev`` (of the Laplace search).
     """
-    from scipy.stats import multivariate_t
-
     from .smc import tempered_smc
 
     if lap is None:
         lap = logit_laplace(batch, prior, x0)
-    target = _LogitTarget(batch, prior)
-    lo, width = target.lo, target.width
-    q = multivariate_t(loc=lap["u"], shape=scale ** 2 * np.asarray(lap["cov_u"]), df=df, allow_singular=True)
-    U = np.atleast_2d(q.rvs(size=n, random_state=rng))
-    U = np.clip(U, -30, 30)  # strictly inside the support (the bounds themselves are reached beyond |u| = 36)
-
-    def evaluate(X):
-        Uq = _to_u(X, lo, width)
-        lp0 = q.logpdf(Uq) + np.sum(_neg_log_jac(Uq), axis=1)  # density of theta under the reference
-        # target.log_density is ln p(u | y) = ln p(theta | y) + ln |d theta / d u|: back to theta's density
-        lpost = target.log_density(Uq) + np.sum(_neg_log_jac(Uq), axis=1)
-        return lp0, np.where(np.isfinite(lpost), lpost - lp0, -np.inf)
-
-    run = tempered_smc(evaluate, _to_theta(U, lo, width), prior.lower, prior.upper, rng=rng, names=prior.names,
+    ref = LaplaceReference(batch, prior, lap["u"], lap["cov_u"], df, scale)
+    run = tempered_smc(ref, ref.draw(rng, n), prior.lower, prior.upper, rng=rng, names=prior.names,
                        independent=independent, max_moves=max_moves, final_moves=final_moves)
     return {"draws": run.particles, "ess": float(run.kish_ess), "temperatures": float(len(run.steps)),
             "evaluations": float(run.evaluations), "cost": lap["cost"], "nfev": float(lap["nfev"]),
             "n": float(n)}
+
+
+class LaplaceReference:
+    """The tempered SMC's densities from the logit-Laplace Student-t to the exact posterior: called on ``X (m, k)``
+    [the parameters' units] it returns ``lp0``, the log density of ``theta`` under the reference (the Student-t
+    ``t_df(u*, scale^2 cov_u)`` on the logit scale times the transform's Jacobian), and ``ell = ln p(theta | y) -
+    lp0`` (:func:`calibration.smc.tempered_smc`'s ``evaluate``); :meth:`log_posterior` is ``lp0 + ell`` directly
+    (its ``evaluate_final``). Picklable when ``batch`` is (a spawn worker re-creates the Student-t).
+
+    Parameters
+    ----------
+    batch, prior
+        As :func:`logit_laplace`.
+    u, cov_u : array
+        Its mode and covariance on the logit scale.
+    df, scale : float
+        Degrees of freedom and scale factor of the Student-t (heavier tails and wider than the Laplace normal:
+        Geweke 1989, Econometrica 57(6)).
+    """
+
+    def __init__(self, batch: Callable[[np.ndarray], np.ndarray], prior: JointPrior, u, cov_u, df: float = 5.0,
+                 scale: float = 1.5):
+        self.batch, self.prior, self.df, self.scale = batch, prior, float(df), float(scale)
+        self.u, self.cov_u = np.asarray(u, float), np.asarray(cov_u, float)
+        self.lo, self.width = prior.lower, prior.upper - prior.lower
+        self._q = None
+
+    def __getstate__(self):
+        return {k: v for k, v in self.__dict__.items() if k != "_q"} | {"_q": None}
+
+    @property
+    def q(self):
+        """The Student-t on the logit scale (scipy ``multivariate_t``)."""
+        if self._q is None:
+            from scipy.stats import multivariate_t
+
+            self._q = multivariate_t(loc=self.u, shape=self.scale ** 2 * self.cov_u, df=self.df,
+                                     allow_singular=True)
+        return self._q
+
+    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """``n`` draws of the reference [the parameters' units], ``|u| <= 30``: strictly inside the support (the
+        bounds themselves are reached beyond ``|u| = 36``)."""
+        U = np.clip(np.atleast_2d(self.q.rvs(size=n, random_state=rng)), -30, 30)
+        return _to_theta(U, self.lo, self.width)
+
+    def log_posterior(self, X: np.ndarray) -> np.ndarray:
+        """``ln p(theta | y)`` up to a constant, ``-inf`` where the model fails."""
+        Uq = _to_u(np.atleast_2d(X), self.lo, self.width)
+        # log_density is ln p(u | y) = ln p(theta | y) + ln |d theta / d u|: back to theta's density
+        lpost = _LogitTarget(self.batch, self.prior).log_density(Uq) + np.sum(_neg_log_jac(Uq), axis=1)
+        return np.where(np.isfinite(lpost), lpost, -np.inf)
+
+    def __call__(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        Uq = _to_u(np.atleast_2d(X), self.lo, self.width)
+        lp0 = self.q.logpdf(Uq) + np.sum(_neg_log_jac(Uq), axis=1)  # density of theta under the reference
+        lpost = self.log_posterior(X)
+        return lp0, np.where(np.isfinite(lpost), lpost - lp0, -np.inf)
 
 
 def fit_logit_is(batch: Callable[[np.ndarray], np.ndarray], prior: JointPrior, rng: np.random.Generator,

@@ -10,18 +10,20 @@ from pathlib import Path
 from ..errors import CalibrationError
 
 __all__ = ["add_parser", "run", "diagnostics_lines", "JOINT_STEPS", "JOINT_WALKERS", "JOINT_PARTICLES",
-           "JOINT_SMC_RUNS", "VARIANT_CHOICES"]
+           "JOINT_SMC_RUNS", "JOINT_RUNS", "VARIANT_CHOICES"]
 
-#: default steps and walkers per run of the joint calibration's stage 1 (48 walkers: emcee evaluates half of them
-#: per call, and the start's derivation costs the same per call whatever the batch; stage 1 only starts the tempered
-#: SMC, which moves every parameter)
+#: default steps and walkers per run of the joint calibration's stage 1 with ``--stage1 emcee`` (48 walkers: emcee
+#: evaluates half of them per call, and the start's derivation costs the same per call whatever the batch; stage 1
+#: only starts the tempered SMC, which moves every parameter)
 JOINT_STEPS = 1000
 JOINT_WALKERS = 48
-#: default particles per SMC run and SMC runs per variant (measured on the US 1970-2019, 2026-12-01: Kish ESS 109-182
-#: per run at the last reweighting, 521 / 625 over 4 runs; per-parameter ESS 722-875; R-hat across runs at most
-#: 1.042 (Mazzucato) / 1.021 (Boysen-Hogrefe): 15 and 17 of 21 parameters below 1.01; about 10k evaluations a run)
-JOINT_PARTICLES = 200
-JOINT_SMC_RUNS = 4
+#: default stage-1 runs (tempered SMC, calibration.stage_one; or emcee)
+JOINT_RUNS = 8
+#: default particles per SMC run and SMC runs per variant: 8 runs, so that the ESS from the spread of the runs' means
+#: (the pass) has 7 degrees of freedom, and each half's second-pass Student-t is fitted to 4 x 160 points
+#: (calibration.pipeline.REFRESH_SETTINGS); the Kish ESS of the last reweightings sums to at least 8 x 80 = 640
+JOINT_PARTICLES = 160
+JOINT_SMC_RUNS = 8
 #: --variant values: one variant, or both
 VARIANT_CHOICES = ("both", "mazzucato", "boysen_hogrefe")
 
@@ -45,7 +47,11 @@ def add_parser(sub) -> None:
                           "<country>_posterior.csv (and _posterior_bh.csv) beside --out")
     cal.add_argument("--steps", type=int, default=None,
                      help=f"MCMC steps (default 2000; with --joint {JOINT_STEPS} per run)")
-    cal.add_argument("--runs", type=int, default=None, help="--joint: independent emcee runs (default 4)")
+    cal.add_argument("--runs", type=int, default=None,
+                     help=f"--joint: independent stage-1 runs (default {JOINT_RUNS})")
+    cal.add_argument("--stage1", choices=("smc", "emcee"), default=None,
+                     help="--joint: stage 1's sampler, tempered SMC from the logit-Laplace Student-t (default) or "
+                          "emcee (--walkers, --steps)")
     cal.add_argument("--walkers", type=int, default=None, help=f"--joint: walkers per run (default {JOINT_WALKERS})")
     cal.add_argument("--particles", type=int, default=None,
                      help=f"--joint: particles per tempered SMC run (default {JOINT_PARTICLES})")
@@ -102,7 +108,8 @@ def _check(args) -> None:
             raise CalibrationError(f"--figures {args.figures} already holds {', '.join(exist[:3])}"
                                    f"{', ...' if len(exist) > 3 else ''}; pass --force to overwrite them")
     joint_only = [o for o, v in (("--runs", args.runs), ("--walkers", args.walkers), ("--variant", args.variant),
-                                            ("--particles", args.particles), ("--smc-runs", args.smc_runs))
+                                            ("--particles", args.particles), ("--smc-runs", args.smc_runs),
+                                            ("--stage1", args.stage1))
                   if v is not None]
     if args.joint:
         if args.mcmc:
@@ -111,12 +118,12 @@ def _check(args) -> None:
             raise CalibrationError("--joint writes a parameter file: pass --out FILE.toml")
         if args.targets is not None or args.figures is not None:
             raise CalibrationError(f"{'--targets' if args.targets is not None else '--figures'} does not apply to "
-                                   "--joint (valid with --joint: --runs, --walkers, --steps, --particles, --smc-runs, "
-                                   "--variant, --seed)")
+                                   "--joint (valid with --joint: --runs, --stage1, --walkers, --steps, --particles, "
+                                   "--smc-runs, --variant, --seed)")
         if args.variant is not None and args.variant not in VARIANT_CHOICES:
             raise CalibrationError(f"--variant {args.variant[:40]!r} is not a variant; valid: "
                                    f"{', '.join(VARIANT_CHOICES)}")
-        at_least("--runs", args.runs if args.runs is not None else 4, 1)
+        at_least("--runs", args.runs if args.runs is not None else JOINT_RUNS, 1)
         at_least("--walkers", args.walkers if args.walkers is not None else JOINT_WALKERS, 24)
         at_least("--particles", args.particles if args.particles is not None else JOINT_PARTICLES, 20)
         at_least("--smc-runs", args.smc_runs if args.smc_runs is not None else JOINT_SMC_RUNS, 1)
@@ -209,7 +216,8 @@ def _run_joint(args, say) -> int:
     from calibration.paramfile import write_joint_params
     from calibration.pipeline import calibrate
 
-    runs = args.runs if args.runs is not None else 4
+    runs = args.runs if args.runs is not None else JOINT_RUNS
+    stage1 = args.stage1 or "smc"
     walkers = args.walkers if args.walkers is not None else JOINT_WALKERS
     steps = args.steps if args.steps is not None else JOINT_STEPS
     variant = args.variant or "both"
@@ -219,10 +227,11 @@ def _run_joint(args, say) -> int:
     try:
         jc = calibrate(args.country, args.data_dir, joint=True, runs=runs, walkers=walkers, steps=steps,
                        seed=args.seed, variants=variants, particles=particles, smc_runs=smc_runs, bars=True,
-                       progress=say)
+                       progress=say, stage1=stage1)
     except DataError as exc:
         raise CalibrationError(str(exc)) from None
-    options = [f"--country {args.country}", "--joint", f"--runs {runs}", f"--walkers {walkers}", f"--steps {steps}",
+    options = [f"--country {args.country}", "--joint", f"--runs {runs}", f"--stage1 {stage1}",
+               *([f"--walkers {walkers}", f"--steps {steps}"] if stage1 == "emcee" else []),
                f"--variant {variant}", f"--particles {particles}", f"--smc-runs {smc_runs}", f"--seed {args.seed}",
                f"--data-dir {shlex.quote(str(args.data_dir))}" if args.data_dir else "",
                f"--out {shlex.quote(str(args.out))}"]
@@ -236,19 +245,26 @@ def _run_joint(args, say) -> int:
 
 def diagnostics_lines(jc) -> list[str]:
     """The joint posterior's diagnostics, one line per parameter and variant: ESS per parameter (cluster-robust,
-    summed over the SMC runs), the Kish ESS of the last reweighting, R-hat across the SMC runs, PASS/FAIL against
-    ESS > 400 and R-hat < 1.01; for stage-1 parameters also the stage-1 MCMC ESS and R-hats (across runs, within
-    runs, over walkers)."""
+    summed over the SMC runs, and from the spread of the runs' means: the pass), the Kish ESS of the last
+    reweighting, R-hat across the SMC runs, PASS/FAIL against ESS > 400 and R-hat < 1.01; for stage-1 parameters
+    also stage 1's ESS and R-hat across runs (SMC), or its MCMC ESS and R-hats (across runs, within runs, over
+    walkers)."""
     out = []
     for v in jc.stage2:
         summ = jc.summary(v)
         passed = sum(r["verdict"] == "PASS" for r in summ.values())
-        out.append(f"joint posterior ({v}): {passed} of {len(summ)} parameters PASS (ESS > 400, R-hat < 1.01); "
-                   f"Kish ESS of the last reweighting {jc.stage2[v].kish_ess:.0f}")
-        out.append(f"  {'parameter':<10} {'ESS':>7} {'ESS runs':>9} {'R-hat':>7}  verdict   stage-1: ESS, R-hat runs / "
-                   "within / walkers")
+        out.append(f"joint posterior ({v}): {passed} of {len(summ)} parameters PASS (ESS from the runs > 400, R-hat "
+                   f"< 1.01); Kish ESS of the last reweighting {jc.stage2[v].kish_ess:.0f}")
+        smc1 = jc.settings.get("stage1", "emcee") == "smc"
+        out.append(f"  {'parameter':<10} {'ESS':>7} {'ESS runs':>9} {'R-hat':>7}  verdict   stage-1: "
+                   + ("ESS runs, R-hat across runs (SMC)" if smc1 else "ESS, R-hat runs / within / walkers"))
         for n, r in summ.items():
-            s1 = (f"  {r['stage1_ess']:7.0f}, {r['stage1_rhat_runs']:.4f} / {r['stage1_rhat_within']:.4f} / "
-                  f"{r['stage1_rhat_walkers']:.4f}") if "stage1_ess" in r else ""
+            if "stage1_ess" not in r:
+                s1 = ""
+            elif smc1:
+                s1 = f"  {r['stage1_ess']:7.0f}, {r['stage1_rhat_runs']:.4f}"
+            else:
+                s1 = (f"  {r['stage1_ess']:7.0f}, {r['stage1_rhat_runs']:.4f} / {r['stage1_rhat_within']:.4f} / "
+                      f"{r['stage1_rhat_walkers']:.4f}")
             out.append(f"  {n:<10} {r['ess']:7.0f} {r['ess_runs']:9.0f} {r['rhat']:7.4f}  {r['verdict']:<8}{s1}")
     return out

@@ -483,7 +483,7 @@ def importance(batch: Callable[[np.ndarray], np.ndarray], prior: JointPrior, lap
 
 def fit_logit_smc(batch: Callable[[np.ndarray], np.ndarray], prior: JointPrior, rng: np.random.Generator,
                   n: int = 200, x0=None, lap: dict | None = None, df: float = 5.0, scale: float = 1.5,
-                  independent: float = 0.5, max_moves: int = 6, final_moves: int = 3) -> dict:
+                  independent: float = 0.5, max_moves: int = 6, final_moves: int = 10, final_keep: int = 5) -> dict:
     """The exact posterior by tempered SMC (:func:`calibration.smc.tempered_smc`) from the logit-scale Laplace
     approximation: ``n`` draws of the Student-t ``q`` of :func:`importance` are the reference ``pi_0`` (``q``
     on the logit scale times the transform's Jacobian), carried to the posterior by adaptive tempering of
@@ -501,8 +501,10 @@ def fit_logit_smc(batch: Callable[[np.ndarray], np.ndarray], prior: JointPrior, 
         A :func:`logit_laplace` result (else computed from ``x0``).
     df, scale : float
         Of the reference Student-t (as :func:`importance`).
-    independent, max_moves, final_moves
-        Of :func:`calibration.smc.tempered_smc`.
+    independent, max_moves, final_moves, final_keep
+        Of :func:`calibration.smc.tempered_smc`: after the last reweighting, ``final_moves`` sweeps of which the
+        states after ``final_keep`` evenly spaced ones are all kept (waste-free SMC, Dau & Chopin 2022), so
+        ``draws`` has ``final_keep n`` rows.
 
     Returns
     -------
@@ -516,7 +518,8 @@ def fit_logit_smc(batch: Callable[[np.ndarray], np.ndarray], prior: JointPrior, 
         lap = logit_laplace(batch, prior, x0)
     ref = LaplaceReference(batch, prior, lap["u"], lap["cov_u"], df, scale)
     run = tempered_smc(ref, ref.draw(rng, n), prior.lower, prior.upper, rng=rng, names=prior.names,
-                       independent=independent, max_moves=max_moves, final_moves=final_moves)
+                       independent=independent, max_moves=max_moves, final_moves=final_moves,
+                       final_keep=final_keep)
     return {"draws": run.particles, "ess": float(run.kish_ess), "temperatures": float(len(run.steps)),
             "evaluations": float(run.evaluations), "cost": lap["cost"], "nfev": float(lap["nfev"]),
             "n": float(n)}

@@ -55,6 +55,7 @@ import numpy as np
 from model.errors import CalibrationError
 
 from .joint import SAMPLED, JointPosterior, laplace
+from .start_state import TREND
 
 __all__ = ["Forecast", "fit", "forecast", "out_of_sample", "r2", "trend", "instruments_for", "SPLITS",
            "SPLITS_UK_1988", "SCORED", "UNKNOWN_START", "POLICY", "DRIVER", "STARTS", "GROWTH", "DECADE"]
@@ -103,9 +104,9 @@ GAP_SD = 0.005
 #: natural rate, lifts the 2000-19 employment rate to 0.98 and its Kaldor-Verdoorn productivity growth to zero)
 GROWTH = ("projection", "fit")
 
-#: calendar years of the fit window's labour-force trend under ``growth="projection"`` (the 10 years of
-#: calibration.start_state.TREND, 2010-2019, for a 2025 start)
-DECADE = 10
+#: calendar years of the fit window's labour-force trend under ``growth="projection"``: as many as
+#: :data:`calibration.start_state.TREND` (2010-2019) for a 2025 start
+DECADE = TREND[1] - TREND[0] + 1
 
 #: optimiser starts of :func:`fit`: the default point and STARTS - 1 draws from the prior; the best mode is kept
 STARTS = 4

@@ -461,9 +461,9 @@ _TARGETS: dict[tuple, TemperedTarget] = {}
 
 #: settings of the tempered SMC stage (:func:`calibration.smc.tempered_smc`), measured on the US replay 1970-2019:
 #: at most 3 sweeps per temperature (the Drovandi-Pettitt rule asks 4-6 at acceptance 0.25-0.35; a 21-dimensional
-#: Gaussian toy with 256 particles a run gave the same ESS from the runs and R-hat with 3 as with 8), then 12
-#: sweeps at beta = 1 with 90% independent proposals (accepted 0.39-0.45 of the time on the US replay), keeping the
-#: states after every second one (waste-free)
+#: Gaussian toy with 256 particles a run gave the same ESS from the runs and R-hat with 3 as with 8), then 2
+#: sweeps at beta = 1 with 90% independent proposals (accepted 0.39-0.45 of the time on the US replay), the last
+#: state kept; the second pass (:data:`REFRESH_SETTINGS`) does the rest
 SMC_SETTINGS = {"ess_frac": 0.5, "move_c": 0.2, "min_moves": 1, "max_moves": 3, "final_moves": 2,
                 "final_keep": 1, "independent": 0.5, "final_independent": 0.9}
 #: the second pass (:func:`calibration.smc.cross_fitted_proposals`): 20 sweeps at beta = 1 from each run's population
@@ -683,8 +683,6 @@ class TemperedTarget:
         return np.concatenate([self.prior1.upper, self.prior2.upper])
 
     def __call__(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        from .irf import irf_distance_many
-
         X = np.atleast_2d(np.asarray(X, float))
         k1 = len(self.names1)
         t = time.perf_counter()
@@ -695,24 +693,17 @@ class TemperedTarget:
                    + np.asarray(self.prior2.logpdf(X[:, k1:]), float))
             R = self.full.residuals_batch(X)
             llf = -0.5 * np.sum(R * R, axis=1)
-        t2 = time.perf_counter()
+        self.seconds["replay"] += time.perf_counter() - t
         ell = np.full(X.shape[0], -np.inf)
         ok = np.flatnonzero(np.isfinite(lp0) & np.isfinite(llf))
-        if ok.size:
-            D = np.asarray(irf_distance_many(X[np.ix_(ok, self.keep)], self.keep_names, self.variant,
-                                             country=self.country), float)
-            with np.errstate(invalid="ignore"):
-                ell[ok] = llf[ok] - ll1[ok] - 0.5 * D
-        self.seconds["replay"] += t2 - t
-        self.seconds["irf"] += time.perf_counter() - t2
+        with np.errstate(invalid="ignore"):
+            ell[ok] = llf[ok] - ll1[ok] - 0.5 * self._distance(X, ok)
         lp0 = np.where(np.isfinite(lp0), lp0, -np.inf)
         return lp0, np.where(np.isfinite(ell), ell, -np.inf)
 
     def log_posterior(self, X: np.ndarray) -> np.ndarray:
         """``lp0 + ell`` of :meth:`__call__` without the stage-1 replay, which cancels: ``ln p(theta) +
         ln L_R(theta) - D(theta)/2`` (the tempered SMC's ``evaluate_final``, at ``beta = 1``) [1]."""
-        from .irf import irf_distance_many
-
         X = np.atleast_2d(np.asarray(X, float))
         k1 = len(self.names1)
         t = time.perf_counter()
@@ -720,14 +711,21 @@ class TemperedTarget:
             lp = np.asarray(self.prior1.logpdf(X[:, :k1]), float) + np.asarray(self.prior2.logpdf(X[:, k1:]), float)
             R = self.full.residuals_batch(X)
             lp = lp - 0.5 * np.sum(R * R, axis=1)
-        t2 = time.perf_counter()
+        self.seconds["replay"] += time.perf_counter() - t
         out = np.full(X.shape[0], -np.inf)
         ok = np.flatnonzero(np.isfinite(lp))
-        if ok.size:
-            D = np.asarray(irf_distance_many(X[np.ix_(ok, self.keep)], self.keep_names, self.variant,
-                                             country=self.country), float)
-            with np.errstate(invalid="ignore"):
-                out[ok] = lp[ok] - 0.5 * D
-        self.seconds["replay"] += t2 - t
-        self.seconds["irf"] += time.perf_counter() - t2
+        with np.errstate(invalid="ignore"):
+            out[ok] = lp[ok] - 0.5 * self._distance(X, ok)
         return np.where(np.isfinite(out), out, -np.inf)
+
+    def _distance(self, X: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """The impulse-response distance ``D`` of ``variant`` at ``X[rows]`` (timed)."""
+        from .irf import irf_distance_many
+
+        if not rows.size:
+            return np.zeros(0)
+        t = time.perf_counter()
+        D = np.asarray(irf_distance_many(X[np.ix_(rows, self.keep)], self.keep_names, self.variant,
+                                         country=self.country), float)
+        self.seconds["irf"] += time.perf_counter() - t
+        return D

@@ -75,6 +75,15 @@ __all__ = ["SMCRun", "SMCResult", "tempered_smc", "next_beta", "cluster_ess", "s
            "pooled_proposal", "cross_fitted_proposals"]
 
 
+def _logit(T: np.ndarray, lo: np.ndarray, width: np.ndarray, clip: float = 0.0) -> np.ndarray:
+    """The logit scale of the support ``(lo, lo + width)``: ``ln(s / (1 - s))``, ``s = (T - lo) / width``, ``s``
+    clipped to ``[clip, 1 - clip]``."""
+    s = (np.asarray(T, float) - lo) / width
+    if clip:
+        s = np.clip(s, clip, 1 - clip)
+    return np.log(s) - np.log1p(-s)
+
+
 def next_beta(ell: np.ndarray, beta: float, target: float) -> float:
     """The next temperature: the ``beta' in (beta, 1]`` at which the Kish ESS of the increment weights
     ``exp((beta' - beta) ell)`` equals ``target`` (bisection; the ESS falls as ``beta'`` rises), or 1 if the ESS at
@@ -262,8 +271,7 @@ def tempered_smc(evaluate: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
     beta, steps = 0.0, []
 
     def to_u(T):
-        s = (T - lo) / width
-        return np.log(s) - np.log1p(-s)
+        return _logit(T, lo, width)
 
     def to_theta(U):
         with np.errstate(over="ignore"):
@@ -333,6 +341,14 @@ def tempered_smc(evaluate: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
     def fit(U):
         return np.linalg.cholesky(np.atleast_2d(np.cov(U.T)) + 1e-10 * np.eye(k)), U.mean(axis=0)
 
+    def adapt(scale, acc_rw):  # toward a random-walk acceptance of 0.15-0.4
+        return scale * 0.7 if acc_rw < 0.15 else scale * 1.3 if acc_rw > 0.4 else scale
+
+    def record(beta, ess, accs, scale, t):  # one temperature's record
+        return {"beta": beta, "kish_ess": ess, "moves": len(accs), "acceptance": float(np.mean(accs)),
+                "acceptance_independent": float(np.nanmean(acc_ind)) if np.isfinite(acc_ind).any() else float("nan"),
+                "scale": scale, "seconds": time.perf_counter() - t, "evaluations": evals}
+
     def move(U, lp0, ell, beta, scale, sweeps_min):
         L, mean = fit(U)
         accs, r, done = [], None, 0
@@ -343,10 +359,7 @@ def tempered_smc(evaluate: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
             if r is None:  # Drovandi & Pettitt: sweeps for each particle to move once with prob. 1 - move_c
                 r = max_moves if acc <= 0 else math.ceil(math.log(move_c) / math.log1p(-min(acc, 0.999)))
                 r = int(min(max(r, sweeps_min), max_moves))
-            if acc_rw < 0.15:
-                scale *= 0.7
-            elif acc_rw > 0.4:
-                scale *= 1.3
+            scale = adapt(scale, acc_rw)
             if done >= r:
                 return U, lp0, ell, scale, accs
 
@@ -360,10 +373,7 @@ def tempered_smc(evaluate: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
             L, mean = fit(U) if final_proposal is None else fixed
             U, lp0, ell, acc, acc_rw = sweep(U, lp0, ell, 1.0, L, mean, scale, share)
             accs.append(acc)
-            if acc_rw < 0.15:
-                scale *= 0.7
-            elif acc_rw > 0.4:
-                scale *= 1.3
+            scale = adapt(scale, acc_rw)
             if s_ in keep:
                 kept.append(U)
         return U, lp0, ell, scale, accs, np.concatenate(kept or [U])
@@ -372,9 +382,7 @@ def tempered_smc(evaluate: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
         t = time.perf_counter()
         acc_ind.clear()
         U, lp0, ell, scale, accs, pool = final(U, lp0, ell, scale, max(final_moves, 1))
-        steps.append({"beta": 1.0, "kish_ess": float(n), "moves": len(accs), "acceptance": float(np.mean(accs)),
-                      "acceptance_independent": float(np.nanmean(acc_ind)) if np.isfinite(acc_ind).any()
-                      else float("nan"), "scale": scale, "seconds": time.perf_counter() - t, "evaluations": evals})
+        steps.append(record(1.0, float(n), accs, scale, t))
         if progress is not None:
             progress(steps[-1])
         last_X, last_lw = to_theta(U), np.zeros(n)
@@ -400,9 +408,7 @@ def tempered_smc(evaluate: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
             if evaluate_final is not None:  # the current states' log target, as evaluate_final gives it
                 lp0, ell = np.where(np.isfinite(ell), lp0 + ell, -np.inf), np.zeros(n)
             U, lp0, ell, scale, accs, pool = final(U, lp0, ell, scale, max(final_moves, 1))
-        rec = {"beta": beta, "kish_ess": ess, "moves": len(accs), "acceptance": float(np.mean(accs)),
-               "acceptance_independent": float(np.nanmean(acc_ind)) if np.isfinite(acc_ind).any() else float("nan"),
-               "scale": scale, "seconds": time.perf_counter() - t, "evaluations": evals}
+        rec = record(beta, ess, accs, scale, t)
         steps.append(rec)
         if progress is not None:
             progress(rec)
@@ -444,8 +450,7 @@ def pooled_proposal(runs: Sequence[SMCRun], lower: Sequence[float], upper: Seque
     lo, hi = np.asarray(lower, float), np.asarray(upper, float)
     X = np.concatenate([r.particles[-r.log_target.size:] if r.log_target is not None else r.particles
                         for r in runs])
-    s = np.clip((X - lo) / (hi - lo), 1e-12, 1 - 1e-12)
-    U = np.log(s) - np.log1p(-s)
+    U = _logit(X, lo, hi - lo, clip=1e-12)
     return U.mean(axis=0), np.atleast_2d(np.cov(U.T))
 
 

@@ -535,8 +535,8 @@ def sensitivity_summary(table: pd.DataFrame) -> pd.DataFrame:
         Indexed by ``outcome`` (in the table's order); columns ``p`` and ``se`` (the base p and its Monte Carlo
         s.e.), ``n`` (draws counted), ``parameter`` and ``scale`` (the setting with the largest ``|dp|``; ties:
         the first), ``dp`` and ``se_dp`` (its change and paired s.e.), ``significant`` (``|dp|`` beyond two
-        paired s.e. and at least 0.05 pp, as the text's ``*``), ``moved`` (the number of settings so marked) and
-        ``max_abs_dp`` (``|dp|`` of the first columns) [probabilities as shares, not percent].
+        paired s.e. and at least 0.05 pp, as the text's ``*``: :func:`_moves`) and ``moved`` (the number of settings
+        so marked) [probabilities as shares, not percent].
 
     Raises
     ------
@@ -552,18 +552,23 @@ def sensitivity_summary(table: pd.DataFrame) -> pd.DataFrame:
         if base.empty:
             raise ModelError(f"sensitivity_summary: no base row for {o!r}; pass prior_sensitivity's table")
         b0, rest = base.iloc[0], sub[sub["parameter"] != "(base)"]
-        sig = np.isfinite(rest["se_dp"]) & (rest["dp"].abs() > np.maximum(2 * rest["se_dp"], 0.0005))
+        sig = _moves(rest["dp"].to_numpy(float), rest["se_dp"].to_numpy(float))
         row = {"outcome": o, "p": b0["p"], "se": b0["se"], "n": int(b0["n"]), "parameter": None,
-               "scale": np.nan, "dp": np.nan, "se_dp": np.nan, "significant": False, "moved": int(sig.sum()),
-               "max_abs_dp": np.nan}
+               "scale": np.nan, "dp": np.nan, "se_dp": np.nan, "significant": False, "moved": int(sig.sum())}
         if len(rest) and rest["dp"].notna().any():
             i = int(np.nanargmax(rest["dp"].abs().to_numpy(float)))
             top = rest.iloc[i]
             row.update(parameter=str(top["parameter"]), scale=float(top["scale"]), dp=float(top["dp"]),
-                       se_dp=float(top["se_dp"]), significant=bool(sig.iloc[i]),
-                       max_abs_dp=abs(float(top["dp"])))
+                       se_dp=float(top["se_dp"]), significant=bool(sig[i]))
         rows.append(row)
     return pd.DataFrame(rows).set_index("outcome")
+
+
+def _moves(dp: np.ndarray, se_dp: np.ndarray) -> np.ndarray:
+    """Where a change of p is marked: beyond two paired standard errors and at least 0.05 pp (the table's
+    resolution) [shares]."""
+    with np.errstate(invalid="ignore"):
+        return np.isfinite(se_dp) & (np.abs(dp) > np.maximum(2 * se_dp, 0.0005))
 
 
 def sensitivity_text(table: pd.DataFrame, outcomes: Sequence[str] | None = None) -> str:
@@ -596,7 +601,7 @@ def sensitivity_text(table: pd.DataFrame, outcomes: Sequence[str] | None = None)
             name, sc = str(r["parameter"]), float(r["scale"])
             if name == "(base)":
                 continue
-            mark = "*" if np.isfinite(r["se_dp"]) and abs(r["dp"]) > max(2 * r["se_dp"], 0.0005) else ""
+            mark = "*" if _moves(np.array([r["dp"]], float), np.array([r["se_dp"]], float))[0] else ""
             lines.append(f"  {name:<12} {sc:>5.2g} {r['low']:>11.4g} {r['high']:>11.4g} {100 * r['p']:>6.1f} "
                          f"{100 * r['se']:>5.1f} {100 * r['dp']:>+7.1f} {100 * r['se_dp']:>5.1f}{mark}")
     return "\n".join(lines)

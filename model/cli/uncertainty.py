@@ -397,8 +397,8 @@ def _prior_sensitivity_text(args, ens, started) -> str:
     text = sensitivity_text(table)
     if m < FEW_SENSITIVITY_DRAWS:
         warning = (f"warning: only {plural(m, 'draw')} per prior-sensitivity ensemble: one draw moves p by "
-                   f"{100 / m:.2g} pp and its Monte Carlo s.e. reaches {50 / m ** 0.5:.2g} pp; use "
-                   f"--draws {FEW_SENSITIVITY_DRAWS:,} or more to separate changes of a few pp")
+                   f"{100 / m:.2g} pp and its Monte Carlo s.e. reaches {50 / m ** 0.5:.2g} pp; use at least "
+                   f"{FEW_SENSITIVITY_DRAWS:,} (--draws and --sensitivity-draws) to separate changes of a few pp")
         _say(warning, started)
         text = warning + "\n" + text
     return text

@@ -12,6 +12,7 @@ import numpy as np
 from model.directed_growth.factory import directed_growth
 from model.errors import CalibrationError
 
+from .posterior import BH_CSV_KEY, BH_HASH_KEY  # re-exported: the Boysen-Hogrefe table's [meta] keys
 from .tomlfile import read_toml
 
 __all__ = ["write_params", "read_params", "code_revision", "write_joint_params", "posterior_csv_paths", "BH_CSV_KEY",
@@ -124,11 +125,6 @@ def read_params(path: str | os.PathLike) -> dict[str, float]:
     if bad:
         raise CalibrationError(f"{path}: unknown parameter(s) {', '.join(bad)}")
     return {k: float(v) for k, v in table.items()}
-
-
-#: [meta] keys of the Boysen-Hogrefe variant's posterior table (the default variant uses
-#: calibration.posterior.POSTERIOR_CSV_KEY / POSTERIOR_HASH_KEY, which calibrated ensembles read)
-BH_CSV_KEY, BH_HASH_KEY = "posterior_csv_bh", "posterior_sha256_bh"
 
 
 def posterior_csv_paths(path: str | os.PathLike, country: str) -> dict[str, Path]:

@@ -39,8 +39,9 @@ from model.errors import CalibrationError
 
 from .tomlfile import read_toml
 
-__all__ = ["POSTERIOR_CSV_KEY", "POSTERIOR_HASH_KEY", "POSTERIOR_META_COLUMNS", "STRUCTURAL_PRIORS",
-           "file_parameters", "posterior_draws", "read_posterior_csv", "write_posterior_csv"]
+__all__ = ["POSTERIOR_CSV_KEY", "POSTERIOR_HASH_KEY", "BH_CSV_KEY", "BH_HASH_KEY", "VARIANT_KEYS",
+           "POSTERIOR_META_COLUMNS", "STRUCTURAL_PRIORS", "file_parameters", "posterior_draws", "read_posterior_csv",
+           "write_posterior_csv"]
 
 #: uniform prior ranges drawn by calibrated ensembles for every parameter the file does not estimate:
 #: name -> (low, high, rationale), the model's own prior table (model.directed_growth.priors.PRIORS: zero included
@@ -51,6 +52,14 @@ STRUCTURAL_PRIORS: dict[str, tuple[float, float, str]] = dict(PRIORS)
 #: ``[meta]`` keys of a parameter file naming its joint posterior draws (a file name beside the parameter file)
 #: and the table's SHA-256 (hex digest of its bytes)
 POSTERIOR_CSV_KEY, POSTERIOR_HASH_KEY = "posterior_csv", "posterior_sha256"
+#: ``[meta]`` keys of the Boysen-Hogrefe variant's posterior table (a joint calibration writes both variants:
+#: :func:`calibration.paramfile.write_joint_params`)
+BH_CSV_KEY, BH_HASH_KEY = "posterior_csv_bh", "posterior_sha256_bh"
+#: impulse-response target variant -> the ``[meta]`` keys of its posterior table and hash
+#: (:func:`calibration.irf.load_irf_targets`: the Mazzucato evidence, the default, or Boysen-Hogrefe's
+#: post-1985 responses with temporary crowding-out of private R&D)
+VARIANT_KEYS: dict[str, tuple[str, str]] = {"mazzucato": (POSTERIOR_CSV_KEY, POSTERIOR_HASH_KEY),
+                                            "boysen_hogrefe": (BH_CSV_KEY, BH_HASH_KEY)}
 #: columns of a posterior table that are not parameters (sampler bookkeeping), ignored by the draws
 POSTERIOR_META_COLUMNS = ("log_posterior", "run", "walker", "step")
 #: largest posterior table read [rows]
@@ -233,19 +242,27 @@ def read_posterior_csv(path: str | os.PathLike, *, sha256: str | None = None,
     return {h: table[:, j].copy() for j, h in enumerate(header) if h not in POSTERIOR_META_COLUMNS}
 
 
-def _joint_table(path: str, doc: dict, parameters) -> dict[str, np.ndarray] | None:
-    """The posterior table named in ``doc``'s ``[meta]`` (checked), or None when it names none."""
+def _joint_table(path: str, doc: dict, parameters, variant: str = "mazzucato") -> dict[str, np.ndarray] | None:
+    """The posterior table of ``variant`` named in ``doc``'s ``[meta]`` (checked), or None when the file names
+    no joint table at all; a file with a joint table but none for ``variant`` raises."""
+    if variant not in VARIANT_KEYS:
+        raise CalibrationError(f"unknown variant {variant!r}; valid: {', '.join(VARIANT_KEYS)}")
     meta = doc.get("meta", {})
-    name = meta.get(POSTERIOR_CSV_KEY) if isinstance(meta, dict) else None
+    meta = meta if isinstance(meta, dict) else {}
+    key, hkey = VARIANT_KEYS[variant]
+    name = meta.get(key)
     if name is None:
+        if variant != "mazzucato":
+            have = [v for v, (k, _) in VARIANT_KEYS.items() if k in meta]
+            raise CalibrationError(f"{path} has no {variant} posterior table ([meta] {key}): variants in the file: "
+                                   f"{', '.join(have) or 'none (not a joint calibration: dgm calibrate --joint)'}")
         return None
     if not isinstance(name, str) or not name or Path(name).name != name:
-        raise CalibrationError(f"{path}: [meta] {POSTERIOR_CSV_KEY} must be a file name beside the parameter "
+        raise CalibrationError(f"{path}: [meta] {key} must be a file name beside the parameter "
                                f"file, got {name!r}")
-    digest = meta.get(POSTERIOR_HASH_KEY)
+    digest = meta.get(hkey)
     if not isinstance(digest, str):
-        raise CalibrationError(f"{path}: [meta] {POSTERIOR_CSV_KEY} needs {POSTERIOR_HASH_KEY} (the table's "
-                               "SHA-256 hex digest)")
+        raise CalibrationError(f"{path}: [meta] {key} needs {hkey} (the table's SHA-256 hex digest)")
     return read_posterior_csv(Path(path).parent / name, sha256=digest, parameters=parameters)
 
 
@@ -260,7 +277,8 @@ def file_parameters(path: str | os.PathLike) -> set[str]:
 
 
 def posterior_draws(path: str | os.PathLike, n: int, *, seed: int = 0, system=None,
-                    structural: Mapping[str, tuple[float, float]] | bool = True, kept_defaults: bool = True):
+                    structural: Mapping[str, tuple[float, float]] | bool = True, kept_defaults: bool = True,
+                    variant: str = "mazzucato"):
     """Draws of the calibrated parameters (and stated priors) for :func:`model.ensemble`.
 
     Parameters
@@ -282,6 +300,10 @@ def posterior_draws(path: str | os.PathLike, n: int, *, seed: int = 0, system=No
     kept_defaults : bool
         Draw the parameters the data did not identify: from their stated prior where they have one,
         else uniformly over their default +-50% (within the declared bounds).
+    variant : {"mazzucato", "boysen_hogrefe"}
+        Which joint posterior table of a joint calibration to resample (:data:`VARIANT_KEYS`): the one fitted to
+        the Mazzucato evidence on mission R&D (default) or to Boysen-Hogrefe's (2025) post-1985 responses. A file
+        without joint tables (block-wise calibration) accepts only the default.
 
     Returns
     -------
@@ -293,9 +315,9 @@ def posterior_draws(path: str | os.PathLike, n: int, *, seed: int = 0, system=No
     CalibrationError
         Missing or invalid file; a posterior table whose SHA-256 does not match ``[meta]``, or that
         is not a table of finite numbers under parameter names, or with values outside the declared
-        bounds; an ``[uncertainty]`` entry without ``value`` or ``se``/``credible_90``, with non-numeric
-        fields, or with an SE that is not usable (not positive, or wider than the declared bounds);
-        unknown names.
+        bounds; a ``variant`` the file has no table for; an ``[uncertainty]`` entry without ``value`` or
+        ``se``/``credible_90``, with non-numeric fields, or with an SE that is not usable (not positive, or wider
+        than the declared bounds); unknown names.
     """
     import pandas as pd
 
@@ -322,11 +344,11 @@ def posterior_draws(path: str | os.PathLike, n: int, *, seed: int = 0, system=No
     kept = doc.get("kept_default", {})
     if not isinstance(kept, dict) or any(k not in system.parameters for k in kept):
         raise CalibrationError(f"{path}: [kept_default] must be a table of the model's parameter names")
-    joint = _joint_table(path, doc, system.parameters)
+    joint = _joint_table(path, doc, system.parameters, variant)
     if joint:
         joint.pop("g_Z", None)  # derived by the model factory
         rows = rng.integers(0, len(next(iter(joint.values()))), n)
-        csv_name = doc["meta"][POSTERIOR_CSV_KEY]
+        csv_name = doc["meta"][VARIANT_KEYS[variant][0]]
         for name in sorted(joint):
             lo, hi = system[name].bounds
             v = joint[name]
@@ -334,8 +356,8 @@ def posterior_draws(path: str | os.PathLike, n: int, *, seed: int = 0, system=No
                 raise CalibrationError(f"{csv_name}: draws of {name} span [{v.min():.4g}, {v.max():.4g}], outside "
                                        f"its declared bounds [{lo}, {hi}]")
             cols[name] = v[rows]
-            sources[name] = (f"joint posterior: rows of {csv_name} resampled with replacement "
-                             f"({len(v)} draws)")
+            sources[name] = (f"joint posterior ({variant} impulse-response targets): rows of {csv_name} "
+                             f"resampled with replacement ({len(v)} draws)")
     for name in sorted(doc["uncertainty"]):
         if name == "g_Z" or name in cols:
             continue  # g_Z: derived by the model factory from alpha0 + n (a parameter file written before issue 12)
@@ -373,6 +395,7 @@ def posterior_draws(path: str | os.PathLike, n: int, *, seed: int = 0, system=No
             sources[name] = STRUCTURAL_PRIORS[name][2] if name in STRUCTURAL_PRIORS else f"uniform [{a}, {b}]"
     df = shape_draws(pd.DataFrame(cols), stated)  # a prior not uniform over its range (e.g. pi3): its shape
     df.index.name = "draw"
-    df.attrs["method"] = f"posterior draws from {os.path.basename(path)}, seed {seed}"
+    df.attrs["method"] = (f"posterior draws from {os.path.basename(path)}"
+                          f"{f' ({variant} variant)' if joint else ''}, seed {seed}")
     df.attrs["sources"] = sources
     return df

@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from ..errors import ModelError
+from ..errors import CalibrationError, ModelError
 from ..text import number, plural
 from .common import COUNTRY_HELP, country_file, country_files, country_option
 
@@ -30,6 +30,10 @@ def _common(p, *, draws_default: int, t_end: float = 2100.0) -> None:
                    help="parameters to draw, each from its stated prior range where it has one, else over "
                         "its declared bounds (default: the calibrated posterior plus every other parameter's "
                         "stated prior; with --defaults: every stated prior)")
+    p.add_argument("--variant", choices=("mazzucato", "boysen_hogrefe"), default=None,
+                   help="which joint posterior of a joint calibration (dgm calibrate --joint) to draw: fitted to "
+                        "the Mazzucato evidence on mission R&D (default) or to Boysen-Hogrefe's (2025) post-1985 "
+                        "responses (temporary crowding-out of private R&D)")
     p.add_argument("--seed", type=int, default=0, help="seed of the draws (default 0)")
     p.add_argument("--t-end", type=float, default=t_end, metavar="YEAR", help=f"end year (default {t_end:g})")
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
@@ -126,6 +130,12 @@ def _check_common(args, *, n: int, option: str = "--draws") -> None:
         raise ModelError(f"--names: {', '.join(dup)} given twice; give each name once")
     if args.params is not None:
         check_input(args.params, "--params", "TOML parameter file")
+    if args.variant is not None:
+        clash = ("--defaults" if args.defaults else "--names" if names
+                 else "--table" if getattr(args, "table", None) is not None else None)
+        if clash:
+            raise ModelError(f"--variant chooses a joint posterior to draw; {clash} draws no posterior: pass one "
+                             "of them")
 
 
 def _model_and_draws(args, *, n: int, sobol_ranges: bool = False):
@@ -157,12 +167,19 @@ def _model_and_draws(args, *, n: int, sobol_ranges: bool = False):
         except ModelError as exc:
             raise ModelError(f"--names: {exc}") from None
     if path is not None and not names:
-        if sobol_ranges:
-            draws = posterior_draws(path, n, seed=args.seed, system=system)
-        else:  # the posterior truncated to the region where a stable start at rest exists (An & Schorfheide
-            # 2007; model.directed_growth.attribution)
-            draws = truncate_to_start(system, lambda m, s: posterior_draws(path, m, seed=s, system=system), n,
-                                      seed=args.seed, stable=stable_at_rest)
+        variant = args.variant or "mazzucato"
+        try:
+            if sobol_ranges:
+                draws = posterior_draws(path, n, seed=args.seed, system=system, variant=variant)
+            else:  # the posterior truncated to the region where a stable start at rest exists (An & Schorfheide
+                # 2007; model.directed_growth.attribution)
+                draws = truncate_to_start(system, lambda m, s: posterior_draws(path, m, seed=s, system=system,
+                                                                               variant=variant),
+                                          n, seed=args.seed, stable=stable_at_rest)
+        except CalibrationError as exc:  # a variant the file has no posterior table for: name the option
+            if args.variant is not None and f"has no {variant} posterior table" in str(exc):
+                raise ModelError(f"--variant {args.variant}: {exc}") from None
+            raise
         draws = _with_politics(draws, system, args, durable)
         if sobol_ranges:  # independent uniform ranges: the central 95% of each marginal
             draws = draws.drop(columns=["g_Z"], errors="ignore")
@@ -261,8 +278,8 @@ def _run_ensemble(args, started, *, variables=None, parts: dict | None = None):
         _say(f"{plural(draws.attrs['unstable_redrawn'], 'draw')} with a locally unstable start at rest re-drawn "
              f"({100 * draws.attrs['unstable_share']:.2f}% of the first {number(len(draws))}: prior truncated)",
              started)
-    _say(f"{plural(len(draws), 'draw')} of {', '.join(draws.columns)} "
-         f"({'parameters ' + str(path) if path else 'literature defaults'})", started)
+    source = _draws_source(args, path, draws)
+    _say(f"{plural(len(draws), 'draw')} of {', '.join(draws.columns)} ({source})", started)
     policies = [p.factory() for p in system.meta.policies]
     if getattr(args, "durable", False):
         from ..directed_growth.policies import durable
@@ -271,9 +288,20 @@ def _run_ensemble(args, started, *, variables=None, parts: dict | None = None):
     ens = ensemble(system, draws, policies, t_span=(T0, args.t_end),
                    variables=variables, chunk_size=getattr(args, "chunk_size", 2500),
                    store=getattr(args, "store", None), client=args.scheduler, progress=True)
+    ens.attrs["draws_from"] = source
     if parts is not None:
         parts.update(system=system, draws=draws, policies=policies)
     return _name_country(ens, system)
+
+
+def _draws_source(args, path, draws) -> str:
+    """Where the draws come from, in words: the parameter file and, for a joint calibration, which variant's
+    posterior (``--variant``)."""
+    if path is None:
+        return "literature defaults"
+    joint = any(str(v).startswith("joint posterior") for v in draws.attrs.get("sources", {}).values())
+    variant = f", joint posterior of the {args.variant or 'mazzucato'} variant" if joint else ""
+    return f"parameters {path}{variant}"
 
 
 def _name_country(ds, system):
@@ -346,7 +374,8 @@ def ensemble_cmd(args) -> int:
     _say(f"writing {args.out}", started)
     _write_nc(ens, args.out)
     contrast = tuple(f"{p}_durable" for p in _CONTRAST) if args.durable else _CONTRAST
-    text = (report(ens, *contrast) + "\nMembers that did not integrate to the end or left the plausible range "
+    text = (f"Draws: {ens.attrs['draws_from']}.\n" + report(ens, *contrast)
+            + "\nMembers that did not integrate to the end or left the plausible range "
             f"(flagged, left out above): {flag_summary(ens)}.\n"
             + attribution_text(ens["member_class"], truncated=parts["draws"].attrs))
     if args.prior_sensitivity:

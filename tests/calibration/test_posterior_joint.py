@@ -109,3 +109,31 @@ def test_written_posterior_draws_read_back_exactly_with_their_hash(tmp_path):
     assert list(back) == list(_NAMES) and all(np.array_equal(back[k], table[:, j]) for j, k in enumerate(_NAMES))
     with pytest.raises(CalibrationError, match="equal length"):
         write_posterior_csv(csv, {"alpha0": [0.01, 0.02], "n_lam": [0.1]})
+
+
+def test_the_boysen_hogrefe_variant_draws_its_own_table_and_a_missing_one_is_named(tmp_path, capsys):
+    """``variant="boysen_hogrefe"`` resamples the rows of the Boysen-Hogrefe table (``posterior_csv_bh``), not
+    the default's; a file without that table is refused in one line naming the variants it has, and so is
+    ``dgm ensemble --variant boysen_hogrefe`` on it (before any integration)."""
+    toml, _ = _files(tmp_path, _table(200, seed=1))
+    with pytest.raises(CalibrationError, match="no boysen_hogrefe posterior table .*variants in the file: mazzucato"):
+        posterior_draws(toml, 10, variant="boysen_hogrefe")
+    assert main(["ensemble", "--params", str(toml), "--variant", "boysen_hogrefe", "--draws", "2",
+                 "--out", str(tmp_path / "e.nc")]) == 2
+    err = [x for x in capsys.readouterr().err.splitlines() if x.strip()]
+    assert len(err) == 1 and "--variant boysen_hogrefe:" in err[0], err
+    assert not (tmp_path / "e.nc").exists()
+    bh = _table(200, seed=9) + np.array([0.002, -0.1, 0.01])  # a different posterior
+    (tmp_path / "usa_posterior_bh.csv").write_text(",".join(_NAMES) + "\n" + "".join(
+        ",".join(repr(float(x)) for x in row) + "\n" for row in bh))
+    digest = hashlib.sha256((tmp_path / "usa_posterior_bh.csv").read_bytes()).hexdigest()
+    toml.write_text(toml.read_text().replace(
+        "[meta]\n", f'[meta]\nposterior_csv_bh = "usa_posterior_bh.csv"\nposterior_sha256_bh = "{digest}"\n', 1))
+    draws = posterior_draws(toml, 500, seed=3, variant="boysen_hogrefe")
+    rows = {tuple(r) for r in bh}
+    assert all(tuple(r) in rows for r in draws[list(_NAMES)].to_numpy())
+    assert "boysen_hogrefe" in draws.attrs["sources"]["alpha_KV"] and "boysen_hogrefe" in draws.attrs["method"]
+    default = posterior_draws(toml, 500, seed=3)
+    assert abs(default["alpha_KV"].mean() - 0.6) < 0.02 and abs(draws["alpha_KV"].mean() - 0.5) < 0.02
+    with pytest.raises(CalibrationError, match="unknown variant 'bh'; valid: mazzucato, boysen_hogrefe"):
+        posterior_draws(toml, 10, variant="bh")

@@ -193,6 +193,11 @@ CASES = [
     (["ensemble", "--method", "bogus", *E], "invalid choice"),
     (["ensemble", "--defaults", "--params", "plain.toml", *E], "exclude each other"),
     (["ensemble", "--defaults", "--names", "chi,chi", *E], "--names: chi given twice"),
+    (["ensemble", "--defaults", "--variant", "boysen_hogrefe", *E], "--variant chooses a joint posterior to draw; "
+                                                                    "--defaults draws no posterior"),
+    (["ensemble", "--names", "chi", "--variant", "mazzucato", *E], "--names draws no posterior"),
+    (["ensemble", "--variant", "bh", *E], "invalid choice: 'bh' (choose from 'mazzucato', 'boysen_hogrefe')"),
+    (["ensemble", "--variant", "boysen_hogrefe", *E], "usa.toml has no boysen_hogrefe posterior table"),
     (["ensemble", "--defaults", "--names", "nosuch", *E], "--names: cannot draw 'nosuch'"),
     (["ensemble", "--variables", "nosuch", *E], "--variables: 'nosuch' not a path"),
     (["ensemble", "--table", "empty.csv", *E], "empty.csv is empty"),

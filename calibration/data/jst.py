@@ -25,6 +25,7 @@ JST_COLUMNS: dict[str, tuple[str, str]] = {
     "expenditure": ("billion local currency/year", "government expenditure"),
     "tloans": ("billion local currency", "bank loans to the non-financial private sector"),
     "thh": ("billion local currency", "bank loans to households"),
+    "tmort": ("billion local currency", "bank mortgage loans to the non-financial private sector"),
     "tbus": ("billion local currency", "bank loans to business"),
     "bdebt": ("billion local currency", "corporate debt, broad (US: loans + bonds + misc. liabilities)"),
     "cpi": ("index, 1990 = 100", "consumer prices"),

@@ -77,7 +77,7 @@ def test_replay_conditioned_on_observed_policy_follows_the_instruments(panel, co
     slope = np.r_[0.0, np.diff(r)][1:]
     np.testing.assert_allclose(ds.r_cb.values[1:], r[1:] - slope / k, rtol=0, atol=1e-4)
     with pytest.raises(CalibrationError,
-                       match="instruments must include 'i_G' and be among i_G, r_cb, g_C, res, hh_credit, x"):
+                       match="instruments must include 'i_G' and be among i_G, r_cb, g_C, res, hh_credit, mortgage, x"):
         country_model(panel, country, start, instruments=("r_cb",))
     with pytest.raises(CalibrationError, match="instruments must include 'i_G'"):
         observed_exogenous(panel, country, start, end, ("i_G", "taxes"))
@@ -111,6 +111,13 @@ def test_replay_conditioned_on_autonomous_household_demand(panel):
     credit = observed_exogenous(panel, "GBR", 2000, 2019, ("i_G", "hh_credit"))["z_H_shock"]
     d0 = j.loc[2000, "thh"] / j.loc[2000, "gdp"]
     assert credit(2009.0) == pytest.approx(d0 * (np.log(L[2009] / L[2008]) - np.log(L[2000] / L[1999])), rel=1e-12)
+    # mortgage credit: the same closed form on JST tmort
+    M = j["tmort"] / j["cpi"]
+    mortgage = observed_exogenous(panel, "GBR", 2000, 2019, ("i_G", "mortgage"))["z_H_shock"]
+    m0 = j.loc[2000, "tmort"] / j.loc[2000, "gdp"]
+    assert mortgage(2000.0) == 0.0
+    assert mortgage(2009.0) == pytest.approx(m0 * (np.log(M[2009] / M[2008]) - np.log(M[2000] / M[1999])),
+                                             rel=1e-12)
     # exports add to the household driver: the same detrended form, zero in the start year
     both = observed_exogenous(panel, "USA", 2000, 2019, ("i_G", "res", "x"))["z_H_shock"]
     x = observed_exogenous(panel, "USA", 2000, 2019, ("i_G", "x"))["z_H_shock"]
@@ -119,3 +126,27 @@ def test_replay_conditioned_on_autonomous_household_demand(panel):
         observed_exogenous(panel, "GBR", 2000, 2019, ("i_G", "res"))
     with pytest.raises(CalibrationError, match="at most one of res, hh_credit"):
         country_model(panel, "USA", 2000, instruments=("i_G", "res", "hh_credit"))
+
+
+@pytest.mark.data
+def test_uk_household_credit_has_the_breaks_that_make_mortgage_credit_the_uk_driver():
+    """The breaks of JST's UK household credit (thh) that calibration.replay.INSTRUMENTS["mortgage"] states, read
+    from the raw file (log growth): 1975 and 2005 reclassifications between household and business loans (thh and
+    tbus move apart, mortgage or total loans do not), 2010 thh -9.8% while mortgages grow; mortgage loans (tmort)
+    grow by 1-21% a year over 1970-2019, without such a jump."""
+    import pandas as pd
+
+    from calibration.data.files import locate
+
+    j = pd.read_csv(locate("jst")).set_index(["iso", "year"]).loc["GBR"]
+    g = np.log(j[["thh", "tbus", "tmort", "tloans"]]).diff()
+    def at(year, col):
+        return float(g.loc[year, col])
+
+    assert at(1975, "thh") == pytest.approx(0.376, abs=5e-4) and at(1975, "tbus") == pytest.approx(-0.124, abs=5e-4)
+    assert at(1975, "tmort") == pytest.approx(0.151, abs=5e-4)
+    assert at(2005, "thh") == pytest.approx(0.045, abs=5e-4) and at(2005, "tbus") == pytest.approx(0.216, abs=5e-4)
+    assert at(2005, "tloans") == pytest.approx(0.086, abs=5e-4)
+    assert at(2010, "thh") == pytest.approx(-0.098, abs=5e-4) and at(2010, "tmort") == pytest.approx(0.013, abs=5e-4)
+    mort = g.loc[1970:2019, "tmort"]
+    assert mort.min() > 0.010 and mort.max() < 0.22

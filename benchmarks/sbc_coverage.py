@@ -13,8 +13,9 @@ Usage: ``python benchmarks/sbc_coverage.py [--which replay irf] [--reps 50] [--m
 Prints and writes (``--out``) per parameter the coverage against the binomial band
 (:data:`calibration.sbc.ACCEPT_PROB`: 98%, [0.80, 0.98] for 50 replications), the rank histogram and the
 chi-square and Kolmogorov-Smirnov p-values of rank uniformity; and a JSON beside it (``.json``) with the
-numbers. About 16-25 minutes per part on the 2-core machine (replay: 24.7 min with 2 processes at load 8-9 on
-2026-12-01, 16.4 min beside a test run on 2026-12-02; impulse responses 24.5 min with 1 process at load 8-9).
+numbers. About 16-28 minutes per part on the 2-core machine (replay: 24.7 min with 2 processes at load 8-9 on
+2026-12-01, 16.4 min beside a test run and 28.4 min with 1 process at nice 15 beside other runs on 2026-12-02;
+impulse responses 24.5 min with 1 process at load 8-9).
 """
 
 from __future__ import annotations

@@ -509,8 +509,10 @@ def calibrate_joint(country: str = "USA", *, runs: int = 4, walkers: int = 48, s
        posterior to the full posterior (prior x blocks x replay x impulse responses) with random-walk and
        independent Student-t moves of every parameter (:data:`SMC_SETTINGS`); then a second pass of final sweeps
        from each run's population with the Student-t fitted to the other half of the runs
-       (:data:`REFRESH_SETTINGS`, :func:`calibration.smc.cross_fitted_proposals`); the states kept from those
-       sweeps, pooled over the runs, are the posterior table.
+       (:data:`REFRESH_PASSES`, :func:`calibration.smc.cross_fitted_proposals`); the states kept from those
+       sweeps, pooled over the runs, are the posterior table. The impulse responses of stage 2 use the cheaper
+       output grid and tolerances of :data:`STAGE2_IRF` (within 1e-3 of the reference in the log-posterior at
+       posterior draws); the report at the posterior median (:func:`irf_report`) the reference.
 
     Parameters
     ----------

@@ -2,7 +2,7 @@
 """Benchmark (opt-in): one country's joint calibration end to end (issue 14: under 15 minutes per country).
 
 Usage: ``python benchmarks/bench_calibrate.py [--country USA] [--runs 8] [--stage1 smc|emcee] [--walkers 48]
-[--steps 1000] [--particles 160] [--smc-runs 8] [--out DIR]``. Runs :func:`calibration.pipeline.calibrate_joint`
+[--steps 1000] [--particles 320] [--smc-runs 8] [--out DIR]``. Runs :func:`calibration.pipeline.calibrate_joint`
 (stage 1 tempered SMC or MCMC, stage 2 tempered SMC under both impulse-response variants) and prints the wall time
 per stage and in total, the load average, the evaluation counts, the CPU time of the process and its pool workers,
 and two estimates of the unloaded wall time: that CPU time over the processes, and the evaluation counts times the
@@ -55,7 +55,7 @@ def main() -> None:
     ap.add_argument("--stage1", choices=("smc", "emcee"), default="smc")
     ap.add_argument("--walkers", type=int, default=48)
     ap.add_argument("--steps", type=int, default=1000)
-    ap.add_argument("--particles", type=int, default=160)
+    ap.add_argument("--particles", type=int, default=320)
     ap.add_argument("--smc-runs", type=int, default=8)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", type=Path, default=None, help="directory for the parameter file and its tables")

@@ -440,7 +440,8 @@ def tempered_smc(evaluate: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
                   evals, time.perf_counter() - t_start, lp0 + ell)
 
 
-def cross_fitted_proposals(runs: Sequence[SMCRun], lower: Sequence[float], upper: Sequence[float]) -> list[tuple]:
+def cross_fitted_proposals(runs: Sequence[SMCRun], lower: Sequence[float], upper: Sequence[float], *,
+                           all_rows: bool = False) -> list[tuple]:
     """One :func:`pooled_proposal` per run, fitted to the other half of the runs (the first half's runs get the
     second half's proposal and the reverse: cross-fitting). A proposal shared by all runs hides its own error from
     R-hat and the ESS from the runs' spread (:func:`pooled_proposal`); with two independently fitted proposals that
@@ -454,11 +455,13 @@ def cross_fitted_proposals(runs: Sequence[SMCRun], lower: Sequence[float], upper
     if len(runs) < 2:
         raise CalibrationError("cross-fitting needs at least 2 runs")
     half = len(runs) // 2
-    a, b = pooled_proposal(runs[half:], lower, upper), pooled_proposal(runs[:half], lower, upper)
+    a = pooled_proposal(runs[half:], lower, upper, all_rows=all_rows)
+    b = pooled_proposal(runs[:half], lower, upper, all_rows=all_rows)
     return [a] * half + [b] * (len(runs) - half)
 
 
-def pooled_proposal(runs: Sequence[SMCRun], lower: Sequence[float], upper: Sequence[float]) -> tuple:
+def pooled_proposal(runs: Sequence[SMCRun], lower: Sequence[float], upper: Sequence[float], *,
+                    all_rows: bool = False) -> tuple:
     """Mean and covariance on the logit scale of the final populations of independent runs pooled: the fixed
     Student-t of a second pass of final sweeps (``tempered_smc(..., at_target=True, final_proposal=...)``).
 
@@ -472,8 +475,8 @@ def pooled_proposal(runs: Sequence[SMCRun], lower: Sequence[float], upper: Seque
     variance rose from 0.73 to 0.89 of the truth while R-hat fell from 1.10 to 1.005 and the ESS from the runs'
     spread rose to 746: after this pass those diagnostics understate the error the runs share."""
     lo, hi = np.asarray(lower, float), np.asarray(upper, float)
-    X = np.concatenate([r.particles[-r.log_target.size:] if r.log_target is not None else r.particles
-                        for r in runs])
+    X = np.concatenate([r.particles[-r.log_target.size:] if r.log_target is not None and not all_rows
+                        else r.particles for r in runs])
     U = _logit(X, lo, hi - lo, clip=1e-12)
     return U.mean(axis=0), np.atleast_2d(np.cov(U.T))
 

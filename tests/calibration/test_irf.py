@@ -300,3 +300,47 @@ def test_failed_start_gives_infinity_and_the_batch_equals_single_evaluations(us1
     assert many[1] == math.inf and np.isfinite(many[[0, 2]]).all()
     with pytest.raises(CalibrationError, match="'g_Z' derived from the start at rest"):
         irf_distance({"g_Z": 0.02}, problem=us1985, targets=pub)
+
+
+def test_shocked_schedule_of_a_piecewise_path_is_the_same_path_through_its_own_knots():
+    # observed public investment is piecewise-linear through annual knots: the base and shocked schedules go through
+    # those knots, the ends and the shock only (the integrator stops at every knot), and are the same paths
+    from calibration.irf import _shocked_schedule
+    from model.core.levers import piecewise
+
+    years = np.arange(1985.0, 2007.0)
+    old = piecewise(years, 0.03 + 0.005 * np.sin(years))
+    base, shocked = _shocked_schedule(old, 1985.0, 1985.0, 2006.0)
+    assert len(base.years) == len(years) + 1  # the knots and the jump's left end (1e-6 year before the shock)
+    t = np.linspace(1985.0, 2006.0, 4001)
+    np.testing.assert_allclose(base(t), old(t), rtol=0, atol=1e-15)
+    np.testing.assert_allclose(shocked(t), old(t) + 1.0, rtol=0, atol=1e-12)
+    later, later_shocked = _shocked_schedule(old, 1990.5, 1985.0, 2006.0)
+    np.testing.assert_allclose(later(t), old(t), rtol=0, atol=1e-15)
+    away = np.abs(t - 1990.5) > 1e-6
+    np.testing.assert_allclose(later_shocked(t)[away], old(t)[away] + (t[away] >= 1990.5), rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("country", ["USA", "GBR"])
+def test_stage_two_irf_setting_reproduces_the_reference_distance(country):
+    # calibration.pipeline.STAGE2_IRF (12 points a year, rtol 1e-6) against 20 points a year at rtol 1e-8: within
+    # 0.01 of the log-posterior (D/2) at the defaults and three draws of the joint prior, for both variants
+    from calibration.irf import default_problem
+    from calibration.joint import JointPrior
+    from calibration.pipeline import STAGE2_IRF
+    from calibration.twostage import STAGE1, STAGE2
+
+    targets = load_irf_targets(country)
+    ref = default_problem(country, start=targets.start, horizons=max(targets.horizons, 1))
+    cheap = default_problem(country, start=targets.start, horizons=max(targets.horizons, 1), **STAGE2_IRF)
+    assert cheap.t_eval.size < 0.7 * ref.t_eval.size
+    names = [n for n in STAGE1 + STAGE2 if n != "g_Z"]
+    rng = np.random.default_rng(3)
+    draws = JointPrior.from_model(ref.system, names).sample(rng, 3)
+    defaults = np.array([[ref.system[n].default for n in names]])
+    X = np.vstack([defaults, draws])
+    for variant in ("mazzucato", "boysen_hogrefe"):
+        d_ref = irf_distance_many(X, names, variant, country=country, problem=ref)
+        d_cheap = irf_distance_many(X, names, variant, country=country, problem=cheap)
+        assert np.isfinite(d_ref).all()
+        np.testing.assert_allclose(d_cheap / 2, d_ref / 2, rtol=0, atol=0.01)

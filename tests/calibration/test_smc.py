@@ -232,5 +232,12 @@ def test_cross_fitted_proposals_come_from_the_other_half_of_the_runs():
     np.testing.assert_allclose(props[0][0], logit_mean(runs[2:]))
     np.testing.assert_allclose(props[3][0], logit_mean(runs[:2]))
     assert props[0] is props[1] and props[2] is props[3]
+    # all_rows: every kept state of the other half (a later pass fits its Student-t to the previous pass's table)
+    every = cross_fitted_proposals(runs, [0.0, 0.0], [1.0, 1.0], all_rows=True)
+    x = np.concatenate([r.particles for r in runs[2:]])
+    u = np.log(x / (1 - x))
+    np.testing.assert_allclose(every[0][0], u.mean(axis=0))
+    np.testing.assert_allclose(every[0][1], np.cov(u.T))
+    assert np.max(np.abs(every[0][0] - props[0][0])) > 1e-3
     with pytest.raises(CalibrationError, match="at least 2 runs"):
         cross_fitted_proposals(runs[:1], [0.0, 0.0], [1.0, 1.0])

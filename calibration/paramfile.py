@@ -135,13 +135,28 @@ def posterior_csv_paths(path: str | os.PathLike, country: str) -> dict[str, Path
     return {"mazzucato": d / f"{c}_posterior.csv", "boysen_hogrefe": d / f"{c}_posterior_bh.csv"}
 
 
+#: most rows of a written posterior table: a longer pooled table (8 runs x 320 particles x 10 kept sweeps = 25,600
+#: rows, 10.5 MB) is thinned to every k-th row, k = ceil(rows / POSTERIOR_ROWS), which keeps each run's share (the
+#: pooled table is run by run) and far more rows than the effective sample size (about 700 to 1,200 from the runs'
+#: spread); the [posterior] summary is computed from the whole table
+POSTERIOR_ROWS = 6400
+
+
+def _thinned(table: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], int]:
+    """``table`` thinned to at most :data:`POSTERIOR_ROWS` rows (every k-th row), and k."""
+    n = len(next(iter(table.values())))
+    k = max(1, -(-n // POSTERIOR_ROWS))
+    return {name: v[::k] for name, v in table.items()}, k
+
+
 def write_joint_params(jc, path: str | os.PathLike, command: str = "", *, force: bool = False) -> Path:
     """Write a :class:`~calibration.pipeline.JointCalibration` as a parameter file and its posterior tables.
 
     Tables: ``[meta]`` (country, code revision, model equations hash, date, command, settings, wall times, the
     design, and :data:`calibration.posterior.POSTERIOR_CSV_KEY` / ``POSTERIOR_HASH_KEY`` naming
     ``<country>_posterior.csv`` and its SHA-256; :data:`BH_CSV_KEY` / :data:`BH_HASH_KEY` the Boysen-Hogrefe
-    table), ``[parameters]`` (posterior medians; ``g_Z`` left out: the projection derives it),
+    table; each table thinned to at most :data:`POSTERIOR_ROWS` rows), ``[parameters]`` (posterior medians;
+    ``g_Z`` left out: the projection derives it),
     ``[uncertainty.NAME]`` (median, sd, 90 % interval, method), ``[posterior.NAME]`` (mean, median, 90 %
     interval; the joint posterior's ESS, ESS from the runs' spread, Kish ESS, R-hat across SMC runs and PASS/FAIL
     against ESS > 400 and R-hat < 1.01; for stage-1 parameters the stage-1 MCMC tau, ESS and R-hats across runs,
@@ -171,7 +186,8 @@ def write_joint_params(jc, path: str | os.PathLike, command: str = "", *, force:
         exist = [str(p) for p in [path, *csvs.values()] if p.exists()]
         if exist:
             raise CalibrationError(f"{', '.join(exist)} already exist(s); pass --force (force=True) to overwrite")
-    hashes = {v: write_posterior_csv(p, jc.table(v)) for v, p in csvs.items()}
+    thinned = {v: _thinned(jc.table(v)) for v in csvs}
+    hashes = {v: write_posterior_csv(p, thinned[v][0]) for v, p in csvs.items()}
     main = "mazzucato" if "mazzucato" in jc.stage2 else next(iter(jc.stage2))
     summary = jc.summary(main)
     meta = {"country": jc.country, "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
@@ -181,7 +197,9 @@ def write_joint_params(jc, path: str | os.PathLike, command: str = "", *, force:
             "stage1_parameters": list(jc.prior1.names), "stage1_reason": STAGE1_REASON,
             "stage2_parameters": list(jc.prior2.names), "stage2_reason": STAGE2_REASON,
             "replay_years": list(jc.window), "variant": main, "settings": jc.settings, "seconds": jc.seconds,
-            "notes": list(jc.notes)}
+            "notes": list(jc.notes) + [f"posterior table {v}: every {k}th row of the pooled SMC table "
+                                       f"({len(next(iter(jc.table(v).values())))} rows; the [posterior] summary "
+                                       "from all of them)" for v, (_, k) in thinned.items() if k > 1]}
     if main in hashes:
         meta[POSTERIOR_CSV_KEY], meta[POSTERIOR_HASH_KEY] = csvs[main].name, hashes[main]
     if "boysen_hogrefe" in hashes and main != "boysen_hogrefe":

@@ -148,3 +148,24 @@ def test_joint_param_file_round_trips_with_its_hashed_tables(tmp_path):
     (tmp_path / "usa_posterior.csv").write_text("c_w,chi\n0.85,0.1\n")
     with pytest.raises(CalibrationError, match="does not match"):
         posterior_draws(out, 10)
+
+
+def test_a_long_posterior_table_is_written_thinned_to_every_kth_row(tmp_path, monkeypatch):
+    """A table longer than POSTERIOR_ROWS is written as every k-th row (k = ceil(rows / POSTERIOR_ROWS)): 300 rows
+    with a limit of 70 -> every 5th row, 60 rows; the [posterior] summary still comes from all 300."""
+    import tomllib
+
+    from calibration import paramfile
+    from calibration.posterior import read_posterior_csv
+
+    monkeypatch.setattr(paramfile, "POSTERIOR_ROWS", 70)
+    jc = _fake_calibration(np.random.default_rng(1))
+    out = tmp_path / "usa_joint.toml"
+    paramfile.write_joint_params(jc, out, command="test")
+    table = read_posterior_csv(tmp_path / "usa_posterior.csv")
+    full = jc.stage2["mazzucato"].table
+    assert len(table["chi"]) == 60
+    np.testing.assert_array_equal(table["chi"], full[::5, 3])
+    doc = tomllib.loads(out.read_text())
+    assert doc["posterior"]["chi"]["median"] == pytest.approx(np.median(full[:, 3]))
+    assert any("every 5th row" in n and "300 rows" in n for n in doc["meta"]["notes"])

@@ -1,7 +1,9 @@
-"""Committed parameter files (``usa.toml``, ``gbr.toml``) written by ``dgm calibrate``.
+"""Committed parameter files written by ``dgm calibrate``: the default calibrations (``usa.toml``, ``gbr.toml``)
+and the joint Bayesian calibrations (``usa_joint.toml``, ``gbr_joint.toml``, each with its posterior tables
+``<country>_posterior.csv`` and ``<country>_posterior_bh.csv``; ``dgm calibrate --country USA --joint``).
 
 :func:`param_file` names one of them by country, so code run from any directory finds the
-installed file: ``read_params(param_file("usa"))``.
+installed file: ``read_params(param_file("usa"))``, ``param_file("usa", joint=True)``.
 """
 
 from pathlib import Path
@@ -17,7 +19,7 @@ PARAM_DIR = Path(__file__).parent
 COUNTRIES = ("usa", "gbr")
 
 
-def param_file(country: str = "usa") -> Path:
+def param_file(country: str = "usa", *, joint: bool = False) -> Path:
     """Path of the committed (installed) parameter file of a country.
 
     Parameters
@@ -25,12 +27,14 @@ def param_file(country: str = "usa") -> Path:
     country : str
         ``"usa"`` (the default calibration of ``dgm compare`` and ``dgm ensemble``) or ``"gbr"``;
         ISO 3166 alpha-3 code, any case.
+    joint : bool
+        The joint Bayesian calibration (``<country>_joint.toml``) instead of the default one.
 
     Returns
     -------
     pathlib.Path
-        Absolute path of ``calibration/params/<country>.toml`` where the package is installed,
-        for :func:`calibration.read_params` and :func:`calibration.posterior_draws`.
+        Absolute path of ``calibration/params/<country>.toml`` (``<country>_joint.toml``) where the package is
+        installed, for :func:`calibration.read_params` and :func:`calibration.posterior_draws`.
 
     Raises
     ------
@@ -41,4 +45,4 @@ def param_file(country: str = "usa") -> Path:
     if key not in COUNTRIES:
         raise CalibrationError(f"no committed calibration for country {country!r}; choose from "
                                f"{', '.join(COUNTRIES)}")
-    return PARAM_DIR / f"{key}.toml"
+    return PARAM_DIR / f"{key}{'_joint' if joint else ''}.toml"

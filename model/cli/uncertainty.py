@@ -167,7 +167,7 @@ def _model_and_draws(args, *, n: int, sobol_ranges: bool = False):
         except ModelError as exc:
             raise ModelError(f"--names: {exc}") from None
     if path is not None and not names:
-        variant = args.variant or "mazzucato"
+        variant = args.variant  # None: the file's default (a joint file's Mazzucato table, or its blocks)
         try:
             if sobol_ranges:
                 draws = posterior_draws(path, n, seed=args.seed, system=system, variant=variant)
@@ -177,7 +177,7 @@ def _model_and_draws(args, *, n: int, sobol_ranges: bool = False):
                                                                                variant=variant),
                                           n, seed=args.seed, stable=stable_at_rest)
         except CalibrationError as exc:  # a variant the file has no posterior table for: name the option
-            if args.variant is not None and f"has no {variant} posterior table" in str(exc):
+            if variant is not None and f"has no {variant} posterior table" in str(exc):
                 raise ModelError(f"--variant {args.variant}: {exc}") from None
             raise
         draws = _with_politics(draws, system, args, durable)

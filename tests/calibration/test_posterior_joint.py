@@ -137,3 +137,17 @@ def test_the_boysen_hogrefe_variant_draws_its_own_table_and_a_missing_one_is_nam
     assert abs(default["alpha_KV"].mean() - 0.6) < 0.02 and abs(draws["alpha_KV"].mean() - 0.5) < 0.02
     with pytest.raises(CalibrationError, match="unknown variant 'bh'; valid: mazzucato, boysen_hogrefe"):
         posterior_draws(toml, 10, variant="bh")
+
+
+def test_a_named_variant_is_refused_on_a_block_wise_file_and_none_draws_its_blocks():
+    """A block-wise calibration (the shipped ``usa.toml``) has no joint table: ``variant=None`` draws its blocks,
+    but a named variant, the default's name included, is refused in one line naming what the file has (so
+    ``dgm ensemble --variant mazzucato`` on it does not silently draw something else)."""
+    from calibration.params import param_file
+
+    path = param_file("usa")
+    for variant in ("mazzucato", "boysen_hogrefe"):
+        with pytest.raises(CalibrationError, match=f"has no {variant} posterior table .*variants in the file: none"):
+            posterior_draws(path, 5, variant=variant)
+    draws = posterior_draws(path, 5)
+    assert not any(str(v).startswith("joint posterior") for v in draws.attrs["sources"].values())

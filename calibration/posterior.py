@@ -166,8 +166,8 @@ def write_posterior_csv(path: str | os.PathLike, draws: Mapping[str, np.ndarray]
     return hashlib.sha256(raw).hexdigest()
 
 
-def read_posterior_csv(path: str | os.PathLike, *, sha256: str | None = None,
-                       parameters=None) -> dict[str, np.ndarray]:
+def read_posterior_csv(path: str | os.PathLike, *, sha256: str | None = None, parameters=None,
+                       hash_key: str = POSTERIOR_HASH_KEY) -> dict[str, np.ndarray]:
     """Joint posterior draws from a CSV table: one header row of names, then one row of numbers per draw.
 
     The file is read as data only: names are checked against ``parameters`` and every field is
@@ -182,6 +182,9 @@ def read_posterior_csv(path: str | os.PathLike, *, sha256: str | None = None,
     parameters : container of str, optional
         Valid parameter names; other columns raise, except :data:`POSTERIOR_META_COLUMNS`
         (dropped).
+    hash_key : str
+        The ``[meta]`` key ``sha256`` came from, named in the mismatch error (:data:`BH_HASH_KEY` for the
+        Boysen-Hogrefe table).
 
     Returns
     -------
@@ -201,7 +204,7 @@ def read_posterior_csv(path: str | os.PathLike, *, sha256: str | None = None,
     if sha256 is not None:
         got = hashlib.sha256(raw).hexdigest()
         if not isinstance(sha256, str) or got != sha256.strip().lower():
-            raise CalibrationError(f"{path}: SHA-256 {got} does not match {POSTERIOR_HASH_KEY} {sha256!r} of the "
+            raise CalibrationError(f"{path}: SHA-256 {got} does not match {hash_key} {sha256!r} of the "
                                    "parameter file: the draws are not those calibrated; restore the file or "
                                    "recalibrate")
     try:
@@ -266,7 +269,7 @@ def _joint_table(path: str, doc: dict, parameters,
     digest = meta.get(hkey)
     if not isinstance(digest, str):
         raise CalibrationError(f"{path}: [meta] {key} needs {hkey} (the table's SHA-256 hex digest)")
-    return read_posterior_csv(Path(path).parent / name, sha256=digest, parameters=parameters)
+    return read_posterior_csv(Path(path).parent / name, sha256=digest, parameters=parameters, hash_key=hkey)
 
 
 def file_parameters(path: str | os.PathLike) -> set[str]:

@@ -178,7 +178,12 @@ def _model_and_draws(args, *, n: int, sobol_ranges: bool = False):
                                           n, seed=args.seed, stable=stable_at_rest)
         except CalibrationError as exc:  # a variant the file has no posterior table for: name the option
             if variant is not None and f"has no {variant} posterior table" in str(exc):
-                raise ModelError(f"--variant {args.variant}: {exc}") from None
+                from .common import file_country
+
+                shipped = param_file((args.country or file_country(Path(path)) or "USA").lower(), joint=True)
+                hint = (f"; the shipped joint calibration: --params {shipped}"
+                        if shipped.exists() and shipped.resolve() != Path(path).resolve() else "")
+                raise ModelError(f"--variant {args.variant}: {exc}{hint}") from None
             raise
         draws = _with_politics(draws, system, args, durable)
         if sobol_ranges:  # independent uniform ranges: the central 95% of each marginal

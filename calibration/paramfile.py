@@ -136,17 +136,37 @@ def posterior_csv_paths(path: str | os.PathLike, country: str) -> dict[str, Path
 
 
 #: most rows of a written posterior table: a longer pooled table (8 runs x 320 particles x 10 kept sweeps = 25,600
-#: rows, 10.5 MB) is thinned to every k-th row, k = ceil(rows / POSTERIOR_ROWS), which keeps each run's share (the
-#: pooled table is run by run) and far more rows than the effective sample size (about 700 to 1,200 from the runs'
-#: spread); the [posterior] summary is computed from the whole table
+#: rows, 10.5 MB) is thinned by :func:`_thinned` to every k-th state of each particle, k = ceil(rows /
+#: POSTERIOR_ROWS), which keeps each run's share and every particle (not one particle in k: a run's rows are its kept
+#: sweeps one after another, each over the same particles); the [posterior] summary is computed from the whole table
 POSTERIOR_ROWS = 6400
 
 
-def _thinned(table: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], int]:
-    """``table`` thinned to at most :data:`POSTERIOR_ROWS` rows (every k-th row), and k."""
+def _thinned(table: dict[str, np.ndarray], period: int | None = None) -> tuple[dict[str, np.ndarray], int]:
+    """``table`` thinned to at most :data:`POSTERIOR_ROWS` rows, and the thinning factor k.
+
+    ``period`` is the SMC population [rows per sweep]: a run's rows are its kept sweeps one after another, each over
+    the same particles, so every k-th row would keep one particle in k at every sweep (with 320 particles and
+    k = 4: a quarter of the particles, each at all 10 of its strongly correlated states). The row of particle ``i``
+    in sweep ``s`` is kept when ``(i + s) % k == 0``: every particle at every k-th of its states, each run's share
+    kept. None: every k-th row."""
     n = len(next(iter(table.values())))
     k = max(1, -(-n // POSTERIOR_ROWS))
-    return {name: v[::k] for name, v in table.items()}, k
+    rows = np.arange(n)
+    while True:  # a period that is not a multiple of k can keep a few rows more than n / k
+        keep = rows[(rows % period + rows // period) % k == 0] if period else rows[::k]
+        if len(keep) <= POSTERIOR_ROWS:
+            return {name: v[keep] for name, v in table.items()}, k
+        k += 1
+
+
+def _population(result) -> int | None:
+    """Rows per sweep of an SMC result's pooled table (its population), or None when the runs' tables are not
+    whole sweeps of one population size."""
+    sizes = {len(r.last_particles) if r.log_target is None else r.log_target.size for r in result.runs}
+    size = sizes.pop() if len(sizes) == 1 else 0
+    whole = size > 0 and all(len(r.particles) % size == 0 for r in result.runs)
+    return size if whole else None
 
 
 def write_joint_params(jc, path: str | os.PathLike, command: str = "", *, force: bool = False) -> Path:
@@ -186,7 +206,7 @@ def write_joint_params(jc, path: str | os.PathLike, command: str = "", *, force:
         exist = [str(p) for p in [path, *csvs.values()] if p.exists()]
         if exist:
             raise CalibrationError(f"{', '.join(exist)} already exist(s); pass --force (force=True) to overwrite")
-    thinned = {v: _thinned(jc.table(v)) for v in csvs}
+    thinned = {v: _thinned(jc.table(v), _population(jc.stage2[v])) for v in csvs}
     hashes = {v: write_posterior_csv(p, thinned[v][0]) for v, p in csvs.items()}
     main = "mazzucato" if "mazzucato" in jc.stage2 else next(iter(jc.stage2))
     summary = jc.summary(main)
@@ -197,9 +217,10 @@ def write_joint_params(jc, path: str | os.PathLike, command: str = "", *, force:
             "stage1_parameters": list(jc.prior1.names), "stage1_reason": STAGE1_REASON,
             "stage2_parameters": list(jc.prior2.names), "stage2_reason": STAGE2_REASON,
             "replay_years": list(jc.window), "variant": main, "settings": jc.settings, "seconds": jc.seconds,
-            "notes": list(jc.notes) + [f"posterior table {v}: every {k}th row of the pooled SMC table "
-                                       f"({len(next(iter(jc.table(v).values())))} rows; the [posterior] summary "
-                                       "from all of them)" for v, (_, k) in thinned.items() if k > 1]}
+            "notes": list(jc.notes) + [f"posterior table {v}: every {k}th state of each particle "
+                                       f"of the pooled SMC table ({len(next(iter(jc.table(v).values())))} rows; "
+                                       "the [posterior] summary from all of them)" for v, (_, k) in thinned.items()
+                                       if k > 1]}
     if main in hashes:
         meta[POSTERIOR_CSV_KEY], meta[POSTERIOR_HASH_KEY] = csvs[main].name, hashes[main]
     if "boysen_hogrefe" in hashes and main != "boysen_hogrefe":

@@ -166,8 +166,8 @@ def write_posterior_csv(path: str | os.PathLike, draws: Mapping[str, np.ndarray]
     return hashlib.sha256(raw).hexdigest()
 
 
-def read_posterior_csv(path: str | os.PathLike, *, sha256: str | None = None,
-                       parameters=None) -> dict[str, np.ndarray]:
+def read_posterior_csv(path: str | os.PathLike, *, sha256: str | None = None, parameters=None,
+                       hash_key: str = POSTERIOR_HASH_KEY) -> dict[str, np.ndarray]:
     """Joint posterior draws from a CSV table: one header row of names, then one row of numbers per draw.
 
     The file is read as data only: names are checked against ``parameters`` and every field is
@@ -182,6 +182,9 @@ def read_posterior_csv(path: str | os.PathLike, *, sha256: str | None = None,
     parameters : container of str, optional
         Valid parameter names; other columns raise, except :data:`POSTERIOR_META_COLUMNS`
         (dropped).
+    hash_key : str
+        The ``[meta]`` key ``sha256`` came from, named in the mismatch error (:data:`BH_HASH_KEY` for the
+        Boysen-Hogrefe table).
 
     Returns
     -------
@@ -201,7 +204,7 @@ def read_posterior_csv(path: str | os.PathLike, *, sha256: str | None = None,
     if sha256 is not None:
         got = hashlib.sha256(raw).hexdigest()
         if not isinstance(sha256, str) or got != sha256.strip().lower():
-            raise CalibrationError(f"{path}: SHA-256 {got} does not match {POSTERIOR_HASH_KEY} {sha256!r} of the "
+            raise CalibrationError(f"{path}: SHA-256 {got} does not match {hash_key} {sha256!r} of the "
                                    "parameter file: the draws are not those calibrated; restore the file or "
                                    "recalibrate")
     try:
@@ -242,9 +245,12 @@ def read_posterior_csv(path: str | os.PathLike, *, sha256: str | None = None,
     return {h: table[:, j].copy() for j, h in enumerate(header) if h not in POSTERIOR_META_COLUMNS}
 
 
-def _joint_table(path: str, doc: dict, parameters, variant: str = "mazzucato") -> dict[str, np.ndarray] | None:
+def _joint_table(path: str, doc: dict, parameters,
+                 variant: str | None = None) -> dict[str, np.ndarray] | None:
     """The posterior table of ``variant`` named in ``doc``'s ``[meta]`` (checked), or None when the file names
-    no joint table at all; a file with a joint table but none for ``variant`` raises."""
+    no joint table at all and no variant was named (None: the default, Mazzucato, table if the file has one);
+    a named ``variant`` the file has no table for raises."""
+    named, variant = variant is not None, variant or "mazzucato"
     if variant not in VARIANT_KEYS:
         raise CalibrationError(f"unknown variant {variant!r}; valid: {', '.join(VARIANT_KEYS)}")
     meta = doc.get("meta", {})
@@ -252,7 +258,7 @@ def _joint_table(path: str, doc: dict, parameters, variant: str = "mazzucato") -
     key, hkey = VARIANT_KEYS[variant]
     name = meta.get(key)
     if name is None:
-        if variant != "mazzucato":
+        if named:
             have = [v for v, (k, _) in VARIANT_KEYS.items() if k in meta]
             raise CalibrationError(f"{path} has no {variant} posterior table ([meta] {key}): variants in the file: "
                                    f"{', '.join(have) or 'none (not a joint calibration: dgm calibrate --joint)'}")
@@ -263,7 +269,7 @@ def _joint_table(path: str, doc: dict, parameters, variant: str = "mazzucato") -
     digest = meta.get(hkey)
     if not isinstance(digest, str):
         raise CalibrationError(f"{path}: [meta] {key} needs {hkey} (the table's SHA-256 hex digest)")
-    return read_posterior_csv(Path(path).parent / name, sha256=digest, parameters=parameters)
+    return read_posterior_csv(Path(path).parent / name, sha256=digest, parameters=parameters, hash_key=hkey)
 
 
 def file_parameters(path: str | os.PathLike) -> set[str]:
@@ -278,7 +284,7 @@ def file_parameters(path: str | os.PathLike) -> set[str]:
 
 def posterior_draws(path: str | os.PathLike, n: int, *, seed: int = 0, system=None,
                     structural: Mapping[str, tuple[float, float]] | bool = True, kept_defaults: bool = True,
-                    variant: str = "mazzucato"):
+                    variant: str | None = None):
     """Draws of the calibrated parameters (and stated priors) for :func:`model.ensemble`.
 
     Parameters
@@ -300,10 +306,11 @@ def posterior_draws(path: str | os.PathLike, n: int, *, seed: int = 0, system=No
     kept_defaults : bool
         Draw the parameters the data did not identify: from their stated prior where they have one,
         else uniformly over their default +-50% (within the declared bounds).
-    variant : {"mazzucato", "boysen_hogrefe"}
+    variant : {"mazzucato", "boysen_hogrefe"}, optional
         Which joint posterior table of a joint calibration to resample (:data:`VARIANT_KEYS`): the one fitted to
-        the Mazzucato evidence on mission R&D (default) or to Boysen-Hogrefe's (2025) post-1985 responses. A file
-        without joint tables (block-wise calibration) accepts only the default.
+        the Mazzucato evidence on mission R&D or to Boysen-Hogrefe's (2025) post-1985 responses. None (default):
+        the Mazzucato table of a joint calibration, or a block-wise file's blocks; a named variant must be in
+        the file (a block-wise file has none).
 
     Returns
     -------
@@ -345,6 +352,7 @@ def posterior_draws(path: str | os.PathLike, n: int, *, seed: int = 0, system=No
     if not isinstance(kept, dict) or any(k not in system.parameters for k in kept):
         raise CalibrationError(f"{path}: [kept_default] must be a table of the model's parameter names")
     joint = _joint_table(path, doc, system.parameters, variant)
+    variant = variant or "mazzucato"
     if joint:
         joint.pop("g_Z", None)  # derived by the model factory
         rows = rng.integers(0, len(next(iter(joint.values()))), n)

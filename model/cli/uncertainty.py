@@ -167,7 +167,7 @@ def _model_and_draws(args, *, n: int, sobol_ranges: bool = False):
         except ModelError as exc:
             raise ModelError(f"--names: {exc}") from None
     if path is not None and not names:
-        variant = args.variant or "mazzucato"
+        variant = args.variant  # None: the file's default (a joint file's Mazzucato table, or its blocks)
         try:
             if sobol_ranges:
                 draws = posterior_draws(path, n, seed=args.seed, system=system, variant=variant)
@@ -177,11 +177,17 @@ def _model_and_draws(args, *, n: int, sobol_ranges: bool = False):
                                                                                variant=variant),
                                           n, seed=args.seed, stable=stable_at_rest)
         except CalibrationError as exc:  # a variant the file has no posterior table for: name the option
-            if args.variant is not None and f"has no {variant} posterior table" in str(exc):
-                raise ModelError(f"--variant {args.variant}: {exc}") from None
+            if variant is not None and f"has no {variant} posterior table" in str(exc):
+                from .common import file_country
+
+                shipped = param_file((args.country or file_country(Path(path)) or "USA").lower(), joint=True)
+                hint = (f"; the shipped joint calibration: --params {shipped}"
+                        if shipped.exists() and shipped.resolve() != Path(path).resolve() else "")
+                raise ModelError(f"--variant {args.variant}: {exc}{hint}") from None
             raise
         draws = _with_politics(draws, system, args, durable)
         if sobol_ranges:  # independent uniform ranges: the central 95% of each marginal
+            args.draws_from = _draws_source(args, path, draws)
             draws = draws.drop(columns=["g_Z"], errors="ignore")
             return system, {c: tuple(draws[c].quantile([0.025, 0.975])) for c in draws.columns}, path
         return system, draws, path
@@ -299,7 +305,8 @@ def _draws_source(args, path, draws) -> str:
     posterior (``--variant``)."""
     if path is None:
         return "literature defaults"
-    joint = any(str(v).startswith("joint posterior") for v in draws.attrs.get("sources", {}).values())
+    sources = getattr(draws, "attrs", {}).get("sources", {})
+    joint = any(str(v).startswith("joint posterior") for v in sources.values())
     variant = f", joint posterior of the {args.variant or 'mazzucato'} variant" if joint else ""
     return f"parameters {path}{variant}"
 
@@ -450,10 +457,12 @@ def _run_sensitivity(args, started, *, method: str, n: int, outcomes, contrast, 
     from ..directed_growth.factory import T0
     system, ranges, path = _model_and_draws(args, n=max(n, 1), sobol_ranges=True)
     _check_design(option, n, method, len(outcomes), len(ranges))
-    _say(f"{method} over {plural(len(ranges), 'parameter')}: {', '.join(ranges)}", started)
+    source = getattr(args, "draws_from", None) or _draws_source(args, path, {})
+    _say(f"{method} over {plural(len(ranges), 'parameter')}: {', '.join(ranges)} ({source})", started)
     si = model_sensitivity(system, ranges, method=method, n=n, policies=[p.factory() for p in system.meta.policies],
                            policy=policy, contrast=contrast, outcomes=outcomes, seed=args.seed,
                            t_span=(T0, args.t_end if t_end is None else t_end), client=args.scheduler)
+    si.attrs["draws_from"] = source
     return _name_country(si, system)
 
 

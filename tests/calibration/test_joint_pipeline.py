@@ -150,9 +150,10 @@ def test_joint_param_file_round_trips_with_its_hashed_tables(tmp_path):
         posterior_draws(out, 10)
 
 
-def test_a_long_posterior_table_is_written_thinned_to_every_kth_row(tmp_path, monkeypatch):
-    """A table longer than POSTERIOR_ROWS is written as every k-th row (k = ceil(rows / POSTERIOR_ROWS)): 300 rows
-    with a limit of 70 -> every 5th row, 60 rows; the [posterior] summary still comes from all 300."""
+def test_a_long_posterior_table_is_written_thinned_to_every_kth_state(tmp_path, monkeypatch):
+    """A table longer than POSTERIOR_ROWS is written thinned by k = ceil(rows / POSTERIOR_ROWS): 300 rows (two runs
+    of one sweep over 150 particles) with a limit of 70 -> k = 5, 60 rows, 30 of each run (the second run's
+    selection staggered by one row); the [posterior] summary still comes from all 300."""
     import tomllib
 
     from calibration import paramfile
@@ -165,7 +166,28 @@ def test_a_long_posterior_table_is_written_thinned_to_every_kth_row(tmp_path, mo
     table = read_posterior_csv(tmp_path / "usa_posterior.csv")
     full = jc.stage2["mazzucato"].table
     assert len(table["chi"]) == 60
-    np.testing.assert_array_equal(table["chi"], full[::5, 3])
+    np.testing.assert_array_equal(table["chi"], np.concatenate([full[0:150:5, 3], full[154:300:5, 3]]))
     doc = tomllib.loads(out.read_text())
     assert doc["posterior"]["chi"]["median"] == pytest.approx(np.median(full[:, 3]))
-    assert any("every 5th row" in n and "300 rows" in n for n in doc["meta"]["notes"])
+    assert any("every 5th state" in n and "300 rows" in n for n in doc["meta"]["notes"])
+
+
+@pytest.mark.parametrize("runs, sweeps, particles, limit, k", [(2, 4, 10, 20, 4), (2, 3, 10, 20, 3),
+                                                               (8, 10, 320, 6400, 4)])
+def test_thinning_keeps_every_particle_of_every_run(runs, sweeps, particles, limit, k, monkeypatch):
+    """A pooled SMC table is run by run, each run its kept sweeps one after another over the same particles (the
+    shipped tables: 8 runs x 10 sweeps x 320 particles, k = 4). Thinned, every particle of every run is kept at
+    sweeps / k of its states (to within one), each run keeps an equal share, and the table holds at most the limit;
+    every k-th row would keep one particle in k (320 particles, k = 4: 80 of 320)."""
+    from calibration import paramfile
+
+    monkeypatch.setattr(paramfile, "POSTERIOR_ROWS", limit)
+    run, sweep, particle = (a.ravel() for a in np.meshgrid(np.arange(runs), np.arange(sweeps), np.arange(particles),
+                                                           indexing="ij"))
+    table = {"run": run, "particle": particle}
+    thinned, got_k = paramfile._thinned(table, particles)
+    assert got_k == k and len(thinned["run"]) <= limit
+    kept = np.zeros((runs, particles), int)
+    np.add.at(kept, (thinned["run"], thinned["particle"]), 1)
+    assert kept.min() >= sweeps // k and kept.max() <= -(-sweeps // k)
+    assert len(set(np.bincount(thinned["run"]))) == 1

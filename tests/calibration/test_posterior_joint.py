@@ -137,3 +137,35 @@ def test_the_boysen_hogrefe_variant_draws_its_own_table_and_a_missing_one_is_nam
     assert abs(default["alpha_KV"].mean() - 0.6) < 0.02 and abs(draws["alpha_KV"].mean() - 0.5) < 0.02
     with pytest.raises(CalibrationError, match="unknown variant 'bh'; valid: mazzucato, boysen_hogrefe"):
         posterior_draws(toml, 10, variant="bh")
+
+
+def test_a_named_variant_is_refused_on_a_block_wise_file_and_none_draws_its_blocks():
+    """A block-wise calibration (the shipped ``usa.toml``) has no joint table: ``variant=None`` draws its blocks,
+    but a named variant, the default's name included, is refused in one line naming what the file has (so
+    ``dgm ensemble --variant mazzucato`` on it does not silently draw something else)."""
+    from calibration.params import param_file
+
+    path = param_file("usa")
+    for variant in ("mazzucato", "boysen_hogrefe"):
+        with pytest.raises(CalibrationError, match=f"has no {variant} posterior table .*variants in the file: none"):
+            posterior_draws(path, 5, variant=variant)
+    draws = posterior_draws(path, 5)
+    assert not any(str(v).startswith("joint posterior") for v in draws.attrs["sources"].values())
+
+
+def test_a_tampered_boysen_hogrefe_table_is_refused_naming_its_own_hash_key(tmp_path):
+    """One digit changed in the shipped Boysen-Hogrefe table: refused in one line naming that table and
+    ``[meta] posterior_sha256_bh`` (the key the digest came from), not the Mazzucato table's key."""
+    import shutil
+
+    for name in ("usa_joint.toml", "usa_posterior.csv", "usa_posterior_bh.csv"):
+        shutil.copy(PARAM_DIR / name, tmp_path / name)
+    csv = tmp_path / "usa_posterior_bh.csv"
+    lines = csv.read_text().splitlines(keepends=True)
+    head, tail = lines[1].split(",", 1)
+    lines[1] = head[:-1] + str((int(head[-1]) + 1) % 10) + "," + tail  # last digit of the first draw's first value
+    csv.write_text("".join(lines))
+    with pytest.raises(CalibrationError, match=r"usa_posterior_bh\.csv: SHA-256 [0-9a-f]{64} does not match "
+                                               r"posterior_sha256_bh '[0-9a-f]{64}'") as exc:
+        posterior_draws(tmp_path / "usa_joint.toml", 5, variant="boysen_hogrefe")
+    assert "\n" not in str(exc.value)

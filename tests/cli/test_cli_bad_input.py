@@ -198,6 +198,11 @@ CASES = [
     (["ensemble", "--names", "chi", "--variant", "mazzucato", *E], "--names draws no posterior"),
     (["ensemble", "--variant", "bh", *E], "invalid choice: 'bh' (choose from 'mazzucato', 'boysen_hogrefe')"),
     (["ensemble", "--variant", "boysen_hogrefe", *E], "usa.toml has no boysen_hogrefe posterior table"),
+    (["ensemble", "--variant", "boysen_hogrefe", "--country", "GBR", *E],
+     "gbr.toml has no boysen_hogrefe posterior table ([meta] posterior_csv_bh): variants in the file: none (not a "
+     "joint calibration: dgm calibrate --joint); the shipped joint calibration: --params "),
+    (["ensemble", "--variant", "mazzucato", *E], "usa.toml has no mazzucato posterior table ([meta] posterior_csv): "
+                                                 "variants in the file: none"),
     (["ensemble", "--defaults", "--names", "nosuch", *E], "--names: cannot draw 'nosuch'"),
     (["ensemble", "--variables", "nosuch", *E], "--variables: 'nosuch' not a path"),
     (["ensemble", "--table", "empty.csv", *E], "empty.csv is empty"),

@@ -142,3 +142,15 @@ def test_dgm_ensemble_names_the_members_that_left_the_plausible_range(tmp_path, 
                                 "(19.25%) were re-drawn")
     for p, k in counts.items():
         assert (f"{p} {k} ({k} left the plausible range: " if k else f"{p} 0") in line, (p, k, line)
+
+
+def test_dgm_sensitivity_records_which_posterior_its_ranges_come_from(tmp_path):
+    """``dgm sensitivity --variant boysen_hogrefe`` on the shipped joint file takes its ranges from the
+    Boysen-Hogrefe posterior and says so in the file (``draws_from``), as ``dgm ensemble``'s report does."""
+    from calibration.params import param_file
+
+    out = tmp_path / "s.nc"
+    assert main(["sensitivity", "--params", str(param_file("usa", joint=True)), "--variant", "boysen_hogrefe",
+                 "--draws", "2", "--t-end", "2030", "--outcome", "avg_growth", "--out", str(out)]) == 0
+    with xr.open_dataset(out) as ds:
+        assert ds.attrs["draws_from"].endswith("usa_joint.toml, joint posterior of the boysen_hogrefe variant")

@@ -39,7 +39,7 @@ from model.errors import CalibrationError
 
 from .tomlfile import read_toml
 
-__all__ = ["POSTERIOR_CSV_KEY", "POSTERIOR_HASH_KEY", "BH_CSV_KEY", "BH_HASH_KEY", "VARIANT_KEYS",
+__all__ = ["POSTERIOR_CSV_KEY", "POSTERIOR_HASH_KEY", "BH_CSV_KEY", "BH_HASH_KEY", "VARIANT_KEYS", "VARIANTS",
            "POSTERIOR_META_COLUMNS", "STRUCTURAL_PRIORS", "file_parameters", "posterior_draws", "read_posterior_csv",
            "write_posterior_csv"]
 
@@ -57,9 +57,13 @@ POSTERIOR_CSV_KEY, POSTERIOR_HASH_KEY = "posterior_csv", "posterior_sha256"
 BH_CSV_KEY, BH_HASH_KEY = "posterior_csv_bh", "posterior_sha256_bh"
 #: impulse-response target variant -> the ``[meta]`` keys of its posterior table and hash
 #: (:func:`calibration.irf.load_irf_targets`: the Mazzucato evidence, the default, or Boysen-Hogrefe's
-#: post-1985 responses with temporary crowding-out of private R&D)
+#: post-1985 responses with temporary crowding-out of private R&D); the one list of the variants
 VARIANT_KEYS: dict[str, tuple[str, str]] = {"mazzucato": (POSTERIOR_CSV_KEY, POSTERIOR_HASH_KEY),
                                             "boysen_hogrefe": (BH_CSV_KEY, BH_HASH_KEY)}
+#: the impulse-response target variants, default first (the keys of :data:`VARIANT_KEYS`; also
+#: :data:`calibration.irf.VARIANTS`, the ``--variant`` choices of ``dgm calibrate``, ``ensemble``, ``sensitivity``,
+#: ``figures`` and ``compare``)
+VARIANTS: tuple[str, ...] = tuple(VARIANT_KEYS)
 #: columns of a posterior table that are not parameters (sampler bookkeeping), ignored by the draws
 POSTERIOR_META_COLUMNS = ("log_posterior", "run", "walker", "step")
 #: largest posterior table read [rows]

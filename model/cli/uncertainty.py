@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+from calibration.posterior import VARIANTS
+
 from ..errors import CalibrationError, ModelError
 from ..text import number, plural
 from .common import COUNTRY_HELP, country_file, country_files, country_option
@@ -30,7 +32,7 @@ def _common(p, *, draws_default: int, t_end: float = 2100.0) -> None:
                    help="parameters to draw, each from its stated prior range where it has one, else over "
                         "its declared bounds (default: the calibrated posterior plus every other parameter's "
                         "stated prior; with --defaults: every stated prior)")
-    p.add_argument("--variant", choices=("mazzucato", "boysen_hogrefe"), default=None,
+    p.add_argument("--variant", choices=VARIANTS, default=None,
                    help="which joint posterior of a joint calibration (dgm calibrate --joint) to draw: fitted to "
                         "the Mazzucato evidence on mission R&D (default) or to Boysen-Hogrefe's (2025) post-1985 "
                         "responses (temporary crowding-out of private R&D)")

@@ -40,6 +40,7 @@ from model.errors import CalibrationError
 from .tomlfile import read_toml
 
 __all__ = ["POSTERIOR_CSV_KEY", "POSTERIOR_HASH_KEY", "BH_CSV_KEY", "BH_HASH_KEY", "VARIANT_KEYS", "VARIANTS",
+           "MissingVariantError",
            "POSTERIOR_META_COLUMNS", "STRUCTURAL_PRIORS", "file_parameters", "posterior_draws", "read_posterior_csv",
            "write_posterior_csv"]
 
@@ -68,6 +69,26 @@ VARIANTS: tuple[str, ...] = tuple(VARIANT_KEYS)
 POSTERIOR_META_COLUMNS = ("log_posterior", "run", "walker", "step")
 #: largest posterior table read [rows]
 _MAX_ROWS = 1_000_000
+
+
+class MissingVariantError(CalibrationError):
+    """A parameter file has no posterior table for the variant asked for (a block-wise file has none).
+
+    Attributes
+    ----------
+    path : str
+        The parameter file.
+    variant : str
+        The variant asked for (one of :data:`VARIANTS`).
+    available : tuple of str
+        The variants the file has a posterior table for, in :data:`VARIANTS` order (empty: not a joint
+        calibration).
+    """
+
+    def __init__(self, path: str, variant: str, available: tuple[str, ...]):
+        self.path, self.variant, self.available = path, variant, tuple(available)
+        super().__init__(f"{path} has no {variant} posterior table ([meta] {VARIANT_KEYS[variant][0]}): variants in "
+                         f"the file: {', '.join(available) or 'none (not a joint calibration: dgm calibrate --joint)'}")
 
 
 def _truncnorm(rng, mean: float, sd: float, lo: float | None, hi: float | None, n: int) -> np.ndarray:
@@ -263,9 +284,7 @@ def _joint_table(path: str, doc: dict, parameters,
     name = meta.get(key)
     if name is None:
         if named:
-            have = [v for v, (k, _) in VARIANT_KEYS.items() if k in meta]
-            raise CalibrationError(f"{path} has no {variant} posterior table ([meta] {key}): variants in the file: "
-                                   f"{', '.join(have) or 'none (not a joint calibration: dgm calibrate --joint)'}")
+            raise MissingVariantError(path, variant, tuple(v for v, (k, _) in VARIANT_KEYS.items() if k in meta))
         return None
     if not isinstance(name, str) or not name or Path(name).name != name:
         raise CalibrationError(f"{path}: [meta] {key} must be a file name beside the parameter "
@@ -326,9 +345,10 @@ def posterior_draws(path: str | os.PathLike, n: int, *, seed: int = 0, system=No
     CalibrationError
         Missing or invalid file; a posterior table whose SHA-256 does not match ``[meta]``, or that
         is not a table of finite numbers under parameter names, or with values outside the declared
-        bounds; a ``variant`` the file has no table for; an ``[uncertainty]`` entry without ``value`` or
-        ``se``/``credible_90``, with non-numeric fields, or with an SE that is not usable (not positive, or wider
-        than the declared bounds); unknown names.
+        bounds; an ``[uncertainty]`` entry without ``value`` or ``se``/``credible_90``, with non-numeric fields,
+        or with an SE that is not usable (not positive, or wider than the declared bounds); unknown names.
+    MissingVariantError
+        A ``variant`` the file has no table for (a :class:`~model.errors.CalibrationError`).
     """
     import pandas as pd
 

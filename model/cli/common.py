@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import ModelError
 
+if TYPE_CHECKING:
+    from calibration.posterior import MissingVariantError
+
 __all__ = ["POLICY_PATHS", "calibrated_model", "read_params", "COUNTRY_HELP", "country_option", "model_country",
-           "country_file", "country_files", "file_country"]
+           "country_file", "country_files", "file_country", "missing_variant"]
 
 def _policy_paths() -> tuple[str, ...]:
     from ..directed_growth.policies import PATHS
@@ -154,6 +158,31 @@ def file_country(path: Path) -> str | None:
     if not isinstance(code, str) or code.upper() not in COUNTRIES:
         raise ModelError(f"--params {path}: [meta] country must be one of {', '.join(COUNTRIES)}, got {code!r}")
     return code.upper()
+
+
+def missing_variant(exc: MissingVariantError, country: str | None) -> ModelError:
+    """The one-line error of ``--variant`` on a parameter file without that variant's posterior table:
+    ``exc``'s message after the option, and the shipped joint calibration of the country (``--country``, else the
+    file's) when it is another file.
+
+    Parameters
+    ----------
+    exc : calibration.posterior.MissingVariantError
+        What :func:`calibration.posterior.posterior_draws` raised.
+    country : str or None
+        ``--country``.
+
+    Returns
+    -------
+    ModelError
+        To raise (``from None``).
+    """
+    from calibration.params import param_file
+
+    shipped = param_file((country or file_country(Path(exc.path)) or "USA").lower(), joint=True)
+    hint = (f"; the shipped joint calibration: --params {shipped}"
+            if shipped.exists() and shipped.resolve() != Path(exc.path).resolve() else "")
+    return ModelError(f"--variant {exc.variant}: {exc}{hint}")
 
 
 def model_country(country: str | None, path: Path | None) -> str:

@@ -197,7 +197,7 @@ def write_joint_params(jc, path: str | os.PathLike, command: str = "", *, force:
 
     from model.files import write_atomic
 
-    from .posterior import POSTERIOR_CSV_KEY, POSTERIOR_HASH_KEY, write_posterior_csv
+    from .posterior import POSTERIOR_CSV_KEY, POSTERIOR_HASH_KEY, summary_key, write_posterior_csv
     from .twostage import STAGE1_REASON, STAGE2_REASON
 
     path = Path(path)
@@ -245,7 +245,7 @@ def write_joint_params(jc, path: str | os.PathLike, command: str = "", *, force:
                        "cost": jc.laplace["cost"]}}
     for v in jc.stage2:
         if v != main:
-            doc[f"posterior_{'bh' if v == 'boysen_hogrefe' else v}"] = jc.summary(v)
+            doc[summary_key(v, main)] = jc.summary(v)
     text = tomli_w.dumps(_clean(doc))
     write_atomic(path, lambda tmp: tmp.write_text(text))
     return path

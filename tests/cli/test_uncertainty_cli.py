@@ -112,7 +112,7 @@ def test_uncertainty_commands_reject_bad_input_with_one_line(argv, message, caps
     assert message in err and "Traceback" not in err
 
 
-@pytest.mark.parametrize("verb", ["ensemble", "sensitivity", "figures", "calibrate"])
+@pytest.mark.parametrize("verb", ["ensemble", "sensitivity", "figures", "compare", "calibrate"])
 def test_every_variant_option_offers_the_one_list_of_variants(verb, capsys, tmp_path, monkeypatch):
     """The variants are listed once (:data:`calibration.posterior.VARIANTS`, the keys of ``VARIANT_KEYS``): the
     target sets' list and every ``--variant`` option offer exactly it (``dgm calibrate`` adds ``both``)."""
@@ -121,7 +121,7 @@ def test_every_variant_option_offers_the_one_list_of_variants(verb, capsys, tmp_
 
     assert TARGET_VARIANTS is VARIANTS and VARIANTS == tuple(VARIANT_KEYS)
     monkeypatch.chdir(tmp_path)
-    joint = ["--joint", "--out", "c.toml"] if verb == "calibrate" else ["--out", "x.nc"]
+    joint = ["--joint", "--out", "c.toml"] if verb == "calibrate" else ["--out", "x" if verb == "compare" else "x.nc"]
     assert main([verb, "--variant", "keynes", *joint]) == 2
     err = capsys.readouterr().err
     offered = ", ".join(("both", *VARIANTS) if verb == "calibrate" else map(repr, VARIANTS))

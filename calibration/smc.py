@@ -80,6 +80,7 @@ import numpy as np
 
 from model.errors import CalibrationError
 
+from .logit import log_jacobian, logistic, logit
 from .twostage import kish_ess as kish_ess_weights, systematic_resample
 
 #: degrees of freedom of the independent Student-t proposal
@@ -87,15 +88,6 @@ _NU = 5.0
 
 __all__ = ["SMCRun", "SMCResult", "tempered_smc", "next_beta", "cluster_ess", "smc_summary", "kish_ess_weights",
            "pooled_proposal", "cross_fitted_proposals"]
-
-
-def _logit(T: np.ndarray, lo: np.ndarray, width: np.ndarray, clip: float = 0.0) -> np.ndarray:
-    """The logit scale of the support ``(lo, lo + width)``: ``ln(s / (1 - s))``, ``s = (T - lo) / width``, ``s``
-    clipped to ``[clip, 1 - clip]``."""
-    s = (np.asarray(T, float) - lo) / width
-    if clip:
-        s = np.clip(s, clip, 1 - clip)
-    return np.log(s) - np.log1p(-s)
 
 
 def next_beta(ell: np.ndarray, beta: float, target: float) -> float:
@@ -286,15 +278,13 @@ def tempered_smc(evaluate: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
     beta, steps = 0.0, []
 
     def to_u(T):
-        return _logit(T, lo, width)
+        return logit(T, lo, width)
 
     def to_theta(U):
-        with np.errstate(over="ignore"):
-            return lo + width / (1 + np.exp(-U))
+        return logistic(U, lo, width)
 
     def logjac(U):
-        with np.errstate(over="ignore"):
-            return np.sum(np.log(width) - np.logaddexp(0, -U) - np.logaddexp(0, U), axis=1)
+        return log_jacobian(U, width)
 
     def ev(T):
         nonlocal evals
@@ -477,7 +467,7 @@ def pooled_proposal(runs: Sequence[SMCRun], lower: Sequence[float], upper: Seque
     lo, hi = np.asarray(lower, float), np.asarray(upper, float)
     X = np.concatenate([r.particles[-r.log_target.size:] if r.log_target is not None and not all_rows
                         else r.particles for r in runs])
-    U = _logit(X, lo, hi - lo, clip=1e-12)
+    U = logit(X, lo, hi - lo, clip=1e-12)
     return U.mean(axis=0), np.atleast_2d(np.cov(U.T))
 
 

@@ -160,15 +160,6 @@ def _thinned(table: dict[str, np.ndarray], period: int | None = None) -> tuple[d
         k += 1
 
 
-def _population(result) -> int | None:
-    """Rows per sweep of an SMC result's pooled table (its population), or None when the runs' tables are not
-    whole sweeps of one population size."""
-    sizes = {len(r.last_particles) if r.log_target is None else r.log_target.size for r in result.runs}
-    size = sizes.pop() if len(sizes) == 1 else 0
-    whole = size > 0 and all(len(r.particles) % size == 0 for r in result.runs)
-    return size if whole else None
-
-
 def write_joint_params(jc, path: str | os.PathLike, command: str = "", *, force: bool = False) -> Path:
     """Write a :class:`~calibration.pipeline.JointCalibration` as a parameter file and its posterior tables.
 
@@ -206,7 +197,7 @@ def write_joint_params(jc, path: str | os.PathLike, command: str = "", *, force:
         exist = [str(p) for p in [path, *csvs.values()] if p.exists()]
         if exist:
             raise CalibrationError(f"{', '.join(exist)} already exist(s); pass --force (force=True) to overwrite")
-    thinned = {v: _thinned(jc.table(v), _population(jc.stage2[v])) for v in csvs}
+    thinned = {v: _thinned(jc.table(v), jc.stage2[v].population) for v in csvs}
     hashes = {v: write_posterior_csv(p, thinned[v][0]) for v, p in csvs.items()}
     main = "mazzucato" if "mazzucato" in jc.stage2 else next(iter(jc.stage2))
     summary = jc.summary(main)

@@ -451,10 +451,9 @@ def _joined(a, b):
     ``b``'s states, ``a``'s ancestry, last reweighting and Kish ESS; both passes' steps, evaluations and time."""
     from .smc import SMCRun
 
-    reps = b.particles.shape[0] // b.log_target.size
-    n = b.log_target.size
-    return SMCRun(a.names, b.particles, np.tile(a.ancestors[-n:], reps), a.last_particles, a.last_logw, a.kish_ess,
-                  a.steps + b.steps, a.evaluations + b.evaluations, a.seconds + b.seconds, b.log_target)
+    return SMCRun(a.names, b.particles, np.tile(a.ancestors[-b.population:], b.sweeps), a.last_particles,
+                  a.last_logw, a.kish_ess, a.steps + b.steps, a.evaluations + b.evaluations, a.seconds + b.seconds,
+                  b.log_target, b.sweeps)
 
 
 #: per-process cache of :class:`TemperedTarget` by construction arguments (pool workers)

@@ -153,10 +153,12 @@ class SMCRun:
     Attributes
     ----------
     names : tuple of str
-    particles : numpy.ndarray, shape (N, k)
-        The final, equally weighted population (after the last resampling and its moves).
-    ancestors : numpy.ndarray, shape (N,)
-        Each final particle's ancestor at the last resampling.
+    particles : numpy.ndarray, shape (sweeps N, k)
+        The final, equally weighted population (after the last resampling and its moves): its states after each
+        kept final sweep, one sweep after another over the same ``N`` particles (``final_keep`` of
+        :func:`tempered_smc`).
+    ancestors : numpy.ndarray, shape (sweeps N,)
+        Each final particle's ancestor at the last resampling (repeated per kept sweep).
     last_particles, last_logw : numpy.ndarray
         The population and its log weights at the last reweighting (before the final resampling): a weighted
         sample of the target.
@@ -170,6 +172,8 @@ class SMCRun:
     seconds : float
     log_target : numpy.ndarray, shape (N,), optional
         The target's log density (``lp0 + ell``) at the last ``N`` rows of ``particles`` (the final states).
+    sweeps : int
+        Kept final sweeps in ``particles`` (default 1: one population).
     """
 
     names: tuple[str, ...]
@@ -182,6 +186,12 @@ class SMCRun:
     evaluations: int = 0
     seconds: float = 0.0
     log_target: np.ndarray | None = None
+    sweeps: int = 1
+
+    @property
+    def population(self) -> int:
+        """Particles per kept sweep, ``N`` [rows of ``particles`` per sweep]."""
+        return self.particles.shape[0] // self.sweeps
 
     def cluster_ess(self) -> np.ndarray:
         """:func:`cluster_ess` of the final population [particles], per parameter."""
@@ -427,7 +437,7 @@ def tempered_smc(evaluate: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
             progress(rec)
     reps = pool.shape[0] // n
     return SMCRun(names, to_theta(pool), np.tile(ancestors, reps), last_X, last_lw, kish_ess_weights(last_lw), steps,
-                  evals, time.perf_counter() - t_start, lp0 + ell)
+                  evals, time.perf_counter() - t_start, lp0 + ell, reps)
 
 
 def cross_fitted_proposals(runs: Sequence[SMCRun], lower: Sequence[float], upper: Sequence[float], *,
@@ -546,6 +556,13 @@ class SMCResult:
     @property
     def evaluations(self) -> int:
         return int(sum(r.evaluations for r in self.runs))
+
+    @property
+    def population(self) -> int | None:
+        """The runs' common population ``N`` [rows per sweep of ``table``, whose rows are run by run, each run its
+        kept sweeps one after another over the same particles], or None when the runs' populations differ."""
+        sizes = {r.population for r in self.runs}
+        return sizes.pop() if len(sizes) == 1 else None
 
     def converged(self) -> bool:
         """Every parameter passes (ESS and Kish ESS above the threshold, R-hat below it: :func:`smc_summary`)."""

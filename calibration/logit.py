@@ -40,7 +40,8 @@ def logit(theta, lower, width, clip: float = 0.0) -> np.ndarray:
 
 
 def logistic(u, lower, width) -> np.ndarray:
-    """``theta = lower + width / (1 + exp(-u))``, the inverse of :func:`logit`.
+    """``theta = lower + width / (1 + exp(-u))``, the inverse of :func:`logit` (computed as
+    ``lower + width * expit(u)``, scipy's logistic, without overflow).
 
     Parameters
     ----------

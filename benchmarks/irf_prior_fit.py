@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np
 from scipy.optimize import differential_evolution, least_squares
 
-from calibration.irf import default_problem, distance, irf_distance_many, load_irf_targets
+from calibration.irf import VARIANTS, default_problem, distance, irf_distance_many, load_irf_targets
 from model.directed_growth.priors import PRIORS
 
 #: the behavioural parameters the impulse responses move (all with a prior)
@@ -34,7 +34,7 @@ NAMES = ("gamma_u", "gamma_pi", "gamma_r", "chi", "theta_G", "tau_B", "c_w", "c_
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--variant", default="mazzucato", choices=("mazzucato", "boysen_hogrefe"))
+    ap.add_argument("--variant", default=VARIANTS[0], choices=VARIANTS)
     ap.add_argument("--country", default="USA")
     ap.add_argument("--generations", type=int, default=30)
     ap.add_argument("--fix", nargs="*", default=[], metavar="NAME=VALUE", help="parameters held at a value")

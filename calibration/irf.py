@@ -30,6 +30,7 @@ from model.directed_growth.outcomes import NORMALISE, PURCHASES, SHOCKS as OUTCO
 from model.errors import CalibrationError, ModelError, SolverError
 from model.solve.sensitivity import solve_arrays
 
+from .posterior import VARIANTS  # the variants of the target set (load_irf_targets): one list, kept there
 from .tomlfile import read_toml
 
 __all__ = ["Shock", "SHOCKS", "RESPONSES", "START_YEAR", "IRFProblem", "IRFResult", "IRFMoment", "IRFConstraint",
@@ -94,9 +95,6 @@ RESPONSES: dict[str, str] = {"Y": "relative", "I_p": "relative", "R_P": "relativ
 #: first year of the historical start by country: the US at the start of the AFT (2016) sample (post-1985);
 #: the UK in 1988, the first year with a PWT labour share (the replay cannot start earlier)
 START_YEAR: dict[str, int] = {"USA": 1985, "GBR": 1988}
-
-#: variants of the target set (:func:`load_irf_targets`)
-VARIANTS = ("mazzucato", "boysen_hogrefe")
 
 #: half-width of a 90 % band in standard deviations of a normal
 Z90 = 1.6448536269514722

@@ -41,6 +41,8 @@ import numpy as np
 
 from model.errors import CalibrationError, SolverError
 
+from .logit import log_jacobian, logistic, logit
+
 __all__ = ["PriorEntry", "JointPrior", "BlockTerm", "block_terms", "JointPosterior", "JointSample", "sample_joint",
            "spawn_map", "Logit", "identification_report", "laplace", "SAMPLED", "EXTRA_PRIORS", "TAGS", "SERIES",
            "SIGMA_RULE"]
@@ -702,19 +704,18 @@ class Logit:
         self.vectorized = getattr(logpost, "vectorized", False)
 
     def to_theta(self, u) -> np.ndarray:
-        with np.errstate(over="ignore"):  # far out: the bound itself (then outside: -inf)
-            return self.lower + self.width / (1 + np.exp(-np.asarray(u, float)))
+        """:func:`calibration.logit.logistic`: far out, the bound itself (then outside: -inf)."""
+        return logistic(u, self.lower, self.width)
 
     def to_u(self, theta) -> np.ndarray:
-        s = (np.asarray(theta, float) - self.lower) / self.width
-        return np.log(s) - np.log1p(-s)
+        """:func:`calibration.logit.logit`."""
+        return logit(theta, self.lower, self.width)
 
     def __call__(self, u):
         u = np.asarray(u, float)
         U = np.atleast_2d(u)
         theta = self.to_theta(U)
-        with np.errstate(over="ignore"):
-            logjac = np.sum(np.log(self.width) - np.logaddexp(0, -U) - np.logaddexp(0, U), axis=1)
+        logjac = log_jacobian(U, self.width)
         inside = np.all((theta > self.lower) & (theta < self.lower + self.width), axis=1)
         lp = np.full(U.shape[0], -np.inf)
         if inside.any():
@@ -744,8 +745,7 @@ def _run(args) -> dict:
     if transform == "logit":  # back to the parameters, and their log-posterior without the Jacobian
         u = chain
         chain = target.to_theta(u)
-        with np.errstate(over="ignore"):
-            log_prob = log_prob - np.sum(np.log(target.width) - np.logaddexp(0, -u) - np.logaddexp(0, u), axis=-1)
+        log_prob = log_prob - log_jacobian(u, target.width)
     return {"chain": chain, "log_prob": log_prob,
             "acceptance": float(np.mean(sampler.acceptance_fraction)), "seconds": time.perf_counter() - t}
 

@@ -160,15 +160,6 @@ def _thinned(table: dict[str, np.ndarray], period: int | None = None) -> tuple[d
         k += 1
 
 
-def _population(result) -> int | None:
-    """Rows per sweep of an SMC result's pooled table (its population), or None when the runs' tables are not
-    whole sweeps of one population size."""
-    sizes = {len(r.last_particles) if r.log_target is None else r.log_target.size for r in result.runs}
-    size = sizes.pop() if len(sizes) == 1 else 0
-    whole = size > 0 and all(len(r.particles) % size == 0 for r in result.runs)
-    return size if whole else None
-
-
 def write_joint_params(jc, path: str | os.PathLike, command: str = "", *, force: bool = False) -> Path:
     """Write a :class:`~calibration.pipeline.JointCalibration` as a parameter file and its posterior tables.
 
@@ -197,7 +188,7 @@ def write_joint_params(jc, path: str | os.PathLike, command: str = "", *, force:
 
     from model.files import write_atomic
 
-    from .posterior import POSTERIOR_CSV_KEY, POSTERIOR_HASH_KEY, write_posterior_csv
+    from .posterior import POSTERIOR_CSV_KEY, POSTERIOR_HASH_KEY, summary_key, write_posterior_csv
     from .twostage import STAGE1_REASON, STAGE2_REASON
 
     path = Path(path)
@@ -206,7 +197,7 @@ def write_joint_params(jc, path: str | os.PathLike, command: str = "", *, force:
         exist = [str(p) for p in [path, *csvs.values()] if p.exists()]
         if exist:
             raise CalibrationError(f"{', '.join(exist)} already exist(s); pass --force (force=True) to overwrite")
-    thinned = {v: _thinned(jc.table(v), _population(jc.stage2[v])) for v in csvs}
+    thinned = {v: _thinned(jc.table(v), jc.stage2[v].population) for v in csvs}
     hashes = {v: write_posterior_csv(p, thinned[v][0]) for v, p in csvs.items()}
     main = "mazzucato" if "mazzucato" in jc.stage2 else next(iter(jc.stage2))
     summary = jc.summary(main)
@@ -245,7 +236,7 @@ def write_joint_params(jc, path: str | os.PathLike, command: str = "", *, force:
                        "cost": jc.laplace["cost"]}}
     for v in jc.stage2:
         if v != main:
-            doc[f"posterior_{'bh' if v == 'boysen_hogrefe' else v}"] = jc.summary(v)
+            doc[summary_key(v, main)] = jc.summary(v)
     text = tomli_w.dumps(_clean(doc))
     write_atomic(path, lambda tmp: tmp.write_text(text))
     return path

@@ -17,6 +17,7 @@ from .bayes import Posterior, Prior, sample_posterior
 from .block_estimates import block_fits
 from .fit import Fit
 from .least_squares import Problem, Target, fit_least_squares
+from .posterior import VARIANTS
 from .replay import country_model, observed_policy
 from .targets import TargetSet, load_targets
 
@@ -106,7 +107,7 @@ def _series_stats(model_values, data_values) -> dict:
 def calibrate(country: str = "USA", data_dir=None, *, targets: str | None = None, mcmc: bool = False,
               steps: int = 2000, walkers: int | None = None, starts: int = 4, seed: int = 0,
               progress: Callable[[str], None] | None = None, joint: bool = False, runs: int = 8,
-              variants: tuple[str, ...] = ("mazzucato", "boysen_hogrefe"), bars: bool = False,
+              variants: tuple[str, ...] = VARIANTS, bars: bool = False,
               particles: int = 320, smc_runs: int = 8, stage1: str = "smc") -> Calibration | JointCalibration:
     """Calibrate the directed-growth model on one country's data.
 
@@ -450,10 +451,9 @@ def _joined(a, b):
     ``b``'s states, ``a``'s ancestry, last reweighting and Kish ESS; both passes' steps, evaluations and time."""
     from .smc import SMCRun
 
-    reps = b.particles.shape[0] // b.log_target.size
-    n = b.log_target.size
-    return SMCRun(a.names, b.particles, np.tile(a.ancestors[-n:], reps), a.last_particles, a.last_logw, a.kish_ess,
-                  a.steps + b.steps, a.evaluations + b.evaluations, a.seconds + b.seconds, b.log_target)
+    return SMCRun(a.names, b.particles, np.tile(a.ancestors[-b.population:], b.sweeps), a.last_particles,
+                  a.last_logw, a.kish_ess, a.steps + b.steps, a.evaluations + b.evaluations, a.seconds + b.seconds,
+                  b.log_target, b.sweeps)
 
 
 #: per-process cache of :class:`TemperedTarget` by construction arguments (pool workers)
@@ -490,8 +490,7 @@ STAGE2_IRF = {"per_year": 12, "rtol": 1e-6, "atol": 1e-8}
 
 
 def calibrate_joint(country: str = "USA", *, runs: int = 4, walkers: int = 48, steps: int = 1000,
-                    burn: int | None = None, seed: int = 0, variants: tuple[str, ...] = ("mazzucato",
-                                                                                         "boysen_hogrefe"),
+                    burn: int | None = None, seed: int = 0, variants: tuple[str, ...] = VARIANTS,
                     particles: int = 320, smc_runs: int = 8, processes: int = 2,
                     bars: bool = False, data_dir=None,
                     progress: Callable[[str], None] | None = None, stage1: str = "smc") -> JointCalibration:
@@ -540,7 +539,6 @@ def calibrate_joint(country: str = "USA", *, runs: int = 4, walkers: int = 48, s
     -------
     JointCalibration
     """
-    from .irf import VARIANTS
     from .joint import JointPosterior, JointPrior, identification_report, laplace, sample_joint, spawn_map
     from .smc import SMCResult, cross_fitted_proposals, smc_summary
     from .twostage import STAGE1, STAGE2

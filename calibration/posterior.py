@@ -39,7 +39,8 @@ from model.errors import CalibrationError
 
 from .tomlfile import read_toml
 
-__all__ = ["POSTERIOR_CSV_KEY", "POSTERIOR_HASH_KEY", "BH_CSV_KEY", "BH_HASH_KEY", "VARIANT_KEYS",
+__all__ = ["POSTERIOR_CSV_KEY", "POSTERIOR_HASH_KEY", "BH_CSV_KEY", "BH_HASH_KEY", "VARIANT_KEYS", "VARIANTS",
+           "MissingVariantError", "summary_key", "variant_medians",
            "POSTERIOR_META_COLUMNS", "STRUCTURAL_PRIORS", "file_parameters", "posterior_draws", "read_posterior_csv",
            "write_posterior_csv"]
 
@@ -57,13 +58,37 @@ POSTERIOR_CSV_KEY, POSTERIOR_HASH_KEY = "posterior_csv", "posterior_sha256"
 BH_CSV_KEY, BH_HASH_KEY = "posterior_csv_bh", "posterior_sha256_bh"
 #: impulse-response target variant -> the ``[meta]`` keys of its posterior table and hash
 #: (:func:`calibration.irf.load_irf_targets`: the Mazzucato evidence, the default, or Boysen-Hogrefe's
-#: post-1985 responses with temporary crowding-out of private R&D)
+#: post-1985 responses with temporary crowding-out of private R&D); the one list of the variants
 VARIANT_KEYS: dict[str, tuple[str, str]] = {"mazzucato": (POSTERIOR_CSV_KEY, POSTERIOR_HASH_KEY),
                                             "boysen_hogrefe": (BH_CSV_KEY, BH_HASH_KEY)}
+#: the impulse-response target variants, default first (the keys of :data:`VARIANT_KEYS`; also
+#: :data:`calibration.irf.VARIANTS`, the ``--variant`` choices of ``dgm calibrate``, ``ensemble``, ``sensitivity``,
+#: ``figures`` and ``compare``)
+VARIANTS: tuple[str, ...] = tuple(VARIANT_KEYS)
 #: columns of a posterior table that are not parameters (sampler bookkeeping), ignored by the draws
 POSTERIOR_META_COLUMNS = ("log_posterior", "run", "walker", "step")
 #: largest posterior table read [rows]
 _MAX_ROWS = 1_000_000
+
+
+class MissingVariantError(CalibrationError):
+    """A parameter file has no posterior table for the variant asked for (a block-wise file has none).
+
+    Attributes
+    ----------
+    path : str
+        The parameter file.
+    variant : str
+        The variant asked for (one of :data:`VARIANTS`).
+    available : tuple of str
+        The variants the file has a posterior table for, in :data:`VARIANTS` order (empty: not a joint
+        calibration).
+    """
+
+    def __init__(self, path: str, variant: str, available: tuple[str, ...]):
+        self.path, self.variant, self.available = path, variant, tuple(available)
+        super().__init__(f"{path} has no {variant} posterior table ([meta] {VARIANT_KEYS[variant][0]}): variants in "
+                         f"the file: {', '.join(available) or 'none (not a joint calibration: dgm calibrate --joint)'}")
 
 
 def _truncnorm(rng, mean: float, sd: float, lo: float | None, hi: float | None, n: int) -> np.ndarray:
@@ -259,9 +284,7 @@ def _joint_table(path: str, doc: dict, parameters,
     name = meta.get(key)
     if name is None:
         if named:
-            have = [v for v, (k, _) in VARIANT_KEYS.items() if k in meta]
-            raise CalibrationError(f"{path} has no {variant} posterior table ([meta] {key}): variants in the file: "
-                                   f"{', '.join(have) or 'none (not a joint calibration: dgm calibrate --joint)'}")
+            raise MissingVariantError(path, variant, tuple(v for v, (k, _) in VARIANT_KEYS.items() if k in meta))
         return None
     if not isinstance(name, str) or not name or Path(name).name != name:
         raise CalibrationError(f"{path}: [meta] {key} must be a file name beside the parameter "
@@ -270,6 +293,80 @@ def _joint_table(path: str, doc: dict, parameters,
     if not isinstance(digest, str):
         raise CalibrationError(f"{path}: [meta] {key} needs {hkey} (the table's SHA-256 hex digest)")
     return read_posterior_csv(Path(path).parent / name, sha256=digest, parameters=parameters, hash_key=hkey)
+
+
+def summary_key(variant: str, main: str) -> str:
+    """The table of a joint parameter file summarising ``variant``'s posterior (median, sd, quantiles per
+    parameter; :func:`calibration.paramfile.write_joint_params`).
+
+    Parameters
+    ----------
+    variant : str
+        One of :data:`VARIANTS`.
+    main : str
+        The file's own variant (``[meta] variant``: Mazzucato when the calibration fitted it), whose summary is
+        ``[posterior]`` and whose medians are ``[parameters]``.
+
+    Returns
+    -------
+    str
+        ``"posterior"`` for the file's own variant, else ``"posterior_bh"`` (Boysen-Hogrefe) or
+        ``"posterior_<variant>"``.
+    """
+    return "posterior" if variant == main else f"posterior_{'bh' if variant == 'boysen_hogrefe' else variant}"
+
+
+def variant_medians(path: str | os.PathLike, variant: str) -> dict[str, float]:
+    """The posterior medians of one variant of a joint parameter file: the values ``dgm compare --variant`` runs
+    at.
+
+    Parameters
+    ----------
+    path : path-like
+        A parameter file written by ``dgm calibrate --joint`` (the shipped ones:
+        ``calibration.param_file(country, joint=True)``).
+    variant : {"mazzucato", "boysen_hogrefe"}
+        Which posterior (:data:`VARIANTS`): the file's own (``[meta] variant``), whose medians are
+        ``[parameters]``, or the other one it summarises (``[posterior_bh]``).
+
+    Returns
+    -------
+    dict
+        Parameter name -> posterior median (``g_Z`` left out: the model derives it). Not checked against the
+        model: the caller checks names and bounds.
+
+    Raises
+    ------
+    MissingVariantError
+        The file has no posterior table of ``variant`` (a block-wise file has none), or no summary of it.
+    CalibrationError
+        Unknown ``variant``; unreadable file; a summary without a finite ``median`` for every parameter.
+    """
+    path = os.fspath(path)
+    if variant not in VARIANT_KEYS:
+        raise CalibrationError(f"unknown variant {variant!r}; valid: {', '.join(VARIANTS)}")
+    doc = read_toml(path, "parameter file")
+    meta = doc.get("meta", {})
+    meta = meta if isinstance(meta, dict) else {}
+    main = meta.get("variant", VARIANTS[0])
+    have = tuple(v for v, (k, _) in VARIANT_KEYS.items() if k in meta)
+    if variant not in have or (variant != main and summary_key(variant, main) not in doc):
+        raise MissingVariantError(path, variant, tuple(v for v in have if v == main or summary_key(v, main) in doc))
+    if variant == main:
+        table = doc.get("parameters")
+        if not isinstance(table, dict):
+            raise CalibrationError(f"{path}: expected a [parameters] table of name = value")
+        return {k: v for k, v in table.items() if k != "g_Z"}
+    key = summary_key(variant, main)
+    table = doc[key]
+    if not isinstance(table, dict):
+        raise CalibrationError(f"{path}: [{key}] must be a table of parameter tables")
+    bad = sorted(k for k, r in table.items() if not isinstance(r, dict) or isinstance(r.get("median"), bool)
+                 or not isinstance(r.get("median"), (int, float)) or not np.isfinite(r["median"]))
+    if bad:
+        raise CalibrationError(f"{path}: [{key}] must give each parameter a finite median; "
+                               f"{', '.join(bad[:5])}{', ...' if len(bad) > 5 else ''} lack one")
+    return {k: float(r["median"]) for k, r in table.items() if k != "g_Z"}
 
 
 def file_parameters(path: str | os.PathLike) -> set[str]:
@@ -322,9 +419,10 @@ def posterior_draws(path: str | os.PathLike, n: int, *, seed: int = 0, system=No
     CalibrationError
         Missing or invalid file; a posterior table whose SHA-256 does not match ``[meta]``, or that
         is not a table of finite numbers under parameter names, or with values outside the declared
-        bounds; a ``variant`` the file has no table for; an ``[uncertainty]`` entry without ``value`` or
-        ``se``/``credible_90``, with non-numeric fields, or with an SE that is not usable (not positive, or wider
-        than the declared bounds); unknown names.
+        bounds; an ``[uncertainty]`` entry without ``value`` or ``se``/``credible_90``, with non-numeric fields,
+        or with an SE that is not usable (not positive, or wider than the declared bounds); unknown names.
+    MissingVariantError
+        A ``variant`` the file has no table for (a :class:`~model.errors.CalibrationError`).
     """
     import pandas as pd
 

@@ -49,6 +49,7 @@ import numpy as np
 from model.errors import CalibrationError, SolverError
 
 from .joint import JointPrior, PriorEntry, laplace
+from .logit import logistic, logit, neg_log_slope
 from .twostage import kish_ess
 
 __all__ = ["SBCResult", "binomial_band", "sbc", "LinearGaussian", "BoundedNormal", "replay_sbc", "psis",
@@ -349,16 +350,8 @@ def _merge(parts: list[dict]) -> dict:
 
 
 # ------------------------------------------------------------------------------------------------ logit Laplace
-def _to_theta(U: np.ndarray, lo: np.ndarray, width: np.ndarray) -> np.ndarray:
-    from scipy.special import expit
-
-    return lo + width * expit(U)
-
-
-def _neg_log_jac(U: np.ndarray) -> np.ndarray:
-    """``-ln(s (1 - s))`` per element, ``s`` the logistic of ``u`` (the transform's log-Jacobian up to the
-    constant ``ln(high - low)``); at least ``ln 4``."""
-    return np.logaddexp(0, -U) + np.logaddexp(0, U)
+#: ``s`` of a point carried to the logit scale is clipped to ``[_CLIP, 1 - _CLIP]`` (a start or draw at a bound)
+_CLIP = 1e-9
 
 
 class _LogitTarget:
@@ -374,12 +367,12 @@ class _LogitTarget:
     def residuals(self, U: np.ndarray) -> np.ndarray:
         """``(m, k) -> (m, n)``; a row whose model fails is NaN."""
         U = np.atleast_2d(U)
-        X = _to_theta(U, self.lo, self.width)
+        X = logistic(U, self.lo, self.width)
         R = np.asarray(self.batch(X), float)
         parts = [R]
         if self.normal:
             parts.append(np.column_stack([(X[:, j] - m) / s for j, m, s in self.normal]))
-        parts.append(np.sign(U) * np.sqrt(np.maximum(2 * (_neg_log_jac(U) - math.log(4)), 0.0)))
+        parts.append(np.sign(U) * np.sqrt(np.maximum(2 * (neg_log_slope(U) - math.log(4)), 0.0)))
         return np.hstack(parts)
 
     def log_density(self, U: np.ndarray) -> np.ndarray:
@@ -422,7 +415,7 @@ def logit_laplace(batch: Callable[[np.ndarray], np.ndarray], prior: JointPrior, 
 
     target = _LogitTarget(batch, prior)
     k = len(prior.names)
-    u0 = np.zeros(k) if x0 is None else _to_u(np.asarray(x0, float), target.lo, target.width)
+    u0 = np.zeros(k) if x0 is None else logit(np.asarray(x0, float), target.lo, target.width, clip=_CLIP)
     u0[np.abs(u0) < 1e-6] = 0.0  # least_squares (trf) starts with a trust radius |u0|: none near zero
 
     def fun(u):
@@ -439,13 +432,8 @@ def logit_laplace(batch: Callable[[np.ndarray], np.ndarray], prior: JointPrior, 
     res = least_squares(fun, u0, jac=jac, method="trf", max_nfev=max_nfev)
     J = jac(res.x)
     cov = np.linalg.pinv(J.T @ J, rcond=1e-12, hermitian=True)
-    return {"u": res.x, "cov_u": cov, "mode": _to_theta(res.x, target.lo, target.width), "cost": float(res.cost),
+    return {"u": res.x, "cov_u": cov, "mode": logistic(res.x, target.lo, target.width), "cost": float(res.cost),
             "nfev": int(res.nfev)}
-
-
-def _to_u(theta: np.ndarray, lo: np.ndarray, width: np.ndarray) -> np.ndarray:
-    s = np.clip((theta - lo) / width, 1e-9, 1 - 1e-9)
-    return np.log(s) - np.log1p(-s)
 
 
 def importance(batch: Callable[[np.ndarray], np.ndarray], prior: JointPrior, lap: dict, rng: np.random.Generator,
@@ -485,7 +473,7 @@ def importance(batch: Callable[[np.ndarray], np.ndarray], prior: JointPrior, lap
     lp = np.concatenate([target.log_density(U[i:i + chunk]) for i in range(0, n, chunk)])
     raw = lp - q.logpdf(U)
     lw, khat = psis(raw)
-    return {"draws": _to_theta(U, target.lo, target.width), "logw": lw, "ess": kish_ess(lw),
+    return {"draws": logistic(U, target.lo, target.width), "logw": lw, "ess": kish_ess(lw),
             "ess_raw": kish_ess(raw), "khat": khat, "n": float(n)}
 
 
@@ -575,18 +563,18 @@ class LaplaceReference:
         """``n`` draws of the reference [the parameters' units], ``|u| <= 30``: strictly inside the support (the
         bounds themselves are reached beyond ``|u| = 36``)."""
         U = np.clip(np.atleast_2d(self.q.rvs(size=n, random_state=rng)), -30, 30)
-        return _to_theta(U, self.lo, self.width)
+        return logistic(U, self.lo, self.width)
 
     def log_posterior(self, X: np.ndarray) -> np.ndarray:
         """``ln p(theta | y)`` up to a constant, ``-inf`` where the model fails."""
-        Uq = _to_u(np.atleast_2d(X), self.lo, self.width)
+        Uq = logit(np.atleast_2d(X), self.lo, self.width, clip=_CLIP)
         # log_density is ln p(u | y) = ln p(theta | y) + ln |d theta / d u|: back to theta's density
-        lpost = _LogitTarget(self.batch, self.prior).log_density(Uq) + np.sum(_neg_log_jac(Uq), axis=1)
+        lpost = _LogitTarget(self.batch, self.prior).log_density(Uq) + np.sum(neg_log_slope(Uq), axis=1)
         return np.where(np.isfinite(lpost), lpost, -np.inf)
 
     def __call__(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        Uq = _to_u(np.atleast_2d(X), self.lo, self.width)
-        lp0 = self.q.logpdf(Uq) + np.sum(_neg_log_jac(Uq), axis=1)  # density of theta under the reference
+        Uq = logit(np.atleast_2d(X), self.lo, self.width, clip=_CLIP)
+        lp0 = self.q.logpdf(Uq) + np.sum(neg_log_slope(Uq), axis=1)  # density of theta under the reference
         lpost = self.log_posterior(X)
         return lp0, np.where(np.isfinite(lpost), lpost - lp0, -np.inf)
 
@@ -599,7 +587,7 @@ def fit_logit_is(batch: Callable[[np.ndarray], np.ndarray], prior: JointPrior, r
     lap = logit_laplace(batch, prior, x0)
     if gaussian:
         U = rng.multivariate_normal(lap["u"], lap["cov_u"], size=n, method="eigh")
-        return {"draws": _to_theta(U, prior.lower, prior.upper - prior.lower), "cost": lap["cost"],
+        return {"draws": logistic(U, prior.lower, prior.upper - prior.lower), "cost": lap["cost"],
                 "nfev": float(lap["nfev"])}
     out = importance(batch, prior, lap, rng, n)
     out.update(cost=lap["cost"], nfev=float(lap["nfev"]), draws_n=float(n))

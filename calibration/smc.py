@@ -80,6 +80,7 @@ import numpy as np
 
 from model.errors import CalibrationError
 
+from .logit import log_jacobian, logistic, logit
 from .twostage import kish_ess as kish_ess_weights, systematic_resample
 
 #: degrees of freedom of the independent Student-t proposal
@@ -87,15 +88,6 @@ _NU = 5.0
 
 __all__ = ["SMCRun", "SMCResult", "tempered_smc", "next_beta", "cluster_ess", "smc_summary", "kish_ess_weights",
            "pooled_proposal", "cross_fitted_proposals"]
-
-
-def _logit(T: np.ndarray, lo: np.ndarray, width: np.ndarray, clip: float = 0.0) -> np.ndarray:
-    """The logit scale of the support ``(lo, lo + width)``: ``ln(s / (1 - s))``, ``s = (T - lo) / width``, ``s``
-    clipped to ``[clip, 1 - clip]``."""
-    s = (np.asarray(T, float) - lo) / width
-    if clip:
-        s = np.clip(s, clip, 1 - clip)
-    return np.log(s) - np.log1p(-s)
 
 
 def next_beta(ell: np.ndarray, beta: float, target: float) -> float:
@@ -161,10 +153,12 @@ class SMCRun:
     Attributes
     ----------
     names : tuple of str
-    particles : numpy.ndarray, shape (N, k)
-        The final, equally weighted population (after the last resampling and its moves).
-    ancestors : numpy.ndarray, shape (N,)
-        Each final particle's ancestor at the last resampling.
+    particles : numpy.ndarray, shape (sweeps N, k)
+        The final, equally weighted population (after the last resampling and its moves): its states after each
+        kept final sweep, one sweep after another over the same ``N`` particles (``final_keep`` of
+        :func:`tempered_smc`).
+    ancestors : numpy.ndarray, shape (sweeps N,)
+        Each final particle's ancestor at the last resampling (repeated per kept sweep).
     last_particles, last_logw : numpy.ndarray
         The population and its log weights at the last reweighting (before the final resampling): a weighted
         sample of the target.
@@ -178,6 +172,8 @@ class SMCRun:
     seconds : float
     log_target : numpy.ndarray, shape (N,), optional
         The target's log density (``lp0 + ell``) at the last ``N`` rows of ``particles`` (the final states).
+    sweeps : int
+        Kept final sweeps in ``particles`` (default 1: one population).
     """
 
     names: tuple[str, ...]
@@ -190,6 +186,12 @@ class SMCRun:
     evaluations: int = 0
     seconds: float = 0.0
     log_target: np.ndarray | None = None
+    sweeps: int = 1
+
+    @property
+    def population(self) -> int:
+        """Particles per kept sweep, ``N`` [rows of ``particles`` per sweep]."""
+        return self.particles.shape[0] // self.sweeps
 
     def cluster_ess(self) -> np.ndarray:
         """:func:`cluster_ess` of the final population [particles], per parameter."""
@@ -286,15 +288,13 @@ def tempered_smc(evaluate: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
     beta, steps = 0.0, []
 
     def to_u(T):
-        return _logit(T, lo, width)
+        return logit(T, lo, width)
 
     def to_theta(U):
-        with np.errstate(over="ignore"):
-            return lo + width / (1 + np.exp(-U))
+        return logistic(U, lo, width)
 
     def logjac(U):
-        with np.errstate(over="ignore"):
-            return np.sum(np.log(width) - np.logaddexp(0, -U) - np.logaddexp(0, U), axis=1)
+        return log_jacobian(U, width)
 
     def ev(T):
         nonlocal evals
@@ -437,7 +437,7 @@ def tempered_smc(evaluate: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
             progress(rec)
     reps = pool.shape[0] // n
     return SMCRun(names, to_theta(pool), np.tile(ancestors, reps), last_X, last_lw, kish_ess_weights(last_lw), steps,
-                  evals, time.perf_counter() - t_start, lp0 + ell)
+                  evals, time.perf_counter() - t_start, lp0 + ell, reps)
 
 
 def cross_fitted_proposals(runs: Sequence[SMCRun], lower: Sequence[float], upper: Sequence[float], *,
@@ -477,7 +477,7 @@ def pooled_proposal(runs: Sequence[SMCRun], lower: Sequence[float], upper: Seque
     lo, hi = np.asarray(lower, float), np.asarray(upper, float)
     X = np.concatenate([r.particles[-r.log_target.size:] if r.log_target is not None and not all_rows
                         else r.particles for r in runs])
-    U = _logit(X, lo, hi - lo, clip=1e-12)
+    U = logit(X, lo, hi - lo, clip=1e-12)
     return U.mean(axis=0), np.atleast_2d(np.cov(U.T))
 
 
@@ -556,6 +556,13 @@ class SMCResult:
     @property
     def evaluations(self) -> int:
         return int(sum(r.evaluations for r in self.runs))
+
+    @property
+    def population(self) -> int | None:
+        """The runs' common population ``N`` [rows per sweep of ``table``, whose rows are run by run, each run its
+        kept sweeps one after another over the same particles], or None when the runs' populations differ."""
+        sizes = {r.population for r in self.runs}
+        return sizes.pop() if len(sizes) == 1 else None
 
     def converged(self) -> bool:
         """Every parameter passes (ESS and Kish ESS above the threshold, R-hat below it: :func:`smc_summary`)."""

@@ -40,6 +40,7 @@ import numpy as np
 from model.errors import CalibrationError
 
 from .joint import JointPrior
+from .logit import log_jacobian, logistic, logit
 
 __all__ = ["STAGE1", "STAGE1_REASON", "STAGE2", "STAGE2_REASON", "kish_ess", "ImportanceResult",
            "importance_correct", "systematic_resample"]
@@ -211,15 +212,6 @@ def importance_correct(x1: np.ndarray, loglik1: np.ndarray, prior2: JointPrior,
     k2 = len(prior2.names)
     lo, width = prior2.lower, prior2.upper - prior2.lower
 
-    def to_u(X):
-        s = np.clip((X - lo) / width, 1e-300, 1 - 1e-16)
-        return np.log(s) - np.log1p(-s)
-
-    def log_jac(X):  # ln |du/dtheta| of the logit
-        s = (X - lo) / width
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.sum(-np.log(width) - np.log(s) - np.log1p(-s), axis=1)
-
     iters = []
     pool_X1, pool_X2, pool_lw = [], [], []
     mean = cov = None
@@ -236,10 +228,11 @@ def importance_correct(x1: np.ndarray, loglik1: np.ndarray, prior2: JointPrior,
             X2 = np.empty((n, k2))
             X2[from_prior] = prior2.sample(rng, int(from_prior.sum()))
             U = rng.multivariate_normal(mean, cov, size=int((~from_prior).sum()), method="eigh")
-            X2[~from_prior] = lo + width / (1 + np.exp(-U))
-            X2 = np.clip(X2, lo + 1e-12 * width, prior2.upper - 1e-12 * width)
+            X2[~from_prior] = logistic(U, lo, width)
+            X2 = np.clip(X2, lo + 1e-12 * width, prior2.upper - 1e-12 * width)  # inside: a finite logit
             lp2 = _prior_logdensity(prior2, X2)
-            lq_normal = _mvn_logpdf(to_u(X2), mean, cov) + log_jac(X2)
+            U2 = logit(X2, lo, width)
+            lq_normal = _mvn_logpdf(U2, mean, cov) - log_jacobian(U2, width)  # ln |du/dtheta| = -ln |dtheta/du|
             logq = (np.logaddexp(math.log(defensive) + lp2, math.log1p(-defensive) + lq_normal) if defensive < 1
                     else lp2)
             logq_ratio = lp2 - logq
@@ -265,7 +258,7 @@ def importance_correct(x1: np.ndarray, loglik1: np.ndarray, prior2: JointPrior,
         # refit on every iteration's weighted draws so far (each is weighted to the same target), logit scale,
         # the covariance inflated 1.5^2 (a proposal a little wider than the target keeps the weights bounded)
         w = _w(all_lw)
-        U = to_u(np.concatenate(pool_X2))
+        U = logit(np.concatenate(pool_X2), lo, width, clip=1e-16)  # a prior draw at a bound: finite
         mean = w @ U / w.sum()
         cov = 2.25 * np.atleast_2d(np.cov(U.T, aweights=w)) + 1e-6 * np.eye(k2)
     all_lw = np.concatenate(pool_lw)

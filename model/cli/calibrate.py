@@ -7,6 +7,8 @@ import sys
 import time
 from pathlib import Path
 
+from calibration.posterior import VARIANTS
+
 from ..errors import CalibrationError
 
 __all__ = ["add_parser", "run", "diagnostics_lines", "JOINT_STEPS", "JOINT_WALKERS", "JOINT_PARTICLES",
@@ -29,7 +31,7 @@ JOINT_RUNS = 8
 JOINT_PARTICLES = 320
 JOINT_SMC_RUNS = 8
 #: --variant values: one variant, or both
-VARIANT_CHOICES = ("both", "mazzucato", "boysen_hogrefe")
+VARIANT_CHOICES = ("both", *VARIANTS)
 
 
 def add_parser(sub) -> None:
@@ -227,7 +229,7 @@ def _run_joint(args, say) -> int:
     variant = args.variant or "both"
     particles = args.particles if args.particles is not None else JOINT_PARTICLES
     smc_runs = args.smc_runs if args.smc_runs is not None else JOINT_SMC_RUNS
-    variants = ("mazzucato", "boysen_hogrefe") if variant == "both" else (variant,)
+    variants = VARIANTS if variant == "both" else (variant,)
     try:
         jc = calibrate(args.country, args.data_dir, joint=True, runs=runs, walkers=walkers, steps=steps,
                        seed=args.seed, variants=variants, particles=particles, smc_runs=smc_runs, bars=True,

@@ -21,6 +21,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from calibration.posterior import VARIANTS
+
 from ..errors import CalibrationError, ModelError, SolverError
 from ..text import plain, plural
 from .common import COUNTRY_HELP, POLICY_PATHS, calibrated_model, country_file, country_option, model_country
@@ -127,6 +129,11 @@ def _parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--country", type=country_option, default=None, metavar="CODE", help=COUNTRY_HELP)
     cmp_.add_argument("--defaults", action="store_true",
                       help="use the model's literature defaults instead of a calibration")
+    cmp_.add_argument("--variant", choices=VARIANTS, default=None,
+                      help="run at the posterior medians of this variant of a joint calibration (dgm calibrate "
+                           "--joint; the shipped calibration/params/usa_joint.toml, gbr_joint.toml): fitted to the "
+                           "Mazzucato evidence on mission R&D (the file's [parameters]) or to Boysen-Hogrefe's "
+                           "(2025) post-1985 responses (its [posterior_bh] medians)")
     cmp_.add_argument("--out", type=Path, default=Path("results"), metavar="DIR",
                       help="output directory (default: results)")
     cmp_.add_argument("--t-end", type=float, default=2100.0, metavar="YEAR", help="end year (default 2100)")
@@ -349,6 +356,9 @@ def _compare(args) -> int:
                              f"choose from {', '.join(POLICY_PATHS)}")
     if args.params is not None and args.defaults:
         raise ModelError("--params and --defaults exclude each other")
+    variant = getattr(args, "variant", None)
+    if variant is not None and args.defaults:
+        raise ModelError("--variant chooses a joint posterior's medians; --defaults runs at none: pass one of them")
     out: Path = args.out
     if args.params is None and not args.defaults:
         from calibration.params import param_file
@@ -364,7 +374,7 @@ def _compare(args) -> int:
         except ModelError as exc:
             raise ModelError(f"--durable: {exc}") from None
     _check_compare_dir(out, args.country, args.force, durable=durable)
-    system = calibrated_model(args.params, args.country, politics=durable)
+    system = calibrated_model(args.params, args.country, politics=durable, variant=variant)
     n_series = sum(v.kind != "parameter" for v in system.variables.values())
     years = int(args.t_end - T0) + 1
     check_size(f"--t-end {args.t_end:g}: {plural(years, 'year')} x {plural(n_series, 'series')} x "
@@ -401,8 +411,10 @@ def _compare_run(args, system, paths) -> int:
     from ..directed_growth.countries import country_start
 
     country = country_start(getattr(args, "country", None) or "USA")
-    with step(f"building model of {country.name}"
-              + (f" (parameters: {args.params})" if args.params else " (literature defaults)")):
+    variant = getattr(args, "variant", None)
+    source = (f"parameters: {args.params}{f', {variant} posterior medians' if variant else ''}" if args.params
+              else "literature defaults")
+    with step(f"building model of {country.name} ({source})"):
         first = "" if compile_system(system).is_warm else " (first run: numba compiles the model's functions, 10-30 s)"
     with step(f"simulating {label} from {T0:g} to {args.t_end:g}{first}"):
         ds = simulate(system, None, paths, t_span=(T0, args.t_end))

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import ModelError
 
+if TYPE_CHECKING:
+    from calibration.posterior import MissingVariantError
+
 __all__ = ["POLICY_PATHS", "calibrated_model", "read_params", "COUNTRY_HELP", "country_option", "model_country",
-           "country_file", "country_files", "file_country"]
+           "country_file", "country_files", "file_country", "missing_variant"]
 
 def _policy_paths() -> tuple[str, ...]:
     from ..directed_growth.policies import PATHS
@@ -64,12 +68,17 @@ def read_params(path: Path, system) -> dict[str, float]:
         ``[parameters]`` table, unknown names, values that are not finite numbers or lie
         outside their bounds.
     """
-    import math
-
     doc = _read_toml(path)
     table = doc.get("parameters")
     if not isinstance(table, dict):
         raise ModelError(f"--params {path}: expected a [parameters] table of name = value")
+    return _checked(path, table, system)
+
+
+def _checked(path: Path, table: dict, system) -> dict[str, float]:
+    """``table`` (name -> value, from ``--params``) checked against ``system``: :func:`read_params`' checks."""
+    import math
+
     unknown = sorted(k for k in table if k not in system.parameters)
     if unknown:
         raise ModelError(f"--params {path}: unknown parameter(s) {', '.join(map(repr, unknown))} for model "
@@ -156,6 +165,44 @@ def file_country(path: Path) -> str | None:
     return code.upper()
 
 
+def _variant_params(path: Path, variant: str, system, country: str | None) -> dict[str, float]:
+    """The medians of ``variant``'s posterior in the joint parameter file ``path``, checked as ``[parameters]``."""
+    from calibration.posterior import MissingVariantError, variant_medians
+
+    _read_toml(path)  # the file's problems named with --params, as without --variant
+    try:
+        table = variant_medians(path, variant)
+    except MissingVariantError as exc:
+        raise missing_variant(exc, country) from None
+    return _checked(path, table, system)
+
+
+def missing_variant(exc: MissingVariantError, country: str | None) -> ModelError:
+    """The one-line error of ``--variant`` on a parameter file without that variant's posterior table:
+    ``exc``'s message after the option, and the shipped joint calibration of the country (``--country``, else the
+    file's) when it is another file.
+
+    Parameters
+    ----------
+    exc : calibration.posterior.MissingVariantError
+        What :func:`calibration.posterior.posterior_draws` or :func:`~calibration.posterior.variant_medians`
+        raised.
+    country : str or None
+        ``--country``.
+
+    Returns
+    -------
+    ModelError
+        To raise (``from None``).
+    """
+    from calibration.params import param_file
+
+    shipped = param_file((country or file_country(Path(exc.path)) or "USA").lower(), joint=True)
+    hint = (f"; the shipped joint calibration: --params {shipped}"
+            if shipped.exists() and shipped.resolve() != Path(exc.path).resolve() else "")
+    return ModelError(f"--variant {exc.variant}: {exc}{hint}")
+
+
 def model_country(country: str | None, path: Path | None) -> str:
     """The country a command runs: ``--country``, else the parameter file's ``[meta] country``, else USA.
 
@@ -171,7 +218,8 @@ def model_country(country: str | None, path: Path | None) -> str:
     return country or from_file or "USA"
 
 
-def calibrated_model(path: Path | None, country: str | None = None, politics: bool = False):
+def calibrated_model(path: Path | None, country: str | None = None, politics: bool = False,
+                     variant: str | None = None):
     """``directed_growth(country=...)`` rebuilt with the file's values as defaults (so the derived start
     quantities follow them), or with the literature defaults when ``path`` is None.
 
@@ -183,12 +231,17 @@ def calibrated_model(path: Path | None, country: str | None = None, politics: bo
         ``--country`` (checked against the file's ``[meta] country``; default: the file's, else USA).
     politics : bool
         Build the model with its politics blocks (``--durable``; US only).
+    variant : {"mazzucato", "boysen_hogrefe"}, optional
+        ``--variant``: the medians of this posterior of a joint parameter file
+        (:func:`calibration.posterior.variant_medians`) instead of its ``[parameters]`` (the file's own variant's
+        medians, Mazzucato's in the shipped files).
 
     Raises
     ------
     ModelError
-        As :func:`read_params` and :func:`model_country`, or when the factory refuses the values
-        (named with ``--params``).
+        As :func:`read_params` and :func:`model_country`; a ``variant`` the file has no posterior of (one line
+        naming ``--variant``, :func:`missing_variant`); or when the factory refuses the values (named with
+        ``--params``).
     """
     from ..directed_growth.factory import directed_growth
 
@@ -203,7 +256,7 @@ def calibrated_model(path: Path | None, country: str | None = None, politics: bo
     system = directed_growth(country=code, politics=politics)
     if path is None:
         return system
-    params = read_params(path, system)
+    params = read_params(path, system) if variant is None else _variant_params(path, variant, system, country)
     try:
         return directed_growth(country=code, overrides=params, politics=politics)
     except ModelError as exc:

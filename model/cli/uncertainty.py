@@ -12,9 +12,11 @@ import sys
 import time
 from pathlib import Path
 
-from ..errors import CalibrationError, ModelError
+from calibration.posterior import VARIANTS
+
+from ..errors import ModelError
 from ..text import number, plural
-from .common import COUNTRY_HELP, country_file, country_files, country_option
+from .common import COUNTRY_HELP, country_file, country_files, country_option, missing_variant
 
 __all__ = ["add_parsers", "ensemble_cmd", "figures_cmd", "sensitivity_cmd"]
 
@@ -30,7 +32,7 @@ def _common(p, *, draws_default: int, t_end: float = 2100.0) -> None:
                    help="parameters to draw, each from its stated prior range where it has one, else over "
                         "its declared bounds (default: the calibrated posterior plus every other parameter's "
                         "stated prior; with --defaults: every stated prior)")
-    p.add_argument("--variant", choices=("mazzucato", "boysen_hogrefe"), default=None,
+    p.add_argument("--variant", choices=VARIANTS, default=None,
                    help="which joint posterior of a joint calibration (dgm calibrate --joint) to draw: fitted to "
                         "the Mazzucato evidence on mission R&D (default) or to Boysen-Hogrefe's (2025) post-1985 "
                         "responses (temporary crowding-out of private R&D)")
@@ -142,7 +144,7 @@ def _model_and_draws(args, *, n: int, sobol_ranges: bool = False):
     """The (calibrated) model and the draw table or ranges the options ask for (options checked
     by :func:`_check_common` and, for ``--table``, by :func:`ensemble_cmd`)."""
     from calibration.params import param_file
-    from calibration.posterior import STRUCTURAL_PRIORS, posterior_draws
+    from calibration.posterior import STRUCTURAL_PRIORS, MissingVariantError, posterior_draws
 
     from ..analysis.draws import draw_ranges, from_bounds, from_table, truncate_to_start
     from ..directed_growth.attribution import stable_at_rest
@@ -176,15 +178,8 @@ def _model_and_draws(args, *, n: int, sobol_ranges: bool = False):
                 draws = truncate_to_start(system, lambda m, s: posterior_draws(path, m, seed=s, system=system,
                                                                                variant=variant),
                                           n, seed=args.seed, stable=stable_at_rest)
-        except CalibrationError as exc:  # a variant the file has no posterior table for: name the option
-            if variant is not None and f"has no {variant} posterior table" in str(exc):
-                from .common import file_country
-
-                shipped = param_file((args.country or file_country(Path(path)) or "USA").lower(), joint=True)
-                hint = (f"; the shipped joint calibration: --params {shipped}"
-                        if shipped.exists() and shipped.resolve() != Path(path).resolve() else "")
-                raise ModelError(f"--variant {args.variant}: {exc}{hint}") from None
-            raise
+        except MissingVariantError as exc:  # a variant the file has no posterior table for: name the option
+            raise missing_variant(exc, args.country) from None
         draws = _with_politics(draws, system, args, durable)
         if sobol_ranges:  # independent uniform ranges: the central 95% of each marginal
             args.draws_from = _draws_source(args, path, draws)

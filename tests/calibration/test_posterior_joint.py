@@ -8,7 +8,13 @@ import pytest
 import xarray as xr
 
 from calibration.params import PARAM_DIR
-from calibration.posterior import file_parameters, posterior_draws, read_posterior_csv, write_posterior_csv
+from calibration.posterior import (
+    MissingVariantError,
+    file_parameters,
+    posterior_draws,
+    read_posterior_csv,
+    write_posterior_csv,
+)
 from model.cli.commands import main
 from model.directed_growth.factory import directed_growth
 from model.directed_growth.priors import FIXED, PRIORS
@@ -116,8 +122,12 @@ def test_the_boysen_hogrefe_variant_draws_its_own_table_and_a_missing_one_is_nam
     the default's; a file without that table is refused in one line naming the variants it has, and so is
     ``dgm ensemble --variant boysen_hogrefe`` on it (before any integration)."""
     toml, _ = _files(tmp_path, _table(200, seed=1))
-    with pytest.raises(CalibrationError, match="no boysen_hogrefe posterior table .*variants in the file: mazzucato"):
+    with pytest.raises(MissingVariantError, match="no boysen_hogrefe posterior table .*variants in the file: "
+                                                  "mazzucato") as raised:
         posterior_draws(toml, 10, variant="boysen_hogrefe")
+    assert isinstance(raised.value, CalibrationError)  # what the callers of posterior_draws catch
+    assert (raised.value.path, raised.value.variant, raised.value.available) == (str(toml), "boysen_hogrefe",
+                                                                                ("mazzucato",))
     assert main(["ensemble", "--params", str(toml), "--variant", "boysen_hogrefe", "--draws", "2",
                  "--out", str(tmp_path / "e.nc")]) == 2
     err = [x for x in capsys.readouterr().err.splitlines() if x.strip()]
@@ -147,8 +157,10 @@ def test_a_named_variant_is_refused_on_a_block_wise_file_and_none_draws_its_bloc
 
     path = param_file("usa")
     for variant in ("mazzucato", "boysen_hogrefe"):
-        with pytest.raises(CalibrationError, match=f"has no {variant} posterior table .*variants in the file: none"):
+        with pytest.raises(MissingVariantError,
+                           match=f"has no {variant} posterior table .*variants in the file: none") as raised:
             posterior_draws(path, 5, variant=variant)
+        assert (raised.value.variant, raised.value.available) == (variant, ())
     draws = posterior_draws(path, 5)
     assert not any(str(v).startswith("joint posterior") for v in draws.attrs["sources"].values())
 

@@ -132,8 +132,10 @@ def test_waste_free_final_sweeps_with_a_direct_final_density_recover_the_gaussia
                                  independent=0.5, final_moves=10, final_keep=5, evaluate_final=final,
                                  final_independent=0.8))
     assert all(r.particles.shape == (2000, 3) and r.ancestors.shape == (2000,) for r in runs)
+    assert all((r.sweeps, r.population) == (5, 400) for r in runs)  # the layout the table's thinning reads
     assert calls["final"] == 4 * 400 * 10  # every final-sweep proposal, and nothing else, through evaluate_final
     res = SMCResult.pool(runs, ("a", "b"), ("c",))
+    assert res.population == 400
     ess = np.array([res.diagnostics[n]["ess_runs"] for n in res.names])
     x = res.table
     assert np.all(np.abs(x.mean(axis=0) - mean) < 4 * sd / np.sqrt(np.minimum(ess, 4 * 400)))

@@ -161,6 +161,10 @@ CASES = [
      "--durable: political durability: no vote function for GBR"),
     (["compare", "--policies", ","], "(none given)"),
     (["compare", "--params", "nosuch.toml"], "--params nosuch.toml: no such file"),
+    (["compare", "--defaults", "--variant", "mazzucato"], "--variant chooses a joint posterior's medians; --defaults "
+                                                          "runs at none"),
+    (["compare", "--variant", "mazzucato"], "usa.toml has no mazzucato posterior table ([meta] posterior_csv): "
+                                            "variants in the file: none"),
     (["compare", "--params", "pdir"], "--params pdir is a directory"),
     (["compare", "--params", "bad.toml"], "invalid TOML"),
     (["compare", "--params", "unknown.toml"], "unknown parameter(s) 'nosuch'"),

@@ -112,6 +112,22 @@ def test_uncertainty_commands_reject_bad_input_with_one_line(argv, message, caps
     assert message in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("verb", ["ensemble", "sensitivity", "figures", "compare", "calibrate"])
+def test_every_variant_option_offers_the_one_list_of_variants(verb, capsys, tmp_path, monkeypatch):
+    """The variants are listed once (:data:`calibration.posterior.VARIANTS`, the keys of ``VARIANT_KEYS``): the
+    target sets' list and every ``--variant`` option offer exactly it (``dgm calibrate`` adds ``both``)."""
+    from calibration.irf import VARIANTS as TARGET_VARIANTS
+    from calibration.posterior import VARIANT_KEYS, VARIANTS
+
+    assert TARGET_VARIANTS is VARIANTS and VARIANTS == tuple(VARIANT_KEYS)
+    monkeypatch.chdir(tmp_path)
+    joint = ["--joint", "--out", "c.toml"] if verb == "calibrate" else ["--out", "x" if verb == "compare" else "x.nc"]
+    assert main([verb, "--variant", "keynes", *joint]) == 2
+    err = capsys.readouterr().err
+    offered = ", ".join(("both", *VARIANTS) if verb == "calibrate" else map(repr, VARIANTS))
+    assert offered in err and "keynes" in err, err
+
+
 def test_dgm_ensemble_names_the_members_that_left_the_plausible_range(tmp_path, capsys):
     """2,000 calibrated US draws to 2100, every stated prior drawn (pi3 with its stated shape; measured: 357
     business-as-usual, 330 market-fixing and 299 market-shaping members leave model.directed_growth.factory.PLAUSIBLE,

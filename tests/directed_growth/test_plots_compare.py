@@ -223,6 +223,34 @@ def test_compare_bad_options_exit_2(tmp_path, capsys, args, text):
     assert len(err.splitlines()) == 1 and text in err
 
 
+def test_compare_variant_runs_at_the_medians_of_that_posterior(tmp_path, capsys):
+    """``dgm compare --variant`` on the shipped joint file runs at the medians of the posterior it names: the
+    file's ``[parameters]`` (Mazzucato) or its ``[posterior_bh]`` (Boysen-Hogrefe), as the parameters written to
+    the comparison show; on a block-wise file it is refused in one line naming ``--variant`` and the joint file."""
+    import tomllib
+
+    from calibration.params import param_file
+
+    joint = param_file("usa", joint=True)
+    doc = tomllib.loads(joint.read_text())
+    medians = {"mazzucato": doc["parameters"],
+               "boysen_hogrefe": {k: r["median"] for k, r in doc["posterior_bh"].items() if k != "g_Z"}}
+    assert medians["mazzucato"]["gamma_pi"] != medians["boysen_hogrefe"]["gamma_pi"]  # two posteriors apart
+    for variant, values in medians.items():
+        out = tmp_path / variant
+        assert main(["compare", "--params", str(joint), "--variant", variant, "--policies", "bau", "--no-impulse",
+                     "--t-end", "2027", "--out", str(out)]) == 0
+        with xr.open_dataset(out / "comparison_usa.nc") as ds:
+            ran = {k: float(ds[k]) for k in values}
+        assert ran == pytest.approx(values, rel=1e-12, abs=0), variant
+    capsys.readouterr()
+    assert main(["compare", "--variant", "boysen_hogrefe", "--out", str(tmp_path / "x")]) == 2
+    err = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert len(err) == 1 and err[0].startswith("dgm: error: --variant boysen_hogrefe: ") and (
+        "usa.toml has no boysen_hogrefe posterior table" in err[0] and err[0].endswith(f"--params {joint}")), err
+    assert not (tmp_path / "x").exists()
+
+
 def test_compare_solver_failure_exit_1_one_line(tmp_path, capsys, monkeypatch):
     from model.errors import SolverError
 

@@ -10,8 +10,8 @@ rule, stated plainly:
 * ``not_integrating``: the run with damages did not integrate to the end (a stock left its bounds, the step
   size underflowed, the solver failed): a failure, whatever the run without damages does;
 * ``collapsed_under_damages``: the run left the plausible range, and the same draw with climate damages switched
-  off (``d_sw = 0``, everything else equal, its start re-derived) integrates to the end and stays plausible on
-  that path;
+  off (``d_sw = 0`` from the start year on, everything else equal: the same start, the one derived at rest with
+  damages for the run) integrates to the end and stays plausible on that path;
 * ``implausible_without_damages``: the run left the plausible range, and so does (or fails) the same draw without
   damages: the model left its domain for other reasons;
 * ``plausible``: not flagged.
@@ -20,6 +20,14 @@ A member is *failed* when it is ``no_start``, ``not_integrating`` or ``implausib
 Collapsed members stay flagged: their outcomes are left out of the statistics as every flagged member's are,
 and a collapse on one path only is a loss for that path in p(market shaping beats market fixing)
 (:func:`model.analysis.discovery.beats`).
+
+The run with damages off starts from the run's own start, not from a start re-derived without damages: the
+question is whether this economy, spared the damages, stays plausible. A start re-derived at rest without damages
+is another economy (a higher natural growth rate; autonomous household consumption lower by the start's damage
+share of consumption, so that near the bound of ``Z_H > 0`` it may have no start at all, and a draw without a
+counterfactual would be counted failed for want of one). Measured on the US joint posterior (10,000 draws, seed 0,
+issue 14, session 6): the re-derived rule counted 79 business-as-usual members failed, every one because its
+damages-off start did not exist.
 
 Draws whose start at rest is locally unstable (:func:`stable_at_rest`) are not members: ``dgm ensemble``
 truncates the prior to the region where a *stable* start at rest exists and reports the share re-drawn next to
@@ -205,10 +213,14 @@ def attribute(system: System, ens: xr.Dataset, draws: pd.DataFrame, policies: Se
     flagged = np.flatnonzero((status != Status.SUCCESS).any(axis=0) & starts)
     status_off = np.full(status.shape, int(Status.SUCCESS))
     if flagged.size:
-        off = draws.iloc[flagged].copy()
+        off = draws.iloc[flagged].reset_index(drop=True)
+        derive = system.meta.derive_start
+        if derive is not None:  # the start of the run with damages: one economy, two futures
+            start = derive(system, {k: off[k].to_numpy(float) for k in off.columns})
+            off = off.assign(**{k: np.broadcast_to(np.asarray(v, float), len(off)) for k, v in start.items()})
         off["d_sw"] = 0.0
-        run = ensemble(system, off.reset_index(drop=True), list(policies), t_span=t_span, variables=(),
-                       outcomes=False, chunk_size=chunk_size, client=client, progress=False)
+        run = ensemble(system, off, list(policies), t_span=t_span, variables=(), outcomes=False,
+                       consistent=False, chunk_size=chunk_size, client=client, progress=False)
         status_off[:, flagged] = run["status"].transpose("policy", "draw").values
     cls = classify(status, status_off, ~starts[None, :])
     return xr.DataArray(cls, dims=("policy", "draw"), coords={"policy": ens.policy.values, "draw": ens.draw.values},
@@ -247,8 +259,8 @@ def attribution_text(member_class: xr.DataArray, *, limit: float = 0.01, truncat
     """
     table = attribution_table(member_class)
     lines = ["Members by category (a flagged member 'collapsed under climate damages' if the same draw with damages "
-             "switched off, d_sw = 0, stays plausible on that path; GEMMES, Bovari, Giraud & Mc Isaac 2018: "
-             "collapse under severe damages is an outcome; every other flagged member is failed):"]
+             "switched off, d_sw = 0, from the same start stays plausible on that path; GEMMES, Bovari, Giraud & "
+             "Mc Isaac 2018: collapse under severe damages is an outcome; every other flagged member is failed):"]
     for p, row in table.iterrows():
         n = row["members"]
         parts = [f"{words} {row[name]} ({100 * row[name] / n:.2f}%)" for name, words in CATEGORIES]

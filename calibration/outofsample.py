@@ -416,6 +416,10 @@ def forecast(fitted: dict, predict_years: tuple[int, int], *, draws: int = 0, se
         data[name] = np.diff(np.log(v)) if how == "growth" else v
     model = _series(paths, years)
     at_mode = {k: v[0] for k, v in model.items()}
+    if not np.any(np.isfinite(at_mode["dlnY"])):
+        raise CalibrationError(f"{country} forecast {py[0]}-{py[-1]}: the model at the fit's mode has no path from "
+                               f"{py[0]} (no start at rest there: autonomous household consumption not positive "
+                               "with the fit's propensities to consume, or the run failed)")
     median, bands = at_mode, {}
     if draws:
         sim = {k: v[1:] for k, v in model.items()}

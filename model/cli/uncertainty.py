@@ -171,8 +171,9 @@ def _model_and_draws(args, *, n: int, sobol_ranges: bool = False):
     if path is not None and not names:
         variant = args.variant  # None: the file's default (a joint file's Mazzucato table, or its blocks)
         try:
-            if sobol_ranges:
-                draws = posterior_draws(path, n, seed=args.seed, system=system, variant=variant)
+            if sobol_ranges:  # the ranges of the posterior truncated to draws with a start at rest
+                draws = truncate_to_start(system, lambda m, s: posterior_draws(path, m, seed=s, system=system,
+                                                                               variant=variant), n, seed=args.seed)
             else:  # the posterior truncated to the region where a stable start at rest exists (An & Schorfheide
                 # 2007; model.directed_growth.attribution)
                 draws = truncate_to_start(system, lambda m, s: posterior_draws(path, m, seed=s, system=system,

@@ -81,14 +81,14 @@ def _fake_calibration(rng):
                      PriorEntry("g_Z", "uniform", 0.0, 0.05, source="test", tag="assumption")))
     p2 = JointPrior((PriorEntry("chi", "uniform", -0.5, 1.0, source="prior of chi", tag="assumption"),
                      PriorEntry("eta_RD", "uniform", -0.1, 0.5, source="Pallante", tag="[V]")))
-    chains = [np.column_stack([rng.uniform(0.8, 0.9, (50, 24)), rng.uniform(0.01, 0.02, (50, 24)),
+    chains = [np.column_stack([rng.uniform(0.6, 0.7, (50, 24)), rng.uniform(0.01, 0.02, (50, 24)),
                                rng.uniform(0.02, 0.03, (50, 24))]).reshape(50, 24, 3) for _ in range(2)]
     sample = JointSample(p1.names, chains, [np.zeros((50, 24))] * 2, [0.3, 0.3], summarise(chains, p1.names),
                          [1.0, 1.0], 1.0, {"runs": 2})
     n = 300
-    cw = rng.uniform(0.8, 0.9, n)
+    cw = rng.uniform(0.6, 0.7, n)  # a start at rest exists (autonomous household consumption positive)
     table = np.column_stack([cw, rng.uniform(0.01, 0.02, n), rng.uniform(0.02, 0.03, n),
-                             (cw - 0.8) * 5.0, rng.uniform(0.0, 0.3, n)])
+                             (cw - 0.6) * 5.0, rng.uniform(0.0, 0.3, n)])
     def result(t):  # two SMC runs of the table's halves, each with a Kish ESS of 61.5 at its last reweighting
         runs = [SMCRun(p1.names + p2.names, t[i::2], np.arange(t[i::2].shape[0]), t[i::2], np.zeros(n // 2), 61.5,
                        [{"beta": 1.0, "kish_ess": 61.5}], 10) for i in (0, 1)]

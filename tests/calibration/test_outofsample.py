@@ -29,6 +29,15 @@ UK_1970_OMEGA = ("the 1970-99 fit (conditioned on public investment, government 
                  "0.55-0.65; earlier fits put it at a corner of its range (0.53 or 0.70)")
 
 
+#: why the US 2000-19 forecast from the 1970-99 fit has no path (issue 14, session 6): at the fit's mode the
+#: propensities to consume leave autonomous household consumption negative at the 2000 start, which no longer
+#: starts (model.directed_growth.start_state: a negative credit-financed consumption turns the credit channel
+#: round); before that condition the forecast ran with R2 +0.28 / +0.44 / +0.35 (growth, employment, debt)
+US_2000_NO_START = ("US 2000-19 from the 1970-99 fit: no start at rest in 2000 at the fit's mode (autonomous "
+                    "household consumption not positive); R2 +0.28 / +0.44 / +0.35 before that condition")
+NO_PATH = {("USA", 0)}
+
+
 def _fit(country: str, i: int):
     if ("fit", country, i) not in _CACHE:
         _CACHE["fit", country, i] = fit(country, SPLITS[country][i][0])
@@ -116,7 +125,8 @@ def test_trend_of_an_exponential_is_its_rate_in_percent():
 
 @pytest.mark.data
 @pytest.mark.slow
-@pytest.mark.parametrize("country,i", [("USA", 0), ("USA", 1), ("GBR", 0), ("GBR", 1)])
+@pytest.mark.parametrize("country,i", [pytest.param("USA", 0, marks=pytest.mark.xfail(
+    strict=True, raises=CalibrationError, reason=US_2000_NO_START)), ("USA", 1), ("GBR", 0), ("GBR", 1)])
 def test_forecast_starts_from_the_data_of_its_first_year(country, i):
     fc = _forecast(country, i)
     for name in ("lam", "omega", "b", "d"):
@@ -129,7 +139,8 @@ def test_forecast_starts_from_the_data_of_its_first_year(country, i):
 
 @pytest.mark.data
 @pytest.mark.slow
-@pytest.mark.parametrize("country,i", [("USA", 0), ("GBR", 1)])
+@pytest.mark.parametrize("country,i", [pytest.param("USA", 0, marks=pytest.mark.xfail(
+    strict=True, raises=CalibrationError, reason=US_2000_NO_START)), ("GBR", 1)])
 def test_forecast_grows_autonomous_demand_at_the_fits_natural_rate_with_the_projected_labour_force(country, i):
     f, fc = _fit(country, i), _forecast(country, i)
     x = dict(zip(f["posterior"].names, f["mode"]))
@@ -184,10 +195,15 @@ MISSES = {
 }
 
 
+
+
 def _cases(series: tuple[str, ...]) -> list:
-    return [pytest.param(c, i, s, marks=[pytest.mark.xfail(strict=True, reason=MISSES[c, i, s])]
-                         if (c, i, s) in MISSES else [])
-            for c in ("USA", "GBR") for i in (0, 1) for s in series]
+    def marks(c, i, s):
+        if (c, i) in NO_PATH:
+            return [pytest.mark.xfail(strict=True, raises=CalibrationError, reason=US_2000_NO_START)]
+        return [pytest.mark.xfail(strict=True, reason=MISSES[c, i, s])] if (c, i, s) in MISSES else []
+
+    return [pytest.param(c, i, s, marks=marks(c, i, s)) for c in ("USA", "GBR") for i in (0, 1) for s in series]
 
 
 CASES = _cases(("dlnY", "lam", "b"))

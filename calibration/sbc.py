@@ -704,7 +704,7 @@ class BoundedNormal:
 
 def replay_sbc(posterior, reps: int = 50, level: float = 0.9, seed: int = 0, start: str = "centre",
                progress: Callable[[str], None] | None = None, method: str = "logit_smc", draws: int = 400,
-               prob: float = ACCEPT_PROB, processes: int = 1) -> SBCResult:
+               prob: float = ACCEPT_PROB, processes: int = 1, scale: float = 1.5) -> SBCResult:
     """SBC of a :class:`calibration.joint.JointPosterior` (blocks and replay; its extra term is not used).
 
     Synthetic data: the replay series and block estimates at the drawn ``theta`` with noise at their sigmas
@@ -730,6 +730,10 @@ def replay_sbc(posterior, reps: int = 50, level: float = 0.9, seed: int = 0, sta
     processes : int
         Replications split over a spawn pool (each worker re-builds the posterior from its specification);
         the result does not depend on it (:func:`sbc`'s seeding).
+    scale : float
+        ``"logit_smc"`` only: scale factor of the reference Student-t about the logit-Laplace approximation
+        (:func:`fit_logit_smc`; a wider reference leaves the tempered population less narrow where the Laplace
+        covariance understates the posterior's spread, at more temperatures).
     """
     if start not in ("centre", "truth"):
         raise ValueError(f"start must be 'centre' or 'truth', got {start!r}")
@@ -739,7 +743,7 @@ def replay_sbc(posterior, reps: int = 50, level: float = 0.9, seed: int = 0, sta
     prior = posterior.prior
     truth = prior.sample(np.random.default_rng(seed), reps)
     chunks = [c for c in np.array_split(np.arange(reps), max(1, min(processes, reps))) if c.size]
-    jobs = [(posterior, truth, c, level, seed, start, method, draws, progress is not None) for c in chunks]
+    jobs = [(posterior, truth, c, level, seed, start, method, draws, scale, progress is not None) for c in chunks]
     if len(jobs) == 1:
         rows = _replay_rows(*jobs[0], progress=progress)
     else:
@@ -754,7 +758,7 @@ def _replay_job(args) -> dict:
     return _replay_rows(*args, progress=print if args[-1] else None)
 
 
-def _replay_rows(posterior, truth, index, level, seed, start, method, draws, _report,
+def _replay_rows(posterior, truth, index, level, seed, start, method, draws, scale, _report,
                  progress: Callable[[str], None] | None = None) -> dict:
     prior = posterior.prior
     centre = (prior.lower + prior.upper) / 2
@@ -769,7 +773,7 @@ def _replay_rows(posterior, truth, index, level, seed, start, method, draws, _re
         if method == "laplace":
             out = laplace(syn.residuals, prior, x0, batch=syn.residuals_batch)
         elif method == "logit_smc":
-            out = fit_logit_smc(syn.residuals_batch, prior, rng, n=draws, x0=x0)
+            out = fit_logit_smc(syn.residuals_batch, prior, rng, n=draws, x0=x0, scale=scale)
         else:
             out = fit_logit_is(syn.residuals_batch, prior, rng, n=draws, x0=x0, gaussian=method == "logit_laplace")
         out["seconds"] = time.perf_counter() - t

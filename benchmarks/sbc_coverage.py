@@ -2,7 +2,7 @@
 """Simulation-based calibration (issue 14, "Recovery"): coverage of the 90% intervals and rank uniformity.
 
 Usage: ``python benchmarks/sbc_coverage.py [--which replay irf] [--reps 50] [--method logit_smc] [--draws N]
-[--processes 2] [--seed 0] [--out benchmarks/sbc_coverage.txt]``.
+[--processes 2] [--seed 0] [--scale 1.5] [--out benchmarks/sbc_coverage.txt]``.
 
 * ``replay``: the joint posterior's blocks and 1970-2019 US replay (:data:`calibration.joint.SAMPLED`, 20
   parameters), :func:`calibration.sbc.replay_sbc`; default fit ``logit_smc`` with 400 particles.
@@ -53,6 +53,7 @@ def main() -> None:
     ap.add_argument("--draws", type=int, default=None, help="particles or importance draws (default 400)")
     ap.add_argument("--processes", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--scale", type=float, default=1.5, help="replay logit_smc: scale of the reference Student-t")
     ap.add_argument("--out", default=str(Path(__file__).resolve().parent / "sbc_coverage.txt"))
     a = ap.parse_args()
     blocks, records = [], []
@@ -64,9 +65,10 @@ def main() -> None:
             method, draws = a.method or "logit_smc", a.draws or 400
             post = JointPosterior.from_data("USA", 1970, 2019)
             res = replay_sbc(post, reps=a.reps, seed=a.seed, method=method, draws=draws, processes=a.processes,
-                             progress=print, prob=ACCEPT_PROB)
+                             progress=print, prob=ACCEPT_PROB, scale=a.scale)
+            ref = f", reference scale {a.scale:g}" if method == "logit_smc" else ""
             title = (f"replay SBC: US 1970-2019 blocks and replay, {len(post.names)} parameters, fit {method} "
-                     f"({draws} draws), seed {a.seed}")
+                     f"({draws} draws{ref}), seed {a.seed}")
         else:
             method, draws = a.method or "logit_is", a.draws or 400
             data = IRFData()

@@ -133,10 +133,10 @@ def test_sbc_of_the_logit_fits_on_the_bounded_toy_lies_in_the_band(method, reps)
     "measured 2026-12-02 (benchmarks/sbc_coverage.txt: 20 parameters, US 1970-2019, seed 0, 400 particles with 10 "
     "final sweeps keeping 5 states, leave-one-out proposals, 28.4 min on 1 core at nice 15 beside other runs): 19 of "
     "20 in the 0.80-0.98 band, alpha_KV 0.76 below it, mean coverage 0.87 (proposals fitted to the whole population: "
-    "19 of 20, mean 0.86, the same 12 alpha_KV misses). Not the sampler's width: in 4 of those replications a 1,600-"
-    "particle run with 20 final sweeps and random-walk Metropolis chains started at the drawn value give the same "
-    "alpha_KV interval; the synthetic data are the likelihood's (r_syn(theta_true) = -e to 4e-16). With seed 1 "
-    "alpha_KV covers 0.90 and gamma_r 0.76 is below the band (mean 0.88): the whole table is about 3 points short"))
+    "19 of 20, mean 0.86, the same 12 alpha_KV misses). With seed 1 alpha_KV covers 0.90 and gamma_r 0.76 is below "
+    "the band (mean 0.88). The shortfall is the informative parameters' (10 of them cover 0.848; the 5 the data leave "
+    "at the prior cover what their draws allow): the SMC population is too narrow (longer chains from its final "
+    "states keep widening; calibration.sbc's module docstring); a reference twice as wide does not repair it (0.871)"))
 def test_replay_sbc_50_replications_logit_smc():
     # benchmarks/sbc_coverage.py --which replay prints the same table
     from calibration.joint import JointPosterior
@@ -160,3 +160,86 @@ def test_irf_sbc_50_replications_logit_importance():
     print(res.table())
     outside = [n for n, ok in res.inside().items() if not ok]
     assert not outside, res.table()
+
+
+class _Ridges:
+    """Ten independent curved ridges in 20 dimensions: for each pair ``(a, b)`` on uniform priors (0.1, 1), the
+    product ``a b`` measured with sd 0.03 and the difference ``a - b`` with sd 0.3; the exact marginals by
+    quadrature on a 799 x 799 grid per pair (the pairs are independent)."""
+
+    s1, s2, pairs, lo, hi = 0.03, 0.3, 10, 0.1, 1.0
+
+    def __init__(self, seed: int):
+        self.prior = JointPrior(tuple(PriorEntry(f"x{j}", "uniform", self.lo, self.hi) for j in range(2 * self.pairs)))
+        rng = np.random.default_rng([6, seed])
+        th = self.prior.sample(rng, 1)[0].reshape(self.pairs, 2)
+        self.y1 = th[:, 0] * th[:, 1] + self.s1 * rng.normal(size=self.pairs)
+        self.y2 = th[:, 0] - th[:, 1] + self.s2 * rng.normal(size=self.pairs)
+        self.grid = np.linspace(self.lo, self.hi, 801)[1:-1]
+        self.cells = np.meshgrid(self.grid, self.grid, indexing="ij")
+        self.marginals = []
+        for p in range(self.pairs):
+            w = self.weights(p)
+            self.marginals += [w.sum(axis=1), w.sum(axis=0)]
+
+    def weights(self, p: int) -> np.ndarray:
+        """Pair ``p``'s exact posterior on the grid, normalised."""
+        a, b = self.cells
+        lp = -0.5 * (((a * b - self.y1[p]) / self.s1) ** 2 + ((a - b - self.y2[p]) / self.s2) ** 2)
+        w = np.exp(lp - lp.max())
+        return w / w.sum()
+
+    def batch(self, X):
+        X = np.atleast_2d(X).reshape(-1, self.pairs, 2)
+        return np.hstack([(X[:, :, 0] * X[:, :, 1] - self.y1) / self.s1, (X[:, :, 0] - X[:, :, 1] - self.y2) / self.s2])
+
+    def exact_draws(self, rng, n):
+        a, b = self.cells
+        h = self.grid[1] - self.grid[0]
+        out = np.empty((n, 2 * self.pairs))
+        for p in range(self.pairs):
+            i = rng.choice(a.size, size=n, p=self.weights(p).ravel())
+            out[:, 2 * p] = a.ravel()[i] + h * (rng.uniform(size=n) - 0.5)
+            out[:, 2 * p + 1] = b.ravel()[i] + h * (rng.uniform(size=n) - 0.5)
+        return np.clip(out, self.lo + 1e-6, self.hi - 1e-6)
+
+    def mass(self, X) -> float:
+        """Mean over the 20 parameters of the exact posterior mass inside the draws' central 90% interval."""
+        q = weighted_quantile(X, None, [0.05, 0.95])
+        return float(np.mean([m[(self.grid >= q[0, j]) & (self.grid <= q[1, j])].sum()
+                              for j, m in enumerate(self.marginals)]))
+
+
+def test_final_sweeps_started_from_exact_draws_of_curved_ridges_keep_the_exact_intervals():
+    # the moves of calibration.smc leave the target invariant on this posterior: 400 exact draws per replication,
+    # 40 sweeps at beta = 1, and the exact mass inside the 90% intervals stays 0.90 (measured 0.899 -> 0.898 over 6
+    # replications); so the narrow intervals of the whole fit below are the tempering's, not a biased kernel's
+    from calibration.sbc import LaplaceReference
+    from calibration.smc import tempered_smc
+
+    start, end = [], []
+    for seed in range(4):
+        m = _Ridges(seed)
+        rng = np.random.default_rng(seed)
+        X0 = m.exact_draws(rng, 400)
+        lap = logit_laplace(m.batch, m.prior)
+        ref = LaplaceReference(m.batch, m.prior, lap["u"], lap["cov_u"])
+        run = tempered_smc(ref, X0, m.prior.lower, m.prior.upper, rng=rng, independent=0.5, final_moves=40,
+                           evaluate_final=ref.log_posterior, at_target=True)
+        start.append(m.mass(X0))
+        end.append(m.mass(run.particles))
+    assert abs(np.mean(start) - 0.9) < 0.01 and abs(np.mean(end) - 0.9) < 0.01, (start, end)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "the replay SBC's under-coverage (benchmarks/sbc_coverage.txt, mean 0.87) in a toy: fit_logit_smc with 400 "
+    "particles from the logit-Laplace Student-t leaves curved ridges too narrow, 0.851 of the exact mass inside its "
+    "90% intervals (measured, 10 replications; with other seeds 0.849, and scale 3 of the reference 0.864, 1,600 "
+    "particles 0.864, 200 final sweeps 0.876, importance sampling with 200,000 draws of the reference 0.874); a "
+    "sampler that mixes along the ridges must reach 0.88"))
+def test_smc_fit_of_curved_ridges_holds_the_exact_mass_in_its_90_percent_intervals():
+    mass = []
+    for seed in range(10):
+        m = _Ridges(seed)
+        mass.append(m.mass(fit_logit_smc(m.batch, m.prior, np.random.default_rng(seed), n=400)["draws"]))
+    assert np.mean(mass) >= 0.88, mass

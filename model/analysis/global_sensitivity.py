@@ -52,6 +52,29 @@ def _evaluate(func: Callable, X: np.ndarray, names: list[str]) -> dict[str, np.n
     return res
 
 
+def _check_starts(system: System, table, method: str) -> None:
+    """Refuse a design with members for which the model has no start (its ``meta.derive_start`` gives NaN): the
+    estimators need every member, and integrating the design first would only end in the same refusal.
+
+    Raises
+    ------
+    ModelError
+        One line: how many members lack a start, the first one's reason and what to do.
+    """
+    from .draws import has_start
+
+    ok = has_start(system, table)
+    if ok.all():
+        return
+    reason = "its derived start is not finite"
+    if system.meta.no_start is not None:
+        said = system.meta.no_start(system, {str(k): table[k].to_numpy(float)[~ok][:1] for k in table.columns})[0]
+        reason = said or reason
+    raise ModelError(f"{int((~ok).sum())} of {ok.size} members of the {method} design have no start ({reason}); "
+                     f"{method} estimators need every member: narrow the ranges to a region where every combination "
+                     "starts, or hold the parameters the reason names")
+
+
 def sobol_indices(func: Callable, bounds: Mapping[str, tuple[float, float]], n: int, *, seed: int = 0,
                   conf_level: float = 0.95, num_resamples: int = 200) -> xr.Dataset:
     """Sobol first-order (S1) and total-order (ST) indices with bootstrap confidence intervals.
@@ -186,6 +209,7 @@ def model_sensitivity(system: System, bounds: Mapping[str, tuple[float, float]],
             raise ModelError(f"policy {name!r} is not among the policies simulated ({', '.join(names_pol)})")
 
     def func(table):
+        _check_starts(system, table, method)  # before integrating the design: every member needs a start
         ens = ensemble(system, table, policies, variables=(), progress=False, **ensemble_options)
         if contrast:
             a, b = contrast

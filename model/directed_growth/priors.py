@@ -20,10 +20,10 @@ derives ``g_Z`` from the drawn ``n``).
 The priors are truncated to the region where a start at rest exists and is locally stable (An & Schorfheide
 2007, Econometric Reviews 26(2-4): priors truncated to the region where the model's steady state exists and is
 determinate): ``dgm ensemble`` re-draws every draw without one (consumption propensities ``c_w``, ``c_pi`` and
-``c_V`` jointly so high that autonomous demand would not be positive, say) and every draw whose start at rest is
-locally unstable (:func:`model.directed_growth.attribution.stable_at_rest`, the rule and its source there), and
-reports both shares re-drawn (:func:`model.analysis.draws.truncate_to_start`; of 10,000 calibrated US draws,
-seed 0: 0.94% without a start, 20.07% with an unstable one).
+``c_V`` jointly so high that autonomous household consumption ``Z_H`` would not be positive, say) and every draw
+whose start at rest is locally unstable (:func:`model.directed_growth.attribution.stable_at_rest`, the rule and its
+source there), and reports both shares re-drawn (:func:`model.analysis.draws.truncate_to_start`; of 10,000
+calibrated US draws, seed 0, issue 14 session 6: 23.26% without a start, 12.03% with an unstable one).
 
 A prior that is not uniform over its range has its shape in :data:`SHAPES` (``pi3``: see :func:`pi3_quantile`).
 """

@@ -69,3 +69,22 @@ def test_model_morris_ranks_the_emission_intensity_trend_first_for_warming_under
     again = model_sensitivity(dg, bounds, method="morris", n=6, policies=[policies.bau(), policies.market_shaping()],
                               outcomes=("T_end", "avg_growth"))
     np.testing.assert_array_equal(ds.mu_star.values, again.mu_star.values)
+
+
+def test_a_design_with_members_without_a_start_is_refused_before_it_is_integrated(monkeypatch):
+    """Propensities to consume over wide independent ranges reach combinations without a start at rest (autonomous
+    household consumption Z_H not positive): the design is refused in one line naming the reason, before a single
+    member is integrated (the estimators need every member; integrating first only ends in the same refusal)."""
+    import model.solve.ensembles as ensembles
+
+    def never(*args, **kwargs):
+        raise AssertionError("integrated a design with members without a start")
+
+    monkeypatch.setattr(ensembles, "ensemble", never)
+    ranges = {"c_w": (0.65, 0.95), "c_pi": (0.25, 0.6), "c_V": (0.035, 0.08)}
+    for method in ("sobol", "morris"):
+        with pytest.raises(ModelError, match=rf"^\d+ of \d+ members of the {method} design have no start "
+                                             r"\(autonomous household consumption Z_H is not positive") as exc:
+            model_sensitivity(directed_growth(), ranges, method=method, n=4, outcomes=("avg_growth",),
+                              policies=[policies.bau()], t_span=(2025, 2030))
+        assert "\n" not in str(exc.value)

@@ -27,7 +27,11 @@ is another economy (a higher natural growth rate; autonomous household consumpti
 share of consumption, so that near the bound of ``Z_H > 0`` it may have no start at all, and a draw without a
 counterfactual would be counted failed for want of one). Measured on the US joint posterior (10,000 draws, seed 0,
 issue 14, session 6): the re-derived rule counted 79 business-as-usual members failed, every one because its
-damages-off start did not exist.
+damages-off start did not exist. The same-start counterfactual is not at rest in the start year: every stock
+equals the damaged run's (checked to 1e-12 relative), but labour productivity steps up by the start's damage share
+(the employment rate falls from 0.9600 to 0.9582 in the severe test draw) and its growth by the start's damage
+drag, while autonomous demand keeps the damaged path's growth; the policy rule closes the gap. The step is a
+disturbance the damaged run does not have, so the rule errs towards counting a member failed, not collapsed.
 
 Draws whose start at rest is locally unstable (:func:`stable_at_rest`) are not members: ``dgm ensemble``
 truncates the prior to the region where a *stable* start at rest exists and reports the share re-drawn next to

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -219,7 +219,7 @@ def model_country(country: str | None, path: Path | None) -> str:
 
 
 def calibrated_model(path: Path | None, country: str | None = None, politics: bool = False,
-                     variant: str | None = None):
+                     variant: str | None = None, values: Mapping[str, float] | None = None):
     """``directed_growth(country=...)`` rebuilt with the file's values as defaults (so the derived start
     quantities follow them), or with the literature defaults when ``path`` is None.
 
@@ -235,6 +235,8 @@ def calibrated_model(path: Path | None, country: str | None = None, politics: bo
         ``--variant``: the medians of this posterior of a joint parameter file
         (:func:`calibration.posterior.variant_medians`) instead of its ``[parameters]`` (the file's own variant's
         medians, Mazzucato's in the shipped files).
+    values : mapping, optional
+        Parameter values laid over the file's (name -> value), e.g. parameters a design holds fixed.
 
     Raises
     ------
@@ -258,6 +260,6 @@ def calibrated_model(path: Path | None, country: str | None = None, politics: bo
         return system
     params = read_params(path, system) if variant is None else _variant_params(path, variant, system, country)
     try:
-        return directed_growth(country=code, overrides=params, politics=politics)
+        return directed_growth(country=code, overrides={**params, **(values or {})}, politics=politics)
     except ModelError as exc:
         raise ModelError(f"--params {path}: {exc}") from None

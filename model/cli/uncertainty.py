@@ -160,7 +160,7 @@ def _model_and_draws(args, *, n: int, sobol_ranges: bool = False):
 
     path = None if args.defaults else (args.params or param_file((args.country or "USA").lower()))
     durable = getattr(args, "durable", False)
-    system = calibrated_model(path, args.country, politics=durable)
+    system = calibrated_model(path, args.country, politics=durable, variant=getattr(args, "variant", None))
     names = _split(args.names) or None
     table = getattr(args, "table", None)
     if table is not None:
@@ -197,7 +197,7 @@ def _model_and_draws(args, *, n: int, sobol_ranges: bool = False):
                                     + ", ".join(f"{k} {v:.4g}" for k, v in held.items())
                                     + " (their independent ranges reach draws without a start at rest: autonomous "
                                     "household consumption not positive)")
-                system = _with_values(system, held)
+                system = calibrated_model(path, args.country, politics=durable, variant=args.variant, values=held)
             draws = draws.drop(columns=["g_Z", *held], errors="ignore")
             return system, {c: tuple(draws[c].quantile([0.025, 0.975])) for c in draws.columns}, path
         return system, draws, path
@@ -211,17 +211,6 @@ def _model_and_draws(args, *, n: int, sobol_ranges: bool = False):
                                                                            ranges=ranges), stated),
                               n, seed=args.seed, stable=stable_at_rest)
     return system, (draws if _split(args.names) else _with_politics(draws, system, args, durable)), path
-
-
-def _with_values(system, values: dict[str, float]):
-    """The directed-growth ``system`` rebuilt with ``values`` as defaults (its other tunable parameters as they
-    are), so that the derived start follows them."""
-    from ..directed_growth.factory import directed_growth
-
-    keep = {k: v.default for k, v in system.variables.items() if v.kind == "parameter" and v.tunable}
-    kwargs = system.origin.get("kwargs", {})
-    return directed_growth(country=kwargs.get("country") or "USA", politics=bool(kwargs.get("politics")),
-                           overrides={**keep, **values})
 
 
 def _prior_ranges(names) -> dict[str, tuple[float, float]]:

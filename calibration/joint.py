@@ -21,6 +21,11 @@ The start at rest depends on the sampled parameters (the wage share's Phillips i
 the capital-output ratio ...): :func:`model.directed_growth.factory.consistent_draws` re-derives it at every
 evaluation, vectorised over the walkers that emcee proposes together (``vectorize=True``).
 
+With a ``truncation`` (:class:`calibration.truncation.ProjectionStart`: the country's 2025 projection has a start at
+rest; :class:`calibration.outofsample.ForecastStart`: a forecast's start year) the prior is truncated to that region
+(An & Schorfheide 2007): outside it every residual is NaN and the log-posterior ``-inf``, decided once per batch
+before any replay runs.
+
 Autonomous-demand growth ``g_Z`` is free in the replay: the start is derived at rest for the sampled
 value (:func:`~model.directed_growth.factory.consistent_draws` with ``g_Z``: the investment share, public
 depreciation, payout ratios, wage tax ... follow from it and every stock grows at ``g_Z`` at the start;
@@ -349,7 +354,10 @@ class JointPosterior:
         self.extra: Callable[[dict], float] | None = spec.get("extra")
         self.extra_many: Callable | None = spec.get("extra_many")
         self.extra_scale = float(spec.get("extra_scale", 0.5))
-        self.timing = {"derive": 0.0, "replay": 0.0, "calls": 0, "points": 0}
+        #: ``(X (m, k), names) -> bool (m,)``: the prior's truncation
+        #: (e.g. :class:`calibration.truncation.ProjectionStart`)
+        self.truncation: Callable | None = spec.get("truncation")
+        self.timing = {"derive": 0.0, "replay": 0.0, "truncation": 0.0, "calls": 0, "points": 0}
 
     @classmethod
     def from_data(cls, country: str = "USA", start: int = 1970, end: int = 2019, names: Sequence[str] = SAMPLED, *,
@@ -359,7 +367,7 @@ class JointPosterior:
                   extra_many: Callable | None = None,
                   normal_years: tuple[int, int] | None = None, start_values: Mapping[str, float] | None = None,
                   ranges: Mapping[str, tuple] | None = None,
-                  instruments: Sequence[str] = ("i_G",)) -> JointPosterior:
+                  instruments: Sequence[str] = ("i_G",), truncation: Callable | None = None) -> JointPosterior:
         """The joint log-posterior of ``country``'s replay ``start``-``end``.
 
         Parameters
@@ -403,6 +411,11 @@ class JointPosterior:
         instruments : sequence of str
             Observed policy instruments the replay is conditioned on (:data:`calibration.replay.INSTRUMENTS`;
             default the public investment rate only).
+        truncation : callable, optional
+            ``(X (m, k), names) -> bool (m,)``: the region the prior is truncated to (An & Schorfheide 2007), e.g.
+            the parameters whose 2025 projection has a start at rest (:class:`calibration.truncation.ProjectionStart`);
+            outside it every residual is NaN and the log-posterior ``-inf``. Called once per batch; picklable for a
+            pool.
         """
         if blocks not in ("likelihood", "none"):
             raise CalibrationError(f"blocks must be 'likelihood' or 'none', got {blocks!r}")
@@ -411,7 +424,7 @@ class JointPosterior:
                         extra_scale=extra_scale, extra_many=extra_many,
                         normal_years=None if normal_years is None else tuple(map(int, normal_years)),
                         start_values=dict(start_values or {}), ranges=dict(ranges or {}),
-                        instruments=tuple(instruments)))
+                        instruments=tuple(instruments), truncation=truncation))
 
     def __reduce__(self):
         return (JointPosterior, (self._spec,))
@@ -501,10 +514,29 @@ class JointPosterior:
                 out.append(seg / sigma)
         return np.concatenate(out)
 
+    def inside(self, X) -> np.ndarray:
+        """Whether each row of ``X`` ``(m, k)`` lies in the prior's support: within its bounds and, with a
+        ``truncation``, in the region it is truncated to (one call for all rows)."""
+        X = np.atleast_2d(np.asarray(X, float))
+        ok = np.isfinite(np.atleast_1d(np.asarray(self.prior.logpdf(X), float)))
+        if self.truncation is not None and ok.any():
+            t = time.perf_counter()
+            ok[ok] = np.asarray(self.truncation(X[ok], self.names), bool)
+            self.timing["truncation"] += time.perf_counter() - t
+        return ok
+
+    def _size(self) -> int:
+        """The number of residuals of a point (blocks, then replay)."""
+        return sum(b.mean.size for b in self.blocks) + sum(
+            y.size - (1 if how == "growth" else 0) for _, how, _, y in self.series)
+
     def residuals(self, theta) -> np.ndarray:
         """Every Gaussian term of one point as scaled residuals (blocks, then replay; minus the synthetic
-        offset): the log-likelihood without the extra term is ``-|r|^2 / 2``."""
+        offset): the log-likelihood without the extra term is ``-|r|^2 / 2``. Outside the truncation (a
+        ``truncation`` that rejects ``theta``) every residual is NaN."""
         theta = np.asarray(theta, float)
+        if self.truncation is not None and not self.inside(theta[None, :])[0]:
+            return np.full(self._size(), np.nan)
         parts = [b.residuals(theta)[0] for b in self.blocks] + [self.replay_residuals(theta)]
         r = np.concatenate(parts)
         return r if self.offset is None else r - self.offset
@@ -512,12 +544,13 @@ class JointPosterior:
     def theta_dict(self, theta) -> dict[str, float]:
         return dict(zip(self.names, map(float, theta)))
 
-    def residuals_batch(self, X) -> np.ndarray:
+    def residuals_batch(self, X, inside: np.ndarray | None = None) -> np.ndarray:
         """:meth:`residuals` of each row of ``X`` ``(m, k)`` with the start derived once for all rows; a row
-        outside the prior's support, with a start that is not finite or whose integration fails is NaN."""
+        outside the prior's support (its bounds and its truncation, :meth:`inside`, or the given ``inside``
+        mask), with a start that is not finite or whose integration fails is NaN."""
         X = np.atleast_2d(np.asarray(X, float))
         out = None
-        ok = np.flatnonzero(np.isfinite(np.asarray(self.prior.logpdf(X), float)))
+        ok = np.flatnonzero(self.inside(X) if inside is None else np.asarray(inside, bool))
         t = time.perf_counter()
         P, Y0 = self._start(X[ok]) if ok.size else (None, None)
         t2 = time.perf_counter()
@@ -537,9 +570,7 @@ class JointPosterior:
             out[row] = r
         self.timing["replay"] += time.perf_counter() - t2
         if out is None:  # every row failed: the size from the data
-            n = sum(b.mean.size for b in self.blocks) + sum(
-                y.size - (1 if how == "growth" else 0) for _, how, _, y in self.series)
-            out = np.full((X.shape[0], n), np.nan)
+            out = np.full((X.shape[0], self._size()), np.nan)
         return out
 
     def __call__(self, theta) -> float | np.ndarray:
@@ -824,8 +855,9 @@ def sample_joint(logpost: Callable, prior: JointPrior, runs: int = 4, walkers: i
 # ------------------------------------------------------------------------------------------------ Laplace
 def _fd_jacobian(fun: Callable[[np.ndarray], np.ndarray], x: np.ndarray, lower: np.ndarray,
                  upper: np.ndarray, batch: Callable[[np.ndarray], np.ndarray] | None = None) -> np.ndarray:
-    """Central differences (one-sided at a bound), step 1e-6 of the prior width; ``batch`` evaluates all
-    shifted points in one call (``(m, k) -> (m, n)``)."""
+    """Central differences (one-sided at a bound, and where a shifted point has a non-finite residual: outside
+    a truncated prior's support, or a failed run), step 1e-6 of the prior width; ``batch`` evaluates all shifted
+    points in one call (``(m, k) -> (m, n)``). A parameter both of whose shifted points fail gets a zero column."""
     k = x.size
     h = 1e-6 * (upper - lower)
     up = x + np.diag(h)
@@ -835,7 +867,14 @@ def _fd_jacobian(fun: Callable[[np.ndarray], np.ndarray], x: np.ndarray, lower: 
     up[hi_side] = x  # one-sided: the centre instead of the point beyond the bound
     dn[lo_side] = x
     pts = np.vstack([up, dn])
-    F = batch(pts) if batch is not None else np.array([fun(p) for p in pts])
+    F = np.array(batch(pts) if batch is not None else [fun(p) for p in pts], float)
+    up_out = ~np.all(np.isfinite(F[:k]), axis=1) & ~hi_side
+    dn_out = ~np.all(np.isfinite(F[k:]), axis=1) & ~lo_side
+    if up_out.any() or dn_out.any():  # the centre instead of a shifted point outside the support
+        f0 = np.asarray(fun(x), float)
+        F[:k][up_out] = f0
+        F[k:][dn_out] = f0
+        hi_side, lo_side = hi_side | up_out, lo_side | dn_out
     width = np.where(hi_side | lo_side, h, 2 * h)
     return ((F[:k] - F[k:]) / width[:, None]).T
 
@@ -845,7 +884,10 @@ def laplace(residuals: Callable[[np.ndarray], np.ndarray], prior: JointPrior, x0
     """The Laplace (Gauss-Newton) posterior: the mode of ``-|r|^2/2 + ln prior`` within the prior's support
     (scipy ``least_squares``, ``trf``; a truncated-normal prior enters as residuals ``(x - mean)/sd``) and the
     covariance ``(J^T J)^+`` of the stacked residuals at the mode (finite differences; the known sigmas make
-    the scale 1).
+    the scale 1). A point whose residuals are not finite (a failed run, or outside a truncated prior's support:
+    :attr:`JointPosterior.truncation`) costs 1e6 per residual, a barrier the trust region steps back from; the
+    Jacobian is one-sided there (:func:`_fd_jacobian`), so a mode on the truncation's boundary gets the
+    curvature of the side inside.
 
     Parameters
     ----------
@@ -853,7 +895,7 @@ def laplace(residuals: Callable[[np.ndarray], np.ndarray], prior: JointPrior, x0
         ``theta (k,) -> r`` scaled residuals (e.g. :meth:`JointPosterior.residuals`).
     prior : JointPrior
     x0 : array
-        Start of the optimisation.
+        Start of the optimisation (inside the support: a start outside a truncation sees a flat barrier).
     batch : callable, optional
         ``(m, k) -> (m, n)`` residuals of many points at once (:meth:`JointPosterior.residuals_batch`): the
         finite-difference Jacobian in one call.
@@ -885,14 +927,21 @@ def laplace(residuals: Callable[[np.ndarray], np.ndarray], prior: JointPrior, x0
         except SolverError:
             return np.full(n_res, 1e6)
 
-    def safe_batch(X):
+    def raw(x):
+        try:
+            return full(x)
+        except SolverError:
+            return np.full(n_res, np.nan)
+
+    def raw_batch(X):
         R = batch(X)
         if normal:
             R = np.hstack([R, np.column_stack([(X[:, j] - m) / sd for j, m, sd in normal])])
-        return clean(R)
+        return R
 
-    def jac(x):
-        return _fd_jacobian(safe, x, lo, hi, safe_batch if batch is not None else None)
+    def jac(x):  # one-sided where a shifted point is outside the support (a truncated prior) or its run fails
+        J = _fd_jacobian(raw, x, lo, hi, raw_batch if batch is not None else None)
+        return np.where(np.isfinite(J), J, 0.0)
 
     x0 = np.clip(np.asarray(x0, float), lo + 1e-6 * (hi - lo), hi - 1e-6 * (hi - lo))
     n_res = full(x0).size

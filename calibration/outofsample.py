@@ -37,11 +37,18 @@ employment rate ``lam``, the wage share ``omega``, the private investment share 
 public debt ``b`` and private debt ``d``; and the trend of emission intensity (OLS slope of ``ln e_int`` on the
 year [%/yr]), model against data. :attr:`Forecast.naive` scores a naive benchmark the same way.
 
+The forecast's start year is data too: :func:`fit` with ``predict_years`` (as :func:`out_of_sample` calls it)
+truncates the fit's prior to the parameters whose forecast has a start at rest in its first year
+(:class:`ForecastStart`; An & Schorfheide 2007, :mod:`calibration.truncation`): the optimiser starts are drawn from
+the truncated prior, a point outside is a barrier to the optimiser, and the forecast's Laplace draws are drawn by
+rejection from the truncated normal.
+
 Reproduce (the figure with 200 Laplace draws)::
 
     from calibration.outofsample import SPLITS, fit, forecast
     from calibration.plots_outofsample import posterior_predictive
-    fc = forecast(fit("USA", SPLITS["USA"][0][0]), SPLITS["USA"][0][1], draws=200, seed=1)
+    fit_years, predict_years = SPLITS["USA"][0]
+    fc = forecast(fit("USA", fit_years, predict_years=predict_years), predict_years, draws=200, seed=1)
     posterior_predictive(fc, "oos_USA_2000_2019")
 """
 
@@ -185,7 +192,8 @@ def _unknown_start(country: str, year: int, names: tuple[str, ...], data_dir) ->
 
 def fit(country: str, fit_years: tuple[int, int], names: Sequence[str] = SAMPLED, *, data_dir=None,
         max_nfev: int = 60, instruments: Sequence[str] | None = None, starts: int = STARTS, seed: int = 0,
-        gap_sd: float | None = GAP_SD) -> dict:
+        gap_sd: float | None = GAP_SD, predict_years: tuple[int, int] | None = None, normal: str = "fit",
+        growth: str = "projection") -> dict:
     """The Laplace posterior of ``country``'s replay over ``fit_years``.
 
     Parameters
@@ -208,6 +216,15 @@ def fit(country: str, fit_years: tuple[int, int], names: Sequence[str] = SAMPLED
     gap_sd : float or None
         The sd of the stated prior on ``g_Z - (alpha0 + n)`` [1/year] (:data:`GAP_SD`); None: no such prior
         (``g_Z`` uniform on its range only).
+    predict_years : (int, int), optional
+        The forecast window: the prior is truncated to the parameters whose forecast (:class:`ForecastStart`, with
+        ``normal`` and ``growth`` as :func:`forecast` takes them) has a start at rest in its first year, the data
+        the forecast starts from (An & Schorfheide 2007; :mod:`calibration.truncation`). The optimiser starts are
+        drawn from the truncated prior (rejection; the defaults kept only if inside), and a point outside is a
+        barrier to the optimiser (:func:`calibration.joint.laplace`), so every mode has a start. None: no
+        truncation.
+    normal, growth : str
+        The forecast's settings (:func:`forecast`) the truncation assumes.
 
     A start value the panel lacks in the first fit year (:data:`UNKNOWN_START`: the UK wage share before
     1988) is estimated with the parameters, on its stated range.
@@ -216,8 +233,10 @@ def fit(country: str, fit_years: tuple[int, int], names: Sequence[str] = SAMPLED
     -------
     dict
         ``posterior`` (the :class:`JointPosterior`), ``country``, ``mode``, ``cov``, ``sd``, ``cost``
-        (``|r|^2/2`` at the mode), ``fit_years``, ``instruments`` and ``modes`` (every start's ``(mode, cost)``,
-        the kept one first).
+        (``|r|^2/2`` at the mode), ``fit_years``, ``instruments``, ``modes`` (every start's ``(mode, cost)``,
+        the kept one first) and ``truncation`` (None, or ``predict_start``, ``normal``, ``growth``,
+        ``defaults_inside``: whether the default start has a forecast start, ``prior_outside``: the share of prior
+        draws without one, from the rejection of the optimiser starts, and ``modes_outside``).
     """
     if int(starts) < 1:
         raise CalibrationError(f"starts must be at least 1, got {starts!r}")
@@ -231,7 +250,22 @@ def fit(country: str, fit_years: tuple[int, int], names: Sequence[str] = SAMPLED
     if "g_Z" in post.names:  # the data's mean output growth over the window (the derived default is 2025's)
         y = post.problem.targets[0].values
         x0[post.names.index("g_Z")] = float(np.nanmean(np.diff(np.log(y))))
-    X0 = np.vstack([x0, post.prior.sample(np.random.default_rng(seed), int(starts) - 1)])
+    rng = np.random.default_rng(seed)
+    truncation = None
+    if predict_years is None:
+        X0 = np.vstack([x0, post.prior.sample(rng, int(starts) - 1)])
+    else:  # the prior truncated to a start at rest in the first forecast year
+        from .truncation import truncated_draws
+
+        region = ForecastStart(post, country, tuple(fit_years), tuple(predict_years), data_dir=data_dir,
+                               normal=normal, growth=growth, instruments=tuple(instruments))
+        post.truncation = post._spec["truncation"] = region
+        inside = bool(post.inside(x0[None, :])[0])
+        m = int(starts) - int(inside)
+        drawn, tried = truncated_draws(post.prior.sample, lambda X, _names: post.inside(X), post.names, m, rng)
+        X0 = np.vstack([x0, drawn]) if inside else drawn
+        truncation = {"predict_start": int(predict_years[0]), "normal": normal, "growth": growth,
+                      "defaults_inside": inside, "prior_outside": float(1.0 - m / tried) if m else float("nan")}
     residuals, batch = post.residuals, post.residuals_batch
     if gap_sd is not None and {"g_Z", "alpha0"} <= set(post.names):
         if not gap_sd > 0:
@@ -245,10 +279,15 @@ def fit(country: str, fit_years: tuple[int, int], names: Sequence[str] = SAMPLED
             X = np.atleast_2d(X)
             return np.column_stack([_b(X), (X[:, jz] - X[:, ja] - n) / gap_sd])
     runs = [laplace(residuals, post.prior, x, batch=batch, max_nfev=max_nfev) for x in X0]
+    if truncation is not None:  # a mode without a forecast start (none expected: the barrier) is not a mode
+        ok = post.inside(np.array([r["mode"] for r in runs]))
+        truncation["modes_outside"] = int((~ok).sum())
+        runs = [r for r, o in zip(runs, ok) if o] or runs
     order = sorted(range(len(runs)), key=lambda i: runs[i]["cost"])
     best = runs[order[0]]
     return {"posterior": post, "country": country, "fit_years": tuple(fit_years), "instruments": tuple(instruments),
-            "gap_sd": gap_sd, "modes": [(runs[i]["mode"], runs[i]["cost"]) for i in order], **best}
+            "gap_sd": gap_sd, "modes": [(runs[i]["mode"], runs[i]["cost"]) for i in order],
+            "truncation": truncation, **best}
 
 
 @dataclass
@@ -337,6 +376,77 @@ def _labour_force_trend(country: str, fit_years: tuple[int, int], predict_years:
     return float(g.mean()), window
 
 
+class ForecastStart:
+    """The forecast of :func:`forecast` from a fit's parameters: its model restarted from the data in the first
+    forecast year, and whether it has a start at rest there for each row of fitted parameters (called as
+    ``(X (m, k), names) -> bool (m,)``: the truncation of the fit's prior, :attr:`JointPosterior.truncation`).
+
+    Parameters
+    ----------
+    post : JointPosterior
+        The fit's posterior (its names, and its block ``n`` under ``growth="fit"``).
+    country : str
+    fit_years, predict_years : (int, int)
+    data_dir : path, optional
+    normal, growth : str
+        As :func:`forecast`.
+    instruments : tuple of str
+        The observed instruments of the fit and the forecast.
+
+    Attributes
+    ----------
+    pred : JointPosterior
+        The forecast window's replay (no block terms).
+    names : tuple of str
+        Its columns: the fit's names less the fit's unknown start values, plus the forecast year's
+        (:data:`UNKNOWN_START`).
+    overrides : dict
+        Its fixed parameters (``n``: the projected labour-force trend, or the fit's block ``n``).
+    window : (int, int) or None
+        The years of ``n``'s trend (None under ``growth="fit"``).
+    start_values : dict
+        The forecast year's unknown start values at their ranges' midpoints.
+    """
+
+    def __init__(self, post: JointPosterior, country: str, fit_years: tuple[int, int], predict_years: tuple[int, int],
+                 *, data_dir=None, normal: str = "fit", growth: str = "projection",
+                 instruments: tuple[str, ...] = ("i_G",)):
+        fy, py = tuple(fit_years), tuple(int(v) for v in predict_years)
+        self.fit_names = tuple(post.names)
+        self.overrides, self.window = dict(post.overrides), None
+        if growth == "projection":
+            self.overrides["n"], self.window = _labour_force_trend(country, fy, py, data_dir)
+        self.growth = growth
+        # a start value estimated in the fit belongs to the fit's first year: the forecast starts from its own data
+        self.keep = [j for j, n in enumerate(post.names) if n not in UNKNOWN_START]
+        names = tuple(post.names[j] for j in self.keep)
+        self.names, self.start_values = _unknown_start(country, py[0], names, data_dir)
+        self.pred = JointPosterior.from_data(country, *py, names=self.names, data_dir=data_dir, blocks="none",
+                                             overrides=self.overrides, instruments=tuple(instruments),
+                                             normal_years=fy if normal == "fit" else (py[0], py[0]),
+                                             start_values=self.start_values,
+                                             ranges={k: UNKNOWN_START[k] for k in self.start_values})
+
+    def rows(self, X) -> np.ndarray:
+        """The forecast's parameter rows ``(m, len(names))`` from fitted rows ``X`` ``(m, k)``: ``g_Z`` at each row's
+        natural rate ``alpha0 + n`` under ``growth="projection"``, unknown start values at their midpoints."""
+        X = np.atleast_2d(np.asarray(X, float))[:, self.keep].copy()
+        names = self.names
+        if self.growth == "projection" and "g_Z" in names:  # the natural rate of each draw (its own alpha0)
+            alpha0 = (X[:, names.index("alpha0")] if "alpha0" in names
+                      else self.pred.system.variables["alpha0"].default)
+            X[:, names.index("g_Z")] = alpha0 + self.overrides["n"]
+        if self.start_values:
+            X = np.column_stack([X, *(np.full(X.shape[0], v) for v in self.start_values.values())])
+        return X
+
+    def __call__(self, X, names) -> np.ndarray:
+        if tuple(names) != self.fit_names:
+            raise CalibrationError(f"forecast start: rows of {tuple(names)}, expected the fit's {self.fit_names}")
+        P, Y0 = self.pred._start(self.rows(X))
+        return np.all(np.isfinite(P), axis=1) & np.all(np.isfinite(Y0), axis=1)
+
+
 def forecast(fitted: dict, predict_years: tuple[int, int], *, draws: int = 0, seed: int = 0,
              data_dir=None, normal: str = "fit", growth: str = "projection") -> Forecast:
     """The model restarted from the data in ``predict_years[0]`` with the fitted parameters (module docstring).
@@ -344,7 +454,7 @@ def forecast(fitted: dict, predict_years: tuple[int, int], *, draws: int = 0, se
     Parameters
     ----------
     fitted : dict
-        :func:`fit`'s result.
+        :func:`fit`'s result (a fit truncated to a start in another year than ``predict_years[0]`` is refused).
     predict_years : (int, int)
     draws : int
         Parameter draws from the Laplace normal (reflected into the prior's support: along a direction the
@@ -373,38 +483,42 @@ def forecast(fitted: dict, predict_years: tuple[int, int], *, draws: int = 0, se
     country = fitted["country"]
     fy = tuple(fitted["fit_years"])
     py = tuple(int(v) for v in predict_years)
-    overrides, window = dict(post.overrides), None
-    if growth == "projection":
-        overrides["n"], window = _labour_force_trend(country, fy, py, data_dir)
-    # a start value estimated in the fit belongs to the fit's first year: the forecast starts from its own data
-    keep = [j for j, n in enumerate(post.names) if n not in UNKNOWN_START]
-    names = tuple(post.names[j] for j in keep)
-    names, start_values = _unknown_start(country, py[0], names, data_dir)
-    pred = JointPosterior.from_data(country, *py, names=names, data_dir=data_dir, blocks="none",
-                                    overrides=overrides, instruments=tuple(fitted.get("instruments", ("i_G",))),
-                                    normal_years=fy if normal == "fit" else (py[0], py[0]),
-                                    start_values=start_values,
-                                    ranges={k: UNKNOWN_START[k] for k in start_values})
+    truncated = fitted.get("truncation")
+    if truncated is not None and truncated["predict_start"] != py[0]:
+        raise CalibrationError(f"the fit's prior is truncated to a start in {truncated['predict_start']}, the "
+                               f"forecast starts in {py[0]}: fit again with predict_years={py}")
+    start = ForecastStart(post, country, fy, py, data_dir=data_dir, normal=normal, growth=growth,
+                          instruments=tuple(fitted.get("instruments", ("i_G",))))
+    pred, names, overrides, window = start.pred, start.names, start.overrides, start.window
     mode = np.asarray(fitted["mode"], float)
-    X = mode[None, :]
+    X = start.rows(mode[None, :])
     if draws:
         rng = np.random.default_rng(seed)
         cov = np.asarray(fitted["cov"], float)
         if not np.all(np.isfinite(cov)):
             raise CalibrationError("the Laplace covariance is not finite: no posterior-predictive draws")
         lo, width = post.prior.lower, post.prior.upper - post.prior.lower
-        x = rng.multivariate_normal(mode, cov, size=draws, method="eigh")
-        y = np.mod(x - lo, 2 * width)  # reflected into the prior's support (a flat direction: about uniform)
-        X = np.vstack([X, lo + np.where(y > width, 2 * width - y, y)])
-    X = X[:, keep]
-    if growth == "projection" and "g_Z" in names:  # the natural rate of each draw (its own alpha0)
-        alpha0 = X[:, names.index("alpha0")] if "alpha0" in names else pred.system.variables["alpha0"].default
-        X[:, names.index("g_Z")] = alpha0 + overrides["n"]
+
+        def laplace_draws(r, m):
+            x = r.multivariate_normal(mode, cov, size=m, method="eigh")
+            y = np.mod(x - lo, 2 * width)  # reflected into the prior's support (a flat direction: about uniform)
+            return lo + np.where(y > width, 2 * width - y, y)
+
+        if truncated is not None:  # the fit's prior is truncated to a start in py[0]: so are its draws (rejection,
+            # with this forecast's normal and growth settings, which the fit's may differ from)
+            from .truncation import truncated_draws
+
+            Xd, _ = truncated_draws(laplace_draws, start, post.names, draws, rng)
+        else:
+            Xd = laplace_draws(rng, draws)
+        Xd = start.rows(Xd)
+        if start.start_values:  # unknown in the forecast's start year: uniform draws for the bands
+            r1 = np.random.default_rng(seed + 1)
+            for k in start.start_values:
+                Xd[:, names.index(k)] = r1.uniform(*UNKNOWN_START[k][:2], draws)
+        X = np.vstack([X, Xd])
     g_Z = float(X[0, names.index("g_Z")]) if "g_Z" in names else float("nan")
-    if start_values:  # unknown in the forecast's start year: the midpoint at the mode, uniform draws for the bands
-        rng = np.random.default_rng(seed + 1)
-        cols = [np.r_[v, rng.uniform(*UNKNOWN_START[k][:2], X.shape[0] - 1)] for k, v in start_values.items()]
-        X = np.column_stack([X, *cols])
+    start_values = start.start_values
     paths = pred.paths(X, variables=sorted({v for v, _, _ in SCORED.values()}))
     years = paths["years"]
     from .data import load_panel
@@ -464,6 +578,6 @@ def out_of_sample(country: str, splits: Sequence[tuple[tuple[int, int], tuple[in
     out = []
     for fy, py in splits:
         f = fit(country, fy, names, data_dir=data_dir, max_nfev=max_nfev, instruments=instruments, starts=starts,
-                seed=seed, gap_sd=gap_sd)
+                seed=seed, gap_sd=gap_sd, predict_years=py, normal=normal, growth=growth)
         out.append(forecast(f, py, draws=draws, seed=seed, data_dir=data_dir, normal=normal, growth=growth))
     return out

@@ -18,21 +18,30 @@ def _prior_density(entry, x: np.ndarray) -> np.ndarray:
     return truncnorm.pdf(x, a, b, loc=entry.mean, scale=entry.sd)
 
 
-def prior_vs_posterior(sample, prior, report: dict | None = None, path=None, *, ncols: int = 5, bins: int = 40):
+def prior_vs_posterior(sample, prior, report: dict | None = None, path=None, *, ncols: int = 5, bins: int = 40,
+                       prior_draws: np.ndarray | None = None):
     """One panel per parameter: the prior density (line) against the posterior histogram of every run's
     draws, over the prior's support; the panel title gives the posterior/prior sd ratio and, below
     ``report``'s threshold, "data move it" (:func:`calibration.joint.identification_report`).
+
+    A truncated prior (:mod:`calibration.truncation`: the parameters with a start at rest in 2025) has marginals
+    that are not the entries' densities: pass its draws as ``prior_draws`` (e.g.
+    :func:`calibration.truncation.truncated_draws` of ``prior.sample``); the line is then their histogram, labelled
+    "prior truncated to a start".
 
     Parameters
     ----------
     sample : JointSample
     prior : JointPrior
+        The prior before any truncation (its supports and, without ``prior_draws``, its densities).
     report : dict, optional
         An identification report (computed from ``sample`` and ``prior`` when not given).
     path : path, optional
         Saved with :func:`model.directed_growth.figures.save_figure` (no suffix: .pdf and .png).
     ncols : int
     bins : int
+    prior_draws : array, shape (n, k), optional
+        Draws of the truncated prior, one column per name of ``prior``.
 
     Returns
     -------
@@ -54,7 +63,11 @@ def prior_vs_posterior(sample, prior, report: dict | None = None, path=None, *, 
             grid = np.linspace(e.low, e.high, 200)
             ax.hist(x[:, j], bins=np.linspace(e.low, e.high, bins + 1), density=True, color=OKABE_ITO[2],
                     alpha=0.55, label="posterior")
-            ax.plot(grid, _prior_density(e, grid), color=OKABE_ITO[0], lw=1.1, label="prior")
+            if prior_draws is None:
+                ax.plot(grid, _prior_density(e, grid), color=OKABE_ITO[0], lw=1.1, label="prior")
+            else:
+                ax.hist(prior_draws[:, j], bins=np.linspace(e.low, e.high, bins + 1), density=True,
+                        histtype="step", color=OKABE_ITO[0], lw=1.1, label="prior truncated to a start")
             ax.set_xlim(e.low, e.high)
             ax.set_yticks([])
             row = rep["parameters"][e.name]

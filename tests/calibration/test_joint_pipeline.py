@@ -191,3 +191,26 @@ def test_thinning_keeps_every_particle_of_every_run(runs, sweeps, particles, lim
     np.add.at(kept, (thinned["run"], thinned["particle"]), 1)
     assert kept.min() >= sweeps // k and kept.max() <= -(-sweeps // k)
     assert len(set(np.bincount(thinned["run"]))) == 1
+
+
+def test_stage_two_start_particles_are_drawn_from_the_truncated_reference():
+    """Stage 2's start pairs (a stage-1 draw, a stage-2 prior draw) outside the truncation are replaced by fresh
+    pairs: the kept pairs are rejection draws of stage 1 x prior truncated (here a + b < 0: with a ~ U(-1, 1) and
+    b ~ U(-1, 1), P(a + b < 0 | a) = (1 - a) / 2, so the kept a have density (1 - a) / 2 on [-1, 1], mean -1/3)."""
+    from calibration.pipeline import _start_particles
+
+    rng = np.random.default_rng(2)
+    x1 = rng.uniform(-1, 1, size=(40000, 1))
+    prior1 = JointPrior((PriorEntry("a", "uniform", -1.0, 1.0),))
+    prior2 = JointPrior((PriorEntry("b", "uniform", -1.0, 1.0),))
+
+    def region(X, names):
+        assert tuple(names) == ("a", "b")
+        return X[:, 0] + X[:, 1] < 0
+
+    X, tried = _start_particles(x1, 20000, prior1, prior2, region, rng)
+    assert X.shape == (20000, 2) and region(X, ("a", "b")).all()
+    assert 20000 / tried == pytest.approx(0.5, abs=0.02)
+    assert X[:, 0].mean() == pytest.approx(-1 / 3, abs=0.02)  # not 0: the pair is rejected, not b alone
+    X0, n0 = _start_particles(x1, 100, prior1, prior2, None, np.random.default_rng(2))
+    assert n0 == 100 and not region(X0, ("a", "b")).all()

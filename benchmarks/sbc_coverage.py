@@ -7,7 +7,7 @@ Usage: ``python benchmarks/sbc_coverage.py [--which replay irf] [--reps 50] [--m
 * ``replay``: the joint posterior's blocks and 1970-2019 US replay (:data:`calibration.joint.SAMPLED`, 20
   parameters), :func:`calibration.sbc.replay_sbc`; default fit ``logit_smc`` with 400 particles.
 * ``irf``: the impulse-response posterior (:class:`calibration.sbc.IRFData`: the US 1985 start, Mazzucato
-  targets, :data:`calibration.twostage.STAGE2`, 10 parameters), :func:`calibration.sbc.irf_sbc`; default fit
+  targets, :data:`calibration.twostage.IRF_PARAMETERS`, 10 parameters), :func:`calibration.sbc.irf_sbc`; default fit
   ``logit_is`` with 400 draws.
 
 Prints and writes (``--out``) per parameter the coverage against the binomial band

@@ -78,6 +78,7 @@ TAGS: dict[str, str] = {
     "c_pi": "[V sign] Onaran & Galanis 2014 (wage-led: c_w > c_pi); magnitude assumption",
     "gamma_p": "[R] Smets & Wouters 2007 (wage indexation 0.58)",
     "phi1": "[R] Hooper, Mishkin & Sufi 2019; Hazell et al. 2022",
+    "c_V": "[V] DEFINE 1.1 c2 = 0.048 (econometric), DEFINE-SIMPLE 0.0498; Godley & Lavoie GROWTH 0.064",
 }
 
 #: replay series: model variable -> (panel variable, compared as) with "growth" the annual change of ln Y,

@@ -820,8 +820,8 @@ class IRFData:
     Parameters
     ----------
     names : sequence of str
-        The sampled parameters (default :data:`calibration.twostage.STAGE2`, those the impulse responses speak
-        to); every other parameter at the model's value.
+        The sampled parameters (default :data:`calibration.twostage.IRF_PARAMETERS`, those the impulse responses
+        speak to); every other parameter at the model's value.
     variant : {"mazzucato", "boysen_hogrefe"}
     country : str
     """
@@ -830,9 +830,9 @@ class IRFData:
         from dataclasses import replace
 
         from .irf import default_problem, load_irf_targets
-        from .twostage import STAGE2
+        from .twostage import IRF_PARAMETERS
 
-        self.names = tuple(names or STAGE2)
+        self.names = tuple(names or IRF_PARAMETERS)
         self.targets = load_irf_targets(country).select(variant)
         self.constraints = replace(self.targets, moments=())
         self.problem = default_problem(country, start=self.targets.start, wrt=self.names,

@@ -42,7 +42,7 @@ from model.errors import CalibrationError
 from .joint import JointPrior
 from .logit import log_jacobian, logistic, logit
 
-__all__ = ["STAGE1", "STAGE1_REASON", "STAGE2", "STAGE2_REASON", "kish_ess", "ImportanceResult",
+__all__ = ["STAGE1", "STAGE1_REASON", "STAGE2", "IRF_PARAMETERS", "STAGE2_REASON", "kish_ess", "ImportanceResult",
            "importance_correct", "systematic_resample"]
 
 #: parameters sampled by MCMC in stage 1: those the replay moves (named, not data-driven: see STAGE1_REASON)
@@ -53,16 +53,24 @@ STAGE1_REASON = ("the parameters the 1970-2019 US replay moves (posterior/prior 
                  "runs, issue 14 measurements); a named list because a data-driven choice needs a 20-parameter "
                  "run that does not converge in the time budget")
 
-#: parameters added in stage 2 by importance sampling: those the impulse responses speak to (mission R&D,
-#: crowding in of private R&D, time to build, interest-rate reaction, public capital)
-STAGE2 = ("chi", "kappa_M", "alpha_A", "eta_RD", "eta_RDs", "tau_RD", "tau_B", "kappa_C", "psi_B", "alpha_KV")
+#: parameters added in stage 2: those the impulse responses speak to (mission R&D, crowding in of private R&D,
+#: time to build, interest-rate reaction, public capital)
+IRF_PARAMETERS = ("chi", "kappa_M", "alpha_A", "eta_RD", "eta_RDs", "tau_RD", "tau_B", "kappa_C", "psi_B", "alpha_KV")
+
+#: the stage-2 parameters: :data:`IRF_PARAMETERS` and the propensity to consume out of wealth ``c_V``, which the
+#: 2025 projection start speaks to (calibration.truncation: with ``c_V`` at its default 0.048, 53% of the US
+#: stage-1 draws have no 2025 start; with ``c_V`` sampled in stage 2, 5.4% of a smoke run's posterior draws are
+#: re-drawn by the ensemble against 37% without: issue 14, session 7)
+STAGE2 = IRF_PARAMETERS + ("c_V",)
 
 STAGE2_REASON = ("the parameters the impulse-response targets speak to (mission R&D: chi, kappa_M, alpha_A; "
                  "private R&D: eta_RD, eta_RDs, tau_RD; time to build tau_B; public capital kappa_C, alpha_KV; "
                  "bond-rate reaction psi_B) and that the replay does not pin down (the Laplace posterior of the "
                  "replay with alpha_KV and psi_B in stage 1: alpha_KV sd 0.54 of its prior sd, psi_B at its upper "
                  "bound 0.05); drawn from their priors and carried to the full posterior by tempered SMC, which "
-                 "moves every parameter")
+                 "moves every parameter; and the propensity to consume out of wealth c_V, which decides with c_w and "
+                 "c_pi whether the 2025 projection start exists (autonomous household consumption positive), drawn "
+                 "from its prior (DEFINE 0.048-0.050, Godley & Lavoie's GROWTH 0.064) and truncated to that start")
 
 
 def kish_ess(logw) -> float:

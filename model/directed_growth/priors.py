@@ -174,8 +174,11 @@ PRIORS: dict[str, tuple[float, float, str]] = {
                        "default (modelling assumption)"),
     "phi_g": (0.0, 0.2, "green to brown emission intensity: 0 (green output emits nothing) to twice the default "
                         "(modelling assumption)"),
-    "r_elb": (-0.04, 0.0, "effective lower bound of the real policy rate: a nominal floor of 0 less expected "
-                          "inflation of 0 to 4% (modelling assumption)"),
+    "i_elb": (-0.0075, 0.0025, "effective lower bound of the nominal policy rate: from the lowest policy rates set, "
+                               "SNB -0.75% (2015-2022) and ECB deposit rate -0.5% (2019-2022), to the top of the Fed "
+                               "funds floor range 0-0.25% [R: recalled, not read] (modelling assumption; the real "
+                               "floor is i_elb less the start's inflation, derived at the start; it replaces the real "
+                               "floor r_elb, drawn from -4% to 0 before, in its place in this mapping)"),
     "r_max": (0.06, 0.12, "highest real policy rate: around the US peak near 8% (1981 [R]) to 1.5 times it "
                           "(modelling assumption)"),
     "sp_max": (0.05, 0.3, "cap of the loan and sovereign premia (the model has no default or bailout): 5 pp to the "
@@ -235,7 +238,7 @@ ASSUMPTION_ONLY: tuple[str, ...] = (
     "c_w", "c_pi", "rho_H", "kappa_C", "gamma_u", "gamma_pi", "gamma_r", "chi", "psi_F", "zeta_G", "psi_Z", "rho_cb",
     "phi2", "eta_x", "n_lam", "p_max", "tau_B", "f_K", "f_P", "beta_c", "d_P", "g_Q0", "kappa_M", "eps_S", "kappa_R",
     "tau_half", "rho_cap", "h_max", "u_max", "lam_max", "k_sup", "c_app", "h_pay", "H_w", "tau_sup", "xi", "r_m",
-    "gamma_A", "u_n", "m_M", "phi_g", "r_elb", "r_max", "sp_max",
+    "gamma_A", "u_n", "m_M", "phi_g", "i_elb", "r_max", "sp_max",
     "eta_RDs", "tau_RD", "beta_S", "gamma_N", "sigma_N")
 
 

@@ -50,9 +50,9 @@ _OPTIONAL = {"nw_B": 0.1, "green_K": 0.1, "mission_KG": 0.1}
 
 #: names set by :func:`derived_values` (not overridable: they follow from the start data and the rest)
 DERIVED = ("g_Z", "v", "K_g", "K_b", "A_b", "h", "k_G_ref", "K_Gm", "K_Go", "delta_G", "k_Gm_ref", "WIP_G", "Z", "z_T",
-           "z_G", "C", "NW_B", "M", "a", "N_demo", "r_cb", "t_w", "theta0", "theta_B", "chi_H", "phi0", "i_ref",
-           "r_ref", "lev_ref", "b_ref", "pi_r_ref", "g_ref", "gA_ref", "z0", "sigma_b", "sigma_b_ref", "i_cap_ref",
-           "Q_g", "Q_ref", "p_back", "p_back_ref", "y_m", "x_ref",
+           "z_G", "C", "NW_B", "M", "a", "N_demo", "r_elb", "r_cb", "t_w", "theta0", "theta_B", "chi_H", "phi0",
+           "i_ref", "r_ref", "lev_ref", "b_ref", "pi_r_ref", "g_ref", "gA_ref", "z0", "sigma_b", "sigma_b_ref",
+           "i_cap_ref", "Q_g", "Q_ref", "p_back", "p_back_ref", "y_m", "x_ref",
            "y_g_ref", "rd_m_ref", "S_e", "INV")
 
 
@@ -110,7 +110,9 @@ def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float, start: 
     which fixes autonomous household consumption ``Z_H = Z - G_C``; expected sales equal sales and inventories
     grow at ``g_Z`` (their target ratio ``sigma_N`` of sales up to the soft ceiling's gap between planned and
     realised production); the Phillips-curve intercept
-    keeps the wage share constant; reference values of the investment, premium, productivity and
+    keeps the wage share constant; the real lower bound of the policy rate ``r_elb`` is the nominal one ``i_elb``
+    less the start's inflation (``i_ref``: expectations anchored at the start), computed before the start's
+    policy rate, which it floors; reference values of the investment, premium, productivity and
     green-share functions are the start values; the learning curve starts from the cumulative green
     investment ``Q_g = (x_g I_p + (1 - r_m) I_Gm) / g_Q0`` (start-year green investment growing at ``g_Q0``);
     the backstop price is DICE-2016R's in the start year; dirty knowledge ``A_b`` makes AABH's laissez-faire
@@ -213,6 +215,11 @@ def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float, start: 
         return float(x) if np.ndim(x) == 0 else x
 
     put(S_e=either(S, Y), INV=either(INV, sig * Y), C=either(C_inv, C_now))
+    # the real lower bound: the nominal one less the start's inflation (labour block, with the notional demand Y_D
+    # behind the start output), inflation expectations anchored at the start (it does not move with realised
+    # inflation: a stated limitation, banks block); the start's inflation is i_ref, set below and checked equal
+    i_start = v["eta_p"] * (v["markup"] * v["omega"] - 1) + v["eta_x"] * np.log(Y_D / Y)
+    put(r_elb=v["i_elb"] - i_start)
     # the policy rate at its target with inflation and employment at their references (r0 up to the
     # smooth lower bound's exp(-(r0 - r_elb)/eps_r) eps_r)
     floor = v["r_elb"] + v["eps_r"] * np.log1p(np.exp(np.minimum((v["r0"] - v["r_elb"]) / v["eps_r"], 700)))
@@ -346,6 +353,8 @@ def _verify(env, v, Y, g, g_n, feasible, normal) -> None:
     if normal:
         checks.update(aN=env["d_a"] / v["a"] + env["d_N"] / v["N"] - g_n, r_cb=env["d_r_cb"])
     checks.update({x: env["d_" + x] / v[x] - g for x in _GROWING})
+    # the real lower bound used for the start's policy rate is the nominal one less the start's inflation
+    checks.update(r_elb=v["r_elb"] - (v["i_elb"] - env["inflation"]), i_ref=v["i_ref"] - env["inflation"])
     checks.update(INV=env["d_INV"] / v["INV"] - g * (np.asarray(v["inv_sw"]) > 0))  # constant with the switch off
     checks.update({x: env["d_" + x] for x in ("omega", "h", "Cap", "R_el", "R_el_vote", "m_RD") if "d_" + x in env})
     if "d_y_m" in env:  # the politics blocks (support, an auxiliary, is then at rest with y_m)

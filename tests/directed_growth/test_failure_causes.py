@@ -14,7 +14,8 @@ from model.solve.ensembles import ensemble
 from model.solve.status import Status
 
 #: draw 1146 of `dgm ensemble --draws 2000` (seed 0, calibration/params/usa.toml, issue 14): pi3 4.8e-5, S 3.30, damages
-#: 20-21% of output by 2100
+#: 20-21% of output by 2100. Its drawn real lower bound r_elb -0.03726714322 is given as the nominal one, i_elb = r_elb
+#: plus the member's start inflation (0.03542937012): the same floor since r_elb became derived (i_elb less i_ref)
 MEMBER_1146 = {
     "alpha0": 0.01594076107, "alpha_KV": 0.70538976, "g_sigma": 0.02169007901, "n_lam": 0.1761688837, "psi_L":
     1.802470576, "rho_cb": 0.2042015517, "beta_B": 0.09120862479, "gamma_p": 0.4794040322, "phi1": 0.5866141556,
@@ -28,7 +29,7 @@ MEMBER_1146 = {
     "kappa_R": 47.86882428, "lam_F": 0.03401472343, "lam_max": 0.9773251485, "learn_rate": 0.1335685241, "m_M":
     0.006425567471, "p_max": 0.02833596846, "phi2": 5.93590378e-05, "phi_g": 0.08509274598, "pi2": 0.002947857679,
     "pi3": 4.798838418e-05, "psi_B": 0.03113752862, "psi_F": 0.09091678248, "psi_Z": 0.6918712917, "psi_a":
-    0.6382112959, "r_ERD": 0.002171082247, "r_elb": -0.03726714322, "r_m": 0.05980111035, "r_max": 0.07146248647,
+    0.6382112959, "r_ERD": 0.002171082247, "i_elb": -0.001837773099, "r_m": 0.05980111035, "r_max": 0.07146248647,
     "rho_H": 0.1166983631, "rho_cap": 0.06620676948, "sp_max": 0.1389392117, "tau_B": 2.109322061, "tau_RD":
     1.553563099, "tau_half": 85.15151504, "tau_sup": 2.29946502, "theta_G": 0.02837566072, "u_max": 0.9069366542,
     "u_n": 0.8040354596, "w_min": -0.0322931026, "xi": 0.1727649175, "zeta_G": 0.4771705248}
@@ -37,7 +38,9 @@ MEMBER_1146 = {
 #: draw 43 of `dgm ensemble --country USA --params calibration/params/usa_joint.toml --draws 10000 --seed 0` (issue 14,
 #: session 6), one of the 259 market-shaping members that left the plausible range with damages off (employment rate
 #: 0.694 in 2084): its start had autonomous household consumption Z_H < 0 (loan-financed share chi_H -2.64), as did
-#: 193 of the 259
+#: 193 of the 259. Its drawn real lower bound r_elb -0.01038427756 is given as the nominal one, i_elb = r_elb plus the
+#: start inflation of the same draw with c_w 0.80 (0.0251595533; inflation at the start does not depend on c_w): the
+#: same floor since r_elb became derived (above i_elb's prior, within its bounds)
 JOINT_43 = {
     "alpha0": 0.009831494854, "alpha_A": 0.1426925971, "alpha_KV": 0.01383731318, "c_pi": 0.1468421681,
     "c_w": 0.8696108396, "chi": 0.9823383838, "eta_RD": 0.2337849482, "eta_RDs": 0.3494777125,
@@ -53,7 +56,7 @@ JOINT_43 = {
     "m_M": 0.01759012847, "n_lam": 0.1242011644, "p_max": 0.03925656655, "phi2": 8.417595591e-05,
     "phi_g": 0.001041505877, "pi2": 0.002761837756, "pi3": 3.22598988e-05, "psi_F": 0.03071913368,
     "psi_L": 1.697205131, "psi_Z": 0.3388635907, "psi_a": 0.7716112854, "psi_i": 0.4430978856,
-    "r_ERD": 0.001629037167, "r_elb": -0.01038427756, "r_m": 0.3400183456, "r_max": 0.09164515773,
+    "r_ERD": 0.001629037167, "i_elb": 0.01477527574, "r_m": 0.3400183456, "r_max": 0.09164515773,
     "rho_H": 0.1857596244, "rho_cap": 0.0538057885, "rho_cb": 0.4375212256, "sigma_N": 0.2549618474,
     "sp_max": 0.1098474244, "tau_half": 78.96312998, "tau_sup": 1.148416306, "u_max": 0.9013198644,
     "u_n": 0.7822529978, "w_min": -0.03040604364, "xi": 0.04233401124, "zeta_G": 0.4431609305}

@@ -286,7 +286,10 @@ def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float, start: 
     # demand (g_Z_eff scales a negative term), and the monetary brake becomes an accelerator. Measured on the
     # US joint posterior (10,000 draws, seed 0): 33% of draws had Z_H < 0; they were 193 of the 259 market-
     # shaping members that left the plausible range with damages off (failure rate 5.9% against 1.0%)
-    zh_ok = Z_H > 0
+    # (positive by more than a millionth of output: the blocks see Z_H as Z - G_C, whose rounding, about 1e-16
+    # G_C, is then below 1e-10 of Z_H; closer to 0 the rest check of chi_H Z_H = (g + rho_H) L_H fails on
+    # rounding alone, with chi_H near 1e7: found at the truncation boundary of the joint calibration)
+    zh_ok = Z_H > 1e-6 * Y
     feasible = (h_cap & y_cap & zh_ok & w_ok & rd_ok
                 & np.isfinite(np.asarray(env["Y"], float) + v["t_w"] + v["theta0"]))
     reasons = _no_start_reasons(h_cap, y_cap, zh_ok, w_ok, rd_ok, feasible, w_eff, v)
@@ -313,9 +316,9 @@ def _no_start_reasons(h_cap, y_cap, zh_ok, w_ok, rd_ok, feasible, w_eff, v):
                           "exceeds h_max"),
         (y_cap, lambda i: "the start output is at or above the supply ceiling (raise lam_max or u_max above the "
                           "start's employment rate and normal utilisation)"),
-        (zh_ok, lambda i: "autonomous household consumption Z_H is not positive (consumption propensities "
-                          "c_w, c_pi, c_V too high for the start's consumption share; Z_H is credit-financed spending "
-                          "and its loan-financed share chi_H would be negative)"),
+        (zh_ok, lambda i: "autonomous household consumption Z_H is not positive (not above 1e-6 of output; "
+                          "consumption propensities c_w, c_pi, c_V too high for the start's consumption share; Z_H "
+                          "is credit-financed spending and its loan-financed share chi_H would be negative)"),
         (w_ok, lambda i: _wage_floor_message(*(_pick(x, i, shape) for x in (w_eff, v["w_min"], v["eps_w"])))),
         (rd_ok, lambda i: "the start's mission R&D, r_m x mission_share x I_G / Y, is not below the start's public "
                           "R&D share rd_G0 (lower r_m or raise rd_G0)"),

@@ -124,8 +124,8 @@ def _parser() -> argparse.ArgumentParser:
                                       "kept, a DIR holding other files is refused.")
     cmp_.add_argument("--params", type=Path, default=None, metavar="FILE",
                       help="TOML file with a [parameters] table (name = value) overriding the defaults "
-                           "(default: the committed calibration of --country, calibration/params/usa.toml or "
-                           "gbr.toml)")
+                           "(default: the joint calibration of --country, calibration/params/usa_joint.toml or "
+                           "gbr_joint.toml)")
     cmp_.add_argument("--country", type=country_option, default=None, metavar="CODE", help=COUNTRY_HELP)
     cmp_.add_argument("--defaults", action="store_true",
                       help="use the model's literature defaults instead of a calibration")
@@ -361,9 +361,9 @@ def _compare(args) -> int:
         raise ModelError("--variant chooses a joint posterior's medians; --defaults runs at none: pass one of them")
     out: Path = args.out
     if args.params is None and not args.defaults:
-        from calibration.params import param_file
+        from calibration.params import default_param_file
 
-        args.params = param_file((args.country or "USA").lower())
+        args.params = default_param_file((args.country or "USA").lower())
     args.country = model_country(args.country, args.params)
     durable = getattr(args, "durable", False)
     if durable:

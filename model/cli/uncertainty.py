@@ -23,7 +23,7 @@ __all__ = ["add_parsers", "ensemble_cmd", "figures_cmd", "sensitivity_cmd"]
 def _common(p, *, draws_default: int, t_end: float = 2100.0) -> None:
     p.add_argument("--params", type=Path, default=None, metavar="FILE",
                    help="calibrated parameter file (default: the calibration of --country, "
-                        "calibration/params/usa.toml or gbr.toml)")
+                        "calibration/params/usa_joint.toml or gbr_joint.toml)")
     p.add_argument("--country", type=country_option, default=None, metavar="CODE", help=COUNTRY_HELP)
     p.add_argument("--defaults", action="store_true",
                    help="the literature defaults instead of a calibration (draws then come from --names' ranges)")
@@ -150,7 +150,7 @@ SOBOL_HELD = ("c_w", "c_pi", "c_V")
 def _model_and_draws(args, *, n: int, sobol_ranges: bool = False):
     """The (calibrated) model and the draw table or ranges the options ask for (options checked
     by :func:`_check_common` and, for ``--table``, by :func:`ensemble_cmd`)."""
-    from calibration.params import param_file
+    from calibration.params import default_param_file
     from calibration.posterior import STRUCTURAL_PRIORS, MissingVariantError, posterior_draws
 
     from ..analysis.draws import draw_ranges, from_bounds, from_table, truncate_to_start
@@ -158,7 +158,7 @@ def _model_and_draws(args, *, n: int, sobol_ranges: bool = False):
     from ..directed_growth.priors import PRIORS, shape_draws
     from .common import calibrated_model
 
-    path = None if args.defaults else (args.params or param_file((args.country or "USA").lower()))
+    path = None if args.defaults else (args.params or default_param_file((args.country or "USA").lower()))
     durable = getattr(args, "durable", False)
     system = calibrated_model(path, args.country, politics=durable, variant=getattr(args, "variant", None))
     names = _split(args.names) or None
@@ -590,9 +590,9 @@ def _figures_country(args, read: dict[str, object]) -> str:
                          "or omit it")
     args.country = code or args.country
     if len(read) < 2:  # something is computed: the parameter file must be of the same country
-        from calibration.params import param_file
+        from calibration.params import default_param_file
 
-        path = None if args.defaults else (args.params or param_file((args.country or "USA").lower()))
+        path = None if args.defaults else (args.params or default_param_file((args.country or "USA").lower()))
         calibrated = None if path is None else file_country(path)
         if code is not None and calibrated not in (None, code):
             raise ModelError(f"{next(iter(found))} holds results for {code} but --params {path} is calibrated for "

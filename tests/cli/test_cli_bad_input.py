@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
+from calibration.params import param_file
 from model import files as _files
 from model.cli.commands import COMPARE_FILES, main
 from model.cli.common import country_files
@@ -91,6 +92,8 @@ def snapshot(root: Path) -> dict:
 
 E = ["--out", "e.nc"]  # a new ensemble file
 BIG = "9" * 400  # an integer option far beyond any float
+#: the block-wise calibrations (no longer the commands' default, which is the joint one): files without a joint posterior
+USA_BLOCK, GBR_BLOCK = str(param_file("usa")), str(param_file("gbr"))
 CASES = [
     # ---------------------------------------------------------------- run
     (["run", "keen", "--step", "nan", "--out", "x.nc"], "--step"),
@@ -163,7 +166,7 @@ CASES = [
     (["compare", "--params", "nosuch.toml"], "--params nosuch.toml: no such file"),
     (["compare", "--defaults", "--variant", "mazzucato"], "--variant chooses a joint posterior's medians; --defaults "
                                                           "runs at none"),
-    (["compare", "--variant", "mazzucato"], "usa.toml has no mazzucato posterior table ([meta] posterior_csv): "
+    (["compare", "--params", USA_BLOCK, "--variant", "mazzucato"], "usa.toml has no mazzucato posterior table ([meta] posterior_csv): "
                                             "variants in the file: none"),
     (["compare", "--params", "pdir"], "--params pdir is a directory"),
     (["compare", "--params", "bad.toml"], "invalid TOML"),
@@ -201,11 +204,11 @@ CASES = [
                                                                     "--defaults draws no posterior"),
     (["ensemble", "--names", "chi", "--variant", "mazzucato", *E], "--names draws no posterior"),
     (["ensemble", "--variant", "bh", *E], "invalid choice: 'bh' (choose from 'mazzucato', 'boysen_hogrefe')"),
-    (["ensemble", "--variant", "boysen_hogrefe", *E], "usa.toml has no boysen_hogrefe posterior table"),
-    (["ensemble", "--variant", "boysen_hogrefe", "--country", "GBR", *E],
+    (["ensemble", "--params", USA_BLOCK, "--variant", "boysen_hogrefe", *E], "usa.toml has no boysen_hogrefe posterior table"),
+    (["ensemble", "--params", GBR_BLOCK, "--variant", "boysen_hogrefe", "--country", "GBR", *E],
      "gbr.toml has no boysen_hogrefe posterior table ([meta] posterior_csv_bh): variants in the file: none (not a "
      "joint calibration: dgm calibrate --joint); the shipped joint calibration: --params "),
-    (["ensemble", "--variant", "mazzucato", *E], "usa.toml has no mazzucato posterior table ([meta] posterior_csv): "
+    (["ensemble", "--params", USA_BLOCK, "--variant", "mazzucato", *E], "usa.toml has no mazzucato posterior table ([meta] posterior_csv): "
                                                  "variants in the file: none"),
     (["ensemble", "--defaults", "--names", "nosuch", *E], "--names: cannot draw 'nosuch'"),
     (["ensemble", "--variables", "nosuch", *E], "--variables: 'nosuch' not a path"),

@@ -174,6 +174,9 @@ def country_model(panel: xr.Dataset, country: str, start: int, overrides: Mappin
     off (``d_sw = 0``): the model's climate state is not replayed before 2025, and
     DICE damages at historical warming are below 0.3% of output. The start-year public and business R&D
     shares of output come from the panel where it has them (NCSES, US); otherwise the model's defaults stay.
+    The replay passes no start inflation datum (``infl``: None): the target mark-up keeps its default or
+    ``overrides`` and sets the start's inflation, as before the projection's start derived the mark-up from the
+    datum (:data:`model.directed_growth.start_state.DERIVED_FROM_DATA`).
 
     ``start_values`` (only the start wage share ``"omega"``) replaces a start value the panel lacks by a value
     the caller treats as an unknown initial condition (the UK wage share of 1970, which PWT does not have:
@@ -208,6 +211,7 @@ def country_model(panel: xr.Dataset, country: str, start: int, overrides: Mappin
         "i_G": _value(panel, "i_G", country, start), "b": _value(panel, "b", country, start),
         "l_F": _value(panel, "d", country, start), "lam": lam, "N": y0 / (a * lam),
         "E_dom": _value(panel, "e_int", country, start) * y0,
+        "infl": None,  # no start inflation datum: the mark-up keeps its default or override (see the docstring)
     }
     values = {"d_sw": 0.0, "lam_ref": float(window["lam"].mean())}
     for name, column in (("rd_G0", "rd_federal"), ("r_P", "rd_business")):

@@ -66,6 +66,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "alpha0": ("1/year", "labour productivity growth, 2010-2019 trend"),
     "g_Y_hist": ("1/year", "output growth, 2010-2019 trend"),
     "g_N_hist": ("1/year", "labour force growth, 2010-2019 trend"),
+    "infl": ("1/year", "price inflation, log change of the price index: the start's inflation datum"),
     "n_path": ("1/year", "labour-force growth schedule to 2100"),
 }
 
@@ -122,6 +123,8 @@ _PANEL = {
                                        "annual means"),
     "us_lam": ("dimensionless", ("fred_qd",), "1 - FRED-QD UNRATE / 100, annual mean"),
     "us_debt": ("year", ("fred_qd",), "FRED-QD GFDEGDQ188S / 100 (federal debt incl. intragovernmental, Q4)"),
+    "infl_cpi": ("1/year", ("jst",), "JST cpi, log change (consumer prices)"),
+    "us_infl": ("1/year", ("fred_qd",), "FRED-QD GDPCTPI, log change of annual means (GDP price index)"),
 }
 
 
@@ -171,12 +174,15 @@ def start_panel(data_dir: str | os.PathLike[str] | None = None, *, verify: bool 
     v.update({name: base[name] for name in ("omega", "i_G", "h", "b", "E_dom")})
     v["l_F"], v["l_F_bank"] = base["d_broad"], base["d"]
     v["l_H"] = col(jst, "thh") / col(jst, "gdp")
+    cpi = np.log(col(jst, "cpi"))
+    v["infl_cpi"] = cpi - cpi.shift(year=1)
     fred = load_fred(root, verify=verify)
     v["us_gdp"] = _us_only(fred["GDPC1"], countries, years)
     v["us_gce"] = _us_only(fred["GCEC1"], countries, years)
     v["us_lf"] = _us_only(fred["CE16OV"] / (1.0 - fred["UNRATE"] / 100.0) / 1e3, countries, years)
     v["us_lam"] = _us_only(1.0 - fred["UNRATE"] / 100.0, countries, years)
     v["us_debt"] = _us_only(fred["GFDEGDQ188S"] / 100.0, countries, years)
+    v["us_infl"] = _us_only(np.log(fred["GDPCTPI"]).diff(), countries, years)
     ds = xr.Dataset({name: da.drop_vars([c for c in da.coords if c not in ("country", "year")])
                      for name, da in v.items()})
     for name, (units, files, series) in _PANEL.items():
@@ -398,6 +404,29 @@ def _debt(p: xr.Dataset, us: xr.Dataset, code: str) -> dict:
                         "end-2024, economics.md 11.12)"))
 
 
+def _inflation(p: xr.Dataset, code: str) -> dict:
+    """The start's inflation datum: the US GDP price index's last year (FRED-QD), held; the UK's consumer prices
+    (JST, the one UK price index in the data) held at 2019, not 2020's pandemic value (the ratios' rule)."""
+    cpi = p["infl_cpi"]
+    cpi_last = _last_year(cpi)
+    if code == "USA":
+        us = p["us_infl"]
+        last = _last_year(us)
+        value = _at(us, last)
+        rule = (f"FRED-QD {last} value, held: ln(P_{last} / P_{last - 1}) of the annual means of the GDP price "
+                "index (the model's price is the price of output)")
+        source = _series(us, f"{us.attrs['series']}; alternatives: {cpi.attrs['series']}", "fred_qd", "jst")
+        return _field("infl", value, source, rule, base_year=last, base_value=value, last_data_year=last,
+                      value_2019=_at(us, BASE),
+                      alternatives={f"jst_cpi_{BASE}": _at(cpi, BASE), f"jst_cpi_{cpi_last}": _at(cpi, cpi_last)},
+                      note=(f"the year after the 2021-2023 surge ({_at(us, 2022):.4f} in 2022, {_at(us, 2023):.4f} "
+                            f"in 2023); sets the target mark-up, hence the start's real lower bound of the policy "
+                            "rate and the policy rule's neutral inflation"))
+    return _held(cpi, "infl",
+                 note=("consumer prices (JST cpi), not the output price the model's inflation is: the data hold no "
+                       "UK GDP deflator and no UK price index after 2020"))
+
+
 _NO_PERSISTENCE = ("the pandemic's emergency borrowing and fall of output; no series in the data shows whether "
                    "it persisted")
 
@@ -490,6 +519,7 @@ def start_state(country: str, year: int = 2025, panel: xr.Dataset | None = None,
     productivity = _series(p["Y_na"] / p["emp"], "PWT rgdpna / emp (output per person engaged)", "pwt")
     f["alpha0"] = _rate("alpha0", productivity, "output per person engaged")
     f["g_Y_hist"] = _rate("g_Y_hist", p["Y_na"], "real GDP at constant national prices")
+    f["infl"] = _inflation(p, code)
     used = {path for table in f.values() for path in table.get("files", [])}
     files = {e.path: {"sha256": e.sha256, "vintage": e.vintage, "licence": e.licence}
              for e in FILES.values() if e.path in used}

@@ -58,9 +58,10 @@ class ProjectionStart:
 
     def mapped(self, names: Sequence[str]) -> list[int]:
         """Columns of ``names`` laid over the projection model (its parameters, less the derived ones)."""
-        from model.directed_growth.start_state import DERIVED
+        from model.directed_growth.factory import derived_of
 
-        return [j for j, n in enumerate(names) if n in self.system.parameters and n not in DERIVED]
+        derived = derived_of(self.system)
+        return [j for j, n in enumerate(names) if n in self.system.parameters and n not in derived]
 
     def _values(self, X, names: Sequence[str]) -> dict[str, np.ndarray]:
         X = np.atleast_2d(np.asarray(X, float))
@@ -74,9 +75,10 @@ class ProjectionStart:
             return np.zeros(0, bool)
         values = self._values(X, names)
         if not values:  # nothing laid over the model: its own start, for every row
-            from model.directed_growth.start_state import DERIVED
+            from model.directed_growth.factory import derived_of
 
-            name = next(n for n in self.system.parameters if n not in DERIVED)
+            derived = derived_of(self.system)
+            name = next(n for n in self.system.parameters if n not in derived)
             values = {name: np.full(X.shape[0], float(self.system[name].default))}
         with np.errstate(all="ignore"):
             return has_start(self.system, values)

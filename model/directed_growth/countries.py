@@ -32,7 +32,7 @@ COUNTRY_DIR = Path(__file__).with_name("countries")
 
 #: scalar fields of :class:`CountryStart`, in the order of the files
 SCALARS = ("Y", "N", "lam", "omega", "K_priv_Y", "K_G_Y", "delta", "i_G", "g_C", "h", "b", "l_F", "l_H", "E_dom",
-           "alpha0", "g_Y_hist", "g_N_hist")
+           "alpha0", "g_Y_hist", "g_N_hist", "infl")
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,9 @@ class CountryStart:
         Output growth, 2010-2019 trend [1/year].
     g_N_hist : float
         Labour force growth, 2010-2019 trend [1/year].
+    infl : float
+        Price inflation of the start's data year, log change of the price index [1/year]: the start's inflation
+        datum, which sets the target mark-up (:data:`~model.directed_growth.start_state.DERIVED_FROM_DATA`).
     n_path, n_path_low, n_path_high : tuple of (int, float)
         Labour-force growth schedule and its prior range: (year, rate [1/year]) points, linear in
         between, held outside (see :meth:`labour_force_growth`); the model follows the central one over the
@@ -109,6 +112,7 @@ class CountryStart:
     alpha0: float
     g_Y_hist: float
     g_N_hist: float
+    infl: float
     n_path: tuple[tuple[int, float], ...]
     n_path_low: tuple[tuple[int, float], ...]
     n_path_high: tuple[tuple[int, float], ...]

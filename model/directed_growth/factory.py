@@ -21,10 +21,10 @@ from ..core.system import System, combine
 from ..errors import ModelError
 from .mechanisms import all_blocks
 from .mechanisms.politics import check_vote_function, election_calendar
-from .start_state import DERIVED, START_KEYS, UNUSED_KEYS, US_2025, derived_values
+from .start_state import DERIVED, OPTIONAL_DATA, START_KEYS, UNUSED_KEYS, US_2025, derived_names, derived_values
 
 __all__ = ["T0", "T_END", "KEEP", "PLAUSIBLE", "Y0", "XG0", "DERIVED", "US_2025", "directed_growth", "country_data",
-           "derived_defaults", "derived_values", "model_meta", "consistent_draws", "no_start_reasons"]
+           "derived_defaults", "derived_values", "derived_of", "model_meta", "consistent_draws", "no_start_reasons"]
 
 #: start year of the model [year]
 T0 = 2025.0
@@ -92,7 +92,7 @@ def country_data(country: str, t0: float = T0) -> dict[str, float]:
     return data
 
 
-def _start_data(start: Mapping[str, float] | None, y0: float | None,
+def _start_data(start: Mapping[str, float | None] | None, y0: float | None,
                 base: Mapping[str, float] = US_2025) -> dict[str, float]:
     data = dict(base)
     if start is not None:
@@ -100,7 +100,14 @@ def _start_data(start: Mapping[str, float] | None, y0: float | None,
         if unknown:
             raise ModelError(f"directed_growth: unknown start data {', '.join(map(repr, unknown))}; valid: "
                              + ", ".join(START_KEYS))
-        data.update({k: float(v) for k, v in start.items() if k not in UNUSED_KEYS})
+        absent = sorted(k for k, v in start.items() if v is None and k not in OPTIONAL_DATA)
+        if absent:
+            raise ModelError(f"directed_growth: start data {', '.join(map(repr, absent))} may not be None; only "
+                             + ", ".join(map(repr, OPTIONAL_DATA)) + " may be absent")
+        data.update({k: float(v) for k, v in start.items() if k not in UNUSED_KEYS and v is not None})
+        for k in OPTIONAL_DATA:
+            if k in start and start[k] is None:
+                data.pop(k, None)
         if "h" in start and "K_priv_Y" not in start:  # capital from the investment share
             data.pop("K_priv_Y", None)
     if y0 is not None:
@@ -121,7 +128,7 @@ def derived_defaults(blocks: list[Block], *, t0: float = T0, start: Mapping[str,
 
 
 def directed_growth(*, country: str | None = None, t0: float = T0, y0: float | None = None,
-                    start: Mapping[str, float] | None = None, xg0: float = XG0,
+                    start: Mapping[str, float | None] | None = None, xg0: float = XG0,
                     overrides: Mapping[str, float] | None = None, politics: bool = False) -> System:
     r"""The directed-growth model (continuous time, years from ``t0``, US start data by default).
 
@@ -150,7 +157,9 @@ def directed_growth(*, country: str | None = None, t0: float = T0, y0: float | N
     start : mapping, optional
         Start data replacing those of :data:`~model.directed_growth.start_state.US_2025` by key
         (:data:`~model.directed_growth.start_state.START_KEYS`; ``h``, the private investment share,
-        instead of ``K_priv_Y`` sets private capital from it).
+        instead of ``K_priv_Y`` sets private capital from it). The start's inflation datum ``infl`` [1/year]
+        sets the target mark-up (then derived, not overridable); ``{"infl": None}`` removes it, and the
+        mark-up keeps its default or override (historical replays, whose start year has no such datum here).
     xg0 : float
         Green share of private investment in the start year [dimensionless].
     overrides : mapping, optional
@@ -181,7 +190,12 @@ def directed_growth(*, country: str | None = None, t0: float = T0, y0: float | N
     overrides = dict(overrides or {})
     blocks = all_blocks(bool(politics))
     known = {v.name: v for b in blocks for v in b.variables}
+    derived_here = derived_names(data)
     for name, value in overrides.items():
+        if name in derived_here and name not in DERIVED:
+            raise ModelError(f"directed_growth: {name!r} is derived from the start's inflation datum 'infl' "
+                             f"({data['infl']:.4g}/yr) and cannot be overridden; pass start={{'infl': ...}} to "
+                             "change the datum, or start={'infl': None} to set the mark-up instead")
         if name in DERIVED:
             raise ModelError(f"directed_growth: {name!r} is derived from the start state (see derived_defaults) "
                              "and cannot be overridden; override what it is derived from, or pass it to "
@@ -209,8 +223,9 @@ def directed_growth(*, country: str | None = None, t0: float = T0, y0: float | N
     kwargs: dict[str, object] = {k: v for k, v in (("t0", t0), ("xg0", xg0)) if v != {"t0": T0, "xg0": XG0}[k]}
     if country is not None:
         kwargs["country"] = country.upper()
+    removed: dict[str, float | None] = {k: None for k in OPTIONAL_DATA if k in base and k not in data}
     if data != base:
-        kwargs["start"] = {k: v for k, v in data.items() if base.get(k) != v}
+        kwargs["start"] = {**{k: v for k, v in data.items() if base.get(k) != v}, **removed}
     if overrides:
         kwargs["overrides"] = {k: float(v) for k, v in overrides.items()}
     if politics:
@@ -246,6 +261,30 @@ def model_meta(t0: float = T0, i_G0: float | None = None, country: str | None = 
                      policies=paths(I_G0 if i_G0 is None else float(i_G0)), baseline="bau", plausible=PLAUSIBLE)
 
 
+def _system_start(system: System) -> dict[str, float]:
+    """The start data a directed-growth model was built from (its origin's country, start year and start data)."""
+    kw = system.origin.get("kwargs", {})
+    base = US_2025 if kw.get("country") is None else country_data(kw["country"], float(kw.get("t0", T0)))
+    return _start_data(kw.get("start"), None, base)
+
+
+def derived_of(system: System) -> tuple[str, ...]:
+    """The names a directed-growth model derives from its start data, never drawn or overridden: :data:`DERIVED`,
+    and the mark-up when its start data hold an inflation datum
+    (:func:`~model.directed_growth.start_state.derived_names`).
+
+    Parameters
+    ----------
+    system : System
+        A directed-growth model (from :func:`directed_growth`).
+
+    Returns
+    -------
+    tuple of str
+    """
+    return derived_names(_system_start(system))
+
+
 def consistent_draws(system: System, values: Mapping[str, np.ndarray], *, failures: list | None = None,
                      g_Z: np.ndarray | float | None = None) -> dict[str, np.ndarray]:
     """The :data:`DERIVED` quantities for each parameter draw of an ensemble (vectorised).
@@ -268,7 +307,8 @@ def consistent_draws(system: System, values: Mapping[str, np.ndarray], *, failur
     Returns
     -------
     dict
-        ``name -> array`` for every name of :data:`DERIVED`: each draw starts consistently
+        ``name -> array`` for every name of :data:`DERIVED` (and ``markup`` with a start inflation datum,
+        :func:`~model.directed_growth.start_state.derived_names`): each draw starts consistently
         (business as usual at rest, as the defaults do), so a draw of ``phi1`` changes the
         dynamics, not the start. A draw outside the region where a start at rest exists (e.g. an
         investment share at rest above ``h_max``) gets NaN: the ensemble reports that member failed
@@ -279,19 +319,20 @@ def consistent_draws(system: System, values: Mapping[str, np.ndarray], *, failur
     ModelError
         A derived name among the draws or an unknown name.
     """
-    derived = sorted(set(values) & set(DERIVED))
+    kw = system.origin.get("kwargs", {})
+    start = _system_start(system)
+    derived = sorted(set(values) & set(derived_names(start)))
     if derived:
         raise ModelError(f"directed_growth: {', '.join(map(repr, derived))} derived from the start state "
-                         "(see derived_defaults); draw what they are derived from instead")
+                         "(see derived_defaults; the mark-up from the start's inflation datum 'infl'); draw what "
+                         "they are derived from instead")
     unknown = sorted(set(values) - set(system.variables))
     if unknown:
         raise ModelError(f"directed_growth: unknown name(s) among the draws: {', '.join(map(repr, unknown))}")
-    kw = system.origin.get("kwargs", {})
     vals = {n: v.default for n, v in system.variables.items() if v.default is not None}
     vals.update({n: np.asarray(v, float) for n, v in values.items()})
     m = max((np.size(v) for v in values.values()), default=1)
-    base = US_2025 if kw.get("country") is None else country_data(kw["country"], float(kw.get("t0", T0)))
-    out = derived_values(vals, t0=float(kw.get("t0", T0)), start=_start_data(kw.get("start"), None, base),
+    out = derived_values(vals, t0=float(kw.get("t0", T0)), start=start,
                          xg0=float(kw.get("xg0", XG0)), failures=failures, g_Z=g_Z)
     if g_Z is not None:
         m = max(m, np.size(g_Z))

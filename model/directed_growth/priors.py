@@ -220,9 +220,11 @@ FIXED: dict[str, str] = {
             "11.9 [V]); damage uncertainty is drawn through pi2 and pi3"),
     "n": ("projection input: the country's labour-force schedule, run as scenarios (the country file's low and "
           "high schedules), see this module's docstring"),
-    "markup": ("pinned by the start: inflation at rest is eta_p (markup omega - 1), so with the start wage share "
-               "(PWT 0.597) GEMMES's 1.875 gives the start's 2.3%/yr; drawing it would draw the start's inflation "
-               "rate, a datum"),
+    "markup": ("derived at a projection start from the start's inflation datum (the country file's infl: US GDP price "
+               "index 2024, 2.38%/yr; UK consumer prices 2019, 1.78%/yr): inflation at rest, eta_p (markup omega - 1) "
+               "+ eta_x ln(Y_D/Y), is the datum for every draw of eta_p and eta_x (start_state.DERIVED_FROM_DATA); "
+               "drawing it, or holding it while eta_p and eta_x are drawn, would draw the start's inflation rate, a "
+               "datum. A historical replay has no datum and keeps GEMMES's 1.875"),
     "sp_F0": "start datum: the observed firm loan spread over the policy rate at the reference leverage (about 2% [R])",
     "sp_G0": "start datum: the observed term premium of public debt over the policy rate (about 0.5 pp [R])",
     "rho_res": ("accounting: the share of deposits banks hold as reserves (DEFINE 0.2 [V]) sets which part of the "

@@ -2,8 +2,8 @@
 
 :func:`derived_values` turns a country's start data (:data:`US_2025` by default; the mapping a
 country module provides) and the model's parameters into the stocks and reference parameters of
-:data:`DERIVED`, in closed form (each condition is linear in the quantity it sets), vectorised over
-parameter draws.
+:data:`DERIVED` (and the mark-up, :data:`DERIVED_FROM_DATA`, from a start inflation datum), in closed form
+(each condition is linear in the quantity it sets), vectorised over parameter draws.
 """
 
 from __future__ import annotations
@@ -16,14 +16,16 @@ import sympy as sp
 
 from ..errors import ModelError
 from .mechanisms.emissions import BACKSTOP_YEAR
+from .mechanisms.labour import MARKUP_BOUNDS
 
-__all__ = ["US_2025", "START_KEYS", "UNUSED_KEYS", "DERIVED", "derived_values"]
+__all__ = ["US_2025", "START_KEYS", "UNUSED_KEYS", "OPTIONAL_DATA", "DERIVED", "DERIVED_FROM_DATA", "derived_names",
+           "derived_values"]
 
 #: US start data for 2025 (economics.md 11.12 unless said; the country module replaces them):
 #: output [TUSD/year, 2017 PPP], labour force [Mworker], employment rate, wage share, private and public
 #: capital over output [year], depreciation [1/year], public investment and government consumption
 #: shares, public, firm and household debt over output [year], fossil CO2 [GtCO2/year], demographic
-#: labour-force growth and trend productivity growth [1/year]
+#: labour-force growth and trend productivity growth [1/year], price inflation [1/year]
 US_2025: dict[str, float] = {
     "Y": 24.0,          # real GDP 23.30 T chained 2017 USD in 2024 (FRED-QD) [V], grown to 2025 [R]
     "N": 168.6,         # labour force 168.1 M in 2024 (FRED-QD) [V] grown 0.3% [R]
@@ -40,12 +42,17 @@ US_2025: dict[str, float] = {
     "E_dom": 4.9,       # fossil CO2 (2023, OWID/GCP) [R]; 5.007 Gt in 2021 (GCB) [V]
     "n": 0.003,         # CBO LTBO 2020: potential labour force +0.3%/yr 2020-2050 [V]
     "alpha0": 0.0156,   # labour productivity growth (calibration/params/usa.toml, block-wise)
+    "infl": 0.0238,     # GDP price index (FRED-QD GDPCTPI), 2024 annual mean over 2023's, log: 2.383% [V], held
 }
 #: start-data keys the model reads (those of :data:`US_2025`; ``h``, the private investment share, sets private
 #: capital when ``K_priv_Y`` is not given; bank equity over bank loans, green share of private capital, mission
 #: share of public capital) and keys a country's data may carry that the model does not use
 START_KEYS = tuple(US_2025) + ("h", "nw_B", "green_K", "mission_KG")
 UNUSED_KEYS = ("g_Y_hist", "g_N_hist")
+#: start-data keys that may be absent (``start={key: None}`` removes the default's): without the inflation datum
+#: ``infl`` the mark-up keeps its default or override, and the start's inflation follows from it (historical
+#: replays, :func:`calibration.replay.country_model`)
+OPTIONAL_DATA = ("infl",)
 _OPTIONAL = {"nw_B": 0.1, "green_K": 0.1, "mission_KG": 0.1}
 
 #: names set by :func:`derived_values` (not overridable: they follow from the start data and the rest)
@@ -54,6 +61,26 @@ DERIVED = ("g_Z", "v", "K_g", "K_b", "A_b", "h", "k_G_ref", "K_Gm", "K_Go", "del
            "i_ref", "r_ref", "lev_ref", "b_ref", "pi_r_ref", "g_ref", "gA_ref", "z0", "sigma_b", "sigma_b_ref",
            "i_cap_ref", "Q_g", "Q_ref", "p_back", "p_back_ref", "y_m", "x_ref",
            "y_g_ref", "rd_m_ref", "S_e", "INV")
+#: start-data key -> names :func:`derived_values` also sets when the start data hold it: the target mark-up from
+#: the start's inflation datum (inflation at rest is ``eta_p (markup omega - 1) + eta_x ln(Y_D/Y)``)
+DERIVED_FROM_DATA = {"infl": ("markup",)}
+
+
+def derived_names(start: Mapping[str, object]) -> tuple[str, ...]:
+    """The names :func:`derived_values` sets for these start data: :data:`DERIVED`, and those of
+    :data:`DERIVED_FROM_DATA` whose datum ``start`` holds (not None).
+
+    Parameters
+    ----------
+    start : mapping
+        Start data by key (:data:`START_KEYS`).
+
+    Returns
+    -------
+    tuple of str
+    """
+    extra = tuple(n for key, names in DERIVED_FROM_DATA.items() if start.get(key) is not None for n in names)
+    return DERIVED + extra
 
 
 @functools.lru_cache(maxsize=2)
@@ -109,9 +136,13 @@ def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float, start: 
     debt ratios constant; deposits close the bank balance sheet; consumption is at its target,
     which fixes autonomous household consumption ``Z_H = Z - G_C``; expected sales equal sales and inventories
     grow at ``g_Z`` (their target ratio ``sigma_N`` of sales up to the soft ceiling's gap between planned and
-    realised production); the Phillips-curve intercept
-    keeps the wage share constant; the real lower bound of the policy rate ``r_elb`` is the nominal one ``i_elb``
-    less the start's inflation (``i_ref``: expectations anchored at the start), computed before the start's
+    realised production); the Phillips-curve intercept keeps the wage share constant; the target mark-up
+    ``markup`` (only when the start data hold the inflation datum ``infl`` [1/year]: :data:`DERIVED_FROM_DATA`)
+    makes the start's inflation ``eta_p (markup omega - 1) + eta_x ln(Y_D/Y)`` the datum,
+    ``markup = (1 + (infl - eta_x ln(Y_D/Y)) / eta_p) / omega`` for every draw (no start where it falls outside its
+    declared bounds or ``eta_p`` is 0; without the datum the mark-up keeps its value and sets the start's
+    inflation); the real lower bound of the policy rate ``r_elb`` is the nominal one ``i_elb`` less the start's
+    inflation (``i_ref``: expectations anchored at the start), computed before the start's
     policy rate, which it floors; reference values of the investment, premium, productivity and
     green-share functions are the start values; the learning curve starts from the cumulative green
     investment ``Q_g = (x_g I_p + (1 - r_m) I_Gm) / g_Q0`` (start-year green investment growing at ``g_Q0``);
@@ -215,10 +246,22 @@ def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float, start: 
         return float(x) if np.ndim(x) == 0 else x
 
     put(S_e=either(S, Y), INV=either(INV, sig * Y), C=either(C_inv, C_now))
+    # the target mark-up from the start's inflation datum (labour block): inflation at rest, eta_p (markup omega - 1)
+    # + eta_x ln(Y_D/Y), is the datum for every draw of eta_p and eta_x (drawing the mark-up, or holding it while
+    # they are drawn, would draw the start's inflation rate, a datum); within its declared bounds, eta_p positive
+    mk_ok = True
+    if s.get("infl") is not None:
+        eta_p = np.asarray(v["eta_p"], float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            markup = (1 + np.divide(s["infl"] - v["eta_x"] * np.log(Y_D / Y), eta_p)) / v["omega"]
+        mk_ok = (eta_p > 0) & (markup >= MARKUP_BOUNDS[0]) & (markup <= MARKUP_BOUNDS[1])
+        put(markup=float(markup) if np.ndim(markup) == 0 else markup)
     # the real lower bound: the nominal one less the start's inflation (labour block, with the notional demand Y_D
     # behind the start output), inflation expectations anchored at the start (it does not move with realised
     # inflation: a stated limitation, banks block); the start's inflation is i_ref, set below and checked equal
-    i_start = v["eta_p"] * (v["markup"] * v["omega"] - 1) + v["eta_x"] * np.log(Y_D / Y)
+    # (the datum infl when the start data hold it)
+    with np.errstate(invalid="ignore"):  # eta_p = 0 with a datum: no mark-up (an infinite one), no start
+        i_start = v["eta_p"] * (v["markup"] * v["omega"] - 1) + v["eta_x"] * np.log(Y_D / Y)
     put(r_elb=v["i_elb"] - i_start)
     # the policy rate at its target with inflation and employment at their references (r0 up to the
     # smooth lower bound's exp(-(r0 - r_elb)/eps_r) eps_r)
@@ -290,9 +333,9 @@ def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float, start: 
     # G_C, is then below 1e-10 of Z_H; closer to 0 the rest check of chi_H Z_H = (g + rho_H) L_H fails on
     # rounding alone, with chi_H near 1e7: found at the truncation boundary of the joint calibration)
     zh_ok = Z_H > 1e-6 * Y
-    feasible = (h_cap & y_cap & zh_ok & w_ok & rd_ok
+    feasible = (h_cap & y_cap & mk_ok & zh_ok & w_ok & rd_ok
                 & np.isfinite(np.asarray(env["Y"], float) + v["t_w"] + v["theta0"]))
-    reasons = _no_start_reasons(h_cap, y_cap, zh_ok, w_ok, rd_ok, feasible, w_eff, v)
+    reasons = _no_start_reasons(h_cap, y_cap, mk_ok, zh_ok, w_ok, rd_ok, feasible, w_eff, v, s)
     if np.ndim(feasible) == 0 and not feasible:
         raise ModelError("directed_growth: no start at rest for these values: " + str(reasons))
     if failures is not None:
@@ -300,13 +343,13 @@ def derived_values(vals: Mapping[str, np.ndarray | float], *, t0: float, start: 
     # a start off its normal employment rate (a historical replay's lam_ref) is not at rest in the policy
     # rate and the labour force, by construction
     normal = bool(np.all(np.abs(np.asarray(v["lam_ref"]) - s["lam"]) < 1e-12))
-    _verify(env, v, Y, g, g_n, feasible, normal)
+    _verify(env, v, Y, g, g_n, feasible, normal, s.get("infl"))
     # an infeasible draw of an ensemble starts from NaN: the member is reported failed, the others run
     return {k: (float(x) if np.ndim(x) == 0 else np.where(feasible, np.asarray(x, float), np.nan))
             for k, x in out.items()}
 
 
-def _no_start_reasons(h_cap, y_cap, zh_ok, w_ok, rd_ok, feasible, w_eff, v):
+def _no_start_reasons(h_cap, y_cap, mk_ok, zh_ok, w_ok, rd_ok, feasible, w_eff, v, s):
     """Why no start at rest exists, per draw ('' where one does; a str for scalar values): the first of
     the conditions of :func:`derived_values` that fails."""
     shape = np.shape(feasible)
@@ -316,6 +359,7 @@ def _no_start_reasons(h_cap, y_cap, zh_ok, w_ok, rd_ok, feasible, w_eff, v):
                           "exceeds h_max"),
         (y_cap, lambda i: "the start output is at or above the supply ceiling (raise lam_max or u_max above the "
                           "start's employment rate and normal utilisation)"),
+        (mk_ok, lambda i: _markup_message(s.get("infl"), *(_pick(v[x], i, shape) for x in ("markup", "eta_p")))),
         (zh_ok, lambda i: "autonomous household consumption Z_H is not positive (not above 1e-6 of output; "
                           "consumption propensities c_w, c_pi, c_V too high for the start's consumption share; Z_H "
                           "is credit-financed spending and its loan-financed share chi_H would be negative)"),
@@ -336,6 +380,16 @@ def _pick(x, idx, shape) -> float:
     return float(np.broadcast_to(np.asarray(x, float), shape)[idx])
 
 
+def _markup_message(infl, markup, eta_p) -> str:
+    lo, hi = MARKUP_BOUNDS
+    if not eta_p > 0:
+        return (f"the start's inflation datum infl = {infl:.4g}/yr needs a positive price adjustment eta_p to set the "
+                f"target mark-up (eta_p = {eta_p:.4g}/yr)")
+    return (f"the target mark-up giving the start's inflation datum infl = {infl:.4g}/yr, (1 + (infl - eta_x "
+            f"ln(Y_D/Y)) / eta_p) / omega = {markup:.4g}, is outside its bounds [{lo:g}, {hi:g}] (raise eta_p, or "
+            "check the datum)")
+
+
 def _wage_floor_message(w_eff, w_min, eps_w) -> str:
     w, lo, eps = (float(np.ravel(x)[0]) for x in (w_eff, w_min, eps_w))
     if w <= lo:
@@ -349,15 +403,18 @@ def _wage_floor_message(w_eff, w_min, eps_w) -> str:
 _GROWING = ("Z", "C", "L_F", "L_H", "M", "B", "NW_B", "WIP_G", "K_Gm", "K_Go", "S_e")
 
 
-def _verify(env, v, Y, g, g_n, feasible, normal) -> None:
+def _verify(env, v, Y, g, g_n, feasible, normal, infl=None) -> None:
     """Assert that the feasible starts are at rest (a block changed without this module otherwise): every stock
-    grows at ``g`` (or is constant), productivity and labour force at the natural rate ``g_n``."""
+    grows at ``g`` (or is constant), productivity and labour force at the natural rate ``g_n``; the start's
+    inflation is the datum ``infl`` [1/year] when given."""
     checks = {"Y": env["Y"] / Y - 1, "u": env["u"] - v["u_n"], "K": (env["d_K_g"] + env["d_K_b"]) / env["K"] - g}
     if normal:
         checks.update(aN=env["d_a"] / v["a"] + env["d_N"] / v["N"] - g_n, r_cb=env["d_r_cb"])
     checks.update({x: env["d_" + x] / v[x] - g for x in _GROWING})
     # the real lower bound used for the start's policy rate is the nominal one less the start's inflation
     checks.update(r_elb=v["r_elb"] - (v["i_elb"] - env["inflation"]), i_ref=v["i_ref"] - env["inflation"])
+    if infl is not None:
+        checks.update(infl=env["inflation"] - infl)
     checks.update(INV=env["d_INV"] / v["INV"] - g * (np.asarray(v["inv_sw"]) > 0))  # constant with the switch off
     checks.update({x: env["d_" + x] for x in ("omega", "h", "Cap", "R_el", "R_el_vote", "m_RD") if "d_" + x in env})
     if "d_y_m" in env:  # the politics blocks (support, an auxiliary, is then at rest with y_m)

@@ -159,12 +159,14 @@ def carried() -> dict[str, dict[str, float]]:
             c["lam"] = 1 - fred.loc[2024, "UNRATE"] / 100
             debt = fred["GFDEGDQ188S"]
             c["b"] = jst.loc[2020, "debtgdp"] * debt[2023] / debt[2020]
+            c["infl"] = math.log(fred.loc[2024, "GDPCTPI"] / fred.loc[2023, "GDPCTPI"])  # GDP price index, held
         else:
             lf = pwt["emp"] / (1 - unemp.reindex(pwt.index))
             c["Y"] = pwt.loc[2019, "rgdpo"] / 1e6 * _growth(pwt["rgdpna"]) ** 6
             c["N"] = lf[2019] * _growth(lf) ** 6
             c["lam"] = 1 - unemp[2019]
             c["b"] = jst.loc[2020, "debtgdp"]
+            c["infl"] = math.log(jst.loc[2019, "cpi"] / jst.loc[2018, "cpi"])  # consumer prices, held at 2019
         y, i_g = pwt.loc[2019], icsd.loc[2019, "igov_rppp"] * 1e3 / pwt.loc[2019, "rgdpo"]
         k_g = icsd.loc[2019, "kgov_rppp"] * 1e3 / y["rgdpo"]
         c.update(omega=y["labsh"], K_G_Y=k_g, K_priv_Y=y["rnna"] / y["rgdpna"] - k_g, delta=y["delta"], i_G=i_g,

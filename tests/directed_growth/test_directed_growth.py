@@ -11,7 +11,7 @@ import xarray as xr
 
 import model
 from model.directed_growth import policies
-from model.directed_growth.factory import DERIVED, Y0, consistent_draws, directed_growth
+from model.directed_growth.factory import Y0, consistent_draws, derived_of, directed_growth
 from model.directed_growth.mechanisms.climate import STATE_2025
 from model.directed_growth.start_state import US_2025
 from model.library import dice2016_climate, dice2016_forcing_path
@@ -206,10 +206,11 @@ def uniform_draws(system, n: int, seed: int) -> tuple[dict, dict]:
     own consistent start (:func:`consistent_draws`): ``(params, initial stocks)``."""
     rng = np.random.default_rng(seed)
     draws = {}
+    derived = derived_of(system)  # with the start's inflation datum, the mark-up too
     for name in system.parameters:
         var = system[name]
         lo, hi = var.bounds
-        if var.tunable and name not in DERIVED and lo is not None and hi is not None:
+        if var.tunable and name not in derived and lo is not None and hi is not None:
             draws[name] = rng.uniform(lo, hi, n)
     start = consistent_draws(system, draws)
     params = {**draws, **{k: v for k, v in start.items() if system[k].kind == "parameter"}}
@@ -338,7 +339,8 @@ def dg_default(name):
     ({"overrides": {"phi1": float("nan")}}, "must be finite"),
     ({"overrides": {"n_shift": 0.01}}, "'n_shift' is an exogenous input (a path over time, set from the country's "
                                        "schedule), not an override: pass exogenous={'n_shift': ...} to simulate()"),
-    ({"overrides": {"w_min": 0.02, "alpha0": 0.0, "markup": 1.7}}, "is not above its floor w_min = 0.02/yr"),
+    ({"overrides": {"w_min": 0.02, "alpha0": 0.0}, "start": {"infl": 0.01}}, "is not above its floor w_min = 0.02/yr"),
+    ({"overrides": {"markup": 1.7}}, "'markup' is derived from the start's inflation datum 'infl'"),
     ({"y0": -1.0}, "y0 must be a positive output"),
     ({"xg0": 1.0}, "xg0 must be a share"),
 ])

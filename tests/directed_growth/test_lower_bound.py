@@ -24,12 +24,17 @@ def test_the_real_floor_is_the_nominal_floor_less_the_start_inflation(dg):
 
 
 def test_each_draw_gets_its_own_real_floor(dg):
-    """Vectorised over draws: the real floor follows each draw's nominal floor and start inflation (a faster
-    price adjustment eta_p raises the start's conflict inflation eta_p (markup omega - 1), so lowers the real
-    floor at a given nominal one)."""
+    """Vectorised over draws: the real floor follows each draw's nominal floor and start inflation. With the
+    start's inflation datum (the default start) the start inflation is the datum whatever eta_p is drawn, so the
+    real floor moves with the nominal one only; without it (a historical replay's start) a faster price
+    adjustment eta_p raises the start's conflict inflation eta_p (markup omega - 1), so lowers the real floor."""
     i_elb = np.array([-0.0075, 0.0, 0.0025, 0.0])
     eta_p = np.array([0.192, 0.192, 0.192, 0.3])
     out = consistent_draws(dg, {"i_elb": i_elb, "eta_p": eta_p})
+    np.testing.assert_allclose(out["r_elb"], i_elb - out["i_ref"], rtol=0, atol=1e-15)
+    np.testing.assert_allclose(out["r_elb"], i_elb - 0.0238, rtol=0, atol=1e-15)
+    free = directed_growth(start={"infl": None})
+    out = consistent_draws(free, {"i_elb": i_elb, "eta_p": eta_p})
     np.testing.assert_allclose(out["r_elb"], i_elb - out["i_ref"], rtol=0, atol=1e-15)
     assert out["i_ref"][3] > out["i_ref"][1] and out["r_elb"][3] < out["r_elb"][1]
     np.testing.assert_allclose(np.diff(out["r_elb"][:3]), np.diff(i_elb[:3]), rtol=0, atol=1e-15)

@@ -10,6 +10,9 @@ from ...core.symbols import aux, exogenous, lever, param, stock
 from ._common import ASSUMED, ESSAY, GEMMES, ref, soft_floor
 
 GCL = "Grasselli & Costa Lima (2012), Math. Financ. Econ. 6: Phillips curve diverging at full employment"
+#: declared bounds of the target mark-up [dimensionless]: a start whose inflation datum needs a mark-up outside
+#: them has no start at rest (:func:`model.directed_growth.start_state.derived_values`)
+MARKUP_BOUNDS = (1.0, 3.0)
 
 
 def labour() -> Block:
@@ -99,7 +102,10 @@ def labour() -> Block:
     eta_p = param("eta_p", "1/year", "speed of price adjustment", default=0.192, bounds=(0.0, 2.0),
                   source=GEMMES + ": 0.192", latex=r"\eta_p")
     mu = param("markup", "dimensionless", "firms' target mark-up on unit labour costs", default=1.875,
-               bounds=(1.0, 3.0), source=GEMMES + ": 1.875", latex="m")
+               bounds=MARKUP_BOUNDS,
+               source="set by the model factory so that the start's inflation is the start's inflation datum "
+                      "(start data 'infl'); without a datum (historical replays) " + GEMMES + ": 1.875",
+               latex="m")
     eta_x = param("eta_x", "1/year", "inflation response to excess demand", default=0.5, bounds=(0.0, 3.0),
                   source="excess demand shows in inflation (issue 12, DEFINE rationing); size " + ASSUMED,
                   latex=r"\eta_x")

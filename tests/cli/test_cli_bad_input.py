@@ -92,7 +92,7 @@ def snapshot(root: Path) -> dict:
 
 E = ["--out", "e.nc"]  # a new ensemble file
 BIG = "9" * 400  # an integer option far beyond any float
-#: the block-wise calibrations (no longer the commands' default, which is the joint one): files without a joint posterior
+#: the block-wise calibrations (the commands' default is the joint one): files without a joint posterior
 USA_BLOCK, GBR_BLOCK = str(param_file("usa")), str(param_file("gbr"))
 CASES = [
     # ---------------------------------------------------------------- run
@@ -166,8 +166,8 @@ CASES = [
     (["compare", "--params", "nosuch.toml"], "--params nosuch.toml: no such file"),
     (["compare", "--defaults", "--variant", "mazzucato"], "--variant chooses a joint posterior's medians; --defaults "
                                                           "runs at none"),
-    (["compare", "--params", USA_BLOCK, "--variant", "mazzucato"], "usa.toml has no mazzucato posterior table ([meta] posterior_csv): "
-                                            "variants in the file: none"),
+    (["compare", "--params", USA_BLOCK, "--variant", "mazzucato"],
+     "usa.toml has no mazzucato posterior table ([meta] posterior_csv): variants in the file: none"),
     (["compare", "--params", "pdir"], "--params pdir is a directory"),
     (["compare", "--params", "bad.toml"], "invalid TOML"),
     (["compare", "--params", "unknown.toml"], "unknown parameter(s) 'nosuch'"),
@@ -204,12 +204,13 @@ CASES = [
                                                                     "--defaults draws no posterior"),
     (["ensemble", "--names", "chi", "--variant", "mazzucato", *E], "--names draws no posterior"),
     (["ensemble", "--variant", "bh", *E], "invalid choice: 'bh' (choose from 'mazzucato', 'boysen_hogrefe')"),
-    (["ensemble", "--params", USA_BLOCK, "--variant", "boysen_hogrefe", *E], "usa.toml has no boysen_hogrefe posterior table"),
+    (["ensemble", "--params", USA_BLOCK, "--variant", "boysen_hogrefe", *E],
+     "usa.toml has no boysen_hogrefe posterior table"),
     (["ensemble", "--params", GBR_BLOCK, "--variant", "boysen_hogrefe", "--country", "GBR", *E],
      "gbr.toml has no boysen_hogrefe posterior table ([meta] posterior_csv_bh): variants in the file: none (not a "
      "joint calibration: dgm calibrate --joint); the shipped joint calibration: --params "),
-    (["ensemble", "--params", USA_BLOCK, "--variant", "mazzucato", *E], "usa.toml has no mazzucato posterior table ([meta] posterior_csv): "
-                                                 "variants in the file: none"),
+    (["ensemble", "--params", USA_BLOCK, "--variant", "mazzucato", *E],
+     "usa.toml has no mazzucato posterior table ([meta] posterior_csv): variants in the file: none"),
     (["ensemble", "--defaults", "--names", "nosuch", *E], "--names: cannot draw 'nosuch'"),
     (["ensemble", "--variables", "nosuch", *E], "--variables: 'nosuch' not a path"),
     (["ensemble", "--table", "empty.csv", *E], "empty.csv is empty"),

@@ -244,7 +244,8 @@ def test_compare_variant_runs_at_the_medians_of_that_posterior(tmp_path, capsys)
             ran = {k: float(ds[k]) for k in values}
         assert ran == pytest.approx(values, rel=1e-12, abs=0), variant
     capsys.readouterr()
-    assert main(["compare", "--variant", "boysen_hogrefe", "--out", str(tmp_path / "x")]) == 2
+    assert main(["compare", "--params", str(param_file("usa")), "--variant", "boysen_hogrefe",
+                 "--out", str(tmp_path / "x")]) == 2  # a block-wise file (the default is the joint one)
     err = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
     assert len(err) == 1 and err[0].startswith("dgm: error: --variant boysen_hogrefe: ") and (
         "usa.toml has no boysen_hogrefe posterior table" in err[0] and err[0].endswith(f"--params {joint}")), err
@@ -324,11 +325,12 @@ def test_compare_netcdf_schema_three_policies(tmp_path, capsys):
         for name in ds.variables:
             attrs = ds[name].attrs
             assert attrs.get("long_name") and "units" in attrs, name
-        # by default the committed US calibration is used
+        # by default the committed US joint calibration is used
         from calibration.paramfile import read_params
-        from calibration.params import PARAM_DIR
+        from calibration.params import default_param_file
 
-        for name, value in read_params(PARAM_DIR / "usa.toml").items():
+        assert default_param_file("usa").name == "usa_joint.toml"
+        for name, value in read_params(default_param_file("usa")).items():
             assert float(ds[name]) == pytest.approx(value, rel=1e-12), name
 
 

@@ -29,19 +29,21 @@ UK_1970_OMEGA = ("the 1970-99 fit (conditioned on public investment, government 
                  "0.55-0.65; earlier fits put it at a corner of its range (0.53 or 0.70)")
 
 
-#: why the US 2000-19 forecast from the 1970-99 fit has no path (issue 14). Session 6: at the untruncated fit's
-#: mode the propensities to consume left autonomous household consumption Z_H negative at the 2000 start, which
-#: no longer starts (model.directed_growth.start_state: a negative credit-financed consumption turns the credit
-#: channel round); before that condition the forecast ran with R2 +0.28 / +0.44 / +0.35 (growth, employment,
-#: debt). Now the fit's prior is truncated to parameters with a 2000 start (calibration.truncation, fit's
-#: predict_years): measured on branch trunc (main 5014f74), all 4 modes (costs 112.25, 114.2, 114.92, 118.1; c_w at
-#: its prior's top 0.90, c_pi 0.38-0.42) lie on the truncation's boundary, Z_H -> 0+ with its loan-financed share
-#: chi_H = (g + rho_H) L_H / Z_H of 1.2e7 to 5.7e7, and the forecast from the best stalls at 2013.46 (step size
-#: underflow): the 1970-99 replay wants propensities to consume the 2000 consumption share does not allow
-US_2000_NO_START = ("US 2000-19 from the 1970-99 fit truncated to a 2000 start: its modes lie on the boundary, "
-                    "Z_H -> 0+ (chi_H 1.2e7), and the forecast stalls at 2013.46 (step size underflow); R2 +0.28 / "
-                    "+0.44 / +0.35 before the Z_H condition")
-NO_PATH = {("USA", 0)}
+#: why the US 2000-19 forecast from the 1970-99 fit misses (issue 14). Session 6: at the untruncated fit's mode the
+#: propensities to consume left autonomous household consumption Z_H negative at the 2000 start, which no longer
+#: starts (model.directed_growth.start_state: a negative credit-financed consumption turns the credit channel round);
+#: before that condition the forecast ran with R2 +0.28 / +0.44 / +0.35 (growth, employment, debt). Session 7: the
+#: fit's prior is truncated to parameters with a 2000 start (calibration.truncation, fit's predict_years); all 4 modes
+#: lie on the truncation's boundary (c_w at its prior's top 0.90, c_pi 0.38-0.42; Z_H -> 0+, its loan-financed share
+#: chi_H = (g + rho_H) L_H / Z_H very large): the 1970-99 replay wants propensities to consume that the 2000
+#: consumption share does not allow. With the start needing Z_H above 1e-6 of output and the markup derived from the
+#: start's inflation (session 7) the forecast from the best mode (cost 114.9) runs to 2019 and collapses: employment
+#: 0.78 in 2003, 0.24 in 2006, 0.15 in 2009; public debt 5.5 x output in 2012, 91 in 2015 (measured on main 7541c5a:
+#: python -c "from calibration.outofsample import SPLITS, fit, forecast; f = fit('USA', SPLITS['USA'][0][0],
+#: predict_years=SPLITS['USA'][0][1]); print(forecast(f, SPLITS['USA'][0][1]).scores)")
+US_2000_COLLAPSE = ("US 2000-19 from the 1970-99 fit truncated to a 2000 start (mode on the boundary Z_H -> 0+, c_w "
+                    "0.90): the forecast collapses, employment 0.24 by 2006; R2 growth -460, employment -940, debt "
+                    "-36,667, emission-intensity gap +0.49 pp (R2 +0.28 / +0.44 / +0.35 before the Z_H condition)")
 
 
 def _fit(country: str, i: int):
@@ -164,8 +166,7 @@ def test_trend_of_an_exponential_is_its_rate_in_percent():
 
 @pytest.mark.data
 @pytest.mark.slow
-@pytest.mark.parametrize("country,i", [pytest.param("USA", 0, marks=pytest.mark.xfail(
-    strict=True, raises=CalibrationError, reason=US_2000_NO_START)), ("USA", 1), ("GBR", 0), ("GBR", 1)])
+@pytest.mark.parametrize("country,i", [("USA", 0), ("USA", 1), ("GBR", 0), ("GBR", 1)])
 def test_forecast_starts_from_the_data_of_its_first_year(country, i):
     fc = _forecast(country, i)
     for name in ("lam", "omega", "b", "d"):
@@ -178,8 +179,7 @@ def test_forecast_starts_from_the_data_of_its_first_year(country, i):
 
 @pytest.mark.data
 @pytest.mark.slow
-@pytest.mark.parametrize("country,i", [pytest.param("USA", 0, marks=pytest.mark.xfail(
-    strict=True, raises=CalibrationError, reason=US_2000_NO_START)), ("GBR", 1)])
+@pytest.mark.parametrize("country,i", [("USA", 0), ("GBR", 1)])
 def test_forecast_grows_autonomous_demand_at_the_fits_natural_rate_with_the_projected_labour_force(country, i):
     f, fc = _fit(country, i), _forecast(country, i)
     x = dict(zip(f["posterior"].names, f["mode"]))
@@ -198,9 +198,9 @@ def test_forecast_grows_autonomous_demand_at_the_fits_natural_rate_with_the_proj
 # branch oosC (main 22ec217) with its driver from mortgage credit (calibration.outofsample.DRIVER: JST's household
 # credit has reclassification breaks in 1975, 2005 and 2010 that its mortgage loans do not):
 # python -c "from calibration.outofsample import out_of_sample as o; print([f.scores for f in o('USA')])"
-# (country, split, series) -> why it misses, with the measured R2; a case not listed must hold (US 2000-19 growth
-# R2 +0.28, employment +0.44, debt +0.35; US 1970-99 employment +0.28, emission-intensity gap -0.24 pp; UK 2000-19
-# debt +0.68; UK 1970-99 employment +0.17). UK driver from household credit (JST thh, the default before oosC):
+# (country, split, series) -> why it misses, with the measured R2; a case not listed must hold (US 1970-99
+# employment +0.28, emission-intensity gap -0.24 pp; UK 2000-19 debt +0.68; UK 1970-99 employment +0.17; every US
+# 2000-19 case misses: US_2000_COLLAPSE; before session 6, US 2000-19 growth R2 +0.28, employment +0.44, debt +0.35). UK driver from household credit (JST thh, the default before oosC):
 # UK fwd -0.70 / -3.29 / +0.90, +1.22; UK rev -0.37 / +0.42 / -12.2, -0.88. With growth="fit" (the fit's g_Z and
 # block n carried forward, the default before) R2 dlnY / lam / b, e_int gap: US fwd +0.07 / -1.13 / +0.87, +0.70;
 # US rev -0.25 / -0.27 / -10.9, -0.33; UK fwd -0.51 / -5.65 / +0.09, +1.16; UK rev -0.33 / -0.08 / -23.5, -0.76
@@ -223,10 +223,6 @@ MISSES = {
     ("GBR", 1, "dlnY"): "UK 1970-99 growth R2 -0.24 (-0.33 with the fit's g_Z)",
     ("GBR", 1, "b"): "UK 1970-99 debt R2 -18.8 (-23.5 with the fit's g_Z) from a 2000-19 fit (the data fall from "
                      "0.73 to 0.39 with 1970s inflation eroding the debt, which a real model does not have)",
-    ("USA", 0, "e_int"): "US 2000-19 emission-intensity trend: model -2.16, data -2.74 %/yr (gap +0.58 pp): the "
-                         "within-technology trend g_sigma fitted on 1970-99 (2.1%/yr) makes -2.10 of it, the green "
-                         "output share -0.05 (research stays dirty: AABH path dependence); no carbon price or "
-                         "standard in the replay",
     ("GBR", 0, "e_int"): "UK 2000-19 trend: model -2.77, data -4.04 %/yr (gap +1.28 pp): g_sigma (2.7%/yr) makes "
                          "-2.66 of it, the green output share -0.10; the coal phase-out (EU ETS from 2005, the "
                          "carbon price floor from 2013) is not fed: no carbon-price series in the data",
@@ -238,8 +234,8 @@ MISSES = {
 
 def _cases(series: tuple[str, ...]) -> list:
     def marks(c, i, s):
-        if (c, i) in NO_PATH:
-            return [pytest.mark.xfail(strict=True, raises=CalibrationError, reason=US_2000_NO_START)]
+        if (c, i) == ("USA", 0):
+            return [pytest.mark.xfail(strict=True, reason=US_2000_COLLAPSE)]
         return [pytest.mark.xfail(strict=True, reason=MISSES[c, i, s])] if (c, i, s) in MISSES else []
 
     return [pytest.param(c, i, s, marks=marks(c, i, s)) for c in ("USA", "GBR") for i in (0, 1) for s in series]

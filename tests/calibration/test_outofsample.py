@@ -199,8 +199,9 @@ def test_forecast_grows_autonomous_demand_at_the_fits_natural_rate_with_the_proj
 # credit has reclassification breaks in 1975, 2005 and 2010 that its mortgage loans do not):
 # python -c "from calibration.outofsample import out_of_sample as o; print([f.scores for f in o('USA')])"
 # (country, split, series) -> why it misses, with the measured R2; a case not listed must hold (US 1970-99
-# employment +0.28, emission-intensity gap -0.24 pp; UK 2000-19 debt +0.68; UK 1970-99 employment +0.17; every US
-# 2000-19 case misses: US_2000_COLLAPSE; before session 6, US 2000-19 growth R2 +0.28, employment +0.44, debt +0.35). UK driver from household credit (JST thh, the default before oosC):
+# employment +0.28, emission-intensity gap -0.24 pp; UK 2000-19 debt +0.68; UK 1970-99 employment +0.17; every
+# US 2000-19 case misses: US_2000_COLLAPSE; before session 6, US 2000-19 growth R2 +0.28, employment +0.44, debt
+# +0.35). UK driver from household credit (JST thh, the default before oosC):
 # UK fwd -0.70 / -3.29 / +0.90, +1.22; UK rev -0.37 / +0.42 / -12.2, -0.88. With growth="fit" (the fit's g_Z and
 # block n carried forward, the default before) R2 dlnY / lam / b, e_int gap: US fwd +0.07 / -1.13 / +0.87, +0.70;
 # US rev -0.25 / -0.27 / -10.9, -0.33; UK fwd -0.51 / -5.65 / +0.09, +1.16; UK rev -0.33 / -0.08 / -23.5, -0.76

@@ -171,6 +171,14 @@ def _model_and_draws(args, *, n: int, sobol_ranges: bool = False):
                 raise ModelError(f"--table: {exc}") from None
             raise ModelError(f"--table {table}: {exc}") from None
     if names:  # checked here, before any draw: a clear error for a name that is not drawable
+        from ..directed_growth.factory import derived_of
+        from ..directed_growth.start_state import INSTEAD
+
+        derived = [x for x in names if x in derived_of(system)]
+        if derived:
+            hint = "; ".join(f"for {x} draw {INSTEAD[x]}" for x in derived if x in INSTEAD)
+            raise ModelError(f"--names: {', '.join(map(repr, derived))} derived from the start state, not drawn; "
+                             + (hint or "draw what it is derived from instead"))
         try:
             draw_ranges(system, names, _prior_ranges(names))
         except ModelError as exc:

@@ -21,7 +21,16 @@ from ..core.system import System, combine
 from ..errors import ModelError
 from .mechanisms import all_blocks
 from .mechanisms.politics import check_vote_function, election_calendar
-from .start_state import DERIVED, OPTIONAL_DATA, START_KEYS, UNUSED_KEYS, US_2025, derived_names, derived_values
+from .start_state import (
+    DERIVED,
+    INSTEAD,
+    OPTIONAL_DATA,
+    START_KEYS,
+    UNUSED_KEYS,
+    US_2025,
+    derived_names,
+    derived_values,
+)
 
 __all__ = ["T0", "T_END", "KEEP", "PLAUSIBLE", "Y0", "XG0", "DERIVED", "US_2025", "directed_growth", "country_data",
            "derived_defaults", "derived_values", "derived_of", "model_meta", "consistent_draws", "no_start_reasons"]
@@ -198,8 +207,9 @@ def directed_growth(*, country: str | None = None, t0: float = T0, y0: float | N
                              "change the datum, or start={'infl': None} to set the mark-up instead")
         if name in DERIVED:
             raise ModelError(f"directed_growth: {name!r} is derived from the start state (see derived_defaults) "
-                             "and cannot be overridden; override what it is derived from, or pass it to "
-                             "simulate() as a parameter")
+                             "and cannot be overridden; override what it is derived from"
+                             + (f" ({INSTEAD[name]})" if name in INSTEAD else "")
+                             + ", or pass it to simulate() as a parameter")
         if name not in known and not politics and name in {v.name for b in all_blocks(True)[-2:] for v in b.variables}:
             raise ModelError(f"directed_growth: override {name!r} is a name of the politics blocks; build the model "
                              "with directed_growth(politics=True)")

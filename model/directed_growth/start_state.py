@@ -18,8 +18,8 @@ from ..errors import ModelError
 from .mechanisms.emissions import BACKSTOP_YEAR
 from .mechanisms.labour import MARKUP_BOUNDS
 
-__all__ = ["US_2025", "START_KEYS", "UNUSED_KEYS", "OPTIONAL_DATA", "DERIVED", "DERIVED_FROM_DATA", "derived_names",
-           "derived_values"]
+__all__ = ["US_2025", "START_KEYS", "UNUSED_KEYS", "OPTIONAL_DATA", "DERIVED", "DERIVED_FROM_DATA", "INSTEAD",
+           "derived_names", "derived_values"]
 
 #: US start data for 2025 (economics.md 11.12 unless said; the country module replaces them):
 #: output [TUSD/year, 2017 PPP], labour force [Mworker], employment rate, wage share, private and public
@@ -64,6 +64,10 @@ DERIVED = ("g_Z", "v", "K_g", "K_b", "A_b", "h", "k_G_ref", "K_Gm", "K_Go", "del
 #: start-data key -> names :func:`derived_values` also sets when the start data hold it: the target mark-up from
 #: the start's inflation datum (inflation at rest is ``eta_p (markup omega - 1) + eta_x ln(Y_D/Y)``)
 DERIVED_FROM_DATA = {"infl": ("markup",)}
+#: what to set or draw instead of a derived name, where the derived name was once a parameter of its own (the error
+#: messages of overrides and draws name it)
+INSTEAD = {"r_elb": "i_elb, the nominal floor: r_elb is i_elb less the start's inflation",
+           "markup": "eta_p and eta_x: the mark-up gives the start its observed inflation, start data 'infl'"}
 
 
 def derived_names(start: Mapping[str, object]) -> tuple[str, ...]:

@@ -52,6 +52,7 @@ FILES = {
     "nan.toml": b"[parameters]\nchi = nan\n",
     "outside.toml": b"[parameters]\nchi = 100.0\n",
     "plain.toml": b"[parameters]\nalpha0 = 0.0156\n",
+    "r_elb.toml": b"[parameters]\nr_elb = -0.01\n",  # a file from before r_elb was derived (issue 14)
     "se_abc.toml": _posterior('se = "abc"').encode(),
     "se_missing.toml": _posterior("").encode(),
     "se_huge.toml": _posterior("se = 1e300").encode(),
@@ -212,6 +213,14 @@ CASES = [
     (["ensemble", "--params", USA_BLOCK, "--variant", "mazzucato", *E],
      "usa.toml has no mazzucato posterior table ([meta] posterior_csv): variants in the file: none"),
     (["ensemble", "--defaults", "--names", "nosuch", *E], "--names: cannot draw 'nosuch'"),
+    # derived names: say what to draw instead (r_elb had declared bounds (None, None): the error asked for ranges)
+    (["ensemble", "--defaults", "--names", "chi,r_elb", *E],
+     "--names: 'r_elb' derived from the start state, not drawn; for r_elb draw i_elb, the nominal floor"),
+    (["ensemble", "--names", "markup", *E],
+     "--names: 'markup' derived from the start state, not drawn; for markup draw eta_p and eta_x"),
+    (["compare", "--params", "r_elb.toml"], "'r_elb' is derived from the start state (see derived_defaults) and "
+                                            "cannot be overridden; override what it is derived from (i_elb, the "
+                                            "nominal floor"),
     (["ensemble", "--variables", "nosuch", *E], "--variables: 'nosuch' not a path"),
     (["ensemble", "--table", "empty.csv", *E], "empty.csv is empty"),
     (["ensemble", "--table", "ragged.csv", *E], "ragged.csv is not a regular CSV"),

@@ -15,7 +15,8 @@ from model.solve.status import Status
 
 #: draw 1146 of `dgm ensemble --draws 2000` (seed 0, calibration/params/usa.toml, issue 14): pi3 4.8e-5, S 3.30, damages
 #: 20-21% of output by 2100. Its drawn real lower bound r_elb -0.03726714322 is given as the nominal one, i_elb = r_elb
-#: plus the member's start inflation (0.03542937012): the same floor since r_elb became derived (i_elb less i_ref)
+#: plus the member's start inflation then (0.03542937012); since the mark-up is derived from the start's inflation
+#: datum (US 2.383%/yr for every draw) its real floor is i_elb less that datum, -0.0257 (not the drawn -0.0373)
 MEMBER_1146 = {
     "alpha0": 0.01594076107, "alpha_KV": 0.70538976, "g_sigma": 0.02169007901, "n_lam": 0.1761688837, "psi_L":
     1.802470576, "rho_cb": 0.2042015517, "beta_B": 0.09120862479, "gamma_p": 0.4794040322, "phi1": 0.5866141556,
@@ -39,8 +40,9 @@ MEMBER_1146 = {
 #: session 6), one of the 259 market-shaping members that left the plausible range with damages off (employment rate
 #: 0.694 in 2084): its start had autonomous household consumption Z_H < 0 (loan-financed share chi_H -2.64), as did
 #: 193 of the 259. Its drawn real lower bound r_elb -0.01038427756 is given as the nominal one, i_elb = r_elb plus the
-#: start inflation of the same draw with c_w 0.80 (0.0251595533; inflation at the start does not depend on c_w): the
-#: same floor since r_elb became derived (above i_elb's prior, within its bounds)
+#: start inflation of the same draw with c_w 0.80 then (0.0251595533; inflation at the start does not depend on c_w;
+#: above i_elb's prior, within its bounds); with the mark-up derived from the start's inflation datum (US 2.383%/yr)
+#: its real floor is -0.0090 (the test reads only why the draw has no start)
 JOINT_43 = {
     "alpha0": 0.009831494854, "alpha_A": 0.1426925971, "alpha_KV": 0.01383731318, "c_pi": 0.1468421681,
     "c_w": 0.8696108396, "chi": 0.9823383838, "eta_RD": 0.2337849482, "eta_RDs": 0.3494777125,

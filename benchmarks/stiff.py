@@ -9,8 +9,9 @@ Usage::
    (rtol 1e-6, atol 1e-9): one run of ``simulate(method="radau5")`` against ``method="Radau"``
    (scipy, the model's compiled right-hand side and Jacobian called from Python), median of
    ``--repeat``; and the largest difference between the two paths.
-2. The directed-growth ensemble as ``dgm ensemble`` draws it (posterior draws of
-   ``calibration/params/usa.toml``, the calibrated model, three policies, 2025-2100):
+2. The directed-growth ensemble as ``dgm ensemble`` drew it until issue 14, session 7 (posterior draws of
+   ``calibration/params/usa.toml``, the block-wise calibration; the default is now ``usa_joint.toml``), the
+   calibrated model, three policies, 2025-2100):
    ``model.ensemble(method="auto")`` (the default: stiff members integrated again with the compiled
    Radau) against ``method="dopri5"``, median of ``--repeat`` after a warm-up. The members that
    ``auto`` found stiff are those whose step counts differ between the two; for up to

@@ -388,7 +388,8 @@ def posterior_draws(path: str | os.PathLike, n: int, *, seed: int = 0, system=No
     ----------
     path : path-like
         A parameter file written by ``dgm calibrate``; the committed ones by country:
-        :func:`calibration.param_file` (``param_file("usa")``).
+        :func:`calibration.param_file` (``param_file("usa")``, the block-wise one; ``param_file("usa",
+        joint=True)``, the joint one and the commands' default).
     n : int
         Number of draws.
     seed : int

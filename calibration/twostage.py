@@ -58,9 +58,10 @@ STAGE1_REASON = ("the parameters the 1970-2019 US replay moves (posterior/prior 
 IRF_PARAMETERS = ("chi", "kappa_M", "alpha_A", "eta_RD", "eta_RDs", "tau_RD", "tau_B", "kappa_C", "psi_B", "alpha_KV")
 
 #: the stage-2 parameters: :data:`IRF_PARAMETERS` and the propensity to consume out of wealth ``c_V``, which the
-#: 2025 projection start speaks to (calibration.truncation: with ``c_V`` at its default 0.048, 53% of the US
-#: stage-1 draws have no 2025 start; with ``c_V`` sampled in stage 2, 5.4% of a smoke run's posterior draws are
-#: re-drawn by the ensemble against 37% without: issue 14, session 7)
+#: 2025 projection start speaks to (calibration.truncation: with ``c_V`` at its default 0.048, 50.9% of the US
+#: stage-1 draws have no 2025 start, the shipped usa_joint.toml; with ``c_V`` estimated, 23.13% of the first 10,000
+#: draws of the default US ensemble are re-drawn for want of a start, 43.3% before, most for parameters drawn from
+#: their priors: issue 14, session 7)
 STAGE2 = IRF_PARAMETERS + ("c_V",)
 
 STAGE2_REASON = ("the parameters the impulse-response targets speak to (mission R&D: chi, kappa_M, alpha_A; "

@@ -168,7 +168,8 @@ def directed_growth(*, country: str | None = None, t0: float = T0, y0: float | N
         (:data:`~model.directed_growth.start_state.START_KEYS`; ``h``, the private investment share,
         instead of ``K_priv_Y`` sets private capital from it). The start's inflation datum ``infl`` [1/year]
         sets the target mark-up (then derived, not overridable); ``{"infl": None}`` removes it, and the
-        mark-up keeps its default or override (historical replays, whose start year has no such datum here).
+        mark-up keeps its default or override (historical replays: the panel holds JST CPI inflation for their
+        start years, not used, so that the replay's likelihood is unchanged; using it needs a re-calibration).
     xg0 : float
         Green share of private investment in the start year [dimensionless].
     overrides : mapping, optional

@@ -420,6 +420,10 @@ def _compare_run(args, system, paths) -> int:
         ds = simulate(system, None, paths, t_span=(T0, args.t_end))
         ds.attrs["country"] = country.code
         ds.attrs["country_name"] = country.name
+        # which parameters ran (an absolute path: the file is read elsewhere than where it was written)
+        ds.attrs["parameters_from"] = (f"{Path(args.params).resolve()} "
+                                       f"({f'{variant} posterior medians' if variant else 'its [parameters]'})"
+                                       if args.params else "literature defaults")
     if getattr(args, "durable", False) and "S_pub" in ds:
         at_start = float(ds["S_pub"].isel(time=0).values.ravel()[0])
         if at_start < 0.5:

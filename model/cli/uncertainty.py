@@ -326,7 +326,7 @@ def _draws_source(args, path, draws) -> str:
     sources = getattr(draws, "attrs", {}).get("sources", {})
     joint = any(str(v).startswith("joint posterior") for v in sources.values())
     variant = f", joint posterior of the {args.variant or 'mazzucato'} variant" if joint else ""
-    return f"parameters {path}{variant}"
+    return f"parameters {Path(path).resolve()}{variant}"
 
 
 def _name_country(ds, system):

@@ -242,6 +242,8 @@ def test_compare_variant_runs_at_the_medians_of_that_posterior(tmp_path, capsys)
                      "--t-end", "2027", "--out", str(out)]) == 0
         with xr.open_dataset(out / "comparison_usa.nc") as ds:
             ran = {k: float(ds[k]) for k in values}
+            # the file says which parameters ran (found by the new-user review: two variants' files looked alike)
+            assert ds.attrs["parameters_from"] == f"{joint.resolve()} ({variant} posterior medians)"
         assert ran == pytest.approx(values, rel=1e-12, abs=0), variant
     capsys.readouterr()
     assert main(["compare", "--params", str(param_file("usa")), "--variant", "boysen_hogrefe",
@@ -330,6 +332,7 @@ def test_compare_netcdf_schema_three_policies(tmp_path, capsys):
         from calibration.params import default_param_file
 
         assert default_param_file("usa").name == "usa_joint.toml"
+        assert ds.attrs["parameters_from"] == f"{default_param_file('usa').resolve()} (its [parameters])"
         for name, value in read_params(default_param_file("usa")).items():
             assert float(ds[name]) == pytest.approx(value, rel=1e-12), name
 
@@ -343,6 +346,7 @@ def test_compare_defaults_flag_uses_the_literature_defaults(tmp_path, capsys):
     assert "(literature defaults)" in capsys.readouterr().err
     with xr.open_dataset(out / "comparison_usa.nc") as ds:
         assert float(ds.g_Z) == directed_growth(country="USA")["g_Z"].default
+        assert ds.attrs["parameters_from"] == "literature defaults"
     assert main(["compare", "--defaults", "--params", "x.toml", "--out", str(out)]) == 2
     assert "exclude each other" in capsys.readouterr().err
 

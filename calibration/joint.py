@@ -316,8 +316,9 @@ class JointPosterior:
         self.instruments = instruments
         self.system = country_model(panel, country, start, overrides=overrides, normal_years=normal,
                                     start_values=spec.get("start_values"), instruments=instruments)
-        policy = observed_policy(panel, country, start, end)
-        exogenous = observed_exogenous(panel, country, start, end, instruments)
+        policy = observed_policy(panel, country, start, end, instruments)
+        exogenous = observed_exogenous(panel, country, start, end, instruments, n=overrides.get("n"),
+                                       n_years=spec.get("n_years"))
         self.prior: JointPrior = spec.get("prior") or JointPrior.from_model(self.system, names,
                                                                              ranges=spec.get("ranges"))
         if self.prior.names != names:
@@ -368,7 +369,8 @@ class JointPosterior:
                   extra_many: Callable | None = None,
                   normal_years: tuple[int, int] | None = None, start_values: Mapping[str, float] | None = None,
                   ranges: Mapping[str, tuple] | None = None,
-                  instruments: Sequence[str] = ("i_G",), truncation: Callable | None = None) -> JointPosterior:
+                  instruments: Sequence[str] = ("i_G",), truncation: Callable | None = None,
+                  n_years: tuple[int, int] | None = None) -> JointPosterior:
         """The joint log-posterior of ``country``'s replay ``start``-``end``.
 
         Parameters
@@ -425,7 +427,8 @@ class JointPosterior:
                         extra_scale=extra_scale, extra_many=extra_many,
                         normal_years=None if normal_years is None else tuple(map(int, normal_years)),
                         start_values=dict(start_values or {}), ranges=dict(ranges or {}),
-                        instruments=tuple(instruments), truncation=truncation))
+                        instruments=tuple(instruments), truncation=truncation,
+                        n_years=None if n_years is None else tuple(map(int, n_years))))
 
     def __reduce__(self):
         return (JointPosterior, (self._spec,))

@@ -7,9 +7,9 @@ defaults and draws from the prior; every start's mode and cost is returned); no 
 The forecast restarts the model from the data in the first forecast year (:func:`calibration.replay.country_model`:
 output, the wage share, employment, debts, emission intensity, the public investment rate of that year) with the
 fitted parameters, the start re-derived at rest for them, and runs it over the forecast window with the observed
-paths of policy instruments (:data:`POLICY`; the fit window is replayed with the same instruments): the public
-investment rate (:func:`calibration.replay.observed_policy`) and the government consumption share
-(:func:`calibration.replay.observed_exogenous`), and of the country's observed driver of autonomous household
+paths of policy instruments (:data:`POLICY`; the fit window is replayed with the same instruments): public investment
+(:func:`calibration.replay.observed_policy`) and government consumption (:func:`calibration.replay.observed_exogenous`)
+as real levels, and of the country's observed driver of autonomous household
 demand (:data:`DRIVER`: US residential investment's deviation from its own trend, UK net new mortgage borrowing,
 each relative to the start year; :func:`instruments_for`); optionally the policy rate in place of the Taylor rule.
 Nothing else the model explains (output, employment, the wage share, revenue, deficits, debts, business credit,
@@ -68,13 +68,33 @@ __all__ = ["Forecast", "fit", "forecast", "out_of_sample", "r2", "trend", "instr
            "SPLITS_UK_1988", "SCORED", "UNKNOWN_START", "POLICY", "DRIVER", "STARTS", "GROWTH", "DECADE"]
 
 #: the observed policy instruments the fit and the forecast are conditioned on (calibration.replay.INSTRUMENTS):
-#: the public investment rate and the government consumption share, both fiscal instruments set by the
-#: government. Never an outcome (output, employment, revenue, deficits, debts, private credit): a forecast
-#: conditional on the policy actually set, the object of policy evaluation, not a fit to the outcomes. The policy
-#: rate ("r_cb") is available but not in the default: as a real rate it is deflated by realised inflation (an
+#: public investment and government consumption, both fiscal instruments set by the government, as REAL LEVELS
+#: ("i_G_real", "g_C_real": each level's departure from its own log-linear trend over the replay window, at its
+#: start-year share of output; the level's trend is the model's, autonomous demand at the natural rate, the closure
+#: of GROWTH="projection"). Not their shares of actual output ("i_G", "g_C" alone): a share divides by output, an
+#: outcome, and rises when output falls (UK 2009: government consumption +1.8 pp of output with its real level +5%),
+#: which the model, whose budgets are set on trend output, turned into spending rising in the recession. Never an
+#: outcome (output, employment, revenue, deficits, debts, private credit): a forecast conditional on the policy
+#: actually set, the object of policy evaluation, not a fit to the outcomes. Measured (session 8, R2 dlnY / lam / b,
+#: e_int gap pp; shares -> real levels): US 2000-19 +0.20 / +0.63 / -0.17, +0.54 -> +0.30 / +0.81 / -0.57, +0.46;
+#: US 1970-99 -0.10 / +0.28 / -8.13, -0.24 -> -0.00 / -0.12 / -2.28, -0.19; UK 2000-19 -0.21 / -0.86 / +0.67, +1.56
+#: -> -0.33 / -1.67 / +0.09, +1.33; UK 1970-99 -0.24 / +0.17 / -18.8, -0.81 -> +0.01 / +0.26 / -37.9, -0.76; the
+#: fits' costs 115.1 -> 89.5 (US 1970-99), 70.6 -> 75.4 (US 2000-19), 223.6 -> 223.4 (UK 1970-99), 47.9 -> 45.9 (UK
+#: 2000-19), and the US 1970-99 mode is no longer on the boundary of the 2000 start (its loan-financed share of
+#: autonomous household consumption chi_H 1.07 against 48,076; c_w at its prior's top, 0.90, in both): the reason
+#: is the outcome in the shares' denominator, not these numbers. The real level's trend is the
+#: model's, not the observed one's, so that the input is a path of time alone (the model's trend output depends on
+#: the parameters). The demographic inputs "pop" (population growth's departure from its rate over n's years) and
+#: "lf" (the observed labour force, which holds participation too) are available, not in the default (GROWTH's
+#: projection rule holds what a forecaster knew at the start): measured with the real levels, "pop": US 2000-19
+#: +0.40 / +0.83 / -0.35, US 1970-99 +0.04 / -0.22 / -2.31, UK 2000-19 -0.74 / -2.31 / -0.09, UK 1970-99 -0.47 /
+#: -0.01 / -60.7; "lf": +0.38 / +0.82 / -0.27, +0.34 / +0.07 / -4.62, -1.00 / -3.10 / -0.28, -0.47 / +0.02 / -57.1
+#: (with the shares, "pop": US 2000-19 +0.37 / +0.64 / +0.04; UK 2000-19 -0.46 / -1.12 / +0.58): the UK's faster
+#: labour force lifts autonomous demand (n_shift) against the fit's 2.65%/yr productivity growth. The policy rate
+#: ("r_cb") is available but not in the default: as a real rate it is deflated by realised inflation (an
 #: outcome), and a nominal path deflated by the model's own inflation is a cumulative process in the model
 #: (model/directed_growth/mechanisms/banks.py); its measured effect is reported beside the default
-POLICY: tuple[str, ...] = ("i_G", "g_C")
+POLICY: tuple[str, ...] = ("i_G", "i_G_real", "g_C_real")
 
 #: the observed driver of autonomous household demand per country (:data:`calibration.replay.DRIVERS`), added to
 #: :data:`POLICY` by default (:func:`instruments_for`): the model's autonomous household demand ``Z_H`` (credit-
@@ -425,7 +445,8 @@ class ForecastStart:
                                              overrides=self.overrides, instruments=tuple(instruments),
                                              normal_years=fy if normal == "fit" else (py[0], py[0]),
                                              start_values=self.start_values,
-                                             ranges={k: UNKNOWN_START[k] for k in self.start_values})
+                                             ranges={k: UNKNOWN_START[k] for k in self.start_values},
+                                             n_years=self.window or fy)
 
     def rows(self, X) -> np.ndarray:
         """The forecast's parameter rows ``(m, len(names))`` from fitted rows ``X`` ``(m, k)``: ``g_Z`` at each row's

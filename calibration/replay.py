@@ -27,6 +27,25 @@ INSTRUMENTS: dict[str, str] = {
     "g_C": "government consumption share of output (PWT csh_g, current PPPs): the start share sets G_C / Y in "
            "the start year and the exogenous input g_C_shock is its change since the start year (a share of "
            "trend output)",
+    "g_C_real": "government consumption as a real level (in place of 'g_C'): real government consumption G = PWT "
+                "csh_g x output (nominal government consumption over the output deflator), its deviation from its "
+                "own log-linear trend over the replay window at its start-year share of output, less the start "
+                "year's: the exogenous input g_C_shock (a share of trend output, as the model's budgets are set). "
+                "The share 'g_C' divides by actual output, an outcome: it rises when output falls (UK 2009: +1.8 pp "
+                "with real G +5%), so the model's spending, set on trend output, rose in the recession; here the "
+                "level's trend is the model's (autonomous demand), its departures the observed ones",
+    "i_G_real": "public investment as a real level (with 'i_G'): the public investment rate fed as the start year's "
+                "rate times real public investment (ICSD igov_rppp) relative to its own log-linear trend over the "
+                "replay window, relative to the start year's: the lever i_G, a share of trend output, follows the "
+                "level's departures from its trend, not the share of actual output (which rises when output falls)",
+    "lf": "the labour force as a demographic input: the exogenous input n_shift (the departure of demographic "
+          "labour-force growth from the replay's rate n) follows the observed labour force's growth (the panel's "
+          "g_N: PWT emp over the employment rate), g_N(t) - n after the start year (0 in it, so the start is at "
+          "rest). The observed labour force holds participation's response to the cycle as well as demography",
+    "pop": "population as the demographic input: the exogenous input n_shift follows the observed population's "
+           "growth (PWT pop) less its mean growth over the years the replay's n was measured on (so the demographic "
+           "labour force grows at n plus population growth's departure from its rate then; 0 in the start year). "
+           "Demography only: no participation or employment in it (the labour force, 'lf', holds both)",
     "res": "autonomous household demand (US only): real residential investment (FRED-QD PRFIx, annual mean), its "
            "deviation from its own log-linear trend over the replay window, as a share of output at its start-year "
            "share (PRFIx / GDPC1), less that deviation in the start year: the exogenous input z_H_shock",
@@ -125,6 +144,8 @@ def _check_instruments(instruments) -> tuple[str, ...]:
     if sum(k in DRIVERS for k in out) > 1:
         raise CalibrationError(f"instruments may include at most one of {', '.join(DRIVERS)} (each feeds z_H_shock); "
                                f"got {', '.join(map(repr, out))}")
+    if "g_C" in out and "g_C_real" in out:
+        raise CalibrationError("instruments may include one of 'g_C', 'g_C_real' (each feeds g_C_shock); got both")
     if bad or "i_G" not in out:
         raise CalibrationError(f"instruments must include 'i_G' and be among {', '.join(INSTRUMENTS)}; got "
                                f"{', '.join(map(repr, out))}")
@@ -221,7 +242,7 @@ def country_model(panel: xr.Dataset, country: str, start: int, overrides: Mappin
     instruments = _check_instruments(instruments)
     if "r_cb" in instruments:
         values.update(cb_obs=1.0, r0=_value(panel, "r", country, start))
-    if "g_C" in instruments:
+    if "g_C" in instruments or "g_C_real" in instruments:
         g = float(_csh_g(panel, country, np.array([start]))[0])
         if not np.isfinite(g):
             raise CalibrationError(f"csh_g for {country} {start} is missing in PWT; choose another start year")
@@ -233,10 +254,34 @@ def country_model(panel: xr.Dataset, country: str, start: int, overrides: Mappin
         raise CalibrationError(f"{country} {start}: {exc}") from None
 
 
-def observed_policy(panel: xr.Dataset, country: str, start: int, end: int) -> Policy:
-    """Business as usual with the observed public investment rate (piecewise linear between years)."""
+def _detrended(years: np.ndarray, level: np.ndarray) -> np.ndarray:
+    """``level / trend``, the trend the OLS log-linear fit of ``level`` over the years where it is finite and
+    positive (NaN elsewhere)."""
+    ok = np.isfinite(level) & (level > 0)
+    if ok.sum() < 3:
+        return np.full(level.shape, np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return level / np.exp(np.polyval(np.polyfit(years[ok], np.log(level[ok]), 1), years))
+
+
+def observed_policy(panel: xr.Dataset, country: str, start: int, end: int,
+                    instruments: tuple[str, ...] = ("i_G",)) -> Policy:
+    """Business as usual with the observed public investment rate (piecewise linear between years).
+
+    With ``"i_G_real"`` among ``instruments`` (:data:`INSTRUMENTS`) the rate is the start year's times real public
+    investment's departure from its own log-linear trend over ``start``-``end`` relative to the start year's
+    (``i_G(t0) (I / I_hat) / (I(t0) / I_hat(t0))``, ``I`` real public investment, ICSD igov_rppp): no output in the
+    denominator.
+    """
     years = np.arange(start, end + 1)
-    i_G = panel["i_G"].sel(country=country, year=years).values
+    i_G = panel["i_G"].sel(country=country, year=years).values.astype(float)
+    if "i_G_real" in _check_instruments(instruments):
+        from .data.icsd import load_icsd
+
+        df = load_icsd(panel.attrs.get("data_dir") or None, countries=[country])
+        level = df[df["iso"] == country].set_index("year")["igov_rppp"].astype(float).reindex(years).to_numpy()
+        dev = _detrended(years.astype(float), level)
+        i_G = i_G[0] * dev / dev[0]
     ok = np.isfinite(i_G)
     if ok.sum() < 2:
         raise CalibrationError(f"public investment rate of {country} has fewer than two years in {start}-{end}")
@@ -246,7 +291,8 @@ def observed_policy(panel: xr.Dataset, country: str, start: int, end: int) -> Po
 
 
 def observed_exogenous(panel: xr.Dataset, country: str, start: int, end: int,
-                       instruments: tuple[str, ...] = ("i_G",)) -> dict:
+                       instruments: tuple[str, ...] = ("i_G",), n: float | None = None,
+                       n_years: tuple[int, int] | None = None) -> dict:
     """Paths of the exogenous inputs that condition a replay on observed policy (:data:`INSTRUMENTS`; the
     public investment rate is a lever: :func:`observed_policy`).
 
@@ -267,6 +313,26 @@ def observed_exogenous(panel: xr.Dataset, country: str, start: int, end: int,
     if "g_C" in instruments:
         g = _csh_g(panel, country, years)
         series["g_C_shock"] = ("government consumption share (PWT csh_g)", g - g[0])
+    if "g_C_real" in instruments:
+        g = _csh_g(panel, country, years)
+        dev = _detrended(years.astype(float), g * panel["Y"].sel(country=country, year=years).values.astype(float))
+        series["g_C_shock"] = ("real government consumption (PWT csh_g x output)", g[0] * (dev - dev[0]))
+    if "lf" in instruments:
+        if n is None:
+            raise CalibrationError("the labour-force input 'lf' needs the replay's demographic growth n")
+        g = panel["g_N"].sel(country=country, year=years).values.astype(float) - float(n)
+        series["n_shift"] = ("labour force growth (PWT emp / employment rate)", np.r_[0.0, g[1:]])
+    if "pop" in instruments:
+        if "lf" in instruments:
+            raise CalibrationError("instruments may include one of 'lf', 'pop' (each feeds n_shift); got both")
+        from .data.pwt import load_pwt
+
+        df = load_pwt(panel.attrs.get("data_dir") or None, countries=[country])
+        pop = df[df["iso"] == country].set_index("year")["pop"].astype(float)
+        first, last = n_years or (start, end)
+        ref = float(np.log(pop[last] / pop[first]) / (last - first))
+        g = np.diff(np.log(pop.reindex(np.r_[start - 1, years]).to_numpy()))
+        series["n_shift"] = ("population growth (PWT pop)", np.r_[0.0, g[1:] - ref])
     for key in DRIVERS:
         if key in instruments:
             series["z_H_shock"] = (_DRIVER_NAMES[key], _household_driver(panel, country, years, key))

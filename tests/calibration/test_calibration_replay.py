@@ -77,7 +77,8 @@ def test_replay_conditioned_on_observed_policy_follows_the_instruments(panel, co
     slope = np.r_[0.0, np.diff(r)][1:]
     np.testing.assert_allclose(ds.r_cb.values[1:], r[1:] - slope / k, rtol=0, atol=1e-4)
     with pytest.raises(CalibrationError,
-                       match="instruments must include 'i_G' and be among i_G, r_cb, g_C, res, hh_credit, mortgage, x"):
+                       match="instruments must include 'i_G' and be among i_G, r_cb, g_C, g_C_real, i_G_real, lf, "
+                             "pop, res, hh_credit, mortgage, x"):
         country_model(panel, country, start, instruments=("r_cb",))
     with pytest.raises(CalibrationError, match="instruments must include 'i_G'"):
         observed_exogenous(panel, country, start, end, ("i_G", "taxes"))
@@ -150,3 +151,55 @@ def test_uk_household_credit_has_the_breaks_that_make_mortgage_credit_the_uk_dri
     assert at(2010, "thh") == pytest.approx(-0.098, abs=5e-4) and at(2010, "tmort") == pytest.approx(0.013, abs=5e-4)
     mort = g.loc[1970:2019, "tmort"]
     assert mort.min() > 0.010 and mort.max() < 0.22
+
+
+def test_real_level_instruments_are_departures_from_their_own_trends(panel):
+    """'g_C_real' and 'i_G_real' (calibration.replay.INSTRUMENTS) from the raw files in closed form: real government
+    consumption G = PWT csh_g x output and real public investment (ICSD igov_rppp) divided by their OLS log-linear
+    trends over the window; g_C_shock = csh_g(t0) (G/G_hat - G0/G0_hat), the lever i_G = i_G(t0) (I/I_hat) /
+    (I0/I0_hat). No output growth in either beyond the output deflator of G: in UK 2009 (output -4.2%) the share
+    g_C_shock rises 1.8 pp against the real level's +0.5 pp."""
+    from calibration.data.icsd import load_icsd
+    from calibration.data.pwt import load_pwt
+    from calibration.replay import observed_exogenous
+
+    years = np.arange(2000, 2020)
+    w = load_pwt(countries=["GBR"]).set_index("year")
+    G = (w["csh_g"] * w["rgdpna"]).reindex(years).to_numpy(float)
+    dev = G / np.exp(np.polyval(np.polyfit(years, np.log(G), 1), years))
+    real = observed_exogenous(panel, "GBR", 2000, 2019, ("i_G", "g_C_real"))["g_C_shock"]
+    share = observed_exogenous(panel, "GBR", 2000, 2019, ("i_G", "g_C"))["g_C_shock"]
+    g0 = float(w.loc[2000, "csh_g"])
+    assert real(2000.0) == 0.0
+    np.testing.assert_allclose([real(float(t)) for t in years], g0 * (dev - dev[0]), rtol=1e-9, atol=1e-15)
+    assert share(2009.0) - share(2008.0) == pytest.approx(0.018, abs=1e-3)
+    assert real(2009.0) - real(2008.0) == pytest.approx(0.005, abs=1e-3)
+    i = load_icsd(countries=["GBR"]).set_index("year")["igov_rppp"].reindex(years).to_numpy(float)
+    idev = i / np.exp(np.polyval(np.polyfit(years, np.log(i), 1), years))
+    pol = observed_policy(panel, "GBR", 2000, 2019, ("i_G", "i_G_real"))
+    i0 = float(panel.i_G.sel(country="GBR", year=2000))
+    got = np.array([pol.levers["i_G"](float(t)) for t in years])
+    np.testing.assert_allclose(got, i0 * idev / idev[0], rtol=1e-9)
+    assert observed_policy(panel, "GBR", 2000, 2019).levers["i_G"](2009.0) == pytest.approx(
+        float(panel.i_G.sel(country="GBR", year=2009)), rel=1e-12)  # the share, without 'i_G_real'
+    with pytest.raises(CalibrationError, match="one of 'g_C', 'g_C_real'"):
+        country_model(panel, "GBR", 2000, instruments=("i_G", "g_C", "g_C_real"))
+
+
+def test_demographic_inputs_follow_the_observed_labour_force_or_population(panel):
+    """'lf': n_shift = g_N - n after the start year; 'pop': n_shift = PWT population growth less its mean growth
+    over n_years; both 0 in the start year (the start at rest)."""
+    from calibration.data.pwt import load_pwt
+    from calibration.replay import observed_exogenous
+
+    lf = observed_exogenous(panel, "GBR", 2000, 2019, ("i_G", "lf"), n=0.0004)["n_shift"]
+    assert lf(2000.0) == 0.0
+    assert lf(2009.0) == pytest.approx(float(panel.g_N.sel(country="GBR", year=2009)) - 0.0004, rel=1e-12)
+    pop = load_pwt(countries=["GBR"]).set_index("year")["pop"].astype(float)
+    p = observed_exogenous(panel, "GBR", 2000, 2019, ("i_G", "pop"), n_years=(1990, 1999))["n_shift"]
+    assert p(2000.0) == 0.0
+    assert p(2009.0) == pytest.approx(np.log(pop[2009] / pop[2008]) - np.log(pop[1999] / pop[1990]) / 9, rel=1e-9)
+    with pytest.raises(CalibrationError, match="needs the replay's demographic growth n"):
+        observed_exogenous(panel, "GBR", 2000, 2019, ("i_G", "lf"))
+    with pytest.raises(CalibrationError, match="one of 'lf', 'pop'"):
+        observed_exogenous(panel, "GBR", 2000, 2019, ("i_G", "lf", "pop"), n=0.0)

@@ -4,7 +4,7 @@ Acceptance of the issue: out of sample, R2 > 0 for annual output growth, the emp
 debt ratio, and the emission-intensity trend within +-0.3 pp/yr of the data's, for the US and the UK. Where the
 model misses, the case is xfail(strict=True) with the measured number (never a loosened band). The fit and the
 forecast are conditioned on the observed fiscal instruments (calibration.outofsample.POLICY: public investment
-and government consumption) and the country's observed driver of autonomous household demand
+and government consumption, as real levels) and the country's observed driver of autonomous household demand
 (calibration.outofsample.DRIVER: US residential investment, UK mortgage credit), the fit is the best of
 calibration.outofsample.STARTS optimiser starts with the stated prior on g_Z - (alpha0 + n) (GAP_SD); the forecast's
 exogenous trends follow the model's projection rules (calibration.outofsample.GROWTH, "projection": the labour force's
@@ -23,27 +23,23 @@ from model.errors import CalibrationError
 _CACHE: dict = {}
 
 #: why the UK 1970 wage share misses the reported levels (measured: see MISSES)
-UK_1970_OMEGA = ("the 1970-99 fit (conditioned on public investment, government consumption and UK mortgage "
-                 "credit) puts the UK 1970 wage share at 0.666 (costs of the 4 starts 252.9, 252.9, 279.3, 279.3; "
-                 "with household credit 0.665, cost 255.1; without a driver 0.668, cost 257.6), above the reported "
+UK_1970_OMEGA = ("the 1970-99 fit (conditioned on public investment and government consumption as real levels and "
+                 "UK mortgage credit) puts the UK 1970 wage share at 0.70, its range's top (costs of the 4 starts "
+                 "223.4, 223.5, 307.4, 307.4; with the instruments as shares of output 0.70, cost 223.6; with the "
+                 "driver's spending financed at chi_H, before session 8: 0.666, cost 252.9), above the reported "
                  "0.55-0.65; earlier fits put it at a corner of its range (0.53 or 0.70)")
 
 
-#: why the US 2000-19 forecast from the 1970-99 fit misses (issue 14). Session 6: at the untruncated fit's mode the
-#: propensities to consume left autonomous household consumption Z_H negative at the 2000 start, which no longer
-#: starts (model.directed_growth.start_state: a negative credit-financed consumption turns the credit channel round);
-#: before that condition the forecast ran with R2 +0.28 / +0.44 / +0.35 (growth, employment, debt). Session 7: the
-#: fit's prior is truncated to parameters with a 2000 start (calibration.truncation, fit's predict_years); all 4 modes
-#: lie on the truncation's boundary (c_w at its prior's top 0.90, c_pi 0.38-0.42; Z_H -> 0+, its loan-financed share
-#: chi_H = (g + rho_H) L_H / Z_H very large): the 1970-99 replay wants propensities to consume that the 2000
-#: consumption share does not allow. With the start needing Z_H above 1e-6 of output and the markup derived from the
-#: start's inflation (session 7) the forecast from the best mode (cost 114.9) runs to 2019 and collapses: employment
-#: 0.78 in 2003, 0.24 in 2006, 0.15 in 2009; public debt 5.5 x output in 2012, 91 in 2015 (measured on main 7541c5a:
-#: python -c "from calibration.outofsample import SPLITS, fit, forecast; f = fit('USA', SPLITS['USA'][0][0],
-#: predict_years=SPLITS['USA'][0][1]); print(forecast(f, SPLITS['USA'][0][1]).scores)")
-US_2000_COLLAPSE = ("US 2000-19 from the 1970-99 fit truncated to a 2000 start (mode on the boundary Z_H -> 0+, c_w "
-                    "0.90): the forecast collapses, employment 0.24 by 2006; R2 growth -460, employment -940, debt "
-                    "-36,667, emission-intensity gap +0.49 pp (R2 +0.28 / +0.44 / +0.35 before the Z_H condition)")
+#: the US 2000-19 forecast from the 1970-99 fit (issue 14). Session 6: at the untruncated fit's mode the propensities
+#: to consume left autonomous household consumption Z_H negative at the 2000 start, which no longer starts
+#: (model.directed_growth.start_state); before that condition the forecast ran with R2 +0.28 / +0.44 / +0.35 (growth,
+#: employment, debt). Session 7: the fit's prior is truncated to parameters with a 2000 start (calibration.truncation);
+#: all 4 modes lie on the truncation's boundary (c_w 0.90, c_pi 0.39; Z_H -> 0+), where the loan-financed share
+#: chi_H = (g + rho_H) L_H / Z_H is unbounded (48,076 at the best mode). The start there is locally stable (largest
+#: real part of the detrended Jacobian's eigenvalues 0, the neutral level directions; the next -0.014/yr): the
+#: forecast collapsed (employment 0.24 by 2006; R2 -460 / -940 / -36,667) because the observed residential-investment
+#: deviation was financed at chi_H (household debt 19,816 times output by 2008). Session 8 (branch oos3): the
+#: exogenous spending Z_Hx is financed at min(chi_H, 1) (households block); measured below (MISSES)
 
 
 def _fit(country: str, i: int):
@@ -134,17 +130,70 @@ def test_every_mode_of_the_truncated_fit_has_a_start_in_the_first_forecast_year(
         forecast(f, SPLITS[country][1 - i][1])  # a forecast from another year than the truncation's
 
 
+#: the US conditioning with the fiscal instruments as shares of output (calibration.outofsample.POLICY before
+#: session 8), under which the 1970-99 fit's mode lies on the 2000 start's boundary
+US_SHARES = ("i_G", "g_C", "res")
+
+
+def _share_fit():
+    """US 1970-99 with the instruments as shares of output, truncated to a 2000 start."""
+    if "share_fit" not in _CACHE:
+        _CACHE["share_fit"] = fit("USA", SPLITS["USA"][0][0], predict_years=SPLITS["USA"][0][1], instruments=US_SHARES)
+    return _CACHE["share_fit"]
+
+
+def _chi_H(f) -> float:
+    """The loan-financed share of autonomous household consumption at the 2000 start of ``f``'s mode."""
+    from calibration.outofsample import ForecastStart
+
+    start = ForecastStart(f["posterior"], "USA", *SPLITS["USA"][0], instruments=f["instruments"])
+    P, _ = start.pred._start(start.rows(f["mode"][None, :]))
+    return float(P[0, start.pred.problem.cs.parameters.index("chi_H")])
+
+
 @pytest.mark.data
 @pytest.mark.slow
 def test_fit_truncated_to_the_2000_start_where_the_untruncated_mode_has_none():
-    """US 1970-99: the untruncated fit's mode has no start at rest in 2000 (Z_H not positive), the truncated fit's
-    has one; its cost is at least the untruncated one's (the truncation binds)."""
-    free, cut = fit("USA", SPLITS["USA"][0][0]), _fit("USA", 0)
+    """US 1970-99 with the fiscal instruments as shares of output: the untruncated fit's mode has no start at rest
+    in 2000 (Z_H not positive), the truncated fit's has one; its cost is at least the untruncated one's (the
+    truncation binds). With the instruments as real levels (the default) the untruncated mode has a start
+    (measured: the truncated mode's chi_H 1.07, far from the boundary)."""
+    free, cut = fit("USA", SPLITS["USA"][0][0], instruments=US_SHARES), _share_fit()
     assert free["truncation"] is None
     region = cut["posterior"].truncation
     assert not region(free["mode"][None, :], cut["posterior"].names)[0]
     assert region(cut["mode"][None, :], cut["posterior"].names)[0]
     assert cut["cost"] >= free["cost"]
+
+
+@pytest.mark.data
+@pytest.mark.slow
+def test_us_2000_start_on_the_boundary_finances_the_driver_at_most_dollar_for_dollar():
+    """US 1970-99 (instruments as shares) truncated to a 2000 start: the best mode lies at the start region's edge
+    (Z_H -> 0+), where the loan-financed share chi_H = (g + rho_H) L_H / Z_H is above 10,000 (measured 48,076 on main
+    2668ed7's mode), and the start is locally stable (largest real part of the detrended Jacobian's eigenvalues at
+    most 1e-6/yr: the collapse was not an unstable start). The observed residential-investment deviation is
+    financed at min(chi_H, 1) (households block), so household debt stays within 0.3-0.5 of output over 2000-19
+    (measured 0.365-0.441; financed at chi_H it reached 19,816 times output by 2008). With the instruments as real
+    levels (the default) the mode is inside the region: chi_H below 10 (measured 1.07)."""
+    from calibration.outofsample import ForecastStart
+    from model.analysis.stability import STABILITY_TOL, detrended_jacobian
+    from model.directed_growth.attribution import ECONOMY_STOCKS
+
+    f = _share_fit()
+    assert _chi_H(f) > 1e4
+    assert _chi_H(_fit("USA", 0)) < 10.0
+    start = ForecastStart(f["posterior"], "USA", *SPLITS["USA"][0], instruments=f["instruments"])
+    X = start.rows(f["mode"][None, :])
+    P, Y0 = start.pred._start(X)
+    prob = start.pred.problem
+    cs = prob.cs
+    sub = [cs.states.index(x) for x in ECONOMY_STOCKS if x in cs.states]
+    J = detrended_jacobian(cs.jac(prob.t0, Y0[0], P[0], prob.L), cs.rhs(prob.t0, Y0[0], P[0], prob.L), Y0[0])
+    assert np.linalg.eigvals(J[np.ix_(sub, sub)]).real.max() <= STABILITY_TOL
+    p = start.pred.paths(X, variables=["L_H", "Y"])
+    d_H = p["L_H"][0] / p["Y"][0]
+    assert 0.3 < d_H.min() and d_H.max() < 0.5
 
 
 def test_fit_names_its_valid_starts():
@@ -191,17 +240,20 @@ def test_forecast_grows_autonomous_demand_at_the_fits_natural_rate_with_the_proj
     assert kept["g_Z"] == x["g_Z"] and kept["n"] == f["posterior"].overrides["n"] and kept["window"] is None
 
 
-# measured on branch oos2 (main 49f6306; the fit and forecast conditioned on public investment, government
-# consumption and the country's observed driver of autonomous household demand, calibration.outofsample
-# .instruments_for: US residential investment, UK household credit; best of 4 starts; the prior on
-# g_Z - (alpha0 + n), sd 0.5 pp/yr; the forecast's trends by the projection rules, GROWTH), the UK re-measured on
-# branch oosC (main 22ec217) with its driver from mortgage credit (calibration.outofsample.DRIVER: JST's household
-# credit has reclassification breaks in 1975, 2005 and 2010 that its mortgage loans do not):
+# measured on branch oos3 (main 2668ed7; the fit and forecast conditioned on public investment and government
+# consumption as real levels, calibration.outofsample.POLICY, and the country's observed driver of autonomous
+# household demand, calibration.outofsample.instruments_for: US residential investment, UK mortgage credit; the
+# driver's spending financed by new loans at min(chi_H, 1), households block; best of 4 starts; the prior on
+# g_Z - (alpha0 + n), sd 0.5 pp/yr; the forecast's trends by the projection rules, GROWTH):
 # python -c "from calibration.outofsample import out_of_sample as o; print([f.scores for f in o('USA')])"
-# (country, split, series) -> why it misses, with the measured R2; a case not listed must hold (US 1970-99
-# employment +0.28, emission-intensity gap -0.24 pp; UK 2000-19 debt +0.68; UK 1970-99 employment +0.17; every
-# US 2000-19 case misses: US_2000_COLLAPSE; before session 6, US 2000-19 growth R2 +0.28, employment +0.44, debt
-# +0.35). UK driver from household credit (JST thh, the default before oosC):
+# (country, split, series) -> why it misses, with the measured R2; a case not listed must hold (US 2000-19 growth
+# +0.30, employment +0.81; US 1970-99 emission-intensity gap -0.19 pp; UK 2000-19 debt +0.09; UK 1970-99 growth
+# +0.01, employment +0.26). With the instruments as shares of output (POLICY before session 8; R2 dlnY / lam / b,
+# e_int gap): US fwd +0.20 / +0.63 / -0.17, +0.54; US rev -0.10 / +0.28 / -8.13, -0.24; UK fwd -0.21 / -0.86 /
+# +0.67, +1.56; UK rev -0.24 / +0.17 / -18.8, -0.81. Before session 8 (shares; the driver financed at chi_H): US
+# 2000-19 -460 / -940 / -36,667, +0.49 pp (a collapse), UK 2000-19 -0.33 / -1.55 / +0.68, +1.28 pp; the reverse
+# splits as with the shares. Before session 6 (no Z_H condition), US 2000-19 +0.28 / +0.44 / +0.35.
+# Earlier measurements (branch oos2, the driver financed at chi_H): UK driver from household credit (JST thh):
 # UK fwd -0.70 / -3.29 / +0.90, +1.22; UK rev -0.37 / +0.42 / -12.2, -0.88. With growth="fit" (the fit's g_Z and
 # block n carried forward, the default before) R2 dlnY / lam / b, e_int gap: US fwd +0.07 / -1.13 / +0.87, +0.70;
 # US rev -0.25 / -0.27 / -10.9, -0.33; UK fwd -0.51 / -5.65 / +0.09, +1.16; UK rev -0.33 / -0.08 / -23.5, -0.76
@@ -209,25 +261,39 @@ def test_forecast_grows_autonomous_demand_at_the_fits_natural_rate_with_the_proj
 # driver (policy instruments only, main 5f862fe, growth "fit"): US fwd -0.98 / -1.91 / +0.79, +0.63; US rev -0.71 /
 # -2.06 / -7.14, -0.39; UK fwd -0.97 / -5.06 / +0.05, +1.21; UK rev -0.79 / -0.32 / -30.5, -0.73
 MISSES = {
-    ("USA", 1, "dlnY"): "US 1970-99 growth R2 -0.10 (-0.25 with the fit's g_Z; the 1974-75, 1980-82 recessions "
-                        "were oil and monetary-policy shocks)",
-    ("USA", 1, "b"): "US 1970-99 debt R2 -8.13 (-10.9 with the fit's g_Z) from a 2000-19 fit: no tax or deficit "
-                     "history (the 1980s tax cuts), the fit's fiscal response from 2000-19",
-    ("GBR", 0, "dlnY"): "UK 2000-19 growth R2 -0.33 (-0.51 with the fit's g_Z): model output grows 2.5% in 2009 "
-                        "against the data's -4.2% (2009 alone is 72% of the data's variance): the mortgage driver "
-                        "falls by 2.6% of output, the government consumption share and public investment rate rise "
-                        "1.9 and 0.5 pp (shares of the falling actual output) and offset it",
-    ("GBR", 0, "lam"): "UK 2000-19 employment R2 -1.55 (-5.65 with the fit's g_Z) from a 1970-99 fit: productivity at "
-                       "the fit's 2.3%/yr (its Kaldor-Verdoorn coefficient at 0) against the data's 0.7%/yr (0.3%/yr "
-                       "after 2008): +31% by 2019 (log), offset by the labour force (-15%: 1990-99 trend 0.04%/yr "
-                       "against the data's 0.88%/yr) and output (+12%); employment 0.92 in 2018 against 0.96",
-    ("GBR", 1, "dlnY"): "UK 1970-99 growth R2 -0.24 (-0.33 with the fit's g_Z)",
-    ("GBR", 1, "b"): "UK 1970-99 debt R2 -18.8 (-23.5 with the fit's g_Z) from a 2000-19 fit (the data fall from "
-                     "0.73 to 0.39 with 1970s inflation eroding the debt, which a real model does not have)",
-    ("GBR", 0, "e_int"): "UK 2000-19 trend: model -2.77, data -4.04 %/yr (gap +1.28 pp): g_sigma (2.7%/yr) makes "
-                         "-2.66 of it, the green output share -0.10; the coal phase-out (EU ETS from 2005, the "
-                         "carbon price floor from 2013) is not fed: no carbon-price series in the data",
-    ("GBR", 1, "e_int"): "UK 1970-99 trend: model -3.57, data -2.77 %/yr (gap -0.81 pp; -0.76 with the fit's g_Z)",
+    ("USA", 0, "b"): "US 2000-19 debt R2 -0.57 from a 1970-99 fit: model debt 0.56 -> 0.70 (2012) -> 0.63 (2019) "
+                     "against the data's 0.56 -> 1.07: model output grows 1.2% in 2008 and 2009 (data -0.1%, "
+                     "-2.6%), so revenue does not collapse, and the debt-stabilising tax brings the ratio down after "
+                     "2012 (-0.17 with the instruments as shares of output, whose government consumption rose with "
+                     "the recession)",
+    ("USA", 0, "e_int"): "US 2000-19 trend: model -2.27, data -2.74 %/yr (gap +0.46 pp): g_sigma of the 1970-99 fit "
+                         "(2.1%/yr); the coal-to-gas switch after 2008 is not fed: no fuel-price or carbon-price "
+                         "series in the data",
+    ("USA", 1, "dlnY"): "US 1970-99 growth R2 -0.004 (-0.10 with the instruments as shares; the 1974-75, 1980-82 "
+                        "recessions were oil and monetary-policy shocks)",
+    ("USA", 1, "lam"): "US 1970-99 employment R2 -0.12 (+0.28 with the instruments as shares) from a 2000-19 fit: "
+                       "model employment 0.926 in 1982 against the data's 0.903 (the 1981-82 disinflation is not "
+                       "fed), 0.960-0.967 in 1986-88 against 0.930-0.945",
+    ("USA", 1, "b"): "US 1970-99 debt R2 -2.28 (-8.13 with the instruments as shares) from a 2000-19 fit: model debt "
+                     "falls from 0.36 to 0.24 (1986), the data rise to 0.65 (1996): no tax or deficit history (the "
+                     "1980s tax cuts), the fit's fiscal response from 2000-19",
+    ("GBR", 0, "dlnY"): "UK 2000-19 growth R2 -0.33 (-0.21 with the instruments as shares) from a 1970-99 fit: model "
+                        "output grows 2.0% in 2009 against the data's -4.2% (2009 alone is 72% of the data's "
+                        "variance): the mortgage driver falls by 0.7 pp of output in 2009 (1.7 pp in 2008), real "
+                        "government consumption and public investment add 0.4 and 0.2 pp (1.5 and 0.4 as shares of "
+                        "the falling output), and the fit's investment does not respond to utilisation (gamma_u 0)",
+    ("GBR", 0, "lam"): "UK 2000-19 employment R2 -1.67 (-0.86 with the instruments as shares) from a 1970-99 fit: "
+                       "productivity at the fit's 2.65%/yr (its Kaldor-Verdoorn coefficient at 0) against the data's "
+                       "0.7%/yr (0.3%/yr after 2008), the labour force at the 1990-99 trend 0.04%/yr against the "
+                       "data's 0.88%/yr (observed population or labour force fed: -2.31, -3.10); employment 0.926 in "
+                       "2018 against 0.960",
+    ("GBR", 1, "b"): "UK 1970-99 debt R2 -37.9 (-18.8 with the instruments as shares) from a 2000-19 fit: model debt "
+                     "rises from 0.73 to 1.15 (1984), the data fall to 0.39 with 1970s inflation eroding the debt, "
+                     "which a real model does not have",
+    ("GBR", 0, "e_int"): "UK 2000-19 trend: model -2.71, data -4.04 %/yr (gap +1.33 pp): g_sigma of the 1970-99 fit "
+                         "(2.6%/yr); the coal phase-out (EU ETS from 2005, the carbon price floor from 2013) is not "
+                         "fed: no carbon-price series in the data (GCB's CO2 by fuel is an outcome, not an input)",
+    ("GBR", 1, "e_int"): "UK 1970-99 trend: model -3.53, data -2.77 %/yr (gap -0.76 pp)",
 }
 
 
@@ -235,8 +301,6 @@ MISSES = {
 
 def _cases(series: tuple[str, ...]) -> list:
     def marks(c, i, s):
-        if (c, i) == ("USA", 0):
-            return [pytest.mark.xfail(strict=True, reason=US_2000_COLLAPSE)]
         return [pytest.mark.xfail(strict=True, reason=MISSES[c, i, s])] if (c, i, s) in MISSES else []
 
     return [pytest.param(c, i, s, marks=marks(c, i, s)) for c in ("USA", "GBR") for i in (0, 1) for s in series]

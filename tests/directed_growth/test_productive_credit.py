@@ -117,3 +117,24 @@ def test_market_shaping_allocates_credit_along_its_ramp():
     np.testing.assert_allclose(ds.q_H.values, (1 - ds.f_prod.values) / 0.8, rtol=1e-12)
     np.testing.assert_allclose(ds.q_H.sel(time=slice(2035, None)).values, 0.875, rtol=1e-12)
     assert float(ds.q_F.sel(time=2050)) == pytest.approx(1 + dg["xi"].default * math.tanh(0.5), rel=1e-12)
+
+
+@pytest.mark.parametrize("c_w", [0.7, 0.8])
+def test_exogenous_autonomous_spending_is_financed_at_most_dollar_for_dollar(c_w):
+    """The replays' exogenous autonomous spending Z_Hx (z_H_shock, a share of trend output) carries new loans at
+    min(chi_H, 1), the rest of Z_H at chi_H (households block): gross new lending is chi_H (Z_H - Z_Hx) +
+    min(chi_H, 1) Z_Hx in every year. c_w 0.7 gives chi_H 0.75 at the US default start (the shock financed at
+    chi_H, as before), c_w 0.8 gives chi_H 3.19 (at one)."""
+    from model import piecewise
+
+    dg = directed_growth(overrides={"c_w": c_w})
+    chi_H = float(dg["chi_H"].default)
+    assert (chi_H < 1.0) == (c_w == 0.7)
+    years = np.arange(2025.0, 2031.0)
+    shock = piecewise([2025.0, 2026.0, 2030.0], [0.0, 0.02, 0.02])
+    ds = model.simulate(dg, None, Policy("bau"), t_span=(2025, 2030), t_eval=years, exogenous={"z_H_shock": shock})
+    np.testing.assert_array_equal(ds.q_H.values, 1.0)
+    Z_Hx = ds.Z_Hx.values
+    assert Z_Hx[-1] == pytest.approx(0.02 * float(ds.Y_T.values.flat[-1]), rel=1e-12)
+    gross = (ds.L_H_dot + ds.rho_H * ds.L_H).values
+    np.testing.assert_allclose(gross, chi_H * (ds.Z_H.values - Z_Hx) + min(chi_H, 1.0) * Z_Hx, rtol=1e-12)

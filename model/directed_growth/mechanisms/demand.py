@@ -31,7 +31,8 @@ def demand() -> Block:
     share (``g_C_shock``, public finance block). Like government consumption it is spending in the year it is
     made (a purchase in notional demand and sales, inventories block), not a shift of the consumption target
     that consumption approaches at :math:`\kappa_C` (households block, which takes :math:`Z_H - Z_{H,x}` into
-    the target); it is credit-financed as the rest of :math:`Z_H` is (household borrowing :math:`\chi_H Z_H`).
+    the target); it is credit-financed as the rest of :math:`Z_H` is, at most dollar for dollar (household borrowing
+    :math:`\min(\chi_H, 1) Z_{H,x}`, households block).
     The Sraffian supermultiplier's empirical studies treat residential investment and credit-financed
     consumption as observed autonomous demand (Girardi & Pariboni 2016, Rev. Political Econ. 28(4); Fiebiger &
     Lavoie 2019, Metroeconomica 70(2)). Private investment is a share :math:`h_{eff}` of output (private

@@ -26,7 +26,8 @@ def households() -> Block:
         \dot C &= g_Z^{eff} C + \kappa_C (C^* - C), \qquad
         C_{act} = S - I_p - I_G - G_C - G_{cap} - G_{RD}, \\
         q_H &= \frac{1 - f}{1 - \bar f}, \qquad Z_H^{eff} = (Z_H - Z_{H,x})\,\big(1 - \min(\chi_H, 1)(1 - q_H)\big), \\
-        \dot L_H &= \chi_H Z_H q_H - \rho_H L_H, \qquad \dot M = YD - C_{act} + \dot L_H
+        \dot L_H &= \big(\chi_H (Z_H - Z_{H,x}) + \min(\chi_H, 1) Z_{H,x}\big) q_H - \rho_H L_H, \qquad
+        \dot M = YD - C_{act} + \dot L_H
 
     Consumption out of wage income, capital income and wealth with different propensities (Godley
     & Lavoie 2007; wage-led when :math:`c_w > c_\pi`, Onaran & Galanis), adjusting to its target
@@ -40,7 +41,14 @@ def households() -> Block:
     autonomous consumption the withheld loans would have financed is not made: the loan-financed part
     :math:`\min(\chi_H, 1) Z_H` shrinks by :math:`1 - q_H` (dollar for dollar while :math:`\chi_H \le 1`; when
     new loans exceed autonomous consumption the excess finances no demand, e.g. purchases of existing homes,
-    so at most all of :math:`Z_H` is lost). At :math:`f = \bar f`, :math:`q_H = 1` exactly. Damages scale
+    so at most all of :math:`Z_H` is lost). For the same reason the exogenous autonomous spending
+    :math:`Z_{H,x}` (demand block; 0 except in the historical replays) is financed by new loans at
+    :math:`\min(\chi_H, 1)`, at most dollar for dollar: :math:`\chi_H = (g + \rho_H) L_H / Z_H` is set by the
+    start's debt at rest, and the loans above :math:`Z_H` it implies finance existing assets, a flow tied to the
+    debt, not to new spending. At the edge of the start region (:math:`Z_H \to 0^+`) :math:`\chi_H` is unbounded:
+    the US 1970-99 out-of-sample fit's mode has :math:`\chi_H = 48{,}076` at its 2000 start, and the observed
+    residential-investment deviation financed at it took household debt to 19,816 times output by 2008 and
+    employment to 0.15 (issue 14). At :math:`f = \bar f`, :math:`q_H = 1` exactly. Damages scale
     consumption demand by :math:`1-D` (DEFINE 1.1). Target consumption is floored at zero (a smooth
     maximum, :func:`smooth_max0`): consumption cannot be negative, and when taxes exceed wage income (a
     debt-stabilising tax under severe damages, issue 14) the target would be; households then dissave
@@ -116,7 +124,7 @@ def households() -> Block:
             "C_star": smooth_max0((1 - D) * (c_w.sym * YD_w.sym + c_pi.sym * YD_pi.sym + c_V.sym * V_H.sym
                                          + Z_H_eff.sym), eps_C.sym),
             "C_act": S_fin - I_p - I_G - G_C - G_cap - G_RD,
-            "L_H_dot": chi_H.sym * Z_H * q_H.sym - rho_H.sym * L_H.sym,
+            "L_H_dot": (chi_H.sym * (Z_H - Z_Hx) + sp.Min(chi_H.sym, 1) * Z_Hx) * q_H.sym - rho_H.sym * L_H.sym,
             "M_dot": YD.sym - C_act.sym + L_H_dot.sym,
             "leakage": 1 - (1 - D) * mpc_Y,
             "d_H": L_H.sym / Y,

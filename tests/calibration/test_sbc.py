@@ -243,3 +243,29 @@ def test_smc_fit_of_curved_ridges_holds_the_exact_mass_in_its_90_percent_interva
         m = _Ridges(seed)
         mass.append(m.mass(fit_logit_smc(m.batch, m.prior, np.random.default_rng(seed), n=400)["draws"]))
     assert np.mean(mass) >= 0.88, mass
+
+
+def test_fit_logit_smc_passes_its_sweep_settings_to_the_sampler():
+    # every sweep evaluates each of the n particles once (the ridges' proposals on the logit scale never reach a
+    # bound), so evaluations = n (the start) + n x sweeps: one sweep per intermediate temperature when a particle may
+    # stay unmoved with probability move_c = 0.999, max_moves of them at move_c = 1e-9 (the Drovandi-Pettitt count
+    # ceil(ln c / ln(1 - a)) is 1 and above 4 for any first-sweep acceptance a in (0.001, 0.99)); a stricter ESS
+    # threshold takes more temperatures
+    m, n = _Ridges(0), 100
+    few = fit_logit_smc(m.batch, m.prior, np.random.default_rng(2), n=n, move_c=0.999, max_moves=4, final_moves=3,
+                        final_keep=3)
+    many = fit_logit_smc(m.batch, m.prior, np.random.default_rng(2), n=n, move_c=1e-9, max_moves=4, final_moves=3,
+                         final_keep=3)
+    for f, sweeps in ((few, 1), (many, 4)):
+        assert f["temperatures"] >= 2 and f["draws"].shape == (3 * n, 20)
+        assert f["evaluations"] == n * (1 + sweeps * (f["temperatures"] - 1) + 3), (f, sweeps)
+    strict = fit_logit_smc(m.batch, m.prior, np.random.default_rng(2), n=n, ess_frac=0.9, max_moves=1, final_moves=1,
+                           final_keep=1)
+    assert strict["temperatures"] > many["temperatures"], (strict["temperatures"], many["temperatures"])
+
+
+def test_replay_sbc_refuses_an_unknown_smc_setting_naming_the_valid_ones():
+    from calibration.sbc import SMC_KEYS, replay_sbc
+
+    with pytest.raises(ValueError, match="unknown SMC setting.*final_sweeps.*valid: " + ", ".join(SMC_KEYS)):
+        replay_sbc(None, smc={"final_sweeps": 5})

@@ -14,7 +14,8 @@ Prints and writes (``--out``) per parameter the coverage against the binomial ba
 (:data:`calibration.sbc.ACCEPT_PROB`: 98%, [0.80, 0.98] for 50 replications), the rank histogram and the
 chi-square and Kolmogorov-Smirnov p-values of rank uniformity; and a JSON beside it (``.json``) with the
 numbers. About 16-28 minutes per part on the 2-core machine (replay: 24.7 min with 2 processes at load 8-9 on
-2026-12-01, 16.4 min beside a test run and 28.4 min with 1 process at nice 15 beside other runs on 2026-12-02;
+2026-12-01, 16.4 min beside a test run and 28.4 min with 1 process at nice 15 beside other runs on 2026-12-02,
+18.6 min at nice 10 beside two other helpers' runs, 49.6 min with ``--max-moves 20 --move-c 0.01 --final-moves 5``;
 impulse responses 24.5 min with 1 process at load 8-9).
 """
 
@@ -54,19 +55,28 @@ def main() -> None:
     ap.add_argument("--processes", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--scale", type=float, default=1.5, help="replay logit_smc: scale of the reference Student-t")
+    ap.add_argument("--max-moves", type=int, default=None, help="replay logit_smc: sweeps per temperature at most")
+    ap.add_argument("--move-c", type=float, default=None,
+                    help="replay logit_smc: probability that a particle has not moved at a temperature")
+    ap.add_argument("--final-moves", type=int, default=None, help="replay logit_smc: sweeps at beta = 1")
+    ap.add_argument("--final-keep", type=int, default=None, help="replay logit_smc: final sweeps' states kept")
     ap.add_argument("--out", default=str(Path(__file__).resolve().parent / "sbc_coverage.txt"))
     a = ap.parse_args()
     blocks, records = [], []
     for what in a.which:
         t = time.perf_counter()
+        smc: dict = {}
         if what == "replay":
             from calibration.joint import JointPosterior
 
             method, draws = a.method or "logit_smc", a.draws or 400
             post = JointPosterior.from_data("USA", 1970, 2019)
+            smc = {k: v for k, v in (("max_moves", a.max_moves), ("move_c", a.move_c), ("final_moves", a.final_moves),
+                                     ("final_keep", a.final_keep)) if v is not None}
             res = replay_sbc(post, reps=a.reps, seed=a.seed, method=method, draws=draws, processes=a.processes,
-                             progress=print, prob=ACCEPT_PROB, scale=a.scale)
+                             progress=print, prob=ACCEPT_PROB, scale=a.scale, smc=smc)
             ref = f", reference scale {a.scale:g}" if method == "logit_smc" else ""
+            ref += "".join(f", {k} {v:g}" for k, v in smc.items()) if method == "logit_smc" else ""
             title = (f"replay SBC: US 1970-2019 blocks and replay, {len(post.names)} parameters, fit {method} "
                      f"({draws} draws{ref}), seed {a.seed}")
         else:
@@ -85,7 +95,7 @@ def main() -> None:
                  f"{len(res.coverage)} inside")
         print(block, flush=True)
         blocks.append(block)
-        records.append(_record(res, what, method, draws, wall))
+        records.append(_record(res, what, method, draws, wall) | {"smc": smc, "scale": a.scale})
     out = Path(a.out)
     out.write_text("\n\n".join(blocks) + "\n")
     out.with_suffix(".json").write_text(json.dumps(records, indent=1, default=float) + "\n")

@@ -58,6 +58,20 @@ biased: on a toy of ten curved ridges, final sweeps started from exact draws kee
 (``replay_sbc(scale=3)``, 1.5 times the evaluations) does not repair it: intervals 1.1% wider (informative 1.4%),
 mean coverage 0.871 against 0.870, with the same truths and data 13 intervals newly covering and 12 newly missing
 (``benchmarks/sbc_coverage.py --scale 3``, 32.8 min).
+
+More moves per temperature help a little, not enough (measured 2026-12-02 on the current code, where draw 8 counted
+from 1 no longer simulates: 49 replications, seed 0; ``benchmarks/sbc_coverage.txt``). The default settings give 19 of
+20 in the band, alpha_KV 0.76, mean coverage 0.871 (informative ten 0.863), 10,620 evaluations per replication;
+``smc={"max_moves": 20, "move_c": 0.01, "final_moves": 5}`` (about 16 sweeps per temperature at acceptance 0.25)
+gives, with the same truths and data, 19 of 20, alpha_KV 0.78 (11 of the same 12 misses), mean 0.883 (informative
+0.878), intervals 1.2% wider, 20 intervals newly covering and 9 newly missing (McNemar p 0.06), at 22,139
+evaluations. On the curved-ridges toy (``tests/calibration/test_sbc.py``, exact marginals, 30 posteriors) the exact
+mass inside the 90% intervals grows by about 0.012 per doubling of the evaluations whatever is doubled: 0.851 at the
+defaults (12,200 evaluations), 0.858 with 40 final sweeps (24,200), 0.863 with ``ess_frac`` 0.9 (29,500), 0.866-0.867
+with 20 moves per temperature at ``move_c`` 0.01 (24,000-28,000; final sweeps 5 or 10 alike), 0.873 with that and a
+reference at scale 3 (44,000), 0.875 with 40 moves at ``move_c`` 0.001 (46,500); 800 particles 0.858, tempering from
+the prior 0.838. alpha_KV's misses are the same with either setting, as with 1,600 particles and chains started at
+the truth (above): what leaves it below the band is not the population's width.
 """
 
 from __future__ import annotations
@@ -77,8 +91,7 @@ from .twostage import kish_ess
 
 __all__ = ["SBCResult", "binomial_band", "sbc", "LinearGaussian", "BoundedNormal", "replay_sbc", "psis",
            "weighted_quantile", "logit_laplace", "importance", "fit_logit_is", "fit_logit_smc", "LaplaceReference",
-           "ACCEPT_PROB",
-           "METHODS"]
+           "ACCEPT_PROB", "METHODS", "SMC_KEYS"]
 
 #: probability of the acceptance band of the coverage: the two-sided 98% equal-tailed band of
 #: Binomial(n, level) (for 50 replications of 90% intervals [0.80, 0.98], i.e. 40 to 49 of 50 covered; a
@@ -87,6 +100,9 @@ ACCEPT_PROB = 0.98
 
 #: the fits of :func:`replay_sbc`
 METHODS = ("logit_smc", "logit_is", "logit_laplace", "laplace")
+
+#: the sampler settings of :func:`fit_logit_smc` that :func:`replay_sbc` accepts (its ``smc`` argument)
+SMC_KEYS = ("independent", "max_moves", "final_moves", "final_keep", "move_c", "ess_frac")
 
 
 def binomial_band(n: int, level: float = 0.9, prob: float = 0.95) -> tuple[float, float]:
@@ -502,7 +518,8 @@ def importance(batch: Callable[[np.ndarray], np.ndarray], prior: JointPrior, lap
 
 def fit_logit_smc(batch: Callable[[np.ndarray], np.ndarray], prior: JointPrior, rng: np.random.Generator,
                   n: int = 200, x0=None, lap: dict | None = None, df: float = 5.0, scale: float = 1.5,
-                  independent: float = 0.5, max_moves: int = 6, final_moves: int = 10, final_keep: int = 5) -> dict:
+                  independent: float = 0.5, max_moves: int = 6, final_moves: int = 10, final_keep: int = 5,
+                  move_c: float = 0.2, ess_frac: float = 0.5) -> dict:
     """The exact posterior by tempered SMC (:func:`calibration.smc.tempered_smc`) from the logit-scale Laplace
     approximation: ``n`` draws of the Student-t ``q`` of :func:`importance` are the reference ``pi_0`` (``q``
     on the logit scale times the transform's Jacobian), carried to the posterior by adaptive tempering of
@@ -520,10 +537,11 @@ def fit_logit_smc(batch: Callable[[np.ndarray], np.ndarray], prior: JointPrior, 
         A :func:`logit_laplace` result (else computed from ``x0``).
     df, scale : float
         Of the reference Student-t (as :func:`importance`).
-    independent, max_moves, final_moves, final_keep
-        Of :func:`calibration.smc.tempered_smc`: after the last reweighting, ``final_moves`` sweeps of which the
-        states after ``final_keep`` evenly spaced ones are all kept (waste-free SMC, Dau & Chopin 2022), so
-        ``draws`` has ``final_keep n`` rows.
+    independent, max_moves, final_moves, final_keep, move_c, ess_frac
+        Of :func:`calibration.smc.tempered_smc`: at each temperature, sweeps until each particle has moved at least
+        once with probability ``1 - move_c``, at most ``max_moves``; after the last reweighting, ``final_moves``
+        sweeps of which the states after ``final_keep`` evenly spaced ones are all kept (waste-free SMC, Dau &
+        Chopin 2022), so ``draws`` has ``final_keep n`` rows (:data:`SMC_KEYS`).
 
     Returns
     -------
@@ -538,7 +556,7 @@ def fit_logit_smc(batch: Callable[[np.ndarray], np.ndarray], prior: JointPrior, 
     ref = LaplaceReference(batch, prior, lap["u"], lap["cov_u"], df, scale)
     run = tempered_smc(ref, ref.draw(rng, n), prior.lower, prior.upper, rng=rng, names=prior.names,
                        independent=independent, max_moves=max_moves, final_moves=final_moves,
-                       final_keep=final_keep)
+                       final_keep=final_keep, move_c=move_c, ess_frac=ess_frac)
     return {"draws": run.particles, "ess": float(run.kish_ess), "temperatures": float(len(run.steps)),
             "evaluations": float(run.evaluations), "cost": lap["cost"], "nfev": float(lap["nfev"]),
             "n": float(n)}
@@ -715,7 +733,8 @@ class BoundedNormal:
 
 def replay_sbc(posterior, reps: int = 50, level: float = 0.9, seed: int = 0, start: str = "centre",
                progress: Callable[[str], None] | None = None, method: str = "logit_smc", draws: int = 400,
-               prob: float = ACCEPT_PROB, processes: int = 1, scale: float = 1.5) -> SBCResult:
+               prob: float = ACCEPT_PROB, processes: int = 1, scale: float = 1.5,
+               smc: dict | None = None) -> SBCResult:
     """SBC of a :class:`calibration.joint.JointPosterior` (blocks and replay; its extra term is not used).
 
     Synthetic data: the replay series and block estimates at the drawn ``theta`` with noise at their sigmas
@@ -745,16 +764,24 @@ def replay_sbc(posterior, reps: int = 50, level: float = 0.9, seed: int = 0, sta
         ``"logit_smc"`` only: scale factor of the reference Student-t about the logit-Laplace approximation
         (:func:`fit_logit_smc`; a wider reference leaves the tempered population less narrow where the Laplace
         covariance understates the posterior's spread, at more temperatures).
+    smc : dict, optional
+        ``"logit_smc"`` only: sampler settings passed to :func:`fit_logit_smc` (keys :data:`SMC_KEYS`; default
+        its own defaults).
     """
     if start not in ("centre", "truth"):
         raise ValueError(f"start must be 'centre' or 'truth', got {start!r}")
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
+    smc = dict(smc or {})
+    bad = sorted(set(smc) - set(SMC_KEYS))
+    if bad:
+        raise ValueError(f"unknown SMC setting(s) {', '.join(bad)}; valid: {', '.join(SMC_KEYS)}")
     t = time.perf_counter()
     prior = posterior.prior
     truth = prior.sample(np.random.default_rng(seed), reps)
     chunks = [c for c in np.array_split(np.arange(reps), max(1, min(processes, reps))) if c.size]
-    jobs = [(posterior, truth, c, level, seed, start, method, draws, scale, progress is not None) for c in chunks]
+    jobs = [(posterior, truth, c, level, seed, start, method, draws, scale, smc, progress is not None)
+            for c in chunks]
     if len(jobs) == 1:
         rows = _replay_rows(*jobs[0], progress=progress)
     else:
@@ -769,7 +796,7 @@ def _replay_job(args) -> dict:
     return _replay_rows(*args, progress=print if args[-1] else None)
 
 
-def _replay_rows(posterior, truth, index, level, seed, start, method, draws, scale, _report,
+def _replay_rows(posterior, truth, index, level, seed, start, method, draws, scale, smc, _report,
                  progress: Callable[[str], None] | None = None) -> dict:
     prior = posterior.prior
     centre = (prior.lower + prior.upper) / 2
@@ -784,7 +811,7 @@ def _replay_rows(posterior, truth, index, level, seed, start, method, draws, sca
         if method == "laplace":
             out = laplace(syn.residuals, prior, x0, batch=syn.residuals_batch)
         elif method == "logit_smc":
-            out = fit_logit_smc(syn.residuals_batch, prior, rng, n=draws, x0=x0, scale=scale)
+            out = fit_logit_smc(syn.residuals_batch, prior, rng, n=draws, x0=x0, scale=scale, **smc)
         else:
             out = fit_logit_is(syn.residuals_batch, prior, rng, n=draws, x0=x0, gaussian=method == "logit_laplace")
         out["seconds"] = time.perf_counter() - t

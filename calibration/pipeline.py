@@ -518,7 +518,12 @@ REFRESH_SETTINGS = {"independent": 0.5, "final_independent": 0.9}
 #: states before sweep 16 alone: 864); 12 + 28 sweeps: min ESS from the runs 1963, max R-hat 1.0019, second-pass
 #: independent acceptance 0.148-0.171, the same evaluations and 563 s against 698 s on a loaded machine. Not kept: a
 #: Gaussian-mixture proposal (2-4 components and a defensive Student-t, fitted on the logit scale to either half of the
-#: shipped table): estimated stationary acceptance 0.20-0.23 against 0.23 for the single Student-t
+#: shipped table): estimated stationary acceptance 0.20-0.23 against 0.23 for the single Student-t. A cost of the
+#: refit: one half's second-pass Student-t is fitted to the other half's first-pass states, which moved with a proposal
+#: fitted to the first half's tempering populations, so a half's proposal depends a little on its own runs (the
+#: cross-fitting of one pass had no such path); every fixed proposal leaves the target invariant, only the diagnostics'
+#: honesty about a shared proposal error is at stake, and the first pass's 12 sweeps leave most states where the other
+#: half's own tempering put them (independent acceptance 0.085-0.16)
 REFRESH_PASSES: tuple[dict, ...] = ({**REFRESH_SETTINGS, "final_moves": 12, "final_keep": 3, "all_rows": False},
                                    {**REFRESH_SETTINGS, "final_moves": 28, "final_keep": 14, "all_rows": True})
 #: the impulse-response problem of stage 2 (:func:`calibration.irf.default_problem`): 12 output points a year for

@@ -479,7 +479,7 @@ def _smc_job(args) -> tuple:
 
 
 def _joined(a, b):
-    """A run's tempering (``a``) and its second pass of final sweeps from ``a``'s final population (``b``):
+    """A run's tempering (``a``) and a pass of final sweeps from ``a``'s final population (``b``):
     ``b``'s states, ``a``'s ancestry, last reweighting and Kish ESS; both passes' steps, evaluations and time."""
     from .smc import SMCRun
 
@@ -495,22 +495,37 @@ _TARGETS: dict[tuple, TemperedTarget] = {}
 #: at most 3 sweeps per temperature (the Drovandi-Pettitt rule asks 4-6 at acceptance 0.25-0.35; a 21-dimensional
 #: Gaussian toy with 256 particles a run gave the same ESS from the runs and R-hat with 3 as with 8), then 2
 #: sweeps at beta = 1 with 90% independent proposals (accepted 0.39-0.45 of the time on the US replay), the last
-#: state kept; the second pass (:data:`REFRESH_SETTINGS`) does the rest
+#: state kept; the passes of final sweeps (:data:`REFRESH_PASSES`) do the rest
 SMC_SETTINGS = {"ess_frac": 0.5, "move_c": 0.2, "min_moves": 1, "max_moves": 3, "final_moves": 2,
                 "final_keep": 1, "independent": 0.5, "final_independent": 0.9}
-#: the second pass (:func:`calibration.smc.cross_fitted_proposals`): 40 sweeps at beta = 1 from each run's population
-#: with 90% independent proposals from the Student-t fitted to the other half of the variant's runs pooled, keeping
-#: the states after every fourth sweep (waste-free). 40, not 20: with the prior truncated to a 2025 start
-#: (calibration.truncation) the Student-t proposes outside the truncated region more often (acceptance 0.13-0.20
-#: against 0.39-0.45), and 20 sweeps left the US short (issue 14, session 7: Mazzucato 21 of 22 parameters pass,
-#: alpha_KV R-hat 1.0124; Boysen-Hogrefe 16 of 22, ESS from the runs down to 174 for alpha_KV, R-hat up to 1.029)
-REFRESH_SETTINGS = {"final_moves": 40, "final_keep": 10, "independent": 0.5, "final_independent": 0.9}
+#: the final sweeps (:func:`calibration.smc.cross_fitted_proposals`): 40 sweeps at beta = 1 from each run's population
+#: with 90% independent proposals from the Student-t fitted to the other half of the variant's runs pooled, in the two
+#: passes of :data:`REFRESH_PASSES` (12 sweeps, then 28). 40, not 20: with the prior truncated to a 2025 start
+#: (calibration.truncation) 20 sweeps in one pass left the US short (issue 14, session 7: Mazzucato 21 of 22 parameters
+#: pass, alpha_KV R-hat 1.0124; Boysen-Hogrefe 16 of 22, ESS from the runs down to 174 for alpha_KV, R-hat up to 1.029)
+REFRESH_SETTINGS = {"independent": 0.5, "final_independent": 0.9}
 #: passes of final sweeps after the tempering (each: :func:`calibration.smc.tempered_smc` settings, and ``all_rows``:
 #: fit the cross-fitted Student-t to every kept state of the previous pass instead of its final states); the
-#: posterior table is the last pass's kept states. One pass: measured on the US (8 runs x 320 particles), after it
-#: every parameter passed under both variants (min ESS from the runs 669 and 736, max R-hat 1.0063 and 1.0056), so a
-#: second pass with the Student-t fitted to the first pass's table (``all_rows``) is not needed
-REFRESH_PASSES: tuple[dict, ...] = ({**REFRESH_SETTINGS, "all_rows": False},)
+#: posterior table is the last pass's kept states. Two passes: 12 sweeps with the Student-t of the tempering's last
+#: populations, then 28 with the Student-t refitted to every state the first pass kept (after sweeps 4, 8 and 12; of the
+#: other half of the runs), keeping the state after every second sweep. Why (issue 14, session 8, measured on the US
+#: Boysen-Hogrefe posterior, a run of that variant alone, seed 0): the tempering's last populations are too narrow and
+#: shifted (their covariance 0.39-1.53 times the posterior table's, eigenvalues; the runs' means of alpha_KV 0.0 to
+#: +1.0 sd off, 7 of 8 above), so a Student-t fitted to them is accepted 0.085-0.16 of the time and 20-37% of a
+#: particle's states 16 sweeps apart were the same state (shipped table of 2026-12-02), and the states of the first
+#: sweeps, still near the tempering's, entered the table. From the same tempering populations, one pass of 40 sweeps
+#: (the states after every fourth kept): 22 of 22 pass, min ESS from the runs 586, max R-hat 1.0068 (dropping the
+#: states before sweep 16 alone: 864); 12 + 28 sweeps: min ESS from the runs 1963, max R-hat 1.0019, second-pass
+#: independent acceptance 0.148-0.171, the same evaluations and 563 s against 698 s on a loaded machine. Not kept: a
+#: Gaussian-mixture proposal (2-4 components and a defensive Student-t, fitted on the logit scale to either half of the
+#: shipped table): estimated stationary acceptance 0.20-0.23 against 0.23 for the single Student-t. A cost of the
+#: refit: one half's second-pass Student-t is fitted to the other half's first-pass states, which moved with a proposal
+#: fitted to the first half's tempering populations, so a half's proposal depends a little on its own runs (the
+#: cross-fitting of one pass had no such path); every fixed proposal leaves the target invariant, only the diagnostics'
+#: honesty about a shared proposal error is at stake, and the first pass's 12 sweeps leave most states where the other
+#: half's own tempering put them (independent acceptance 0.085-0.16)
+REFRESH_PASSES: tuple[dict, ...] = ({**REFRESH_SETTINGS, "final_moves": 12, "final_keep": 3, "all_rows": False},
+                                   {**REFRESH_SETTINGS, "final_moves": 28, "final_keep": 14, "all_rows": True})
 #: the impulse-response problem of stage 2 (:func:`calibration.irf.default_problem`): 12 output points a year for
 #: the annual means (trapezoid weights) and tolerances 1e-6 / 1e-8 instead of 20 a year at 1e-8 / 1e-10 (the
 #: reference, which :func:`irf_report` keeps). Measured at 50 posterior draws per variant (US, 1970-2019 replay; 2
@@ -542,10 +557,11 @@ def calibrate_joint(country: str = "USA", *, runs: int = 4, walkers: int = 48, s
        runs of ``particles`` particles over :data:`~calibration.twostage.STAGE1` + :data:`~calibration.twostage.STAGE2`
        (:class:`TemperedTarget`): thinned stage-1 draws joined to stage-2 prior draws, tempered from stage 1's
        posterior to the full posterior (prior x blocks x replay x impulse responses) with random-walk and
-       independent Student-t moves of every parameter (:data:`SMC_SETTINGS`); then a second pass of final sweeps
-       from each run's population with the Student-t fitted to the other half of the runs
-       (:data:`REFRESH_PASSES`, :func:`calibration.smc.cross_fitted_proposals`); the states kept from those
-       sweeps, pooled over the runs, are the posterior table. The impulse responses of stage 2 use the cheaper
+       independent Student-t moves of every parameter (:data:`SMC_SETTINGS`); then two passes of final sweeps
+       from each run's population with the Student-t fitted to the other half of the runs, the second's refitted to
+       the first's states (:data:`REFRESH_PASSES`, :func:`final_passes`,
+       :func:`calibration.smc.cross_fitted_proposals`); the states kept from the last pass, pooled over the runs,
+       are the posterior table. The impulse responses of stage 2 use the cheaper
        output grid and tolerances of :data:`STAGE2_IRF` (within 1e-3 of the reference in the log-posterior at
        posterior draws); the report at the posterior median (:func:`irf_report`) the reference.
 
@@ -581,7 +597,7 @@ def calibrate_joint(country: str = "USA", *, runs: int = 4, walkers: int = 48, s
     JointCalibration
     """
     from .joint import JointPosterior, JointPrior, identification_report, laplace, sample_joint, spawn_map
-    from .smc import SMCResult, cross_fitted_proposals, smc_summary
+    from .smc import SMCResult
     from .truncation import TRUNCATION, ProjectionStart
     from .twostage import STAGE1, STAGE2
 
@@ -662,30 +678,10 @@ def calibrate_joint(country: str = "USA", *, runs: int = 4, walkers: int = 48, s
             + ", ".join(f"{truncation[f'stage2_start_pairs_rejected_{v}']:.1%} ({v})" for v in variants))
     say(f"stage 2: {len(variants)} variant(s) x {smc_runs} tempered SMC runs x {particles} particles")
     first = spawn_map(_smc_job, jobs, processes)
-    # second pass: final sweeps from each run's population with the Student-t fitted to the other half of the
+    # the passes of final sweeps from each run's population with the Student-t fitted to the other half of the
     # variant's runs pooled (cross-fitted: an error of one half's proposal shows as a difference between the halves)
     lower, upper = np.concatenate([prior1.lower, prior2.lower]), np.concatenate([prior1.upper, prior2.upper])
-    out = first
-    for pi, refresh in enumerate(REFRESH_PASSES):
-        again = []
-        for variant in variants:
-            mine = [(j, o[0]) for j, o, (v, _) in zip(jobs, out, labels) if v == variant]
-            props = cross_fitted_proposals([r for _, r in mine], lower, upper, all_rows=refresh["all_rows"])
-            for (j, r), q in zip(mine, props):
-                n = r.log_target.size
-                cfg = {**{k: v for k, v in refresh.items() if k != "all_rows"}, "final_proposal": q,
-                       "at_target": True, "lp0": r.log_target, "ell": np.zeros(n)}
-                again.append((j[0], r.particles[-n:], j[2] + 50 * (pi + 1), cfg,
-                              j[4] + f" (pooled proposal, pass {pi + 1})", bars))
-        say(f"stage 2: final sweeps (pass {pi + 1} of {len(REFRESH_PASSES)}) with the Student-t of the other half of "
-            f"each variant's {smc_runs} runs")
-        second = spawn_map(_smc_job, again, processes)
-        out = [(_joined(a[0], b[0]), {k: a[1][k] + b[1][k] for k in a[1]}) for a, b in zip(out, second)]
-        for variant in variants:
-            d = smc_summary([o[0] for o, (v, _) in zip(out, labels) if v == variant], seed=seed)
-            say(f"stage 2 ({variant}) after pass {pi + 1}: {sum(x['pass'] for x in d.values())} of {len(d)} pass; "
-                f"min ESS from the runs {min(x['ess_runs'] for x in d.values()):.0f}, max R-hat "
-                f"{max(x['rhat'] for x in d.values()):.4f}")
+    out = final_passes(first, jobs, labels, lower, upper, seed=seed, processes=processes, say=say, bars=bars)
     seconds["stage2"] = time.perf_counter() - t
     stage2, irf = {}, {}
     for variant in variants:
@@ -720,6 +716,67 @@ def calibrate_joint(country: str = "USA", *, runs: int = 4, walkers: int = 48, s
     return JointCalibration(country, (start, end), prior1, prior2,
                             {"mode": lap["mode"], "sd": lap["sd"], "cost": lap["cost"]}, sample, ident, stage2, irf,
                             dict(lp.overrides), seconds, settings, notes)
+
+
+def final_passes(first: list, jobs: list, labels: list, lower, upper, *, passes: tuple[dict, ...] | None = None,
+                 seed: int = 0, processes: int = 2, say: Callable[[str], None] = lambda m: None,
+                 bars: bool = False) -> list:
+    """The passes of final sweeps after the tempering (:data:`REFRESH_PASSES`): each pass moves every run's last
+    population at ``beta = 1`` with independent proposals from the Student-t fitted to the other half of its variant's
+    runs (:func:`calibration.smc.cross_fitted_proposals`, cross-fitted to the previous pass's final states, or with
+    ``all_rows`` to all its kept states); the result keeps each run's ancestry and the last pass's kept states.
+
+    Parameters
+    ----------
+    first : list of (SMCRun, dict)
+        The tempering's runs and their timings (:func:`_smc_job`), in the order of ``jobs``.
+    jobs : list of tuple
+        The tempering's :func:`_smc_job` arguments (the target's key, seed and label are reused).
+    labels : list of (str, int)
+        ``(variant, run)`` of each job.
+    lower, upper : array
+        The sampled parameters' support.
+    passes : tuple of dict, optional
+        Default :data:`REFRESH_PASSES`.
+    seed : int
+        The calibration's seed (the summaries' permutation).
+    processes : int
+    say : callable
+        Receives one-line progress messages.
+    bars : bool
+
+    Returns
+    -------
+    list of (SMCRun, dict)
+    """
+    from .joint import spawn_map
+    from .smc import cross_fitted_proposals, smc_summary
+
+    passes = REFRESH_PASSES if passes is None else passes
+    variants = list(dict.fromkeys(v for v, _ in labels))
+    runs = max(r for _, r in labels) + 1
+    out = first
+    for pi, refresh in enumerate(passes):
+        again = []
+        for variant in variants:
+            mine = [(j, o[0]) for j, o, (v, _) in zip(jobs, out, labels) if v == variant]
+            props = cross_fitted_proposals([r for _, r in mine], lower, upper, all_rows=refresh["all_rows"])
+            for (j, r), q in zip(mine, props):
+                n = r.log_target.size
+                cfg = {**{k: v for k, v in refresh.items() if k != "all_rows"}, "final_proposal": q,
+                       "at_target": True, "lp0": r.log_target, "ell": np.zeros(n)}
+                again.append((j[0], r.particles[-n:], j[2] + 50 * (pi + 1), cfg,
+                              j[4] + f" (pooled proposal, pass {pi + 1})", bars))
+        say(f"stage 2: final sweeps (pass {pi + 1} of {len(passes)}) with the Student-t of the other half of "
+            f"each variant's {runs} runs")
+        second = spawn_map(_smc_job, again, processes)
+        out = [(_joined(a[0], b[0]), {k: a[1][k] + b[1][k] for k in a[1]}) for a, b in zip(out, second)]
+        for variant in variants:
+            d = smc_summary([o[0] for o, (v, _) in zip(out, labels) if v == variant], seed=seed)
+            say(f"stage 2 ({variant}) after pass {pi + 1}: {sum(x['pass'] for x in d.values())} of {len(d)} pass; "
+                f"min ESS from the runs {min(x['ess_runs'] for x in d.values()):.0f}, max R-hat "
+                f"{max(x['rhat'] for x in d.values()):.4f}")
+    return out
 
 
 class TemperedTarget:

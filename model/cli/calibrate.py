@@ -22,8 +22,9 @@ JOINT_WALKERS = 48
 #: default stage-1 runs (tempered SMC, calibration.stage_one; or emcee)
 JOINT_RUNS = 8
 #: default particles per SMC run and SMC runs per variant: 8 runs, so that the ESS from the spread of the runs' means
-#: (the pass) has 7 degrees of freedom, and each half's second-pass Student-t is fitted to 4 x 320 points
-#: (calibration.pipeline.REFRESH_SETTINGS); the Kish ESS of the last reweightings sums to at least 8 x 160 = 1280.
+#: (the pass) has 7 degrees of freedom, and each half's Student-t of the final sweeps is fitted to 4 x 320 points
+#: (4 x 3 x 320 in the second pass: calibration.pipeline.REFRESH_PASSES); the Kish ESS of the last reweightings sums
+#: to at least 8 x 160 = 1280.
 #: 320, not 160: on the US replay with 160 particles a run the runs disagreed (4 and 5 of 21 parameters failed, R-hat
 #: up to 1.015, ESS from the runs down to 279); with 320 every parameter passed under both variants (ESS from the
 #: runs at least 669, R-hat at most 1.0063), the impulse responses made cheap enough to pay for it

@@ -243,3 +243,51 @@ def test_cross_fitted_proposals_come_from_the_other_half_of_the_runs():
     assert np.max(np.abs(every[0][0] - props[0][0])) > 1e-3
     with pytest.raises(CalibrationError, match="at least 2 runs"):
         cross_fitted_proposals(runs[:1], [0.0, 0.0], [1.0, 1.0])
+
+
+def test_a_second_pass_refitted_to_the_first_fills_the_tails_a_narrow_start_left_empty():
+    # the exact posterior: independent Beta(a, b) on (0, 1) (skewed on the logit scale, as alpha_KV is); 8 runs of 200
+    # particles start from exact draws pulled halfway to the median on the logit scale (a population too narrow, as the
+    # tempering's last population is on the US: its covariance 0.39-1.53 times the posterior's). The independent
+    # proposals of one pass of 16 sweeps are fitted to those start populations (cross-fitted); two passes (4 sweeps,
+    # then 12 with the Student-t refitted to every kept state of the first pass's other half) spend the same sweeps.
+    # Measured (seed 0): independent acceptance 0.40 -> 0.64, the largest error of a 90% quantile's coverage 0.031 ->
+    # 0.007, min ESS from the runs 2343 -> 3507. Both keep the exact posterior (the invariance: means within 0.05 sd).
+    from scipy import stats
+
+    from calibration.logit import logistic, logit
+    from calibration.smc import SMCRun, cross_fitted_proposals
+
+    ab = np.array([(1.2, 8.0), (2.0, 2.0), (5.0, 1.5), (0.9, 3.0), (3.0, 3.0), (1.5, 4.0)])
+    d, n = len(ab), 200
+    lo, hi, names = np.zeros(d), np.ones(d), tuple(f"x{j}" for j in range(d))
+
+    def logpdf(X):
+        return np.sum((ab[:, 0] - 1) * np.log(X) + (ab[:, 1] - 1) * np.log1p(-X), axis=1)
+
+    def evaluate(X):
+        return logpdf(X), np.zeros(X.shape[0])
+
+    def run(schedule):
+        rng = np.random.default_rng(0)
+        med = logit(stats.beta.median(ab[:, 0], ab[:, 1]), lo, hi - lo)
+        runs = []
+        for _ in range(8):
+            X = logistic(med + 0.5 * (logit(rng.beta(ab[:, 0], ab[:, 1], size=(n, d)), lo, hi - lo) - med), lo, hi - lo)
+            runs.append(SMCRun(names, X, np.arange(n), X, np.zeros(n), float(n), log_target=logpdf(X)))
+        for p, (moves, keep, all_rows) in enumerate(schedule):
+            props = cross_fitted_proposals(runs, lo, hi, all_rows=all_rows)
+            runs = [tempered_smc(evaluate, r.particles[-n:], lo, hi, rng=np.random.default_rng(100 * p + i),
+                                 names=names, at_target=True, final_proposal=q, lp0=r.log_target, ell=np.zeros(n),
+                                 final_moves=moves, final_keep=keep, independent=0.5, final_independent=0.9)
+                    for i, (r, q) in enumerate(zip(runs, props))]
+        res = SMCResult.pool(runs, names, ())
+        cover = np.abs((res.table < stats.beta.ppf(0.9, ab[:, 0], ab[:, 1])).mean(axis=0) - 0.9).max()
+        sd = np.sqrt(stats.beta.var(ab[:, 0], ab[:, 1]))
+        err = np.max(np.abs(res.table.mean(axis=0) - stats.beta.mean(ab[:, 0], ab[:, 1])) / sd)
+        return np.mean([r.steps[-1]["acceptance_independent"] for r in runs]), cover, err
+
+    one, two = run([(16, 8, False)]), run([(4, 2, False), (12, 8, True)])
+    assert one[0] < 0.45 < 0.6 < two[0]
+    assert one[1] > 0.02 > 0.01 > two[1]
+    assert one[2] < 0.05 and two[2] < 0.05

@@ -7,8 +7,11 @@ The log-posterior is
           - \\tfrac12\\lVert r_R(\\theta)\\rVert^2 - s\\,D(\\theta) + \\text{const}
 
 * :math:`r_B`: each block regression (:mod:`calibration.block_estimates`) as a Gaussian likelihood of the
-  sampled parameters it estimates, with its HAC (or GLS) covariance: ``L^T (theta_S - b_hat)`` with
-  ``L L^T`` the inverse covariance (marginal over the block's parameters that are not sampled). A block
+  sampled parameters it estimates, with its HAC (or GLS) covariance: ``L^T (m(theta_S) - b_hat)`` with
+  ``L L^T`` the inverse covariance (marginal over the block's parameters that are not sampled) and ``m`` the
+  model's value of the estimates: the parameters themselves, except the productivity block's intercept, fitted at
+  the sample's mean capital growth ``gbar_K``, which the model puts at ``alpha0 + alpha_KV (gbar_K - g_ref)``
+  with ``g_ref`` the start's (the sampled ``g_Z``, else the natural rate: :class:`BlockTerm`). A block
   estimate is used once: as this likelihood (default) or as a truncated-normal prior
   (:meth:`JointPrior.with_normals`), never both.
 * :math:`r_R`: the historical replay (the model started from the data in the first year, observed public
@@ -657,7 +660,8 @@ class JointPosterior:
 
     def synthetic(self, theta_true, rng: np.random.Generator) -> JointPosterior:
         """This posterior on synthetic data: every Gaussian term's data replaced by the model's value at
-        ``theta_true`` plus noise at the term's sigma (a block estimate by ``theta_true`` plus its HAC noise).
+        ``theta_true`` plus noise at the term's sigma (a block estimate by the model's value of it at ``theta_true``,
+        :meth:`BlockTerm.predicted`, plus its HAC noise).
         Every residual is linear in its data, so ``r_syn(theta) = r(theta) - r(theta_true) - e``, ``e``
         standard normal. The extra term is kept as it is (its data are not re-drawn).
 

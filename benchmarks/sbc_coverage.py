@@ -15,8 +15,8 @@ Prints and writes (``--out``) per parameter the coverage against the binomial ba
 chi-square and Kolmogorov-Smirnov p-values of rank uniformity; and a JSON beside it (``.json``) with the
 numbers. About 16-28 minutes per part on the 2-core machine (replay: 24.7 min with 2 processes at load 8-9 on
 2026-12-01, 16.4 min beside a test run and 28.4 min with 1 process at nice 15 beside other runs on 2026-12-02,
-18.6 min at nice 10 beside two other helpers' runs, 49.6 min with ``--max-moves 20 --move-c 0.01 --final-moves 5``;
-impulse responses 24.5 min with 1 process at load 8-9).
+18.6 min at nice 10 beside two other helpers' runs, 38.4 min at nice 19 at load 3-4 on 2026-12-03, 49.6 min
+with ``--max-moves 20 --move-c 0.01 --final-moves 5``; impulse responses 24.5 min with 1 process at load 8-9).
 """
 
 from __future__ import annotations

@@ -8,6 +8,8 @@ are annual arrays aligned on ``years`` (NaN where missing; those rows are droppe
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from .fit import Fit, delta_method, ols
@@ -69,15 +71,37 @@ def fit_wage_share(years, omega, lam, alpha, inflation) -> Fit:
 def fit_productivity(years, alpha, g_K, g_ref: float) -> Fit:
     r"""Labour block: Kaldor-Verdoorn productivity growth.
 
-    .. math:: \alpha_t = \alpha_0 + \alpha_{KV}(g_{K,t} - \bar g) + e_t
+    .. math:: \alpha_t = a + \alpha_{KV}(g_{K,t} - \bar g_K) + e_t
 
-    ``g_ref`` is the model's reference capital growth (the start-year value).
+    Parameters
+    ----------
+    years : array of int
+    alpha : array
+        Labour productivity growth [1/year].
+    g_K : array
+        Capital growth [1/year].
+    g_ref : float
+        Capital growth the intercept is measured at [1/year]; :func:`block_fits` passes the sample mean
+        ``gbar_K`` of ``g_K`` (the intercept is then uncorrelated with the slope).
+
+    Returns
+    -------
+    Fit
+        ``alpha0`` is the intercept ``a``, productivity growth at ``g_K = g_ref``. The model's ``alpha0``
+        (:mod:`model.directed_growth.mechanisms.labour`) is productivity growth at its own reference ``g_ref``,
+        the start's growth of autonomous demand ``g_Z``, not ``gbar_K``: the two agree when
+        ``a = alpha0 + alpha_KV (gbar_K - g_ref_model)``, which ``Fit.recentre`` records
+        (``("alpha0", "alpha_KV", "g_ref", gbar_K)``) and :func:`calibration.joint.block_terms` applies.
     """
     X = np.column_stack([np.ones(len(alpha)), np.asarray(g_K, float) - g_ref])
     b, cov, info = ols(alpha, X, years)
-    return _fit("labour: productivity", ["alpha0", "alpha_KV"], b, cov, lambda c: c, info,
-                "alpha = alpha0 + alpha_KV (g_K - g_ref)",
-                ["knowledge growth (alpha_A term) is not observed and is left out"])
+    return replace(_fit("labour: productivity", ["alpha0", "alpha_KV"], b, cov, lambda c: c, info,
+                        f"alpha = alpha0 + alpha_KV (g_K - {g_ref:.5g})",
+                        ["knowledge growth (alpha_A term) is not observed and is left out",
+                         f"alpha0 is productivity growth at the sample's mean capital growth {g_ref:.5g}/yr; the "
+                         "model's alpha0 is at its own g_ref (the start's g_Z): model alpha0 = alpha0 - alpha_KV "
+                         f"({g_ref:.5g} - g_ref)"]),
+                   recentre=("alpha0", "alpha_KV", "g_ref", float(g_ref)))
 
 
 def fit_labour_supply(years, g_N, lam, lam_ref: float) -> Fit:

@@ -45,6 +45,13 @@ class Fit:
         Directions of the parameters (in the order of ``names``, their units) that
         the data do not pin down (``d = 0``: all identified); see
         :func:`calibration.least_squares.identification`.
+    recentre : (str, str, str, float), optional
+        ``(intercept, slope, reference, x_bar)``: the fitted ``intercept`` is the dependent
+        variable at the regressor's value ``x_bar`` (the regressor's units), while the
+        model's parameter of that name is its value at the model's parameter ``reference``
+        (same units). The model's value of the estimate is then
+        ``intercept + slope (x_bar - reference)`` (:class:`calibration.joint.BlockTerm`).
+        None: every estimate is the model's parameter of its name.
     """
 
     block: str
@@ -60,6 +67,7 @@ class Fit:
     equation: str = ""
     notes: tuple[str, ...] = ()
     null_space: np.ndarray | None = None
+    recentre: tuple[str, str, str, float] | None = None
 
     def correlation(self) -> np.ndarray:
         """Correlation matrix of the estimates."""

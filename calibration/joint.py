@@ -7,8 +7,11 @@ The log-posterior is
           - \\tfrac12\\lVert r_R(\\theta)\\rVert^2 - s\\,D(\\theta) + \\text{const}
 
 * :math:`r_B`: each block regression (:mod:`calibration.block_estimates`) as a Gaussian likelihood of the
-  sampled parameters it estimates, with its HAC (or GLS) covariance: ``L^T (theta_S - b_hat)`` with
-  ``L L^T`` the inverse covariance (marginal over the block's parameters that are not sampled). A block
+  sampled parameters it estimates, with its HAC (or GLS) covariance: ``L^T (m(theta_S) - b_hat)`` with
+  ``L L^T`` the inverse covariance (marginal over the block's parameters that are not sampled) and ``m`` the
+  model's value of the estimates: the parameters themselves, except the productivity block's intercept, fitted at
+  the sample's mean capital growth ``gbar_K``, which the model puts at ``alpha0 + alpha_KV (gbar_K - g_ref)``
+  with ``g_ref`` the start's (the sampled ``g_Z``, else the natural rate: :class:`BlockTerm`). A block
   estimate is used once: as this likelihood (default) or as a truncated-normal prior
   (:meth:`JointPrior.with_normals`), never both.
 * :math:`r_R`: the historical replay (the model started from the data in the first year, observed public
@@ -238,8 +241,13 @@ class JointPrior:
 class BlockTerm:
     """A block regression as a Gaussian likelihood of the sampled parameters it estimates.
 
-    ``residuals(theta) = W (theta[idx] - mean)`` with ``W^T W`` the inverse of the estimates' covariance
-    (over ``names``), so that the term's log-likelihood is ``-|residuals|^2 / 2``.
+    ``residuals(theta) = W (m(theta) - mean)`` with ``W^T W`` the inverse of the estimates' covariance
+    (over ``names``), so that the term's log-likelihood is ``-|residuals|^2 / 2``. ``m(theta)``, the model's
+    value of the block's estimates, is ``theta[idx]``, except with ``recentre = (a, s, ref, x_bar)``: the
+    block's estimate ``a`` is an intercept at the regressor's value ``x_bar`` and the model's parameter ``a``
+    is at the model's reference ``ref``, so ``m_a = a + s (x_bar - ref)`` (the productivity block:
+    ``alpha0 + alpha_KV (gbar_K - g_ref)``, with ``g_ref`` the start's ``g_Z``). ``s`` and ``ref`` are taken
+    from ``theta`` when sampled, otherwise from the model's values passed to :meth:`residuals`.
     """
 
     block: str
@@ -247,14 +255,55 @@ class BlockTerm:
     idx: np.ndarray
     mean: np.ndarray
     W: np.ndarray
+    recentre: tuple[str, str, str, float] | None = None
 
-    def residuals(self, theta: np.ndarray) -> np.ndarray:
-        return (np.atleast_2d(theta)[:, self.idx] - self.mean) @ self.W.T
+    def needs(self) -> tuple[str, ...]:
+        """Model parameters the term reads from ``values`` in :meth:`residuals` (those not in ``names``)."""
+        if self.recentre is None:
+            return ()
+        return tuple(n for n in self.recentre[1:3] if n not in self.names)
+
+    def predicted(self, theta: np.ndarray, values: Mapping[str, np.ndarray] | None = None) -> np.ndarray:
+        """The model's value of the block's estimates, ``(m, len(names))``, at ``theta`` ``(k,)`` or ``(m, k)``.
+
+        Parameters
+        ----------
+        theta : array
+            Sampled parameters.
+        values : mapping, optional
+            Model parameters by name, scalars or one value per row (e.g. the start's ``g_ref``): required for
+            the names of :meth:`needs`.
+
+        Raises
+        ------
+        CalibrationError
+            A name of :meth:`needs` missing from ``values``.
+        """
+        T = np.array(np.atleast_2d(theta)[:, self.idx], float)
+        if self.recentre is None:
+            return T
+        a, slope, ref, x_bar = self.recentre
+        missing = [n for n in self.needs() if values is None or n not in values]
+        if missing:
+            raise CalibrationError(f"block {self.block!r}: the model's {', '.join(missing)} needed to compare its "
+                                   f"intercept {a!r} (estimated at {x_bar:.5g})")
+
+        def get(n):
+            return T[:, self.names.index(n)] if n in self.names else np.asarray(values[n], float)
+
+        T[:, self.names.index(a)] += get(slope) * (x_bar - get(ref))
+        return T
+
+    def residuals(self, theta: np.ndarray, values: Mapping[str, np.ndarray] | None = None) -> np.ndarray:
+        """Scaled residuals ``(m, len(names))`` (see the class; ``values`` as :meth:`predicted`)."""
+        return (self.predicted(theta, values) - self.mean) @ self.W.T
 
 
 def block_terms(fits: Mapping[str, object], names: Sequence[str]) -> list[BlockTerm]:
     """:class:`BlockTerm` of each fitted block over the sampled ``names`` it estimates (a block that failed,
-    an :class:`Exception` in ``fits``, or that estimates none of them, is left out).
+    an :class:`Exception` in ``fits``, or that estimates none of them, is left out). A fit with
+    ``recentre`` (:attr:`calibration.fit.Fit.recentre`: the productivity block's intercept is at the sample's
+    mean capital growth) keeps it when its intercept is sampled.
 
     Parameters
     ----------
@@ -275,8 +324,10 @@ def block_terms(fits: Mapping[str, object], names: Sequence[str]) -> list[BlockT
         if not np.all(np.isfinite(cov)):
             continue
         W = np.linalg.cholesky(np.linalg.inv(cov)).T  # W^T W = cov^-1
+        recentre = getattr(f, "recentre", None)
         out.append(BlockTerm(f.block, tuple(use), np.array([list(names).index(n) for n in use]),
-                             np.array([f.values[n] for n in use]), W))
+                             np.array([f.values[n] for n in use]), W,
+                             recentre if recentre is not None and recentre[0] in use else None))
     return out
 
 
@@ -529,6 +580,11 @@ class JointPosterior:
             self.timing["truncation"] += time.perf_counter() - t
         return ok
 
+    def _block_values(self, term: BlockTerm, P: np.ndarray) -> dict[str, np.ndarray]:
+        """The model's parameters a block term reads (:meth:`BlockTerm.needs`: the start's ``g_ref``, i.e. the
+        sampled ``g_Z`` or the natural rate) from the derived parameter vectors ``P`` ``(m, n_p)``."""
+        return {n: P[:, self._pidx[n]] for n in term.needs()}
+
     def _size(self) -> int:
         """The number of residuals of a point (blocks, then replay)."""
         return sum(b.mean.size for b in self.blocks) + sum(
@@ -541,8 +597,9 @@ class JointPosterior:
         theta = np.asarray(theta, float)
         if self.truncation is not None and not self.inside(theta[None, :])[0]:
             return np.full(self._size(), np.nan)
-        parts = [b.residuals(theta)[0] for b in self.blocks] + [self.replay_residuals(theta)]
-        r = np.concatenate(parts)
+        P, Y0 = self._start(theta[None, :])
+        parts = [b.residuals(theta, self._block_values(b, P))[0] for b in self.blocks]
+        r = np.concatenate(parts + [self.replay_residuals(theta, P[0], Y0[0])])
         return r if self.offset is None else r - self.offset
 
     def theta_dict(self, theta) -> dict[str, float]:
@@ -566,7 +623,8 @@ class JointPosterior:
                 rr = self.replay_residuals(X[row], P[i], Y0[i])
             except SolverError:
                 continue
-            r = np.concatenate([b.residuals(X[row])[0] for b in self.blocks] + [rr])
+            r = np.concatenate([b.residuals(X[row], self._block_values(b, P[i:i + 1]))[0] for b in self.blocks]
+                               + [rr])
             if self.offset is not None:
                 r = r - self.offset
             if out is None:
@@ -602,7 +660,8 @@ class JointPosterior:
 
     def synthetic(self, theta_true, rng: np.random.Generator) -> JointPosterior:
         """This posterior on synthetic data: every Gaussian term's data replaced by the model's value at
-        ``theta_true`` plus noise at the term's sigma (a block estimate by ``theta_true`` plus its HAC noise).
+        ``theta_true`` plus noise at the term's sigma (a block estimate by the model's value of it at ``theta_true``,
+        :meth:`BlockTerm.predicted`, plus its HAC noise).
         Every residual is linear in its data, so ``r_syn(theta) = r(theta) - r(theta_true) - e``, ``e``
         standard normal. The extra term is kept as it is (its data are not re-drawn).
 

@@ -1,6 +1,7 @@
 """Joint calibration: the prior table, block likelihoods, the sampler on a known posterior, the replay posterior."""
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -92,6 +93,80 @@ def test_block_term_is_the_gaussian_with_the_estimates_covariance():
     (one,) = block_terms({"productivity": f}, ("alpha_KV",))
     r1 = one.residuals(np.array([0.1]))[0]
     assert float(r1 @ r1) == pytest.approx(0.3 ** 2 / 0.09)
+
+
+def _productivity_fit(a_hat=0.016, s_hat=0.45, gbar=0.024):
+    cov = np.array([[4e-6, 1e-6], [1e-6, 9e-3]])
+    return Fit("labour: productivity", {"alpha0": a_hat, "alpha_KV": s_hat}, {"alpha0": 2e-3, "alpha_KV": 0.095}, cov,
+               ("alpha0", "alpha_KV"), 50, 0.006, 0.4, recentre=("alpha0", "alpha_KV", "g_ref", gbar)), cov
+
+
+def test_productivity_term_compares_the_intercept_at_gbar_K_with_alpha0_at_the_models_g_ref():
+    a_hat, s_hat, gbar = 0.016, 0.45, 0.024
+    f, cov = _productivity_fit(a_hat, s_hat, gbar)
+    names = ("alpha_KV", "g_Z", "alpha0")
+    (term,) = block_terms({"productivity": f}, names)
+    assert term.recentre == ("alpha0", "alpha_KV", "g_ref", gbar) and term.needs() == ("g_ref",)
+    g_Z = 0.031
+    # consistent: the model's alpha0 (at g_K = g_Z) plus alpha_KV (gbar_K - g_Z) is the fitted intercept
+    consistent = np.array([s_hat, g_Z, a_hat - s_hat * (gbar - g_Z)])
+    np.testing.assert_allclose(term.residuals(consistent, {"g_ref": g_Z})[0], 0.0, atol=1e-12)
+    # off by (delta, eps): the residual is the Gaussian's with d = (delta + eps (gbar_K - g_Z), eps)
+    for delta, eps in ((1e-3, 0.0), (0.0, 0.1), (-2e-3, 0.05)):
+        x = consistent + np.array([eps, 0.0, delta])
+        d = np.array([delta + eps * (gbar - g_Z), eps])
+        r = term.residuals(x, {"g_ref": g_Z})[0]
+        assert float(r @ r) == pytest.approx(float(d @ np.linalg.solve(cov, d)), rel=1e-9)
+    # the comparison without the recentring (alpha0 against the intercept) misses by alpha_KV (gbar_K - g_Z)
+    old = replace(term, recentre=None).residuals(consistent)[0]
+    d = np.array([-s_hat * (gbar - g_Z), 0.0])
+    assert float(old @ old) == pytest.approx(float(d @ np.linalg.solve(cov, d)), rel=1e-9) and old @ old > 1.0
+    # per row: each row's own g_ref
+    X = np.vstack([consistent, consistent])
+    X[1, 1] = 0.02
+    X[1, 2] = a_hat - s_hat * (gbar - 0.02)
+    np.testing.assert_allclose(term.residuals(X, {"g_ref": X[:, 1]}), 0.0, atol=1e-12)
+    with pytest.raises(CalibrationError, match="g_ref"):
+        term.residuals(consistent)
+    # alpha_KV not sampled: the model's value is read too; alpha0 not sampled: nothing to recentre
+    (a0,) = block_terms({"productivity": f}, ("alpha0",))
+    assert a0.needs() == ("alpha_KV", "g_ref")
+    r = a0.residuals(np.array([a_hat - 0.3 * (gbar - g_Z)]), {"alpha_KV": 0.3, "g_ref": g_Z})
+    np.testing.assert_allclose(r, 0.0, atol=1e-12)
+    (kv,) = block_terms({"productivity": f}, ("alpha_KV",))
+    assert kv.recentre is None and kv.needs() == ()
+
+
+def test_productivity_term_is_centred_at_the_truth_on_synthetic_panels():
+    # panels from the model's equation alpha = alpha0 + alpha_KV (g_K - g_Z) + e with g_Z far below the sample's
+    # mean capital growth; block_fits regresses about the sample mean, the term compares at the model's g_ref
+    import pandas as pd
+
+    from calibration.block_estimates import block_fits
+
+    alpha0, alpha_KV, g_Z, T = 0.012, 0.5, 0.012, 50
+    rng = np.random.default_rng(11)
+    names = ("alpha0", "alpha_KV", "g_Z")
+    theta = np.array([alpha0, alpha_KV, g_Z])
+    new, old, gbars = [], [], []
+    for _ in range(300):
+        g_K = 0.03 + rng.normal(0, 0.01, T)
+        cols = {c: 0.5 + rng.normal(0, 0.01, T) for c in ("omega", "lam", "inflation", "g_N", "primary_surplus",
+                                                           "b", "r")}
+        panel = pd.DataFrame(dict(year=np.arange(1970, 1970 + T), g_K=g_K,
+                                  alpha=alpha0 + alpha_KV * (g_K - g_Z) + rng.normal(0, 0.006, T), **cols))
+        f = block_fits(panel, (1970, 1970 + T - 1))["productivity"]
+        assert f.recentre[3] == pytest.approx(g_K.mean(), rel=1e-12)
+        gbars.append(f.recentre[3])
+        (term,) = block_terms({"productivity": f}, names)
+        new.append(term.residuals(theta, {"g_ref": g_Z})[0])
+        old.append(replace(term, recentre=None).residuals(theta)[0])
+    new, old = np.array(new), np.array(old)
+    se = new.std(axis=0, ddof=1) / math.sqrt(len(new))
+    assert np.all(np.abs(new.mean(axis=0)) < 4 * se), (new.mean(axis=0), se)
+    assert np.all((0.8 < new.std(axis=0)) & (new.std(axis=0) < 1.3))  # HAC scale: about standard normal
+    # without the recentring the intercept's residual is off by alpha_KV (gbar_K - g_Z) / se: about 10 sd
+    assert abs(old.mean(axis=0)[0]) > 5 and abs(np.mean(gbars) - 0.03) < 1e-3
 
 
 def test_sampler_recovers_a_known_gaussian_and_converges():
@@ -333,3 +408,35 @@ def test_prior_vs_posterior_figure_labels_a_truncated_prior(tmp_path):
     fig = prior_vs_posterior(s, wide_prior(), ncols=2, prior_draws=draws)
     labels = fig.axes[0].get_legend_handles_labels()[1]
     assert "prior truncated to a start" in labels and "prior" not in labels
+
+
+def _productivity_residuals(post, x):
+    """The productivity term, its residuals within ``post.residuals(x)`` (blocks come first, in order) and
+    their positions."""
+    i = 0
+    for b in post.blocks:
+        if b.block == "labour: productivity":
+            return b, post.residuals(x)[i:i + b.mean.size], slice(i, i + b.mean.size)
+        i += b.mean.size
+    raise AssertionError("no productivity term")
+
+
+@pytest.mark.data
+def test_replay_productivity_term_reads_the_starts_g_ref(us):
+    from calibration.joint import JointPosterior
+
+    x = defaults(us)
+    term, r, at = _productivity_residuals(us, x)
+    g_Z = x[us.names.index("g_Z")]
+    assert term.recentre[2] == "g_ref" and 0.02 < term.recentre[3] < 0.03  # US 1970-2019 mean capital growth
+    np.testing.assert_allclose(r, term.residuals(x, {"g_ref": g_Z})[0], rtol=1e-12)
+    np.testing.assert_allclose(us.residuals_batch(np.vstack([x, x]))[1, at], r, rtol=1e-12)
+    # g_Z not sampled: the start derives g_ref at the natural rate alpha0 - D_P / tau_D + n
+    names = tuple(n for n in us.names if n != "g_Z")
+    fixed = JointPosterior.from_data("USA", 1970, 2019, names=names)
+    y = np.delete(x, us.names.index("g_Z"))
+    term2, r2, _ = _productivity_residuals(fixed, y)
+    P, _ = fixed._start(y[None, :])
+    g_n = P[0, fixed._pidx["g_ref"]]
+    assert g_n == P[0, fixed._pidx["g_Z"]] and abs(g_n - (y[names.index("alpha0")] + fixed.overrides["n"])) < 2e-3
+    np.testing.assert_allclose(r2, term2.residuals(y, {"g_ref": g_n})[0], rtol=1e-12)

@@ -240,15 +240,17 @@ def test_forecast_grows_autonomous_demand_at_the_fits_natural_rate_with_the_proj
     assert kept["g_Z"] == x["g_Z"] and kept["n"] == f["posterior"].overrides["n"] and kept["window"] is None
 
 
-# measured on branch oos3 (main 2668ed7; the fit and forecast conditioned on public investment and government
+# measured on main aa7fc97 (issue 14, session 9: the productivity block's intercept compared with the model's alpha0
+# at its own g_ref, calibration.joint.BlockTerm; the R2 before that, on branch oos3, main 2668ed7, in brackets in the
+# reasons where they moved by more than 0.01); the fit and forecast conditioned on public investment and government
 # consumption as real levels, calibration.outofsample.POLICY, and the country's observed driver of autonomous
 # household demand, calibration.outofsample.instruments_for: US residential investment, UK mortgage credit; the
 # driver's spending financed by new loans at min(chi_H, 1), households block; best of 4 starts; the prior on
 # g_Z - (alpha0 + n), sd 0.5 pp/yr; the forecast's trends by the projection rules, GROWTH):
 # python -c "from calibration.outofsample import out_of_sample as o; print([f.scores for f in o('USA')])"
 # (country, split, series) -> why it misses, with the measured R2; a case not listed must hold (US 2000-19 growth
-# +0.30, employment +0.81; US 1970-99 emission-intensity gap -0.19 pp; UK 2000-19 debt +0.09; UK 1970-99 growth
-# +0.01, employment +0.26). With the instruments as shares of output (POLICY before session 8; R2 dlnY / lam / b,
+# +0.29, employment +0.81; US 1970-99 emission-intensity gap -0.19 pp; UK 2000-19 debt +0.09; UK 1970-99 growth
+# +0.015, employment +0.25). With the instruments as shares of output (POLICY before session 8; R2 dlnY / lam / b,
 # e_int gap): US fwd +0.20 / +0.63 / -0.17, +0.54; US rev -0.10 / +0.28 / -8.13, -0.24; UK fwd -0.21 / -0.86 /
 # +0.67, +1.56; UK rev -0.24 / +0.17 / -18.8, -0.81. Before session 8 (shares; the driver financed at chi_H): US
 # 2000-19 -460 / -940 / -36,667, +0.49 pp (a collapse), UK 2000-19 -0.33 / -1.55 / +0.68, +1.28 pp; the reverse
@@ -269,27 +271,29 @@ MISSES = {
     ("USA", 0, "e_int"): "US 2000-19 trend: model -2.27, data -2.74 %/yr (gap +0.46 pp): g_sigma of the 1970-99 fit "
                          "(2.1%/yr); the coal-to-gas switch after 2008 is not fed: no fuel-price or carbon-price "
                          "series in the data",
-    ("USA", 1, "dlnY"): "US 1970-99 growth R2 -0.004 (-0.10 with the instruments as shares; the 1974-75, 1980-82 "
-                        "recessions were oil and monetary-policy shocks)",
-    ("USA", 1, "lam"): "US 1970-99 employment R2 -0.12 (+0.28 with the instruments as shares) from a 2000-19 fit: "
-                       "model employment 0.926 in 1982 against the data's 0.903 (the 1981-82 disinflation is not "
-                       "fed), 0.960-0.967 in 1986-88 against 0.930-0.945",
-    ("USA", 1, "b"): "US 1970-99 debt R2 -2.28 (-8.13 with the instruments as shares) from a 2000-19 fit: model debt "
-                     "falls from 0.36 to 0.24 (1986), the data rise to 0.65 (1996): no tax or deficit history (the "
-                     "1980s tax cuts), the fit's fiscal response from 2000-19",
+    ("USA", 1, "dlnY"): "US 1970-99 growth R2 -0.24 (-0.004 before the recentred block; -0.10 with the instruments "
+                        "as shares; the 1974-75, 1980-82 recessions were oil and monetary-policy shocks)",
+    ("USA", 1, "lam"): "US 1970-99 employment R2 -0.15 (-0.12 before the recentred block, +0.28 with the "
+                       "instruments as shares) from a 2000-19 fit; before the recentred block: model employment "
+                       "0.926 in 1982 against the data's 0.903 (the 1981-82 disinflation is not fed), 0.960-0.967 "
+                       "in 1986-88 against 0.930-0.945",
+    ("USA", 1, "b"): "US 1970-99 debt R2 -2.24 (-2.28 before the recentred block, -8.13 with the instruments as "
+                     "shares) from a 2000-19 fit: model debt falls from 0.36 to 0.24 (1986), the data rise to 0.65 "
+                     "(1996): no tax or deficit history (the 1980s tax cuts), the fit's fiscal response from 2000-19",
     ("GBR", 0, "dlnY"): "UK 2000-19 growth R2 -0.33 (-0.21 with the instruments as shares) from a 1970-99 fit: model "
                         "output grows 2.0% in 2009 against the data's -4.2% (2009 alone is 72% of the data's "
                         "variance): the mortgage driver falls by 0.7 pp of output in 2009 (1.7 pp in 2008), real "
                         "government consumption and public investment add 0.4 and 0.2 pp (1.5 and 0.4 as shares of "
                         "the falling output), and the fit's investment does not respond to utilisation (gamma_u 0)",
-    ("GBR", 0, "lam"): "UK 2000-19 employment R2 -1.67 (-0.86 with the instruments as shares) from a 1970-99 fit: "
-                       "productivity at the fit's 2.65%/yr (its Kaldor-Verdoorn coefficient at 0) against the data's "
+    ("GBR", 0, "lam"): "UK 2000-19 employment R2 -1.58 (-1.67 before the recentred block, -0.86 with the "
+                       "instruments as shares) from a 1970-99 fit: productivity at the fit's 2.65%/yr (alpha0 0.0265, "
+                       "its Kaldor-Verdoorn coefficient at 0, before and after the recentring) against the data's "
                        "0.7%/yr (0.3%/yr after 2008), the labour force at the 1990-99 trend 0.04%/yr against the "
-                       "data's 0.88%/yr (observed population or labour force fed: -2.31, -3.10); employment 0.926 in "
-                       "2018 against 0.960",
-    ("GBR", 1, "b"): "UK 1970-99 debt R2 -37.9 (-18.8 with the instruments as shares) from a 2000-19 fit: model debt "
-                     "rises from 0.73 to 1.15 (1984), the data fall to 0.39 with 1970s inflation eroding the debt, "
-                     "which a real model does not have",
+                       "data's 0.88%/yr (observed population or labour force fed, before the recentring: -2.31, "
+                       "-3.10); employment 0.926 in 2018 against 0.960 (before the recentring)",
+    ("GBR", 1, "b"): "UK 1970-99 debt R2 -38.1 (-37.9 before the recentred block, -18.8 with the instruments as "
+                     "shares) from a 2000-19 fit: model debt rises from 0.73 to 1.15 (1984), the data fall to 0.39 "
+                     "with 1970s inflation eroding the debt, which a real model does not have",
     ("GBR", 0, "e_int"): "UK 2000-19 trend: model -2.71, data -4.04 %/yr (gap +1.33 pp): g_sigma of the 1970-99 fit "
                          "(2.6%/yr); the coal phase-out (EU ETS from 2005, the carbon price floor from 2013) is not "
                          "fed: no carbon-price series in the data (GCB's CO2 by fuel is an outcome, not an input)",

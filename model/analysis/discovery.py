@@ -263,8 +263,10 @@ def failure_regions(ens: xr.Dataset, policy: str, *, max_depth: int = 2, min_lea
         if broke.any() else ""
     res["text"] = (f"Under {policy}, {_pct(res['p_fail'])} of {plural(failed.size, 'member')} {what} "
                    f"({first}" + "; ".join(f"{v} {k}" for k, v in reasons.items())
-                   + f"); they fail most where {_fmt(worst['conditions'])} ({100 * worst['share']:.0f}% of draws, "
-                   f"{100 * worst['p_fail']:.0f}% fail there). Deciding parameters: {', '.join(top)}.")
+                   + f"); such members are most frequent where {_fmt(worst['conditions'])} ({100 * worst['share']:.0f}%"
+                   f" of draws, {100 * worst['p_fail']:.0f}% of them there; whether each is a failure of the model or "
+                   "an outcome such as a collapse is the model's attribution). Deciding parameters: "
+                   f"{', '.join(top)}.")
     return res
 
 
@@ -334,11 +336,12 @@ def report(ens: xr.Dataset, a: str, b: str, outcomes: Sequence[str] | None = Non
         m = int(np.sum(np.isfinite(_scores(ens, o, a, b))))
         se = float(np.sqrt(counted * (1 - counted) / m)) if m else np.nan
         lead = (f"{o}: {a} beats {b} in {_pct(counted)} of {plural(m, 'draw')} (+- {100 * se:.1f} pp, Monte Carlo "
-                f"s.e.), a draw where only one path fails (to integrate, or to stay plausible) counted as a loss for "
+                f"s.e.), a draw where only one path does not integrate or leaves the plausible range (for any reason) "
+                f"counted as a loss for "
                 f"it ({plural(int(table.loc[o, 'a_fails_only']), 'draw')} {a} only, "
                 f"{int(table.loc[o, 'b_fails_only'])} {b} only)." if fails else
                 f"{o}: {a} beats {b} in {_pct(counted)} of {plural(m, 'draw')} (+- {100 * se:.1f} pp, Monte Carlo "
-                "s.e.; no draw where only one path fails).")
+                "s.e.; no draw where only one path does not integrate or leaves the plausible range).")
         lines.append("- " + lead + " Among the draws where both integrate: " + res["text"]
                      + f" Median difference {table.loc[o, 'diff_median']:.4g} (90% of draws between "
                      f"{table.loc[o, 'diff_q05']:.4g} and {table.loc[o, 'diff_q95']:.4g}).")

@@ -99,8 +99,13 @@ COUNTRY_HELP = ("start from this country's 2025 data and use its calibration (US
                 "default: the --params file's country, else USA)")
 
 
+#: the names the README and the figures use for the countries, accepted by ``--country`` for their ISO codes
+COUNTRY_ALIASES = {"US": "USA", "UK": "GBR"}
+
+
 def country_option(text: str) -> str:
-    """``--country`` value: an ISO code of :data:`model.directed_growth.countries.COUNTRIES` (case-insensitive).
+    """``--country`` value: an ISO code of :data:`model.directed_growth.countries.COUNTRIES` (case-insensitive),
+    or the short name of :data:`COUNTRY_ALIASES` (``UK`` for ``GBR``, ``US`` for ``USA``).
 
     Raises
     ------
@@ -112,8 +117,10 @@ def country_option(text: str) -> str:
     from ..directed_growth.countries import COUNTRIES
 
     code = text.strip().upper()
+    code = COUNTRY_ALIASES.get(code, code)
     if code not in COUNTRIES:
-        raise argparse.ArgumentTypeError(f"unknown country {text!r}; valid: {', '.join(COUNTRIES)}")
+        raise argparse.ArgumentTypeError(f"unknown country {text!r}; valid: {', '.join(COUNTRIES)} "
+                                         f"(or {', '.join(f'{k} for {v}' for k, v in COUNTRY_ALIASES.items())})")
     return code
 
 

@@ -80,7 +80,13 @@ def add_parsers(sub) -> None:
     sen = sub.add_parser("sensitivity", help="Sobol indices or Morris screening of policy outcomes",
                          description="Global sensitivity of outcomes (or of the difference between two policy "
                                      "paths) to the drawn parameters; writes the indices as netCDF and prints "
-                                     "them.")
+                                     "them. From a parameter file, each parameter is drawn independently over the "
+                                     "central 95% of its draws (posterior and stated priors); parameters whose "
+                                     "ranges reach combinations without a start at rest (the propensities to "
+                                     "consume, then any other found so) are held at their medians, named in the "
+                                     "progress line and the file's draws_from. The number of runs is N x (k + 2) "
+                                     "for Sobol (N = --draws, k parameters); a few hundred N are needed for "
+                                     "stable indices.")
     # variance decompositions need every member: some posterior draws explode after about 2060
     # under market shaping (see dgm ensemble's report), so the default horizon is mid-century
     _common(sen, draws_default=256, t_end=2050.0)
@@ -271,7 +277,7 @@ def _model_and_draws(args, *, n: int, sobol_ranges: bool = False):
                 lambda h: calibrated_model(path, args.country, politics=durable, variant=args.variant, values=h),
                 ranges, {c: float(draws[c].median()) for c in draws.columns}, held, seed=args.seed)
             if held:  # at the medians of the posterior truncated to a start, which lie inside the start region
-                args.draws_from += ("; held at the medians of that posterior: "
+                args.draws_from += ("; held at the medians of those draws truncated to a start at rest: "
                                     + ", ".join(f"{k} {v:.4g}" for k, v in held.items())
                                     + " (their independent ranges reach draws without a start at rest: autonomous "
                                     "household consumption not positive)")
@@ -469,7 +475,8 @@ def ensemble_cmd(args) -> int:
     contrast = tuple(f"{p}_durable" for p in _CONTRAST) if args.durable else _CONTRAST
     text = (f"Draws: {ens.attrs['draws_from']}.\n" + report(ens, *contrast)
             + "\nMembers that did not integrate to the end or left the plausible range "
-            f"(flagged, left out above): {flag_summary(ens)}.\n"
+            f"(flagged: left out of the outcome statistics, counted as a loss in the comparisons above; the "
+            f"categories below say which collapsed and which failed): {flag_summary(ens)}.\n"
             + attribution_text(ens["member_class"], truncated=parts["draws"].attrs))
     if args.prior_sensitivity:
         text += "\n\n" + _prior_sensitivity_text(args, ens, started)

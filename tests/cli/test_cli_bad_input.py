@@ -527,3 +527,14 @@ def test_memory_estimate_counts_the_measured_peak_copies(workspace, capsys, monk
     with pytest.raises(ModelError):
         cli_checks.check_size("x", 2**30 / (8 * cli_checks.PEAK_COPIES) + 1, "")
     cli_checks.check_size("x", 2**30 / (8 * cli_checks.PEAK_COPIES) - 1, "")
+
+
+def test_country_option_takes_the_short_names_the_readme_uses_and_names_every_choice_otherwise():
+    import argparse
+
+    from model.cli.common import country_option
+
+    assert country_option("uk") == "GBR" and country_option(" US ") == "USA" and country_option("gbr") == "GBR"
+    with pytest.raises(argparse.ArgumentTypeError, match=r"^unknown country 'FRA'; valid: USA, GBR \(or US for USA, "
+                                                         r"UK for GBR\)$"):
+        country_option("FRA")

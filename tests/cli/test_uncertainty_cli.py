@@ -160,7 +160,9 @@ def test_dgm_ensemble_names_the_members_that_left_the_plausible_range(tmp_path, 
     lines = capsys.readouterr().out.strip().splitlines()
     counts = {str(p): int(flagged.sel(policy=p).sum()) for p in ens.policy.values}
     line = next(x for x in lines if x.startswith("Members that did not integrate to the end or left the plausible "
-                                                 "range (flagged, left out above): "))
+                                                 "range (flagged: left out of the outcome statistics, counted as a "
+                                                 "loss in the comparisons above; the categories below say which "
+                                                 "collapsed and which failed): "))
     cls = ens.member_class
     for p, k in counts.items():  # every flagged or stalled member is attributed: collapsed or failed
         assert int((cls.sel(policy=p) != "plausible").sum()) == k + int(stalled.sel(policy=p).sum())
@@ -204,8 +206,9 @@ def test_dgm_sensitivity_over_the_default_posterior_holds_the_propensities_to_co
     out = tmp_path / "s.nc"
     assert main(["sensitivity", "--draws", "8", "--t-end", "2030", "--outcome", "avg_growth", "--out", str(out)]) == 0
     si = xr.load_dataset(out)
-    assert "held at the medians of that posterior: c_w " in si.attrs["draws_from"]
-    held = si.attrs["draws_from"].split("held at the medians of that posterior: ")[1].split(" (")[0]
+    assert "held at the medians of those draws truncated to a start at rest: c_w " in si.attrs["draws_from"]
+    lead = "held at the medians of those draws truncated to a start at rest: "
+    held = si.attrs["draws_from"].split(lead)[1].split(" (")[0]
     assert [x.split()[0] for x in held.split(", ")] == ["c_w", "c_pi", "c_V", "delta", "sigma_N"]  # regression
     names = set(map(str, si["parameter"].values)) if "parameter" in si.coords else set()
     assert names and not names & {"c_w", "c_pi", "c_V", "delta", "sigma_N"} and "alpha0" in names

@@ -337,8 +337,7 @@ def report(ens: xr.Dataset, a: str, b: str, outcomes: Sequence[str] | None = Non
         se = float(np.sqrt(counted * (1 - counted) / m)) if m else np.nan
         lead = (f"{o}: {a} beats {b} in {_pct(counted)} of {plural(m, 'draw')} (+- {100 * se:.1f} pp, Monte Carlo "
                 f"s.e.), a draw where only one path does not integrate or leaves the plausible range (for any reason) "
-                f"counted as a loss for "
-                f"it ({plural(int(table.loc[o, 'a_fails_only']), 'draw')} {a} only, "
+                f"counted as a loss for it ({plural(int(table.loc[o, 'a_fails_only']), 'draw')} {a} only, "
                 f"{int(table.loc[o, 'b_fails_only'])} {b} only)." if fails else
                 f"{o}: {a} beats {b} in {_pct(counted)} of {plural(m, 'draw')} (+- {100 * se:.1f} pp, Monte Carlo "
                 "s.e.; no draw where only one path does not integrate or leaves the plausible range).")

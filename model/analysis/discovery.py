@@ -254,11 +254,15 @@ def failure_regions(ens: xr.Dataset, policy: str, *, max_depth: int = 2, min_lea
         reasons[failure_reason(r)] = reasons.get(failure_reason(r), 0) + 1
     worst = regions[-1]
     top = [k for k, v in res["importance"].items() if v > 0]
-    # a member flagged implausible integrated to the end: the first failure is that of the others
-    implausible = ens.status.sel(policy=policy).values == Status.IMPLAUSIBLE
-    broke = failed & ~implausible
+    # a member flagged implausible, or for an accounting identity, integrated to the end: the first failure is
+    # that of the others
+    status = ens.status.sel(policy=policy).values
+    implausible = status == Status.IMPLAUSIBLE
+    unbalanced = status == Status.IDENTITY_VIOLATED
+    broke = failed & ~implausible & ~unbalanced
     what = " or ".join(w for w, any_ in (("do not integrate to the end", broke.any()),
-                                          ("leave the plausible range", implausible.any())) if any_)
+                                          ("leave the plausible range", implausible.any()),
+                                          ("break an accounting identity", unbalanced.any())) if any_)
     first = f"first failure at {float(ens.t_reached.sel(policy=policy).values[broke].min()):.0f}; " \
         if broke.any() else ""
     res["text"] = (f"Under {policy}, {_pct(res['p_fail'])} of {plural(failed.size, 'member')} {what} "

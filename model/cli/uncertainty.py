@@ -366,6 +366,7 @@ def _run_ensemble(args, started, *, variables=None, parts: dict | None = None):
     ``policies`` integrated."""
     from ..directed_growth.factory import T0
     from ..solve.ensembles import ensemble
+    from ..solve.identities import identities_line
 
     system, draws, path = _model_and_draws(args, n=args.draws)
     if draws.attrs.get("no_start_redrawn"):
@@ -387,6 +388,7 @@ def _run_ensemble(args, started, *, variables=None, parts: dict | None = None):
                    variables=variables, chunk_size=getattr(args, "chunk_size", 2500),
                    store=getattr(args, "store", None), client=args.scheduler, progress=True)
     ens.attrs["draws_from"] = source
+    _say(identities_line(ens), started)
     if parts is not None:
         parts.update(system=system, draws=draws, policies=policies)
     return _name_country(ens, system)

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ModelError
-from ..solve.status import Status
+from ..solve.status import FLAGGED_WHOLE
 from ..text import plural
 from .figures import (
     FONT,
@@ -85,8 +85,9 @@ def fan_chart(ens, variables: Sequence[str] | None = None, path: str | Path | No
                                  squeeze=False)
         for k, (ax, (name, title, scale, units)) in enumerate(zip(axes.flat, panel)):
             da = growth_rate(ens["Y"]) if name == "growth" else ens["h_eff" if name == "h" else name]
-            if "status" in ens:  # a member that left the plausible range is left out, as from the outcomes
-                da = da.where(ens["status"] != Status.IMPLAUSIBLE)
+            if "status" in ens:  # a member flagged with its path whole (left the plausible range, broke an
+                # accounting identity) is left out, as from the outcomes
+                da = da.where(~ens["status"].isin(FLAGGED_WHOLE))
             da = for_display(da, scale, units)
             q = da.quantile([0.05, 0.25, 0.5, 0.75, 0.95], dim="draw", skipna=True)
             for i, pol in enumerate(pols):

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import ModelError
 from ..files import pid_alive, write_atomic
+from .identities import CHUNK_ATTR, merge_worst, record_residuals
 
 if TYPE_CHECKING:
     import numpy as np
@@ -300,7 +301,9 @@ def open_store(store: str | Path) -> xr.Dataset:
     Returns
     -------
     xarray.Dataset
-        Members over ``draw`` in order, the manifest's entries as attributes.
+        Members over ``draw`` in order, the manifest's entries as attributes; the provenance's
+        ``identity_max_residual`` and ``identity_worst_member`` over the finished chunks
+        (:mod:`model.solve.identities`).
 
     Raises
     ------
@@ -321,8 +324,16 @@ def open_store(store: str | Path) -> xr.Dataset:
     for (_, b0, p0), (a1, _, p1) in zip(ranges, ranges[1:]):
         if a1 < b0:
             raise ModelError(f"store {store}: chunks {p0.name} and {p1.name} overlap; delete one of them")
+    checked: list[dict] = []  # each chunk's worst member per accounting identity (model.solve.identities)
+
+    def read_checks(chunk: xr.Dataset) -> xr.Dataset:
+        checked.append(json.loads(chunk.attrs.get(CHUNK_ATTR, "{}")))
+        return chunk
+
     ds = xr.open_mfdataset([p for _, _, p in ranges], combine="nested", concat_dim="draw", data_vars="minimal",
-                           coords="minimal", compat="override", join="override", parallel=False)
+                           coords="minimal", compat="override", join="override", parallel=False,
+                           preprocess=read_checks)
+    ds.attrs.pop(CHUNK_ATTR, None)
     for v in ds.variables.values():
         # a string variable's encoding keeps the first chunk's width (e.g. '<U1'): writing the joined
         # dataset would cut every longer string to it; let the writer size them
@@ -332,4 +343,6 @@ def open_store(store: str | Path) -> xr.Dataset:
     if manifest.is_file():
         ds.attrs.update({k: (v if isinstance(v, (str, int, float)) else json.dumps(v))
                          for k, v in read_manifest(manifest).items()})
+        if "provenance" in ds.attrs:
+            record_residuals(ds.attrs, merge_worst(checked))
     return ds

@@ -42,8 +42,9 @@ __all__ = ["check_draws", "drawable", "ensemble", "member_vectors", "open_store"
 
 #: the version of the chunk layout, part of a store's signature: a store written with another
 #: layout is refused rather than resumed with chunks of two layouts (2: the schema of model.simulate,
-#: with provenance)
-_LAYOUT = 2
+#: with provenance; 3: members checked against the accounting identities, status 9 and the chunk attribute
+#: of model.solve.identities)
+_LAYOUT = 3
 
 
 @dataclasses.dataclass
@@ -65,6 +66,7 @@ class _Spec:
     max_steps: int
     dt: float | None = None  # step [year] of a discrete map (its own step), None otherwise
     tgrid: np.ndarray | None = None  # the map's grid, snapped to every policy's switch times
+    identity_tol: float = 1e-8  # largest acceptable residual of an accounting identity (model.solve.identities)
 
 
 def _default(system: System, name: str) -> float:
@@ -147,10 +149,11 @@ def _run_chunk(spec: _Spec, start: int, table: dict[str, np.ndarray]):
 
     from ..compiler.compiled import compile as compile_system
     from ..core.metadata import OutcomeContext, outcome_metrics
+    from .identities import CHUNK_ATTR, IDENTITY_PREFIX, flag_violations, identity_residuals, worst_members
     from .plausible import flag_implausible, flag_nonfinite, run_name
     from .results import diagnostics, value_attrs, variable_attrs
     from .simulation import describe_failure, solve_many
-    from .status import Status
+    from .status import FLAGGED_WHOLE, Status
 
     system = spec.system
     m = len(next(iter(table.values())))
@@ -175,6 +178,7 @@ def _run_chunk(spec: _Spec, start: int, table: dict[str, np.ndarray]):
     info = np.empty((npol, m, 5))
     failures = np.full((npol, m), "", dtype=object)
     solvers = []
+    residuals = []  # per policy: identity -> largest residual of each member (model.solve.identities)
     for k, pol in enumerate(spec.policies):
         sysp = system.with_rules(pol.rules) if pol is not None else system
         cs = compile_system(sysp)  # memoised per process by the equations hash
@@ -192,9 +196,17 @@ def _run_chunk(spec: _Spec, start: int, table: dict[str, np.ndarray]):
             failures[k, i] = (f"{run_name(system.name, pol.name if pol else None)}: no start at rest for the drawn "
                               f"values: {no_start[i]} at t={spec.t0:g}")
         aux = [n for n in keep if n in cs.observed_names]
-        if aux:
+        identities = any(n.startswith(IDENTITY_PREFIX) for n in cs.observed_names)
+        if aux or identities:
             A = np.empty((m, nt, len(cs.observed_names)))
             cs.ensemble_observe(spec.t_eval, Y, P, L, A)
+        if identities:  # the check of model.simulate, member by member: up to where each integrated
+            until = np.where(INFO[:, 0] == Status.SUCCESS, np.inf, INFO[:, 1])
+            until[no_start != ""] = -np.inf  # never integrated
+            residuals.append(identity_residuals(cs, A, spec.t_eval, until))
+            flag_violations(cs, A, spec.t_eval, residuals[-1], spec.identity_tol, INFO, failures[k], system.name,
+                            pol.name if pol else None)
+            info[k] = INFO
         U = np.empty((nt, max(len(cs.inputs), 1)))
         cs.inputs_path(spec.t_eval, L, U)
         for n in keep:
@@ -227,6 +239,8 @@ def _run_chunk(spec: _Spec, start: int, table: dict[str, np.ndarray]):
                                           value_attrs(system, name, name in table))
     ds = xr.Dataset(data, coords=coords)
     ds.attrs["solver"] = "; ".join(sorted(set(solvers)))
+    ds.attrs[CHUNK_ATTR] = json.dumps(worst_members(residuals, [p.name if p else "default" for p in spec.policies],
+                                                    np.arange(start, start + m)))
     names = [p.name if p else None for p in spec.policies]
     flag_nonfinite(ds, system, names)
     flag_implausible(ds, system, names)
@@ -234,7 +248,7 @@ def _run_chunk(spec: _Spec, start: int, table: dict[str, np.ndarray]):
         ctx = OutcomeContext(baseline=spec.baseline, system=system, policies=spec.policies)
         # from the plausible members' paths only: a flagged member's outcomes (and relative outcomes
         # measured against its baseline) are NaN, left out of every statistic as a failed member's are
-        paths = ds[list(needed)].where(ds["status"] != Status.IMPLAUSIBLE)
+        paths = ds[list(needed)].where(~ds["status"].isin(FLAGGED_WHOLE))
         ds = ds.merge(outcome_metrics(paths, system.meta.outcomes, ctx))
     return ds.drop_vars([n for n in keep if n not in spec.variables])
 
@@ -247,7 +261,8 @@ def _signature(spec: _Spec, draws) -> str:
     h.update(spec.system.equations_hash().encode())
     h.update(json.dumps([p.to_dict() if p else None for p in spec.policies], sort_keys=True, default=str).encode())
     h.update(json.dumps({k: getattr(spec, k) for k in ("t0", "variables", "outcomes", "consistent", "baseline",
-                                                       "method", "rtol", "atol", "max_steps")}, default=str).encode())
+                                                       "method", "rtol", "atol", "max_steps", "identity_tol")},
+                        default=str).encode())
     h.update(np.asarray(spec.t_eval).tobytes())
     h.update(repr(spec.exogenous).encode())
     defaults = {n: v.default for n, v in sorted(spec.system.variables.items()) if v.default is not None}
@@ -267,7 +282,8 @@ def ensemble(system: System, draws: pd.DataFrame | Mapping[str, ArrayLike],
              exogenous: Mapping[str, Any] | None = None, variables: Sequence[str] | None = None,
              outcomes: bool | None = None, consistent: bool = True, baseline: str | None = None, chunk_size: int = 2500,
              store: str | Path | None = None, client: Client | str | None = None, progress: bool = True,
-             method: str = "auto", rtol: float = 1e-6, atol: float = 1e-9, max_steps: int = 20_000) -> xr.Dataset:
+             method: str = "auto", rtol: float = 1e-6, atol: float = 1e-9, max_steps: int = 20_000,
+             identity_tol: float = 1e-8) -> xr.Dataset:
     """Integrate every parameter draw under every policy; an ``xarray.Dataset`` over ``draw``.
 
     Parameters
@@ -320,6 +336,12 @@ def ensemble(system: System, draws: pd.DataFrame | Mapping[str, ArrayLike],
         flagged, not truncated). Looser than :func:`model.simulate`'s defaults (1e-8, 1e-10,
         200 000): a member's error of 1e-6 is far below the spread across draws, and thousands of
         members cost half as much; pass the same values to both for identical paths.
+    identity_tol : float
+        Largest acceptable residual of the declared accounting identities (relative for identities
+        declared as ``sympy.Eq(lhs, rhs)`` and for the Godley-table checks, absolute otherwise), as for
+        :func:`model.simulate` (same default): every member on every policy path is checked, and one
+        that integrated to the end with a larger residual is flagged (status ``identity_violated``, its
+        ``failure`` naming the identity; :mod:`model.solve.identities`).
 
     Returns
     -------
@@ -331,7 +353,10 @@ def ensemble(system: System, draws: pd.DataFrame | Mapping[str, ArrayLike],
         ``system.meta.plausible``, whose outcomes are then NaN: :mod:`model.solve.plausible`), ``t_reached``,
         ``n_steps`` and ``failure``; every parameter (over ``draw`` when drawn or re-derived,
         attribute ``drawn``), a drawn start stock's value as ``<stock>_start`` (see
-        :func:`start_name`); provenance in the attributes, so :func:`model.rerun` repeats it.
+        :func:`start_name`); provenance in the attributes, so :func:`model.rerun` repeats it, with
+        ``identity_max_residual`` (identity -> largest residual over every member and policy path [the
+        identity's units; dimensionless for relative residuals]), ``identity_worst_member`` (identity ->
+        its ``policy`` and ``draw``) and ``identity_tol``.
 
     Raises
     ------
@@ -340,6 +365,7 @@ def ensemble(system: System, draws: pd.DataFrame | Mapping[str, ArrayLike],
     """
     import xarray as xr
 
+    from .identities import CHUNK_ATTR, merge_worst, record_residuals
     from .results import dataset_attrs, provenance
     from .simulation import as_policies, ensemble_solver, fixed_step_grid, time_grid
 
@@ -349,6 +375,8 @@ def ensemble(system: System, draws: pd.DataFrame | Mapping[str, ArrayLike],
         raise ModelError(f"chunk_size must be positive, got {chunk_size}")
     if not (0 < rtol < 1):
         raise ModelError(f"rtol must be in (0, 1), got {rtol}")
+    if not identity_tol >= 0:
+        raise ModelError(f"identity_tol must be a number >= 0, got {identity_tol}")
     if method not in ("auto", "dopri5", "radau5") and not (method == "discrete" and system.is_discrete):
         raise ModelError(f"ensemble method must be 'auto', 'dopri5' or 'radau5', got {method!r}")
     names = [p.name if p else "default" for p in pols]
@@ -383,7 +411,8 @@ def ensemble(system: System, draws: pd.DataFrame | Mapping[str, ArrayLike],
             [resolve_inputs(system.with_rules(p.rules) if p else system, p, exogenous) for p in pols])
     spec = _Spec(system=system, policies=pols, exogenous=exogenous, t0=t0, t_eval=t_eval_arr,
                  variables=tuple(variables), outcomes=outcomes, consistent=consistent, baseline=baseline,
-                 method=method, rtol=float(rtol), atol=float(atol), max_steps=int(max_steps), dt=dt, tgrid=tgrid)
+                 method=method, rtol=float(rtol), atol=float(atol), max_steps=int(max_steps), dt=dt, tgrid=tgrid,
+                 identity_tol=float(identity_tol))
     n = len(df)
     chunk_size = int(chunk_size)
     cols = {c: df[c].to_numpy(float) for c in df.columns}
@@ -402,7 +431,8 @@ def ensemble(system: System, draws: pd.DataFrame | Mapping[str, ArrayLike],
                                for nm, p in zip(names, pols)},
         options=options,
         ensemble=dict(drawn=list(df.columns), variables=list(variables), outcomes=bool(outcomes),
-                      consistent=bool(consistent), baseline=baseline))
+                      consistent=bool(consistent), baseline=baseline),
+        identity_tol=float(identity_tol))
     sig = _signature(spec, df)
     info = {"model": system.name, "equations_hash": system.equations_hash(), "signature": sig, "n_draws": n,
             "chunk_size": chunk_size, "policies": names,
@@ -422,10 +452,12 @@ def ensemble(system: System, draws: pd.DataFrame | Mapping[str, ArrayLike],
         _compute(spec, [(a, min(a + chunk_size, n)) for a in range(0, n, chunk_size)], table, keep, client)
         bar.close()
         solvers = {part for ds in results.values() for part in ds.attrs.get("solver", "").split("; ") if part}
+        worst = merge_worst(json.loads(results[i].attrs[CHUNK_ATTR]) for i in sorted(results))
         out = xr.concat([results[i] for i in sorted(results)], dim="draw", data_vars="minimal", coords="minimal",
                         compat="override", join="override") if len(results) > 1 else results[0]
         out.attrs = {k: (v if isinstance(v, (str, int, float)) else json.dumps(v)) for k, v in info.items()}
         out.attrs["solver"] = "; ".join(sorted(solvers))
+        record_residuals(out.attrs, worst)
     else:
         _fill_store(Store(store), spec, info, n, chunk_size, table, client, progress)
         out = open_store(store)

@@ -169,21 +169,27 @@ def _flag(ds: xr.Dataset, flags: dict[tuple, str], code: Status, texts: list[str
 
 def flag_summary(ens: xr.Dataset) -> str:
     """Per policy of an ensemble, the members flagged in ``status`` and, where some left the plausible
-    range, how: ``"a 0, b 3 (1 did not integrate to the end; 2 left the plausible range: 2 lam (employment
-    rate) below its plausible minimum 0.7)"``."""
+    range or broke an accounting identity (:mod:`model.solve.identities`), how: ``"a 0, b 3 (1 did not
+    integrate to the end; 2 left the plausible range: 2 lam (employment rate) below its plausible minimum
+    0.7)"``, ``"a 1 (1 broke an accounting identity: 1 accounting identity 'x' violated beyond 1e-08)"``."""
     parts = []
     for p in ens.policy.values:
         status = np.asarray(ens.status.sel(policy=p).values)
+        failure = np.asarray(ens.failure.sel(policy=p).values)
         flagged = int((status != Status.SUCCESS).sum())
-        implausible = status == Status.IMPLAUSIBLE
+        groups = [(status == code, what) for code, what in ((Status.IDENTITY_VIOLATED, "broke an accounting identity"),
+                                                              (Status.IMPLAUSIBLE, "left the plausible range"))]
         text = f"{p} {flagged}"
-        if implausible.any():
-            reasons: dict[str, int] = {}
-            for r in np.asarray(ens.failure.sel(policy=p).values)[implausible]:
-                reasons[failure_reason(r)] = reasons.get(failure_reason(r), 0) + 1
-            failed = flagged - int(implausible.sum())
-            text += (" (" + (f"{failed} did not integrate to the end; " if failed else "")
-                     + f"{int(implausible.sum())} left the plausible range: "
-                     + ", ".join(f"{v} {k}" for k, v in sorted(reasons.items(), key=lambda kv: -kv[1])) + ")")
+        if any(members.any() for members, _ in groups):
+            failed = flagged - sum(int(members.sum()) for members, _ in groups)
+            said = [f"{failed} did not integrate to the end"] if failed else []
+            for members, what in groups:
+                if members.any():
+                    reasons: dict[str, int] = {}
+                    for r in failure[members]:
+                        reasons[failure_reason(r)] = reasons.get(failure_reason(r), 0) + 1
+                    said.append(f"{int(members.sum())} {what}: "
+                                + ", ".join(f"{v} {k}" for k, v in sorted(reasons.items(), key=lambda kv: -kv[1])))
+            text += " (" + "; ".join(said) + ")"
         parts.append(text)
     return ", ".join(parts)

@@ -94,7 +94,7 @@ def rerun(ds: xr.Dataset, system: System | None = None, **overrides: Any) -> xr.
 
 def _rerun_ensemble(ds, system, prov: dict, policies, exo: dict, opts: dict, overrides: dict):
     """Repeat an ensemble: the same draws (the variables ``drawn=1``), policies, span, kept paths,
-    outcomes, start hook and solver options."""
+    outcomes, start hook, solver options and identity tolerance."""
     import pandas as pd
 
     from .ensembles import ensemble
@@ -113,6 +113,8 @@ def _rerun_ensemble(ds, system, prov: dict, policies, exo: dict, opts: dict, ove
                   consistent=bool(spec.get("consistent", True)), baseline=spec.get("baseline"),
                   method=opts["method"], rtol=opts["rtol"], atol=opts["atol"], max_steps=opts["max_steps"],
                   progress=False)
+    if isinstance(prov.get("identity_tol"), (int, float)) and not isinstance(prov["identity_tol"], bool):
+        kwargs["identity_tol"] = float(prov["identity_tol"])  # ensembles saved before it was recorded: the default
     kwargs.update(overrides)
     return ensemble(system, draws, **kwargs)
 

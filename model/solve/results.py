@@ -38,6 +38,7 @@ import numpy as np
 from ..collector import collector_paused
 from ..core.levers import Policy, Schedule, as_path, path_from_dict
 from ..errors import ModelError
+from .identities import IDENTITY_PREFIX, identity_residuals
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -239,12 +240,10 @@ def build_dataset(system: System, runs: list[dict], *, t_eval: np.ndarray, pvals
             cs.ensemble_observe(t_eval, np.ascontiguousarray(Y), run["P"], run["L"], A)
         else:
             cs.observe_path(t_eval, np.ascontiguousarray(Y[0]), run["P"][0], run["L"], A[0])
+        for name, r in identity_residuals(cs, A).items():
+            residuals[name] = max(residuals.get(name, 0.0), float(np.fmax.reduce(r)))
         for i, n in enumerate(cs.observed_names):
-            if n.startswith("identity_"):
-                with np.errstate(invalid="ignore"):
-                    r = np.nanmax(np.abs(A[:, :, i])) if np.isfinite(A[:, :, i]).any() else np.nan
-                residuals[n[len("identity_"):]] = max(residuals.get(n[len("identity_"):], 0.0), float(r))
-            else:
+            if not n.startswith(IDENTITY_PREFIX):
                 fields[n] = A[:, :, i]
         U = np.empty((t_eval.size, max(len(cs.inputs), 1)))
         cs.inputs_path(t_eval, run["L"], U)

@@ -15,6 +15,7 @@ import numpy as np
 from ..compiler.compiled import CompiledSystem, compile
 from ..core.levers import Policy, input_table, resolve_inputs, snap_to_switches, switch_tolerance
 from ..errors import ModelError, SolverError
+from .identities import violated
 from .plausible import PlausibilityWarning, flag_implausible, flag_nonfinite, run_name
 from .status import STATUS, Status
 
@@ -725,7 +726,7 @@ def simulate(system: System, params: Mapping[str, Any] | None = None,
         warnings.warn("; ".join(implausible) + " (the model's plausible range, ModelMeta.plausible: the run "
                       "is flagged 'implausible' in its status)", PlausibilityWarning, stacklevel=2)
     worst = json.loads(ds.attrs["provenance"])["identity_max_residual"]
-    bad = {k: v for k, v in worst.items() if v > identity_tol}
+    bad = {k: v for k, v in worst.items() if violated(v, identity_tol)}
     if bad:
         warnings.warn(f"model {system.name!r}: accounting identities violated beyond {identity_tol:g}: "
                       + ", ".join(f"{k} (largest residual {v:.3g})" for k, v in sorted(bad.items())),

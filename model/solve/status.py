@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-__all__ = ["STATUS", "Status", "failure_reason"]
+__all__ = ["FLAGGED_WHOLE", "STATUS", "Status", "failure_reason"]
 
 
 class Status(IntEnum):
     """Outcome of one run, as the compiled integrators and the scipy wrappers report it, or
-    (:attr:`IMPLAUSIBLE`) as :mod:`model.solve.plausible` finds it after a complete integration.
+    (:attr:`IMPLAUSIBLE`) as :mod:`model.solve.plausible` finds it after a complete integration, or
+    (:attr:`IDENTITY_VIOLATED`, ensemble members) as :mod:`model.solve.identities` finds it.
 
     The value is the code stored in ``status`` (``int8``); the lower-case member name is the
     ``flag_meanings`` word; :attr:`message` says what it means. Every code but :attr:`SUCCESS` is a
@@ -25,6 +26,7 @@ class Status(IntEnum):
     SOLVER_ERROR = 6
     DIVERGED = 7
     IMPLAUSIBLE = 8
+    IDENTITY_VIOLATED = 9
 
     @property
     def meaning(self) -> str:
@@ -57,7 +59,13 @@ _MESSAGES = {
     Status.DIVERGED: "a stock reached its divergence limit (model.solve.simulation.divergence_limits)",
     Status.IMPLAUSIBLE: "a path left the model's declared plausible range (ModelMeta.plausible; the integration "
                         "itself reached the end)",
+    Status.IDENTITY_VIOLATED: "a declared accounting identity (a Godley-table check) did not hold to identity_tol "
+                              "along the path (an ensemble member; the integration itself reached the end)",
 }
+
+#: the codes of runs flagged after integrating to the end: their paths are whole (not NaN after a failure), so
+#: whatever is computed from them (an ensemble's outcomes, a fan chart) must leave them out explicitly
+FLAGGED_WHOLE: tuple[Status, ...] = (Status.IMPLAUSIBLE, Status.IDENTITY_VIOLATED)
 
 #: code -> ``flag_meanings`` word, derived from :class:`Status` (kept for compatibility)
 STATUS = {int(s): s.meaning for s in Status}

@@ -33,9 +33,10 @@ def test_status_table_is_one_enum():
     assert model.STATUS == {int(s): s.name.lower() for s in Status}
     assert Status(7).meaning == "diverged" and "divergence limit" in Status.DIVERGED.message
     assert Status(8).meaning == "implausible" and "plausible range" in Status.IMPLAUSIBLE.message
+    assert Status(9).meaning == "identity_violated" and "accounting identity" in Status.IDENTITY_VIOLATED.message
     attrs = Status.flag_attrs()
-    assert list(attrs["flag_values"]) == list(range(9))
-    assert attrs["flag_meanings"].split() == [model.STATUS[k] for k in range(9)]
+    assert list(attrs["flag_values"]) == list(range(10))
+    assert attrs["flag_meanings"].split() == [model.STATUS[k] for k in range(10)]
 
 
 def test_simulate_and_ensemble_give_the_same_paths_and_schema_for_keen(keen_sys, keen_draws):

@@ -69,7 +69,8 @@ def main() -> None:
         if what == "replay":
             from calibration.joint import JointPosterior
 
-            method, draws = a.method or "logit_smc", a.draws or 400
+            method = a.method or "logit_smc"
+            draws = a.draws or (500 if method == "nautilus" else 400)
             post = JointPosterior.from_data("USA", 1970, 2019)
             smc = {k: v for k, v in (("max_moves", a.max_moves), ("move_c", a.move_c), ("final_moves", a.final_moves),
                                      ("final_keep", a.final_keep)) if v is not None}

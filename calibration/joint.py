@@ -230,6 +230,24 @@ class JointPrior:
     def std(self) -> np.ndarray:
         return np.array([e.std() for e in self.entries])
 
+    def ppf(self, q) -> np.ndarray:
+        """The prior's quantile transform: ``q`` ``(m, k)`` in the unit cube -> ``theta`` ``(m, k)`` [the
+        parameters' units], each coordinate by its own entry (the priors are independent): ``low + (high - low) q``
+        for a uniform, scipy's ``truncnorm.ppf`` for a truncated normal. The prior transform of nested and
+        importance samplers that draw on the unit cube (:func:`calibration.sbc.fit_nautilus`)."""
+        from scipy.stats import truncnorm
+
+        u = np.atleast_2d(np.asarray(q, float))
+        if u.shape[-1] != len(self.entries):
+            raise CalibrationError(f"ppf: {u.shape[-1]} columns for {len(self.entries)} parameters")
+        out = np.empty_like(u)
+        for j, e in enumerate(self.entries):
+            if e.dist == "uniform":
+                out[:, j] = e.low + (e.high - e.low) * u[:, j]
+            else:
+                out[:, j] = truncnorm.ppf(u[:, j], *e._ab(), loc=e.mean, scale=e.sd)
+        return out[0] if np.ndim(q) == 1 else out
+
     def table(self) -> list[dict]:
         """One row per parameter: name, dist, low, high, mean, sd, source, tag."""
         return [dict(name=e.name, dist=e.dist, low=e.low, high=e.high, mean=e.mean, sd=e.sd, source=e.source,

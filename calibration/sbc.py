@@ -95,7 +95,8 @@ from .logit import logistic, logit, neg_log_slope
 from .twostage import kish_ess
 
 __all__ = ["SBCResult", "binomial_band", "sbc", "LinearGaussian", "BoundedNormal", "replay_sbc", "psis",
-           "weighted_quantile", "logit_laplace", "importance", "fit_logit_is", "fit_logit_smc", "LaplaceReference",
+           "weighted_quantile", "logit_laplace", "importance", "fit_logit_is", "fit_logit_smc", "fit_nautilus",
+           "LaplaceReference",
            "ACCEPT_PROB", "METHODS", "SMC_KEYS"]
 
 #: probability of the acceptance band of the coverage: the two-sided 98% equal-tailed band of
@@ -104,7 +105,7 @@ __all__ = ["SBCResult", "binomial_band", "sbc", "LinearGaussian", "BoundedNormal
 ACCEPT_PROB = 0.98
 
 #: the fits of :func:`replay_sbc`
-METHODS = ("logit_smc", "logit_is", "logit_laplace", "laplace")
+METHODS = ("logit_smc", "logit_is", "logit_laplace", "laplace", "nautilus")
 
 #: the sampler settings of :func:`fit_logit_smc` that :func:`replay_sbc` accepts (its ``smc`` argument)
 SMC_KEYS = ("independent", "max_moves", "final_moves", "final_keep", "move_c", "ess_frac")
@@ -521,6 +522,69 @@ def importance(batch: Callable[[np.ndarray], np.ndarray], prior: JointPrior, lap
             "ess_raw": kish_ess(raw), "khat": khat, "n": float(n)}
 
 
+def fit_nautilus(batch: Callable[[np.ndarray], np.ndarray], prior: JointPrior, rng: np.random.Generator,
+                 n_live: int = 500, n_eff: float = 2000.0, networks: int = 1, max_evaluations: float = 400_000) -> dict:
+    """The exact posterior by neural-network-boosted importance nested sampling (nautilus: Lange 2023, MNRAS 525(2),
+    3181-3194; the ``nautilus-sampler`` package): the prior's unit cube is shrunk onto the likelihood's bulk by a
+    sequence of bounds learned by small neural networks, and every likelihood evaluation is kept as an importance
+    draw of the posterior. It needs no reference density, so it does not inherit the logit-Laplace covariance's thin
+    tails that :func:`fit_logit_smc` starts from (measured on the curved-ridges toy of ``tests/calibration/
+    test_sbc.py``: 0.893-0.899 of the exact mass inside its 90% intervals, against 0.851 for the SMC fit).
+
+    Parameters
+    ----------
+    batch, prior, rng
+        As :func:`logit_laplace` (``batch`` returns the stacked standardised residuals, ``ln L = -|r|^2 / 2``;
+        non-finite where the model fails, then ``ln L = -inf``); ``prior`` enters as its quantile transform
+        (:meth:`calibration.joint.JointPrior.ppf`), and the fit's randomness comes from ``rng``.
+    n_live : int
+        Live points of each bound (nautilus's ``n_live``).
+    n_eff : float
+        Effective sample size of the importance draws wanted [draws] (the sampler stops when it is reached and the
+        live set's remaining evidence share is below 1%).
+    networks : int
+        Neural networks per bound (nautilus's ``n_networks``; more make the bounds smoother at more cost).
+    max_evaluations : float
+        Cap on likelihood evaluations; reaching it raises.
+
+    Returns
+    -------
+    dict
+        ``draws`` (the importance draws) [the parameters' units], ``logw`` (their log weights), ``ess`` (Kish
+        effective sample size) [draws], ``evaluations``, ``cost`` (``min |r|^2 / 2`` over the draws).
+
+    Raises
+    ------
+    CalibrationError
+        No finite likelihood among the draws, or ``max_evaluations`` reached before ``n_eff``.
+    """
+    from nautilus import Sampler
+
+    calls = [0]
+
+    def loglike(X):
+        X = np.atleast_2d(X)
+        calls[0] += X.shape[0]
+        with np.errstate(over="ignore", invalid="ignore"):
+            r = np.asarray(batch(X), float)
+            ll = -0.5 * np.sum(r * r, axis=1)
+        return np.where(np.isfinite(ll), ll, -np.inf)
+
+    sampler = Sampler(prior.ppf, loglike, n_dim=len(prior.entries), n_live=n_live, n_networks=networks,
+                      vectorized=True, seed=int(rng.integers(2 ** 31 - 1)))
+    done = sampler.run(n_eff=n_eff, n_like_max=max_evaluations, verbose=False)
+    X, logw, logl = sampler.posterior()
+    ok = np.isfinite(logw) & np.isfinite(logl)
+    if not ok.any():
+        raise CalibrationError("nautilus: no draw with a finite likelihood")
+    if not done and sampler.n_eff < n_eff:
+        raise CalibrationError(f"nautilus: {calls[0]} evaluations (the cap) gave an effective sample of "
+                               f"{sampler.n_eff:.0f}, not {n_eff:.0f}")
+    X, logw, logl = X[ok], logw[ok], logl[ok]
+    return {"draws": X, "logw": logw, "ess": float(kish_ess(logw)), "evaluations": float(calls[0]),
+            "cost": float(-np.max(logl)), "n": float(n_live)}
+
+
 def fit_logit_smc(batch: Callable[[np.ndarray], np.ndarray], prior: JointPrior, rng: np.random.Generator,
                   n: int = 200, x0=None, lap: dict | None = None, df: float = 5.0, scale: float = 1.5,
                   independent: float = 0.5, max_moves: int = 6, final_moves: int = 10, final_keep: int = 5,
@@ -755,8 +819,10 @@ def replay_sbc(posterior, reps: int = 50, level: float = 0.9, seed: int = 0, sta
         As :func:`sbc`.
     progress : callable, optional
         Receives a line per replication (``print`` in the pool's workers when ``processes > 1``).
-    method : {"logit_smc", "logit_is", "logit_laplace", "laplace"}
-        ``"logit_smc"`` (default): :func:`fit_logit_smc` with ``draws`` particles; ``"logit_is"``:
+    method : {"logit_smc", "logit_is", "logit_laplace", "laplace", "nautilus"}
+        ``"logit_smc"`` (default): :func:`fit_logit_smc` with ``draws`` particles; ``"nautilus"``:
+        :func:`fit_nautilus` with ``draws`` live points (no reference density: the fit whose intervals the
+        curved-ridges toy finds exact); ``"logit_is"``:
         :func:`fit_logit_is` with ``draws`` importance draws; ``"logit_laplace"``: the normal on the logit scale
         alone; ``"laplace"``: :func:`calibration.joint.laplace` on the parameters' own scale (the fit that
         over-covers).
@@ -815,6 +881,8 @@ def _replay_rows(posterior, truth, index, level, seed, start, method, draws, sca
         t = time.perf_counter()
         if method == "laplace":
             out = laplace(syn.residuals, prior, x0, batch=syn.residuals_batch)
+        elif method == "nautilus":
+            out = fit_nautilus(syn.residuals_batch, prior, rng, n_live=draws)
         elif method == "logit_smc":
             out = fit_logit_smc(syn.residuals_batch, prior, rng, n=draws, x0=x0, scale=scale, **smc)
         else:
@@ -1005,6 +1073,8 @@ def _irf_rows(data: IRFData, truth, index, level, seed, method, draws, _report,
         batch = data.batch(obs)
         if method == "laplace":
             out = laplace(lambda th: batch(th[None, :])[0], prior, centre, batch=batch)
+        elif method == "nautilus":
+            out = fit_nautilus(batch, prior, rng, n_live=draws)
         elif method == "logit_smc":
             out = fit_logit_smc(batch, prior, rng, n=draws, x0=centre)
         else:

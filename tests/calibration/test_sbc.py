@@ -13,11 +13,13 @@ from calibration.sbc import (
     binomial_band,
     fit_logit_is,
     fit_logit_smc,
+    fit_nautilus,
     logit_laplace,
     psis,
     sbc,
     weighted_quantile,
 )
+from model.errors import CalibrationError
 
 
 def toy():
@@ -103,6 +105,35 @@ def test_importance_and_smc_recover_the_truncated_normal_posterior_at_the_bounds
     g = fit_logit_smc(m.batch(y), m.prior, np.random.default_rng(1), n=400)
     err = np.abs(weighted_quantile(g["draws"], None, q) - exact) / m.se
     assert err.max() < 0.3, err
+
+
+def test_nautilus_recovers_the_truncated_normal_posterior_at_the_bounds():
+    # the exact quantiles of posteriors pressed against a bound and as wide as the support, to within 0.1 of the
+    # posterior sd (importance draws with effective size 2,000: a quantile's Monte Carlo error is about 0.03 sd)
+    m = bounded()
+    y = np.array([0.02, 0.5, 0.97])
+    q = [0.05, 0.5, 0.95]
+    f = fit_nautilus(m.batch(y), m.prior, np.random.default_rng(0), n_live=300)
+    assert f["ess"] > 1000
+    err = np.abs(weighted_quantile(f["draws"], f["logw"], q) - m.exact_quantiles(y, q)) / m.se
+    assert err.max() < 0.1, err
+
+
+def test_prior_quantile_transform_of_uniform_and_truncated_normal_entries():
+    from scipy.stats import truncnorm
+
+    prior = JointPrior((PriorEntry("a", "uniform", 2.0, 6.0),
+                        PriorEntry("b", "truncnorm", 0.0, 1.0, mean=0.2, sd=0.5)))
+    x = prior.ppf(np.array([[0.25, 0.5], [1.0, 0.0]]))
+    np.testing.assert_allclose(x[:, 0], [3.0, 6.0])
+    # the median of N(0.2, 0.5^2) truncated to [0, 1]: Phi((m - 0.2)/0.5) halfway between Phi(-0.4) and Phi(1.6)
+    from scipy.stats import norm
+
+    median = 0.2 + 0.5 * norm.ppf(0.5 * (norm.cdf(-0.4) + norm.cdf(1.6)))
+    np.testing.assert_allclose(x[:, 1], [median, 0.0], atol=1e-12)
+    assert abs(truncnorm.cdf(x[0, 1], -0.4, 1.6, loc=0.2, scale=0.5) - 0.5) < 1e-12
+    with pytest.raises(CalibrationError, match="3 columns for 2 parameters"):
+        prior.ppf(np.zeros((1, 3)))
 
 
 def test_laplace_on_the_parameter_scale_over_covers_a_flat_likelihood_on_a_bounded_prior():
@@ -241,6 +272,20 @@ def test_smc_fit_of_curved_ridges_holds_the_exact_mass_in_its_90_percent_interva
     for seed in range(10):
         m = _Ridges(seed)
         mass.append(m.mass(fit_logit_smc(m.batch, m.prior, np.random.default_rng(seed), n=400)["draws"]))
+    assert np.mean(mass) >= 0.88, mass
+
+
+@pytest.mark.heavy
+def test_nautilus_fit_of_curved_ridges_holds_the_exact_mass_in_its_90_percent_intervals():
+    # the toy the SMC fit leaves too narrow (0.851, the strict xfail above): nautilus (500 live points, one network)
+    # holds 0.893 and 0.892 of the exact mass at seeds 0 and 1 (measured 2026-12-03, about a minute each)
+    mass = []
+    for seed in range(2):
+        m = _Ridges(seed)
+        f = fit_nautilus(m.batch, m.prior, np.random.default_rng(seed), n_live=500, n_eff=1000)
+        q = weighted_quantile(f["draws"], f["logw"], [0.05, 0.95])
+        mass.append(float(np.mean([mm[(m.grid >= q[0, j]) & (m.grid <= q[1, j])].sum()
+                                   for j, mm in enumerate(m.marginals)])))
     assert np.mean(mass) >= 0.88, mass
 
 

@@ -248,7 +248,9 @@ def test_forecast_grows_autonomous_demand_at_the_fits_natural_rate_with_the_proj
 # driver's spending financed by new loans at min(chi_H, 1), households block; best of 4 starts; the prior on
 # g_Z - (alpha0 + n), sd 0.5 pp/yr; the forecast's trends by the projection rules, GROWTH):
 # python -c "from calibration.outofsample import out_of_sample as o; print([f.scores for f in o('USA')])"
-# (country, split, series) -> why it misses, with the measured R2; a case not listed must hold (US 2000-19 growth
+# (country, split, series) -> why it misses, with the measured R2 (the decompositions in the reasons of the US
+# 2000-19 debt and the UK 2000-19 growth and employment: session 10, branch oos4 on main d6c0155, the same forecast
+# at the fit's mode with one input or parameter changed at a time); a case not listed must hold (US 2000-19 growth
 # +0.29, employment +0.81; US 1970-99 emission-intensity gap -0.19 pp; UK 2000-19 debt +0.09; UK 1970-99 growth
 # +0.015, employment +0.25). With the instruments as shares of output (POLICY before session 8; R2 dlnY / lam / b,
 # e_int gap): US fwd +0.20 / +0.63 / -0.17, +0.54; US rev -0.10 / +0.28 / -8.13, -0.24; UK fwd -0.21 / -0.86 /
@@ -263,11 +265,21 @@ def test_forecast_grows_autonomous_demand_at_the_fits_natural_rate_with_the_proj
 # driver (policy instruments only, main 5f862fe, growth "fit"): US fwd -0.98 / -1.91 / +0.79, +0.63; US rev -0.71 /
 # -2.06 / -7.14, -0.39; UK fwd -0.97 / -5.06 / +0.05, +1.21; UK rev -0.79 / -0.32 / -30.5, -0.73
 MISSES = {
-    ("USA", 0, "b"): "US 2000-19 debt R2 -0.57 from a 1970-99 fit: model debt 0.56 -> 0.70 (2012) -> 0.63 (2019) "
-                     "against the data's 0.56 -> 1.07: model output grows 1.2% in 2008 and 2009 (data -0.1%, "
-                     "-2.6%), so revenue does not collapse, and the debt-stabilising tax brings the ratio down after "
-                     "2012 (-0.17 with the instruments as shares of output, whose government consumption rose with "
-                     "the recession)",
+    ("USA", 0, "b"): "US 2000-19 debt R2 -0.57 from a 1970-99 fit: model debt 0.56 -> 0.70 (2011) -> 0.63 (2019) "
+                     "against the data's 0.56 -> 1.07. Mostly the deficit, not the output path: the data's primary "
+                     "balance moves from +1.8% to -7.6% of output in 2007-09 (JST revenue -20% with nominal "
+                     "output flat, expenditure +25%), the model's deficit from 2.8% to 3.1%: its taxes are "
+                     "proportional to wages and profits (revenue 14.6 -> 14.8% of output), it has no transfers that "
+                     "respond to unemployment, and its only cyclical spending is government consumption set on trend "
+                     "output (+0.4 pp in 2009); the model's debt over the data's output path scores -0.12 (0.73 "
+                     "against 1.00 in 2012). The output path misses too: model growth 1.2% in 2008 and 2009 (data "
+                     "-0.1%, -2.6%): the residential-investment driver falls 2.4 pp of trend output in 2007-09 and "
+                     "reaches output about one for one (log output 1.6% below the run without the driver in 2009, "
+                     "2.5% in 2010-11: -1.5 and -1.6 pp of growth in 2008 and 2009), while the fit's private "
+                     "investment does not fall (gamma_u 0; its share rises 0.149 -> 0.186 in 2008-13 as the loan "
+                     "rate falls 5.3% -> 3.0% with gamma_r 9.7; data 0.167 -> 0.137 in 2008-10): no financial-"
+                     "crisis mechanism; the debt-stabilising tax brings the ratio down after 2011 (-0.17 with the "
+                     "instruments as shares of output, whose government consumption rose with the recession)",
     ("USA", 0, "e_int"): "US 2000-19 trend: model -2.27, data -2.74 %/yr (gap +0.46 pp): g_sigma of the 1970-99 fit "
                          "(2.1%/yr); the coal-to-gas switch after 2008 is not fed: no fuel-price or carbon-price "
                          "series in the data",
@@ -280,17 +292,31 @@ MISSES = {
     ("USA", 1, "b"): "US 1970-99 debt R2 -2.24 (-2.28 before the recentred block, -8.13 with the instruments as "
                      "shares) from a 2000-19 fit: model debt falls from 0.36 to 0.24 (1986), the data rise to 0.65 "
                      "(1996): no tax or deficit history (the 1980s tax cuts), the fit's fiscal response from 2000-19",
-    ("GBR", 0, "dlnY"): "UK 2000-19 growth R2 -0.33 (-0.21 with the instruments as shares) from a 1970-99 fit: model "
-                        "output grows 2.0% in 2009 against the data's -4.2% (2009 alone is 72% of the data's "
-                        "variance): the mortgage driver falls by 0.7 pp of output in 2009 (1.7 pp in 2008), real "
-                        "government consumption and public investment add 0.4 and 0.2 pp (1.5 and 0.4 as shares of "
-                        "the falling output), and the fit's investment does not respond to utilisation (gamma_u 0)",
+    ("GBR", 0, "dlnY"): "UK 2000-19 growth R2 -0.34 (-0.21 with the instruments as shares) from a 1970-99 fit: model "
+                        "output grows 2.0% in 2008 and 2009 against the data's -0.3% and -4.2% (2009 alone is 39 of "
+                        "the 64 pp^2 of squared errors, the data's variance 48; without the 2008-09 errors R2 +0.58), "
+                        "and 2.6%/yr on average (autonomous demand at alpha0 + n, 2.69%/yr) against the data's 1.67% "
+                        "(a mean bias of 0.9 pp/yr: 16 pp^2). The mortgage driver falls 1.8 pp of trend output in 2008"
+                        " and 0.75 pp in 2009 and reaches output one for one on the level (2.45% below the run without"
+                        " it in 2009): -1.0 and -1.2 pp of growth, against a shortfall of 3-7 pp below trend; without "
+                        "the driver the model grows 3.1% and 3.3%. Its scale is the 2000 mortgage debt ratio (0.40; "
+                        "0.60-0.64 in 2007-09), so the swing is about a third smaller than net new borrowing at the "
+                        "ratio of the time, which would put the forecast window's output in the input; real government"
+                        " consumption and public investment add 0.2-0.3 pp; the fit's investment does not respond to "
+                        "utilisation (gamma_u 0: share 0.179-0.180 in 2008-09, data 0.148 -> 0.125): no financial-"
+                        "crisis mechanism",
     ("GBR", 0, "lam"): "UK 2000-19 employment R2 -1.58 (-1.67 before the recentred block, -0.86 with the "
-                       "instruments as shares) from a 1970-99 fit: productivity at the fit's 2.65%/yr (alpha0 0.0265, "
-                       "its Kaldor-Verdoorn coefficient at 0, before and after the recentring) against the data's "
-                       "0.7%/yr (0.3%/yr after 2008), the labour force at the 1990-99 trend 0.04%/yr against the "
-                       "data's 0.88%/yr (observed population or labour force fed, before the recentring: -2.31, "
-                       "-3.10); employment 0.926 in 2018 against 0.960 (before the recentring)",
+                       "instruments as shares) from a 1970-99 fit: the normal employment rate is the 1970-99 mean, "
+                       "0.926, against the 2000 start's 0.944 and the data's 0.92-0.96 (falling unemployment), and "
+                       "the model returns towards it (0.926 in 2019 against 0.963). Not the fit's productivity "
+                       "growth (alpha0 2.65%/yr, its Kaldor-Verdoorn coefficient at 0; the 1970-99 block 2.18 +- "
+                       "0.32%/yr; data 0.69%/yr in 2000-19): autonomous demand grows at alpha0 + n, so the "
+                       "employment rate barely depends on alpha0 (R2 -1.61 at 2.17%, -1.67 at 0.69%, at the fit's "
+                       "mode). The normal rate at the start year's value instead (normal='start', at the fits' "
+                       "modes) gives +0.13 here but -1.27 for the US 2000-19 (from +0.81: 2000 was a US cyclical "
+                       "peak), -1.38 for the US 1970-99 and -1.79 for the UK 1970-99: no rule helps all four. The "
+                       "labour force at the 1990-99 trend 0.04%/yr against the data's 0.88%/yr (observed labour "
+                       "force fed: -2.26)",
     ("GBR", 1, "b"): "UK 1970-99 debt R2 -38.1 (-37.9 before the recentred block, -18.8 with the instruments as "
                      "shares) from a 2000-19 fit: model debt rises from 0.73 to 1.15 (1984), the data fall to 0.39 "
                      "with 1970s inflation eroding the debt, which a real model does not have",

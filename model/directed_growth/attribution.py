@@ -14,9 +14,12 @@ rule, stated plainly:
   damages for the run) integrates to the end and stays plausible on that path;
 * ``implausible_without_damages``: the run left the plausible range, and so does (or fails) the same draw without
   damages: the model left its domain for other reasons;
+* ``identity_violated``: the run integrated to the end but broke a declared accounting identity beyond
+  ``identity_tol`` (:mod:`model.solve.identities`): a failure of the model, whatever damages do;
 * ``plausible``: not flagged.
 
-A member is *failed* when it is ``no_start``, ``not_integrating`` or ``implausible_without_damages``. The last is
+A member is *failed* when it is ``no_start``, ``not_integrating``, ``identity_violated`` or
+``implausible_without_damages``. The last is
 an outcome of the model's equations beyond the range where they are trusted, not a numerical failure, and it is
 counted as failed so that a policy is never credited for it. Measured (issue 14, session 10; the 2,000-draw US
 ensemble, seed 0, where 17 market-shaping members and none on the other paths fall in it; the same 17 with
@@ -92,10 +95,11 @@ CATEGORIES: tuple[tuple[str, str], ...] = (
     ("collapsed_under_damages", "collapsed under climate damages (plausible with damages off)"),
     ("implausible_without_damages", "failed: left the plausible range with damages off too"),
     ("not_integrating", "failed: did not integrate to the end"),
+    ("identity_violated", "failed: broke an accounting identity (a Godley-table check beyond identity_tol)"),
     ("no_start", "failed: no start at rest"),
 )
 #: the categories counted as failed members
-FAILED = ("implausible_without_damages", "not_integrating", "no_start")
+FAILED = ("implausible_without_damages", "not_integrating", "identity_violated", "no_start")
 
 #: the stocks whose joint dynamics must be locally stable at the start (:func:`stable_at_rest`): the economy,
 #: every stock of the model at rest in the start year (growing with output or constant; ``start_state._verify``)
@@ -141,6 +145,7 @@ def classify(status: np.ndarray, status_off: np.ndarray, no_start: np.ndarray) -
     implausible = status == Status.IMPLAUSIBLE
     out[implausible & (np.asarray(status_off) == Status.SUCCESS)] = "collapsed_under_damages"
     out[implausible & (np.asarray(status_off) != Status.SUCCESS)] = "implausible_without_damages"
+    out[status == Status.IDENTITY_VIOLATED] = "identity_violated"  # integrated to the end: not "not_integrating"
     out[np.broadcast_to(np.asarray(no_start, bool), status.shape)] = "no_start"
     return out.astype(str)
 

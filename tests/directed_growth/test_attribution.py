@@ -32,12 +32,14 @@ S, IM, ST = int(Status.SUCCESS), int(Status.IMPLAUSIBLE), int(Status.STALLED)
 def test_classify_follows_the_stated_rule():
     """Implausible with damages and plausible without: collapsed; implausible without damages too (or failing
     there): failed; not integrating with damages: failed whatever the run without; no start: no start."""
-    status = np.array([S, IM, IM, IM, ST, ST, IM])
-    off = np.array([IM, S, IM, ST, S, ST, S])  # status with damages off (read only where status is implausible)
-    no_start = np.array([False, False, False, False, False, False, True])
+    status = np.array([S, IM, IM, IM, ST, ST, IM, Status.IDENTITY_VIOLATED])
+    off = np.array([IM, S, IM, ST, S, ST, S, S])  # status with damages off (read only where status is implausible)
+    no_start = np.array([False, False, False, False, False, False, True, False])
     got = classify(status, off, no_start).tolist()
+    # a member that integrated to the end but broke an accounting identity is named so, not "did not integrate"
     assert got == ["plausible", "collapsed_under_damages", "implausible_without_damages",
-                   "implausible_without_damages", "not_integrating", "not_integrating", "no_start"]
+                   "implausible_without_damages", "not_integrating", "not_integrating", "no_start",
+                   "identity_violated"]
     assert set(FAILED) | {"plausible", "collapsed_under_damages"} == {c for c, _ in CATEGORIES}
 
 

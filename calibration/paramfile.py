@@ -204,12 +204,14 @@ def write_joint_params(jc, path: str | os.PathLike, command: str = "", *, force:
     meta = {"country": jc.country, "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
             "code_revision": code_revision(), "model_equations_hash": directed_growth().equations_hash(),
             "command": command,
-            "method": "joint two-stage: MCMC (stage 1) + adaptive tempered SMC over every parameter (stage 2)",
+            "method": ("joint two-stage: MCMC (stage 1) + " + ("nested sampling (nautilus)" if
+                       jc.settings.get("sampler") == "nautilus" else "adaptive tempered SMC") +
+                       " over every parameter (stage 2)"),
             "stage1_parameters": list(jc.prior1.names), "stage1_reason": STAGE1_REASON,
             "stage2_parameters": list(jc.prior2.names), "stage2_reason": STAGE2_REASON,
             "replay_years": list(jc.window), "variant": main, "settings": jc.settings, "seconds": jc.seconds,
             "notes": list(jc.notes) + [f"posterior table {v}: every {k}th state of each particle "
-                                       f"of the pooled SMC table ({len(next(iter(jc.table(v).values())))} rows; "
+                                       f"of the pooled table ({len(next(iter(jc.table(v).values())))} rows; "
                                        "the [posterior] summary from all of them)" for v, (_, k) in thinned.items()
                                        if k > 1]}
     if main in hashes:
@@ -228,9 +230,12 @@ def write_joint_params(jc, path: str | os.PathLike, command: str = "", *, force:
            "irf": jc.irf,
            "prior": {e["name"]: {"dist": e["dist"], "range": [e["low"], e["high"]], "source": e["source"],
                                  "tag": e["tag"]} for e in jc.prior1.table() + jc.prior2.table()},
-           "stage2": {v: {"method": "adaptive tempered SMC (calibration.smc)", "runs": len(r.runs),
-                          "evaluations": r.evaluations, "kish_ess": r.kish_ess,
-                          "converged": r.converged(), "temperatures": r.iterations}
+           "stage2": {v: {"method": ("nested sampling, nautilus (calibration.nested)"
+                                     if jc.settings.get("sampler") == "nautilus"
+                                     else "adaptive tempered SMC (calibration.smc)"), "runs": len(r.runs),
+                          "evaluations": r.evaluations, "kish_ess": r.kish_ess, "converged": r.converged(),
+                          ("runs_detail" if jc.settings.get("sampler") == "nautilus" else "temperatures"):
+                              r.iterations}
                       for v, r in jc.stage2.items()},
            "laplace": {"mode": dict(zip(jc.prior1.names, map(float, jc.laplace["mode"]))),
                        "cost": jc.laplace["cost"]}}

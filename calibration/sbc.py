@@ -532,8 +532,9 @@ def importance(batch: Callable[[np.ndarray], np.ndarray], prior: JointPrior, lap
             "ess_raw": kish_ess(raw), "khat": khat, "n": float(n)}
 
 
-def fit_nautilus(batch: Callable[[np.ndarray], np.ndarray], prior: JointPrior, rng: np.random.Generator,
-                 n_live: int = 500, n_eff: float = 2000.0, networks: int = 1, max_evaluations: float = 400_000) -> dict:
+def fit_nautilus(batch: Callable[[np.ndarray], np.ndarray] | None, prior: JointPrior, rng: np.random.Generator,
+                 n_live: int = 500, n_eff: float = 2000.0, networks: int = 1, max_evaluations: float = 400_000,
+                 log_likelihood: Callable[[np.ndarray], np.ndarray] | None = None) -> dict:
     """The exact posterior by neural-network-boosted importance nested sampling (nautilus: Lange 2023, MNRAS 525(2),
     3181-3194; the ``nautilus-sampler`` package): the prior's unit cube is shrunk onto the likelihood's bulk by a
     sequence of bounds learned by small neural networks, and every likelihood evaluation is kept as an importance
@@ -546,7 +547,8 @@ def fit_nautilus(batch: Callable[[np.ndarray], np.ndarray], prior: JointPrior, r
     batch, prior, rng
         As :func:`logit_laplace` (``batch`` returns the stacked standardised residuals, ``ln L = -|r|^2 / 2``;
         non-finite where the model fails, then ``ln L = -inf``); ``prior`` enters as its quantile transform
-        (:meth:`calibration.joint.JointPrior.ppf`), and the fit's randomness comes from ``rng``.
+        (:meth:`calibration.joint.JointPrior.ppf`), and the fit's randomness comes from ``rng``. ``batch`` may be
+        None when ``log_likelihood`` is given.
     n_live : int
         Live points of each bound (nautilus's ``n_live``).
     n_eff : float
@@ -556,12 +558,17 @@ def fit_nautilus(batch: Callable[[np.ndarray], np.ndarray], prior: JointPrior, r
         Neural networks per bound (nautilus's ``n_networks``; more make the bounds smoother at more cost).
     max_evaluations : float
         Cap on likelihood evaluations; reaching it raises.
+    log_likelihood : callable, optional
+        Rows ``(m, k)`` -> ``ln L`` ``(m,)`` directly (``-inf`` where the model fails), instead of ``batch``'s
+        residuals (the joint calibration's blocks, replay and impulse-response distance:
+        :func:`calibration.pipeline.calibrate_joint`).
 
     Returns
     -------
     dict
         ``draws`` (the importance draws) [the parameters' units], ``logw`` (their log weights), ``ess`` (Kish
-        effective sample size) [draws], ``evaluations``, ``cost`` (``min |r|^2 / 2`` over the draws).
+        effective sample size) [draws], ``evaluations``, ``cost`` (``-max ln L`` over the draws), ``log_evidence``
+        (nautilus's estimate of ``ln Z``).
 
     Raises
     ------
@@ -576,9 +583,15 @@ def fit_nautilus(batch: Callable[[np.ndarray], np.ndarray], prior: JointPrior, r
         X = np.atleast_2d(X)
         calls[0] += X.shape[0]
         with np.errstate(over="ignore", invalid="ignore"):
-            r = np.asarray(batch(X), float)
-            ll = -0.5 * np.sum(r * r, axis=1)
+            if log_likelihood is not None:
+                ll = np.asarray(log_likelihood(X), float)
+            else:
+                r = np.asarray(batch(X), float)
+                ll = -0.5 * np.sum(r * r, axis=1)
         return np.where(np.isfinite(ll), ll, -np.inf)
+
+    if batch is None and log_likelihood is None:
+        raise CalibrationError("fit_nautilus needs batch (residuals) or log_likelihood")
 
     sampler = Sampler(prior.ppf, loglike, n_dim=len(prior.entries), n_live=n_live, n_networks=networks,
                       vectorized=True, seed=int(rng.integers(2 ** 31 - 1)))
@@ -592,7 +605,7 @@ def fit_nautilus(batch: Callable[[np.ndarray], np.ndarray], prior: JointPrior, r
                                f"{sampler.n_eff:.0f}, not {n_eff:.0f}")
     X, logw, logl = X[ok], logw[ok], logl[ok]
     return {"draws": X, "logw": logw, "ess": float(kish_ess(logw)), "evaluations": float(calls[0]),
-            "cost": float(-np.max(logl)), "live_points": float(n_live)}
+            "cost": float(-np.max(logl)), "live_points": float(n_live), "log_evidence": float(sampler.log_z)}
 
 
 def fit_logit_smc(batch: Callable[[np.ndarray], np.ndarray], prior: JointPrior, rng: np.random.Generator,

@@ -12,7 +12,7 @@ from calibration.posterior import VARIANTS
 from ..errors import CalibrationError
 
 __all__ = ["add_parser", "run", "diagnostics_lines", "JOINT_STEPS", "JOINT_WALKERS", "JOINT_PARTICLES",
-           "JOINT_SMC_RUNS", "JOINT_RUNS", "VARIANT_CHOICES"]
+           "JOINT_SMC_RUNS", "JOINT_NESTED_RUNS", "JOINT_RUNS", "VARIANT_CHOICES"]
 
 #: default steps and walkers per run of the joint calibration's stage 1 with ``--stage1 emcee`` (48 walkers: emcee
 #: evaluates half of them per call, and the start's derivation costs the same per call whatever the batch; stage 1
@@ -31,6 +31,10 @@ JOINT_RUNS = 8
 #: (calibration.pipeline.STAGE2_IRF)
 JOINT_PARTICLES = 320
 JOINT_SMC_RUNS = 8
+#: default nautilus runs per variant (--sampler nautilus, the default): 3, so that R-hat and the ESS from the runs'
+#: spread have more than one run to compare, within the 15-minute budget on 2 cores (two variants: 6 runs of about
+#: 3.5 minutes each, measured on the US, issue 14 session 11)
+JOINT_NESTED_RUNS = 3
 #: --variant values: one variant, or both
 VARIANT_CHOICES = ("both", *VARIANTS)
 
@@ -60,6 +64,12 @@ def add_parser(sub) -> None:
                      help="--joint: stage 1's sampler, tempered SMC from the logit-Laplace Student-t (default) or "
                           "emcee (--walkers, --steps)")
     cal.add_argument("--walkers", type=int, default=None, help=f"--joint: walkers per run (default {JOINT_WALKERS})")
+    cal.add_argument("--sampler", choices=("nautilus", "smc"), default=None,
+                     help="--joint: stage 2's sampler, nested sampling by nautilus from the prior (default) or "
+                          "tempered SMC from stage 1 (--particles, --smc-runs)")
+    cal.add_argument("--nested-runs", type=int, default=None,
+                     help=f"--joint: independent nautilus runs per variant (default {JOINT_NESTED_RUNS}; R-hat across "
+                          "them)")
     cal.add_argument("--particles", type=int, default=None,
                      help=f"--joint: particles per tempered SMC run (default {JOINT_PARTICLES})")
     cal.add_argument("--smc-runs", type=int, default=None,
@@ -116,7 +126,8 @@ def _check(args) -> None:
                                    f"{', ...' if len(exist) > 3 else ''}; pass --force to overwrite them")
     joint_only = [o for o, v in (("--runs", args.runs), ("--walkers", args.walkers), ("--variant", args.variant),
                                             ("--particles", args.particles), ("--smc-runs", args.smc_runs),
-                                            ("--stage1", args.stage1))
+                                            ("--stage1", args.stage1), ("--sampler", args.sampler),
+                                            ("--nested-runs", args.nested_runs))
                   if v is not None]
     if args.joint:
         if args.mcmc:
@@ -125,8 +136,8 @@ def _check(args) -> None:
             raise CalibrationError("--joint writes a parameter file: pass --out FILE.toml")
         if args.targets is not None or args.figures is not None:
             raise CalibrationError(f"{'--targets' if args.targets is not None else '--figures'} does not apply to "
-                                   "--joint (valid with --joint: --runs, --stage1, --walkers, --steps, --particles, "
-                                   "--smc-runs, --variant, --seed)")
+                                   "--joint (valid with --joint: --runs, --stage1, --walkers, --steps, --sampler, "
+                                   "--nested-runs, --particles, --smc-runs, --variant, --seed)")
         if args.variant is not None and args.variant not in VARIANT_CHOICES:
             raise CalibrationError(f"--variant {args.variant[:40]!r} is not a variant; valid: "
                                    f"{', '.join(VARIANT_CHOICES)}")
@@ -134,6 +145,13 @@ def _check(args) -> None:
         at_least("--walkers", args.walkers if args.walkers is not None else JOINT_WALKERS, 24)
         at_least("--particles", args.particles if args.particles is not None else JOINT_PARTICLES, 20)
         at_least("--smc-runs", args.smc_runs if args.smc_runs is not None else JOINT_SMC_RUNS, 1)
+        at_least("--nested-runs", args.nested_runs if args.nested_runs is not None else JOINT_NESTED_RUNS, 1)
+        if (args.sampler or "nautilus") == "nautilus" and (args.particles is not None or args.smc_runs is not None):
+            raise CalibrationError("--particles and --smc-runs set the tempered SMC: pass --sampler smc with them "
+                                   "(the default sampler, nautilus, takes --nested-runs)")
+        if args.sampler == "smc" and args.nested_runs is not None:
+            raise CalibrationError("--nested-runs sets the nautilus sampler, not --sampler smc (which takes "
+                                   "--particles and --smc-runs)")
         if not args.force:
             from calibration.paramfile import posterior_csv_paths
 
@@ -230,16 +248,20 @@ def _run_joint(args, say) -> int:
     variant = args.variant or "both"
     particles = args.particles if args.particles is not None else JOINT_PARTICLES
     smc_runs = args.smc_runs if args.smc_runs is not None else JOINT_SMC_RUNS
+    sampler = args.sampler or "nautilus"
+    nested_runs = args.nested_runs if args.nested_runs is not None else JOINT_NESTED_RUNS
     variants = VARIANTS if variant == "both" else (variant,)
     try:
         jc = calibrate(args.country, args.data_dir, joint=True, runs=runs, walkers=walkers, steps=steps,
                        seed=args.seed, variants=variants, particles=particles, smc_runs=smc_runs, bars=True,
-                       progress=say, stage1=stage1)
+                       progress=say, stage1=stage1, sampler=sampler, nested_runs=nested_runs)
     except DataError as exc:
         raise CalibrationError(str(exc)) from None
+    stage2_options = ([f"--nested-runs {nested_runs}"] if sampler == "nautilus"
+                      else [f"--particles {particles}", f"--smc-runs {smc_runs}"])
     options = [f"--country {args.country}", "--joint", f"--runs {runs}", f"--stage1 {stage1}",
                *([f"--walkers {walkers}", f"--steps {steps}"] if stage1 == "emcee" else []),
-               f"--variant {variant}", f"--particles {particles}", f"--smc-runs {smc_runs}", f"--seed {args.seed}",
+               f"--variant {variant}", f"--sampler {sampler}", *stage2_options, f"--seed {args.seed}",
                f"--data-dir {shlex.quote(str(args.data_dir))}" if args.data_dir else "",
                f"--out {shlex.quote(str(args.out))}"]
     command = "dgm calibrate " + " ".join(o for o in options if o)
@@ -260,8 +282,10 @@ def diagnostics_lines(jc) -> list[str]:
     for v in jc.stage2:
         summ = jc.summary(v)
         passed = sum(r["verdict"] == "PASS" for r in summ.values())
+        kish = ("Kish ESS summed over the runs" if jc.settings.get("sampler") == "nautilus"
+                else "Kish ESS of the last reweighting")
         out.append(f"joint posterior ({v}): {passed} of {len(summ)} parameters PASS (ESS from the runs > 400, R-hat "
-                   f"< 1.01); Kish ESS of the last reweighting {jc.stage2[v].kish_ess:.0f}")
+                   f"< 1.01); {kish} {jc.stage2[v].kish_ess:.0f}")
         smc1 = jc.settings.get("stage1", "emcee") == "smc"
         out.append(f"  {'parameter':<10} {'ESS':>7} {'ESS runs':>9} {'R-hat':>7}  verdict   stage-1: "
                    + ("ESS runs, R-hat across runs (SMC)" if smc1 else "ESS, R-hat runs / within / walkers"))

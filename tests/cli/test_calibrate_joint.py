@@ -24,9 +24,14 @@ CASES = [
     (["--joint", "--out", "c.toml", "--figures", "figs"], "--figures does not apply to --joint"),
     (["--out", "c.toml", "--runs", "2"], "--runs applies to --joint only; pass --joint too"),
     (["--out", "c.toml", "--variant", "mazzucato"], "--variant applies to --joint only"),
-    (["--joint", "--out", "c.toml", "--particles", "5"], "--particles must be at least 20, got 5"),
-    (["--joint", "--out", "c.toml", "--smc-runs", "0"], "--smc-runs must be positive, got 0"),
+    (["--joint", "--out", "c.toml", "--sampler", "smc", "--particles", "5"], "--particles must be at least 20, got 5"),
+    (["--joint", "--out", "c.toml", "--sampler", "smc", "--smc-runs", "0"], "--smc-runs must be positive, got 0"),
     (["--out", "c.toml", "--particles", "50"], "--particles applies to --joint only"),
+    (["--joint", "--out", "c.toml", "--particles", "50"], "--particles and --smc-runs set the tempered SMC: pass "
+                                                          "--sampler smc"),
+    (["--joint", "--out", "c.toml", "--sampler", "smc", "--nested-runs", "2"], "--nested-runs sets the nautilus"),
+    (["--joint", "--out", "c.toml", "--nested-runs", "0"], "--nested-runs must be positive, got 0"),
+    (["--out", "c.toml", "--sampler", "smc"], "--sampler applies to --joint only"),
     (["--joint", "--out", "c.toml"], "usa_posterior.csv exists beside --out; pass --force"),
 ]
 
@@ -45,8 +50,9 @@ def test_joint_option_errors_are_one_line(argv, message, tmp_path, monkeypatch, 
 
 @pytest.mark.slow
 def test_small_joint_run_writes_a_file_an_ensemble_reads(tmp_path):
-    """--runs 2 --walkers 24 --steps 40 --particles 24 --smc-runs 2 on the US (the draws mean nothing; the
-    file's structure does)."""
+    """--runs 2 --walkers 24 --steps 40 --sampler smc --particles 24 --smc-runs 2 on the US (the draws mean
+    nothing; the file's structure does). The default sampler's (nautilus) runs take minutes each: its pooling and
+    diagnostics are tested in tests/calibration/test_nested.py, and the shipped files are its full runs."""
     import tomllib
 
     from calibration.posterior import posterior_draws
@@ -54,7 +60,7 @@ def test_small_joint_run_writes_a_file_an_ensemble_reads(tmp_path):
     out = tmp_path / "usa_joint.toml"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     argv = ["calibrate", "--country", "USA", "--joint", "--runs", "2", "--walkers", "24", "--steps", "40",
-            "--particles", "24", "--smc-runs", "2", "--out", str(out)]
+            "--sampler", "smc", "--particles", "24", "--smc-runs", "2", "--out", str(out)]
     r = subprocess.run([sys.executable, "-m", "model.cli", *argv], capture_output=True, text=True, env=env,
                        timeout=900)
     assert r.returncode == 0, r.stderr[-2000:]

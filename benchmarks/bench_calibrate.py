@@ -2,8 +2,9 @@
 """Benchmark (opt-in): one country's joint calibration end to end (issue 14: under 15 minutes per country).
 
 Usage: ``python benchmarks/bench_calibrate.py [--country USA] [--runs 8] [--stage1 smc|emcee] [--walkers 48]
-[--steps 1000] [--particles 320] [--smc-runs 8] [--out DIR]``. Runs :func:`calibration.pipeline.calibrate_joint`
-(stage 1 tempered SMC or MCMC, stage 2 tempered SMC under both impulse-response variants) and prints the wall time
+[--steps 1000] [--sampler nautilus|smc] [--nested-runs 3] [--particles 320] [--smc-runs 8] [--out DIR]``. Runs
+:func:`calibration.pipeline.calibrate_joint` (stage 1 tempered SMC or MCMC, stage 2 nested sampling or tempered SMC
+under both impulse-response variants) and prints the wall time
 per stage and in total, the load average, the evaluation counts, the CPU time of the process and its pool workers,
 and two estimates of the unloaded wall time: that CPU time over the processes, and the evaluation counts times the
 CPU cost per evaluation measured here before the run (one replay point in a stage-1 batch, one SMC point; an upper
@@ -55,6 +56,8 @@ def main() -> None:
     ap.add_argument("--stage1", choices=("smc", "emcee"), default="smc")
     ap.add_argument("--walkers", type=int, default=48)
     ap.add_argument("--steps", type=int, default=1000)
+    ap.add_argument("--sampler", choices=("nautilus", "smc"), default="nautilus")
+    ap.add_argument("--nested-runs", type=int, default=3)
     ap.add_argument("--particles", type=int, default=320)
     ap.add_argument("--smc-runs", type=int, default=8)
     ap.add_argument("--seed", type=int, default=0)
@@ -73,7 +76,8 @@ def main() -> None:
           f"{cost['smc_point'] * 1e3:.2f} ms", flush=True)
     t0 = time.perf_counter()
     jc = calibrate_joint(a.country, runs=a.runs, walkers=a.walkers, steps=a.steps, seed=a.seed,
-                         particles=a.particles, smc_runs=a.smc_runs, stage1=a.stage1,
+                         particles=a.particles, smc_runs=a.smc_runs, stage1=a.stage1, sampler=a.sampler,
+                         nested_runs=a.nested_runs,
                          progress=lambda m: print(f"[{(time.perf_counter() - t0) / 60:5.1f} min] {m}", flush=True))
     total = time.perf_counter() - t0
     load = os.getloadavg()

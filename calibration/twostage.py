@@ -1,6 +1,10 @@
 """Two-stage joint calibration: MCMC on the parameters the replay identifies, then tempered sequential Monte
 Carlo (SMC) that adds the parameters the impulse responses speak to and moves every parameter.
 
+Since issue 14's session 11 stage 2 is by default nested sampling of the same full posterior from the truncated
+prior (:mod:`calibration.nested`, ``calibrate_joint(sampler="nautilus")``), which needs no stage-1 reference; the
+tempered SMC below stays as ``sampler="smc"``, and stage 1 reports what the replay alone identifies.
+
 Why two stages (measured, issue 14): emcee on the 20 parameters of :data:`calibration.joint.SAMPLED` does not
 converge in 15 minutes on 2 cores, and with the impulse-response distance in every evaluation (about 11 ms a
 point unloaded: two replays and four impulse-response runs) no long MCMC fits the budget.

@@ -138,8 +138,9 @@ def test_dgm_ensemble_names_the_members_that_left_the_plausible_range(tmp_path, 
     attributes them (model.directed_growth.attribution): failed 0 / 0 / 32 (1.60% of market shaping, the rest
     collapsed under climate damages): the report says the 1% bound (issue 14's acceptance) does NOT hold (1.15% on
     10,000 draws). With the tempered-SMC posterior (file made at f74ded4, session 9): 360 / 347 / 346 flagged, failed
-    0 / 0 / 17 (0.85%: holds), 557 and 181 re-drawn. Before the recentred block (file made at d1e7a0a): 340 / 315 / 335 flagged, failed 0 / 0 / 20
-    (1.00%: the report said the bound does NOT hold on these draws), 494 and 173 re-drawn; with one-pass final
+    0 / 0 / 17 (0.85%: holds), 557 and 181 re-drawn. Before the recentred block (file made at d1e7a0a): 340 / 315 /
+    335 flagged, failed 0 / 0 / 20 (1.00%: the report said the bound does NOT hold on these draws), 494 and 173
+    re-drawn; with one-pass final
     sweeps (session 7): 348 / 333 / 336, failed 0 / 1 / 15, 433 and 172 re-drawn. On the block-wise file (usa.toml,
     the default before): 270 / 258 / 253 flagged, one business-as-usual member stalled at 2099.58 in a collapse,
     failed 1 / 0 / 0, 496 and 230 re-drawn; before the real lower bound followed the start's inflation: 332 / 299 /

@@ -74,8 +74,9 @@ STAGE2_REASON = ("the parameters the impulse-response targets speak to (mission 
                  "replay with alpha_KV and psi_B in stage 1: alpha_KV sd 0.54 of its prior sd, psi_B at its upper "
                  "bound 0.05); sampled with every other parameter from their priors to the full posterior (nested "
                  "sampling by default, or tempered SMC); and the propensity to consume out of wealth c_V, which "
-                 "decides with c_w and c_pi whether the 2025 projection start exists (autonomous household consumption positive), drawn "
-                 "from its prior (DEFINE 0.048-0.050, Godley & Lavoie's GROWTH 0.064) and truncated to that start")
+                 "decides with c_w and c_pi whether the 2025 projection start exists (autonomous household "
+                 "consumption positive), drawn from its prior (DEFINE 0.048-0.050, Godley & Lavoie's GROWTH 0.064) "
+                 "and truncated to that start")
 
 
 def kish_ess(logw) -> float:

@@ -169,12 +169,13 @@ def write_joint_params(jc, path: str | os.PathLike, command: str = "", *, force:
     table; each table thinned to at most :data:`POSTERIOR_ROWS` rows), ``[parameters]`` (posterior medians;
     ``g_Z`` left out: the projection derives it),
     ``[uncertainty.NAME]`` (median, sd, 90 % interval, method), ``[posterior.NAME]`` (mean, median, 90 %
-    interval; the joint posterior's ESS, ESS from the runs' spread, Kish ESS, R-hat across SMC runs and PASS/FAIL
+    interval; the joint posterior's ESS, ESS from the runs' spread, Kish ESS, R-hat across stage-2 runs and PASS/FAIL
     against ESS > 400 and R-hat < 1.01; for stage-1 parameters the stage-1 MCMC tau, ESS and R-hats across runs,
     within runs and over walkers), ``[posterior_bh.NAME]``, ``[identification]``
     (posterior/prior sd ratio per parameter, "moved" below 0.5), ``[irf.VARIANT]`` (model response at the
-    posterior median against each target), ``[prior.NAME]`` (range, source, tag) and ``[stage2.VARIANT]`` (SMC
-    runs, evaluations, Kish ESS, converged, and every run's temperatures).
+    posterior median against each target), ``[prior.NAME]`` (range, source, tag) and ``[stage2.VARIANT]``
+    (method, runs, evaluations, Kish ESS, converged, and per run its record: nautilus ``runs_detail``, SMC
+    ``temperatures``).
 
     Every file is written through a temporary file and renamed (a crash loses nothing); the tables first, the
     TOML naming their hashes last.

@@ -642,7 +642,8 @@ def calibrate_joint(country: str = "USA", *, runs: int = 4, walkers: int = 48, s
     sampler : {"nautilus", "smc"}
         Stage 2's sampler (:data:`SAMPLERS`).
     nested_runs : int
-        Independent nautilus runs per variant (``sampler="nautilus"``; R-hat and the ESS from the runs across them).
+        Independent nautilus runs per variant (``sampler="nautilus"``; R-hat and the ESS from the runs across them:
+        at least 2).
     truncate : bool
         Truncate the prior to the parameters whose 2025 projection of ``country`` has a start at rest
         (:mod:`calibration.truncation`, An & Schorfheide 2007; default): stage 2's target and its start particles
@@ -669,8 +670,9 @@ def calibrate_joint(country: str = "USA", *, runs: int = 4, walkers: int = 48, s
         raise CalibrationError(f"stage1 must be 'smc' or 'emcee', got {stage1!r}")
     if sampler not in SAMPLERS:
         raise CalibrationError(f"sampler must be one of {', '.join(SAMPLERS)}, got {sampler!r}")
-    if nested_runs < 1:
-        raise CalibrationError(f"need nested_runs >= 1, got {nested_runs}")
+    if sampler == "nautilus" and nested_runs < 2:
+        raise CalibrationError(f"need nested_runs >= 2 (R-hat and the ESS from the runs compare runs; one run cannot "
+                               f"pass), got {nested_runs}")
     if particles < 20 or smc_runs < 1:
         raise CalibrationError(f"need particles >= 20 and smc_runs >= 1, got {particles} and {smc_runs}")
     start, end = JOINT_WINDOW[country]

@@ -53,8 +53,9 @@ def add_parser(sub) -> None:
                      help="target-set TOML (default: calibration/targets/<country>.toml)")
     cal.add_argument("--mcmc", action="store_true", help="also sample the posterior (emcee)")
     cal.add_argument("--joint", action="store_true",
-                     help="the joint Bayesian calibration instead: MCMC on the parameters the replay identifies, "
-                          "then tempered sequential Monte Carlo adding those the impulse responses speak to; writes "
+                     help="the joint Bayesian calibration instead: stage 1 on the parameters the replay identifies, "
+                          "then every parameter with those the impulse responses speak to by nested sampling "
+                          "(--sampler nautilus, the default) or tempered SMC (--sampler smc); writes "
                           "<country>_posterior.csv (and _posterior_bh.csv) beside --out")
     cal.add_argument("--steps", type=int, default=None,
                      help=f"MCMC steps (default 2000; with --joint {JOINT_STEPS} per run)")
@@ -68,8 +69,8 @@ def add_parser(sub) -> None:
                      help="--joint: stage 2's sampler, nested sampling by nautilus from the prior (default) or "
                           "tempered SMC from stage 1 (--particles, --smc-runs)")
     cal.add_argument("--nested-runs", type=int, default=None,
-                     help=f"--joint: independent nautilus runs per variant (default {JOINT_NESTED_RUNS}; R-hat across "
-                          "them)")
+                     help=f"--joint: independent nautilus runs per variant (default {JOINT_NESTED_RUNS}, at least 2; "
+                          "R-hat across them)")
     cal.add_argument("--particles", type=int, default=None,
                      help=f"--joint: particles per tempered SMC run (default {JOINT_PARTICLES})")
     cal.add_argument("--smc-runs", type=int, default=None,
@@ -145,7 +146,10 @@ def _check(args) -> None:
         at_least("--walkers", args.walkers if args.walkers is not None else JOINT_WALKERS, 24)
         at_least("--particles", args.particles if args.particles is not None else JOINT_PARTICLES, 20)
         at_least("--smc-runs", args.smc_runs if args.smc_runs is not None else JOINT_SMC_RUNS, 1)
-        at_least("--nested-runs", args.nested_runs if args.nested_runs is not None else JOINT_NESTED_RUNS, 1)
+        nested_runs = args.nested_runs if args.nested_runs is not None else JOINT_NESTED_RUNS
+        if nested_runs < 2:
+            raise CalibrationError(f"--nested-runs must be at least 2, got {nested_runs}: R-hat and the ESS from the "
+                                   "runs compare runs, and one run's Kish ESS cannot pass the posterior")
         if (args.sampler or "nautilus") == "nautilus" and (args.particles is not None or args.smc_runs is not None):
             raise CalibrationError("--particles and --smc-runs set the tempered SMC: pass --sampler smc with them "
                                    "(the default sampler, nautilus, takes --nested-runs)")
@@ -273,11 +277,12 @@ def _run_joint(args, say) -> int:
 
 
 def diagnostics_lines(jc) -> list[str]:
-    """The joint posterior's diagnostics, one line per parameter and variant: ESS per parameter (cluster-robust,
-    summed over the SMC runs, and from the spread of the runs' means: the pass), the Kish ESS of the last
-    reweighting, R-hat across the SMC runs, PASS/FAIL against ESS > 400 and R-hat < 1.01; for stage-1 parameters
-    also stage 1's ESS and R-hat across runs (SMC), or its MCMC ESS and R-hats (across runs, within runs, over
-    walkers)."""
+    """The joint posterior's diagnostics, one line per parameter and variant: ESS per parameter (nautilus: the Kish
+    ESS summed over the runs, the same for every parameter; SMC: cluster-robust, summed over the runs) and from the
+    spread of the runs' means (the pass), the Kish ESS (nautilus: summed over the runs; SMC: of the last
+    reweighting), R-hat across the stage-2 runs, PASS/FAIL against ESS > 400 and R-hat < 1.01; for stage-1
+    parameters also stage 1's ESS and R-hat across runs (SMC), or its MCMC ESS and R-hats (across runs, within
+    runs, over walkers)."""
     out = []
     for v in jc.stage2:
         summ = jc.summary(v)

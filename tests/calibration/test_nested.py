@@ -62,3 +62,34 @@ def test_nautilus_with_a_log_likelihood_recovers_a_bounded_gaussian():
     np.testing.assert_allclose(np.sqrt(v), 0.3, rtol=0.1)
     # the evidence: Z = (2 pi 0.3^2) / 36 (the Gaussian's mass inside the box over the box's area)
     assert fit["log_evidence"] == pytest.approx(np.log(2 * np.pi * 0.09 / 36), abs=0.15)
+
+
+def test_one_run_never_passes_on_its_kish_ess_alone():
+    """Draws of N(0, 1) in clumps (each repeated), equally weighted: the Kish ESS counts the rows, not the
+    independent draws. One run cannot show it (no R-hat, no ESS from the runs) and must not pass; 8 runs of 5
+    distinct draws x 200 (Kish 8,000, 40 independent draws) show it in the runs' spread: the ESS from the runs,
+    40 x (chi^2_7 / 7)^-1, is above 400 with probability P(chi^2_7 < 0.7) = 0.0005."""
+    rng = np.random.default_rng(5)
+
+    def clumped(distinct: int, repeat: int) -> NestedRun:
+        x = np.repeat(rng.normal(size=(distinct, 1)), repeat, axis=0)
+        return NestedRun(("a",), x, np.zeros(distinct * repeat), distinct * repeat, 0.0, 0.0)
+
+    one = nested_summary([clumped(50, 20)])["a"]
+    assert one["kish_ess"] == pytest.approx(1000.0) and np.isnan(one["rhat"]) and np.isnan(one["ess_runs"])
+    assert not one["pass"]
+    assert not NestedResult.pool([clumped(50, 20)], ("a",), (), seed=0).converged()
+    many = nested_summary([clumped(5, 200) for _ in range(8)])["a"]
+    assert many["kish_ess"] == pytest.approx(8000.0) and many["ess_runs"] < 400 and not many["pass"]
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_a_nan_or_infinite_log_weight_is_refused_not_given_zero_weight(bad):
+    """-inf is a zero weight; NaN or +inf is an error upstream (a +inf draw would otherwise silently get weight 0)."""
+    from model.errors import CalibrationError
+
+    run = NestedRun(("a",), np.arange(3.0)[:, None], np.array([0.0, bad, -np.inf]), 3, 0.0, 0.0)
+    with pytest.raises(CalibrationError, match="finite or -inf"):
+        run.mean_var()
+    ok = NestedRun(("a",), np.arange(3.0)[:, None], np.array([0.0, np.log(3.0), -np.inf]), 3, 0.0, 0.0)
+    np.testing.assert_allclose(ok.weights, [0.25, 0.75, 0.0])

@@ -30,7 +30,8 @@ CASES = [
     (["--joint", "--out", "c.toml", "--particles", "50"], "--particles and --smc-runs set the tempered SMC: pass "
                                                           "--sampler smc"),
     (["--joint", "--out", "c.toml", "--sampler", "smc", "--nested-runs", "2"], "--nested-runs sets the nautilus"),
-    (["--joint", "--out", "c.toml", "--nested-runs", "0"], "--nested-runs must be positive, got 0"),
+    (["--joint", "--out", "c.toml", "--nested-runs", "0"], "--nested-runs must be at least 2, got 0"),
+    (["--joint", "--out", "c.toml", "--nested-runs", "1"], "--nested-runs must be at least 2, got 1: R-hat and"),
     (["--out", "c.toml", "--sampler", "smc"], "--sampler applies to --joint only"),
     (["--joint", "--out", "c.toml"], "usa_posterior.csv exists beside --out; pass --force"),
 ]

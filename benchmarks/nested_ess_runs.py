@@ -18,18 +18,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def main() -> None:
-    from calibration.joint import spawn_map
     from calibration.nested import nested_summary
-    from calibration.pipeline import JOINT_WINDOW, NESTED_SETTINGS, _nested_job
-    from calibration.twostage import STAGE1, STAGE2
+    from calibration.pipeline import JOINT_WINDOW, nested_stage
 
     country, variant, runs = "USA", "mazzucato", 6
     start, end = JOINT_WINDOW[country]
-    key = (country, start, end, variant, STAGE1, STAGE2, None, True)
-    jobs = [(key, 3000 + r, int(NESTED_SETTINGS["live"]), NESTED_SETTINGS["n_eff"], f"run {r}", True)
-            for r in range(runs)]
     t = time.time()
-    rs = [o[0] for o in spawn_map(_nested_job, jobs, 2)]
+    stage2, _ = nested_stage(country, start, end, (variant,), None, True, runs, 0, 2, True, print)
+    rs = stage2[variant].runs
     d6, d3a, d3b = nested_summary(rs), nested_summary(rs[:3]), nested_summary(rs[3:])
     print(f"{time.time() - t:.0f} s; Kish ESS per run {[round(r.kish_ess) for r in rs]}")
     print(f"{'param':9s} {'ESS runs 6':>10s} {'0-2':>9s} {'3-5':>9s} {'R-hat 6':>8s}")

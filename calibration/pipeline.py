@@ -22,7 +22,7 @@ from .replay import country_model, observed_policy
 from .targets import TargetSet, load_targets
 
 __all__ = ["Calibration", "calibrate", "block_fits", "MAX_REL_SE", "PROJECTION_INPUTS", "JointCalibration",
-           "calibrate_joint", "irf_report", "JOINT_WINDOW", "SAMPLERS", "NESTED_SETTINGS"]
+           "calibrate_joint", "irf_report", "JOINT_WINDOW", "SAMPLERS", "NESTED_SETTINGS", "nested_stage"]
 
 #: a block estimate replaces the literature default only if its standard error is below this share of
 #: its value (and it lies within the declared bounds); otherwise the data do not identify it
@@ -725,7 +725,7 @@ def calibrate_joint(country: str = "USA", *, runs: int = 4, walkers: int = 48, s
     if region is not None:  # how much of stage 1's (untruncated) posterior has no 2025 start, stage 2 at defaults
         truncation["stage1_no_start_share"] = float(1.0 - region(x1, STAGE1).mean())
     if sampler == "nautilus":
-        stage2, run_seconds = _nested_stage(country, start, end, variants, data_dir, truncate, nested_runs, seed,
+        stage2, run_seconds = nested_stage(country, start, end, variants, data_dir, truncate, nested_runs, seed,
                                             processes, bars, say)
         for k, v in run_seconds.items():
             seconds[k] = v
@@ -776,11 +776,17 @@ def calibrate_joint(country: str = "USA", *, runs: int = 4, walkers: int = 48, s
                         truncation=TRUNCATION if truncate else "none"))
 
 
-def _nested_stage(country, start, end, variants, data_dir, truncate, nested_runs, seed, processes, bars, say
-                  ) -> tuple[dict, dict]:
-    """Stage 2 by nautilus (:func:`calibrate_joint`): ``nested_runs`` runs per variant in a spawn pool, pooled;
-    returns variant -> :class:`calibration.nested.NestedResult` and the CPU seconds of the replay and impulse
-    responses per variant."""
+def nested_stage(country: str, start: int, end: int, variants: tuple[str, ...], data_dir, truncate: bool,
+                 nested_runs: int, seed: int, processes: int, bars: bool, say: Callable[[str], None]
+                 ) -> tuple[dict, dict]:
+    """Stage 2 by nautilus (:func:`calibrate_joint`; run alone by ``benchmarks/nested_ess_runs.py``): ``nested_runs``
+    runs per variant in a spawn pool (seeds ``seed + 3000 + 100 i + r`` for variant ``i`` and run ``r``), pooled.
+
+    Returns
+    -------
+    tuple of dict
+        Variant -> :class:`calibration.nested.NestedResult` (its ``runs``: each run's importance draws), and the CPU
+        seconds of the replay and the impulse responses per variant [s]."""
     from .joint import spawn_map
     from .nested import NestedResult
     from .twostage import STAGE1, STAGE2

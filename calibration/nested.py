@@ -34,6 +34,8 @@ import numpy as np
 
 from model.errors import CalibrationError
 
+from .pooled import PooledRuns
+
 __all__ = ["NestedRun", "NestedResult", "nested_summary"]
 
 
@@ -142,34 +144,10 @@ def nested_summary(runs: Sequence[NestedRun], min_ess: float = 400.0, max_rhat: 
 
 
 @dataclass
-class NestedResult:
-    """Independent nautilus runs onto one posterior, pooled (the interface of :class:`calibration.smc.SMCResult`).
-
-    Attributes
-    ----------
-    names1, names2 : tuple of str
-        Stage-1 and stage-2 parameter names (the columns, in that order).
-    runs : list of NestedRun
-    diagnostics : dict
-        :func:`nested_summary` per parameter.
-    table : numpy.ndarray, shape (m, k)
-        Equally weighted posterior rows (module docstring).
-    """
-
-    names1: tuple[str, ...]
-    names2: tuple[str, ...]
-    runs: list[NestedRun]
-    diagnostics: dict
-    table: np.ndarray
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return self.names1 + self.names2
-
-    @property
-    def kish_ess(self) -> float:
-        """Kish ESS summed over the runs [draws]."""
-        return float(sum(r.kish_ess for r in self.runs))
+class NestedResult(PooledRuns):
+    """Independent nautilus runs onto one posterior, pooled (:class:`calibration.pooled.PooledRuns`: ``names1``,
+    ``names2``, ``runs`` (of :class:`NestedRun`), ``diagnostics`` (:func:`nested_summary` per parameter) and
+    ``table`` (equally weighted posterior rows, module docstring))."""
 
     @property
     def iterations(self) -> list[dict]:
@@ -178,17 +156,9 @@ class NestedResult:
                  "seconds": r.seconds} for i, r in enumerate(self.runs)]
 
     @property
-    def evaluations(self) -> int:
-        return int(sum(r.evaluations for r in self.runs))
-
-    @property
     def population(self) -> None:
         """None: the table's rows are independent resamples (no sweeps to thin by)."""
         return None
-
-    def converged(self) -> bool:
-        """Every parameter passes (:func:`nested_summary`)."""
-        return bool(self.diagnostics) and all(d["pass"] for d in self.diagnostics.values())
 
     @classmethod
     def pool(cls, runs: Sequence[NestedRun], names1: Sequence[str], names2: Sequence[str], min_ess: float = 400.0,

@@ -727,10 +727,9 @@ def calibrate_joint(country: str = "USA", *, runs: int = 4, walkers: int = 48, s
     if sampler == "nautilus":
         stage2, run_seconds = nested_stage(country, start, end, variants, data_dir, truncate, nested_runs, seed,
                                             processes, bars, say)
-        for k, v in run_seconds.items():
-            seconds[k] = v
+        seconds.update(run_seconds)
         seconds["stage2"] = time.perf_counter() - t
-        return _finish(country, start, end, variants, lp, lap, sample, ident, stage2, seconds, evaluations,
+        return _finish(country, start, end, variants, lp, prior2, lap, sample, ident, stage2, seconds, evaluations,
                        truncation, region, say, dict(runs=runs, walkers=walkers, steps=steps,
                                                      burn=sample.settings["burn"], seed=seed, variants=list(variants),
                                                      sampler="nautilus", nested_runs=nested_runs,
@@ -766,8 +765,8 @@ def calibrate_joint(country: str = "USA", *, runs: int = 4, walkers: int = 48, s
         stage2[variant] = SMCResult.pool([m[0] for m in mine], STAGE1, STAGE2, seed=seed)
         for k in ("replay", "irf"):
             seconds[f"stage2_{variant}_{k}_cpu"] = float(sum(m[1][k] for m in mine))
-    return _finish(country, start, end, variants, lp, lap, sample, ident, stage2, seconds, evaluations, truncation,
-                   region, say,
+    return _finish(country, start, end, variants, lp, prior2, lap, sample, ident, stage2, seconds, evaluations,
+                   truncation, region, say,
                    dict(runs=runs, walkers=walkers, steps=steps, burn=sample.settings["burn"], seed=seed,
                         variants=list(variants), sampler="smc", particles=particles, smc_runs=smc_runs,
                         smc=dict(SMC_SETTINGS), processes=processes, transform="logit", start="Laplace",
@@ -810,13 +809,11 @@ def nested_stage(country: str, start: int, end: int, variants: tuple[str, ...], 
     return stage2, seconds
 
 
-def _finish(country, start, end, variants, lp, lap, sample, ident, stage2, seconds, evaluations, truncation, region,
-            say, settings) -> JointCalibration:
+def _finish(country, start, end, variants, lp, prior2, lap, sample, ident, stage2, seconds, evaluations, truncation,
+            region, say, settings) -> JointCalibration:
     """The stage-2 posteriors reported (evaluations, diagnostics, impulse responses at the posterior median) and
     the :class:`JointCalibration` put together (:func:`calibrate_joint`)."""
-    from .joint import JointPrior
     from .truncation import TRUNCATION
-    from .twostage import STAGE1, STAGE2
 
     irf = {}
     for variant in variants:
@@ -843,10 +840,7 @@ def _finish(country, start, end, variants, lp, lap, sample, ident, stage2, secon
                      "without a 2025 start, stage-2 parameters at their defaults); stage 2's target truncated "
                      "(nautilus: zero likelihood outside)")
     settings = dict(settings, evaluations=evaluations, truncation_shares=truncation)
-    prior1 = lp.prior
-    prior2 = JointPrior(tuple(e for e in JointPrior.from_model(lp.system, STAGE1 + STAGE2).entries
-                              if e.name in STAGE2))
-    return JointCalibration(country, (start, end), prior1, prior2,
+    return JointCalibration(country, (start, end), lp.prior, prior2,
                             {"mode": lap["mode"], "sd": lap["sd"], "cost": lap["cost"]}, sample, ident, stage2, irf,
                             dict(lp.overrides), seconds, settings, notes)
 

@@ -81,6 +81,7 @@ import numpy as np
 from model.errors import CalibrationError
 
 from .logit import log_jacobian, logistic, logit
+from .pooled import PooledRuns
 from .twostage import kish_ess as kish_ess_weights, systematic_resample
 
 #: degrees of freedom of the independent Student-t proposal
@@ -519,34 +520,10 @@ def smc_summary(runs: Sequence[SMCRun], min_ess: float = 400.0, max_rhat: float 
 
 
 @dataclass
-class SMCResult:
-    """Independent tempered SMC runs onto one posterior, pooled.
-
-    Attributes
-    ----------
-    names1, names2 : tuple of str
-        Stage-1 and stage-2 parameter names (the columns, in that order).
-    runs : list of SMCRun
-    diagnostics : dict
-        :func:`smc_summary` per parameter.
-    table : numpy.ndarray, shape (m, k)
-        The runs' final particles pooled (equally weighted): the posterior table.
-    """
-
-    names1: tuple[str, ...]
-    names2: tuple[str, ...]
-    runs: list[SMCRun]
-    diagnostics: dict
-    table: np.ndarray
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return self.names1 + self.names2
-
-    @property
-    def kish_ess(self) -> float:
-        """Kish ESS of the last reweighting, summed over the runs [particles]."""
-        return float(sum(r.kish_ess for r in self.runs))
+class SMCResult(PooledRuns):
+    """Independent tempered SMC runs onto one posterior, pooled (:class:`calibration.pooled.PooledRuns`: ``names1``,
+    ``names2``, ``runs`` (of :class:`SMCRun`), ``diagnostics`` (:func:`smc_summary` per parameter) and ``table``
+    (the runs' final particles pooled, equally weighted: the posterior table))."""
 
     @property
     def iterations(self) -> list[dict]:
@@ -554,19 +531,11 @@ class SMCResult:
         return [{"run": i, **s} for i, r in enumerate(self.runs) for s in r.steps]
 
     @property
-    def evaluations(self) -> int:
-        return int(sum(r.evaluations for r in self.runs))
-
-    @property
     def population(self) -> int | None:
         """The runs' common population ``N`` [rows per sweep of ``table``, whose rows are run by run, each run its
         kept sweeps one after another over the same particles], or None when the runs' populations differ."""
         sizes = {r.population for r in self.runs}
         return sizes.pop() if len(sizes) == 1 else None
-
-    def converged(self) -> bool:
-        """Every parameter passes (ESS and Kish ESS above the threshold, R-hat below it: :func:`smc_summary`)."""
-        return bool(self.diagnostics) and all(d["pass"] for d in self.diagnostics.values())
 
     @classmethod
     def pool(cls, runs: Sequence[SMCRun], names1: Sequence[str], names2: Sequence[str], min_ess: float = 400.0,

@@ -22,7 +22,8 @@ from .replay import country_model, observed_policy
 from .targets import TargetSet, load_targets
 
 __all__ = ["Calibration", "calibrate", "block_fits", "MAX_REL_SE", "PROJECTION_INPUTS", "JointCalibration",
-           "calibrate_joint", "irf_report", "JOINT_WINDOW", "SAMPLERS", "NESTED_SETTINGS", "nested_stage"]
+           "calibrate_joint", "held_estimates", "irf_report", "JOINT_WINDOW", "SAMPLERS", "NESTED_SETTINGS",
+           "nested_stage"]
 
 #: a block estimate replaces the literature default only if its standard error is below this share of
 #: its value (and it lies within the declared bounds); otherwise the data do not identify it
@@ -257,6 +258,45 @@ def _moments(ts: TargetSet, replay) -> dict[str, dict]:
 JOINT_WINDOW: dict[str, tuple[int, int]] = {"USA": (1970, 2019), "GBR": (1988, 2019)}
 
 
+def held_estimates(country: str, start: int, end: int, data_dir=None, sampled: tuple[str, ...] = ()
+                   ) -> tuple[dict[str, tuple[float, float, str]], dict[str, str]]:
+    """The block estimates over the replay window of the parameters the joint posterior does not sample, held
+    fixed there, and the reasons the other block parameters keep their defaults.
+
+    The same identification rule as the block-wise calibration (:func:`calibrate`: an estimate is used when its
+    standard error is at most :data:`MAX_REL_SE` of its size and it lies within the declared bounds); the
+    labour-force growth ``n`` is left out (the replay takes the window's, the projection the country's schedule).
+    The joint posterior conditions on the held values (its replay, impulse responses and truncation), the joint
+    parameter file records them with their standard errors (ensembles draw them from those) and names the others
+    in ``[kept_default]`` (drawn from their stated priors).
+
+    Parameters
+    ----------
+    country : {"USA", "GBR"}
+    start, end : int
+        The replay window [calendar years].
+    data_dir : path, optional
+    sampled : tuple of str
+        The parameters the joint posterior samples (left out of both results).
+
+    Returns
+    -------
+    tuple of dict
+        ``name -> (value, se, method)`` of the held estimates, and ``name -> reason`` of the block parameters
+        whose default is kept (weakly identified, or outside the declared bounds, over the window).
+    """
+    from .data import load_panel
+
+    panel = load_panel(data_dir, countries=[country])
+    fits = block_fits(panel.sel(country=country), (int(start), int(end)))
+    system = directed_growth(country=country)
+    used, rejected, _ = _select(system, fits)
+    held = {k: (float(v), float(se), f"{how}, {start}-{end}; held fixed in the joint posterior")
+            for k, (v, se, how) in used.items() if k not in sampled}
+    kept = {k: f"{why} ({start}-{end})" for k, why in rejected.items() if k in system.parameters and k not in sampled}
+    return held, kept
+
+
 @dataclass
 class JointCalibration:
     """A two-stage joint calibration (:func:`calibrate_joint`; design: :mod:`calibration.twostage`).
@@ -284,6 +324,11 @@ class JointCalibration:
         Wall time per stage [s].
     settings : dict
     notes : list of str
+    held : dict
+        The block estimates over the window the posterior holds fixed, ``name -> (value, se, method)``
+        (:func:`held_estimates`).
+    kept : dict
+        The block parameters whose default is kept, ``name -> reason`` (:func:`held_estimates`).
     """
 
     country: str
@@ -299,6 +344,8 @@ class JointCalibration:
     seconds: dict
     settings: dict
     notes: list[str] = field(default_factory=list)
+    held: dict[str, tuple[float, float, str]] = field(default_factory=dict)
+    kept: dict[str, str] = field(default_factory=dict)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -678,7 +725,11 @@ def calibrate_joint(country: str = "USA", *, runs: int = 4, walkers: int = 48, s
     start, end = JOINT_WINDOW[country]
     seconds: dict[str, float] = {}
     t = time.perf_counter()
-    lp = JointPosterior.from_data(country, start, end, names=STAGE1, data_dir=data_dir)
+    held, kept = held_estimates(country, start, end, data_dir, STAGE1 + STAGE2)
+    say("held at their block estimates over the window (not sampled): "
+        + (", ".join(f"{k} {v:.4g} +- {se:.2g}" for k, (v, se, _) in held.items()) or "none"))
+    held_values = {k: v[0] for k, v in held.items()}
+    lp = JointPosterior.from_data(country, start, end, names=STAGE1, data_dir=data_dir, overrides=held_values)
     prior1 = lp.prior
     lap = laplace(lp.residuals, prior1, (prior1.lower + prior1.upper) / 2, batch=lp.residuals_batch)
     seconds["laplace"] = time.perf_counter() - t
@@ -720,7 +771,7 @@ def calibrate_joint(country: str = "USA", *, runs: int = 4, walkers: int = 48, s
                                "raise --steps")
     full_prior = JointPrior.from_model(lp.system, STAGE1 + STAGE2)
     prior2 = JointPrior(tuple(e for e in full_prior.entries if e.name in STAGE2))
-    region = ProjectionStart(country) if truncate else None
+    region = ProjectionStart(country, held_values) if truncate else None
     truncation = {}
     if region is not None:  # how much of stage 1's (untruncated) posterior has no 2025 start, stage 2 at defaults
         truncation["stage1_no_start_share"] = float(1.0 - region(x1, STAGE1).mean())
@@ -736,7 +787,7 @@ def calibrate_joint(country: str = "USA", *, runs: int = 4, walkers: int = 48, s
                                                      nested=dict(NESTED_SETTINGS), processes=processes,
                                                      transform="logit", start="Laplace", stage1=stage1,
                                                      stage1_smc=sample.settings.get("smc", {}), irf=dict(STAGE2_IRF),
-                                                     truncation=TRUNCATION if truncate else "none"))
+                                                     truncation=TRUNCATION if truncate else "none"), held, kept)
     jobs, labels = [], []
     for vi, variant in enumerate(variants):
         X, tried = _start_particles(x1, need, prior1, prior2, region, rng)
@@ -772,7 +823,7 @@ def calibrate_joint(country: str = "USA", *, runs: int = 4, walkers: int = 48, s
                         smc=dict(SMC_SETTINGS), processes=processes, transform="logit", start="Laplace",
                         stage1=stage1, stage1_smc=sample.settings.get("smc", {}),
                         refresh=[dict(r) for r in REFRESH_PASSES], irf=dict(STAGE2_IRF),
-                        truncation=TRUNCATION if truncate else "none"))
+                        truncation=TRUNCATION if truncate else "none"), held, kept)
 
 
 def nested_stage(country: str, start: int, end: int, variants: tuple[str, ...], data_dir, truncate: bool,
@@ -810,7 +861,7 @@ def nested_stage(country: str, start: int, end: int, variants: tuple[str, ...], 
 
 
 def _finish(country, start, end, variants, lp, prior2, lap, sample, ident, stage2, seconds, evaluations, truncation,
-            region, say, settings) -> JointCalibration:
+            region, say, settings, held, kept) -> JointCalibration:
     """The stage-2 posteriors reported (evaluations, diagnostics, impulse responses at the posterior median) and
     the :class:`JointCalibration` put together (:func:`calibrate_joint`)."""
     from .truncation import TRUNCATION
@@ -821,15 +872,18 @@ def _finish(country, start, end, variants, lp, prior2, lap, sample, ident, stage
         evaluations[f"stage2_{variant}"] = res.evaluations
         d = res.diagnostics
         med = {n: float(np.median(res.table[:, j])) for j, n in enumerate(res.names)}
-        irf[variant] = irf_report(country, med, variant)
+        irf[variant] = irf_report(country, {k: v[0] for k, v in held.items()} | med, variant)
         say(f"stage 2 ({variant}): {res.evaluations} evaluations; Kish ESS ({len(res.runs)} runs) "
             f"{res.kish_ess:.0f}; min ESS from the runs {min(x['ess_runs'] for x in d.values()):.0f}; max R-hat "
             f"across runs {max(x['rhat'] for x in d.values()):.4f}; converged: {res.converged()}")
         say(f"stage 2 ({variant}): at the posterior median: "
             + ", ".join(f"{k} {v if isinstance(v, list) else round(v, 3)}"
                         for k, v in irf[variant]["headline"].items()))
-    notes = [f"replay {start}-{end}; parameters not sampled are at their defaults (the labour-supply block's n "
-             f"{lp.overrides.get('n', float('nan')):.4g} in the replay)"]
+    notes = [f"replay {start}-{end}; parameters not sampled are at their block estimates over the window where the "
+             "data identify them (held fixed: "
+             + (", ".join(f"{k} {v:.4g}" for k, (v, _, _) in held.items()) or "none")
+             + f"; [uncertainty] gives their standard errors), else at their defaults (the labour-supply block's n "
+             f"{lp.overrides.get('n', float('nan')):.4g} in the replay only)"]
     if region is not None and settings["sampler"] == "smc":
         notes.append(f"{TRUNCATION}: stage 1 (the tempering's reference) untruncated, "
                      f"{truncation['stage1_no_start_share']:.1%} of its draws without a 2025 start (stage-2 "
@@ -842,7 +896,7 @@ def _finish(country, start, end, variants, lp, prior2, lap, sample, ident, stage
     settings = dict(settings, evaluations=evaluations, truncation_shares=truncation)
     return JointCalibration(country, (start, end), lp.prior, prior2,
                             {"mode": lap["mode"], "sd": lap["sd"], "cost": lap["cost"]}, sample, ident, stage2, irf,
-                            dict(lp.overrides), seconds, settings, notes)
+                            dict(lp.overrides), seconds, settings, notes, dict(held), dict(kept))
 
 
 def final_passes(first: list, jobs: list, labels: list, lower, upper, *, passes: tuple[dict, ...] | None = None,
@@ -931,10 +985,14 @@ class TemperedTarget:
         self._args = (country, start, end, variant, tuple(names1), tuple(names2), data_dir, truncate)
         self.country, self.variant = country, variant
         self.names1, self.names2 = tuple(names1), tuple(names2)
-        self.s1 = JointPosterior.from_data(country, start, end, names=self.names1, data_dir=data_dir)
+        held, _ = held_estimates(country, start, end, data_dir, self.names1 + self.names2)
+        #: the block estimates over the window held fixed (:func:`held_estimates`): name -> value
+        self.held = {k: v[0] for k, v in held.items()}
+        self.s1 = JointPosterior.from_data(country, start, end, names=self.names1, data_dir=data_dir,
+                                           overrides=self.held)
         self.full = JointPosterior.from_data(country, start, end, names=self.names1 + self.names2,
-                                             data_dir=data_dir,
-                                             truncation=ProjectionStart(country) if truncate else None)
+                                             data_dir=data_dir, overrides=self.held,
+                                             truncation=ProjectionStart(country, self.held) if truncate else None)
         self.prior1 = self.s1.prior
         self.prior2 = JointPrior(tuple(e for e in self.full.prior.entries if e.name in self.names2))
         names = self.names1 + self.names2
@@ -945,7 +1003,7 @@ class TemperedTarget:
 
         targets = load_irf_targets(country).select(variant)
         self.irf_problem = default_problem(country, start=targets.start, horizons=max(targets.horizons, 1),
-                                           **STAGE2_IRF)
+                                           overrides=self.held, **STAGE2_IRF)
 
     def __reduce__(self):
         return (TemperedTarget, self._args)

@@ -369,12 +369,13 @@ def variant_medians(path: str | os.PathLike, variant: str) -> dict[str, float]:
     return {k: float(r["median"]) for k, r in table.items() if k != "g_Z"}
 
 
-def file_parameters(path: str | os.PathLike) -> set[str]:
-    """Names of the parameters a calibrated parameter file estimates (``[uncertainty]``, ``[kept_default]``
-    and the columns of its joint posterior table), whose draws replace their priors."""
+def file_parameters(path: str | os.PathLike, *, kept_defaults: bool = True) -> set[str]:
+    """Names of the parameters a calibrated parameter file accounts for: those it estimates (``[uncertainty]`` and
+    the columns of its joint posterior table), whose draws replace their priors, and (``kept_defaults``) those
+    it names in ``[kept_default]`` (the data did not identify them: drawn from their stated prior)."""
     path = os.fspath(path)
     doc = read_toml(path, "parameter file")
-    names = set(doc.get("uncertainty", {})) | set(doc.get("kept_default", {}))
+    names = set(doc.get("uncertainty", {})) | (set(doc.get("kept_default", {})) if kept_defaults else set())
     table = _joint_table(path, doc, None)
     return (names | set(table or {})) - {"g_Z"}
 

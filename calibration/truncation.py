@@ -24,7 +24,7 @@ the likelihood does not depend on those parameters.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -45,16 +45,20 @@ class ProjectionStart:
     Parameters
     ----------
     country : {"USA", "GBR"}
+    overrides : mapping, optional
+        Parameters of the projection model set to values other than their defaults (the block estimates a joint
+        calibration holds fixed: :func:`calibration.pipeline.held_estimates`).
     """
 
-    def __init__(self, country: str):
+    def __init__(self, country: str, overrides: Mapping[str, float] | None = None):
         from model.directed_growth.factory import directed_growth
 
         self.country = str(country).upper()
-        self.system = directed_growth(country=self.country)
+        self.overrides = {k: float(v) for k, v in (overrides or {}).items()}
+        self.system = directed_growth(country=self.country, overrides=self.overrides or None)
 
     def __reduce__(self):
-        return (ProjectionStart, (self.country,))
+        return (ProjectionStart, (self.country, self.overrides))
 
     def mapped(self, names: Sequence[str]) -> list[int]:
         """Columns of ``names`` laid over the projection model (its parameters, less the derived ones)."""

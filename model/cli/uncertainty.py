@@ -509,7 +509,7 @@ def _prior_sensitivity_text(args, ens, started) -> str:
     if path is not None:
         from calibration.posterior import file_parameters
 
-        estimated = file_parameters(path)
+        estimated = file_parameters(path, kept_defaults=False)  # [kept_default]: drawn from their stated prior
     names = [k for k in ASSUMPTION_ONLY if k in draws.columns and k not in estimated]
     if not names:
         return "Prior sensitivity: no assumption-only prior among the drawn parameters."

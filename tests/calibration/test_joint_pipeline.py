@@ -1,6 +1,7 @@
 """The two-stage joint calibration (calibration.twostage, calibration.pipeline.calibrate_joint) and its
 parameter file (calibration.paramfile.write_joint_params)."""
 
+
 import numpy as np
 import pytest
 
@@ -100,7 +101,9 @@ def _fake_calibration(rng):
                "headline": {"public_investment_Y_y0": 0.4}} for v in res}
     return JointCalibration("USA", (1970, 2019), p1, p2, {"mode": np.array([0.85, 0.015, 0.025]), "sd": None,
                                                           "cost": 1.0}, sample, ident, res, irf, {"n": 0.01},
-                            {"stage1": 1.0}, {"runs": 2}, ["test"])
+                            {"stage1": 1.0}, {"runs": 2}, ["test"],
+                            held={"rho_cb": (0.2, 0.05, "block-wise: finance: monetary rule (49 obs, R2 0.11)")},
+                            kept={"psi_L": "weakly identified by 'finance: monetary rule': 0.5 +- 0.57"})
 
 
 def test_joint_param_file_round_trips_with_its_hashed_tables(tmp_path):
@@ -135,11 +138,18 @@ def test_joint_param_file_round_trips_with_its_hashed_tables(tmp_path):
     # [prior.NAME]: range, source, tag
     assert doc["prior"]["eta_RD"] == {"dist": "uniform", "range": [-0.1, 0.5], "source": "Pallante", "tag": "[V]"}
     assert "g_Z" not in doc["parameters"]  # the projection derives it
+    # a block estimate the posterior held fixed: its value and standard error; a weak one: the reason its default
+    # is kept (drawn from its stated prior)
+    assert doc["parameters"]["rho_cb"] == 0.2 and doc["uncertainty"]["rho_cb"]["se"] == 0.05
+    assert doc["kept_default"] == {"psi_L": "weakly identified by 'finance: monetary rule': 0.5 +- 0.57"}
     # an ensemble draws the rows jointly: every drawn (c_w, chi) pair is a row of the table
     df = posterior_draws(out, 500, seed=1, structural=False, kept_defaults=False)
     rows = {(round(a, 12), round(b, 12)) for a, b in zip(table["c_w"], table["chi"])}
     assert all((round(a, 12), round(b, 12)) in rows for a, b in zip(df["c_w"], df["chi"]))
     assert np.corrcoef(df["c_w"], df["chi"])[0, 1] > 0.99
+    # the held estimate drawn from its standard error (a normal of mean 0.2, sd 0.05 truncated at its bounds
+    # [0.01, 10], which cut 7e-5 of it): mean within 5 standard errors of the mean, sd within 10%
+    assert abs(df["rho_cb"].mean() - 0.2) < 5 * 0.05 / np.sqrt(500) and abs(df["rho_cb"].std() / 0.05 - 1) < 0.1
     # nothing overwritten without force; a changed table no longer matches its hash
     before = out.read_bytes()
     with pytest.raises(CalibrationError, match="already exist"):
@@ -214,3 +224,25 @@ def test_stage_two_start_particles_are_drawn_from_the_truncated_reference():
     assert X[:, 0].mean() == pytest.approx(-1 / 3, abs=0.02)  # not 0: the pair is rejected, not b alone
     X0, n0 = _start_particles(x1, 100, prior1, prior2, None, np.random.default_rng(2))
     assert n0 == 100 and not region(X0, ("a", "b")).all()
+
+
+@pytest.mark.parametrize("country, held_name, kept_name", [("USA", "rho_cb", "psi_L"), ("GBR", "n_lam", "rho_cb")])
+def test_the_joint_calibration_holds_the_block_estimates_it_does_not_sample(country, held_name, kept_name):
+    """Over the joint window (US 1970-2019, UK 1988-2019) the monetary rule identifies the US rho_cb (se at most
+    half the estimate: held, and recorded with its se) but not psi_L (kept at its default: drawn from its prior);
+    the UK labour-supply block identifies n_lam but its monetary rule not rho_cb. None of them is sampled; the
+    projection that truncates the prior runs at the held value."""
+    from calibration.pipeline import JOINT_WINDOW, MAX_REL_SE, held_estimates
+    from calibration.truncation import ProjectionStart
+    from calibration.twostage import STAGE1, STAGE2
+
+    start, end = JOINT_WINDOW[country]
+    held, kept = held_estimates(country, start, end, None, STAGE1 + STAGE2)
+    assert set(held) == {held_name}
+    value, se, how = held[held_name]
+    assert 0 < se <= MAX_REL_SE * value and f"{start}-{end}" in how and "held fixed" in how
+    assert "weakly identified" in kept[kept_name] and f"({start}-{end})" in kept[kept_name]
+    assert not (set(held) | set(kept)) & set(STAGE1 + STAGE2)
+    region = ProjectionStart(country, {held_name: value})
+    assert region.system[held_name].default == value
+    assert region.__reduce__() == (ProjectionStart, (country, {held_name: value}))  # a spawn worker rebuilds it

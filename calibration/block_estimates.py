@@ -134,9 +134,14 @@ def fit_fiscal_reaction(years, primary_surplus, b) -> Fit:
 def fit_monetary_rule(years, r, inflation, lam, i_ref: float, lam_ref: float) -> Fit:
     r"""Finance block: the smoothed Taylor rule on inflation and employment.
 
-    .. math:: \Delta r_t = \rho_{cb}\,[r_0 + \psi_i(i_t - \bar\imath) + \psi_L(\lambda_t - \bar\lambda) - r_{t-1}] + e_t
+    .. math:: \Delta r_t = (1 - e^{-\rho_{cb}})\,[r_0 + \psi_i(i_t - \bar\imath) + \psi_L(\lambda_t - \bar\lambda)
+              - r_{t-1}] + e_t
 
-    ``r`` is the real policy rate [1/year] (short rate minus inflation).
+    ``r`` is the real policy rate [1/year] (short rate minus inflation). The model's rule is continuous,
+    :math:`\dot r = \rho_{cb}(r^* - r)`: over a year with the target :math:`r^*` held, the rate closes the share
+    :math:`b = 1 - e^{-\rho_{cb}}` of its gap, which the regression's coefficient on :math:`-r_{t-1}` estimates;
+    so :math:`\rho_{cb} = -\ln(1 - b)` (the exact discretisation; reading :math:`b` as the rate understates it, by
+    11% at :math:`b = 0.2`), and the target's coefficients are the others over :math:`b`.
     """
     r = np.asarray(r, float)
     dr = r - _lag(r)
@@ -145,11 +150,11 @@ def fit_monetary_rule(years, r, inflation, lam, i_ref: float, lam_ref: float) ->
     b, cov, info = ols(dr, X, years)
 
     def structural(c):
-        rho = -c[3]
-        return [rho, c[0] / rho, c[1] / rho, c[2] / rho]
+        b = -c[3]  # the share of the gap closed in a year
+        return [-np.log1p(-b), c[0] / b, c[1] / b, c[2] / b]
 
     return _fit("finance: monetary rule", ["rho_cb", "r0", "psi_i", "psi_L"], b, cov, structural, info,
-                "dr = rho_cb (r0 + psi_i (i - i_ref) + psi_L (lam - lam_ref) - r(-1))")
+                "dr = (1 - exp(-rho_cb)) (r0 + psi_i (i - i_ref) + psi_L (lam - lam_ref) - r(-1))")
 
 
 def fit_emission_trend(years, e_int) -> Fit:

@@ -641,9 +641,11 @@ def calibrate_joint(country: str = "USA", *, runs: int = 4, walkers: int = 48, s
     SMC (:mod:`calibration.twostage`, :mod:`calibration.nested`, :mod:`calibration.smc`).
 
     1. Stage 1: the replay's log-posterior (:class:`calibration.joint.JointPosterior`: blocks and the
-       replay over :data:`JOINT_WINDOW`) on :data:`calibration.twostage.STAGE1`, every other parameter at its
-       default; the Laplace posterior, then (``stage1="smc"``, the default) ``runs`` tempered SMC runs from the
-       Student-t about its logit-scale version (:func:`calibration.stage_one.sample_stage1_smc`), or
+       replay over :data:`JOINT_WINDOW`) on :data:`calibration.twostage.STAGE1`, the block estimates over the
+       window that are not sampled held at their values where the block identifies them (:func:`held_estimates`:
+       US ``rho_cb``, UK ``n_lam``; the same in stage 2's replay, impulse responses and truncation), every other
+       parameter at its default; the Laplace posterior, then (``stage1="smc"``, the default) ``runs`` tempered
+       SMC runs from the Student-t about its logit-scale version (:func:`calibration.stage_one.sample_stage1_smc`), or
        (``stage1="emcee"``) ``runs`` emcee runs from it on the logit scale.
     2. Stage 2 (``sampler="nautilus"``, the default), for each variant of the impulse-response targets:
        ``nested_runs`` independent nautilus runs over :data:`~calibration.twostage.STAGE1` +

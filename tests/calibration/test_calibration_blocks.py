@@ -66,7 +66,9 @@ def monetary_data(rng, p):
     r[0] = 0.02
     for t in range(1, T):
         target = p["r0"] + p["psi_i"] * (infl[t] - 0.02) + p["psi_L"] * (lam[t] - 0.95)
-        r[t] = r[t - 1] + p["rho_cb"] * (target - r[t - 1]) + rng.normal(0, 0.004)
+        # the model's rule dr/dt = rho_cb (target - r) over a year with the target held: the exact solution closes
+        # the share 1 - exp(-rho_cb) of the gap
+        r[t] = r[t - 1] + (1 - np.exp(-p["rho_cb"])) * (target - r[t - 1]) + rng.normal(0, 0.004)
     return (years, r, infl, lam), {"i_ref": 0.02, "lam_ref": 0.95}
 
 

@@ -155,15 +155,15 @@ def _chi_H(f) -> float:
 @pytest.mark.slow
 def test_fit_truncated_to_the_2000_start_where_the_untruncated_mode_has_none():
     """US 1970-99 with the fiscal instruments as shares of output: the untruncated fit's mode has no start at rest
-    in 2000 (Z_H not positive), the truncated fit's has one; its cost is at least the untruncated one's (the
-    truncation binds). With the instruments as real levels (the default) the untruncated mode has a start
-    (measured: the truncated mode's chi_H 1.07, far from the boundary)."""
+    in 2000 (Z_H not positive), the truncated fit's has one. Their costs are not ordered: the multi-start
+    optimiser's untruncated mode is local (measured 113.10, against the truncated mode's 112.87, with the policy-rate
+    speed read as a continuous rate; the reverse before). With the instruments as real levels (the default) the
+    untruncated mode has a start (measured: the truncated mode's chi_H 1.07, far from the boundary)."""
     free, cut = fit("USA", SPLITS["USA"][0][0], instruments=US_SHARES), _share_fit()
     assert free["truncation"] is None
     region = cut["posterior"].truncation
     assert not region(free["mode"][None, :], cut["posterior"].names)[0]
     assert region(cut["mode"][None, :], cut["posterior"].names)[0]
-    assert cut["cost"] >= free["cost"]
 
 
 @pytest.mark.data

@@ -52,7 +52,7 @@ NO_UK_VOTE_FUNCTION = (
     "not vote functions [V, abstracts: https://documents.pub/document/the-real-economy-and-the-perceived-economy-in-"
     "popularity-functions-how-much.html, https://discovery.researcher.life/article/modeling-government-popularity-"
     "in-postwar-britain-a-methodological-example/bd872db4b49d3e7b93a8eb84eac2c4fd]; Hibbs's "
-    "US equation puts UK support at rest at 49.98% (block-wise calibration) or 50.82% (joint calibration), within "
+    "US equation puts UK support at rest at 49.98% (block-wise calibration) or 50.79% (joint calibration), within "
     "two fifths of its 2.2 pp standard error of the threshold, so the wrong country's equation would decide whether a "
     "policy reverts at the first UK election")
 
@@ -104,7 +104,7 @@ def politics() -> Block:
     (:mod:`~model.directed_growth.start_state`). An election is lost when :math:`S < 0.5`
     (:func:`model.core.elections.reversal_block`, calendar :data:`ELECTIONS`). Hibbs's equation is estimated on
     US presidential elections; applied to the UK it is a modelling assumption (with the UK's slower income
-    growth per head, support at rest is 49.98% under the block-wise calibration and 50.82% under the joint one,
+    growth per head, support at rest is 49.98% under the block-wise calibration and 50.79% under the joint one,
     within two fifths of its standard error of the threshold: the UK vote functions found do not fit the model, see
     :data:`NO_UK_VOTE_FUNCTION`; the factory
     refuses the politics blocks for the UK, :func:`check_vote_function`).

@@ -15,7 +15,7 @@ import numpy as np
 from .fit import Fit, delta_method, ols
 
 __all__ = ["block_fits", "fit_wage_share", "fit_productivity", "fit_labour_supply", "fit_fiscal_reaction",
-           "fit_monetary_rule", "fit_emission_trend"]
+           "fit_monetary_rule", "fit_price_adjustment", "fit_emission_trend"]
 
 
 def _growth(x: np.ndarray) -> np.ndarray:
@@ -157,6 +157,38 @@ def fit_monetary_rule(years, r, inflation, lam, i_ref: float, lam_ref: float) ->
                 "dr = (1 - exp(-rho_cb)) (r0 + psi_i (i - i_ref) + psi_L (lam - lam_ref) - r(-1))")
 
 
+def fit_price_adjustment(years, inflation, omega) -> Fit:
+    r"""Labour block: prices adjusting towards the target mark-up on unit labour costs.
+
+    .. math:: i_t = \eta_p\,(m\,\omega_t - 1) + e_t = -\eta_p + \eta_p m\,\omega_t + e_t,
+              \qquad e_t = \rho e_{t-1} + u_t
+
+    (feasible GLS with AR(1) errors, :func:`calibration.fit.ols`: inflation and the wage share are persistent
+    levels). The model's inflation is :math:`i = \eta_p(m\omega - 1) + \eta_x\ln(Y_D/Y)`; output is the smooth
+    minimum of demand and supply, so the excess-demand term is near zero wherever supply does not bind and is
+    left out (where it binds it adds inflation, which raises the intercept and biases :math:`\eta_p = -c_0`
+    down). The intercept identifies the speed :math:`\eta_p`, the slope over it the target mark-up :math:`m`,
+    under a mark-up constant over the window. The model's mark-up is set by the start's inflation datum in the
+    projection (:data:`model.directed_growth.start_state.DERIVED_FROM_DATA`): its estimate drives historical
+    replays only, and only with an identified :math:`\eta_p` (it is conditional on it).
+
+    Parameters
+    ----------
+    years : array of int
+    inflation : array
+        Price inflation [1/year].
+    omega : array
+        Wage share [dimensionless].
+    """
+    omega = np.asarray(omega, float)
+    X = np.column_stack([np.ones_like(omega), omega])
+    b, cov, info = ols(np.asarray(inflation, float), X, years, ar1=True)
+    return _fit("labour: price adjustment", ["eta_p", "markup"], b, cov, lambda c: [-c[0], -c[1] / c[0]], info,
+                "inflation = eta_p (markup omega - 1)",
+                ["the excess-demand term eta_x ln(Y_D/Y) is not observed and is left out (near zero where supply "
+                 "does not bind; positive where it does, biasing eta_p down)"])
+
+
 def fit_emission_trend(years, e_int) -> Fit:
     r"""Emissions block: the trend of emission intensity.
 
@@ -194,6 +226,7 @@ def block_fits(p, years) -> dict[str, Fit | Exception]:
         "fiscal reaction": (fit_fiscal_reaction, (y[sel], arr("primary_surplus"), arr("b")), {}),
         "monetary rule": (fit_monetary_rule, (y[sel], arr("r"), arr("inflation"), arr("lam")),
                           {"i_ref": 0.02, "lam_ref": lam_ref}),
+        "price adjustment": (fit_price_adjustment, (y[sel], arr("inflation"), arr("omega")), {}),
     }
     out = {}
     for name, (f, args, kwargs) in specs.items():

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from model.directed_growth.factory import directed_growth
+from model.directed_growth.start_state import FROM_DATA
 from model.errors import CalibrationError
 
 from .posterior import BH_CSV_KEY, BH_HASH_KEY  # re-exported: the Boysen-Hogrefe table's [meta] keys
@@ -169,8 +170,9 @@ def write_joint_params(jc, path: str | os.PathLike, command: str = "", *, force:
     table; each table thinned to at most :data:`POSTERIOR_ROWS` rows), ``[parameters]`` (posterior medians;
     ``g_Z`` left out: the projection derives it; and the block estimates over the window it held fixed,
     :func:`calibration.pipeline.held_estimates`), ``[uncertainty.NAME]`` (median, sd, 90 % interval, method; a held
-    block estimate: value, standard error, block), ``[kept_default]`` (the block parameters whose default is kept,
-    with the reason), ``[posterior.NAME]`` (mean, median, 90 %
+    block estimate: value, standard error, block), ``[replay_only]`` (held block estimates the 2025 projection
+    derives from its start data instead, the mark-up: value, standard error, block), ``[kept_default]`` (the
+    block parameters whose default is kept, with the reason), ``[posterior.NAME]`` (mean, median, 90 %
     interval; the joint posterior's ESS, ESS from the runs' spread, Kish ESS, R-hat across stage-2 runs and PASS/FAIL
     against ESS > 400 and R-hat < 1.01; for stage-1 parameters the stage-1 MCMC tau, ESS and R-hats across runs,
     within runs and over walkers), ``[posterior_bh.NAME]``, ``[identification]``
@@ -224,10 +226,15 @@ def write_joint_params(jc, path: str | os.PathLike, command: str = "", *, force:
     params = {n: r["median"] for n, r in summary.items() if n != "g_Z"}
     unc = {n: {"value": r["median"], "se": r["sd"], "credible_90": [r["q05"], r["q95"]], "method": r["method"]}
            for n, r in summary.items() if n != "g_Z"}
+    replay_only = {}
     for n, (v, se, how) in jc.held.items():  # block estimates over the window the posterior held fixed
+        if n in FROM_DATA:  # historical runs only: the projection derives it from its start data
+            replay_only[n] = {"value": v, "se": se, "method": how}
+            continue
         params[n] = v
         unc[n] = {"value": v, "se": se, "method": how}
     doc = {"meta": meta, "parameters": params, "uncertainty": unc, "kept_default": dict(jc.kept),
+           "replay_only": replay_only,
            "posterior": summary,
            "identification": {n: {"sd_ratio": r["sd_ratio"], "moved": r["sd_ratio"] < 0.5,
                                   "stage1_sd_ratio": jc.identification["parameters"].get(n, {}).get("ratio",

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from model.directed_growth.factory import DERIVED, directed_growth
+from model.directed_growth.start_state import FROM_DATA
 from model.errors import CalibrationError
 from model.solve.simulation import simulate
 from model.text import plural
@@ -37,7 +38,18 @@ PROJECTION_INPUTS = {
          "{country}.toml [n_path]: US CBO +0.3%/yr to 2050 fading to 0 by 2100, UK its 2010-2019 trend fading to 0 "
          "by 2100), not the {years} trend; the historical estimate {value:.4g} +- {se:.2g} ('{block}') drives the "
          "historical replay only and is reported under [blocks]",
+    "markup": "the projection's target mark-up is derived from the country's start inflation datum "
+              "(model.directed_growth.start_state.DERIVED_FROM_DATA), not the {years} estimate; the historical "
+              "estimate {value:.4g} +- {se:.2g} ('{block}') drives the historical replay only and is reported "
+              "under [blocks]",
 }
+
+#: held block estimates for historical runs only: the 2025 projection derives them from its start data
+REPLAY_ONLY = FROM_DATA
+
+#: block estimates conditional on another estimate of their block: used only where that one is identified
+#: (the price block's mark-up is its slope over the speed eta_p)
+REQUIRES = {"markup": "eta_p"}
 
 
 @dataclass
@@ -94,6 +106,13 @@ def _select(system, fits: dict) -> tuple[dict, dict, dict]:
             else:
                 (history if name in PROJECTION_INPUTS else used)[name] = (
                     v, se, f"block-wise: {f.block} ({f.n_obs} obs, R2 {f.r2:.2f})")
+    for name, needed in REQUIRES.items():
+        if needed in rejected:
+            for chosen in (used, history):
+                if name in chosen:
+                    v, se, _ = chosen.pop(name)
+                    rejected[name] = (f"its estimate {v:.4g} +- {se:.2g} is conditional on {needed}, which the "
+                                      f"window does not identify; default {system[name].default:.4g} kept")
     return used, rejected, history
 
 
@@ -266,6 +285,8 @@ def held_estimates(country: str, start: int, end: int, data_dir=None, sampled: t
     The same identification rule as the block-wise calibration (:func:`calibrate`: an estimate is used when its
     standard error is at most :data:`MAX_REL_SE` of its size and it lies within the declared bounds); the
     labour-force growth ``n`` is left out (the replay takes the window's, the projection the country's schedule).
+    The price block's mark-up is held for historical runs only (:data:`REPLAY_ONLY`: the replay, the impulse
+    responses); the 2025 projection derives it from the start's inflation datum.
     The joint posterior conditions on the held values (its replay, impulse responses and truncation), the joint
     parameter file records them with their standard errors (ensembles draw them from those) and names the others
     in ``[kept_default]`` (drawn from their stated priors).
@@ -290,9 +311,10 @@ def held_estimates(country: str, start: int, end: int, data_dir=None, sampled: t
     panel = load_panel(data_dir, countries=[country])
     fits = block_fits(panel.sel(country=country), (int(start), int(end)))
     system = directed_growth(country=country)
-    used, rejected, _ = _select(system, fits)
-    held = {k: (float(v), float(se), f"{how}, {start}-{end}; held fixed in the joint posterior")
-            for k, (v, se, how) in used.items() if k not in sampled}
+    used, rejected, history = _select(system, fits)
+    held = {k: (float(v), float(se), f"{how}, {start}-{end}; held fixed in the joint posterior"
+                                     + ("'s historical runs only" if k in REPLAY_ONLY else ""))
+            for k, (v, se, how) in {**used, **history}.items() if k not in sampled and k != "n"}
     kept = {k: f"{why} ({start}-{end})" for k, why in rejected.items() if k in system.parameters and k not in sampled}
     return held, kept
 

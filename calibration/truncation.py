@@ -47,14 +47,17 @@ class ProjectionStart:
     country : {"USA", "GBR"}
     overrides : mapping, optional
         Parameters of the projection model set to values other than their defaults (the block estimates a joint
-        calibration holds fixed: :func:`calibration.pipeline.held_estimates`).
+        calibration holds fixed: :func:`calibration.pipeline.held_estimates`); names the projection derives from
+        its start data (the mark-up, :data:`model.directed_growth.start_state.DERIVED_FROM_DATA`) are left out.
     """
 
     def __init__(self, country: str, overrides: Mapping[str, float] | None = None):
         from model.directed_growth.factory import directed_growth
+        from model.directed_growth.start_state import FROM_DATA
 
         self.country = str(country).upper()
-        self.overrides = {k: float(v) for k, v in (overrides or {}).items()}
+        # the projection derives these from its start data (the mark-up from the inflation datum)
+        self.overrides = {k: float(v) for k, v in (overrides or {}).items() if k not in FROM_DATA}
         self.system = directed_growth(country=self.country, overrides=self.overrides or None)
 
     def __reduce__(self):

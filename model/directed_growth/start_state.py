@@ -18,8 +18,8 @@ from ..errors import ModelError
 from .mechanisms.emissions import BACKSTOP_YEAR
 from .mechanisms.labour import MARKUP_BOUNDS
 
-__all__ = ["US_2025", "START_KEYS", "UNUSED_KEYS", "OPTIONAL_DATA", "DERIVED", "DERIVED_FROM_DATA", "INSTEAD",
-           "derived_names", "derived_values"]
+__all__ = ["US_2025", "START_KEYS", "UNUSED_KEYS", "OPTIONAL_DATA", "DERIVED", "DERIVED_FROM_DATA", "FROM_DATA",
+           "INSTEAD", "derived_names", "derived_values"]
 
 #: US start data for 2025 (economics.md 11.12 unless said; the country module replaces them):
 #: output [TUSD/year, 2017 PPP], labour force [Mworker], employment rate, wage share, private and public
@@ -64,6 +64,8 @@ DERIVED = ("g_Z", "v", "K_g", "K_b", "A_b", "h", "k_G_ref", "K_Gm", "K_Go", "del
 #: start-data key -> names :func:`derived_values` also sets when the start data hold it: the target mark-up from
 #: the start's inflation datum (inflation at rest is ``eta_p (markup omega - 1) + eta_x ln(Y_D/Y)``)
 DERIVED_FROM_DATA = {"infl": ("markup",)}
+#: every name :func:`derived_values` may set from the start data (the values of :data:`DERIVED_FROM_DATA`)
+FROM_DATA: tuple[str, ...] = tuple(n for names in DERIVED_FROM_DATA.values() for n in names)
 #: what to set or draw instead of a derived name, where the derived name was once a parameter of its own (the error
 #: messages of overrides and draws name it)
 INSTEAD = {"r_elb": "i_elb, the nominal floor: r_elb is i_elb less the start's inflation",

@@ -72,6 +72,15 @@ def monetary_data(rng, p):
     return (years, r, infl, lam), {"i_ref": 0.02, "lam_ref": 0.95}
 
 
+def price_data(rng, p):
+    # the model's inflation eta_p (markup omega - 1) with a persistent wage share and AR(1) shocks (supply shocks,
+    # the excess-demand term), at US-like magnitudes: omega 0.58-0.66, inflation 1-9%/yr
+    years = np.arange(1970, 2020)
+    omega = 0.62 + ar1(rng, years.size, 0.9, 0.015)
+    infl = p["eta_p"] * (p["markup"] * omega - 1) + ar1(rng, years.size, 0.6, 0.012)
+    return (years, infl, omega), {}
+
+
 def emission_data(rng, p):
     years = np.arange(1990, 2020)
     e = np.exp(np.log(0.5) - p["g_e"] * (years - 1990) + ar1(rng, years.size, 0.5, 0.02))
@@ -84,6 +93,7 @@ CASES = [
     (blocks.fit_labour_supply, labour_supply_data, {"n": 0.008, "n_lam": 0.1}),
     (blocks.fit_fiscal_reaction, fiscal_data, {"beta_B": 0.054}),
     (blocks.fit_monetary_rule, monetary_data, {"rho_cb": 0.5, "r0": 0.02, "psi_i": 0.5, "psi_L": 1.0}),
+    (blocks.fit_price_adjustment, price_data, {"eta_p": 0.4, "markup": 1.75}),
     (blocks.fit_emission_trend, emission_data, {"g_e": 0.023}),
 ]
 

@@ -29,7 +29,7 @@ def test_labour_force_growth_is_estimated_for_the_replay_but_not_selected(system
                                 {"alpha0": 0.0012864, "alpha_KV": 0.20042})}
     used, rejected, history = _select(system, fits)
     assert set(used) == {"n_lam", "alpha0", "alpha_KV"} and not rejected
-    assert set(history) == {"n"} == set(PROJECTION_INPUTS)
+    assert set(history) == {"n"} and set(PROJECTION_INPUTS) == {"n", "markup"}
     value, se, method = history["n"]
     assert (value, se) == (0.0081006, 0.00079827) and method.startswith("block-wise: labour: labour supply")
 
@@ -39,3 +39,16 @@ def test_a_weakly_identified_labour_force_growth_is_rejected_as_any_other(system
     used, rejected, history = _select(system, {"labour supply": fit("labour: labour supply", {"n": 0.0081},
                                                                     {"n": se})})
     assert not used and not history and "weakly identified" in rejected["n"]
+
+
+def test_the_mark_up_is_held_for_the_replay_only_and_only_with_an_identified_price_speed(system):
+    """The price block's US 1970-2019 estimates (eta_p 0.428 +- 0.187, mark-up 1.766 +- 0.078): eta_p is used, the
+    mark-up drives the replay only (the projection derives it from its inflation datum); with the UK 1988-2019
+    eta_p (0.101 +- 0.120) weak, the mark-up (2.181 +- 0.63), which is its slope over eta_p, is not used either."""
+    us = fit("labour: price adjustment", {"eta_p": 0.4282, "markup": 1.7664}, {"eta_p": 0.1874, "markup": 0.0779})
+    used, rejected, history = _select(system, {"price adjustment": us})
+    assert set(used) == {"eta_p"} and set(history) == {"markup"} and not rejected
+    uk = fit("labour: price adjustment", {"eta_p": 0.1013, "markup": 2.181}, {"eta_p": 0.1203, "markup": 0.63})
+    used, rejected, history = _select(system, {"price adjustment": uk})
+    assert not used and not history
+    assert "weakly identified" in rejected["eta_p"] and "conditional on eta_p" in rejected["markup"]

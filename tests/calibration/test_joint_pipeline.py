@@ -102,7 +102,8 @@ def _fake_calibration(rng):
     return JointCalibration("USA", (1970, 2019), p1, p2, {"mode": np.array([0.85, 0.015, 0.025]), "sd": None,
                                                           "cost": 1.0}, sample, ident, res, irf, {"n": 0.01},
                             {"stage1": 1.0}, {"runs": 2}, ["test"],
-                            held={"rho_cb": (0.2, 0.05, "block-wise: finance: monetary rule (49 obs, R2 0.11)")},
+                            held={"rho_cb": (0.2, 0.05, "block-wise: finance: monetary rule (49 obs, R2 0.11)"),
+                                  "markup": (1.77, 0.08, "block-wise: labour: price adjustment (50 obs, R2 0.25)")},
                             kept={"psi_L": "weakly identified by 'finance: monetary rule': 0.5 +- 0.57"})
 
 
@@ -141,6 +142,9 @@ def test_joint_param_file_round_trips_with_its_hashed_tables(tmp_path):
     # a block estimate the posterior held fixed: its value and standard error; a weak one: the reason its default
     # is kept (drawn from its stated prior)
     assert doc["parameters"]["rho_cb"] == 0.2 and doc["uncertainty"]["rho_cb"]["se"] == 0.05
+    # the held mark-up is the historical runs' only: the projection derives it from its inflation datum
+    assert "markup" not in doc["parameters"] and "markup" not in doc["uncertainty"]
+    assert doc["replay_only"]["markup"]["value"] == 1.77 and doc["replay_only"]["markup"]["se"] == 0.08
     assert doc["kept_default"] == {"psi_L": "weakly identified by 'finance: monetary rule': 0.5 +- 0.57"}
     # an ensemble draws the rows jointly: every drawn (c_w, chi) pair is a row of the table
     df = posterior_draws(out, 500, seed=1, structural=False, kept_defaults=False)
@@ -226,23 +230,31 @@ def test_stage_two_start_particles_are_drawn_from_the_truncated_reference():
     assert n0 == 100 and not region(X0, ("a", "b")).all()
 
 
-@pytest.mark.parametrize("country, held_name, kept_name", [("USA", "rho_cb", "psi_L"), ("GBR", "n_lam", "rho_cb")])
-def test_the_joint_calibration_holds_the_block_estimates_it_does_not_sample(country, held_name, kept_name):
-    """Over the joint window (US 1970-2019, UK 1988-2019) the monetary rule identifies the US rho_cb (se at most
-    half the estimate: held, and recorded with its se) but not psi_L (kept at its default: drawn from its prior);
-    the UK labour-supply block identifies n_lam but its monetary rule not rho_cb. None of them is sampled; the
-    projection that truncates the prior runs at the held value."""
-    from calibration.pipeline import JOINT_WINDOW, MAX_REL_SE, held_estimates
+@pytest.mark.parametrize("country, held_names, kept_name", [("USA", {"rho_cb", "eta_p", "markup"}, "psi_L"),
+                                                             ("GBR", {"n_lam"}, "rho_cb")])
+def test_the_joint_calibration_holds_the_block_estimates_it_does_not_sample(country, held_names, kept_name):
+    """Over the joint window (US 1970-2019, UK 1988-2019) the monetary rule identifies the US rho_cb and the price
+    block eta_p (se at most half the estimate: held, and recorded with its se) but not psi_L (kept at its default:
+    drawn from its prior); the UK labour-supply block identifies n_lam but neither its monetary rule rho_cb nor its
+    price block eta_p, and so not the mark-up estimated with it. None of them is sampled; the projection that
+    truncates the prior runs at the held values, except the mark-up, which it derives from its inflation datum."""
+    from calibration.pipeline import JOINT_WINDOW, MAX_REL_SE, REPLAY_ONLY, held_estimates
     from calibration.truncation import ProjectionStart
     from calibration.twostage import STAGE1, STAGE2
 
     start, end = JOINT_WINDOW[country]
     held, kept = held_estimates(country, start, end, None, STAGE1 + STAGE2)
-    assert set(held) == {held_name}
-    value, se, how = held[held_name]
-    assert 0 < se <= MAX_REL_SE * value and f"{start}-{end}" in how and "held fixed" in how
+    assert set(held) == held_names
+    for value, se, how in held.values():
+        assert 0 < se <= MAX_REL_SE * value and f"{start}-{end}" in how and "held fixed" in how
     assert "weakly identified" in kept[kept_name] and f"({start}-{end})" in kept[kept_name]
     assert not (set(held) | set(kept)) & set(STAGE1 + STAGE2)
-    region = ProjectionStart(country, {held_name: value})
-    assert region.system[held_name].default == value
-    assert region.__reduce__() == (ProjectionStart, (country, {held_name: value}))  # a spawn worker rebuilds it
+    values = {k: v[0] for k, v in held.items()}
+    region = ProjectionStart(country, values)
+    projected = {k: v for k, v in values.items() if k not in REPLAY_ONLY}
+    assert all(region.system[k].default == v for k, v in projected.items())
+    assert region.__reduce__() == (ProjectionStart, (country, projected))  # a spawn worker rebuilds it
+    if country == "GBR":
+        assert "eta_p" in kept and "conditional on eta_p" in kept["markup"]
+    else:  # the mark-up is the replay's; the projection's comes from the 2025 inflation datum
+        assert region.system["markup"].default != values["markup"]

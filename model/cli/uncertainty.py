@@ -426,6 +426,7 @@ def ensemble_cmd(args) -> int:
     from ..analysis.discovery import report
     from ..directed_growth.attribution import attribute, attribution_text
     from ..directed_growth.factory import KEEP, T0
+    from ..directed_growth.outcomes import overheating_text
     from ..files import check_input, check_output, write_atomic
     from ..solve.plausible import flag_summary
     from .checks import at_least
@@ -476,6 +477,7 @@ def ensemble_cmd(args) -> int:
     _write_nc(ens, args.out)
     contrast = tuple(f"{p}_durable" for p in _CONTRAST) if args.durable else _CONTRAST
     text = (f"Draws: {ens.attrs['draws_from']}.\n" + report(ens, *contrast)
+            + ("\n" + overheating_text(ens) if "overheating_years" in ens else "")
             + "\nMembers that did not integrate to the end or left the plausible range "
             f"(flagged: left out of the outcome statistics, counted as a loss in the comparisons above; the "
             f"categories below say which collapsed and which failed): {flag_summary(ens)}.\n"

@@ -55,6 +55,10 @@ class Outcome:
         tabulated by :func:`model.analysis.compare` only, never per ensemble member.
     summary : bool
         Shown in summary tables by default (e.g. the interval table of an ensemble).
+    parameters : tuple of str
+        Parameters the computation reads as ``ds[name]``, at the run's values: a result carries its
+        parameters, an ensemble's chunk each member's (drawn) value; where ``ds`` lacks one,
+        :func:`outcome_metrics` takes it from ``ctx.params``, else the model's default (``ctx.system``).
     """
 
     name: str
@@ -68,6 +72,7 @@ class Outcome:
     display_units: str | None = None
     experiment: bool = False
     summary: bool = False
+    parameters: tuple[str, ...] = ()
 
     def attrs(self) -> dict[str, Any]:
         """Attributes of the result variable (``long_name``, ``units``, ``kind``, ``better``)."""
@@ -173,6 +178,10 @@ class ModelMeta:
         """Paths the outcomes computed from paths need (experiment outcomes left out)."""
         return tuple(dict.fromkeys(n for o in self.outcomes if not o.experiment for n in o.needs))
 
+    def needed_parameters(self) -> tuple[str, ...]:
+        """Parameters the outcomes computed from paths read (:attr:`Outcome.parameters`)."""
+        return tuple(dict.fromkeys(n for o in self.outcomes if not o.experiment for n in o.parameters))
+
 
 def outcome_metrics(ds: xr.Dataset, outcomes: Sequence[Outcome], ctx: OutcomeContext | None = None) -> xr.Dataset:
     """The outcomes computed from paths (``experiment`` ones left out) as an ``xarray.Dataset``.
@@ -204,8 +213,17 @@ def outcome_metrics(ds: xr.Dataset, outcomes: Sequence[Outcome], ctx: OutcomeCon
     ctx = ctx or OutcomeContext()
     todo = [o for o in outcomes if not o.experiment]
     missing = sorted({n for o in todo for n in o.needs if n not in ds})
+    values: dict[str, float] = {}  # parameters the result lacks: the context's values, else the model's defaults
+    for n in dict.fromkeys(n for o in todo for n in o.parameters if n not in ds):
+        if ctx.params is not None and n in ctx.params:
+            values[n] = float(ctx.params[n])
+        elif ctx.system is not None and n in ctx.system.variables:
+            values[n] = float(ctx.system.variables[n].default)
+        else:
+            missing.append(n)
     if missing:
         raise ModelError(f"the outcomes need variables the result lacks: {', '.join(missing)}")
+    ds = ds.assign(values) if values else ds
     out = {}
     for o in todo:
         da = o.compute(ds, ctx)

@@ -319,7 +319,7 @@ def _table_identities(blocks: list[Block], declared: Mapping[str, Var], rates: M
 def _check_meta(meta: ModelMeta, declared: Mapping[str, Var], name: str) -> ModelMeta:
     """``meta`` if its names are the model's: exogenous paths of exogenous inputs, kept paths,
     outcome needs and plausible ranges (``(low, high)``, one end may be open) of declared
-    non-parameter symbols, a span with end after start."""
+    non-parameter symbols, outcome parameters of declared parameters, a span with end after start."""
     if not isinstance(meta, ModelMeta):
         raise ModelError(f"meta must be a ModelMeta, got {type(meta).__name__}")
     bad = [k for k in meta.exogenous if k not in declared or declared[k].kind != "exogenous"]
@@ -331,6 +331,10 @@ def _check_meta(meta: ModelMeta, declared: Mapping[str, Var], name: str) -> Mode
     if bad:
         raise ModelError(f"model {name!r}: kept paths or outcome needs {', '.join(map(repr, bad))} are not "
                          "stocks, auxiliaries or inputs")
+    bad = sorted({k for o in meta.outcomes for k in o.parameters if k not in declared
+                  or declared[k].kind != "parameter"})
+    if bad:
+        raise ModelError(f"model {name!r}: outcome parameters {', '.join(map(repr, bad))} are not parameters")
     if meta.t_span is not None and not float(meta.t_span[1]) > float(meta.t_span[0]):
         raise ModelError(f"model {name!r}: default t_span {meta.t_span!r} must end after it starts")
     if not isinstance(meta.plausible, Mapping):

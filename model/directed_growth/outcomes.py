@@ -22,8 +22,8 @@ from ..errors import ModelError
 __all__ = ["OUTCOMES", "DURABILITY", "NEEDED", "durable_policies", "MULTIPLIER_HORIZONS", "compare",
            "compare_policies", "cumulative_multiplier", "display", "impulse_response", "impulse_responses", "in_force",
            "PURCHASES", "SHOCKS", "NORMALISE", "shock_runs",
-           "label_outcomes",
-           "outcome_metrics"]
+           "label_outcomes", "OVERHEAT_INFLATION", "OVERHEAT_LAM_GAP", "OVERHEAT_LONG", "overheating_text",
+           "outcome_metrics", "yearly_means"]
 
 _END, _START = {"time": -1}, {"time": 0}
 
@@ -152,6 +152,85 @@ def _household_debt_end(ds, ctx):
 
 def _public_fund_end(ds, ctx):
     return (ds["F_pub"] / ds["Y"]).isel(_END)
+
+
+#: annual-mean price inflation above which a year counts as overheated [1/year]: a modelling choice, 2.5 times a
+#: 2%/yr inflation target (the model's monetary rule is neutral at the start's inflation ``i_ref``)
+OVERHEAT_INFLATION = 0.05
+#: distance below the maximum employment rate ``lam_max`` within which a year's mean employment rate counts as
+#: overheated [dimensionless, 0.005 = 0.5 pp]: a modelling choice; there the supply ceiling
+#: :math:`Y_L = \lambda_{max} a N` (supply block) binds and the demand it leaves unmet raises inflation (labour block)
+OVERHEAT_LAM_GAP = 0.005
+#: years of overheating the ensemble report counts as a long spell [year] (:func:`overheating_text`)
+OVERHEAT_LONG = 20
+
+
+def yearly_means(da, ds):
+    r"""Means of ``da`` over each whole year of the run, :math:`[t_0 + k, t_0 + k + 1)` for every ``k`` with
+    :math:`t_0 + k + 1 \le t_{end}`, on a new dimension ``year`` (coordinate :math:`t_0 + k` [year]).
+
+    The path is taken as linear between the saved times (the trapezoid rule, exact for such paths on any grid;
+    on a yearly grid year *k*'s mean is :math:`(x_k + x_{k+1})/2`). A year with a NaN anywhere in it (a failed
+    member's path after its failure) has a NaN mean.
+    """
+    import xarray as xr
+
+    t = np.asarray(ds.time.values, float)
+    edges = t[0] + np.arange(int(np.floor(t[-1] - t[0] + 1e-9)) + 1)
+    # the saved time before each edge (an edge on a saved time: the one before it, so that a year's integral reads
+    # no value after its end, which may be NaN: a failure)
+    j = np.clip(np.searchsorted(t, edges, side="left") - 1, 0, max(t.size - 2, 0))
+
+    def means(x):
+        if t.size < 2 or edges.size < 2:
+            return np.empty(x.shape[:-1] + (0,))
+        step = np.diff(t)
+        cum = np.concatenate([np.zeros(x.shape[:-1] + (1,)), np.cumsum(0.5 * step * (x[..., 1:] + x[..., :-1]),
+                                                                        axis=-1)], axis=-1)
+        h = edges - t[j]  # from the saved time before each edge: the linear path's integral up to the edge
+        slope = (x[..., j + 1] - x[..., j]) / step[j]
+        at = np.where(h > 0, cum[..., j] + h * (x[..., j] + 0.5 * slope * h), cum[..., j])
+        return np.diff(at, axis=-1) / np.diff(edges)
+
+    out = xr.apply_ufunc(means, da, input_core_dims=[["time"]], output_core_dims=[["year"]],
+                         exclude_dims={"time"})
+    return out.assign_coords(year=edges[:-1])
+
+
+def _overheating_years(ds, ctx):
+    """Years of the run overheated [year]: whole years (:func:`yearly_means`) with annual-mean inflation above
+    :data:`OVERHEAT_INFLATION` (5%/yr) or annual-mean employment rate at least ``lam_max`` -
+    :data:`OVERHEAT_LAM_GAP` (within 0.5 pp of the run's, each member's, ``lam_max``); a year meeting both counts
+    once; NaN where a year's mean is undefined (a failed member).
+
+    Both thresholds are modelling choices, not estimates: 5%/yr is 2.5 times a 2%/yr inflation target; within
+    0.5 pp of ``lam_max`` the employment rate is pinned at the supply ceiling (supply block), where unmet demand
+    shows in inflation instead (labour block). The plausible ranges (``factory.PLAUSIBLE``) flag neither.
+    """
+    infl, lam = yearly_means(ds["inflation"], ds), yearly_means(ds["lam"], ds)
+    hot = (infl > OVERHEAT_INFLATION) | (lam >= ds["lam_max"] - OVERHEAT_LAM_GAP)
+    whole = (infl.notnull() & lam.notnull()).all("year")
+    return hot.sum("year").astype(float).where(whole)
+
+
+def overheating_text(ens, long: int = OVERHEAT_LONG) -> str:
+    """Plain-text lines of an ensemble's overheating, one per path: the share of the plausible members
+    (``overheating_years`` defined: integrated to the end, not flagged) with ``long`` [year] or more overheated
+    years, and the median of their overheated years."""
+    from ..text import plural
+
+    o = OUTCOMES["overheating_years"]
+    lines = [f"Overheating (years with annual-mean inflation above {100 * OVERHEAT_INFLATION:g}%/yr or employment "
+             f"within {100 * OVERHEAT_LAM_GAP:g} pp of its maximum lam_max; {o.name}, among the plausible members):"]
+    for p in ens.policy.values:
+        v = np.asarray(ens[o.name].sel(policy=p).values, float)
+        v = v[np.isfinite(v)]
+        if not v.size:
+            lines.append(f"- {p}: no plausible member.")
+            continue
+        lines.append(f"- {p}: {long} years or more in {int((v >= long).sum())} of {plural(v.size, 'member')} "
+                     f"({100 * float(np.mean(v >= long)):.2f}%); median {float(np.median(v)):g} years.")
+    return "\n".join(lines)
 
 
 def in_force(policy: Policy, t_span: tuple[float, float], step: float = 0.05) -> Policy:
@@ -299,6 +378,10 @@ OUTCOMES: dict[str, Outcome] = {o.name: o for o in (
             _wage_share_end, display_units="% of output"),
     Outcome("employment_mean", "average employment rate", "1", "higher", "Employment rate (mean)", 100.0,
             ("lam",), _employment_mean, display_units="%", summary=True),
+    Outcome("overheating_years", f"years of the run with annual-mean inflation above {OVERHEAT_INFLATION:g}/yr or "
+            f"annual-mean employment rate within {OVERHEAT_LAM_GAP:g} of its maximum lam_max (thresholds: modelling "
+            "choices; outcomes.OVERHEAT_INFLATION, OVERHEAT_LAM_GAP)", "year", "lower", "Overheated years", 1.0,
+            ("inflation", "lam"), _overheating_years, display_units="years", parameters=("lam_max",)),
     Outcome("cum_emissions_domestic", "cumulative domestic industrial CO2 emissions", "GtCO2", "lower",
             "Cumulative domestic emissions", 1.0, ("E_dom",), _cum_emissions, summary=True),
     Outcome("emission_intensity_end", "emission intensity of output at the end", "GtCO2/TUSD", "lower",
@@ -393,7 +476,8 @@ def outcome_metrics(ds, *, baseline: str = "bau"):
     Parameters
     ----------
     ds : xarray.Dataset
-        Directed-growth paths holding at least :data:`NEEDED`, over ``time`` [year].
+        Directed-growth paths holding at least :data:`NEEDED`, over ``time`` [year], and the maximum employment
+        rate ``lam_max`` (a result of :func:`model.simulate` carries its parameters).
     baseline : str
         Policy against which ``private_investment_change_vs_bau`` is computed (NaN when ``ds`` has no such policy).
     """

@@ -249,6 +249,8 @@ def _run_chunk(spec: _Spec, start: int, table: dict[str, np.ndarray]):
         # from the plausible members' paths only: a flagged member's outcomes (and relative outcomes
         # measured against its baseline) are NaN, left out of every statistic as a failed member's are
         paths = ds[list(needed)].where(~ds["status"].isin(FLAGGED_WHOLE))
+        # the parameters they read, each member's value (drawn) or the model's (held)
+        paths = paths.assign({n: ds[n] for n in system.meta.needed_parameters() if n in ds})
         ds = ds.merge(outcome_metrics(paths, system.meta.outcomes, ctx))
     return ds.drop_vars([n for n in keep if n not in spec.variables])
 

@@ -46,7 +46,17 @@ def test_dgm_ensemble_writes_the_ensemble_and_a_plain_words_report(tmp_path, cap
     assert {"T_end", "avg_growth", "status", "failure", "chi", "alpha_KV"} <= set(ens.data_vars)
     text = rep.read_text()
     assert "market_shaping beats market_fixing on avg_growth" in text and "integrate to the end" in text
+    assert "- overheating_years: market_shaping beats market_fixing in " in text
     assert text.strip() in capsys.readouterr().out
+    # one overheating line per path: the plausible members (outcome defined) with 20 years or more, and the median
+    lines = text.splitlines()
+    at = lines.index(next(x for x in lines if x.startswith("Overheating (years with annual-mean inflation above 5%/yr "
+                                                             "or employment within 0.5 pp of its maximum lam_max")))
+    for line, p in zip(lines[at + 1:at + 4], ens.policy.values):
+        v = ens.overheating_years.sel(policy=p).values
+        v = v[np.isfinite(v)]
+        assert line == (f"- {p}: 20 years or more in {int((v >= 20).sum())} of {v.size} members "
+                        f"({100 * np.mean(v >= 20):.2f}%); median {np.median(v):g} years."), line
 
 
 def test_dgm_ensemble_durable_reports_reversals_per_member(tmp_path, capsys):

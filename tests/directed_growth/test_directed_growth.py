@@ -167,7 +167,9 @@ def test_outcomes_of_a_constructed_path():
     a linear emission path is integrated exactly by the trapezoid rule, 10 t - 0.05 t^2 over 75 years = 468.75;
     an exponential one, exp(-0.02 t) on a yearly grid, gives (1 - e^-1.5) / 0.02 = 38.843 (trapezoid error 1e-4
     relative). Investment shares 0.15 (bau) and 0.17 differ by 2 percentage points. Flows in constant proportion
-    to output have that proportion as their mean; an income growing at 1.5%/yr has growth 0.015."""
+    to output have that proportion as their mean; an income growing at 1.5%/yr has growth 0.015. Employment at 1,
+    within 0.5 pp of its maximum 0.985 throughout, overheats each of the 75 whole years (inflation 2%/yr, below the
+    5%/yr threshold, on the first policy; 6%/yr, above it, on the second: still 75, a year counted once)."""
     from model.directed_growth.outcomes import outcome_metrics
 
     t = np.array([2025.0, 2026.0, 2028.0, 2031.0, 2035.0, 2050.0, 2070.0, 2100.0])
@@ -187,7 +189,12 @@ def test_outcomes_of_a_constructed_path():
         ds["h_eff"] = ("policy", "time"), np.array([[0.15], [0.17]]) * ones
         ds["E_dom"] = ("policy", "time"), emissions * ones
         ds["S_sup"] = 0.01 * ds["Y"]  # support paid: 1% of output
+        ds["inflation"] = ("policy", "time"), np.array([[0.02], [0.06]]) * ones
+        ds["lam_max"] = 0.985
         out = outcome_metrics(ds)
+        np.testing.assert_array_equal(out.overheating_years, [75.0, 75.0])
+        lam_below = outcome_metrics(ds.assign(lam=0.97 + 0 * ds["lam"])).overheating_years  # 1.5 pp below the maximum
+        np.testing.assert_array_equal(lam_below, [0.0, 75.0])  # inflation alone
         np.testing.assert_allclose(out.support_cost_mean, 0.01, rtol=1e-12)
         np.testing.assert_allclose(out.take_up_2050, 1.0, rtol=0)
         for name, value in (("rd_untargeted_cost_mean", 0.003), ("rd_clean_cost_mean", 0.0),

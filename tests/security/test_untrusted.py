@@ -181,8 +181,9 @@ def _comparison(prov) -> xr.Dataset:
             "d_H": 0.38 * ones, "F_pub": 0.0 * ones, "s_sup": 0.0 * ones, "S_sup": 0.0 * ones, "y_g": 0.1 * ones,
             "x_g": 0.15 * ones, "rd_subsidy": 0.0 * ones, "clean_rd_subsidy": 0.0 * ones, "S_rd": 0.0 * ones,
             "T_c": 0.0 * ones, "TR": 0.0 * ones, "procurement": 0.0 * ones, "G_C": 3.4 * ones, "G_cap": 0.24 * ones,
-            "YD_w": 12.0 * ones, "YD_pi": 5.0 * ones}
-    return xr.Dataset({k: (("policy", "time"), v, {"units": "1", "long_name": k}) for k, v in data.items()},
+            "YD_w": 12.0 * ones, "YD_pi": 5.0 * ones, "inflation": 0.02 * ones}
+    return xr.Dataset({**{k: (("policy", "time"), v, {"units": "1", "long_name": k}) for k, v in data.items()},
+                       "lam_max": ((), 0.985, {"units": "1", "long_name": "lam_max"})},  # a run carries its parameters
                       coords={"policy": pol, "time": t}, attrs={"model": "directed_growth",
                                                                  "provenance": json.dumps(prov)})
 

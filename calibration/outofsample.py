@@ -23,7 +23,10 @@ the model's own projections (:data:`GROWTH`, default ``"projection"``): the demo
 labour force's trend over the fit window's decade next to the forecast window (as the 2010-2019 trend ``g_N_hist``
 sets a 2025 start's labour-force schedule, :mod:`calibration.start_state`), and autonomous demand at the natural
 rate ``alpha0 + n`` (the closure the model factory derives for every projection); the fit's own ``g_Z`` and its
-block ``n`` describe the fit window (``growth="fit"``, the former default).
+block ``n`` describe the fit window (``growth="fit"``, the former default). The block parameters the fit does not
+sample are held at their block estimates over the fit window where the block identifies them, in the fit and the
+forecast, as the joint calibration holds them over its window (:func:`calibration.pipeline.held_estimates`; e.g.
+the policy rate's speed ``rho_cb`` for the US); the others keep their defaults.
 
 A start value the panel lacks (:data:`UNKNOWN_START`: the UK wage share before 1988, which PWT does not have)
 is never imputed: in a fit it is an unknown initial condition estimated with the parameters on a stated range
@@ -224,7 +227,7 @@ def _unknown_start(country: str, year: int, names: tuple[str, ...], data_dir) ->
 def fit(country: str, fit_years: tuple[int, int], names: Sequence[str] = SAMPLED, *, data_dir=None,
         max_nfev: int = 60, instruments: Sequence[str] | None = None, starts: int = STARTS, seed: int = 0,
         gap_sd: float | None = GAP_SD, predict_years: tuple[int, int] | None = None, normal: str = "fit",
-        growth: str = "projection") -> dict:
+        growth: str = "projection", hold: bool = True) -> dict:
     """The Laplace posterior of ``country``'s replay over ``fit_years``.
 
     Parameters
@@ -233,7 +236,9 @@ def fit(country: str, fit_years: tuple[int, int], names: Sequence[str] = SAMPLED
     fit_years : (int, int)
         First and last year of the fit window [year].
     names : sequence of str
-        Fitted parameters (default :data:`calibration.joint.SAMPLED`); the others keep their defaults.
+        Fitted parameters (default :data:`calibration.joint.SAMPLED`). The block parameters not among them are held
+        at their block estimates over ``fit_years`` where the block identifies them (``hold``), the others keep
+        their defaults.
     data_dir : path, optional
     max_nfev : int
         Iterations of the optimiser (``least_squares``) per start.
@@ -256,6 +261,13 @@ def fit(country: str, fit_years: tuple[int, int], names: Sequence[str] = SAMPLED
         truncation.
     normal, growth : str
         The forecast's settings (:func:`forecast`) the truncation assumes.
+    hold : bool
+        Hold the block estimates over ``fit_years`` of the parameters not in ``names`` fixed, where the block
+        identifies them (:func:`calibration.pipeline.held_estimates`: standard error at most half the estimate,
+        inside the declared bounds), as the joint calibration holds them over its window: in the fit's replay, its
+        truncation and the forecast (:attr:`JointPosterior.overrides`, which :class:`ForecastStart` carries on).
+        Only the fit window's data set them. False: every unsampled parameter at its default (the fit before
+        session 13).
 
     A start value the panel lacks in the first fit year (:data:`UNKNOWN_START`: the UK wage share before
     1988) is estimated with the parameters, on its stated range.
@@ -267,16 +279,19 @@ def fit(country: str, fit_years: tuple[int, int], names: Sequence[str] = SAMPLED
         (``|r|^2/2`` at the mode), ``fit_years``, ``instruments``, ``modes`` (every start's ``(mode, cost)``,
         the kept one first) and ``truncation`` (None, or ``predict_start``, ``normal``, ``growth``,
         ``defaults_inside``: whether the default start has a forecast start, ``prior_outside``: the share of prior
-        draws without one, from the rejection of the optimiser starts, and ``modes_outside``).
+        draws without one, from the rejection of the optimiser starts, and ``modes_outside``), ``held`` (the held
+        block estimates, ``name -> (value, se, method)``; empty without ``hold``) and ``kept`` (the block parameters
+        whose default is kept, ``name -> reason``).
     """
     if int(starts) < 1:
         raise CalibrationError(f"starts must be at least 1, got {starts!r}")
     if instruments is None:
         instruments = instruments_for(country)
     names, start_values = _unknown_start(country, fit_years[0], tuple(names), data_dir)
+    held, kept = _held(country, fit_years, names, tuple(instruments), data_dir) if hold else ({}, {})
     post = JointPosterior.from_data(country, *fit_years, names=names, data_dir=data_dir, start_values=start_values,
                                     ranges={k: UNKNOWN_START[k] for k in start_values},
-                                    instruments=tuple(instruments))
+                                    instruments=tuple(instruments), overrides={k: v[0] for k, v in held.items()})
     x0 = np.array([post.system.variables[n].default for n in post.names], float)
     if "g_Z" in post.names:  # the data's mean output growth over the window (the derived default is 2025's)
         y = post.problem.targets[0].values
@@ -318,7 +333,25 @@ def fit(country: str, fit_years: tuple[int, int], names: Sequence[str] = SAMPLED
     best = runs[order[0]]
     return {"posterior": post, "country": country, "fit_years": tuple(fit_years), "instruments": tuple(instruments),
             "gap_sd": gap_sd, "modes": [(runs[i]["mode"], runs[i]["cost"]) for i in order],
-            "truncation": truncation, **best}
+            "truncation": truncation, "held": held, "kept": kept, **best}
+
+
+def _held(country: str, fit_years: tuple[int, int], names: tuple[str, ...], instruments: tuple[str, ...], data_dir
+          ) -> tuple[dict[str, tuple[float, float, str]], dict[str, str]]:
+    """The block estimates over the fit window that :func:`fit` holds fixed (the parameters it does not sample,
+    where the block identifies them), and the reasons the other block parameters keep their defaults:
+    :func:`calibration.pipeline.held_estimates` over ``fit_years`` alone, as the joint calibration holds them over
+    its window (:class:`calibration.pipeline.TemperedTarget`). With the observed policy rate among the instruments
+    (``"r_cb"``) the neutral rate ``r0`` is the start year's rate (:func:`calibration.replay.country_model`), not
+    held. The labour-force growth ``n`` is neither: the replay takes the window's (:class:`JointPosterior`)."""
+    from .pipeline import held_estimates
+
+    held, kept = held_estimates(country, int(fit_years[0]), int(fit_years[1]), data_dir, tuple(names))
+    kept.pop("n", None)  # its default is not kept: the fit's replay takes the window's block n (or the projection's)
+    if "r_cb" in instruments and "r0" in held:
+        del held["r0"]
+        kept["r0"] = "the start year's policy rate with the observed policy rate among the instruments"
+    return held, kept
 
 
 @dataclass
@@ -355,6 +388,9 @@ class Forecast:
         How the exogenous trends were set (:data:`GROWTH`): ``rule``, ``n`` [1/year] (the demographic labour
         force's growth), ``g_Z`` [1/year] (autonomous demand's, at the mode) and ``window`` (the fit years of ``n``'s
         trend; None under ``"fit"``).
+    held : dict
+        The block estimates over the fit window held fixed in the fit and the forecast (:func:`fit`'s ``held``),
+        ``name -> value`` in the parameter's model units.
     """
 
     country: str
@@ -370,6 +406,7 @@ class Forecast:
     unknown_start: dict = field(default_factory=dict)
     instruments: tuple = ("i_G",)
     growth: dict = field(default_factory=dict)
+    held: dict = field(default_factory=dict)
 
 
 def _series(paths: dict, years: np.ndarray) -> dict[str, np.ndarray]:
@@ -432,7 +469,8 @@ class ForecastStart:
         Its columns: the fit's names less the fit's unknown start values, plus the forecast year's
         (:data:`UNKNOWN_START`).
     overrides : dict
-        Its fixed parameters (``n``: the projected labour-force trend, or the fit's block ``n``).
+        Its fixed parameters: the fit's (:attr:`JointPosterior.overrides`: the block estimates over the fit window
+        that :func:`fit` holds) with ``n`` the projected labour-force trend, or the fit's block ``n``.
     window : (int, int) or None
         The years of ``n``'s trend (None under ``growth="fit"``).
     start_values : dict
@@ -577,7 +615,8 @@ def forecast(fitted: dict, predict_years: tuple[int, int], *, draws: int = 0, se
     naive = _naive(load_panel(data_dir, countries=[country]).sel(country=country), fy, years, data)
     return Forecast(country, fy, py, years, data, median, bands, _scores(years, at_mode, data), draws,
                     _scores(years, naive, data), dict(start_values), tuple(fitted.get("instruments", ("i_G",))),
-                    {"rule": growth, "n": float(overrides.get("n", np.nan)), "g_Z": g_Z, "window": window})
+                    {"rule": growth, "n": float(overrides.get("n", np.nan)), "g_Z": g_Z, "window": window},
+                    {k: float(overrides[k]) for k in fitted.get("held", {})})
 
 
 def _naive(p, fit_years: tuple[int, int], years: np.ndarray, data: dict) -> dict[str, np.ndarray]:
@@ -596,7 +635,8 @@ def _naive(p, fit_years: tuple[int, int], years: np.ndarray, data: dict) -> dict
 def out_of_sample(country: str, splits: Sequence[tuple[tuple[int, int], tuple[int, int]]] | None = None,
                   names: Sequence[str] = SAMPLED, *, draws: int = 0, seed: int = 0, data_dir=None,
                   max_nfev: int = 60, instruments: Sequence[str] | None = None, starts: int = STARTS,
-                  normal: str = "fit", gap_sd: float | None = GAP_SD, growth: str = "projection") -> list[Forecast]:
+                  normal: str = "fit", gap_sd: float | None = GAP_SD, growth: str = "projection",
+                  hold: bool = True) -> list[Forecast]:
     """:func:`fit` then :func:`forecast` for each split (default :data:`SPLITS` of ``country``).
 
     Returns
@@ -610,6 +650,6 @@ def out_of_sample(country: str, splits: Sequence[tuple[tuple[int, int], tuple[in
     out = []
     for fy, py in splits:
         f = fit(country, fy, names, data_dir=data_dir, max_nfev=max_nfev, instruments=instruments, starts=starts,
-                seed=seed, gap_sd=gap_sd, predict_years=py, normal=normal, growth=growth)
+                seed=seed, gap_sd=gap_sd, predict_years=py, normal=normal, growth=growth, hold=hold)
         out.append(forecast(f, py, draws=draws, seed=seed, data_dir=data_dir, normal=normal, growth=growth))
     return out

@@ -315,7 +315,9 @@ def held_estimates(country: str, start: int, end: int, data_dir=None, sampled: t
     held = {k: (float(v), float(se), f"{how}, {start}-{end}; held fixed in the joint posterior"
                                      + ("'s historical runs only" if k in REPLAY_ONLY else ""))
             for k, (v, se, how) in {**used, **history}.items() if k not in sampled and k != "n"}
-    kept = {k: f"{why} ({start}-{end})" for k, why in rejected.items() if k in system.parameters and k not in sampled}
+    # the mark-up is not drawn in the projection (derived from its inflation datum): no default of it is kept
+    kept = {k: f"{why} ({start}-{end})" for k, why in rejected.items()
+            if k in system.parameters and k not in sampled and k not in REPLAY_ONLY}
     return held, kept
 
 

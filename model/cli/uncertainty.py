@@ -152,6 +152,11 @@ def _check_common(args, *, n: int, option: str = "--draws") -> None:
 #: 95% box: 786 of 4,992 Saltelli members); dgm ensemble's scenario discovery draws them jointly
 SOBOL_HELD = ("c_w", "c_pi", "c_V")
 
+#: posterior draws (truncated to a start at rest) whose central 95% gives a variance decomposition's ranges and whose
+#: medians its held values, whatever the design's size: quantiles of a few draws (``--draws 2``) are not the
+#: posterior's, and their medians, taken column by column, may have no start at rest
+RANGE_DRAWS = 2000
+
 #: points drawn uniformly from a variance decomposition's independent ranges to find the parameters whose ranges still
 #: reach draws without a start at rest once :data:`SOBOL_HELD` is held (:func:`_held_until_every_start`)
 START_CHECK_POINTS = 4000
@@ -552,7 +557,7 @@ def _run_sensitivity(args, started, *, method: str, n: int, outcomes, contrast, 
                      option: str = "--draws"):
     from ..analysis.global_sensitivity import model_sensitivity
     from ..directed_growth.factory import T0
-    system, ranges, path = _model_and_draws(args, n=max(n, 1), sobol_ranges=True)
+    system, ranges, path = _model_and_draws(args, n=max(n, RANGE_DRAWS), sobol_ranges=True)
     _check_design(option, n, method, len(outcomes), len(ranges))
     source = getattr(args, "draws_from", None) or _draws_source(args, path, {})
     _say(f"{method} over {plural(len(ranges), 'parameter')}: {', '.join(ranges)} ({source})", started)

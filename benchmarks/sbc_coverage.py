@@ -67,18 +67,22 @@ def main() -> None:
         t = time.perf_counter()
         smc: dict = {}
         if what == "replay":
-            from calibration.joint import JointPosterior
+            from calibration.joint import SAMPLED, JointPosterior
+            from calibration.pipeline import held_estimates
 
             method = a.method or "logit_smc"
             draws = a.draws or (500 if method == "nautilus" else 400)
-            post = JointPosterior.from_data("USA", 1970, 2019)
+            # the block estimates the joint calibration holds over the same window (rho_cb, eta_p, the mark-up)
+            held, _ = held_estimates("USA", 1970, 2019, sampled=SAMPLED)
+            post = JointPosterior.from_data("USA", 1970, 2019, overrides={k: v[0] for k, v in held.items()})
             smc = {k: v for k, v in (("max_moves", a.max_moves), ("move_c", a.move_c), ("final_moves", a.final_moves),
                                      ("final_keep", a.final_keep)) if v is not None}
             res = replay_sbc(post, reps=a.reps, seed=a.seed, method=method, draws=draws, processes=a.processes,
                              progress=print, prob=ACCEPT_PROB, scale=a.scale, smc=smc)
             ref = f", reference scale {a.scale:g}" if method == "logit_smc" else ""
             ref += "".join(f", {k} {v:g}" for k, v in smc.items()) if method == "logit_smc" else ""
-            title = (f"replay SBC: US 1970-2019 blocks and replay, {len(post.names)} parameters, fit {method} "
+            title = (f"replay SBC: US 1970-2019 blocks and replay, {len(post.names)} parameters, held "
+                     + ", ".join(f"{k} {v[0]:.4g}" for k, v in held.items()) + f", fit {method} "
                      f"({draws} draws{ref}), seed {a.seed}")
         else:
             method, draws = a.method or "logit_is", a.draws or 400

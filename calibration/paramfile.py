@@ -67,7 +67,8 @@ def write_params(cal, path: str | os.PathLike, command: str = "") -> Path:
     equations hash, date, command), ``[parameters]`` (name = value: what
     ``dgm compare --params`` reads), ``[uncertainty.NAME]`` (standard error,
     credible interval when sampled, method, source), ``[kept_default]`` (why a
-    parameter was not estimated), ``[fit.SERIES]`` (RMSE, R2, n, targeted or
+    parameter was not estimated; not the mark-up, which the projection derives from its inflation datum:
+    :data:`model.directed_growth.start_state.FROM_DATA`), ``[fit.SERIES]`` (RMSE, R2, n, targeted or
     not), ``[moments.NAME]`` (model against published value), ``[blocks.NAME]``.
     """
     import tomli_w
@@ -88,7 +89,8 @@ def write_params(cal, path: str | os.PathLike, command: str = "") -> Path:
                  "notes": list(cal.notes)},
         "parameters": {k: v[0] for k, v in cal.used.items()},
         "uncertainty": unc,
-        "kept_default": dict(cal.rejected),
+        # not the names the projection derives from its start data (the mark-up): an ensemble cannot draw them
+        "kept_default": {k: why for k, why in cal.rejected.items() if k not in FROM_DATA},
         "fit": cal.series_fit,
         "moments": cal.moments,
         "blocks": {name: ({"error": str(f)} if isinstance(f, Exception) else

@@ -52,3 +52,27 @@ def test_the_mark_up_is_held_for_the_replay_only_and_only_with_an_identified_pri
     used, rejected, history = _select(system, {"price adjustment": uk})
     assert not used and not history
     assert "weakly identified" in rejected["eta_p"] and "conditional on eta_p" in rejected["markup"]
+
+
+def test_a_block_wise_file_does_not_keep_the_mark_up_s_default_for_ensembles_to_draw(system, tmp_path):
+    """The US 1990-2019 price block (eta_p 0.148 +- 0.098 weak, so the mark-up 1.903 +- 0.17 is not used either,
+    ``dgm calibrate --country USA``): the block-wise file names eta_p under [kept_default] but not the mark-up,
+    which the projection derives from its inflation datum; its draws (as ``dgm ensemble --params``) carry eta_p
+    and no mark-up (drawing the mark-up stopped the ensemble: 'markup' derived from the start state)."""
+    from calibration.paramfile import write_params
+    from calibration.pipeline import Calibration
+    from calibration.posterior import posterior_draws
+    from calibration.targets import load_targets
+    from calibration.tomlfile import read_toml
+
+    us = fit("labour: price adjustment", {"eta_p": 0.1482, "markup": 1.903}, {"eta_p": 0.0978, "markup": 0.173})
+    used, rejected, history = _select(system, {"price adjustment": us})
+    assert set(rejected) == {"eta_p", "markup"}
+    cal = Calibration("USA", load_targets("USA"), "test panel", {}, {"price adjustment": us}, used, rejected, None,
+                      {}, None, {}, {}, history=history)
+    path = write_params(cal, tmp_path / "usa.toml", command="test")
+    doc = read_toml(path, "parameter file")
+    assert set(doc["kept_default"]) == {"eta_p"}
+    assert doc["blocks"]["price adjustment"]["estimates"]["markup"][0] == 1.903
+    draws = posterior_draws(path, 4, structural=False)
+    assert list(draws.columns) == ["eta_p"] and ((draws.eta_p > 0) & (draws.eta_p < 2)).all()

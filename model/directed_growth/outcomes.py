@@ -201,7 +201,7 @@ def _overheating_years(ds, ctx):
     """Years of the run overheated [year]: whole years (:func:`yearly_means`) with annual-mean inflation above
     :data:`OVERHEAT_INFLATION` (5%/yr) or annual-mean employment rate at least ``lam_max`` -
     :data:`OVERHEAT_LAM_GAP` (within 0.5 pp of the run's, each member's, ``lam_max``); a year meeting both counts
-    once; NaN where a year's mean is undefined (a failed member).
+    once; NaN where a year's mean is undefined (a failed member) or the run holds no whole year.
 
     Both thresholds are modelling choices, not estimates: 5%/yr is 2.5 times a 2%/yr inflation target; within
     0.5 pp of ``lam_max`` the employment rate is pinned at the supply ceiling (supply block), where unmet demand
@@ -209,7 +209,7 @@ def _overheating_years(ds, ctx):
     """
     infl, lam = yearly_means(ds["inflation"], ds), yearly_means(ds["lam"], ds)
     hot = (infl > OVERHEAT_INFLATION) | (lam >= ds["lam_max"] - OVERHEAT_LAM_GAP)
-    whole = (infl.notnull() & lam.notnull()).all("year")
+    whole = (infl.notnull() & lam.notnull()).all("year") & (infl.sizes["year"] > 0)
     return hot.sum("year").astype(float).where(whole)
 
 

@@ -71,6 +71,13 @@ def test_overheating_years_count_the_years_above_either_threshold_once():
     assert (o.units, o.better, o.needs, o.parameters) == ("year", "lower", ("inflation", "lam"), ("lam_max",))
 
 
+def test_a_run_without_a_whole_year_has_no_overheating_count():
+    """Half a year at 20%/yr inflation holds no whole year: NaN, not 0 (which would rank as the best)."""
+    t = np.linspace(2025.0, 2025.5, 6)
+    ds = _paths(np.full((1, t.size), 0.2), np.full((1, t.size), 0.96), [0.99], t)
+    assert np.isnan(metrics(ds, (OUTCOMES["overheating_years"],))["overheating_years"].values).all()
+
+
 def test_lam_max_comes_from_the_context_when_the_paths_lack_it(dg):
     """Paths without ``lam_max``: the context's parameter values, else the model's default (0.985); neither: an
     error naming it. Employment at 0.981 is within 0.5 pp of 0.985 (10 years) but not of 0.99 (0)."""

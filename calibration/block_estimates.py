@@ -165,12 +165,13 @@ def fit_price_adjustment(years, inflation, omega) -> Fit:
 
     (feasible GLS with AR(1) errors, :func:`calibration.fit.ols`: inflation and the wage share are persistent
     levels). The model's inflation is :math:`i = \eta_p(m\omega - 1) + \eta_x\ln(Y_D/Y)`; output is the smooth
-    minimum of demand and supply, so the excess-demand term is near zero wherever supply does not bind and is
-    left out (where it binds it adds inflation, which raises the intercept and biases :math:`\eta_p = -c_0`
-    down; where it moves with the wage share it biases the slope too). The intercept identifies the speed :math:`\eta_p`, the slope over it the target mark-up :math:`m`,
-    under a mark-up constant over the window. The model's mark-up is set by the start's inflation datum in the
-    projection (:data:`model.directed_growth.start_state.DERIVED_FROM_DATA`): its estimate drives historical
-    replays only, and only with an identified :math:`\eta_p` (it is conditional on it).
+    minimum of demand and supply, so the excess-demand term is near zero wherever supply does not bind and is left
+    out (where it binds it adds inflation, which raises the intercept and biases :math:`\eta_p = -c_0` down; where
+    it moves with the wage share it biases the slope too). The intercept identifies the speed :math:`\eta_p`, the
+    slope over it the target mark-up :math:`m`, under a mark-up constant over the window. The model's mark-up is set
+    by the start's inflation datum in the projection (:data:`model.directed_growth.start_state.DERIVED_FROM_DATA`):
+    its estimate drives historical replays only, and only with an identified :math:`\eta_p` (it is conditional
+    on it).
 
     Parameters
     ----------
